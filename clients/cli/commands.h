@@ -1,0 +1,16 @@
+// The CLI's subcommands. Each Add* registers one subcommand on the app; its
+// callback stores the exit code in *exit_code.
+#ifndef QANTARA_CLIENTS_CLI_COMMANDS_H_
+#define QANTARA_CLIENTS_CLI_COMMANDS_H_
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/client.h"
+
+namespace qantara::cli {
+
+void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+
+}  // namespace qantara::cli
+
+#endif  // QANTARA_CLIENTS_CLI_COMMANDS_H_

@@ -1,0 +1,38 @@
+#include "clients/cli/input.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "service/text/utf8.h"
+
+namespace qantara::cli {
+
+absl::StatusOr<std::string> ReadTextInput(const std::string& path) {
+  std::string data;
+  const bool from_stdin = path.empty() || path == "-";
+  if (from_stdin) {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    data = ss.str();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    }
+    data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
+  }
+  if (absl::Status s = text::ValidateUtf8(data); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(from_stdin ? "stdin" : path, ": ", s.message()));
+  }
+  return data;
+}
+
+}  // namespace qantara::cli

@@ -1,0 +1,18 @@
+// Reading the CLI's text input from a file or stdin.
+#ifndef QANTARA_CLIENTS_CLI_INPUT_H_
+#define QANTARA_CLIENTS_CLI_INPUT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace qantara::cli {
+
+// Reads all of `path`, or stdin when `path` is empty or "-". The text must be
+// valid UTF-8: InvalidArgument names the file and byte offset otherwise.
+// A UTF-8 byte order mark is kept (offsets stay those of the file).
+absl::StatusOr<std::string> ReadTextInput(const std::string& path);
+
+}  // namespace qantara::cli
+
+#endif  // QANTARA_CLIENTS_CLI_INPUT_H_

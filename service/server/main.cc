@@ -1,0 +1,124 @@
+// qantara-server: the translation memory and alignment server.
+//
+// Startup: parse flags, open the RocksDB data dir (failing fast if another
+// server holds it), bind, print `listening on HOST:PORT` as the first line on
+// stdout. SIGINT/SIGTERM: stop accepting, drain in-flight calls within
+// --shutdown-grace seconds, close RocksDB cleanly, exit 0.
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "grpc/support/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "service/rpc/text_service.h"
+#include "service/server/listen_address.h"
+#include "service/server/log.h"
+#include "storage/store.h"
+
+namespace qantara::server {
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "qantara-server: %.*s\n", static_cast<int>(message.size()), message.data());
+  return 1;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"qantara-server: Arabic<->English translation memory and alignment server"};
+  std::string listen = "127.0.0.1:50051";
+  std::string data_dir = "./var/qantara";
+  std::string log_level = "info";
+  double grace_seconds = 10;
+  app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
+      ->capture_default_str();
+  app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--shutdown-grace", grace_seconds,
+                 "seconds in-flight calls get to finish on SIGINT/SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.set_version_flag("--version", "qantara-server 0.1.0");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  absl::StatusOr<LogLevel> level = ParseLogLevel(log_level);
+  if (!level.ok()) return Fail(std::string(level.status().message()));
+  SetLogLevel(*level);
+  gpr_set_log_verbosity(*level == LogLevel::kDebug ? GPR_LOG_SEVERITY_DEBUG : GPR_LOG_SEVERITY_ERROR);
+
+  absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
+  if (!address.ok()) return Fail(std::string(address.status().message()));
+
+  // Block the shutdown signals in every thread; the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(data_dir);
+  if (!store.ok()) return Fail(std::string(store.status().message()));
+  Log(LogLevel::kInfo, absl::StrCat("opened data dir ", data_dir));
+
+  absl::StatusOr<std::unique_ptr<rpc::TextServiceImpl>> text_service = rpc::TextServiceImpl::Create();
+  if (!text_service.ok()) return Fail(std::string(text_service.status().message()));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(absl::StrCat(address->host, ":", address->port),
+                           grpc::InsecureServerCredentials(), &bound_port);
+  builder.SetMaxReceiveMessageSize(256 * 1024 * 1024);
+  builder.SetMaxSendMessageSize(256 * 1024 * 1024);
+  builder.RegisterService(text_service->get());
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    (void)(*store)->Close();
+    return Fail(absl::StrCat("cannot listen on ", listen,
+                             " (address in use or not available on this machine)"));
+  }
+  server->GetHealthCheckService()->SetServingStatus(true);
+
+  std::printf("listening on %s:%d\n", address->host.c_str(), bound_port);
+  std::fflush(stdout);
+  Log(LogLevel::kInfo, absl::StrCat("serving on ", address->host, ":", bound_port));
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  Log(LogLevel::kInfo, absl::StrCat("received ", strsignal(sig), ", draining calls (up to ",
+                                    grace_seconds, " s)"));
+  server->GetHealthCheckService()->SetServingStatus(false);
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
+  server->Shutdown(deadline);
+  server->Wait();
+  absl::Status closed = (*store)->Close();
+  if (!closed.ok()) {
+    Log(LogLevel::kError, absl::StrCat("closing data dir: ", std::string(closed.message())));
+    return 1;
+  }
+  Log(LogLevel::kInfo, "stopped cleanly");
+  return 0;
+}
+
+}  // namespace
+}  // namespace qantara::server
+
+int main(int argc, char** argv) { return qantara::server::Run(argc, argv); }

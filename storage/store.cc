@@ -1,0 +1,129 @@
+#include "storage/store.h"
+
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "storage/keys.h"
+#include "storage/status.h"
+
+namespace qantara::storage {
+namespace {
+
+class RocksStore final : public Store {
+ public:
+  RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
+      : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {}
+
+  ~RocksStore() override { (void)Close(); }
+
+  absl::Status Close() override {
+    if (db_ == nullptr) return absl::OkStatus();
+    absl::Status result = absl::OkStatus();
+    rocksdb::FlushOptions fo;
+    for (auto* h : handles_) {
+      rocksdb::Status s = db_->Flush(fo, h);
+      if (!s.ok() && result.ok()) result = FromRocks(s, "flush");
+    }
+    for (auto* h : handles_) {
+      rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+      if (!s.ok() && result.ok()) result = FromRocks(s, "close column family");
+    }
+    handles_.clear();
+    rocksdb::Status s = db_->Close();
+    if (!s.ok() && result.ok()) result = FromRocks(s, "close");
+    delete db_;
+    db_ = nullptr;
+    return result;
+  }
+
+  absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) override {
+    if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "get");
+    return std::optional<std::string>(std::move(value));
+  }
+
+  absl::Status Put(Cf cf, std::string_view key, std::string_view value) override {
+    if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+    rocksdb::WriteOptions wo;
+    rocksdb::Status s = db_->Put(wo, handle(cf), rocksdb::Slice(key.data(), key.size()),
+                                 rocksdb::Slice(value.data(), value.size()));
+    return s.ok() ? absl::OkStatus() : FromRocks(s, "put");
+  }
+
+  const std::string& dir() const override { return dir_; }
+
+ private:
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
+
+  std::string dir_;
+  rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// Checks the stored format version, writing it on a new database.
+absl::Status CheckFormatVersion(Store& store) {
+  absl::StatusOr<std::optional<std::string>> v = store.Get(Cf::kMeta, kMetaFormatVersionKey);
+  if (!v.ok()) return v.status();
+  if (!v->has_value()) {
+    return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
+  }
+  int version = 0;
+  if (!absl::SimpleAtoi(**v, &version)) {
+    return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
+                                            ": unreadable format version '", **v, "'"));
+  }
+  if (version != kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", store.dir(), " holds format version ", version, "; this build reads version ",
+        kFormatVersion));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
+                                                   const StoreOptions& options) {
+  if (dir.empty()) return absl::InvalidArgumentError("data dir is empty");
+  std::error_code ec;
+  if (options.create_if_missing) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create data dir ", dir, ": ", ec.message()));
+    }
+  } else if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
+    return absl::NotFoundError(absl::StrCat("no qantara database in ", dir));
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (std::string_view name : kCfNames) {
+    cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);
+  if (!s.ok()) {
+    return FromRocks(s, absl::StrCat("open data dir ", dir));
+  }
+  auto store = std::make_unique<RocksStore>(dir, db, std::move(handles));
+  if (absl::Status v = CheckFormatVersion(*store); !v.ok()) {
+    (void)store->Close();
+    return v;
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace qantara::storage

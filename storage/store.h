@@ -1,0 +1,54 @@
+// Store: qantara's RocksDB database, opened on a data directory.
+//
+// RocksDB types stop at this layer: callers see absl::Status and plain C++.
+#ifndef QANTARA_STORAGE_STORE_H_
+#define QANTARA_STORAGE_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/column_families.h"
+
+namespace qantara::storage {
+
+// The on-disk format version this build writes and reads (storage/FORMAT.md).
+inline constexpr int kFormatVersion = 1;
+
+struct StoreOptions {
+  // Create the directory (and its parents) and a new database if missing.
+  bool create_if_missing = true;
+};
+
+class Store {
+ public:
+  // Opens (or creates) the database in `dir`.
+  // Errors:
+  //   FailedPrecondition  another process holds the directory's lock (a
+  //                       second server on the same data dir), or the data
+  //                       was written in a format version this build does not read;
+  //   NotFound            `dir` has no database and create_if_missing is false;
+  //   Internal/Unavailable any other I/O or corruption error, with RocksDB's message.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir,
+                                                     const StoreOptions& options = {});
+
+  // Flushes and closes the database; further calls fail. Idempotent.
+  virtual absl::Status Close() = 0;
+
+  // Point read/write in one column family (low-level; layers above build
+  // typed accessors on these).
+  virtual absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) = 0;
+  virtual absl::Status Put(Cf cf, std::string_view key, std::string_view value) = 0;
+
+  // The directory this store was opened on.
+  virtual const std::string& dir() const = 0;
+
+  virtual ~Store() = default;
+};
+
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_STORE_H_
