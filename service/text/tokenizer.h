@@ -1,0 +1,69 @@
+// Tokenisation of Arabic and English text, with offsets into the original.
+//
+// ICU word boundaries are the base; placeholders (%s, %1$s, {0}), inline tags
+// (<b>, </g>, {1}-style codes), URLs and e-mail addresses are kept whole.
+// Whitespace is never a token. Each token carries its normalised form (the
+// Normalizer's key for that token) and, on request, its Snowball stem and its
+// Arabic clitic split.
+#ifndef QANTARA_SERVICE_TEXT_TOKENIZER_H_
+#define QANTARA_SERVICE_TEXT_TOKENIZER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "service/text/language.h"
+#include "service/text/normalizer.h"
+#include "service/text/segmenter.h"
+
+namespace qantara::text {
+
+enum class TokenClass {
+  kWord,         // letters (any script), incl. inner apostrophes/hyphens of one word
+  kNumber,       // digits in any script, with inner . , ٫ ٬ separators: 3.5, ١٬٠٠٠
+  kPunctuation,  // . , ; : ! ? ، ؛ ؟ quotes brackets dashes
+  kSymbol,       // $ % + = © ...
+  kPlaceholder,  // printf/ICU/.NET placeholders: %s %d %1$s {0} {name} $1
+  kTag,          // inline markup: <b> </b> <x id="1"/> &amp;
+  kUrl,          // http://..., www....
+  kEmail,        // name@example.com
+};
+
+std::string_view TokenClassName(TokenClass c);
+
+struct Token {
+  TextSpan span;         // in the original text
+  TokenClass cls = TokenClass::kWord;
+  std::string norm;      // normalised form (Normalizer key of the token's text)
+  std::string stem;      // Snowball stem of `norm` (words only; empty unless options.stem)
+  // Arabic clitic split (only when options.split_clitics and the word has
+  // one): the proclitics (و ف ب ل ك, ال) and the remaining base, each a
+  // normalised string; empty otherwise.
+  std::vector<std::string> proclitics;
+  std::string base;
+};
+
+struct TokenizerOptions {
+  Language language = Language::kArabic;
+  NormalizationOptions normalization = NormalizationOptions::All();
+  bool split_clitics = false;  // Arabic only; conservative
+  bool stem = false;           // Snowball (libstemmer) arabic / english
+};
+
+// Thread-safe after construction.
+class Tokenizer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Tokenizer>> Create(const TokenizerOptions& options);
+  virtual ~Tokenizer() = default;
+
+  // The tokens of `text` in order. InvalidArgument for invalid UTF-8.
+  virtual absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const = 0;
+
+  virtual const TokenizerOptions& options() const = 0;
+};
+
+}  // namespace qantara::text
+
+#endif  // QANTARA_SERVICE_TEXT_TOKENIZER_H_
