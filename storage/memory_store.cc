@@ -672,6 +672,7 @@ class RocksMemoryStore final : public MemoryStore {
       View view(reader, state);
       auto result = match::Lookup(view, analyzer_, *query, lang, other, options);
       if (!result.ok()) return result.status();
+      for (match::Match& m : result->matches) m.memory = name;
       results.push_back(*std::move(result));
     }
     return match::MergeResults(std::move(results), request.options.max_results);

@@ -52,6 +52,7 @@ struct LookupOptions {
 
 struct Match {
   Unit unit;
+  std::string memory;  // the memory's name (set by the storage layer)
   double score = 0;  // gross minus penalties (not below 0); 101/102 for context matches
   double gross = 0;
   std::vector<Penalty> penalties;
