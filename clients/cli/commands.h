@@ -10,6 +10,10 @@ namespace qantara::cli {
 
 void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

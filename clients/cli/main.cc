@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   AddHealthCommand(app, options, &exit_code);
   AddSegmentCommand(app, options, &exit_code);
+  AddMemoryCommand(app, options, &exit_code);
+  AddAddCommand(app, options, &exit_code);
+  AddLookupCommand(app, options, &exit_code);
+  AddConcordanceCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
