@@ -263,6 +263,22 @@ TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {
   EXPECT_EQ(memories_->Concordance(req)->hits.size(), 6u);
 }
 
+TEST_F(MemoryStoreTest, WarmUpLoadsUnitKeysAndKeepsWritesVisible) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 5000; ++i) units.push_back(U("unit number w" + std::to_string(i) + " here", "t"));
+  Add("m", units);
+  Reopen();
+  memories_->StartWarmUp();
+  auto added = Add("m", {U("a fresh unit", "t")});
+  ASSERT_TRUE(memories_->DeleteUnits("m", {1}).ok());
+  memories_->WaitForWarmUp();
+  EXPECT_EQ(memories_->Stats()->cached_unit_keys, 5000u);  // 5000 - 1 deleted + 1 added
+  EXPECT_EQ(Find("m", "a fresh unit").matches.at(0).unit.id, added[0].id);
+  EXPECT_TRUE(Find("m", "unit number w0 here", 100).matches.empty());
+  EXPECT_EQ(Find("m", "unit number w1 here", 100).matches.size(), 1u);
+}
+
 TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
   Create("m");
   Add("m", {U("a b", "c"), U("d e", "f")});
