@@ -81,6 +81,10 @@ struct MemState {
   absl::flat_hash_map<PostingId, std::shared_ptr<UnitIds>> postings;
   absl::flat_hash_map<ExactId, std::shared_ptr<UnitIds>> exact;
   absl::flat_hash_map<uint64_t, std::shared_ptr<const UnitKeys>> keys;
+  // Set once the warm-up has loaded every unit's keys; writers keep `keys`
+  // complete from then on, so exhaustive scans read it instead of RocksDB
+  // (and no reader inserts into it any more).
+  std::atomic<bool> keys_complete{false};
 };
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -163,6 +167,12 @@ class Reader {
 
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) {
+    if (state_.keys_complete) {
+      for (const auto& [id, keys] : state_.keys) {
+        if (absl::Status s = fn(id, *keys); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }
     const std::string lo = MemoryPrefix(state_.rec.id), hi = MemoryPrefix(state_.rec.id + 1);
     rocksdb::ReadOptions ro = ro_;
     rocksdb::Slice upper = S(hi);
@@ -496,6 +506,7 @@ class RocksMemoryStore final : public MemoryStore {
       memories_[name] = state;
       return FromRocks(s, "delete memory");
     }
+    state->keys_complete = false;
     state->postings.clear();
     state->exact.clear();
     state->keys.clear();
@@ -827,6 +838,7 @@ class RocksMemoryStore final : public MemoryStore {
       if (more) from = it->key().ToString();
       std::lock_guard<std::mutex> f(state.fill);
       for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
+      if (!more) state.keys_complete = true;
     }
   }
 

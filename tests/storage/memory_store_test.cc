@@ -277,6 +277,13 @@ TEST_F(MemoryStoreTest, WarmUpLoadsUnitKeysAndKeepsWritesVisible) {
   EXPECT_EQ(Find("m", "a fresh unit").matches.at(0).unit.id, added[0].id);
   EXPECT_TRUE(Find("m", "unit number w0 here", 100).matches.empty());
   EXPECT_EQ(Find("m", "unit number w1 here", 100).matches.size(), 1u);
+  // Exhaustive scans now read the complete in-memory keys: same answers.
+  for (const char* q : {"unit number w1 here", "a fresh unit", "unit number"}) {
+    auto a = Find("m", q, 50), b = Find("m", q, 50, true);
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
+    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+    EXPECT_EQ(b.candidates_scored, 5000u);
+  }
 }
 
 TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
