@@ -149,13 +149,36 @@ class Search {
       if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
       return a.key < b.key;
     });
+    // Candidates: the units of the first `prefix` query-token occurrences'
+    // lists (a unit in none of them shares fewer than `common` tokens).
+    // Further lists, read while they are not much longer than what was read,
+    // only add to the candidates' counts: a unit whose count plus the query
+    // tokens not read is below `common` cannot reach the bound (count filter).
+    absl::flat_hash_map<uint64_t, uint32_t> weight;
     int64_t covered = 0;
-    for (const List& l : lists) {
-      if (covered >= prefix) break;
-      covered += l.count;
-      for (uint64_t id : *l.ids) {
-        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+    size_t read = 0, volume = 0;
+    for (; read < lists.size() && covered < prefix; ++read) {
+      covered += lists[read].count;
+      volume += lists[read].ids->size();
+      for (uint64_t id : *lists[read].ids) weight[id] += lists[read].count;
+    }
+    for (; read < lists.size() && lists[read].ids->size() <= 2 * volume + 64; ++read) {
+      covered += lists[read].count;
+      volume += lists[read].ids->size();
+      for (uint64_t id : *lists[read].ids) {
+        auto it = weight.find(id);
+        if (it != weight.end()) it->second += lists[read].count;
       }
+    }
+    const int64_t unread = static_cast<int64_t>(m) - covered;
+    std::vector<uint64_t> ids;
+    ids.reserve(weight.size());
+    for (const auto& [id, w] : weight) {
+      if (static_cast<int64_t>(w) + unread >= common) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());  // deterministic order
+    for (uint64_t id : ids) {
+      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
     }
     return absl::OkStatus();
   }

@@ -116,6 +116,7 @@ const char* kSets[] = {"heldout", "edited", "arabic_variants", "short", "nomatch
 
 int main(int argc, char** argv) {
   using namespace qantara;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const char* shared_env = std::getenv("QANTARA_SHARED");
   const std::string shared = shared_env ? shared_env : "../shared";
   if (!fs::exists(fs::path(shared) / "bench/tm/make_workload.py")) {
