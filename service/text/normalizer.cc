@@ -326,7 +326,11 @@ class NormalizerImpl final : public Normalizer {
     const int32_t n = static_cast<int32_t>(text.size());
     int32_t i = 0;
     auto mark = [&](int32_t source) {
-      if constexpr (kOffsets) offsets->resize(out.size(), static_cast<uint32_t>(source));
+      if constexpr (kOffsets) {
+        for (size_t k = offsets->size(); k < out.size(); ++k) {
+          offsets->push_back(static_cast<uint32_t>(source));
+        }
+      }
     };
     while (i < n) {
       const int32_t start = i;
