@@ -102,9 +102,9 @@ TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
 }
 
 TEST(Tokenizer, PunctuationAndSymbols) {
-  EXPECT_THAT(Surface("Price: $5 + 10% = “cheap” — really!", Language::kEnglish),
+  EXPECT_THAT(Surface("Price: $15 + 10% = “cheap” — really!", Language::kEnglish),
               ElementsAre(Pair("Price", "word"), Pair(":", "punctuation"), Pair("$", "symbol"),
-                          Pair("5", "number"), Pair("+", "symbol"), Pair("10", "number"),
+                          Pair("15", "number"), Pair("+", "symbol"), Pair("10", "number"),
                           Pair("%", "symbol"), Pair("=", "symbol"), Pair("“", "punctuation"),
                           Pair("cheap", "word"), Pair("”", "punctuation"),
                           Pair("—", "punctuation"), Pair("really", "word"),
@@ -141,6 +141,26 @@ TEST(Tokenizer, Placeholders) {
                           Pair("خصم", "word"), Pair("50", "number"), Pair("%", "symbol"),
                           Pair("و", "word"), Pair("100", "number"), Pair("%", "symbol"),
                           Pair("%", "symbol")));
+  // LibreOffice and shell styles; dollar amounts stay numbers.
+  EXPECT_THAT(Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
+                      "or $3.50 or 50%OFF or %Product",
+                      Language::kEnglish),
+              ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"),
+                          Pair("in", "word"), Pair("$(ARG1)", "placeholder"), Pair("as", "word"),
+                          Pair("$USER", "placeholder"), Pair(":", "punctuation"),
+                          Pair("style", "word"), Pair("$1", "placeholder"),
+                          Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"),
+                          Pair("2", "number"), Pair("billion", "word"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("25", "number"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("3.50", "number"), Pair("or", "word"),
+                          Pair("50", "number"), Pair("%", "symbol"), Pair("OFF", "word"),
+                          Pair("or", "word"), Pair("%", "symbol"), Pair("Product", "word")));
+  EXPECT_THAT(Surface("حجم %DPIX% × %DPIY% للملف \"$file$\" في %{link}"),
+              ElementsAre(Pair("حجم", "word"), Pair("%DPIX%", "placeholder"),
+                          Pair("×", "symbol"), Pair("%DPIY%", "placeholder"),
+                          Pair("للملف", "word"), Pair("\"", "punctuation"),
+                          Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
+                          Pair("في", "word"), Pair("%{link}", "placeholder")));
   EXPECT_THAT(Surface("50% off", Language::kEnglish),
               ElementsAre(Pair("50", "number"), Pair("%", "symbol"), Pair("off", "word")));
 }
