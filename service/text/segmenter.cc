@@ -183,7 +183,7 @@ absl::StatusOr<std::unique_ptr<SentenceSegmenter>> SentenceSegmenter::Create(
   if (options.srx.empty() || options.srx_mode == SegmenterOptions::SrxMode::kExtend) {
     absl::StatusOr<SrxRuleSet> builtin = BuiltinRules(options.language);
     if (!builtin.ok()) return builtin.status();
-    rules.Append(*builtin);
+    if (absl::Status st = rules.Append(*builtin); !st.ok()) return st;
   }
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");

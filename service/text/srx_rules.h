@@ -40,7 +40,8 @@ class SrxRuleSet {
   static absl::StatusOr<SrxRuleSet> Compile(const SrxDocument& doc, std::string_view language_code);
 
   // Appends `other`'s rules after this set's (they rank lower).
-  void Append(const SrxRuleSet& other);
+  // Errors: InvalidArgument when the combined set has too many rules.
+  absl::Status Append(const SrxRuleSet& other);
 
   size_t size() const { return rules_.size(); }
   bool empty() const { return rules_.empty(); }
@@ -49,17 +50,34 @@ class SrxRuleSet {
   // some rule matches, (*decisions)[position] becomes the verdict of the
   // first rule (in order) that matches there; positions already decided are
   // left alone. Positions are reduced as described above.
+  //
+  // Speed: ICU's find() tests candidate start characters against a set,
+  // slowly for non-Latin text, once per rule. So when a rule's beforebreak
+  // starts with a plain character or [set], qantara reads that set itself
+  // and one pass over the text tries each such rule (lookingAt) only where
+  // its first character occurs. Rules starting otherwise (\b, (?i), groups,
+  // alternatives...) are run with find(), and are correct but slower.
   // REQUIRES: decisions->size() == text.length() + 1.
   // Errors: ResourceExhausted when a rule's expression runs too long on this
   // text (catastrophic backtracking in a user's rule), naming its SRX line.
   absl::Status Apply(const icu::UnicodeString& text, std::vector<BoundaryDecision>* decisions) const;
 
  private:
+  // Bit c set: the rule may start matching at UTF-16 code unit c (all lead
+  // surrogates are set when it may start with a supplementary character).
+  using CharBitmap = std::vector<uint64_t>;
+
   struct Rule {
     bool is_break = true;
     std::shared_ptr<const icu::RegexPattern> pattern;  // (?:before)(?=(?:after))
     int line = 0;
+    bool anchored = false;  // before starts with ^: can only match at 0
+    // The characters a match can start with, read from the first element of
+    // beforebreak when it is a plain character or set; null when unknown
+    // (the rule is then run with find() over the whole text).
+    std::shared_ptr<const CharBitmap> first_chars;
   };
+
   std::vector<Rule> rules_;
 };
 
