@@ -66,10 +66,26 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
                                       qantara::v1::SegmentResponse* response) {
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
   if (!lang.ok()) return ToGrpcStatus(lang.status());
+  // The built-in rules are compiled once; a client's SRX rules per request.
+  std::unique_ptr<text::SentenceSegmenter> custom;
+  if (!request->srx().empty()) {
+    text::SegmenterOptions options;
+    options.language = *lang;
+    options.srx = request->srx();
+    options.srx_mode = request->srx_mode() == qantara::v1::SRX_MODE_REPLACE
+                           ? text::SegmenterOptions::SrxMode::kReplace
+                           : text::SegmenterOptions::SrxMode::kExtend;
+    absl::StatusOr<std::unique_ptr<text::SentenceSegmenter>> made =
+        text::SentenceSegmenter::Create(options);
+    if (!made.ok()) return ToGrpcStatus(made.status());
+    custom = *std::move(made);
+  }
   const text::SentenceSegmenter& seg =
-      *lang == text::Language::kArabic ? *arabic_ : *english_;
+      custom ? *custom : *lang == text::Language::kArabic ? *arabic_ : *english_;
   const std::string& input = request->text();
-  absl::StatusOr<std::vector<text::TextSpan>> spans = seg.Split(input);
+  text::SplitOptions split;
+  split.keep_empty = request->keep_empty();
+  absl::StatusOr<std::vector<text::TextSpan>> spans = seg.Split(input, split);
   if (!spans.ok()) return ToGrpcStatus(spans.status());
   response->mutable_sentences()->Reserve(static_cast<int>(spans->size()));
   for (const text::TextSpan& span : *spans) {
