@@ -1,6 +1,5 @@
 #include "service/formats/tmx_date.h"
 
-#include <cstdio>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -72,10 +71,22 @@ std::string FormatTmxDate(int64_t seconds) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld%02u%02uT%02lld%02lld%02lldZ", static_cast<long long>(y),
-                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
+  char buf[17];
+  auto put = [&buf](int pos, int width, int64_t v) {
+    for (int k = pos + width - 1; k >= pos; --k) {
+      buf[k] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, 4, y);
+  put(4, 2, m);
+  put(6, 2, d);
+  buf[8] = 'T';
+  put(9, 2, rem / 3600);
+  put(11, 2, rem / 60 % 60);
+  put(13, 2, rem % 60);
+  buf[15] = 'Z';
+  buf[16] = '\0';
   return buf;
 }
 

@@ -7,50 +7,54 @@
 namespace qantara::formats {
 namespace {
 
-// Appends the run text[start, i) then `replacement`.
-inline void Flush(std::string_view text, size_t start, size_t i, std::string* out) {
-  if (i > start) out->append(text.data() + start, i - start);
+// Bytes that need escaping: 1 in element content, 2 in attribute values, 3 both.
+constexpr unsigned char kNone = 0, kText = 1, kAttr = 2, kBoth = 3;
+struct EscapeTable {
+  unsigned char v[256];
+  constexpr EscapeTable() : v() {
+    v[static_cast<unsigned char>('&')] = kBoth;
+    v[static_cast<unsigned char>('<')] = kBoth;
+    v[static_cast<unsigned char>('>')] = kBoth;
+    v[static_cast<unsigned char>('\r')] = kBoth;
+    v[static_cast<unsigned char>('"')] = kAttr;
+    v[static_cast<unsigned char>('\t')] = kAttr;
+    v[static_cast<unsigned char>('\n')] = kAttr;
+  }
+};
+constexpr EscapeTable kEscape;
+
+const char* Replacement(char c) {
+  switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    case '\t': return "&#9;";
+    case '\n': return "&#10;";
+    case '\r': return "&#13;";
+  }
+  return "";
+}
+
+inline void AppendEscaped(std::string_view in, unsigned char mask, std::string* out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
+  const size_t n = in.size();
+  size_t start = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if ((kEscape.v[s[i]] & mask) == kNone) continue;
+    out->append(in.data() + start, i - start);
+    out->append(Replacement(in[i]));
+    start = i + 1;
+  }
+  out->append(in.data() + start, n - start);
 }
 
 }  // namespace
 
-void AppendEscapedText(std::string_view text, std::string* out) {
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char* rep;
-    switch (text[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '\r': rep = "&#13;"; break;
-      default: continue;
-    }
-    Flush(text, start, i, out);
-    out->append(rep);
-    start = i + 1;
-  }
-  Flush(text, start, text.size(), out);
-}
+void AppendEscapedText(std::string_view text, std::string* out) { AppendEscaped(text, kText, out); }
 
 void AppendEscapedAttribute(std::string_view value, std::string* out) {
-  size_t start = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char* rep;
-    switch (value[i]) {
-      case '&': rep = "&amp;"; break;
-      case '<': rep = "&lt;"; break;
-      case '>': rep = "&gt;"; break;
-      case '"': rep = "&quot;"; break;
-      case '\t': rep = "&#9;"; break;
-      case '\n': rep = "&#10;"; break;
-      case '\r': rep = "&#13;"; break;
-      default: continue;
-    }
-    Flush(value, start, i, out);
-    out->append(rep);
-    start = i + 1;
-  }
-  Flush(value, start, value.size(), out);
+  AppendEscaped(value, kAttr, out);
 }
 
 absl::Status CheckXmlText(std::string_view text) {
@@ -59,6 +63,10 @@ absl::Status CheckXmlText(std::string_view text) {
   size_t i = 0;
   while (i < n) {
     unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x80) {
+      ++i;
+      continue;
+    }
     if (c < 0x80) {
       if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
         return absl::InvalidArgumentError(absl::StrCat(
