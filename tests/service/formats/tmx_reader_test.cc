@@ -205,6 +205,10 @@ TEST(TmxReaderTest, ReadsUtf16LittleAndBigEndianWithOrWithoutBom) {
       }
     }
   }
+  // UTF-8 with a byte-order mark.
+  ReadResult bom8 = ReadTmx("\xEF\xBB\xBF" + Rich(), 2);
+  ASSERT_TRUE(bom8.status.ok()) << bom8.status;
+  EXPECT_EQ(bom8.units.size(), utf8.units.size());
   // A BOM and no XML declaration at all.
   ReadResult r = ReadTmx(Utf8ToUtf16(Tmx(Tu("a", "ب")).substr(39), false, true));
   ASSERT_TRUE(r.status.ok()) << r.status;
