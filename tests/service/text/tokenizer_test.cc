@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/text/arabic_clitics.h"
+#include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
 #include "service/text/utf8.h"
 
@@ -364,6 +365,40 @@ TEST(Tokenizer, TenMegabyteInput) {
     EXPECT_EQ(a.norm, b.norm);
     EXPECT_EQ(a.span.byte_end - a.span.byte_begin, b.span.byte_end - b.span.byte_begin);
   }
+}
+
+TEST(SpecialSpans, TruncatedAndMalformedInputsAreNotSpecial) {
+  for (std::string_view s :
+       {"<", "<b", "<a href=", "<a href=\"x", "</b x>", "<1>", "{", "{0", "{}", "{{x", "%", "%%",
+        "%(x", "%(x)", "%1$", "&", "&amp", "&#;", "&#x;", "$", "${", "${x", "$(x", "http://",
+        "www.", "www. x", "a@b.c", "@example.com", "a@", "a@.com", "x@y..com", "<<<>>>",
+        "%PRODUCT x", "$Name"}) {
+    std::vector<SpecialSpan> spans = FindSpecialSpans(s);
+    if (s == "%PRODUCT x") {
+      ASSERT_EQ(spans.size(), 1u);
+      EXPECT_EQ(spans[0].end, 8u);
+      continue;
+    }
+    EXPECT_TRUE(spans.empty()) << s << " gave " << spans.size() << " span(s), first "
+                               << (spans.empty() ? "" : s.substr(spans[0].begin,
+                                                                 spans[0].end - spans[0].begin));
+  }
+}
+
+TEST(SpecialSpans, OrderedAndNonOverlapping) {
+  const std::string text =
+      "mail x.y@a.org, http://a.org/%s?q={0}&b=1 <b>%1$s</b> {{n}} a@b.org@c.org &lt;";
+  std::vector<SpecialSpan> spans = FindSpecialSpans(text);
+  std::vector<std::string> got;
+  size_t prev = 0;
+  for (const SpecialSpan& s : spans) {
+    EXPECT_LE(prev, s.begin);
+    EXPECT_LT(s.begin, s.end);
+    prev = s.end;
+    got.push_back(text.substr(s.begin, s.end - s.begin));
+  }
+  EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>",
+                               "{{n}}", "a@b.org", "&lt;"));
 }
 
 TEST(Tokenizer, ClassNames) {
