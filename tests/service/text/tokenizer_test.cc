@@ -1,6 +1,7 @@
 #include "service/text/tokenizer.h"
 
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -399,6 +400,44 @@ TEST(SpecialSpans, OrderedAndNonOverlapping) {
   }
   EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>",
                                "{{n}}", "a@b.org", "&lt;"));
+}
+
+// Random mixes of the characters the scanner and the rules care about keep
+// every invariant (and run clean under ASan/UBSan: -DQANTARA_SANITIZE=ON).
+TEST(Tokenizer, RandomInputsKeepInvariants) {
+  static const char* kPieces[] = {
+      "<", ">", "b", "%", "s", "{", "}", "0", "$", "(", ")", "@", ".", "com", "http://", "www.",
+      "ا", "ل", "و", "ب", "\u064E", "\u0651", "\u0640", "\u200F", " ", "\n", "٣", "٫", "-", "&",
+      ";", "amp", "\"", "'", "x", "=", "/", "\uFEFB", "e\u0301", "😀", "ß", "A", "1", "\u0654",
+      "ة", "ى", "\u2019", "،", "\t", "#", "_", ","};
+  std::mt19937 rng(12345);
+  auto tok = Make(Language::kArabic, /*clitics=*/true);
+  auto norm = Normalizer::Create();
+  ASSERT_TRUE(norm.ok());
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) text += kPieces[rng() % std::size(kPieces)];
+    auto tokens = tok->Tokenize(text);
+    ASSERT_TRUE(tokens.ok()) << text;
+    size_t prev_end = 0;
+    for (const Token& t : *tokens) {
+      ASSERT_LE(prev_end, t.span.byte_begin) << text;
+      ASSERT_LT(t.span.byte_begin, t.span.byte_end) << text;
+      ASSERT_LE(t.span.byte_end, text.size()) << text;
+      ASSERT_EQ(t.span.char_end, CountCodePoints(text.substr(0, t.span.byte_end))) << text;
+      ASSERT_TRUE(ValidateUtf8(t.norm).ok()) << text;
+      prev_end = t.span.byte_end;
+    }
+    auto key = (*norm)->Normalize(text);
+    ASSERT_TRUE(key.ok());
+    ASSERT_EQ(key->source_offsets.size(), key->text.size() + 1);
+    ASSERT_TRUE(ValidateUtf8(key->text).ok()) << text;
+    for (size_t i = 0; i + 1 < key->source_offsets.size(); ++i) {
+      ASSERT_LE(key->source_offsets[i], key->source_offsets[i + 1]) << text;
+      ASSERT_LT(key->source_offsets[i], text.size()) << text;
+    }
+  }
 }
 
 TEST(Tokenizer, ClassNames) {
