@@ -111,8 +111,6 @@ struct Node {
   std::string close_native;  // kPaired: native code of the closing tag
 };
 
-constexpr size_t kMaxLanguagesListed = 8;
-
 }  // namespace
 
 class XliffReader::Impl : public internal::XmlHandler {
