@@ -70,10 +70,6 @@ class ExpatStream {
   static void OnSkippedEntity(void* self, const XML_Char* name, int is_parameter);
   static int OnExternalEntity(XML_Parser parser, const XML_Char* context, const XML_Char* base,
                               const XML_Char* system_id, const XML_Char* public_id);
-  static void OnMark(void* self, const XML_Char*);
-  static void OnMark2(void* self, const XML_Char*, const XML_Char*);
-  static void OnDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int);
-  static void OnDoctypeEnd(void* self);
 
   void Mark();
   absl::Status ParseError(bool at_end);
@@ -82,7 +78,7 @@ class ExpatStream {
   XmlHandler* handler_;
   size_t max_token_bytes_;
   uint64_t bytes_fed_ = 0;
-  uint64_t event_end_ = 0;  // input byte offset just after the last event
+  uint64_t event_end_ = 0;  // input byte offset just after the last parse event
   bool root_seen_ = false;
   bool finished_ = false;
   absl::Status status_;

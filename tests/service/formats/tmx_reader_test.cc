@@ -451,6 +451,20 @@ TEST(TmxReaderBadInputTest, HundredMegabyteAttributeIsAFatalErrorInBoundedMemory
   EXPECT_EQ(sink.units.size(), 1u);
 }
 
+TEST(TmxReaderBadInputTest, OversizedCommentIsAFatalError) {
+  ReaderOptions options;
+  options.max_token_bytes = 1000;
+  std::string doc = Tmx(Tu("a", "ب") + "<!--" + std::string(5000, 'c') + "-->" + Tu("b", "ب"));
+  ReadResult r = ReadTmx(doc, 100, options);
+  EXPECT_THAT(r.status.message(), HasSubstr("longer than 1000 bytes (max_token_bytes)"));
+  EXPECT_EQ(r.units.size(), 1u);
+  // Text is streamed: a long text node is not one token.
+  options.max_segment_bytes = 100000;
+  ReadResult ok = ReadTmx(Tmx(Tu(std::string(50000, 't'), "ب")), 100, options);
+  EXPECT_TRUE(ok.status.ok()) << ok.status;
+  EXPECT_EQ(ok.units.size(), 1u);
+}
+
 TEST(TmxReaderBadInputTest, ConfigurableSegmentLimit) {
   ReaderOptions options;
   options.max_segment_bytes = 10;
