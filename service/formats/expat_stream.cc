@@ -146,14 +146,26 @@ absl::Status ExpatStream::ParseError(bool at_end) {
 
 void ExpatStream::OnStart(void* p, const XML_Char* name, const XML_Char** attrs) {
   ExpatStream* self = Self(p);
+  if (!self->status_.ok()) return;  // expat may report the rest of a token after a stop
   self->root_seen_ = true;
+  if (++self->depth_ > kMaxDepth) {
+    self->Abort(absl::StrCat("elements are nested more than ", kMaxDepth, " levels deep"));
+    return;
+  }
   self->handler_->StartElement(name, attrs);
 }
 
-void ExpatStream::OnEnd(void* p, const XML_Char* name) { Self(p)->handler_->EndElement(name); }
+void ExpatStream::OnEnd(void* p, const XML_Char* name) {
+  ExpatStream* self = Self(p);
+  if (!self->status_.ok()) return;
+  --self->depth_;
+  self->handler_->EndElement(name);
+}
 
 void ExpatStream::OnText(void* p, const XML_Char* s, int len) {
-  Self(p)->handler_->Text(std::string_view(s, static_cast<size_t>(len)));
+  ExpatStream* self = Self(p);
+  if (!self->status_.ok()) return;
+  self->handler_->Text(std::string_view(s, static_cast<size_t>(len)));
 }
 
 void ExpatStream::OnEntityDecl(void* p, const XML_Char* name, int is_parameter,

@@ -54,6 +54,9 @@ class ExpatStream {
   int64_t line() const;
   int64_t column() const;
   uint64_t bytes_fed() const { return bytes_fed_; }
+  // Elements may nest this deep at most (a deeper document is a fatal error:
+  // expat keeps every open element in memory).
+  static constexpr int kMaxDepth = 1000;
   bool root_seen() const { return root_seen_; }
 
   // Prefixes `reason` with "line L, column C: " at the current position.
@@ -80,6 +83,7 @@ class ExpatStream {
   uint64_t bytes_fed_ = 0;
   uint64_t event_end_ = 0;  // input byte offset just after the last parse event
   bool root_seen_ = false;
+  int depth_ = 0;
   bool finished_ = false;
   absl::Status status_;
 };
