@@ -148,6 +148,17 @@ TEST(SentenceSegmenter, EnglishHeadlineEndingInAQuoteBeforeAnOpener) {
                           "He called it \"fake news\" and left."));
 }
 
+TEST(SentenceSegmenter, NumbersAfterAFullStopAndStageDirections) {
+  // ICU alone keeps these together because a lower-case word follows the number.
+  EXPECT_THAT(En("It was a waste dump. 1987 was declared the year of the river. See approx. 30 more."),
+              ElementsAre("It was a waste dump.", "1987 was declared the year of the river.",
+                          "See approx. 30 more."));
+  EXPECT_THAT(En("That was funny. (Laughter) And then we left. (Applause)"),
+              ElementsAre("That was funny.", "(Laughter)", "And then we left.", "(Applause)"));
+  EXPECT_THAT(Ar("كان ذلك مضحكًا. (ضحك) ثم غادرنا. قال إن (الأمم المتحدة) وافقت."),
+              ElementsAre("كان ذلك مضحكًا.", "(ضحك)", "ثم غادرنا.", "قال إن (الأمم المتحدة) وافقت."));
+}
+
 TEST(SentenceSegmenter, LineBreaksListItemsAndHeadlines) {
   EXPECT_THAT(En("Agenda\n1. Open the meeting\n2. Budget. Vote on it\na) first\n- bullet\r\nLast line"),
               ElementsAre("Agenda", "1. Open the meeting", "2. Budget.", "Vote on it", "a) first",
