@@ -1,6 +1,8 @@
 #include "service/text/segmenter.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -277,6 +279,26 @@ TEST(SentenceSegmenter, RunawayUserRuleFailsInsteadOfHanging) {
   ASSERT_FALSE(spans.ok());
   EXPECT_EQ(spans.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(spans.status().message()), ::testing::HasSubstr("line 1"));
+}
+
+TEST(SentenceSegmenter, OneInstanceSplitsFromManyThreads) {
+  auto seg = SentenceSegmenter::Create(Language::kArabic);
+  ASSERT_TRUE(seg.ok());
+  const std::string text = "التقى د. سامي بالوزير. \"هل أنتم مستعدون؟\" تساءلت. Mr. Li left.\n\nEnd";
+  const std::vector<TextSpan> expected = *(*seg)->Split(text);
+  ASSERT_EQ(expected.size(), 4u);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        absl::StatusOr<std::vector<TextSpan>> got = (*seg)->Split(text);
+        if (!got.ok() || *got != expected) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(SentenceSegmenter, TenMegabyteInputKeepsTheContract) {
