@@ -55,6 +55,25 @@ struct NormalizationOptions {
   static NormalizationOptions FromBits(uint32_t bits);
 };
 
+// Every rule, in bit order.
+inline constexpr NormalizationRule kAllNormalizationRules[] = {
+    kRuleNfkc,          kRuleStripDiacritics, kRuleStripTatweel, kRuleStripFormatMarks,
+    kRuleUnifyAlef,     kRuleAlefMaqsuraToYa, kRuleTaMarbutaToHa, kRuleHamzaCarriers,
+    kRuleFoldDigits,    kRuleFoldCase,        kRuleUnifyPunctuation,
+};
+
+// The short name of a rule as the API and the CLI spell it: nfkc,
+// diacritics, tatweel, format_marks, alef, alef_maqsura, ta_marbuta, hamza,
+// digits, fold_case, punctuation.
+std::string_view NormalizationRuleName(NormalizationRule rule);
+
+// The names of the rules in `bits`, in bit order.
+std::vector<std::string_view> NormalizationRuleNames(uint32_t bits);
+
+// Parses a rule's short name ('-' may stand for '_'). InvalidArgument names
+// the valid ones when `name` is none of them.
+absl::StatusOr<NormalizationRule> ParseNormalizationRule(std::string_view name);
+
 // The characters kRuleStripDiacritics removes: harakat U+064B–U+065F,
 // superscript alef U+0670, Quranic annotation marks U+0610–U+061A,
 // U+06D6–U+06ED (except the signs that are not marks: U+06DD, U+06DE,

@@ -84,8 +84,15 @@ TEST(Tokenizer, NormalisedFormIsTheKeyOfEachToken) {
 TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
   EXPECT_THAT(Surface("دفع ١٬٠٠٠ دينار و3.5 كغ و٣٫٥ و1,234.56", Language::kArabic),
               ElementsAre(Pair("دفع", "word"), Pair("١٬٠٠٠", "number"), Pair("دينار", "word"),
-                          Pair("و3.5", "word"), Pair("كغ", "word"), Pair("و٣٫٥", "word"),
-                          Pair("و1,234.56", "word")));
+                          Pair("و", "word"), Pair("3.5", "number"), Pair("كغ", "word"),
+                          Pair("و", "word"), Pair("٣٫٥", "number"), Pair("و", "word"),
+                          Pair("1,234.56", "number")));
+  // Only a single proclitic letter is split off a number; other letter-digit
+  // mixes stay one word.
+  EXPECT_THAT(Surface("كوفيد19 ب٥٠ ل2024 3rd A4", Language::kArabic),
+              ElementsAre(Pair("كوفيد19", "word"), Pair("ب", "word"), Pair("٥٠", "number"),
+                          Pair("ل", "word"), Pair("2024", "number"), Pair("3rd", "word"),
+                          Pair("A4", "word")));
   EXPECT_THAT(Surface("pay 1,000 or ١٬٠٠٠ or ٣٫٥ (3.5%)", Language::kEnglish),
               ElementsAre(Pair("pay", "word"), Pair("1,000", "number"), Pair("or", "word"),
                           Pair("١٬٠٠٠", "number"), Pair("or", "word"), Pair("٣٫٥", "number"),
@@ -95,9 +102,9 @@ TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
 }
 
 TEST(Tokenizer, PunctuationAndSymbols) {
-  EXPECT_THAT(Surface("Price: $5 + 10% = “cheap” — really!", Language::kEnglish),
+  EXPECT_THAT(Surface("Price: $15 + 10% = “cheap” — really!", Language::kEnglish),
               ElementsAre(Pair("Price", "word"), Pair(":", "punctuation"), Pair("$", "symbol"),
-                          Pair("5", "number"), Pair("+", "symbol"), Pair("10", "number"),
+                          Pair("15", "number"), Pair("+", "symbol"), Pair("10", "number"),
                           Pair("%", "symbol"), Pair("=", "symbol"), Pair("“", "punctuation"),
                           Pair("cheap", "word"), Pair("”", "punctuation"),
                           Pair("—", "punctuation"), Pair("really", "word"),
@@ -132,7 +139,28 @@ TEST(Tokenizer, Placeholders) {
               ElementsAre(Pair("حذف", "word"), Pair("%s", "placeholder"), Pair("ملفات", "word"),
                           Pair("{0}", "placeholder"), Pair("؟", "punctuation"),
                           Pair("خصم", "word"), Pair("50", "number"), Pair("%", "symbol"),
-                          Pair("و100", "word"), Pair("%", "symbol"), Pair("%", "symbol")));
+                          Pair("و", "word"), Pair("100", "number"), Pair("%", "symbol"),
+                          Pair("%", "symbol")));
+  // LibreOffice and shell styles; dollar amounts stay numbers.
+  EXPECT_THAT(Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
+                      "or $3.50 or 50%OFF or %Product",
+                      Language::kEnglish),
+              ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"),
+                          Pair("in", "word"), Pair("$(ARG1)", "placeholder"), Pair("as", "word"),
+                          Pair("$USER", "placeholder"), Pair(":", "punctuation"),
+                          Pair("style", "word"), Pair("$1", "placeholder"),
+                          Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"),
+                          Pair("2", "number"), Pair("billion", "word"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("25", "number"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("3.50", "number"), Pair("or", "word"),
+                          Pair("50", "number"), Pair("%", "symbol"), Pair("OFF", "word"),
+                          Pair("or", "word"), Pair("%", "symbol"), Pair("Product", "word")));
+  EXPECT_THAT(Surface("حجم %DPIX% × %DPIY% للملف \"$file$\" في %{link}"),
+              ElementsAre(Pair("حجم", "word"), Pair("%DPIX%", "placeholder"),
+                          Pair("×", "symbol"), Pair("%DPIY%", "placeholder"),
+                          Pair("للملف", "word"), Pair("\"", "punctuation"),
+                          Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
+                          Pair("في", "word"), Pair("%{link}", "placeholder")));
   EXPECT_THAT(Surface("50% off", Language::kEnglish),
               ElementsAre(Pair("50", "number"), Pair("%", "symbol"), Pair("off", "word")));
 }
