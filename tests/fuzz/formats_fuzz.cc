@@ -5,9 +5,8 @@
 // every delivered unit writes as TMX and reads back identical, and its
 // markup rebuilds the same text and codes.
 //
-//   cmake -S . -B build-fuzz -DQANTARA_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
-//   cmake --build build-fuzz --target formats_fuzz
-//   ./build-fuzz/tests/formats_fuzz -max_total_time=60 tests/service/formats/fixtures
+//   tests/fuzz/run_fuzzers.sh   (builds it as build-fuzz/fuzz/fuzz_formats and runs it
+//   from tests/fuzz/corpus/fuzz_formats)
 #include <cstdint>
 #include <cstdlib>
 #include <string>
