@@ -1,6 +1,8 @@
 #include "service/text/arabic_clitics.h"
 
 #include <cstdint>
+#include <iterator>
+#include <unordered_set>
 
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
@@ -47,16 +49,15 @@ bool Consume(std::string_view& s, std::string_view prefix) {
 }
 
 bool IsNotArticle(std::string_view word) {
-  for (std::string_view w : kNotArticle) {
-    if (word == w) return true;
-  }
-  return false;
+  static const std::unordered_set<std::string_view>* const kSet =
+      new std::unordered_set<std::string_view>(std::begin(kNotArticle), std::end(kNotArticle));
+  return kSet->count(word) != 0;
 }
 
 }  // namespace
 
 bool SplitArabicClitics(std::string_view word, CliticSplit* out) {
-  if (word.size() < 6 || IsNotArticle(word)) return false;  // ≥ 3 letters
+  if (word.size() < 6) return false;  // ≥ 3 letters
   std::string_view rest = word;
   std::vector<std::string> clitics;
   if (Consume(rest, kWaw)) {
@@ -64,8 +65,12 @@ bool SplitArabicClitics(std::string_view word, CliticSplit* out) {
   } else if (Consume(rest, kFa)) {
     clitics.emplace_back(kFa);
   }
-  // The base without the conjunction may itself be a "not the article" word: والذي.
-  if (!clitics.empty() && IsNotArticle(rest)) return false;
+  // Fast exit for the many words that start with neither ال nor لل nor بال/كال.
+  const std::string_view head = rest.substr(0, 2);
+  if (head != "\u0627" && head != kLam && head != kBa && head != kKaf) return false;
+  // The word, or the word without its conjunction, may be one that merely
+  // begins with ال: الذي, والذي.
+  if (IsNotArticle(word) || (!clitics.empty() && IsNotArticle(rest))) return false;
   int min_base = clitics.empty() ? 2 : 3;
   if (rest.substr(0, 2 * kLam.size()) == std::string(kLam) + std::string(kLam)) {
     // لل = ل + ال with the alef dropped.

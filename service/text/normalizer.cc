@@ -70,6 +70,46 @@ NormalizationOptions NormalizationOptions::FromBits(uint32_t bits) {
   return o;
 }
 
+std::string_view NormalizationRuleName(NormalizationRule rule) {
+  switch (rule) {
+    case kRuleNfkc: return "nfkc";
+    case kRuleStripDiacritics: return "diacritics";
+    case kRuleStripTatweel: return "tatweel";
+    case kRuleStripFormatMarks: return "format_marks";
+    case kRuleUnifyAlef: return "alef";
+    case kRuleAlefMaqsuraToYa: return "alef_maqsura";
+    case kRuleTaMarbutaToHa: return "ta_marbuta";
+    case kRuleHamzaCarriers: return "hamza";
+    case kRuleFoldDigits: return "digits";
+    case kRuleFoldCase: return "fold_case";
+    case kRuleUnifyPunctuation: return "punctuation";
+  }
+  return "unknown";
+}
+
+std::vector<std::string_view> NormalizationRuleNames(uint32_t bits) {
+  std::vector<std::string_view> names;
+  for (NormalizationRule r : kAllNormalizationRules) {
+    if (bits & r) names.push_back(NormalizationRuleName(r));
+  }
+  return names;
+}
+
+absl::StatusOr<NormalizationRule> ParseNormalizationRule(std::string_view name) {
+  std::string n(name);
+  for (char& c : n) {
+    if (c == '-') c = '_';
+  }
+  std::string valid;
+  for (NormalizationRule r : kAllNormalizationRules) {
+    if (n == NormalizationRuleName(r)) return r;
+    if (!valid.empty()) valid += ", ";
+    valid += std::string(NormalizationRuleName(r));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown normalisation rule '", n, "' (rules: ", valid, ")"));
+}
+
 bool IsArabicDiacritic(uint32_t c) {
   return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED && c != 0x06DD &&
                                                          c != 0x06DE && c != 0x06E5 && c != 0x06E6) ||
@@ -286,7 +326,11 @@ class NormalizerImpl final : public Normalizer {
     const int32_t n = static_cast<int32_t>(text.size());
     int32_t i = 0;
     auto mark = [&](int32_t source) {
-      if constexpr (kOffsets) offsets->resize(out.size(), static_cast<uint32_t>(source));
+      if constexpr (kOffsets) {
+        for (size_t k = offsets->size(); k < out.size(); ++k) {
+          offsets->push_back(static_cast<uint32_t>(source));
+        }
+      }
     };
     while (i < n) {
       const int32_t start = i;

@@ -63,6 +63,14 @@ class Scanner {
     }
     if (size_t e = PrintfTail(j); e) return e - i;
     if (d > 0) return 1 + d;  // %1 (Windows, Qt)
+    // %PRODUCTNAME (LibreOffice), not after a number (50%OFF).
+    if (i > 0 && IsDigit(t_[i - 1])) return 0;
+    if (size_t k = UpperIdent(j); k > j) return (At(k) == '%' ? k + 1 : k) - i;  // %NAME%
+    if (At(j) == '{') {  // %{name} (Ruby i18n)
+      size_t k = j + 1;
+      while (IsIdent(At(k)) && k - j < 64) ++k;
+      if (k > j + 1 && At(k) == '}') return k + 1 - i;
+    }
     return 0;
   }
 
@@ -92,12 +100,46 @@ class Scanner {
     return 0;
   }
 
-  // ${name}
+  // An upper-case identifier of 2+ characters at k (PRODUCT, ARG1); its end or k.
+  size_t UpperIdent(size_t k) const {
+    const size_t b = k;
+    if (!(At(k) >= 'A' && At(k) <= 'Z')) return b;
+    while (((At(k) >= 'A' && At(k) <= 'Z') || IsDigit(At(k)) || At(k) == '_') && k - b < 64) ++k;
+    if (k - b < 2 || IsAlpha(At(k))) return b;  // $Name, %Product: not all capitals
+    return k;
+  }
+
+  bool MagnitudeWordAt(size_t k) const {
+    while (At(k) == ' ') ++k;
+    for (std::string_view w : {"million", "billion", "trillion", "thousand", "bn", "m ", "k "}) {
+      if (t_.substr(k, w.size()) == w) return true;
+    }
+    return false;
+  }
+
+  // ${name} $(ARG1) $NAME, and $1..$9 unless it reads as money ($2 billion).
   size_t Dollar(size_t i) const {
-    if (At(i + 1) != '{') return 0;
-    size_t k = i + 2;
-    while ((IsIdent(At(k)) || At(k) == '.') && k - i < 128) ++k;
-    return k > i + 2 && At(k) == '}' ? k + 1 - i : 0;
+    if (At(i + 1) == '{' || At(i + 1) == '(') {
+      const char close = At(i + 1) == '{' ? '}' : ')';
+      size_t k = i + 2;
+      while ((IsIdent(At(k)) || At(k) == '.') && k - i < 128) ++k;
+      return k > i + 2 && At(k) == close ? k + 1 - i : 0;
+    }
+    if (size_t k = UpperIdent(i + 1); k > i + 1) return k - i;
+    if (IsAlpha(At(i + 1)) || At(i + 1) == '_') {  // $name$
+      size_t k = i + 1;
+      while (IsIdent(At(k)) && k - i < 64) ++k;
+      if (At(k) == '$') return k + 1 - i;
+    }
+    if (At(i + 1) >= '1' && At(i + 1) <= '9') {
+      const char next = At(i + 2);
+      if (IsDigit(next) || IsAlpha(next) || next == '_') return 0;
+      if ((next == '.' || next == ',') && IsDigit(At(i + 3))) return 0;
+      if (MagnitudeWordAt(i + 2)) return 0;
+      if (i > 0 && IsAlnum(t_[i - 1])) return 0;
+      return 2;
+    }
+    return 0;
   }
 
   size_t SkipSpaces(size_t k) const {

@@ -21,7 +21,10 @@ struct SpecialSpan {
 // The special spans of `text`, in order and non-overlapping. Recognised:
 //  placeholders  printf %s %d %5.2f %1$s %(name)s %@ (not "% d": a space
 //                after % is prose), Windows/Qt %1, ICU/.NET {0} {0,number}
-//                {name} {count, plural, ...}, {{name}}, ${name};
+//                {name} {count, plural, ...}, {{name}}, ${name}, and the
+//                LibreOffice/shell/Windows forms %PRODUCTNAME %NAME% $(ARG1)
+//                $NAME (all capitals), $name$, Ruby's %{name}, and $1..$9 (a single digit; not when it reads as
+//                money: $2.5, $20, $2 billion);
 //  tags          <b> </b> <x id="1"/> <g id='2' ctype="x-bold"> (name, then
 //                only name=value attributes, so "x<y and y>z" is no tag),
 //                and entities &amp; &#1234; &#x6F3;

