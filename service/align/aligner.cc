@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "service/align/anchors.h"
 #include "service/align/basic_analyzer.h"
 
 namespace qantara::align {
@@ -39,14 +40,26 @@ absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, 
       return st;
     }
   }
+  PruneUnmatchableIds(p->ar, &p->en);
   return absl::OkStatus();
 }
 
-Alignment Aligner::Pass(const Prepared& p, const ModelParams& params) const {
+Alignment Aligner::Pass(const Prepared& p, const ModelParams& params,
+                        const std::vector<Bead>* previous) const {
   Alignment out;
   out.params = params;
   BeadScorer scorer(params, &p.ar, &p.en);
-  out.beads = AlignDp(p.ar, p.en, scorer, options_.dp, &out.stats);
+  const int n = static_cast<int>(p.ar.sentences.size());
+  const int m = static_cast<int>(p.en.sentences.size());
+  std::vector<Anchor> anchors;
+  if (previous == nullptr) anchors = FindAnchors(p.ar, p.en);
+  std::vector<double> centre = previous != nullptr ? PathCentre(*previous, n, m)
+                                                   : BandCentre(anchors, n, m);
+  DpOptions dp = options_.dp;
+  if (previous != nullptr) dp.band = options_.refine_band;
+  // The first pass only finds the path; posteriors come from the last.
+  if (previous == nullptr && options_.reestimate) dp.posteriors = false;
+  out.beads = AlignDp(p.ar, p.en, scorer, dp, n > 0 ? &centre : nullptr, &out.stats);
   for (Bead& b : out.beads) b.confidence = Confidence(b);
   return out;
 }
@@ -59,7 +72,7 @@ Alignment Aligner::TwoPass(const Prepared& p) const {
   if (sa > 0 && se > 0) params.length = LengthModel(se / sa, params.length.variance());
   Alignment first = Pass(p, params);
   if (!options_.reestimate) return first;
-  return Pass(p, Reestimate(p.ar, p.en, first.beads, params));
+  return Pass(p, Reestimate(p.ar, p.en, first.beads, params), &first.beads);
 }
 
 absl::StatusOr<Alignment> Aligner::Align(const DocumentPairInput& input,
@@ -144,7 +157,7 @@ absl::StatusOr<std::vector<Alignment>> Aligner::AlignBatch(
   for (size_t d = 0; d < inputs.size(); ++d) {
     Prepared p;
     if (absl::Status s = Featurize(inputs[d], fz2, &p); !s.ok()) return s;
-    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params));
+    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params), &out[d].beads);
   }
   return out;
 }
@@ -162,7 +175,7 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
     const SentenceFeatures& sa = ar.sentences[b.ar_begin];
     const SentenceFeatures& se = en.sentences[b.en_begin];
     matcher.SetArabic(b.ar_begin);
-    if (b.posterior >= 0.5) {
+    if (b.score > -5) {  // all but clearly wrong 1-1 beads (a stricter cut biases p_true up)
       lengths.emplace_back(sa.length, se.length);
       const PairMasks pm = matcher.Match(b.en_begin);
       for (int c = 0; c < kNumEvidenceClasses; ++c) {

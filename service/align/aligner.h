@@ -29,7 +29,8 @@ namespace qantara::align {
 inline constexpr double kDefaultAcceptThreshold = 0.9;
 
 struct AlignerOptions {
-  DpOptions dp;
+  DpOptions dp;                    // first pass (band around the anchor line)
+  int refine_band = 6;             // half-width of later passes' band around the path
   bool reestimate = true;          // second pass with parameters from the first
   bool learn_batch_lexicon = true; // AlignBatch: learn from the first pass
   LearnedLexiconOptions learning;
@@ -85,7 +86,9 @@ class Aligner {
   Aligner() = default;
   struct Prepared;
   absl::Status Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const;
-  Alignment Pass(const Prepared& p, const ModelParams& params) const;
+  // One DP pass; the band follows anchors, or `previous` when given.
+  Alignment Pass(const Prepared& p, const ModelParams& params,
+                 const std::vector<Bead>* previous = nullptr) const;
   Alignment TwoPass(const Prepared& p) const;
 
   std::shared_ptr<const Lexicon> lexicon_;
@@ -94,7 +97,7 @@ class Aligner {
 };
 
 // Re-estimates `prior` from an alignment: length ratio and variance from the
-// 1-1 beads, p_true from the 1-1 beads with posterior >= 0.5, q_random from
+// 1-1 beads, p_true from the 1-1 beads with a positive score, q_random from
 // pairs five sentences off the alignment; each shrunk towards `prior`.
 ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
                        const std::vector<Bead>& beads, const ModelParams& prior);

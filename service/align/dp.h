@@ -3,8 +3,9 @@
 // probability (forward-backward over all alignments in the band).
 //
 // Memory is linear in the number of sentences times the band width; the band
-// starts at AlignerOptions::min_band sentences either side of the diagonal and
-// doubles while the best path comes near its edge.
+// starts DpOptions::band sentences either side of a centre line (the diagonal,
+// or one from anchors or a previous pass: anchors.h) and doubles while the
+// best path comes near its edge.
 #ifndef QANTARA_SERVICE_ALIGN_DP_H_
 #define QANTARA_SERVICE_ALIGN_DP_H_
 
@@ -34,7 +35,8 @@ struct Bead {
 };
 
 struct DpOptions {
-  int min_band = 40;            // half-width of the first band, in sentences
+  int band = 10;                // half-width of the first band, in sentences
+  bool posteriors = true;       // run forward-backward (else Bead::posterior is 0)
   int max_widenings = 6;        // doublings of the band before giving up
   double temperature = 1.0;     // posteriors use score / temperature
 };
@@ -46,9 +48,12 @@ struct DpStats {
 };
 
 // Aligns Arabic `ar` and English `en` sentences; every sentence is in
-// exactly one bead, beads in order. Either side may be empty.
+// exactly one bead, beads in order. Either side may be empty. `centre` (may
+// be null: the diagonal) gives the band's centre for every row i in [0, n];
+// REQUIRES: non-decreasing, centre->size() == n + 1.
 std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
-                          const BeadScorer& scorer, const DpOptions& options, DpStats* stats);
+                          const BeadScorer& scorer, const DpOptions& options,
+                          const std::vector<double>* centre, DpStats* stats);
 
 }  // namespace qantara::align
 

@@ -1,8 +1,10 @@
 #include "service/align/features.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
+#include "absl/container/flat_hash_set.h"
 #include "service/align/translit.h"
 #include "service/text/utf8.h"
 
@@ -181,6 +183,21 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
   sf.tok_end = static_cast<uint32_t>(doc->tokens.size());
   doc->sentences.push_back(sf);
   return absl::OkStatus();
+}
+
+void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en) {
+  absl::flat_hash_set<uint32_t> present(ar.ids.begin(), ar.ids.end());
+  std::vector<uint32_t> ids;
+  ids.reserve(en->ids.size() / 2);
+  for (TokenFeatures& t : en->tokens) {
+    const uint32_t begin = static_cast<uint32_t>(ids.size());
+    for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
+      if (present.contains(en->ids[x])) ids.push_back(en->ids[x]);
+    }
+    t.id_begin = begin;
+    t.id_end = static_cast<uint32_t>(ids.size());
+  }
+  en->ids = std::move(ids);
 }
 
 }  // namespace qantara::align

@@ -113,6 +113,10 @@ class Featurizer {
   std::vector<AnalyzedToken> scratch_;
 };
 
+// Removes from `en` every match id that no token of `ar` has (they can never
+// match), so pair matching probes fewer ids. Token counts and classes stay.
+void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en);
+
 }  // namespace qantara::align
 
 #endif  // QANTARA_SERVICE_ALIGN_FEATURES_H_

@@ -67,8 +67,15 @@ struct ModelParams {
   double q_random[2][kNumEvidenceClasses] = {{0.01, 0.01, 0.01, 0.05}, {0.01, 0.01, 0.01, 0.05}};
   double token_weight = 1.0;     // scales the token log-likelihood ratios
   double paragraph_bonus = 0.5;  // both sides end a paragraph at the bead's end
+  // Per paragraph end inside a bead (not at its end), on either side: beads
+  // rarely cross paragraphs.
+  double paragraph_crossing = -1.0;
+  // Per sentence of a many-sided bead (2-1, 1-2, ...) that has no matched
+  // token at all: joining it needs evidence, else it is a 1-0 / 0-1 bead
+  // (boilerplate next to a sentence).
+  double unsupported_join = -1.5;
   // log prior of each bead shape, in kBeadShapes order
-  std::array<double, 8> log_prior = {-0.11, -4.6, -4.6, -3.5, -3.5, -6.0, -6.0, -6.0};
+  std::array<double, 8> log_prior = {-0.11, -4.0, -4.0, -3.5, -3.5, -5.5, -5.5, -5.5};
 };
 
 // The tokens of an Arabic sentence s matched by an English sentence t
@@ -150,8 +157,18 @@ double BeadScorer::Score(int s0, int a, int t0, int b, int shape, const MaskFn& 
     }
   }
   double tok = 0;
-  for (int x = 0; x < a; ++x) tok += SideLlr(0, ar_->sentences[s0 + x], arm[x], en_tokens);
-  for (int y = 0; y < b; ++y) tok += SideLlr(1, en_->sentences[t0 + y], enm[y], ar_tokens);
+  for (int x = 0; x < a; ++x) {
+    const SentenceFeatures& sf = ar_->sentences[s0 + x];
+    tok += SideLlr(0, sf, arm[x], en_tokens);
+    if (a > 1 && arm[x] == 0) score += params_.unsupported_join;
+    if (x + 1 < a && sf.paragraph_end) score += params_.paragraph_crossing;
+  }
+  for (int y = 0; y < b; ++y) {
+    const SentenceFeatures& sf = en_->sentences[t0 + y];
+    tok += SideLlr(1, sf, enm[y], ar_tokens);
+    if (b > 1 && enm[y] == 0) score += params_.unsupported_join;
+    if (y + 1 < b && sf.paragraph_end) score += params_.paragraph_crossing;
+  }
   score += params_.token_weight * tok;
   score += params_.length_weight * params_.length.LogLikelihoodRatio(ar_len, en_len);
   if (ar_->sentences[s0 + a - 1].paragraph_end && en_->sentences[t0 + b - 1].paragraph_end) {

@@ -61,7 +61,35 @@ absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Crea
     return absl::InternalError(
         absl::StrCat("ICU transliterator Arabic-Latin unavailable: ", u_errorName(status)));
   }
-  return std::unique_ptr<ArabicTransliterator>(new ArabicTransliterator(t));
+  std::unique_ptr<ArabicTransliterator> tr(new ArabicTransliterator(t));
+  for (int k = 0; k < 256; ++k) {
+    icu::UnicodeString u(static_cast<UChar32>(0x0600 + k));
+    tr->t_->transliterate(u);
+    std::string s;
+    u.toUTF8String(s);
+    for (char c : s) {
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) tr->table_[k].push_back(c);
+    }
+  }
+  return tr;
+}
+
+std::string ArabicTransliterator::Skeleton(std::string_view w) {
+  std::string ascii;
+  for (size_t i = 0; i < w.size();) {
+    const unsigned char c0 = static_cast<unsigned char>(w[i]);
+    if (i + 1 < w.size() && (c0 == 0xD8 || c0 == 0xD9 || c0 == 0xDA || c0 == 0xDB)) {
+      const int cp = ((c0 & 0x1F) << 6) | (static_cast<unsigned char>(w[i + 1]) & 0x3F);
+      ascii += table_[cp - 0x600];
+      i += 2;
+    } else if (c0 < 0x80) {
+      ascii.push_back(static_cast<char>(c0));
+      ++i;
+    } else {
+      return LatinSkeleton(ToAscii(w));  // outside the Arabic block: ask ICU
+    }
+  }
+  return LatinSkeleton(ascii);
 }
 
 ArabicTransliterator::ArabicTransliterator(icu::Transliterator* t) : t_(t) {}

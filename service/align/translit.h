@@ -26,8 +26,11 @@ namespace qantara::align {
 // outside a-z after lower-casing are dropped.
 std::string LatinSkeleton(std::string_view latin_word);
 
-// Transliterates Arabic words to ASCII and skeletons. Not thread-safe: use
-// one per thread (Clone()).
+// Transliterates Arabic words to ASCII and skeletons. Skeleton() is fast: it
+// uses a per-letter table that Create() builds by running the ICU
+// transliterator on every letter of the Arabic block (ICU's Arabic-Latin
+// rules are letter by letter), so it needs no ICU call per word. Not
+// thread-safe: use one per thread.
 class ArabicTransliterator {
  public:
   // Internal error when ICU lacks the Arabic-Latin transform.
@@ -36,12 +39,15 @@ class ArabicTransliterator {
 
   // The ASCII transliteration of `arabic_word` (UTF-8).
   std::string ToAscii(std::string_view arabic_word);
-  // LatinSkeleton(ToAscii(word)).
-  std::string Skeleton(std::string_view arabic_word) { return LatinSkeleton(ToAscii(arabic_word)); }
+  // LatinSkeleton(ToAscii(word)), from the per-letter table; letters outside
+  // U+0600-U+06FF go through ICU.
+  std::string Skeleton(std::string_view arabic_word);
 
  private:
   explicit ArabicTransliterator(icu::Transliterator* t);
   std::unique_ptr<icu::Transliterator> t_;
+  std::string table_[256];  // ASCII of U+0600 + k
+
 };
 
 }  // namespace qantara::align
