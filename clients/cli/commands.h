@@ -9,7 +9,10 @@
 namespace qantara::cli {
 
 void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   AddHealthCommand(app, options, &exit_code);
   AddSegmentCommand(app, options, &exit_code);
+  AddAlignCommand(app, options, &exit_code);
+  AddNormalizeCommand(app, options, &exit_code);
+  AddTokenizeCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,6 +6,7 @@
 
 #include "service/align/anchors.h"
 #include "service/align/basic_analyzer.h"
+#include "service/align/tokenizer_analyzer.h"
 
 namespace qantara::align {
 
@@ -213,6 +214,22 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
     }
   }
   return p;
+}
+
+absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string& dictd_dir,
+                                                              const AlignerOptions& options) {
+  auto ar = TokenizerAnalyzer::Create(text::Language::kArabic);
+  if (!ar.ok()) return ar.status();
+  auto en = TokenizerAnalyzer::Create(text::Language::kEnglish);
+  if (!en.ok()) return en.status();
+  std::shared_ptr<const Analyzer> arabic = *std::move(ar), english = *std::move(en);
+  std::shared_ptr<const Lexicon> lexicon;
+  if (!dictd_dir.empty()) {
+    auto lex = LoadFreeDictLexicon(dictd_dir, *arabic, *english);
+    if (!lex.ok()) return lex.status();
+    lexicon = *std::move(lex);
+  }
+  return Aligner::Create(std::move(lexicon), options, std::move(arabic), std::move(english));
 }
 
 double Confidence(const Bead& bead) { return bead.posterior; }

@@ -102,6 +102,12 @@ class Aligner {
 ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
                        const std::vector<Bead>& beads, const ModelParams& prior);
 
+// The aligner qantara uses by default: FreeDict Arabic-English and
+// English-Arabic from `dictd_dir` (empty: no dictionary) and the text
+// engine's tokenizer analysis. NotFound when the dictionary files are missing.
+absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string& dictd_dir,
+                                                              const AlignerOptions& options);
+
 // The calibrated confidence of a bead from its posterior and shape.
 double Confidence(const Bead& bead);
 

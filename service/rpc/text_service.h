@@ -2,11 +2,16 @@
 #ifndef QANTARA_SERVICE_RPC_TEXT_SERVICE_H_
 #define QANTARA_SERVICE_RPC_TEXT_SERVICE_H_
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <tuple>
 
 #include "absl/status/statusor.h"
 #include "qantara/v1/text.grpc.pb.h"
+#include "service/text/normalizer.h"
 #include "service/text/segmenter.h"
+#include "service/text/tokenizer.h"
 
 namespace qantara::rpc {
 
@@ -18,8 +23,28 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
   grpc::Status Segment(grpc::ServerContext* context, const qantara::v1::SegmentRequest* request,
                        qantara::v1::SegmentResponse* response) override;
 
+  grpc::Status Normalize(grpc::ServerContext* context,
+                         const qantara::v1::NormalizeRequest* request,
+                         qantara::v1::NormalizeResponse* response) override;
+
+  grpc::Status Tokenize(grpc::ServerContext* context, const qantara::v1::TokenizeRequest* request,
+                        qantara::v1::TokenizeResponse* response) override;
+
  private:
   TextServiceImpl() = default;
+
+  // Normalizers and tokenizers are built once per distinct option set and
+  // kept (up to kMaxCached of each; beyond that they are built per call).
+  static constexpr size_t kMaxCached = 64;
+  absl::StatusOr<std::shared_ptr<const text::Normalizer>> GetNormalizer(
+      const text::NormalizationOptions& options);
+  absl::StatusOr<std::shared_ptr<const text::Tokenizer>> GetTokenizer(
+      const text::TokenizerOptions& options);
+
+  std::mutex mu_;
+  std::map<uint32_t, std::shared_ptr<const text::Normalizer>> normalizers_;
+  std::map<std::tuple<int, uint32_t, bool, bool>, std::shared_ptr<const text::Tokenizer>>
+      tokenizers_;
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
 };

@@ -27,7 +27,7 @@ enum NormalizationRule : uint32_t {
   kRuleAlefMaqsuraToYa = 1u << 5,   // ى → ي
   kRuleTaMarbutaToHa = 1u << 6,     // ة → ه
   kRuleHamzaCarriers = 1u << 7,     // ؤ → و, ئ → ي
-  kRuleFoldDigits = 1u << 8,        // Arabic-Indic and Extended Arabic-Indic digits → 0-9
+  kRuleFoldDigits = 1u << 8,        // Arabic-Indic and Extended Arabic-Indic digits → 0-9; ٫ → . ٬ → , ٪ → %
   kRuleFoldCase = 1u << 9,          // Unicode case folding (English and other cased scripts)
   kRuleUnifyPunctuation = 1u << 10, // typographic quotes → ' ", dashes → -, ellipsis stays
 };
@@ -50,7 +50,39 @@ struct NormalizationOptions {
   // Every rule on (the default) / every rule off.
   static NormalizationOptions All();
   static NormalizationOptions None();
+  // The options whose rules are the NormalizationRule bits in `bits`
+  // (unknown bits are ignored), so FromBits(o.Bits()).Bits() == o.Bits().
+  static NormalizationOptions FromBits(uint32_t bits);
 };
+
+// Every rule, in bit order.
+inline constexpr NormalizationRule kAllNormalizationRules[] = {
+    kRuleNfkc,          kRuleStripDiacritics, kRuleStripTatweel, kRuleStripFormatMarks,
+    kRuleUnifyAlef,     kRuleAlefMaqsuraToYa, kRuleTaMarbutaToHa, kRuleHamzaCarriers,
+    kRuleFoldDigits,    kRuleFoldCase,        kRuleUnifyPunctuation,
+};
+
+// The short name of a rule as the API and the CLI spell it: nfkc,
+// diacritics, tatweel, format_marks, alef, alef_maqsura, ta_marbuta, hamza,
+// digits, fold_case, punctuation.
+std::string_view NormalizationRuleName(NormalizationRule rule);
+
+// The names of the rules in `bits`, in bit order.
+std::vector<std::string_view> NormalizationRuleNames(uint32_t bits);
+
+// Parses a rule's short name ('-' may stand for '_'). InvalidArgument names
+// the valid ones when `name` is none of them.
+absl::StatusOr<NormalizationRule> ParseNormalizationRule(std::string_view name);
+
+// The characters kRuleStripDiacritics removes: harakat U+064B–U+065F,
+// superscript alef U+0670, Quranic annotation marks U+0610–U+061A,
+// U+06D6–U+06ED (except the signs that are not marks: U+06DD, U+06DE,
+// U+06E5, U+06E6) and U+08D3–U+08FF (except U+08E2).
+bool IsArabicDiacritic(uint32_t c);
+// The characters kRuleStripFormatMarks removes: ALM U+061C, U+200B–U+200F
+// (ZWSP ZWNJ ZWJ LRM RLM), U+202A–U+202E, U+2060–U+2064, U+2066–U+2069,
+// U+FEFF and the soft hyphen U+00AD.
+bool IsFormatMark(uint32_t c);
 
 // A normalised key and the map back to the original text.
 struct NormalizedText {

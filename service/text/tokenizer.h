@@ -1,7 +1,9 @@
 // Tokenisation of Arabic and English text, with offsets into the original.
 //
 // ICU word boundaries are the base; placeholders (%s, %1$s, {0}), inline tags
-// (<b>, </g>, {1}-style codes), URLs and e-mail addresses are kept whole.
+// (<b>, </g>, &amp;), URLs and e-mail addresses are kept whole (see
+// special_spans.h for exactly what is recognised). Words joined by a hyphen
+// (well-known) are one word.
 // Whitespace is never a token. Each token carries its normalised form (the
 // Normalizer's key for that token) and, on request, its Snowball stem and its
 // Arabic clitic split.
@@ -25,7 +27,7 @@ enum class TokenClass {
   kNumber,       // digits in any script, with inner . , ٫ ٬ separators: 3.5, ١٬٠٠٠
   kPunctuation,  // . , ; : ! ? ، ؛ ؟ quotes brackets dashes
   kSymbol,       // $ % + = © ...
-  kPlaceholder,  // printf/ICU/.NET placeholders: %s %d %1$s {0} {name} $1
+  kPlaceholder,  // printf/ICU/.NET placeholders: %s %d %1$s {0} {name} ${name} $1
   kTag,          // inline markup: <b> </b> <x id="1"/> &amp;
   kUrl,          // http://..., www....
   kEmail,        // name@example.com
@@ -37,7 +39,12 @@ struct Token {
   TextSpan span;         // in the original text
   TokenClass cls = TokenClass::kWord;
   std::string norm;      // normalised form (Normalizer key of the token's text)
-  std::string stem;      // Snowball stem of `norm` (words only; empty unless options.stem)
+  // Snowball stem (words only; empty unless options.stem). Computed on the
+  // word with diacritics etc. removed but ة ى ؤ ئ kept (Snowball's Arabic
+  // suffix rules need them), without a conjunction و/ف before ال that
+  // SplitArabicClitics recognises (Snowball misses وال, فال), then
+  // normalised under the same rules as `norm`.
+  std::string stem;
   // Arabic clitic split (only when options.split_clitics and the word has
   // one): the proclitics (و ف ب ل ك, ال) and the remaining base, each a
   // normalised string; empty otherwise.

@@ -3,7 +3,10 @@
 //   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
 //   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
 //   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
-// Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--dictd DIR]
+// Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--basic] [--dictd DIR]
+//   --no-dict   no FreeDict (length and anchors only)
+//   --no-batch  align each document pair alone (no lexicon learned from the batch)
+//   --basic     BasicAnalyzer instead of the text engine's tokenizer
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -56,33 +59,43 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path cases = argv[1], out = argv[2];
-  bool dict = true, batch = true;
+  bool dict = true, batch = true, basic = false;
   std::string dictd = align::kDefaultDictdDir;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
     if (a == "--no-dict") dict = false;
     else if (a == "--no-batch") batch = false;
+    else if (a == "--basic") basic = true;
     else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
   }
   fs::create_directories(out);
-  align::BasicAnalyzer ar_an(text::Language::kArabic), en_an(text::Language::kEnglish);
-  std::shared_ptr<const align::Lexicon> lexicon;
-  auto t0 = std::chrono::steady_clock::now();
-  if (dict) {
-    auto lex = align::LoadFreeDictLexicon(dictd, ar_an, en_an);
-    if (!lex.ok()) {
-      std::fprintf(stderr, "align_cases: %s\n", std::string(lex.status().message()).c_str());
-      return 1;
-    }
-    lexicon = *std::move(lex);
-  }
-  auto t1 = std::chrono::steady_clock::now();
   align::AlignerOptions opts;
   opts.learn_batch_lexicon = batch;
-  auto aligner = align::Aligner::Create(lexicon, opts);
+  auto t0 = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner;
+  if (basic) {
+    auto ar_an = std::make_shared<align::BasicAnalyzer>(text::Language::kArabic);
+    auto en_an = std::make_shared<align::BasicAnalyzer>(text::Language::kEnglish);
+    std::shared_ptr<const align::Lexicon> lexicon;
+    if (dict) {
+      auto lex = align::LoadFreeDictLexicon(dictd, *ar_an, *en_an);
+      if (!lex.ok()) {
+        std::fprintf(stderr, "align_cases: %s\n", std::string(lex.status().message()).c_str());
+        return 1;
+      }
+      lexicon = *std::move(lex);
+    }
+    aligner = align::Aligner::Create(lexicon, opts, ar_an, en_an);
+  } else {
+    aligner = align::CreateDefaultAligner(dict ? dictd : "", opts);
+  }
+  auto t1 = std::chrono::steady_clock::now();
   auto ar_seg = text::SentenceSegmenter::Create(text::Language::kArabic);
   auto en_seg = text::SentenceSegmenter::Create(text::Language::kEnglish);
-  if (!aligner.ok() || !ar_seg.ok() || !en_seg.ok()) return 1;
+  if (!aligner.ok() || !ar_seg.ok() || !en_seg.ok()) {
+    std::fprintf(stderr, "align_cases: cannot create the aligner or segmenters\n");
+    return 1;
+  }
 
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(cases)) {
@@ -143,7 +156,7 @@ int main(int argc, char** argv) {
     }
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu\n", ms(t0, t1), ms(t2, t3),
-              n_sent, names.size());
+  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n",
+              ms(t0, t1), ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
   return 0;
 }

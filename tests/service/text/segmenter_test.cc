@@ -98,5 +98,194 @@ TEST(SentenceSegmenter, InvalidUtf8IsAClearError) {
   EXPECT_NE(spans.status().message().find("UTF-8"), std::string_view::npos);
 }
 
+std::vector<std::string> En(std::string_view text) { return Sentences(Language::kEnglish, text); }
+std::vector<std::string> Ar(std::string_view text) { return Sentences(Language::kArabic, text); }
+
+TEST(SentenceSegmenter, EnglishTitlesAndHonorificsDoNotEndSentences) {
+  EXPECT_THAT(En("Mr. Smith met Dr. Jones and Sen. Warren. Rep. Lamb and Gov. Brown left. "
+                 "The Rev. John Howard spoke at St. Martin's."),
+              ElementsAre("Mr. Smith met Dr. Jones and Sen. Warren.", "Rep. Lamb and Gov. Brown left.",
+                          "The Rev. John Howard spoke at St. Martin's."));
+  EXPECT_THAT(En("They met Ms. Maurice. Mrs. Lee and Prof. Kim were there."),
+              ElementsAre("They met Ms. Maurice.", "Mrs. Lee and Prof. Kim were there."));
+}
+
+TEST(SentenceSegmenter, EnglishInitialsAndInitialisms) {
+  EXPECT_THAT(En("George W. Bush called. The U.S. Navy said the U.N. Security Council met in "
+                 "Washington, D.C. The talks failed."),
+              ElementsAre("George W. Bush called.",
+                          "The U.S. Navy said the U.N. Security Council met in Washington, D.C.",
+                          "The talks failed."));
+  // An initialism that ends a sentence before a common opener still breaks.
+  EXPECT_THAT(En("He moved to the U.S. It was 1990."), ElementsAre("He moved to the U.S.", "It was 1990."));
+  // "I" after "World War" is a numeral, not an initial.
+  EXPECT_THAT(En("It ended World War I. Peace came."), ElementsAre("It ended World War I.", "Peace came."));
+}
+
+TEST(SentenceSegmenter, EnglishAbbreviationsBeforeNumbersLatinAndTimes) {
+  EXPECT_THAT(En("See No. 5 and pp. 12-14, e.g. Fig. 3. Roe v. Wade stands, vs. Casey. "
+                 "It starts Nov. 6 at 11 a.m. ET and ends at 5 p.m. Monday. Really."),
+              ElementsAre("See No. 5 and pp. 12-14, e.g. Fig. 3.", "Roe v. Wade stands, vs. Casey.",
+                          "It starts Nov. 6 at 11 a.m. ET and ends at 5 p.m. Monday.", "Really."));
+  // "No." not before a number is the word no.
+  EXPECT_THAT(En("He said No. Then he left."), ElementsAre("He said No.", "Then he left."));
+}
+
+TEST(SentenceSegmenter, EnglishDecimalsEllipsesQuotesAndBrackets) {
+  EXPECT_THAT(En("Oil rose 3.5% to $71.25 a barrel. \"Why?\" she asked. \"Stop!\" he said... and left. "
+                 "(It rained.) Then \u201cit ended.\u201d Done."),
+              ElementsAre("Oil rose 3.5% to $71.25 a barrel.", "\"Why?\" she asked.",
+                          "\"Stop!\" he said... and left.", "(It rained.)",
+                          "Then \u201cit ended.\u201d", "Done."));
+  // A semicolon or comma after the full stop continues the sentence.
+  EXPECT_THAT(En("He said \"go home.\" ; Then they went."), ElementsAre("He said \"go home.\" ; Then they went."));
+}
+
+TEST(SentenceSegmenter, EnglishHeadlineEndingInAQuoteBeforeAnOpener) {
+  EXPECT_THAT(En("Ministers worried about 'looking like puppets' There is unease in Cardiff. "
+                 "He called it \"fake news\" and left."),
+              ElementsAre("Ministers worried about 'looking like puppets'", "There is unease in Cardiff.",
+                          "He called it \"fake news\" and left."));
+}
+
+TEST(SentenceSegmenter, LineBreaksListItemsAndHeadlines) {
+  EXPECT_THAT(En("Agenda\n1. Open the meeting\n2. Budget. Vote on it\na) first\n- bullet\r\nLast line"),
+              ElementsAre("Agenda", "1. Open the meeting", "2. Budget.", "Vote on it", "a) first",
+                          "- bullet", "Last line"));
+  // A hard line break wins over an abbreviation.
+  EXPECT_THAT(En("Call Dr.\nSmith now."), ElementsAre("Call Dr.", "Smith now."));
+  EXPECT_THAT(Ar("\u0661. \u0627\u0644\u0628\u0646\u062f \u0627\u0644\u0623\u0648\u0644"),
+              ElementsAre("\u0661. \u0627\u0644\u0628\u0646\u062f \u0627\u0644\u0623\u0648\u0644"));
+}
+
+TEST(SentenceSegmenter, ArabicAbbreviations) {
+  EXPECT_THAT(Ar("التقى الوزير د. محمد علي والمهندس م. سامي. ثم غادر."),
+              ElementsAre("التقى الوزير د. محمد علي والمهندس م. سامي.", "ثم غادر."));
+  EXPECT_THAT(Ar("راسلونا على ص.ب. ١٢٣ عمّان. أ.د. خالد حاضر."),
+              ElementsAre("راسلونا على ص.ب. ١٢٣ عمّان.", "أ.د. خالد حاضر."));
+  // A year marker after a number may end the sentence.
+  EXPECT_THAT(Ar("ولد الشاعر عام ١٩٥٠م. ثم درس في القاهرة. بني المعبد سنة ٣٠٠ ق.م. واليوم هو أثر."),
+              ElementsAre("ولد الشاعر عام ١٩٥٠م.", "ثم درس في القاهرة.", "بني المعبد سنة ٣٠٠ ق.م.",
+                          "واليوم هو أثر."));
+}
+
+TEST(SentenceSegmenter, ArabicQuotationsEllipsesAndDecimals) {
+  EXPECT_THAT(Ar("\"هل أنتم مستعدون؟\" تساءلت الوزيرة. \"لن نتراجع!\" قائلًا ذلك غادر. "
+                 "\"انتهى الأمر.\" حسبما أفاد المتحدث."),
+              ElementsAre("\"هل أنتم مستعدون؟\" تساءلت الوزيرة.", "\"لن نتراجع!\" قائلًا ذلك غادر.",
+                          "\"انتهى الأمر.\" حسبما أفاد المتحدث."));
+  EXPECT_THAT(Ar("ومازال العد مستمرًا... هو اليوم الذي ولد فيه. بلغ النمو 3.5 بالمئة و٢.٧ في المئة."),
+              ElementsAre("ومازال العد مستمرًا... هو اليوم الذي ولد فيه.",
+                          "بلغ النمو 3.5 بالمئة و٢.٧ في المئة."));
+  // A quotation closed without a full stop, then a clause opener.
+  EXPECT_THAT(Ar("قال الوزير: \"نحن نعمل على خطة شاملة\" وأضاف أن العمل بدأ. وصفها بأنها \"عشوائية\" في بيانه."),
+              ElementsAre("قال الوزير: \"نحن نعمل على خطة شاملة\"", "وأضاف أن العمل بدأ.",
+                          "وصفها بأنها \"عشوائية\" في بيانه."));
+}
+
+TEST(SentenceSegmenter, MixedArabicAndLatinText) {
+  EXPECT_THAT(Ar("التقى Dr. Smith بالوزير، e.g. في عمّان. وقال Mr. Cook إنه الأفضل!"),
+              ElementsAre("التقى Dr. Smith بالوزير، e.g. في عمّان.", "وقال Mr. Cook إنه الأفضل!"));
+}
+
+TEST(SentenceSegmenter, KeepEmptyGivesOneEmptySpanPerBlankLine) {
+  auto seg = SentenceSegmenter::Create(Language::kEnglish);
+  ASSERT_TRUE(seg.ok());
+  const std::string text = "\nTitle\n\nOne. Two.\r\n  \r\n\nEnd.\n\n";
+  SplitOptions keep;
+  keep.keep_empty = true;
+  absl::StatusOr<std::vector<TextSpan>> spans = (*seg)->Split(text, keep);
+  ASSERT_TRUE(spans.ok());
+  std::vector<std::string> got;
+  for (const TextSpan& s : *spans) {
+    got.emplace_back(s.In(text));
+    if (s.byte_begin == s.byte_end) {
+      EXPECT_TRUE(s.byte_begin == 0 || text[s.byte_begin - 1] == '\n') << s.byte_begin;
+    }
+  }
+  EXPECT_THAT(got, ElementsAre("", "Title", "", "One.", "Two.", "", "", "End.", ""));
+  // Without the option the same text has no empty spans.
+  EXPECT_THAT(En(text), ElementsAre("Title", "One.", "Two.", "End."));
+}
+
+TEST(SentenceSegmenter, UserSrxExtendsOrReplacesBuiltinRules) {
+  const std::string srx =
+      "<srx xmlns=\"http://www.lisa.org/srx20\" version=\"2.0\"><header cascade=\"yes\"/><body>"
+      "<languagerules><languagerule languagerulename=\"mine\">"
+      "<rule break=\"no\"><beforebreak>\\bInc\\.</beforebreak><afterbreak>\\s</afterbreak></rule>"
+      "<rule break=\"yes\"><beforebreak>;</beforebreak><afterbreak>\\s</afterbreak></rule>"
+      "</languagerule></languagerules><maprules>"
+      "<languagemap languagepattern=\"en.*\" languagerulename=\"mine\"/></maprules></body></srx>";
+  const std::string text = "Apple Inc. Chief Tim Cook spoke; Mr. Li listened.";
+  SegmenterOptions options;
+  options.language = Language::kEnglish;
+  options.srx = srx;
+  auto extended = SentenceSegmenter::Create(options);
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  auto spans = (*extended)->Split(text);
+  ASSERT_TRUE(spans.ok());
+  ExpectLossless(text, *spans);
+  ASSERT_EQ(spans->size(), 2u);
+  EXPECT_EQ((*spans)[0].In(text), "Apple Inc. Chief Tim Cook spoke;");
+  EXPECT_EQ((*spans)[1].In(text), "Mr. Li listened.");
+
+  options.srx_mode = SegmenterOptions::SrxMode::kReplace;  // ICU then splits after "Mr."
+  auto replaced = SentenceSegmenter::Create(options);
+  ASSERT_TRUE(replaced.ok());
+  spans = (*replaced)->Split(text);
+  ASSERT_TRUE(spans.ok());
+  ASSERT_EQ(spans->size(), 3u);
+  EXPECT_EQ((*spans)[1].In(text), "Mr.");
+
+  // A user's SRX does not apply to a language it does not map.
+  options.language = Language::kArabic;
+  options.srx_mode = SegmenterOptions::SrxMode::kExtend;
+  auto arabic = SentenceSegmenter::Create(options);
+  ASSERT_TRUE(arabic.ok());
+  EXPECT_EQ((*arabic)->Split("أ; ب.")->size(), 1u);
+}
+
+TEST(SentenceSegmenter, InvalidUserSrxIsAClearErrorWithLine) {
+  SegmenterOptions options;
+  options.srx = "<srx>\n<body>\n<languagerules>\n<oops/>";
+  auto seg = SentenceSegmenter::Create(options);
+  ASSERT_FALSE(seg.ok());
+  EXPECT_EQ(seg.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(seg.status().message()), ::testing::HasSubstr("SRX line 4"));
+}
+
+TEST(SentenceSegmenter, RunawayUserRuleFailsInsteadOfHanging) {
+  SegmenterOptions options;
+  options.srx =
+      "<srx><header cascade=\"yes\"/><body><languagerules><languagerule languagerulename=\"x\">"
+      "<rule><beforebreak>(a+)+b</beforebreak></rule></languagerule></languagerules><maprules>"
+      "<languagemap languagepattern=\".*\" languagerulename=\"x\"/></maprules></body></srx>";
+  auto seg = SentenceSegmenter::Create(options);
+  ASSERT_TRUE(seg.ok()) << seg.status();
+  auto spans = (*seg)->Split(std::string(64, 'a'));
+  ASSERT_FALSE(spans.ok());
+  EXPECT_EQ(spans.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(spans.status().message()), ::testing::HasSubstr("line 1"));
+}
+
+TEST(SentenceSegmenter, TenMegabyteInputKeepsTheContract) {
+  std::string text;
+  const std::string para =
+      "أعلنت الوزارة أن د. سامي سيزور المدينة يوم ٣ آذار. وقال Mr. Lee إن النمو بلغ 3.5%!\n\n"
+      "\"هل يكفي ذلك؟\" تساءل المحلل. Headline without a stop\n";
+  while (text.size() < 10 * 1024 * 1024) text += para;
+  auto seg = SentenceSegmenter::Create(Language::kArabic);
+  ASSERT_TRUE(seg.ok());
+  absl::StatusOr<std::vector<TextSpan>> spans = (*seg)->Split(text);
+  ASSERT_TRUE(spans.ok()) << spans.status();
+  const size_t reps = text.size() / para.size();
+  EXPECT_EQ(spans->size(), 4 * reps);
+  // Spot-check the contract at the end, where offsets accumulate.
+  const TextSpan& last = spans->back();
+  EXPECT_EQ(last.In(text), "Headline without a stop");
+  EXPECT_EQ(last.char_end, CountCodePoints(text.substr(0, last.byte_end)));
+  EXPECT_EQ(last.byte_end, text.size() - 1);
+}
+
 }  // namespace
 }  // namespace qantara::text

@@ -1,0 +1,433 @@
+#include "service/formats/tmx_reader.h"
+
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/formats/expat_stream.h"
+#include "service/formats/segment_builder.h"
+#include "service/formats/tmx_date.h"
+
+namespace qantara::formats {
+namespace {
+
+using internal::Attr;
+using text::Language;
+
+const char* FindAttr(const char** attrs, const char* name) {
+  for (; *attrs != nullptr; attrs += 2) {
+    if (std::strcmp(attrs[0], name) == 0) return attrs[1];
+  }
+  return nullptr;
+}
+
+std::string AttrOr(const char** attrs, const char* name) {
+  const char* v = FindAttr(attrs, name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+enum class Ctx {
+  kTmx, kHeader, kBody, kTu, kTuv, kSeg, kInline, kProp, kNote, kSkip,
+};
+
+constexpr size_t kMaxLanguagesListed = 8;
+constexpr size_t kMaxWarnings = 8;
+
+}  // namespace
+
+class TmxReader::Impl : public internal::XmlHandler {
+ public:
+  Impl(const ReaderOptions& options, UnitSink* sink)
+      : options_(options), sink_(sink), stream_(this, /*namespaces=*/false, options.max_token_bytes) {
+    header_ = TmxHeader{};
+    header_.creation_tool.clear();
+    header_.creation_tool_version.clear();
+    header_.segtype.clear();
+    header_.o_tmf.clear();
+    header_.adminlang.clear();
+    header_.srclang.clear();
+    header_.datatype.clear();
+  }
+
+  absl::Status Feed(std::string_view chunk) {
+    stats_.bytes += chunk.size();
+    return stream_.Feed(chunk);
+  }
+
+  absl::Status Finish() {
+    absl::Status s = stream_.Finish();
+    if (!s.ok() && in_tu_ && stream_.root_seen()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(std::string(s.message()), " (the <tu> opened at line ", unit_.line,
+                       " is incomplete and was not read)"));
+    }
+    return s;
+  }
+
+  void StartElement(const char* name, const char** attrs) override;
+  void EndElement(const char* name) override;
+  void Text(std::string_view text) override;
+
+  ReadStats stats_;
+  TmxHeader header_;
+  bool has_header_ = false;
+
+ private:
+  Ctx top() const { return stack_.back(); }
+  void StartTu(const char** attrs);
+  void EndTu();
+  void StartTuv(const char** attrs);
+  void EndTuv();
+  void UnitError(std::string reason) {
+    if (tu_error_.empty()) tu_error_ = std::move(reason);
+  }
+  void Warn(std::string reason) {
+    if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(reason));
+  }
+  // Adds `n` bytes to the unit's total; fails the unit past the limit.
+  bool Charge(size_t n) {
+    unit_bytes_ += n;
+    if (unit_bytes_ > options_.max_unit_bytes) {
+      UnitError(absl::StrCat("the unit is larger than ", options_.max_unit_bytes,
+                             " bytes (max_unit_bytes)"));
+      return false;
+    }
+    return true;
+  }
+  void Deliver(Problem::Severity severity, std::string reason);
+  std::optional<int64_t> Date(const char** attrs, const char* name);
+
+  ReaderOptions options_;
+  UnitSink* sink_;
+  internal::ExpatStream stream_;
+  std::vector<Ctx> stack_;
+
+  // The <tu> being read.
+  bool in_tu_ = false;
+  TranslationUnit unit_;
+  std::string tu_error_;
+  std::vector<std::string> warnings_;
+  std::string languages_;  // languages seen, for error messages
+  size_t languages_listed_ = 0;
+  size_t unit_bytes_ = 0;
+  bool have_source_ = false;
+  bool have_target_ = false;
+  // The <tuv> being read.
+  Segment* tuv_ = nullptr;  // &unit_.source / &unit_.target, or null when dropped
+  bool tuv_is_source_ = false;
+  bool tuv_has_seg_ = false;
+  internal::SegmentBuilder builder_;
+  std::vector<Attr> attr_buf_;
+  // The <prop>/<note> being read.
+  std::string value_;
+  std::string prop_type_;
+  bool value_overflow_ = false;
+};
+
+std::optional<int64_t> TmxReader::Impl::Date(const char** attrs, const char* name) {
+  const char* v = FindAttr(attrs, name);
+  if (v == nullptr) return std::nullopt;
+  absl::StatusOr<int64_t> d = ParseTmxDate(v);
+  if (!d.ok()) {
+    Warn(absl::StrCat(name, ": ", std::string(d.status().message()), "; dropped"));
+    return std::nullopt;
+  }
+  return *d;
+}
+
+void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
+  if (stack_.empty()) {
+    if (std::strcmp(name, "tmx") != 0) {
+      stream_.Abort(absl::StrCat("the root element is <", name, ">, expected <tmx> (not a TMX file)"));
+      return;
+    }
+    stack_.push_back(Ctx::kTmx);
+    return;
+  }
+  const Ctx ctx = top();
+  switch (ctx) {
+    case Ctx::kSeg:
+    case Ctx::kInline:
+      if (tuv_ != nullptr) {
+        attr_buf_.clear();
+        for (const char** a = attrs; *a != nullptr; a += 2) attr_buf_.emplace_back(a[0], a[1]);
+        builder_.StartTmxElement(name, attr_buf_);
+      }
+      stack_.push_back(Ctx::kInline);
+      return;
+    case Ctx::kTmx:
+      if (std::strcmp(name, "header") == 0) {
+        header_.creation_tool = AttrOr(attrs, "creationtool");
+        header_.creation_tool_version = AttrOr(attrs, "creationtoolversion");
+        header_.segtype = AttrOr(attrs, "segtype");
+        header_.o_tmf = AttrOr(attrs, "o-tmf");
+        header_.adminlang = AttrOr(attrs, "adminlang");
+        header_.srclang = AttrOr(attrs, "srclang");
+        header_.datatype = AttrOr(attrs, "datatype");
+        header_.creation_id = AttrOr(attrs, "creationid");
+        header_.change_id = AttrOr(attrs, "changeid");
+        if (const char* v = FindAttr(attrs, "creationdate")) {
+          if (auto d = ParseTmxDate(v); d.ok()) header_.creation_date = *d;
+        }
+        if (const char* v = FindAttr(attrs, "changedate")) {
+          if (auto d = ParseTmxDate(v); d.ok()) header_.change_date = *d;
+        }
+        unit_bytes_ = 0;
+        stack_.push_back(Ctx::kHeader);
+      } else if (std::strcmp(name, "body") == 0) {
+        stack_.push_back(Ctx::kBody);
+      } else {
+        stack_.push_back(Ctx::kSkip);
+      }
+      return;
+    case Ctx::kBody:
+      if (std::strcmp(name, "tu") == 0) {
+        StartTu(attrs);
+        stack_.push_back(Ctx::kTu);
+      } else {
+        stack_.push_back(Ctx::kSkip);
+      }
+      return;
+    case Ctx::kHeader:
+    case Ctx::kTu:
+    case Ctx::kTuv:
+      if (std::strcmp(name, "prop") == 0 || std::strcmp(name, "note") == 0) {
+        value_.clear();
+        value_overflow_ = false;
+        prop_type_ = name[0] == 'p' ? AttrOr(attrs, "type") : std::string();
+        stack_.push_back(name[0] == 'p' ? Ctx::kProp : Ctx::kNote);
+        return;
+      }
+      if (ctx == Ctx::kTu && std::strcmp(name, "tuv") == 0) {
+        StartTuv(attrs);
+        stack_.push_back(Ctx::kTuv);
+        return;
+      }
+      if (ctx == Ctx::kTuv && std::strcmp(name, "seg") == 0) {
+        if (tuv_has_seg_) UnitError("a <tuv> holds more than one <seg>");
+        tuv_has_seg_ = true;
+        if (tuv_ != nullptr) builder_.Reset(options_.max_segment_bytes);
+        stack_.push_back(Ctx::kSeg);
+        return;
+      }
+      stack_.push_back(Ctx::kSkip);
+      return;
+    default:
+      stack_.push_back(Ctx::kSkip);
+      return;
+  }
+}
+
+void TmxReader::Impl::Text(std::string_view text) {
+  if (stack_.empty()) return;
+  switch (top()) {
+    case Ctx::kSeg:
+    case Ctx::kInline:
+      if (tuv_ != nullptr) {
+        builder_.Text(text);
+      } else if (in_tu_) {
+        Charge(text.size());  // a dropped language still counts towards the unit limit
+      }
+      return;
+    case Ctx::kProp:
+    case Ctx::kNote:
+      if (value_overflow_) return;
+      if (value_.size() + text.size() > options_.max_segment_bytes) {
+        value_overflow_ = true;
+        value_ = std::string();
+        if (in_tu_) {
+          UnitError(absl::StrCat("a <prop> or <note> is longer than ", options_.max_segment_bytes,
+                                 " bytes (max_segment_bytes)"));
+        } else {
+          stream_.Abort(absl::StrCat("a header <prop> or <note> is longer than ",
+                                     options_.max_segment_bytes, " bytes (max_segment_bytes)"));
+        }
+        return;
+      }
+      value_.append(text);
+      return;
+    default:
+      return;
+  }
+}
+
+void TmxReader::Impl::EndElement(const char* name) {
+  if (stack_.empty()) return;
+  const Ctx ctx = top();
+  stack_.pop_back();
+  switch (ctx) {
+    case Ctx::kInline:
+      if (tuv_ != nullptr) builder_.EndTmxElement();
+      return;
+    case Ctx::kSeg:
+      if (tuv_ != nullptr) {
+        if (!builder_.Finish(tuv_)) {
+          UnitError(builder_.error());
+        } else if (!Charge(tuv_->markup.size() + tuv_->text.size())) {
+          tuv_->markup.clear();
+          tuv_->text.clear();
+        }
+      }
+      return;
+    case Ctx::kProp:
+    case Ctx::kNote: {
+      if (value_overflow_) return;
+      const Ctx parent = top();
+      if (parent == Ctx::kHeader) {
+        if (!Charge(value_.size() + prop_type_.size())) {
+          stream_.Abort(absl::StrCat("the <header> is larger than ", options_.max_unit_bytes,
+                                     " bytes (max_unit_bytes)"));
+          return;
+        }
+        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(value_)});
+        else header_.notes.push_back(std::move(value_));
+      } else if (parent == Ctx::kTu || (parent == Ctx::kTuv && tuv_ != nullptr)) {
+        if (!Charge(value_.size() + prop_type_.size())) return;
+        std::vector<Property>& props = parent == Ctx::kTu ? unit_.props : tuv_->props;
+        std::vector<std::string>& notes = parent == Ctx::kTu ? unit_.notes : tuv_->notes;
+        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(value_)});
+        else notes.push_back(std::move(value_));
+      }
+      value_.clear();
+      return;
+    }
+    case Ctx::kHeader:
+      has_header_ = true;
+      return;
+    case Ctx::kTuv:
+      EndTuv();
+      return;
+    case Ctx::kTu:
+      EndTu();
+      return;
+    default:
+      return;
+  }
+}
+
+void TmxReader::Impl::StartTu(const char** attrs) {
+  in_tu_ = true;
+  tu_error_.clear();
+  warnings_.clear();
+  unit_ = TranslationUnit();
+  unit_.line = stream_.line();
+  unit_.id = AttrOr(attrs, "tuid");
+  const char* srclang = FindAttr(attrs, "srclang");
+  unit_.srclang = srclang != nullptr ? std::string(srclang) : header_.srclang;
+  unit_.creation_id = AttrOr(attrs, "creationid");
+  unit_.change_id = AttrOr(attrs, "changeid");
+  unit_.creation_date = Date(attrs, "creationdate");
+  unit_.change_date = Date(attrs, "changedate");
+  unit_.last_usage_date = Date(attrs, "lastusagedate");
+  if (const char* v = FindAttr(attrs, "usagecount")) {
+    int64_t n;
+    if (absl::SimpleAtoi(v, &n) && n >= 0) {
+      unit_.usage_count = n;
+    } else {
+      Warn(absl::StrCat("usagecount: '", std::string(v).substr(0, 40), "' is not a count; dropped"));
+    }
+  }
+  languages_.clear();
+  languages_listed_ = 0;
+  unit_bytes_ = 0;
+  have_source_ = have_target_ = false;
+  tuv_ = nullptr;
+}
+
+void TmxReader::Impl::StartTuv(const char** attrs) {
+  tuv_ = nullptr;
+  tuv_has_seg_ = false;
+  const char* lang = FindAttr(attrs, "xml:lang");
+  if (lang == nullptr) lang = FindAttr(attrs, "lang");
+  if (lang == nullptr || *lang == '\0') {
+    UnitError("a <tuv> has no xml:lang (or lang) attribute");
+    return;
+  }
+  if (languages_listed_ < kMaxLanguagesListed) {
+    if (!languages_.empty()) languages_.append(", ");
+    languages_.append(std::string(lang).substr(0, 35));
+    ++languages_listed_;
+  }
+  absl::StatusOr<Language> parsed = text::ParseLanguage(lang);
+  if (!parsed.ok()) return;  // another language: dropped
+  if (*parsed == options_.source_language && !have_source_) {
+    tuv_ = &unit_.source;
+    tuv_is_source_ = true;
+  } else if (*parsed == options_.target_language && !have_target_) {
+    tuv_ = &unit_.target;
+    tuv_is_source_ = false;
+  } else {
+    return;  // a second variant of a language already read: dropped
+  }
+  tuv_->language = *parsed;
+  tuv_->lang_tag = lang;
+}
+
+void TmxReader::Impl::EndTuv() {
+  if (tuv_ != nullptr) {
+    if (!tuv_has_seg_) UnitError(absl::StrCat("the <tuv xml:lang=\"", tuv_->lang_tag, "\"> has no <seg>"));
+    (tuv_is_source_ ? have_source_ : have_target_) = true;
+  }
+  tuv_ = nullptr;
+}
+
+void TmxReader::Impl::Deliver(Problem::Severity severity, std::string reason) {
+  Problem p;
+  p.severity = severity;
+  p.line = unit_.line;
+  p.unit_id = unit_.id;
+  p.reason = std::move(reason);
+  switch (severity) {
+    case Problem::Severity::kError: ++stats_.units_failed; break;
+    case Problem::Severity::kSkipped: ++stats_.units_skipped; break;
+    case Problem::Severity::kWarning: ++stats_.warnings; break;
+  }
+  absl::Status s = sink_->OnProblem(p);
+  if (!s.ok()) stream_.AbortWith(std::move(s));
+}
+
+void TmxReader::Impl::EndTu() {
+  in_tu_ = false;
+  ++stats_.units_seen;
+  const std::string_view src = text::LanguageCode(options_.source_language);
+  const std::string_view tgt = text::LanguageCode(options_.target_language);
+  if (tu_error_.empty() && !(have_source_ && have_target_)) {
+    if (languages_listed_ == 0) {
+      tu_error_ = "the unit has no <tuv>";
+    } else {
+      tu_error_ = absl::StrCat("the unit has no ", std::string(have_source_ ? tgt : src),
+                               " variant (languages: ", languages_, ")");
+    }
+  }
+  if (!tu_error_.empty()) {
+    Deliver(Problem::Severity::kError, std::move(tu_error_));
+    return;
+  }
+  if (unit_.source.text.empty() || unit_.target.text.empty()) {
+    Deliver(Problem::Severity::kSkipped,
+            absl::StrCat("the ", std::string(unit_.source.text.empty() ? src : tgt),
+                         " segment is empty"));
+    return;
+  }
+  for (std::string& w : warnings_) {
+    Deliver(Problem::Severity::kWarning, std::move(w));
+    if (stream_.aborted()) return;
+  }
+  ++stats_.units_read;
+  absl::Status s = sink_->OnUnit(std::move(unit_));
+  if (!s.ok()) stream_.AbortWith(std::move(s));
+}
+
+TmxReader::TmxReader(const ReaderOptions& options, UnitSink* sink)
+    : impl_(std::make_unique<Impl>(options, sink)) {}
+TmxReader::~TmxReader() = default;
+absl::Status TmxReader::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
+absl::Status TmxReader::Finish() { return impl_->Finish(); }
+const ReadStats& TmxReader::stats() const { return impl_->stats_; }
+bool TmxReader::has_header() const { return impl_->has_header_; }
+const TmxHeader& TmxReader::header() const { return impl_->header_; }
+
+}  // namespace qantara::formats
