@@ -1,5 +1,5 @@
 // align_speed: the aligner's speed benchmark.
-//   align_speed [--shared DIR] [--sentences N]
+//   align_speed [--shared DIR] [--sentences N] [--basic]
 // Loads FreeDict (timed), builds an N x N sentence document pair from real
 // Arabic-English sentence pairs (NTREX, UD PUD, the Quran, then Tatoeba from
 // its longest: all distinct), with every 13th Arabic and every 17th English
@@ -60,10 +60,12 @@ static long PeakRssKb() {
 int main(int argc, char** argv) {
   std::string shared = std::getenv("QANTARA_SHARED") ? std::getenv("QANTARA_SHARED") : "../shared";
   int n = 10000;
-  for (int k = 1; k + 1 < argc; k += 2) {
+  bool basic = false;
+  for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
-    if (a == "--shared") shared = argv[k + 1];
-    if (a == "--sentences") n = std::atoi(argv[k + 1]);
+    if (a == "--basic") basic = true;
+    if (k + 1 < argc && a == "--shared") shared = argv[++k];
+    else if (k + 1 < argc && a == "--sentences") n = std::atoi(argv[++k]);
   }
   const std::string dir = shared + "/data/ntrex128-ar-en/";
   std::vector<std::string> ar = ReadLines(dir + "newstest2019-ref.arb.txt");
@@ -93,20 +95,34 @@ int main(int argc, char** argv) {
   add_tsv(shared + "/data/tatoeba-manythings-ara-eng/ara.txt", 1, 0, 100000);
   std::printf("distinct sentence pairs available: %zu\n", ar.size());
   const long rss0 = PeakRssKb();
-  align::BasicAnalyzer ar_an(text::Language::kArabic), en_an(text::Language::kEnglish);
+  // The server's aligner: FreeDict through the text engine's tokenizer
+  // (or --basic: the self-contained BasicAnalyzer).
   auto t0 = std::chrono::steady_clock::now();
-  auto lex = align::LoadFreeDictLexicon(align::kDefaultDictdDir, ar_an, en_an);
+  const double l0 = CpuSeconds();
+  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner;
+  if (basic) {
+    auto ar_an = std::make_shared<align::BasicAnalyzer>(text::Language::kArabic);
+    auto en_an = std::make_shared<align::BasicAnalyzer>(text::Language::kEnglish);
+    auto lex = align::LoadFreeDictLexicon(align::kDefaultDictdDir, *ar_an, *en_an);
+    if (!lex.ok()) {
+      std::fprintf(stderr, "align_speed: %s\n", std::string(lex.status().message()).c_str());
+      return 1;
+    }
+    aligner = align::Aligner::Create(*std::move(lex), align::AlignerOptions(), ar_an, en_an);
+  } else {
+    aligner = align::CreateDefaultAligner(align::kDefaultDictdDir, align::AlignerOptions());
+  }
   auto t1 = std::chrono::steady_clock::now();
-  if (!lex.ok()) {
-    std::fprintf(stderr, "align_speed: %s\n", std::string(lex.status().message()).c_str());
+  if (!aligner.ok()) {
+    std::fprintf(stderr, "align_speed: %s\n", std::string(aligner.status().message()).c_str());
     return 1;
   }
   const double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  std::printf("freedict_load_ms=%.0f arabic_keys=%zu pairs=%zu rss_after_load_mb=%.0f\n", load_ms,
-              (*lex)->arabic_keys(), (*lex)->pairs(), PeakRssKb() / 1024.0);
-  std::shared_ptr<const align::Lexicon> lexicon = *std::move(lex);
-  auto aligner = align::Aligner::Create(lexicon);
-  if (!aligner.ok()) return 1;
+  std::printf("analyzer=%s freedict_load_ms=%.0f freedict_load_cpu_ms=%.0f arabic_keys=%zu pairs=%zu "
+              "rss_after_load_mb=%.0f\n",
+              basic ? "basic" : "tokenizer", load_ms, (CpuSeconds() - l0) * 1000,
+              (*aligner)->lexicon()->arabic_keys(), (*aligner)->lexicon()->pairs(),
+              PeakRssKb() / 1024.0);
 
   for (int size : {2000, n}) {
     align::DocumentPairInput in;
