@@ -5,6 +5,14 @@ if(QANTARA_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# QANTARA_FUZZ: every target is instrumented for libFuzzer (coverage) and
+# built with ASan and UBSan; the fuzz targets themselves link -fsanitize=fuzzer.
+if(QANTARA_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # qantara_target_defaults(<target>)
 #   Turns on warnings for one of qantara's own targets (never for generated code).
 function(qantara_target_defaults target)

@@ -19,6 +19,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing (tests/fuzz/run_fuzzers.sh: clang with libFuzzer and sanitizers)
+  clang libclang-rt-14-dev
   # bilingual dictionaries for alignment
   dict-freedict-ara-eng dict-freedict-eng-ara
 )

@@ -19,11 +19,15 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
     std::string text;
     RuleArgs rules;
     bool show_rules = false;
+    bool offsets = false;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("--lang,-l", args->lang, "language of the text: ar or en (optional)");
   cmd->add_flag("--show-rules", args->show_rules,
                 "also print the rules applied, as a second line 'rules: a,b,...'");
+  cmd->add_flag("--offsets", args->offsets,
+                "also print, as a line 'offsets: N N ...', the byte offset in the input of "
+                "every key byte, plus the input length");
   AddRuleOptions(cmd, &args->rules);
   cmd->add_option("text", args->text, "the text; - or nothing reads stdin");
   cmd->callback([&options, exit_code, args] {
@@ -49,6 +53,7 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
     }
     req.set_text(std::move(text));
     req.set_language(args->lang);
+    req.set_include_offsets(args->offsets);
     auto stub = qantara::v1::TextService::NewStub(Connect(options));
     grpc::ClientContext ctx;
     Prepare(ctx, options);
@@ -60,6 +65,11 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
     }
     std::string out = resp.key();
     if (out.empty() || out.back() != '\n') out.push_back('\n');
+    if (args->offsets) {
+      out += "offsets:";
+      for (uint32_t o : resp.source_offsets()) out += " " + std::to_string(o);
+      out += "\n";
+    }
     if (args->show_rules) {
       out += "rules: ";
       for (int i = 0; i < resp.rules_applied_size(); ++i) {

@@ -4,6 +4,7 @@
 #define QANTARA_CLIENTS_CLI_RULE_OPTIONS_H_
 
 #include <array>
+#include <iterator>
 #include <string>
 
 #include "CLI/CLI.hpp"

@@ -20,16 +20,17 @@ namespace qantara::text {
 // One bit per rule; a key's `rules` field is the OR of the rules applied.
 enum NormalizationRule : uint32_t {
   kRuleNfkc = 1u << 0,              // NFKC (folds Arabic presentation forms, ligatures, full-width)
-  kRuleStripDiacritics = 1u << 1,   // harakat/tashkeel U+064B–U+065F, U+0670, Quranic marks U+06D6–U+06ED
+  kRuleStripDiacritics = 1u << 1,   // harakat/tashkeel U+064B–U+065F, U+0670, Quranic marks (IsArabicDiacritic)
   kRuleStripTatweel = 1u << 2,      // U+0640
-  kRuleStripFormatMarks = 1u << 3,  // LRM RLM ALM, U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF
-  kRuleUnifyAlef = 1u << 4,         // آ أ إ ٱ → ا
+  kRuleStripFormatMarks = 1u << 3,  // LRM RLM ALM, U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF (IsFormatMark)
+  kRuleUnifyAlef = 1u << 4,         // آ أ إ ٱ (and wavy-hamza ٲ ٳ) → ا
   kRuleAlefMaqsuraToYa = 1u << 5,   // ى → ي
   kRuleTaMarbutaToHa = 1u << 6,     // ة → ه
   kRuleHamzaCarriers = 1u << 7,     // ؤ → و, ئ → ي
   kRuleFoldDigits = 1u << 8,        // Arabic-Indic and Extended Arabic-Indic digits → 0-9; ٫ → . ٬ → , ٪ → %
   kRuleFoldCase = 1u << 9,          // Unicode case folding (English and other cased scripts)
-  kRuleUnifyPunctuation = 1u << 10, // typographic quotes → ' ", dashes → -, ellipsis stays
+  kRuleUnifyPunctuation = 1u << 10, // typographic quotes and « » → ' ", dashes and minus → -; ، ؛ ؟ and … stay
+                                    // (NFKC itself turns … into ...)
 };
 
 struct NormalizationOptions {
@@ -101,7 +102,9 @@ class Normalizer {
       const NormalizationOptions& options = NormalizationOptions::All());
   virtual ~Normalizer() = default;
 
-  // Normalises `text`. Returns InvalidArgument when it is not valid UTF-8.
+  // Normalises `text`: NFKC first (when on), then the other rules character
+  // by character on NFKC's output. Returns InvalidArgument naming the byte
+  // offset when `text` is not valid UTF-8.
   virtual absl::StatusOr<NormalizedText> Normalize(std::string_view text) const = 0;
 
   // Like Normalize, without the offset map (faster; for keys only).

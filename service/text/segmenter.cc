@@ -149,17 +149,24 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
   std::unique_ptr<icu::BreakIterator> prototype_;
 };
 
-absl::StatusOr<SrxRuleSet> BuiltinRules(Language lang) {
-  // Parsed once; compiled per segmenter (patterns are then shared by copies).
-  static const absl::StatusOr<SrxDocument>* doc = new absl::StatusOr<SrxDocument>(ParseSrx(BuiltinSrx()));
-  if (!doc->ok()) {
-    return absl::InternalError(absl::StrCat("built-in SRX rules: ", std::string(doc->status().message())));
+absl::StatusOr<SrxRuleSet> CompileBuiltinRules(Language lang) {
+  absl::StatusOr<SrxDocument> doc = ParseSrx(BuiltinSrx());
+  if (!doc.ok()) {
+    return absl::InternalError(absl::StrCat("built-in SRX rules: ", std::string(doc.status().message())));
   }
-  absl::StatusOr<SrxRuleSet> rules = SrxRuleSet::Compile(**doc, LanguageCode(lang));
+  absl::StatusOr<SrxRuleSet> rules = SrxRuleSet::Compile(*doc, LanguageCode(lang));
   if (!rules.ok()) {
     return absl::InternalError(absl::StrCat("built-in SRX rules: ", std::string(rules.status().message())));
   }
   return rules;
+}
+
+// The built-in rules, compiled once per process and language (copies share
+// the compiled patterns).
+const absl::StatusOr<SrxRuleSet>& BuiltinRules(Language lang) {
+  static const auto* arabic = new absl::StatusOr<SrxRuleSet>(CompileBuiltinRules(Language::kArabic));
+  static const auto* english = new absl::StatusOr<SrxRuleSet>(CompileBuiltinRules(Language::kEnglish));
+  return lang == Language::kArabic ? *arabic : *english;
 }
 
 }  // namespace
@@ -181,7 +188,7 @@ absl::StatusOr<std::unique_ptr<SentenceSegmenter>> SentenceSegmenter::Create(
     rules = *std::move(user);
   }
   if (options.srx.empty() || options.srx_mode == SegmenterOptions::SrxMode::kExtend) {
-    absl::StatusOr<SrxRuleSet> builtin = BuiltinRules(options.language);
+    const absl::StatusOr<SrxRuleSet>& builtin = BuiltinRules(options.language);
     if (!builtin.ok()) return builtin.status();
     if (absl::Status st = rules.Append(*builtin); !st.ok()) return st;
   }

@@ -63,6 +63,20 @@ class TextNormCliTest(unittest.TestCase):
                          "rules: nfkc,diacritics,tatweel,format_marks,alef,alef_maqsura,"
                          "ta_marbuta,digits,fold_case,punctuation")
 
+    def test_normalize_offsets_point_back_to_the_input(self):
+        text = "\u200fأَب Straße"
+        out = self.ok("normalize", "--offsets", "--show-rules", text).splitlines()
+        self.assertEqual(out[0], "اب strasse")
+        offsets = [int(x) for x in out[1].split(" ")[1:]]
+        key = out[0].encode()
+        raw = text.encode()
+        self.assertEqual(len(offsets), len(key) + 1)
+        self.assertEqual(offsets[-1], len(raw))
+        self.assertEqual(offsets[0], 3)  # after the RLM
+        self.assertEqual(offsets[key.index(b"s")], raw.index(b"S"))
+        self.assertEqual(offsets[key.index(b"ss")], raw.index("ß".encode()))
+        self.assertTrue(out[2].startswith("rules: nfkc,"))
+
     def test_normalize_text_starting_with_dash(self):
         self.assertEqual(self.ok("normalize", "--", "-Minus"), "-minus\n")
 

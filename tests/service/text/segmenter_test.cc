@@ -1,6 +1,8 @@
 #include "service/text/segmenter.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -148,6 +150,17 @@ TEST(SentenceSegmenter, EnglishHeadlineEndingInAQuoteBeforeAnOpener) {
                           "He called it \"fake news\" and left."));
 }
 
+TEST(SentenceSegmenter, NumbersAfterAFullStopAndStageDirections) {
+  // ICU alone keeps these together because a lower-case word follows the number.
+  EXPECT_THAT(En("It was a waste dump. 1987 was declared the year of the river. See approx. 30 more."),
+              ElementsAre("It was a waste dump.", "1987 was declared the year of the river.",
+                          "See approx. 30 more."));
+  EXPECT_THAT(En("That was funny. (Laughter) And then we left. (Applause)"),
+              ElementsAre("That was funny.", "(Laughter)", "And then we left.", "(Applause)"));
+  EXPECT_THAT(Ar("كان ذلك مضحكًا. (ضحك) ثم غادرنا. قال إن (الأمم المتحدة) وافقت."),
+              ElementsAre("كان ذلك مضحكًا.", "(ضحك)", "ثم غادرنا.", "قال إن (الأمم المتحدة) وافقت."));
+}
+
 TEST(SentenceSegmenter, LineBreaksListItemsAndHeadlines) {
   EXPECT_THAT(En("Agenda\n1. Open the meeting\n2. Budget. Vote on it\na) first\n- bullet\r\nLast line"),
               ElementsAre("Agenda", "1. Open the meeting", "2. Budget.", "Vote on it", "a) first",
@@ -266,6 +279,26 @@ TEST(SentenceSegmenter, RunawayUserRuleFailsInsteadOfHanging) {
   ASSERT_FALSE(spans.ok());
   EXPECT_EQ(spans.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(spans.status().message()), ::testing::HasSubstr("line 1"));
+}
+
+TEST(SentenceSegmenter, OneInstanceSplitsFromManyThreads) {
+  auto seg = SentenceSegmenter::Create(Language::kArabic);
+  ASSERT_TRUE(seg.ok());
+  const std::string text = "التقى د. سامي بالوزير. \"هل أنتم مستعدون؟\" تساءلت. Mr. Li left.\n\nEnd";
+  const std::vector<TextSpan> expected = *(*seg)->Split(text);
+  ASSERT_EQ(expected.size(), 4u);
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        absl::StatusOr<std::vector<TextSpan>> got = (*seg)->Split(text);
+        if (!got.ok() || *got != expected) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(SentenceSegmenter, TenMegabyteInputKeepsTheContract) {

@@ -1,6 +1,7 @@
 #include "service/text/tokenizer.h"
 
 #include <atomic>
+#include <random>
 #include <string>
 #include <thread>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/text/arabic_clitics.h"
+#include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
 #include "service/text/utf8.h"
 
@@ -363,6 +365,78 @@ TEST(Tokenizer, TenMegabyteInput) {
     EXPECT_EQ(a.cls, b.cls);
     EXPECT_EQ(a.norm, b.norm);
     EXPECT_EQ(a.span.byte_end - a.span.byte_begin, b.span.byte_end - b.span.byte_begin);
+  }
+}
+
+TEST(SpecialSpans, TruncatedAndMalformedInputsAreNotSpecial) {
+  for (std::string_view s :
+       {"<", "<b", "<a href=", "<a href=\"x", "</b x>", "<1>", "{", "{0", "{}", "{{x", "%", "%%",
+        "%(x", "%(x)", "%1$", "&", "&amp", "&#;", "&#x;", "$", "${", "${x", "$(x", "http://",
+        "www.", "www. x", "a@b.c", "@example.com", "a@", "a@.com", "x@y..com", "<<<>>>",
+        "%PRODUCT x", "$Name"}) {
+    std::vector<SpecialSpan> spans = FindSpecialSpans(s);
+    if (s == "%PRODUCT x") {
+      ASSERT_EQ(spans.size(), 1u);
+      EXPECT_EQ(spans[0].end, 8u);
+      continue;
+    }
+    EXPECT_TRUE(spans.empty()) << s << " gave " << spans.size() << " span(s), first "
+                               << (spans.empty() ? "" : s.substr(spans[0].begin,
+                                                                 spans[0].end - spans[0].begin));
+  }
+}
+
+TEST(SpecialSpans, OrderedAndNonOverlapping) {
+  const std::string text =
+      "mail x.y@a.org, http://a.org/%s?q={0}&b=1 <b>%1$s</b> {{n}} a@b.org@c.org &lt;";
+  std::vector<SpecialSpan> spans = FindSpecialSpans(text);
+  std::vector<std::string> got;
+  size_t prev = 0;
+  for (const SpecialSpan& s : spans) {
+    EXPECT_LE(prev, s.begin);
+    EXPECT_LT(s.begin, s.end);
+    prev = s.end;
+    got.push_back(text.substr(s.begin, s.end - s.begin));
+  }
+  EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>",
+                               "{{n}}", "a@b.org", "&lt;"));
+}
+
+// Random mixes of the characters the scanner and the rules care about keep
+// every invariant (and run clean under ASan/UBSan: -DQANTARA_SANITIZE=ON).
+TEST(Tokenizer, RandomInputsKeepInvariants) {
+  static const char* kPieces[] = {
+      "<", ">", "b", "%", "s", "{", "}", "0", "$", "(", ")", "@", ".", "com", "http://", "www.",
+      "ا", "ل", "و", "ب", "\u064E", "\u0651", "\u0640", "\u200F", " ", "\n", "٣", "٫", "-", "&",
+      ";", "amp", "\"", "'", "x", "=", "/", "\uFEFB", "e\u0301", "😀", "ß", "A", "1", "\u0654",
+      "ة", "ى", "\u2019", "،", "\t", "#", "_", ","};
+  std::mt19937 rng(12345);
+  auto tok = Make(Language::kArabic, /*clitics=*/true);
+  auto norm = Normalizer::Create();
+  ASSERT_TRUE(norm.ok());
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) text += kPieces[rng() % std::size(kPieces)];
+    auto tokens = tok->Tokenize(text);
+    ASSERT_TRUE(tokens.ok()) << text;
+    size_t prev_end = 0;
+    for (const Token& t : *tokens) {
+      ASSERT_LE(prev_end, t.span.byte_begin) << text;
+      ASSERT_LT(t.span.byte_begin, t.span.byte_end) << text;
+      ASSERT_LE(t.span.byte_end, text.size()) << text;
+      ASSERT_EQ(t.span.char_end, CountCodePoints(text.substr(0, t.span.byte_end))) << text;
+      ASSERT_TRUE(ValidateUtf8(t.norm).ok()) << text;
+      prev_end = t.span.byte_end;
+    }
+    auto key = (*norm)->Normalize(text);
+    ASSERT_TRUE(key.ok());
+    ASSERT_EQ(key->source_offsets.size(), key->text.size() + 1);
+    ASSERT_TRUE(ValidateUtf8(key->text).ok()) << text;
+    for (size_t i = 0; i + 1 < key->source_offsets.size(); ++i) {
+      ASSERT_LE(key->source_offsets[i], key->source_offsets[i + 1]) << text;
+      ASSERT_LT(key->source_offsets[i], text.size()) << text;
+    }
   }
 }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds qantara's libFuzzer targets with clang (ASan + UBSan) in a separate
+# build dir and runs each for at most QANTARA_FUZZ_SECONDS (default 10)
+# seconds from its seed corpus in tests/fuzz/corpus/<target>/. Fails on the
+# first crash, leak, sanitizer report or broken invariant, naming the input
+# that caused it.
+#
+#   tests/fuzz/run_fuzzers.sh [BUILD_DIR]     (default: build-fuzz)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD_DIR=${1:-build-fuzz}
+SECONDS_PER_TARGET=${QANTARA_FUZZ_SECONDS:-10}
+TARGETS=(fuzz_segmenter fuzz_srx fuzz_normalizer fuzz_tokenizer fuzz_formats)
+
+for tool in clang clang++; do
+  command -v "$tool" >/dev/null || { echo "run_fuzzers: $tool not found (deploy/install-deps.sh installs it)" >&2; exit 1; }
+done
+
+start=$(date +%s)
+mkdir -p "$BUILD_DIR"
+CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DQANTARA_FUZZ=ON -DQANTARA_BUILD_TESTS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD_DIR/configure.log" 2>&1 ||
+  { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz
+built=$(date +%s)
+echo "run_fuzzers: built ${#TARGETS[@]} targets in $((built - start)) s"
+
+for t in "${TARGETS[@]}"; do
+  work="$BUILD_DIR/fuzz/corpus/$t"
+  artifacts="$BUILD_DIR/fuzz/artifacts"
+  mkdir -p "$work" "$artifacts"
+  echo "run_fuzzers: $t for ${SECONDS_PER_TARGET} s"
+  # New inputs go to $work; the seeds in the repository are only read.
+  if ! "$BUILD_DIR/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=20 -max_len=4096 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/$t-" \
+      "$work" "tests/fuzz/corpus/$t" >"$artifacts/$t.log" 2>&1; then
+    tail -n 40 "$artifacts/$t.log" >&2
+    echo "run_fuzzers: $t FAILED; crashing input saved under $artifacts/" >&2
+    exit 1
+  fi
+  grep -E "^stat::(number_of_executed_units|new_units_added)" "$artifacts/$t.log" | tr '\n' ' '
+  echo
+done
+echo "run_fuzzers: all ${#TARGETS[@]} targets passed in $(( $(date +%s) - start )) s"
