@@ -9,6 +9,7 @@
 namespace qantara::cli {
 
 void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);

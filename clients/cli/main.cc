@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   AddAddCommand(app, options, &exit_code);
   AddLookupCommand(app, options, &exit_code);
   AddConcordanceCommand(app, options, &exit_code);
+  AddAlignCommand(app, options, &exit_code);
   AddNormalizeCommand(app, options, &exit_code);
   AddTokenizeCommand(app, options, &exit_code);
   try {

@@ -24,6 +24,7 @@
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
 #include "service/rpc/memory_service.h"
+#include "service/rpc/align_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
@@ -44,6 +45,7 @@ int Run(int argc, char** argv) {
   std::string data_dir = "./var/qantara";
   std::string log_level = "info";
   double grace_seconds = 10;
+  std::string dictd_dir = "/usr/share/dictd";
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -53,6 +55,10 @@ int Run(int argc, char** argv) {
                  "seconds in-flight calls get to finish on SIGINT/SIGTERM")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--dictd-dir", dictd_dir,
+                 "directory of the FreeDict freedict-ara-eng / freedict-eng-ara dictd files "
+                 "used by the aligner")
+      ->capture_default_str();
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -89,6 +95,18 @@ int Run(int argc, char** argv) {
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
+  std::string align_warning;
+  const auto align_start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
+      rpc::AlignServiceImpl::Create(dictd_dir, &align_warning);
+  if (!align_service.ok()) return Fail(std::string(align_service.status().message()));
+  if (!align_warning.empty()) Log(LogLevel::kWarn, align_warning);
+  Log(LogLevel::kInfo,
+      absl::StrCat("aligner ready in ",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - align_start)
+                       .count(),
+                   " ms"));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -100,6 +118,7 @@ int Run(int argc, char** argv) {
   builder.SetMaxSendMessageSize(256 * 1024 * 1024);
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
+  builder.RegisterService(align_service->get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     (void)(*store)->Close();

@@ -1,0 +1,198 @@
+#include "service/align/dp.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace qantara::align {
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr int kShapes = static_cast<int>(kBeadShapes.size());
+
+struct Band {
+  int n = 0, m = 0;
+  std::vector<int> lo, hi;        // per row i in [0, n]: columns [lo, hi]
+  std::vector<size_t> off;        // cell offset of row i
+  std::vector<int> pm_lo, pm_hi;  // per Arabic sentence: English range of pair masks
+  std::vector<size_t> pm_off;
+  bool In(int i, int j) const { return i >= 0 && i <= n && j >= lo[i] && j <= hi[i]; }
+  size_t At(int i, int j) const { return off[i] + static_cast<size_t>(j - lo[i]); }
+};
+
+Band MakeBand(int n, int m, int hw, const std::vector<double>* centre) {
+  Band b;
+  b.n = n;
+  b.m = m;
+  b.lo.resize(n + 1);
+  b.hi.resize(n + 1);
+  b.off.resize(n + 2);
+  for (int i = 0; i <= n; ++i) {
+    const double c = centre ? (*centre)[i] : static_cast<double>(i) * m / n;
+    b.lo[i] = std::clamp(static_cast<int>(std::floor(c - hw)), 0, m);
+    b.hi[i] = std::clamp(static_cast<int>(std::ceil(c + hw)), 0, m);
+  }
+  b.lo[0] = 0;
+  b.hi[n] = m;
+  for (int i = 1; i <= n; ++i) {
+    b.lo[i] = std::max(b.lo[i], b.lo[i - 1]);
+    b.hi[i] = std::max(b.hi[i], b.hi[i - 1]);
+    b.lo[i] = std::min(b.lo[i], b.hi[i - 1]);  // every row reachable from the last
+  }
+  size_t off = 0;
+  for (int i = 0; i <= n; ++i) {
+    b.off[i] = off;
+    off += static_cast<size_t>(b.hi[i] - b.lo[i] + 1);
+  }
+  b.off[n + 1] = off;
+  b.pm_lo.resize(n);
+  b.pm_hi.resize(n);
+  b.pm_off.resize(n + 1);
+  size_t pmo = 0;
+  for (int s = 0; s < n; ++s) {
+    b.pm_lo[s] = std::max(0, b.lo[s + 1] - 3);
+    b.pm_hi[s] = std::min(m - 1, b.hi[std::min(s + 3, n)] - 1);
+    b.pm_off[s] = pmo;
+    if (b.pm_hi[s] >= b.pm_lo[s]) pmo += static_cast<size_t>(b.pm_hi[s] - b.pm_lo[s] + 1);
+  }
+  b.pm_off[n] = pmo;
+  return b;
+}
+
+// log(sum(exp(v))) over the finite entries; terms far below the maximum are
+// skipped (they change the sum by less than 1e-13).
+double LogSumExp(const double* v, int k) {
+  double mx = kNegInf;
+  for (int x = 0; x < k; ++x) mx = std::max(mx, v[x]);
+  if (mx == kNegInf) return kNegInf;
+  double s = 0;
+  for (int x = 0; x < k; ++x) {
+    const double d = v[x] - mx;
+    if (d > -30) s += std::exp(d);
+  }
+  return mx + std::log(s);
+}
+
+}  // namespace
+
+std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
+                          const BeadScorer& scorer, const DpOptions& options,
+                          const std::vector<double>* centre, DpStats* stats) {
+  const int n = static_cast<int>(ar.sentences.size());
+  const int m = static_cast<int>(en.sentences.size());
+  std::vector<Bead> beads;
+  DpStats local_stats;
+  if (stats == nullptr) stats = &local_stats;
+  *stats = DpStats();
+  if (n == 0 || m == 0) {
+    for (int s = 0; s < n; ++s) beads.push_back({s, s + 1, 0, 0, 0, 1, 1});
+    for (int t = 0; t < m; ++t) beads.push_back({n, n, t, t + 1, 0, 1, 1});
+    return beads;
+  }
+  const double inv_t = 1.0 / options.temperature;
+  const bool post = options.posteriors;
+  int hw = std::max(options.band, 4);
+  PairMatcher matcher(&ar, &en);
+  std::vector<PairMasks> pm;
+  std::vector<double> V, F, B;
+  std::vector<float> S;
+  std::vector<uint8_t> bp;
+  for (int run = 0;; ++run) {
+    const Band band = MakeBand(n, m, hw, centre);
+    stats->band = hw;
+    stats->runs = run + 1;
+    stats->cells = band.off[n + 1];
+    // Pair masks inside the band.
+    pm.assign(band.pm_off[n], PairMasks());
+    for (int s = 0; s < n; ++s) {
+      if (band.pm_hi[s] < band.pm_lo[s]) continue;
+      matcher.SetArabic(s);
+      PairMasks* row = pm.data() + band.pm_off[s];
+      for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) row[t - band.pm_lo[s]] = matcher.Match(t);
+    }
+    auto masks = [&](int s, int t) -> PairMasks {
+      if (t < band.pm_lo[s] || t > band.pm_hi[s]) return PairMasks();
+      return pm[band.pm_off[s] + static_cast<size_t>(t - band.pm_lo[s])];
+    };
+    const size_t cells = band.off[n + 1];
+    V.assign(cells, kNegInf);
+    if (post) {
+      F.assign(cells, kNegInf);
+      B.assign(cells, kNegInf);
+    }
+    S.assign(cells * kShapes, -std::numeric_limits<float>::infinity());  // S[c*kShapes+k]: score of bead k ending at cell c
+    bp.assign(cells, 255);
+    V[0] = 0;
+    if (post) F[0] = 0;
+    double terms[kShapes];
+    for (int i = 0; i <= n; ++i) {
+      for (int j = band.lo[i]; j <= band.hi[i]; ++j) {
+        if (i == 0 && j == 0) continue;
+        const size_t c = band.At(i, j);
+        double best = kNegInf;
+        int best_k = 255;
+        int nt = 0;
+        for (int k = 0; k < kShapes; ++k) {
+          const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
+          const int pi = i - a, pj = j - b;
+          if (pi < 0 || pj < 0 || !band.In(pi, pj)) continue;
+          const size_t p = band.At(pi, pj);
+          if (V[p] == kNegInf) continue;
+          const double sc = scorer.Score(pi, a, pj, b, k, masks);
+          S[c * kShapes + k] = static_cast<float>(sc);
+          const double v = V[p] + sc;
+          if (v > best) {
+            best = v;
+            best_k = k;
+          }
+          if (post) terms[nt++] = F[p] + sc * inv_t;
+        }
+        V[c] = best;
+        bp[c] = static_cast<uint8_t>(best_k);
+        if (post) F[c] = LogSumExp(terms, nt);
+      }
+    }
+    // Backward sums, from the cached scores.
+    if (post) B[band.At(n, m)] = 0;
+    for (int i = post ? n : -1; i >= 0; --i) {
+      for (int j = band.hi[i]; j >= band.lo[i]; --j) {
+        if (i == n && j == m) continue;
+        int nt = 0;
+        for (int k = 0; k < kShapes; ++k) {
+          const int ni = i + kBeadShapes[k].ar, nj = j + kBeadShapes[k].en;
+          if (ni > n || nj > m || !band.In(ni, nj)) continue;
+          const size_t q = band.At(ni, nj);
+          const double sc = S[q * kShapes + k];
+          if (B[q] == kNegInf || sc == kNegInf) continue;
+          terms[nt++] = B[q] + sc * inv_t;
+        }
+        B[band.At(i, j)] = LogSumExp(terms, nt);
+      }
+    }
+    // Trace back the best path.
+    beads.clear();
+    bool near_edge = false;
+    const double total = post ? F[band.At(n, m)] : 0.0;
+    int i = n, j = m;
+    while (i > 0 || j > 0) {
+      const size_t c = band.At(i, j);
+      const int k = bp[c];
+      const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
+      const int pi = i - a, pj = j - b;
+      const double sc = S[c * kShapes + k];
+      const double pr = post ? std::exp(F[band.At(pi, pj)] + sc * inv_t + B[c] - total) : 0.0;
+      beads.push_back({pi, i, pj, j, sc, std::clamp(pr, 0.0, 1.0), 0});
+      if ((band.lo[i] > 0 && j - band.lo[i] < 3) || (band.hi[i] < m && band.hi[i] - j < 3)) {
+        near_edge = true;
+      }
+      i = pi;
+      j = pj;
+    }
+    std::reverse(beads.begin(), beads.end());
+    if (!near_edge || run >= options.max_widenings || hw >= std::max(n, m)) break;
+    hw *= 2;
+  }
+  return beads;
+}
+
+}  // namespace qantara::align

@@ -1,0 +1,182 @@
+// The scoring model: how strongly the evidence says that a group of Arabic
+// sentences and a group of English sentences are translations (a bead).
+//
+// A bead's score is a log-likelihood ratio, "aligned" against "unrelated",
+// plus the log prior of its shape, so the best alignment maximises the sum:
+//  - length (Gale & Church 1993): English length ≈ ratio × Arabic length,
+//    with a variance growing with length; both are estimated from the
+//    document pair itself (LengthModel::Estimate);
+//  - token evidence, per evidence class (dictionary words, numbers, Latin
+//    words, ? and quotes) and per side: a token of an aligned bead finds a
+//    match on the other side with probability p_true, of an unrelated pair
+//    with probability 1-(1-q)^N for N tokens on the other side;
+//  - paragraph ends on both sides at the bead's end: a small bonus (soft
+//    anchor).
+// Every part is a pure function, testable on its own.
+#ifndef QANTARA_SERVICE_ALIGN_MODEL_H_
+#define QANTARA_SERVICE_ALIGN_MODEL_H_
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "service/align/features.h"
+
+namespace qantara::align {
+
+// Bead shapes (Arabic sentences, English sentences).
+struct BeadShape {
+  int ar;
+  int en;
+};
+inline constexpr std::array<BeadShape, 8> kBeadShapes = {
+    {{1, 1}, {1, 0}, {0, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}}};
+
+class LengthModel {
+ public:
+  LengthModel() = default;
+  LengthModel(double ratio, double variance) : ratio_(ratio), variance_(variance) {}
+
+  // English characters per Arabic character, and the variance per
+  // character of the difference.
+  double ratio() const { return ratio_; }
+  double variance() const { return variance_; }
+
+  // The Gale-Church deviate of an Arabic length `ar` and English length `en`.
+  double Delta(double ar, double en) const;
+  // log N(δ; 0, 1) − log N(δ; 0, spread²): how much more likely the lengths
+  // are for a translation than for unrelated sentences; bounded below.
+  double LogLikelihoodRatio(double ar, double en) const;
+
+  // Ratio = total English / total Arabic length of the given length pairs;
+  // variance = trimmed mean of (en − ratio·ar)² / mean length. With fewer
+  // than 3 pairs, `fallback_variance`.
+  static LengthModel Estimate(const std::vector<std::pair<double, double>>& ar_en_lengths,
+                              double fallback_variance);
+
+ private:
+  double ratio_ = 1.0;
+  double variance_ = 6.8;
+};
+
+struct ModelParams {
+  LengthModel length;
+  double length_weight = 1.0;
+  // [side: 0 Arabic, 1 English][EvidenceClass]
+  double p_true[2][kNumEvidenceClasses] = {{0.40, 0.85, 0.85, 0.85}, {0.40, 0.85, 0.85, 0.85}};
+  double q_random[2][kNumEvidenceClasses] = {{0.01, 0.01, 0.01, 0.05}, {0.01, 0.01, 0.01, 0.05}};
+  double token_weight = 1.0;     // scales the token log-likelihood ratios
+  double paragraph_bonus = 0.5;  // both sides end a paragraph at the bead's end
+  // Per paragraph end inside a bead (not at its end), on either side: beads
+  // rarely cross paragraphs.
+  double paragraph_crossing = -1.0;
+  // Per sentence of a many-sided bead (2-1, 1-2, ...) that has no matched
+  // token at all: joining it needs evidence, else it is a 1-0 / 0-1 bead
+  // (boilerplate next to a sentence).
+  double unsupported_join = -1.5;
+  // log prior of each bead shape, in kBeadShapes order
+  std::array<double, 8> log_prior = {-0.11, -4.0, -4.0, -3.5, -3.5, -5.5, -5.5, -5.5};
+};
+
+// The tokens of an Arabic sentence s matched by an English sentence t
+// (`ar`, bit k = token k of s) and the tokens of t matched by s (`en`).
+struct PairMasks {
+  uint64_t ar = 0;
+  uint64_t en = 0;
+};
+
+// Computes PairMasks for one Arabic sentence against many English ones.
+class PairMatcher {
+ public:
+  PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en) : ar_(ar), en_(en) {}
+  // Prepares Arabic sentence `s` (a small hash of its ids).
+  void SetArabic(int s);
+  // The masks of the prepared Arabic sentence against English sentence `t`.
+  PairMasks Match(int t) const;
+
+ private:
+  const DocumentFeatures* ar_;
+  const DocumentFeatures* en_;
+  std::vector<uint32_t> keys_;
+  std::vector<uint64_t> vals_;
+  uint32_t mask_ = 0;
+};
+
+// Precomputed log-ratios for ModelParams: a matched / unmatched token of
+// class c on side x, when the other side has N tokens.
+class BeadScorer {
+ public:
+  static constexpr int kMaxOther = 3 * kMaxTokens + 1;
+  BeadScorer(const ModelParams& params, const DocumentFeatures* ar, const DocumentFeatures* en);
+
+  // The score of the bead of Arabic sentences [s0, s0+a) and English
+  // sentences [t0, t0+b); `masks(s, t)` gives the PairMasks of one pair.
+  // REQUIRES: (a, b) is one of kBeadShapes.
+  template <typename MaskFn>
+  double Score(int s0, int a, int t0, int b, int shape, const MaskFn& masks) const;
+
+  // The token part of a 1-1 bead's score, for tests and diagnostics.
+  double TokenLlr(int s, int t, const PairMasks& m) const;
+
+  const ModelParams& params() const { return params_; }
+
+ private:
+  double SideLlr(int side, const SentenceFeatures& sf, uint64_t matched, int other_tokens) const;
+  ModelParams params_;
+  const DocumentFeatures* ar_;
+  const DocumentFeatures* en_;
+  // [side][class][N]
+  std::vector<double> lm_, lu_;
+  double At(const std::vector<double>& v, int side, int c, int n) const {
+    return v[(side * kNumEvidenceClasses + c) * kMaxOther + (n < kMaxOther ? n : kMaxOther - 1)];
+  }
+};
+
+template <typename MaskFn>
+double BeadScorer::Score(int s0, int a, int t0, int b, int shape, const MaskFn& masks) const {
+  double score = params_.log_prior[shape];
+  if (a == 0 || b == 0) return score;
+  uint64_t arm[3] = {0, 0, 0}, enm[3] = {0, 0, 0};
+  int ar_tokens = 0, en_tokens = 0;
+  double ar_len = 0, en_len = 0;
+  for (int x = 0; x < a; ++x) {
+    const SentenceFeatures& sf = ar_->sentences[s0 + x];
+    ar_tokens += sf.token_count();
+    ar_len += sf.length;
+  }
+  for (int y = 0; y < b; ++y) {
+    const SentenceFeatures& sf = en_->sentences[t0 + y];
+    en_tokens += sf.token_count();
+    en_len += sf.length;
+  }
+  for (int x = 0; x < a; ++x) {
+    for (int y = 0; y < b; ++y) {
+      const PairMasks m = masks(s0 + x, t0 + y);
+      arm[x] |= m.ar;
+      enm[y] |= m.en;
+    }
+  }
+  double tok = 0;
+  for (int x = 0; x < a; ++x) {
+    const SentenceFeatures& sf = ar_->sentences[s0 + x];
+    tok += SideLlr(0, sf, arm[x], en_tokens);
+    if (a > 1 && arm[x] == 0) score += params_.unsupported_join;
+    if (x + 1 < a && sf.paragraph_end) score += params_.paragraph_crossing;
+  }
+  for (int y = 0; y < b; ++y) {
+    const SentenceFeatures& sf = en_->sentences[t0 + y];
+    tok += SideLlr(1, sf, enm[y], ar_tokens);
+    if (b > 1 && enm[y] == 0) score += params_.unsupported_join;
+    if (y + 1 < b && sf.paragraph_end) score += params_.paragraph_crossing;
+  }
+  score += params_.token_weight * tok;
+  score += params_.length_weight * params_.length.LogLikelihoodRatio(ar_len, en_len);
+  if (ar_->sentences[s0 + a - 1].paragraph_end && en_->sentences[t0 + b - 1].paragraph_end) {
+    score += params_.paragraph_bonus;
+  }
+  return score;
+}
+
+}  // namespace qantara::align
+
+#endif  // QANTARA_SERVICE_ALIGN_MODEL_H_

@@ -1,0 +1,162 @@
+// align_cases: runs the aligner over a directory of cases made by
+// shared/bench/align/make_cases.py and writes what score.py reads:
+//   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
+//   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
+//   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
+// Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--basic] [--dictd DIR]
+//   --no-dict   no FreeDict (length and anchors only)
+//   --no-batch  align each document pair alone (no lexicon learned from the batch)
+//   --basic     BasicAnalyzer instead of the text engine's tokenizer
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "service/align/aligner.h"
+#include "service/align/basic_analyzer.h"
+#include "service/align/document.h"
+#include "service/align/lexicon.h"
+#include "service/text/segmenter.h"
+
+namespace fs = std::filesystem;
+using namespace qantara;
+
+static std::string Slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+static std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t e = s.find('\n', pos);
+    if (e == std::string::npos) e = s.size();
+    out.push_back(s.substr(pos, e - pos));
+    pos = e + 1;
+  }
+  return out;
+}
+
+static std::string BeadLine(const align::Bead& b) {
+  auto side = [](int x, int y) {
+    std::string s = "[";
+    for (int k = x; k < y; ++k) s += (k > x ? ", " : "") + std::to_string(k);
+    return s + "]";
+  };
+  return side(b.ar_begin, b.ar_end) + ":" + side(b.en_begin, b.en_end);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--dictd DIR]\n");
+    return 2;
+  }
+  const fs::path cases = argv[1], out = argv[2];
+  bool dict = true, batch = true, basic = false;
+  std::string dictd = align::kDefaultDictdDir;
+  for (int k = 3; k < argc; ++k) {
+    std::string a = argv[k];
+    if (a == "--no-dict") dict = false;
+    else if (a == "--no-batch") batch = false;
+    else if (a == "--basic") basic = true;
+    else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
+  }
+  fs::create_directories(out);
+  align::AlignerOptions opts;
+  opts.learn_batch_lexicon = batch;
+  auto t0 = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner;
+  if (basic) {
+    auto ar_an = std::make_shared<align::BasicAnalyzer>(text::Language::kArabic);
+    auto en_an = std::make_shared<align::BasicAnalyzer>(text::Language::kEnglish);
+    std::shared_ptr<const align::Lexicon> lexicon;
+    if (dict) {
+      auto lex = align::LoadFreeDictLexicon(dictd, *ar_an, *en_an);
+      if (!lex.ok()) {
+        std::fprintf(stderr, "align_cases: %s\n", std::string(lex.status().message()).c_str());
+        return 1;
+      }
+      lexicon = *std::move(lex);
+    }
+    aligner = align::Aligner::Create(lexicon, opts, ar_an, en_an);
+  } else {
+    aligner = align::CreateDefaultAligner(dict ? dictd : "", opts);
+  }
+  auto t1 = std::chrono::steady_clock::now();
+  auto ar_seg = text::SentenceSegmenter::Create(text::Language::kArabic);
+  auto en_seg = text::SentenceSegmenter::Create(text::Language::kEnglish);
+  if (!aligner.ok() || !ar_seg.ok() || !en_seg.ok()) {
+    std::fprintf(stderr, "align_cases: cannot create the aligner or segmenters\n");
+    return 1;
+  }
+
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(cases)) {
+    const std::string f = e.path().filename().string();
+    if (f.size() > 5 && f.substr(f.size() - 5) == ".gold") names.push_back(f.substr(0, f.size() - 5));
+  }
+  std::sort(names.begin(), names.end());
+  // Sentence-level.
+  std::vector<std::vector<std::string>> ar_lines, en_lines;
+  std::vector<align::DocumentPairInput> inputs;
+  size_t n_sent = 0;
+  for (const std::string& n : names) {
+    ar_lines.push_back(Lines(Slurp(cases / (n + ".ar"))));
+    en_lines.push_back(Lines(Slurp(cases / (n + ".en"))));
+  }
+  for (size_t d = 0; d < names.size(); ++d) {
+    align::DocumentPairInput in;
+    for (const auto& l : ar_lines[d]) in.ar.push_back({l, false});
+    for (const auto& l : en_lines[d]) in.en.push_back({l, false});
+    n_sent += in.ar.size() + in.en.size();
+    inputs.push_back(std::move(in));
+  }
+  auto t2 = std::chrono::steady_clock::now();
+  auto result = (*aligner)->AlignBatch(inputs);
+  auto t3 = std::chrono::steady_clock::now();
+  if (!result.ok()) {
+    std::fprintf(stderr, "align_cases: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  for (size_t d = 0; d < names.size(); ++d) {
+    std::ofstream fb(out / (names[d] + ".beads")), fc(out / (names[d] + ".conf"));
+    for (const auto& b : (*result)[d].beads) {
+      fb << BeadLine(b) << "\n";
+      fc << b.confidence << "\n";
+    }
+  }
+  // End-to-end.
+  std::vector<std::string> ar_docs, en_docs;
+  std::vector<align::DocumentPairInput> doc_inputs;
+  for (const std::string& n : names) {
+    ar_docs.push_back(Slurp(cases / (n + ".ar.doc")));
+    en_docs.push_back(Slurp(cases / (n + ".en.doc")));
+  }
+  for (size_t d = 0; d < names.size(); ++d) {
+    auto sa = align::SegmentDocument(**ar_seg, ar_docs[d]);
+    auto se = align::SegmentDocument(**en_seg, en_docs[d]);
+    if (!sa.ok() || !se.ok()) return 1;
+    doc_inputs.push_back({align::ToInput(ar_docs[d], *sa), align::ToInput(en_docs[d], *se)});
+  }
+  auto docs = (*aligner)->AlignBatch(doc_inputs);
+  if (!docs.ok()) return 1;
+  for (size_t d = 0; d < names.size(); ++d) {
+    std::ofstream fp(out / (names[d] + ".pairs"));
+    for (const auto& b : (*docs)[d].beads) {
+      if (b.ar_size() == 0 || b.en_size() == 0) continue;
+      fp << align::JoinForField(doc_inputs[d].ar, b.ar_begin, b.ar_end) << "\t"
+         << align::JoinForField(doc_inputs[d].en, b.en_begin, b.en_end) << "\n";
+    }
+  }
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n",
+              ms(t0, t1), ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
+  return 0;
+}
