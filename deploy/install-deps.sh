@@ -12,7 +12,7 @@ PACKAGES=(
   # storage
   librocksdb-dev
   # text engine
-  libicu-dev libstemmer-dev libabsl-dev
+  libicu-dev libstemmer-dev libabsl-dev libxxhash-dev
   # formats
   libexpat1-dev
   # CLI and JSON

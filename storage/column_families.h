@@ -9,11 +9,17 @@
 namespace qantara::storage {
 
 enum class Cf : int {
-  kDefault = 0,  // RocksDB's own; qantara writes nothing here
-  kMeta = 1,     // store-wide metadata: format version, ...
+  kDefault = 0,   // RocksDB's own; qantara writes nothing here
+  kMeta = 1,      // store-wide metadata: format version, id counters
+  kMemories = 2,  // memory records and the name -> id map
+  kUnits = 3,     // translation units (texts and metadata)
+  kUnitKeys = 4,  // per unit: the matching keys of both sides (what the matcher reads)
+  kPostings = 5,  // inverted index: (memory, side, token, length) -> unit ids (merge operator)
+  kExact = 6,     // exact path: (memory, side, hash of the normalised text, unit id)
 };
 
-inline constexpr std::array<std::string_view, 2> kCfNames = {"default", "meta"};
+inline constexpr std::array<std::string_view, 7> kCfNames = {
+    "default", "meta", "memories", "units", "unit_keys", "postings", "exact"};
 
 inline constexpr std::string_view CfName(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 

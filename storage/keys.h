@@ -1,4 +1,5 @@
-// Keys of qantara's column families (storage/FORMAT.md is the reference).
+// Keys of qantara's column families (storage/FORMAT.md is the reference;
+// the per-memory keys are built in storage/encoding.h).
 #ifndef QANTARA_STORAGE_KEYS_H_
 #define QANTARA_STORAGE_KEYS_H_
 
@@ -6,8 +7,10 @@
 
 namespace qantara::storage {
 
-// meta CF: the decimal format version of the whole store, e.g. "1".
+// meta CF: the decimal format version of the whole store, e.g. "2".
 inline constexpr std::string_view kMetaFormatVersionKey = "format_version";
+// meta CF: the next memory id to hand out (fixed32 BE).
+inline constexpr std::string_view kMetaNextMemoryIdKey = "next_memory_id";
 
 }  // namespace qantara::storage
 

@@ -7,7 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
+#include "storage/internal/rocks.h"
+#include "storage/posting_merge.h"
 #include "storage/keys.h"
 #include "storage/status.h"
 
@@ -17,7 +23,10 @@ namespace {
 class RocksStore final : public Store {
  public:
   RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
-      : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {}
+      : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
+    rocks_.db = db_;
+    rocks_.cfs = handles_;
+  }
 
   ~RocksStore() override { (void)Close(); }
 
@@ -34,6 +43,7 @@ class RocksStore final : public Store {
       if (!s.ok() && result.ok()) result = FromRocks(s, "close column family");
     }
     handles_.clear();
+    rocks_ = internal::RocksHandles{};
     rocksdb::Status s = db_->Close();
     if (!s.ok() && result.ok()) result = FromRocks(s, "close");
     delete db_;
@@ -58,6 +68,18 @@ class RocksStore final : public Store {
     return s.ok() ? absl::OkStatus() : FromRocks(s, "put");
   }
 
+  internal::RocksHandles& rocks() override { return rocks_; }
+
+  uint64_t DiskBytes() override {
+    std::error_code ec;
+    uint64_t total = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+      const std::string ext = entry.path().extension().string();
+      if (ext == ".sst" || ext == ".log" || ext == ".blob") total += entry.file_size(ec);
+    }
+    return total;
+  }
+
   const std::string& dir() const override { return dir_; }
 
  private:
@@ -66,6 +88,7 @@ class RocksStore final : public Store {
   std::string dir_;
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  internal::RocksHandles rocks_;
 };
 
 // Checks the stored format version, writing it on a new database.
@@ -79,6 +102,11 @@ absl::Status CheckFormatVersion(Store& store) {
   if (!absl::SimpleAtoi(**v, &version)) {
     return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
                                             ": unreadable format version '", **v, "'"));
+  }
+  if (version == 1) {
+    // Version 1 held only `meta`; version 2 adds column families (created at
+    // open), so upgrading is rewriting the number.
+    return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -108,9 +136,33 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
 
+  db_options.IncreaseParallelism(2);
+  db_options.max_background_jobs = 2;
+
+  // One block cache for all column families; bloom filters for point reads.
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+  auto table = [&cache](bool bloom) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    if (bloom) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
+  };
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-  for (std::string_view name : kCfNames) {
-    cfs.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  for (size_t i = 0; i < kCfNames.size(); ++i) {
+    rocksdb::ColumnFamilyOptions cf_options;
+    const Cf cf = static_cast<Cf>(i);
+    cf_options.table_factory = table(cf == Cf::kPostings || cf == Cf::kUnitKeys || cf == Cf::kUnits ||
+                                     cf == Cf::kExact);
+    cf_options.compression = rocksdb::kLZ4Compression;
+    if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
+    if (cf == Cf::kExact) {
+      // memory id + side + hash: exact lookups are prefix scans of 13 bytes.
+      cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(13));
+    }
+    if (cf == Cf::kPostings || cf == Cf::kUnits || cf == Cf::kUnitKeys) {
+      cf_options.write_buffer_size = 64 << 20;
+    }
+    cfs.emplace_back(std::string(kCfNames[i]), cf_options);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;

@@ -4,6 +4,7 @@
 #ifndef QANTARA_STORAGE_STORE_H_
 #define QANTARA_STORAGE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,8 +16,12 @@
 
 namespace qantara::storage {
 
+namespace internal {
+struct RocksHandles;  // storage/internal/rocks.h, for storage/'s .cc files only
+}  // namespace internal
+
 // The on-disk format version this build writes and reads (storage/FORMAT.md).
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 
 struct StoreOptions {
   // Create the directory (and its parents) and a new database if missing.
@@ -42,6 +47,13 @@ class Store {
   // typed accessors on these).
   virtual absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) = 0;
   virtual absl::Status Put(Cf cf, std::string_view key, std::string_view value) = 0;
+
+  // The RocksDB handles, for the implementation files of storage/ (e.g. the
+  // memory store). REQUIRES: the store is open.
+  virtual internal::RocksHandles& rocks() = 0;
+
+  // Approximate bytes on disk (SST and WAL files) of the whole store.
+  virtual uint64_t DiskBytes() = 0;
 
   // The directory this store was opened on.
   virtual const std::string& dir() const = 0;

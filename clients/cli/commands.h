@@ -12,6 +12,10 @@ void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
 void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

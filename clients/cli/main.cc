@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   AddSegmentCommand(app, options, &exit_code);
   AddNormalizeCommand(app, options, &exit_code);
   AddTokenizeCommand(app, options, &exit_code);
+  AddMemoryCommand(app, options, &exit_code);
+  AddAddCommand(app, options, &exit_code);
+  AddLookupCommand(app, options, &exit_code);
+  AddConcordanceCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -22,9 +22,12 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "service/match/analyzer.h"
+#include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
+#include "storage/memory_store.h"
 #include "storage/store.h"
 
 namespace qantara::server {
@@ -79,6 +82,13 @@ int Run(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<rpc::TextServiceImpl>> text_service = rpc::TextServiceImpl::Create();
   if (!text_service.ok()) return Fail(std::string(text_service.status().message()));
 
+  absl::StatusOr<std::unique_ptr<match::Analyzer>> analyzer = match::CreateTextAnalyzer();
+  if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
+  absl::StatusOr<std::unique_ptr<storage::MemoryStore>> memories =
+      storage::MemoryStore::Open(**store, **analyzer);
+  if (!memories.ok()) return Fail(std::string(memories.status().message()));
+  rpc::MemoryServiceImpl memory_service(**memories);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -88,6 +98,7 @@ int Run(int argc, char** argv) {
   builder.SetMaxReceiveMessageSize(256 * 1024 * 1024);
   builder.SetMaxSendMessageSize(256 * 1024 * 1024);
   builder.RegisterService(text_service->get());
+  builder.RegisterService(&memory_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     (void)(*store)->Close();

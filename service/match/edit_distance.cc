@@ -1,0 +1,114 @@
+#include "service/match/edit_distance.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace qantara::match {
+
+uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                              uint32_t bound) {
+  const uint32_t m = a.size(), n = b.size();
+  const uint32_t diff = m > n ? m - n : n - m;
+  if (diff > bound) return bound + 1;
+  if (m == 0) return n;
+  if (n == 0) return m;
+  const uint32_t kInf = bound + 1;
+  // Row i holds D[i][j] for j in [i - bound, i + bound] ∩ [0, n].
+  std::vector<uint32_t> prev(n + 1, kInf), cur(n + 1, kInf);
+  for (uint32_t j = 0; j <= std::min(n, bound); ++j) prev[j] = j;
+  for (uint32_t i = 1; i <= m; ++i) {
+    const uint32_t lo = i > bound ? i - bound : 0;
+    const uint32_t hi = std::min(n, i + bound);
+    if (lo > 0) cur[lo - 1] = kInf;
+    uint32_t row_min = kInf;
+    if (lo == 0) {
+      cur[0] = i;
+      row_min = i;
+    }
+    const uint64_t ak = a[i - 1].key;
+    for (uint32_t j = std::max<uint32_t>(lo, 1); j <= hi; ++j) {
+      uint32_t v = prev[j - 1] + (ak == b[j - 1].key ? 0 : 1);
+      v = std::min(v, prev[j] + 1);  // prev[j] is kInf outside the previous band
+      v = std::min(v, cur[j - 1] + 1);
+      v = std::min(v, kInf);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (hi < n) cur[hi + 1] = kInf;
+    if (row_min > bound) return kInf;
+    std::swap(prev, cur);
+  }
+  return std::min(prev[n], kInf);
+}
+
+std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b) {
+  const size_t m = a.size(), n = b.size();
+  std::vector<uint32_t> d((m + 1) * (n + 1));
+  auto at = [&](size_t i, size_t j) -> uint32_t& { return d[i * (n + 1) + j]; };
+  for (size_t i = 0; i <= m; ++i) at(i, 0) = i;
+  for (size_t j = 0; j <= n; ++j) at(0, j) = j;
+  for (size_t i = 1; i <= m; ++i) {
+    for (size_t j = 1; j <= n; ++j) {
+      at(i, j) = std::min({at(i - 1, j - 1) + (a[i - 1].key == b[j - 1].key ? 0u : 1u),
+                           at(i - 1, j) + 1, at(i, j - 1) + 1});
+    }
+  }
+  std::vector<EditOp> ops;
+  size_t i = m, j = n;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && a[i - 1].key == b[j - 1].key && at(i, j) == at(i - 1, j - 1)) {
+      ops.push_back({EditOp::kMatch, uint32_t(i - 1), uint32_t(j - 1)});
+      --i, --j;
+    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + 1) {
+      ops.push_back({EditOp::kSubstitute, uint32_t(i - 1), uint32_t(j - 1)});
+      --i, --j;
+    } else if (i > 0 && at(i, j) == at(i - 1, j) + 1) {
+      ops.push_back({EditOp::kDelete, uint32_t(i - 1), uint32_t(j)});
+      --i;
+    } else {
+      ops.push_back({EditOp::kInsert, uint32_t(i), uint32_t(j - 1)});
+      --j;
+    }
+  }
+  std::reverse(ops.begin(), ops.end());
+  return ops;
+}
+
+namespace {
+
+std::vector<char32_t> CodePoints(std::string_view s) {
+  std::vector<char32_t> out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + len > s.size()) len = 1;
+    char32_t cp = len == 1 ? c : (c & (0x7F >> len));
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
+    out.push_back(cp);
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+uint32_t CharDistance(std::string_view a, std::string_view b) {
+  if (a == b) return 0;
+  const std::vector<char32_t> x = CodePoints(a), y = CodePoints(b);
+  if (x.empty()) return y.size();
+  if (y.empty()) return x.size();
+  std::vector<uint32_t> prev(y.size() + 1), cur(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= x.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= y.size(); ++j) {
+      cur[j] = std::min({prev[j - 1] + (x[i - 1] == y[j - 1] ? 0u : 1u), prev[j] + 1, cur[j - 1] + 1});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[y.size()];
+}
+
+}  // namespace qantara::match

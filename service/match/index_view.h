@@ -1,0 +1,63 @@
+// IndexView: what the matcher needs from a memory's index, implemented by
+// storage (RocksDB with in-memory caches) and by tests (in memory). The match
+// library itself never sees the storage engine.
+#ifndef QANTARA_SERVICE_MATCH_INDEX_VIEW_H_
+#define QANTARA_SERVICE_MATCH_INDEX_VIEW_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/match/segment.h"
+#include "service/match/unit.h"
+
+namespace qantara::match {
+
+// What the index keeps per unit: both sides' keys and the change date.
+struct UnitKeys {
+  SideKey source;
+  SideKey target;
+  int64_t changed_at_us = 0;
+  const SideKey& side(Side s) const { return s == Side::kSource ? source : target; }
+  friend bool operator==(const UnitKeys&, const UnitKeys&) = default;
+};
+
+using UnitIds = std::vector<uint64_t>;  // ascending unit ids
+using UnitIdsPtr = std::shared_ptr<const UnitIds>;
+using UnitKeysPtr = std::shared_ptr<const UnitKeys>;
+
+// A consistent read-only view of one memory's index, for the duration of one
+// lookup (writes acknowledged before the view was made are in it; later ones
+// are not). Not thread-safe: one view per lookup.
+class IndexView {
+ public:
+  virtual ~IndexView() = default;
+
+  // The units whose `side` has exactly `length` match tokens, one of which has
+  // key `key`. Never null (empty when none).
+  virtual absl::StatusOr<UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
+
+  // The units whose `side` has SideKey::ExactHash() == `hash`. Never null.
+  virtual absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) = 0;
+
+  // The keys of unit `id`. NotFound when there is no such unit.
+  virtual absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) = 0;
+
+  // The whole unit `id`. NotFound when there is no such unit.
+  virtual absl::StatusOr<Unit> GetUnit(uint64_t id) = 0;
+
+  // Calls `fn` for every unit of the memory, by ascending id (exhaustive mode).
+  // Stops early with fn's error when fn returns one.
+  virtual absl::Status ForEachUnitKeys(
+      const std::function<absl::Status(uint64_t id, const UnitKeys& keys)>& fn) = 0;
+
+  // The largest number of match tokens of any unit on `side` (an upper bound).
+  virtual uint32_t MaxLength(Side side) = 0;
+};
+
+}  // namespace qantara::match
+
+#endif  // QANTARA_SERVICE_MATCH_INDEX_VIEW_H_

@@ -1,0 +1,332 @@
+#include "service/match/matcher.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+
+namespace qantara::match {
+
+bool RanksBefore(const Match& a, const Match& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.penalties.size() != b.penalties.size()) return a.penalties.size() < b.penalties.size();
+  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
+  if (a.unit.changed_at_us != b.unit.changed_at_us) return a.unit.changed_at_us > b.unit.changed_at_us;
+  return a.unit.id > b.unit.id;
+}
+
+namespace {
+
+const std::string* AttributeValue(const Unit& u, const std::string& key) {
+  if (key == "project") return &u.attributes.project;
+  if (key == "domain") return &u.attributes.domain;
+  if (key == "client") return &u.attributes.client;
+  auto it = u.attributes.extra.find(key);
+  return it == u.attributes.extra.end() ? nullptr : &it->second;
+}
+
+class Search {
+ public:
+  Search(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
+         text::Language unit_language, text::Language other_language, const LookupOptions& options)
+      : view_(view),
+        analyzer_(analyzer),
+        query_(query),
+        unit_language_(unit_language),
+        other_language_(other_language),
+        options_(options),
+        threshold_(std::clamp(options.threshold, 1.0, 100.0)),
+        bound_(threshold_) {}
+
+  absl::StatusOr<LookupResult> Run() {
+    if (options_.max_results == 0) return absl::InvalidArgumentError("max_results must be >= 1");
+    if (absl::Status s = PrepareContext(); !s.ok()) return s;
+    if (options_.exhaustive) {
+      absl::Status s = view_.ForEachUnitKeys([this](uint64_t id, const UnitKeys& keys) {
+        return Consider(id, keys);
+      });
+      if (!s.ok()) return s;
+    } else {
+      if (absl::Status s = ExactPath(); !s.ok()) return s;
+      if (absl::Status s = FuzzyPath(); !s.ok()) return s;
+    }
+    return Finish();
+  }
+
+ private:
+  const SideKey& QueryKey() const { return query_.key; }
+
+  absl::Status PrepareContext() {
+    const UnitContext& c = options_.context;
+    has_context_ = !c.id.empty() || !c.prev.empty() || !c.next.empty();
+    if (!c.prev.empty()) {
+      auto a = analyzer_.Analyze(c.prev, unit_language_);
+      if (!a.ok()) return a.status();
+      prev_hash_ = a->key.ExactHash();
+    }
+    if (!c.next.empty()) {
+      auto a = analyzer_.Analyze(c.next, unit_language_);
+      if (!a.ok()) return a.status();
+      next_hash_ = a->key.ExactHash();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ExactPath() {
+    auto ids = view_.Exact(options_.side, QueryKey().ExactHash());
+    if (!ids.ok()) return ids.status();
+    for (uint64_t id : **ids) {
+      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  // Whether units of length n can still reach the bound; sets *edits.
+  bool Feasible(size_t n, int64_t* edits) const {
+    const size_t m = QueryKey().tokens.size();
+    const int64_t e = MaxEdits(m, n, std::min(bound_, 100.0));
+    *edits = e;
+    const int64_t diff = m > n ? m - n : n - m;
+    return e >= 0 && e >= diff;
+  }
+
+  absl::Status FuzzyPath() {
+    const std::vector<MatchToken>& q = QueryKey().tokens;
+    const size_t m = q.size();
+    if (m == 0) return absl::OkStatus();  // only the exact path can match an empty key
+    // Distinct query keys with their multiplicities.
+    absl::flat_hash_map<uint64_t, uint32_t> counts;
+    for (const MatchToken& t : q) ++counts[t.key];
+    const uint32_t max_len = view_.MaxLength(options_.side);
+    // Lengths nearest to m first: m, m-1, m+1, m-2, ...
+    bool down = true, up = true;
+    for (size_t d = 0; down || up; ++d) {
+      for (int dir = 0; dir < 2; ++dir) {
+        if (d == 0 && dir == 1) continue;
+        bool& alive = dir == 0 ? down : up;
+        if (!alive) continue;
+        if (dir == 0 && d > m - 1) {  // n would be 0 (or below)
+          alive = false;
+          continue;
+        }
+        const size_t n = dir == 0 ? m - d : m + d;
+        if (n > max_len) {
+          if (dir == 1 || d == 0) up = false;  // longer lengths hold no unit
+          continue;
+        }
+        int64_t e = 0;
+        if (!Feasible(n, &e)) {
+          alive = false;  // further away is worse
+          continue;
+        }
+        if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n) {
+    int64_t e = 0;
+    if (!Feasible(n, &e)) return absl::OkStatus();
+    const size_t m = QueryKey().tokens.size();
+    const int64_t common = static_cast<int64_t>(std::max(m, n)) - e;  // >= 1
+    const int64_t prefix = static_cast<int64_t>(m) - common + 1;
+    struct List {
+      uint64_t key;
+      uint32_t count;
+      UnitIdsPtr ids;
+    };
+    std::vector<List> lists;
+    lists.reserve(counts.size());
+    for (const auto& [key, count] : counts) {
+      auto ids = view_.Postings(options_.side, key, static_cast<uint32_t>(n));
+      if (!ids.ok()) return ids.status();
+      lists.push_back(List{key, count, *std::move(ids)});
+    }
+    std::sort(lists.begin(), lists.end(), [](const List& a, const List& b) {
+      if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
+      return a.key < b.key;
+    });
+    int64_t covered = 0;
+    for (const List& l : lists) {
+      if (covered >= prefix) break;
+      covered += l.count;
+      for (uint64_t id : *l.ids) {
+        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ConsiderId(uint64_t id) {
+    if (!seen_.insert(id).second) return absl::OkStatus();
+    auto keys = view_.Keys(id);
+    if (!keys.ok()) {
+      if (absl::IsNotFound(keys.status())) return absl::OkStatus();
+      return keys.status();
+    }
+    return Consider(id, **keys);
+  }
+
+  absl::Status Consider(uint64_t id, const UnitKeys& keys) {
+    ++scored_;
+    const SideKey& q = QueryKey();
+    const SideKey& u = keys.side(options_.side);
+    const size_t m = q.tokens.size(), n = u.tokens.size();
+    const int64_t e = MaxEdits(m, n, std::min(bound_, 100.0));
+    if (e < 0) return absl::OkStatus();
+    const uint32_t d = BoundedTokenDistance(q.tokens, u.tokens, static_cast<uint32_t>(e));
+    if (d > e) return absl::OkStatus();
+    const double gross = GrossScore(d, m, n);
+    if (gross < threshold_) return absl::OkStatus();
+    const double upper = (gross >= 100.0 && has_context_) ? 102.0 : gross;
+    if (upper < bound_) return absl::OkStatus();
+
+    Match match;
+    match.unit.id = id;
+    match.unit.changed_at_us = keys.changed_at_us;
+    const std::vector<EditOp> ops = AlignTokens(q.tokens, u.tokens);
+    KeyScore ks = ScoreKeys(q, u, ops);
+    match.gross = ks.gross;
+    match.edits = ks.edits;
+    match.raw_distance = ks.raw_distance;
+    match.penalties = std::move(ks.penalties);
+    double points = ks.penalty_points;
+
+    auto dup = view_.Exact(options_.side, u.ExactHash());
+    if (!dup.ok()) return dup.status();
+    if ((*dup)->size() > 1) {
+      match.penalties.push_back(Penalty{std::string(kPenaltyMultipleTranslations), 1});
+      points += 1;
+    }
+    if (options_.memory_penalty > 0) {
+      match.penalties.push_back(Penalty{std::string(kPenaltyMemory), options_.memory_penalty});
+      points += options_.memory_penalty;
+    }
+    const bool need_unit = !options_.filter.empty() || !options_.attribute_penalties.empty() ||
+                           (has_context_ && gross >= 100.0 && points == 0);
+    bool have_unit = false;
+    if (need_unit) {
+      auto unit = view_.GetUnit(id);
+      if (!unit.ok()) return absl::IsNotFound(unit.status()) ? absl::OkStatus() : unit.status();
+      match.unit = *std::move(unit);
+      have_unit = true;
+      if (!options_.filter.Matches(match.unit)) return absl::OkStatus();
+      for (const AttributePenalty& ap : options_.attribute_penalties) {
+        const std::string* v = AttributeValue(match.unit, ap.key);
+        if (v != nullptr && *v == ap.value && ap.points > 0) {
+          match.penalties.push_back(Penalty{std::string(kPenaltyAttribute), ap.points});
+          points += ap.points;
+        }
+      }
+    }
+    match.score = std::max(0.0, gross - points);
+    if (have_unit && has_context_ && gross >= 100.0 && points == 0) {
+      absl::StatusOr<double> ctx = ContextScore(match.unit);
+      if (!ctx.ok()) return ctx.status();
+      match.score = *ctx;
+    }
+    if (match.score < threshold_) return absl::OkStatus();
+    Offer(std::move(match), have_unit);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<double> ContextScore(const Unit& unit) {
+    const UnitContext& c = options_.context;
+    if (!c.id.empty() && c.id == unit.context.id) return 102.0;
+    if (c.prev.empty() && c.next.empty()) return 100.0;
+    if (!c.prev.empty()) {
+      auto a = analyzer_.Analyze(unit.context.prev, unit_language_);
+      if (!a.ok()) return a.status();
+      if (unit.context.prev.empty() || a->key.ExactHash() != prev_hash_) return 100.0;
+    }
+    if (!c.next.empty()) {
+      auto a = analyzer_.Analyze(unit.context.next, unit_language_);
+      if (!a.ok()) return a.status();
+      if (unit.context.next.empty() || a->key.ExactHash() != next_hash_) return 100.0;
+    }
+    return 101.0;
+  }
+
+  void Offer(Match match, bool have_unit) {
+    const size_t k = options_.max_results;
+    if (top_.size() == k && !RanksBefore(match, top_.back().first)) return;
+    auto pos = std::upper_bound(top_.begin(), top_.end(), match,
+                                [](const Match& a, const std::pair<Match, bool>& b) {
+                                  return RanksBefore(a, b.first);
+                                });
+    top_.insert(pos, {std::move(match), have_unit});
+    if (top_.size() > k) top_.pop_back();
+    if (top_.size() == k) bound_ = std::max(threshold_, top_.back().first.score);
+  }
+
+  absl::StatusOr<LookupResult> Finish() {
+    LookupResult result;
+    result.candidates_scored = scored_;
+    for (auto& [match, have_unit] : top_) {
+      if (!have_unit) {
+        const double score = match.score;
+        auto unit = view_.GetUnit(match.unit.id);
+        if (!unit.ok()) return unit.status();
+        match.unit = *std::move(unit);
+        match.score = score;
+      }
+      const bool reverse = options_.side == Side::kTarget;
+      const std::string& side_text = reverse ? match.unit.target : match.unit.source;
+      const std::string& other_text = reverse ? match.unit.source : match.unit.target;
+      auto useg = analyzer_.Analyze(side_text, unit_language_);
+      if (!useg.ok()) return useg.status();
+      const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens);
+      match.diffs = DiffSpans(query_, *useg, ops);
+      KeyScore ks = ScoreKeys(query_.key, useg->key, ops);
+      if (ks.only_numbers_differ) {
+        auto other = analyzer_.Analyze(other_text, other_language_);
+        if (!other.ok()) return other.status();
+        std::optional<std::string> adapted = AdaptNumbers(query_, *useg, *other);
+        if (adapted.has_value()) {
+          match.adapted = true;
+          match.adapted_target = *std::move(adapted);
+        }
+      }
+      result.matches.push_back(std::move(match));
+    }
+    return result;
+  }
+
+  IndexView& view_;
+  const Analyzer& analyzer_;
+  const AnalyzedSegment& query_;
+  const text::Language unit_language_;
+  const text::Language other_language_;
+  const LookupOptions& options_;
+  const double threshold_;
+  double bound_;  // a unit must reach this (gross upper bound) to enter the top k
+  bool has_context_ = false;
+  uint64_t prev_hash_ = 0, next_hash_ = 0;
+  uint64_t scored_ = 0;
+  absl::flat_hash_set<uint64_t> seen_;
+  std::vector<std::pair<Match, bool>> top_;  // best first; bool: unit already read
+};
+
+}  // namespace
+
+absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer,
+                                    const AnalyzedSegment& query, text::Language unit_language,
+                                    text::Language other_language, const LookupOptions& options) {
+  Search search(view, analyzer, query, unit_language, other_language, options);
+  return search.Run();
+}
+
+LookupResult MergeResults(std::vector<LookupResult> results, uint32_t max_results) {
+  LookupResult out;
+  for (LookupResult& r : results) {
+    out.candidates_scored += r.candidates_scored;
+    for (Match& m : r.matches) out.matches.push_back(std::move(m));
+  }
+  std::stable_sort(out.matches.begin(), out.matches.end(), RanksBefore);
+  if (out.matches.size() > max_results) out.matches.resize(max_results);
+  return out;
+}
+
+}  // namespace qantara::match

@@ -1,0 +1,25 @@
+// Conversions between qantara.v1 memory messages and engine/storage types.
+#ifndef QANTARA_SERVICE_RPC_MEMORY_CONVERT_H_
+#define QANTARA_SERVICE_RPC_MEMORY_CONVERT_H_
+
+#include "qantara/v1/memory.pb.h"
+#include "service/match/matcher.h"
+#include "storage/memory_store.h"
+
+namespace qantara::rpc {
+
+void ToProto(const storage::MemoryInfo& in, qantara::v1::Memory* out);
+void ToProto(const match::Unit& in, qantara::v1::Unit* out);
+match::Unit FromProto(const qantara::v1::Unit& in);
+match::UnitFilter FromProto(const qantara::v1::Filter& in);
+storage::DuplicatePolicy FromProto(qantara::v1::DuplicatePolicy in);
+qantara::v1::AddOutcome ToProto(storage::AddOutcome::Kind kind);
+
+// The storage request of a Lookup (defaults applied: threshold 70, k 5).
+storage::LookupRequest FromProto(const qantara::v1::LookupRequest& in);
+// `reverse`: the match's source is the unit's target.
+void ToProto(const match::LookupResult& in, bool reverse, qantara::v1::LookupResponse* out);
+
+}  // namespace qantara::rpc
+
+#endif  // QANTARA_SERVICE_RPC_MEMORY_CONVERT_H_

@@ -1,0 +1,173 @@
+#include "service/rpc/memory_service.h"
+
+#include "service/rpc/grpc_status.h"
+#include "service/rpc/memory_convert.h"
+
+namespace qantara::rpc {
+
+namespace v1 = qantara::v1;
+
+grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext*, const v1::CreateMemoryRequest* req,
+                                             v1::Memory* resp) {
+  auto info = store_.CreateMemory(
+      storage::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  ToProto(*info, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext*, const v1::ListMemoriesRequest*,
+                                             v1::ListMemoriesResponse* resp) {
+  auto list = store_.ListMemories();
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const auto& m : *list) ToProto(m, resp->add_memories());
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::GetMemory(grpc::ServerContext*, const v1::GetMemoryRequest* req,
+                                          v1::Memory* resp) {
+  auto info = store_.GetMemory(req->name());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  ToProto(*info, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::DeleteMemory(grpc::ServerContext*, const v1::DeleteMemoryRequest* req,
+                                             v1::DeleteMemoryResponse* resp) {
+  auto info = store_.GetMemory(req->name());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  absl::Status s = store_.DeleteMemory(req->name());
+  if (!s.ok()) return ToGrpcStatus(s);
+  resp->set_units_deleted(info->units);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext*, const v1::AddUnitRequest* req,
+                                        v1::AddUnitResponse* resp) {
+  auto out = store_.AddUnits(req->memory(), {FromProto(req->unit())}, FromProto(req->policy()));
+  if (!out.ok()) return ToGrpcStatus(out.status());
+  resp->set_outcome(ToProto(out->at(0).kind));
+  resp->set_unit_id(out->at(0).id);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
+                                         grpc::ServerReader<v1::AddUnitsRequest>* reader,
+                                         v1::AddUnitsResponse* resp) {
+  v1::AddUnitsRequest chunk;
+  std::string memory;
+  storage::DuplicatePolicy policy = storage::DuplicatePolicy::kSkipIdentical;
+  bool first = true;
+  while (reader->Read(&chunk)) {
+    if (first) {
+      memory = chunk.memory();
+      policy = FromProto(chunk.policy());
+      first = false;
+      if (memory.empty()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "the first AddUnits chunk must name the memory");
+      }
+    }
+    std::vector<match::Unit> units;
+    units.reserve(chunk.units_size());
+    for (const auto& u : chunk.units()) units.push_back(FromProto(u));
+    auto out = store_.AddUnits(memory, std::move(units), policy);
+    if (!out.ok()) return ToGrpcStatus(out.status());
+    for (const storage::AddOutcome& o : *out) {
+      switch (o.kind) {
+        case storage::AddOutcome::kAdded: resp->set_added(resp->added() + 1); break;
+        case storage::AddOutcome::kSkipped: resp->set_skipped(resp->skipped() + 1); break;
+        case storage::AddOutcome::kOverwritten: resp->set_overwritten(resp->overwritten() + 1); break;
+      }
+      resp->add_unit_ids(o.id);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* req,
+                                        v1::Unit* resp) {
+  auto u = store_.GetUnit(req->memory(), req->unit_id());
+  if (!u.ok()) return ToGrpcStatus(u.status());
+  ToProto(*u, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext*, const v1::UpdateUnitRequest* req,
+                                           v1::Unit* resp) {
+  auto u = store_.UpdateUnit(req->memory(), FromProto(req->unit()));
+  if (!u.ok()) return ToGrpcStatus(u.status());
+  ToProto(*u, resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext*, const v1::DeleteUnitsRequest* req,
+                                            v1::DeleteUnitsResponse* resp) {
+  std::vector<uint64_t> ids(req->unit_ids().begin(), req->unit_ids().end());
+  auto n = store_.DeleteUnits(req->memory(), ids);
+  if (!n.ok()) return ToGrpcStatus(n.status());
+  resp->set_deleted(*n);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupRequest* req,
+                                       v1::LookupResponse* resp) {
+  auto result = store_.Lookup(FromProto(*req));
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  ToProto(*result, req->reverse(), resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
+                                            grpc::ServerWriter<v1::BatchLookupResponse>* writer) {
+  storage::LookupRequest base = FromProto(req->options());
+  for (int i = 0; i < req->segments_size(); ++i) {
+    if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    base.text = req->segments(i);
+    auto result = store_.Lookup(base);
+    if (!result.ok()) return ToGrpcStatus(result.status());
+    v1::BatchLookupResponse out;
+    out.set_index(static_cast<uint32_t>(i));
+    ToProto(*result, base.reverse, out.mutable_result());
+    if (!writer->Write(out)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext*, const v1::ConcordanceRequest* req,
+                                            v1::ConcordanceResponse* resp) {
+  storage::ConcordanceRequest r;
+  r.memory = req->memory();
+  r.text = req->text();
+  r.in_target = req->in_target();
+  r.filter = FromProto(req->filter());
+  r.page_size = req->page_size() == 0 ? 20 : req->page_size();
+  r.page_token = req->page_token();
+  auto result = store_.Concordance(r);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  for (const auto& hit : result->hits) {
+    v1::ConcordanceHit* h = resp->add_hits();
+    ToProto(hit.unit, h->mutable_unit());
+    for (const auto& [b, e] : hit.spans) {
+      v1::Span* s = h->add_spans();
+      s->set_begin(b);
+      s->set_end(e);
+    }
+  }
+  resp->set_next_page_token(result->next_page_token);
+  return grpc::Status::OK;
+}
+
+grpc::Status MemoryServiceImpl::Stats(grpc::ServerContext*, const v1::StatsRequest*,
+                                      v1::StatsResponse* resp) {
+  auto st = store_.Stats();
+  if (!st.ok()) return ToGrpcStatus(st.status());
+  resp->set_memories(st->memories);
+  resp->set_units(st->units);
+  resp->set_disk_bytes(st->disk_bytes);
+  resp->set_cached_postings(st->cached_postings);
+  resp->set_cached_unit_keys(st->cached_unit_keys);
+  return grpc::Status::OK;
+}
+
+}  // namespace qantara::rpc

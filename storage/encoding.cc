@@ -1,0 +1,337 @@
+#include "storage/encoding.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace qantara::storage {
+
+void PutFixed32BE(std::string& out, uint32_t v) {
+  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void PutFixed64BE(std::string& out, uint64_t v) {
+  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+uint32_t DecodeFixed32BE(const char* p) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+uint64_t DecodeFixed64BE(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+void PutVarint64(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+void PutString(std::string& out, std::string_view s) {
+  PutVarint64(out, s.size());
+  out.append(s);
+}
+
+bool Reader::GetByte(uint8_t* v) {
+  if (in_.empty()) return false;
+  *v = static_cast<uint8_t>(in_[0]);
+  in_.remove_prefix(1);
+  return true;
+}
+bool Reader::GetVarint64(uint64_t* v) {
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && !in_.empty(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+bool Reader::GetString(std::string* s) {
+  uint64_t n = 0;
+  if (!GetVarint64(&n) || n > in_.size()) return false;
+  s->assign(in_.data(), n);
+  in_.remove_prefix(n);
+  return true;
+}
+bool Reader::GetFixed32BE(uint32_t* v) {
+  if (in_.size() < 4) return false;
+  *v = DecodeFixed32BE(in_.data());
+  in_.remove_prefix(4);
+  return true;
+}
+bool Reader::GetFixed64BE(uint64_t* v) {
+  if (in_.size() < 8) return false;
+  *v = DecodeFixed64BE(in_.data());
+  in_.remove_prefix(8);
+  return true;
+}
+
+namespace {
+
+constexpr uint8_t kValueVersion = 1;
+
+absl::Status Corrupt(std::string_view what) {
+  return absl::DataLossError(std::string("corrupt ") + std::string(what) + " value");
+}
+
+uint64_t DoubleBits(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, 8);
+  return b;
+}
+double BitsDouble(uint64_t b) {
+  double d;
+  std::memcpy(&d, &b, 8);
+  return d;
+}
+
+}  // namespace
+
+std::string MemoryNameKey(std::string_view name) { return "n" + std::string(name); }
+std::string MemoryRecordKey(uint32_t memory_id) {
+  std::string k = "m";
+  PutFixed32BE(k, memory_id);
+  return k;
+}
+
+std::string EncodeMemoryRecord(const MemoryRecord& r) {
+  std::string out;
+  out.push_back(static_cast<char>(kValueVersion));
+  PutVarint64(out, r.id);
+  PutString(out, r.name);
+  PutString(out, r.source_lang);
+  PutString(out, r.target_lang);
+  PutString(out, r.description);
+  PutVarint64(out, static_cast<uint64_t>(r.created_at_us));
+  PutVarint64(out, r.unit_count);
+  PutVarint64(out, r.next_unit_id);
+  PutVarint64(out, r.max_length[0]);
+  PutVarint64(out, r.max_length[1]);
+  return out;
+}
+
+absl::StatusOr<MemoryRecord> DecodeMemoryRecord(std::string_view in) {
+  Reader r(in);
+  MemoryRecord m;
+  uint8_t version = 0;
+  uint64_t id = 0, created = 0, l0 = 0, l1 = 0;
+  if (!r.GetByte(&version) || version != kValueVersion || !r.GetVarint64(&id) ||
+      !r.GetString(&m.name) || !r.GetString(&m.source_lang) || !r.GetString(&m.target_lang) ||
+      !r.GetString(&m.description) || !r.GetVarint64(&created) || !r.GetVarint64(&m.unit_count) ||
+      !r.GetVarint64(&m.next_unit_id) || !r.GetVarint64(&l0) || !r.GetVarint64(&l1)) {
+    return Corrupt("memory");
+  }
+  m.id = static_cast<uint32_t>(id);
+  m.created_at_us = static_cast<int64_t>(created);
+  m.max_length[0] = static_cast<uint32_t>(l0);
+  m.max_length[1] = static_cast<uint32_t>(l1);
+  return m;
+}
+
+std::string MemoryPrefix(uint32_t memory_id) {
+  std::string k;
+  PutFixed32BE(k, memory_id);
+  return k;
+}
+
+std::string UnitKey(uint32_t memory_id, uint64_t unit_id) {
+  std::string k;
+  k.reserve(12);
+  PutFixed32BE(k, memory_id);
+  PutFixed64BE(k, unit_id);
+  return k;
+}
+
+uint64_t UnitIdOfKey(std::string_view key) { return DecodeFixed64BE(key.data() + 4); }
+
+std::string EncodeUnit(const match::Unit& u) {
+  std::string out;
+  out.push_back(static_cast<char>(kValueVersion));
+  PutString(out, u.source);
+  PutString(out, u.target);
+  PutVarint64(out, static_cast<uint64_t>(u.created_at_us));
+  PutVarint64(out, static_cast<uint64_t>(u.changed_at_us));
+  PutString(out, u.created_by);
+  PutString(out, u.changed_by);
+  PutString(out, u.attributes.project);
+  PutString(out, u.attributes.domain);
+  PutString(out, u.attributes.client);
+  PutVarint64(out, u.attributes.extra.size());
+  for (const auto& [k, v] : u.attributes.extra) {
+    PutString(out, k);
+    PutString(out, v);
+  }
+  PutString(out, u.context.prev);
+  PutString(out, u.context.next);
+  PutString(out, u.context.id);
+  out.push_back(static_cast<char>(u.origin));
+  PutFixed64BE(out, DoubleBits(u.alignment_confidence));
+  PutVarint64(out, u.usage_count);
+  return out;
+}
+
+absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in) {
+  Reader r(in);
+  match::Unit u;
+  u.id = id;
+  uint8_t version = 0, origin = 0;
+  uint64_t created = 0, changed = 0, nextra = 0, conf = 0;
+  if (!r.GetByte(&version) || version != kValueVersion || !r.GetString(&u.source) ||
+      !r.GetString(&u.target) || !r.GetVarint64(&created) || !r.GetVarint64(&changed) ||
+      !r.GetString(&u.created_by) || !r.GetString(&u.changed_by) ||
+      !r.GetString(&u.attributes.project) || !r.GetString(&u.attributes.domain) ||
+      !r.GetString(&u.attributes.client) || !r.GetVarint64(&nextra)) {
+    return Corrupt("unit");
+  }
+  for (uint64_t i = 0; i < nextra; ++i) {
+    std::string k, v;
+    if (!r.GetString(&k) || !r.GetString(&v)) return Corrupt("unit");
+    u.attributes.extra.emplace(std::move(k), std::move(v));
+  }
+  if (!r.GetString(&u.context.prev) || !r.GetString(&u.context.next) ||
+      !r.GetString(&u.context.id) || !r.GetByte(&origin) || origin > 2 ||
+      !r.GetFixed64BE(&conf) || !r.GetVarint64(&u.usage_count)) {
+    return Corrupt("unit");
+  }
+  u.created_at_us = static_cast<int64_t>(created);
+  u.changed_at_us = static_cast<int64_t>(changed);
+  u.origin = static_cast<match::Origin>(origin);
+  u.alignment_confidence = BitsDouble(conf);
+  return u;
+}
+
+namespace {
+
+void PutSideKey(std::string& out, const match::SideKey& k) {
+  PutVarint64(out, k.tokens.size());
+  for (const match::MatchToken& t : k.tokens) {
+    PutFixed64BE(out, t.key);
+    PutFixed32BE(out, t.surface);
+    PutFixed32BE(out, t.folded);
+  }
+  PutString(out, k.punctuation);
+  PutString(out, k.inline_codes);
+  PutString(out, k.whitespace);
+}
+
+bool GetSideKey(Reader& r, match::SideKey& k) {
+  uint64_t n = 0;
+  if (!r.GetVarint64(&n) || n > (1u << 20)) return false;
+  k.tokens.resize(n);
+  for (match::MatchToken& t : k.tokens) {
+    if (!r.GetFixed64BE(&t.key) || !r.GetFixed32BE(&t.surface) || !r.GetFixed32BE(&t.folded)) {
+      return false;
+    }
+  }
+  return r.GetString(&k.punctuation) && r.GetString(&k.inline_codes) && r.GetString(&k.whitespace);
+}
+
+}  // namespace
+
+std::string EncodeUnitKeys(const match::UnitKeys& keys) {
+  std::string out;
+  out.push_back(static_cast<char>(kValueVersion));
+  PutVarint64(out, static_cast<uint64_t>(keys.changed_at_us));
+  PutSideKey(out, keys.source);
+  PutSideKey(out, keys.target);
+  return out;
+}
+
+absl::StatusOr<match::UnitKeys> DecodeUnitKeys(std::string_view in) {
+  Reader r(in);
+  match::UnitKeys keys;
+  uint8_t version = 0;
+  uint64_t changed = 0;
+  if (!r.GetByte(&version) || version != kValueVersion || !r.GetVarint64(&changed) ||
+      !GetSideKey(r, keys.source) || !GetSideKey(r, keys.target)) {
+    return Corrupt("unit keys");
+  }
+  keys.changed_at_us = static_cast<int64_t>(changed);
+  return keys;
+}
+
+std::string PostingKey(uint32_t memory_id, match::Side side, uint64_t token_key, uint32_t length) {
+  std::string k = PostingTokenPrefix(memory_id, side, token_key);
+  const uint32_t len = std::min<uint32_t>(length, 0xffff);
+  k.push_back(static_cast<char>(len >> 8));
+  k.push_back(static_cast<char>(len & 0xff));
+  return k;
+}
+
+std::string PostingTokenPrefix(uint32_t memory_id, match::Side side, uint64_t token_key) {
+  std::string k;
+  k.reserve(15);
+  PutFixed32BE(k, memory_id);
+  k.push_back(static_cast<char>(side));
+  PutFixed64BE(k, token_key);
+  return k;
+}
+
+std::string EncodePostingList(const std::vector<uint64_t>& ids) {
+  std::string out;
+  PutVarint64(out, ids.size());
+  uint64_t prev = 0;
+  for (uint64_t id : ids) {
+    PutVarint64(out, id - prev);
+    prev = id;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
+  Reader r(in);
+  uint64_t n = 0;
+  if (!r.GetVarint64(&n) || n > in.size()) return Corrupt("posting list");
+  std::vector<uint64_t> ids(n);
+  uint64_t prev = 0;
+  for (uint64_t& id : ids) {
+    uint64_t d = 0;
+    if (!r.GetVarint64(&d)) return Corrupt("posting list");
+    id = prev + d;
+    prev = id;
+  }
+  return ids;
+}
+
+void AppendPostingOp(std::string& operand, uint64_t id, bool remove) {
+  PutVarint64(operand, (id << 1) | (remove ? 1 : 0));
+}
+
+bool ApplyPostingOps(std::string_view operand, std::vector<uint64_t>& ids) {
+  Reader r(operand);
+  while (!r.empty()) {
+    uint64_t v = 0;
+    if (!r.GetVarint64(&v)) return false;
+    const uint64_t id = v >> 1;
+    auto it = std::lower_bound(ids.begin(), ids.end(), id);
+    if (v & 1) {
+      if (it != ids.end() && *it == id) ids.erase(it);
+    } else if (it == ids.end() || *it != id) {
+      ids.insert(it, id);
+    }
+  }
+  return true;
+}
+
+std::string ExactPrefix(uint32_t memory_id, match::Side side, uint64_t hash) {
+  std::string k;
+  k.reserve(21);
+  PutFixed32BE(k, memory_id);
+  k.push_back(static_cast<char>(side));
+  PutFixed64BE(k, hash);
+  return k;
+}
+
+std::string ExactKey(uint32_t memory_id, match::Side side, uint64_t hash, uint64_t unit_id) {
+  std::string k = ExactPrefix(memory_id, side, hash);
+  PutFixed64BE(k, unit_id);
+  return k;
+}
+
+}  // namespace qantara::storage

@@ -1,0 +1,101 @@
+// Byte encodings of qantara's keys and values (storage/FORMAT.md, version 2).
+//
+// Keys: fixed-width big-endian integers, so RocksDB's bytewise order is the
+// numeric order and a memory's keys are one contiguous range. Values: a
+// leading encoding-version byte, then varints and length-prefixed strings.
+// Decoders never trust their input: DataLoss on anything malformed.
+#ifndef QANTARA_STORAGE_ENCODING_H_
+#define QANTARA_STORAGE_ENCODING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "service/match/index_view.h"
+#include "service/match/segment.h"
+#include "service/match/unit.h"
+
+namespace qantara::storage {
+
+// ---- primitives ----
+void PutFixed32BE(std::string& out, uint32_t v);
+void PutFixed64BE(std::string& out, uint64_t v);
+uint32_t DecodeFixed32BE(const char* p);
+uint64_t DecodeFixed64BE(const char* p);
+void PutVarint64(std::string& out, uint64_t v);
+void PutString(std::string& out, std::string_view s);  // varint length + bytes
+
+// Reads primitives from a byte string; every Get* fails (returns false)
+// instead of reading past the end.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool GetByte(uint8_t* v);
+  bool GetVarint64(uint64_t* v);
+  bool GetString(std::string* s);
+  bool GetFixed32BE(uint32_t* v);
+  bool GetFixed64BE(uint64_t* v);
+  bool empty() const { return in_.empty(); }
+
+ private:
+  std::string_view in_;
+};
+
+// ---- memories CF ----
+// 'n' + name -> memory id (fixed32 BE); 'm' + id (fixed32 BE) -> MemoryRecord.
+std::string MemoryNameKey(std::string_view name);
+std::string MemoryRecordKey(uint32_t memory_id);
+
+struct MemoryRecord {
+  uint32_t id = 0;
+  std::string name;
+  std::string source_lang;  // as given, e.g. "ar-SA"
+  std::string target_lang;
+  std::string description;
+  int64_t created_at_us = 0;
+  uint64_t unit_count = 0;
+  uint64_t next_unit_id = 1;
+  uint32_t max_length[2] = {0, 0};  // longest unit side, in match tokens (source, target)
+  friend bool operator==(const MemoryRecord&, const MemoryRecord&) = default;
+};
+std::string EncodeMemoryRecord(const MemoryRecord& r);
+absl::StatusOr<MemoryRecord> DecodeMemoryRecord(std::string_view in);
+
+// ---- per-memory key ranges (units, unit_keys, postings, exact CFs) ----
+// Every key of memory `id` starts with MemoryPrefix(id) (4 bytes); the range
+// [MemoryPrefix(id), MemoryPrefix(id + 1)) holds all of them.
+std::string MemoryPrefix(uint32_t memory_id);
+
+// units and unit_keys CFs: memory id + unit id (fixed64 BE).
+std::string UnitKey(uint32_t memory_id, uint64_t unit_id);
+// Decodes the unit id of a UnitKey. REQUIRES: key.size() == 12.
+uint64_t UnitIdOfKey(std::string_view key);
+
+std::string EncodeUnit(const match::Unit& unit);  // the id is in the key, not the value
+absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in);
+
+std::string EncodeUnitKeys(const match::UnitKeys& keys);
+absl::StatusOr<match::UnitKeys> DecodeUnitKeys(std::string_view in);
+
+// postings CF: memory id + side (1 byte) + token key (fixed64 BE) + length (fixed16 BE).
+std::string PostingKey(uint32_t memory_id, match::Side side, uint64_t token_key, uint32_t length);
+// The prefix of every PostingKey of a token (all lengths).
+std::string PostingTokenPrefix(uint32_t memory_id, match::Side side, uint64_t token_key);
+
+// Posting list value: varint count, then ascending ids as varint deltas.
+std::string EncodePostingList(const std::vector<uint64_t>& ids);
+absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in);
+// Merge operand: a sequence of varint (id << 1 | remove) entries, applied in order.
+void AppendPostingOp(std::string& operand, uint64_t id, bool remove);
+// Applies operands (in order) to `ids` (ascending; stays ascending).
+bool ApplyPostingOps(std::string_view operand, std::vector<uint64_t>& ids);
+
+// exact CF: memory id + side + ExactHash (fixed64 BE) + unit id (fixed64 BE), empty value.
+std::string ExactKey(uint32_t memory_id, match::Side side, uint64_t hash, uint64_t unit_id);
+std::string ExactPrefix(uint32_t memory_id, match::Side side, uint64_t hash);
+
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_ENCODING_H_

@@ -1,0 +1,21 @@
+// PRIVATE to storage/'s .cc files: the RocksDB handles behind a Store.
+// Never include this from a public header (RocksDB types stop at storage/).
+#ifndef QANTARA_STORAGE_INTERNAL_ROCKS_H_
+#define QANTARA_STORAGE_INTERNAL_ROCKS_H_
+
+#include <vector>
+
+#include "rocksdb/db.h"
+#include "storage/column_families.h"
+
+namespace qantara::storage::internal {
+
+struct RocksHandles {
+  rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
+};
+
+}  // namespace qantara::storage::internal
+
+#endif  // QANTARA_STORAGE_INTERNAL_ROCKS_H_

@@ -1,0 +1,873 @@
+#include "storage/memory_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "service/text/utf8.h"
+#include "storage/encoding.h"
+#include "storage/internal/rocks.h"
+#include "storage/keys.h"
+#include "storage/status.h"
+
+namespace qantara::storage {
+namespace {
+
+using match::Side;
+using match::UnitIds;
+using match::UnitKeys;
+
+constexpr size_t kBatchUnits = 1000;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+rocksdb::Slice S(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+struct PostingId {
+  uint64_t key;
+  uint32_t length;
+  uint8_t side;
+  friend bool operator==(const PostingId&, const PostingId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const PostingId& p) {
+    return H::combine(std::move(h), p.key, p.length, p.side);
+  }
+};
+struct ExactId {
+  uint64_t hash;
+  uint8_t side;
+  friend bool operator==(const ExactId&, const ExactId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const ExactId& e) {
+    return H::combine(std::move(h), e.hash, e.side);
+  }
+};
+
+void InsertSorted(UnitIds& ids, uint64_t id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it == ids.end() || *it != id) ids.insert(it, id);
+}
+void EraseSorted(UnitIds& ids, uint64_t id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it != ids.end() && *it == id) ids.erase(it);
+}
+
+// One memory: its record and the caches of its index. Writers hold `rw`
+// exclusively while they write RocksDB and update the caches; readers hold it
+// shared for a whole lookup and fill caches under `fill`.
+struct MemState {
+  MemoryRecord rec;
+  text::Language languages[2] = {text::Language::kArabic, text::Language::kEnglish};
+  std::shared_mutex rw;
+  std::mutex fill;
+  absl::flat_hash_map<PostingId, std::shared_ptr<UnitIds>> postings;
+  absl::flat_hash_map<ExactId, std::shared_ptr<UnitIds>> exact;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<const UnitKeys>> keys;
+};
+
+// Reads through the caches of one memory (RocksDB at `read_options`, which
+// may hold a snapshot). REQUIRES: the caller holds state.rw (shared or not).
+class Reader {
+ public:
+  Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro)
+      : rocks_(rocks), state_(state), ro_(ro) {}
+
+  absl::StatusOr<std::shared_ptr<UnitIds>> Postings(Side side, uint64_t key, uint32_t length) {
+    const PostingId pid{key, length, static_cast<uint8_t>(side)};
+    {
+      std::lock_guard<std::mutex> l(state_.fill);
+      auto it = state_.postings.find(pid);
+      if (it != state_.postings.end()) return it->second;
+    }
+    std::string value;
+    rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
+                                       S(PostingKey(state_.rec.id, side, key, length)), &value);
+    auto ids = std::make_shared<UnitIds>();
+    if (s.ok()) {
+      auto decoded = DecodePostingList(value);
+      if (!decoded.ok()) return decoded.status();
+      *ids = *std::move(decoded);
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "read postings");
+    }
+    std::lock_guard<std::mutex> l(state_.fill);
+    return state_.postings.emplace(pid, std::move(ids)).first->second;
+  }
+
+  absl::StatusOr<std::shared_ptr<UnitIds>> Exact(Side side, uint64_t hash) {
+    const ExactId eid{hash, static_cast<uint8_t>(side)};
+    {
+      std::lock_guard<std::mutex> l(state_.fill);
+      auto it = state_.exact.find(eid);
+      if (it != state_.exact.end()) return it->second;
+    }
+    auto ids = std::make_shared<UnitIds>();
+    const std::string prefix = ExactPrefix(state_.rec.id, side, hash);
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+    for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+      if (it->key().size() == prefix.size() + 8) {
+        ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
+      }
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
+    std::lock_guard<std::mutex> l(state_.fill);
+    return state_.exact.emplace(eid, std::move(ids)).first->second;
+  }
+
+  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(uint64_t id) {
+    {
+      std::lock_guard<std::mutex> l(state_.fill);
+      auto it = state_.keys.find(id);
+      if (it != state_.keys.end()) return it->second;
+    }
+    std::string value;
+    rocksdb::Status s =
+        rocks_.db->Get(ro_, rocks_.cf(Cf::kUnitKeys), S(UnitKey(state_.rec.id, id)), &value);
+    if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
+    if (!s.ok()) return FromRocks(s, "read unit keys");
+    auto keys = DecodeUnitKeys(value);
+    if (!keys.ok()) return keys.status();
+    auto ptr = std::make_shared<const UnitKeys>(*std::move(keys));
+    std::lock_guard<std::mutex> l(state_.fill);
+    return state_.keys.emplace(id, std::move(ptr)).first->second;
+  }
+
+  absl::StatusOr<Unit> GetUnit(uint64_t id) {
+    std::string value;
+    rocksdb::Status s =
+        rocks_.db->Get(ro_, rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, id)), &value);
+    if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
+    if (!s.ok()) return FromRocks(s, "read unit");
+    return DecodeUnit(id, value);
+  }
+
+  absl::Status ForEachUnitKeys(
+      const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) {
+    const std::string lo = MemoryPrefix(state_.rec.id), hi = MemoryPrefix(state_.rec.id + 1);
+    rocksdb::ReadOptions ro = ro_;
+    rocksdb::Slice upper = S(hi);
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kUnitKeys)));
+    for (it->Seek(S(lo)); it->Valid(); it->Next()) {
+      auto keys = DecodeUnitKeys(std::string_view(it->value().data(), it->value().size()));
+      if (!keys.ok()) return keys.status();
+      if (absl::Status s = fn(UnitIdOfKey(std::string_view(it->key().data(), it->key().size())), *keys);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "scan unit keys");
+  }
+
+ private:
+  internal::RocksHandles& rocks_;
+  MemState& state_;
+  const rocksdb::ReadOptions& ro_;
+};
+
+// The matcher's view of one memory for one lookup.
+class View final : public match::IndexView {
+ public:
+  View(Reader& reader, MemState& state) : reader_(reader), state_(state) {}
+  absl::StatusOr<match::UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) override {
+    auto p = reader_.Postings(side, key, length);
+    if (!p.ok()) return p.status();
+    return match::UnitIdsPtr(*std::move(p));
+  }
+  absl::StatusOr<match::UnitIdsPtr> Exact(Side side, uint64_t hash) override {
+    auto p = reader_.Exact(side, hash);
+    if (!p.ok()) return p.status();
+    return match::UnitIdsPtr(*std::move(p));
+  }
+  absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
+  absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
+  absl::Status ForEachUnitKeys(
+      const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {
+    return reader_.ForEachUnitKeys(fn);
+  }
+  uint32_t MaxLength(Side side) override { return state_.rec.max_length[static_cast<int>(side)]; }
+
+ private:
+  Reader& reader_;
+  MemState& state_;
+};
+
+// A snapshot held for the lifetime of a read.
+class Snapshot {
+ public:
+  explicit Snapshot(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) { ro_.snapshot = snap_; }
+  ~Snapshot() { db_->ReleaseSnapshot(snap_); }
+  const rocksdb::ReadOptions& options() const { return ro_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+  rocksdb::ReadOptions ro_;
+};
+
+// A write to one memory in progress: the batch and the cache changes to apply
+// once it is written. REQUIRES: the writer holds state.rw exclusively.
+class Writer {
+ public:
+  Writer(internal::RocksHandles& rocks, MemState& state)
+      : rocks_(rocks), state_(state), reader_(rocks, state, plain_) {}
+
+  Reader& reader() { return reader_; }
+  MemState& state() { return state_; }
+
+  // Adds (remove = false) or removes the index entries of unit `id`.
+  void Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
+    const uint32_t mem = state_.rec.id;
+    for (Side side : {Side::kSource, Side::kTarget}) {
+      const match::SideKey& k = keys->side(side);
+      const uint32_t len = static_cast<uint32_t>(k.tokens.size());
+      absl::flat_hash_set<uint64_t> distinct;
+      for (const match::MatchToken& t : k.tokens) {
+        if (!distinct.insert(t.key).second) continue;
+        std::string& op = posting_ops_[PostingKey(mem, side, t.key, len)];
+        AppendPostingOp(op, id, remove);
+        posting_changes_.push_back({PostingId{t.key, len, static_cast<uint8_t>(side)}, id, remove});
+      }
+      const uint64_t h = k.ExactHash();
+      if (remove) {
+        batch_.Delete(rocks_.cf(Cf::kExact), S(ExactKey(mem, side, h, id)));
+      } else {
+        batch_.Put(rocks_.cf(Cf::kExact), S(ExactKey(mem, side, h, id)), rocksdb::Slice());
+        state_.rec.max_length[static_cast<int>(side)] =
+            std::max(state_.rec.max_length[static_cast<int>(side)], len);
+      }
+      exact_changes_.push_back({ExactId{h, static_cast<uint8_t>(side)}, id, remove});
+    }
+    if (remove) {
+      batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)));
+      key_changes_.emplace_back(id, nullptr);
+    } else {
+      batch_.Put(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)), S(EncodeUnitKeys(*keys)));
+      key_changes_.emplace_back(id, keys);
+    }
+  }
+
+  void PutUnit(const Unit& unit) {
+    batch_.Put(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, unit.id)), S(EncodeUnit(unit)));
+  }
+  void DeleteUnit(uint64_t id) { batch_.Delete(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, id))); }
+
+  // Writes the batch (with the memory record) and applies the cache changes.
+  absl::Status Commit() {
+    for (const auto& [key, op] : posting_ops_) {
+      batch_.Merge(rocks_.cf(Cf::kPostings), S(key), S(op));
+    }
+    batch_.Put(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(state_.rec.id)),
+               S(EncodeMemoryRecord(state_.rec)));
+    rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
+    if (!s.ok()) return FromRocks(s, "write units");
+    for (const auto& c : posting_changes_) {
+      auto it = state_.postings.find(c.id);
+      if (it == state_.postings.end()) continue;
+      c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
+    }
+    for (const auto& c : exact_changes_) {
+      auto it = state_.exact.find(c.id);
+      if (it == state_.exact.end()) continue;
+      c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
+    }
+    for (auto& [id, keys] : key_changes_) {
+      if (keys == nullptr) {
+        state_.keys.erase(id);
+      } else {
+        state_.keys[id] = keys;
+      }
+    }
+    Reset();
+    return absl::OkStatus();
+  }
+
+  void Reset() {
+    batch_.Clear();
+    posting_ops_.clear();
+    posting_changes_.clear();
+    exact_changes_.clear();
+    key_changes_.clear();
+  }
+
+ private:
+  template <typename Id>
+  struct Change {
+    Id id;
+    uint64_t unit;
+    bool remove;
+  };
+  internal::RocksHandles& rocks_;
+  MemState& state_;
+  rocksdb::ReadOptions plain_;
+  Reader reader_;
+  rocksdb::WriteBatch batch_;
+  std::map<std::string, std::string> posting_ops_;
+  std::vector<Change<PostingId>> posting_changes_;
+  std::vector<Change<ExactId>> exact_changes_;
+  std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> key_changes_;
+};
+
+MemoryInfo InfoOf(const MemoryRecord& r) {
+  return MemoryInfo{r.name, r.source_lang, r.target_lang, r.description, r.created_at_us,
+                    r.unit_count};
+}
+
+absl::Status ValidateName(const std::string& name) {
+  if (name.empty() || name.size() > 200) {
+    return absl::InvalidArgumentError("memory name must be 1 to 200 bytes");
+  }
+  if (!text::ValidateUtf8(name).ok()) return absl::InvalidArgumentError("memory name is not UTF-8");
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError("memory name must not contain control characters");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateUnit(const Unit& u) {
+  if (u.source.empty() || u.target.empty()) {
+    return absl::InvalidArgumentError("a unit needs a non-empty source and target");
+  }
+  if (absl::Status s = text::ValidateUtf8(u.source); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("source: ", std::string(s.message())));
+  }
+  if (absl::Status s = text::ValidateUtf8(u.target); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("target: ", std::string(s.message())));
+  }
+  return absl::OkStatus();
+}
+
+class RocksMemoryStore final : public MemoryStore {
+ public:
+  RocksMemoryStore(Store& store, const match::Analyzer& analyzer)
+      : store_(store), rocks_(store.rocks()), analyzer_(analyzer) {}
+
+  absl::Status Load() {
+    std::unique_ptr<rocksdb::Iterator> it(
+        rocks_.db->NewIterator(rocksdb::ReadOptions(), rocks_.cf(Cf::kMemories)));
+    for (it->Seek("m"); it->Valid() && it->key().starts_with("m"); it->Next()) {
+      auto rec = DecodeMemoryRecord(std::string_view(it->value().data(), it->value().size()));
+      if (!rec.ok()) return rec.status();
+      auto state = std::make_shared<MemState>();
+      if (absl::Status s = SetRecord(*state, *std::move(rec)); !s.ok()) return s;
+      memories_[state->rec.name] = state;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read memories");
+    auto next = store_.Get(Cf::kMeta, kMetaNextMemoryIdKey);
+    if (!next.ok()) return next.status();
+    next_memory_id_ = next->has_value() && (*next)->size() == 4 ? DecodeFixed32BE((*next)->data()) : 1;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& m) override {
+    if (absl::Status s = ValidateName(m.name); !s.ok()) return s;
+    auto src = text::ParseLanguage(m.source_lang);
+    if (!src.ok()) return src.status();
+    auto tgt = text::ParseLanguage(m.target_lang);
+    if (!tgt.ok()) return tgt.status();
+    if (*src == *tgt) {
+      return absl::InvalidArgumentError("a memory pairs Arabic with English: source and target "
+                                        "languages must differ");
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    if (memories_.contains(m.name)) {
+      return absl::AlreadyExistsError(absl::StrCat("memory '", m.name, "' already exists"));
+    }
+    MemoryRecord rec;
+    rec.id = next_memory_id_;
+    rec.name = m.name;
+    rec.source_lang = m.source_lang;
+    rec.target_lang = m.target_lang;
+    rec.description = m.description;
+    rec.created_at_us = NowMicros();
+    rocksdb::WriteBatch batch;
+    std::string id;
+    PutFixed32BE(id, rec.id);
+    std::string next;
+    PutFixed32BE(next, rec.id + 1);
+    batch.Put(rocks_.cf(Cf::kMemories), S(MemoryNameKey(rec.name)), S(id));
+    batch.Put(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(rec.id)), S(EncodeMemoryRecord(rec)));
+    batch.Put(rocks_.cf(Cf::kMeta), S(kMetaNextMemoryIdKey), S(next));
+    rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok()) return FromRocks(s, "create memory");
+    ++next_memory_id_;
+    auto state = std::make_shared<MemState>();
+    if (absl::Status st = SetRecord(*state, rec); !st.ok()) return st;
+    memories_[rec.name] = state;
+    return InfoOf(rec);
+  }
+
+  absl::StatusOr<std::vector<MemoryInfo>> ListMemories() override {
+    std::vector<std::shared_ptr<MemState>> states;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (auto& [name, s] : memories_) states.push_back(s);
+    }
+    std::vector<MemoryInfo> out;
+    for (auto& s : states) {
+      std::shared_lock<std::shared_mutex> r(s->rw);
+      out.push_back(InfoOf(s->rec));
+    }
+    return out;
+  }
+
+  absl::StatusOr<MemoryInfo> GetMemory(const std::string& name) override {
+    auto state = Find(name);
+    if (!state.ok()) return state.status();
+    std::shared_lock<std::shared_mutex> r((*state)->rw);
+    return InfoOf((*state)->rec);
+  }
+
+  absl::Status DeleteMemory(const std::string& name) override {
+    std::shared_ptr<MemState> state;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      auto it = memories_.find(name);
+      if (it == memories_.end()) return NoMemory(name);
+      state = it->second;
+      memories_.erase(it);
+    }
+    std::unique_lock<std::shared_mutex> w(state->rw);
+    const uint32_t id = state->rec.id;
+    const std::string lo = MemoryPrefix(id), hi = MemoryPrefix(id + 1);
+    rocksdb::WriteBatch batch;
+    batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryNameKey(name)));
+    batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(id)));
+    for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact}) {
+      batch.DeleteRange(rocks_.cf(cf), S(lo), S(hi));
+    }
+    rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch);
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> l(mu_);
+      memories_[name] = state;
+      return FromRocks(s, "delete memory");
+    }
+    state->postings.clear();
+    state->exact.clear();
+    state->keys.clear();
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, std::vector<Unit> units,
+                                                   DuplicatePolicy policy) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    MemState& state = **found;
+    for (const Unit& u : units) {
+      if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
+    }
+    // Analyse outside the lock (the expensive part), on two threads for big calls.
+    std::vector<std::shared_ptr<const UnitKeys>> keys(units.size());
+    auto analyse = [&](size_t begin, size_t end, absl::Status* status) {
+      for (size_t i = begin; i < end && status->ok(); ++i) {
+        auto k = Keys(state, units[i]);
+        if (!k.ok()) {
+          *status = k.status();
+          return;
+        }
+        keys[i] = *std::move(k);
+      }
+    };
+    absl::Status st1 = absl::OkStatus(), st2 = absl::OkStatus();
+    if (units.size() >= 256) {
+      const size_t mid = units.size() / 2;
+      std::thread t([&] { analyse(mid, units.size(), &st2); });
+      analyse(0, mid, &st1);
+      t.join();
+    } else {
+      analyse(0, units.size(), &st1);
+    }
+    if (!st1.ok()) return st1;
+    if (!st2.ok()) return st2;
+
+    const int64_t now = NowMicros();
+    std::vector<AddOutcome> out;
+    out.reserve(units.size());
+    std::unique_lock<std::shared_mutex> w(state.rw);
+    Writer writer(rocks_, state);
+    // Units written in this batch but not yet committed, by source exact hash.
+    absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
+    std::vector<size_t> batch_units;  // indexes into units of this batch
+    const MemoryRecord saved = state.rec;
+    auto commit = [&]() -> absl::Status {
+      absl::Status s = writer.Commit();
+      if (!s.ok()) state.rec = saved;
+      pending.clear();
+      batch_units.clear();
+      return s;
+    };
+    for (size_t i = 0; i < units.size(); ++i) {
+      Unit& u = units[i];
+      const uint64_t h = keys[i]->source.ExactHash();
+      if (policy != DuplicatePolicy::kKeepAll) {
+        auto dup = FindDuplicate(writer, h, u, pending, units, policy);
+        if (!dup.ok()) return dup.status();
+        if (dup->has_value()) {
+          auto [existing, where] = **dup;
+          if (policy == DuplicatePolicy::kSkipIdentical || existing.target == u.target) {
+            out.push_back(AddOutcome{AddOutcome::kSkipped, existing.id});
+            continue;
+          }
+          // Overwrite the target of the unit with the same source.
+          std::shared_ptr<const UnitKeys> old_keys;
+          if (where != SIZE_MAX) {
+            old_keys = keys[where];
+          } else {
+            auto k = writer.reader().Keys(existing.id);
+            if (!k.ok()) return k.status();
+            old_keys = *k;
+          }
+          Unit updated = existing;
+          updated.target = u.target;
+          updated.changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : now;
+          if (!u.changed_by.empty()) updated.changed_by = u.changed_by;
+          auto new_keys = std::make_shared<UnitKeys>(*old_keys);
+          new_keys->target = keys[i]->target;
+          new_keys->changed_at_us = updated.changed_at_us;
+          writer.Index(existing.id, old_keys, /*remove=*/true);
+          writer.Index(existing.id, new_keys, /*remove=*/false);
+          writer.PutUnit(updated);
+          if (where != SIZE_MAX) {
+            units[where] = updated;
+            keys[where] = new_keys;
+          }
+          out.push_back(AddOutcome{AddOutcome::kOverwritten, existing.id});
+          continue;
+        }
+      }
+      u.id = state.rec.next_unit_id++;
+      if (u.created_at_us == 0) u.created_at_us = now;
+      if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+      if (u.changed_by.empty()) u.changed_by = u.created_by;
+      auto k = std::make_shared<UnitKeys>(*keys[i]);
+      k->changed_at_us = u.changed_at_us;
+      keys[i] = k;
+      writer.Index(u.id, keys[i], false);
+      writer.PutUnit(u);
+      ++state.rec.unit_count;
+      pending[h].push_back(i);
+      batch_units.push_back(i);
+      out.push_back(AddOutcome{AddOutcome::kAdded, u.id});
+      if (batch_units.size() >= kBatchUnits) {
+        if (absl::Status s = commit(); !s.ok()) return s;
+      }
+    }
+    if (absl::Status s = commit(); !s.ok()) return s;
+    return out;
+  }
+
+  absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    MemState& state = **found;
+    if (absl::Status s = ValidateUnit(unit); !s.ok()) return s;
+    auto keys = Keys(state, unit);
+    if (!keys.ok()) return keys.status();
+    std::unique_lock<std::shared_mutex> w(state.rw);
+    Writer writer(rocks_, state);
+    auto old = writer.reader().GetUnit(unit.id);
+    if (!old.ok()) return old.status();
+    auto old_keys = writer.reader().Keys(unit.id);
+    if (!old_keys.ok()) return old_keys.status();
+    unit.created_at_us = old->created_at_us;
+    unit.created_by = old->created_by;
+    if (unit.changed_at_us == 0) unit.changed_at_us = NowMicros();
+    if (unit.usage_count == 0) unit.usage_count = old->usage_count;
+    auto new_keys = std::make_shared<UnitKeys>(**keys);
+    new_keys->changed_at_us = unit.changed_at_us;
+    writer.Index(unit.id, *old_keys, true);
+    writer.Index(unit.id, new_keys, false);
+    writer.PutUnit(unit);
+    const MemoryRecord saved = state.rec;
+    if (absl::Status s = writer.Commit(); !s.ok()) {
+      state.rec = saved;
+      return s;
+    }
+    return unit;
+  }
+
+  absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory,
+                                       const std::vector<uint64_t>& ids) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    MemState& state = **found;
+    std::unique_lock<std::shared_mutex> w(state.rw);
+    Writer writer(rocks_, state);
+    const MemoryRecord saved = state.rec;
+    uint64_t deleted = 0;
+    absl::flat_hash_set<uint64_t> done;
+    for (uint64_t id : ids) {
+      if (!done.insert(id).second) continue;
+      auto keys = writer.reader().Keys(id);
+      if (absl::IsNotFound(keys.status())) continue;
+      if (!keys.ok()) return keys.status();
+      writer.Index(id, *keys, true);
+      writer.DeleteUnit(id);
+      --state.rec.unit_count;
+      ++deleted;
+    }
+    if (absl::Status s = writer.Commit(); !s.ok()) {
+      state.rec = saved;
+      return s;
+    }
+    return deleted;
+  }
+
+  absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    std::shared_lock<std::shared_mutex> r((*found)->rw);
+    rocksdb::ReadOptions ro;
+    Reader reader(rocks_, **found, ro);
+    return reader.GetUnit(id);
+  }
+
+  absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    MemState& state = **found;
+    std::unique_lock<std::shared_mutex> w(state.rw);
+    Writer writer(rocks_, state);
+    auto unit = writer.reader().GetUnit(id);
+    if (!unit.ok()) return unit.status();
+    unit->usage_count += by;
+    writer.PutUnit(*unit);
+    return writer.Commit();
+  }
+
+  absl::StatusOr<match::LookupResult> Lookup(const LookupRequest& request) override {
+    if (request.memories.empty()) return absl::InvalidArgumentError("no memory to look in");
+    if (absl::Status s = text::ValidateUtf8(request.text); !s.ok()) return s;
+    std::vector<match::LookupResult> results;
+    for (const std::string& name : request.memories) {
+      auto found = Find(name);
+      if (!found.ok()) return found.status();
+      MemState& state = **found;
+      match::LookupOptions options = request.options;
+      options.side = request.reverse ? Side::kTarget : Side::kSource;
+      auto pen = request.memory_penalties.find(name);
+      if (pen != request.memory_penalties.end()) options.memory_penalty = pen->second;
+      const text::Language lang = state.languages[request.reverse ? 1 : 0];
+      const text::Language other = state.languages[request.reverse ? 0 : 1];
+      auto query = analyzer_.Analyze(request.text, lang);
+      if (!query.ok()) return query.status();
+      std::shared_lock<std::shared_mutex> r(state.rw);
+      Snapshot snap(rocks_.db);
+      Reader reader(rocks_, state, snap.options());
+      View view(reader, state);
+      auto result = match::Lookup(view, analyzer_, *query, lang, other, options);
+      if (!result.ok()) return result.status();
+      for (match::Match& m : result->matches) m.memory = name;
+      results.push_back(*std::move(result));
+    }
+    return match::MergeResults(std::move(results), request.options.max_results);
+  }
+
+  absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request) override {
+    auto found = Find(request.memory);
+    if (!found.ok()) return found.status();
+    MemState& state = **found;
+    if (request.page_size == 0 || request.page_size > 1000) {
+      return absl::InvalidArgumentError("page_size must be 1 to 1000");
+    }
+    const Side side = request.in_target ? Side::kTarget : Side::kSource;
+    const text::Language lang = state.languages[static_cast<int>(side)];
+    auto phrase = analyzer_.Analyze(request.text, lang);
+    if (!phrase.ok()) return phrase.status();
+    const std::vector<match::MatchToken>& want = phrase->key.tokens;
+    if (want.empty()) return absl::InvalidArgumentError("the search text has no word to look for");
+
+    std::shared_lock<std::shared_mutex> r(state.rw);
+    Snapshot snap(rocks_.db);
+    Reader reader(rocks_, state, snap.options());
+    // The rarest phrase token (by posting counts over every length >= |phrase|).
+    uint64_t best_key = 0, best_count = UINT64_MAX;
+    for (const match::MatchToken& t : want) {
+      uint64_t count = 0;
+      auto s = ScanToken(snap.options(), state.rec.id, side, t.key, want.size(),
+                         [&](std::string_view value) {
+                           Reader_CountOnly(value, &count);
+                         });
+      if (!s.ok()) return s;
+      if (count < best_count) best_count = count, best_key = t.key;
+    }
+    std::vector<uint64_t> candidates;
+    absl::Status scan = ScanToken(snap.options(), state.rec.id, side, best_key, want.size(),
+                                  [&](std::string_view value) {
+                                    auto ids = DecodePostingList(value);
+                                    if (ids.ok()) candidates.insert(candidates.end(), ids->begin(), ids->end());
+                                  });
+    if (!scan.ok()) return scan;
+    std::sort(candidates.begin(), candidates.end(), std::greater<uint64_t>());
+    ConcordanceResult result;
+    for (uint64_t id : candidates) {
+      if (request.page_token != 0 && id >= request.page_token) continue;
+      if (result.hits.size() == request.page_size) {
+        result.next_page_token = result.hits.back().unit.id;
+        break;
+      }
+      auto keys = reader.Keys(id);
+      if (!keys.ok()) return keys.status();
+      const auto& toks = (*keys)->side(side).tokens;
+      if (FindPhrase(toks, want).empty()) continue;
+      auto unit = reader.GetUnit(id);
+      if (!unit.ok()) return unit.status();
+      if (!request.filter.Matches(*unit)) continue;
+      const std::string& text = side == Side::kSource ? unit->source : unit->target;
+      auto seg = analyzer_.Analyze(text, lang);
+      if (!seg.ok()) return seg.status();
+      ConcordanceHit hit;
+      for (size_t at : FindPhrase(seg->key.tokens, want)) {
+        hit.spans.emplace_back(seg->spans[at].first, seg->spans[at + want.size() - 1].second);
+      }
+      hit.unit = *std::move(unit);
+      result.hits.push_back(std::move(hit));
+    }
+    return result;
+  }
+
+  absl::StatusOr<StoreStats> Stats() override {
+    StoreStats stats;
+    std::vector<std::shared_ptr<MemState>> states;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (auto& [name, s] : memories_) states.push_back(s);
+    }
+    for (auto& s : states) {
+      std::shared_lock<std::shared_mutex> r(s->rw);
+      std::lock_guard<std::mutex> f(s->fill);
+      ++stats.memories;
+      stats.units += s->rec.unit_count;
+      stats.cached_postings += s->postings.size();
+      stats.cached_unit_keys += s->keys.size();
+    }
+    stats.disk_bytes = store_.DiskBytes();
+    return stats;
+  }
+
+ private:
+  static void Reader_CountOnly(std::string_view value, uint64_t* count) {
+    storage::Reader r(value);
+    uint64_t n = 0;
+    if (r.GetVarint64(&n)) *count += n;
+  }
+
+  // Calls fn with every posting list value of `token` at lengths >= min_length.
+  absl::Status ScanToken(const rocksdb::ReadOptions& ro, uint32_t mem, Side side, uint64_t token,
+                         size_t min_length, const std::function<void(std::string_view)>& fn) {
+    const std::string prefix = PostingTokenPrefix(mem, side, token);
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kPostings)));
+    for (it->Seek(S(PostingKey(mem, side, token, static_cast<uint32_t>(min_length))));
+         it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+      fn(std::string_view(it->value().data(), it->value().size()));
+    }
+    return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "scan postings");
+  }
+
+  static std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks,
+                                        const std::vector<match::MatchToken>& want) {
+    std::vector<size_t> at;
+    for (size_t i = 0; i + want.size() <= toks.size(); ++i) {
+      bool ok = true;
+      for (size_t j = 0; j < want.size() && ok; ++j) ok = toks[i + j].key == want[j].key;
+      if (ok) at.push_back(i);
+    }
+    return at;
+  }
+
+  // The unit with the same raw source as `u` that the policy acts on: for
+  // kSkipIdentical one with the same target too; for kOverwriteTarget the
+  // newest with the same source. `where` is its index in `units` when it is
+  // pending in this batch, else SIZE_MAX.
+  absl::StatusOr<std::optional<std::pair<Unit, size_t>>> FindDuplicate(
+      Writer& writer, uint64_t hash, const Unit& u,
+      const absl::flat_hash_map<uint64_t, std::vector<size_t>>& pending, const std::vector<Unit>& units,
+      DuplicatePolicy policy) {
+    std::optional<std::pair<Unit, size_t>> best;
+    auto consider = [&](const Unit& existing, size_t where) {
+      if (existing.source != u.source) return;
+      if (policy == DuplicatePolicy::kSkipIdentical && existing.target != u.target) return;
+      if (!best.has_value() || existing.id > best->first.id) best.emplace(existing, where);
+    };
+    auto it = pending.find(hash);
+    if (it != pending.end()) {
+      for (size_t i : it->second) consider(units[i], i);
+    }
+    auto ids = writer.reader().Exact(Side::kSource, hash);
+    if (!ids.ok()) return ids.status();
+    for (uint64_t id : **ids) {
+      auto existing = writer.reader().GetUnit(id);
+      if (absl::IsNotFound(existing.status())) continue;
+      if (!existing.ok()) return existing.status();
+      consider(*existing, SIZE_MAX);
+    }
+    return best;
+  }
+
+  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u) {
+    auto src = analyzer_.Analyze(u.source, state.languages[0]);
+    if (!src.ok()) return src.status();
+    auto tgt = analyzer_.Analyze(u.target, state.languages[1]);
+    if (!tgt.ok()) return tgt.status();
+    auto keys = std::make_shared<UnitKeys>();
+    keys->source = std::move(src->key);
+    keys->target = std::move(tgt->key);
+    keys->changed_at_us = u.changed_at_us;
+    return std::shared_ptr<const UnitKeys>(std::move(keys));
+  }
+
+  static absl::Status SetRecord(MemState& state, MemoryRecord rec) {
+    auto src = text::ParseLanguage(rec.source_lang);
+    if (!src.ok()) return src.status();
+    auto tgt = text::ParseLanguage(rec.target_lang);
+    if (!tgt.ok()) return tgt.status();
+    state.languages[0] = *src;
+    state.languages[1] = *tgt;
+    state.rec = std::move(rec);
+    return absl::OkStatus();
+  }
+
+  static absl::Status NoMemory(const std::string& name) {
+    return absl::NotFoundError(absl::StrCat("no memory named '", name, "'"));
+  }
+
+  absl::StatusOr<std::shared_ptr<MemState>> Find(const std::string& name) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = memories_.find(name);
+    if (it == memories_.end()) return NoMemory(name);
+    return it->second;
+  }
+
+  Store& store_;
+  internal::RocksHandles& rocks_;
+  const match::Analyzer& analyzer_;
+  std::mutex mu_;  // guards memories_ and next_memory_id_
+  std::map<std::string, std::shared_ptr<MemState>> memories_;
+  uint32_t next_memory_id_ = 1;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
+                                                               const match::Analyzer& analyzer) {
+  auto ms = std::make_unique<RocksMemoryStore>(store, analyzer);
+  if (absl::Status s = ms->Load(); !s.ok()) return s;
+  return std::unique_ptr<MemoryStore>(std::move(ms));
+}
+
+}  // namespace qantara::storage

@@ -1,0 +1,151 @@
+// MemoryStore: named translation memories and their units in the Store, with
+// the matching index kept in the same atomic writes.
+//
+// Every add/update/delete of a unit writes the unit, its matching keys, its
+// postings and its exact-path entries in ONE RocksDB WriteBatch, and updates
+// the in-memory index caches before the call returns: a unit is visible to
+// the very next lookup. Nothing is rebuilt at open: postings live in RocksDB
+// and are cached on first use. Reads (lookups, concordance, listings) see one
+// consistent snapshot. Thread-safe.
+#ifndef QANTARA_STORAGE_MEMORY_STORE_H_
+#define QANTARA_STORAGE_MEMORY_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/match/analyzer.h"
+#include "service/match/matcher.h"
+#include "service/match/unit.h"
+#include "storage/store.h"
+
+namespace qantara::storage {
+
+using match::Unit;
+
+struct MemoryInfo {
+  std::string name;
+  std::string source_lang;  // as given at creation, e.g. "ar-SA"
+  std::string target_lang;
+  std::string description;
+  int64_t created_at_us = 0;
+  uint64_t units = 0;
+};
+
+struct NewMemory {
+  std::string name;  // 1-200 bytes of UTF-8, no control characters; unique
+  std::string source_lang;  // BCP 47 code of Arabic or English
+  std::string target_lang;  // the other one of the two
+  std::string description;
+};
+
+// What AddUnits does with a unit whose source is already in the memory.
+enum class DuplicatePolicy {
+  kSkipIdentical,    // skip it when a unit has the same source and target (default)
+  kOverwriteTarget,  // replace the target of the (newest) unit with the same source
+  kKeepAll,          // always add: several translations of one source
+};
+
+struct AddOutcome {
+  enum Kind { kAdded, kSkipped, kOverwritten };
+  Kind kind = kAdded;
+  uint64_t id = 0;  // the unit added, skipped (the existing one) or overwritten
+};
+
+// A fuzzy lookup in one or more memories.
+struct LookupRequest {
+  std::vector<std::string> memories;  // at least one
+  std::string text;                   // the query segment
+  bool reverse = false;               // the query is in the memories' target language
+  match::LookupOptions options;       // threshold, k, filters, penalties, context
+  std::map<std::string, double> memory_penalties;  // memory name -> points
+};
+
+// A concordance search: a word or phrase inside units.
+struct ConcordanceRequest {
+  std::string memory;
+  std::string text;         // word or phrase; matched on normalised tokens, in order
+  bool in_target = false;   // search the targets instead of the sources
+  match::UnitFilter filter;
+  uint32_t page_size = 20;  // 1..1000
+  uint64_t page_token = 0;  // 0: first page; else next_page_token of the previous page
+};
+
+struct ConcordanceHit {
+  Unit unit;
+  // Byte spans [begin, end) of the phrase in the searched side's text.
+  std::vector<std::pair<uint32_t, uint32_t>> spans;
+};
+
+struct ConcordanceResult {
+  std::vector<ConcordanceHit> hits;  // newest unit first
+  uint64_t next_page_token = 0;      // 0: no more
+};
+
+struct StoreStats {
+  uint64_t memories = 0;
+  uint64_t units = 0;
+  uint64_t disk_bytes = 0;
+  uint64_t cached_postings = 0;   // posting lists held in memory
+  uint64_t cached_unit_keys = 0;  // unit keys held in memory
+};
+
+class MemoryStore {
+ public:
+  // Opens the memory layer on an open `store`. Reads only the memory records.
+  // REQUIRES: store and analyzer outlive the MemoryStore.
+  static absl::StatusOr<std::unique_ptr<MemoryStore>> Open(Store& store,
+                                                           const match::Analyzer& analyzer);
+  virtual ~MemoryStore() = default;
+
+  // Errors: InvalidArgument (bad name, language, or not one Arabic and one
+  // English side), AlreadyExists.
+  virtual absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory) = 0;
+  // By name.
+  virtual absl::StatusOr<std::vector<MemoryInfo>> ListMemories() = 0;
+  // NotFound when there is no memory of that name.
+  virtual absl::StatusOr<MemoryInfo> GetMemory(const std::string& name) = 0;
+  // Deletes the memory and all its units and index entries (range deletes).
+  // NotFound when there is no memory of that name.
+  virtual absl::Status DeleteMemory(const std::string& name) = 0;
+
+  // Adds units (ids, dates and usage are assigned; created_by/changed_by are
+  // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
+  // outcome per unit, in order. Units are written in batches of up to 1000,
+  // each batch atomic. Errors: NotFound (memory), InvalidArgument (a unit
+  // with invalid UTF-8 or an empty source or target; nothing of its batch is
+  // written).
+  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
+                                                           std::vector<Unit> units,
+                                                           DuplicatePolicy policy) = 0;
+
+  // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
+  // kept, changed_at_us is set to now unless given). NotFound when missing.
+  virtual absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit) = 0;
+
+  // Deletes units by id; returns how many existed. NotFound (memory).
+  virtual absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory,
+                                               const std::vector<uint64_t>& ids) = 0;
+
+  // NotFound when the memory or unit does not exist.
+  virtual absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) = 0;
+
+  // Adds `by` to the usage count of a unit (a translator used it).
+  virtual absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) = 0;
+
+  // Fuzzy lookup (service/match/matcher.h). Errors: NotFound (a memory),
+  // InvalidArgument (bad text or options).
+  virtual absl::StatusOr<match::LookupResult> Lookup(const LookupRequest& request) = 0;
+
+  virtual absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request) = 0;
+
+  virtual absl::StatusOr<StoreStats> Stats() = 0;
+};
+
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_MEMORY_STORE_H_

@@ -1,0 +1,44 @@
+#include "storage/posting_merge.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/encoding.h"
+
+namespace qantara::storage {
+namespace {
+
+class PostingMergeOperator final : public rocksdb::MergeOperator {
+ public:
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    std::vector<uint64_t> ids;
+    if (in.existing_value != nullptr) {
+      auto decoded = DecodePostingList(std::string_view(in.existing_value->data(), in.existing_value->size()));
+      if (!decoded.ok()) return false;
+      ids = *std::move(decoded);
+    }
+    for (const rocksdb::Slice& op : in.operand_list) {
+      if (!ApplyPostingOps(std::string_view(op.data(), op.size()), ids)) return false;
+    }
+    out->new_value = EncodePostingList(ids);
+    return true;
+  }
+
+  // Operands are op sequences applied in order, so concatenation merges them.
+  bool PartialMergeMulti(const rocksdb::Slice& key, const std::deque<rocksdb::Slice>& operands,
+                         std::string* new_value, rocksdb::Logger* logger) const override {
+    new_value->clear();
+    for (const rocksdb::Slice& op : operands) new_value->append(op.data(), op.size());
+    return true;
+  }
+
+  const char* Name() const override { return "qantara.postings.v1"; }
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> NewPostingMergeOperator() {
+  return std::make_shared<PostingMergeOperator>();
+}
+
+}  // namespace qantara::storage

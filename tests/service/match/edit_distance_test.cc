@@ -1,0 +1,66 @@
+#include "service/match/edit_distance.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace qantara::match {
+namespace {
+
+std::vector<MatchToken> Seq(std::initializer_list<uint64_t> keys) {
+  std::vector<MatchToken> out;
+  for (uint64_t k : keys) out.push_back(MatchToken{k, 0, 0});
+  return out;
+}
+
+uint32_t FullDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b) {
+  uint32_t d = 0;
+  for (const EditOp& op : AlignTokens(a, b)) d += op.kind != EditOp::kMatch;
+  return d;
+}
+
+TEST(EditDistance, KnownDistances) {
+  EXPECT_EQ(BoundedTokenDistance(Seq({1, 2, 3}), Seq({1, 2, 3}), 0), 0u);
+  EXPECT_EQ(BoundedTokenDistance(Seq({1, 2, 3}), Seq({1, 9, 3}), 1), 1u);
+  EXPECT_EQ(BoundedTokenDistance(Seq({1, 2, 3}), Seq({1, 3}), 1), 1u);
+  EXPECT_EQ(BoundedTokenDistance(Seq({}), Seq({1, 3}), 5), 2u);
+  EXPECT_GT(BoundedTokenDistance(Seq({1, 2, 3, 4}), Seq({5, 6, 7, 8}), 2), 2u);
+}
+
+TEST(EditDistance, BoundedAgreesWithFullOnRandomSequences) {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::vector<MatchToken> a(rng() % 12), b(rng() % 12);
+    for (auto& t : a) t.key = rng() % 4;
+    for (auto& t : b) t.key = rng() % 4;
+    const uint32_t full = FullDistance(a, b);
+    for (uint32_t bound = 0; bound <= 12; ++bound) {
+      const uint32_t d = BoundedTokenDistance(a, b, bound);
+      if (full <= bound) {
+        ASSERT_EQ(d, full) << "bound " << bound;
+      } else {
+        ASSERT_GT(d, bound);
+      }
+    }
+  }
+}
+
+TEST(EditDistance, AlignmentOps) {
+  auto ops = AlignTokens(Seq({1, 2, 3}), Seq({1, 4, 3, 5}));
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[0].kind, EditOp::kMatch);
+  EXPECT_EQ(ops[1].kind, EditOp::kSubstitute);
+  EXPECT_EQ(ops[2].kind, EditOp::kMatch);
+  EXPECT_EQ(ops[3].kind, EditOp::kInsert);
+  EXPECT_EQ(ops[3].b_index, 3u);
+}
+
+TEST(EditDistance, CharDistanceCountsCodePoints) {
+  EXPECT_EQ(CharDistance("", ""), 0u);
+  EXPECT_EQ(CharDistance(",", ""), 1u);
+  EXPECT_EQ(CharDistance("،", ","), 1u);  // one Arabic comma vs one ASCII comma
+  EXPECT_EQ(CharDistance("kitten", "sitting"), 3u);
+}
+
+}  // namespace
+}  // namespace qantara::match

@@ -1,0 +1,221 @@
+#include "service/match/matcher.h"
+
+#include <random>
+
+#include "gtest/gtest.h"
+#include "tests/service/match/memory_index.h"
+#include "tests/service/match/simple_analyzer.h"
+
+namespace qantara::match {
+namespace {
+
+using testing::MemoryIndex;
+using testing::SimpleAnalyzer;
+
+class MatcherTest : public ::testing::Test {
+ protected:
+  MatcherTest() : index_(analyzer_) {}
+
+  uint64_t Add(std::string source, std::string target, int64_t changed = 0) {
+    Unit u;
+    u.id = ++next_id_;
+    u.source = std::move(source);
+    u.target = std::move(target);
+    u.changed_at_us = changed == 0 ? static_cast<int64_t>(next_id_) : changed;
+    index_.Add(u);
+    return u.id;
+  }
+
+  LookupResult Find(std::string_view text, LookupOptions options = {}) {
+    auto q = analyzer_.Analyze(text, text::Language::kEnglish);
+    auto r = Lookup(index_, analyzer_, *q, text::Language::kEnglish, text::Language::kArabic, options);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *std::move(r) : LookupResult{};
+  }
+
+  SimpleAnalyzer analyzer_;
+  MemoryIndex index_;
+  uint64_t next_id_ = 0;
+};
+
+TEST_F(MatcherTest, ExactAndFuzzyMatchesBestFirst) {
+  const uint64_t exact = Add("Save the file", "T1");
+  const uint64_t near = Add("Save the new file", "T2");
+  Add("Open the door", "T3");
+  LookupResult r = Find("Save the file");
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].unit.id, exact);
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 100);
+  EXPECT_EQ(r.matches[0].unit.target, "T1");
+  EXPECT_EQ(r.matches[1].unit.id, near);
+  EXPECT_DOUBLE_EQ(r.matches[1].score, 75);
+  EXPECT_LT(r.candidates_scored, 3u + 1);
+}
+
+TEST_F(MatcherTest, ThresholdAndMaxResults) {
+  for (int i = 0; i < 10; ++i) Add("alpha beta gamma w" + std::to_string(i), "t");
+  LookupOptions o;
+  o.threshold = 70;
+  o.max_results = 3;
+  LookupResult r = Find("alpha beta gamma delta", o);
+  ASSERT_EQ(r.matches.size(), 3u);
+  for (const Match& m : r.matches) EXPECT_DOUBLE_EQ(m.score, 75);
+  // Ties: newest first.
+  EXPECT_GT(r.matches[0].unit.changed_at_us, r.matches[1].unit.changed_at_us);
+  o.threshold = 80;
+  EXPECT_TRUE(Find("alpha beta gamma delta", o).matches.empty());
+}
+
+TEST_F(MatcherTest, PenaltiesBreakTiesAndAreListed) {
+  const uint64_t cased = Add("save the file", "a");
+  const uint64_t plain = Add("Save the file", "b");
+  LookupResult r = Find("Save the file");
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].unit.id, plain);
+  EXPECT_EQ(r.matches[1].unit.id, cased);
+  EXPECT_DOUBLE_EQ(r.matches[1].gross, 100);
+  // Both share the normalised source: "several translations" costs 1 each.
+  ASSERT_EQ(r.matches[1].penalties.size(), 2u);
+  EXPECT_EQ(r.matches[1].penalties[0].kind, "case");
+  EXPECT_EQ(r.matches[1].penalties[1].kind, "multiple_translations");
+  EXPECT_DOUBLE_EQ(r.matches[1].score, 98);
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 99);
+}
+
+TEST_F(MatcherTest, NumberSubstitutionAdaptsTheTarget) {
+  Add("Page 4 of 10", "Seite 4 von 10");
+  LookupResult r = Find("Page 7 of 10");
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.matches[0].gross, 100);
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 98);
+  EXPECT_TRUE(r.matches[0].adapted);
+  EXPECT_EQ(r.matches[0].adapted_target, "Seite 7 von 10");
+}
+
+TEST_F(MatcherTest, ContextMatchesScore101And102) {
+  Unit u;
+  u.id = 1;
+  u.source = "Cancel";
+  u.target = "x";
+  u.context = UnitContext{"Are you sure?", "Yes", "dlg.cancel"};
+  index_.Add(u);
+  LookupOptions o;
+  o.context.prev = "are you sure?";
+  o.context.next = "Yes";
+  EXPECT_DOUBLE_EQ(Find("Cancel", o).matches.at(0).score, 101);
+  o.context.id = "dlg.cancel";
+  EXPECT_DOUBLE_EQ(Find("Cancel", o).matches.at(0).score, 102);
+  o.context = UnitContext{"Something else", "", ""};
+  EXPECT_DOUBLE_EQ(Find("Cancel", o).matches.at(0).score, 100);
+}
+
+TEST_F(MatcherTest, FiltersAndCallerPenalties) {
+  Unit a;
+  a.id = 1, a.source = "close the window", a.target = "x";
+  a.attributes.project = "p1";
+  index_.Add(a);
+  Unit b = a;
+  b.id = 2, b.source = "close the windows";
+  b.attributes.project = "p2";
+  b.origin = Origin::kAlignment;
+  b.alignment_confidence = 0.4;
+  index_.Add(b);
+  LookupOptions o;
+  o.threshold = 50;
+  o.filter.project = "p2";
+  LookupResult r = Find("close the window", o);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, 2u);
+  o.filter = UnitFilter{};
+  o.filter.min_alignment_confidence = 0.5;
+  r = Find("close the window", o);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, 1u);
+  o.filter = UnitFilter{};
+  o.attribute_penalties = {AttributePenalty{"project", "p1", 30}};
+  o.memory_penalty = 2;
+  r = Find("close the window", o);
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].unit.id, 1u);  // 100 - 30 - 2
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 68);
+  EXPECT_NEAR(r.matches[1].score, 200.0 / 3 - 2, 1e-9);
+  EXPECT_EQ(r.matches[0].penalties.back().kind, "attribute");
+}
+
+TEST_F(MatcherTest, ReverseLookupComparesTargets) {
+  Add("one", "alif ba ta");
+  LookupOptions o;
+  o.side = Side::kTarget;
+  LookupResult r = Find("alif ba ta", o);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.source, "one");
+  EXPECT_TRUE(Find("alif ba ta").matches.empty());
+}
+
+// The index gives exactly what an exhaustive scan gives.
+TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
+  std::mt19937 rng(42);
+  const std::vector<std::string> vocab = {"the", "a", "file", "open", "save", "close", "window",
+                                          "new", "old", "red", "blue", "door", "Save", "File",
+                                          "42", "7", "is", "not", "found", "error", "x", "y"};
+  auto sentence = [&](int len) {
+    std::string s;
+    for (int i = 0; i < len; ++i) {
+      if (i) s += rng() % 15 == 0 ? "  " : " ";
+      s += vocab[rng() % (rng() % 3 == 0 ? vocab.size() : 6)];
+    }
+    if (rng() % 4 == 0) s += ".";
+    return s;
+  };
+  std::vector<std::string> sources;
+  for (int i = 0; i < 600; ++i) {
+    std::string s = sentence(1 + rng() % 10);
+    sources.push_back(s);
+    Add(s, "t" + std::to_string(i), 1 + rng() % 50);
+  }
+  int compared = 0;
+  for (int qi = 0; qi < 300; ++qi) {
+    std::string q = qi % 2 ? sentence(1 + rng() % 10) : sources[rng() % sources.size()];
+    if (qi % 3 == 0) q += " extra";
+    for (double threshold : {50.0, 70.0, 90.0}) {
+      LookupOptions o;
+      o.threshold = threshold;
+      o.max_results = 5;
+      LookupResult indexed = Find(q, o);
+      o.exhaustive = true;
+      LookupResult full = Find(q, o);
+      ASSERT_EQ(indexed.matches.size(), full.matches.size())
+          << q << " @" << threshold << " best: "
+          << (full.matches.empty() ? "" : full.matches[0].unit.source + " " +
+                                              std::to_string(full.matches[0].score));
+      for (size_t i = 0; i < full.matches.size(); ++i) {
+        EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
+        EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
+      }
+      EXPECT_EQ(full.candidates_scored, 600u);
+      EXPECT_LE(indexed.candidates_scored, 600u);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 900);
+}
+
+TEST(MergeResults, KeepsBestAcrossMemories) {
+  LookupResult a, b;
+  Match m1, m2, m3;
+  m1.score = 90, m1.unit.id = 1;
+  m2.score = 95, m2.unit.id = 2;
+  m3.score = 80, m3.unit.id = 3;
+  a.matches = {m1, m3};
+  a.candidates_scored = 4;
+  b.matches = {m2};
+  b.candidates_scored = 2;
+  LookupResult r = MergeResults({a, b}, 2);
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].unit.id, 2u);
+  EXPECT_EQ(r.matches[1].unit.id, 1u);
+  EXPECT_EQ(r.candidates_scored, 6u);
+}
+
+}  // namespace
+}  // namespace qantara::match

@@ -1,0 +1,74 @@
+// An in-memory IndexView over a vector of units, for matcher tests.
+#ifndef QANTARA_TESTS_SERVICE_MATCH_MEMORY_INDEX_H_
+#define QANTARA_TESTS_SERVICE_MATCH_MEMORY_INDEX_H_
+
+#include <map>
+#include <tuple>
+
+#include "service/match/analyzer.h"
+#include "service/match/index_view.h"
+
+namespace qantara::match::testing {
+
+class MemoryIndex final : public IndexView {
+ public:
+  explicit MemoryIndex(const Analyzer& analyzer) : analyzer_(analyzer) {}
+
+  void Add(Unit unit) {
+    UnitKeys keys;
+    keys.source = analyzer_.Analyze(unit.source, text::Language::kEnglish)->key;
+    keys.target = analyzer_.Analyze(unit.target, text::Language::kArabic)->key;
+    keys.changed_at_us = unit.changed_at_us;
+    for (Side side : {Side::kSource, Side::kTarget}) {
+      const SideKey& k = keys.side(side);
+      for (const MatchToken& t : k.tokens) {
+        auto& list = postings_[{static_cast<int>(side), t.key, static_cast<uint32_t>(k.tokens.size())}];
+        if (list.empty() || list.back() != unit.id) list.push_back(unit.id);
+      }
+      exact_[{static_cast<int>(side), k.ExactHash()}].push_back(unit.id);
+      max_len_[static_cast<int>(side)] =
+          std::max<uint32_t>(max_len_[static_cast<int>(side)], k.tokens.size());
+    }
+    keys_[unit.id] = std::make_shared<UnitKeys>(std::move(keys));
+    units_[unit.id] = std::move(unit);
+  }
+
+  absl::StatusOr<UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) override {
+    auto it = postings_.find({static_cast<int>(side), key, length});
+    return std::make_shared<UnitIds>(it == postings_.end() ? UnitIds() : it->second);
+  }
+  absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) override {
+    auto it = exact_.find({static_cast<int>(side), hash});
+    return std::make_shared<UnitIds>(it == exact_.end() ? UnitIds() : it->second);
+  }
+  absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) override {
+    auto it = keys_.find(id);
+    if (it == keys_.end()) return absl::NotFoundError("no unit");
+    return it->second;
+  }
+  absl::StatusOr<Unit> GetUnit(uint64_t id) override {
+    auto it = units_.find(id);
+    if (it == units_.end()) return absl::NotFoundError("no unit");
+    return it->second;
+  }
+  absl::Status ForEachUnitKeys(
+      const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {
+    for (const auto& [id, k] : keys_) {
+      if (absl::Status s = fn(id, *k); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  uint32_t MaxLength(Side side) override { return max_len_[static_cast<int>(side)]; }
+
+ private:
+  const Analyzer& analyzer_;
+  std::map<std::tuple<int, uint64_t, uint32_t>, UnitIds> postings_;
+  std::map<std::pair<int, uint64_t>, UnitIds> exact_;
+  std::map<uint64_t, UnitKeysPtr> keys_;
+  std::map<uint64_t, Unit> units_;
+  uint32_t max_len_[2] = {0, 0};
+};
+
+}  // namespace qantara::match::testing
+
+#endif  // QANTARA_TESTS_SERVICE_MATCH_MEMORY_INDEX_H_
