@@ -26,9 +26,6 @@ ExpatStream::ExpatStream(XmlHandler* handler, bool namespaces, size_t max_token_
   XML_SetExternalEntityRefHandler(parser_, &ExpatStream::OnExternalEntity);
   XML_SetExternalEntityRefHandlerArg(parser_, this);
   XML_SetParamEntityParsing(parser_, XML_PARAM_ENTITY_PARSING_NEVER);
-  XML_SetCommentHandler(parser_, &ExpatStream::OnMark);
-  XML_SetProcessingInstructionHandler(parser_, &ExpatStream::OnMark2);
-  XML_SetDoctypeDeclHandler(parser_, &ExpatStream::OnDoctype, &ExpatStream::OnDoctypeEnd);
 }
 
 ExpatStream::~ExpatStream() { XML_ParserFree(parser_); }
@@ -55,10 +52,10 @@ void ExpatStream::AbortWith(absl::Status status) {
 }
 
 void ExpatStream::Mark() {
+  // Outside handlers, expat reports the position just past the last parse
+  // event: what lies beyond is the unfinished token expat holds.
   const XML_Index index = XML_GetCurrentByteIndex(parser_);
-  if (index >= 0) {
-    event_end_ = static_cast<uint64_t>(index) + static_cast<uint64_t>(XML_GetCurrentByteCount(parser_));
-  }
+  if (index >= 0) event_end_ = static_cast<uint64_t>(index);
 }
 
 absl::Status ExpatStream::Feed(std::string_view chunk) {
@@ -71,6 +68,7 @@ absl::Status ExpatStream::Feed(std::string_view chunk) {
       return status_;
     }
     chunk.remove_prefix(n);
+    Mark();
     if (bytes_fed_ - std::min(event_end_, bytes_fed_) > max_token_bytes_) {
       status_ = absl::InvalidArgumentError(absl::StrCat(
           "line ", line(), ": a single XML token (a tag with its attributes, a comment, a "
@@ -148,20 +146,25 @@ absl::Status ExpatStream::ParseError(bool at_end) {
 
 void ExpatStream::OnStart(void* p, const XML_Char* name, const XML_Char** attrs) {
   ExpatStream* self = Self(p);
-  self->Mark();
+  if (!self->status_.ok()) return;  // expat may report the rest of a token after a stop
   self->root_seen_ = true;
+  if (++self->depth_ > kMaxDepth) {
+    self->Abort(absl::StrCat("elements are nested more than ", kMaxDepth, " levels deep"));
+    return;
+  }
   self->handler_->StartElement(name, attrs);
 }
 
 void ExpatStream::OnEnd(void* p, const XML_Char* name) {
   ExpatStream* self = Self(p);
-  self->Mark();
+  if (!self->status_.ok()) return;
+  --self->depth_;
   self->handler_->EndElement(name);
 }
 
 void ExpatStream::OnText(void* p, const XML_Char* s, int len) {
   ExpatStream* self = Self(p);
-  self->Mark();
+  if (!self->status_.ok()) return;
   self->handler_->Text(std::string_view(s, static_cast<size_t>(len)));
 }
 
@@ -193,12 +196,5 @@ int ExpatStream::OnExternalEntity(XML_Parser parser, const XML_Char* context,
   // Never reached while entity declarations are refused; refuse anyway.
   return XML_STATUS_ERROR;
 }
-
-void ExpatStream::OnMark(void* p, const XML_Char*) { Self(p)->Mark(); }
-void ExpatStream::OnMark2(void* p, const XML_Char*, const XML_Char*) { Self(p)->Mark(); }
-void ExpatStream::OnDoctype(void* p, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-  Self(p)->Mark();
-}
-void ExpatStream::OnDoctypeEnd(void* p) { Self(p)->Mark(); }
 
 }  // namespace qantara::formats::internal

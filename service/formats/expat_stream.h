@@ -54,6 +54,9 @@ class ExpatStream {
   int64_t line() const;
   int64_t column() const;
   uint64_t bytes_fed() const { return bytes_fed_; }
+  // Elements may nest this deep at most (a deeper document is a fatal error:
+  // expat keeps every open element in memory).
+  static constexpr int kMaxDepth = 1000;
   bool root_seen() const { return root_seen_; }
 
   // Prefixes `reason` with "line L, column C: " at the current position.
@@ -70,10 +73,6 @@ class ExpatStream {
   static void OnSkippedEntity(void* self, const XML_Char* name, int is_parameter);
   static int OnExternalEntity(XML_Parser parser, const XML_Char* context, const XML_Char* base,
                               const XML_Char* system_id, const XML_Char* public_id);
-  static void OnMark(void* self, const XML_Char*);
-  static void OnMark2(void* self, const XML_Char*, const XML_Char*);
-  static void OnDoctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int);
-  static void OnDoctypeEnd(void* self);
 
   void Mark();
   absl::Status ParseError(bool at_end);
@@ -82,8 +81,9 @@ class ExpatStream {
   XmlHandler* handler_;
   size_t max_token_bytes_;
   uint64_t bytes_fed_ = 0;
-  uint64_t event_end_ = 0;  // input byte offset just after the last event
+  uint64_t event_end_ = 0;  // input byte offset just after the last parse event
   bool root_seen_ = false;
+  int depth_ = 0;
   bool finished_ = false;
   absl::Status status_;
 };

@@ -55,7 +55,7 @@ void SegmentBuilder::Fail(std::string reason) {
 }
 
 bool SegmentBuilder::CheckLimit() {
-  if (seg_.markup.size() > max_bytes_) {
+  if (seg_.markup.size() + seg_.codes.size() * sizeof(InlineCode) > max_bytes_) {
     Fail(absl::StrCat("a segment is longer than ", max_bytes_, " bytes (max_segment_bytes)"));
     return false;
   }

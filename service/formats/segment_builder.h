@@ -19,8 +19,9 @@ using Attr = std::pair<std::string_view, std::string_view>;
 
 class SegmentBuilder {
  public:
-  // Starts an empty segment whose markup may hold at most `max_bytes` (the
-  // text and native codes, never longer than the markup, are not counted).
+  // Starts an empty segment whose markup plus the memory of its InlineCode
+  // records may take at most `max_bytes` (the text and native codes, never
+  // longer than the markup, are not counted).
   void Reset(size_t max_bytes);
 
   // Character data (decoded): segment text, or native code inside a code

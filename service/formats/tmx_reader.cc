@@ -35,6 +35,7 @@ enum class Ctx {
 
 constexpr size_t kMaxLanguagesListed = 8;
 constexpr size_t kMaxWarnings = 8;
+constexpr size_t kEntryOverhead = 64;  // bytes charged per prop/note besides its text
 
 }  // namespace
 
@@ -277,7 +278,7 @@ void TmxReader::Impl::EndElement(const char* name) {
       if (value_overflow_) return;
       const Ctx parent = top();
       if (parent == Ctx::kHeader) {
-        if (!Charge(value_.size() + prop_type_.size())) {
+        if (!Charge(value_.size() + prop_type_.size() + kEntryOverhead)) {
           stream_.Abort(absl::StrCat("the <header> is larger than ", options_.max_unit_bytes,
                                      " bytes (max_unit_bytes)"));
           return;
@@ -285,7 +286,7 @@ void TmxReader::Impl::EndElement(const char* name) {
         if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(value_)});
         else header_.notes.push_back(std::move(value_));
       } else if (parent == Ctx::kTu || (parent == Ctx::kTuv && tuv_ != nullptr)) {
-        if (!Charge(value_.size() + prop_type_.size())) return;
+        if (!Charge(value_.size() + prop_type_.size() + kEntryOverhead)) return;
         std::vector<Property>& props = parent == Ctx::kTu ? unit_.props : tuv_->props;
         std::vector<std::string>& notes = parent == Ctx::kTu ? unit_.notes : tuv_->notes;
         if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(value_)});

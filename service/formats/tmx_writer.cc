@@ -85,18 +85,18 @@ absl::Status CheckSegment(std::string_view what, const Segment& seg) {
 }
 
 void WriteTuv(std::string* out, const Segment& seg) {
-  out->append("    <tuv");
+  out->append("      <tuv");
   Attr(out, "xml:lang",
        seg.lang_tag.empty() ? text::LanguageCode(seg.language) : std::string_view(seg.lang_tag));
   out->append(">\n");
-  PropsAndNotes(out, "      ", seg.props, seg.notes);
-  out->append("      <seg>");
+  PropsAndNotes(out, "        ", seg.props, seg.notes);
+  out->append("        <seg>");
   if (!seg.markup.empty()) {
     out->append(seg.markup);
   } else {
     AppendEscapedText(seg.text, out);
   }
-  out->append("</seg>\n    </tuv>\n");
+  out->append("</seg>\n      </tuv>\n");
 }
 
 }  // namespace

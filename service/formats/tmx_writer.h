@@ -11,6 +11,7 @@
 //     <tuv xml:lang="source lang_tag">  <note>*  <prop>*  <seg>markup</seg></tuv>
 //     <tuv xml:lang="target lang_tag"> ... </tuv>
 //   </tu>
+// (one element a line, indented; never any whitespace added inside <seg>).
 // with the segment markup written verbatim (inline codes restored) and every
 // other string escaped, so that TmxReader reads back the same unit byte for
 // byte (TranslationUnit::SameContent), given the same direction. srclang is

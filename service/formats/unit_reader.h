@@ -11,7 +11,8 @@
 // codes, an oversized segment, an untranslated XLIFF unit...) go to
 // UnitSink::OnProblem and reading continues. A fatal error (not XML, not
 // well-formed, truncated, an unsupported or wrong encoding, a DTD entity
-// declaration, an undefined entity, an oversized token, wrong root element)
+// declaration, an undefined entity, an oversized token, elements nested more
+// than 1000 deep, wrong root element)
 // is returned by Feed()/Finish() as InvalidArgument whose message starts with
 // "line L, column C: "; a unit that was open at that point is never delivered.
 // After any non-OK return the reader is spent: further calls return the same
@@ -44,12 +45,13 @@ struct ReaderOptions {
   // REQUIRES: source_language != target_language.
   text::Language source_language = text::Language::kEnglish;
   text::Language target_language = text::Language::kArabic;
-  // Largest segment (its canonical TMX markup), note or prop value accepted,
-  // in UTF-8 bytes. A unit with a larger one fails (a kError problem naming the limit)
+  // Largest segment (its canonical TMX markup, plus about 200 bytes per
+  // inline code), note or prop value accepted, in UTF-8 bytes. A unit with a larger one fails (a kError problem naming the limit)
   // and reading goes on without buffering the rest of it.
   size_t max_segment_bytes = 4u << 20;
   // Largest total of everything buffered for one unit (all its segments,
-  // props, notes and codes, including languages that are dropped).
+  // props, notes and codes, including languages that are dropped; each
+  // prop/note also counts 64 bytes of overhead).
   size_t max_unit_bytes = 16u << 20;
   // Largest single XML token expat must hold in memory (a start tag with its
   // attributes, a comment, a processing instruction...). A larger one is a

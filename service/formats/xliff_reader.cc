@@ -104,14 +104,14 @@ enum class Ctx {
   kEmpty,      // handled at start (x, bx, ex, ph/sc/ec in 2.x, cp, sm, em)
 };
 
+constexpr size_t kEntryOverhead = 64;  // bytes charged per note/data besides its text
+
 struct Node {
   Node(Ctx c, int i = 0, std::string close = {}) : ctx(c), pair_i(i), close_native(std::move(close)) {}
   Ctx ctx;
   int pair_i;                // kPaired: i of the bpt to close
   std::string close_native;  // kPaired: native code of the closing tag
 };
-
-constexpr size_t kMaxLanguagesListed = 8;
 
 }  // namespace
 
@@ -582,10 +582,12 @@ void XliffReader::Impl::EndElement(const char* name) {
       EndSide();
       return;
     case Ctx::kNote:
-      if (!value_overflow_ && in_unit_ && Charge(value_.size())) notes_.push_back(std::move(value_));
+      if (!value_overflow_ && in_unit_ && Charge(value_.size() + kEntryOverhead)) {
+        notes_.push_back(std::move(value_));
+      }
       return;
     case Ctx::kData:
-      if (!value_overflow_ && Charge(value_.size() + data_id_.size())) {
+      if (!value_overflow_ && Charge(value_.size() + data_id_.size() + kEntryOverhead)) {
         data_.emplace_back(std::move(data_id_), std::move(value_));
       }
       return;

@@ -451,6 +451,45 @@ TEST(TmxReaderBadInputTest, HundredMegabyteAttributeIsAFatalErrorInBoundedMemory
   EXPECT_EQ(sink.units.size(), 1u);
 }
 
+TEST(TmxReaderBadInputTest, OversizedCommentIsAFatalError) {
+  ReaderOptions options;
+  options.max_token_bytes = 1000;
+  std::string doc = Tmx(Tu("a", "ب") + "<!--" + std::string(5000, 'c') + "-->" + Tu("b", "ب"));
+  ReadResult r = ReadTmx(doc, 100, options);
+  EXPECT_THAT(r.status.message(), HasSubstr("longer than 1000 bytes (max_token_bytes)"));
+  EXPECT_EQ(r.units.size(), 1u);
+  // Text is streamed: a long text node is not one token.
+  options.max_segment_bytes = 100000;
+  ReadResult ok = ReadTmx(Tmx(Tu(std::string(50000, 't'), "ب")), 100, options);
+  EXPECT_TRUE(ok.status.ok()) << ok.status;
+  EXPECT_EQ(ok.units.size(), 1u);
+}
+
+TEST(TmxReaderBadInputTest, NestingBombIsAFatalError) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<hi>";
+  ReadResult r = ReadTmx(Tmx(Tu("a", "ب") + "<tu><tuv xml:lang=\"en\"><seg>" + deep));
+  EXPECT_THAT(r.status.message(), HasSubstr("nested more than 1000 levels deep"));
+  EXPECT_EQ(r.units.size(), 1u);
+}
+
+TEST(TmxReaderBadInputTest, ManySmallElementsCountTowardsTheLimits) {
+  ReaderOptions options;
+  options.max_unit_bytes = 64 * 1024;
+  options.max_segment_bytes = 64 * 1024;
+  std::string props, codes;
+  for (int i = 0; i < 10000; ++i) props += "<prop type=\"x\"/>";
+  for (int i = 0; i < 10000; ++i) codes += "<ph/>";
+  ReadResult r = ReadTmx(Tmx("<tu>" + props + "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv "
+                             "xml:lang=\"ar\"><seg>ب</seg></tuv></tu>\n" + Tu(codes, "ب") +
+                             Tu("ok", "ب")), 4096, options);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 1u);
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_THAT(r.problems[0].reason, HasSubstr("max_unit_bytes"));
+  EXPECT_THAT(r.problems[1].reason, HasSubstr("max_segment_bytes"));
+}
+
 TEST(TmxReaderBadInputTest, ConfigurableSegmentLimit) {
   ReaderOptions options;
   options.max_segment_bytes = 10;
