@@ -19,6 +19,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # a real tool reading qantara's TMX exports (e2e tests; tmx2po)
+  translate-toolkit
   # bilingual dictionaries for alignment
   dict-freedict-ara-eng dict-freedict-eng-ara
 )

@@ -16,6 +16,8 @@ void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
 void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

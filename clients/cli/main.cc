@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   AddAddCommand(app, options, &exit_code);
   AddLookupCommand(app, options, &exit_code);
   AddConcordanceCommand(app, options, &exit_code);
+  AddImportCommand(app, options, &exit_code);
+  AddExportCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

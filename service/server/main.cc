@@ -23,6 +23,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
+#include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
@@ -88,6 +89,7 @@ int Run(int argc, char** argv) {
       storage::MemoryStore::Open(**store, **analyzer);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   rpc::MemoryServiceImpl memory_service(**memories);
+  rpc::ImportExportServiceImpl import_service(**memories);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -99,6 +101,7 @@ int Run(int argc, char** argv) {
   builder.SetMaxSendMessageSize(256 * 1024 * 1024);
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
+  builder.RegisterService(&import_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     (void)(*store)->Close();
