@@ -1,6 +1,7 @@
 #include "storage/memory_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "rocksdb/perf_level.h"
 #include "rocksdb/write_batch.h"
 #include "service/text/utf8.h"
 #include "storage/encoding.h"
@@ -26,7 +28,10 @@ using match::Side;
 using match::UnitIds;
 using match::UnitKeys;
 
-constexpr size_t kBatchUnits = 1000;
+// Units per WriteBatch in bulk adds (each unit with all its index entries is
+// always in one batch; bigger batches let posting operands of common tokens
+// coalesce).
+constexpr size_t kBatchUnits = 4000;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -76,6 +81,10 @@ struct MemState {
   absl::flat_hash_map<PostingId, std::shared_ptr<UnitIds>> postings;
   absl::flat_hash_map<ExactId, std::shared_ptr<UnitIds>> exact;
   absl::flat_hash_map<uint64_t, std::shared_ptr<const UnitKeys>> keys;
+  // Set once the warm-up has loaded every unit's keys; writers keep `keys`
+  // complete from then on, so exhaustive scans read it instead of RocksDB
+  // (and no reader inserts into it any more).
+  std::atomic<bool> keys_complete{false};
 };
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -83,7 +92,9 @@ struct MemState {
 class Reader {
  public:
   Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro)
-      : rocks_(rocks), state_(state), ro_(ro) {}
+      : rocks_(rocks), state_(state), ro_(ro) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
+  }
 
   absl::StatusOr<std::shared_ptr<UnitIds>> Postings(Side side, uint64_t key, uint32_t length) {
     const PostingId pid{key, length, static_cast<uint8_t>(side)};
@@ -156,6 +167,12 @@ class Reader {
 
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) {
+    if (state_.keys_complete) {
+      for (const auto& [id, keys] : state_.keys) {
+        if (absl::Status s = fn(id, *keys); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }
     const std::string lo = MemoryPrefix(state_.rec.id), hi = MemoryPrefix(state_.rec.id + 1);
     rocksdb::ReadOptions ro = ro_;
     rocksdb::Slice upper = S(hi);
@@ -237,9 +254,9 @@ class Writer {
       absl::flat_hash_set<uint64_t> distinct;
       for (const match::MatchToken& t : k.tokens) {
         if (!distinct.insert(t.key).second) continue;
-        std::string& op = posting_ops_[PostingKey(mem, side, t.key, len)];
-        AppendPostingOp(op, id, remove);
-        posting_changes_.push_back({PostingId{t.key, len, static_cast<uint8_t>(side)}, id, remove});
+        const PostingId pid{t.key, len, static_cast<uint8_t>(side)};
+        AppendPostingOp(posting_ops_[pid], id, remove);
+        posting_changes_.push_back({pid, id, remove});
       }
       const uint64_t h = k.ExactHash();
       if (remove) {
@@ -267,8 +284,16 @@ class Writer {
 
   // Writes the batch (with the memory record) and applies the cache changes.
   absl::Status Commit() {
-    for (const auto& [key, op] : posting_ops_) {
-      batch_.Merge(rocks_.cf(Cf::kPostings), S(key), S(op));
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters
+    {
+      // In key order: the memtable inserts faster, and the batch is deterministic.
+      std::vector<std::pair<std::string, const std::string*>> ops;
+      ops.reserve(posting_ops_.size());
+      for (const auto& [pid, op] : posting_ops_) {
+        ops.emplace_back(PostingKey(state_.rec.id, static_cast<Side>(pid.side), pid.key, pid.length), &op);
+      }
+      std::sort(ops.begin(), ops.end());
+      for (const auto& [key, op] : ops) batch_.Merge(rocks_.cf(Cf::kPostings), S(key), S(*op));
     }
     batch_.Put(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(state_.rec.id)),
                S(EncodeMemoryRecord(state_.rec)));
@@ -315,7 +340,7 @@ class Writer {
   rocksdb::ReadOptions plain_;
   Reader reader_;
   rocksdb::WriteBatch batch_;
-  std::map<std::string, std::string> posting_ops_;
+  absl::flat_hash_map<PostingId, std::string> posting_ops_;
   std::vector<Change<PostingId>> posting_changes_;
   std::vector<Change<ExactId>> exact_changes_;
   std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> key_changes_;
@@ -356,6 +381,30 @@ class RocksMemoryStore final : public MemoryStore {
  public:
   RocksMemoryStore(Store& store, const match::Analyzer& analyzer)
       : store_(store), rocks_(store.rocks()), analyzer_(analyzer) {}
+
+  ~RocksMemoryStore() override {
+    stop_ = true;
+    WaitForWarmUp();
+  }
+
+  void StartWarmUp() override {
+    std::lock_guard<std::mutex> l(mu_);
+    if (warm_thread_.joinable()) return;
+    std::vector<std::shared_ptr<MemState>> states;
+    for (auto& [name, st] : memories_) states.push_back(st);
+    warm_thread_ = std::thread([this, states = std::move(states)] {
+      for (const auto& st : states) WarmKeys(*st);
+    });
+  }
+
+  void WaitForWarmUp() override {
+    std::thread t;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      t = std::move(warm_thread_);
+    }
+    if (t.joinable()) t.join();
+  }
 
   absl::Status Load() {
     std::unique_ptr<rocksdb::Iterator> it(
@@ -457,6 +506,7 @@ class RocksMemoryStore final : public MemoryStore {
       memories_[name] = state;
       return FromRocks(s, "delete memory");
     }
+    state->keys_complete = false;
     state->postings.clear();
     state->exact.clear();
     state->keys.clear();
@@ -782,6 +832,37 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
  private:
+  // Loads the unit keys of one memory in chunks. Each chunk is read with a
+  // fresh iterator while holding the memory's lock shared, so no write can
+  // interleave between reading a key and caching it.
+  void WarmKeys(MemState& state) {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+    std::string from = MemoryPrefix(state.rec.id);
+    const std::string hi = MemoryPrefix(state.rec.id + 1);
+    bool more = true;
+    while (more && !stop_) {
+      std::shared_lock<std::shared_mutex> r(state.rw);
+      rocksdb::ReadOptions ro;
+      rocksdb::Slice upper = S(hi);
+      ro.iterate_upper_bound = &upper;
+      ro.fill_cache = false;
+      std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kUnitKeys)));
+      it->Seek(S(from));
+      std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> chunk;
+      for (int i = 0; i < 4096 && it->Valid(); ++i, it->Next()) {
+        auto keys = DecodeUnitKeys(std::string_view(it->value().data(), it->value().size()));
+        if (!keys.ok()) return;
+        chunk.emplace_back(UnitIdOfKey(std::string_view(it->key().data(), it->key().size())),
+                           std::make_shared<const UnitKeys>(*std::move(keys)));
+      }
+      more = it->Valid();
+      if (more) from = it->key().ToString();
+      std::lock_guard<std::mutex> f(state.fill);
+      for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
+      if (!more) state.keys_complete = true;
+    }
+  }
+
   static void Reader_CountOnly(std::string_view value, uint64_t* count) {
     storage::Reader r(value);
     uint64_t n = 0;
@@ -880,6 +961,8 @@ class RocksMemoryStore final : public MemoryStore {
   std::mutex mu_;  // guards memories_ and next_memory_id_
   std::map<std::string, std::shared_ptr<MemState>> memories_;
   uint32_t next_memory_id_ = 1;
+  std::thread warm_thread_;
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace

@@ -116,7 +116,7 @@ class MemoryStore {
 
   // Adds units (ids, dates and usage are assigned; created_by/changed_by are
   // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
-  // outcome per unit, in order. Units are written in batches of up to 1000,
+  // outcome per unit, in order. Units are written in batches of up to 4000,
   // each batch atomic. Errors: NotFound (memory), InvalidArgument (a unit
   // with invalid UTF-8 or an empty source or target; nothing of its batch is
   // written).
@@ -154,6 +154,14 @@ class MemoryStore {
   virtual absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
+
+  // Loads the matching keys of every unit into memory on a background thread
+  // (a sequential scan; lookups work meanwhile, and writes stay visible), so
+  // that first lookups do not wait for point reads. Returns at once; the
+  // thread stops when the store is destroyed. Idempotent.
+  virtual void StartWarmUp() = 0;
+  // Blocks until the warm-up started by StartWarmUp() is done (or returns at once).
+  virtual void WaitForWarmUp() = 0;
 };
 
 }  // namespace qantara::storage

@@ -41,6 +41,65 @@ uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vecto
   return std::min(prev[n], kInf);
 }
 
+TokenPattern::TokenPattern(const std::vector<MatchToken>& query) : query_(query) {
+  const size_t m = query.size();
+  if (m == 0 || m > 64) return;
+  bit_parallel_ = true;
+  size_t slots = 16;
+  while (slots < 2 * m) slots *= 2;
+  keys_.assign(slots, 0);
+  masks_.assign(slots, 0);
+  slot_mask_ = slots - 1;
+  for (size_t i = 0; i < m; ++i) {
+    const uint64_t k = query[i].key;
+    size_t s = (k * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask_;
+    while (masks_[s] != 0 && keys_[s] != k) s = (s + 1) & slot_mask_;
+    keys_[s] = k;
+    masks_[s] |= uint64_t{1} << i;
+  }
+}
+
+uint64_t TokenPattern::Peq(uint64_t key) const {
+  size_t s = (key * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask_;
+  while (masks_[s] != 0) {
+    if (keys_[s] == key) return masks_[s];
+    s = (s + 1) & slot_mask_;
+  }
+  return 0;
+}
+
+uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound) const {
+  if (!bit_parallel_) return BoundedTokenDistance(query_, b, bound);
+  const uint32_t m = query_.size(), n = b.size();
+  const uint32_t diff = m > n ? m - n : n - m;
+  if (diff > bound) return bound + 1;
+  if (n == 0) return m;
+  const uint64_t full = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
+  const uint64_t top = uint64_t{1} << (m - 1);
+  uint64_t pv = full, mv = 0;
+  uint32_t score = m;  // D[m][j], column by column over b
+  for (uint32_t j = 0; j < n; ++j) {
+    const uint64_t eq = Peq(b[j].key);
+    const uint64_t xv = eq | mv;
+    const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & top) {
+      ++score;
+    } else if (mh & top) {
+      --score;
+    }
+    ph = (ph << 1) | 1;  // row 0 grows by one per column (global distance)
+    mh <<= 1;
+    pv = (mh | ~(xv | ph)) & full;
+    mv = ph & xv & full;
+    // D[m][n] >= D[m][j+1] - (n - j - 1).
+    const uint32_t left = n - j - 1;
+    if (score > bound + left) return bound + 1;
+  }
+  return score <= bound ? score : bound + 1;
+}
+
 std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b) {
   const size_t m = a.size(), n = b.size();
   std::vector<uint32_t> d((m + 1) * (n + 1));

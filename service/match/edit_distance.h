@@ -16,6 +16,25 @@ namespace qantara::match {
 uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
                               uint32_t bound);
 
+// A query prepared for many distance computations: Myers/Hyyrö bit-parallel
+// Levenshtein over tokens (O(|b|) word operations per unit) when the query
+// has at most 64 tokens, the banded DP otherwise.
+class TokenPattern {
+ public:
+  explicit TokenPattern(const std::vector<MatchToken>& query);
+  // Same contract as BoundedTokenDistance(query, b, bound).
+  uint32_t Distance(const std::vector<MatchToken>& b, uint32_t bound) const;
+
+ private:
+  uint64_t Peq(uint64_t key) const;
+  const std::vector<MatchToken>& query_;
+  bool bit_parallel_ = false;
+  // Open-addressing table: distinct query keys -> position bitmask.
+  std::vector<uint64_t> keys_;
+  std::vector<uint64_t> masks_;
+  uint64_t slot_mask_ = 0;
+};
+
 // One step of an optimal alignment of a query (a) with a unit (b).
 struct EditOp {
   enum Kind : uint8_t {

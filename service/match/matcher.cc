@@ -37,6 +37,7 @@ class Search {
         other_language_(other_language),
         options_(options),
         threshold_(std::clamp(options.threshold, 1.0, 100.0)),
+        pattern_(query.key.tokens),
         bound_(threshold_) {}
 
   absl::StatusOr<LookupResult> Run() {
@@ -148,13 +149,36 @@ class Search {
       if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
       return a.key < b.key;
     });
+    // Candidates: the units of the first `prefix` query-token occurrences'
+    // lists (a unit in none of them shares fewer than `common` tokens).
+    // Further lists, read while they are not much longer than what was read,
+    // only add to the candidates' counts: a unit whose count plus the query
+    // tokens not read is below `common` cannot reach the bound (count filter).
+    absl::flat_hash_map<uint64_t, uint32_t> weight;
     int64_t covered = 0;
-    for (const List& l : lists) {
-      if (covered >= prefix) break;
-      covered += l.count;
-      for (uint64_t id : *l.ids) {
-        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+    size_t read = 0, volume = 0;
+    for (; read < lists.size() && covered < prefix; ++read) {
+      covered += lists[read].count;
+      volume += lists[read].ids->size();
+      for (uint64_t id : *lists[read].ids) weight[id] += lists[read].count;
+    }
+    for (; read < lists.size() && lists[read].ids->size() <= 2 * volume + 64; ++read) {
+      covered += lists[read].count;
+      volume += lists[read].ids->size();
+      for (uint64_t id : *lists[read].ids) {
+        auto it = weight.find(id);
+        if (it != weight.end()) it->second += lists[read].count;
       }
+    }
+    const int64_t unread = static_cast<int64_t>(m) - covered;
+    std::vector<uint64_t> ids;
+    ids.reserve(weight.size());
+    for (const auto& [id, w] : weight) {
+      if (static_cast<int64_t>(w) + unread >= common) ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());  // deterministic order
+    for (uint64_t id : ids) {
+      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -176,7 +200,7 @@ class Search {
     const size_t m = q.tokens.size(), n = u.tokens.size();
     const int64_t e = MaxEdits(m, n, std::min(bound_, 100.0));
     if (e < 0) return absl::OkStatus();
-    const uint32_t d = BoundedTokenDistance(q.tokens, u.tokens, static_cast<uint32_t>(e));
+    const uint32_t d = pattern_.Distance(u.tokens, static_cast<uint32_t>(e));
     if (d > e) return absl::OkStatus();
     const double gross = GrossScore(d, m, n);
     if (gross < threshold_) return absl::OkStatus();
@@ -194,9 +218,9 @@ class Search {
     match.penalties = std::move(ks.penalties);
     double points = ks.penalty_points;
 
-    auto dup = view_.Exact(options_.side, u.ExactHash());
-    if (!dup.ok()) return dup.status();
-    if ((*dup)->size() > 1) {
+    absl::StatusOr<bool> several = SeveralTranslations(u);
+    if (!several.ok()) return several.status();
+    if (*several) {
       match.penalties.push_back(Penalty{std::string(kPenaltyMultipleTranslations), 1});
       points += 1;
     }
@@ -230,6 +254,40 @@ class Search {
     if (match.score < threshold_) return absl::OkStatus();
     Offer(std::move(match), have_unit);
     return absl::OkStatus();
+  }
+
+  // The same number values, in order (numbers share one key, so units that
+  // differ only in numbers are different sources with the same exact hash).
+  static uint64_t NumberSignature(const SideKey& k) {
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    const uint64_t number = NumberKey();
+    for (const MatchToken& t : k.tokens) {
+      if (t.key == number) h = (h ^ t.surface) * 0x100000001B3ull;
+    }
+    return h;
+  }
+
+  // Whether another unit has the same normalised source (the compared side),
+  // numbers included: "several translations of one source".
+  absl::StatusOr<bool> SeveralTranslations(const SideKey& u) {
+    const uint64_t hash = u.ExactHash();
+    auto it = signatures_.find(hash);
+    if (it == signatures_.end()) {
+      auto ids = view_.Exact(options_.side, hash);
+      if (!ids.ok()) return ids.status();
+      std::vector<uint64_t> sigs;
+      if ((*ids)->size() > 1) {
+        for (uint64_t id : **ids) {
+          auto keys = view_.Keys(id);
+          if (absl::IsNotFound(keys.status())) continue;
+          if (!keys.ok()) return keys.status();
+          sigs.push_back(NumberSignature((*keys)->side(options_.side)));
+        }
+      }
+      it = signatures_.emplace(hash, std::move(sigs)).first;
+    }
+    const uint64_t mine = NumberSignature(u);
+    return std::count(it->second.begin(), it->second.end(), mine) > 1;
   }
 
   absl::StatusOr<double> ContextScore(const Unit& unit) {
@@ -301,11 +359,13 @@ class Search {
   const text::Language other_language_;
   const LookupOptions& options_;
   const double threshold_;
+  const TokenPattern pattern_;
   double bound_;  // a unit must reach this (gross upper bound) to enter the top k
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
   absl::flat_hash_set<uint64_t> seen_;
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
   std::vector<std::pair<Match, bool>> top_;  // best first; bool: unit already read
 };
 

@@ -88,6 +88,7 @@ int Run(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<storage::MemoryStore>> memories =
       storage::MemoryStore::Open(**store, **analyzer);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
+  (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
 

@@ -263,6 +263,29 @@ TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {
   EXPECT_EQ(memories_->Concordance(req)->hits.size(), 6u);
 }
 
+TEST_F(MemoryStoreTest, WarmUpLoadsUnitKeysAndKeepsWritesVisible) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 5000; ++i) units.push_back(U("unit number w" + std::to_string(i) + " here", "t"));
+  Add("m", units);
+  Reopen();
+  memories_->StartWarmUp();
+  auto added = Add("m", {U("a fresh unit", "t")});
+  ASSERT_TRUE(memories_->DeleteUnits("m", {1}).ok());
+  memories_->WaitForWarmUp();
+  EXPECT_EQ(memories_->Stats()->cached_unit_keys, 5000u);  // 5000 - 1 deleted + 1 added
+  EXPECT_EQ(Find("m", "a fresh unit").matches.at(0).unit.id, added[0].id);
+  EXPECT_TRUE(Find("m", "unit number w0 here", 100).matches.empty());
+  EXPECT_EQ(Find("m", "unit number w1 here", 100).matches.size(), 1u);
+  // Exhaustive scans now read the complete in-memory keys: same answers.
+  for (const char* q : {"unit number w1 here", "a fresh unit", "unit number"}) {
+    auto a = Find("m", q, 50), b = Find("m", q, 50, true);
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
+    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+    EXPECT_EQ(b.candidates_scored, 5000u);
+  }
+}
+
 TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
   Create("m");
   Add("m", {U("a b", "c"), U("d e", "f")});

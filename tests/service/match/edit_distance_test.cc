@@ -45,6 +45,30 @@ TEST(EditDistance, BoundedAgreesWithFullOnRandomSequences) {
   }
 }
 
+TEST(EditDistance, BitParallelPatternAgreesWithBanded) {
+  std::mt19937 rng(11);
+  for (int iter = 0; iter < 4000; ++iter) {
+    const size_t m = iter % 7 == 0 ? 64 : 1 + rng() % 20;
+    std::vector<MatchToken> a(m), b(rng() % 70);
+    for (auto& t : a) t.key = rng() % 5;
+    for (auto& t : b) t.key = rng() % 5;
+    TokenPattern p(a);
+    for (uint32_t bound : {0u, 1u, 3u, 10u, 70u}) {
+      const uint32_t want = BoundedTokenDistance(a, b, bound);
+      const uint32_t got = p.Distance(b, bound);
+      if (want <= bound) {
+        ASSERT_EQ(got, want) << m << " " << b.size() << " bound " << bound;
+      } else {
+        ASSERT_GT(got, bound);
+      }
+    }
+  }
+  std::vector<MatchToken> big(80), other(75);
+  for (size_t i = 0; i < big.size(); ++i) big[i].key = i;
+  for (size_t i = 0; i < other.size(); ++i) other[i].key = i + 3;
+  EXPECT_EQ(TokenPattern(big).Distance(other, 100), BoundedTokenDistance(big, other, 100));
+}
+
 TEST(EditDistance, AlignmentOps) {
   auto ops = AlignTokens(Seq({1, 2, 3}), Seq({1, 4, 3, 5}));
   ASSERT_EQ(ops.size(), 4u);

@@ -1,0 +1,446 @@
+// Translation-memory benchmark on the shared workload (tests/bench, labels
+// bench;long). Prints figures; asserts nothing.
+//
+//   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
+//            [--queries N] [--exhaustive-sample N]
+//
+// 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
+// 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
+//    (kept for later runs): units/s, disk size;
+// 3. in-process: opens the data dir (start time), runs every query set at
+//    thresholds 70 and 50 (cold pass, then warm), p50/p99, candidates scored;
+//    top-5 agreement with --exhaustive on a sample; orthographic-variant hits;
+// 4. real server: start time on the data dir, gRPC lookup p50/p99, 4-client
+//    throughput, 1,000 single AddUnit calls, peak RSS of the server.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "qantara/v1/memory.grpc.pb.h"
+#include "service/match/analyzer.h"
+#include "storage/memory_store.h"
+#include "storage/store.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Query {
+  std::string id, lang, text, unit_id;
+};
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double Pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p * (v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t t = line.find('\t', pos);
+    out.push_back(line.substr(pos, t == std::string::npos ? std::string::npos : t - pos));
+    if (t == std::string::npos) break;
+    pos = t + 1;
+  }
+  return out;
+}
+
+std::vector<Query> ReadQueries(const fs::path& file, size_t max) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<Query> out;
+  while (std::getline(in, line) && out.size() < max) {
+    auto f = SplitTabs(line);
+    if (f.size() < 4) continue;
+    out.push_back(Query{f[0], f[1], f[2], f[3]});
+  }
+  return out;
+}
+
+long PeakRssKb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+long ProcHwmKb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+uint64_t DirBytes(const fs::path& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file(ec)) total += e.file_size(ec);
+  }
+  return total;
+}
+
+std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (argv[i] == name) return argv[i + 1];
+  }
+  return def;
+}
+
+const char* kSets[] = {"heldout", "edited", "arabic_variants", "short", "nomatch"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qantara;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const char* shared_env = std::getenv("QANTARA_SHARED");
+  const std::string shared = shared_env ? shared_env : "../shared";
+  if (!fs::exists(fs::path(shared) / "bench/tm/make_workload.py")) {
+    std::printf("SKIP: %s/bench/tm/make_workload.py not found (set QANTARA_SHARED)\n", shared.c_str());
+    return 0;
+  }
+  const size_t units = std::stoul(Arg(argc, argv, "--units", "1000000"));
+  const size_t per_set = std::stoul(Arg(argc, argv, "--queries", "500"));
+  const size_t ex_sample = std::stoul(Arg(argc, argv, "--exhaustive-sample", "20"));
+  const std::string server_bin = Arg(argc, argv, "--server-bin", "");
+  const fs::path workload = Arg(argc, argv, "--workload", "/tmp/qantara-tm-workload-" + std::to_string(units));
+  const fs::path data = Arg(argc, argv, "--data", "/tmp/qantara-tm-data-" + std::to_string(units));
+  std::printf("== qantara TM benchmark: %zu units, %zu queries per set (and language mix of the set)\n",
+              units, per_set);
+
+  if (!fs::exists(workload / "units.tsv")) {
+    const std::string cmd = "python3 " + shared + "/bench/tm/make_workload.py --data " + shared +
+                            "/data --units " + std::to_string(units) + " --out " + workload.string() +
+                            " --seed 1 > /dev/null";
+    std::printf("building workload: %s\n", cmd.c_str());
+    if (std::system(cmd.c_str()) != 0) {
+      std::printf("FAIL: workload generation failed\n");
+      return 1;
+    }
+  }
+
+  auto analyzer = match::CreateTextAnalyzer();
+  if (!analyzer.ok()) {
+    std::printf("FAIL: %s\n", std::string(analyzer.status().message()).c_str());
+    return 1;
+  }
+
+  // ---- bulk insert ----
+  std::map<std::string, std::string> unit_arabic;  // id -> arabic text, for variant checks
+  {
+    std::ifstream in(workload / "units.tsv");
+    std::string line;
+    std::getline(in, line);
+    const bool build = !fs::exists(data / "CURRENT");
+    std::unique_ptr<storage::Store> store;
+    std::unique_ptr<storage::MemoryStore> mem;
+    if (build) {
+      store = *storage::Store::Open(data.string());
+      mem = *storage::MemoryStore::Open(*store, **analyzer);
+      (void)mem->CreateMemory(storage::NewMemory{"bench", "ar", "en", "benchmark"});
+    }
+    std::vector<match::Unit> chunk;
+    size_t n = 0;
+    const auto t0 = Clock::now();
+    while (std::getline(in, line)) {
+      auto f = SplitTabs(line);
+      if (f.size() < 3) continue;
+      unit_arabic[f[0]] = f[1];
+      if (!build) continue;
+      match::Unit u;
+      u.source = f[1];
+      u.target = f[2];
+      u.origin = match::Origin::kImport;
+      chunk.push_back(std::move(u));
+      if (chunk.size() == 5000) {
+        auto r = mem->AddUnits("bench", std::move(chunk), storage::DuplicatePolicy::kKeepAll);
+        if (!r.ok()) {
+          std::printf("FAIL: add: %s\n", std::string(r.status().message()).c_str());
+          return 1;
+        }
+        n += r->size();
+        chunk.clear();
+      }
+    }
+    if (build) {
+      if (!chunk.empty()) n += mem->AddUnits("bench", std::move(chunk), storage::DuplicatePolicy::kKeepAll)->size();
+      const double secs = Ms(Clock::now() - t0) / 1000;
+      (void)store->Close();
+      std::printf("bulk insert: %zu units in %.1f s = %.0f units/s (in-process AddUnits, 5,000 a call, "
+                  "incl. tokenising both sides); peak RSS of the build %.0f MB\n",
+                  n, secs, n / secs, PeakRssKb() / 1024.0);
+    } else {
+      std::printf("bulk insert: data dir %s exists; reusing it\n", data.c_str());
+    }
+    std::printf("disk size: %.1f MB (%s)\n", DirBytes(data) / 1e6, data.c_str());
+  }
+  if (Arg(argc, argv, "--build-only", "0") == "1") return 0;
+
+  std::map<std::string, std::vector<Query>> sets;
+  for (const char* s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
+
+  auto request_for = [](const Query& q, double threshold, bool exhaustive) {
+    storage::LookupRequest r;
+    r.memories = {"bench"};
+    r.text = q.text;
+    r.reverse = q.lang == "en";
+    r.options.threshold = threshold;
+    r.options.max_results = 5;
+    r.options.exhaustive = exhaustive;
+    return r;
+  };
+
+  // ---- in-process ----
+  {
+    const auto t0 = Clock::now();
+    auto store = storage::Store::Open(data.string());
+    if (!store.ok()) {
+      std::printf("FAIL: %s\n", std::string(store.status().message()).c_str());
+      return 1;
+    }
+    auto mem = storage::MemoryStore::Open(**store, **analyzer);
+    std::printf("in-process open of the data dir (Store + MemoryStore): %.0f ms\n", Ms(Clock::now() - t0));
+    const auto tw = Clock::now();
+    (*mem)->StartWarmUp();
+    (*mem)->WaitForWarmUp();
+    std::printf("background warm-up of the unit keys (the server serves meanwhile): %.0f ms; RSS now %.0f MB\n",
+                Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
+    auto info = (*mem)->GetMemory("bench");
+    std::printf("memory 'bench': %llu units\n", static_cast<unsigned long long>(info->units));
+
+    std::printf("\n%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s\n", "query set", "thr", "n",
+                "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max");
+    for (double threshold : {70.0, 50.0}) {
+      for (const char* s : kSets) {
+        std::vector<double> cold, warm;
+        double cand = 0, cand_max = 0;
+        for (int pass = 0; pass < 2; ++pass) {
+          for (const Query& q : sets[s]) {
+            const auto t = Clock::now();
+            auto r = (*mem)->Lookup(request_for(q, threshold, false));
+            const double ms = Ms(Clock::now() - t);
+            if (!r.ok()) continue;
+            (pass == 0 ? cold : warm).push_back(ms);
+            if (pass == 1) {
+              cand += r->candidates_scored;
+              cand_max = std::max<double>(cand_max, r->candidates_scored);
+            }
+          }
+        }
+        std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms | %10.0f %10.0f\n", s,
+                    threshold, warm.size(), Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5),
+                    Pct(warm, 0.99), cand / std::max<size_t>(1, warm.size()), cand_max);
+      }
+    }
+
+    // Orthographic variants: the unit first, at >= 95.
+    {
+      size_t hits = 0, same_text = 0, total = 0;
+      for (const Query& q : sets["arabic_variants"]) {
+        auto r = (*mem)->Lookup(request_for(q, 70, false));
+        ++total;
+        if (!r.ok() || r->matches.empty()) continue;
+        const auto& m = r->matches[0];
+        if (m.score < 95) continue;
+        if (std::to_string(m.unit.id) == q.unit_id) ++hits;
+        if (m.unit.source == unit_arabic[q.unit_id]) ++same_text;
+      }
+      std::printf("\narabic variants: expected unit first at score >= 95: %zu/%zu (%.1f%%); a unit with "
+                  "the expected unit's exact text first at >= 95: %zu/%zu (%.1f%%)\n",
+                  hits, total, 100.0 * hits / std::max<size_t>(total, 1), same_text, total,
+                  100.0 * same_text / std::max<size_t>(total, 1));
+    }
+
+    // Agreement with the exhaustive scan (sample) and its cost.
+    std::printf("\n%-16s %5s %6s | %12s | %12s %12s | %8s\n", "query set", "thr", "sample", "top5 equal",
+                "exh p50", "exh p99", "speed-up");
+    for (double threshold : {70.0, 50.0}) {
+      for (const char* s : kSets) {
+        size_t equal = 0, n = 0;
+        std::vector<double> idx_ms, ex_ms;
+        for (size_t i = 0; i < sets[s].size() && n < ex_sample; i += std::max<size_t>(1, sets[s].size() / ex_sample)) {
+          const Query& q = sets[s][i];
+          auto t = Clock::now();
+          auto a = (*mem)->Lookup(request_for(q, threshold, false));
+          idx_ms.push_back(Ms(Clock::now() - t));
+          t = Clock::now();
+          auto b = (*mem)->Lookup(request_for(q, threshold, true));
+          ex_ms.push_back(Ms(Clock::now() - t));
+          if (!a.ok() || !b.ok()) continue;
+          ++n;
+          bool same = a->matches.size() == b->matches.size();
+          for (size_t k = 0; same && k < a->matches.size(); ++k) {
+            same = a->matches[k].unit.id == b->matches[k].unit.id && a->matches[k].score == b->matches[k].score;
+          }
+          equal += same;
+        }
+        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s, threshold, n, equal, n,
+                    Pct(ex_ms, 0.5), Pct(ex_ms, 0.99), Pct(ex_ms, 0.5) / std::max(1e-6, Pct(idx_ms, 0.5)));
+      }
+    }
+    auto st = (*mem)->Stats();
+    std::printf("\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, unit keys %llu\n",
+                PeakRssKb() / 1024.0, static_cast<unsigned long long>(st->cached_postings),
+                static_cast<unsigned long long>(st->cached_unit_keys));
+    mem->reset();
+    (void)(*store)->Close();
+  }
+
+  // ---- the real server over gRPC ----
+  if (server_bin.empty()) {
+    std::printf("(no --server-bin: gRPC figures skipped)\n");
+    return 0;
+  }
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return 1;
+  const auto t0 = Clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    close(out_pipe[0]);
+    execl(server_bin.c_str(), server_bin.c_str(), "--listen", "127.0.0.1:0", "--data-dir", data.c_str(),
+          "--log-level", "warn", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  std::string first;
+  char c;
+  while (read(out_pipe[0], &c, 1) == 1 && c != '\n') first += c;
+  const double start_ms = Ms(Clock::now() - t0);
+  const std::string address = first.substr(first.rfind(' ') + 1);
+  std::printf("\nserver start on the data dir (exec to 'listening'): %.0f ms (%s)\n", start_ms, first.c_str());
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  auto stub = qantara::v1::MemoryService::NewStub(channel);
+  auto grpc_lookup = [&](qantara::v1::MemoryService::Stub& s, const Query& q, double threshold) {
+    grpc::ClientContext ctx;
+    qantara::v1::LookupRequest req;
+    req.add_memories("bench");
+    req.set_text(q.text);
+    req.set_reverse(q.lang == "en");
+    req.set_threshold(threshold);
+    req.set_max_results(5);
+    qantara::v1::LookupResponse resp;
+    return s.Lookup(&ctx, req, &resp);
+  };
+  std::printf("%-16s %5s %6s | %9s %9s | %9s %9s\n", "query set", "thr", "n", "1st p50", "1st p99",
+              "2nd p50", "2nd p99");
+  for (double threshold : {70.0, 50.0}) {
+    for (const char* s : kSets) {
+      std::vector<double> cold, warm;
+      for (int pass = 0; pass < 2; ++pass) {
+        for (const Query& q : sets[s]) {
+          const auto t = Clock::now();
+          grpc::Status st = grpc_lookup(*stub, q, threshold);
+          if (st.ok()) (pass == 0 ? cold : warm).push_back(Ms(Clock::now() - t));
+        }
+      }
+      std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms\n", s, threshold, warm.size(),
+                  Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5), Pct(warm, 0.99));
+    }
+  }
+  // Throughput: 4 clients, each its own channel, all sets mixed, threshold 70.
+  {
+    std::vector<Query> all;
+    for (const char* s : kSets) all.insert(all.end(), sets[s].begin(), sets[s].end());
+    std::atomic<size_t> done{0};
+    const auto t = Clock::now();
+    std::vector<std::thread> threads;
+    for (int c = 0; c < 4; ++c) {
+      threads.emplace_back([&, c] {
+        auto ch = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+        auto st = qantara::v1::MemoryService::NewStub(ch);
+        for (size_t i = c; i < all.size(); i += 4) {
+          if (grpc_lookup(*st, all[i], 70).ok()) ++done;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    const double secs = Ms(Clock::now() - t) / 1000;
+    std::printf("gRPC throughput, 4 concurrent clients, threshold 70, all sets: %zu lookups in %.2f s = %.0f lookups/s\n",
+                done.load(), secs, done / secs);
+  }
+  // 1,000 single adds, one call each, each followed by nothing; then check the last is found.
+  {
+    grpc::ClientContext cctx;
+    qantara::v1::CreateMemoryRequest creq;
+    creq.set_name("bench-adds-" + std::to_string(getpid()));
+    creq.set_source_lang("ar");
+    creq.set_target_lang("en");
+    qantara::v1::Memory created;
+    (void)stub->CreateMemory(&cctx, creq, &created);
+    std::vector<double> lat;
+    const auto t = Clock::now();
+    for (int i = 0; i < 1000; ++i) {
+      grpc::ClientContext ctx;
+      qantara::v1::AddUnitRequest req;
+      req.set_memory(creq.name());
+      req.mutable_unit()->set_source(sets["heldout"][i % sets["heldout"].size()].text + " " + std::to_string(i));
+      req.mutable_unit()->set_target("t" + std::to_string(i));
+      qantara::v1::AddUnitResponse resp;
+      const auto t1 = Clock::now();
+      (void)stub->AddUnit(&ctx, req, &resp);
+      lat.push_back(Ms(Clock::now() - t1));
+    }
+    const double total = Ms(Clock::now() - t);
+    std::printf("1,000 single AddUnit calls (one client): %.0f ms total, p50 %.3f ms, p99 %.3f ms\n", total,
+                Pct(lat, 0.5), Pct(lat, 0.99));
+    // An added unit is returned by the very next lookup (into the big memory).
+    grpc::ClientContext actx;
+    qantara::v1::AddUnitRequest areq;
+    areq.set_memory("bench");
+    areq.mutable_unit()->set_source("وحدة جديدة فريدة للاختبار رقم 424242");
+    areq.mutable_unit()->set_target("a brand new test unit");
+    areq.set_policy(qantara::v1::DUPLICATE_POLICY_KEEP_ALL);
+    qantara::v1::AddUnitResponse aresp;
+    (void)stub->AddUnit(&actx, areq, &aresp);
+    grpc::ClientContext lctx;
+    qantara::v1::LookupRequest lreq;
+    lreq.add_memories("bench");
+    lreq.set_text(areq.unit().source());
+    qantara::v1::LookupResponse lresp;
+    grpc::Status ls = stub->Lookup(&lctx, lreq, &lresp);
+    const bool found = ls.ok() && lresp.matches_size() > 0 && lresp.matches(0).unit_id() == aresp.unit_id();
+    std::printf("unit added to the 1M memory returned by the next lookup: %s\n", found ? "yes" : "NO");
+    grpc::ClientContext dctx;
+    qantara::v1::DeleteUnitsRequest dreq;
+    dreq.set_memory("bench");
+    dreq.add_unit_ids(aresp.unit_id());
+    qantara::v1::DeleteUnitsResponse dresp;
+    (void)stub->DeleteUnits(&dctx, dreq, &dresp);
+    grpc::ClientContext xctx;
+    qantara::v1::DeleteMemoryRequest xreq;
+    xreq.set_name(creq.name());
+    qantara::v1::DeleteMemoryResponse xresp;
+    (void)stub->DeleteMemory(&xctx, xreq, &xresp);
+  }
+  std::printf("server peak RSS (VmHWM): %.0f MB\n", ProcHwmKb(pid) / 1024.0);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::printf("disk size after the run: %.1f MB\n", DirBytes(data) / 1e6);
+  return 0;
+}

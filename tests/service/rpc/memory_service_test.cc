@@ -1,0 +1,161 @@
+// MemoryService over a real in-process gRPC server and a real RocksDB.
+#include "service/rpc/memory_service.h"
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "service/match/analyzer.h"
+#include "tests/storage/temp_dir.h"
+
+namespace qantara::rpc {
+namespace {
+
+namespace v1 = qantara::v1;
+
+class MemoryServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = *storage::Store::Open(tmp_.path("data"));
+    analyzer_ = *match::CreateTextAnalyzer();
+    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
+    service_ = std::make_unique<MemoryServiceImpl>(*memories_);
+    grpc::ServerBuilder b;
+    int port = 0;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(service_.get());
+    server_ = b.BuildAndStart();
+    stub_ = v1::MemoryService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    v1::CreateMemoryRequest req;
+    req.set_name("m");
+    req.set_source_lang("ar");
+    req.set_target_lang("en");
+    v1::Memory m;
+    ASSERT_TRUE(stub_->CreateMemory(&ctx, req, &m).ok());
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  storage::testing::TempDir tmp_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<match::Analyzer> analyzer_;
+  std::unique_ptr<storage::MemoryStore> memories_;
+  std::unique_ptr<MemoryServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::MemoryService::Stub> stub_;
+};
+
+TEST_F(MemoryServiceTest, StreamedAddThenBatchLookupAndStats) {
+  {
+    grpc::ClientContext ctx;
+    v1::AddUnitsResponse resp;
+    auto writer = stub_->AddUnits(&ctx, &resp);
+    for (int chunk = 0; chunk < 3; ++chunk) {
+      v1::AddUnitsRequest req;
+      if (chunk == 0) req.set_memory("m");
+      for (int i = 0; i < 4; ++i) {
+        v1::Unit* u = req.add_units();
+        u->set_source("الجملة رقم " + std::to_string(chunk * 4 + i) + " في الملف");
+        u->set_target("sentence " + std::to_string(chunk * 4 + i));
+      }
+      ASSERT_TRUE(writer->Write(req));
+    }
+    v1::AddUnitsRequest dup;  // an identical pair: skipped by default
+    v1::Unit* u = dup.add_units();
+    u->set_source("الجملة رقم 0 في الملف");
+    u->set_target("sentence 0");
+    ASSERT_TRUE(writer->Write(dup));
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    EXPECT_EQ(resp.added(), 12u);
+    EXPECT_EQ(resp.skipped(), 1u);
+    EXPECT_EQ(resp.unit_ids_size(), 13);
+  }
+  grpc::ClientContext ctx;
+  v1::BatchLookupRequest req;
+  req.mutable_options()->add_memories("m");
+  req.add_segments("الجملة رقم 5 في الملف");
+  req.add_segments("لا شيء هنا");
+  req.add_segments("sentence 7");
+  auto reader = stub_->BatchLookup(&ctx, req);
+  std::vector<v1::BatchLookupResponse> got;
+  v1::BatchLookupResponse r;
+  while (reader->Read(&r)) got.push_back(r);
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].index(), 0u);
+  ASSERT_GE(got[0].result().matches_size(), 1);
+  EXPECT_EQ(got[0].result().matches(0).score(), 100);
+  EXPECT_EQ(got[0].result().matches(0).target(), "sentence 5");
+  EXPECT_EQ(got[0].result().matches(0).memory(), "m");
+  EXPECT_EQ(got[1].result().matches_size(), 0);
+  EXPECT_EQ(got[2].result().matches_size(), 0);  // English text, forward lookup
+
+  grpc::ClientContext sctx;
+  v1::StatsResponse stats;
+  ASSERT_TRUE(stub_->Stats(&sctx, v1::StatsRequest(), &stats).ok());
+  EXPECT_EQ(stats.memories(), 1u);
+  EXPECT_EQ(stats.units(), 12u);
+}
+
+TEST_F(MemoryServiceTest, UnitCrudAndErrors) {
+  grpc::ClientContext ctx;
+  v1::AddUnitRequest add;
+  add.set_memory("m");
+  add.mutable_unit()->set_source("مرحبا");
+  add.mutable_unit()->set_target("Hello");
+  add.mutable_unit()->mutable_attributes()->set_project("p");
+  v1::AddUnitResponse added;
+  ASSERT_TRUE(stub_->AddUnit(&ctx, add, &added).ok());
+  EXPECT_EQ(added.outcome(), v1::ADD_OUTCOME_ADDED);
+
+  grpc::ClientContext uctx;
+  v1::UpdateUnitRequest upd;
+  upd.set_memory("m");
+  upd.mutable_unit()->set_unit_id(added.unit_id());
+  upd.mutable_unit()->set_source("أهلا");
+  upd.mutable_unit()->set_target("Hi");
+  v1::Unit updated;
+  ASSERT_TRUE(stub_->UpdateUnit(&uctx, upd, &updated).ok());
+  EXPECT_EQ(updated.target(), "Hi");
+
+  grpc::ClientContext lctx;
+  v1::LookupRequest look;
+  look.add_memories("m");
+  look.set_text("Hi");
+  look.set_reverse(true);
+  v1::LookupResponse found;
+  ASSERT_TRUE(stub_->Lookup(&lctx, look, &found).ok());
+  ASSERT_EQ(found.matches_size(), 1);
+  EXPECT_EQ(found.matches(0).source(), "Hi");
+  EXPECT_EQ(found.matches(0).target(), "أهلا");
+
+  grpc::ClientContext dctx;
+  v1::DeleteUnitsRequest del;
+  del.set_memory("m");
+  del.add_unit_ids(added.unit_id());
+  v1::DeleteUnitsResponse deleted;
+  ASSERT_TRUE(stub_->DeleteUnits(&dctx, del, &deleted).ok());
+  EXPECT_EQ(deleted.deleted(), 1u);
+
+  grpc::ClientContext gctx;
+  v1::GetUnitRequest get;
+  get.set_memory("m");
+  get.set_unit_id(added.unit_id());
+  v1::Unit u;
+  EXPECT_EQ(stub_->GetUnit(&gctx, get, &u).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  grpc::ClientContext cctx;
+  v1::CreateMemoryRequest bad;
+  bad.set_name("x");
+  bad.set_source_lang("ar");
+  bad.set_target_lang("ar");
+  v1::Memory m;
+  EXPECT_EQ(stub_->CreateMemory(&cctx, bad, &m).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace qantara::rpc
