@@ -265,6 +265,22 @@ class ImportExportTest(unittest.TestCase):
                 if name == "xxe.tmx":
                     self.assertNotIn("root:", json.dumps(rep))
 
+    def test_xliff(self):
+        m = self.new_memory()
+        rep, out, _ = self.import_file(m, self.fixture("import_sample.xlf"))
+        c = rep["counts"]
+        self.assertEqual(rep["format"], "xliff")
+        self.assertEqual((c["units_read"], c["units_added"], c["units_skipped"], c["units_failed"]),
+                         (4, 2, 2, 0), rep)
+        skipped = {p["unit_id"] for p in rep["problems"] if p["severity"] == "skipped"}
+        self.assertEqual(skipped, {"todo", "draft"})
+        _, text = self.export(m, "from-xliff.tmx")
+        self.assertEqual(len(tu_blocks(text)), 2)
+        self.assertIn("<bpt", text)  # the <g> code kept as a TMX code
+        m2 = self.new_memory()
+        rep, _, _ = self.import_file(m2, self.fixture("import_sample.xlf"), "--only-final")
+        self.assertEqual(rep["counts"]["units_added"], 1)
+
     def test_usage_errors(self):
         r = self.cli("import", "--memory", "nope", self.fixture("import_good.tmx"))
         self.assertNotEqual(r.returncode, 0)
