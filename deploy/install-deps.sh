@@ -21,6 +21,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (tests/fuzz/run_fuzzers.sh: clang with libFuzzer and sanitizers)
   clang libclang-rt-14-dev
+  # a real tool reading qantara's TMX exports (e2e tests; tmx2po)
+  translate-toolkit
   # bilingual dictionaries for alignment
   dict-freedict-ara-eng dict-freedict-eng-ara
 )

@@ -687,6 +687,27 @@ class RocksMemoryStore final : public MemoryStore {
     return reader.GetUnit(id);
   }
 
+  absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+                         const std::function<absl::Status(const Unit&)>& fn) override {
+    auto found = Find(memory);
+    if (!found.ok()) return found.status();
+    const uint32_t mem = (*found)->rec.id;
+    Snapshot snap(rocks_.db);
+    rocksdb::ReadOptions ro = snap.options();
+    const std::string lo = UnitKey(mem, after_id + 1), hi = MemoryPrefix(mem + 1);
+    rocksdb::Slice upper = S(hi);
+    ro.iterate_upper_bound = &upper;
+    ro.fill_cache = false;  // a full scan would evict the lookup working set
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kUnits)));
+    for (it->Seek(S(lo)); it->Valid(); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      auto unit = DecodeUnit(UnitIdOfKey(key), std::string_view(it->value().data(), it->value().size()));
+      if (!unit.ok()) return unit.status();
+      if (absl::Status s = fn(*unit); !s.ok()) return s;
+    }
+    return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "scan units");
+  }
+
   absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) override {
     auto found = Find(memory);
     if (!found.ok()) return found.status();

@@ -11,6 +11,7 @@
 #define QANTARA_STORAGE_MEMORY_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -133,6 +134,15 @@ class MemoryStore {
 
   // NotFound when the memory or unit does not exist.
   virtual absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) = 0;
+
+  // Calls `fn` for every unit of the memory in ascending id order (the order
+  // they were added), starting after unit `after_id` (0: from the first),
+  // all read from one snapshot taken at the call: units added, changed or
+  // deleted during the scan are not seen, and writers are not blocked. A
+  // non-OK status from `fn` stops the scan and is returned. Memory use is one
+  // unit at a time. Errors: NotFound (memory), Internal (I/O, corruption).
+  virtual absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+                                 const std::function<absl::Status(const Unit&)>& fn) = 0;
 
   // Adds `by` to the usage count of a unit (a translator used it).
   virtual absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) = 0;

@@ -17,6 +17,8 @@ void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
 void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   AddAlignCommand(app, options, &exit_code);
   AddNormalizeCommand(app, options, &exit_code);
   AddTokenizeCommand(app, options, &exit_code);
+  AddImportCommand(app, options, &exit_code);
+  AddExportCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

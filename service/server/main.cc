@@ -25,6 +25,7 @@
 #include "service/match/analyzer.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/import_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
@@ -95,6 +96,7 @@ int Run(int argc, char** argv) {
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
+  rpc::ImportExportServiceImpl import_service(**memories);
   std::string align_warning;
   const auto align_start = std::chrono::steady_clock::now();
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
@@ -119,6 +121,7 @@ int Run(int argc, char** argv) {
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
   builder.RegisterService(align_service->get());
+  builder.RegisterService(&import_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     (void)(*store)->Close();

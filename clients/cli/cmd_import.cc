@@ -1,0 +1,394 @@
+// `qantara import`: a TMX or XLIFF file streamed to the server in chunks, with
+// a progress bar (or plain progress lines when stderr is not a terminal), a
+// summary and an optional JSON report. `qantara export`: a memory as TMX.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "clients/cli/commands.h"
+#include "nlohmann/json.hpp"
+#include "qantara/v1/import.grpc.pb.h"
+
+namespace qantara::cli {
+namespace {
+
+namespace v1 = qantara::v1;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kChunkBytes = 256 * 1024;
+
+bool ParsePolicy(const std::string& s, v1::DuplicatePolicy* out) {
+  if (s == "skip") *out = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+  else if (s == "overwrite") *out = v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
+  else if (s == "keep") *out = v1::DUPLICATE_POLICY_KEEP_ALL;
+  else return false;
+  return true;
+}
+
+// 1234567 -> "1,234,567".
+std::string Thousands(uint64_t n) {
+  std::string s = std::to_string(n), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+std::string Duration(double seconds) {
+  if (seconds < 0 || seconds > 360000) return "--:--";
+  const long s = static_cast<long>(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+// Draws the progress of an import on stderr.
+class ProgressView {
+ public:
+  ProgressView(uint64_t total_bytes, bool tty)
+      : total_(total_bytes), tty_(tty), t0_(Clock::now()), last_(t0_ - std::chrono::hours(1)) {}
+
+  void Update(const v1::ImportCounts& c, bool force = false) {
+    const Clock::time_point now = Clock::now();
+    const auto every = tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(2000);
+    if (!force && now - last_ < every) return;
+    last_ = now;
+    const double secs = std::chrono::duration<double>(now - t0_).count();
+    const double rate = secs > 0 ? c.units_read() / secs : 0;
+    const double frac = total_ > 0 ? std::min(1.0, double(c.bytes()) / double(total_)) : 0;
+    const double eta = frac > 0.001 ? secs * (1 - frac) / frac : -1;
+    char mb[64];
+    std::snprintf(mb, sizeof mb, "%.1f/%.1f MB", c.bytes() / 1e6, total_ / 1e6);
+    const std::string units = Thousands(c.units_read()) + " units";
+    const std::string tail = std::string(mb) + ", " + Thousands(static_cast<uint64_t>(rate)) +
+                             " units/s, ETA " + Duration(eta) +
+                             (c.units_failed() ? ", " + Thousands(c.units_failed()) + " failed" : "");
+    if (tty_) {
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(frac * kWidth);
+      std::string bar(filled, '#');
+      bar.append(kWidth - filled, '.');
+      std::fprintf(stderr, "\r[%s] %3d%% %s, %s\033[K", bar.c_str(), static_cast<int>(frac * 100),
+                   units.c_str(), tail.c_str());
+      drawn_ = true;
+    } else {
+      std::fprintf(stderr, "progress: %3d%% %s, %s\n", static_cast<int>(frac * 100), units.c_str(),
+                   tail.c_str());
+    }
+    std::fflush(stderr);
+  }
+
+  void Done() {
+    if (tty_ && drawn_) std::fprintf(stderr, "\r\033[K");
+  }
+
+ private:
+  uint64_t total_;
+  bool tty_;
+  Clock::time_point t0_, last_;
+  bool drawn_ = false;
+};
+
+nlohmann::ordered_json CountsJson(const v1::ImportCounts& c) {
+  nlohmann::ordered_json j;
+  j["bytes"] = c.bytes();
+  j["units_read"] = c.units_read();
+  j["units_added"] = c.units_added();
+  j["units_updated"] = c.units_updated();
+  j["units_skipped"] = c.units_skipped();
+  j["duplicates"] = c.duplicates();
+  j["units_failed"] = c.units_failed();
+  j["warnings"] = c.warnings();
+  return j;
+}
+
+const char* FormatName(v1::FileFormat f) {
+  switch (f) {
+    case v1::FILE_FORMAT_TMX: return "tmx";
+    case v1::FILE_FORMAT_XLIFF: return "xliff";
+    default: return "";
+  }
+}
+
+// Waits up to the --timeout for the server; false (and the error printed,
+// *exit_code set) when it cannot be reached. Streams then run without a
+// deadline of their own (big files take long).
+bool WaitForServer(const std::shared_ptr<grpc::Channel>& channel, const GlobalOptions& options,
+                   const char* what, int* exit_code) {
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000));
+  if (channel->WaitForConnected(deadline)) return true;
+  *exit_code = ReportRpcError(options, what,
+                              grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect"));
+  return false;
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "import", "Import a TMX or XLIFF file into a memory (streamed; progress, summary, report)");
+  struct Args {
+    std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
+    bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
+  cmd->add_option("file", args->file, "FILE.tmx or FILE.xlf (- for stdin)")->required();
+  cmd->add_flag("--dry-run", args->dry_run, "read and check the file and count its units; store nothing");
+  cmd->add_option("--on-duplicate", args->on_duplicate,
+                  "a unit whose source is in the memory: skip (when the pair is identical, default), "
+                  "overwrite (the target), keep (add it too)")
+      ->capture_default_str();
+  cmd->add_option("--report", args->report, "write the per-unit report as JSON to this file");
+  cmd->add_option("--format", args->format, "tmx or xliff (default: from the file name or content)");
+  cmd->add_option("--project", args->project, "project for units whose file gives none");
+  cmd->add_option("--domain", args->domain, "domain for units whose file gives none");
+  cmd->add_option("--client", args->client, "client for units whose file gives none");
+  cmd->add_flag("--stop-on-error", args->stop_on_error, "stop at the first unit that fails");
+  cmd->add_flag("--only-final", args->only_final, "XLIFF: only confirmed (final/approved) units");
+  cmd->add_flag("--quiet,-q", args->quiet, "no progress output");
+  cmd->callback([&options, exit_code, args] {
+    v1::ImportStart start;
+    v1::DuplicatePolicy policy;
+    if (!ParsePolicy(args->on_duplicate, &policy)) {
+      *exit_code = ReportError("import: --on-duplicate must be skip, overwrite or keep", kExitUsage);
+      return;
+    }
+    if (args->format == "tmx") start.set_format(v1::FILE_FORMAT_TMX);
+    else if (args->format == "xliff" || args->format == "xlf") start.set_format(v1::FILE_FORMAT_XLIFF);
+    else if (!args->format.empty()) {
+      *exit_code = ReportError("import: --format must be tmx or xliff", kExitUsage);
+      return;
+    }
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    uint64_t total = 0;
+    if (args->file != "-") {
+      std::error_code ec;
+      if (std::filesystem::is_directory(args->file, ec)) {
+        *exit_code = ReportError("import: " + args->file + " is a directory", kExitUsage);
+        return;
+      }
+      file.open(args->file, std::ios::binary);
+      if (!file) {
+        *exit_code = ReportError("import: cannot open " + args->file, kExitUsage);
+        return;
+      }
+      total = std::filesystem::file_size(args->file, ec);
+      if (ec) total = 0;
+      in = &file;
+    }
+    start.set_memory(args->memory);
+    start.set_file_name(std::filesystem::path(args->file).filename().string());
+    start.set_dry_run(args->dry_run);
+    start.set_on_duplicate(policy);
+    start.mutable_defaults()->set_project(args->project);
+    start.mutable_defaults()->set_domain(args->domain);
+    start.mutable_defaults()->set_client(args->client);
+    start.set_stop_on_error(args->stop_on_error);
+    start.set_xliff_only_final(args->only_final);
+    start.set_total_bytes(total);
+
+    auto channel = Connect(options);
+    if (!WaitForServer(channel, options, "import", exit_code)) return;
+    auto stub = v1::ImportExportService::NewStub(channel);
+    grpc::ClientContext ctx;
+    auto stream = stub->Import(&ctx);
+    // The file is sent on its own thread while this one reads the answers.
+    std::atomic<bool> read_error{false};
+    std::thread sender([&] {
+      v1::ImportRequest req;
+      *req.mutable_start() = start;
+      if (!stream->Write(req)) return;
+      std::string buf(kChunkBytes, '\0');
+      while (*in) {
+        in->read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        const std::streamsize n = in->gcount();
+        if (n <= 0) break;
+        req.set_chunk(buf.data(), static_cast<size_t>(n));
+        if (!stream->Write(req)) return;  // the server ended the call (its answer says why)
+      }
+      if (in->bad()) {
+        read_error = true;
+        ctx.TryCancel();
+        return;
+      }
+      stream->WritesDone();
+    });
+    ProgressView view(total, isatty(STDERR_FILENO) == 1);
+    v1::ImportResponse resp;
+    v1::ImportReport report;
+    bool have_report = false;
+    while (stream->Read(&resp)) {
+      if (resp.has_progress()) {
+        if (!args->quiet) view.Update(resp.progress().counts());
+      } else if (resp.has_report()) {
+        report = resp.report();
+        have_report = true;
+      }
+    }
+    sender.join();
+    grpc::Status st = stream->Finish();
+    if (!args->quiet) view.Done();
+    if (read_error) {
+      *exit_code = ReportError("import: error reading " + args->file, kExitFailed);
+      return;
+    }
+    if (!st.ok()) {
+      *exit_code = ReportRpcError(options, "import", st);
+      return;
+    }
+    if (!have_report) {
+      *exit_code = ReportError("import: the server sent no report", kExitFailed);
+      return;
+    }
+    const v1::ImportCounts& c = report.counts();
+    if (!args->report.empty()) {
+      nlohmann::ordered_json j;
+      j["file"] = args->file;
+      j["memory"] = args->memory;
+      j["format"] = FormatName(report.format());
+      j["dry_run"] = report.dry_run();
+      j["counts"] = CountsJson(c);
+      j["fatal_error"] = report.fatal_error();
+      j["elapsed_ms"] = report.elapsed_ms();
+      j["problems"] = nlohmann::ordered_json::array();
+      for (const v1::ImportProblem& p : report.problems()) {
+        nlohmann::ordered_json pj;
+        pj["severity"] = p.severity();
+        pj["line"] = p.line();
+        pj["unit_id"] = p.unit_id();
+        pj["reason"] = p.reason();
+        j["problems"].push_back(std::move(pj));
+      }
+      j["problems_omitted"] = report.problems_omitted();
+      std::ofstream out(args->report, std::ios::binary | std::ios::trunc);
+      out << j.dump(2) << "\n";
+      if (!out) {
+        *exit_code = ReportError("import: cannot write the report to " + args->report, kExitFailed);
+        return;
+      }
+    }
+    // The summary: problems first (errors, then a few others), then totals.
+    int shown = 0;
+    for (const v1::ImportProblem& p : report.problems()) {
+      if (p.severity() != "error" || shown >= 20) continue;
+      std::printf("  %s: line %lld%s: %s\n", p.severity().c_str(), static_cast<long long>(p.line()),
+                  p.unit_id().empty() ? "" : (" (id " + p.unit_id() + ")").c_str(), p.reason().c_str());
+      ++shown;
+    }
+    if (c.units_failed() > static_cast<uint64_t>(shown)) {
+      std::printf("  ... %s more failed units%s\n", Thousands(c.units_failed() - shown).c_str(),
+                  args->report.empty() ? " (see --report FILE.json)" : "");
+    }
+    const double secs = report.elapsed_ms() / 1000.0;
+    std::printf("%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
+                "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
+                report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
+                Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
+                report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
+                Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
+                Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6,
+                secs, Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
+    std::fflush(stdout);
+    if (!report.fatal_error().empty()) {
+      *exit_code = ReportError("import: " + args->file + ": " + report.fatal_error() +
+                                   (report.dry_run() ? "" : " (only whole units before it were stored)"),
+                               kExitFailed);
+      return;
+    }
+    *exit_code = c.units_failed() == 0 ? kExitOk : kExitFailed;
+  });
+}
+
+void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand("export", "Export a memory as a TMX 1.4b file");
+  struct Args {
+    std::string memory, output = "-", project, domain, client;
+    int64_t changed_after_us = 0;
+    double min_confidence = 0;
+  };
+  auto args = std::make_shared<Args>();
+  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
+  cmd->add_option("--output,-o", args->output, "output file (default: stdout)");
+  cmd->add_option("--project", args->project, "only units of this project");
+  cmd->add_option("--domain", args->domain, "only units of this domain");
+  cmd->add_option("--client", args->client, "only units of this client");
+  cmd->add_option("--changed-after-us", args->changed_after_us,
+                  "only units changed at or after this time (microseconds since the epoch)");
+  cmd->add_option("--min-confidence", args->min_confidence,
+                  "leave out aligned units below this confidence (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->callback([&options, exit_code, args] {
+    const bool to_stdout = args->output == "-";
+    const std::string tmp = args->output + ".part";
+    std::ofstream file;
+    if (!to_stdout) {
+      file.open(tmp, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        *exit_code = ReportError("export: cannot write " + tmp, kExitUsage);
+        return;
+      }
+    }
+    std::ostream& out = to_stdout ? std::cout : file;
+    v1::ExportRequest req;
+    req.set_memory(args->memory);
+    req.mutable_filter()->set_project(args->project);
+    req.mutable_filter()->set_domain(args->domain);
+    req.mutable_filter()->set_client(args->client);
+    req.set_changed_after_us(args->changed_after_us);
+    req.set_min_confidence(args->min_confidence);
+    auto channel = Connect(options);
+    if (!WaitForServer(channel, options, "export", exit_code)) {
+      if (!to_stdout) std::filesystem::remove(tmp);
+      return;
+    }
+    auto stub = v1::ImportExportService::NewStub(channel);
+    grpc::ClientContext ctx;
+    auto reader = stub->Export(&ctx, req);
+    v1::ExportResponse resp;
+    uint64_t units = 0, unwritable = 0;
+    while (reader->Read(&resp)) {
+      out.write(resp.chunk().data(), static_cast<std::streamsize>(resp.chunk().size()));
+      units = resp.units();
+      unwritable = resp.units_unwritable();
+    }
+    grpc::Status st = reader->Finish();
+    out.flush();
+    if (!st.ok()) {
+      if (!to_stdout) std::filesystem::remove(tmp);
+      *exit_code = ReportRpcError(options, "export", st);
+      return;
+    }
+    if (!out) {
+      *exit_code = ReportError("export: cannot write " + (to_stdout ? std::string("stdout") : tmp), kExitFailed);
+      return;
+    }
+    if (!to_stdout) {
+      file.close();
+      std::error_code ec;
+      std::filesystem::rename(tmp, args->output, ec);
+      if (ec) {
+        *exit_code = ReportError("export: cannot rename " + tmp + ": " + ec.message(), kExitFailed);
+        return;
+      }
+    }
+    std::fprintf(stderr, "exported %s units from %s%s%s\n", Thousands(units).c_str(), args->memory.c_str(),
+                 to_stdout ? "" : (" to " + args->output).c_str(),
+                 unwritable ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
+                            : "");
+    *exit_code = kExitOk;
+  });
+}
+
+}  // namespace qantara::cli

@@ -1,0 +1,357 @@
+#include "service/rpc/import_service.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "service/formats/tmx_writer.h"
+#include "service/formats/unit_reader.h"
+#include "service/rpc/grpc_status.h"
+#include "service/rpc/memory_convert.h"
+#include "service/rpc/tmx_units.h"
+#include "service/text/language.h"
+
+namespace qantara::rpc {
+
+namespace v1 = qantara::v1;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint32_t kDefaultBatch = 1000;
+constexpr uint32_t kMaxBatch = 10000;
+constexpr uint32_t kDefaultMaxProblems = 10000;
+constexpr auto kProgressEvery = std::chrono::milliseconds(200);
+
+struct Languages {
+  text::Language source, target;
+};
+
+absl::StatusOr<Languages> MemoryLanguages(const storage::MemoryInfo& info) {
+  auto s = text::ParseLanguage(info.source_lang);
+  if (!s.ok()) return s.status();
+  auto t = text::ParseLanguage(info.target_lang);
+  if (!t.ok()) return t.status();
+  return Languages{*s, *t};
+}
+
+// Receives the reader's units and problems; commits units in batches.
+class ImportSink final : public formats::UnitSink {
+ public:
+  using Progress = std::function<void(bool force)>;
+
+  ImportSink(storage::MemoryStore& store, const v1::ImportStart& start, Progress progress)
+      : store_(store),
+        start_(start),
+        policy_(FromProto(start.on_duplicate())),
+        batch_size_(start.batch_size() == 0 ? kDefaultBatch : start.batch_size()),
+        max_problems_(start.max_problems() == 0 ? kDefaultMaxProblems : start.max_problems()),
+        progress_(std::move(progress)) {
+    defaults_.project = start.defaults().project();
+    defaults_.domain = start.defaults().domain();
+    defaults_.client = start.defaults().client();
+    units_.reserve(batch_size_);
+  }
+
+  absl::Status OnUnit(formats::TranslationUnit&& unit) override {
+    lines_.push_back(unit.line);
+    ids_.push_back(unit.id);
+    units_.push_back(ToMemoryUnit(std::move(unit), defaults_));
+    if (units_.size() >= batch_size_) return Flush();
+    return absl::OkStatus();
+  }
+
+  absl::Status OnProblem(const formats::Problem& p) override {
+    switch (p.severity) {
+      case formats::Problem::Severity::kError: counts_.set_units_failed(counts_.units_failed() + 1); break;
+      case formats::Problem::Severity::kWarning: counts_.set_warnings(counts_.warnings() + 1); break;
+      case formats::Problem::Severity::kSkipped: counts_.set_units_skipped(counts_.units_skipped() + 1); break;
+    }
+    AddProblem(std::string(formats::SeverityName(p.severity)), p.line, p.unit_id, p.reason);
+    if (p.severity == formats::Problem::Severity::kError && start_.stop_on_error()) {
+      stopped_ = absl::StrCat("stopped at the first failed unit (line ", p.line, "): ", p.reason);
+      return absl::AbortedError(stopped_);
+    }
+    return absl::OkStatus();
+  }
+
+  // Commits the units held. Returns a storage error (the import must end
+  // with it) or Aborted (stop_on_error and a unit failed).
+  absl::Status Flush() {
+    if (units_.empty()) return absl::OkStatus();
+    std::vector<match::Unit> units;
+    units.swap(units_);
+    units_.reserve(batch_size_);
+    std::vector<int64_t> lines;
+    lines.swap(lines_);
+    std::vector<std::string> ids;
+    ids.swap(ids_);
+    absl::Status result = absl::OkStatus();
+    if (start_.dry_run()) {
+      for (size_t i = 0; i < units.size(); ++i) {
+        if (policy_ != storage::DuplicatePolicy::kKeepAll &&
+            !seen_.insert(std::hash<std::string>()(absl::StrCat(units[i].source, std::string(1, '\0'),
+                                                               units[i].target)))
+                 .second) {
+          Outcome(storage::AddOutcome{storage::AddOutcome::kSkipped, 0}, lines[i], ids[i]);
+        } else {
+          counts_.set_units_added(counts_.units_added() + 1);
+        }
+      }
+    } else {
+      auto out = store_.AddUnits(start_.memory(), units, policy_);
+      if (out.ok()) {
+        for (size_t i = 0; i < out->size(); ++i) Outcome((*out)[i], lines[i], ids[i]);
+      } else if (absl::IsInvalidArgument(out.status())) {
+        // One bad unit spoils its batch: store the others one at a time.
+        for (size_t i = 0; i < units.size() && result.ok(); ++i) {
+          auto one = store_.AddUnits(start_.memory(), {units[i]}, policy_);
+          if (one.ok()) {
+            Outcome(one->at(0), lines[i], ids[i]);
+          } else if (absl::IsInvalidArgument(one.status())) {
+            counts_.set_units_failed(counts_.units_failed() + 1);
+            AddProblem("error", lines[i], ids[i], std::string(one.status().message()));
+            if (start_.stop_on_error()) {
+              stopped_ = absl::StrCat("stopped at the first failed unit (line ", lines[i],
+                                      "): ", std::string(one.status().message()));
+              result = absl::AbortedError(stopped_);
+            }
+          } else {
+            storage_error_ = one.status();
+            result = storage_error_;
+          }
+        }
+      } else {
+        storage_error_ = out.status();
+        result = storage_error_;
+      }
+    }
+    progress_(false);
+    return result;
+  }
+
+  const v1::ImportCounts& counts() const { return counts_; }
+  v1::ImportCounts& mutable_counts() { return counts_; }
+  const std::vector<v1::ImportProblem>& problems() const { return problems_; }
+  uint64_t problems_omitted() const { return omitted_; }
+  const absl::Status& storage_error() const { return storage_error_; }
+  const std::string& stopped() const { return stopped_; }
+
+ private:
+  void Outcome(const storage::AddOutcome& o, int64_t line, const std::string& id) {
+    switch (o.kind) {
+      case storage::AddOutcome::kAdded: counts_.set_units_added(counts_.units_added() + 1); break;
+      case storage::AddOutcome::kOverwritten: counts_.set_units_updated(counts_.units_updated() + 1); break;
+      case storage::AddOutcome::kSkipped:
+        counts_.set_units_skipped(counts_.units_skipped() + 1);
+        counts_.set_duplicates(counts_.duplicates() + 1);
+        AddProblem("skipped", line, id,
+                   o.id != 0 ? absl::StrCat("duplicate: the same source and target as unit ", o.id)
+                             : std::string("duplicate: the same source and target as an earlier unit"));
+        break;
+    }
+  }
+
+  void AddProblem(std::string severity, int64_t line, const std::string& id, std::string reason) {
+    if (problems_.size() >= max_problems_) {
+      ++omitted_;
+      return;
+    }
+    v1::ImportProblem& p = problems_.emplace_back();
+    p.set_severity(std::move(severity));
+    p.set_line(line);
+    p.set_unit_id(id);
+    p.set_reason(std::move(reason));
+  }
+
+  storage::MemoryStore& store_;
+  const v1::ImportStart& start_;
+  const storage::DuplicatePolicy policy_;
+  const size_t batch_size_;
+  const size_t max_problems_;
+  Progress progress_;
+  match::Attributes defaults_;
+  std::vector<match::Unit> units_;
+  std::vector<int64_t> lines_;
+  std::vector<std::string> ids_;
+  absl::flat_hash_set<size_t> seen_;  // dry run: hashes of the pairs read
+  v1::ImportCounts counts_;
+  std::vector<v1::ImportProblem> problems_;
+  uint64_t omitted_ = 0;
+  absl::Status storage_error_;
+  std::string stopped_;
+};
+
+v1::FileFormat ToProto(formats::FileFormat f) {
+  return f == formats::FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_XLIFF;
+}
+
+}  // namespace
+
+grpc::Status ImportExportServiceImpl::Import(
+    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  const Clock::time_point t0 = Clock::now();
+  v1::ImportRequest req;
+  if (!stream->Read(&req) || !req.has_start()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`");
+  }
+  const v1::ImportStart start = req.start();
+  if (start.batch_size() > kMaxBatch) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("batch_size must be 1 to ", kMaxBatch));
+  }
+  auto info = store_.GetMemory(start.memory());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  auto langs = MemoryLanguages(*info);
+  if (!langs.ok()) return ToGrpcStatus(langs.status());
+
+  formats::ReaderOptions options;
+  options.source_language = langs->source;
+  options.target_language = langs->target;
+  options.xliff_only_final = start.xliff_only_final();
+
+  std::unique_ptr<formats::UnitReader> reader;
+  std::optional<formats::FileFormat> format;
+  if (start.format() == v1::FILE_FORMAT_TMX) format = formats::FileFormat::kTmx;
+  if (start.format() == v1::FILE_FORMAT_XLIFF) format = formats::FileFormat::kXliff;
+
+  Clock::time_point last_progress = t0;
+  ImportSink* sink_ptr = nullptr;
+  auto send_progress = [&](bool force) {
+    const Clock::time_point now = Clock::now();
+    if (!force && now - last_progress < kProgressEvery) return;
+    last_progress = now;
+    v1::ImportResponse resp;
+    v1::ImportProgress* p = resp.mutable_progress();
+    *p->mutable_counts() = sink_ptr->counts();
+    if (reader) {
+      p->mutable_counts()->set_bytes(reader->stats().bytes);
+      p->mutable_counts()->set_units_read(reader->stats().units_seen);
+    }
+    p->set_total_bytes(start.total_bytes());
+    stream->Write(resp);  // a gone client shows up as a cancelled context
+  };
+  ImportSink sink(store_, start, send_progress);
+  sink_ptr = &sink;
+
+  absl::Status fatal = absl::OkStatus();
+  bool got_bytes = false;
+  while (stream->Read(&req)) {
+    if (!req.has_chunk()) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "only the first Import message may hold `start`");
+    }
+    if (req.chunk().empty()) continue;
+    got_bytes = true;
+    if (!reader) {
+      if (!format) {
+        auto detected = formats::DetectFileFormat(start.file_name(), req.chunk());
+        if (!detected.ok()) {
+          fatal = detected.status();
+          break;
+        }
+        format = *detected;
+      }
+      reader = formats::NewUnitReader(*format, options, &sink);
+    }
+    fatal = reader->Feed(req.chunk());
+    if (!fatal.ok()) break;
+    send_progress(false);
+  }
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled; only whole batches were stored");
+  }
+  if (fatal.ok()) {
+    if (!got_bytes) {
+      fatal = absl::InvalidArgumentError("the file is empty");
+    } else {
+      fatal = reader->Finish();
+    }
+  }
+  if (!sink.storage_error().ok()) return ToGrpcStatus(sink.storage_error());
+  // Whole units read before a fatal error or a stop are committed too.
+  absl::Status flushed = sink.Flush();
+  if (!sink.storage_error().ok()) return ToGrpcStatus(sink.storage_error());
+  if (fatal.ok() && !flushed.ok()) fatal = flushed;  // stop_on_error in the last batch
+
+  v1::ImportResponse resp;
+  v1::ImportReport* report = resp.mutable_report();
+  *report->mutable_counts() = sink.counts();
+  if (reader) {
+    report->mutable_counts()->set_bytes(reader->stats().bytes);
+    report->mutable_counts()->set_units_read(reader->stats().units_seen);
+  }
+  for (const v1::ImportProblem& p : sink.problems()) *report->add_problems() = p;
+  report->set_problems_omitted(sink.problems_omitted());
+  if (!fatal.ok()) {
+    report->set_fatal_error(!sink.stopped().empty() ? sink.stopped() : std::string(fatal.message()));
+  }
+  report->set_dry_run(start.dry_run());
+  if (format) report->set_format(ToProto(*format));
+  report->set_elapsed_ms(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
+  stream->Write(resp);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,
+                                             grpc::ServerWriter<v1::ExportResponse>* writer) {
+  auto info = store_.GetMemory(req->memory());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  auto langs = MemoryLanguages(*info);
+  if (!langs.ok()) return ToGrpcStatus(langs.status());
+  match::UnitFilter filter = FromProto(req->filter());
+  if (req->changed_after_us() != 0) filter.changed_after_us = req->changed_after_us();
+  if (req->min_confidence() < 0 || req->min_confidence() > 1 ||
+      filter.min_alignment_confidence < 0 || filter.min_alignment_confidence > 1) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the minimum confidence must be 0 to 1");
+  }
+  if (req->min_confidence() != 0) filter.min_alignment_confidence = req->min_confidence();
+  const bool filtered = !filter.empty();
+
+  formats::TmxWriterOptions options;
+  options.header.srclang = info->source_lang;
+  options.header.creation_date =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  options.header.props.push_back({"x-qantara-memory", info->name});
+  uint64_t units = 0, unwritable = 0;
+  formats::TmxWriter tmx(std::move(options), [&](std::string_view bytes) -> absl::Status {
+    v1::ExportResponse resp;
+    resp.set_chunk(std::string(bytes));
+    resp.set_units(units);
+    resp.set_units_unwritable(unwritable);
+    if (!writer->Write(resp)) return absl::CancelledError("the client went away");
+    return absl::OkStatus();
+  });
+  absl::Status s = store_.ScanUnits(req->memory(), 0, [&](const match::Unit& u) -> absl::Status {
+    if (filtered && !filter.Matches(u)) return absl::OkStatus();
+    auto tu = ToFileUnit(u, langs->source, info->source_lang, langs->target, info->target_lang);
+    if (!tu.ok()) {
+      ++unwritable;
+      return absl::OkStatus();
+    }
+    absl::Status w = tmx.Write(*tu);
+    if (absl::IsInvalidArgument(w)) {
+      ++unwritable;
+      return absl::OkStatus();
+    }
+    if (w.ok()) ++units;
+    if (w.ok() && (units & 1023) == 0 && context->IsCancelled()) {
+      return absl::CancelledError("export cancelled");
+    }
+    return w;
+  });
+  if (!s.ok()) return ToGrpcStatus(s);
+  if (absl::Status f = tmx.Finish(); !f.ok()) return ToGrpcStatus(f);
+  return grpc::Status::OK;
+}
+
+}  // namespace qantara::rpc

@@ -1,0 +1,34 @@
+// qantara.v1.ImportExportService: TMX/XLIFF files into memories (Import,
+// a bidirectional stream) and memories out as TMX 1.4b (Export), on
+// qantara_formats' streaming readers/writer and storage's MemoryStore.
+//
+// Import memory is bounded whatever the file size: one gRPC message, the
+// reader's one pending unit/token, and one batch of units. Units are
+// committed with MemoryStore::AddUnits one batch at a time (each batch
+// atomic), so a cancelled or failed import leaves only whole units.
+#ifndef QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
+#define QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
+
+#include "qantara/v1/import.grpc.pb.h"
+#include "storage/memory_store.h"
+
+namespace qantara::rpc {
+
+class ImportExportServiceImpl final : public qantara::v1::ImportExportService::Service {
+ public:
+  // REQUIRES: `store` outlives the service.
+  explicit ImportExportServiceImpl(storage::MemoryStore& store) : store_(store) {}
+
+  grpc::Status Import(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<qantara::v1::ImportResponse, qantara::v1::ImportRequest>* stream) override;
+  grpc::Status Export(grpc::ServerContext* context, const qantara::v1::ExportRequest* request,
+                      grpc::ServerWriter<qantara::v1::ExportResponse>* writer) override;
+
+ private:
+  storage::MemoryStore& store_;
+};
+
+}  // namespace qantara::rpc
+
+#endif  // QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
