@@ -1,6 +1,7 @@
 #include "service/rpc/align_service.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -70,21 +71,39 @@ void FillSide(const Side& side, int begin, int end, qantara::v1::BeadSide* out) 
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
-    const std::string& dictd_dir, std::string* warning) {
-  std::unique_ptr<AlignServiceImpl> impl(new AlignServiceImpl());
+namespace {
+
+// Loads the default aligner, falling back to length and anchors only when
+// the dictionaries are missing; reports through `on_loaded`.
+absl::StatusOr<std::shared_ptr<const align::Aligner>> LoadAligner(
+    const std::string& dictd_dir, const AlignServiceImpl::LoadedCallback& on_loaded) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string warning;
   absl::StatusOr<std::unique_ptr<align::Aligner>> aligner =
       align::CreateDefaultAligner(dictd_dir, align::AlignerOptions());
   if (!aligner.ok() && aligner.status().code() == absl::StatusCode::kNotFound) {
-    if (warning != nullptr) {
-      *warning = absl::StrCat("FreeDict dictionaries not found (",
-                              std::string(aligner.status().message()),
-                              "); aligning by length and anchors only");
-    }
+    warning = absl::StrCat("FreeDict dictionaries not found (",
+                           std::string(aligner.status().message()),
+                           "); aligning by length and anchors only");
     aligner = align::CreateDefaultAligner("", align::AlignerOptions());
   }
+  if (!aligner.ok()) {
+    warning = absl::StrCat("aligner unavailable: ", std::string(aligner.status().message()));
+  }
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+  if (on_loaded) on_loaded(warning, ms);
   if (!aligner.ok()) return aligner.status();
-  impl->aligner_ = *std::move(aligner);
+  return std::shared_ptr<const align::Aligner>(*std::move(aligner));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
+    const std::string& dictd_dir, LoadedCallback on_loaded) {
+  std::unique_ptr<AlignServiceImpl> impl(new AlignServiceImpl());
+  impl->aligner_ = std::async(std::launch::async, LoadAligner, dictd_dir, std::move(on_loaded)).share();
   auto ar = text::SentenceSegmenter::Create(text::Language::kArabic);
   if (!ar.ok()) return ar.status();
   auto en = text::SentenceSegmenter::Create(text::Language::kEnglish);
@@ -109,12 +128,14 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
   }
   if (!s.ok()) return ToGrpcStatus(s);
   align::DocumentPairInput input{ar.input, en.input};
-  absl::StatusOr<align::Alignment> alignment = aligner_->Align(input);
+  const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
+  if (!aligner.ok()) return ToGrpcStatus(aligner.status());
+  absl::StatusOr<align::Alignment> alignment = (*aligner)->Align(input);
   if (!alignment.ok()) return ToGrpcStatus(alignment.status());
 
   const uint32_t per_message =
       request->max_beads_per_message() ? request->max_beads_per_message() : kDefaultBeadsPerMessage;
-  const double threshold = aligner_->options().accept_threshold;
+  const double threshold = (*aligner)->options().accept_threshold;
   const std::vector<align::Bead>& beads = alignment->beads;
   uint32_t accepted = 0;
   size_t k = 0;

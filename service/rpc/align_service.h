@@ -2,6 +2,9 @@
 #ifndef QANTARA_SERVICE_RPC_ALIGN_SERVICE_H_
 #define QANTARA_SERVICE_RPC_ALIGN_SERVICE_H_
 
+#include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -14,18 +17,26 @@ namespace qantara::rpc {
 
 class AlignServiceImpl final : public qantara::v1::AlignService::Service {
  public:
-  // Loads FreeDict from `dictd_dir` (see align::CreateDefaultAligner) and the
-  // sentence segmenters. When the dictionaries are missing the service still
-  // aligns (length and anchors only) and *warning says so.
+  // Called once, from the loading thread, when the aligner is ready (or
+  // failed): `warning` is empty unless the dictionaries were missing or the
+  // load failed; `load_ms` is how long loading took.
+  using LoadedCallback = std::function<void(const std::string& warning, int64_t load_ms)>;
+
+  // Loads the sentence segmenters now, and FreeDict from `dictd_dir` (see
+  // align::CreateDefaultAligner) on a background thread, so the server can
+  // listen at once; Align calls that arrive before the lexicon is loaded
+  // wait for it. When the dictionaries are missing the service still aligns
+  // (length and anchors only) and the callback's warning says so.
   static absl::StatusOr<std::unique_ptr<AlignServiceImpl>> Create(const std::string& dictd_dir,
-                                                                   std::string* warning);
+                                                                   LoadedCallback on_loaded);
 
   grpc::Status Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) override;
 
  private:
   AlignServiceImpl() = default;
-  std::unique_ptr<align::Aligner> aligner_;
+  // Ready once the background load ends; Align waits on it.
+  std::shared_future<absl::StatusOr<std::shared_ptr<const align::Aligner>>> aligner_;
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
 };

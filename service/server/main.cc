@@ -97,18 +97,13 @@ int Run(int argc, char** argv) {
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
-  std::string align_warning;
-  const auto align_start = std::chrono::steady_clock::now();
+  // FreeDict loads in the background; Align calls wait for it.
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
-      rpc::AlignServiceImpl::Create(dictd_dir, &align_warning);
+      rpc::AlignServiceImpl::Create(dictd_dir, [](const std::string& warning, int64_t ms) {
+        if (!warning.empty()) Log(LogLevel::kWarn, warning);
+        Log(LogLevel::kInfo, absl::StrCat("aligner ready in ", ms, " ms"));
+      });
   if (!align_service.ok()) return Fail(std::string(align_service.status().message()));
-  if (!align_warning.empty()) Log(LogLevel::kWarn, align_warning);
-  Log(LogLevel::kInfo,
-      absl::StrCat("aligner ready in ",
-                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - align_start)
-                       .count(),
-                   " ms"));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -27,6 +27,17 @@ class Scanner {
     return k - j;
   }
 
+  // Byte length of a run of Arabic-Indic (U+0660-0669) or Extended
+  // Arabic-Indic (U+06F0-06F9) digits at j: translators localise %1 as %١.
+  size_t ArabicDigits(size_t j) const {
+    size_t k = j;
+    while ((At(k) == '\xD9' && At(k + 1) >= '\xA0' && At(k + 1) <= '\xA9') ||
+           (At(k) == '\xDB' && At(k + 1) >= '\xB0' && At(k + 1) <= '\xB9')) {
+      k += 2;
+    }
+    return k - j;
+  }
+
   // printf conversion after the % (and after a positional N$ or (name)).
   size_t PrintfTail(size_t j) const {
     while (At(j) == '-' || At(j) == '+' || At(j) == '#' || At(j) == '0' || At(j) == '\'') ++j;
@@ -63,6 +74,13 @@ class Scanner {
     }
     if (size_t e = PrintfTail(j); e) return e - i;
     if (d > 0) return 1 + d;  // %1 (Windows, Qt)
+    if (const size_t ad = ArabicDigits(j); ad > 0) {  // %١, %١$s: localised positional
+      if (At(j + ad) == '$') {
+        size_t e = PrintfTail(j + ad + 1);
+        return e ? e - i : 0;
+      }
+      return 1 + ad;
+    }
     // %PRODUCTNAME (LibreOffice), not after a number (50%OFF).
     if (i > 0 && IsDigit(t_[i - 1])) return 0;
     if (size_t k = UpperIdent(j); k > j) return (At(k) == '%' ? k + 1 : k) - i;  // %NAME%

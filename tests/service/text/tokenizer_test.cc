@@ -163,6 +163,13 @@ TEST(Tokenizer, Placeholders) {
                           Pair("للملف", "word"), Pair("\"", "punctuation"),
                           Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
                           Pair("في", "word"), Pair("%{link}", "placeholder")));
+  // Positional placeholders localised with Arabic-Indic digits are the same
+  // placeholder as their ASCII form.
+  EXPECT_THAT(Surface("تم حذف %١ من %٢$s ملفات"),
+              ElementsAre(Pair("تم", "word"), Pair("حذف", "word"), Pair("%١", "placeholder"),
+                          Pair("من", "word"), Pair("%٢$s", "placeholder"), Pair("ملفات", "word")));
+  EXPECT_EQ(Norms("%١ %۲$s"), (std::vector<std::string>{"%1", "%2$s"}));
+  EXPECT_EQ(Norms("%١"), Norms("%1"));
   EXPECT_THAT(Surface("50% off", Language::kEnglish),
               ElementsAre(Pair("50", "number"), Pair("%", "symbol"), Pair("off", "word")));
 }
