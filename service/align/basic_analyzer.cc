@@ -1,10 +1,9 @@
 #include "service/align/basic_analyzer.h"
 
-#include <libstemmer.h>
-
 #include <algorithm>
 #include <cstring>
 
+#include "service/text/normalizer.h"
 #include "service/text/utf8.h"
 #include "unicode/uchar.h"
 #include "unicode/uscript.h"
@@ -13,38 +12,10 @@
 namespace qantara::align {
 namespace {
 
-// One Snowball stemmer per thread and language (sb_stemmer is not thread-safe).
-struct Stemmers {
-  sb_stemmer* arabic = nullptr;
-  sb_stemmer* english = nullptr;
-  ~Stemmers() {
-    if (arabic) sb_stemmer_delete(arabic);
-    if (english) sb_stemmer_delete(english);
-  }
-};
+// Harakat and Quranic marks (the text engine's definition) and tatweel.
+bool IsArabicMark(UChar32 c) { return text::IsArabicDiacritic(c) || c == 0x0640; }
 
-std::string Stem(text::Language lang, std::string_view word) {
-  thread_local Stemmers stemmers;
-  sb_stemmer*& st = lang == text::Language::kArabic ? stemmers.arabic : stemmers.english;
-  if (st == nullptr) {
-    st = sb_stemmer_new(lang == text::Language::kArabic ? "arabic" : "english", "UTF_8");
-    if (st == nullptr) return std::string(word);
-  }
-  const sb_symbol* s = sb_stemmer_stem(st, reinterpret_cast<const sb_symbol*>(word.data()),
-                                       static_cast<int>(word.size()));
-  if (s == nullptr) return std::string(word);
-  return std::string(reinterpret_cast<const char*>(s), sb_stemmer_length(st));
-}
-
-bool IsArabicMark(UChar32 c) {
-  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED) ||
-         c == 0x0640;
-}
-
-bool IsFormatMark(UChar32 c) {
-  return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x061C;
-}
+bool IsFormatMark(UChar32 c) { return text::IsFormatMark(c); }
 
 UChar32 NormalizeLetter(UChar32 c) {
   switch (c) {
@@ -75,17 +46,11 @@ void AppendUtf8(std::string* s, UChar32 c) {
   if (!err) s->append(buf, static_cast<size_t>(n));
 }
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 std::string_view SplitArabicProclitics(std::string_view w) {
   auto starts = [&](std::string_view p) { return w.substr(0, p.size()) == p; };
-  auto left = [&](size_t bytes) { return CodePoints(w.substr(bytes)); };
+  auto left = [&](size_t bytes) { return text::CountCodePoints(w.substr(bytes)); };
   static constexpr std::string_view kWaw = "\u0648", kFa = "\u0641", kBa = "\u0628",
                                     kKaf = "\u0643", kLam = "\u0644", kAl = "\u0627\u0644",
                                     kLil = "\u0644\u0644";
@@ -179,11 +144,20 @@ std::vector<std::string> BasicAnalyzer::Keys(std::string_view norm) const {
   if (lang_ == text::Language::kArabic) {
     std::string_view base = SplitArabicProclitics(norm);
     add(std::string(base));
-    add(Stem(lang_, norm));
+    add(Stem(norm));
   } else {
-    add(Stem(lang_, norm));
+    add(Stem(norm));
   }
   return keys;
+}
+
+BasicAnalyzer::BasicAnalyzer(text::Language lang) : lang_(lang) {
+  absl::StatusOr<std::unique_ptr<text::Stemmer>> stemmer = text::Stemmer::Create(lang);
+  if (stemmer.ok()) stemmer_ = *std::move(stemmer);  // else: words are their own stems
+}
+
+std::string BasicAnalyzer::Stem(std::string_view word) const {
+  return stemmer_ ? stemmer_->Stem(word) : std::string(word);
 }
 
 }  // namespace qantara::align

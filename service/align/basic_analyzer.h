@@ -13,18 +13,22 @@
 #include <memory>
 
 #include "service/align/analyzer.h"
+#include "service/text/stemmer.h"
 
 namespace qantara::align {
 
 class BasicAnalyzer final : public Analyzer {
  public:
-  explicit BasicAnalyzer(text::Language lang) : lang_(lang) {}
+  explicit BasicAnalyzer(text::Language lang);
   text::Language language() const override { return lang_; }
   absl::Status Tokenize(std::string_view text, std::vector<AnalyzedToken>* out) const override;
   std::vector<std::string> Keys(std::string_view norm) const override;
 
  private:
+  std::string Stem(std::string_view word) const;
+
   text::Language lang_;
+  std::unique_ptr<text::Stemmer> stemmer_;  // null when libstemmer lacks the language
 };
 
 // Strips Arabic proclitics from a normalised word: returns the base, or the
