@@ -40,6 +40,27 @@ int ReportRpcError(const GlobalOptions& options, const char* what, const grpc::S
 // Prints "qantara: <message>" on stderr; returns `code`.
 int ReportError(const std::string& message, int code);
 
+// Makes one unary call on a new stub of `Stub`'s service with the --timeout
+// deadline, e.g.
+//   v1::Memory memory;
+//   if (!UnaryCall(options, "memory show", &v1::MemoryService::Stub::GetMemory, req, &memory,
+//                  exit_code)) return;
+// On failure prints the error as ReportRpcError does (naming `what`), sets
+// *exit_code to its exit code and returns false; on success leaves *exit_code
+// alone and returns true.
+template <typename Stub, typename Request, typename Response>
+bool UnaryCall(const GlobalOptions& options, const char* what,
+               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+               const Request& request, Response* response, int* exit_code) {
+  Stub stub(Connect(options));
+  grpc::ClientContext context;
+  Prepare(context, options);
+  const grpc::Status status = (stub.*method)(&context, request, response);
+  if (status.ok()) return true;
+  *exit_code = ReportRpcError(options, what, status);
+  return false;
+}
+
 }  // namespace qantara::cli
 
 #endif  // QANTARA_CLIENTS_CLI_CLIENT_H_

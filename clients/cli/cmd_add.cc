@@ -57,10 +57,7 @@ void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) 
       *exit_code = ReportError("add: --origin must be manual or import", kExitUsage);
       return;
     }
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
     if (!bulk) {
-      grpc::ClientContext ctx;
-      Prepare(ctx, options);
       qantara::v1::AddUnitRequest req;
       req.set_memory(args->memory);
       req.set_policy(policy);
@@ -69,11 +66,7 @@ void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) 
       req.mutable_unit()->set_created_by(args->user);
       req.mutable_unit()->set_origin(origin_value);
       qantara::v1::AddUnitResponse resp;
-      grpc::Status st = stub->AddUnit(&ctx, req, &resp);
-      if (!st.ok()) {
-        *exit_code = ReportRpcError(options, "add", st);
-        return;
-      }
+      if (!UnaryCall(options, "add", &v1::MemoryService::Stub::AddUnit, req, &resp, exit_code)) return;
       const char* what = resp.outcome() == qantara::v1::ADD_OUTCOME_ADDED     ? "added"
                          : resp.outcome() == qantara::v1::ADD_OUTCOME_SKIPPED ? "skipped (identical unit exists)"
                                                                               : "overwrote target of";
@@ -92,6 +85,7 @@ void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) 
       in = &file;
     }
     // Streamed: the whole import is one call, sent in chunks as the file is read.
+    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(24));
     ctx.set_wait_for_ready(true);

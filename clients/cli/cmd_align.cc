@@ -88,10 +88,7 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
       const std::string& file = side == 0 ? args->ar_file : args->en_file;
       absl::StatusOr<std::string> text = ReadTextInput(file);
       if (!text.ok()) {
-        *exit_code = ReportError(std::string(text.status().message()),
-                                 text.status().code() == absl::StatusCode::kInvalidArgument
-                                     ? kExitUsage
-                                     : kExitFailed);
+        *exit_code = ReportInputError(text.status());
         return;
       }
       if (args->sentences) {

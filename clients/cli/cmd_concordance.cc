@@ -24,9 +24,6 @@ void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exi
   cmd->add_option("--page-token", args->page_token, "next_page_token of the previous page");
   cmd->add_option("text", args->text, "word or phrase")->required();
   cmd->callback([&options, exit_code, args] {
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::ConcordanceRequest req;
     req.set_memory(args->memory);
     req.set_text(args->text);
@@ -34,9 +31,8 @@ void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exi
     req.set_page_size(args->page_size);
     req.set_page_token(args->page_token);
     qantara::v1::ConcordanceResponse resp;
-    grpc::Status st = stub->Concordance(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "concordance", st);
+    if (!UnaryCall(options, "concordance", &v1::MemoryService::Stub::Concordance,
+                   req, &resp, exit_code)) {
       return;
     }
     if (args->json) {

@@ -12,17 +12,10 @@ void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   auto service = std::make_shared<std::string>();
   cmd->add_option("--service", *service, "service name to check (default: the whole server)");
   cmd->callback([&options, exit_code, service] {
-    auto stub = grpc::health::v1::Health::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     grpc::health::v1::HealthCheckRequest req;
     req.set_service(*service);
     grpc::health::v1::HealthCheckResponse resp;
-    grpc::Status st = stub->Check(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "health", st);
-      return;
-    }
+    if (!UnaryCall(options, "health", &grpc::health::v1::Health::Stub::Check, req, &resp, exit_code)) return;
     const std::string name =
         grpc::health::v1::HealthCheckResponse::ServingStatus_Name(resp.status());
     std::printf("%s\n", name.c_str());

@@ -78,9 +78,6 @@ void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
       }
       text = Trim(*std::move(in));
     }
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::LookupRequest req;
     for (const auto& m : args->memories) req.add_memories(m);
     req.set_text(text);
@@ -89,11 +86,7 @@ void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
     req.set_reverse(args->reverse);
     req.set_exhaustive(args->exhaustive);
     qantara::v1::LookupResponse resp;
-    grpc::Status st = stub->Lookup(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "lookup", st);
-      return;
-    }
+    if (!UnaryCall(options, "lookup", &v1::MemoryService::Stub::Lookup, req, &resp, exit_code)) return;
     if (args->json) {
       const std::string s = LookupJson(resp).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       std::printf("%s\n", s.c_str());

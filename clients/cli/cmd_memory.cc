@@ -42,18 +42,14 @@ void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   create->add_option("--target", args->target, "target language: en or ar")->required();
   create->add_option("--description", args->description, "free description");
   create->callback([&options, exit_code, args] {
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::CreateMemoryRequest req;
     req.set_name(args->name);
     req.set_source_lang(args->source);
     req.set_target_lang(args->target);
     req.set_description(args->description);
     qantara::v1::Memory resp;
-    grpc::Status st = stub->CreateMemory(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "memory create", st);
+    if (!UnaryCall(options, "memory create", &v1::MemoryService::Stub::CreateMemory,
+                   req, &resp, exit_code)) {
       return;
     }
     std::printf("created memory %s (%s -> %s)\n", resp.name().c_str(), resp.source_lang().c_str(),
@@ -64,13 +60,9 @@ void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   CLI::App* list = cmd->add_subcommand("list", "List memories: name, languages, units");
   list->add_flag("--json", args->json, "print JSON");
   list->callback([&options, exit_code, args] {
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::ListMemoriesResponse resp;
-    grpc::Status st = stub->ListMemories(&ctx, qantara::v1::ListMemoriesRequest(), &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "memory list", st);
+    if (!UnaryCall(options, "memory list", &v1::MemoryService::Stub::ListMemories,
+                   v1::ListMemoriesRequest(), &resp, exit_code)) {
       return;
     }
     if (args->json) {
@@ -90,17 +82,10 @@ void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   show->add_option("name", args->name, "memory name")->required();
   show->add_flag("--json", args->json, "print JSON (name, source_lang, target_lang, units, ...)");
   show->callback([&options, exit_code, args] {
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::GetMemoryRequest req;
     req.set_name(args->name);
     qantara::v1::Memory m;
-    grpc::Status st = stub->GetMemory(&ctx, req, &m);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "memory show", st);
-      return;
-    }
+    if (!UnaryCall(options, "memory show", &v1::MemoryService::Stub::GetMemory, req, &m, exit_code)) return;
     if (args->json) {
       PrintJson(MemoryJson(m));
     } else {
@@ -114,15 +99,11 @@ void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
   CLI::App* del = cmd->add_subcommand("delete", "Delete a memory and all its units");
   del->add_option("name", args->name, "memory name")->required();
   del->callback([&options, exit_code, args] {
-    auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::DeleteMemoryRequest req;
     req.set_name(args->name);
     qantara::v1::DeleteMemoryResponse resp;
-    grpc::Status st = stub->DeleteMemory(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "memory delete", st);
+    if (!UnaryCall(options, "memory delete", &v1::MemoryService::Stub::DeleteMemory,
+                   req, &resp, exit_code)) {
       return;
     }
     std::printf("deleted memory %s (%llu units)\n", args->name.c_str(),

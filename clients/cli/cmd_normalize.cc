@@ -54,15 +54,8 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
     req.set_text(std::move(text));
     req.set_language(args->lang);
     req.set_include_offsets(args->offsets);
-    auto stub = qantara::v1::TextService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::NormalizeResponse resp;
-    grpc::Status st = stub->Normalize(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "normalize", st);
-      return;
-    }
+    if (!UnaryCall(options, "normalize", &v1::TextService::Stub::Normalize, req, &resp, exit_code)) return;
     std::string out = resp.key();
     if (out.empty() || out.back() != '\n') out.push_back('\n');
     if (args->offsets) {

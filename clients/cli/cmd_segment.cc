@@ -31,10 +31,7 @@ void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_co
   cmd->callback([&options, exit_code, args] {
     absl::StatusOr<std::string> text = ReadTextInput(args->file);
     if (!text.ok()) {
-      *exit_code = ReportError(std::string(text.status().message()),
-                               text.status().code() == absl::StatusCode::kInvalidArgument
-                                   ? kExitUsage
-                                   : kExitFailed);
+      *exit_code = ReportInputError(text.status());
       return;
     }
     std::string srx;
@@ -50,9 +47,6 @@ void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_co
       }
       srx = *std::move(rules);
     }
-    auto stub = qantara::v1::TextService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::SegmentRequest req;
     req.set_text(*std::move(text));
     req.set_language(args->lang);
@@ -61,11 +55,7 @@ void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_co
                                                  : qantara::v1::SRX_MODE_EXTEND);
     req.set_keep_empty(args->keep_empty);
     qantara::v1::SegmentResponse resp;
-    grpc::Status st = stub->Segment(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "segment", st);
-      return;
-    }
+    if (!UnaryCall(options, "segment", &v1::TextService::Stub::Segment, req, &resp, exit_code)) return;
     for (const auto& s : resp.sentences()) {
       std::fwrite(s.text().data(), 1, s.text().size(), stdout);
       std::fputc('\n', stdout);

@@ -71,25 +71,15 @@ void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_c
     }
     absl::StatusOr<std::string> text = ReadTextInput(args->file);
     if (!text.ok()) {
-      *exit_code = ReportError(std::string(text.status().message()),
-                               text.status().code() == absl::StatusCode::kInvalidArgument
-                                   ? kExitUsage
-                                   : kExitFailed);
+      *exit_code = ReportInputError(text.status());
       return;
     }
     req.set_text(*std::move(text));
     req.set_language(args->lang);
     req.set_split_clitics(args->clitics);
     req.set_stem(args->stem);
-    auto stub = qantara::v1::TextService::NewStub(Connect(options));
-    grpc::ClientContext ctx;
-    Prepare(ctx, options);
     qantara::v1::TokenizeResponse resp;
-    grpc::Status st = stub->Tokenize(&ctx, req, &resp);
-    if (!st.ok()) {
-      *exit_code = ReportRpcError(options, "tokenize", st);
-      return;
-    }
+    if (!UnaryCall(options, "tokenize", &v1::TextService::Stub::Tokenize, req, &resp, exit_code)) return;
     std::string out;
     if (args->json) {
       nlohmann::ordered_json doc;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "clients/cli/client.h"
 #include "service/text/utf8.h"
 
 namespace qantara::cli {
@@ -33,6 +34,11 @@ absl::StatusOr<std::string> ReadTextInput(const std::string& path) {
         absl::StrCat(from_stdin ? "stdin" : path, ": ", s.message()));
   }
   return data;
+}
+
+int ReportInputError(const absl::Status& status) {
+  return ReportError(std::string(status.message()),
+                     status.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
 }
 
 }  // namespace qantara::cli

@@ -13,6 +13,12 @@ namespace qantara::cli {
 // A UTF-8 byte order mark is kept (offsets stay those of the file).
 absl::StatusOr<std::string> ReadTextInput(const std::string& path);
 
+// Prints an error of ReadTextInput on stderr (see ReportError) and returns the
+// exit code: kExitUsage for input that is not UTF-8 (InvalidArgument),
+// kExitFailed for a file that cannot be read.
+// REQUIRES: !status.ok()
+int ReportInputError(const absl::Status& status);
+
 }  // namespace qantara::cli
 
 #endif  // QANTARA_CLIENTS_CLI_INPUT_H_

@@ -54,9 +54,13 @@ void SegmentBuilder::Fail(std::string reason) {
   native_bytes_ = 0;
 }
 
+void SegmentBuilder::FailTooLong() {
+  Fail(absl::StrCat("a segment is longer than ", max_bytes_, " bytes (max_segment_bytes)"));
+}
+
 bool SegmentBuilder::CheckLimit() {
   if (seg_.markup.size() + seg_.codes.size() * sizeof(InlineCode) > max_bytes_) {
-    Fail(absl::StrCat("a segment is longer than ", max_bytes_, " bytes (max_segment_bytes)"));
+    FailTooLong();
     return false;
   }
   return true;
@@ -88,6 +92,12 @@ void SegmentBuilder::WriteStartTag(std::string_view name, const std::vector<Attr
 
 void SegmentBuilder::Text(std::string_view text) {
   if (failed_ || text.empty()) return;
+  // Its markup is at least as long as the text: fail before buffering what
+  // cannot fit (a huge segment never grows the buffers past the limit).
+  if (seg_.markup.size() + text.size() + seg_.codes.size() * sizeof(InlineCode) > max_bytes_) {
+    FailTooLong();
+    return;
+  }
   CloseStartTag();
   AppendEscapedText(text, &seg_.markup);
   if (stack_.empty() || stack_.back().frame == Frame::kHi) {

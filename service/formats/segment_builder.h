@@ -66,7 +66,9 @@ class SegmentBuilder {
 
   void CloseStartTag();
   void WriteStartTag(std::string_view name, const std::vector<Attr>& attrs);
+  // Fails the segment when its markup and code records exceed the limit.
   bool CheckLimit();
+  void FailTooLong();
 
   Segment seg_;
   std::vector<Open> stack_;

@@ -7,7 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "service/formats/expat_stream.h"
+#include "service/formats/reader_core.h"
 #include "service/formats/segment_builder.h"
 #include "service/formats/tmx_date.h"
 
@@ -15,19 +15,9 @@ namespace qantara::formats {
 namespace {
 
 using internal::Attr;
+using internal::AttrOr;
+using internal::FindAttr;
 using text::Language;
-
-const char* FindAttr(const char** attrs, const char* name) {
-  for (; *attrs != nullptr; attrs += 2) {
-    if (std::strcmp(attrs[0], name) == 0) return attrs[1];
-  }
-  return nullptr;
-}
-
-std::string AttrOr(const char** attrs, const char* name) {
-  const char* v = FindAttr(attrs, name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 enum class Ctx {
   kTmx, kHeader, kBody, kTu, kTuv, kSeg, kInline, kProp, kNote, kSkip,
@@ -36,13 +26,14 @@ enum class Ctx {
 constexpr size_t kMaxLanguagesListed = 8;
 constexpr size_t kMaxWarnings = 8;
 constexpr size_t kEntryOverhead = 64;  // bytes charged per prop/note besides its text
+constexpr std::string_view kUnitName = "<tu>";
 
 }  // namespace
 
 class TmxReader::Impl : public internal::XmlHandler {
  public:
   Impl(const ReaderOptions& options, UnitSink* sink)
-      : options_(options), sink_(sink), stream_(this, /*namespaces=*/false, options.max_token_bytes) {
+      : core_(options, sink, this, /*namespaces=*/false) {
     header_ = TmxHeader{};
     header_.creation_tool.clear();
     header_.creation_tool_version.clear();
@@ -53,67 +44,46 @@ class TmxReader::Impl : public internal::XmlHandler {
     header_.datatype.clear();
   }
 
-  absl::Status Feed(std::string_view chunk) {
-    stats_.bytes += chunk.size();
-    return stream_.Feed(chunk);
-  }
-
+  absl::Status Feed(std::string_view chunk) { return core_.Feed(chunk); }
   absl::Status Finish() {
-    absl::Status s = stream_.Finish();
-    if (!s.ok() && in_tu_ && stream_.root_seen()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(s.message()), " (the <tu> opened at line ", unit_.line,
-                       " is incomplete and was not read)"));
-    }
-    return s;
+    return core_.Finish(in_tu_ && core_.stream().root_seen() ? kUnitName : "", unit_.line);
   }
 
   void StartElement(const char* name, const char** attrs) override;
   void EndElement(const char* name) override;
   void Text(std::string_view text) override;
 
-  ReadStats stats_;
+  internal::ReaderCore core_;
   TmxHeader header_;
   bool has_header_ = false;
 
  private:
   Ctx top() const { return stack_.back(); }
+  const ReaderOptions& options() const { return core_.options(); }
+  internal::ExpatStream& stream() { return core_.stream(); }
   void StartTu(const char** attrs);
   void EndTu();
   void StartTuv(const char** attrs);
   void EndTuv();
-  void UnitError(std::string reason) {
-    if (tu_error_.empty()) tu_error_ = std::move(reason);
-  }
   void Warn(std::string reason) {
     if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(reason));
   }
-  // Adds `n` bytes to the unit's total; fails the unit past the limit.
-  bool Charge(size_t n) {
-    unit_bytes_ += n;
-    if (unit_bytes_ > options_.max_unit_bytes) {
-      UnitError(absl::StrCat("the unit is larger than ", options_.max_unit_bytes,
-                             " bytes (max_unit_bytes)"));
-      return false;
-    }
-    return true;
+  void UnitError(std::string reason) { core_.UnitError(std::move(reason)); }
+  bool Charge(size_t n) { return core_.Charge(n); }
+  // Reports a problem of the current <tu>.
+  void Deliver(Problem::Severity severity, std::string reason) {
+    core_.Deliver(severity, unit_.line, unit_.id, std::move(reason));
   }
-  void Deliver(Problem::Severity severity, std::string reason);
   std::optional<int64_t> Date(const char** attrs, const char* name);
 
-  ReaderOptions options_;
-  UnitSink* sink_;
-  internal::ExpatStream stream_;
   std::vector<Ctx> stack_;
 
   // The <tu> being read.
   bool in_tu_ = false;
   TranslationUnit unit_;
-  std::string tu_error_;
   std::vector<std::string> warnings_;
   std::string languages_;  // languages seen, for error messages
   size_t languages_listed_ = 0;
-  size_t unit_bytes_ = 0;
   bool have_source_ = false;
   bool have_target_ = false;
   // The <tuv> being read.
@@ -122,10 +92,8 @@ class TmxReader::Impl : public internal::XmlHandler {
   bool tuv_has_seg_ = false;
   internal::SegmentBuilder builder_;
   std::vector<Attr> attr_buf_;
-  // The <prop>/<note> being read.
-  std::string value_;
+  // The <prop>/<note> being read (its text is core_.value()).
   std::string prop_type_;
-  bool value_overflow_ = false;
 };
 
 std::optional<int64_t> TmxReader::Impl::Date(const char** attrs, const char* name) {
@@ -142,7 +110,7 @@ std::optional<int64_t> TmxReader::Impl::Date(const char** attrs, const char* nam
 void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
   if (stack_.empty()) {
     if (std::strcmp(name, "tmx") != 0) {
-      stream_.Abort(absl::StrCat("the root element is <", name, ">, expected <tmx> (not a TMX file)"));
+      stream().Abort(absl::StrCat("the root element is <", name, ">, expected <tmx> (not a TMX file)"));
       return;
     }
     stack_.push_back(Ctx::kTmx);
@@ -176,7 +144,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
         if (const char* v = FindAttr(attrs, "changedate")) {
           if (auto d = ParseTmxDate(v); d.ok()) header_.change_date = *d;
         }
-        unit_bytes_ = 0;
+        core_.StartUnit();  // header props and notes count against max_unit_bytes
         stack_.push_back(Ctx::kHeader);
       } else if (std::strcmp(name, "body") == 0) {
         stack_.push_back(Ctx::kBody);
@@ -196,8 +164,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
     case Ctx::kTu:
     case Ctx::kTuv:
       if (std::strcmp(name, "prop") == 0 || std::strcmp(name, "note") == 0) {
-        value_.clear();
-        value_overflow_ = false;
+        core_.StartValue();
         prop_type_ = name[0] == 'p' ? AttrOr(attrs, "type") : std::string();
         stack_.push_back(name[0] == 'p' ? Ctx::kProp : Ctx::kNote);
         return;
@@ -210,7 +177,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
       if (ctx == Ctx::kTuv && std::strcmp(name, "seg") == 0) {
         if (tuv_has_seg_) UnitError("a <tuv> holds more than one <seg>");
         tuv_has_seg_ = true;
-        if (tuv_ != nullptr) builder_.Reset(options_.max_segment_bytes);
+        if (tuv_ != nullptr) builder_.Reset(options().max_segment_bytes);
         stack_.push_back(Ctx::kSeg);
         return;
       }
@@ -235,20 +202,15 @@ void TmxReader::Impl::Text(std::string_view text) {
       return;
     case Ctx::kProp:
     case Ctx::kNote:
-      if (value_overflow_) return;
-      if (value_.size() + text.size() > options_.max_segment_bytes) {
-        value_overflow_ = true;
-        value_ = std::string();
+      if (!core_.AppendValue(text)) {
         if (in_tu_) {
-          UnitError(absl::StrCat("a <prop> or <note> is longer than ", options_.max_segment_bytes,
+          UnitError(absl::StrCat("a <prop> or <note> is longer than ", options().max_segment_bytes,
                                  " bytes (max_segment_bytes)"));
         } else {
-          stream_.Abort(absl::StrCat("a header <prop> or <note> is longer than ",
-                                     options_.max_segment_bytes, " bytes (max_segment_bytes)"));
+          stream().Abort(absl::StrCat("a header <prop> or <note> is longer than ",
+                                      options().max_segment_bytes, " bytes (max_segment_bytes)"));
         }
-        return;
       }
-      value_.append(text);
       return;
     default:
       return;
@@ -275,24 +237,25 @@ void TmxReader::Impl::EndElement(const char* name) {
       return;
     case Ctx::kProp:
     case Ctx::kNote: {
-      if (value_overflow_) return;
+      if (core_.value_overflow()) return;
+      std::string& value = core_.value();
       const Ctx parent = top();
       if (parent == Ctx::kHeader) {
-        if (!Charge(value_.size() + prop_type_.size() + kEntryOverhead)) {
-          stream_.Abort(absl::StrCat("the <header> is larger than ", options_.max_unit_bytes,
-                                     " bytes (max_unit_bytes)"));
+        if (!Charge(value.size() + prop_type_.size() + kEntryOverhead)) {
+          stream().Abort(absl::StrCat("the <header> is larger than ", options().max_unit_bytes,
+                                      " bytes (max_unit_bytes)"));
           return;
         }
-        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(value_)});
-        else header_.notes.push_back(std::move(value_));
+        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(value)});
+        else header_.notes.push_back(std::move(value));
       } else if (parent == Ctx::kTu || (parent == Ctx::kTuv && tuv_ != nullptr)) {
-        if (!Charge(value_.size() + prop_type_.size() + kEntryOverhead)) return;
+        if (!Charge(value.size() + prop_type_.size() + kEntryOverhead)) return;
         std::vector<Property>& props = parent == Ctx::kTu ? unit_.props : tuv_->props;
         std::vector<std::string>& notes = parent == Ctx::kTu ? unit_.notes : tuv_->notes;
-        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(value_)});
-        else notes.push_back(std::move(value_));
+        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(value)});
+        else notes.push_back(std::move(value));
       }
-      value_.clear();
+      value.clear();
       return;
     }
     case Ctx::kHeader:
@@ -311,10 +274,10 @@ void TmxReader::Impl::EndElement(const char* name) {
 
 void TmxReader::Impl::StartTu(const char** attrs) {
   in_tu_ = true;
-  tu_error_.clear();
+  core_.StartUnit();
   warnings_.clear();
   unit_ = TranslationUnit();
-  unit_.line = stream_.line();
+  unit_.line = stream().line();
   unit_.id = AttrOr(attrs, "tuid");
   const char* srclang = FindAttr(attrs, "srclang");
   unit_.srclang = srclang != nullptr ? std::string(srclang) : header_.srclang;
@@ -333,7 +296,6 @@ void TmxReader::Impl::StartTu(const char** attrs) {
   }
   languages_.clear();
   languages_listed_ = 0;
-  unit_bytes_ = 0;
   have_source_ = have_target_ = false;
   tuv_ = nullptr;
 }
@@ -354,10 +316,10 @@ void TmxReader::Impl::StartTuv(const char** attrs) {
   }
   absl::StatusOr<Language> parsed = text::ParseLanguage(lang);
   if (!parsed.ok()) return;  // another language: dropped
-  if (*parsed == options_.source_language && !have_source_) {
+  if (*parsed == options().source_language && !have_source_) {
     tuv_ = &unit_.source;
     tuv_is_source_ = true;
-  } else if (*parsed == options_.target_language && !have_target_) {
+  } else if (*parsed == options().target_language && !have_target_) {
     tuv_ = &unit_.target;
     tuv_is_source_ = false;
   } else {
@@ -375,36 +337,21 @@ void TmxReader::Impl::EndTuv() {
   tuv_ = nullptr;
 }
 
-void TmxReader::Impl::Deliver(Problem::Severity severity, std::string reason) {
-  Problem p;
-  p.severity = severity;
-  p.line = unit_.line;
-  p.unit_id = unit_.id;
-  p.reason = std::move(reason);
-  switch (severity) {
-    case Problem::Severity::kError: ++stats_.units_failed; break;
-    case Problem::Severity::kSkipped: ++stats_.units_skipped; break;
-    case Problem::Severity::kWarning: ++stats_.warnings; break;
-  }
-  absl::Status s = sink_->OnProblem(p);
-  if (!s.ok()) stream_.AbortWith(std::move(s));
-}
-
 void TmxReader::Impl::EndTu() {
   in_tu_ = false;
-  ++stats_.units_seen;
-  const std::string_view src = text::LanguageCode(options_.source_language);
-  const std::string_view tgt = text::LanguageCode(options_.target_language);
-  if (tu_error_.empty() && !(have_source_ && have_target_)) {
+  core_.CountUnitSeen();
+  const std::string_view src = text::LanguageCode(options().source_language);
+  const std::string_view tgt = text::LanguageCode(options().target_language);
+  if (core_.unit_error().empty() && !(have_source_ && have_target_)) {
     if (languages_listed_ == 0) {
-      tu_error_ = "the unit has no <tuv>";
+      UnitError("the unit has no <tuv>");
     } else {
-      tu_error_ = absl::StrCat("the unit has no ", std::string(have_source_ ? tgt : src),
-                               " variant (languages: ", languages_, ")");
+      UnitError(absl::StrCat("the unit has no ", std::string(have_source_ ? tgt : src),
+                             " variant (languages: ", languages_, ")"));
     }
   }
-  if (!tu_error_.empty()) {
-    Deliver(Problem::Severity::kError, std::move(tu_error_));
+  if (!core_.unit_error().empty()) {
+    Deliver(Problem::Severity::kError, core_.unit_error());
     return;
   }
   if (unit_.source.text.empty() || unit_.target.text.empty()) {
@@ -415,11 +362,9 @@ void TmxReader::Impl::EndTu() {
   }
   for (std::string& w : warnings_) {
     Deliver(Problem::Severity::kWarning, std::move(w));
-    if (stream_.aborted()) return;
+    if (stream().aborted()) return;
   }
-  ++stats_.units_read;
-  absl::Status s = sink_->OnUnit(std::move(unit_));
-  if (!s.ok()) stream_.AbortWith(std::move(s));
+  core_.DeliverUnit(std::move(unit_));
 }
 
 TmxReader::TmxReader(const ReaderOptions& options, UnitSink* sink)
@@ -427,7 +372,7 @@ TmxReader::TmxReader(const ReaderOptions& options, UnitSink* sink)
 TmxReader::~TmxReader() = default;
 absl::Status TmxReader::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
 absl::Status TmxReader::Finish() { return impl_->Finish(); }
-const ReadStats& TmxReader::stats() const { return impl_->stats_; }
+const ReadStats& TmxReader::stats() const { return impl_->core_.stats(); }
 bool TmxReader::has_header() const { return impl_->has_header_; }
 const TmxHeader& TmxReader::header() const { return impl_->header_; }
 

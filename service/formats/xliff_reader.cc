@@ -7,7 +7,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "service/formats/expat_stream.h"
+#include "service/formats/reader_core.h"
 #include "service/formats/segment_builder.h"
 #include "service/formats/xml_escape.h"
 
@@ -15,6 +15,8 @@ namespace qantara::formats {
 namespace {
 
 using internal::Attr;
+using internal::AttrOr;
+using internal::FindAttr;
 using text::Language;
 
 constexpr std::string_view kXmlLang = "http://www.w3.org/XML/1998/namespace|lang";
@@ -29,18 +31,6 @@ bool InXliffNamespace(const char* name) {
   if (bar == nullptr) return true;
   return std::string_view(name, static_cast<size_t>(bar - name))
              .rfind("urn:oasis:names:tc:xliff:document:", 0) == 0;
-}
-
-const char* FindAttr(const char** attrs, std::string_view name) {
-  for (; *attrs != nullptr; attrs += 2) {
-    if (name == attrs[0]) return attrs[1];
-  }
-  return nullptr;
-}
-
-std::string AttrOr(const char** attrs, std::string_view name) {
-  const char* v = FindAttr(attrs, name);
-  return v == nullptr ? std::string() : std::string(v);
 }
 
 // The XLIFF element as it was written, e.g. <g id="1" ctype="bold"> (or with
@@ -118,27 +108,16 @@ struct Node {
 class XliffReader::Impl : public internal::XmlHandler {
  public:
   Impl(const ReaderOptions& options, UnitSink* sink)
-      : options_(options), sink_(sink), stream_(this, /*namespaces=*/true, options.max_token_bytes) {}
+      : core_(options, sink, this, /*namespaces=*/true) {}
 
-  absl::Status Feed(std::string_view chunk) {
-    stats_.bytes += chunk.size();
-    return stream_.Feed(chunk);
-  }
-  absl::Status Finish() {
-    absl::Status s = stream_.Finish();
-    if (!s.ok() && in_unit_) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(s.message()), " (the unit opened at line ", unit_line_,
-                       " is incomplete and was not read)"));
-    }
-    return s;
-  }
+  absl::Status Feed(std::string_view chunk) { return core_.Feed(chunk); }
+  absl::Status Finish() { return core_.Finish(in_unit_ ? "unit" : "", unit_line_); }
 
   void StartElement(const char* name, const char** attrs) override;
   void EndElement(const char* name) override;
   void Text(std::string_view text) override;
 
-  ReadStats stats_;
+  internal::ReaderCore core_;
   int version_ = 0;
 
  private:
@@ -148,19 +127,13 @@ class XliffReader::Impl : public internal::XmlHandler {
   void EndSide();
   void EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
                         bool translate_no);
-  void Deliver(Problem::Severity severity, int64_t line, const std::string& id, std::string reason);
-  void UnitError(std::string reason) {
-    if (unit_error_.empty()) unit_error_ = std::move(reason);
+  void Deliver(Problem::Severity severity, int64_t line, const std::string& id, std::string reason) {
+    core_.Deliver(severity, line, id, std::move(reason));
   }
-  bool Charge(size_t n) {
-    unit_bytes_ += n;
-    if (unit_bytes_ > options_.max_unit_bytes) {
-      UnitError(absl::StrCat("the unit is larger than ", options_.max_unit_bytes,
-                             " bytes (max_unit_bytes)"));
-      return false;
-    }
-    return true;
-  }
+  void UnitError(std::string reason) { core_.UnitError(std::move(reason)); }
+  bool Charge(size_t n) { return core_.Charge(n); }
+  const ReaderOptions& options() const { return core_.options(); }
+  internal::ExpatStream& stream() { return core_.stream(); }
   // i for a bx/ex or sc/ec key in the current segment; 0 when unknown and !create.
   int PairNumber(const std::string& key, bool create) {
     for (const auto& [k, n] : pair_keys_) {
@@ -184,9 +157,6 @@ class XliffReader::Impl : public internal::XmlHandler {
     builder_.EndCode();
   }
 
-  ReaderOptions options_;
-  UnitSink* sink_;
-  internal::ExpatStream stream_;
   std::vector<Node> stack_;
 
   // Languages of the current <file> (1.2) or document (2.x).
@@ -203,10 +173,7 @@ class XliffReader::Impl : public internal::XmlHandler {
   bool unit_translate_no_ = false;
   std::vector<std::string> notes_;
   std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
-  std::string unit_error_;
-  size_t unit_bytes_ = 0;
-  std::string unit_level_error_;  // 2.x: the unit's error before its current segment
-  size_t unit_level_bytes_ = 0;
+  internal::ReaderCore::UnitState unit_level_;  // 2.x: the unit's state before its current segment
   // The 2.x segment being read.
   std::string seg_id_;
   std::string seg_state_;
@@ -222,16 +189,14 @@ class XliffReader::Impl : public internal::XmlHandler {
   internal::SegmentBuilder builder_;
   int pair_counter_ = 0;
   std::vector<std::pair<std::string, int>> pair_keys_;
-  std::string value_;  // note / data text
-  std::string data_id_;
-  bool value_overflow_ = false;
+  std::string data_id_;  // the <data> being read (its text is core_.value())
 };
 
 void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
   const std::string_view local = Local(name);
   if (stack_.empty()) {
     if (local != "xliff") {
-      stream_.Abort(absl::StrCat("the root element is <", std::string(local),
+      stream().Abort(absl::StrCat("the root element is <", std::string(local),
                                  ">, expected <xliff> (not an XLIFF file)"));
       return;
     }
@@ -243,7 +208,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
       src_lang_ = AttrOr(attrs, "srcLang");
       tgt_lang_ = AttrOr(attrs, "trgLang");
     } else {
-      stream_.Abort(absl::StrCat("unsupported XLIFF version '", version.substr(0, 20),
+      stream().Abort(absl::StrCat("unsupported XLIFF version '", version.substr(0, 20),
                                  "' (1.x and 2.x are read)"));
       return;
     }
@@ -288,8 +253,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
           return;
         }
         if (local == "note") {
-          value_.clear();
-          value_overflow_ = false;
+          core_.StartValue();
           stack_.push_back({Ctx::kNote});
           return;
         }
@@ -305,9 +269,8 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
         if (local == "segment") {
           seg_id_ = AttrOr(attrs, "id");
           seg_state_ = AttrOr(attrs, "state");
-          seg_line_ = stream_.line();
-          unit_level_error_ = unit_error_;
-          unit_level_bytes_ = unit_bytes_;
+          seg_line_ = stream().line();
+          unit_level_ = core_.unit_state();
           source_ = Segment();
           target_ = Segment();
           has_source_ = has_target_ = false;
@@ -326,16 +289,14 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
       break;
     case Ctx::kNotes:
       if (InXliffNamespace(name) && local == "note") {
-        value_.clear();
-        value_overflow_ = false;
+        core_.StartValue();
         stack_.push_back({Ctx::kNote});
         return;
       }
       break;
     case Ctx::kOrigData:
       if (InXliffNamespace(name) && local == "data") {
-        value_.clear();
-        value_overflow_ = false;
+        core_.StartValue();
         data_id_ = AttrOr(attrs, "id");
         stack_.push_back({Ctx::kData});
         return;
@@ -345,7 +306,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
       if (local == "cp") {
         const char* hex = FindAttr(attrs, "hex");
         uint32_t cp = 0;
-        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &value_);
+        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &core_.value());
         stack_.push_back({Ctx::kEmpty});
         return;
       }
@@ -358,15 +319,14 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
 
 void XliffReader::Impl::StartUnit(const char** attrs) {
   in_unit_ = true;
-  unit_line_ = stream_.line();
+  unit_line_ = stream().line();
   unit_id_ = AttrOr(attrs, "id");
   unit_approved_ = version_ == 1 && AttrOr(attrs, "approved") == "yes";
   unit_translate_no_ = AttrOr(attrs, "translate") == "no";
   unit_state_.clear();
   notes_.clear();
   data_.clear();
-  unit_error_.clear();
-  unit_bytes_ = 0;
+  core_.StartUnit();
   source_ = Segment();
   target_ = Segment();
   has_source_ = has_target_ = false;
@@ -382,7 +342,7 @@ void XliffReader::Impl::StartSide(bool target, const char** attrs) {
     if (version_ == 1) unit_state_ = AttrOr(attrs, "state");
     if (const char* lang = FindAttr(attrs, kXmlLang)) target_lang_override_ = lang;
   }
-  builder_.Reset(options_.max_segment_bytes);
+  builder_.Reset(options().max_segment_bytes);
   pair_counter_ = 0;
   pair_keys_.clear();
 }
@@ -550,15 +510,10 @@ void XliffReader::Impl::Text(std::string_view text) {
       return;
     case Ctx::kNote:
     case Ctx::kData:
-      if (value_overflow_) return;
-      if (value_.size() + text.size() > options_.max_segment_bytes) {
-        value_overflow_ = true;
-        value_ = std::string();
-        UnitError(absl::StrCat("a <note> or <data> is longer than ", options_.max_segment_bytes,
+      if (!core_.AppendValue(text)) {
+        UnitError(absl::StrCat("a <note> or <data> is longer than ", options().max_segment_bytes,
                                " bytes (max_segment_bytes)"));
-        return;
       }
-      value_.append(text);
       return;
     default:
       return;
@@ -582,20 +537,19 @@ void XliffReader::Impl::EndElement(const char* name) {
       EndSide();
       return;
     case Ctx::kNote:
-      if (!value_overflow_ && in_unit_ && Charge(value_.size() + kEntryOverhead)) {
-        notes_.push_back(std::move(value_));
+      if (!core_.value_overflow() && in_unit_ && Charge(core_.value().size() + kEntryOverhead)) {
+        notes_.push_back(std::move(core_.value()));
       }
       return;
     case Ctx::kData:
-      if (!value_overflow_ && Charge(value_.size() + data_id_.size() + kEntryOverhead)) {
-        data_.emplace_back(std::move(data_id_), std::move(value_));
+      if (!core_.value_overflow() && Charge(core_.value().size() + data_id_.size() + kEntryOverhead)) {
+        data_.emplace_back(std::move(data_id_), std::move(core_.value()));
       }
       return;
     case Ctx::kSegment: {
       std::string id = seg_id_.empty() ? unit_id_ : absl::StrCat(unit_id_, "/", seg_id_);
       EndUnitOrSegment(std::move(id), seg_line_, seg_state_, false, unit_translate_no_);
-      unit_error_ = unit_level_error_;
-      unit_bytes_ = unit_level_bytes_;
+      core_.set_unit_state(unit_level_);
       return;
     }
     case Ctx::kUnit:
@@ -609,29 +563,13 @@ void XliffReader::Impl::EndElement(const char* name) {
   }
 }
 
-void XliffReader::Impl::Deliver(Problem::Severity severity, int64_t line, const std::string& id,
-                                std::string reason) {
-  Problem p;
-  p.severity = severity;
-  p.line = line;
-  p.unit_id = id;
-  p.reason = std::move(reason);
-  switch (severity) {
-    case Problem::Severity::kError: ++stats_.units_failed; break;
-    case Problem::Severity::kSkipped: ++stats_.units_skipped; break;
-    case Problem::Severity::kWarning: ++stats_.warnings; break;
-  }
-  absl::Status s = sink_->OnProblem(p);
-  if (!s.ok()) stream_.AbortWith(std::move(s));
-}
-
 void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std::string& state,
                                          bool approved, bool translate_no) {
-  ++stats_.units_seen;
+  core_.CountUnitSeen();
   using S = Problem::Severity;
-  if (!unit_error_.empty()) {
-    Deliver(S::kError, line, id, unit_error_);
-    if (version_ == 1) unit_error_.clear();
+  if (!core_.unit_error().empty()) {
+    Deliver(S::kError, line, id, core_.unit_error());
+    if (version_ == 1) core_.StartUnit();
     return;
   }
   if (translate_no) return Deliver(S::kSkipped, line, id, "translate=\"no\"");
@@ -641,7 +579,7 @@ void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std
   if (state == "new" || state == "needs-translation" || state == "initial") {
     return Deliver(S::kSkipped, line, id, absl::StrCat("not translated (state=\"", state, "\")"));
   }
-  if (options_.xliff_only_final) {
+  if (options().xliff_only_final) {
     const bool final = version_ == 1 ? (approved || state == "final" || state == "signed-off")
                                      : state == "final";
     if (!final) {
@@ -654,17 +592,17 @@ void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std
   absl::StatusOr<Language> src = text::ParseLanguage(src_lang_);
   absl::StatusOr<Language> tgt = text::ParseLanguage(tgt_tag);
   bool swap;
-  if (src.ok() && tgt.ok() && *src == options_.source_language && *tgt == options_.target_language) {
+  if (src.ok() && tgt.ok() && *src == options().source_language && *tgt == options().target_language) {
     swap = false;
-  } else if (src.ok() && tgt.ok() && *src == options_.target_language &&
-             *tgt == options_.source_language) {
+  } else if (src.ok() && tgt.ok() && *src == options().target_language &&
+             *tgt == options().source_language) {
     swap = true;
   } else {
     return Deliver(S::kError, line, id,
                    absl::StrCat("file languages '", src_lang_.substr(0, 35), "' -> '",
                                 tgt_tag.substr(0, 35), "' are not the ",
-                                std::string(text::LanguageCode(options_.source_language)), "/",
-                                std::string(text::LanguageCode(options_.target_language)),
+                                std::string(text::LanguageCode(options().source_language)), "/",
+                                std::string(text::LanguageCode(options().target_language)),
                                 " pair"));
   }
   TranslationUnit unit;
@@ -685,9 +623,7 @@ void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std
   }
   source_ = Segment();
   target_ = Segment();
-  ++stats_.units_read;
-  absl::Status s = sink_->OnUnit(std::move(unit));
-  if (!s.ok()) stream_.AbortWith(std::move(s));
+  core_.DeliverUnit(std::move(unit));
 }
 
 XliffReader::XliffReader(const ReaderOptions& options, UnitSink* sink)
@@ -695,7 +631,7 @@ XliffReader::XliffReader(const ReaderOptions& options, UnitSink* sink)
 XliffReader::~XliffReader() = default;
 absl::Status XliffReader::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
 absl::Status XliffReader::Finish() { return impl_->Finish(); }
-const ReadStats& XliffReader::stats() const { return impl_->stats_; }
+const ReadStats& XliffReader::stats() const { return impl_->core_.stats(); }
 int XliffReader::major_version() const { return impl_->version_; }
 
 }  // namespace qantara::formats

@@ -1,17 +1,12 @@
 """End-to-end: `qantara align` against the real qantara-server (AlignService)."""
 
-import argparse
 import ast
 import os
 import sys
-import tempfile
-import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
-
-ARGS = None
+from qantara_e2e import ServerTestCase, main  # noqa: E402
 
 AR = [
     "مشاركة :",
@@ -41,11 +36,10 @@ def parse_beads(text):
     return beads
 
 
-class AlignCliTest(unittest.TestCase):
+class AlignCliTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-        cls.tmp = tempfile.TemporaryDirectory(prefix="qantara-align-e2e-")
+        super().setUpClass()
         cls.ar = os.path.join(cls.tmp.name, "ar.txt")
         cls.en = os.path.join(cls.tmp.name, "en.txt")
         with open(cls.ar, "w", encoding="utf-8") as f:
@@ -58,14 +52,6 @@ class AlignCliTest(unittest.TestCase):
             f.write(AR[0] + "\n\n" + " ".join(AR[1:3]) + "\n\n" + " ".join(AR[3:]) + "\n")
         with open(cls.en_doc, "w", encoding="utf-8") as f:
             f.write(" ".join(EN[0:2]) + "\n\n" + " ".join(EN[2:5]) + "\n\n" + EN[5] + "\n\n" + EN[6] + "\n")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        cls.tmp.cleanup()
-
-    def cli(self, *args, **kw):
-        return run_cli(ARGS.cli_bin, self.server.address, *args, **kw)
 
     def test_beads_cover_every_line_once_in_order(self):
         r = self.cli("align", "--sentences", self.ar, self.en, "--format", "beads")
@@ -142,15 +128,6 @@ class AlignCliTest(unittest.TestCase):
         r = self.cli("align", "--sentences", empty, self.en)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(parse_beads(r.stdout.decode()), [([], [j]) for j in range(len(EN))])
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server-bin", required=True)
-    parser.add_argument("--cli-bin", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
 
 
 if __name__ == "__main__":

@@ -3,21 +3,16 @@
 files, the real Translate Toolkit files in ../shared, Translate Toolkit
 reading the export)."""
 
-import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
+from qantara_e2e import ARGS, ServerTestCase, main  # noqa: E402
 
-ARGS = None
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -40,29 +35,8 @@ def seg_pairs(path):
     return pairs
 
 
-class ImportExportTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-        cls.addr = cls.server.address
-        cls.tmp = tempfile.TemporaryDirectory(prefix="qantara-import-")
-        cls.count = 0
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        cls.tmp.cleanup()
-
-    def cli(self, *args, **kw):
-        return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
-
-    def ok(self, *args, **kw):
-        r = self.cli(*args, **kw)
-        self.assertEqual(r.returncode, 0, (args, r.stdout.decode(), r.stderr.decode()))
-        return r.stdout.decode()
-
-    def path(self, name):
-        return os.path.join(self.tmp.name, name)
+class ImportExportTest(ServerTestCase):
+    count = 0
 
     def fixture(self, name):
         return os.path.join(ARGS.fixtures, name)
@@ -357,16 +331,5 @@ class ImportExportTest(unittest.TestCase):
         self.assertEqual({(s, t) for s, t in units_tt}, ours)
 
 
-def main():
-    global ARGS
-    p = argparse.ArgumentParser()
-    p.add_argument("--server-bin", required=True)
-    p.add_argument("--cli-bin", required=True)
-    p.add_argument("--fixtures", required=True)
-    p.add_argument("--shared", required=True)
-    ARGS, rest = p.parse_known_args()
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    main("--fixtures", "--shared")

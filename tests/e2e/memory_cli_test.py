@@ -1,18 +1,14 @@
 """End-to-end: translation memories through the real server and CLI
 (memory create/list/show/delete, add one and --tsv, lookup, concordance)."""
 
-import argparse
 import json
 import os
 import signal
 import sys
 import tempfile
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
-
-ARGS = None
+from qantara_e2e import ARGS, Server, ServerTestCase, main, run_cli  # noqa: E402
 
 # A small Arabic -> English memory written for this test.
 UNITS = [
@@ -24,24 +20,7 @@ UNITS = [
 ]
 
 
-class MemoryCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-        cls.addr = cls.server.address
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-
-    def cli(self, *args, **kw):
-        return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
-
-    def ok(self, *args, **kw):
-        r = self.cli(*args, **kw)
-        self.assertEqual(r.returncode, 0, (args, r.stderr.decode()))
-        return r.stdout.decode()
-
+class MemoryCliTest(ServerTestCase):
     def make_memory(self, name):
         self.ok("memory", "create", name, "--source", "ar-SA", "--target", "en")
         tsv = "".join(f"{a}\t{e}\n" for a, e in UNITS).encode()
@@ -160,15 +139,6 @@ class MemoryCliTest(unittest.TestCase):
                             "افتح الملف الجديد")
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(json.loads(r.stdout)["matches"][0]["score"], 100)
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server-bin", required=True)
-    parser.add_argument("--cli-bin", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
 
 
 if __name__ == "__main__":

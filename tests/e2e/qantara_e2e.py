@@ -1,13 +1,23 @@
 """Helpers for end-to-end tests: run the real qantara-server on port 0 with a
-temporary data dir, and the real qantara CLI against it."""
+temporary data dir, and the real qantara CLI against it.
 
+A test file subclasses ServerTestCase (one server for the whole class) and
+ends with `main("--fixtures")`: main() parses --server-bin, --cli-bin and the
+extra flags named into ARGS, then runs the file's tests."""
+
+import argparse
 import os
 import re
 import selectors
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+import unittest
+
+# The command-line flags of the running test file; filled in by main().
+ARGS = argparse.Namespace()
 
 
 class Server:
@@ -75,3 +85,55 @@ def run_cli(cli, server, *args, stdin=None, cwd=None, timeout=60):
     """Runs `qantara --server SERVER ARGS...`; returns CompletedProcess (bytes)."""
     cmd = [cli] + (["--server", server] if server else []) + list(args)
     return subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, cwd=cwd)
+
+
+class ServerTestCase(unittest.TestCase):
+    """One real qantara-server for the test class (port 0, temporary data dir),
+    started in setUpClass and killed in tearDownClass, plus a temporary
+    directory for the tests' files."""
+
+    server_args = ()  # extra qantara-server flags for the class
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="qantara-e2e-files-")
+        cls.server = Server(ARGS.server_bin, extra_args=cls.server_args)
+        cls.addr = cls.server.address
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        cls.tmp.cleanup()
+        super().tearDownClass()
+
+    def cli(self, *args, **kw):
+        """Runs the CLI against the class's server; returns CompletedProcess (bytes)."""
+        return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
+
+    def ok_result(self, *args, **kw):
+        """Runs the CLI and asserts it exits 0; returns CompletedProcess (bytes)."""
+        r = self.cli(*args, **kw)
+        self.assertEqual(r.returncode, 0, (args, r.stdout.decode(errors="replace"),
+                                           r.stderr.decode(errors="replace")))
+        return r
+
+    def ok(self, *args, **kw):
+        """Runs the CLI and asserts it exits 0; returns its stdout as text."""
+        return self.ok_result(*args, **kw).stdout.decode()
+
+    def path(self, name):
+        """A path in the class's temporary directory."""
+        return os.path.join(self.tmp.name, name)
+
+
+def main(*flags):
+    """Parses --server-bin, --cli-bin and the extra required `flags` (such as
+    "--fixtures") into ARGS, then runs the calling file's tests verbosely
+    (other arguments go to unittest)."""
+    parser = argparse.ArgumentParser()
+    for flag in ("--server-bin", "--cli-bin", *flags):
+        parser.add_argument(flag, required=True)
+    args, rest = parser.parse_known_args()
+    vars(ARGS).update(vars(args))
+    unittest.main(module="__main__", argv=[sys.argv[0], "-v", *rest])

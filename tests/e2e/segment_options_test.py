@@ -1,31 +1,17 @@
 """End-to-end: `qantara segment` options (--srx, --srx-mode, --keep-empty) and
 the built-in rules, through the real server and CLI."""
 
-import argparse
 import os
 import sys
 import tempfile
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
-
-ARGS = None
+from qantara_e2e import ARGS, ServerTestCase, main  # noqa: E402
 
 
-class SegmentOptionsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-
+class SegmentOptionsTest(ServerTestCase):
     def segment(self, text, *args):
-        r = run_cli(ARGS.cli_bin, self.server.address, "segment", *args, stdin=text.encode())
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return r.stdout.decode().split("\n")[:-1]
+        return self.ok("segment", *args, stdin=text.encode()).split("\n")[:-1]
 
     def test_builtin_abbreviation_rules(self):
         self.assertEqual(self.segment("Mr. Smith met Dr. Jones in the U.S. Senate. It rained.",
@@ -55,30 +41,18 @@ class SegmentOptionsTest(unittest.TestCase):
             with open(path, "w", encoding="utf-8") as f:
                 f.write("<srx>\n<body>\n<languagerules>\n<languagerule languagerulename=\"x\">\n"
                         "<rule break=\"perhaps\"/>\n")
-            r = run_cli(ARGS.cli_bin, self.server.address, "segment", "--lang", "en", "--srx", path,
-                        stdin=b"One. Two.")
+            r = self.cli("segment", "--lang", "en", "--srx", path, stdin=b"One. Two.")
             self.assertNotEqual(r.returncode, 0)
             self.assertEqual(r.stdout, b"")
             self.assertIn("SRX line 5", r.stderr.decode())
-            r = run_cli(ARGS.cli_bin, self.server.address, "segment", "--lang", "en", "--srx",
-                        os.path.join(d, "missing.srx"), stdin=b"One. Two.")
+            r = self.cli("segment", "--lang", "en", "--srx", os.path.join(d, "missing.srx"),
+                         stdin=b"One. Two.")
             self.assertEqual(r.returncode, 2)
             self.assertIn("missing.srx", r.stderr.decode())
-        r = run_cli(ARGS.cli_bin, self.server.address, "segment", "--lang", "en", "--srx-mode", "merge",
-                    stdin=b"x")
+        r = self.cli("segment", "--lang", "en", "--srx-mode", "merge", stdin=b"x")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--srx-mode", r.stderr.decode())
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server-bin", required=True)
-    parser.add_argument("--cli-bin", required=True)
-    parser.add_argument("--fixtures", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
-
-
 if __name__ == "__main__":
-    main()
+    main("--fixtures")

@@ -1,6 +1,5 @@
 """End-to-end: the real qantara-server on port 0 and the real qantara CLI."""
 
-import argparse
 import os
 import signal
 import subprocess
@@ -10,24 +9,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
-
-ARGS = None
+from qantara_e2e import ARGS, Server, ServerTestCase, main, run_cli  # noqa: E402
 
 
-class ServerCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-        cls.addr = cls.server.address
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-
-    def cli(self, *args, **kw):
-        return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
-
+class ServerCliTest(ServerTestCase):
     def fixture(self, name):
         with open(os.path.join(ARGS.fixtures, name), "rb") as f:
             return f.read()
@@ -141,15 +126,5 @@ class LifecycleTest(unittest.TestCase):
                 self.assertTrue(p.stderr.strip(), args)
 
 
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server-bin", required=True)
-    parser.add_argument("--cli-bin", required=True)
-    parser.add_argument("--fixtures", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
-
-
 if __name__ == "__main__":
-    main()
+    main("--fixtures")

@@ -1,35 +1,18 @@
 """End-to-end: `qantara normalize` and `qantara tokenize` against the real
 server (TextService/Normalize and TextService/Tokenize)."""
 
-import argparse
 import json
 import os
 import sys
 import tempfile
-import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
-
-ARGS = None
+from qantara_e2e import ServerTestCase, main  # noqa: E402
 
 
-class TextNormCliTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(ARGS.server_bin)
-        cls.addr = cls.server.address
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-
-    def cli(self, *args, **kw):
-        return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
-
+class TextNormCliTest(ServerTestCase):
     def ok(self, *args, **kw):
-        r = self.cli(*args, **kw)
-        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        r = self.ok_result(*args, **kw)
         self.assertEqual(r.stderr, b"")
         return r.stdout.decode()
 
@@ -172,15 +155,6 @@ class TextNormCliTest(unittest.TestCase):
         self.assertEqual(self.ok("tokenize", "--lang", "ar", stdin=b""), "")
         doc = json.loads(self.ok("tokenize", "--lang", "en", "--json", stdin=b"  \n"))
         self.assertEqual(doc["tokens"], [])
-
-
-def main():
-    global ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--server-bin", required=True)
-    parser.add_argument("--cli-bin", required=True)
-    ARGS, rest = parser.parse_known_args()
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
 
 
 if __name__ == "__main__":
