@@ -18,16 +18,15 @@ std::string AttrOr(const char** attrs, std::string_view name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-ReaderCore::ReaderCore(const ReaderOptions& options, UnitSink* sink, XmlHandler* handler,
-                       bool namespaces)
-    : options_(options), sink_(sink), stream_(handler, namespaces, options.max_token_bytes) {}
+ReaderCore::ReaderCore(const ReaderOptions& options, UnitSink* sink, bool namespaces)
+    : options_(options), sink_(sink), stream_(this, namespaces, options.max_token_bytes) {}
 
 absl::Status ReaderCore::Feed(std::string_view chunk) {
   stats_.bytes += chunk.size();
   return stream_.Feed(chunk);
 }
 
-absl::Status ReaderCore::Finish(std::string_view open_unit, int64_t unit_line) {
+absl::Status ReaderCore::FinishStream(std::string_view open_unit, int64_t unit_line) {
   absl::Status s = stream_.Finish();
   if (!s.ok() && !open_unit.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(std::string(s.message()), " (the ",

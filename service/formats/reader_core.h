@@ -1,9 +1,12 @@
-// Internal to qantara_formats: what TmxReader and XliffReader share around
-// their element handlers. One ReaderCore per reader owns the hardened expat
-// stream and the read totals, keeps the state of the unit being read (its
-// first error and its size against max_unit_bytes), caps the text of a
-// <prop>, <note> or <data> element at max_segment_bytes, and hands units and
-// problems to the sink, counting them.
+// Internal to qantara_formats: the parser behind every UnitReader.
+//
+// TmxReader and XliffReader each derive their parser (an XmlHandler with the
+// element handlers of their format) from ReaderCore, which owns what they
+// share: the hardened expat stream and the read totals, the state of the unit
+// being read (its first error and its size against max_unit_bytes), the text
+// of a <prop>, <note> or <data> element capped at max_segment_bytes, and
+// handing units and problems to the sink, counting them. UnitReader forwards
+// Feed(), Finish() and stats() to it.
 #ifndef QANTARA_SERVICE_FORMATS_READER_CORE_H_
 #define QANTARA_SERVICE_FORMATS_READER_CORE_H_
 
@@ -25,26 +28,33 @@ const char* FindAttr(const char** attrs, std::string_view name);
 // The same as a string, "" when absent.
 std::string AttrOr(const char** attrs, std::string_view name);
 
-class ReaderCore {
+class ReaderCore : public XmlHandler {
  public:
+  ReaderCore(const ReaderCore&) = delete;
+  ReaderCore& operator=(const ReaderCore&) = delete;
+
+  // UnitReader::Feed: counts the chunk in stats().bytes and parses it.
+  absl::Status Feed(std::string_view chunk);
+  // UnitReader::Finish: ends the input (see FinishStream).
+  virtual absl::Status Finish() = 0;
+  const ReadStats& stats() const { return stats_; }
+
+ protected:
+  // The sink gets the units and problems and must outlive the parser.
+  // `namespaces`: see ExpatStream.
+  ReaderCore(const ReaderOptions& options, UnitSink* sink, bool namespaces);
+
+  // Ends the input. When that fails while a unit is open (`open_unit` names
+  // it, e.g. "<tu>"; empty when none is), the message adds that the unit
+  // opened at `unit_line` is incomplete and was not read.
+  absl::Status FinishStream(std::string_view open_unit, int64_t unit_line);
+
   // The unit's error and size, to return to (XLIFF 2: every <segment> of a
   // <unit> starts from the state the unit had before its first segment).
   struct UnitState {
     std::string error;
     size_t bytes = 0;
   };
-
-  // `handler` gets the parse events, `sink` the units and problems; both
-  // must outlive the core. `namespaces`: see ExpatStream.
-  ReaderCore(const ReaderOptions& options, UnitSink* sink, XmlHandler* handler, bool namespaces);
-
-  // Counts the chunk in stats().bytes and parses it (UnitReader::Feed).
-  absl::Status Feed(std::string_view chunk);
-  // Ends the input (UnitReader::Finish). When it fails while a unit is open
-  // (`open_unit` names it, e.g. "<tu>"; empty when none is), the message adds
-  // that the unit opened at `unit_line` is incomplete and was not read.
-  absl::Status Finish(std::string_view open_unit, int64_t unit_line);
-
   // Starts the bookkeeping of a new unit: no error, no bytes charged.
   void StartUnit() { unit_ = UnitState(); }
   // Records why the unit fails; the first reason wins.
@@ -77,11 +87,10 @@ class ReaderCore {
   // Counts the unit as read and hands it to the sink; a sink error stops
   // the stream.
   void DeliverUnit(TranslationUnit&& unit);
+  void CountUnitSeen() { ++stats_.units_seen; }
 
   const ReaderOptions& options() const { return options_; }
   ExpatStream& stream() { return stream_; }
-  const ReadStats& stats() const { return stats_; }
-  void CountUnitSeen() { ++stats_.units_seen; }
 
  private:
   const ReaderOptions options_;

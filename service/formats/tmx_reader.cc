@@ -1,6 +1,7 @@
 #include "service/formats/tmx_reader.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,12 +29,11 @@ constexpr size_t kMaxWarnings = 8;
 constexpr size_t kEntryOverhead = 64;  // bytes charged per prop/note besides its text
 constexpr std::string_view kUnitName = "<tu>";
 
-}  // namespace
-
-class TmxReader::Impl : public internal::XmlHandler {
+// TmxReader's parser: the TMX element handlers.
+class TmxParser final : public internal::ReaderCore {
  public:
-  Impl(const ReaderOptions& options, UnitSink* sink)
-      : core_(options, sink, this, /*namespaces=*/false) {
+  TmxParser(const ReaderOptions& options, UnitSink* sink)
+      : ReaderCore(options, sink, /*namespaces=*/false) {
     header_ = TmxHeader{};
     header_.creation_tool.clear();
     header_.creation_tool_version.clear();
@@ -44,23 +44,18 @@ class TmxReader::Impl : public internal::XmlHandler {
     header_.datatype.clear();
   }
 
-  absl::Status Feed(std::string_view chunk) { return core_.Feed(chunk); }
-  absl::Status Finish() {
-    return core_.Finish(in_tu_ && core_.stream().root_seen() ? kUnitName : "", unit_.line);
+  absl::Status Finish() override {
+    return FinishStream(in_tu_ && stream().root_seen() ? kUnitName : "", unit_.line);
   }
-
   void StartElement(const char* name, const char** attrs) override;
   void EndElement(const char* name) override;
   void Text(std::string_view text) override;
 
-  internal::ReaderCore core_;
-  TmxHeader header_;
-  bool has_header_ = false;
+  bool has_header() const { return has_header_; }
+  const TmxHeader& header() const { return header_; }
 
  private:
   Ctx top() const { return stack_.back(); }
-  const ReaderOptions& options() const { return core_.options(); }
-  internal::ExpatStream& stream() { return core_.stream(); }
   void StartTu(const char** attrs);
   void EndTu();
   void StartTuv(const char** attrs);
@@ -68,14 +63,14 @@ class TmxReader::Impl : public internal::XmlHandler {
   void Warn(std::string reason) {
     if (warnings_.size() < kMaxWarnings) warnings_.push_back(std::move(reason));
   }
-  void UnitError(std::string reason) { core_.UnitError(std::move(reason)); }
-  bool Charge(size_t n) { return core_.Charge(n); }
   // Reports a problem of the current <tu>.
   void Deliver(Problem::Severity severity, std::string reason) {
-    core_.Deliver(severity, unit_.line, unit_.id, std::move(reason));
+    ReaderCore::Deliver(severity, unit_.line, unit_.id, std::move(reason));
   }
   std::optional<int64_t> Date(const char** attrs, const char* name);
 
+  TmxHeader header_;
+  bool has_header_ = false;
   std::vector<Ctx> stack_;
 
   // The <tu> being read.
@@ -92,11 +87,13 @@ class TmxReader::Impl : public internal::XmlHandler {
   bool tuv_has_seg_ = false;
   internal::SegmentBuilder builder_;
   std::vector<Attr> attr_buf_;
-  // The <prop>/<note> being read (its text is core_.value()).
+  // The <prop>/<note> being read (its text is value()).
   std::string prop_type_;
 };
 
-std::optional<int64_t> TmxReader::Impl::Date(const char** attrs, const char* name) {
+}  // namespace
+
+std::optional<int64_t> TmxParser::Date(const char** attrs, const char* name) {
   const char* v = FindAttr(attrs, name);
   if (v == nullptr) return std::nullopt;
   absl::StatusOr<int64_t> d = ParseTmxDate(v);
@@ -107,7 +104,7 @@ std::optional<int64_t> TmxReader::Impl::Date(const char** attrs, const char* nam
   return *d;
 }
 
-void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
+void TmxParser::StartElement(const char* name, const char** attrs) {
   if (stack_.empty()) {
     if (std::strcmp(name, "tmx") != 0) {
       stream().Abort(absl::StrCat("the root element is <", name, ">, expected <tmx> (not a TMX file)"));
@@ -144,7 +141,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
         if (const char* v = FindAttr(attrs, "changedate")) {
           if (auto d = ParseTmxDate(v); d.ok()) header_.change_date = *d;
         }
-        core_.StartUnit();  // header props and notes count against max_unit_bytes
+        StartUnit();  // header props and notes count against max_unit_bytes
         stack_.push_back(Ctx::kHeader);
       } else if (std::strcmp(name, "body") == 0) {
         stack_.push_back(Ctx::kBody);
@@ -164,7 +161,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
     case Ctx::kTu:
     case Ctx::kTuv:
       if (std::strcmp(name, "prop") == 0 || std::strcmp(name, "note") == 0) {
-        core_.StartValue();
+        StartValue();
         prop_type_ = name[0] == 'p' ? AttrOr(attrs, "type") : std::string();
         stack_.push_back(name[0] == 'p' ? Ctx::kProp : Ctx::kNote);
         return;
@@ -189,7 +186,7 @@ void TmxReader::Impl::StartElement(const char* name, const char** attrs) {
   }
 }
 
-void TmxReader::Impl::Text(std::string_view text) {
+void TmxParser::Text(std::string_view text) {
   if (stack_.empty()) return;
   switch (top()) {
     case Ctx::kSeg:
@@ -202,7 +199,7 @@ void TmxReader::Impl::Text(std::string_view text) {
       return;
     case Ctx::kProp:
     case Ctx::kNote:
-      if (!core_.AppendValue(text)) {
+      if (!AppendValue(text)) {
         if (in_tu_) {
           UnitError(absl::StrCat("a <prop> or <note> is longer than ", options().max_segment_bytes,
                                  " bytes (max_segment_bytes)"));
@@ -217,7 +214,7 @@ void TmxReader::Impl::Text(std::string_view text) {
   }
 }
 
-void TmxReader::Impl::EndElement(const char* name) {
+void TmxParser::EndElement(const char* name) {
   if (stack_.empty()) return;
   const Ctx ctx = top();
   stack_.pop_back();
@@ -237,25 +234,25 @@ void TmxReader::Impl::EndElement(const char* name) {
       return;
     case Ctx::kProp:
     case Ctx::kNote: {
-      if (core_.value_overflow()) return;
-      std::string& value = core_.value();
+      if (value_overflow()) return;
+      std::string& text = value();
       const Ctx parent = top();
       if (parent == Ctx::kHeader) {
-        if (!Charge(value.size() + prop_type_.size() + kEntryOverhead)) {
+        if (!Charge(text.size() + prop_type_.size() + kEntryOverhead)) {
           stream().Abort(absl::StrCat("the <header> is larger than ", options().max_unit_bytes,
                                       " bytes (max_unit_bytes)"));
           return;
         }
-        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(value)});
-        else header_.notes.push_back(std::move(value));
+        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(text)});
+        else header_.notes.push_back(std::move(text));
       } else if (parent == Ctx::kTu || (parent == Ctx::kTuv && tuv_ != nullptr)) {
-        if (!Charge(value.size() + prop_type_.size() + kEntryOverhead)) return;
+        if (!Charge(text.size() + prop_type_.size() + kEntryOverhead)) return;
         std::vector<Property>& props = parent == Ctx::kTu ? unit_.props : tuv_->props;
         std::vector<std::string>& notes = parent == Ctx::kTu ? unit_.notes : tuv_->notes;
-        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(value)});
-        else notes.push_back(std::move(value));
+        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(text)});
+        else notes.push_back(std::move(text));
       }
-      value.clear();
+      text.clear();
       return;
     }
     case Ctx::kHeader:
@@ -272,9 +269,9 @@ void TmxReader::Impl::EndElement(const char* name) {
   }
 }
 
-void TmxReader::Impl::StartTu(const char** attrs) {
+void TmxParser::StartTu(const char** attrs) {
   in_tu_ = true;
-  core_.StartUnit();
+  StartUnit();
   warnings_.clear();
   unit_ = TranslationUnit();
   unit_.line = stream().line();
@@ -300,7 +297,7 @@ void TmxReader::Impl::StartTu(const char** attrs) {
   tuv_ = nullptr;
 }
 
-void TmxReader::Impl::StartTuv(const char** attrs) {
+void TmxParser::StartTuv(const char** attrs) {
   tuv_ = nullptr;
   tuv_has_seg_ = false;
   const char* lang = FindAttr(attrs, "xml:lang");
@@ -329,7 +326,7 @@ void TmxReader::Impl::StartTuv(const char** attrs) {
   tuv_->lang_tag = lang;
 }
 
-void TmxReader::Impl::EndTuv() {
+void TmxParser::EndTuv() {
   if (tuv_ != nullptr) {
     if (!tuv_has_seg_) UnitError(absl::StrCat("the <tuv xml:lang=\"", tuv_->lang_tag, "\"> has no <seg>"));
     (tuv_is_source_ ? have_source_ : have_target_) = true;
@@ -337,12 +334,12 @@ void TmxReader::Impl::EndTuv() {
   tuv_ = nullptr;
 }
 
-void TmxReader::Impl::EndTu() {
+void TmxParser::EndTu() {
   in_tu_ = false;
-  core_.CountUnitSeen();
+  CountUnitSeen();
   const std::string_view src = text::LanguageCode(options().source_language);
   const std::string_view tgt = text::LanguageCode(options().target_language);
-  if (core_.unit_error().empty() && !(have_source_ && have_target_)) {
+  if (unit_error().empty() && !(have_source_ && have_target_)) {
     if (languages_listed_ == 0) {
       UnitError("the unit has no <tuv>");
     } else {
@@ -350,8 +347,8 @@ void TmxReader::Impl::EndTu() {
                              " variant (languages: ", languages_, ")"));
     }
   }
-  if (!core_.unit_error().empty()) {
-    Deliver(Problem::Severity::kError, core_.unit_error());
+  if (!unit_error().empty()) {
+    Deliver(Problem::Severity::kError, unit_error());
     return;
   }
   if (unit_.source.text.empty() || unit_.target.text.empty()) {
@@ -364,16 +361,12 @@ void TmxReader::Impl::EndTu() {
     Deliver(Problem::Severity::kWarning, std::move(w));
     if (stream().aborted()) return;
   }
-  core_.DeliverUnit(std::move(unit_));
+  DeliverUnit(std::move(unit_));
 }
 
 TmxReader::TmxReader(const ReaderOptions& options, UnitSink* sink)
-    : impl_(std::make_unique<Impl>(options, sink)) {}
-TmxReader::~TmxReader() = default;
-absl::Status TmxReader::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
-absl::Status TmxReader::Finish() { return impl_->Finish(); }
-const ReadStats& TmxReader::stats() const { return impl_->core_.stats(); }
-bool TmxReader::has_header() const { return impl_->has_header_; }
-const TmxHeader& TmxReader::header() const { return impl_->header_; }
+    : UnitReader(std::make_unique<TmxParser>(options, sink)) {}
+bool TmxReader::has_header() const { return static_cast<const TmxParser&>(parser()).has_header(); }
+const TmxHeader& TmxReader::header() const { return static_cast<const TmxParser&>(parser()).header(); }
 
 }  // namespace qantara::formats

@@ -22,10 +22,6 @@
 #ifndef QANTARA_SERVICE_FORMATS_TMX_READER_H_
 #define QANTARA_SERVICE_FORMATS_TMX_READER_H_
 
-#include <memory>
-#include <string_view>
-
-#include "absl/status/status.h"
 #include "service/formats/tmx_header.h"
 #include "service/formats/unit_reader.h"
 
@@ -35,19 +31,10 @@ class TmxReader final : public UnitReader {
  public:
   // `sink` must outlive the reader.
   TmxReader(const ReaderOptions& options, UnitSink* sink);
-  ~TmxReader() override;
-
-  absl::Status Feed(std::string_view chunk) override;
-  absl::Status Finish() override;
-  const ReadStats& stats() const override;
 
   // True once </header> was read; header() is then complete.
   bool has_header() const;
   const TmxHeader& header() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace qantara::formats

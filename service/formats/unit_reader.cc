@@ -8,10 +8,17 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/formats/reader_core.h"
 #include "service/formats/tmx_reader.h"
 #include "service/formats/xliff_reader.h"
 
 namespace qantara::formats {
+
+UnitReader::UnitReader(std::unique_ptr<internal::ReaderCore> parser) : parser_(std::move(parser)) {}
+UnitReader::~UnitReader() = default;
+absl::Status UnitReader::Feed(std::string_view chunk) { return parser_->Feed(chunk); }
+absl::Status UnitReader::Finish() { return parser_->Finish(); }
+const ReadStats& UnitReader::stats() const { return parser_->stats(); }
 
 absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name,
                                             std::string_view first_bytes) {

@@ -63,26 +63,36 @@ struct ReaderOptions {
   bool xliff_only_final = false;
 };
 
+namespace internal {
+class ReaderCore;
+}  // namespace internal
+
+// A TmxReader or an XliffReader.
 class UnitReader {
  public:
-  virtual ~UnitReader() = default;
+  virtual ~UnitReader();
   UnitReader(const UnitReader&) = delete;
   UnitReader& operator=(const UnitReader&) = delete;
 
   // Parses the next chunk of the file. May call the sink any number of times.
   // Returns a fatal error (see the file comment) or the first non-OK status
   // returned by the sink.
-  virtual absl::Status Feed(std::string_view chunk) = 0;
+  absl::Status Feed(std::string_view chunk);
 
   // Ends the input: reports a truncated or empty file as a fatal error.
   // REQUIRES: not called twice.
-  virtual absl::Status Finish() = 0;
+  absl::Status Finish();
 
   // Totals so far; final after Finish().
-  virtual const ReadStats& stats() const = 0;
+  const ReadStats& stats() const;
 
  protected:
-  UnitReader() = default;
+  // REQUIRES: `parser` is not null.
+  explicit UnitReader(std::unique_ptr<internal::ReaderCore> parser);
+  internal::ReaderCore& parser() const { return *parser_; }
+
+ private:
+  std::unique_ptr<internal::ReaderCore> parser_;
 };
 
 enum class FileFormat { kTmx, kXliff };

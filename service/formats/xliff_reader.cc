@@ -1,6 +1,7 @@
 #include "service/formats/xliff_reader.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,22 +104,18 @@ struct Node {
   std::string close_native;  // kPaired: native code of the closing tag
 };
 
-}  // namespace
-
-class XliffReader::Impl : public internal::XmlHandler {
+// XliffReader's parser: the XLIFF 1.2 and 2.x element handlers.
+class XliffParser final : public internal::ReaderCore {
  public:
-  Impl(const ReaderOptions& options, UnitSink* sink)
-      : core_(options, sink, this, /*namespaces=*/true) {}
+  XliffParser(const ReaderOptions& options, UnitSink* sink)
+      : ReaderCore(options, sink, /*namespaces=*/true) {}
 
-  absl::Status Feed(std::string_view chunk) { return core_.Feed(chunk); }
-  absl::Status Finish() { return core_.Finish(in_unit_ ? "unit" : "", unit_line_); }
-
+  absl::Status Finish() override { return FinishStream(in_unit_ ? "unit" : "", unit_line_); }
   void StartElement(const char* name, const char** attrs) override;
   void EndElement(const char* name) override;
   void Text(std::string_view text) override;
 
-  internal::ReaderCore core_;
-  int version_ = 0;
+  int version() const { return version_; }
 
  private:
   void StartInline(const char* name, std::string_view local, const char** attrs);
@@ -127,13 +124,6 @@ class XliffReader::Impl : public internal::XmlHandler {
   void EndSide();
   void EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
                         bool translate_no);
-  void Deliver(Problem::Severity severity, int64_t line, const std::string& id, std::string reason) {
-    core_.Deliver(severity, line, id, std::move(reason));
-  }
-  void UnitError(std::string reason) { core_.UnitError(std::move(reason)); }
-  bool Charge(size_t n) { return core_.Charge(n); }
-  const ReaderOptions& options() const { return core_.options(); }
-  internal::ExpatStream& stream() { return core_.stream(); }
   // i for a bx/ex or sc/ec key in the current segment; 0 when unknown and !create.
   int PairNumber(const std::string& key, bool create) {
     for (const auto& [k, n] : pair_keys_) {
@@ -157,6 +147,7 @@ class XliffReader::Impl : public internal::XmlHandler {
     builder_.EndCode();
   }
 
+  int version_ = 0;
   std::vector<Node> stack_;
 
   // Languages of the current <file> (1.2) or document (2.x).
@@ -173,7 +164,7 @@ class XliffReader::Impl : public internal::XmlHandler {
   bool unit_translate_no_ = false;
   std::vector<std::string> notes_;
   std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
-  internal::ReaderCore::UnitState unit_level_;  // 2.x: the unit's state before its current segment
+  UnitState unit_level_;  // 2.x: the unit's state before its current segment
   // The 2.x segment being read.
   std::string seg_id_;
   std::string seg_state_;
@@ -189,10 +180,12 @@ class XliffReader::Impl : public internal::XmlHandler {
   internal::SegmentBuilder builder_;
   int pair_counter_ = 0;
   std::vector<std::pair<std::string, int>> pair_keys_;
-  std::string data_id_;  // the <data> being read (its text is core_.value())
+  std::string data_id_;  // the <data> being read (its text is value())
 };
 
-void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
+}  // namespace
+
+void XliffParser::StartElement(const char* name, const char** attrs) {
   const std::string_view local = Local(name);
   if (stack_.empty()) {
     if (local != "xliff") {
@@ -253,7 +246,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
           return;
         }
         if (local == "note") {
-          core_.StartValue();
+          StartValue();
           stack_.push_back({Ctx::kNote});
           return;
         }
@@ -270,7 +263,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
           seg_id_ = AttrOr(attrs, "id");
           seg_state_ = AttrOr(attrs, "state");
           seg_line_ = stream().line();
-          unit_level_ = core_.unit_state();
+          unit_level_ = unit_state();
           source_ = Segment();
           target_ = Segment();
           has_source_ = has_target_ = false;
@@ -289,14 +282,14 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
       break;
     case Ctx::kNotes:
       if (InXliffNamespace(name) && local == "note") {
-        core_.StartValue();
+        StartValue();
         stack_.push_back({Ctx::kNote});
         return;
       }
       break;
     case Ctx::kOrigData:
       if (InXliffNamespace(name) && local == "data") {
-        core_.StartValue();
+        StartValue();
         data_id_ = AttrOr(attrs, "id");
         stack_.push_back({Ctx::kData});
         return;
@@ -306,7 +299,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
       if (local == "cp") {
         const char* hex = FindAttr(attrs, "hex");
         uint32_t cp = 0;
-        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &core_.value());
+        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &value());
         stack_.push_back({Ctx::kEmpty});
         return;
       }
@@ -317,7 +310,7 @@ void XliffReader::Impl::StartElement(const char* name, const char** attrs) {
   stack_.push_back({Ctx::kSkip});
 }
 
-void XliffReader::Impl::StartUnit(const char** attrs) {
+void XliffParser::StartUnit(const char** attrs) {
   in_unit_ = true;
   unit_line_ = stream().line();
   unit_id_ = AttrOr(attrs, "id");
@@ -326,14 +319,14 @@ void XliffReader::Impl::StartUnit(const char** attrs) {
   unit_state_.clear();
   notes_.clear();
   data_.clear();
-  core_.StartUnit();
+  ReaderCore::StartUnit();
   source_ = Segment();
   target_ = Segment();
   has_source_ = has_target_ = false;
   target_lang_override_.clear();
 }
 
-void XliffReader::Impl::StartSide(bool target, const char** attrs) {
+void XliffParser::StartSide(bool target, const char** attrs) {
   side_is_target_ = target;
   if ((target && has_target_) || (!target && has_source_)) {
     UnitError(absl::StrCat("more than one <", target ? "target" : "source", ">"));
@@ -347,7 +340,7 @@ void XliffReader::Impl::StartSide(bool target, const char** attrs) {
   pair_keys_.clear();
 }
 
-void XliffReader::Impl::EndSide() {
+void XliffParser::EndSide() {
   Segment& seg = side_is_target_ ? target_ : source_;
   if (!builder_.Finish(&seg)) {
     UnitError(absl::StrCat(side_is_target_ ? "target: " : "source: ", builder_.error()));
@@ -357,7 +350,7 @@ void XliffReader::Impl::EndSide() {
   (side_is_target_ ? has_target_ : has_source_) = true;
 }
 
-void XliffReader::Impl::StartInline(const char* name, std::string_view local, const char** attrs) {
+void XliffParser::StartInline(const char* name, std::string_view local, const char** attrs) {
   using E = InlineCode::Element;
   const bool in_code = stack_.back().ctx == Ctx::kCode;
   if (in_code) {
@@ -499,7 +492,7 @@ void XliffReader::Impl::StartInline(const char* name, std::string_view local, co
   stack_.push_back({Ctx::kSkip});
 }
 
-void XliffReader::Impl::Text(std::string_view text) {
+void XliffParser::Text(std::string_view text) {
   if (stack_.empty()) return;
   switch (stack_.back().ctx) {
     case Ctx::kSeg:
@@ -510,7 +503,7 @@ void XliffReader::Impl::Text(std::string_view text) {
       return;
     case Ctx::kNote:
     case Ctx::kData:
-      if (!core_.AppendValue(text)) {
+      if (!AppendValue(text)) {
         UnitError(absl::StrCat("a <note> or <data> is longer than ", options().max_segment_bytes,
                                " bytes (max_segment_bytes)"));
       }
@@ -520,7 +513,7 @@ void XliffReader::Impl::Text(std::string_view text) {
   }
 }
 
-void XliffReader::Impl::EndElement(const char* name) {
+void XliffParser::EndElement(const char* name) {
   if (stack_.empty()) return;
   Node node = std::move(stack_.back());
   stack_.pop_back();
@@ -537,19 +530,19 @@ void XliffReader::Impl::EndElement(const char* name) {
       EndSide();
       return;
     case Ctx::kNote:
-      if (!core_.value_overflow() && in_unit_ && Charge(core_.value().size() + kEntryOverhead)) {
-        notes_.push_back(std::move(core_.value()));
+      if (!value_overflow() && in_unit_ && Charge(value().size() + kEntryOverhead)) {
+        notes_.push_back(std::move(value()));
       }
       return;
     case Ctx::kData:
-      if (!core_.value_overflow() && Charge(core_.value().size() + data_id_.size() + kEntryOverhead)) {
-        data_.emplace_back(std::move(data_id_), std::move(core_.value()));
+      if (!value_overflow() && Charge(value().size() + data_id_.size() + kEntryOverhead)) {
+        data_.emplace_back(std::move(data_id_), std::move(value()));
       }
       return;
     case Ctx::kSegment: {
       std::string id = seg_id_.empty() ? unit_id_ : absl::StrCat(unit_id_, "/", seg_id_);
       EndUnitOrSegment(std::move(id), seg_line_, seg_state_, false, unit_translate_no_);
-      core_.set_unit_state(unit_level_);
+      set_unit_state(unit_level_);
       return;
     }
     case Ctx::kUnit:
@@ -563,13 +556,13 @@ void XliffReader::Impl::EndElement(const char* name) {
   }
 }
 
-void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std::string& state,
+void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::string& state,
                                          bool approved, bool translate_no) {
-  core_.CountUnitSeen();
+  CountUnitSeen();
   using S = Problem::Severity;
-  if (!core_.unit_error().empty()) {
-    Deliver(S::kError, line, id, core_.unit_error());
-    if (version_ == 1) core_.StartUnit();
+  if (!unit_error().empty()) {
+    Deliver(S::kError, line, id, unit_error());
+    if (version_ == 1) ReaderCore::StartUnit();
     return;
   }
   if (translate_no) return Deliver(S::kSkipped, line, id, "translate=\"no\"");
@@ -623,15 +616,11 @@ void XliffReader::Impl::EndUnitOrSegment(std::string id, int64_t line, const std
   }
   source_ = Segment();
   target_ = Segment();
-  core_.DeliverUnit(std::move(unit));
+  DeliverUnit(std::move(unit));
 }
 
 XliffReader::XliffReader(const ReaderOptions& options, UnitSink* sink)
-    : impl_(std::make_unique<Impl>(options, sink)) {}
-XliffReader::~XliffReader() = default;
-absl::Status XliffReader::Feed(std::string_view chunk) { return impl_->Feed(chunk); }
-absl::Status XliffReader::Finish() { return impl_->Finish(); }
-const ReadStats& XliffReader::stats() const { return impl_->core_.stats(); }
-int XliffReader::major_version() const { return impl_->version_; }
+    : UnitReader(std::make_unique<XliffParser>(options, sink)) {}
+int XliffReader::major_version() const { return static_cast<const XliffParser&>(parser()).version(); }
 
 }  // namespace qantara::formats

@@ -24,10 +24,6 @@
 #ifndef QANTARA_SERVICE_FORMATS_XLIFF_READER_H_
 #define QANTARA_SERVICE_FORMATS_XLIFF_READER_H_
 
-#include <memory>
-#include <string_view>
-
-#include "absl/status/status.h"
 #include "service/formats/unit_reader.h"
 
 namespace qantara::formats {
@@ -36,18 +32,9 @@ class XliffReader final : public UnitReader {
  public:
   // `sink` must outlive the reader.
   XliffReader(const ReaderOptions& options, UnitSink* sink);
-  ~XliffReader() override;
-
-  absl::Status Feed(std::string_view chunk) override;
-  absl::Status Finish() override;
-  const ReadStats& stats() const override;
 
   // 1 or 2 once the root element was read, else 0.
   int major_version() const;
-
- private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace qantara::formats
