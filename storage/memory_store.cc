@@ -85,6 +85,9 @@ struct MemState {
   // complete from then on, so exhaustive scans read it instead of RocksDB
   // (and no reader inserts into it any more).
   std::atomic<bool> keys_complete{false};
+  // Set while the warm-up loads `keys`: writers then keep loaded entries
+  // current instead of dropping them.
+  std::atomic<bool> warming{false};
 };
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -118,7 +121,10 @@ class Reader {
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
 
-  absl::StatusOr<std::shared_ptr<UnitIds>> Exact(Side side, uint64_t hash) {
+  // `cache`: keep what was read from RocksDB for later reads (lookups); the
+  // duplicate checks of bulk adds read without caching, so that importing a
+  // big file does not grow the caches by an entry a unit.
+  absl::StatusOr<std::shared_ptr<UnitIds>> Exact(Side side, uint64_t hash, bool cache = true) {
     const ExactId eid{hash, static_cast<uint8_t>(side)};
     {
       std::lock_guard<std::mutex> l(state_.fill);
@@ -134,6 +140,7 @@ class Reader {
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
+    if (!cache) return ids;
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.exact.emplace(eid, std::move(ids)).first->second;
   }
@@ -309,11 +316,13 @@ class Writer {
       if (it == state_.exact.end()) continue;
       c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
     }
+    // A complete key cache stays complete; otherwise only stale entries go
+    // (readers fill it on demand), so bulk adds do not grow it by a unit each.
     for (auto& [id, keys] : key_changes_) {
-      if (keys == nullptr) {
-        state_.keys.erase(id);
-      } else {
+      if (keys != nullptr && (state_.keys_complete || state_.warming)) {
         state_.keys[id] = keys;
+      } else {
+        state_.keys.erase(id);
       }
     }
     Reset();
@@ -842,6 +851,7 @@ class RocksMemoryStore final : public MemoryStore {
     bool more = true;
     while (more && !stop_) {
       std::shared_lock<std::shared_mutex> r(state.rw);
+      state.warming = true;
       rocksdb::ReadOptions ro;
       rocksdb::Slice upper = S(hi);
       ro.iterate_upper_bound = &upper;
@@ -851,7 +861,10 @@ class RocksMemoryStore final : public MemoryStore {
       std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> chunk;
       for (int i = 0; i < 4096 && it->Valid(); ++i, it->Next()) {
         auto keys = DecodeUnitKeys(std::string_view(it->value().data(), it->value().size()));
-        if (!keys.ok()) return;
+        if (!keys.ok()) {
+          state.warming = false;  // a corrupt value: the cache stays incomplete
+          return;
+        }
         chunk.emplace_back(UnitIdOfKey(std::string_view(it->key().data(), it->key().size())),
                            std::make_shared<const UnitKeys>(*std::move(keys)));
       }
@@ -861,6 +874,7 @@ class RocksMemoryStore final : public MemoryStore {
       for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
       if (!more) state.keys_complete = true;
     }
+    state.warming = false;
   }
 
   static void Reader_CountOnly(std::string_view value, uint64_t* count) {
@@ -910,7 +924,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (it != pending.end()) {
       for (size_t i : it->second) consider(units[i], i);
     }
-    auto ids = writer.reader().Exact(Side::kSource, hash);
+    auto ids = writer.reader().Exact(Side::kSource, hash, /*cache=*/false);
     if (!ids.ok()) return ids.status();
     for (uint64_t id : **ids) {
       auto existing = writer.reader().GetUnit(id);
