@@ -9,7 +9,6 @@
 #include "rocksdb/db.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
-#include "rocksdb/memtablerep.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -104,9 +103,10 @@ absl::Status CheckFormatVersion(Store& store) {
     return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
                                             ": unreadable format version '", **v, "'"));
   }
-  if (version == 1) {
+  if (version == 1 || version == 2) {
     // Version 1 held only `meta`; version 2 adds column families (created at
-    // open), so upgrading is rewriting the number.
+    // open); version 3 adds index watermarks, absent meaning "all indexed",
+    // which is what a version 2 dir is. Upgrading is rewriting the number.
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {
@@ -139,9 +139,6 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
 
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
-  // Hash-bucketed memtables (below) take one writer at a time; qantara's
-  // writers are serialised per memory anyway.
-  db_options.allow_concurrent_memtable_write = false;
 
   // One block cache for all column families; bloom filters for point reads.
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
@@ -161,12 +158,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
     if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
     if (cf == Cf::kExact || cf == Cf::kPostings) {
       // memory id + side + hash (exact) or token key (postings): every read is
-      // a point read or a scan inside these 13 bytes. Bulk adds write keys
-      // scattered over the whole key space; a memtable hashed on the prefix
-      // takes them in O(1) where a skiplist of a million entries pays ~20
-      // cache misses a key (this was half of the bulk-insert CPU).
+      // a point read or a scan inside these 13 bytes.
       cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(13));
-      cf_options.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 20));
     }
     if (cf == Cf::kPostings || cf == Cf::kUnits || cf == Cf::kUnitKeys) {
       cf_options.write_buffer_size = 64 << 20;
