@@ -516,7 +516,8 @@ class RocksMemoryStore final : public MemoryStore {
   ~RocksMemoryStore() override {
     stop_ = true;
     WaitForWarmUp();
-    // Write what is buffered (else the next open re-reads it from unit keys).
+    // Write what is buffered (else the next open rebuilds it from unit keys).
+    if (rocks_.db == nullptr) return;  // the store was closed first
     for (auto& [name, state] : memories_) {
       std::unique_lock<std::shared_mutex> w(state->rw);
       (void)FlushPending(rocks_, *state);
