@@ -100,6 +100,12 @@ std::string MemoryRecordKey(uint32_t memory_id) {
   return k;
 }
 
+std::string IndexedUptoKey(uint32_t memory_id) {
+  std::string k = "i";
+  PutFixed32BE(k, memory_id);
+  return k;
+}
+
 std::string EncodeMemoryRecord(const MemoryRecord& r) {
   std::string out;
   out.push_back(static_cast<char>(kValueVersion));

@@ -44,9 +44,11 @@ class Reader {
 };
 
 // ---- memories CF ----
-// 'n' + name -> memory id (fixed32 BE); 'm' + id (fixed32 BE) -> MemoryRecord.
+// 'n' + name -> memory id (fixed32 BE); 'm' + id (fixed32 BE) -> MemoryRecord;
+// 'i' + id (fixed32 BE) -> fixed64 BE unit id: every unit up to it is indexed.
 std::string MemoryNameKey(std::string_view name);
 std::string MemoryRecordKey(uint32_t memory_id);
+std::string IndexedUptoKey(uint32_t memory_id);
 
 struct MemoryRecord {
   uint32_t id = 0;

@@ -33,6 +33,12 @@ using match::UnitKeys;
 // coalesce).
 constexpr size_t kBatchUnits = 4000;
 
+// Units whose postings and exact entries bulk adds buffer in memory before
+// writing them in one batch: each posting list then gets one merge operand a
+// flush instead of one a batch (the cost of bulk adds is the number of index
+// entries written). Bounds the memory of the buffer and the work of recovery.
+constexpr size_t kPendingUnits = 100000;
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -85,7 +91,86 @@ struct MemState {
   // complete from then on, so exhaustive scans read it instead of RocksDB
   // (and no reader inserts into it any more).
   std::atomic<bool> keys_complete{false};
+  // Set while the warm-up loads `keys`: writers then keep loaded entries
+  // current instead of dropping them.
+  std::atomic<bool> warming{false};
+  // Index entries of added units not yet written to the postings and exact
+  // column families (their units and unit keys are): readers merge them into
+  // what they read. Only adds are buffered; any write that removes index
+  // entries writes the buffer first. Guarded by `rw` (readers shared).
+  struct Pending {
+    absl::flat_hash_map<PostingId, UnitIds> postings;  // ascending ids
+    absl::flat_hash_map<ExactId, UnitIds> exact;
+    size_t units = 0;
+    bool empty() const { return units == 0; }
+  } pending;
+  // Units with ids below this are committed (next_unit_id after the last
+  // successful write).
+  uint64_t committed_next_id = 1;
 };
+
+// The index entries of one unit: a posting per distinct token of each side,
+// and an exact entry per side (with the side's length in match tokens).
+template <typename OnPosting, typename OnExact>
+void ForEachIndexEntry(const UnitKeys& keys, OnPosting&& on_posting, OnExact&& on_exact) {
+  for (Side side : {Side::kSource, Side::kTarget}) {
+    const match::SideKey& k = keys.side(side);
+    const uint32_t len = static_cast<uint32_t>(k.tokens.size());
+    absl::flat_hash_set<uint64_t> distinct;
+    for (const match::MatchToken& t : k.tokens) {
+      if (distinct.insert(t.key).second) on_posting(PostingId{t.key, len, static_cast<uint8_t>(side)});
+    }
+    on_exact(ExactId{k.ExactHash(), static_cast<uint8_t>(side)}, len);
+  }
+}
+
+// Adds the ascending `extra` ids to the ascending `ids`.
+void MergeSorted(UnitIds& ids, const UnitIds& extra) {
+  if (extra.empty()) return;
+  if (ids.empty() || ids.back() < extra.front()) {
+    ids.insert(ids.end(), extra.begin(), extra.end());
+    return;
+  }
+  UnitIds out;
+  out.reserve(ids.size() + extra.size());
+  std::set_union(ids.begin(), ids.end(), extra.begin(), extra.end(), std::back_inserter(out));
+  ids.swap(out);
+}
+
+// Writes the buffered index entries of `state` (and the index watermark) in
+// one batch. REQUIRES: the caller holds state.rw exclusively.
+absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state) {
+  if (state.pending.empty()) return absl::OkStatus();
+  const uint32_t mem = state.rec.id;
+  rocksdb::WriteBatch batch;
+  std::vector<std::pair<std::string, const UnitIds*>> lists;
+  lists.reserve(state.pending.postings.size());
+  for (const auto& [pid, ids] : state.pending.postings) {
+    lists.emplace_back(PostingKey(mem, static_cast<Side>(pid.side), pid.key, pid.length), &ids);
+  }
+  // In key order: sequential memtable inserts reuse the skiplist's last
+  // position instead of searching from the top.
+  std::sort(lists.begin(), lists.end());
+  std::string op;
+  for (const auto& [key, ids] : lists) {
+    op.clear();
+    for (uint64_t id : *ids) AppendPostingOp(op, id, /*remove=*/false);
+    batch.Merge(rocks.cf(Cf::kPostings), S(key), S(op));
+  }
+  std::vector<std::string> exact;
+  for (const auto& [eid, ids] : state.pending.exact) {
+    for (uint64_t id : ids) exact.push_back(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id));
+  }
+  std::sort(exact.begin(), exact.end());
+  for (const std::string& key : exact) batch.Put(rocks.cf(Cf::kExact), S(key), rocksdb::Slice());
+  std::string upto;
+  PutFixed64BE(upto, state.committed_next_id - 1);
+  batch.Put(rocks.cf(Cf::kMemories), S(IndexedUptoKey(mem)), S(upto));
+  rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
+  if (!st.ok()) return FromRocks(st, "write index");
+  state.pending = MemState::Pending();
+  return absl::OkStatus();
+}
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
 // may hold a snapshot). REQUIRES: the caller holds state.rw (shared or not).
@@ -114,11 +199,17 @@ class Reader {
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "read postings");
     }
+    if (auto p = state_.pending.postings.find(pid); p != state_.pending.postings.end()) {
+      MergeSorted(*ids, p->second);
+    }
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
 
-  absl::StatusOr<std::shared_ptr<UnitIds>> Exact(Side side, uint64_t hash) {
+  // `cache`: keep what was read from RocksDB for later reads (lookups); the
+  // duplicate checks of bulk adds read without caching, so that importing a
+  // big file does not grow the caches by an entry a unit.
+  absl::StatusOr<std::shared_ptr<UnitIds>> Exact(Side side, uint64_t hash, bool cache = true) {
     const ExactId eid{hash, static_cast<uint8_t>(side)};
     {
       std::lock_guard<std::mutex> l(state_.fill);
@@ -134,6 +225,10 @@ class Reader {
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
+    if (auto p = state_.pending.exact.find(eid); p != state_.pending.exact.end()) {
+      MergeSorted(*ids, p->second);
+    }
+    if (!cache) return ids;
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.exact.emplace(eid, std::move(ids)).first->second;
   }
@@ -239,35 +334,47 @@ class Snapshot {
 // once it is written. REQUIRES: the writer holds state.rw exclusively.
 class Writer {
  public:
-  Writer(internal::RocksHandles& rocks, MemState& state)
-      : rocks_(rocks), state_(state), reader_(rocks, state, plain_) {}
+  // `buffered`: the index entries of added units go to state.pending
+  // (bulk adds); otherwise they are written with the units.
+  Writer(internal::RocksHandles& rocks, MemState& state, bool buffered = false)
+      : rocks_(rocks), state_(state), reader_(rocks, state, plain_), buffered_(buffered) {}
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
 
-  // Adds (remove = false) or removes the index entries of unit `id`.
-  void Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
-    const uint32_t mem = state_.rec.id;
-    for (Side side : {Side::kSource, Side::kTarget}) {
-      const match::SideKey& k = keys->side(side);
-      const uint32_t len = static_cast<uint32_t>(k.tokens.size());
-      absl::flat_hash_set<uint64_t> distinct;
-      for (const match::MatchToken& t : k.tokens) {
-        if (!distinct.insert(t.key).second) continue;
-        const PostingId pid{t.key, len, static_cast<uint8_t>(side)};
-        AppendPostingOp(posting_ops_[pid], id, remove);
-        posting_changes_.push_back({pid, id, remove});
-      }
-      const uint64_t h = k.ExactHash();
-      if (remove) {
-        batch_.Delete(rocks_.cf(Cf::kExact), S(ExactKey(mem, side, h, id)));
-      } else {
-        batch_.Put(rocks_.cf(Cf::kExact), S(ExactKey(mem, side, h, id)), rocksdb::Slice());
-        state_.rec.max_length[static_cast<int>(side)] =
-            std::max(state_.rec.max_length[static_cast<int>(side)], len);
-      }
-      exact_changes_.push_back({ExactId{h, static_cast<uint8_t>(side)}, id, remove});
+  // Adds (remove = false) or removes the index entries of unit `id`. A
+  // removal first writes the buffered entries (a removal must follow the add).
+  absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
+    if (remove && !state_.pending.empty()) {
+      if (absl::Status s = FlushPending(rocks_, state_); !s.ok()) return s;
     }
+    const uint32_t mem = state_.rec.id;
+    const bool buffer = buffered_ && !remove;
+    ForEachIndexEntry(
+        *keys,
+        [&](const PostingId& pid) {
+          if (buffer) {
+            buffered_postings_.emplace_back(pid, id);
+          } else {
+            AppendPostingOp(posting_ops_[pid], id, remove);
+          }
+          posting_changes_.push_back({pid, id, remove});
+        },
+        [&](const ExactId& eid, uint32_t len) {
+          const std::string key = ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id);
+          if (remove) {
+            batch_.Delete(rocks_.cf(Cf::kExact), S(key));
+          } else {
+            if (buffer) {
+              buffered_exact_.emplace_back(eid, id);
+            } else {
+              batch_.Put(rocks_.cf(Cf::kExact), S(key), rocksdb::Slice());
+            }
+            uint32_t& longest = state_.rec.max_length[eid.side];
+            longest = std::max(longest, len);
+          }
+          exact_changes_.push_back({eid, id, remove});
+        });
     if (remove) {
       batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)));
       key_changes_.emplace_back(id, nullptr);
@@ -275,6 +382,8 @@ class Writer {
       batch_.Put(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)), S(EncodeUnitKeys(*keys)));
       key_changes_.emplace_back(id, keys);
     }
+    if (buffer) ++buffered_units_;
+    return absl::OkStatus();
   }
 
   void PutUnit(const Unit& unit) {
@@ -297,8 +406,19 @@ class Writer {
     }
     batch_.Put(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(state_.rec.id)),
                S(EncodeMemoryRecord(state_.rec)));
+    if (state_.pending.empty()) {
+      // Nothing was buffered before this batch: every unit committed so far
+      // is indexed, and so are this batch's units unless it buffers them.
+      std::string upto;
+      PutFixed64BE(upto, (buffered_units_ == 0 ? state_.rec.next_unit_id : state_.committed_next_id) - 1);
+      batch_.Put(rocks_.cf(Cf::kMemories), S(IndexedUptoKey(state_.rec.id)), S(upto));
+    }
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
     if (!s.ok()) return FromRocks(s, "write units");
+    state_.committed_next_id = state_.rec.next_unit_id;
+    for (const auto& [pid, id] : buffered_postings_) state_.pending.postings[pid].push_back(id);
+    for (const auto& [eid, id] : buffered_exact_) state_.pending.exact[eid].push_back(id);
+    state_.pending.units += buffered_units_;
     for (const auto& c : posting_changes_) {
       auto it = state_.postings.find(c.id);
       if (it == state_.postings.end()) continue;
@@ -309,19 +429,25 @@ class Writer {
       if (it == state_.exact.end()) continue;
       c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
     }
+    // A complete key cache stays complete; otherwise only stale entries go
+    // (readers fill it on demand), so bulk adds do not grow it by a unit each.
     for (auto& [id, keys] : key_changes_) {
-      if (keys == nullptr) {
-        state_.keys.erase(id);
-      } else {
+      if (keys != nullptr && (state_.keys_complete || state_.warming)) {
         state_.keys[id] = keys;
+      } else {
+        state_.keys.erase(id);
       }
     }
     Reset();
+    if (state_.pending.units >= kPendingUnits) return FlushPending(rocks_, state_);
     return absl::OkStatus();
   }
 
   void Reset() {
     batch_.Clear();
+    buffered_postings_.clear();
+    buffered_exact_.clear();
+    buffered_units_ = 0;
     posting_ops_.clear();
     posting_changes_.clear();
     exact_changes_.clear();
@@ -339,7 +465,12 @@ class Writer {
   MemState& state_;
   rocksdb::ReadOptions plain_;
   Reader reader_;
+  const bool buffered_;
   rocksdb::WriteBatch batch_;
+  // Index entries for state.pending once the batch is written (ids ascend).
+  std::vector<std::pair<PostingId, uint64_t>> buffered_postings_;
+  std::vector<std::pair<ExactId, uint64_t>> buffered_exact_;
+  size_t buffered_units_ = 0;
   absl::flat_hash_map<PostingId, std::string> posting_ops_;
   std::vector<Change<PostingId>> posting_changes_;
   std::vector<Change<ExactId>> exact_changes_;
@@ -385,6 +516,12 @@ class RocksMemoryStore final : public MemoryStore {
   ~RocksMemoryStore() override {
     stop_ = true;
     WaitForWarmUp();
+    // Write what is buffered (else the next open rebuilds it from unit keys).
+    if (rocks_.db == nullptr) return;  // the store was closed first
+    for (auto& [name, state] : memories_) {
+      std::unique_lock<std::shared_mutex> w(state->rw);
+      (void)FlushPending(rocks_, *state);
+    }
   }
 
   void StartWarmUp() override {
@@ -414,6 +551,8 @@ class RocksMemoryStore final : public MemoryStore {
       if (!rec.ok()) return rec.status();
       auto state = std::make_shared<MemState>();
       if (absl::Status s = SetRecord(*state, *std::move(rec)); !s.ok()) return s;
+      state->committed_next_id = state->rec.next_unit_id;
+      if (absl::Status s = RecoverPending(*state); !s.ok()) return s;
       memories_[state->rec.name] = state;
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read memories");
@@ -497,6 +636,7 @@ class RocksMemoryStore final : public MemoryStore {
     rocksdb::WriteBatch batch;
     batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryNameKey(name)));
     batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(id)));
+    batch.Delete(rocks_.cf(Cf::kMemories), S(IndexedUptoKey(id)));
     for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact}) {
       batch.DeleteRange(rocks_.cf(cf), S(lo), S(hi));
     }
@@ -507,6 +647,7 @@ class RocksMemoryStore final : public MemoryStore {
       return FromRocks(s, "delete memory");
     }
     state->keys_complete = false;
+    state->pending = MemState::Pending();
     state->postings.clear();
     state->exact.clear();
     state->keys.clear();
@@ -549,7 +690,7 @@ class RocksMemoryStore final : public MemoryStore {
     std::vector<AddOutcome> out;
     out.reserve(units.size());
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
     std::vector<size_t> batch_units;  // indexes into units of this batch
@@ -589,8 +730,14 @@ class RocksMemoryStore final : public MemoryStore {
           auto new_keys = std::make_shared<UnitKeys>(*old_keys);
           new_keys->target = keys[i]->target;
           new_keys->changed_at_us = updated.changed_at_us;
-          writer.Index(existing.id, old_keys, /*remove=*/true);
-          writer.Index(existing.id, new_keys, /*remove=*/false);
+          if (absl::Status s = writer.Index(existing.id, old_keys, /*remove=*/true); !s.ok()) {
+            state.rec = saved;
+            return s;
+          }
+          if (absl::Status s = writer.Index(existing.id, new_keys, /*remove=*/false); !s.ok()) {
+            state.rec = saved;
+            return s;
+          }
           writer.PutUnit(updated);
           if (where != SIZE_MAX) {
             units[where] = updated;
@@ -607,7 +754,10 @@ class RocksMemoryStore final : public MemoryStore {
       auto k = std::make_shared<UnitKeys>(*keys[i]);
       k->changed_at_us = u.changed_at_us;
       keys[i] = k;
-      writer.Index(u.id, keys[i], false);
+      if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
+        state.rec = saved;
+        return s;
+      }
       writer.PutUnit(u);
       ++state.rec.unit_count;
       pending[h].push_back(i);
@@ -640,10 +790,13 @@ class RocksMemoryStore final : public MemoryStore {
     if (unit.usage_count == 0) unit.usage_count = old->usage_count;
     auto new_keys = std::make_shared<UnitKeys>(**keys);
     new_keys->changed_at_us = unit.changed_at_us;
-    writer.Index(unit.id, *old_keys, true);
-    writer.Index(unit.id, new_keys, false);
-    writer.PutUnit(unit);
     const MemoryRecord saved = state.rec;
+    if (absl::Status s = writer.Index(unit.id, *old_keys, true); !s.ok()) return s;
+    if (absl::Status s = writer.Index(unit.id, new_keys, false); !s.ok()) {
+      state.rec = saved;
+      return s;
+    }
+    writer.PutUnit(unit);
     if (absl::Status s = writer.Commit(); !s.ok()) {
       state.rec = saved;
       return s;
@@ -666,7 +819,10 @@ class RocksMemoryStore final : public MemoryStore {
       auto keys = writer.reader().Keys(id);
       if (absl::IsNotFound(keys.status())) continue;
       if (!keys.ok()) return keys.status();
-      writer.Index(id, *keys, true);
+      if (absl::Status s = writer.Index(id, *keys, true); !s.ok()) {
+        state.rec = saved;
+        return s;
+      }
       writer.DeleteUnit(id);
       --state.rec.unit_count;
       ++deleted;
@@ -766,6 +922,15 @@ class RocksMemoryStore final : public MemoryStore {
     std::shared_lock<std::shared_mutex> r(state.rw);
     Snapshot snap(rocks_.db);
     Reader reader(rocks_, state, snap.options());
+    // Buffered (not yet written) postings of a token at lengths >= |phrase|.
+    auto for_pending = [&](uint64_t token, const std::function<void(const UnitIds&)>& fn) {
+      if (state.pending.empty()) return;
+      for (uint32_t len = static_cast<uint32_t>(want.size());
+           len <= state.rec.max_length[static_cast<int>(side)]; ++len) {
+        auto p = state.pending.postings.find(PostingId{token, len, static_cast<uint8_t>(side)});
+        if (p != state.pending.postings.end()) fn(p->second);
+      }
+    };
     // The rarest phrase token (by posting counts over every length >= |phrase|).
     uint64_t best_key = 0, best_count = UINT64_MAX;
     for (const match::MatchToken& t : want) {
@@ -775,6 +940,7 @@ class RocksMemoryStore final : public MemoryStore {
                            Reader_CountOnly(value, &count);
                          });
       if (!s.ok()) return s;
+      for_pending(t.key, [&](const UnitIds& ids) { count += ids.size(); });
       if (count < best_count) best_count = count, best_key = t.key;
     }
     std::vector<uint64_t> candidates;
@@ -784,7 +950,11 @@ class RocksMemoryStore final : public MemoryStore {
                                     if (ids.ok()) candidates.insert(candidates.end(), ids->begin(), ids->end());
                                   });
     if (!scan.ok()) return scan;
+    for_pending(best_key, [&](const UnitIds& ids) {
+      candidates.insert(candidates.end(), ids.begin(), ids.end());
+    });
     std::sort(candidates.begin(), candidates.end(), std::greater<uint64_t>());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     ConcordanceResult result;
     for (uint64_t id : candidates) {
       if (request.page_token != 0 && id >= request.page_token) continue;
@@ -842,6 +1012,7 @@ class RocksMemoryStore final : public MemoryStore {
     bool more = true;
     while (more && !stop_) {
       std::shared_lock<std::shared_mutex> r(state.rw);
+      state.warming = true;
       rocksdb::ReadOptions ro;
       rocksdb::Slice upper = S(hi);
       ro.iterate_upper_bound = &upper;
@@ -851,7 +1022,10 @@ class RocksMemoryStore final : public MemoryStore {
       std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> chunk;
       for (int i = 0; i < 4096 && it->Valid(); ++i, it->Next()) {
         auto keys = DecodeUnitKeys(std::string_view(it->value().data(), it->value().size()));
-        if (!keys.ok()) return;
+        if (!keys.ok()) {
+          state.warming = false;  // a corrupt value: the cache stays incomplete
+          return;
+        }
         chunk.emplace_back(UnitIdOfKey(std::string_view(it->key().data(), it->key().size())),
                            std::make_shared<const UnitKeys>(*std::move(keys)));
       }
@@ -861,6 +1035,7 @@ class RocksMemoryStore final : public MemoryStore {
       for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
       if (!more) state.keys_complete = true;
     }
+    state.warming = false;
   }
 
   static void Reader_CountOnly(std::string_view value, uint64_t* count) {
@@ -910,7 +1085,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (it != pending.end()) {
       for (size_t i : it->second) consider(units[i], i);
     }
-    auto ids = writer.reader().Exact(Side::kSource, hash);
+    auto ids = writer.reader().Exact(Side::kSource, hash, /*cache=*/false);
     if (!ids.ok()) return ids.status();
     for (uint64_t id : **ids) {
       auto existing = writer.reader().GetUnit(id);
@@ -931,6 +1106,32 @@ class RocksMemoryStore final : public MemoryStore {
     keys->target = std::move(tgt->key);
     keys->changed_at_us = u.changed_at_us;
     return std::shared_ptr<const UnitKeys>(std::move(keys));
+  }
+
+  // Buffers again the index entries of units added after the index watermark
+  // (a crash lost the buffer; their units and unit keys were written).
+  absl::Status RecoverPending(MemState& state) {
+    auto upto = store_.Get(Cf::kMemories, IndexedUptoKey(state.rec.id));
+    if (!upto.ok()) return upto.status();
+    if (!upto->has_value()) return absl::OkStatus();  // format 2 dir, or never buffered: all indexed
+    if ((*upto)->size() != 8) return absl::DataLossError("corrupt index watermark");
+    const uint64_t from = DecodeFixed64BE((*upto)->data()) + 1;
+    if (from >= state.rec.next_unit_id) return absl::OkStatus();
+    const std::string lo = UnitKey(state.rec.id, from), hi = MemoryPrefix(state.rec.id + 1);
+    rocksdb::ReadOptions ro;
+    rocksdb::Slice upper = S(hi);
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kUnitKeys)));
+    for (it->Seek(S(lo)); it->Valid(); it->Next()) {
+      auto keys = DecodeUnitKeys(std::string_view(it->value().data(), it->value().size()));
+      if (!keys.ok()) return keys.status();
+      const uint64_t id = UnitIdOfKey(std::string_view(it->key().data(), it->key().size()));
+      ForEachIndexEntry(
+          *keys, [&](const PostingId& pid) { state.pending.postings[pid].push_back(id); },
+          [&](const ExactId& eid, uint32_t) { state.pending.exact[eid].push_back(id); });
+      ++state.pending.units;
+    }
+    return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "recover the index");
   }
 
   static absl::Status SetRecord(MemState& state, MemoryRecord rec) {

@@ -103,9 +103,10 @@ absl::Status CheckFormatVersion(Store& store) {
     return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
                                             ": unreadable format version '", **v, "'"));
   }
-  if (version == 1) {
+  if (version == 1 || version == 2) {
     // Version 1 held only `meta`; version 2 adds column families (created at
-    // open), so upgrading is rewriting the number.
+    // open); version 3 adds index watermarks, absent meaning "all indexed",
+    // which is what a version 2 dir is. Upgrading is rewriting the number.
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {
@@ -155,8 +156,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
                                      cf == Cf::kExact);
     cf_options.compression = rocksdb::kLZ4Compression;
     if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
-    if (cf == Cf::kExact) {
-      // memory id + side + hash: exact lookups are prefix scans of 13 bytes.
+    if (cf == Cf::kExact || cf == Cf::kPostings) {
+      // memory id + side + hash (exact) or token key (postings): every read is
+      // a point read or a scan inside these 13 bytes.
       cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(13));
     }
     if (cf == Cf::kPostings || cf == Cf::kUnits || cf == Cf::kUnitKeys) {

@@ -171,13 +171,25 @@ class Search {
       }
     }
     const int64_t unread = static_cast<int64_t>(m) - covered;
-    std::vector<uint64_t> ids;
+    // Candidates with the most shared tokens first: they fill the top k early
+    // and raise the bound, and a candidate's shared-token upper bound caps its
+    // score, so once that cap is below the bound no later candidate (fewer
+    // shared tokens) can enter the top k.
+    std::vector<std::pair<int64_t, uint64_t>> ids;  // (shared-token upper bound, id)
     ids.reserve(weight.size());
+    const int64_t shortest = static_cast<int64_t>(std::min(m, n));
     for (const auto& [id, w] : weight) {
-      if (static_cast<int64_t>(w) + unread >= common) ids.push_back(id);
+      const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
+      if (shared >= common) ids.emplace_back(shared, id);
     }
-    std::sort(ids.begin(), ids.end());  // deterministic order
-    for (uint64_t id : ids) {
+    std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;  // deterministic
+    });
+    const size_t longest = std::max(m, n);
+    for (const auto& [shared, id] : ids) {
+      const double cap = GrossScore(static_cast<uint32_t>(longest - shared), m, n);
+      const double upper = (cap >= 100.0 && has_context_) ? 102.0 : cap;
+      if (upper < bound_) break;
       if (absl::Status s = ConsiderId(id); !s.ok()) return s;
     }
     return absl::OkStatus();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr uint32_t kDefaultBatch = 1000;
+constexpr uint32_t kDefaultBatch = 5000;
 constexpr uint32_t kMaxBatch = 10000;
 constexpr uint32_t kDefaultMaxProblems = 10000;
 constexpr auto kProgressEvery = std::chrono::milliseconds(200);
@@ -82,56 +83,65 @@ class ImportSink final : public formats::UnitSink {
     return absl::OkStatus();
   }
 
-  // Commits the units held. Returns a storage error (the import must end
-  // with it) or Aborted (stop_on_error and a unit failed).
+  // Hands the units held to the committer and returns the result of the
+  // batch handed over before (a storage error, with which the import must
+  // end, or Aborted: stop_on_error and a unit failed). One batch is stored
+  // while the reader parses the next; outcomes are counted in file order.
   absl::Status Flush() {
-    if (units_.empty()) return absl::OkStatus();
-    std::vector<match::Unit> units;
-    units.swap(units_);
+    absl::Status result = Collect();
+    if (!result.ok()) {  // nothing read after a stop or a storage error is stored
+      units_.clear();
+      lines_.clear();
+      ids_.clear();
+      return result;
+    }
+    if (units_.empty()) return result;
+    Batch batch;
+    batch.units.swap(units_);
+    batch.lines.swap(lines_);
+    batch.ids.swap(ids_);
     units_.reserve(batch_size_);
-    std::vector<int64_t> lines;
-    lines.swap(lines_);
-    std::vector<std::string> ids;
-    ids.swap(ids_);
-    absl::Status result = absl::OkStatus();
     if (start_.dry_run()) {
-      for (size_t i = 0; i < units.size(); ++i) {
+      for (size_t i = 0; i < batch.units.size(); ++i) {
+        const match::Unit& u = batch.units[i];
         if (policy_ != storage::DuplicatePolicy::kKeepAll &&
-            !seen_.insert(std::hash<std::string>()(absl::StrCat(units[i].source, std::string(1, '\0'),
-                                                               units[i].target)))
+            !seen_.insert(std::hash<std::string>()(absl::StrCat(u.source, std::string(1, '\0'), u.target)))
                  .second) {
-          Outcome(storage::AddOutcome{storage::AddOutcome::kSkipped, 0}, lines[i], ids[i]);
+          Outcome(storage::AddOutcome{storage::AddOutcome::kSkipped, 0}, batch.lines[i], batch.ids[i]);
         } else {
           counts_.set_units_added(counts_.units_added() + 1);
         }
       }
-    } else {
-      auto out = store_.AddUnits(start_.memory(), units, policy_);
-      if (out.ok()) {
-        for (size_t i = 0; i < out->size(); ++i) Outcome((*out)[i], lines[i], ids[i]);
-      } else if (absl::IsInvalidArgument(out.status())) {
-        // One bad unit spoils its batch: store the others one at a time.
-        for (size_t i = 0; i < units.size() && result.ok(); ++i) {
-          auto one = store_.AddUnits(start_.memory(), {units[i]}, policy_);
-          if (one.ok()) {
-            Outcome(one->at(0), lines[i], ids[i]);
-          } else if (absl::IsInvalidArgument(one.status())) {
-            counts_.set_units_failed(counts_.units_failed() + 1);
-            AddProblem("error", lines[i], ids[i], std::string(one.status().message()));
-            if (start_.stop_on_error()) {
-              stopped_ = absl::StrCat("stopped at the first failed unit (line ", lines[i],
-                                      "): ", std::string(one.status().message()));
-              result = absl::AbortedError(stopped_);
-            }
-          } else {
-            storage_error_ = one.status();
-            result = storage_error_;
-          }
-        }
-      } else {
-        storage_error_ = out.status();
-        result = storage_error_;
+      progress_(false);
+      return absl::OkStatus();
+    }
+    in_flight_ = std::async(std::launch::async, [this, b = std::move(batch)]() mutable {
+      Commit(b);
+      return std::move(b);
+    });
+    return absl::OkStatus();
+  }
+
+  // Waits for the batch being stored and counts its outcomes; returns as Flush.
+  absl::Status Collect() {
+    if (!in_flight_.valid()) return absl::OkStatus();
+    Batch b = in_flight_.get();
+    absl::Status result = absl::OkStatus();
+    for (size_t i = 0; i < b.done; ++i) {
+      if (b.failures[i].empty()) {
+        Outcome(b.outcomes[i], b.lines[i], b.ids[i]);
+        continue;
       }
+      counts_.set_units_failed(counts_.units_failed() + 1);
+      AddProblem("error", b.lines[i], b.ids[i], b.failures[i]);
+      if (start_.stop_on_error()) {
+        stopped_ = absl::StrCat("stopped at the first failed unit (line ", b.lines[i], "): ", b.failures[i]);
+        result = absl::AbortedError(stopped_);
+      }
+    }
+    if (!b.storage_error.ok()) {
+      storage_error_ = b.storage_error;
+      result = storage_error_;
     }
     progress_(false);
     return result;
@@ -171,6 +181,53 @@ class ImportSink final : public formats::UnitSink {
     p.set_reason(std::move(reason));
   }
 
+  // A batch on its way to the store and what became of each unit.
+  struct Batch {
+    std::vector<match::Unit> units;
+    std::vector<int64_t> lines;
+    std::vector<std::string> ids;
+    std::vector<storage::AddOutcome> outcomes;  // per unit, when stored or skipped
+    std::vector<std::string> failures;          // per unit: why it was refused, or empty
+    size_t done = 0;                            // units [0, done) have an outcome or failure
+    absl::Status storage_error;
+  };
+
+  // Runs on the committer thread; touches nothing but `b` and the store.
+  void Commit(Batch& b) {
+    const size_t n = b.units.size();
+    b.outcomes.resize(n);
+    b.failures.resize(n);
+    auto out = store_.AddUnits(start_.memory(), b.units, policy_);
+    if (out.ok()) {
+      for (size_t i = 0; i < n; ++i) b.outcomes[i] = (*out)[i];
+      b.done = n;
+      return;
+    }
+    if (!absl::IsInvalidArgument(out.status())) {
+      b.storage_error = out.status();
+      return;
+    }
+    // One bad unit spoils its batch: store the others one at a time.
+    for (size_t i = 0; i < n; ++i) {
+      auto one = store_.AddUnits(start_.memory(), {b.units[i]}, policy_);
+      if (one.ok()) {
+        b.outcomes[i] = one->at(0);
+      } else if (absl::IsInvalidArgument(one.status())) {
+        b.failures[i] = std::string(one.status().message());
+        if (b.failures[i].empty()) b.failures[i] = "invalid unit";
+        if (start_.stop_on_error()) {
+          b.done = i + 1;
+          return;
+        }
+      } else {
+        b.done = i;
+        b.storage_error = one.status();
+        return;
+      }
+    }
+    b.done = n;
+  }
+
   storage::MemoryStore& store_;
   const v1::ImportStart& start_;
   const storage::DuplicatePolicy policy_;
@@ -187,6 +244,7 @@ class ImportSink final : public formats::UnitSink {
   uint64_t omitted_ = 0;
   absl::Status storage_error_;
   std::string stopped_;
+  std::future<Batch> in_flight_;  // the batch being stored; its destructor waits for it
 };
 
 v1::FileFormat ToProto(formats::FileFormat f) {
@@ -278,6 +336,7 @@ grpc::Status ImportExportServiceImpl::Import(
   if (!sink.storage_error().ok()) return ToGrpcStatus(sink.storage_error());
   // Whole units read before a fatal error or a stop are committed too.
   absl::Status flushed = sink.Flush();
+  if (flushed.ok()) flushed = sink.Collect();
   if (!sink.storage_error().ok()) return ToGrpcStatus(sink.storage_error());
   if (fatal.ok() && !flushed.ok()) fatal = flushed;  // stop_on_error in the last batch
 

@@ -138,6 +138,7 @@ int Run(int argc, char** argv) {
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
+  memories->reset();  // writes the index entries it buffers
   absl::Status closed = (*store)->Close();
   if (!closed.ok()) {
     Log(LogLevel::kError, absl::StrCat("closing data dir: ", std::string(closed.message())));

@@ -1,5 +1,6 @@
 #include "storage/memory_store.h"
 
+#include <filesystem>
 #include <random>
 
 #include "gtest/gtest.h"
@@ -220,6 +221,79 @@ TEST_F(MemoryStoreTest, IndexedEqualsExhaustive) {
       }
     }
     Reopen();
+  }
+}
+
+// Bulk adds buffer the postings and exact entries of new units; lookups,
+// concordance and duplicate checks see them at once, and a crash (here: a copy
+// of the live data dir, which is what RocksDB recovers after kill -9) loses
+// none of them: the next open rebuilds them from the unit keys.
+TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 300; ++i) {
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  }
+  units.push_back(U("close the red window", "اغلق النافذة الحمراء"));
+  Add("m", units, DuplicatePolicy::kSkipIdentical);
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    auto r = Find("m", "close the red window");
+    ASSERT_FALSE(r.matches.empty());
+    EXPECT_EQ(r.matches[0].unit.target, "اغلق النافذة الحمراء");
+    EXPECT_EQ(r.matches[0].score, 100);
+    auto reverse = Find("m", "اغلق النافذة الحمراء", 70, false, true);
+    ASSERT_FALSE(reverse.matches.empty());
+    EXPECT_EQ(reverse.matches[0].unit.source, "close the red window");
+    ConcordanceRequest c;
+    c.memory = "m";
+    c.text = "red window";
+    auto hits = memories_->Concordance(c);
+    ASSERT_TRUE(hits.ok()) << hits.status();
+    ASSERT_EQ(hits->hits.size(), 1u);
+    // Duplicate checks see buffered units: the same pair is skipped.
+    auto again = Add("m", {U("close the red window", "اغلق النافذة الحمراء")});
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+    for (const char* q : {"open the file number 17 now", "open the file number now", "the red window"}) {
+      for (double t : {50.0, 80.0}) {
+        auto a = Find("m", q, t), b = Find("m", q, t, true);
+        ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
+        for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+      }
+    }
+  };
+  check("buffered");
+  // Crash: copy the live dir (the store is idle, its WAL holds every write).
+  const std::string crashed = tmp_.path("crashed");
+  std::filesystem::copy(tmp_.path("data"), crashed, std::filesystem::copy_options::recursive);
+  std::filesystem::remove(std::filesystem::path(crashed) / "LOCK");
+  memories_.reset();
+  store_.reset();
+  {
+    auto s = Store::Open(crashed);
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+    auto m = MemoryStore::Open(*store_, analyzer_);
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
+  }
+  check("recovered after a crash");
+  // A removal writes the buffer first: a deleted recovered unit stays deleted.
+  auto r = Find("m", "close the red window");
+  ASSERT_FALSE(r.matches.empty());
+  const uint64_t id = r.matches[0].unit.id;
+  ASSERT_EQ(*memories_->DeleteUnits("m", {id}), 1u);
+  for (int round = 0; round < 2; ++round) {
+    auto gone = Find("m", "close the red window", 90);
+    EXPECT_TRUE(gone.matches.empty());
+    auto all = Find("m", "open the file number 250 now", 90);
+    ASSERT_FALSE(all.matches.empty());
+    EXPECT_EQ(all.matches[0].unit.target, "t250");
+    memories_.reset();  // a clean close writes the buffer
+    auto m = MemoryStore::Open(*store_, analyzer_);
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
   }
 }
 
