@@ -162,7 +162,7 @@ class Search {
       volume += lists[read].ids->size();
       for (uint64_t id : *lists[read].ids) weight[id] += lists[read].count;
     }
-    for (; read < lists.size() && lists[read].ids->size() <= 2 * volume + 64; ++read) {
+    for (; read < lists.size() && lists[read].ids->size() <= 8 * volume + 256; ++read) {
       covered += lists[read].count;
       volume += lists[read].ids->size();
       for (uint64_t id : *lists[read].ids) {
@@ -228,7 +228,16 @@ class Search {
     match.edits = ks.edits;
     match.raw_distance = ks.raw_distance;
     match.penalties = std::move(ks.penalties);
-    double points = ks.penalty_points;
+    double points = ks.penalty_points + options_.memory_penalty;
+    // The remaining penalties only lower the score (unless an exact match
+    // may rise to 101/102 by its context): stop before their reads when the
+    // unit cannot reach the threshold or the top k already.
+    const bool context_may_lift = has_context_ && gross >= 100.0 && points == 0;
+    if (!context_may_lift) {
+      if (gross - points < threshold_) return absl::OkStatus();
+      if (top_.size() == options_.max_results && gross - points < bound_) return absl::OkStatus();
+    }
+    points = ks.penalty_points;
 
     absl::StatusOr<bool> several = SeveralTranslations(u);
     if (!several.ok()) return several.status();
