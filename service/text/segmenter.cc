@@ -6,6 +6,7 @@
 #include "service/text/segmenter.h"
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -149,8 +150,13 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
     int32_t prev_end = 0;  // end of the last sentence (start of the gap)
     bool first = true;
     int32_t seg_begin = 0;
-    for (int32_t p = 1; p <= n; ++p) {
-      if (p < n && decisions[static_cast<size_t>(p)] != BoundaryDecision::kBreak) continue;
+    // The breaks are few: find each with memchr over the one-byte decisions.
+    static_assert(sizeof(BoundaryDecision) == 1);
+    const auto* dec = reinterpret_cast<const unsigned char*>(decisions.data());
+    for (int32_t p = 0; p < n;) {
+      const void* hit = std::memchr(dec + p + 1, static_cast<int>(BoundaryDecision::kBreak),
+                                    static_cast<size_t>(n - p - 1));
+      p = hit != nullptr ? static_cast<int32_t>(static_cast<const unsigned char*>(hit) - dec) : n;
       int32_t b = seg_begin;
       int32_t e = p;
       seg_begin = p;
