@@ -6,6 +6,7 @@
 #include "service/text/segmenter.h"
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -19,6 +20,7 @@
 #include "unicode/brkiter.h"
 #include "unicode/locid.h"
 #include "unicode/uchar.h"
+#include "unicode/ustring.h"
 #include "unicode/utf16.h"
 #include "unicode/utf8.h"
 
@@ -34,7 +36,8 @@ bool IsLineEnd16(char16_t c) {
 }
 
 // Walks the UTF-8 input forward, converting increasing UTF-16 offsets into
-// byte and code-point offsets.
+// byte and code-point offsets. REQUIRES: the text is valid UTF-8 (the
+// length of each character is read from its lead byte alone).
 class OffsetCursor {
  public:
   explicit OffsetCursor(std::string_view text)
@@ -43,9 +46,20 @@ class OffsetCursor {
   // REQUIRES: u16 >= every earlier argument, and falls on a code point start.
   void SeekTo(int32_t u16) {
     while (u16_ < u16 && byte_ < n_) {
-      UChar32 c;
-      U8_NEXT(s_, byte_, n_, c);
-      u16_ += U16_LENGTH(c);
+      const uint8_t lead = s_[byte_];
+      if (lead < 0x80) {
+        byte_ += 1;
+        u16_ += 1;
+      } else if (lead < 0xE0) {
+        byte_ += 2;
+        u16_ += 1;
+      } else if (lead < 0xF0) {
+        byte_ += 3;
+        u16_ += 1;
+      } else {
+        byte_ += 4;
+        u16_ += 2;  // a supplementary character is a surrogate pair
+      }
       ++cp_;
     }
   }
@@ -67,15 +81,27 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
 
   absl::StatusOr<std::vector<TextSpan>> Split(std::string_view text,
                                               const SplitOptions& options) const override {
-    if (absl::Status s = ValidateUtf8(text); !s.ok()) return s;
     std::vector<TextSpan> out;
-    if (text.empty()) return out;
     if (text.size() > static_cast<size_t>(INT32_MAX / 2)) {
       return absl::InvalidArgumentError("text too long to segment (over 1 GiB)");
     }
-
-    const icu::UnicodeString u16 =
-        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    // Strict conversion: it validates the UTF-8 in the same pass (one error
+    // for any ill-formed sequence, where fromUTF8 would substitute U+FFFD).
+    icu::UnicodeString u16;
+    {
+      const auto n8 = static_cast<int32_t>(text.size());
+      char16_t* buf = u16.getBuffer(n8 + 1);  // UTF-16 units <= UTF-8 bytes
+      if (buf == nullptr) return absl::ResourceExhaustedError("cannot allocate a UTF-16 copy of the text");
+      int32_t n16 = 0;
+      UErrorCode status = U_ZERO_ERROR;
+      u_strFromUTF8WithSub(buf, n8 + 1, &n16, text.data(), n8, /*subchar=*/U_SENTINEL, nullptr, &status);
+      u16.releaseBuffer(U_SUCCESS(status) ? n16 : 0);
+      if (U_FAILURE(status)) {
+        if (absl::Status s = ValidateUtf8(text); !s.ok()) return s;  // names the byte offset
+        return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8: ", u_errorName(status)));
+      }
+    }
+    if (text.empty()) return out;
     const char16_t* s = u16.getBuffer();
     const int32_t n = u16.length();
 
@@ -124,8 +150,13 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
     int32_t prev_end = 0;  // end of the last sentence (start of the gap)
     bool first = true;
     int32_t seg_begin = 0;
-    for (int32_t p = 1; p <= n; ++p) {
-      if (p < n && decisions[static_cast<size_t>(p)] != BoundaryDecision::kBreak) continue;
+    // The breaks are few: find each with memchr over the one-byte decisions.
+    static_assert(sizeof(BoundaryDecision) == 1);
+    const auto* dec = reinterpret_cast<const unsigned char*>(decisions.data());
+    for (int32_t p = 0; p < n;) {
+      const void* hit = std::memchr(dec + p + 1, static_cast<int>(BoundaryDecision::kBreak),
+                                    static_cast<size_t>(n - p - 1));
+      p = hit != nullptr ? static_cast<int32_t>(static_cast<const unsigned char*>(hit) - dec) : n;
       int32_t b = seg_begin;
       int32_t e = p;
       seg_begin = p;

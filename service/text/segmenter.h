@@ -14,8 +14,9 @@
 // line and paragraph breaks are hard boundaries; no break after
 // abbreviations (Arabic د. أ. ص.ب. ق.م. ..., English Mr. Dr. U.S. e.g. No. 5,
 // initials), inside numbers, after list markers, after a quoted question
-// followed by its attribution, before a comma or semicolon. A user's SRX
-// document can extend or replace those rules.
+// followed by its attribution, before a comma or semicolon; a break after an
+// Arabic quoted sentence closed without a full stop when a new clause
+// follows. A user's SRX document can extend or replace those rules.
 #ifndef QANTARA_SERVICE_TEXT_SEGMENTER_H_
 #define QANTARA_SERVICE_TEXT_SEGMENTER_H_
 

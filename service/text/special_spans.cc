@@ -127,15 +127,27 @@ class Scanner {
     return k;
   }
 
-  bool MagnitudeWordAt(size_t k) const {
-    while (At(k) == ' ') ++k;
-    for (std::string_view w : {"million", "billion", "trillion", "thousand", "bn", "m ", "k "}) {
-      if (t_.substr(k, w.size()) == w) return true;
-    }
-    return false;
+  // A quotation mark or bracket just before `i` (' " [ { ‘ “ «) and one at
+  // `k` (' " ] } ’ ” »): what they enclose is a code-like insertion.
+  bool EnclosedBefore(size_t i) const {
+    if (i == 0) return false;
+    const char p = t_[i - 1];
+    if (p == '\'' || p == '"' || p == '[' || p == '{') return true;
+    if (i >= 3 && (t_.substr(i - 3, 3) == "\xE2\x80\x98" || t_.substr(i - 3, 3) == "\xE2\x80\x9C")) return true;
+    return i >= 2 && t_.substr(i - 2, 2) == "\xC2\xAB";
+  }
+  bool EnclosedAfter(size_t k) const {
+    const char c = At(k);
+    if (c == '\'' || c == '"' || c == ']' || c == '}') return true;
+    if (t_.substr(k, 3) == "\xE2\x80\x99" || t_.substr(k, 3) == "\xE2\x80\x9D") return true;
+    return t_.substr(k, 2) == "\xC2\xBB";
   }
 
-  // ${name} $(ARG1) $NAME, and $1..$9 unless it reads as money ($2 billion).
+  // ${name} $(ARG1) $NAME $name$, and the positional $1..$9 only where it
+  // cannot be money: closed by $ ($1$) or enclosed ('$1' "$1" [$1]). A bare
+  // $5 is a price: Translate Toolkit checks $N as a variable only in its
+  // LibreOffice and Mozilla profiles, not in its standard one, and Mozilla's
+  // Transvision met "$500" as a false positive of exactly that check.
   size_t Dollar(size_t i) const {
     if (At(i + 1) == '{' || At(i + 1) == '(') {
       const char close = At(i + 1) == '{' ? '}' : ')';
@@ -152,10 +164,8 @@ class Scanner {
     if (At(i + 1) >= '1' && At(i + 1) <= '9') {
       const char next = At(i + 2);
       if (IsDigit(next) || IsAlpha(next) || next == '_') return 0;
-      if ((next == '.' || next == ',') && IsDigit(At(i + 3))) return 0;
-      if (MagnitudeWordAt(i + 2)) return 0;
-      if (i > 0 && IsAlnum(t_[i - 1])) return 0;
-      return 2;
+      if (next == '$') return 3;
+      if (EnclosedBefore(i) && EnclosedAfter(i + 2)) return 2;
     }
     return 0;
   }

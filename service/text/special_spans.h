@@ -23,8 +23,12 @@ struct SpecialSpan {
 //                after % is prose), Windows/Qt %1, ICU/.NET {0} {0,number}
 //                {name} {count, plural, ...}, {{name}}, ${name}, and the
 //                LibreOffice/shell/Windows forms %PRODUCTNAME %NAME% $(ARG1)
-//                $NAME (all capitals), $name$, Ruby's %{name}, and $1..$9 (a single digit; not when it reads as
-//                money: $2.5, $20, $2 billion);
+//                $NAME (all capitals), $name$, Ruby's %{name}, and the
+//                positional $1..$9 only when closed by $ ($1$) or enclosed
+//                in quotes or brackets ('$1' "$1" [$1]): a bare $5 is money,
+//                a symbol and a number (Translate Toolkit's standard checker
+//                does not take $N for a variable either; only its
+//                LibreOffice and Mozilla profiles do);
 //  tags          <b> </b> <x id="1"/> <g id='2' ctype="x-bold"> (name, then
 //                only name=value attributes, so "x<y and y>z" is no tag),
 //                and entities &amp; &#1234; &#x6F3;

@@ -244,6 +244,7 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
 
   // rank[p]: 1 + index of the best (first) rule matching at p, 0 for none.
   std::vector<uint16_t> rank(static_cast<size_t>(n) + 1, 0);
+  std::vector<int32_t> claimed;  // the positions with rank != 0, in no order
   int32_t run_begin = -1, run_end = -1;  // the last whitespace run reduced
   auto claim = [&](int32_t p, size_t rule_index) {
     if (p > 0 && p <= n && IsSpace16(s[p - 1])) {
@@ -258,6 +259,7 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
     }
     uint16_t& r = rank[static_cast<size_t>(p)];
     const auto mine = static_cast<uint16_t>(rule_index + 1);
+    if (r == 0) claimed.push_back(p);
     if (r == 0 || mine < r) r = mine;
   };
   auto check = [&](UErrorCode status, int line) -> absl::Status {
@@ -297,10 +299,19 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
   }
 
   if (!indexed.empty()) {
+    // The positions where some indexed rule may start, found in a tight loop
+    // first (most characters start none).
+    std::vector<int32_t> candidates;
+    {
+      const uint64_t* bits = any.data();
+      for (int32_t pos = 0; pos < n; ++pos) {
+        const char16_t c = s[pos];
+        if ((bits[c >> 6] >> (c & 63)) & 1) candidates.push_back(pos);
+      }
+    }
     UErrorCode status = U_ZERO_ERROR;
-    for (int32_t pos = 0; pos < n; ++pos) {
+    for (const int32_t pos : candidates) {
       const char16_t c = s[pos];
-      if (!Has(any, c)) continue;
       for (size_t i : indexed) {
         if (!Has(*rules_[i].first_chars, c)) continue;
         icu::RegexMatcher& m = *matchers[i];
@@ -310,10 +321,11 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
     }
   }
 
-  for (size_t p = 0; p < rank.size(); ++p) {
-    if (rank[p] == 0 || (*decisions)[p] != BoundaryDecision::kUndecided) continue;
-    (*decisions)[p] =
-        rules_[rank[p] - 1].is_break ? BoundaryDecision::kBreak : BoundaryDecision::kNoBreak;
+  for (const int32_t p : claimed) {
+    const auto i = static_cast<size_t>(p);
+    if ((*decisions)[i] != BoundaryDecision::kUndecided) continue;
+    (*decisions)[i] =
+        rules_[rank[i] - 1].is_break ? BoundaryDecision::kBreak : BoundaryDecision::kNoBreak;
   }
   return absl::OkStatus();
 }

@@ -27,7 +27,7 @@ enum class TokenClass {
   kNumber,       // digits in any script, with inner . , ٫ ٬ separators: 3.5, ١٬٠٠٠
   kPunctuation,  // . , ; : ! ? ، ؛ ؟ quotes brackets dashes
   kSymbol,       // $ % + = © ...
-  kPlaceholder,  // printf/ICU/.NET placeholders: %s %d %1$s {0} {name} ${name} $1
+  kPlaceholder,  // printf/ICU/.NET placeholders: %s %d %1$s {0} {name} ${name} '$1'
   kTag,          // inline markup: <b> </b> <x id="1"/> &amp;
   kUrl,          // http://..., www....
   kEmail,        // name@example.com

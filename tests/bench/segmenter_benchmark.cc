@@ -2,6 +2,8 @@
 // Arabic). The text is the Arabic side of NTREX from ../shared
 // (QANTARA_SHARED) repeated to about 4 MB, or, when that is absent, a
 // synthetic Arabic news text written here. Prints MB/s ("bytes_per_second").
+// With QANTARA_BENCH_SRX=FILE it also measures the rules of that SRX file
+// alone (replace mode), to compare a rule set with the built-in one.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -49,9 +51,21 @@ std::string Corpus(Language lang) {
   return out;
 }
 
-void BM_Segment(benchmark::State& state, Language lang) {
+void BM_Segment(benchmark::State& state, Language lang, bool user_srx) {
   const std::string text = Corpus(lang);
-  auto seg = SentenceSegmenter::Create(lang);
+  SegmenterOptions options;
+  options.language = lang;
+  if (user_srx) {
+    const char* path = std::getenv("QANTARA_BENCH_SRX");
+    if (path == nullptr) {
+      state.SkipWithError("QANTARA_BENCH_SRX not set");
+      return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    options.srx.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    options.srx_mode = SegmenterOptions::SrxMode::kReplace;
+  }
+  auto seg = SentenceSegmenter::Create(options);
   if (!seg.ok()) {
     state.SkipWithError(std::string(seg.status().message()).c_str());
     return;
@@ -70,10 +84,25 @@ void BM_Segment(benchmark::State& state, Language lang) {
   state.counters["sentences"] = static_cast<double>(sentences);
 }
 
-BENCHMARK_CAPTURE(BM_Segment, arabic, Language::kArabic)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Segment, english, Language::kEnglish)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Segment, arabic, Language::kArabic, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Segment, english, Language::kEnglish, false)->Unit(benchmark::kMillisecond);
+
+void RegisterUserSrx() {
+  if (std::getenv("QANTARA_BENCH_SRX") == nullptr) return;
+  benchmark::RegisterBenchmark("BM_Segment/arabic_user_srx", BM_Segment, Language::kArabic, true)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_Segment/english_user_srx", BM_Segment, Language::kEnglish, true)
+      ->Unit(benchmark::kMillisecond);
+}
 
 }  // namespace
 }  // namespace qantara::text
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  qantara::text::RegisterUserSrx();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -13,6 +13,7 @@ namespace qantara::text {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::SizeIs;
 
 // Checks the segmenter's contract on `text`: spans ordered and non-empty,
 // code-point offsets agree with byte offsets, gaps hold only whitespace, so
@@ -194,6 +195,38 @@ TEST(SentenceSegmenter, ArabicQuotationsEllipsesAndDecimals) {
   EXPECT_THAT(Ar("قال الوزير: \"نحن نعمل على خطة شاملة\" وأضاف أن العمل بدأ. وصفها بأنها \"عشوائية\" في بيانه."),
               ElementsAre("قال الوزير: \"نحن نعمل على خطة شاملة\"", "وأضاف أن العمل بدأ.",
                           "وصفها بأنها \"عشوائية\" في بيانه."));
+}
+
+TEST(SentenceSegmenter, ArabicQuotedSentenceClosedWithoutAFullStop) {
+  // A quoted sentence (4+ words, after a colon or a verb of saying) closed
+  // without a full stop, then a new clause: two sentences.
+  EXPECT_THAT(Ar("قال المدرب: \"هدفي هو الفوز بالبطولة هذا العام\" بدأ الموسم أمس."),
+              ElementsAre("قال المدرب: \"هدفي هو الفوز بالبطولة هذا العام\"", "بدأ الموسم أمس."));
+  EXPECT_THAT(Ar("قلت لها ”سأعود إليك بعد قليل يا صديقتي\" ثم أغلقت الهاتف."),
+              ElementsAre("قلت لها ”سأعود إليك بعد قليل يا صديقتي\"", "ثم أغلقت الهاتف."));
+  EXPECT_THAT(Ar("وأضاف: «نحن نعمل على خطة شاملة للبلاد» الحكومة مستعدة."),
+              ElementsAre("وأضاف: «نحن نعمل على خطة شاملة للبلاد»", "الحكومة مستعدة."));
+  // ... but not before what continues the sentence: an attribution, a list
+  // of quotations, a clause with ف, a prepositional phrase without a comma.
+  EXPECT_THAT(Ar("قال: \"لقد كان رجلًا متواضعًا جدًا\" كما قالت ابنته."), SizeIs(1));
+  EXPECT_THAT(Ar("قال: \"الأمر خطير على الجميع هنا\" حسبما أفاد المتحدث."), SizeIs(1));
+  EXPECT_THAT(Ar("كتب: \"نعم أنا أحب هذا العمل كثيرًا\" و\"لن أتركه\"."), SizeIs(1));
+  EXPECT_THAT(Ar("قالت: \"إذا وافقت الحكومة على الخطة الجديدة\" فسنبدأ العمل فورًا."), SizeIs(1));
+  EXPECT_THAT(Ar("وقال: \"إن الناس يختلطون بطرق مختلفة\" في هذه الأيام."), SizeIs(1));
+  EXPECT_THAT(Ar("قال: \"تغيرت الأمور كثيرًا منذ ذلك الحين\" في ظل الأزمة، بدأت الحكومة العمل."),
+              ElementsAre("قال: \"تغيرت الأمور كثيرًا منذ ذلك الحين\"", "في ظل الأزمة، بدأت الحكومة العمل."));
+  // Short quoted terms inside a sentence stay inside it.
+  EXPECT_THAT(Ar("وصفت الشرطة الهجوم بأنه \"عشوائي\" ولا يوجد مصابون."), SizeIs(1));
+  EXPECT_THAT(Ar("وصف الخبراء الجرس بأنه: \"كنز ثقافي\" لا يعوض."), SizeIs(1));
+  // A quotation mark glued to a verb of saying opens the quotation.
+  EXPECT_THAT(Ar("وقال\" إننا نؤدي أداءً طيبًا\"."), SizeIs(1));
+  // Two quotations in a row: two sentences when one of them is a sentence;
+  // short quoted names side by side stay together.
+  EXPECT_THAT(Ar("قالت: \"من الصعب أن تضع نفسك مكان القارئ\" \"الأمر مسلٍّ للغاية.\""),
+              ElementsAre("قالت: \"من الصعب أن تضع نفسك مكان القارئ\"", "\"الأمر مسلٍّ للغاية.\""));
+  EXPECT_THAT(Ar("قال إن الحزب في مهمة \"المقاومة والعرقلة\" \"كما ترون على مدار الأيام الأخيرة.\""),
+              SizeIs(2));
+  EXPECT_THAT(Ar("سرعان ما أبهر \"شين كيو\" \"وانغ أنشي\" بمهاراته."), SizeIs(1));
 }
 
 TEST(SentenceSegmenter, MixedArabicAndLatinText) {

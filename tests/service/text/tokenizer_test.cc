@@ -143,14 +143,15 @@ TEST(Tokenizer, Placeholders) {
                           Pair("خصم", "word"), Pair("50", "number"), Pair("%", "symbol"),
                           Pair("و", "word"), Pair("100", "number"), Pair("%", "symbol"),
                           Pair("%", "symbol")));
-  // LibreOffice and shell styles; dollar amounts stay numbers.
+  // LibreOffice and shell styles; dollar amounts stay numbers, and so does a
+  // bare $1 (a price as often as LibreOffice's positional placeholder).
   EXPECT_THAT(Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
                       "or $3.50 or 50%OFF or %Product",
                       Language::kEnglish),
               ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"),
                           Pair("in", "word"), Pair("$(ARG1)", "placeholder"), Pair("as", "word"),
                           Pair("$USER", "placeholder"), Pair(":", "punctuation"),
-                          Pair("style", "word"), Pair("$1", "placeholder"),
+                          Pair("style", "word"), Pair("$", "symbol"), Pair("1", "number"),
                           Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"),
                           Pair("2", "number"), Pair("billion", "word"), Pair("or", "word"),
                           Pair("$", "symbol"), Pair("25", "number"), Pair("or", "word"),
@@ -163,6 +164,24 @@ TEST(Tokenizer, Placeholders) {
                           Pair("للملف", "word"), Pair("\"", "punctuation"),
                           Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
                           Pair("في", "word"), Pair("%{link}", "placeholder")));
+  // $1..$9 is a placeholder only where it cannot be money: closed by $ or
+  // enclosed in quotes or brackets.
+  EXPECT_THAT(Surface("No $1$ exists. The file '$1' or \"$2\" in [$3] or “$4” costs $5 each, $6.",
+                      Language::kEnglish),
+              ElementsAre(Pair("No", "word"), Pair("$1$", "placeholder"), Pair("exists", "word"),
+                          Pair(".", "punctuation"), Pair("The", "word"), Pair("file", "word"),
+                          Pair("'", "punctuation"), Pair("$1", "placeholder"),
+                          Pair("'", "punctuation"), Pair("or", "word"), Pair("\"", "punctuation"),
+                          Pair("$2", "placeholder"), Pair("\"", "punctuation"), Pair("in", "word"),
+                          Pair("[", "punctuation"), Pair("$3", "placeholder"),
+                          Pair("]", "punctuation"), Pair("or", "word"), Pair("“", "punctuation"),
+                          Pair("$4", "placeholder"), Pair("”", "punctuation"),
+                          Pair("costs", "word"), Pair("$", "symbol"), Pair("5", "number"),
+                          Pair("each", "word"), Pair(",", "punctuation"), Pair("$", "symbol"),
+                          Pair("6", "number"), Pair(".", "punctuation")));
+  EXPECT_THAT(Surface("السعر $5 فقط"),
+              ElementsAre(Pair("السعر", "word"), Pair("$", "symbol"), Pair("5", "number"),
+                          Pair("فقط", "word")));
   // Positional placeholders localised with Arabic-Indic digits are the same
   // placeholder as their ASCII form.
   EXPECT_THAT(Surface("تم حذف %١ من %٢$s ملفات"),
