@@ -103,9 +103,10 @@ absl::Status CheckFormatVersion(Store& store) {
     return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
                                             ": unreadable format version '", **v, "'"));
   }
-  if (version == 1) {
-    // Version 1 held only `meta`; version 2 adds column families (created at
-    // open), so upgrading is rewriting the number.
+  if (version == 1 || version == 2) {
+    // Each later version only adds column families (created empty at open:
+    // version 2 the memories, version 3 `lexicons`) and leaves every existing
+    // key and value as it was, so upgrading is rewriting the number.
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {

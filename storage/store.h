@@ -21,7 +21,7 @@ struct RocksHandles;  // storage/internal/rocks.h, for storage/'s .cc files only
 }  // namespace internal
 
 // The on-disk format version this build writes and reads (storage/FORMAT.md).
-inline constexpr int kFormatVersion = 2;
+inline constexpr int kFormatVersion = 3;
 
 struct StoreOptions {
   // Create the directory (and its parents) and a new database if missing.
