@@ -357,12 +357,12 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       report_pairs.push_back(std::move(pj));
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired. %s "
-                "(threshold %.2f), %.1f s\n",
+    std::printf("%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
+                "%s (threshold %.2f)\n",
                 args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(),
                 args->store.memory.c_str(), Thousands(aligned).c_str(), Thousands(failed).c_str(),
-                Thousands(pairing->unpaired.size()).c_str(),
-                CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence(), secs);
+                Thousands(pairing->unpaired.size()).c_str(), secs,
+                CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
     if (failed > 0) {
       std::printf("failed pairs:\n");
       for (const auto& pj : report_pairs) {

@@ -3,11 +3,17 @@
 // a real memory of 0, N, 2N... training pairs, for the "alignment gets better
 // as the memory grows" benchmark (tests/bench/align_memory_eval.py).
 //
-// Usage: align_memory_cases CASES_DIR OUT_DIR --train FILE.tsv --sizes 0,500,1000
-//                           [--work DIR] [--dictd DIR] [--no-dict] [--no-doc-learning]
+// Usage: align_memory_cases CASES_DIR OUT_DIR (--train FILE.tsv | --train-docs DIR) --sizes 0,500,1000
+//                           [--work DIR] [--dictd DIR] [--no-dict] [--doc-learning]
+//                           [--min-count N] [--min-dice X] [--max-per-word N]
 //   FILE.tsv       arabic TAB english, one training pair a line (never the test documents)
 //   --sizes        memory sizes (the first K pairs of FILE.tsv)
+//   --train-docs DIR  instead of FILE.tsv: cases (NAME.ar.doc + NAME.en.doc) aligned into
+//                  the memory as import-docs does (AlignToMemory, default threshold); the
+//                  sizes then count documents
 //   --work DIR     where the RocksDB data dirs go (default: a temp dir, removed)
+//   --doc-learning also a lexicon from each document's own first pass
+//   --min-count, --min-dice, --max-per-word   the memory lexicon's learning options
 //
 // For each size K: a fresh data dir, a memory "bench" (ar -> en) filled with
 // the first K pairs (MemoryStore::AddUnits), its lexicon trained and stored
@@ -84,21 +90,28 @@ double Ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::ti
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: align_memory_cases CASES_DIR OUT_DIR --train FILE.tsv --sizes 0,500,1000 "
-                 "[--work DIR] [--dictd DIR] [--no-dict] [--no-doc-learning]\n");
+                 "usage: align_memory_cases CASES_DIR OUT_DIR (--train FILE.tsv | --train-docs DIR) "
+                 "--sizes 0,500,1000 "
+                 "[--work DIR] [--dictd DIR] [--no-dict] [--doc-learning] [--min-count N] "
+                 "[--min-dice X] [--max-per-word N]\n");
     return 2;
   }
   const fs::path cases = argv[1], out = argv[2];
-  std::string train_file, dictd = align::kDefaultDictdDir, work;
+  std::string train_file, train_docs_dir, dictd = align::kDefaultDictdDir, work;
   std::vector<size_t> sizes;
-  bool doc_learning = true;
+  bool doc_learning = false;
+  rpc::MemoryLexiconOptions lex_options;
   for (int k = 3; k < argc; ++k) {
     const std::string a = argv[k];
     if (a == "--train" && k + 1 < argc) train_file = argv[++k];
     else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
     else if (a == "--work" && k + 1 < argc) work = argv[++k];
+    else if (a == "--train-docs" && k + 1 < argc) train_docs_dir = argv[++k];
     else if (a == "--no-dict") dictd.clear();
-    else if (a == "--no-doc-learning") doc_learning = false;
+    else if (a == "--doc-learning") doc_learning = true;
+    else if (a == "--min-count" && k + 1 < argc) lex_options.learning.min_pair_count = std::stoi(argv[++k]);
+    else if (a == "--min-dice" && k + 1 < argc) lex_options.learning.min_dice = std::stod(argv[++k]);
+    else if (a == "--max-per-word" && k + 1 < argc) lex_options.learning.max_per_word = std::stoi(argv[++k]);
     else if (a == "--sizes" && k + 1 < argc) {
       std::stringstream ss(argv[++k]);
       std::string item;
@@ -108,16 +121,18 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (train_file.empty() || sizes.empty()) {
-    std::fprintf(stderr, "align_memory_cases: --train and --sizes are required\n");
+  if ((train_file.empty() == train_docs_dir.empty()) || sizes.empty()) {
+    std::fprintf(stderr, "align_memory_cases: --sizes and one of --train, --train-docs are required\n");
     return 2;
   }
   // Training pairs.
   std::vector<std::pair<std::string, std::string>> train;
-  for (const std::string& line : Lines(Slurp(train_file))) {
-    const size_t tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    train.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+  if (!train_file.empty()) {
+    for (const std::string& line : Lines(Slurp(train_file))) {
+      const size_t tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      train.emplace_back(line.substr(0, tab), line.substr(tab + 1));
+    }
   }
   // The aligner, as the server makes it.
   auto t0 = std::chrono::steady_clock::now();
@@ -157,6 +172,30 @@ int main(int argc, char** argv) {
     doc_inputs.push_back({align::ToInput(ar_docs[d], *sa), align::ToInput(en_docs[d], *se)});
   }
 
+  // Training documents (--train-docs): NAME.ar.doc + NAME.en.doc, segmented.
+  std::vector<std::string> train_names, train_ar, train_en;
+  std::vector<align::DocumentPairInput> train_inputs;
+  if (!train_docs_dir.empty()) {
+    for (const auto& e : fs::directory_iterator(train_docs_dir)) {
+      const std::string f = e.path().filename().string();
+      if (f.size() > 5 && f.substr(f.size() - 5) == ".gold") {
+        train_names.push_back(f.substr(0, f.size() - 5));
+      }
+    }
+    std::sort(train_names.begin(), train_names.end());
+    for (const std::string& n : train_names) {
+      train_ar.push_back(Slurp(fs::path(train_docs_dir) / (n + ".ar.doc")));
+      train_en.push_back(Slurp(fs::path(train_docs_dir) / (n + ".en.doc")));
+    }
+    for (size_t d = 0; d < train_names.size(); ++d) {
+      auto sa = align::SegmentDocument(**ar_seg, train_ar[d]);
+      auto se = align::SegmentDocument(**en_seg, train_en[d]);
+      if (!sa.ok() || !se.ok()) return Fail(train_names[d], absl::InvalidArgumentError("segmentation"));
+      train_inputs.push_back({align::ToInput(train_ar[d], *sa), align::ToInput(train_en[d], *se)});
+    }
+  }
+  const size_t available = train_docs_dir.empty() ? train.size() : train_inputs.size();
+
   fs::path work_dir = work;
   const bool own_work = work.empty();
   if (own_work) {
@@ -165,9 +204,9 @@ int main(int argc, char** argv) {
   }
   std::printf("lexicon_load_ms=%.1f docs=%zu train_pairs=%zu\n", Ms(t0, t1), names.size(), train.size());
   for (size_t size : sizes) {
-    if (size > train.size()) {
-      std::fprintf(stderr, "align_memory_cases: only %zu training pairs, skipping size %zu\n",
-                   train.size(), size);
+    if (size > available) {
+      std::fprintf(stderr, "align_memory_cases: only %zu training pairs or documents, skipping size %zu\n",
+                   available, size);
       continue;
     }
     const fs::path dir = work_dir / ("m" + std::to_string(size));
@@ -179,28 +218,41 @@ int main(int argc, char** argv) {
     if (auto m = (*memories)->CreateMemory({"bench", "ar", "en", ""}); !m.ok()) {
       return Fail("memory", m.status());
     }
-    std::vector<match::Unit> units;
-    for (size_t k = 0; k < size; ++k) {
-      match::Unit u;
-      u.source = train[k].first;
-      u.target = train[k].second;
-      u.origin = match::Origin::kImport;
-      units.push_back(std::move(u));
-    }
-    if (!units.empty()) {
-      auto added = (*memories)->AddUnits("bench", std::move(units), storage::DuplicatePolicy::kKeepAll);
-      if (!added.ok()) return Fail("add units", added.status());
-    }
     storage::LexiconStore lexicon_store(**store);
+    if (!train_docs_dir.empty()) {
+      // The memory grows by aligning documents into it, as import-docs does.
+      rpc::MemoryLexicons importer(**memories, lexicon_store, lex_options);
+      for (size_t k = 0; k < size; ++k) {
+        rpc::AlignToMemoryParams params;
+        params.memory = "bench";
+        params.input = train_inputs[k];
+        auto r = rpc::AlignToMemory(**aligner, **memories, &importer, params);
+        if (!r.ok()) return Fail("import " + train_names[k], r.status());
+      }
+    } else {
+      std::vector<match::Unit> units;
+      for (size_t k = 0; k < size; ++k) {
+        match::Unit u;
+        u.source = train[k].first;
+        u.target = train[k].second;
+        u.origin = match::Origin::kImport;
+        units.push_back(std::move(u));
+      }
+      if (!units.empty()) {
+        auto added =
+            (*memories)->AddUnits("bench", std::move(units), storage::DuplicatePolicy::kKeepAll);
+        if (!added.ok()) return Fail("add units", added.status());
+      }
+    }
     auto t2 = std::chrono::steady_clock::now();
     {
-      rpc::MemoryLexicons trainer(**memories, lexicon_store);
+      rpc::MemoryLexicons trainer(**memories, lexicon_store, lex_options);
       auto trained = trainer.Get("bench", **aligner);
       if (!trained.ok()) return Fail("train", trained.status());
     }
     auto t3 = std::chrono::steady_clock::now();
     // A second instance reads the stored lexicon back (a restarted server).
-    rpc::MemoryLexicons lexicons(**memories, lexicon_store);
+    rpc::MemoryLexicons lexicons(**memories, lexicon_store, lex_options);
     auto loaded = lexicons.Get("bench", **aligner);
     if (!loaded.ok()) return Fail("load", loaded.status());
     if (loaded->trained_now) {
@@ -236,8 +288,11 @@ int main(int argc, char** argv) {
       }
     }
     auto t5 = std::chrono::steady_clock::now();
-    std::printf("size=%zu lexicon_entries=%zu train_ms=%.1f align_ms=%.1f accept_threshold=%.4f\n",
-                size, loaded->lexicon ? loaded->lexicon->size() : 0, Ms(t2, t3), Ms(t4, t5),
+    const uint64_t units = (*memories)->GetMemory("bench")->units;
+    std::printf("size=%zu units=%llu lexicon_entries=%zu train_ms=%.1f align_ms=%.1f "
+                "accept_threshold=%.4f\n",
+                size, static_cast<unsigned long long>(units),
+                loaded->lexicon ? loaded->lexicon->size() : 0, Ms(t2, t3), Ms(t4, t5),
                 (*aligner)->options().accept_threshold);
     std::fflush(stdout);
     memories->reset();
