@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
+#include <thread>
 
 #include "service/text/language.h"
 
@@ -30,6 +30,16 @@ MemoryLexicons::MemoryLexicons(storage::MemoryStore& memories, storage::LexiconS
                                const MemoryLexiconOptions& options)
     : memories_(memories), lexicons_(lexicons), options_(options) {}
 
+MemoryLexicons::~MemoryLexicons() {
+  stopping_ = true;
+  WaitForBackgroundTraining();
+}
+
+void MemoryLexicons::WaitForBackgroundTraining() {
+  std::unique_lock<std::mutex> l(mu_);
+  idle_.wait(l, [this] { return running_ == 0; });
+}
+
 bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
   if (units < options_.min_units) return false;
   if (!c.stored) return true;
@@ -37,53 +47,98 @@ bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
          static_cast<double>(units) >= static_cast<double>(c.trained_units) * options_.retrain_growth;
 }
 
+std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory,
+                                                   const storage::MemoryInfo& info) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = cache_.find(memory);
+  if (it == cache_.end() || it->second.created_at_us != info.created_at_us) return std::nullopt;
+  if (Stale(it->second, info.units)) return std::nullopt;
+  return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, false};
+}
+
+std::shared_ptr<std::mutex> MemoryLexicons::MemoryMutex(const std::string& memory) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::shared_ptr<std::mutex>& m = memory_mu_[memory];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
                                                   const align::Aligner& aligner) {
   absl::StatusOr<storage::MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
-  // Fresh in the cache: the common case, no lock but mu_.
-  auto fresh = [&]() -> std::optional<MemoryLexicon> {
+  if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // the common case
+
+  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
+  std::unique_lock<std::mutex> held(*memory_mu, std::defer_lock);
+  {
+    // A background training holds the memory's mutex for seconds: do not wait for it.
     std::lock_guard<std::mutex> l(mu_);
+    auto bg = background_.find(memory);
     auto it = cache_.find(memory);
-    if (it == cache_.end() || it->second.created_at_us != info->created_at_us) return std::nullopt;
-    if (Stale(it->second, info->units)) return std::nullopt;
-    return MemoryLexicon{it->second.lexicon, it->second.trained_units, false};
-  };
-  if (std::optional<MemoryLexicon> hit = fresh()) return *hit;
-  std::lock_guard<std::mutex> t(train_mu_);
-  if (std::optional<MemoryLexicon> hit = fresh()) return *hit;  // trained meanwhile
+    if (bg != background_.end() && it != cache_.end() &&
+        it->second.created_at_us == info->created_at_us) {
+      return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, true};
+    }
+  }
+  held.lock();
+  if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // trained meanwhile
+  Cached current;
   bool cached = false;
   {
     std::lock_guard<std::mutex> l(mu_);
     auto it = cache_.find(memory);
-    cached = it != cache_.end() && it->second.created_at_us == info->created_at_us;
+    if (it != cache_.end() && it->second.created_at_us == info->created_at_us) {
+      current = it->second;
+      cached = true;
+    }
   }
   if (!cached) {
     absl::StatusOr<std::optional<storage::StoredLexicon>> stored = lexicons_.Get(memory);
     if (!stored.ok()) return stored.status();
-    Cached c;
-    c.created_at_us = info->created_at_us;
+    current.created_at_us = info->created_at_us;
     if (stored->has_value() && (*stored)->analysis_version == align::kLearnedLexiconKeyVersion) {
-      c.stored = true;
-      c.trained_units = (*stored)->trained_units;
-      c.lexicon = FromStored(**stored);
+      current.stored = true;
+      current.trained_units = (*stored)->trained_units;
+      current.lexicon = FromStored(**stored);
     }
-    const bool stale = Stale(c, info->units);
-    MemoryLexicon out{c.lexicon, c.trained_units, false};
     {
       std::lock_guard<std::mutex> l(mu_);
-      cache_[memory] = std::move(c);
+      cache_[memory] = current;
     }
-    if (!stale) return out;
+    if (!Stale(current, info->units)) {
+      return MemoryLexicon{current.lexicon, current.trained_units, false, false};
+    }
   }
-  return TrainLocked(memory, *info, aligner);
+  if (std::min(info->units, options_.max_training_units) <= options_.sync_training_units) {
+    return TrainLocked(memory, *info, aligner);
+  }
+  // Too big to train inside a request: train in the background, answer with what there is.
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    background_[memory] = true;
+    ++running_;
+  }
+  held.unlock();
+  std::thread([this, memory, memory_mu, info = *info, &aligner] {
+    {
+      std::lock_guard<std::mutex> m(*memory_mu);
+      if (!stopping_) (void)TrainLocked(memory, info, aligner);  // errors: retried on next use
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    background_.erase(memory);
+    --running_;
+    idle_.notify_all();
+  }).detach();
+  return MemoryLexicon{current.lexicon, current.trained_units, false, true};
 }
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
                                                     const align::Aligner& aligner) {
   absl::StatusOr<storage::MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
-  std::lock_guard<std::mutex> t(train_mu_);
+  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
+  std::lock_guard<std::mutex> held(*memory_mu);
   return TrainLocked(memory, *info, aligner);
 }
 
@@ -98,7 +153,9 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& mem
   const uint64_t after = info.units > cap ? info.units - cap : 0;
   uint64_t read = 0, last_id = 0;
   const absl::Status enough = absl::CancelledError("enough units");
+  const absl::Status stopped = absl::CancelledError("stopping");
   absl::Status s = memories_.ScanUnits(memory, after, [&](const match::Unit& u) -> absl::Status {
+    if (stopping_) return stopped;
     learner.AddPair(source_is_arabic ? u.source : u.target, source_is_arabic ? u.target : u.source);
     last_id = u.id;
     return ++read >= cap ? enough : absl::OkStatus();
@@ -122,7 +179,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& mem
     std::lock_guard<std::mutex> l(mu_);
     cache_[memory] = std::move(c);
   }
-  return MemoryLexicon{lexicon, info.units, true};
+  return MemoryLexicon{lexicon, info.units, true, false};
 }
 
 }  // namespace qantara::rpc

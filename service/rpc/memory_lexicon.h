@@ -8,12 +8,19 @@
 // FreeDict when it aligns into, or with, that memory. It is retrained when it
 // is missing, was made with another word analysis, or the memory has grown by
 // `retrain_growth` since (so retraining costs a constant factor of the
-// memory's growth). Plain C++ (no proto types). Thread-safe.
+// memory's growth). Training that reads more than `sync_training_units`
+// units (seconds of work: a big memory imported from TMX) runs on a
+// background thread instead of in the caller's request, which meanwhile gets
+// the lexicon there is (perhaps none). Plain C++ (no proto types).
+// Thread-safe; trainings of different memories run independently.
 #ifndef QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
 #define QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 
@@ -33,6 +40,9 @@ struct MemoryLexiconOptions {
   double retrain_growth = 1.25;
   // Training reads at most this many units (about the newest).
   uint64_t max_training_units = 200000;
+  // A training that reads more units than this runs in the background (about
+  // 20,000 units a second).
+  uint64_t sync_training_units = 20000;
   align::LearnedLexiconOptions learning;
 };
 
@@ -41,6 +51,7 @@ struct MemoryLexicon {
   std::shared_ptr<const align::LearnedLexicon> lexicon;  // null: none yet
   uint64_t trained_units = 0;  // the memory's unit count when it was trained
   bool trained_now = false;    // trained by this call
+  bool training_in_background = false;  // stale; a background training is running
 };
 
 // Converts between the engine's lexicon and storage's record.
@@ -52,16 +63,25 @@ class MemoryLexicons {
   // REQUIRES: `memories` and `lexicons` outlive this object.
   MemoryLexicons(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
                  const MemoryLexiconOptions& options = MemoryLexiconOptions());
+  // Stops background trainings (they store nothing) and waits for them.
+  ~MemoryLexicons();
+  MemoryLexicons(const MemoryLexicons&) = delete;
+  MemoryLexicons& operator=(const MemoryLexicons&) = delete;
 
   // The lexicon of `memory` for `aligner` (whose analyzers make the keys):
   // cached, else read from storage, else trained and stored first when the
   // memory has at least min_units units; retrained first when stale (see the
-  // file comment). Errors: NotFound (memory), DataLoss/Internal (storage).
+  // file comment), or in the background when that reads more than
+  // sync_training_units units. Errors: NotFound (memory), DataLoss/Internal
+  // (storage). REQUIRES: `aligner` outlives this object (background training).
   absl::StatusOr<MemoryLexicon> Get(const std::string& memory, const align::Aligner& aligner);
 
-  // Trains the lexicon of `memory` from its units now (whatever its size),
-  // stores and caches it. Errors as Get.
+  // Trains the lexicon of `memory` from its units now, in the caller's
+  // thread (whatever its size), stores and caches it. Errors as Get.
   absl::StatusOr<MemoryLexicon> Train(const std::string& memory, const align::Aligner& aligner);
+
+  // Waits until no background training runs (for tests and benchmarks).
+  void WaitForBackgroundTraining();
 
   const MemoryLexiconOptions& options() const { return options_; }
 
@@ -73,6 +93,11 @@ class MemoryLexicons {
     std::shared_ptr<const align::LearnedLexicon> lexicon;
   };
   bool Stale(const Cached& c, uint64_t units) const;
+  // The fresh cached lexicon of `memory`, if any.
+  std::optional<MemoryLexicon> Fresh(const std::string& memory, const storage::MemoryInfo& info);
+  // The mutex that serialises storage reads and training of one memory.
+  std::shared_ptr<std::mutex> MemoryMutex(const std::string& memory);
+  // REQUIRES: MemoryMutex(memory) held.
   absl::StatusOr<MemoryLexicon> TrainLocked(const std::string& memory,
                                             const storage::MemoryInfo& info,
                                             const align::Aligner& aligner);
@@ -80,9 +105,13 @@ class MemoryLexicons {
   storage::MemoryStore& memories_;
   storage::LexiconStore& lexicons_;
   MemoryLexiconOptions options_;
-  std::mutex mu_;        // guards cache_
-  std::mutex train_mu_;  // one training (and storage read) at a time
+  std::mutex mu_;  // guards everything below
   absl::flat_hash_map<std::string, Cached> cache_;
+  absl::flat_hash_map<std::string, std::shared_ptr<std::mutex>> memory_mu_;
+  absl::flat_hash_map<std::string, bool> background_;  // memory -> training in background
+  int running_ = 0;                                    // background trainings
+  std::condition_variable idle_;                       // signalled when running_ drops
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace qantara::rpc

@@ -113,6 +113,34 @@ TEST_F(MemoryLexiconTest, TrainsFromUnitsPersistsAndReloads) {
   EXPECT_EQ((*lexicon_store_->Get("m"))->trained_units, 25u);
 }
 
+TEST_F(MemoryLexiconTest, BigMemoriesTrainInTheBackground) {
+  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  Add("m", 4);  // 20 units, more than the synchronous limit below
+  MemoryLexiconOptions options = options_;
+  options.sync_training_units = 15;
+  MemoryLexicons lexicons(*memories_, *lexicon_store_, options);
+  auto first = lexicons.Get("m", *aligner_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->trained_now);
+  EXPECT_EQ(first->lexicon, nullptr);  // none yet: the request does not wait
+  EXPECT_TRUE(first->training_in_background);
+  lexicons.WaitForBackgroundTraining();
+  auto second = lexicons.Get("m", *aligner_);
+  ASSERT_TRUE(second.ok());
+  ASSERT_NE(second->lexicon, nullptr);
+  EXPECT_FALSE(second->training_in_background);
+  EXPECT_EQ(second->trained_units, 20u);
+  EXPECT_EQ(second->lexicon->Lookup("قطه")->front(), "cat");
+  EXPECT_TRUE(lexicon_store_->Get("m")->has_value());
+  // Destroying the object while a training runs stops it cleanly.
+  Add("m", 2, true, 4);  // 30 units: stale again
+  {
+    MemoryLexicons other(*memories_, *lexicon_store_, options);
+    auto r = other.Get("m", *aligner_);
+    ASSERT_TRUE(r.ok());
+  }
+}
+
 TEST_F(MemoryLexiconTest, BelowMinimumSizeHasNoLexiconButTrainForces) {
   ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 1);  // 5 units < 10
