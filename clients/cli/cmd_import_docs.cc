@@ -8,6 +8,7 @@
 //
 //   qantara align-to-memory --memory M [options] AR_DOC EN_DOC
 //
+// (any file names; .html / .htm files are read as HTML).
 // Pairing rules: clients/cli/doc_pairs.h. Plain-text files must be UTF-8 (a
 // byte order mark is dropped); HTML files (.html, .htm) are reduced to the
 // text of their block elements, one paragraph each (clients/cli/html_text.h).
@@ -155,6 +156,7 @@ nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
   j["min_confidence"] = r.min_confidence();
   j["lexicon_entries"] = r.lexicon_entries();
   j["lexicon_trained_units"] = r.lexicon_trained_units();
+  j["lexicon_training_in_background"] = r.lexicon_training_in_background();
   j["elapsed_ms"] = r.elapsed_ms();
   return j;
 }
@@ -211,10 +213,8 @@ void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* e
     req.set_document(args->document);
     for (int side = 0; side < 2; ++side) {
       const std::string& file = side == 0 ? args->ar_file : args->en_file;
-      const std::optional<DocFileName> parsed = ParseDocFileName(file);
-      const bool html = file != "-" && parsed && parsed->format == DocFormat::kHtml;
       absl::StatusOr<std::string> text =
-          file == "-" ? ReadTextInput(file) : ReadDocument(file, html ? DocFormat::kHtml : DocFormat::kText);
+          file == "-" ? ReadTextInput(file) : ReadDocument(file, FormatOfPath(file));
       if (!text.ok()) {
         *exit_code = ReportError("align-to-memory: " + std::string(text.status().message()),
                                  text.status().code() == absl::StatusCode::kInvalidArgument
@@ -385,7 +385,8 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       j["pairs_failed"] = failed;
       nlohmann::ordered_json totals = CountsJson(sum);
       for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence",
-                            "lexicon_entries", "lexicon_trained_units", "elapsed_ms"}) {
+                            "lexicon_entries", "lexicon_trained_units",
+                            "lexicon_training_in_background", "elapsed_ms"}) {
         totals.erase(k);
       }
       j["totals"] = totals;

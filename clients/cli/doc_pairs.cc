@@ -60,6 +60,13 @@ std::optional<DocFileName> ParseDocFileName(std::string_view filename) {
   return out;
 }
 
+DocFormat FormatOfPath(std::string_view path) {
+  const std::string filename = fs::path(path).filename().string();
+  const size_t dot = filename.rfind('.');
+  if (dot == std::string::npos) return DocFormat::kText;
+  return FormatOf(std::string_view(filename).substr(dot + 1)).value_or(DocFormat::kText);
+}
+
 DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::string& base) {
   struct Sides {
     std::vector<std::pair<std::string, DocFormat>> ar, en;

@@ -40,6 +40,10 @@ struct DocFileName {
 // one side of a document pair.
 std::optional<DocFileName> ParseDocFileName(std::string_view filename);
 
+// The format a file's extension says: kHtml for .html / .htm (any case),
+// kText otherwise.
+DocFormat FormatOfPath(std::string_view path);
+
 struct DocPair {
   std::string name;     // the pair's display name: directory (relative) + NAME
   std::string arabic;   // path

@@ -87,6 +87,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   response->set_lexicon_entries(static_cast<uint32_t>(result->lexicon_entries));
   response->set_lexicon_trained_units(result->lexicon_trained_units);
   response->set_lexicon_trained_now(result->lexicon_trained_now);
+  response->set_lexicon_training_in_background(result->lexicon_training_in_background);
   response->set_elapsed_ms(static_cast<uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
           .count()));

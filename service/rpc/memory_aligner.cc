@@ -45,6 +45,7 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
     result.lexicon_entries = lexicon.lexicon ? lexicon.lexicon->size() : 0;
     result.lexicon_trained_units = lexicon.trained_units;
     result.lexicon_trained_now = lexicon.trained_now;
+    result.lexicon_training_in_background = lexicon.training_in_background;
   }
   const align::TranslationSource* extra = lexicon.lexicon.get();
   if (params.learn_from_document) {

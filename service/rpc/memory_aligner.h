@@ -60,6 +60,7 @@ struct AlignToMemoryResult {
   uint64_t lexicon_entries = 0;      // Arabic keys of the memory lexicon used (0: none)
   uint64_t lexicon_trained_units = 0;
   bool lexicon_trained_now = false;
+  bool lexicon_training_in_background = false;
 };
 
 // Aligns `params.input` and stores the pairs (see the file comment).

@@ -49,6 +49,14 @@ TEST(ParseDocFileNameTest, NotRecognised) {
   }
 }
 
+TEST(FormatOfPathTest, ByExtension) {
+  EXPECT_EQ(FormatOfPath("a/page.HTML"), DocFormat::kHtml);
+  EXPECT_EQ(FormatOfPath("page.htm"), DocFormat::kHtml);
+  EXPECT_EQ(FormatOfPath("a.b/page"), DocFormat::kText);
+  EXPECT_EQ(FormatOfPath("page.ar.txt"), DocFormat::kText);
+  EXPECT_EQ(FormatOfPath("page.doc"), DocFormat::kText);
+}
+
 TEST(PairDocumentFilesTest, PairsBySameNameAndDirectory) {
   DocPairing p = PairDocumentFiles(
       {"d/a.ar.txt", "d/a.en.txt",          // pair "a"
