@@ -60,6 +60,11 @@ void AlignServiceImpl::UseMemories(storage::MemoryStore& memories,
   lexicons_ = std::make_unique<MemoryLexicons>(memories, lexicons, options);
 }
 
+void AlignServiceImpl::DetachMemories() {
+  lexicons_.reset();
+  memories_ = nullptr;
+}
+
 grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
                                      const qantara::v1::AlignRequest* request,
                                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) {

@@ -40,6 +40,11 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   void UseMemories(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
                    const MemoryLexiconOptions& options = MemoryLexiconOptions());
 
+  // Stops the memories' background lexicon trainings (waiting for them) and
+  // forgets the memories. Call after the server stopped serving and before
+  // the stores are closed.
+  void DetachMemories();
+
   grpc::Status Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) override;
 

@@ -141,6 +141,7 @@ int Run(int argc, char** argv) {
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
+  (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   absl::Status closed = (*store)->Close();
   if (!closed.ok()) {
     Log(LogLevel::kError, absl::StrCat("closing data dir: ", std::string(closed.message())));
