@@ -13,8 +13,8 @@ PACKAGES=(
   librocksdb-dev
   # text engine
   libicu-dev libstemmer-dev libabsl-dev libxxhash-dev zlib1g-dev
-  # formats
-  libexpat1-dev
+  # formats (libxml2: HTML documents for import-docs)
+  libexpat1-dev libxml2-dev
   # CLI and JSON
   libcli11-dev nlohmann-json3-dev
   # tests and benchmarks

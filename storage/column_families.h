@@ -16,10 +16,11 @@ enum class Cf : int {
   kUnitKeys = 4,  // per unit: the matching keys of both sides (what the matcher reads)
   kPostings = 5,  // inverted index: (memory, side, token, length) -> unit ids (merge operator)
   kExact = 6,     // exact path: (memory, side, hash of the normalised text, unit id)
+  kLexicons = 7,  // per memory: the alignment lexicon learned from its units (format 3)
 };
 
-inline constexpr std::array<std::string_view, 7> kCfNames = {
-    "default", "meta", "memories", "units", "unit_keys", "postings", "exact"};
+inline constexpr std::array<std::string_view, 8> kCfNames = {
+    "default", "meta", "memories", "units", "unit_keys", "postings", "exact", "lexicons"};
 
 inline constexpr std::string_view CfName(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 

@@ -1,4 +1,4 @@
-// Byte encodings of qantara's keys and values (storage/FORMAT.md, version 2).
+// Byte encodings of qantara's keys and values (storage/FORMAT.md, version 3).
 //
 // Keys: fixed-width big-endian integers, so RocksDB's bytewise order is the
 // numeric order and a memory's keys are one contiguous range. Values: a

@@ -7,7 +7,7 @@
 
 namespace qantara::storage {
 
-// meta CF: the decimal format version of the whole store, e.g. "2".
+// meta CF: the decimal format version of the whole store, e.g. "3".
 inline constexpr std::string_view kMetaFormatVersionKey = "format_version";
 // meta CF: the next memory id to hand out (fixed32 BE).
 inline constexpr std::string_view kMetaNextMemoryIdKey = "next_memory_id";

@@ -637,7 +637,7 @@ class RocksMemoryStore final : public MemoryStore {
     batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryNameKey(name)));
     batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryRecordKey(id)));
     batch.Delete(rocks_.cf(Cf::kMemories), S(IndexedUptoKey(id)));
-    for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact}) {
+    for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
       batch.DeleteRange(rocks_.cf(cf), S(lo), S(hi));
     }
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch);

@@ -104,9 +104,11 @@ absl::Status CheckFormatVersion(Store& store) {
                                             ": unreadable format version '", **v, "'"));
   }
   if (version == 1 || version == 2) {
-    // Version 1 held only `meta`; version 2 adds column families (created at
-    // open); version 3 adds index watermarks, absent meaning "all indexed",
-    // which is what a version 2 dir is. Upgrading is rewriting the number.
+    // Each later version only adds: version 2 the memories' column families,
+    // version 3 `lexicons` (created empty at open) and index watermarks
+    // (absent means "every unit is indexed", which is what an older dir is),
+    // leaving every existing key and value as it was; so upgrading is
+    // rewriting the number.
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {

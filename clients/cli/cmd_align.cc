@@ -1,11 +1,12 @@
 // `qantara align`: aligns an Arabic document with its English counterpart.
 //
-//   qantara align [--sentences] [--format beads|tsv|tmx] AR_FILE EN_FILE
+//   qantara align [--sentences] [--format beads|tsv|tmx] [--memory M] AR_FILE EN_FILE
 //
 // AR_FILE and EN_FILE are files or - (stdin, for one of them). Without
 // --sentences each file is a document the server splits into sentences;
 // with it, each line is one sentence (a final newline does not make an
-// extra empty line). Formats:
+// extra empty line). --memory M also uses the lexicon memory M learned from
+// its units (nothing is stored; see `qantara align-to-memory`). Formats:
 //   beads  one bead a line, [0]:[0]  [1, 2]:[1]  [3]:[] (0-based sentence
 //          numbers; every sentence in exactly one bead, in order)
 //   tsv    arabic TAB english TAB confidence, for beads with text on both
@@ -68,6 +69,7 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
     std::string en_file;
     bool sentences = false;
     std::string format = "beads";
+    std::string memory;
   };
   auto args = std::make_shared<Args>();
   cmd->add_option("arabic", args->ar_file, "Arabic document (file, or - for stdin)")->required();
@@ -77,6 +79,8 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
   cmd->add_option("--format,-f", args->format, "output: beads, tsv or tmx")
       ->check(CLI::IsMember({"beads", "tsv", "tmx"}))
       ->capture_default_str();
+  cmd->add_option("--memory,-m", args->memory,
+                  "also use the lexicon this memory learned from its units (stores nothing)");
   cmd->callback([&options, exit_code, args] {
     if ((args->ar_file == "-" || args->ar_file.empty()) && args->en_file == "-") {
       *exit_code = ReportError("align: only one of the two documents can be read from stdin",
@@ -84,6 +88,7 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
       return;
     }
     qantara::v1::AlignRequest req;
+    req.set_memory(args->memory);
     for (int side = 0; side < 2; ++side) {
       const std::string& file = side == 0 ? args->ar_file : args->en_file;
       absl::StatusOr<std::string> text = ReadTextInput(file);

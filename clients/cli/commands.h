@@ -19,6 +19,8 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
 void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
 
 }  // namespace qantara::cli
 

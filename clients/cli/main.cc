@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   AddTokenizeCommand(app, options, &exit_code);
   AddImportCommand(app, options, &exit_code);
   AddExportCommand(app, options, &exit_code);
+  AddImportDocsCommand(app, options, &exit_code);
+  AddAlignToMemoryCommand(app, options, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -30,6 +30,11 @@ class SegmentPairSource {
       const std::function<void(std::string_view ar, std::string_view en)>& fn) = 0;
 };
 
+// The version of the word analysis behind a learned lexicon's keys (Arabic
+// clitic-split forms, English stems). Stored with persisted lexicons; bump it
+// whenever the analyzers' Keys() change, so stored lexicons are retrained.
+inline constexpr uint32_t kLearnedLexiconKeyVersion = 1;
+
 struct LearnedLexiconOptions {
   int min_pair_count = 2;      // pairs seen together at least this often
   double min_dice = 0.3;       // Dice coefficient at least this

@@ -5,73 +5,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "service/align/document.h"
+#include "service/rpc/align_input.h"
 #include "service/rpc/grpc_status.h"
-#include "service/text/utf8.h"
 
 namespace qantara::rpc {
 namespace {
 
 constexpr uint32_t kDefaultBeadsPerMessage = 1000;
-
-// One side of the request as the aligner's input plus what is needed to
-// report spans.
-struct Side {
-  std::vector<align::SentenceInput> input;
-  std::vector<align::DocSentence> spans;  // raw text only
-  bool raw = false;
-};
-
-absl::Status LoadSide(bool has_text, const std::string& text, bool has_list,
-                      const qantara::v1::SentenceList& list, const text::SentenceSegmenter& seg,
-                      const char* name, Side* side) {
-  if (has_text) {
-    side->raw = true;
-    absl::StatusOr<std::vector<align::DocSentence>> spans = align::SegmentDocument(seg, text);
-    if (!spans.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, " text: ", std::string(spans.status().message())));
-    }
-    side->spans = *std::move(spans);
-    side->input = align::ToInput(text, side->spans);
-    return absl::OkStatus();
-  }
-  if (has_list) {
-    for (int k = 0; k < list.sentences_size(); ++k) {
-      const std::string& s = list.sentences(k);
-      if (absl::Status st = text::ValidateUtf8(s); !st.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(name, " sentence ", k, ": ",
-                                                       std::string(st.message())));
-      }
-      side->input.push_back({s, false});
-    }
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("the ", name, " document is missing (set ", name, "_text or ", name,
-                   "_sentences)"));
-}
-
-void FillSide(const Side& side, int begin, int end, qantara::v1::BeadSide* out) {
-  for (int k = begin; k < end; ++k) out->add_sentence_indices(static_cast<uint32_t>(k));
-  std::string text;
-  for (int k = begin; k < end; ++k) {
-    if (k > begin) text.push_back(' ');
-    text.append(side.input[k].text);
-  }
-  out->set_text(std::move(text));
-  if (side.raw && end > begin) {
-    out->set_has_offsets(true);
-    out->set_byte_begin(side.spans[begin].span.byte_begin);
-    out->set_byte_end(side.spans[end - 1].span.byte_end);
-    out->set_char_begin(side.spans[begin].span.char_begin);
-    out->set_char_end(side.spans[end - 1].span.char_end);
-  }
-}
-
-}  // namespace
-
-namespace {
 
 // Loads the default aligner, falling back to length and anchors only when
 // the dictionaries are missing; reports through `on_loaded`.
@@ -113,16 +53,28 @@ absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
   return impl;
 }
 
+void AlignServiceImpl::UseMemories(storage::MemoryStore& memories,
+                                   storage::LexiconStore& lexicons,
+                                   const MemoryLexiconOptions& options) {
+  memories_ = &memories;
+  lexicons_ = std::make_unique<MemoryLexicons>(memories, lexicons, options);
+}
+
+void AlignServiceImpl::DetachMemories() {
+  lexicons_.reset();
+  memories_ = nullptr;
+}
+
 grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
                                      const qantara::v1::AlignRequest* request,
                                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) {
-  Side ar, en;
+  AlignSide ar, en;
   using R = qantara::v1::AlignRequest;
-  absl::Status s = LoadSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
+  absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
                             request->arabic_case() == R::kArabicSentences,
                             request->arabic_sentences(), *arabic_, "arabic", &ar);
   if (s.ok()) {
-    s = LoadSide(request->english_case() == R::kEnglishText, request->english_text(),
+    s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
                  request->english_case() == R::kEnglishSentences, request->english_sentences(),
                  *english_, "english", &en);
   }
@@ -130,7 +82,17 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
-  absl::StatusOr<align::Alignment> alignment = (*aligner)->Align(input);
+  MemoryLexicon memory_lexicon;
+  if (!request->memory().empty()) {
+    if (!lexicons_) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories");
+    }
+    absl::StatusOr<MemoryLexicon> got = lexicons_->Get(request->memory(), **aligner);
+    if (!got.ok()) return ToGrpcStatus(got.status());
+    memory_lexicon = *std::move(got);
+  }
+  absl::StatusOr<align::Alignment> alignment =
+      (*aligner)->Align(input, memory_lexicon.lexicon.get());
   if (!alignment.ok()) return ToGrpcStatus(alignment.status());
 
   const uint32_t per_message =
@@ -146,8 +108,8 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
     for (; k < end; ++k) {
       const align::Bead& b = beads[k];
       qantara::v1::Bead* out = msg.add_beads();
-      FillSide(ar, b.ar_begin, b.ar_end, out->mutable_arabic());
-      FillSide(en, b.en_begin, b.en_end, out->mutable_english());
+      FillBeadSide(ar, b.ar_begin, b.ar_end, out->mutable_arabic());
+      FillBeadSide(en, b.en_begin, b.en_end, out->mutable_english());
       out->set_confidence(b.confidence);
       const bool acc = b.confidence >= threshold;
       out->set_accepted(acc);

@@ -11,7 +11,10 @@
 #include "absl/status/statusor.h"
 #include "qantara/v1/align.grpc.pb.h"
 #include "service/align/aligner.h"
+#include "service/rpc/memory_lexicon.h"
 #include "service/text/segmenter.h"
+#include "storage/lexicon_store.h"
+#include "storage/memory_store.h"
 
 namespace qantara::rpc {
 
@@ -30,8 +33,25 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   static absl::StatusOr<std::unique_ptr<AlignServiceImpl>> Create(const std::string& dictd_dir,
                                                                    LoadedCallback on_loaded);
 
+  // Gives the service the server's memories: AlignToMemory stores into them
+  // and both rpcs use their learned lexicons (MemoryLexicons). Without it,
+  // AlignToMemory and Align with a memory fail with FAILED_PRECONDITION.
+  // Call before serving. REQUIRES: both stores outlive the service.
+  void UseMemories(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
+                   const MemoryLexiconOptions& options = MemoryLexiconOptions());
+
+  // Stops the memories' background lexicon trainings (waiting for them) and
+  // forgets the memories. Call after the server stopped serving and before
+  // the stores are closed.
+  void DetachMemories();
+
   grpc::Status Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) override;
+
+  // Defined in align_to_memory_service.cc.
+  grpc::Status AlignToMemory(grpc::ServerContext* context,
+                             const qantara::v1::AlignToMemoryRequest* request,
+                             qantara::v1::AlignToMemoryResponse* response) override;
 
  private:
   AlignServiceImpl() = default;
@@ -39,6 +59,8 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   std::shared_future<absl::StatusOr<std::shared_ptr<const align::Aligner>>> aligner_;
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
+  storage::MemoryStore* memories_ = nullptr;
+  std::unique_ptr<MemoryLexicons> lexicons_;
 };
 
 }  // namespace qantara::rpc

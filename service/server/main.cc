@@ -29,6 +29,7 @@
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
+#include "storage/lexicon_store.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
 
@@ -104,6 +105,8 @@ int Run(int argc, char** argv) {
         Log(LogLevel::kInfo, absl::StrCat("aligner ready in ", ms, " ms"));
       });
   if (!align_service.ok()) return Fail(std::string(align_service.status().message()));
+  storage::LexiconStore lexicons(**store);
+  (*align_service)->UseMemories(**memories, lexicons);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -138,6 +141,7 @@ int Run(int argc, char** argv) {
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
+  (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   memories->reset();  // writes the index entries it buffers
   absl::Status closed = (*store)->Close();
   if (!closed.ok()) {

@@ -1,0 +1,410 @@
+// `qantara import-docs`: aligns a folder (or list) of Arabic/English document
+// pairs into a memory, one AlignService/AlignToMemory call per pair, with
+// progress lines, a summary and an optional JSON report.
+//
+//   qantara import-docs --memory M [options] DIR|FILE...
+//
+// `qantara align-to-memory`: the same for one pair given explicitly.
+//
+//   qantara align-to-memory --memory M [options] AR_DOC EN_DOC
+//
+// (any file names; .html / .htm files are read as HTML).
+// Pairing rules: clients/cli/doc_pairs.h. Plain-text files must be UTF-8 (a
+// byte order mark is dropped); HTML files (.html, .htm) are reduced to the
+// text of their block elements, one paragraph each (clients/cli/html_text.h).
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "clients/cli/commands.h"
+#include "clients/cli/doc_pairs.h"
+#include "clients/cli/html_text.h"
+#include "clients/cli/input.h"
+#include "nlohmann/json.hpp"
+#include "qantara/v1/align.grpc.pb.h"
+
+namespace qantara::cli {
+namespace {
+
+namespace v1 = qantara::v1;
+using Clock = std::chrono::steady_clock;
+
+// Options shared by import-docs and align-to-memory.
+struct StoreOptions {
+  std::string memory;
+  std::optional<double> threshold;
+  bool include_many = false;
+  std::string on_duplicate = "skip";
+  std::string project, domain, client, user;
+  bool dry_run = false;
+  bool no_memory_lexicon = false;
+};
+
+void AddStoreOptions(CLI::App* cmd, StoreOptions* o) {
+  cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
+  cmd->add_option("--threshold,-t", o->threshold,
+                  "store pairs whose confidence is at or above this, 0..1 (default: the "
+                  "server's auto-accept threshold, 0.9)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--include-many", o->include_many,
+                "also store 2-1, 1-2, 2-2, 1-3 and 3-1 pairs (sentences joined by a space)");
+  cmd->add_option("--on-duplicate", o->on_duplicate,
+                  "a pair whose source is in the memory: skip (when identical, default), "
+                  "overwrite (the target), keep (add it too)")
+      ->check(CLI::IsMember({"skip", "overwrite", "keep"}))
+      ->capture_default_str();
+  cmd->add_option("--project", o->project, "project attribute of the stored units");
+  cmd->add_option("--domain", o->domain, "domain attribute of the stored units");
+  cmd->add_option("--client", o->client, "client attribute of the stored units");
+  cmd->add_option("--user", o->user, "created_by of the stored units");
+  cmd->add_flag("--dry-run", o->dry_run, "align and count; store nothing");
+  cmd->add_flag("--no-memory-lexicon", o->no_memory_lexicon,
+                "do not use the lexicon the memory learned from its units");
+}
+
+v1::DuplicatePolicy Policy(const std::string& s) {
+  if (s == "overwrite") return v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
+  if (s == "keep") return v1::DUPLICATE_POLICY_KEEP_ALL;
+  return v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+}
+
+void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
+  req->set_memory(o.memory);
+  if (o.threshold) req->set_min_confidence(*o.threshold);
+  req->set_include_many(o.include_many);
+  req->set_on_duplicate(Policy(o.on_duplicate));
+  req->mutable_attributes()->set_project(o.project);
+  req->mutable_attributes()->set_domain(o.domain);
+  req->mutable_attributes()->set_client(o.client);
+  req->set_user(o.user);
+  req->set_dry_run(o.dry_run);
+  req->set_no_memory_lexicon(o.no_memory_lexicon);
+}
+
+// The text of a document file: UTF-8 text (BOM dropped), or HTML's text.
+absl::StatusOr<std::string> ReadDocument(const std::string& path, DocFormat format) {
+  if (format == DocFormat::kHtml) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+    std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
+    absl::StatusOr<std::string> text = HtmlToText(html);
+    if (!text.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", std::string(text.status().message())));
+    }
+    return text;
+  }
+  absl::StatusOr<std::string> text = ReadTextInput(path);
+  if (text.ok() && text->compare(0, 3, "\xEF\xBB\xBF") == 0) text->erase(0, 3);
+  return text;
+}
+
+// Splits lines for --sentences (a final newline makes no extra line).
+void AddLines(const std::string& text, v1::SentenceList* list) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    list->add_sentences(std::move(line));
+    pos = end + 1;
+  }
+}
+
+std::string Thousands(uint64_t n) {
+  std::string s = std::to_string(n), out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// "24 beads: 20 stored, 1 below threshold, ..." (zero counts left out).
+std::string CountsLine(const v1::AlignToMemoryResponse& r, bool dry_run) {
+  std::string s = Thousands(r.summary().beads()) + " beads: " + Thousands(r.stored()) +
+                  (dry_run ? " would be stored" : " stored");
+  auto part = [&s](uint64_t n, const char* what) {
+    if (n > 0) s += ", " + Thousands(n) + " " + what;
+  };
+  part(r.overwritten(), "overwritten");
+  part(r.skipped_duplicates(), "duplicates skipped");
+  part(r.below_threshold(), "below threshold");
+  part(r.many_not_stored(), "n-m not stored");
+  part(r.one_sided(), "one-sided");
+  return s;
+}
+
+nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
+  nlohmann::ordered_json j;
+  j["arabic_sentences"] = r.summary().arabic_sentences();
+  j["english_sentences"] = r.summary().english_sentences();
+  j["beads"] = r.summary().beads();
+  j["stored"] = r.stored();
+  j["overwritten"] = r.overwritten();
+  j["skipped_duplicates"] = r.skipped_duplicates();
+  j["below_threshold"] = r.below_threshold();
+  j["many_not_stored"] = r.many_not_stored();
+  j["one_sided"] = r.one_sided();
+  j["min_confidence"] = r.min_confidence();
+  j["lexicon_entries"] = r.lexicon_entries();
+  j["lexicon_trained_units"] = r.lexicon_trained_units();
+  j["lexicon_training_in_background"] = r.lexicon_training_in_background();
+  j["elapsed_ms"] = r.elapsed_ms();
+  return j;
+}
+
+// Codes that concern every pair alike: no point in trying the next one.
+bool StopsTheRun(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::NOT_FOUND ||
+         code == grpc::StatusCode::FAILED_PRECONDITION ||
+         code == grpc::StatusCode::UNIMPLEMENTED || code == grpc::StatusCode::UNAUTHENTICATED ||
+         code == grpc::StatusCode::PERMISSION_DENIED;
+}
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid argument";
+    case grpc::StatusCode::NOT_FOUND: return "not found";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "deadline exceeded (raise --timeout)";
+    case grpc::StatusCode::UNAVAILABLE: return "server unavailable";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "failed precondition";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "too large";
+    default: return "error";
+  }
+}
+
+}  // namespace
+
+void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "align-to-memory",
+      "Align one Arabic document with its English counterpart and store the confident pairs "
+      "in a memory");
+  struct Args {
+    StoreOptions store;
+    std::string ar_file, en_file, document;
+    bool sentences = false, json = false;
+  };
+  auto args = std::make_shared<Args>();
+  AddStoreOptions(cmd, &args->store);
+  cmd->add_option("arabic", args->ar_file, "Arabic document (file, or - for stdin)")->required();
+  cmd->add_option("english", args->en_file, "English document (file, or - for stdin)")->required();
+  cmd->add_flag("--sentences", args->sentences,
+                "the files hold one sentence per line (no segmentation)");
+  cmd->add_option("--document", args->document,
+                  "name of the document pair, stored as the units' \"document\" attribute");
+  cmd->add_flag("--json", args->json, "print the counts as JSON");
+  cmd->callback([&options, exit_code, args] {
+    if (args->ar_file == "-" && args->en_file == "-") {
+      *exit_code = ReportError("align-to-memory: only one of the two documents can be read from stdin",
+                               kExitUsage);
+      return;
+    }
+    v1::AlignToMemoryRequest req;
+    FillRequest(args->store, &req);
+    req.set_document(args->document);
+    for (int side = 0; side < 2; ++side) {
+      const std::string& file = side == 0 ? args->ar_file : args->en_file;
+      absl::StatusOr<std::string> text =
+          file == "-" ? ReadTextInput(file) : ReadDocument(file, FormatOfPath(file));
+      if (!text.ok()) {
+        *exit_code = ReportError("align-to-memory: " + std::string(text.status().message()),
+                                 text.status().code() == absl::StatusCode::kInvalidArgument
+                                     ? kExitUsage
+                                     : kExitFailed);
+        return;
+      }
+      if (args->sentences) {
+        AddLines(*text, side == 0 ? req.mutable_arabic_sentences() : req.mutable_english_sentences());
+      } else if (side == 0) {
+        req.set_arabic_text(*std::move(text));
+      } else {
+        req.set_english_text(*std::move(text));
+      }
+    }
+    auto stub = v1::AlignService::NewStub(Connect(options));
+    grpc::ClientContext ctx;
+    Prepare(ctx, options);
+    v1::AlignToMemoryResponse resp;
+    grpc::Status st = stub->AlignToMemory(&ctx, req, &resp);
+    if (!st.ok()) {
+      *exit_code = ReportRpcError(options, "align-to-memory", st);
+      return;
+    }
+    if (args->json) {
+      std::printf("%s\n", CountsJson(resp).dump(2).c_str());
+    } else {
+      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n",
+                  args->store.dry_run ? "dry run:" : "aligned", args->ar_file.c_str(),
+                  args->en_file.c_str(), args->store.memory.c_str(),
+                  CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence());
+    }
+    *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
+  });
+}
+
+void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
+  CLI::App* cmd = app.add_subcommand(
+      "import-docs",
+      "Align a folder (or list) of Arabic/English document pairs into a memory. Pairs are "
+      "found by name: NAME.ar.txt + NAME.en.txt, NAME.ar + NAME.en, NAME_ar.txt + NAME_en.txt, "
+      "NAME-ar.html + NAME-en.html (language ar/ara/arb/arabic, en/eng/english; extension "
+      "txt/text/html/htm or none; same directory)");
+  struct Args {
+    StoreOptions store;
+    std::vector<std::string> inputs;
+    std::string report;
+    bool recursive = false, quiet = false;
+  };
+  auto args = std::make_shared<Args>();
+  AddStoreOptions(cmd, &args->store);
+  cmd->add_option("inputs", args->inputs, "directories and/or document files")->required();
+  cmd->add_flag("--recursive,-r", args->recursive, "also look in subdirectories");
+  cmd->add_option("--report", args->report,
+                  "write a JSON report (per pair: counts or the error; unpaired files)");
+  cmd->add_flag("--quiet,-q", args->quiet, "no progress lines");
+  cmd->callback([&options, exit_code, args] {
+    absl::StatusOr<DocPairing> pairing =
+        CollectDocumentPairs(args->inputs, args->recursive, args->report);
+    if (!pairing.ok()) {
+      *exit_code = ReportError("import-docs: " + std::string(pairing.status().message()), kExitUsage);
+      return;
+    }
+    for (const UnpairedFile& u : pairing->unpaired) {
+      std::fprintf(stderr, "qantara: import-docs: left out %s: %s\n", u.path.c_str(), u.reason.c_str());
+    }
+    if (pairing->pairs.empty()) {
+      *exit_code = ReportError("import-docs: no document pairs found (name them like NAME.ar.txt "
+                               "and NAME.en.txt; see --help)",
+                               kExitUsage);
+      return;
+    }
+    auto stub = v1::AlignService::NewStub(Connect(options));
+    const size_t total = pairing->pairs.size();
+    const Clock::time_point t0 = Clock::now();
+    nlohmann::ordered_json report_pairs = nlohmann::ordered_json::array();
+    uint64_t failed = 0, aligned = 0;
+    v1::AlignToMemoryResponse sum;  // totals (summary.beads, stored, ...)
+    std::string stop_error;
+    size_t done = 0;
+    for (const DocPair& pair : pairing->pairs) {
+      ++done;
+      nlohmann::ordered_json pj;
+      pj["name"] = pair.name;
+      pj["arabic"] = pair.arabic;
+      pj["english"] = pair.english;
+      const Clock::time_point t = Clock::now();
+      std::string error;
+      v1::AlignToMemoryResponse resp;
+      if (!stop_error.empty()) {
+        error = "not tried: " + stop_error;
+      } else {
+        v1::AlignToMemoryRequest req;
+        FillRequest(args->store, &req);
+        req.set_document(pair.name);
+        absl::StatusOr<std::string> ar = ReadDocument(pair.arabic, pair.arabic_format);
+        absl::StatusOr<std::string> en =
+            ar.ok() ? ReadDocument(pair.english, pair.english_format) : absl::StatusOr<std::string>("");
+        if (!ar.ok() || !en.ok()) {
+          error = std::string((ar.ok() ? en : ar).status().message());
+        } else {
+          req.set_arabic_text(*std::move(ar));
+          req.set_english_text(*std::move(en));
+          grpc::ClientContext ctx;
+          Prepare(ctx, options);
+          grpc::Status st = stub->AlignToMemory(&ctx, req, &resp);
+          if (!st.ok()) {
+            error = std::string(CodeName(st.error_code())) + ": " + st.error_message();
+            if (StopsTheRun(st.error_code())) stop_error = error;
+          }
+        }
+      }
+      const double secs = std::chrono::duration<double>(Clock::now() - t).count();
+      if (error.empty()) {
+        ++aligned;
+        pj["ok"] = true;
+        pj["counts"] = CountsJson(resp);
+        sum.mutable_summary()->set_beads(sum.summary().beads() + resp.summary().beads());
+        sum.set_stored(sum.stored() + resp.stored());
+        sum.set_overwritten(sum.overwritten() + resp.overwritten());
+        sum.set_skipped_duplicates(sum.skipped_duplicates() + resp.skipped_duplicates());
+        sum.set_below_threshold(sum.below_threshold() + resp.below_threshold());
+        sum.set_many_not_stored(sum.many_not_stored() + resp.many_not_stored());
+        sum.set_one_sided(sum.one_sided() + resp.one_sided());
+        sum.set_min_confidence(resp.min_confidence());
+        if (!args->quiet) {
+          std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s); %s units %s so far\n", done, total,
+                       pair.name.c_str(), CountsLine(resp, args->store.dry_run).c_str(), secs,
+                       Thousands(sum.stored()).c_str(),
+                       args->store.dry_run ? "would be stored" : "stored");
+        }
+      } else {
+        ++failed;
+        pj["ok"] = false;
+        pj["error"] = error;
+        std::fprintf(stderr, "[%zu/%zu] %s: FAILED: %s\n", done, total, pair.name.c_str(),
+                     error.c_str());
+      }
+      std::fflush(stderr);
+      report_pairs.push_back(std::move(pj));
+    }
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
+                "%s (threshold %.2f)\n",
+                args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(),
+                args->store.memory.c_str(), Thousands(aligned).c_str(), Thousands(failed).c_str(),
+                Thousands(pairing->unpaired.size()).c_str(), secs,
+                CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
+    if (failed > 0) {
+      std::printf("failed pairs:\n");
+      for (const auto& pj : report_pairs) {
+        if (!pj["ok"].get<bool>()) {
+          std::printf("  %s: %s\n", pj["name"].get<std::string>().c_str(),
+                      pj["error"].get<std::string>().c_str());
+        }
+      }
+    }
+    std::fflush(stdout);
+    if (!args->report.empty()) {
+      nlohmann::ordered_json j;
+      j["memory"] = args->store.memory;
+      j["inputs"] = args->inputs;
+      j["dry_run"] = args->store.dry_run;
+      j["on_duplicate"] = args->store.on_duplicate;
+      j["threshold"] = sum.min_confidence();
+      j["pairs_total"] = total;
+      j["pairs_aligned"] = aligned;
+      j["pairs_failed"] = failed;
+      nlohmann::ordered_json totals = CountsJson(sum);
+      for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence",
+                            "lexicon_entries", "lexicon_trained_units",
+                            "lexicon_training_in_background", "elapsed_ms"}) {
+        totals.erase(k);
+      }
+      j["totals"] = totals;
+      j["elapsed_s"] = secs;
+      j["pairs"] = report_pairs;
+      j["unpaired"] = nlohmann::ordered_json::array();
+      for (const UnpairedFile& u : pairing->unpaired) {
+        j["unpaired"].push_back({{"file", u.path}, {"reason", u.reason}});
+      }
+      std::ofstream out(args->report, std::ios::binary | std::ios::trunc);
+      out << j.dump(2) << "\n";
+      if (!out) {
+        *exit_code = ReportError("import-docs: cannot write the report to " + args->report, kExitFailed);
+        return;
+      }
+    }
+    *exit_code = failed == 0 ? kExitOk : kExitFailed;
+  });
+}
+
+}  // namespace qantara::cli

@@ -1,0 +1,55 @@
+#include "service/rpc/align_input.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/text/utf8.h"
+
+namespace qantara::rpc {
+
+absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list,
+                           const qantara::v1::SentenceList& list,
+                           const text::SentenceSegmenter& seg, const char* name, AlignSide* side) {
+  if (has_text) {
+    side->raw = true;
+    absl::StatusOr<std::vector<align::DocSentence>> spans = align::SegmentDocument(seg, text);
+    if (!spans.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " text: ", std::string(spans.status().message())));
+    }
+    side->spans = *std::move(spans);
+    side->input = align::ToInput(text, side->spans);
+    return absl::OkStatus();
+  }
+  if (has_list) {
+    for (int k = 0; k < list.sentences_size(); ++k) {
+      const std::string& s = list.sentences(k);
+      if (absl::Status st = text::ValidateUtf8(s); !st.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(name, " sentence ", k, ": ",
+                                                       std::string(st.message())));
+      }
+      side->input.push_back({s, false});
+    }
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("the ", name, " document is missing (set ", name, "_text or ", name,
+                   "_sentences)"));
+}
+
+void FillBeadSide(const AlignSide& side, int begin, int end, qantara::v1::BeadSide* out) {
+  for (int k = begin; k < end; ++k) out->add_sentence_indices(static_cast<uint32_t>(k));
+  std::string text;
+  for (int k = begin; k < end; ++k) {
+    if (k > begin) text.push_back(' ');
+    text.append(side.input[k].text);
+  }
+  out->set_text(std::move(text));
+  if (side.raw && end > begin) {
+    out->set_has_offsets(true);
+    out->set_byte_begin(side.spans[begin].span.byte_begin);
+    out->set_byte_end(side.spans[end - 1].span.byte_end);
+    out->set_char_begin(side.spans[begin].span.char_begin);
+    out->set_char_end(side.spans[end - 1].span.char_end);
+  }
+}
+
+}  // namespace qantara::rpc

@@ -1,0 +1,97 @@
+// AlignService/AlignToMemory: the proto edge of rpc::AlignToMemory
+// (service/rpc/memory_aligner.h).
+#include <chrono>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "service/rpc/align_input.h"
+#include "service/rpc/align_service.h"
+#include "service/rpc/grpc_status.h"
+#include "service/rpc/memory_aligner.h"
+#include "service/rpc/memory_convert.h"
+
+namespace qantara::rpc {
+
+grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
+                                             const qantara::v1::AlignToMemoryRequest* request,
+                                             qantara::v1::AlignToMemoryResponse* response) {
+  const auto start = std::chrono::steady_clock::now();
+  if (memories_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories");
+  }
+  if (request->memory().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "memory is required");
+  }
+  if (request->has_min_confidence() &&
+      !(request->min_confidence() >= 0 && request->min_confidence() <= 1)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("min_confidence must be in [0, 1] (got ",
+                                     request->min_confidence(), ")"));
+  }
+  // Fail fast on a missing memory, before the (slower) alignment.
+  if (absl::StatusOr<storage::MemoryInfo> info = memories_->GetMemory(request->memory());
+      !info.ok()) {
+    return ToGrpcStatus(info.status());
+  }
+  AlignSide ar, en;
+  using R = qantara::v1::AlignToMemoryRequest;
+  absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
+                                 request->arabic_case() == R::kArabicSentences,
+                                 request->arabic_sentences(), *arabic_, "arabic", &ar);
+  if (s.ok()) {
+    s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
+                      request->english_case() == R::kEnglishSentences,
+                      request->english_sentences(), *english_, "english", &en);
+  }
+  if (!s.ok()) return ToGrpcStatus(s);
+  const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
+  if (!aligner.ok()) return ToGrpcStatus(aligner.status());
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+
+  AlignToMemoryParams params;
+  params.memory = request->memory();
+  params.input = align::DocumentPairInput{ar.input, en.input};
+  params.min_confidence = request->has_min_confidence() ? request->min_confidence() : -1;
+  params.include_many = request->include_many();
+  const qantara::v1::Attributes& a = request->attributes();
+  params.attributes.project = a.project();
+  params.attributes.domain = a.domain();
+  params.attributes.client = a.client();
+  for (const auto& [k, v] : a.extra()) params.attributes.extra[k] = v;
+  params.document = request->document();
+  params.user = request->user();
+  params.policy = FromProto(request->on_duplicate());
+  params.dry_run = request->dry_run();
+  params.use_memory_lexicon = !request->no_memory_lexicon();
+  absl::StatusOr<AlignToMemoryResult> result =
+      rpc::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+
+  const AlignToMemoryCounts& c = result->counts;
+  qantara::v1::AlignSummary* sum = response->mutable_summary();
+  sum->set_arabic_sentences(static_cast<uint32_t>(ar.input.size()));
+  sum->set_english_sentences(static_cast<uint32_t>(en.input.size()));
+  sum->set_beads(static_cast<uint32_t>(c.beads));
+  const double accept = (*aligner)->options().accept_threshold;
+  uint32_t accepted = 0;
+  for (const align::Bead& b : result->alignment.beads) accepted += b.confidence >= accept;
+  sum->set_accepted_beads(accepted);
+  sum->set_accept_threshold(accept);
+  response->set_stored(static_cast<uint32_t>(c.stored));
+  response->set_overwritten(static_cast<uint32_t>(c.overwritten));
+  response->set_skipped_duplicates(static_cast<uint32_t>(c.skipped_duplicates));
+  response->set_below_threshold(static_cast<uint32_t>(c.below_threshold));
+  response->set_many_not_stored(static_cast<uint32_t>(c.many_not_stored));
+  response->set_one_sided(static_cast<uint32_t>(c.one_sided));
+  response->set_min_confidence(result->min_confidence);
+  response->set_lexicon_entries(static_cast<uint32_t>(result->lexicon_entries));
+  response->set_lexicon_trained_units(result->lexicon_trained_units);
+  response->set_lexicon_trained_now(result->lexicon_trained_now);
+  response->set_lexicon_training_in_background(result->lexicon_training_in_background);
+  response->set_elapsed_ms(static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+          .count()));
+  return grpc::Status::OK;
+}
+
+}  // namespace qantara::rpc

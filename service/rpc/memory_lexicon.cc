@@ -1,0 +1,185 @@
+#include "service/rpc/memory_lexicon.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "service/text/language.h"
+
+namespace qantara::rpc {
+
+storage::StoredLexicon ToStored(const align::LearnedLexicon& lexicon) {
+  storage::StoredLexicon out;
+  out.analysis_version = align::kLearnedLexiconKeyVersion;
+  out.entries.reserve(lexicon.size());
+  for (const auto& [key, concepts] : lexicon.entries()) out.entries.emplace_back(key, concepts);
+  // A stable order, so equal lexicons store equal bytes.
+  std::sort(out.entries.begin(), out.entries.end());
+  return out;
+}
+
+std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& stored) {
+  auto lex = std::make_unique<align::LearnedLexicon>();
+  for (const auto& [key, concepts] : stored.entries) {
+    for (const std::string& c : concepts) lex->Add(key, c);
+  }
+  return lex;
+}
+
+MemoryLexicons::MemoryLexicons(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
+                               const MemoryLexiconOptions& options)
+    : memories_(memories), lexicons_(lexicons), options_(options) {}
+
+MemoryLexicons::~MemoryLexicons() {
+  stopping_ = true;
+  WaitForBackgroundTraining();
+}
+
+void MemoryLexicons::WaitForBackgroundTraining() {
+  std::unique_lock<std::mutex> l(mu_);
+  idle_.wait(l, [this] { return running_ == 0; });
+}
+
+bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
+  if (units < options_.min_units) return false;
+  if (!c.stored) return true;
+  return units > c.trained_units &&
+         static_cast<double>(units) >= static_cast<double>(c.trained_units) * options_.retrain_growth;
+}
+
+std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory,
+                                                   const storage::MemoryInfo& info) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = cache_.find(memory);
+  if (it == cache_.end() || it->second.created_at_us != info.created_at_us) return std::nullopt;
+  if (Stale(it->second, info.units)) return std::nullopt;
+  return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, false};
+}
+
+std::shared_ptr<std::mutex> MemoryLexicons::MemoryMutex(const std::string& memory) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::shared_ptr<std::mutex>& m = memory_mu_[memory];
+  if (!m) m = std::make_shared<std::mutex>();
+  return m;
+}
+
+absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
+                                                  const align::Aligner& aligner) {
+  absl::StatusOr<storage::MemoryInfo> info = memories_.GetMemory(memory);
+  if (!info.ok()) return info.status();
+  if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // the common case
+
+  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
+  std::unique_lock<std::mutex> held(*memory_mu, std::defer_lock);
+  {
+    // A background training holds the memory's mutex for seconds: do not wait for it.
+    std::lock_guard<std::mutex> l(mu_);
+    auto bg = background_.find(memory);
+    auto it = cache_.find(memory);
+    if (bg != background_.end() && it != cache_.end() &&
+        it->second.created_at_us == info->created_at_us) {
+      return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, true};
+    }
+  }
+  held.lock();
+  if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // trained meanwhile
+  Cached current;
+  bool cached = false;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = cache_.find(memory);
+    if (it != cache_.end() && it->second.created_at_us == info->created_at_us) {
+      current = it->second;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    absl::StatusOr<std::optional<storage::StoredLexicon>> stored = lexicons_.Get(memory);
+    if (!stored.ok()) return stored.status();
+    current.created_at_us = info->created_at_us;
+    if (stored->has_value() && (*stored)->analysis_version == align::kLearnedLexiconKeyVersion) {
+      current.stored = true;
+      current.trained_units = (*stored)->trained_units;
+      current.lexicon = FromStored(**stored);
+    }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      cache_[memory] = current;
+    }
+    if (!Stale(current, info->units)) {
+      return MemoryLexicon{current.lexicon, current.trained_units, false, false};
+    }
+  }
+  if (std::min(info->units, options_.max_training_units) <= options_.sync_training_units) {
+    return TrainLocked(memory, *info, aligner);
+  }
+  // Too big to train inside a request: train in the background, answer with what there is.
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    background_[memory] = true;
+    ++running_;
+  }
+  held.unlock();
+  std::thread([this, memory, memory_mu, info = *info, &aligner] {
+    {
+      std::lock_guard<std::mutex> m(*memory_mu);
+      if (!stopping_) (void)TrainLocked(memory, info, aligner);  // errors: retried on next use
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    background_.erase(memory);
+    --running_;
+    idle_.notify_all();
+  }).detach();
+  return MemoryLexicon{current.lexicon, current.trained_units, false, true};
+}
+
+absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
+                                                    const align::Aligner& aligner) {
+  absl::StatusOr<storage::MemoryInfo> info = memories_.GetMemory(memory);
+  if (!info.ok()) return info.status();
+  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
+  std::lock_guard<std::mutex> held(*memory_mu);
+  return TrainLocked(memory, *info, aligner);
+}
+
+absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& memory,
+                                                          const storage::MemoryInfo& info,
+                                                          const align::Aligner& aligner) {
+  absl::StatusOr<text::Language> source = text::ParseLanguage(info.source_lang);
+  if (!source.ok()) return source.status();
+  const bool source_is_arabic = *source == text::Language::kArabic;
+  align::LexiconLearner learner(&aligner.arabic(), &aligner.english());
+  const uint64_t cap = options_.max_training_units;
+  const uint64_t after = info.units > cap ? info.units - cap : 0;
+  uint64_t read = 0, last_id = 0;
+  const absl::Status enough = absl::CancelledError("enough units");
+  const absl::Status stopped = absl::CancelledError("stopping");
+  absl::Status s = memories_.ScanUnits(memory, after, [&](const match::Unit& u) -> absl::Status {
+    if (stopping_) return stopped;
+    learner.AddPair(source_is_arabic ? u.source : u.target, source_is_arabic ? u.target : u.source);
+    last_id = u.id;
+    return ++read >= cap ? enough : absl::OkStatus();
+  });
+  if (!s.ok() && s != enough) return s;
+  std::shared_ptr<const align::LearnedLexicon> lexicon = learner.Build(options_.learning);
+  storage::StoredLexicon record = ToStored(*lexicon);
+  record.trained_units = info.units;
+  record.trained_pairs = read;
+  record.last_unit_id = last_id;
+  record.trained_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  if (absl::Status p = lexicons_.Put(memory, record); !p.ok()) return p;
+  Cached c;
+  c.created_at_us = info.created_at_us;
+  c.trained_units = info.units;
+  c.stored = true;
+  c.lexicon = lexicon;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    cache_[memory] = std::move(c);
+  }
+  return MemoryLexicon{lexicon, info.units, true, false};
+}
+
+}  // namespace qantara::rpc

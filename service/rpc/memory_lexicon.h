@@ -1,0 +1,119 @@
+// MemoryLexicons: the alignment lexicon each translation memory learns from
+// its own segment pairs (issue 4, "a lexicon that learns from the memory").
+//
+// A memory's lexicon is trained (align::LexiconLearner, Dice) from its
+// stored units, read with MemoryStore::ScanUnits with the Arabic side of each
+// unit taken by the memory's languages; it is persisted with the memory
+// (storage::LexiconStore) and cached here, and the aligner uses it next to
+// FreeDict when it aligns into, or with, that memory. It is retrained when it
+// is missing, was made with another word analysis, or the memory has grown by
+// `retrain_growth` since (so retraining costs a constant factor of the
+// memory's growth). Training that reads more than `sync_training_units`
+// units (seconds of work: a big memory imported from TMX) runs on a
+// background thread instead of in the caller's request, which meanwhile gets
+// the lexicon there is (perhaps none). Plain C++ (no proto types).
+// Thread-safe; trainings of different memories run independently.
+#ifndef QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+#define QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "service/align/aligner.h"
+#include "service/align/learned_lexicon.h"
+#include "storage/lexicon_store.h"
+#include "storage/memory_store.h"
+
+namespace qantara::rpc {
+
+struct MemoryLexiconOptions {
+  // No lexicon below this many units (too little evidence).
+  uint64_t min_units = 10;
+  // Retrain once the memory holds this many times the units it was trained on.
+  double retrain_growth = 1.25;
+  // Training reads at most this many units (about the newest).
+  uint64_t max_training_units = 200000;
+  // A training that reads more units than this runs in the background (about
+  // 20,000 units a second).
+  uint64_t sync_training_units = 20000;
+  align::LearnedLexiconOptions learning;
+};
+
+// A memory's lexicon as handed to the aligner.
+struct MemoryLexicon {
+  std::shared_ptr<const align::LearnedLexicon> lexicon;  // null: none yet
+  uint64_t trained_units = 0;  // the memory's unit count when it was trained
+  bool trained_now = false;    // trained by this call
+  bool training_in_background = false;  // stale; a background training is running
+};
+
+// Converts between the engine's lexicon and storage's record.
+storage::StoredLexicon ToStored(const align::LearnedLexicon& lexicon);
+std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& stored);
+
+class MemoryLexicons {
+ public:
+  // REQUIRES: `memories` and `lexicons` outlive this object.
+  MemoryLexicons(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
+                 const MemoryLexiconOptions& options = MemoryLexiconOptions());
+  // Stops background trainings (they store nothing) and waits for them.
+  ~MemoryLexicons();
+  MemoryLexicons(const MemoryLexicons&) = delete;
+  MemoryLexicons& operator=(const MemoryLexicons&) = delete;
+
+  // The lexicon of `memory` for `aligner` (whose analyzers make the keys):
+  // cached, else read from storage, else trained and stored first when the
+  // memory has at least min_units units; retrained first when stale (see the
+  // file comment), or in the background when that reads more than
+  // sync_training_units units. Errors: NotFound (memory), DataLoss/Internal
+  // (storage). REQUIRES: `aligner` outlives this object (background training).
+  absl::StatusOr<MemoryLexicon> Get(const std::string& memory, const align::Aligner& aligner);
+
+  // Trains the lexicon of `memory` from its units now, in the caller's
+  // thread (whatever its size), stores and caches it. Errors as Get.
+  absl::StatusOr<MemoryLexicon> Train(const std::string& memory, const align::Aligner& aligner);
+
+  // Waits until no background training runs (for tests and benchmarks).
+  void WaitForBackgroundTraining();
+
+  const MemoryLexiconOptions& options() const { return options_; }
+
+ private:
+  struct Cached {
+    int64_t created_at_us = 0;  // tells a re-created memory of the same name apart
+    uint64_t trained_units = 0;
+    bool stored = false;        // false: storage holds no (current) record
+    std::shared_ptr<const align::LearnedLexicon> lexicon;
+  };
+  bool Stale(const Cached& c, uint64_t units) const;
+  // The fresh cached lexicon of `memory`, if any.
+  std::optional<MemoryLexicon> Fresh(const std::string& memory, const storage::MemoryInfo& info);
+  // The mutex that serialises storage reads and training of one memory.
+  std::shared_ptr<std::mutex> MemoryMutex(const std::string& memory);
+  // REQUIRES: MemoryMutex(memory) held.
+  absl::StatusOr<MemoryLexicon> TrainLocked(const std::string& memory,
+                                            const storage::MemoryInfo& info,
+                                            const align::Aligner& aligner);
+
+  storage::MemoryStore& memories_;
+  storage::LexiconStore& lexicons_;
+  MemoryLexiconOptions options_;
+  std::mutex mu_;  // guards everything below
+  absl::flat_hash_map<std::string, Cached> cache_;
+  absl::flat_hash_map<std::string, std::shared_ptr<std::mutex>> memory_mu_;
+  absl::flat_hash_map<std::string, bool> background_;  // memory -> training in background
+  int running_ = 0;                                    // background trainings
+  std::condition_variable idle_;                       // signalled when running_ drops
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace qantara::rpc
+
+#endif  // QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_

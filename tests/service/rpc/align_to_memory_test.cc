@@ -1,0 +1,302 @@
+// AlignService/AlignToMemory (and Align with a memory) over a real
+// in-process gRPC server and a real RocksDB. FreeDict is used when Debian's
+// dictionaries are installed; the assertions hold without them too.
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "qantara/v1/memory.grpc.pb.h"
+#include "service/align/lexicon.h"
+#include "service/match/analyzer.h"
+#include "service/rpc/align_service.h"
+#include "service/rpc/memory_service.h"
+#include "tests/storage/temp_dir.h"
+
+namespace qantara::rpc {
+namespace {
+
+namespace v1 = qantara::v1;
+
+// Gold beads: [0]:[]  [1]:[0]  [2]:[1]  [3]:[2]  [4]:[3, 4]  []:[5]  [5, 6]:[6]
+const std::vector<std::string> kAr = {
+    "مشاركة :",
+    "أعلن وزير التعليم خطة جديدة للمدارس في عام 2024.",
+    "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
+    "ضربت أمطار غزيرة مدينة تامبا يوم الاثنين.",
+    "وبقيت الشوارع مغلقة لساعات، وقال السكان إنهم لم يروا شيئًا كهذا من قبل.",
+    "زار الرئيس المستشفى.",
+    "وشكر الأطباء والممرضات على عملهم.",
+};
+const std::vector<std::string> kEn = {
+    "The education minister announced a new plan for schools in 2024.",
+    "He said students would get 3 extra hours every week.",
+    "Heavy rain hit the city of Tampa on Monday.",
+    "Streets stayed closed for hours.",
+    "Residents said they had never seen anything like it.",
+    "Follow us on Twitter",
+    "The president visited the hospital and thanked the doctors and nurses for their work.",
+};
+
+class AlignToMemoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // One aligner for the suite: FreeDict loads once (about 2 s).
+    auto service = AlignServiceImpl::Create(align::kDefaultDictdDir, nullptr);
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = service->release();
+  }
+  static void TearDownTestSuite() { delete service_; }
+
+  void SetUp() override {
+    store_ = *storage::Store::Open(tmp_.path("data"));
+    analyzer_ = *match::CreateTextAnalyzer();
+    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
+    lexicons_ = std::make_unique<storage::LexiconStore>(*store_);
+    service_->UseMemories(*memories_, *lexicons_);
+    memory_service_ = std::make_unique<MemoryServiceImpl>(*memories_);
+    grpc::ServerBuilder b;
+    int port = 0;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    b.RegisterService(service_);
+    b.RegisterService(memory_service_.get());
+    server_ = b.BuildAndStart();
+    auto channel =
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+    stub_ = v1::AlignService::NewStub(channel);
+    memory_stub_ = v1::MemoryService::NewStub(channel);
+    ASSERT_TRUE(memories_->CreateMemory({"ar-en", "ar", "en", ""}).ok());
+    ASSERT_TRUE(memories_->CreateMemory({"en-ar", "en-GB", "ar-EG", ""}).ok());
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  static v1::AlignToMemoryRequest Request(const std::string& memory) {
+    v1::AlignToMemoryRequest req;
+    req.set_memory(memory);
+    for (const auto& s : kAr) req.mutable_arabic_sentences()->add_sentences(s);
+    for (const auto& s : kEn) req.mutable_english_sentences()->add_sentences(s);
+    return req;
+  }
+  grpc::Status Call(const v1::AlignToMemoryRequest& req, v1::AlignToMemoryResponse* resp) {
+    grpc::ClientContext ctx;
+    return stub_->AlignToMemory(&ctx, req, resp);
+  }
+  std::vector<v1::Unit> Units(const std::string& memory) {
+    std::vector<v1::Unit> out;
+    EXPECT_TRUE(memories_
+                    ->ScanUnits(memory, 0,
+                                [&](const match::Unit& u) {
+                                  grpc::ClientContext ctx;
+                                  v1::GetUnitRequest req;
+                                  req.set_memory(memory);
+                                  req.set_unit_id(u.id);
+                                  v1::Unit got;
+                                  EXPECT_TRUE(memory_stub_->GetUnit(&ctx, req, &got).ok());
+                                  out.push_back(got);
+                                  return absl::OkStatus();
+                                })
+                    .ok());
+    return out;
+  }
+  static uint32_t Partition(const v1::AlignToMemoryResponse& r) {
+    return r.stored() + r.overwritten() + r.skipped_duplicates() + r.below_threshold() +
+           r.many_not_stored() + r.one_sided();
+  }
+
+  static AlignServiceImpl* service_;
+  storage::testing::TempDir tmp_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<match::Analyzer> analyzer_;
+  std::unique_ptr<storage::MemoryStore> memories_;
+  std::unique_ptr<storage::LexiconStore> lexicons_;
+  std::unique_ptr<MemoryServiceImpl> memory_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::AlignService::Stub> stub_;
+  std::unique_ptr<v1::MemoryService::Stub> memory_stub_;
+};
+
+AlignServiceImpl* AlignToMemoryTest::service_ = nullptr;
+
+TEST_F(AlignToMemoryTest, StoresOneToOnePairsWithOriginConfidenceAndAttributes) {
+  v1::AlignToMemoryRequest req = Request("ar-en");
+  req.set_min_confidence(0);
+  req.mutable_attributes()->set_project("proj");
+  req.mutable_attributes()->set_domain("news");
+  req.set_document("doc-1");
+  req.set_user("tester");
+  v1::AlignToMemoryResponse resp;
+  grpc::Status st = Call(req, &resp);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(resp.summary().beads(), 7u);
+  EXPECT_EQ(resp.summary().arabic_sentences(), 7u);
+  EXPECT_EQ(resp.stored(), 3u);
+  EXPECT_EQ(resp.many_not_stored(), 2u);
+  EXPECT_EQ(resp.one_sided(), 2u);
+  EXPECT_EQ(resp.below_threshold(), 0u);
+  EXPECT_EQ(Partition(resp), resp.summary().beads());
+  EXPECT_EQ(resp.min_confidence(), 0.0);
+
+  std::vector<v1::Unit> units = Units("ar-en");
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[0].source(), kAr[1]);
+  EXPECT_EQ(units[0].target(), kEn[0]);
+  EXPECT_EQ(units[2].source(), kAr[3]);
+  EXPECT_EQ(units[2].target(), kEn[2]);
+  for (const v1::Unit& u : units) {
+    EXPECT_EQ(u.origin(), v1::ORIGIN_ALIGNMENT);
+    EXPECT_GT(u.alignment_confidence(), 0.0);
+    EXPECT_LE(u.alignment_confidence(), 1.0);
+    EXPECT_EQ(u.attributes().project(), "proj");
+    EXPECT_EQ(u.attributes().domain(), "news");
+    EXPECT_EQ(u.attributes().extra().at("document"), "doc-1");
+    EXPECT_EQ(u.created_by(), "tester");
+  }
+  // Context: the source texts of the neighbouring beads.
+  EXPECT_EQ(units[1].context().prev(), kAr[1]);
+  EXPECT_EQ(units[1].context().next(), kAr[3]);
+  EXPECT_EQ(units[0].context().prev(), kAr[0]);
+
+  // Aligning the same pair again stores nothing twice.
+  v1::AlignToMemoryResponse again;
+  ASSERT_TRUE(Call(req, &again).ok());
+  EXPECT_EQ(again.stored(), 0u);
+  EXPECT_EQ(again.skipped_duplicates(), 3u);
+  EXPECT_EQ(Partition(again), again.summary().beads());
+  EXPECT_EQ(Units("ar-en").size(), 3u);
+}
+
+TEST_F(AlignToMemoryTest, ManyToManyBeadsWhenAskedJoinedBySpace) {
+  v1::AlignToMemoryRequest req = Request("ar-en");
+  req.set_min_confidence(0);
+  req.set_include_many(true);
+  v1::AlignToMemoryResponse resp;
+  ASSERT_TRUE(Call(req, &resp).ok());
+  EXPECT_EQ(resp.stored(), 5u);
+  EXPECT_EQ(resp.many_not_stored(), 0u);
+  std::vector<v1::Unit> units = Units("ar-en");
+  ASSERT_EQ(units.size(), 5u);
+  EXPECT_EQ(units[3].source(), kAr[4]);
+  EXPECT_EQ(units[3].target(), kEn[3] + " " + kEn[4]);
+  EXPECT_EQ(units[4].source(), kAr[5] + " " + kAr[6]);
+  EXPECT_EQ(units[4].target(), kEn[6]);
+}
+
+TEST_F(AlignToMemoryTest, DirectionFollowsTheMemoryLanguages) {
+  v1::AlignToMemoryRequest req = Request("en-ar");
+  req.set_min_confidence(0);
+  v1::AlignToMemoryResponse resp;
+  ASSERT_TRUE(Call(req, &resp).ok());
+  std::vector<v1::Unit> units = Units("en-ar");
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[0].source(), kEn[0]);
+  EXPECT_EQ(units[0].target(), kAr[1]);
+  EXPECT_EQ(units[1].context().prev(), kEn[0]);
+}
+
+TEST_F(AlignToMemoryTest, DefaultThresholdAndRawTextAndDryRun) {
+  v1::AlignToMemoryRequest req;
+  req.set_memory("ar-en");
+  std::string ar, en;
+  for (const auto& s : kAr) ar += s + "\n";
+  for (const auto& s : kEn) en += s + "\n";
+  req.set_arabic_text(ar);
+  req.set_english_text(en);
+  req.set_dry_run(true);
+  v1::AlignToMemoryResponse resp;
+  ASSERT_TRUE(Call(req, &resp).ok());
+  EXPECT_DOUBLE_EQ(resp.min_confidence(), resp.summary().accept_threshold());
+  EXPECT_EQ(Partition(resp), resp.summary().beads());
+  EXPECT_EQ(Units("ar-en").size(), 0u);  // dry run: nothing stored
+  req.set_dry_run(false);
+  v1::AlignToMemoryResponse real;
+  ASSERT_TRUE(Call(req, &real).ok());
+  EXPECT_EQ(real.stored(), resp.stored());
+  EXPECT_EQ(Units("ar-en").size(), real.stored());
+  for (const v1::Unit& u : Units("ar-en")) {
+    EXPECT_GE(u.alignment_confidence(), real.min_confidence());
+  }
+}
+
+TEST_F(AlignToMemoryTest, LexiconIsTrainedOnceTheMemoryHasUnits) {
+  // Fill the memory with enough pairs, then align into it: the response
+  // says a lexicon was trained from the memory.
+  for (int round = 0; round < 4; ++round) {
+    v1::AlignToMemoryRequest req = Request("ar-en");
+    req.set_min_confidence(0);
+    req.set_on_duplicate(v1::DUPLICATE_POLICY_KEEP_ALL);
+    v1::AlignToMemoryResponse resp;
+    ASSERT_TRUE(Call(req, &resp).ok());
+  }
+  v1::AlignToMemoryResponse resp;
+  v1::AlignToMemoryRequest req = Request("ar-en");
+  req.set_dry_run(true);
+  ASSERT_TRUE(Call(req, &resp).ok());
+  EXPECT_TRUE(resp.lexicon_trained_now());
+  EXPECT_EQ(resp.lexicon_trained_units(), 12u);
+  EXPECT_TRUE((*lexicons_->Get("ar-en")).has_value());
+  // Align with the memory (read-only) uses it too.
+  grpc::ClientContext ctx;
+  v1::AlignRequest areq;
+  areq.set_memory("ar-en");
+  for (const auto& s : kAr) areq.mutable_arabic_sentences()->add_sentences(s);
+  for (const auto& s : kEn) areq.mutable_english_sentences()->add_sentences(s);
+  auto reader = stub_->Align(&ctx, areq);
+  v1::AlignResponse msg;
+  int beads = 0;
+  while (reader->Read(&msg)) beads += msg.beads_size();
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(beads, 7);
+}
+
+TEST_F(AlignToMemoryTest, Errors) {
+  v1::AlignToMemoryResponse resp;
+  EXPECT_EQ(Call(Request("nope"), &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(Request(""), &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::AlignToMemoryRequest bad = Request("ar-en");
+  bad.set_min_confidence(1.5);
+  EXPECT_EQ(Call(bad, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  bad.set_min_confidence(-0.1);
+  EXPECT_EQ(Call(bad, &resp).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::AlignToMemoryRequest missing;
+  missing.set_memory("ar-en");
+  missing.set_arabic_text("نص");
+  grpc::Status st = Call(missing, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("english"), std::string::npos) << st.error_message();
+  // Align with an unknown memory.
+  grpc::ClientContext ctx;
+  v1::AlignRequest areq;
+  areq.set_memory("nope");
+  areq.set_arabic_text("نص");
+  areq.set_english_text("text");
+  auto reader = stub_->Align(&ctx, areq);
+  v1::AlignResponse msg;
+  while (reader->Read(&msg)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(AlignToMemoryWithoutMemoriesTest, FailedPrecondition) {
+  auto service = AlignServiceImpl::Create("", nullptr);
+  ASSERT_TRUE(service.ok());
+  grpc::ServerBuilder b;
+  int port = 0;
+  b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  b.RegisterService(service->get());
+  auto server = b.BuildAndStart();
+  auto stub = v1::AlignService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  v1::AlignToMemoryRequest req;
+  req.set_memory("m");
+  req.set_arabic_text("نص");
+  req.set_english_text("text");
+  v1::AlignToMemoryResponse resp;
+  EXPECT_EQ(stub->AlignToMemory(&ctx, req, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  server->Shutdown();
+}
+
+}  // namespace
+}  // namespace qantara::rpc
