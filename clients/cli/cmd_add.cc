@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "clients/cli/commands.h"
+#include "clients/cli/policy_text.h"
 #include "qantara/v1/memory.grpc.pb.h"
 #include "service/text/utf8.h"
 
@@ -11,14 +12,6 @@ namespace qantara::cli {
 namespace {
 
 constexpr int kChunk = 1000;
-
-bool ParsePolicy(const std::string& s, qantara::v1::DuplicatePolicy* out) {
-  if (s == "skip") *out = qantara::v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
-  else if (s == "overwrite") *out = qantara::v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
-  else if (s == "keep") *out = qantara::v1::DUPLICATE_POLICY_KEEP_ALL;
-  else return false;
-  return true;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "clients/cli/commands.h"
+#include "clients/cli/policy_text.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/import.grpc.pb.h"
 
@@ -23,24 +24,6 @@ namespace v1 = qantara::v1;
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kChunkBytes = 256 * 1024;
-
-bool ParsePolicy(const std::string& s, v1::DuplicatePolicy* out) {
-  if (s == "skip") *out = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
-  else if (s == "overwrite") *out = v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
-  else if (s == "keep") *out = v1::DUPLICATE_POLICY_KEEP_ALL;
-  else return false;
-  return true;
-}
-
-// 1234567 -> "1,234,567".
-std::string Thousands(uint64_t n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 std::string Duration(double seconds) {
   if (seconds < 0 || seconds > 360000) return "--:--";

@@ -22,6 +22,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/policy_text.h"
 #include "clients/cli/doc_pairs.h"
 #include "clients/cli/html_text.h"
 #include "clients/cli/input.h"
@@ -68,9 +69,9 @@ void AddStoreOptions(CLI::App* cmd, StoreOptions* o) {
 }
 
 v1::DuplicatePolicy Policy(const std::string& s) {
-  if (s == "overwrite") return v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
-  if (s == "keep") return v1::DUPLICATE_POLICY_KEEP_ALL;
-  return v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+  v1::DuplicatePolicy p = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+  (void)ParsePolicy(s, &p);  // CLI11 has checked the name
+  return p;
 }
 
 void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
@@ -116,15 +117,6 @@ void AddLines(const std::string& text, v1::SentenceList* list) {
     list->add_sentences(std::move(line));
     pos = end + 1;
   }
-}
-
-std::string Thousands(uint64_t n) {
-  std::string s = std::to_string(n), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(s[i]);
-  }
-  return out;
 }
 
 // "24 beads: 20 stored, 1 below threshold, ..." (zero counts left out).
