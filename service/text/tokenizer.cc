@@ -1,5 +1,6 @@
-// Tokenizer: ICU word boundaries over the UTF-8 input (through UText, so
-// boundaries are byte offsets), overlaid with the spans of a small scanner
+// Tokenizer: ICU word boundaries over the UTF-8 input (for Latin, Arabic and
+// similar text the same boundaries from word_breaks.h, which is much faster;
+// otherwise ICU's iterator through UText, so boundaries are byte offsets), overlaid with the spans of a small scanner
 // for placeholders, inline tags, entities, URLs and e-mail addresses, which
 // ICU would cut apart. The whole text is normalised once with its offset
 // map; each token's normalised form is the slice of that key whose bytes
@@ -20,6 +21,7 @@
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
+#include "service/text/word_breaks.h"
 #include "unicode/brkiter.h"
 #include "unicode/ubrk.h"
 #include "unicode/locid.h"
@@ -219,24 +221,6 @@ class TokenizerImpl final : public Tokenizer {
   // whitespace dropped; word-hyphen-word joined.
   absl::StatusOr<std::vector<Piece>> Pieces(std::string_view text) const {
     std::vector<SpecialSpan> special = FindSpecialSpans(text);
-
-    std::unique_ptr<icu::BreakIterator> it;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      it.reset(prototype_->clone());
-    }
-    if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<UText, UTextCloser> ut(
-        utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
-    if (U_FAILURE(status)) {
-      return absl::InternalError(absl::StrCat("utext_openUTF8: ", u_errorName(status)));
-    }
-    it->setText(ut.get(), status);
-    if (U_FAILURE(status)) {
-      return absl::InternalError(absl::StrCat("BreakIterator::setText: ", u_errorName(status)));
-    }
-
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     std::vector<Piece> out;
     out.reserve(text.size() / 4 + 1);
@@ -245,9 +229,10 @@ class TokenizerImpl final : public Tokenizer {
       TokenClass cls;
       if (b < e && Classify(s, b, e, &cls)) out.push_back(Piece{b, e, cls});
     };
-    int32_t begin = it->first();
-    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
-      // Special spans that start before this ICU piece ends cut it.
+    int32_t begin = 0;
+    // One word-break piece [begin, end) with ICU's rule status at its end.
+    auto on_piece = [&](int32_t end, int32_t rule_status) {
+      // Special spans that start before this piece ends cut it.
       bool cut = false;
       while (sp < special.size() && static_cast<int32_t>(special[sp].begin) < end) {
         const SpecialSpan& x = special[sp];
@@ -257,10 +242,10 @@ class TokenizerImpl final : public Tokenizer {
         cut = true;
         ++sp;
       }
-      if (end <= begin) continue;  // inside a special span
+      if (end <= begin) return;  // inside a special span
       // ICU's rule status already tells words; numbers and the rest (and
       // pieces cut by a special span) are classified by hand.
-      const int32_t status = cut ? UBRK_WORD_NONE : it->getRuleStatus();
+      const int32_t status = cut ? UBRK_WORD_NONE : rule_status;
       if (status >= UBRK_WORD_NUMBER && SplitsOffNumber(s, begin, end)) {
         // و100, ب٥٠: ICU keeps a letter and digits together; the conjunction
         // or preposition is its own word and the number its own number.
@@ -273,6 +258,34 @@ class TokenizerImpl final : public Tokenizer {
         emit(begin, end);
       }
       begin = end;
+    };
+
+    // Latin, Arabic and the like: the same boundaries without ICU's setup
+    // (word_breaks.h); anything else: ICU's word break iterator.
+    thread_local std::vector<WordPiece> fast;
+    if (FastWordBreaks(text, &fast)) {
+      for (const WordPiece& p : fast) on_piece(p.end, p.status);
+    } else {
+      std::unique_ptr<icu::BreakIterator> it;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        it.reset(prototype_->clone());
+      }
+      if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
+      UErrorCode status = U_ZERO_ERROR;
+      std::unique_ptr<UText, UTextCloser> ut(
+          utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
+      if (U_FAILURE(status)) {
+        return absl::InternalError(absl::StrCat("utext_openUTF8: ", u_errorName(status)));
+      }
+      it->setText(ut.get(), status);
+      if (U_FAILURE(status)) {
+        return absl::InternalError(absl::StrCat("BreakIterator::setText: ", u_errorName(status)));
+      }
+      it->first();
+      for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
+        on_piece(end, it->getRuleStatus());
+      }
     }
     JoinHyphenated(text, out);
     return out;
