@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "service/align/anchors.h"
-#include "service/align/basic_analyzer.h"
 #include "service/align/tokenizer_analyzer.h"
 
 namespace qantara::align {
@@ -21,9 +20,20 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const L
   std::unique_ptr<Aligner> a(new Aligner());
   a->lexicon_ = std::move(lexicon);
   a->options_ = options;
-  a->arabic_ = arabic ? std::move(arabic) : std::make_shared<BasicAnalyzer>(text::Language::kArabic);
-  a->english_ =
-      english ? std::move(english) : std::make_shared<BasicAnalyzer>(text::Language::kEnglish);
+  if (!arabic) {
+    absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> an =
+        TokenizerAnalyzer::Create(text::Language::kArabic);
+    if (!an.ok()) return an.status();
+    arabic = *std::move(an);
+  }
+  if (!english) {
+    absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> an =
+        TokenizerAnalyzer::Create(text::Language::kEnglish);
+    if (!an.ok()) return an.status();
+    english = *std::move(an);
+  }
+  a->arabic_ = std::move(arabic);
+  a->english_ = std::move(english);
   return a;
 }
 

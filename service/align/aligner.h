@@ -61,7 +61,7 @@ struct Alignment {
 class Aligner {
  public:
   // `lexicon` may be null (length and anchors only). The analyzers default to
-  // BasicAnalyzer when null.
+  // TokenizerAnalyzer when null; errors are those of TokenizerAnalyzer::Create.
   static absl::StatusOr<std::unique_ptr<Aligner>> Create(
       std::shared_ptr<const Lexicon> lexicon, const AlignerOptions& options = AlignerOptions(),
       std::shared_ptr<const Analyzer> arabic = nullptr,

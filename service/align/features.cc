@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "absl/container/flat_hash_set.h"
-#include "service/align/translit.h"
+#include "service/text/translit.h"
 #include "service/text/utf8.h"
 
 namespace qantara::align {
@@ -27,15 +27,6 @@ uint32_t CountNonSpaceCodePoints(std::string_view s) {
     ++n;
   }
   return n;
-}
-
-// ICU transliterators are costly to build and not thread-safe: one per thread.
-ArabicTransliterator* ThreadTransliterator() {
-  thread_local std::unique_ptr<ArabicTransliterator> t = [] {
-    auto created = ArabicTransliterator::Create();
-    return created.ok() ? *std::move(created) : nullptr;
-  }();
-  return t.get();
 }
 
 void SortUnique(std::vector<uint32_t>* v) {
@@ -105,8 +96,9 @@ const Featurizer::WordIds& Featurizer::ArabicWord(const std::string& norm) {
       }
     }
   }
-  if (!known && ThreadTransliterator() != nullptr) {
-    const std::string skel = ThreadTransliterator()->Skeleton(keys.size() > 1 ? keys[1] : keys[0]);
+  if (!known && text::ArabicTransliterator::Shared() != nullptr) {
+    const std::string skel =
+        text::ArabicTransliterator::Shared()->Skeleton(keys.size() > 1 ? keys[1] : keys[0]);
     if (skel.size() >= 3) w.ids.push_back(Intern(std::string(kSkeleton) + skel));
   }
   SortUnique(&w.ids);
@@ -125,7 +117,7 @@ const Featurizer::WordIds& Featurizer::EnglishWord(const std::string& norm, bool
   w.ids.push_back(Intern(keys.back()));  // the concept first (see key_ids)
   w.ids.push_back(Intern(std::string(kVerbatim) + norm));
   if (capitalized) {
-    const std::string skel = LatinSkeleton(norm);
+    const std::string skel = text::LatinSkeleton(norm);
     if (skel.size() >= 3) w.ids.push_back(Intern(std::string(kSkeleton) + skel));
   }
   w.key_id = w.ids[0];

@@ -2,21 +2,10 @@
 
 #include <algorithm>
 
-#include "unicode/uchar.h"
-#include "unicode/uscript.h"
-#include "unicode/utf8.h"
+#include "service/text/char_props.h"
 
 namespace qantara::align {
 namespace {
-
-// The first code point of `s`, or -1.
-UChar32 First(std::string_view s) {
-  if (s.empty()) return -1;
-  int32_t i = 0;
-  UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
-  return c;
-}
 
 bool IsQuote(std::string_view s) {
   return s == "\"" || s == "\u201C" || s == "\u201D" || s == "\u00AB" || s == "\u00BB" ||
@@ -49,11 +38,11 @@ absl::Status TokenizerAnalyzer::Tokenize(std::string_view text,
       case text::TokenClass::kWord:
       case text::TokenClass::kUrl:
       case text::TokenClass::kEmail: {
-        const UChar32 c = First(t.span.In(text));
+        const int32_t c = text::FirstCodePoint(t.span.In(text));
         a.kind = TokenKind::kWord;
         a.norm = std::move(t.norm);
-        a.latin = c >= 0 && u_getIntPropertyValue(c, UCHAR_SCRIPT) == USCRIPT_LATIN;
-        a.capitalized = c >= 0 && u_isupper(c);
+        a.latin = text::IsLatinScript(c);
+        a.capitalized = text::IsUppercase(c);
         if (a.norm.empty()) continue;
         break;
       }

@@ -1,0 +1,29 @@
+#include "service/text/char_props.h"
+
+#include "unicode/uchar.h"
+#include "unicode/uscript.h"
+#include "unicode/utf8.h"
+
+namespace qantara::text {
+
+int32_t FirstCodePoint(std::string_view s) {
+  if (s.empty()) return -1;
+  int32_t i = 0;
+  UChar32 c;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
+  return c;
+}
+
+bool IsLatinScript(int32_t c) {
+  if (c < 0) return false;
+  if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  return u_getIntPropertyValue(c, UCHAR_SCRIPT) == USCRIPT_LATIN;
+}
+
+bool IsUppercase(int32_t c) {
+  if (c < 0) return false;
+  if (c < 0x80) return c >= 'A' && c <= 'Z';
+  return u_isupper(c);
+}
+
+}  // namespace qantara::text
