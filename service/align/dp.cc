@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <type_traits>
 
 namespace qantara::align {
 namespace {
@@ -77,7 +79,8 @@ double LogSumExp(const double* v, int k) {
 
 std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
                           const BeadScorer& scorer, const DpOptions& options,
-                          const std::vector<double>* centre, DpStats* stats) {
+                          const std::vector<double>* centre, DpStats* stats,
+                          PairMaskCache* cache) {
   const int n = static_cast<int>(ar.sentences.size());
   const int m = static_cast<int>(en.sentences.size());
   std::vector<Bead> beads;
@@ -92,8 +95,9 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
   const double inv_t = 1.0 / options.temperature;
   const bool post = options.posteriors;
   int hw = std::max(options.band, 4);
-  PairMatcher matcher(&ar, &en);
-  std::vector<PairMasks> pm;
+  std::optional<PairMaskCache> local_cache;
+  if (cache == nullptr) cache = &local_cache.emplace(&ar, &en);
+  std::vector<PairScore> ps;
   std::vector<double> V, F, B;
   std::vector<float> S;
   std::vector<uint8_t> bp;
@@ -102,17 +106,19 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     stats->band = hw;
     stats->runs = run + 1;
     stats->cells = band.off[n + 1];
-    // Pair masks inside the band.
-    pm.assign(band.pm_off[n], PairMasks());
+    // The token parts of every pair inside the band.
+    ps.resize(band.pm_off[n]);
     for (int s = 0; s < n; ++s) {
       if (band.pm_hi[s] < band.pm_lo[s]) continue;
-      matcher.SetArabic(s);
-      PairMasks* row = pm.data() + band.pm_off[s];
-      for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) row[t - band.pm_lo[s]] = matcher.Match(t);
+      const PairMasks* row = cache->Row(s, band.pm_lo[s], band.pm_hi[s]);
+      PairScore* out = ps.data() + band.pm_off[s];
+      for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) {
+        out[t - band.pm_lo[s]] = scorer.ScorePair(s, t, row[t - band.pm_lo[s]]);
+      }
     }
-    auto masks = [&](int s, int t) -> PairMasks {
-      if (t < band.pm_lo[s] || t > band.pm_hi[s]) return PairMasks();
-      return pm[band.pm_off[s] + static_cast<size_t>(t - band.pm_lo[s])];
+    auto pair = [&](int s, int t) -> PairScore {
+      if (t < band.pm_lo[s] || t > band.pm_hi[s]) return scorer.ScorePair(s, t, PairMasks());
+      return ps[band.pm_off[s] + static_cast<size_t>(t - band.pm_lo[s])];
     };
     const size_t cells = band.off[n + 1];
     V.assign(cells, kNegInf);
@@ -132,21 +138,31 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
         double best = kNegInf;
         int best_k = 255;
         int nt = 0;
-        for (int k = 0; k < kShapes; ++k) {
-          const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
+        // Bead shape K ending at (i, j), in kBeadShapes order.
+        auto relax = [&]<int K>(std::integral_constant<int, K>) {
+          constexpr int a = kBeadShapes[K].ar, b = kBeadShapes[K].en;
           const int pi = i - a, pj = j - b;
-          if (pi < 0 || pj < 0 || !band.In(pi, pj)) continue;
+          if (pi < 0 || pj < 0 || !band.In(pi, pj)) return;
           const size_t p = band.At(pi, pj);
-          if (V[p] == kNegInf) continue;
-          const double sc = scorer.Score(pi, a, pj, b, k, masks);
-          S[c * kShapes + k] = static_cast<float>(sc);
+          if (V[p] == kNegInf) return;
+          const double sc = scorer.ScoreFromPairs<a, b>(pi, pj, K, pair);
+          S[c * kShapes + K] = static_cast<float>(sc);
           const double v = V[p] + sc;
           if (v > best) {
             best = v;
-            best_k = k;
+            best_k = K;
           }
           if (post) terms[nt++] = F[p] + sc * inv_t;
-        }
+        };
+        static_assert(kShapes == 8);
+        relax(std::integral_constant<int, 0>());
+        relax(std::integral_constant<int, 1>());
+        relax(std::integral_constant<int, 2>());
+        relax(std::integral_constant<int, 3>());
+        relax(std::integral_constant<int, 4>());
+        relax(std::integral_constant<int, 5>());
+        relax(std::integral_constant<int, 6>());
+        relax(std::integral_constant<int, 7>());
         V[c] = best;
         bp[c] = static_cast<uint8_t>(best_k);
         if (post) F[c] = LogSumExp(terms, nt);

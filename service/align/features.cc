@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <limits>
 
-#include "absl/container/flat_hash_set.h"
 #include "service/text/translit.h"
 #include "service/text/utf8.h"
 
@@ -177,19 +176,31 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
   return absl::OkStatus();
 }
 
-void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en) {
-  absl::flat_hash_set<uint32_t> present(ar.ids.begin(), ar.ids.end());
-  std::vector<uint32_t> ids;
-  ids.reserve(en->ids.size() / 2);
-  for (TokenFeatures& t : en->tokens) {
-    const uint32_t begin = static_cast<uint32_t>(ids.size());
-    for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
-      if (present.contains(en->ids[x])) ids.push_back(en->ids[x]);
-    }
-    t.id_begin = begin;
-    t.id_end = static_cast<uint32_t>(ids.size());
+uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en) {
+  uint32_t bound = 0;
+  for (const DocumentFeatures* d : {ar, en}) {
+    for (uint32_t id : d->ids) bound = std::max(bound, id + 1);
   }
-  en->ids = std::move(ids);
+  // First the sides each id occurs on (bit 0 Arabic, bit 1 English), then its new id.
+  std::vector<uint32_t> map(bound, 0);
+  for (uint32_t id : ar->ids) map[id] |= 1;
+  for (uint32_t id : en->ids) map[id] |= 2;
+  uint32_t kept = 0;
+  for (uint32_t& v : map) v = v == 3 ? kept++ : kNoKey;
+  for (DocumentFeatures* d : {ar, en}) {
+    uint32_t out = 0;
+    for (TokenFeatures& t : d->tokens) {
+      const uint32_t begin = out;
+      for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
+        const uint32_t id = map[d->ids[x]];
+        if (id != kNoKey) d->ids[out++] = id;  // out <= x: in place
+      }
+      t.id_begin = begin;
+      t.id_end = out;
+    }
+    d->ids.resize(out);
+  }
+  return kept;
 }
 
 }  // namespace qantara::align

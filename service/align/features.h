@@ -113,9 +113,11 @@ class Featurizer {
   std::vector<AnalyzedToken> scratch_;
 };
 
-// Removes from `en` every match id that no token of `ar` has (they can never
-// match), so pair matching probes fewer ids. Token counts and classes stay.
-void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en);
+// Keeps only the match ids that both sides have (the others can never
+// match) and renumbers them densely from 0 in the order of their old values,
+// so pair matching and anchoring probe fewer ids in small arrays. Token
+// counts, classes and key_ids stay. Returns the number of ids kept.
+uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en);
 
 }  // namespace qantara::align
 
