@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <optional>
 #include <type_traits>
@@ -98,6 +99,7 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
   std::optional<PairMaskCache> local_cache;
   if (cache == nullptr) cache = &local_cache.emplace(&ar, &en);
   std::vector<PairScore> ps;
+  std::vector<ptrdiff_t> pair_base;
   std::vector<double> V, F, B;
   std::vector<float> S;
   std::vector<uint8_t> bp;
@@ -116,10 +118,12 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
         out[t - band.pm_lo[s]] = scorer.ScorePair(s, t, row[t - band.pm_lo[s]]);
       }
     }
-    auto pair = [&](int s, int t) -> PairScore {
-      if (t < band.pm_lo[s] || t > band.pm_hi[s]) return scorer.ScorePair(s, t, PairMasks());
-      return ps[band.pm_off[s] + static_cast<size_t>(t - band.pm_lo[s])];
-    };
+    // Every pair of a bead in the band is in its row's pair range (MakeBand).
+    pair_base.resize(n);
+    for (int s = 0; s < n; ++s) {
+      pair_base[s] = static_cast<ptrdiff_t>(band.pm_off[s]) - band.pm_lo[s];
+    }
+    auto pair = [&](int s, int t) -> const PairScore& { return ps[pair_base[s] + t]; };
     const size_t cells = band.off[n + 1];
     V.assign(cells, kNegInf);
     if (post) {
@@ -132,18 +136,33 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     if (post) F[0] = 0;
     double terms[kShapes];
     for (int i = 0; i <= n; ++i) {
+      // Rows i, i-1, i-2, i-3: where the beads ending in row i start.
+      int row_lo[4], row_hi[4];
+      ptrdiff_t row_base[4];
+      for (int a = 0; a < 4; ++a) {
+        if (i - a < 0) {
+          row_lo[a] = 1;
+          row_hi[a] = 0;  // empty
+          row_base[a] = 0;
+        } else {
+          row_lo[a] = band.lo[i - a];
+          row_hi[a] = band.hi[i - a];
+          row_base[a] = static_cast<ptrdiff_t>(band.off[i - a]) - row_lo[a];
+        }
+      }
       for (int j = band.lo[i]; j <= band.hi[i]; ++j) {
         if (i == 0 && j == 0) continue;
-        const size_t c = band.At(i, j);
+        const size_t c = static_cast<size_t>(row_base[0] + j);
         double best = kNegInf;
         int best_k = 255;
         int nt = 0;
         // Bead shape K ending at (i, j), in kBeadShapes order.
         auto relax = [&]<int K>(std::integral_constant<int, K>) {
           constexpr int a = kBeadShapes[K].ar, b = kBeadShapes[K].en;
-          const int pi = i - a, pj = j - b;
-          if (pi < 0 || pj < 0 || !band.In(pi, pj)) return;
-          const size_t p = band.At(pi, pj);
+          const int pj = j - b;
+          if (pj < row_lo[a] || pj > row_hi[a]) return;  // outside the band (or the grid)
+          const int pi = i - a;
+          const size_t p = static_cast<size_t>(row_base[a] + pj);
           if (V[p] == kNegInf) return;
           const double sc = scorer.ScoreFromPairs<a, b>(pi, pj, K, pair);
           S[c * kShapes + K] = static_cast<float>(sc);

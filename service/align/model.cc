@@ -5,23 +5,6 @@
 #include <cmath>
 
 namespace qantara::align {
-namespace {
-constexpr double kRandomSpread = 4.0;  // unrelated sentences: deviates 4x as wide
-constexpr double kMinLengthLlr = -12.0;
-}  // namespace
-
-double LengthModel::Delta(double ar, double en) const {
-  const double mean = (ar + en / ratio_) / 2.0;
-  return (en - ratio_ * ar) / std::sqrt(variance_ * std::max(mean, 1.0));
-}
-
-double LengthModel::LogLikelihoodRatio(double ar, double en) const {
-  const double d = Delta(ar, en);
-  const double llr = -0.5 * d * d * (1.0 - 1.0 / (kRandomSpread * kRandomSpread)) +
-                     std::log(kRandomSpread);
-  return std::max(llr, kMinLengthLlr);
-}
-
 LengthModel LengthModel::Estimate(const std::vector<std::pair<double, double>>& pairs,
                                   double fallback_variance) {
   double sa = 0, se = 0;

@@ -16,8 +16,10 @@
 #ifndef QANTARA_SERVICE_ALIGN_MODEL_H_
 #define QANTARA_SERVICE_ALIGN_MODEL_H_
 
+#include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -44,10 +46,20 @@ class LengthModel {
   double variance() const { return variance_; }
 
   // The Gale-Church deviate of an Arabic length `ar` and English length `en`.
-  double Delta(double ar, double en) const;
+  double Delta(double ar, double en) const {
+    const double mean = (ar + en / ratio_) / 2.0;
+    return (en - ratio_ * ar) / std::sqrt(variance_ * std::max(mean, 1.0));
+  }
   // log N(δ; 0, 1) − log N(δ; 0, spread²): how much more likely the lengths
   // are for a translation than for unrelated sentences; bounded below.
-  double LogLikelihoodRatio(double ar, double en) const;
+  double LogLikelihoodRatio(double ar, double en) const {
+    constexpr double kRandomSpread = 4.0;  // unrelated sentences: deviates 4x as wide
+    constexpr double kMinLengthLlr = -12.0;
+    const double d = Delta(ar, en);
+    const double llr = -0.5 * d * d * (1.0 - 1.0 / (kRandomSpread * kRandomSpread)) +
+                       std::log(kRandomSpread);
+    return std::max(llr, kMinLengthLlr);
+  }
 
   // Ratio = total English / total Arabic length of the given length pairs;
   // variance = trimmed mean of (en − ratio·ar)² / mean length. With fewer
