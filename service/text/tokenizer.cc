@@ -163,8 +163,11 @@ class TokenizerImpl final : public Tokenizer {
     size_t byte_seen = 0;   // code points counted up to this byte
     size_t chars_seen = 0;
     auto chars_at = [&](size_t byte) {
-      for (; byte_seen < byte; ++byte_seen) chars_seen += (s[byte_seen] & 0xC0) != 0x80;
-      return chars_seen;
+      size_t b = byte_seen, c = chars_seen;  // locals: the loop needs no stores
+      for (; b < byte; ++b) c += (s[b] & 0xC0) != 0x80;
+      byte_seen = b;
+      chars_seen = c;
+      return c;
     };
     std::unique_ptr<Stemmer::Lease> lease;
     if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
@@ -177,9 +180,10 @@ class TokenizerImpl final : public Tokenizer {
       t.span.char_begin = chars_at(t.span.byte_begin);
       t.span.byte_end = static_cast<size_t>(p.end);
       t.span.char_end = chars_at(t.span.byte_end);
-      while (k < key->text.size() && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
+      const size_t key_size = key->text.size();
+      while (k < key_size && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
       size_t e = k;
-      while (e < key->text.size() && offs[e] < static_cast<uint32_t>(p.end)) ++e;
+      while (e < key_size && offs[e] < static_cast<uint32_t>(p.end)) ++e;
       t.norm.assign(key->text, k, e - k);
       k = e;
       if (t.cls == TokenClass::kWord) {

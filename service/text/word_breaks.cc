@@ -163,14 +163,18 @@ bool FastWordBreaks(std::string_view text, std::vector<WordPiece>* out) {
         break;
       case kLetter:
       case kNumeric: {
+        // Each character is read once, except across a Mid character.
         uint8_t last = c;
-        j = sc.SkipExFm(j);
         while (j < n) {
           int32_t k;
           const uint8_t d = sc.At(j, &k);
+          if (d == kExFm) {  // WB4
+            j = k;
+            continue;
+          }
           if (d == kLetter || d == kNumeric) {  // WB5, WB8, WB9, WB10
             last = d;
-            j = sc.SkipExFm(k);
+            j = k;
             continue;
           }
           const bool mid = last == kLetter ? (d == kMidLetter || d == kMidNumLet)   // WB6/7
@@ -180,7 +184,7 @@ bool FastWordBreaks(std::string_view text, std::vector<WordPiece>* out) {
           if (m >= n) break;
           int32_t after;
           if (sc.At(m, &after) != last) break;
-          j = sc.SkipExFm(after);
+          j = after;
         }
         status = last == kLetter ? kStatusLetter : kStatusNumber;
         break;
