@@ -80,11 +80,10 @@ std::vector<std::string> TokenizerAnalyzer::Keys(std::string_view norm) const {
   auto add = [&](std::string k) {
     if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
-  absl::StatusOr<std::vector<text::Token>> tokens = full_->Tokenize(norm);
-  if (tokens.ok() && tokens->size() == 1) {
-    text::Token& t = (*tokens)[0];
-    add(std::move(t.base));
-    add(std::move(t.stem));
+  absl::StatusOr<std::optional<text::Token>> token = full_->TokenizeWord(norm);
+  if (token.ok() && token->has_value()) {
+    add(std::move((*token)->base));
+    add(std::move((*token)->stem));
   }
   return keys;
 }

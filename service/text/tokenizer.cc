@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
+#include "service/text/utf8.h"
 #include "service/text/word_breaks.h"
 #include "unicode/brkiter.h"
 #include "unicode/ubrk.h"
@@ -171,7 +173,6 @@ class TokenizerImpl final : public Tokenizer {
     };
     std::unique_ptr<Stemmer::Lease> lease;
     if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
-    const bool clitics = options_.split_clitics && options_.language == Language::kArabic;
 
     for (const Piece& p : *pieces) {
       Token t;
@@ -186,24 +187,52 @@ class TokenizerImpl final : public Tokenizer {
       while (e < key_size && offs[e] < static_cast<uint32_t>(p.end)) ++e;
       t.norm.assign(key->text, k, e - k);
       k = e;
-      if (t.cls == TokenClass::kWord) {
-        if (clitics) {
-          CliticSplit split;
-          if (SplitArabicClitics(t.norm, &split)) {
-            t.proclitics = std::move(split.proclitics);
-            t.base = std::move(split.base);
-          }
-        }
-        if (lease) t.stem = Stem(t.span.In(text), *lease);
-      }
+      if (t.cls == TokenClass::kWord) AnalyzeWord(t.span.In(text), lease.get(), &t);
       tokens.push_back(std::move(t));
     }
     return tokens;
   }
 
+  absl::StatusOr<std::optional<Token>> TokenizeWord(std::string_view word) const override {
+    absl::StatusOr<std::string> key = normalizer_->Key(word);  // also validates the UTF-8
+    if (!key.ok()) return key.status();
+    // A plain word (one ICU word piece ending in a letter, no placeholder,
+    // tag, URL or e-mail) is one kWord token over the whole text, whose
+    // normalised form is the key of the whole text: what Tokenize gives.
+    thread_local std::vector<WordPiece> pieces;
+    if (!word.empty() && FastWordBreaks(word, &pieces) && pieces.size() == 1 &&
+        pieces[0].status >= UBRK_WORD_LETTER && FindSpecialSpans(word).empty()) {
+      Token t;
+      t.cls = TokenClass::kWord;
+      t.span = TextSpan{0, word.size(), 0, CountCodePoints(word)};
+      t.norm = *std::move(key);
+      std::unique_ptr<Stemmer::Lease> lease;
+      if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
+      AnalyzeWord(word, lease.get(), &t);
+      return t;
+    }
+    absl::StatusOr<std::vector<Token>> tokens = Tokenize(word);
+    if (!tokens.ok()) return tokens.status();
+    if (tokens->size() != 1) return std::nullopt;
+    return std::move(tokens->front());
+  }
+
   const TokenizerOptions& options() const override { return options_; }
 
  private:
+  // The clitic split and stem (per the options) of word token *t, whose
+  // text is `surface`.
+  void AnalyzeWord(std::string_view surface, Stemmer::Lease* lease, Token* t) const {
+    if (options_.split_clitics && options_.language == Language::kArabic) {
+      CliticSplit split;
+      if (SplitArabicClitics(t->norm, &split)) {
+        t->proclitics = std::move(split.proclitics);
+        t->base = std::move(split.base);
+      }
+    }
+    if (lease) t->stem = Stem(surface, *lease);
+  }
+
   // Snowball's Arabic rules need ة and ى to find suffixes and do not strip
   // و/ف before ال, so the stemmer gets the word under a lighter normalisation
   // without the conjunction when the clitic splitter is sure of it; the stem

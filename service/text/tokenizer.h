@@ -11,6 +11,7 @@
 #define QANTARA_SERVICE_TEXT_TOKENIZER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +68,12 @@ class Tokenizer {
 
   // The tokens of `text` in order. InvalidArgument for invalid UTF-8.
   virtual absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const = 0;
+
+  // The one token of `word`: exactly what Tokenize(word) gives when that is
+  // a single token, nullopt when it is none or several. Much faster than
+  // Tokenize for a plain word (e.g. the norm of a token, to stem it).
+  // InvalidArgument for invalid UTF-8.
+  virtual absl::StatusOr<std::optional<Token>> TokenizeWord(std::string_view word) const = 0;
 
   virtual const TokenizerOptions& options() const = 0;
 };
