@@ -14,15 +14,25 @@ int32_t FirstCodePoint(std::string_view s) {
   return c;
 }
 
+namespace {
+
+// Hebrew, Arabic, Syriac, Thaana, NKo: no Latin letters, no case (the
+// common non-ASCII range here, answered without ICU).
+bool InRightToLeftBlocks(int32_t c) { return c >= 0x0590 && c < 0x0800; }
+
+}  // namespace
+
 bool IsLatinScript(int32_t c) {
   if (c < 0) return false;
   if (c < 0x80) return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+  if (InRightToLeftBlocks(c)) return false;
   return u_getIntPropertyValue(c, UCHAR_SCRIPT) == USCRIPT_LATIN;
 }
 
 bool IsUppercase(int32_t c) {
   if (c < 0) return false;
   if (c < 0x80) return c >= 'A' && c <= 'Z';
+  if (InRightToLeftBlocks(c)) return false;
   return u_isupper(c);
 }
 

@@ -1,6 +1,8 @@
 #include "service/text/char_props.h"
 
 #include "gtest/gtest.h"
+#include "unicode/uchar.h"
+#include "unicode/uscript.h"
 
 namespace qantara::text {
 namespace {
@@ -33,6 +35,14 @@ TEST(CharPropsTest, Uppercase) {
   EXPECT_FALSE(IsUppercase(0x0628));  // ب: Arabic has no case
   EXPECT_FALSE(IsUppercase('1'));
   EXPECT_FALSE(IsUppercase(-1));
+}
+
+// The shortcuts (ASCII, right-to-left blocks) agree with ICU's properties.
+TEST(CharPropsTest, AgreesWithIcu) {
+  for (int32_t c = 0; c < 0x3000; ++c) {
+    EXPECT_EQ(IsLatinScript(c), u_getIntPropertyValue(c, UCHAR_SCRIPT) == USCRIPT_LATIN) << c;
+    EXPECT_EQ(IsUppercase(c), static_cast<bool>(u_isupper(c))) << c;
+  }
 }
 
 }  // namespace
