@@ -108,21 +108,22 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     stats->band = hw;
     stats->runs = run + 1;
     stats->cells = band.off[n + 1];
-    // The token parts of every pair inside the band.
-    ps.resize(band.pm_off[n]);
-    for (int s = 0; s < n; ++s) {
-      if (band.pm_hi[s] < band.pm_lo[s]) continue;
+    // The token parts (PairScore) of the pairs of the Arabic sentences that
+    // beads ending in row i can hold, i-3 .. i-1: a ring of four rows, each
+    // filled when the DP reaches it. Every pair of a bead in the band is in
+    // its row's pair range (MakeBand).
+    int width = 0;
+    for (int s = 0; s < n; ++s) width = std::max(width, band.pm_hi[s] - band.pm_lo[s] + 1);
+    ps.resize(4 * static_cast<size_t>(width));
+    pair_base.assign(n, 0);
+    auto fill_pairs = [&](int s) {
+      if (band.pm_hi[s] < band.pm_lo[s]) return;
+      pair_base[s] = static_cast<ptrdiff_t>(s & 3) * width - band.pm_lo[s];
       const PairMasks* row = cache->Row(s, band.pm_lo[s], band.pm_hi[s]);
-      PairScore* out = ps.data() + band.pm_off[s];
       for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) {
-        out[t - band.pm_lo[s]] = scorer.ScorePair(s, t, row[t - band.pm_lo[s]]);
+        ps[pair_base[s] + t] = scorer.ScorePair(s, t, row[t - band.pm_lo[s]]);
       }
-    }
-    // Every pair of a bead in the band is in its row's pair range (MakeBand).
-    pair_base.resize(n);
-    for (int s = 0; s < n; ++s) {
-      pair_base[s] = static_cast<ptrdiff_t>(band.pm_off[s]) - band.pm_lo[s];
-    }
+    };
     auto pair = [&](int s, int t) -> const PairScore& { return ps[pair_base[s] + t]; };
     const size_t cells = band.off[n + 1];
     V.assign(cells, kNegInf);
@@ -130,12 +131,16 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
       F.assign(cells, kNegInf);
       B.assign(cells, kNegInf);
     }
-    S.assign(cells * kShapes, -std::numeric_limits<float>::infinity());  // S[c*kShapes+k]: score of bead k ending at cell c
+    // With posteriors S[c*kShapes+k] is the score of bead shape k ending at
+    // cell c (the backward pass needs them all); without, S[c] is the score
+    // of the best bead ending at c.
+    S.assign(post ? cells * kShapes : cells, -std::numeric_limits<float>::infinity());
     bp.assign(cells, 255);
     V[0] = 0;
     if (post) F[0] = 0;
     double terms[kShapes];
     for (int i = 0; i <= n; ++i) {
+      if (i > 0) fill_pairs(i - 1);
       // Rows i, i-1, i-2, i-3: where the beads ending in row i start.
       int row_lo[4], row_hi[4];
       ptrdiff_t row_base[4];
@@ -153,7 +158,7 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
       for (int j = band.lo[i]; j <= band.hi[i]; ++j) {
         if (i == 0 && j == 0) continue;
         const size_t c = static_cast<size_t>(row_base[0] + j);
-        double best = kNegInf;
+        double best = kNegInf, best_sc = kNegInf;
         int best_k = 255;
         int nt = 0;
         // Bead shape K ending at (i, j), in kBeadShapes order.
@@ -165,13 +170,16 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
           const size_t p = static_cast<size_t>(row_base[a] + pj);
           if (V[p] == kNegInf) return;
           const double sc = scorer.ScoreFromPairs<a, b>(pi, pj, K, pair);
-          S[c * kShapes + K] = static_cast<float>(sc);
           const double v = V[p] + sc;
           if (v > best) {
             best = v;
             best_k = K;
+            best_sc = sc;
           }
-          if (post) terms[nt++] = F[p] + sc * inv_t;
+          if (post) {
+            S[c * kShapes + K] = static_cast<float>(sc);
+            terms[nt++] = F[p] + sc * inv_t;
+          }
         };
         static_assert(kShapes == 8);
         relax(std::integral_constant<int, 0>());
@@ -184,7 +192,11 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
         relax(std::integral_constant<int, 7>());
         V[c] = best;
         bp[c] = static_cast<uint8_t>(best_k);
-        if (post) F[c] = LogSumExp(terms, nt);
+        if (post) {
+          F[c] = LogSumExp(terms, nt);
+        } else {
+          S[c] = static_cast<float>(best_sc);
+        }
       }
     }
     // Backward sums, from the cached scores.
@@ -214,7 +226,7 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
       const int k = bp[c];
       const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
       const int pi = i - a, pj = j - b;
-      const double sc = S[c * kShapes + k];
+      const double sc = post ? S[c * kShapes + k] : S[c];
       const double pr = post ? std::exp(F[band.At(pi, pj)] + sc * inv_t + B[c] - total) : 0.0;
       beads.push_back({pi, i, pj, j, sc, std::clamp(pr, 0.0, 1.0), 0});
       if ((band.lo[i] > 0 && j - band.lo[i] < 3) || (band.hi[i] < m && band.hi[i] - j < 3)) {

@@ -41,7 +41,9 @@ void Featurizer::SetExtraTranslations(const TranslationSource* extra) {
 }
 
 uint32_t Featurizer::Intern(std::string_view s) {
-  if (lexicon_ != nullptr) {
+  // Prefixed strings (numbers, verbatim forms, skeletons, punctuation) are
+  // never lexicon concepts: tokens hold no control characters.
+  if (lexicon_ != nullptr && !(!s.empty() && s[0] == '\x01')) {
     const int64_t id = lexicon_->FindEnglish(s);
     if (id >= 0) return static_cast<uint32_t>(id);
   }

@@ -38,7 +38,8 @@ inline constexpr std::array<BeadShape, 8> kBeadShapes = {
 class LengthModel {
  public:
   LengthModel() = default;
-  LengthModel(double ratio, double variance) : ratio_(ratio), variance_(variance) {}
+  LengthModel(double ratio, double variance)
+      : ratio_(ratio), variance_(variance), inv_ratio_(1.0 / ratio) {}
 
   // English characters per Arabic character, and the variance per
   // character of the difference.
@@ -52,13 +53,16 @@ class LengthModel {
   }
   // log N(δ; 0, 1) − log N(δ; 0, spread²): how much more likely the lengths
   // are for a translation than for unrelated sentences; bounded below.
+  // (Computed from δ² directly: one division, no square root; the DP calls
+  // it for every bead it scores.)
   double LogLikelihoodRatio(double ar, double en) const {
     constexpr double kRandomSpread = 4.0;  // unrelated sentences: deviates 4x as wide
     constexpr double kMinLengthLlr = -12.0;
-    const double d = Delta(ar, en);
-    const double llr = -0.5 * d * d * (1.0 - 1.0 / (kRandomSpread * kRandomSpread)) +
-                       std::log(kRandomSpread);
-    return std::max(llr, kMinLengthLlr);
+    constexpr double kScale = -0.5 * (1.0 - 1.0 / (kRandomSpread * kRandomSpread));
+    constexpr double kLogSpread = 1.3862943611198906;  // log(kRandomSpread)
+    const double x = en - ratio_ * ar;
+    const double d2 = x * x / (variance_ * std::max((ar + en * inv_ratio_) * 0.5, 1.0));
+    return std::max(kScale * d2 + kLogSpread, kMinLengthLlr);
   }
 
   // Ratio = total English / total Arabic length of the given length pairs;
@@ -70,6 +74,7 @@ class LengthModel {
  private:
   double ratio_ = 1.0;
   double variance_ = 6.8;
+  double inv_ratio_ = 1.0;
 };
 
 struct ModelParams {
