@@ -41,13 +41,22 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const L
 absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const {
   p->ar = DocumentFeatures();
   p->en = DocumentFeatures();
-  for (const SentenceInput& s : input.ar) {
-    if (absl::Status st = fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar); !st.ok()) {
+  // English first: Arabic words have many translations, and only those the
+  // English side has can ever match, so the Arabic side keeps just those.
+  for (const SentenceInput& s : input.en) {
+    if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en);
+        !st.ok()) {
       return st;
     }
   }
-  for (const SentenceInput& s : input.en) {
-    if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en);
+  std::vector<uint8_t> english_ids;
+  for (uint32_t id : p->en.ids) {
+    if (id >= english_ids.size()) english_ids.resize(id + 1, 0);
+    english_ids[id] = 1;
+  }
+  for (const SentenceInput& s : input.ar) {
+    if (absl::Status st =
+            fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar, &english_ids);
         !st.ok()) {
       return st;
     }

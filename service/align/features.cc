@@ -106,7 +106,7 @@ void Featurizer::EnglishWordIds(const std::string& norm, bool capitalized) {
 }
 
 absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, bool paragraph_end,
-                             DocumentFeatures* doc) {
+                             DocumentFeatures* doc, const std::vector<uint8_t>* only_ids) {
   scratch_.clear();
   const bool arabic = lang == text::Language::kArabic;
   const Analyzer* an = arabic ? arabic_ : english_;
@@ -161,7 +161,14 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
     if (type->stop) continue;
     TokenFeatures tf;
     tf.id_begin = static_cast<uint32_t>(doc->ids.size());
-    doc->ids.insert(doc->ids.end(), pool_.begin() + type->begin, pool_.begin() + type->end);
+    if (only_ids == nullptr) {
+      doc->ids.insert(doc->ids.end(), pool_.begin() + type->begin, pool_.begin() + type->end);
+    } else {
+      for (uint32_t x = type->begin; x < type->end; ++x) {
+        const uint32_t id = pool_[x];
+        if (id < only_ids->size() && (*only_ids)[id]) doc->ids.push_back(id);
+      }
+    }
     tf.id_end = static_cast<uint32_t>(doc->ids.size());
     sf.class_mask[cls] |= uint64_t{1} << kept;
     doc->tokens.push_back(tf);

@@ -74,10 +74,12 @@ class Featurizer {
   // cached Arabic words.
   void SetExtraTranslations(const TranslationSource* extra);
 
-  // Appends the features of `sentence` (UTF-8) to `doc`. InvalidArgument for
-  // invalid UTF-8.
+  // Appends the features of `sentence` (UTF-8) to `doc`. When `only_ids` is
+  // given, keeps just the match ids it marks non-zero (ids at or beyond its
+  // size are dropped): e.g. the ids of the other side, the only ones that can
+  // ever match. InvalidArgument for invalid UTF-8.
   absl::Status Add(text::Language lang, std::string_view sentence, bool paragraph_end,
-                   DocumentFeatures* doc);
+                   DocumentFeatures* doc, const std::vector<uint8_t>* only_ids = nullptr);
 
  private:
   // The features of one token type: its match ids pool_[begin, end), or a
