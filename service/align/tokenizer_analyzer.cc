@@ -30,48 +30,50 @@ absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> TokenizerAnalyzer::Create(tex
 
 absl::Status TokenizerAnalyzer::Tokenize(std::string_view text,
                                          std::vector<AnalyzedToken>* out) const {
-  absl::StatusOr<std::vector<text::Token>> tokens = plain_->Tokenize(text);
-  if (!tokens.ok()) return tokens.status();
-  for (text::Token& t : *tokens) {
-    AnalyzedToken a;
+  return plain_->Scan(text, [&](const text::TokenView& t) {
+    const std::string_view surface = text.substr(t.byte_begin, t.byte_end - t.byte_begin);
     switch (t.cls) {
       case text::TokenClass::kWord:
       case text::TokenClass::kUrl:
       case text::TokenClass::kEmail: {
-        const int32_t c = text::FirstCodePoint(t.span.In(text));
+        if (t.norm.empty()) return;
+        const int32_t c = text::FirstCodePoint(surface);
+        AnalyzedToken& a = out->emplace_back();
         a.kind = TokenKind::kWord;
-        a.norm = std::move(t.norm);
+        a.norm.assign(t.norm);
         a.latin = text::IsLatinScript(c);
         a.capitalized = text::IsUppercase(c);
-        if (a.norm.empty()) continue;
-        break;
+        return;
       }
       case text::TokenClass::kNumber: {
-        a.kind = TokenKind::kNumber;
+        std::string digits;
         for (char ch : t.norm) {
-          if (ch >= '0' && ch <= '9') a.norm.push_back(ch);
+          if (ch >= '0' && ch <= '9') digits.push_back(ch);
         }
-        if (a.norm.empty()) continue;
-        break;
+        if (digits.empty()) return;
+        AnalyzedToken& a = out->emplace_back();
+        a.kind = TokenKind::kNumber;
+        a.norm = std::move(digits);
+        return;
       }
       case text::TokenClass::kPunctuation: {
-        const std::string_view s = t.span.In(text);
-        a.kind = TokenKind::kPunct;
-        if (s == "?" || s == "\u061F") {
-          a.norm = "?";
-        } else if (IsQuote(s) || t.norm == "\"") {
-          a.norm = "\"";
+        const char* norm = nullptr;
+        if (surface == "?" || surface == "\u061F") {
+          norm = "?";
+        } else if (IsQuote(surface) || t.norm == "\"") {
+          norm = "\"";
         } else {
-          continue;
+          return;
         }
-        break;
+        AnalyzedToken& a = out->emplace_back();
+        a.kind = TokenKind::kPunct;
+        a.norm = norm;
+        return;
       }
       default:
-        continue;
+        return;
     }
-    out->push_back(std::move(a));
-  }
-  return absl::OkStatus();
+  });
 }
 
 std::vector<std::string> TokenizerAnalyzer::Keys(std::string_view norm) const {

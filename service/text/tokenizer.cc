@@ -149,19 +149,8 @@ class TokenizerImpl final : public Tokenizer {
         stemmer_(std::move(stemmer)) {}
 
   absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const override {
-    // Normalising first also validates the UTF-8.
-    absl::StatusOr<NormalizedText> key = normalizer_->Normalize(text);
-    if (!key.ok()) return key.status();
     std::vector<Token> tokens;
-    if (text.empty()) return tokens;
-
-    absl::StatusOr<std::vector<Piece>> pieces = Pieces(text);
-    if (!pieces.ok()) return pieces.status();
-    tokens.reserve(pieces->size());
-
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const std::vector<uint32_t>& offs = key->source_offsets;
-    size_t k = 0;           // first key byte not before the current token
     size_t byte_seen = 0;   // code points counted up to this byte
     size_t chars_seen = 0;
     auto chars_at = [&](size_t byte) {
@@ -173,24 +162,24 @@ class TokenizerImpl final : public Tokenizer {
     };
     std::unique_ptr<Stemmer::Lease> lease;
     if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
-
-    for (const Piece& p : *pieces) {
+    absl::Status status = Run(text, &tokens, [&](const TokenView& v) {
       Token t;
-      t.cls = p.cls;
-      t.span.byte_begin = static_cast<size_t>(p.begin);
+      t.cls = v.cls;
+      t.span.byte_begin = v.byte_begin;
       t.span.char_begin = chars_at(t.span.byte_begin);
-      t.span.byte_end = static_cast<size_t>(p.end);
+      t.span.byte_end = v.byte_end;
       t.span.char_end = chars_at(t.span.byte_end);
-      const size_t key_size = key->text.size();
-      while (k < key_size && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
-      size_t e = k;
-      while (e < key_size && offs[e] < static_cast<uint32_t>(p.end)) ++e;
-      t.norm.assign(key->text, k, e - k);
-      k = e;
+      t.norm.assign(v.norm);
       if (t.cls == TokenClass::kWord) AnalyzeWord(t.span.In(text), lease.get(), &t);
       tokens.push_back(std::move(t));
-    }
+    });
+    if (!status.ok()) return status;
     return tokens;
+  }
+
+  absl::Status Scan(std::string_view text,
+                    absl::FunctionRef<void(const TokenView&)> fn) const override {
+    return Run(text, static_cast<std::vector<Token>*>(nullptr), fn);
   }
 
   absl::StatusOr<std::optional<Token>> TokenizeWord(std::string_view word) const override {
@@ -220,6 +209,31 @@ class TokenizerImpl final : public Tokenizer {
   const TokenizerOptions& options() const override { return options_; }
 
  private:
+  // Tokenize and Scan: calls `fn` with the view of every token in order
+  // (`tokens`, when given, is reserved for them).
+  template <typename Fn>
+  absl::Status Run(std::string_view text, std::vector<Token>* tokens, const Fn& fn) const {
+    // Normalising first also validates the UTF-8.
+    absl::StatusOr<NormalizedText> key = normalizer_->Normalize(text);
+    if (!key.ok()) return key.status();
+    if (text.empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<Piece>> pieces = Pieces(text);
+    if (!pieces.ok()) return pieces.status();
+    if (tokens != nullptr) tokens->reserve(pieces->size());
+    const std::vector<uint32_t>& offs = key->source_offsets;
+    const size_t key_size = key->text.size();
+    size_t k = 0;  // first key byte not before the current token
+    for (const Piece& p : *pieces) {
+      while (k < key_size && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
+      size_t e = k;
+      while (e < key_size && offs[e] < static_cast<uint32_t>(p.end)) ++e;
+      fn(TokenView{p.cls, static_cast<size_t>(p.begin), static_cast<size_t>(p.end),
+                   std::string_view(key->text).substr(k, e - k)});
+      k = e;
+    }
+    return absl::OkStatus();
+  }
+
   // The clitic split and stem (per the options) of word token *t, whose
   // text is `surface`.
   void AnalyzeWord(std::string_view surface, Stemmer::Lease* lease, Token* t) const {

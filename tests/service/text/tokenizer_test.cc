@@ -495,6 +495,36 @@ TEST(Tokenizer, TokenizeWordAgreesWithTokenize) {
   EXPECT_FALSE(Make()->TokenizeWord("\xff").ok());
 }
 
+TEST(Tokenizer, ScanReportsWhatTokenizeGives) {
+  for (Language lang : {Language::kArabic, Language::kEnglish}) {
+    auto tok = Make(lang);
+    for (const std::string_view text :
+         {"", "   ", "أعلنت الحكومةُ يوم الاثنين عن خطةٍ جديدة للمدارس، وقال الوزير إنها ستُطبّق في ٢٠٢٤.",
+          "The Minister's plan (see www.gov.uk, %s or <b>{0}</b>) costs $3.5m — e.g. 1,000 \u00e9lans",
+          "日本語 and ภาษาไทย mixed with و2024"}) {
+      auto tokens = tok->Tokenize(text);
+      ASSERT_TRUE(tokens.ok());
+      std::vector<Token> scanned;
+      ASSERT_TRUE(tok->Scan(text, [&](const TokenView& v) {
+                       Token t;
+                       t.cls = v.cls;
+                       t.span.byte_begin = v.byte_begin;
+                       t.span.byte_end = v.byte_end;
+                       t.norm = std::string(v.norm);
+                       scanned.push_back(t);
+                     }).ok());
+      ASSERT_EQ(scanned.size(), tokens->size()) << text;
+      for (size_t k = 0; k < scanned.size(); ++k) {
+        EXPECT_EQ(scanned[k].cls, (*tokens)[k].cls) << text;
+        EXPECT_EQ(scanned[k].span.byte_begin, (*tokens)[k].span.byte_begin) << text;
+        EXPECT_EQ(scanned[k].span.byte_end, (*tokens)[k].span.byte_end) << text;
+        EXPECT_EQ(scanned[k].norm, (*tokens)[k].norm) << text;
+      }
+    }
+    EXPECT_FALSE(tok->Scan("\xff", [](const TokenView&) {}).ok());
+  }
+}
+
 TEST(Tokenizer, ClassNames) {
   EXPECT_EQ(TokenClassName(TokenClass::kWord), "word");
   EXPECT_EQ(TokenClassName(TokenClass::kNumber), "number");
