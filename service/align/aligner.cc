@@ -7,6 +7,7 @@
 
 #include "service/align/anchors.h"
 #include "service/align/tokenizer_analyzer.h"
+#include "service/text/translit.h"
 
 namespace qantara::align {
 
@@ -35,6 +36,8 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const L
   }
   a->arabic_ = std::move(arabic);
   a->english_ = std::move(english);
+  // Built once per process (tens of milliseconds): now, not in the first Align.
+  text::ArabicTransliterator::Shared();
   return a;
 }
 
