@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <optional>
 
 #include "service/align/anchors.h"
-#include "service/align/basic_analyzer.h"
 #include "service/align/tokenizer_analyzer.h"
+#include "service/text/translit.h"
 
 namespace qantara::align {
 
@@ -21,31 +22,53 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const L
   std::unique_ptr<Aligner> a(new Aligner());
   a->lexicon_ = std::move(lexicon);
   a->options_ = options;
-  a->arabic_ = arabic ? std::move(arabic) : std::make_shared<BasicAnalyzer>(text::Language::kArabic);
-  a->english_ =
-      english ? std::move(english) : std::make_shared<BasicAnalyzer>(text::Language::kEnglish);
+  if (!arabic) {
+    absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> an =
+        TokenizerAnalyzer::Create(text::Language::kArabic);
+    if (!an.ok()) return an.status();
+    arabic = *std::move(an);
+  }
+  if (!english) {
+    absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> an =
+        TokenizerAnalyzer::Create(text::Language::kEnglish);
+    if (!an.ok()) return an.status();
+    english = *std::move(an);
+  }
+  a->arabic_ = std::move(arabic);
+  a->english_ = std::move(english);
+  // Built once per process (tens of milliseconds): now, not in the first Align.
+  text::ArabicTransliterator::Shared();
   return a;
 }
 
 absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const {
   p->ar = DocumentFeatures();
   p->en = DocumentFeatures();
-  for (const SentenceInput& s : input.ar) {
-    if (absl::Status st = fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar); !st.ok()) {
-      return st;
-    }
-  }
+  // English first: Arabic words have many translations, and only those the
+  // English side has can ever match, so the Arabic side keeps just those.
   for (const SentenceInput& s : input.en) {
     if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en);
         !st.ok()) {
       return st;
     }
   }
-  PruneUnmatchableIds(p->ar, &p->en);
+  std::vector<uint8_t> english_ids;
+  for (uint32_t id : p->en.ids) {
+    if (id >= english_ids.size()) english_ids.resize(id + 1, 0);
+    english_ids[id] = 1;
+  }
+  for (const SentenceInput& s : input.ar) {
+    if (absl::Status st =
+            fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar, &english_ids);
+        !st.ok()) {
+      return st;
+    }
+  }
+  KeepSharedIds(&p->ar, &p->en);
   return absl::OkStatus();
 }
 
-Alignment Aligner::Pass(const Prepared& p, const ModelParams& params,
+Alignment Aligner::Pass(const Prepared& p, const ModelParams& params, PairMaskCache* cache,
                         const std::vector<Bead>* previous) const {
   Alignment out;
   out.params = params;
@@ -60,7 +83,7 @@ Alignment Aligner::Pass(const Prepared& p, const ModelParams& params,
   if (previous != nullptr) dp.band = options_.refine_band;
   // The first pass only finds the path; posteriors come from the last.
   if (previous == nullptr && options_.reestimate) dp.posteriors = false;
-  out.beads = AlignDp(p.ar, p.en, scorer, dp, n > 0 ? &centre : nullptr, &out.stats);
+  out.beads = AlignDp(p.ar, p.en, scorer, dp, n > 0 ? &centre : nullptr, &out.stats, cache);
   for (Bead& b : out.beads) b.confidence = Confidence(b);
   return out;
 }
@@ -71,9 +94,10 @@ Alignment Aligner::TwoPass(const Prepared& p) const {
   for (const auto& s : p.ar.sentences) sa += s.length;
   for (const auto& s : p.en.sentences) se += s.length;
   if (sa > 0 && se > 0) params.length = LengthModel(se / sa, params.length.variance());
-  Alignment first = Pass(p, params);
+  PairMaskCache cache(&p.ar, &p.en);  // pair masks do not change between passes
+  Alignment first = Pass(p, params, &cache);
   if (!options_.reestimate) return first;
-  return Pass(p, Reestimate(p.ar, p.en, first.beads, params), &first.beads);
+  return Pass(p, Reestimate(p.ar, p.en, first.beads, params, &cache), &cache, &first.beads);
 }
 
 absl::StatusOr<Alignment> Aligner::Align(const DocumentPairInput& input,
@@ -158,27 +182,30 @@ absl::StatusOr<std::vector<Alignment>> Aligner::AlignBatch(
   for (size_t d = 0; d < inputs.size(); ++d) {
     Prepared p;
     if (absl::Status s = Featurize(inputs[d], fz2, &p); !s.ok()) return s;
-    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params), &out[d].beads);
+    PairMaskCache cache(&p.ar, &p.en);
+    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params, &cache), &cache,
+                  &out[d].beads);
   }
   return out;
 }
 
 ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
-                       const std::vector<Bead>& beads, const ModelParams& prior) {
+                       const std::vector<Bead>& beads, const ModelParams& prior,
+                       PairMaskCache* cache) {
   ModelParams p = prior;
   std::vector<std::pair<double, double>> lengths;
   double matched[2][kNumEvidenceClasses] = {}, total[2][kNumEvidenceClasses] = {};
   double rmatched[2][kNumEvidenceClasses] = {}, rexposure[2][kNumEvidenceClasses] = {};
-  PairMatcher matcher(&ar, &en);
+  std::optional<PairMaskCache> local_cache;
+  if (cache == nullptr) cache = &local_cache.emplace(&ar, &en);
   const int m = static_cast<int>(en.sentences.size());
   for (const Bead& b : beads) {
     if (b.ar_size() != 1 || b.en_size() != 1) continue;
     const SentenceFeatures& sa = ar.sentences[b.ar_begin];
     const SentenceFeatures& se = en.sentences[b.en_begin];
-    matcher.SetArabic(b.ar_begin);
     if (b.score > -5) {  // all but clearly wrong 1-1 beads (a stricter cut biases p_true up)
       lengths.emplace_back(sa.length, se.length);
-      const PairMasks pm = matcher.Match(b.en_begin);
+      const PairMasks pm = cache->Get(b.ar_begin, b.en_begin);
       for (int c = 0; c < kNumEvidenceClasses; ++c) {
         matched[0][c] += std::popcount(sa.class_mask[c] & pm.ar);
         total[0][c] += std::popcount(sa.class_mask[c]);
@@ -190,7 +217,7 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
       const int t = b.en_begin + d;
       if (t < 0 || t >= m) continue;
       const SentenceFeatures& so = en.sentences[t];
-      const PairMasks pm = matcher.Match(t);
+      const PairMasks pm = cache->Get(b.ar_begin, t);
       for (int c = 0; c < kNumEvidenceClasses; ++c) {
         rmatched[0][c] += std::popcount(sa.class_mask[c] & pm.ar);
         rexposure[0][c] += std::popcount(sa.class_mask[c]) * std::max(1, so.token_count());

@@ -61,7 +61,7 @@ struct Alignment {
 class Aligner {
  public:
   // `lexicon` may be null (length and anchors only). The analyzers default to
-  // BasicAnalyzer when null.
+  // TokenizerAnalyzer when null; errors are those of TokenizerAnalyzer::Create.
   static absl::StatusOr<std::unique_ptr<Aligner>> Create(
       std::shared_ptr<const Lexicon> lexicon, const AlignerOptions& options = AlignerOptions(),
       std::shared_ptr<const Analyzer> arabic = nullptr,
@@ -87,7 +87,7 @@ class Aligner {
   struct Prepared;
   absl::Status Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const;
   // One DP pass; the band follows anchors, or `previous` when given.
-  Alignment Pass(const Prepared& p, const ModelParams& params,
+  Alignment Pass(const Prepared& p, const ModelParams& params, PairMaskCache* cache,
                  const std::vector<Bead>* previous = nullptr) const;
   Alignment TwoPass(const Prepared& p) const;
 
@@ -99,8 +99,10 @@ class Aligner {
 // Re-estimates `prior` from an alignment: length ratio and variance from the
 // 1-1 beads, p_true from the 1-1 beads with a positive score, q_random from
 // pairs five sentences off the alignment; each shrunk towards `prior`.
+// `cache` (may be null) holds pair masks already computed for ar and en.
 ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
-                       const std::vector<Bead>& beads, const ModelParams& prior);
+                       const std::vector<Bead>& beads, const ModelParams& prior,
+                       PairMaskCache* cache = nullptr);
 
 // The aligner qantara uses by default: FreeDict Arabic-English and
 // English-Arabic from `dictd_dir` (empty: no dictionary) and the text

@@ -2,7 +2,7 @@
 // compares, each with the keys it is looked up under in the lexicon.
 //
 // The aligner only needs this small interface; TokenizerAnalyzer (on the text
-// engine's Tokenizer) and BasicAnalyzer (self-contained, fast) implement it.
+// engine's Tokenizer) implements it, tests may bring their own.
 #ifndef QANTARA_SERVICE_ALIGN_ANALYZER_H_
 #define QANTARA_SERVICE_ALIGN_ANALYZER_H_
 

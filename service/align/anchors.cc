@@ -10,26 +10,28 @@ namespace {
 constexpr int kMaxDf = 3;           // "rare": in at most this many sentences per side
 constexpr double kMinWeight = 1.5;  // shared rare evidence needed for an anchor
 
-// Sentence frequency of every id of one side, and its postings.
-struct Postings {
-  absl::flat_hash_map<uint32_t, std::vector<int>> by_id;
+// The sentence frequency of a match id on one side (counting stops at
+// kMaxDf + 1: "not rare") and, while rare, the sentences it is in.
+struct Posting {
+  int df = 0;
+  int sentences[kMaxDf] = {};
 };
 
-Postings Index(const DocumentFeatures& doc) {
-  Postings p;
-  std::vector<uint32_t> ids;
+// Postings of every id of `doc`, indexed by id (ids are below `bound`).
+std::vector<Posting> Index(const DocumentFeatures& doc, uint32_t bound) {
+  std::vector<Posting> p(bound);
+  std::vector<int> last(bound, -1);  // the last sentence that counted the id
   for (int s = 0; s < static_cast<int>(doc.sentences.size()); ++s) {
     const SentenceFeatures& sf = doc.sentences[s];
-    ids.clear();
     for (uint32_t k = sf.tok_begin; k < sf.tok_end; ++k) {
-      ids.insert(ids.end(), doc.ids.begin() + doc.tokens[k].id_begin,
-                 doc.ids.begin() + doc.tokens[k].id_end);
-    }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (uint32_t id : ids) {
-      std::vector<int>& v = p.by_id[id];
-      if (static_cast<int>(v.size()) <= kMaxDf) v.push_back(s);  // more: not rare anyway
+      for (uint32_t x = doc.tokens[k].id_begin; x < doc.tokens[k].id_end; ++x) {
+        const uint32_t id = doc.ids[x];
+        if (last[id] == s) continue;
+        last[id] = s;
+        Posting& q = p[id];
+        if (q.df < kMaxDf) q.sentences[q.df] = s;
+        if (q.df <= kMaxDf) ++q.df;
+      }
     }
   }
   return p;
@@ -38,25 +40,36 @@ Postings Index(const DocumentFeatures& doc) {
 }  // namespace
 
 std::vector<Anchor> FindAnchors(const DocumentFeatures& ar, const DocumentFeatures& en) {
-  const Postings pa = Index(ar);
-  const Postings pe = Index(en);
+  uint32_t bound = 0;
+  for (const DocumentFeatures* d : {&ar, &en}) {
+    for (uint32_t id : d->ids) bound = std::max(bound, id + 1);
+  }
+  const std::vector<Posting> pa = Index(ar, bound);
+  const std::vector<Posting> pe = Index(en, bound);
   // Candidate pairs and their shared rare weight, per Arabic token (a token
   // counts once per English sentence even if several of its ids hit).
   absl::flat_hash_map<uint64_t, double> cand;
-  absl::flat_hash_map<int, double> hit;  // English sentence -> best weight of this token
+  std::vector<std::pair<int, double>> hit;  // English sentence, best weight of this token
   for (int s = 0; s < static_cast<int>(ar.sentences.size()); ++s) {
     const SentenceFeatures& sf = ar.sentences[s];
     for (uint32_t k = sf.tok_begin; k < sf.tok_end; ++k) {
       hit.clear();
       for (uint32_t x = ar.tokens[k].id_begin; x < ar.tokens[k].id_end; ++x) {
         const uint32_t id = ar.ids[x];
-        auto ie = pe.by_id.find(id);
-        if (ie == pe.by_id.end() || static_cast<int>(ie->second.size()) > kMaxDf) continue;
-        auto ia = pa.by_id.find(id);
-        const int dfa = ia == pa.by_id.end() ? 1 : static_cast<int>(ia->second.size());
+        const Posting& e = pe[id];
+        if (e.df == 0 || e.df > kMaxDf) continue;
+        const int dfa = pa[id].df;
         if (dfa > kMaxDf) continue;
-        const double w = 1.0 / std::max<double>(dfa, static_cast<double>(ie->second.size()));
-        for (int t : ie->second) hit[t] = std::max(hit[t], w);
+        const double w = 1.0 / std::max<double>(dfa, static_cast<double>(e.df));
+        for (int q = 0; q < e.df; ++q) {
+          const int t = e.sentences[q];
+          auto it = std::find_if(hit.begin(), hit.end(), [t](const auto& h) { return h.first == t; });
+          if (it == hit.end()) {
+            hit.emplace_back(t, w);
+          } else {
+            it->second = std::max(it->second, w);
+          }
+        }
       }
       for (const auto& [t, w] : hit) cand[(uint64_t(s) << 32) | uint32_t(t)] += w;
     }

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <optional>
+#include <type_traits>
 
 namespace qantara::align {
 namespace {
@@ -77,7 +80,8 @@ double LogSumExp(const double* v, int k) {
 
 std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
                           const BeadScorer& scorer, const DpOptions& options,
-                          const std::vector<double>* centre, DpStats* stats) {
+                          const std::vector<double>* centre, DpStats* stats,
+                          PairMaskCache* cache) {
   const int n = static_cast<int>(ar.sentences.size());
   const int m = static_cast<int>(en.sentences.size());
   std::vector<Bead> beads;
@@ -92,8 +96,10 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
   const double inv_t = 1.0 / options.temperature;
   const bool post = options.posteriors;
   int hw = std::max(options.band, 4);
-  PairMatcher matcher(&ar, &en);
-  std::vector<PairMasks> pm;
+  std::optional<PairMaskCache> local_cache;
+  if (cache == nullptr) cache = &local_cache.emplace(&ar, &en);
+  std::vector<PairScore> ps;
+  std::vector<ptrdiff_t> pair_base;
   std::vector<double> V, F, B;
   std::vector<float> S;
   std::vector<uint8_t> bp;
@@ -102,54 +108,95 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     stats->band = hw;
     stats->runs = run + 1;
     stats->cells = band.off[n + 1];
-    // Pair masks inside the band.
-    pm.assign(band.pm_off[n], PairMasks());
-    for (int s = 0; s < n; ++s) {
-      if (band.pm_hi[s] < band.pm_lo[s]) continue;
-      matcher.SetArabic(s);
-      PairMasks* row = pm.data() + band.pm_off[s];
-      for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) row[t - band.pm_lo[s]] = matcher.Match(t);
-    }
-    auto masks = [&](int s, int t) -> PairMasks {
-      if (t < band.pm_lo[s] || t > band.pm_hi[s]) return PairMasks();
-      return pm[band.pm_off[s] + static_cast<size_t>(t - band.pm_lo[s])];
+    // The token parts (PairScore) of the pairs of the Arabic sentences that
+    // beads ending in row i can hold, i-3 .. i-1: a ring of four rows, each
+    // filled when the DP reaches it. Every pair of a bead in the band is in
+    // its row's pair range (MakeBand).
+    int width = 0;
+    for (int s = 0; s < n; ++s) width = std::max(width, band.pm_hi[s] - band.pm_lo[s] + 1);
+    ps.resize(4 * static_cast<size_t>(width));
+    pair_base.assign(n, 0);
+    auto fill_pairs = [&](int s) {
+      if (band.pm_hi[s] < band.pm_lo[s]) return;
+      pair_base[s] = static_cast<ptrdiff_t>(s & 3) * width - band.pm_lo[s];
+      const PairMasks* row = cache->Row(s, band.pm_lo[s], band.pm_hi[s]);
+      for (int t = band.pm_lo[s]; t <= band.pm_hi[s]; ++t) {
+        ps[pair_base[s] + t] = scorer.ScorePair(s, t, row[t - band.pm_lo[s]]);
+      }
     };
+    auto pair = [&](int s, int t) -> const PairScore& { return ps[pair_base[s] + t]; };
     const size_t cells = band.off[n + 1];
     V.assign(cells, kNegInf);
     if (post) {
       F.assign(cells, kNegInf);
       B.assign(cells, kNegInf);
     }
-    S.assign(cells * kShapes, -std::numeric_limits<float>::infinity());  // S[c*kShapes+k]: score of bead k ending at cell c
+    // With posteriors S[c*kShapes+k] is the score of bead shape k ending at
+    // cell c (the backward pass needs them all); without, S[c] is the score
+    // of the best bead ending at c.
+    S.assign(post ? cells * kShapes : cells, -std::numeric_limits<float>::infinity());
     bp.assign(cells, 255);
     V[0] = 0;
     if (post) F[0] = 0;
     double terms[kShapes];
     for (int i = 0; i <= n; ++i) {
+      if (i > 0) fill_pairs(i - 1);
+      // Rows i, i-1, i-2, i-3: where the beads ending in row i start.
+      int row_lo[4], row_hi[4];
+      ptrdiff_t row_base[4];
+      for (int a = 0; a < 4; ++a) {
+        if (i - a < 0) {
+          row_lo[a] = 1;
+          row_hi[a] = 0;  // empty
+          row_base[a] = 0;
+        } else {
+          row_lo[a] = band.lo[i - a];
+          row_hi[a] = band.hi[i - a];
+          row_base[a] = static_cast<ptrdiff_t>(band.off[i - a]) - row_lo[a];
+        }
+      }
       for (int j = band.lo[i]; j <= band.hi[i]; ++j) {
         if (i == 0 && j == 0) continue;
-        const size_t c = band.At(i, j);
-        double best = kNegInf;
+        const size_t c = static_cast<size_t>(row_base[0] + j);
+        double best = kNegInf, best_sc = kNegInf;
         int best_k = 255;
         int nt = 0;
-        for (int k = 0; k < kShapes; ++k) {
-          const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
-          const int pi = i - a, pj = j - b;
-          if (pi < 0 || pj < 0 || !band.In(pi, pj)) continue;
-          const size_t p = band.At(pi, pj);
-          if (V[p] == kNegInf) continue;
-          const double sc = scorer.Score(pi, a, pj, b, k, masks);
-          S[c * kShapes + k] = static_cast<float>(sc);
+        // Bead shape K ending at (i, j), in kBeadShapes order.
+        auto relax = [&]<int K>(std::integral_constant<int, K>) {
+          constexpr int a = kBeadShapes[K].ar, b = kBeadShapes[K].en;
+          const int pj = j - b;
+          if (pj < row_lo[a] || pj > row_hi[a]) return;  // outside the band (or the grid)
+          const int pi = i - a;
+          const size_t p = static_cast<size_t>(row_base[a] + pj);
+          if (V[p] == kNegInf) return;
+          const double sc = scorer.ScoreFromPairs<a, b>(pi, pj, K, pair);
           const double v = V[p] + sc;
           if (v > best) {
             best = v;
-            best_k = k;
+            best_k = K;
+            best_sc = sc;
           }
-          if (post) terms[nt++] = F[p] + sc * inv_t;
-        }
+          if (post) {
+            S[c * kShapes + K] = static_cast<float>(sc);
+            terms[nt++] = F[p] + sc * inv_t;
+          }
+        };
+        static_assert(kShapes == 8);
+        relax(std::integral_constant<int, 0>());
+        relax(std::integral_constant<int, 1>());
+        relax(std::integral_constant<int, 2>());
+        relax(std::integral_constant<int, 3>());
+        relax(std::integral_constant<int, 4>());
+        relax(std::integral_constant<int, 5>());
+        relax(std::integral_constant<int, 6>());
+        relax(std::integral_constant<int, 7>());
         V[c] = best;
         bp[c] = static_cast<uint8_t>(best_k);
-        if (post) F[c] = LogSumExp(terms, nt);
+        if (post) {
+          F[c] = LogSumExp(terms, nt);
+        } else {
+          S[c] = static_cast<float>(best_sc);
+        }
       }
     }
     // Backward sums, from the cached scores.
@@ -179,7 +226,7 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
       const int k = bp[c];
       const int a = kBeadShapes[k].ar, b = kBeadShapes[k].en;
       const int pi = i - a, pj = j - b;
-      const double sc = S[c * kShapes + k];
+      const double sc = post ? S[c * kShapes + k] : S[c];
       const double pr = post ? std::exp(F[band.At(pi, pj)] + sc * inv_t + B[c] - total) : 0.0;
       beads.push_back({pi, i, pj, j, sc, std::clamp(pr, 0.0, 1.0), 0});
       if ((band.lo[i] > 0 && j - band.lo[i] < 3) || (band.hi[i] < m && band.hi[i] - j < 3)) {

@@ -50,10 +50,12 @@ struct DpStats {
 // Aligns Arabic `ar` and English `en` sentences; every sentence is in
 // exactly one bead, beads in order. Either side may be empty. `centre` (may
 // be null: the diagonal) gives the band's centre for every row i in [0, n];
-// REQUIRES: non-decreasing, centre->size() == n + 1.
+// REQUIRES: non-decreasing, centre->size() == n + 1. `cache` (may be null)
+// keeps the pair masks for later passes over the same features.
 std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
                           const BeadScorer& scorer, const DpOptions& options,
-                          const std::vector<double>* centre, DpStats* stats);
+                          const std::vector<double>* centre, DpStats* stats,
+                          PairMaskCache* cache = nullptr);
 
 }  // namespace qantara::align
 

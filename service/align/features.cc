@@ -4,8 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include "absl/container/flat_hash_set.h"
-#include "service/align/translit.h"
+#include "service/text/translit.h"
 #include "service/text/utf8.h"
 
 namespace qantara::align {
@@ -29,20 +28,6 @@ uint32_t CountNonSpaceCodePoints(std::string_view s) {
   return n;
 }
 
-// ICU transliterators are costly to build and not thread-safe: one per thread.
-ArabicTransliterator* ThreadTransliterator() {
-  thread_local std::unique_ptr<ArabicTransliterator> t = [] {
-    auto created = ArabicTransliterator::Create();
-    return created.ok() ? *std::move(created) : nullptr;
-  }();
-  return t.get();
-}
-
-void SortUnique(std::vector<uint32_t>* v) {
-  std::sort(v->begin(), v->end());
-  v->erase(std::unique(v->begin(), v->end()), v->end());
-}
-
 }  // namespace
 
 Featurizer::Featurizer(const Lexicon* lexicon, const Analyzer* arabic, const Analyzer* english)
@@ -52,48 +37,44 @@ Featurizer::Featurizer(const Lexicon* lexicon, const Analyzer* arabic, const Ana
 
 void Featurizer::SetExtraTranslations(const TranslationSource* extra) {
   extra_ = extra;
-  ar_words_.clear();
+  arabic_words_.clear();
 }
 
 uint32_t Featurizer::Intern(std::string_view s) {
-  if (lexicon_ != nullptr) {
+  // Prefixed strings (numbers, verbatim forms, skeletons, punctuation) are
+  // never lexicon concepts: tokens hold no control characters.
+  if (lexicon_ != nullptr && !(!s.empty() && s[0] == '\x01')) {
     const int64_t id = lexicon_->FindEnglish(s);
     if (id >= 0) return static_cast<uint32_t>(id);
   }
-  auto [it, inserted] =
-      local_ids_.try_emplace(std::string(s), base_ + static_cast<uint32_t>(local_strings_.size()));
-  if (inserted) local_strings_.emplace_back(s);
-  return it->second;
+  auto it = local_ids_.find(absl::string_view(s.data(), s.size()));
+  if (it != local_ids_.end()) return it->second;
+  const uint32_t id = base_ + local_count_++;
+  local_ids_.emplace(std::string(s), id);
+  return id;
 }
 
-std::string_view Featurizer::EnglishConceptOf(uint32_t id) const {
-  if (id < base_) return lexicon_->English(id);
-  return local_strings_[id - base_];
+template <typename Make>
+const Featurizer::Type& Featurizer::Cached(TypeMap& map, const std::string& norm,
+                                           const Make& make) {
+  auto it = map.find(norm);
+  if (it != map.end()) return it->second;
+  Type t;
+  t.begin = static_cast<uint32_t>(pool_.size());
+  t.stop = make();
+  t.end = static_cast<uint32_t>(pool_.size());
+  return map.emplace(norm, t).first->second;
 }
 
-const std::vector<std::string>& Featurizer::KeysOf(text::Language lang, const std::string& norm) {
-  auto& cache = keys_[lang == text::Language::kArabic ? 0 : 1];
-  auto it = cache.find(norm);
-  if (it != cache.end()) return it->second;
-  const Analyzer* an = lang == text::Language::kArabic ? arabic_ : english_;
-  return cache.emplace(norm, an->Keys(norm)).first->second;
-}
-
-const std::string& Featurizer::EnglishConcept(std::string_view norm) {
-  return KeysOf(text::Language::kEnglish, std::string(norm)).back();
-}
-
-const Featurizer::WordIds& Featurizer::ArabicWord(const std::string& norm) {
-  auto it = ar_words_.find(norm);
-  if (it != ar_words_.end()) return it->second;
-  const std::vector<std::string>& keys = KeysOf(text::Language::kArabic, norm);
-  WordIds w;
+void Featurizer::ArabicWordIds(const std::string& norm) {
+  const std::vector<std::string> keys = arabic_->Keys(norm);
+  const size_t begin = pool_.size();
   bool known = false;
   for (size_t k = 0; k < keys.size(); ++k) {
     const std::string& key = keys[k];
     if (lexicon_ != nullptr) {
       if (const std::vector<uint32_t>* tr = lexicon_->Translations(key)) {
-        w.ids.insert(w.ids.end(), tr->begin(), tr->end());
+        pool_.insert(pool_.end(), tr->begin(), tr->end());
         // the stem (last key) alone does not make a word "known": Snowball's
         // Arabic stems are aggressive and collide with names
         if (k + 1 < keys.size() || keys.size() == 1) known = true;
@@ -101,41 +82,34 @@ const Featurizer::WordIds& Featurizer::ArabicWord(const std::string& norm) {
     }
     if (extra_ != nullptr) {
       if (const std::vector<std::string>* tr = extra_->Lookup(key)) {
-        for (const std::string& c : *tr) w.ids.push_back(Intern(c));
+        for (const std::string& c : *tr) pool_.push_back(Intern(c));
       }
     }
   }
-  if (!known && ThreadTransliterator() != nullptr) {
-    const std::string skel = ThreadTransliterator()->Skeleton(keys.size() > 1 ? keys[1] : keys[0]);
-    if (skel.size() >= 3) w.ids.push_back(Intern(std::string(kSkeleton) + skel));
+  if (!known && text::ArabicTransliterator::Shared() != nullptr) {
+    const std::string skel =
+        text::ArabicTransliterator::Shared()->Skeleton(keys.size() > 1 ? keys[1] : keys[0]);
+    if (skel.size() >= 3) pool_.push_back(Intern(std::string(kSkeleton) + skel));
   }
-  SortUnique(&w.ids);
-  // key list id for learning (one per word type)
-  w.key_id = static_cast<uint32_t>(ar_key_lists_.size());
-  ar_key_lists_.push_back(keys);
-  return ar_words_.emplace(norm, std::move(w)).first->second;
+  std::sort(pool_.begin() + begin, pool_.end());
+  pool_.erase(std::unique(pool_.begin() + begin, pool_.end()), pool_.end());
 }
 
-const Featurizer::WordIds& Featurizer::EnglishWord(const std::string& norm, bool capitalized) {
-  auto& cache = en_words_[capitalized ? 1 : 0];
-  auto it = cache.find(norm);
-  if (it != cache.end()) return it->second;
-  const std::vector<std::string>& keys = KeysOf(text::Language::kEnglish, norm);
-  WordIds w;
-  w.ids.push_back(Intern(keys.back()));  // the concept first (see key_ids)
-  w.ids.push_back(Intern(std::string(kVerbatim) + norm));
+void Featurizer::EnglishWordIds(const std::string& norm, bool capitalized) {
+  const std::vector<std::string> keys = english_->Keys(norm);
+  pool_.push_back(Intern(keys.back()));  // the concept (stem)
+  pool_.push_back(Intern(std::string(kVerbatim) + norm));
   if (capitalized) {
-    const std::string skel = LatinSkeleton(norm);
-    if (skel.size() >= 3) w.ids.push_back(Intern(std::string(kSkeleton) + skel));
+    const std::string skel = text::LatinSkeleton(norm);
+    if (skel.size() >= 3) pool_.push_back(Intern(std::string(kSkeleton) + skel));
   }
-  w.key_id = w.ids[0];
-  return cache.emplace(norm, std::move(w)).first->second;
 }
 
 absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, bool paragraph_end,
-                             DocumentFeatures* doc) {
+                             DocumentFeatures* doc, const std::vector<uint8_t>* only_ids) {
   scratch_.clear();
-  const Analyzer* an = lang == text::Language::kArabic ? arabic_ : english_;
+  const bool arabic = lang == text::Language::kArabic;
+  const Analyzer* an = arabic ? arabic_ : english_;
   if (absl::Status s = an->Tokenize(sentence, &scratch_); !s.ok()) return s;
   SentenceFeatures sf;
   sf.length = CountNonSpaceCodePoints(sentence);
@@ -144,40 +118,60 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
   int kept = 0;
   for (const AnalyzedToken& t : scratch_) {
     if (kept == kMaxTokens) break;
-    TokenFeatures tf;
-    tf.id_begin = static_cast<uint32_t>(doc->ids.size());
-    uint32_t key_id = kNoKey;
+    const Type* type = nullptr;
     EvidenceClass cls = kEvWord;
     switch (t.kind) {
       case TokenKind::kPunct:
-        doc->ids.push_back(Intern(std::string(kPunct) + t.norm));
+        type = &Cached(punctuation_, t.norm, [&] {
+          pool_.push_back(Intern(std::string(kPunct) + t.norm));
+          return false;
+        });
         cls = kEvPunct;
         break;
       case TokenKind::kNumber:
-        doc->ids.push_back(Intern(std::string(kNumber) + t.norm));
+        type = &Cached(numbers_, t.norm, [&] {
+          pool_.push_back(Intern(std::string(kNumber) + t.norm));
+          return false;
+        });
         cls = kEvNumber;
         break;
-      case TokenKind::kWord: {
-        if (IsStopword(lang, t.norm)) continue;
-        if (lang == text::Language::kArabic && t.latin) {
-          doc->ids.push_back(Intern(std::string(kVerbatim) + t.norm));
+      case TokenKind::kWord:
+        if (arabic && t.latin) {
+          type = &Cached(arabic_latin_, t.norm, [&] {
+            if (IsStopword(lang, t.norm)) return true;
+            pool_.push_back(Intern(std::string(kVerbatim) + t.norm));
+            return false;
+          });
           cls = kEvLatin;
-        } else if (lang == text::Language::kArabic) {
-          const WordIds& w = ArabicWord(t.norm);
-          doc->ids.insert(doc->ids.end(), w.ids.begin(), w.ids.end());
-          key_id = w.key_id;
+        } else if (arabic) {
+          type = &Cached(arabic_words_, t.norm, [&] {
+            if (IsStopword(lang, t.norm)) return true;
+            ArabicWordIds(t.norm);
+            return false;
+          });
         } else {
-          const WordIds& w = EnglishWord(t.norm, t.capitalized);
-          doc->ids.insert(doc->ids.end(), w.ids.begin(), w.ids.end());
-          key_id = w.key_id;
+          type = &Cached(english_words_[t.capitalized ? 1 : 0], t.norm, [&] {
+            if (IsStopword(lang, t.norm)) return true;
+            EnglishWordIds(t.norm, t.capitalized);
+            return false;
+          });
         }
         break;
+    }
+    if (type->stop) continue;
+    TokenFeatures tf;
+    tf.id_begin = static_cast<uint32_t>(doc->ids.size());
+    if (only_ids == nullptr) {
+      doc->ids.insert(doc->ids.end(), pool_.begin() + type->begin, pool_.begin() + type->end);
+    } else {
+      for (uint32_t x = type->begin; x < type->end; ++x) {
+        const uint32_t id = pool_[x];
+        if (id < only_ids->size() && (*only_ids)[id]) doc->ids.push_back(id);
       }
     }
     tf.id_end = static_cast<uint32_t>(doc->ids.size());
     sf.class_mask[cls] |= uint64_t{1} << kept;
     doc->tokens.push_back(tf);
-    doc->key_ids.push_back(key_id);
     ++kept;
   }
   sf.tok_end = static_cast<uint32_t>(doc->tokens.size());
@@ -185,19 +179,31 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
   return absl::OkStatus();
 }
 
-void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en) {
-  absl::flat_hash_set<uint32_t> present(ar.ids.begin(), ar.ids.end());
-  std::vector<uint32_t> ids;
-  ids.reserve(en->ids.size() / 2);
-  for (TokenFeatures& t : en->tokens) {
-    const uint32_t begin = static_cast<uint32_t>(ids.size());
-    for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
-      if (present.contains(en->ids[x])) ids.push_back(en->ids[x]);
-    }
-    t.id_begin = begin;
-    t.id_end = static_cast<uint32_t>(ids.size());
+uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en) {
+  uint32_t bound = 0;
+  for (const DocumentFeatures* d : {ar, en}) {
+    for (uint32_t id : d->ids) bound = std::max(bound, id + 1);
   }
-  en->ids = std::move(ids);
+  // First the sides each id occurs on (bit 0 Arabic, bit 1 English), then its new id.
+  std::vector<uint32_t> map(bound, 0);
+  for (uint32_t id : ar->ids) map[id] |= 1;
+  for (uint32_t id : en->ids) map[id] |= 2;
+  uint32_t kept = 0;
+  for (uint32_t& v : map) v = v == 3 ? kept++ : kNoKey;
+  for (DocumentFeatures* d : {ar, en}) {
+    uint32_t out = 0;
+    for (TokenFeatures& t : d->tokens) {
+      const uint32_t begin = out;
+      for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
+        const uint32_t id = map[d->ids[x]];
+        if (id != kNoKey) d->ids[out++] = id;  // out <= x: in place
+      }
+      t.id_begin = begin;
+      t.id_end = out;
+    }
+    d->ids.resize(out);
+  }
+  return kept;
 }
 
 }  // namespace qantara::align

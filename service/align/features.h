@@ -50,9 +50,6 @@ struct DocumentFeatures {
   std::vector<SentenceFeatures> sentences;
   std::vector<TokenFeatures> tokens;
   std::vector<uint32_t> ids;
-  // The lookup keys of each kept word token (Arabic side only; for lexicon
-  // learning), parallel to `tokens`; empty for non-words.
-  std::vector<uint32_t> key_ids;
 };
 
 // Extra Arabic key → English concept translations (e.g. learned from a batch
@@ -65,38 +62,43 @@ class TranslationSource {
   virtual const std::vector<std::string>* Lookup(std::string_view ar_key) const = 0;
 };
 
-// Turns sentences into features. Caches word analyses, so reuse one
-// Featurizer for a whole batch. Not thread-safe.
+// Turns sentences into features. Caches the features of every word, number
+// and punctuation type, so reuse one Featurizer for a whole batch. Not
+// thread-safe.
 class Featurizer {
  public:
   // `lexicon` may be null (no dictionary). The pointers must outlive this.
   Featurizer(const Lexicon* lexicon, const Analyzer* arabic, const Analyzer* english);
 
   // Sets (or clears, with nullptr) extra translations; invalidates the
-  // per-word id cache.
+  // cached Arabic words.
   void SetExtraTranslations(const TranslationSource* extra);
 
-  // Appends the features of `sentence` (UTF-8) to `doc`. InvalidArgument for
-  // invalid UTF-8.
+  // Appends the features of `sentence` (UTF-8) to `doc`. When `only_ids` is
+  // given, keeps just the match ids it marks non-zero (ids at or beyond its
+  // size are dropped): e.g. the ids of the other side, the only ones that can
+  // ever match. InvalidArgument for invalid UTF-8.
   absl::Status Add(text::Language lang, std::string_view sentence, bool paragraph_end,
-                   DocumentFeatures* doc);
-
-  // The Arabic lookup keys of key id `id` (as stored in key_ids) and the
-  // concept string of match id `id`.
-  const std::vector<std::string>& ArabicKeys(uint32_t key_id) const { return ar_key_lists_[key_id]; }
-  std::string_view EnglishConceptOf(uint32_t id) const;
-  // The English concept string (stem) of a normalised English word.
-  const std::string& EnglishConcept(std::string_view norm);
+                   DocumentFeatures* doc, const std::vector<uint8_t>* only_ids = nullptr);
 
  private:
-  struct WordIds {
-    std::vector<uint32_t> ids;
-    uint32_t key_id = 0;
+  // The features of one token type: its match ids pool_[begin, end), or a
+  // stopword (no token at all).
+  struct Type {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    bool stop = false;
   };
+  using TypeMap = absl::flat_hash_map<std::string, Type>;
+
   uint32_t Intern(std::string_view s);
-  const std::vector<std::string>& KeysOf(text::Language lang, const std::string& norm);
-  const WordIds& ArabicWord(const std::string& norm);
-  const WordIds& EnglishWord(const std::string& norm, bool capitalized);
+  // The cached type of `norm` in `map`, made by `make` (which appends the
+  // ids to pool_ and returns whether the type is a stopword) when new.
+  template <typename Make>
+  const Type& Cached(TypeMap& map, const std::string& norm, const Make& make);
+  // Appends the ids of an Arabic / English word to pool_.
+  void ArabicWordIds(const std::string& norm);
+  void EnglishWordIds(const std::string& norm, bool capitalized);
 
   const Lexicon* lexicon_;
   const Analyzer* arabic_;
@@ -105,17 +107,18 @@ class Featurizer {
   // ids >= base_ are local: strings not in the lexicon's English table.
   uint32_t base_ = 0;
   absl::flat_hash_map<std::string, uint32_t> local_ids_;
-  std::vector<std::string> local_strings_;
-  absl::flat_hash_map<std::string, std::vector<std::string>> keys_[2];
-  absl::flat_hash_map<std::string, WordIds> ar_words_;
-  absl::flat_hash_map<std::string, WordIds> en_words_[2];  // [capitalized]
-  std::vector<std::vector<std::string>> ar_key_lists_;
+  uint32_t local_count_ = 0;
+  std::vector<uint32_t> pool_;
+  TypeMap arabic_words_, arabic_latin_, english_words_[2];  // [capitalised]
+  TypeMap numbers_, punctuation_;
   std::vector<AnalyzedToken> scratch_;
 };
 
-// Removes from `en` every match id that no token of `ar` has (they can never
-// match), so pair matching probes fewer ids. Token counts and classes stay.
-void PruneUnmatchableIds(const DocumentFeatures& ar, DocumentFeatures* en);
+// Keeps only the match ids that both sides have (the others can never
+// match) and renumbers them densely from 0 in the order of their old values,
+// so pair matching and anchoring probe fewer ids in small arrays. Token
+// counts and classes stay. Returns the number of ids kept.
+uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en);
 
 }  // namespace qantara::align
 

@@ -14,7 +14,7 @@ uint32_t Lexicon::InternEnglish(std::string_view key) {
 }
 
 int64_t Lexicon::FindEnglish(std::string_view key) const {
-  auto it = english_ids_.find(std::string(key));
+  auto it = english_ids_.find(absl::string_view(key.data(), key.size()));  // no copy
   return it == english_ids_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
@@ -31,7 +31,7 @@ void Lexicon::Finish() {
 }
 
 const std::vector<uint32_t>* Lexicon::Translations(std::string_view ar_key) const {
-  auto it = arabic_.find(std::string(ar_key));
+  auto it = arabic_.find(absl::string_view(ar_key.data(), ar_key.size()));
   return it == arabic_.end() ? nullptr : &it->second;
 }
 

@@ -5,23 +5,6 @@
 #include <cmath>
 
 namespace qantara::align {
-namespace {
-constexpr double kRandomSpread = 4.0;  // unrelated sentences: deviates 4x as wide
-constexpr double kMinLengthLlr = -12.0;
-}  // namespace
-
-double LengthModel::Delta(double ar, double en) const {
-  const double mean = (ar + en / ratio_) / 2.0;
-  return (en - ratio_ * ar) / std::sqrt(variance_ * std::max(mean, 1.0));
-}
-
-double LengthModel::LogLikelihoodRatio(double ar, double en) const {
-  const double d = Delta(ar, en);
-  const double llr = -0.5 * d * d * (1.0 - 1.0 / (kRandomSpread * kRandomSpread)) +
-                     std::log(kRandomSpread);
-  return std::max(llr, kMinLengthLlr);
-}
-
 LengthModel LengthModel::Estimate(const std::vector<std::pair<double, double>>& pairs,
                                   double fallback_variance) {
   double sa = 0, se = 0;
@@ -48,46 +31,41 @@ LengthModel LengthModel::Estimate(const std::vector<std::pair<double, double>>& 
   return LengthModel(ratio, std::max(0.5, w * var + (1 - w) * fallback_variance));
 }
 
+PairMatcher::PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en)
+    : ar_(ar), en_(en) {
+  uint32_t max_id = 0;
+  for (uint32_t id : ar->ids) max_id = std::max(max_id, id);
+  bits_.assign(ar->ids.empty() ? 0 : static_cast<size_t>(max_id) + 1, 0);
+}
+
 void PairMatcher::SetArabic(int s) {
-  const SentenceFeatures& sf = ar_->sentences[s];
-  size_t n_ids = 0;
-  for (uint32_t k = sf.tok_begin; k < sf.tok_end; ++k) {
-    n_ids += ar_->tokens[k].id_end - ar_->tokens[k].id_begin;
+  if (s == current_) return;
+  if (current_ >= 0) {  // clear the previous sentence's bits
+    const SentenceFeatures& old = ar_->sentences[current_];
+    for (uint32_t k = old.tok_begin; k < old.tok_end; ++k) {
+      const TokenFeatures& tf = ar_->tokens[k];
+      for (uint32_t x = tf.id_begin; x < tf.id_end; ++x) bits_[ar_->ids[x]] = 0;
+    }
   }
-  uint32_t cap = 16;
-  while (cap < 2 * n_ids + 2) cap <<= 1;
-  mask_ = cap - 1;
-  keys_.assign(cap, UINT32_MAX);
-  vals_.assign(cap, 0);
+  current_ = s;
+  const SentenceFeatures& sf = ar_->sentences[s];
   for (uint32_t k = sf.tok_begin; k < sf.tok_end; ++k) {
     const uint64_t bit = uint64_t{1} << (k - sf.tok_begin);
     const TokenFeatures& tf = ar_->tokens[k];
-    for (uint32_t x = tf.id_begin; x < tf.id_end; ++x) {
-      const uint32_t id = ar_->ids[x];
-      uint32_t h = (id * 2654435761u) & mask_;
-      while (keys_[h] != UINT32_MAX && keys_[h] != id) h = (h + 1) & mask_;
-      keys_[h] = id;
-      vals_[h] |= bit;
-    }
+    for (uint32_t x = tf.id_begin; x < tf.id_end; ++x) bits_[ar_->ids[x]] |= bit;
   }
 }
 
 PairMasks PairMatcher::Match(int t) const {
   PairMasks m;
   const SentenceFeatures& sf = en_->sentences[t];
+  const size_t size = bits_.size();
   for (uint32_t k = sf.tok_begin; k < sf.tok_end; ++k) {
     const TokenFeatures& tf = en_->tokens[k];
     uint64_t hit = 0;
     for (uint32_t x = tf.id_begin; x < tf.id_end; ++x) {
       const uint32_t id = en_->ids[x];
-      uint32_t h = (id * 2654435761u) & mask_;
-      while (keys_[h] != UINT32_MAX) {
-        if (keys_[h] == id) {
-          hit |= vals_[h];
-          break;
-        }
-        h = (h + 1) & mask_;
-      }
+      if (id < size) hit |= bits_[id];
     }
     if (hit) {
       m.ar |= hit;
@@ -97,18 +75,47 @@ PairMasks PairMatcher::Match(int t) const {
   return m;
 }
 
+const PairMasks* PairMaskCache::Row(int s, int lo, int hi) {
+  if (rows_.empty()) rows_.resize(matcher_.arabic_sentences());
+  RowMasks& row = rows_[s];
+  const int have_lo = row.lo, have_hi = row.lo + static_cast<int>(row.masks.size()) - 1;
+  if (row.masks.empty() || lo < have_lo || hi > have_hi) {
+    const int new_lo = row.masks.empty() ? lo : std::min(lo, have_lo);
+    const int new_hi = row.masks.empty() ? hi : std::max(hi, have_hi);
+    std::vector<PairMasks> masks(static_cast<size_t>(new_hi - new_lo + 1));
+    matcher_.SetArabic(s);
+    for (int t = new_lo; t <= new_hi; ++t) {
+      masks[t - new_lo] = !row.masks.empty() && t >= have_lo && t <= have_hi
+                              ? row.masks[t - have_lo]
+                              : matcher_.Match(t);
+    }
+    row.lo = new_lo;
+    row.masks = std::move(masks);
+  }
+  return row.masks.data() + (lo - row.lo);
+}
+
+PairMasks PairMaskCache::Get(int s, int t) {
+  if (!rows_.empty()) {
+    const RowMasks& row = rows_[s];
+    if (t >= row.lo && t < row.lo + static_cast<int>(row.masks.size())) return row.masks[t - row.lo];
+  }
+  matcher_.SetArabic(s);
+  return matcher_.Match(t);
+}
+
 BeadScorer::BeadScorer(const ModelParams& params, const DocumentFeatures* ar,
                        const DocumentFeatures* en)
     : params_(params), ar_(ar), en_(en) {
-  lm_.assign(2 * kNumEvidenceClasses * kMaxOther, 0.0);
-  lu_.assign(2 * kNumEvidenceClasses * kMaxOther, 0.0);
+  lm_.assign(2 * kMaxOther * kNumEvidenceClasses, 0.0);
+  lu_.assign(2 * kMaxOther * kNumEvidenceClasses, 0.0);
   for (int side = 0; side < 2; ++side) {
     for (int c = 0; c < kNumEvidenceClasses; ++c) {
       const double pt = params.p_true[side][c];
       const double q = params.q_random[side][c];
       for (int n = 0; n < kMaxOther; ++n) {
         const double pr = std::clamp(1.0 - std::pow(1.0 - q, std::max(n, 1)), 1e-4, 0.999);
-        const size_t at = (side * kNumEvidenceClasses + c) * kMaxOther + n;
+        const size_t at = (side * kMaxOther + n) * kNumEvidenceClasses + c;
         if (pr >= pt) continue;  // no evidence either way
         lm_[at] = std::log(pt / pr);
         lu_[at] = std::log((1.0 - pt) / (1.0 - pr));
@@ -117,17 +124,11 @@ BeadScorer::BeadScorer(const ModelParams& params, const DocumentFeatures* ar,
   }
 }
 
-double BeadScorer::SideLlr(int side, const SentenceFeatures& sf, uint64_t matched,
-                           int other_tokens) const {
-  double llr = 0;
-  for (int c = 0; c < kNumEvidenceClasses; ++c) {
-    const uint64_t cm = sf.class_mask[c];
-    if (cm == 0) continue;
-    const int n = std::popcount(cm);
-    const int m = std::popcount(cm & matched);
-    llr += m * At(lm_, side, c, other_tokens) + (n - m) * At(lu_, side, c, other_tokens);
-  }
-  return llr;
+PairScore BeadScorer::ScorePair(int s, int t, const PairMasks& m) const {
+  const SentenceFeatures& sa = ar_->sentences[s];
+  const SentenceFeatures& se = en_->sentences[t];
+  return PairScore{m, SideLlr(0, sa, m.ar, se.token_count()),
+                   SideLlr(1, se, m.en, sa.token_count())};
 }
 
 double BeadScorer::TokenLlr(int s, int t, const PairMasks& m) const {

@@ -16,7 +16,10 @@
 #ifndef QANTARA_SERVICE_ALIGN_MODEL_H_
 #define QANTARA_SERVICE_ALIGN_MODEL_H_
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -35,7 +38,8 @@ inline constexpr std::array<BeadShape, 8> kBeadShapes = {
 class LengthModel {
  public:
   LengthModel() = default;
-  LengthModel(double ratio, double variance) : ratio_(ratio), variance_(variance) {}
+  LengthModel(double ratio, double variance)
+      : ratio_(ratio), variance_(variance), inv_ratio_(1.0 / ratio) {}
 
   // English characters per Arabic character, and the variance per
   // character of the difference.
@@ -43,10 +47,23 @@ class LengthModel {
   double variance() const { return variance_; }
 
   // The Gale-Church deviate of an Arabic length `ar` and English length `en`.
-  double Delta(double ar, double en) const;
+  double Delta(double ar, double en) const {
+    const double mean = (ar + en / ratio_) / 2.0;
+    return (en - ratio_ * ar) / std::sqrt(variance_ * std::max(mean, 1.0));
+  }
   // log N(δ; 0, 1) − log N(δ; 0, spread²): how much more likely the lengths
   // are for a translation than for unrelated sentences; bounded below.
-  double LogLikelihoodRatio(double ar, double en) const;
+  // (Computed from δ² directly: one division, no square root; the DP calls
+  // it for every bead it scores.)
+  double LogLikelihoodRatio(double ar, double en) const {
+    constexpr double kRandomSpread = 4.0;  // unrelated sentences: deviates 4x as wide
+    constexpr double kMinLengthLlr = -12.0;
+    constexpr double kScale = -0.5 * (1.0 - 1.0 / (kRandomSpread * kRandomSpread));
+    constexpr double kLogSpread = 1.3862943611198906;  // log(kRandomSpread)
+    const double x = en - ratio_ * ar;
+    const double d2 = x * x / (variance_ * std::max((ar + en * inv_ratio_) * 0.5, 1.0));
+    return std::max(kScale * d2 + kLogSpread, kMinLengthLlr);
+  }
 
   // Ratio = total English / total Arabic length of the given length pairs;
   // variance = trimmed mean of (en − ratio·ar)² / mean length. With fewer
@@ -57,6 +74,7 @@ class LengthModel {
  private:
   double ratio_ = 1.0;
   double variance_ = 6.8;
+  double inv_ratio_ = 1.0;
 };
 
 struct ModelParams {
@@ -86,20 +104,55 @@ struct PairMasks {
 };
 
 // Computes PairMasks for one Arabic sentence against many English ones.
+// Match ids index a dense array (one word per id up to the largest Arabic
+// id), so DocumentFeatures whose ids are compact (KeepSharedIds) are best.
 class PairMatcher {
  public:
-  PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en) : ar_(ar), en_(en) {}
-  // Prepares Arabic sentence `s` (a small hash of its ids).
+  PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en);
+  // Prepares Arabic sentence `s`.
   void SetArabic(int s);
   // The masks of the prepared Arabic sentence against English sentence `t`.
   PairMasks Match(int t) const;
+  int arabic_sentences() const { return static_cast<int>(ar_->sentences.size()); }
 
  private:
   const DocumentFeatures* ar_;
   const DocumentFeatures* en_;
-  std::vector<uint32_t> keys_;
-  std::vector<uint64_t> vals_;
-  uint32_t mask_ = 0;
+  int current_ = -1;
+  // bits_[id]: the tokens of the prepared Arabic sentence that have match id `id`
+  std::vector<uint64_t> bits_;
+};
+
+// The PairMasks of sentence pairs, each computed once per document pair and
+// shared by every DP pass and the re-estimation between them. Not
+// thread-safe.
+class PairMaskCache {
+ public:
+  // The pointers must outlive this.
+  PairMaskCache(const DocumentFeatures* ar, const DocumentFeatures* en) : matcher_(ar, en) {}
+
+  // The masks of Arabic sentence `s` against English sentences [lo, hi],
+  // contiguous; computed on first use. REQUIRES: 0 <= lo <= hi < English
+  // sentences; the pointer is valid until the next call.
+  const PairMasks* Row(int s, int lo, int hi);
+  // The masks of one pair: from the cache when stored, else computed.
+  PairMasks Get(int s, int t);
+
+ private:
+  struct RowMasks {
+    int lo = 0;
+    std::vector<PairMasks> masks;  // English sentences lo, lo + 1, ...
+  };
+  PairMatcher matcher_;
+  std::vector<RowMasks> rows_;
+};
+
+// The token parts of the 1-1 bead (s, t): its masks and the two sides'
+// token log-likelihood ratios (BeadScorer::SideLlr).
+struct PairScore {
+  PairMasks masks;
+  double ar_llr = 0;
+  double en_llr = 0;
 };
 
 // Precomputed log-ratios for ModelParams: a matched / unmatched token of
@@ -111,25 +164,48 @@ class BeadScorer {
 
   // The score of the bead of Arabic sentences [s0, s0+a) and English
   // sentences [t0, t0+b); `masks(s, t)` gives the PairMasks of one pair.
-  // REQUIRES: (a, b) is one of kBeadShapes.
+  // REQUIRES: (a, b) is kBeadShapes[shape].
   template <typename MaskFn>
   double Score(int s0, int a, int t0, int b, int shape, const MaskFn& masks) const;
+
+  // Exactly Score(s0, A, t0, B, shape, ...), faster: `pair(s, t)` gives the
+  // PairScore (ScorePair) of one pair, so 1-1 beads and the sides of 1-n and
+  // n-1 beads need no new work. REQUIRES: (A, B) is kBeadShapes[shape].
+  template <int A, int B, typename PairFn>
+  double ScoreFromPairs(int s0, int t0, int shape, const PairFn& pair) const;
+
+  // The PairScore of Arabic sentence s and English sentence t with masks m.
+  PairScore ScorePair(int s, int t, const PairMasks& m) const;
 
   // The token part of a 1-1 bead's score, for tests and diagnostics.
   double TokenLlr(int s, int t, const PairMasks& m) const;
 
+  // The token log-likelihood ratio of one sentence on `side` (0 Arabic, 1
+  // English) whose tokens `matched` found a match among `other_tokens`
+  // tokens on the other side.
+  double SideLlr(int side, const SentenceFeatures& sf, uint64_t matched, int other_tokens) const {
+    const int n_other = other_tokens < kMaxOther ? other_tokens : kMaxOther - 1;
+    const double* lm = &lm_[(side * kMaxOther + n_other) * kNumEvidenceClasses];
+    const double* lu = &lu_[(side * kMaxOther + n_other) * kNumEvidenceClasses];
+    double llr = 0;
+    for (int c = 0; c < kNumEvidenceClasses; ++c) {
+      const uint64_t cm = sf.class_mask[c];
+      if (cm == 0) continue;
+      const int n = std::popcount(cm);
+      const int m = std::popcount(cm & matched);
+      llr += m * lm[c] + (n - m) * lu[c];
+    }
+    return llr;
+  }
+
   const ModelParams& params() const { return params_; }
 
  private:
-  double SideLlr(int side, const SentenceFeatures& sf, uint64_t matched, int other_tokens) const;
   ModelParams params_;
   const DocumentFeatures* ar_;
   const DocumentFeatures* en_;
-  // [side][class][N]
+  // [side][N][class]
   std::vector<double> lm_, lu_;
-  double At(const std::vector<double>& v, int side, int c, int n) const {
-    return v[(side * kNumEvidenceClasses + c) * kMaxOther + (n < kMaxOther ? n : kMaxOther - 1)];
-  }
 };
 
 template <typename MaskFn>
@@ -175,6 +251,62 @@ double BeadScorer::Score(int s0, int a, int t0, int b, int shape, const MaskFn& 
     score += params_.paragraph_bonus;
   }
   return score;
+}
+
+template <int A, int B, typename PairFn>
+double BeadScorer::ScoreFromPairs(int s0, int t0, int shape, const PairFn& pair) const {
+  // The same terms in the same order as Score(), so the sums are identical.
+  double score = params_.log_prior[shape];
+  if constexpr (A == 0 || B == 0) {
+    return score;
+  } else {
+    const SentenceFeatures* sa = &ar_->sentences[s0];
+    const SentenceFeatures* se = &en_->sentences[t0];
+    uint64_t arm[A] = {}, enm[B] = {};
+    double ar_llr[A] = {}, en_llr[B] = {};
+    int ar_tokens = 0, en_tokens = 0;
+    double ar_len = 0, en_len = 0;
+    for (int x = 0; x < A; ++x) {
+      ar_tokens += sa[x].token_count();
+      ar_len += sa[x].length;
+    }
+    for (int y = 0; y < B; ++y) {
+      en_tokens += se[y].token_count();
+      en_len += se[y].length;
+    }
+    for (int x = 0; x < A; ++x) {
+      for (int y = 0; y < B; ++y) {
+        const PairScore& p = pair(s0 + x, t0 + y);
+        arm[x] |= p.masks.ar;
+        enm[y] |= p.masks.en;
+        if constexpr (B == 1) ar_llr[x] = p.ar_llr;  // the other side is this one sentence
+        if constexpr (A == 1) en_llr[y] = p.en_llr;
+      }
+    }
+    double tok = 0;
+    for (int x = 0; x < A; ++x) {
+      if constexpr (B == 1) {
+        tok += ar_llr[x];
+      } else {
+        tok += SideLlr(0, sa[x], arm[x], en_tokens);
+      }
+      if (A > 1 && arm[x] == 0) score += params_.unsupported_join;
+      if (x + 1 < A && sa[x].paragraph_end) score += params_.paragraph_crossing;
+    }
+    for (int y = 0; y < B; ++y) {
+      if constexpr (A == 1) {
+        tok += en_llr[y];
+      } else {
+        tok += SideLlr(1, se[y], enm[y], ar_tokens);
+      }
+      if (B > 1 && enm[y] == 0) score += params_.unsupported_join;
+      if (y + 1 < B && se[y].paragraph_end) score += params_.paragraph_crossing;
+    }
+    score += params_.token_weight * tok;
+    score += params_.length_weight * params_.length.LogLikelihoodRatio(ar_len, en_len);
+    if (sa[A - 1].paragraph_end && se[B - 1].paragraph_end) score += params_.paragraph_bonus;
+    return score;
+  }
 }
 
 }  // namespace qantara::align

@@ -2,21 +2,10 @@
 
 #include <algorithm>
 
-#include "unicode/uchar.h"
-#include "unicode/uscript.h"
-#include "unicode/utf8.h"
+#include "service/text/char_props.h"
 
 namespace qantara::align {
 namespace {
-
-// The first code point of `s`, or -1.
-UChar32 First(std::string_view s) {
-  if (s.empty()) return -1;
-  int32_t i = 0;
-  UChar32 c;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
-  return c;
-}
 
 bool IsQuote(std::string_view s) {
   return s == "\"" || s == "\u201C" || s == "\u201D" || s == "\u00AB" || s == "\u00BB" ||
@@ -41,48 +30,50 @@ absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> TokenizerAnalyzer::Create(tex
 
 absl::Status TokenizerAnalyzer::Tokenize(std::string_view text,
                                          std::vector<AnalyzedToken>* out) const {
-  absl::StatusOr<std::vector<text::Token>> tokens = plain_->Tokenize(text);
-  if (!tokens.ok()) return tokens.status();
-  for (text::Token& t : *tokens) {
-    AnalyzedToken a;
+  return plain_->Scan(text, [&](const text::TokenView& t) {
+    const std::string_view surface = text.substr(t.byte_begin, t.byte_end - t.byte_begin);
     switch (t.cls) {
       case text::TokenClass::kWord:
       case text::TokenClass::kUrl:
       case text::TokenClass::kEmail: {
-        const UChar32 c = First(t.span.In(text));
+        if (t.norm.empty()) return;
+        const int32_t c = text::FirstCodePoint(surface);
+        AnalyzedToken& a = out->emplace_back();
         a.kind = TokenKind::kWord;
-        a.norm = std::move(t.norm);
-        a.latin = c >= 0 && u_getIntPropertyValue(c, UCHAR_SCRIPT) == USCRIPT_LATIN;
-        a.capitalized = c >= 0 && u_isupper(c);
-        if (a.norm.empty()) continue;
-        break;
+        a.norm.assign(t.norm);
+        a.latin = text::IsLatinScript(c);
+        a.capitalized = text::IsUppercase(c);
+        return;
       }
       case text::TokenClass::kNumber: {
-        a.kind = TokenKind::kNumber;
+        std::string digits;
         for (char ch : t.norm) {
-          if (ch >= '0' && ch <= '9') a.norm.push_back(ch);
+          if (ch >= '0' && ch <= '9') digits.push_back(ch);
         }
-        if (a.norm.empty()) continue;
-        break;
+        if (digits.empty()) return;
+        AnalyzedToken& a = out->emplace_back();
+        a.kind = TokenKind::kNumber;
+        a.norm = std::move(digits);
+        return;
       }
       case text::TokenClass::kPunctuation: {
-        const std::string_view s = t.span.In(text);
-        a.kind = TokenKind::kPunct;
-        if (s == "?" || s == "\u061F") {
-          a.norm = "?";
-        } else if (IsQuote(s) || t.norm == "\"") {
-          a.norm = "\"";
+        const char* norm = nullptr;
+        if (surface == "?" || surface == "\u061F") {
+          norm = "?";
+        } else if (IsQuote(surface) || t.norm == "\"") {
+          norm = "\"";
         } else {
-          continue;
+          return;
         }
-        break;
+        AnalyzedToken& a = out->emplace_back();
+        a.kind = TokenKind::kPunct;
+        a.norm = norm;
+        return;
       }
       default:
-        continue;
+        return;
     }
-    out->push_back(std::move(a));
-  }
-  return absl::OkStatus();
+  });
 }
 
 std::vector<std::string> TokenizerAnalyzer::Keys(std::string_view norm) const {
@@ -91,11 +82,10 @@ std::vector<std::string> TokenizerAnalyzer::Keys(std::string_view norm) const {
   auto add = [&](std::string k) {
     if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
   };
-  absl::StatusOr<std::vector<text::Token>> tokens = full_->Tokenize(norm);
-  if (tokens.ok() && tokens->size() == 1) {
-    text::Token& t = (*tokens)[0];
-    add(std::move(t.base));
-    add(std::move(t.stem));
+  absl::StatusOr<std::optional<text::Token>> token = full_->TokenizeWord(norm);
+  if (token.ok() && token->has_value()) {
+    add(std::move((*token)->base));
+    add(std::move((*token)->stem));
   }
   return keys;
 }

@@ -297,7 +297,7 @@ class NormalizerImpl final : public Normalizer {
     const int idx = TableIndex(c);
     if (idx >= 0) {
       const Entry& e = table_[idx];
-      out.append(pool_, e.offset, e.length);
+      out.append(pool_.data() + e.offset, e.length);
     } else {
       MapSingle(c, out);
     }
@@ -332,18 +332,27 @@ class NormalizerImpl final : public Normalizer {
         }
       }
     };
+    // The character after a segment, decoded while looking for the segment's
+    // end: (its byte offset, code point, byte after it), or offset -1.
+    int32_t next_at = -1, next_end = 0;
+    UChar32 next_c = 0;
     while (i < n) {
       const int32_t start = i;
-      // ASCII followed by ASCII (or the end) is a whole NFKC segment.
-      if (s[i] < 0x80 && (i + 1 == n || s[i + 1] < 0x80)) {
-        out.push_back(ascii_[s[i]]);
-        if constexpr (kOffsets) offsets->push_back(static_cast<uint32_t>(start));
-        ++i;
-        continue;
-      }
       UChar32 c;
-      U8_NEXT(s, i, n, c);
-      if (c < 0) return BadUtf8(start);
+      if (start == next_at) {
+        c = next_c;
+        i = next_end;
+      } else {
+        // ASCII followed by ASCII (or the end) is a whole NFKC segment.
+        if (s[i] < 0x80 && (i + 1 == n || s[i + 1] < 0x80)) {
+          out.push_back(ascii_[s[i]]);
+          if constexpr (kOffsets) offsets->push_back(static_cast<uint32_t>(start));
+          ++i;
+          continue;
+        }
+        U8_NEXT(s, i, n, c);
+        if (c < 0) return BadUtf8(start);
+      }
       if (!nfkc_) {
         AppendMapped(c, out);
         mark(start);
@@ -357,7 +366,12 @@ class NormalizerImpl final : public Normalizer {
         UChar32 d;
         U8_NEXT(s, j, n, d);
         if (d < 0) return BadUtf8(end);
-        if (BoundaryBefore(d)) break;
+        if (BoundaryBefore(d)) {
+          next_at = end;
+          next_c = d;
+          next_end = j;
+          break;
+        }
         if (!Droppable(d)) simple = false;
         end = j;
       }

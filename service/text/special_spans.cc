@@ -1,5 +1,6 @@
 #include "service/text/special_spans.h"
 
+#include <array>
 #include <cctype>
 #include <cstdint>
 
@@ -333,7 +334,15 @@ class Scanner {
       out.push_back(SpecialSpan{b, e, cls});
       last_end = e;
     };
+    // The bytes a span can start at (the cases below); skip the rest fast.
+    static constexpr auto kStarts = [] {
+      std::array<bool, 256> t{};
+      for (unsigned char c : std::string_view("%{$<&hHwWfF@")) t[c] = true;
+      return t;
+    }();
     for (size_t i = 0; i < n_;) {
+      while (i < n_ && !kStarts[static_cast<unsigned char>(t_[i])]) ++i;
+      if (i == n_) break;
       const char c = t_[i];
       size_t len = 0;
       switch (c) {

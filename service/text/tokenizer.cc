@@ -1,5 +1,6 @@
-// Tokenizer: ICU word boundaries over the UTF-8 input (through UText, so
-// boundaries are byte offsets), overlaid with the spans of a small scanner
+// Tokenizer: ICU word boundaries over the UTF-8 input (for Latin, Arabic and
+// similar text the same boundaries from word_breaks.h, which is much faster;
+// otherwise ICU's iterator through UText, so boundaries are byte offsets), overlaid with the spans of a small scanner
 // for placeholders, inline tags, entities, URLs and e-mail addresses, which
 // ICU would cut apart. The whole text is normalised once with its offset
 // map; each token's normalised form is the slice of that key whose bytes
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +22,8 @@
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
+#include "service/text/utf8.h"
+#include "service/text/word_breaks.h"
 #include "unicode/brkiter.h"
 #include "unicode/ubrk.h"
 #include "unicode/locid.h"
@@ -145,59 +149,104 @@ class TokenizerImpl final : public Tokenizer {
         stemmer_(std::move(stemmer)) {}
 
   absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const override {
-    // Normalising first also validates the UTF-8.
-    absl::StatusOr<NormalizedText> key = normalizer_->Normalize(text);
-    if (!key.ok()) return key.status();
     std::vector<Token> tokens;
-    if (text.empty()) return tokens;
-
-    absl::StatusOr<std::vector<Piece>> pieces = Pieces(text);
-    if (!pieces.ok()) return pieces.status();
-    tokens.reserve(pieces->size());
-
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const std::vector<uint32_t>& offs = key->source_offsets;
-    size_t k = 0;           // first key byte not before the current token
     size_t byte_seen = 0;   // code points counted up to this byte
     size_t chars_seen = 0;
     auto chars_at = [&](size_t byte) {
-      for (; byte_seen < byte; ++byte_seen) chars_seen += (s[byte_seen] & 0xC0) != 0x80;
-      return chars_seen;
+      size_t b = byte_seen, c = chars_seen;  // locals: the loop needs no stores
+      for (; b < byte; ++b) c += (s[b] & 0xC0) != 0x80;
+      byte_seen = b;
+      chars_seen = c;
+      return c;
     };
     std::unique_ptr<Stemmer::Lease> lease;
     if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
-    const bool clitics = options_.split_clitics && options_.language == Language::kArabic;
-
-    for (const Piece& p : *pieces) {
+    absl::Status status = Run(text, &tokens, [&](const TokenView& v) {
       Token t;
-      t.cls = p.cls;
-      t.span.byte_begin = static_cast<size_t>(p.begin);
+      t.cls = v.cls;
+      t.span.byte_begin = v.byte_begin;
       t.span.char_begin = chars_at(t.span.byte_begin);
-      t.span.byte_end = static_cast<size_t>(p.end);
+      t.span.byte_end = v.byte_end;
       t.span.char_end = chars_at(t.span.byte_end);
-      while (k < key->text.size() && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
-      size_t e = k;
-      while (e < key->text.size() && offs[e] < static_cast<uint32_t>(p.end)) ++e;
-      t.norm.assign(key->text, k, e - k);
-      k = e;
-      if (t.cls == TokenClass::kWord) {
-        if (clitics) {
-          CliticSplit split;
-          if (SplitArabicClitics(t.norm, &split)) {
-            t.proclitics = std::move(split.proclitics);
-            t.base = std::move(split.base);
-          }
-        }
-        if (lease) t.stem = Stem(t.span.In(text), *lease);
-      }
+      t.norm.assign(v.norm);
+      if (t.cls == TokenClass::kWord) AnalyzeWord(t.span.In(text), lease.get(), &t);
       tokens.push_back(std::move(t));
-    }
+    });
+    if (!status.ok()) return status;
     return tokens;
+  }
+
+  absl::Status Scan(std::string_view text,
+                    absl::FunctionRef<void(const TokenView&)> fn) const override {
+    return Run(text, static_cast<std::vector<Token>*>(nullptr), fn);
+  }
+
+  absl::StatusOr<std::optional<Token>> TokenizeWord(std::string_view word) const override {
+    absl::StatusOr<std::string> key = normalizer_->Key(word);  // also validates the UTF-8
+    if (!key.ok()) return key.status();
+    // A plain word (one ICU word piece ending in a letter, no placeholder,
+    // tag, URL or e-mail) is one kWord token over the whole text, whose
+    // normalised form is the key of the whole text: what Tokenize gives.
+    thread_local std::vector<WordPiece> pieces;
+    if (!word.empty() && FastWordBreaks(word, &pieces) && pieces.size() == 1 &&
+        pieces[0].status >= UBRK_WORD_LETTER && FindSpecialSpans(word).empty()) {
+      Token t;
+      t.cls = TokenClass::kWord;
+      t.span = TextSpan{0, word.size(), 0, CountCodePoints(word)};
+      t.norm = *std::move(key);
+      std::unique_ptr<Stemmer::Lease> lease;
+      if (stemmer_) lease = std::make_unique<Stemmer::Lease>(*stemmer_);
+      AnalyzeWord(word, lease.get(), &t);
+      return t;
+    }
+    absl::StatusOr<std::vector<Token>> tokens = Tokenize(word);
+    if (!tokens.ok()) return tokens.status();
+    if (tokens->size() != 1) return std::nullopt;
+    return std::move(tokens->front());
   }
 
   const TokenizerOptions& options() const override { return options_; }
 
  private:
+  // Tokenize and Scan: calls `fn` with the view of every token in order
+  // (`tokens`, when given, is reserved for them).
+  template <typename Fn>
+  absl::Status Run(std::string_view text, std::vector<Token>* tokens, const Fn& fn) const {
+    // Normalising first also validates the UTF-8.
+    absl::StatusOr<NormalizedText> key = normalizer_->Normalize(text);
+    if (!key.ok()) return key.status();
+    if (text.empty()) return absl::OkStatus();
+    absl::StatusOr<std::vector<Piece>> pieces = Pieces(text);
+    if (!pieces.ok()) return pieces.status();
+    if (tokens != nullptr) tokens->reserve(pieces->size());
+    const std::vector<uint32_t>& offs = key->source_offsets;
+    const size_t key_size = key->text.size();
+    size_t k = 0;  // first key byte not before the current token
+    for (const Piece& p : *pieces) {
+      while (k < key_size && offs[k] < static_cast<uint32_t>(p.begin)) ++k;
+      size_t e = k;
+      while (e < key_size && offs[e] < static_cast<uint32_t>(p.end)) ++e;
+      fn(TokenView{p.cls, static_cast<size_t>(p.begin), static_cast<size_t>(p.end),
+                   std::string_view(key->text).substr(k, e - k)});
+      k = e;
+    }
+    return absl::OkStatus();
+  }
+
+  // The clitic split and stem (per the options) of word token *t, whose
+  // text is `surface`.
+  void AnalyzeWord(std::string_view surface, Stemmer::Lease* lease, Token* t) const {
+    if (options_.split_clitics && options_.language == Language::kArabic) {
+      CliticSplit split;
+      if (SplitArabicClitics(t->norm, &split)) {
+        t->proclitics = std::move(split.proclitics);
+        t->base = std::move(split.base);
+      }
+    }
+    if (lease) t->stem = Stem(surface, *lease);
+  }
+
   // Snowball's Arabic rules need ة and ى to find suffixes and do not strip
   // و/ف before ال, so the stemmer gets the word under a lighter normalisation
   // without the conjunction when the clitic splitter is sure of it; the stem
@@ -219,24 +268,6 @@ class TokenizerImpl final : public Tokenizer {
   // whitespace dropped; word-hyphen-word joined.
   absl::StatusOr<std::vector<Piece>> Pieces(std::string_view text) const {
     std::vector<SpecialSpan> special = FindSpecialSpans(text);
-
-    std::unique_ptr<icu::BreakIterator> it;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      it.reset(prototype_->clone());
-    }
-    if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<UText, UTextCloser> ut(
-        utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
-    if (U_FAILURE(status)) {
-      return absl::InternalError(absl::StrCat("utext_openUTF8: ", u_errorName(status)));
-    }
-    it->setText(ut.get(), status);
-    if (U_FAILURE(status)) {
-      return absl::InternalError(absl::StrCat("BreakIterator::setText: ", u_errorName(status)));
-    }
-
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
     std::vector<Piece> out;
     out.reserve(text.size() / 4 + 1);
@@ -245,9 +276,10 @@ class TokenizerImpl final : public Tokenizer {
       TokenClass cls;
       if (b < e && Classify(s, b, e, &cls)) out.push_back(Piece{b, e, cls});
     };
-    int32_t begin = it->first();
-    for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
-      // Special spans that start before this ICU piece ends cut it.
+    int32_t begin = 0;
+    // One word-break piece [begin, end) with ICU's rule status at its end.
+    auto on_piece = [&](int32_t end, int32_t rule_status) {
+      // Special spans that start before this piece ends cut it.
       bool cut = false;
       while (sp < special.size() && static_cast<int32_t>(special[sp].begin) < end) {
         const SpecialSpan& x = special[sp];
@@ -257,10 +289,10 @@ class TokenizerImpl final : public Tokenizer {
         cut = true;
         ++sp;
       }
-      if (end <= begin) continue;  // inside a special span
+      if (end <= begin) return;  // inside a special span
       // ICU's rule status already tells words; numbers and the rest (and
       // pieces cut by a special span) are classified by hand.
-      const int32_t status = cut ? UBRK_WORD_NONE : it->getRuleStatus();
+      const int32_t status = cut ? UBRK_WORD_NONE : rule_status;
       if (status >= UBRK_WORD_NUMBER && SplitsOffNumber(s, begin, end)) {
         // و100, ب٥٠: ICU keeps a letter and digits together; the conjunction
         // or preposition is its own word and the number its own number.
@@ -273,6 +305,34 @@ class TokenizerImpl final : public Tokenizer {
         emit(begin, end);
       }
       begin = end;
+    };
+
+    // Latin, Arabic and the like: the same boundaries without ICU's setup
+    // (word_breaks.h); anything else: ICU's word break iterator.
+    thread_local std::vector<WordPiece> fast;
+    if (FastWordBreaks(text, &fast)) {
+      for (const WordPiece& p : fast) on_piece(p.end, p.status);
+    } else {
+      std::unique_ptr<icu::BreakIterator> it;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        it.reset(prototype_->clone());
+      }
+      if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
+      UErrorCode status = U_ZERO_ERROR;
+      std::unique_ptr<UText, UTextCloser> ut(
+          utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
+      if (U_FAILURE(status)) {
+        return absl::InternalError(absl::StrCat("utext_openUTF8: ", u_errorName(status)));
+      }
+      it->setText(ut.get(), status);
+      if (U_FAILURE(status)) {
+        return absl::InternalError(absl::StrCat("BreakIterator::setText: ", u_errorName(status)));
+      }
+      it->first();
+      for (int32_t end = it->next(); end != icu::BreakIterator::DONE; end = it->next()) {
+        on_piece(end, it->getRuleStatus());
+      }
     }
     JoinHyphenated(text, out);
     return out;

@@ -11,10 +11,12 @@
 #define QANTARA_SERVICE_TEXT_TOKENIZER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "service/text/language.h"
 #include "service/text/normalizer.h"
@@ -52,6 +54,14 @@ struct Token {
   std::string base;
 };
 
+// A token as Tokenizer::Scan reports it.
+struct TokenView {
+  TokenClass cls = TokenClass::kWord;
+  size_t byte_begin = 0;  // span in the text
+  size_t byte_end = 0;
+  std::string_view norm;  // normalised form
+};
+
 struct TokenizerOptions {
   Language language = Language::kArabic;
   NormalizationOptions normalization = NormalizationOptions::All();
@@ -67,6 +77,20 @@ class Tokenizer {
 
   // The tokens of `text` in order. InvalidArgument for invalid UTF-8.
   virtual absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const = 0;
+
+  // Calls `fn` with every token of `text` in order: the classes, byte spans
+  // and normalised forms Tokenize gives, without code-point offsets, stems or
+  // clitics and without building Tokens (faster, for callers that analyse
+  // much text, e.g. the aligner). The view is valid during the call only.
+  // InvalidArgument for invalid UTF-8.
+  virtual absl::Status Scan(std::string_view text,
+                            absl::FunctionRef<void(const TokenView&)> fn) const = 0;
+
+  // The one token of `word`: exactly what Tokenize(word) gives when that is
+  // a single token, nullopt when it is none or several. Much faster than
+  // Tokenize for a plain word (e.g. the norm of a token, to stem it).
+  // InvalidArgument for invalid UTF-8.
+  virtual absl::StatusOr<std::optional<Token>> TokenizeWord(std::string_view word) const = 0;
 
   virtual const TokenizerOptions& options() const = 0;
 };

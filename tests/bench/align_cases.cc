@@ -3,10 +3,9 @@
 //   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
 //   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
 //   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
-// Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--basic] [--dictd DIR]
+// Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--dictd DIR]
 //   --no-dict   no FreeDict (length and anchors only)
 //   --no-batch  align each document pair alone (no lexicon learned from the batch)
-//   --basic     BasicAnalyzer instead of the text engine's tokenizer
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -17,7 +16,6 @@
 #include <vector>
 
 #include "service/align/aligner.h"
-#include "service/align/basic_analyzer.h"
 #include "service/align/document.h"
 #include "service/align/lexicon.h"
 #include "service/text/segmenter.h"
@@ -59,36 +57,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   const fs::path cases = argv[1], out = argv[2];
-  bool dict = true, batch = true, basic = false;
+  bool dict = true, batch = true;
   std::string dictd = align::kDefaultDictdDir;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
     if (a == "--no-dict") dict = false;
     else if (a == "--no-batch") batch = false;
-    else if (a == "--basic") basic = true;
     else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
   }
   fs::create_directories(out);
   align::AlignerOptions opts;
   opts.learn_batch_lexicon = batch;
   auto t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner;
-  if (basic) {
-    auto ar_an = std::make_shared<align::BasicAnalyzer>(text::Language::kArabic);
-    auto en_an = std::make_shared<align::BasicAnalyzer>(text::Language::kEnglish);
-    std::shared_ptr<const align::Lexicon> lexicon;
-    if (dict) {
-      auto lex = align::LoadFreeDictLexicon(dictd, *ar_an, *en_an);
-      if (!lex.ok()) {
-        std::fprintf(stderr, "align_cases: %s\n", std::string(lex.status().message()).c_str());
-        return 1;
-      }
-      lexicon = *std::move(lex);
-    }
-    aligner = align::Aligner::Create(lexicon, opts, ar_an, en_an);
-  } else {
-    aligner = align::CreateDefaultAligner(dict ? dictd : "", opts);
-  }
+  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner =
+      align::CreateDefaultAligner(dict ? dictd : "", opts);
   auto t1 = std::chrono::steady_clock::now();
   auto ar_seg = text::SentenceSegmenter::Create(text::Language::kArabic);
   auto en_seg = text::SentenceSegmenter::Create(text::Language::kEnglish);

@@ -1,18 +1,21 @@
 // align_speed: the aligner's speed benchmark.
-//   align_speed [--shared DIR] [--sentences N] [--basic]
+//   align_speed [--shared DIR] [--sentences N]
 // Loads FreeDict (timed), builds an N x N sentence document pair from real
 // Arabic-English sentence pairs (NTREX, UD PUD, the Quran, then Tatoeba from
 // its longest: all distinct), with every 13th Arabic and every 17th English
 // sentence dropped so the path is not the diagonal, aligns it with one
 // thread (two passes, lexicon loaded) and prints (Arabic + English
 // sentences) / second (wall and CPU), the FreeDict load time and the peak
-// resident memory. Exits 0 with a message when the shared data is absent.
+// resident memory, and a hash of the beads (so a faster aligner can be checked
+// to give the same alignment). Exits 0 with a message when the shared data is
+// absent.
 #include <sys/resource.h>
 
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,7 +23,6 @@
 #include <vector>
 
 #include "service/align/aligner.h"
-#include "service/align/basic_analyzer.h"
 #include "service/align/lexicon.h"
 
 using namespace qantara;
@@ -60,10 +62,8 @@ static long PeakRssKb() {
 int main(int argc, char** argv) {
   std::string shared = std::getenv("QANTARA_SHARED") ? std::getenv("QANTARA_SHARED") : "../shared";
   int n = 10000;
-  bool basic = false;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
-    if (a == "--basic") basic = true;
     if (k + 1 < argc && a == "--shared") shared = argv[++k];
     else if (k + 1 < argc && a == "--sentences") n = std::atoi(argv[++k]);
   }
@@ -95,32 +95,20 @@ int main(int argc, char** argv) {
   add_tsv(shared + "/data/tatoeba-manythings-ara-eng/ara.txt", 1, 0, 100000);
   std::printf("distinct sentence pairs available: %zu\n", ar.size());
   const long rss0 = PeakRssKb();
-  // The server's aligner: FreeDict through the text engine's tokenizer
-  // (or --basic: the self-contained BasicAnalyzer).
+  // The server's aligner: FreeDict through the text engine's tokenizer.
   auto t0 = std::chrono::steady_clock::now();
   const double l0 = CpuSeconds();
-  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner;
-  if (basic) {
-    auto ar_an = std::make_shared<align::BasicAnalyzer>(text::Language::kArabic);
-    auto en_an = std::make_shared<align::BasicAnalyzer>(text::Language::kEnglish);
-    auto lex = align::LoadFreeDictLexicon(align::kDefaultDictdDir, *ar_an, *en_an);
-    if (!lex.ok()) {
-      std::fprintf(stderr, "align_speed: %s\n", std::string(lex.status().message()).c_str());
-      return 1;
-    }
-    aligner = align::Aligner::Create(*std::move(lex), align::AlignerOptions(), ar_an, en_an);
-  } else {
-    aligner = align::CreateDefaultAligner(align::kDefaultDictdDir, align::AlignerOptions());
-  }
+  absl::StatusOr<std::unique_ptr<align::Aligner>> aligner =
+      align::CreateDefaultAligner(align::kDefaultDictdDir, align::AlignerOptions());
   auto t1 = std::chrono::steady_clock::now();
   if (!aligner.ok()) {
     std::fprintf(stderr, "align_speed: %s\n", std::string(aligner.status().message()).c_str());
     return 1;
   }
   const double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  std::printf("analyzer=%s freedict_load_ms=%.0f freedict_load_cpu_ms=%.0f arabic_keys=%zu pairs=%zu "
+  std::printf("freedict_load_ms=%.0f freedict_load_cpu_ms=%.0f arabic_keys=%zu pairs=%zu "
               "rss_after_load_mb=%.0f\n",
-              basic ? "basic" : "tokenizer", load_ms, (CpuSeconds() - l0) * 1000,
+              load_ms, (CpuSeconds() - l0) * 1000,
               (*aligner)->lexicon()->arabic_keys(), (*aligner)->lexicon()->pairs(),
               PeakRssKb() / 1024.0);
 
@@ -140,12 +128,22 @@ int main(int argc, char** argv) {
     const double cpu = CpuSeconds() - c0;
     if (!res.ok()) return 1;
     const double s = std::chrono::duration<double>(a1 - a0).count();
+    uint64_t hash = 14695981039346656037ull;  // FNV-1a over the bead boundaries
+    double confidence = 0;
+    for (const align::Bead& b : res->beads) {
+      for (int v : {b.ar_begin, b.ar_end, b.en_begin, b.en_end}) {
+        hash = (hash ^ static_cast<uint32_t>(v)) * 1099511628211ull;
+      }
+      confidence += b.confidence;
+    }
     std::printf(
         "size=%dx%d wall_s=%.3f cpu_s=%.3f sentences_per_second_wall=%.0f "
         "sentences_per_second_cpu=%.0f beads=%zu band=%d runs=%d "
-        "peak_rss_mb=%.0f (before alignment %.0f, at start %.0f)\n",
+        "peak_rss_mb=%.0f (before alignment %.0f, at start %.0f) beads_hash=%016llx "
+        "confidence_sum=%.6f\n",
         size, size, s, cpu, 2.0 * size / s, 2.0 * size / cpu, res->beads.size(), res->stats.band,
-        res->stats.runs, PeakRssKb() / 1024.0, rss_before / 1024.0, rss0 / 1024.0);
+        res->stats.runs, PeakRssKb() / 1024.0, rss_before / 1024.0, rss0 / 1024.0,
+        static_cast<unsigned long long>(hash), confidence);
   }
   return 0;
 }

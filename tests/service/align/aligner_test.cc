@@ -1,7 +1,7 @@
 #include "service/align/aligner.h"
 
 #include "gtest/gtest.h"
-#include "service/align/basic_analyzer.h"
+#include "service/align/tokenizer_analyzer.h"
 #include "service/align/document.h"
 
 namespace qantara::align {
@@ -29,12 +29,12 @@ std::shared_ptr<const Lexicon> SmallLexicon(const Analyzer& ar, const Analyzer& 
 class AlignerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto a = Aligner::Create(SmallLexicon(ar_, en_));
+    auto a = Aligner::Create(SmallLexicon(*ar_, *en_));
     ASSERT_TRUE(a.ok());
     aligner_ = *std::move(a);
   }
-  BasicAnalyzer ar_{text::Language::kArabic};
-  BasicAnalyzer en_{text::Language::kEnglish};
+  std::unique_ptr<TokenizerAnalyzer> ar_ = *TokenizerAnalyzer::Create(text::Language::kArabic);
+  std::unique_ptr<TokenizerAnalyzer> en_ = *TokenizerAnalyzer::Create(text::Language::kEnglish);
   std::unique_ptr<Aligner> aligner_;
 };
 

@@ -1,7 +1,7 @@
 #include "service/align/learned_lexicon.h"
 
 #include "gtest/gtest.h"
-#include "service/align/basic_analyzer.h"
+#include "service/align/tokenizer_analyzer.h"
 
 namespace qantara::align {
 namespace {
@@ -21,8 +21,10 @@ class VectorSource final : public SegmentPairSource {
 };
 
 TEST(LexiconLearnerTest, DiceFindsConsistentTranslations) {
-  BasicAnalyzer ar(text::Language::kArabic), en(text::Language::kEnglish);
-  LexiconLearner learner(&ar, &en);
+  auto ar = TokenizerAnalyzer::Create(text::Language::kArabic);
+  auto en = TokenizerAnalyzer::Create(text::Language::kEnglish);
+  ASSERT_TRUE(ar.ok() && en.ok());
+  LexiconLearner learner(ar->get(), en->get());
   VectorSource src({{"القطة نائمة", "The cat sleeps"},
                     {"رأيت القطة", "I saw the cat"},
                     {"القطة تأكل السمك", "The cat eats fish"},

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "gtest/gtest.h"
-#include "service/align/basic_analyzer.h"
+#include "service/align/tokenizer_analyzer.h"
 
 namespace qantara::align {
 namespace {
@@ -23,15 +23,15 @@ TEST(FreeDictSensesTest, NumberedAndSingleLineSensesSplitIntoAlternatives) {
 
 class LexiconFixture : public Test {
  protected:
-  BasicAnalyzer ar_{text::Language::kArabic};
-  BasicAnalyzer en_{text::Language::kEnglish};
+  std::unique_ptr<TokenizerAnalyzer> ar_ = *TokenizerAnalyzer::Create(text::Language::kArabic);
+  std::unique_ptr<TokenizerAnalyzer> en_ = *TokenizerAnalyzer::Create(text::Language::kEnglish);
 
   // The concepts an Arabic word translates to, through every key.
   std::vector<std::string> Translate(const Lexicon& lex, std::string_view word) {
     std::vector<AnalyzedToken> toks;
-    EXPECT_TRUE(ar_.Tokenize(word, &toks).ok());
+    EXPECT_TRUE(ar_->Tokenize(word, &toks).ok());
     std::vector<std::string> out;
-    for (const std::string& k : ar_.Keys(toks.at(0).norm)) {
+    for (const std::string& k : ar_->Keys(toks.at(0).norm)) {
       if (const auto* tr = lex.Translations(k)) {
         for (uint32_t id : *tr) {
           if (std::find(out.begin(), out.end(), lex.English(id)) == out.end()) {
@@ -53,8 +53,8 @@ TEST_F(LexiconFixture, BuildsFromBothDirections) {
   auto eng = DictdDatabase::FromBytes("houses\tA\th\n", eng_dict);  // 33 bytes
   ASSERT_TRUE(eng.ok()) << eng.status();
   Lexicon lex;
-  ASSERT_TRUE(AddFreeDict(*ara, true, ar_, en_, &lex).ok());
-  ASSERT_TRUE(AddFreeDict(*eng, false, ar_, en_, &lex).ok());
+  ASSERT_TRUE(AddFreeDict(*ara, true, *ar_, *en_, &lex).ok());
+  ASSERT_TRUE(AddFreeDict(*eng, false, *ar_, *en_, &lex).ok());
   lex.Finish();
   // Definitions of more than three content words are not translations.
   EXPECT_EQ(Translate(lex, "كتاب"), (std::vector<std::string>{"book"}));
@@ -71,7 +71,7 @@ TEST_F(LexiconFixture, LoadsDebianFreeDict) {
   if (!std::filesystem::exists("/usr/share/dictd/freedict-eng-ara.index")) {
     GTEST_SKIP() << "FreeDict not installed";
   }
-  auto lex = LoadFreeDictLexicon(kDefaultDictdDir, ar_, en_);
+  auto lex = LoadFreeDictLexicon(kDefaultDictdDir, *ar_, *en_);
   ASSERT_TRUE(lex.ok()) << lex.status();
   EXPECT_GT((*lex)->arabic_keys(), 40000u);
   std::vector<std::string> book = Translate(**lex, "الكتاب");
@@ -81,7 +81,7 @@ TEST_F(LexiconFixture, LoadsDebianFreeDict) {
 }
 
 TEST_F(LexiconFixture, MissingDictionaryIsNotFound) {
-  auto lex = LoadFreeDictLexicon("/nonexistent", ar_, en_);
+  auto lex = LoadFreeDictLexicon("/nonexistent", *ar_, *en_);
   ASSERT_FALSE(lex.ok());
   EXPECT_EQ(lex.status().code(), absl::StatusCode::kNotFound);
 }

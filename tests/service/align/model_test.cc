@@ -1,5 +1,7 @@
 #include "service/align/model.h"
 
+#include <random>
+
 #include "gtest/gtest.h"
 #include "tests/service/align/test_docs.h"
 
@@ -98,6 +100,84 @@ TEST_F(ScorerTest, ParagraphsAreSoftAnchors) {
   DocumentFeatures en2 = MakeDoc({Words(1, 2, true), Words(3, 2)});
   DocumentFeatures en2_same = MakeDoc({Words(1, 2, false), Words(3, 2)});
   EXPECT_LT(Score(ar, en2, 0, 1, 0, 2), Score(ar, en2_same, 0, 1, 0, 2));
+}
+
+// Random documents: sentences of 0-12 tokens, ids from a small space (so
+// pairs share some), every evidence class, some paragraph ends.
+DocumentFeatures RandomDoc(std::mt19937& rng, int sentences) {
+  DocumentFeatures d;
+  for (int s = 0; s < sentences; ++s) {
+    SentenceFeatures sf;
+    sf.length = 5 + rng() % 200;
+    sf.paragraph_end = rng() % 5 == 0;
+    sf.tok_begin = static_cast<uint32_t>(d.tokens.size());
+    const int n = static_cast<int>(rng() % 13);
+    for (int k = 0; k < n; ++k) {
+      TokenFeatures t;
+      t.id_begin = static_cast<uint32_t>(d.ids.size());
+      for (int x = static_cast<int>(rng() % 3); x > 0; --x) d.ids.push_back(rng() % 60);
+      t.id_end = static_cast<uint32_t>(d.ids.size());
+      d.tokens.push_back(t);
+      sf.class_mask[rng() % kNumEvidenceClasses] |= uint64_t{1} << k;
+    }
+    sf.tok_end = static_cast<uint32_t>(d.tokens.size());
+    d.sentences.push_back(sf);
+  }
+  return d;
+}
+
+TEST(PairMaskCacheTest, RowsAndPairsMatchThePairMatcher) {
+  std::mt19937 rng(7);
+  DocumentFeatures ar = RandomDoc(rng, 20), en = RandomDoc(rng, 25);
+  PairMatcher pm(&ar, &en);
+  PairMaskCache cache(&ar, &en);
+  auto expect = [&](int s, int t, const PairMasks& got) {
+    pm.SetArabic(s);
+    const PairMasks want = pm.Match(t);
+    EXPECT_EQ(got.ar, want.ar) << s << "," << t;
+    EXPECT_EQ(got.en, want.en) << s << "," << t;
+  };
+  for (int s = 0; s < 20; ++s) {
+    const PairMasks* row = cache.Row(s, 5, 9);
+    for (int t = 5; t <= 9; ++t) expect(s, t, row[t - 5]);
+  }
+  // Growing a row on either side keeps what it had; Get works inside and outside rows.
+  const PairMasks* wide = cache.Row(3, 0, 24);
+  for (int t = 0; t <= 24; ++t) expect(3, t, wide[t]);
+  for (int t = 0; t <= 24; ++t) expect(4, t, cache.Get(4, t));
+  expect(3, 12, cache.Get(3, 12));
+}
+
+// ScoreFromPairs is Score computed from 1-1 pair parts: the same value, to
+// the last bit, for every shape.
+TEST(BeadScorerTest, ScoreFromPairsEqualsScore) {
+  std::mt19937 rng(11);
+  DocumentFeatures ar = RandomDoc(rng, 40), en = RandomDoc(rng, 40);
+  ModelParams params;
+  params.length = LengthModel(1.2, 5.0);
+  params.p_true[0][2] = 0.6;
+  params.q_random[1][3] = 0.2;
+  BeadScorer scorer(params, &ar, &en);
+  PairMatcher pm(&ar, &en);
+  auto masks = [&](int s, int t) {
+    pm.SetArabic(s);
+    return pm.Match(t);
+  };
+  auto pair = [&](int s, int t) { return scorer.ScorePair(s, t, masks(s, t)); };
+  for (int s0 = 0; s0 + 3 <= 40; ++s0) {
+    for (int t0 = 0; t0 + 3 <= 40; ++t0) {
+      EXPECT_EQ((scorer.ScoreFromPairs<1, 1>(s0, t0, 0, pair)), scorer.Score(s0, 1, t0, 1, 0, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<1, 0>(s0, t0, 1, pair)), scorer.Score(s0, 1, t0, 0, 1, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<0, 1>(s0, t0, 2, pair)), scorer.Score(s0, 0, t0, 1, 2, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<2, 1>(s0, t0, 3, pair)), scorer.Score(s0, 2, t0, 1, 3, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<1, 2>(s0, t0, 4, pair)), scorer.Score(s0, 1, t0, 2, 4, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<2, 2>(s0, t0, 5, pair)), scorer.Score(s0, 2, t0, 2, 5, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<3, 1>(s0, t0, 6, pair)), scorer.Score(s0, 3, t0, 1, 6, masks));
+      EXPECT_EQ((scorer.ScoreFromPairs<1, 3>(s0, t0, 7, pair)), scorer.Score(s0, 1, t0, 3, 7, masks));
+    }
+  }
+  const PairScore p = pair(2, 3);
+  EXPECT_EQ(p.ar_llr + p.en_llr, scorer.TokenLlr(2, 3, p.masks));
 }
 
 }  // namespace

@@ -31,7 +31,6 @@ inline DocumentFeatures MakeDoc(const std::vector<Sent>& sents) {
       d.ids.insert(d.ids.end(), ids.begin(), ids.end());
       t.id_end = static_cast<uint32_t>(d.ids.size());
       d.tokens.push_back(t);
-      d.key_ids.push_back(0);
       sf.class_mask[kEvWord] |= uint64_t{1} << k++;
     }
     sf.tok_end = static_cast<uint32_t>(d.tokens.size());

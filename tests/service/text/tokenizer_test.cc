@@ -466,6 +466,84 @@ TEST(Tokenizer, RandomInputsKeepInvariants) {
   }
 }
 
+// TokenizeWord gives exactly the token that Tokenize gives for a one-token
+// text, and nothing for other texts.
+void ExpectTokenizeWordAgrees(const Tokenizer& tok, const std::string& w) {
+  auto all = tok.Tokenize(w);
+  auto one = tok.TokenizeWord(w);
+  ASSERT_TRUE(all.ok() && one.ok()) << w;
+  if (all->size() != 1) {
+    EXPECT_FALSE(one->has_value()) << "'" << w << "' has " << all->size() << " tokens";
+    return;
+  }
+  ASSERT_TRUE(one->has_value()) << w;
+  const Token& a = all->front();
+  const Token& b = **one;
+  EXPECT_EQ(a.span, b.span) << w;
+  EXPECT_EQ(a.cls, b.cls) << w;
+  EXPECT_EQ(a.norm, b.norm) << w;
+  EXPECT_EQ(a.stem, b.stem) << w;
+  EXPECT_EQ(a.proclitics, b.proclitics) << w;
+  EXPECT_EQ(a.base, b.base) << w;
+}
+
+TEST(Tokenizer, TokenizeWordAgreesWithTokenize) {
+  const std::vector<std::string> words = {
+      "", " ", "two words", "e.g.", "don't", "well-known", "و2024", "ب٥٠", "كوفيد19", "A4",
+      "http://example.org", "name@example.com", "%s", "{0}", "<b>", "?", "\u061f", "١٬٠٠٠",
+      "3.5", "\ufdfa", "\ufefb", "والكتاب", "بالبيت", "للطلاب", "الذي", "وصل", "قالَ",
+      "مدرسةٌ", "Reports", "reported", "UNESCO", "\u00e9lan", " lead", "x\u064e", "\u064e",
+      "\u200eword", "word\u00ad", "snake_case", "日本語", "@user", "x:y"};
+  for (Language lang : {Language::kArabic, Language::kEnglish}) {
+    for (bool stem : {false, true}) {
+      auto tok = Make(lang, /*clitics=*/true, stem);
+      for (const std::string& w : words) ExpectTokenizeWordAgrees(*tok, w);
+      // Every token of a real sentence, as written and normalised.
+      for (const std::string_view text :
+           {"أعلنت الحكومةُ يوم الاثنين عن خطةٍ جديدة للمدارس، وقال الوزير إنها ستُطبّق في ٢٠٢٤.",
+            "The Minister's plan, announced on Monday, costs $3.5m (about €3m) — see www.gov.uk."}) {
+        auto tokens = tok->Tokenize(text);
+        ASSERT_TRUE(tokens.ok());
+        for (const Token& t : *tokens) {
+          ExpectTokenizeWordAgrees(*tok, std::string(t.span.In(text)));
+          ExpectTokenizeWordAgrees(*tok, t.norm);
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(Make()->TokenizeWord("\xff").ok());
+}
+
+TEST(Tokenizer, ScanReportsWhatTokenizeGives) {
+  for (Language lang : {Language::kArabic, Language::kEnglish}) {
+    auto tok = Make(lang);
+    for (const std::string_view text :
+         {"", "   ", "أعلنت الحكومةُ يوم الاثنين عن خطةٍ جديدة للمدارس، وقال الوزير إنها ستُطبّق في ٢٠٢٤.",
+          "The Minister's plan (see www.gov.uk, %s or <b>{0}</b>) costs $3.5m — e.g. 1,000 \u00e9lans",
+          "日本語 and ภาษาไทย mixed with و2024"}) {
+      auto tokens = tok->Tokenize(text);
+      ASSERT_TRUE(tokens.ok());
+      std::vector<Token> scanned;
+      ASSERT_TRUE(tok->Scan(text, [&](const TokenView& v) {
+                       Token t;
+                       t.cls = v.cls;
+                       t.span.byte_begin = v.byte_begin;
+                       t.span.byte_end = v.byte_end;
+                       t.norm = std::string(v.norm);
+                       scanned.push_back(t);
+                     }).ok());
+      ASSERT_EQ(scanned.size(), tokens->size()) << text;
+      for (size_t k = 0; k < scanned.size(); ++k) {
+        EXPECT_EQ(scanned[k].cls, (*tokens)[k].cls) << text;
+        EXPECT_EQ(scanned[k].span.byte_begin, (*tokens)[k].span.byte_begin) << text;
+        EXPECT_EQ(scanned[k].span.byte_end, (*tokens)[k].span.byte_end) << text;
+        EXPECT_EQ(scanned[k].norm, (*tokens)[k].norm) << text;
+      }
+    }
+    EXPECT_FALSE(tok->Scan("\xff", [](const TokenView&) {}).ok());
+  }
+}
+
 TEST(Tokenizer, ClassNames) {
   EXPECT_EQ(TokenClassName(TokenClass::kWord), "word");
   EXPECT_EQ(TokenClassName(TokenClass::kNumber), "number");

@@ -1,8 +1,8 @@
-#include "service/align/translit.h"
+#include "service/text/translit.h"
 
 #include "gtest/gtest.h"
 
-namespace qantara::align {
+namespace qantara::text {
 namespace {
 
 TEST(LatinSkeletonTest, DropsVowelsAndMergesClasses) {
@@ -28,6 +28,16 @@ TEST(ArabicTransliteratorTest, NamesMeetTheirEnglishSpelling) {
   EXPECT_NE((*t)->Skeleton("لندن"), LatinSkeleton("Paris"));
 }
 
+TEST(ArabicTransliteratorTest, SharedInstanceIsReused) {
+  const ArabicTransliterator* t = ArabicTransliterator::Shared();
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t, ArabicTransliterator::Shared());
+  EXPECT_EQ(t->Skeleton("تامبا"), "tmb");
+  EXPECT_EQ(t->ToAscii("باريس"), "barys");
+  // Letters outside U+0600-U+06FF (Arabic Supplement) go through ICU.
+  EXPECT_EQ(t->Skeleton("\u0750\u0628"), LatinSkeleton(t->ToAscii("\u0750\u0628")));
+}
+
 TEST(ArabicTransliteratorTest, TableAgreesWithIcuOnWholeWords) {
   auto t = ArabicTransliterator::Create();
   ASSERT_TRUE(t.ok());
@@ -38,4 +48,4 @@ TEST(ArabicTransliteratorTest, TableAgreesWithIcuOnWholeWords) {
 }
 
 }  // namespace
-}  // namespace qantara::align
+}  // namespace qantara::text

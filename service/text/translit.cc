@@ -1,11 +1,13 @@
-#include "service/align/translit.h"
+#include "service/text/translit.h"
+
+#include <mutex>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "unicode/translit.h"
 #include "unicode/unistr.h"
 
-namespace qantara::align {
+namespace qantara::text {
 namespace {
 
 // Consonant class of an ASCII lower-case letter, or 0 when it is dropped.
@@ -52,19 +54,24 @@ std::string LatinSkeleton(std::string_view word) {
   return out;
 }
 
+struct ArabicTransliterator::Icu {
+  std::mutex mu;  // icu::Transliterator::transliterate is not thread-safe
+  std::unique_ptr<icu::Transliterator> t;
+};
+
 absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Create() {
   UErrorCode status = U_ZERO_ERROR;
-  icu::Transliterator* t = icu::Transliterator::createInstance(
-      "Arabic-Latin; Latin-ASCII", UTRANS_FORWARD, status);
-  if (U_FAILURE(status) || t == nullptr) {
-    delete t;
+  auto icu = std::make_unique<Icu>();
+  icu->t.reset(icu::Transliterator::createInstance("Arabic-Latin; Latin-ASCII", UTRANS_FORWARD,
+                                                   status));
+  if (U_FAILURE(status) || icu->t == nullptr) {
     return absl::InternalError(
         absl::StrCat("ICU transliterator Arabic-Latin unavailable: ", u_errorName(status)));
   }
-  std::unique_ptr<ArabicTransliterator> tr(new ArabicTransliterator(t));
+  std::unique_ptr<ArabicTransliterator> tr(new ArabicTransliterator(std::move(icu)));
   for (int k = 0; k < 256; ++k) {
     icu::UnicodeString u(static_cast<UChar32>(0x0600 + k));
-    tr->t_->transliterate(u);
+    tr->icu_->t->transliterate(u);
     std::string s;
     u.toUTF8String(s);
     for (char c : s) {
@@ -74,7 +81,15 @@ absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Crea
   return tr;
 }
 
-std::string ArabicTransliterator::Skeleton(std::string_view w) {
+const ArabicTransliterator* ArabicTransliterator::Shared() {
+  static const ArabicTransliterator* const shared = [] {
+    absl::StatusOr<std::unique_ptr<ArabicTransliterator>> t = Create();
+    return t.ok() ? t->release() : nullptr;
+  }();
+  return shared;
+}
+
+std::string ArabicTransliterator::Skeleton(std::string_view w) const {
   std::string ascii;
   for (size_t i = 0; i < w.size();) {
     const unsigned char c0 = static_cast<unsigned char>(w[i]);
@@ -92,16 +107,19 @@ std::string ArabicTransliterator::Skeleton(std::string_view w) {
   return LatinSkeleton(ascii);
 }
 
-ArabicTransliterator::ArabicTransliterator(icu::Transliterator* t) : t_(t) {}
+ArabicTransliterator::ArabicTransliterator(std::unique_ptr<Icu> icu) : icu_(std::move(icu)) {}
 ArabicTransliterator::~ArabicTransliterator() = default;
 
-std::string ArabicTransliterator::ToAscii(std::string_view arabic_word) {
+std::string ArabicTransliterator::ToAscii(std::string_view arabic_word) const {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(arabic_word.data(), static_cast<int32_t>(arabic_word.size())));
-  t_->transliterate(u);
+  {
+    std::lock_guard<std::mutex> lock(icu_->mu);
+    icu_->t->transliterate(u);
+  }
   std::string out;
   u.toUTF8String(out);
   return out;
 }
 
-}  // namespace qantara::align
+}  // namespace qantara::text
