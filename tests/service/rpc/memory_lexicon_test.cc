@@ -39,7 +39,7 @@ class MemoryLexiconTest : public ::testing::Test {
     analyzer_ = *match::CreateTextAnalyzer();
     memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
     lexicon_store_ = std::make_unique<storage::LexiconStore>(*store_);
-    aligner_ = *align::Aligner::Create(nullptr);  // BasicAnalyzer on both sides
+    aligner_ = *align::Aligner::Create(nullptr);  // the text engine's tokenizer analysis on both sides
     options_.min_units = 10;
     lexicons_ = std::make_unique<MemoryLexicons>(*memories_, *lexicon_store_, options_);
   }
