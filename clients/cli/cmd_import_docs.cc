@@ -68,17 +68,13 @@ void AddStoreOptions(CLI::App* cmd, StoreOptions* o) {
                 "do not use the lexicon the memory learned from its units");
 }
 
-v1::DuplicatePolicy Policy(const std::string& s) {
-  v1::DuplicatePolicy p = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
-  (void)ParsePolicy(s, &p);  // CLI11 has checked the name
-  return p;
-}
-
 void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   req->set_memory(o.memory);
   if (o.threshold) req->set_min_confidence(*o.threshold);
   req->set_include_many(o.include_many);
-  req->set_on_duplicate(Policy(o.on_duplicate));
+  v1::DuplicatePolicy policy = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+  (void)ParsePolicy(o.on_duplicate, &policy);  // CLI11 has checked the name
+  req->set_on_duplicate(policy);
   req->mutable_attributes()->set_project(o.project);
   req->mutable_attributes()->set_domain(o.domain);
   req->mutable_attributes()->set_client(o.client);

@@ -42,39 +42,15 @@
 #include "storage/lexicon_store.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
+#include "tests/bench/align_case_files.h"
 
 namespace fs = std::filesystem;
 using namespace qantara;
+using bench::BeadLine;
+using bench::Lines;
+using bench::Slurp;
 
 namespace {
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& s) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    size_t e = s.find('\n', pos);
-    if (e == std::string::npos) e = s.size();
-    out.push_back(s.substr(pos, e - pos));
-    pos = e + 1;
-  }
-  return out;
-}
-
-std::string BeadLine(const align::Bead& b) {
-  auto side = [](int x, int y) {
-    std::string s = "[";
-    for (int k = x; k < y; ++k) s += (k > x ? ", " : "") + std::to_string(k);
-    return s + "]";
-  };
-  return side(b.ar_begin, b.ar_end) + ":" + side(b.en_begin, b.en_end);
-}
 
 int Fail(const std::string& what, const absl::Status& s) {
   std::fprintf(stderr, "align_memory_cases: %s: %s\n", what.c_str(), std::string(s.message()).c_str());
