@@ -17,6 +17,7 @@
 #include "rocksdb/write_batch.h"
 #include "service/text/utf8.h"
 #include "storage/encoding.h"
+#include "storage/index_buffer.h"
 #include "storage/internal/rocks.h"
 #include "storage/keys.h"
 #include "storage/status.h"
@@ -46,26 +47,6 @@ int64_t NowMicros() {
 }
 
 rocksdb::Slice S(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
-struct PostingId {
-  uint64_t key;
-  uint32_t length;
-  uint8_t side;
-  friend bool operator==(const PostingId&, const PostingId&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const PostingId& p) {
-    return H::combine(std::move(h), p.key, p.length, p.side);
-  }
-};
-struct ExactId {
-  uint64_t hash;
-  uint8_t side;
-  friend bool operator==(const ExactId&, const ExactId&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const ExactId& e) {
-    return H::combine(std::move(h), e.hash, e.side);
-  }
-};
 
 void InsertSorted(UnitIds& ids, uint64_t id) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);
@@ -98,78 +79,16 @@ struct MemState {
   // column families (their units and unit keys are): readers merge them into
   // what they read. Only adds are buffered; any write that removes index
   // entries writes the buffer first. Guarded by `rw` (readers shared).
-  struct Pending {
-    absl::flat_hash_map<PostingId, UnitIds> postings;  // ascending ids
-    absl::flat_hash_map<ExactId, UnitIds> exact;
-    size_t units = 0;
-    bool empty() const { return units == 0; }
-  } pending;
+  IndexBuffer pending;
   // Units with ids below this are committed (next_unit_id after the last
   // successful write).
   uint64_t committed_next_id = 1;
 };
 
-// The index entries of one unit: a posting per distinct token of each side,
-// and an exact entry per side (with the side's length in match tokens).
-template <typename OnPosting, typename OnExact>
-void ForEachIndexEntry(const UnitKeys& keys, OnPosting&& on_posting, OnExact&& on_exact) {
-  for (Side side : {Side::kSource, Side::kTarget}) {
-    const match::SideKey& k = keys.side(side);
-    const uint32_t len = static_cast<uint32_t>(k.tokens.size());
-    absl::flat_hash_set<uint64_t> distinct;
-    for (const match::MatchToken& t : k.tokens) {
-      if (distinct.insert(t.key).second) on_posting(PostingId{t.key, len, static_cast<uint8_t>(side)});
-    }
-    on_exact(ExactId{k.ExactHash(), static_cast<uint8_t>(side)}, len);
-  }
-}
-
-// Adds the ascending `extra` ids to the ascending `ids`.
-void MergeSorted(UnitIds& ids, const UnitIds& extra) {
-  if (extra.empty()) return;
-  if (ids.empty() || ids.back() < extra.front()) {
-    ids.insert(ids.end(), extra.begin(), extra.end());
-    return;
-  }
-  UnitIds out;
-  out.reserve(ids.size() + extra.size());
-  std::set_union(ids.begin(), ids.end(), extra.begin(), extra.end(), std::back_inserter(out));
-  ids.swap(out);
-}
-
-// Writes the buffered index entries of `state` (and the index watermark) in
-// one batch. REQUIRES: the caller holds state.rw exclusively.
+// Writes the buffered index entries of `state` (and the index watermark).
+// REQUIRES: the caller holds state.rw exclusively.
 absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state) {
-  if (state.pending.empty()) return absl::OkStatus();
-  const uint32_t mem = state.rec.id;
-  rocksdb::WriteBatch batch;
-  std::vector<std::pair<std::string, const UnitIds*>> lists;
-  lists.reserve(state.pending.postings.size());
-  for (const auto& [pid, ids] : state.pending.postings) {
-    lists.emplace_back(PostingKey(mem, static_cast<Side>(pid.side), pid.key, pid.length), &ids);
-  }
-  // In key order: sequential memtable inserts reuse the skiplist's last
-  // position instead of searching from the top.
-  std::sort(lists.begin(), lists.end());
-  std::string op;
-  for (const auto& [key, ids] : lists) {
-    op.clear();
-    for (uint64_t id : *ids) AppendPostingOp(op, id, /*remove=*/false);
-    batch.Merge(rocks.cf(Cf::kPostings), S(key), S(op));
-  }
-  std::vector<std::string> exact;
-  for (const auto& [eid, ids] : state.pending.exact) {
-    for (uint64_t id : ids) exact.push_back(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id));
-  }
-  std::sort(exact.begin(), exact.end());
-  for (const std::string& key : exact) batch.Put(rocks.cf(Cf::kExact), S(key), rocksdb::Slice());
-  std::string upto;
-  PutFixed64BE(upto, state.committed_next_id - 1);
-  batch.Put(rocks.cf(Cf::kMemories), S(IndexedUptoKey(mem)), S(upto));
-  rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
-  if (!st.ok()) return FromRocks(st, "write index");
-  state.pending = MemState::Pending();
-  return absl::OkStatus();
+  return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1);
 }
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -199,9 +118,7 @@ class Reader {
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "read postings");
     }
-    if (auto p = state_.pending.postings.find(pid); p != state_.pending.postings.end()) {
-      MergeSorted(*ids, p->second);
-    }
+    if (const UnitIds* p = state_.pending.Postings(pid)) MergeSorted(*ids, *p);
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
@@ -225,9 +142,7 @@ class Reader {
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
-    if (auto p = state_.pending.exact.find(eid); p != state_.pending.exact.end()) {
-      MergeSorted(*ids, p->second);
-    }
+    if (const UnitIds* p = state_.pending.Exact(eid)) MergeSorted(*ids, *p);
     if (!cache) return ids;
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.exact.emplace(eid, std::move(ids)).first->second;
@@ -416,9 +331,9 @@ class Writer {
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
     if (!s.ok()) return FromRocks(s, "write units");
     state_.committed_next_id = state_.rec.next_unit_id;
-    for (const auto& [pid, id] : buffered_postings_) state_.pending.postings[pid].push_back(id);
-    for (const auto& [eid, id] : buffered_exact_) state_.pending.exact[eid].push_back(id);
-    state_.pending.units += buffered_units_;
+    for (const auto& [pid, id] : buffered_postings_) state_.pending.AddPosting(pid, id);
+    for (const auto& [eid, id] : buffered_exact_) state_.pending.AddExact(eid, id);
+    state_.pending.CountUnits(buffered_units_);
     for (const auto& c : posting_changes_) {
       auto it = state_.postings.find(c.id);
       if (it == state_.postings.end()) continue;
@@ -439,7 +354,7 @@ class Writer {
       }
     }
     Reset();
-    if (state_.pending.units >= kPendingUnits) return FlushPending(rocks_, state_);
+    if (state_.pending.units() >= kPendingUnits) return FlushPending(rocks_, state_);
     return absl::OkStatus();
   }
 
@@ -647,7 +562,7 @@ class RocksMemoryStore final : public MemoryStore {
       return FromRocks(s, "delete memory");
     }
     state->keys_complete = false;
-    state->pending = MemState::Pending();
+    state->pending.Clear();
     state->postings.clear();
     state->exact.clear();
     state->keys.clear();
@@ -927,8 +842,7 @@ class RocksMemoryStore final : public MemoryStore {
       if (state.pending.empty()) return;
       for (uint32_t len = static_cast<uint32_t>(want.size());
            len <= state.rec.max_length[static_cast<int>(side)]; ++len) {
-        auto p = state.pending.postings.find(PostingId{token, len, static_cast<uint8_t>(side)});
-        if (p != state.pending.postings.end()) fn(p->second);
+        if (const UnitIds* p = state.pending.Postings(PostingId{token, len, static_cast<uint8_t>(side)})) fn(*p);
       }
     };
     // The rarest phrase token (by posting counts over every length >= |phrase|).
@@ -1127,9 +1041,9 @@ class RocksMemoryStore final : public MemoryStore {
       if (!keys.ok()) return keys.status();
       const uint64_t id = UnitIdOfKey(std::string_view(it->key().data(), it->key().size()));
       ForEachIndexEntry(
-          *keys, [&](const PostingId& pid) { state.pending.postings[pid].push_back(id); },
-          [&](const ExactId& eid, uint32_t) { state.pending.exact[eid].push_back(id); });
-      ++state.pending.units;
+          *keys, [&](const PostingId& pid) { state.pending.AddPosting(pid, id); },
+          [&](const ExactId& eid, uint32_t) { state.pending.AddExact(eid, id); });
+      state.pending.CountUnits(1);
     }
     return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "recover the index");
   }

@@ -1,0 +1,111 @@
+// IndexBuffer: the `postings` and `exact` entries of bulk-added units that
+// are not yet written to RocksDB (storage/FORMAT.md, the index watermark),
+// and how they are written. PRIVATE to storage/'s .cc files (it is not part
+// of the storage API); no RocksDB type appears here.
+//
+// A memory's buffer holds the entries of units whose `units` and `unit_keys`
+// records are written: readers merge the buffered ids into what they read,
+// and Write() writes every entry with the index watermark. Only adds are
+// buffered, so every operation here adds ids (idempotently).
+// Not thread-safe: the memory's lock guards it (readers shared, writers
+// exclusive; Write() and the Add*() calls need the exclusive lock).
+#ifndef QANTARA_STORAGE_INDEX_BUFFER_H_
+#define QANTARA_STORAGE_INDEX_BUFFER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "service/match/index_view.h"
+
+namespace qantara::storage {
+
+namespace internal {
+struct RocksHandles;  // storage/internal/rocks.h
+}  // namespace internal
+
+// A posting list: (token key, side length in match tokens, side).
+struct PostingId {
+  uint64_t key;
+  uint32_t length;
+  uint8_t side;
+  friend bool operator==(const PostingId&, const PostingId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const PostingId& p) {
+    return H::combine(std::move(h), p.key, p.length, p.side);
+  }
+};
+
+// An exact-path entry group: (hash of a side's key sequence, side).
+struct ExactId {
+  uint64_t hash;
+  uint8_t side;
+  friend bool operator==(const ExactId&, const ExactId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const ExactId& e) {
+    return H::combine(std::move(h), e.hash, e.side);
+  }
+};
+
+// Calls on_posting(PostingId) once per distinct token of each side of a
+// unit, and on_exact(ExactId, side length) once per side: the unit's index
+// entries.
+template <typename OnPosting, typename OnExact>
+void ForEachIndexEntry(const match::UnitKeys& keys, OnPosting&& on_posting, OnExact&& on_exact) {
+  absl::flat_hash_set<uint64_t> distinct;
+  for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+    const match::SideKey& k = keys.side(side);
+    const uint32_t len = static_cast<uint32_t>(k.tokens.size());
+    distinct.clear();
+    for (const match::MatchToken& t : k.tokens) {
+      if (distinct.insert(t.key).second) on_posting(PostingId{t.key, len, static_cast<uint8_t>(side)});
+    }
+    on_exact(ExactId{k.ExactHash(), static_cast<uint8_t>(side)}, len);
+  }
+}
+
+// Adds the ascending `extra` ids to the ascending `ids` (a set union).
+void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra);
+
+class IndexBuffer {
+ public:
+  // Buffers entry `pid` / `eid` of unit `id`. REQUIRES: for each entry, ids
+  // are added in ascending order.
+  void AddPosting(const PostingId& pid, uint64_t id) { postings_[pid].push_back(id); }
+  void AddExact(const ExactId& eid, uint64_t id) { exact_[eid].push_back(id); }
+  // Counts `n` more buffered units (the flush threshold is in units).
+  void CountUnits(size_t n) { units_ += n; }
+
+  size_t units() const { return units_; }
+  bool empty() const { return units_ == 0; }
+
+  // The buffered ids of one entry (ascending), or nullptr.
+  const match::UnitIds* Postings(const PostingId& pid) const {
+    auto it = postings_.find(pid);
+    return it == postings_.end() ? nullptr : &it->second;
+  }
+  const match::UnitIds* Exact(const ExactId& eid) const {
+    auto it = exact_.find(eid);
+    return it == exact_.end() ? nullptr : &it->second;
+  }
+
+  // Writes every buffered entry of memory `memory` and sets its index
+  // watermark to `indexed_upto`, atomically, then empties the buffer.
+  // Nothing to do when empty. On error the buffer is kept (and nothing or
+  // all of it may be written: writing again is idempotent).
+  absl::Status Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto);
+
+  void Clear();
+
+ private:
+  absl::flat_hash_map<PostingId, match::UnitIds> postings_;  // ascending ids
+  absl::flat_hash_map<ExactId, match::UnitIds> exact_;
+  size_t units_ = 0;
+};
+
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_INDEX_BUFFER_H_
