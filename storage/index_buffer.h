@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -92,13 +93,26 @@ class IndexBuffer {
     return it == exact_.end() ? nullptr : &it->second;
   }
 
-  // Writes every buffered entry of memory `memory` and sets its index
-  // watermark to `indexed_upto`, atomically, then empties the buffer.
-  // Nothing to do when empty. On error the buffer is kept (and nothing or
-  // all of it may be written: writing again is idempotent).
-  absl::Status Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto);
+  // Writes every buffered entry of memory `memory`, then sets its index
+  // watermark to `indexed_upto`, and empties the buffer. Nothing to do when
+  // empty. A buffer of fewer than `min_file_units` units is written in one
+  // WriteBatch with the watermark; a bigger one as SST files in
+  // IngestDir(data dir), ingested into `postings` and `exact` at once, then
+  // the watermark (storage/FORMAT.md). On error the buffer is kept; all,
+  // some or none of its entries may be written (writing them again is
+  // idempotent), but the watermark is not moved.
+  absl::Status Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
+                     size_t min_file_units = kMinFileUnits);
+
+  // Below this many units, Write() uses a WriteBatch rather than SST files.
+  static constexpr size_t kMinFileUnits = 5000;
 
   void Clear();
+
+  // The directory of the SST files being written, inside the data dir.
+  static std::string IngestDir(const std::string& data_dir);
+  // Deletes what a crash left in IngestDir(data_dir) (storage/FORMAT.md).
+  static absl::Status RemoveLeftovers(const std::string& data_dir);
 
  private:
   absl::flat_hash_map<PostingId, match::UnitIds> postings_;  // ascending ids

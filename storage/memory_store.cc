@@ -34,11 +34,6 @@ using match::UnitKeys;
 // coalesce).
 constexpr size_t kBatchUnits = 4000;
 
-// Units whose postings and exact entries bulk adds buffer in memory before
-// writing them in one batch: each posting list then gets one merge operand a
-// flush instead of one a batch (the cost of bulk adds is the number of index
-// entries written). Bounds the memory of the buffer and the work of recovery.
-constexpr size_t kPendingUnits = 100000;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -87,8 +82,10 @@ struct MemState {
 
 // Writes the buffered index entries of `state` (and the index watermark).
 // REQUIRES: the caller holds state.rw exclusively.
-absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state) {
-  return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1);
+absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state,
+                          const MemoryStoreOptions& options) {
+  return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1,
+                             options.index_file_min_units);
 }
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -251,8 +248,9 @@ class Writer {
  public:
   // `buffered`: the index entries of added units go to state.pending
   // (bulk adds); otherwise they are written with the units.
-  Writer(internal::RocksHandles& rocks, MemState& state, bool buffered = false)
-      : rocks_(rocks), state_(state), reader_(rocks, state, plain_), buffered_(buffered) {}
+  Writer(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options,
+         bool buffered = false)
+      : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_), buffered_(buffered) {}
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
@@ -261,7 +259,7 @@ class Writer {
   // removal first writes the buffered entries (a removal must follow the add).
   absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
     if (remove && !state_.pending.empty()) {
-      if (absl::Status s = FlushPending(rocks_, state_); !s.ok()) return s;
+      if (absl::Status s = FlushPending(rocks_, state_, options_); !s.ok()) return s;
     }
     const uint32_t mem = state_.rec.id;
     const bool buffer = buffered_ && !remove;
@@ -354,7 +352,7 @@ class Writer {
       }
     }
     Reset();
-    if (state_.pending.units() >= kPendingUnits) return FlushPending(rocks_, state_);
+    if (state_.pending.units() >= options_.index_buffer_units) return FlushPending(rocks_, state_, options_);
     return absl::OkStatus();
   }
 
@@ -378,6 +376,7 @@ class Writer {
   };
   internal::RocksHandles& rocks_;
   MemState& state_;
+  const MemoryStoreOptions& options_;
   rocksdb::ReadOptions plain_;
   Reader reader_;
   const bool buffered_;
@@ -425,8 +424,8 @@ absl::Status ValidateUnit(const Unit& u) {
 
 class RocksMemoryStore final : public MemoryStore {
  public:
-  RocksMemoryStore(Store& store, const match::Analyzer& analyzer)
-      : store_(store), rocks_(store.rocks()), analyzer_(analyzer) {}
+  RocksMemoryStore(Store& store, const match::Analyzer& analyzer, const MemoryStoreOptions& options)
+      : store_(store), rocks_(store.rocks()), analyzer_(analyzer), options_(options) {}
 
   ~RocksMemoryStore() override {
     stop_ = true;
@@ -435,7 +434,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (rocks_.db == nullptr) return;  // the store was closed first
     for (auto& [name, state] : memories_) {
       std::unique_lock<std::shared_mutex> w(state->rw);
-      (void)FlushPending(rocks_, *state);
+      (void)FlushPending(rocks_, *state, options_);
     }
   }
 
@@ -459,6 +458,7 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
   absl::Status Load() {
+    if (absl::Status s = IndexBuffer::RemoveLeftovers(store_.dir()); !s.ok()) return s;
     std::unique_ptr<rocksdb::Iterator> it(
         rocks_.db->NewIterator(rocksdb::ReadOptions(), rocks_.cf(Cf::kMemories)));
     for (it->Seek("m"); it->Valid() && it->key().starts_with("m"); it->Next()) {
@@ -605,7 +605,7 @@ class RocksMemoryStore final : public MemoryStore {
     std::vector<AddOutcome> out;
     out.reserve(units.size());
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
+    Writer writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
     std::vector<size_t> batch_units;  // indexes into units of this batch
@@ -694,7 +694,7 @@ class RocksMemoryStore final : public MemoryStore {
     auto keys = Keys(state, unit);
     if (!keys.ok()) return keys.status();
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     auto old = writer.reader().GetUnit(unit.id);
     if (!old.ok()) return old.status();
     auto old_keys = writer.reader().Keys(unit.id);
@@ -725,7 +725,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (!found.ok()) return found.status();
     MemState& state = **found;
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     const MemoryRecord saved = state.rec;
     uint64_t deleted = 0;
     absl::flat_hash_set<uint64_t> done;
@@ -784,7 +784,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (!found.ok()) return found.status();
     MemState& state = **found;
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     auto unit = writer.reader().GetUnit(id);
     if (!unit.ok()) return unit.status();
     unit->usage_count += by;
@@ -1073,6 +1073,7 @@ class RocksMemoryStore final : public MemoryStore {
   Store& store_;
   internal::RocksHandles& rocks_;
   const match::Analyzer& analyzer_;
+  const MemoryStoreOptions options_;
   std::mutex mu_;  // guards memories_ and next_memory_id_
   std::map<std::string, std::shared_ptr<MemState>> memories_;
   uint32_t next_memory_id_ = 1;
@@ -1083,8 +1084,9 @@ class RocksMemoryStore final : public MemoryStore {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
-                                                               const match::Analyzer& analyzer) {
-  auto ms = std::make_unique<RocksMemoryStore>(store, analyzer);
+                                                               const match::Analyzer& analyzer,
+                                                               const MemoryStoreOptions& options) {
+  auto ms = std::make_unique<RocksMemoryStore>(store, analyzer, options);
   if (absl::Status s = ms->Load(); !s.ok()) return s;
   return std::unique_ptr<MemoryStore>(std::move(ms));
 }

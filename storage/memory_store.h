@@ -100,12 +100,25 @@ struct StoreStats {
   uint64_t cached_unit_keys = 0;  // unit keys held in memory
 };
 
+// Tuning of bulk adds (storage/FORMAT.md, index watermark). The defaults
+// are the server's; tests set small values to reach every path.
+struct MemoryStoreOptions {
+  // The buffered index entries are written once this many units are buffered.
+  size_t index_buffer_units = 100000;
+  // A buffer of at least this many units is written as SST files that are
+  // ingested, a smaller one in a WriteBatch.
+  size_t index_file_min_units = 5000;
+};
+
 class MemoryStore {
  public:
-  // Opens the memory layer on an open `store`. Reads only the memory records.
+  // Opens the memory layer on an open `store`. Reads only the memory records
+  // (and the index entries of units above a watermark, see FORMAT.md); deletes
+  // what a crash left of index files being written.
   // REQUIRES: store and analyzer outlive the MemoryStore.
   static absl::StatusOr<std::unique_ptr<MemoryStore>> Open(Store& store,
-                                                           const match::Analyzer& analyzer);
+                                                           const match::Analyzer& analyzer,
+                                                           const MemoryStoreOptions& options = {});
   virtual ~MemoryStore() = default;
 
   // Errors: InvalidArgument (bad name, language, or not one Arabic and one

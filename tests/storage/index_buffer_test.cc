@@ -3,6 +3,9 @@
 // RocksDB with the index watermark.
 #include "storage/index_buffer.h"
 
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -135,14 +138,32 @@ class IndexBufferWriteTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(IndexBufferWriteTest, WritesEntriesAndWatermarkAndEmpties) {
+// Both ways of writing: a WriteBatch (small buffers) and ingested SST files.
+class IndexBufferWritePathTest : public IndexBufferWriteTest,
+                                 public ::testing::WithParamInterface<bool> {
+ protected:
+  size_t min_file_units() const { return GetParam() ? 0 : SIZE_MAX; }
+  absl::Status Write(IndexBuffer& buf, uint32_t mem, uint64_t upto) {
+    absl::Status s = buf.Write(store_->rocks(), mem, upto, min_file_units());
+    // No file is left behind.
+    std::error_code ec;
+    const std::string dir = IndexBuffer::IngestDir(store_->dir());
+    EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir, ec));
+    return s;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Paths, IndexBufferWritePathTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Files" : "Batch"; });
+
+TEST_P(IndexBufferWritePathTest, WritesEntriesAndWatermarkAndEmpties) {
   IndexBuffer buf;
   // Nothing buffered: nothing written, not even a watermark.
-  ASSERT_TRUE(buf.Write(store_->rocks(), 7, 0).ok());
+  ASSERT_TRUE(Write(buf, 7, 0).ok());
   EXPECT_EQ(Watermark(7), std::nullopt);
 
   Fill(buf, 1, 50);
-  ASSERT_TRUE(buf.Write(store_->rocks(), 7, 50).ok());
+  ASSERT_TRUE(Write(buf, 7, 50).ok());
   EXPECT_TRUE(buf.empty());
   EXPECT_EQ(Watermark(7), 50u);
   UnitIds all;
@@ -158,7 +179,7 @@ TEST_F(IndexBufferWriteTest, WritesEntriesAndWatermarkAndEmpties) {
 
   // A second write merges into the lists; writing entries again is idempotent.
   Fill(buf, 40, 21);  // 40..60: 40..50 are already written
-  ASSERT_TRUE(buf.Write(store_->rocks(), 7, 60).ok());
+  ASSERT_TRUE(Write(buf, 7, 60).ok());
   EXPECT_EQ(Watermark(7), 60u);
   for (uint64_t id = 51; id <= 60; ++id) all.push_back(id);
   EXPECT_EQ(Posting(7, Side::kSource, 1, 2), all);
@@ -171,6 +192,31 @@ TEST_F(IndexBufferWriteTest, WritesEntriesAndWatermarkAndEmpties) {
   EXPECT_EQ(Watermark(7), 60u);
   EXPECT_EQ(Posting(7, Side::kSource, 1, 2), all);
   EXPECT_TRUE(HasExact(7, Side::kSource, Keys({1, 1060}, {2}).source.ExactHash(), 60));
+}
+
+TEST_P(IndexBufferWritePathTest, LengthsAboveTheCapShareOneList) {
+  // PostingKey caps lengths at 65535: two buffered lists, one stored key.
+  IndexBuffer buf;
+  buf.AddPosting({5, 65535, 0}, 2);
+  buf.AddPosting({5, 70000, 0}, 1);
+  buf.AddPosting({5, 70000, 0}, 3);
+  buf.AddExact({9, 0}, 1);
+  buf.AddExact({9, 0}, 2);
+  buf.AddExact({9, 0}, 3);
+  buf.CountUnits(3);
+  ASSERT_TRUE(Write(buf, 1, 3).ok());
+  EXPECT_EQ(Posting(1, Side::kSource, 5, 70000), (UnitIds{1, 2, 3}));
+  for (uint64_t id : {1, 2, 3}) EXPECT_TRUE(HasExact(1, Side::kSource, 9, id));
+}
+
+TEST_F(IndexBufferWriteTest, RemoveLeftoversEmptiesTheIngestDir) {
+  const std::filesystem::path dir = IndexBuffer::IngestDir(store_->dir());
+  EXPECT_EQ(dir.parent_path(), std::filesystem::path(store_->dir()));
+  ASSERT_TRUE(IndexBuffer::RemoveLeftovers(store_->dir()).ok());  // none: fine
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "exact-1-5.sst") << "partial";
+  ASSERT_TRUE(IndexBuffer::RemoveLeftovers(store_->dir()).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "exact-1-5.sst"));
 }
 
 }  // namespace
