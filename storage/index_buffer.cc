@@ -39,56 +39,93 @@ void IndexBuffer::Clear() {
   postings_ = {};
   exact_ = {};
   units_ = 0;
+  std::lock_guard<std::mutex> l(mu_);
+  posting_index_ = {};
+  exact_index_ = {};
+  postings_indexed_ = exact_indexed_ = 0;
+}
+
+void IndexBuffer::CatchUp() const {
+  for (; postings_indexed_ < postings_.size(); ++postings_indexed_) {
+    const auto& [pid, id] = postings_[postings_indexed_];
+    posting_index_[pid].push_back(id);
+  }
+  for (; exact_indexed_ < exact_.size(); ++exact_indexed_) {
+    const auto& [eid, id] = exact_[exact_indexed_];
+    exact_index_[eid].push_back(id);
+  }
+}
+
+match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
+  std::lock_guard<std::mutex> l(mu_);
+  CatchUp();
+  auto it = posting_index_.find(pid);
+  return it == posting_index_.end() ? match::UnitIds{} : it->second;
+}
+
+match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {
+  std::lock_guard<std::mutex> l(mu_);
+  CatchUp();
+  auto it = exact_index_.find(eid);
+  return it == exact_index_.end() ? match::UnitIds{} : it->second;
 }
 
 namespace {
 
-// A posting list's place in key order: (side, token key, capped length)
-// compares like its PostingKey (big-endian fields). Lengths above the cap
-// share a key, so neighbours may be equal: their operands are concatenated.
-struct PostingEntry {
-  uint8_t side;
-  uint64_t key;
-  uint32_t length;  // capped as in PostingKey
-  const match::UnitIds* ids;
-  auto order() const { return std::tie(side, key, length); }
-};
+using PostingLog = std::vector<std::pair<PostingId, uint64_t>>;
+using ExactLog = std::vector<std::pair<ExactId, uint64_t>>;
 
-// An exact key's place in key order.
-struct ExactEntry {
-  uint8_t side;
-  uint64_t hash;
-  uint64_t id;
-  auto order() const { return std::tie(side, hash, id); }
-  friend bool operator==(const ExactEntry&, const ExactEntry&) = default;
-};
+// The capped length of PostingKey: lengths above the cap share a key, and
+// their ids go into one operand.
+uint32_t KeyLength(uint32_t length) { return std::min<uint32_t>(length, 0xffff); }
+
+// Key order of the posting log: (side, token key, key length) compares like
+// the PostingKey (big-endian fields), then the unit id.
+bool PostingLess(const std::pair<PostingId, uint64_t>& a, const std::pair<PostingId, uint64_t>& b) {
+  if (a.first.side != b.first.side) return a.first.side < b.first.side;
+  if (a.first.key != b.first.key) return a.first.key < b.first.key;
+  const uint32_t la = KeyLength(a.first.length), lb = KeyLength(b.first.length);
+  if (la != lb) return la < lb;
+  return a.second < b.second;
+}
+bool SameKey(const PostingId& a, const PostingId& b) {
+  return a.side == b.side && a.key == b.key && KeyLength(a.length) == KeyLength(b.length);
+}
+
+bool ExactLess(const std::pair<ExactId, uint64_t>& a, const std::pair<ExactId, uint64_t>& b) {
+  return std::tie(a.first.side, a.first.hash, a.second) < std::tie(b.first.side, b.first.hash, b.second);
+}
 
 // Calls fn(key, operand) for every posting key of the buffer in key order.
+// REQUIRES: `log` is sorted by PostingLess.
 template <typename Fn>
-void ForEachPostingOp(const std::vector<PostingEntry>& lists, uint32_t memory, Fn&& fn) {
+void ForEachPostingOp(const PostingLog& log, uint32_t memory, Fn&& fn) {
   std::string key, op;
-  for (size_t i = 0; i < lists.size();) {
-    const PostingEntry& e = lists[i];
-    key = PostingKey(memory, static_cast<match::Side>(e.side), e.key, e.length);
+  for (size_t i = 0; i < log.size();) {
+    const PostingId& pid = log[i].first;
+    key = PostingKey(memory, static_cast<match::Side>(pid.side), pid.key, pid.length);
     op.clear();
-    for (; i < lists.size() && lists[i].order() == e.order(); ++i) {
-      for (uint64_t id : *lists[i].ids) AppendPostingOp(op, id, /*remove=*/false);
+    for (; i < log.size() && SameKey(log[i].first, pid); ++i) {
+      if (i > 0 && log[i].second == log[i - 1].second && SameKey(log[i - 1].first, pid)) continue;
+      AppendPostingOp(op, log[i].second, /*remove=*/false);
     }
     fn(key, op);
   }
 }
 
 // Calls fn(key) for every exact key of the buffer in key order.
+// REQUIRES: `log` is sorted by ExactLess.
 template <typename Fn>
-void ForEachExactKey(const std::vector<ExactEntry>& exact, uint32_t memory, Fn&& fn) {
+void ForEachExactKey(const ExactLog& log, uint32_t memory, Fn&& fn) {
   std::string key;
-  for (size_t i = 0; i < exact.size(); ++i) {
-    if (i > 0 && exact[i] == exact[i - 1]) continue;
+  for (size_t i = 0; i < log.size(); ++i) {
+    const auto& [eid, id] = log[i];
+    if (i > 0 && log[i - 1].first == eid && log[i - 1].second == id) continue;
     key.clear();
     PutFixed32BE(key, memory);
-    key.push_back(static_cast<char>(exact[i].side));
-    PutFixed64BE(key, exact[i].hash);
-    PutFixed64BE(key, exact[i].id);
+    key.push_back(static_cast<char>(eid.side));
+    PutFixed64BE(key, eid.hash);
+    PutFixed64BE(key, id);
     fn(key);
   }
 }
@@ -119,20 +156,18 @@ absl::Status IndexBuffer::RemoveLeftovers(const std::string& data_dir) {
 absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
                                 size_t min_file_units) {
   if (empty()) return absl::OkStatus();
-  std::vector<PostingEntry> lists;
-  lists.reserve(postings_.size());
-  for (const auto& [pid, ids] : postings_) {
-    lists.push_back(PostingEntry{pid.side, pid.key, std::min<uint32_t>(pid.length, 0xffff), &ids});
+  // Sorted in place (key order for the memtable or the SST writer); the
+  // readers' index of the log positions starts again.
+  std::sort(postings_.begin(), postings_.end(), PostingLess);
+  std::sort(exact_.begin(), exact_.end(), ExactLess);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    posting_index_ = {};
+    exact_index_ = {};
+    postings_indexed_ = exact_indexed_ = 0;
   }
-  std::sort(lists.begin(), lists.end(),
-            [](const PostingEntry& a, const PostingEntry& b) { return a.order() < b.order(); });
-  std::vector<ExactEntry> exact;
-  exact.reserve(2 * units_);
-  for (const auto& [eid, ids] : exact_) {
-    for (uint64_t id : ids) exact.push_back(ExactEntry{eid.side, eid.hash, id});
-  }
-  std::sort(exact.begin(), exact.end(),
-            [](const ExactEntry& a, const ExactEntry& b) { return a.order() < b.order(); });
+  const PostingLog& lists = postings_;
+  const ExactLog& exact = exact_;
   std::string upto;
   PutFixed64BE(upto, indexed_upto);
 
@@ -163,7 +198,11 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   // Writes one SST file of column family `cf` with `add` (keys in order).
   auto write_file = [&](Cf cf, const std::string& name, auto&& add) -> absl::Status {
     rocksdb::ColumnFamilyHandle* h = rocks.cf(cf);
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), rocks.db->GetOptions(h), h);
+    rocksdb::Options options = rocks.db->GetOptions(h);
+    // Not compressed: the file goes to level 0 and is soon rewritten by a
+    // compaction (which compresses), and the writer waits for this one.
+    options.compression = rocksdb::kNoCompression;
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, h);
     const std::string path = (std::filesystem::path(dir) / (name + suffix)).string();
     paths.push_back(path);
     rocksdb::Status st = writer.Open(path);

@@ -7,15 +7,17 @@
 // records are written: readers merge the buffered ids into what they read,
 // and Write() writes every entry with the index watermark. Only adds are
 // buffered, so every operation here adds ids (idempotently).
-// Not thread-safe: the memory's lock guards it (readers shared, writers
-// exclusive; Write() and the Add*() calls need the exclusive lock).
+// The memory's lock guards it: readers hold it shared (and may read at
+// once), Write(), Clear() and the Add*() calls need it exclusively.
 #ifndef QANTARA_STORAGE_INDEX_BUFFER_H_
 #define QANTARA_STORAGE_INDEX_BUFFER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <mutex>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -73,25 +75,26 @@ void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra);
 
 class IndexBuffer {
  public:
+  IndexBuffer() = default;
+  IndexBuffer(const IndexBuffer&) = delete;
+  IndexBuffer& operator=(const IndexBuffer&) = delete;
+
   // Buffers entry `pid` / `eid` of unit `id`. REQUIRES: for each entry, ids
-  // are added in ascending order.
-  void AddPosting(const PostingId& pid, uint64_t id) { postings_[pid].push_back(id); }
-  void AddExact(const ExactId& eid, uint64_t id) { exact_[eid].push_back(id); }
+  // are added in ascending order. Cheap: an append to a log (no lookup).
+  void AddPosting(const PostingId& pid, uint64_t id) { postings_.push_back({pid, id}); }
+  void AddExact(const ExactId& eid, uint64_t id) { exact_.push_back({eid, id}); }
   // Counts `n` more buffered units (the flush threshold is in units).
   void CountUnits(size_t n) { units_ += n; }
 
   size_t units() const { return units_; }
   bool empty() const { return units_ == 0; }
 
-  // The buffered ids of one entry (ascending), or nullptr.
-  const match::UnitIds* Postings(const PostingId& pid) const {
-    auto it = postings_.find(pid);
-    return it == postings_.end() ? nullptr : &it->second;
-  }
-  const match::UnitIds* Exact(const ExactId& eid) const {
-    auto it = exact_.find(eid);
-    return it == exact_.end() ? nullptr : &it->second;
-  }
+  // The buffered ids of one entry, ascending (empty when none). The first
+  // read after adds indexes the new part of the log (reads are rare during
+  // bulk adds, so the adds do not pay for it). Safe to call from several
+  // readers at once (an internal mutex guards the index).
+  match::UnitIds Postings(const PostingId& pid) const;
+  match::UnitIds Exact(const ExactId& eid) const;
 
   // Writes every buffered entry of memory `memory`, then sets its index
   // watermark to `indexed_upto`, and empties the buffer. Nothing to do when
@@ -115,9 +118,18 @@ class IndexBuffer {
   static absl::Status RemoveLeftovers(const std::string& data_dir);
 
  private:
-  absl::flat_hash_map<PostingId, match::UnitIds> postings_;  // ascending ids
-  absl::flat_hash_map<ExactId, match::UnitIds> exact_;
+  // Indexes the log entries added since the last read. REQUIRES: mu_ held.
+  void CatchUp() const;
+
+  std::vector<std::pair<PostingId, uint64_t>> postings_;  // the log, in add order
+  std::vector<std::pair<ExactId, uint64_t>> exact_;
   size_t units_ = 0;
+  // The readers' index of the log: entry -> ascending ids, up to *_indexed_.
+  mutable std::mutex mu_;
+  mutable absl::flat_hash_map<PostingId, match::UnitIds> posting_index_;
+  mutable absl::flat_hash_map<ExactId, match::UnitIds> exact_index_;
+  mutable size_t postings_indexed_ = 0;
+  mutable size_t exact_indexed_ = 0;
 };
 
 }  // namespace qantara::storage

@@ -115,7 +115,7 @@ class Reader {
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "read postings");
     }
-    if (const UnitIds* p = state_.pending.Postings(pid)) MergeSorted(*ids, *p);
+    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
@@ -139,7 +139,7 @@ class Reader {
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
-    if (const UnitIds* p = state_.pending.Exact(eid)) MergeSorted(*ids, *p);
+    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
     if (!cache) return ids;
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.exact.emplace(eid, std::move(ids)).first->second;
@@ -842,7 +842,7 @@ class RocksMemoryStore final : public MemoryStore {
       if (state.pending.empty()) return;
       for (uint32_t len = static_cast<uint32_t>(want.size());
            len <= state.rec.max_length[static_cast<int>(side)]; ++len) {
-        if (const UnitIds* p = state.pending.Postings(PostingId{token, len, static_cast<uint8_t>(side)})) fn(*p);
+        fn(state.pending.Postings(PostingId{token, len, static_cast<uint8_t>(side)}));
       }
     };
     // The rarest phrase token (by posting counts over every length >= |phrase|).

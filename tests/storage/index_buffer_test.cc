@@ -73,15 +73,20 @@ TEST(IndexBufferTest, BuffersEntriesAndClears) {
   buf.AddExact({99, 1}, 3);
   buf.CountUnits(2);
   EXPECT_EQ(buf.units(), 2u);
-  ASSERT_NE(buf.Postings({10, 2, 0}), nullptr);
-  EXPECT_EQ(*buf.Postings({10, 2, 0}), (UnitIds{1, 3}));
-  EXPECT_EQ(buf.Postings({10, 3, 0}), nullptr);
-  EXPECT_EQ(buf.Postings({10, 2, 1}), nullptr);
-  ASSERT_NE(buf.Exact({99, 1}), nullptr);
-  EXPECT_EQ(*buf.Exact({99, 1}), (UnitIds{3}));
+  EXPECT_EQ(buf.Postings({10, 2, 0}), (UnitIds{1, 3}));
+  EXPECT_TRUE(buf.Postings({10, 3, 0}).empty());
+  EXPECT_TRUE(buf.Postings({10, 2, 1}).empty());
+  EXPECT_EQ(buf.Exact({99, 1}), (UnitIds{3}));
+  // Adds after a read are seen by the next read.
+  buf.AddPosting({10, 2, 0}, 4);
+  buf.AddPosting({11, 2, 0}, 4);
+  buf.CountUnits(1);
+  EXPECT_EQ(buf.Postings({10, 2, 0}), (UnitIds{1, 3, 4}));
+  EXPECT_EQ(buf.Postings({11, 2, 0}), (UnitIds{4}));
   buf.Clear();
   EXPECT_TRUE(buf.empty());
-  EXPECT_EQ(buf.Postings({10, 2, 0}), nullptr);
+  EXPECT_TRUE(buf.Postings({10, 2, 0}).empty());
+  EXPECT_TRUE(buf.Exact({99, 1}).empty());
 }
 
 class IndexBufferWriteTest : public ::testing::Test {
