@@ -83,6 +83,12 @@ class IndexBuffer {
   // are added in ascending order. Cheap: an append to a log (no lookup).
   void AddPosting(const PostingId& pid, uint64_t id) { postings_.push_back({pid, id}); }
   void AddExact(const ExactId& eid, uint64_t id) { exact_.push_back({eid, id}); }
+  void AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries) {
+    postings_.insert(postings_.end(), entries.begin(), entries.end());
+  }
+  void AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries) {
+    exact_.insert(exact_.end(), entries.begin(), entries.end());
+  }
   // Counts `n` more buffered units (the flush threshold is in units).
   void CountUnits(size_t n) { units_ += n; }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -42,6 +44,13 @@ int64_t NowMicros() {
 }
 
 rocksdb::Slice S(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+// UnitKey(mem, id) into a reused string.
+void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {
+  out.clear();
+  PutFixed32BE(out, mem);
+  PutFixed64BE(out, id);
+}
 
 void InsertSorted(UnitIds& ids, uint64_t id) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);
@@ -86,6 +95,25 @@ absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state,
                           const MemoryStoreOptions& options) {
   return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1,
                              options.index_file_min_units);
+}
+
+// The index entries of one unit (ForEachIndexEntry), collected.
+struct IndexEntries {
+  std::vector<PostingId> postings;  // one per distinct token of each side
+  ExactId exact[2];                 // by side
+  uint32_t length[2] = {0, 0};      // side lengths in match tokens
+};
+
+IndexEntries EntriesOf(const UnitKeys& keys) {
+  IndexEntries e;
+  e.postings.reserve(keys.source.tokens.size() + keys.target.tokens.size());
+  ForEachIndexEntry(
+      keys, [&](const PostingId& pid) { e.postings.push_back(pid); },
+      [&](const ExactId& eid, uint32_t len) {
+        e.exact[eid.side] = eid;
+        e.length[eid.side] = len;
+      });
+  return e;
 }
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -258,41 +286,48 @@ class Writer {
   // Adds (remove = false) or removes the index entries of unit `id`. A
   // removal first writes the buffered entries (a removal must follow the add).
   absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
+    return Index(id, keys, EntriesOf(*keys), EncodeUnitKeys(*keys), remove);
+  }
+
+  // The same with the entries and the encoded keys already made from `keys`
+  // (EntriesOf, EncodeUnitKeys).
+  absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, const IndexEntries& entries,
+                     std::string_view encoded_keys, bool remove) {
     if (remove && !state_.pending.empty()) {
       if (absl::Status s = FlushPending(rocks_, state_, options_); !s.ok()) return s;
     }
     const uint32_t mem = state_.rec.id;
     const bool buffer = buffered_ && !remove;
-    ForEachIndexEntry(
-        *keys,
-        [&](const PostingId& pid) {
-          if (buffer) {
-            buffered_postings_.emplace_back(pid, id);
-          } else {
-            AppendPostingOp(posting_ops_[pid], id, remove);
-          }
-          posting_changes_.push_back({pid, id, remove});
-        },
-        [&](const ExactId& eid, uint32_t len) {
-          const std::string key = ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id);
-          if (remove) {
-            batch_.Delete(rocks_.cf(Cf::kExact), S(key));
-          } else {
-            if (buffer) {
-              buffered_exact_.emplace_back(eid, id);
-            } else {
-              batch_.Put(rocks_.cf(Cf::kExact), S(key), rocksdb::Slice());
-            }
-            uint32_t& longest = state_.rec.max_length[eid.side];
-            longest = std::max(longest, len);
-          }
-          exact_changes_.push_back({eid, id, remove});
-        });
+    for (const PostingId& pid : entries.postings) {
+      if (buffer) {
+        buffered_postings_.emplace_back(pid, id);  // cache changes at commit
+      } else {
+        AppendPostingOp(posting_ops_[pid], id, remove);
+        posting_changes_.push_back({pid, id, remove});
+      }
+    }
+    for (int side = 0; side < 2; ++side) {
+      const ExactId& eid = entries.exact[side];
+      if (remove) {
+        batch_.Delete(rocks_.cf(Cf::kExact), S(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id)));
+      } else {
+        if (buffer) {
+          buffered_exact_.emplace_back(eid, id);
+        } else {
+          batch_.Put(rocks_.cf(Cf::kExact), S(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id)),
+                     rocksdb::Slice());
+        }
+        uint32_t& longest = state_.rec.max_length[eid.side];
+        longest = std::max(longest, entries.length[side]);
+      }
+      if (!buffer) exact_changes_.push_back({eid, id, remove});
+    }
+    UnitKeyInto(key_, mem, id);
     if (remove) {
-      batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)));
+      batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(key_));
       key_changes_.emplace_back(id, nullptr);
     } else {
-      batch_.Put(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)), S(EncodeUnitKeys(*keys)));
+      batch_.Put(rocks_.cf(Cf::kUnitKeys), S(key_), S(encoded_keys));
       key_changes_.emplace_back(id, keys);
     }
     if (buffer) ++buffered_units_;
@@ -302,10 +337,17 @@ class Writer {
   void PutUnit(const Unit& unit) {
     batch_.Put(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, unit.id)), S(EncodeUnit(unit)));
   }
+  // PutUnit with the value already encoded (EncodeUnit).
+  void PutUnit(uint64_t id, std::string_view encoded) {
+    UnitKeyInto(key_, state_.rec.id, id);
+    batch_.Put(rocks_.cf(Cf::kUnits), S(key_), S(encoded));
+  }
   void DeleteUnit(uint64_t id) { batch_.Delete(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, id))); }
 
   // Writes the batch (with the memory record) and applies the cache changes.
-  absl::Status Commit() {
+  // `written` (optional): set when the batch was written, even if writing
+  // the index buffer after it failed (then the units are stored anyway).
+  absl::Status Commit(bool* written = nullptr) {
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters
     {
       // In key order: the memtable inserts faster, and the batch is deterministic.
@@ -328,10 +370,24 @@ class Writer {
     }
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
     if (!s.ok()) return FromRocks(s, "write units");
+    if (written != nullptr) *written = true;
     state_.committed_next_id = state_.rec.next_unit_id;
-    for (const auto& [pid, id] : buffered_postings_) state_.pending.AddPosting(pid, id);
-    for (const auto& [eid, id] : buffered_exact_) state_.pending.AddExact(eid, id);
+    // Buffered adds: into the buffer, and into cached lists (in id order).
+    state_.pending.AddPostings(buffered_postings_);
+    state_.pending.AddExacts(buffered_exact_);
     state_.pending.CountUnits(buffered_units_);
+    if (!state_.postings.empty()) {
+      for (const auto& [pid, id] : buffered_postings_) {
+        auto it = state_.postings.find(pid);
+        if (it != state_.postings.end()) InsertSorted(*it->second, id);
+      }
+    }
+    if (!state_.exact.empty()) {
+      for (const auto& [eid, id] : buffered_exact_) {
+        auto it = state_.exact.find(eid);
+        if (it != state_.exact.end()) InsertSorted(*it->second, id);
+      }
+    }
     for (const auto& c : posting_changes_) {
       auto it = state_.postings.find(c.id);
       if (it == state_.postings.end()) continue;
@@ -386,6 +442,7 @@ class Writer {
   std::vector<std::pair<ExactId, uint64_t>> buffered_exact_;
   size_t buffered_units_ = 0;
   absl::flat_hash_map<PostingId, std::string> posting_ops_;
+  std::string key_;  // scratch
   std::vector<Change<PostingId>> posting_changes_;
   std::vector<Change<ExactId>> exact_changes_;
   std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> key_changes_;
@@ -421,6 +478,72 @@ absl::Status ValidateUnit(const Unit& u) {
   }
   return absl::OkStatus();
 }
+
+// What AddUnits prepares of a unit before writing it (policies that never
+// overwrite): its index entries and its encoded values.
+struct Prepared {
+  IndexEntries entries;
+  std::string keys_value;  // EncodeUnitKeys
+  std::string unit_value;  // EncodeUnit of the unit as it is added
+};
+
+// Runs `work(begin, end)` over [0, n) in chunks of `chunk`, in order, on a
+// worker thread and on the thread that waits for results: WaitFor(i)
+// returns once item i is done, doing pending chunks itself rather than
+// idling. The first error of a chunk is returned by WaitFor for its items.
+// Not reusable; the destructor stops the worker (after its current chunk).
+class Pipeline {
+ public:
+  Pipeline(size_t n, size_t chunk, std::function<absl::Status(size_t, size_t)> work)
+      : n_(n), chunk_(std::max<size_t>(chunk, 1)), chunks_((n + chunk_ - 1) / chunk_),
+        work_(std::move(work)), done_(chunks_), status_(chunks_) {}
+
+  ~Pipeline() {
+    next_.store(chunks_);  // nothing more to claim
+    if (worker_.joinable()) worker_.join();
+  }
+
+  void StartWorker() {
+    worker_ = std::thread([this] {
+      while (RunOne()) {
+      }
+    });
+  }
+
+  absl::Status WaitFor(size_t i) {
+    if (i >= n_) return absl::OkStatus();
+    const size_t c = i / chunk_;
+    while (!done_[c].load(std::memory_order_acquire)) {
+      if (RunOne()) continue;
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return done_[c].load(std::memory_order_acquire); });
+    }
+    return status_[c];
+  }
+
+ private:
+  // Claims and runs the next chunk; false when none is left.
+  bool RunOne() {
+    const size_t c = next_.fetch_add(1);
+    if (c >= chunks_) return false;
+    status_[c] = work_(c * chunk_, std::min(n_, (c + 1) * chunk_));
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done_[c].store(true, std::memory_order_release);
+    }
+    cv_.notify_all();
+    return true;
+  }
+
+  const size_t n_, chunk_, chunks_;
+  std::function<absl::Status(size_t, size_t)> work_;
+  std::atomic<size_t> next_{0};
+  std::vector<std::atomic<bool>> done_;
+  std::vector<absl::Status> status_;  // written before done_[c], read after
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread worker_;
+};
 
 class RocksMemoryStore final : public MemoryStore {
  public:
@@ -577,31 +700,39 @@ class RocksMemoryStore final : public MemoryStore {
     for (const Unit& u : units) {
       if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
     }
-    // Analyse outside the lock (the expensive part), on two threads for big calls.
-    std::vector<std::shared_ptr<const UnitKeys>> keys(units.size());
-    auto analyse = [&](size_t begin, size_t end, absl::Status* status) {
-      for (size_t i = begin; i < end && status->ok(); ++i) {
-        auto k = Keys(state, units[i]);
-        if (!k.ok()) {
-          *status = k.status();
-          return;
-        }
-        keys[i] = *std::move(k);
-      }
-    };
-    absl::Status st1 = absl::OkStatus(), st2 = absl::OkStatus();
-    if (units.size() >= 256) {
-      const size_t mid = units.size() / 2;
-      std::thread t([&] { analyse(mid, units.size(), &st2); });
-      analyse(0, mid, &st1);
-      t.join();
-    } else {
-      analyse(0, units.size(), &st1);
-    }
-    if (!st1.ok()) return st1;
-    if (!st2.ok()) return st2;
-
+    // Analysis (the expensive part) runs ahead of the writing: a worker
+    // prepares chunks in order while this thread writes the prepared units
+    // (and prepares chunks itself rather than wait).
     const int64_t now = NowMicros();
+    // Policies that never overwrite write an added unit as given (with dates
+    // and changed_by filled in), so its values can be encoded in advance.
+    const bool encode_ahead = policy != DuplicatePolicy::kOverwriteTarget;
+    std::vector<std::shared_ptr<const UnitKeys>> keys(units.size());
+    std::vector<Prepared> prepared(units.size());
+    Pipeline pipeline(units.size(), units.size() >= 256 ? 128 : units.size(),
+                      [&](size_t begin, size_t end) -> absl::Status {
+                        for (size_t i = begin; i < end; ++i) {
+                          if (encode_ahead) {
+                            Unit& u = units[i];
+                            if (u.created_at_us == 0) u.created_at_us = now;
+                            if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+                            if (u.changed_by.empty()) u.changed_by = u.created_by;
+                          }
+                          auto k = Keys(state, units[i], now);
+                          if (!k.ok()) return k.status();
+                          keys[i] = *std::move(k);
+                          if (encode_ahead) {
+                            Prepared& p = prepared[i];
+                            p.entries = EntriesOf(*keys[i]);
+                            p.keys_value = EncodeUnitKeys(*keys[i]);
+                            p.unit_value = EncodeUnit(units[i]);
+                          }
+                        }
+                        return absl::OkStatus();
+                      });
+    if (units.size() >= 256) pipeline.StartWorker();
+    if (absl::Status s = pipeline.WaitFor(0); !s.ok()) return s;
+
     std::vector<AddOutcome> out;
     out.reserve(units.size());
     std::unique_lock<std::shared_mutex> w(state.rw);
@@ -609,15 +740,21 @@ class RocksMemoryStore final : public MemoryStore {
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
     std::vector<size_t> batch_units;  // indexes into units of this batch
-    const MemoryRecord saved = state.rec;
+    MemoryRecord saved = state.rec;
     auto commit = [&]() -> absl::Status {
-      absl::Status s = writer.Commit();
-      if (!s.ok()) state.rec = saved;
+      bool written = false;
+      absl::Status s = writer.Commit(&written);
+      if (!written) state.rec = saved;  // the batch was not written
+      saved = state.rec;
       pending.clear();
       batch_units.clear();
       return s;
     };
     for (size_t i = 0; i < units.size(); ++i) {
+      if (absl::Status s = pipeline.WaitFor(i); !s.ok()) {
+        state.rec = saved;
+        return s;
+      }
       Unit& u = units[i];
       const uint64_t h = keys[i]->source.ExactHash();
       if (policy != DuplicatePolicy::kKeepAll) {
@@ -663,17 +800,23 @@ class RocksMemoryStore final : public MemoryStore {
         }
       }
       u.id = state.rec.next_unit_id++;
-      if (u.created_at_us == 0) u.created_at_us = now;
-      if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
-      if (u.changed_by.empty()) u.changed_by = u.created_by;
-      auto k = std::make_shared<UnitKeys>(*keys[i]);
-      k->changed_at_us = u.changed_at_us;
-      keys[i] = k;
-      if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
-        state.rec = saved;
-        return s;
+      if (encode_ahead) {
+        const Prepared& p = prepared[i];
+        if (absl::Status s = writer.Index(u.id, keys[i], p.entries, p.keys_value, false); !s.ok()) {
+          state.rec = saved;
+          return s;
+        }
+        writer.PutUnit(u.id, p.unit_value);
+      } else {
+        if (u.created_at_us == 0) u.created_at_us = now;
+        if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+        if (u.changed_by.empty()) u.changed_by = u.created_by;
+        if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
+          state.rec = saved;
+          return s;
+        }
+        writer.PutUnit(u);
       }
-      writer.PutUnit(u);
       ++state.rec.unit_count;
       pending[h].push_back(i);
       batch_units.push_back(i);
@@ -712,8 +855,9 @@ class RocksMemoryStore final : public MemoryStore {
       return s;
     }
     writer.PutUnit(unit);
-    if (absl::Status s = writer.Commit(); !s.ok()) {
-      state.rec = saved;
+    bool written = false;
+    if (absl::Status s = writer.Commit(&written); !s.ok()) {
+      if (!written) state.rec = saved;
       return s;
     }
     return unit;
@@ -742,8 +886,9 @@ class RocksMemoryStore final : public MemoryStore {
       --state.rec.unit_count;
       ++deleted;
     }
-    if (absl::Status s = writer.Commit(); !s.ok()) {
-      state.rec = saved;
+    bool written = false;
+    if (absl::Status s = writer.Commit(&written); !s.ok()) {
+      if (!written) state.rec = saved;
       return s;
     }
     return deleted;
@@ -1010,7 +1155,10 @@ class RocksMemoryStore final : public MemoryStore {
     return best;
   }
 
-  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u) {
+  // The keys of `u`, changed at u.changed_at_us, or else at the date an
+  // added unit gets (created_at_us, or else `now`).
+  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u,
+                                                      int64_t now = 0) {
     auto src = analyzer_.Analyze(u.source, state.languages[0]);
     if (!src.ok()) return src.status();
     auto tgt = analyzer_.Analyze(u.target, state.languages[1]);
@@ -1018,7 +1166,7 @@ class RocksMemoryStore final : public MemoryStore {
     auto keys = std::make_shared<UnitKeys>();
     keys->source = std::move(src->key);
     keys->target = std::move(tgt->key);
-    keys->changed_at_us = u.changed_at_us;
+    keys->changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : u.created_at_us != 0 ? u.created_at_us : now;
     return std::shared_ptr<const UnitKeys>(std::move(keys));
   }
 
