@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <tuple>
 #include <iterator>
 #include <string>
@@ -81,7 +82,7 @@ uint32_t KeyLength(uint32_t length) { return std::min<uint32_t>(length, 0xffff);
 
 // Key order of the posting log: (side, token key, key length) compares like
 // the PostingKey (big-endian fields), then the unit id.
-bool PostingLess(const std::pair<PostingId, uint64_t>& a, const std::pair<PostingId, uint64_t>& b) {
+inline bool PostingLess(const std::pair<PostingId, uint64_t>& a, const std::pair<PostingId, uint64_t>& b) {
   if (a.first.side != b.first.side) return a.first.side < b.first.side;
   if (a.first.key != b.first.key) return a.first.key < b.first.key;
   const uint32_t la = KeyLength(a.first.length), lb = KeyLength(b.first.length);
@@ -92,7 +93,7 @@ bool SameKey(const PostingId& a, const PostingId& b) {
   return a.side == b.side && a.key == b.key && KeyLength(a.length) == KeyLength(b.length);
 }
 
-bool ExactLess(const std::pair<ExactId, uint64_t>& a, const std::pair<ExactId, uint64_t>& b) {
+inline bool ExactLess(const std::pair<ExactId, uint64_t>& a, const std::pair<ExactId, uint64_t>& b) {
   return std::tie(a.first.side, a.first.hash, a.second) < std::tie(b.first.side, b.first.hash, b.second);
 }
 
@@ -158,8 +159,27 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   if (empty()) return absl::OkStatus();
   // Sorted in place (key order for the memtable or the SST writer); the
   // readers' index of the log positions starts again.
-  std::sort(postings_.begin(), postings_.end(), PostingLess);
-  std::sort(exact_.begin(), exact_.end(), ExactLess);
+  // Big logs are sorted on two threads: the source side's postings here,
+  // the target side's and the exact entries on a helper (side is the first
+  // key field, so the two halves are in key order one after the other).
+  {
+    auto by_posting = [](const auto& a, const auto& b) { return PostingLess(a, b); };
+    auto by_exact = [](const auto& a, const auto& b) { return ExactLess(a, b); };
+    auto mid = std::partition(postings_.begin(), postings_.end(),
+                              [](const auto& e) { return e.first.side == 0; });
+    auto sort_rest = [&] {
+      std::sort(mid, postings_.end(), by_posting);
+      std::sort(exact_.begin(), exact_.end(), by_exact);
+    };
+    std::thread helper;
+    if (postings_.size() >= 100000) {
+      helper = std::thread(sort_rest);
+    } else {
+      sort_rest();
+    }
+    std::sort(postings_.begin(), mid, by_posting);
+    if (helper.joinable()) helper.join();
+  }
   {
     std::lock_guard<std::mutex> l(mu_);
     posting_index_ = {};
