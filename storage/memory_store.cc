@@ -87,12 +87,17 @@ struct MemState {
   // Units with ids below this are committed (next_unit_id after the last
   // successful write).
   uint64_t committed_next_id = 1;
+  // Counts writes to RocksDB (batches and index buffer writes), so that a
+  // writer's reused iterators know when they are stale. Guarded by `rw`.
+  uint64_t generation = 0;
 };
 
 // Writes the buffered index entries of `state` (and the index watermark).
 // REQUIRES: the caller holds state.rw exclusively.
 absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state,
                           const MemoryStoreOptions& options) {
+  if (state.pending.empty()) return absl::OkStatus();
+  ++state.generation;  // even on error: some entries may be written
   return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1,
                              options.index_file_min_units);
 }
@@ -120,8 +125,12 @@ IndexEntries EntriesOf(const UnitKeys& keys) {
 // may hold a snapshot). REQUIRES: the caller holds state.rw (shared or not).
 class Reader {
  public:
-  Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro)
-      : rocks_(rocks), state_(state), ro_(ro) {
+  // `reuse_iterators`: keep one exact-index iterator while nothing is
+  // written (writers: duplicate checks of bulk adds); it is made again after
+  // every write (MemState::generation).
+  Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
+         bool reuse_iterators = false)
+      : rocks_(rocks), state_(state), ro_(ro), reuse_iterators_(reuse_iterators) {
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
   }
 
@@ -160,7 +169,18 @@ class Reader {
     }
     auto ids = std::make_shared<UnitIds>();
     const std::string prefix = ExactPrefix(state_.rec.id, side, hash);
-    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+    std::unique_ptr<rocksdb::Iterator> own;
+    rocksdb::Iterator* it = nullptr;
+    if (reuse_iterators_) {
+      if (exact_it_ == nullptr || exact_it_generation_ != state_.generation) {
+        exact_it_.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+        exact_it_generation_ = state_.generation;
+      }
+      it = exact_it_.get();
+    } else {
+      own.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+      it = own.get();
+    }
     for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
       if (it->key().size() == prefix.size() + 8) {
         ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
@@ -228,6 +248,9 @@ class Reader {
   internal::RocksHandles& rocks_;
   MemState& state_;
   const rocksdb::ReadOptions& ro_;
+  const bool reuse_iterators_;
+  std::unique_ptr<rocksdb::Iterator> exact_it_;
+  uint64_t exact_it_generation_ = 0;
 };
 
 // The matcher's view of one memory for one lookup.
@@ -278,7 +301,8 @@ class Writer {
   // (bulk adds); otherwise they are written with the units.
   Writer(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options,
          bool buffered = false)
-      : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_), buffered_(buffered) {}
+      : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_, /*reuse_iterators=*/true),
+        buffered_(buffered) {}
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
@@ -368,6 +392,7 @@ class Writer {
       PutFixed64BE(upto, (buffered_units_ == 0 ? state_.rec.next_unit_id : state_.committed_next_id) - 1);
       batch_.Put(rocks_.cf(Cf::kMemories), S(IndexedUptoKey(state_.rec.id)), S(upto));
     }
+    ++state_.generation;  // even on error
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
     if (!s.ok()) return FromRocks(s, "write units");
     if (written != nullptr) *written = true;
@@ -685,6 +710,7 @@ class RocksMemoryStore final : public MemoryStore {
       return FromRocks(s, "delete memory");
     }
     state->keys_complete = false;
+    ++state->generation;
     state->pending.Clear();
     state->postings.clear();
     state->exact.clear();

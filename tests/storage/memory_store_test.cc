@@ -409,6 +409,27 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   EXPECT_TRUE(Find("m", "open the file number 17 now", 100).matches.empty());
 }
 
+// Duplicate checks of one call see the units of its earlier batches, also
+// once their index entries have moved from the buffer into RocksDB (here
+// ingested after the first batch of 4000 units).
+TEST_F(MemoryStoreTest, DuplicateChecksSeeEarlierBatchesAfterTheBufferIsWritten) {
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 4100; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+  units.push_back(U("segment 5 text", "t5"));  // in the second batch: a duplicate of the 6th unit
+  auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
+  ASSERT_EQ(out.size(), 4101u);
+  EXPECT_EQ(out[4100].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(out[4100].id, out[5].id);
+  EXPECT_EQ(memories_->GetMemory("m")->units, 4100u);
+  auto again = Add("m", {U("segment 4099 text", "t4099"), U("segment 7 text", "other")});
+  EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(again[1].kind, AddOutcome::kAdded);
+}
+
 TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {
   Create("m");
   std::vector<Unit> units;
