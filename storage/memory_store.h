@@ -135,9 +135,11 @@ class MemoryStore {
   // Adds units (ids, dates and usage are assigned; created_by/changed_by are
   // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
   // outcome per unit, in order. Units are written in batches of up to 4000,
-  // each batch atomic. Errors: NotFound (memory), InvalidArgument (a unit
-  // with invalid UTF-8 or an empty source or target; nothing of its batch is
-  // written).
+  // each batch atomic; every unit is visible to lookups when the call
+  // returns. Big calls analyse units on a worker thread ahead of the writing.
+  // Errors: NotFound (memory), InvalidArgument (a unit with invalid UTF-8 or
+  // an empty source or target; checked before anything is written, so
+  // nothing of the call is written).
   virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
                                                            std::vector<Unit> units,
                                                            DuplicatePolicy policy) = 0;
