@@ -46,11 +46,14 @@ void IndexBuffer::Clear() {
   postings_indexed_ = exact_indexed_ = 0;
 }
 
-void IndexBuffer::CatchUp() const {
+void IndexBuffer::CatchUpPostings() const {
   for (; postings_indexed_ < postings_.size(); ++postings_indexed_) {
     const auto& [pid, id] = postings_[postings_indexed_];
     posting_index_[pid].push_back(id);
   }
+}
+
+void IndexBuffer::CatchUpExact() const {
   for (; exact_indexed_ < exact_.size(); ++exact_indexed_) {
     const auto& [eid, id] = exact_[exact_indexed_];
     exact_index_[eid].push_back(id);
@@ -59,14 +62,14 @@ void IndexBuffer::CatchUp() const {
 
 match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
   std::lock_guard<std::mutex> l(mu_);
-  CatchUp();
+  CatchUpPostings();
   auto it = posting_index_.find(pid);
   return it == posting_index_.end() ? match::UnitIds{} : it->second;
 }
 
 match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {
   std::lock_guard<std::mutex> l(mu_);
-  CatchUp();
+  CatchUpExact();  // only the exact part: duplicate checks of bulk adds read it
   auto it = exact_index_.find(eid);
   return it == exact_index_.end() ? match::UnitIds{} : it->second;
 }

@@ -124,8 +124,9 @@ class IndexBuffer {
   static absl::Status RemoveLeftovers(const std::string& data_dir);
 
  private:
-  // Indexes the log entries added since the last read. REQUIRES: mu_ held.
-  void CatchUp() const;
+  // Index the log entries added since the last read. REQUIRES: mu_ held.
+  void CatchUpPostings() const;
+  void CatchUpExact() const;
 
   std::vector<std::pair<PostingId, uint64_t>> postings_;  // the log, in add order
   std::vector<std::pair<ExactId, uint64_t>> exact_;
