@@ -6,8 +6,8 @@
 // the in-memory index caches before the call returns: a unit is visible to
 // the very next lookup. Bulk adds buffer the postings and exact entries of new
 // units in memory (up to 100,000 units; storage/FORMAT.md, index watermark)
-// and write them in one batch, so each posting list is written once a flush,
-// not once a call; readers merge the buffer, and a crash loses nothing (the
+// and write them together (big buffers as SST files ingested into RocksDB),
+// so each posting list is written once a flush, not once a call; readers merge the buffer, and a crash loses nothing (the
 // next open rebuilds the buffer from the units' keys). Nothing else is
 // rebuilt at open: postings live in RocksDB and are cached on first use.
 // Reads (lookups, concordance, listings) see one consistent snapshot.
