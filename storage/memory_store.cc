@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -17,6 +19,7 @@
 #include "rocksdb/write_batch.h"
 #include "service/text/utf8.h"
 #include "storage/encoding.h"
+#include "storage/index_buffer.h"
 #include "storage/internal/rocks.h"
 #include "storage/keys.h"
 #include "storage/status.h"
@@ -33,11 +36,6 @@ using match::UnitKeys;
 // coalesce).
 constexpr size_t kBatchUnits = 4000;
 
-// Units whose postings and exact entries bulk adds buffer in memory before
-// writing them in one batch: each posting list then gets one merge operand a
-// flush instead of one a batch (the cost of bulk adds is the number of index
-// entries written). Bounds the memory of the buffer and the work of recovery.
-constexpr size_t kPendingUnits = 100000;
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -47,25 +45,12 @@ int64_t NowMicros() {
 
 rocksdb::Slice S(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
-struct PostingId {
-  uint64_t key;
-  uint32_t length;
-  uint8_t side;
-  friend bool operator==(const PostingId&, const PostingId&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const PostingId& p) {
-    return H::combine(std::move(h), p.key, p.length, p.side);
-  }
-};
-struct ExactId {
-  uint64_t hash;
-  uint8_t side;
-  friend bool operator==(const ExactId&, const ExactId&) = default;
-  template <typename H>
-  friend H AbslHashValue(H h, const ExactId& e) {
-    return H::combine(std::move(h), e.hash, e.side);
-  }
-};
+// UnitKey(mem, id) into a reused string.
+void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {
+  out.clear();
+  PutFixed32BE(out, mem);
+  PutFixed64BE(out, id);
+}
 
 void InsertSorted(UnitIds& ids, uint64_t id) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);
@@ -98,86 +83,54 @@ struct MemState {
   // column families (their units and unit keys are): readers merge them into
   // what they read. Only adds are buffered; any write that removes index
   // entries writes the buffer first. Guarded by `rw` (readers shared).
-  struct Pending {
-    absl::flat_hash_map<PostingId, UnitIds> postings;  // ascending ids
-    absl::flat_hash_map<ExactId, UnitIds> exact;
-    size_t units = 0;
-    bool empty() const { return units == 0; }
-  } pending;
+  IndexBuffer pending;
   // Units with ids below this are committed (next_unit_id after the last
   // successful write).
   uint64_t committed_next_id = 1;
+  // Counts writes to RocksDB (batches and index buffer writes), so that a
+  // writer's reused iterators know when they are stale. Guarded by `rw`.
+  uint64_t generation = 0;
 };
 
-// The index entries of one unit: a posting per distinct token of each side,
-// and an exact entry per side (with the side's length in match tokens).
-template <typename OnPosting, typename OnExact>
-void ForEachIndexEntry(const UnitKeys& keys, OnPosting&& on_posting, OnExact&& on_exact) {
-  for (Side side : {Side::kSource, Side::kTarget}) {
-    const match::SideKey& k = keys.side(side);
-    const uint32_t len = static_cast<uint32_t>(k.tokens.size());
-    absl::flat_hash_set<uint64_t> distinct;
-    for (const match::MatchToken& t : k.tokens) {
-      if (distinct.insert(t.key).second) on_posting(PostingId{t.key, len, static_cast<uint8_t>(side)});
-    }
-    on_exact(ExactId{k.ExactHash(), static_cast<uint8_t>(side)}, len);
-  }
-}
-
-// Adds the ascending `extra` ids to the ascending `ids`.
-void MergeSorted(UnitIds& ids, const UnitIds& extra) {
-  if (extra.empty()) return;
-  if (ids.empty() || ids.back() < extra.front()) {
-    ids.insert(ids.end(), extra.begin(), extra.end());
-    return;
-  }
-  UnitIds out;
-  out.reserve(ids.size() + extra.size());
-  std::set_union(ids.begin(), ids.end(), extra.begin(), extra.end(), std::back_inserter(out));
-  ids.swap(out);
-}
-
-// Writes the buffered index entries of `state` (and the index watermark) in
-// one batch. REQUIRES: the caller holds state.rw exclusively.
-absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state) {
+// Writes the buffered index entries of `state` (and the index watermark).
+// REQUIRES: the caller holds state.rw exclusively.
+absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state,
+                          const MemoryStoreOptions& options) {
   if (state.pending.empty()) return absl::OkStatus();
-  const uint32_t mem = state.rec.id;
-  rocksdb::WriteBatch batch;
-  std::vector<std::pair<std::string, const UnitIds*>> lists;
-  lists.reserve(state.pending.postings.size());
-  for (const auto& [pid, ids] : state.pending.postings) {
-    lists.emplace_back(PostingKey(mem, static_cast<Side>(pid.side), pid.key, pid.length), &ids);
-  }
-  // In key order: sequential memtable inserts reuse the skiplist's last
-  // position instead of searching from the top.
-  std::sort(lists.begin(), lists.end());
-  std::string op;
-  for (const auto& [key, ids] : lists) {
-    op.clear();
-    for (uint64_t id : *ids) AppendPostingOp(op, id, /*remove=*/false);
-    batch.Merge(rocks.cf(Cf::kPostings), S(key), S(op));
-  }
-  std::vector<std::string> exact;
-  for (const auto& [eid, ids] : state.pending.exact) {
-    for (uint64_t id : ids) exact.push_back(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id));
-  }
-  std::sort(exact.begin(), exact.end());
-  for (const std::string& key : exact) batch.Put(rocks.cf(Cf::kExact), S(key), rocksdb::Slice());
-  std::string upto;
-  PutFixed64BE(upto, state.committed_next_id - 1);
-  batch.Put(rocks.cf(Cf::kMemories), S(IndexedUptoKey(mem)), S(upto));
-  rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
-  if (!st.ok()) return FromRocks(st, "write index");
-  state.pending = MemState::Pending();
-  return absl::OkStatus();
+  ++state.generation;  // even on error: some entries may be written
+  return state.pending.Write(rocks, state.rec.id, state.committed_next_id - 1,
+                             options.index_file_min_units);
+}
+
+// The index entries of one unit (ForEachIndexEntry), collected.
+struct IndexEntries {
+  std::vector<PostingId> postings;  // one per distinct token of each side
+  ExactId exact[2];                 // by side
+  uint32_t length[2] = {0, 0};      // side lengths in match tokens
+};
+
+IndexEntries EntriesOf(const UnitKeys& keys) {
+  IndexEntries e;
+  e.postings.reserve(keys.source.tokens.size() + keys.target.tokens.size());
+  ForEachIndexEntry(
+      keys, [&](const PostingId& pid) { e.postings.push_back(pid); },
+      [&](const ExactId& eid, uint32_t len) {
+        e.exact[eid.side] = eid;
+        e.length[eid.side] = len;
+      });
+  return e;
 }
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
 // may hold a snapshot). REQUIRES: the caller holds state.rw (shared or not).
 class Reader {
  public:
-  Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro)
-      : rocks_(rocks), state_(state), ro_(ro) {
+  // `reuse_iterators`: keep one exact-index iterator while nothing is
+  // written (writers: duplicate checks of bulk adds); it is made again after
+  // every write (MemState::generation).
+  Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
+         bool reuse_iterators = false)
+      : rocks_(rocks), state_(state), ro_(ro), reuse_iterators_(reuse_iterators) {
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
   }
 
@@ -199,9 +152,7 @@ class Reader {
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "read postings");
     }
-    if (auto p = state_.pending.postings.find(pid); p != state_.pending.postings.end()) {
-      MergeSorted(*ids, p->second);
-    }
+    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
@@ -218,16 +169,25 @@ class Reader {
     }
     auto ids = std::make_shared<UnitIds>();
     const std::string prefix = ExactPrefix(state_.rec.id, side, hash);
-    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+    std::unique_ptr<rocksdb::Iterator> own;
+    rocksdb::Iterator* it = nullptr;
+    if (reuse_iterators_) {
+      if (exact_it_ == nullptr || exact_it_generation_ != state_.generation) {
+        exact_it_.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+        exact_it_generation_ = state_.generation;
+      }
+      it = exact_it_.get();
+    } else {
+      own.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+      it = own.get();
+    }
     for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
       if (it->key().size() == prefix.size() + 8) {
         ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
       }
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
-    if (auto p = state_.pending.exact.find(eid); p != state_.pending.exact.end()) {
-      MergeSorted(*ids, p->second);
-    }
+    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
     if (!cache) return ids;
     std::lock_guard<std::mutex> l(state_.fill);
     return state_.exact.emplace(eid, std::move(ids)).first->second;
@@ -288,6 +248,9 @@ class Reader {
   internal::RocksHandles& rocks_;
   MemState& state_;
   const rocksdb::ReadOptions& ro_;
+  const bool reuse_iterators_;
+  std::unique_ptr<rocksdb::Iterator> exact_it_;
+  uint64_t exact_it_generation_ = 0;
 };
 
 // The matcher's view of one memory for one lookup.
@@ -336,8 +299,10 @@ class Writer {
  public:
   // `buffered`: the index entries of added units go to state.pending
   // (bulk adds); otherwise they are written with the units.
-  Writer(internal::RocksHandles& rocks, MemState& state, bool buffered = false)
-      : rocks_(rocks), state_(state), reader_(rocks, state, plain_), buffered_(buffered) {}
+  Writer(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options,
+         bool buffered = false)
+      : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_, /*reuse_iterators=*/true),
+        buffered_(buffered) {}
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
@@ -345,41 +310,48 @@ class Writer {
   // Adds (remove = false) or removes the index entries of unit `id`. A
   // removal first writes the buffered entries (a removal must follow the add).
   absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, bool remove) {
+    return Index(id, keys, EntriesOf(*keys), EncodeUnitKeys(*keys), remove);
+  }
+
+  // The same with the entries and the encoded keys already made from `keys`
+  // (EntriesOf, EncodeUnitKeys).
+  absl::Status Index(uint64_t id, const std::shared_ptr<const UnitKeys>& keys, const IndexEntries& entries,
+                     std::string_view encoded_keys, bool remove) {
     if (remove && !state_.pending.empty()) {
-      if (absl::Status s = FlushPending(rocks_, state_); !s.ok()) return s;
+      if (absl::Status s = FlushPending(rocks_, state_, options_); !s.ok()) return s;
     }
     const uint32_t mem = state_.rec.id;
     const bool buffer = buffered_ && !remove;
-    ForEachIndexEntry(
-        *keys,
-        [&](const PostingId& pid) {
-          if (buffer) {
-            buffered_postings_.emplace_back(pid, id);
-          } else {
-            AppendPostingOp(posting_ops_[pid], id, remove);
-          }
-          posting_changes_.push_back({pid, id, remove});
-        },
-        [&](const ExactId& eid, uint32_t len) {
-          const std::string key = ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id);
-          if (remove) {
-            batch_.Delete(rocks_.cf(Cf::kExact), S(key));
-          } else {
-            if (buffer) {
-              buffered_exact_.emplace_back(eid, id);
-            } else {
-              batch_.Put(rocks_.cf(Cf::kExact), S(key), rocksdb::Slice());
-            }
-            uint32_t& longest = state_.rec.max_length[eid.side];
-            longest = std::max(longest, len);
-          }
-          exact_changes_.push_back({eid, id, remove});
-        });
+    for (const PostingId& pid : entries.postings) {
+      if (buffer) {
+        buffered_postings_.emplace_back(pid, id);  // cache changes at commit
+      } else {
+        AppendPostingOp(posting_ops_[pid], id, remove);
+        posting_changes_.push_back({pid, id, remove});
+      }
+    }
+    for (int side = 0; side < 2; ++side) {
+      const ExactId& eid = entries.exact[side];
+      if (remove) {
+        batch_.Delete(rocks_.cf(Cf::kExact), S(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id)));
+      } else {
+        if (buffer) {
+          buffered_exact_.emplace_back(eid, id);
+        } else {
+          batch_.Put(rocks_.cf(Cf::kExact), S(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id)),
+                     rocksdb::Slice());
+        }
+        uint32_t& longest = state_.rec.max_length[eid.side];
+        longest = std::max(longest, entries.length[side]);
+      }
+      if (!buffer) exact_changes_.push_back({eid, id, remove});
+    }
+    UnitKeyInto(key_, mem, id);
     if (remove) {
-      batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)));
+      batch_.Delete(rocks_.cf(Cf::kUnitKeys), S(key_));
       key_changes_.emplace_back(id, nullptr);
     } else {
-      batch_.Put(rocks_.cf(Cf::kUnitKeys), S(UnitKey(mem, id)), S(EncodeUnitKeys(*keys)));
+      batch_.Put(rocks_.cf(Cf::kUnitKeys), S(key_), S(encoded_keys));
       key_changes_.emplace_back(id, keys);
     }
     if (buffer) ++buffered_units_;
@@ -389,10 +361,17 @@ class Writer {
   void PutUnit(const Unit& unit) {
     batch_.Put(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, unit.id)), S(EncodeUnit(unit)));
   }
+  // PutUnit with the value already encoded (EncodeUnit).
+  void PutUnit(uint64_t id, std::string_view encoded) {
+    UnitKeyInto(key_, state_.rec.id, id);
+    batch_.Put(rocks_.cf(Cf::kUnits), S(key_), S(encoded));
+  }
   void DeleteUnit(uint64_t id) { batch_.Delete(rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, id))); }
 
   // Writes the batch (with the memory record) and applies the cache changes.
-  absl::Status Commit() {
+  // `written` (optional): set when the batch was written, even if writing
+  // the index buffer after it failed (then the units are stored anyway).
+  absl::Status Commit(bool* written = nullptr) {
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters
     {
       // In key order: the memtable inserts faster, and the batch is deterministic.
@@ -413,12 +392,27 @@ class Writer {
       PutFixed64BE(upto, (buffered_units_ == 0 ? state_.rec.next_unit_id : state_.committed_next_id) - 1);
       batch_.Put(rocks_.cf(Cf::kMemories), S(IndexedUptoKey(state_.rec.id)), S(upto));
     }
+    ++state_.generation;  // even on error
     rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
     if (!s.ok()) return FromRocks(s, "write units");
+    if (written != nullptr) *written = true;
     state_.committed_next_id = state_.rec.next_unit_id;
-    for (const auto& [pid, id] : buffered_postings_) state_.pending.postings[pid].push_back(id);
-    for (const auto& [eid, id] : buffered_exact_) state_.pending.exact[eid].push_back(id);
-    state_.pending.units += buffered_units_;
+    // Buffered adds: into the buffer, and into cached lists (in id order).
+    state_.pending.AddPostings(buffered_postings_);
+    state_.pending.AddExacts(buffered_exact_);
+    state_.pending.CountUnits(buffered_units_);
+    if (!state_.postings.empty()) {
+      for (const auto& [pid, id] : buffered_postings_) {
+        auto it = state_.postings.find(pid);
+        if (it != state_.postings.end()) InsertSorted(*it->second, id);
+      }
+    }
+    if (!state_.exact.empty()) {
+      for (const auto& [eid, id] : buffered_exact_) {
+        auto it = state_.exact.find(eid);
+        if (it != state_.exact.end()) InsertSorted(*it->second, id);
+      }
+    }
     for (const auto& c : posting_changes_) {
       auto it = state_.postings.find(c.id);
       if (it == state_.postings.end()) continue;
@@ -439,7 +433,7 @@ class Writer {
       }
     }
     Reset();
-    if (state_.pending.units >= kPendingUnits) return FlushPending(rocks_, state_);
+    if (state_.pending.units() >= options_.index_buffer_units) return FlushPending(rocks_, state_, options_);
     return absl::OkStatus();
   }
 
@@ -463,6 +457,7 @@ class Writer {
   };
   internal::RocksHandles& rocks_;
   MemState& state_;
+  const MemoryStoreOptions& options_;
   rocksdb::ReadOptions plain_;
   Reader reader_;
   const bool buffered_;
@@ -472,6 +467,7 @@ class Writer {
   std::vector<std::pair<ExactId, uint64_t>> buffered_exact_;
   size_t buffered_units_ = 0;
   absl::flat_hash_map<PostingId, std::string> posting_ops_;
+  std::string key_;  // scratch
   std::vector<Change<PostingId>> posting_changes_;
   std::vector<Change<ExactId>> exact_changes_;
   std::vector<std::pair<uint64_t, std::shared_ptr<const UnitKeys>>> key_changes_;
@@ -508,10 +504,76 @@ absl::Status ValidateUnit(const Unit& u) {
   return absl::OkStatus();
 }
 
+// What AddUnits prepares of a unit before writing it (policies that never
+// overwrite): its index entries and its encoded values.
+struct Prepared {
+  IndexEntries entries;
+  std::string keys_value;  // EncodeUnitKeys
+  std::string unit_value;  // EncodeUnit of the unit as it is added
+};
+
+// Runs `work(begin, end)` over [0, n) in chunks of `chunk`, in order, on a
+// worker thread and on the thread that waits for results: WaitFor(i)
+// returns once item i is done, doing pending chunks itself rather than
+// idling. The first error of a chunk is returned by WaitFor for its items.
+// Not reusable; the destructor stops the worker (after its current chunk).
+class Pipeline {
+ public:
+  Pipeline(size_t n, size_t chunk, std::function<absl::Status(size_t, size_t)> work)
+      : n_(n), chunk_(std::max<size_t>(chunk, 1)), chunks_((n + chunk_ - 1) / chunk_),
+        work_(std::move(work)), done_(chunks_), status_(chunks_) {}
+
+  ~Pipeline() {
+    next_.store(chunks_);  // nothing more to claim
+    if (worker_.joinable()) worker_.join();
+  }
+
+  void StartWorker() {
+    worker_ = std::thread([this] {
+      while (RunOne()) {
+      }
+    });
+  }
+
+  absl::Status WaitFor(size_t i) {
+    if (i >= n_) return absl::OkStatus();
+    const size_t c = i / chunk_;
+    while (!done_[c].load(std::memory_order_acquire)) {
+      if (RunOne()) continue;
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return done_[c].load(std::memory_order_acquire); });
+    }
+    return status_[c];
+  }
+
+ private:
+  // Claims and runs the next chunk; false when none is left.
+  bool RunOne() {
+    const size_t c = next_.fetch_add(1);
+    if (c >= chunks_) return false;
+    status_[c] = work_(c * chunk_, std::min(n_, (c + 1) * chunk_));
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      done_[c].store(true, std::memory_order_release);
+    }
+    cv_.notify_all();
+    return true;
+  }
+
+  const size_t n_, chunk_, chunks_;
+  std::function<absl::Status(size_t, size_t)> work_;
+  std::atomic<size_t> next_{0};
+  std::vector<std::atomic<bool>> done_;
+  std::vector<absl::Status> status_;  // written before done_[c], read after
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::thread worker_;
+};
+
 class RocksMemoryStore final : public MemoryStore {
  public:
-  RocksMemoryStore(Store& store, const match::Analyzer& analyzer)
-      : store_(store), rocks_(store.rocks()), analyzer_(analyzer) {}
+  RocksMemoryStore(Store& store, const match::Analyzer& analyzer, const MemoryStoreOptions& options)
+      : store_(store), rocks_(store.rocks()), analyzer_(analyzer), options_(options) {}
 
   ~RocksMemoryStore() override {
     stop_ = true;
@@ -520,7 +582,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (rocks_.db == nullptr) return;  // the store was closed first
     for (auto& [name, state] : memories_) {
       std::unique_lock<std::shared_mutex> w(state->rw);
-      (void)FlushPending(rocks_, *state);
+      (void)FlushPending(rocks_, *state, options_);
     }
   }
 
@@ -544,6 +606,7 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
   absl::Status Load() {
+    if (absl::Status s = IndexBuffer::RemoveLeftovers(store_.dir()); !s.ok()) return s;
     std::unique_ptr<rocksdb::Iterator> it(
         rocks_.db->NewIterator(rocksdb::ReadOptions(), rocks_.cf(Cf::kMemories)));
     for (it->Seek("m"); it->Valid() && it->key().starts_with("m"); it->Next()) {
@@ -647,7 +710,8 @@ class RocksMemoryStore final : public MemoryStore {
       return FromRocks(s, "delete memory");
     }
     state->keys_complete = false;
-    state->pending = MemState::Pending();
+    ++state->generation;
+    state->pending.Clear();
     state->postings.clear();
     state->exact.clear();
     state->keys.clear();
@@ -662,47 +726,61 @@ class RocksMemoryStore final : public MemoryStore {
     for (const Unit& u : units) {
       if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
     }
-    // Analyse outside the lock (the expensive part), on two threads for big calls.
-    std::vector<std::shared_ptr<const UnitKeys>> keys(units.size());
-    auto analyse = [&](size_t begin, size_t end, absl::Status* status) {
-      for (size_t i = begin; i < end && status->ok(); ++i) {
-        auto k = Keys(state, units[i]);
-        if (!k.ok()) {
-          *status = k.status();
-          return;
-        }
-        keys[i] = *std::move(k);
-      }
-    };
-    absl::Status st1 = absl::OkStatus(), st2 = absl::OkStatus();
-    if (units.size() >= 256) {
-      const size_t mid = units.size() / 2;
-      std::thread t([&] { analyse(mid, units.size(), &st2); });
-      analyse(0, mid, &st1);
-      t.join();
-    } else {
-      analyse(0, units.size(), &st1);
-    }
-    if (!st1.ok()) return st1;
-    if (!st2.ok()) return st2;
-
+    // Analysis (the expensive part) runs ahead of the writing: a worker
+    // prepares chunks in order while this thread writes the prepared units
+    // (and prepares chunks itself rather than wait).
     const int64_t now = NowMicros();
+    // Policies that never overwrite write an added unit as given (with dates
+    // and changed_by filled in), so its values can be encoded in advance.
+    const bool encode_ahead = policy != DuplicatePolicy::kOverwriteTarget;
+    std::vector<std::shared_ptr<const UnitKeys>> keys(units.size());
+    std::vector<Prepared> prepared(units.size());
+    Pipeline pipeline(units.size(), units.size() >= 256 ? 128 : units.size(),
+                      [&](size_t begin, size_t end) -> absl::Status {
+                        for (size_t i = begin; i < end; ++i) {
+                          if (encode_ahead) {
+                            Unit& u = units[i];
+                            if (u.created_at_us == 0) u.created_at_us = now;
+                            if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+                            if (u.changed_by.empty()) u.changed_by = u.created_by;
+                          }
+                          auto k = Keys(state, units[i], now);
+                          if (!k.ok()) return k.status();
+                          keys[i] = *std::move(k);
+                          if (encode_ahead) {
+                            Prepared& p = prepared[i];
+                            p.entries = EntriesOf(*keys[i]);
+                            p.keys_value = EncodeUnitKeys(*keys[i]);
+                            p.unit_value = EncodeUnit(units[i]);
+                          }
+                        }
+                        return absl::OkStatus();
+                      });
+    if (units.size() >= 256) pipeline.StartWorker();
+    if (absl::Status s = pipeline.WaitFor(0); !s.ok()) return s;
+
     std::vector<AddOutcome> out;
     out.reserve(units.size());
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
+    Writer writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
     std::vector<size_t> batch_units;  // indexes into units of this batch
-    const MemoryRecord saved = state.rec;
+    MemoryRecord saved = state.rec;
     auto commit = [&]() -> absl::Status {
-      absl::Status s = writer.Commit();
-      if (!s.ok()) state.rec = saved;
+      bool written = false;
+      absl::Status s = writer.Commit(&written);
+      if (!written) state.rec = saved;  // the batch was not written
+      saved = state.rec;
       pending.clear();
       batch_units.clear();
       return s;
     };
     for (size_t i = 0; i < units.size(); ++i) {
+      if (absl::Status s = pipeline.WaitFor(i); !s.ok()) {
+        state.rec = saved;
+        return s;
+      }
       Unit& u = units[i];
       const uint64_t h = keys[i]->source.ExactHash();
       if (policy != DuplicatePolicy::kKeepAll) {
@@ -748,17 +826,23 @@ class RocksMemoryStore final : public MemoryStore {
         }
       }
       u.id = state.rec.next_unit_id++;
-      if (u.created_at_us == 0) u.created_at_us = now;
-      if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
-      if (u.changed_by.empty()) u.changed_by = u.created_by;
-      auto k = std::make_shared<UnitKeys>(*keys[i]);
-      k->changed_at_us = u.changed_at_us;
-      keys[i] = k;
-      if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
-        state.rec = saved;
-        return s;
+      if (encode_ahead) {
+        const Prepared& p = prepared[i];
+        if (absl::Status s = writer.Index(u.id, keys[i], p.entries, p.keys_value, false); !s.ok()) {
+          state.rec = saved;
+          return s;
+        }
+        writer.PutUnit(u.id, p.unit_value);
+      } else {
+        if (u.created_at_us == 0) u.created_at_us = now;
+        if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+        if (u.changed_by.empty()) u.changed_by = u.created_by;
+        if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
+          state.rec = saved;
+          return s;
+        }
+        writer.PutUnit(u);
       }
-      writer.PutUnit(u);
       ++state.rec.unit_count;
       pending[h].push_back(i);
       batch_units.push_back(i);
@@ -779,7 +863,7 @@ class RocksMemoryStore final : public MemoryStore {
     auto keys = Keys(state, unit);
     if (!keys.ok()) return keys.status();
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     auto old = writer.reader().GetUnit(unit.id);
     if (!old.ok()) return old.status();
     auto old_keys = writer.reader().Keys(unit.id);
@@ -797,8 +881,9 @@ class RocksMemoryStore final : public MemoryStore {
       return s;
     }
     writer.PutUnit(unit);
-    if (absl::Status s = writer.Commit(); !s.ok()) {
-      state.rec = saved;
+    bool written = false;
+    if (absl::Status s = writer.Commit(&written); !s.ok()) {
+      if (!written) state.rec = saved;
       return s;
     }
     return unit;
@@ -810,7 +895,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (!found.ok()) return found.status();
     MemState& state = **found;
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     const MemoryRecord saved = state.rec;
     uint64_t deleted = 0;
     absl::flat_hash_set<uint64_t> done;
@@ -827,8 +912,9 @@ class RocksMemoryStore final : public MemoryStore {
       --state.rec.unit_count;
       ++deleted;
     }
-    if (absl::Status s = writer.Commit(); !s.ok()) {
-      state.rec = saved;
+    bool written = false;
+    if (absl::Status s = writer.Commit(&written); !s.ok()) {
+      if (!written) state.rec = saved;
       return s;
     }
     return deleted;
@@ -869,7 +955,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (!found.ok()) return found.status();
     MemState& state = **found;
     std::unique_lock<std::shared_mutex> w(state.rw);
-    Writer writer(rocks_, state);
+    Writer writer(rocks_, state, options_);
     auto unit = writer.reader().GetUnit(id);
     if (!unit.ok()) return unit.status();
     unit->usage_count += by;
@@ -927,8 +1013,7 @@ class RocksMemoryStore final : public MemoryStore {
       if (state.pending.empty()) return;
       for (uint32_t len = static_cast<uint32_t>(want.size());
            len <= state.rec.max_length[static_cast<int>(side)]; ++len) {
-        auto p = state.pending.postings.find(PostingId{token, len, static_cast<uint8_t>(side)});
-        if (p != state.pending.postings.end()) fn(p->second);
+        fn(state.pending.Postings(PostingId{token, len, static_cast<uint8_t>(side)}));
       }
     };
     // The rarest phrase token (by posting counts over every length >= |phrase|).
@@ -1096,7 +1181,10 @@ class RocksMemoryStore final : public MemoryStore {
     return best;
   }
 
-  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u) {
+  // The keys of `u`, changed at u.changed_at_us, or else at the date an
+  // added unit gets (created_at_us, or else `now`).
+  absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u,
+                                                      int64_t now = 0) {
     auto src = analyzer_.Analyze(u.source, state.languages[0]);
     if (!src.ok()) return src.status();
     auto tgt = analyzer_.Analyze(u.target, state.languages[1]);
@@ -1104,7 +1192,7 @@ class RocksMemoryStore final : public MemoryStore {
     auto keys = std::make_shared<UnitKeys>();
     keys->source = std::move(src->key);
     keys->target = std::move(tgt->key);
-    keys->changed_at_us = u.changed_at_us;
+    keys->changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : u.created_at_us != 0 ? u.created_at_us : now;
     return std::shared_ptr<const UnitKeys>(std::move(keys));
   }
 
@@ -1127,9 +1215,9 @@ class RocksMemoryStore final : public MemoryStore {
       if (!keys.ok()) return keys.status();
       const uint64_t id = UnitIdOfKey(std::string_view(it->key().data(), it->key().size()));
       ForEachIndexEntry(
-          *keys, [&](const PostingId& pid) { state.pending.postings[pid].push_back(id); },
-          [&](const ExactId& eid, uint32_t) { state.pending.exact[eid].push_back(id); });
-      ++state.pending.units;
+          *keys, [&](const PostingId& pid) { state.pending.AddPosting(pid, id); },
+          [&](const ExactId& eid, uint32_t) { state.pending.AddExact(eid, id); });
+      state.pending.CountUnits(1);
     }
     return it->status().ok() ? absl::OkStatus() : FromRocks(it->status(), "recover the index");
   }
@@ -1159,6 +1247,7 @@ class RocksMemoryStore final : public MemoryStore {
   Store& store_;
   internal::RocksHandles& rocks_;
   const match::Analyzer& analyzer_;
+  const MemoryStoreOptions options_;
   std::mutex mu_;  // guards memories_ and next_memory_id_
   std::map<std::string, std::shared_ptr<MemState>> memories_;
   uint32_t next_memory_id_ = 1;
@@ -1169,8 +1258,9 @@ class RocksMemoryStore final : public MemoryStore {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
-                                                               const match::Analyzer& analyzer) {
-  auto ms = std::make_unique<RocksMemoryStore>(store, analyzer);
+                                                               const match::Analyzer& analyzer,
+                                                               const MemoryStoreOptions& options) {
+  auto ms = std::make_unique<RocksMemoryStore>(store, analyzer, options);
   if (absl::Status s = ms->Load(); !s.ok()) return s;
   return std::unique_ptr<MemoryStore>(std::move(ms));
 }

@@ -6,8 +6,8 @@
 // the in-memory index caches before the call returns: a unit is visible to
 // the very next lookup. Bulk adds buffer the postings and exact entries of new
 // units in memory (up to 100,000 units; storage/FORMAT.md, index watermark)
-// and write them in one batch, so each posting list is written once a flush,
-// not once a call; readers merge the buffer, and a crash loses nothing (the
+// and write them together (big buffers as SST files ingested into RocksDB),
+// so each posting list is written once a flush, not once a call; readers merge the buffer, and a crash loses nothing (the
 // next open rebuilds the buffer from the units' keys). Nothing else is
 // rebuilt at open: postings live in RocksDB and are cached on first use.
 // Reads (lookups, concordance, listings) see one consistent snapshot.
@@ -100,12 +100,25 @@ struct StoreStats {
   uint64_t cached_unit_keys = 0;  // unit keys held in memory
 };
 
+// Tuning of bulk adds (storage/FORMAT.md, index watermark). The defaults
+// are the server's; tests set small values to reach every path.
+struct MemoryStoreOptions {
+  // The buffered index entries are written once this many units are buffered.
+  size_t index_buffer_units = 100000;
+  // A buffer of at least this many units is written as SST files that are
+  // ingested, a smaller one in a WriteBatch.
+  size_t index_file_min_units = 5000;
+};
+
 class MemoryStore {
  public:
-  // Opens the memory layer on an open `store`. Reads only the memory records.
+  // Opens the memory layer on an open `store`. Reads only the memory records
+  // (and the index entries of units above a watermark, see FORMAT.md); deletes
+  // what a crash left of index files being written.
   // REQUIRES: store and analyzer outlive the MemoryStore.
   static absl::StatusOr<std::unique_ptr<MemoryStore>> Open(Store& store,
-                                                           const match::Analyzer& analyzer);
+                                                           const match::Analyzer& analyzer,
+                                                           const MemoryStoreOptions& options = {});
   virtual ~MemoryStore() = default;
 
   // Errors: InvalidArgument (bad name, language, or not one Arabic and one
@@ -122,9 +135,11 @@ class MemoryStore {
   // Adds units (ids, dates and usage are assigned; created_by/changed_by are
   // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
   // outcome per unit, in order. Units are written in batches of up to 4000,
-  // each batch atomic. Errors: NotFound (memory), InvalidArgument (a unit
-  // with invalid UTF-8 or an empty source or target; nothing of its batch is
-  // written).
+  // each batch atomic; every unit is visible to lookups when the call
+  // returns. Big calls analyse units on a worker thread ahead of the writing.
+  // Errors: NotFound (memory), InvalidArgument (a unit with invalid UTF-8 or
+  // an empty source or target; checked before anything is written, so
+  // nothing of the call is written).
   virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
                                                            std::vector<Unit> units,
                                                            DuplicatePolicy policy) = 0;

@@ -1,9 +1,13 @@
 #include "storage/memory_store.h"
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/encoding.h"
+#include "storage/internal/rocks.h"
 #include "tests/service/match/simple_analyzer.h"
 #include "tests/storage/temp_dir.h"
 
@@ -30,7 +34,7 @@ class MemoryStoreTest : public ::testing::Test {
     auto s = Store::Open(tmp_.path("data"));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_);
+    auto m = MemoryStore::Open(*store_, analyzer_, options_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
   }
@@ -62,6 +66,7 @@ class MemoryStoreTest : public ::testing::Test {
 
   TempDir tmp_;
   SimpleAnalyzer analyzer_;
+  MemoryStoreOptions options_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<MemoryStore> memories_;
 };
@@ -295,6 +300,134 @@ TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
   }
+}
+
+// Big index buffers are written as SST files and ingested (FORMAT.md): the
+// entries are readable after the write and after a reopen, files are not
+// left behind, and a crash after the ingestion but before the watermark
+// loses nothing and lists no unit twice (the entries are added again).
+TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) {
+  options_.index_buffer_units = 100;  // write the buffer every 100 units...
+  options_.index_file_min_units = 50;  // ...as SST files
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 250; ++i) {
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  }
+  Add("m", units, DuplicatePolicy::kKeepAll);  // one batch, then ingested: watermark 250
+  Add("m", {U("close the red window", "اغلق النافذة الحمراء")});  // buffered
+  const uint64_t file_token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
+  const std::string file_key = PostingKey(1, match::Side::kSource, file_token, 6);  // 6-token sources
+  // The posting list of "file" in 6-token sources, as stored: every unit once.
+  auto stored_file_list = [&] {
+    std::string value;
+    rocksdb::Status s = store_->rocks().db->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kPostings),
+                                                file_key, &value);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    auto ids = DecodePostingList(value);
+    EXPECT_TRUE(ids.ok());
+    return ids.ok() ? *ids : match::UnitIds{};
+  };
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    auto r = Find("m", "close the red window");
+    ASSERT_FALSE(r.matches.empty());
+    EXPECT_EQ(r.matches[0].unit.target, "اغلق النافذة الحمراء");
+    for (int i : {0, 17, 249}) {
+      auto hit = Find("m", "open the file number " + std::to_string(i) + " now", 100);
+      ASSERT_EQ(hit.matches.size(), 1u) << i;
+      EXPECT_EQ(hit.matches[0].unit.target, "t" + std::to_string(i));
+    }
+    auto reverse = Find("m", "t17", 100, false, true);
+    ASSERT_EQ(reverse.matches.size(), 1u);
+    for (const char* q : {"open the file number 17 now", "open the file now", "the red window"}) {
+      auto a = Find("m", q, 50), b = Find("m", q, 50, true);
+      ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
+      for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+    }
+    ConcordanceRequest c;
+    c.memory = "m";
+    c.text = "file number";
+    c.page_size = 1000;
+    auto hits = memories_->Concordance(c);
+    ASSERT_TRUE(hits.ok()) << hits.status();
+    EXPECT_EQ(hits->hits.size(), 250u);
+    match::UnitIds want;
+    for (uint64_t id = 1; id <= 250; ++id) want.push_back(id);
+    EXPECT_EQ(stored_file_list(), want);
+    // Nothing is left in the ingest directory.
+    std::error_code ec;
+    const auto ingest = std::filesystem::path(store_->dir()) / "ingest";
+    EXPECT_TRUE(!std::filesystem::exists(ingest) || std::filesystem::is_empty(ingest, ec));
+  };
+  check("ingested");
+  Reopen();
+  check("reopened");
+
+  // Crash after an ingestion, before its watermark: a copy of the live dir
+  // with the watermark put back to before the 250 units, and a half-written
+  // index file left behind.
+  Add("m", {U("one more unit", "x")});  // buffered again
+  const std::string crashed = tmp_.path("crashed");
+  std::filesystem::copy(tmp_.path("data"), crashed, std::filesystem::copy_options::recursive);
+  std::filesystem::remove(std::filesystem::path(crashed) / "LOCK");
+  memories_.reset();
+  store_.reset();
+  {
+    auto s = Store::Open(crashed);
+    ASSERT_TRUE(s.ok()) << s.status();
+    std::string zero;
+    PutFixed64BE(zero, 0);
+    ASSERT_TRUE((*s)->Put(Cf::kMemories, IndexedUptoKey(1), zero).ok());
+    ASSERT_TRUE((*s)->Close().ok());
+    std::filesystem::create_directories(std::filesystem::path(crashed) / "ingest");
+    std::ofstream(std::filesystem::path(crashed) / "ingest" / "postings-1-300.sst") << "half";
+    s = Store::Open(crashed);
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+    auto m = MemoryStore::Open(*store_, analyzer_, options_);  // rebuffers 252 units
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
+  }
+  check("recovered, buffered again");
+  EXPECT_EQ(memories_->GetMemory("m")->units, 252u);
+  EXPECT_EQ(Find("m", "one more unit", 100).matches.size(), 1u);
+  // Written again (ingested: 252 units), on top of the same entries.
+  memories_.reset();
+  {
+    auto m = MemoryStore::Open(*store_, analyzer_, options_);
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
+  }
+  check("written again");
+  EXPECT_EQ(Find("m", "one more unit", 100).matches.size(), 1u);
+  // A removal after all that: gone for good.
+  auto r = Find("m", "open the file number 17 now", 100);
+  ASSERT_EQ(r.matches.size(), 1u);
+  ASSERT_EQ(*memories_->DeleteUnits("m", {r.matches[0].unit.id}), 1u);
+  EXPECT_TRUE(Find("m", "open the file number 17 now", 100).matches.empty());
+}
+
+// Duplicate checks of one call see the units of its earlier batches, also
+// once their index entries have moved from the buffer into RocksDB (here
+// ingested after the first batch of 4000 units).
+TEST_F(MemoryStoreTest, DuplicateChecksSeeEarlierBatchesAfterTheBufferIsWritten) {
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 4100; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+  units.push_back(U("segment 5 text", "t5"));  // in the second batch: a duplicate of the 6th unit
+  auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
+  ASSERT_EQ(out.size(), 4101u);
+  EXPECT_EQ(out[4100].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(out[4100].id, out[5].id);
+  EXPECT_EQ(memories_->GetMemory("m")->units, 4100u);
+  auto again = Add("m", {U("segment 4099 text", "t4099"), U("segment 7 text", "other")});
+  EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(again[1].kind, AddOutcome::kAdded);
 }
 
 TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {

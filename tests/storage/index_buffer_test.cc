@@ -1,0 +1,228 @@
+// IndexBuffer (storage/index_buffer.h): the buffered postings and exact
+// entries of bulk adds, how readers see them, and how they are written to
+// RocksDB with the index watermark.
+#include "storage/index_buffer.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/encoding.h"
+#include "storage/internal/rocks.h"
+#include "storage/store.h"
+#include "tests/storage/temp_dir.h"
+
+namespace qantara::storage {
+namespace {
+
+using match::Side;
+using match::UnitIds;
+using match::UnitKeys;
+using testing::TempDir;
+
+match::SideKey Side_(std::vector<uint64_t> keys) {
+  match::SideKey k;
+  for (uint64_t key : keys) k.tokens.push_back(match::MatchToken{key, 0, 0});
+  return k;
+}
+
+UnitKeys Keys(std::vector<uint64_t> source, std::vector<uint64_t> target) {
+  UnitKeys k;
+  k.source = Side_(std::move(source));
+  k.target = Side_(std::move(target));
+  return k;
+}
+
+TEST(MergeSortedTest, AppendsAndUnites) {
+  UnitIds ids;
+  MergeSorted(ids, {});
+  EXPECT_TRUE(ids.empty());
+  MergeSorted(ids, {2, 5});
+  EXPECT_EQ(ids, (UnitIds{2, 5}));
+  MergeSorted(ids, {7, 9});  // all after: appended
+  EXPECT_EQ(ids, (UnitIds{2, 5, 7, 9}));
+  MergeSorted(ids, {1, 5, 8, 10});  // interleaved, with a duplicate
+  EXPECT_EQ(ids, (UnitIds{1, 2, 5, 7, 8, 9, 10}));
+}
+
+TEST(ForEachIndexEntryTest, OnePostingPerDistinctTokenAndOneExactPerSide) {
+  const UnitKeys k = Keys({10, 20, 10, 30}, {40});
+  std::vector<PostingId> postings;
+  std::vector<std::pair<ExactId, uint32_t>> exact;
+  ForEachIndexEntry(
+      k, [&](const PostingId& p) { postings.push_back(p); },
+      [&](const ExactId& e, uint32_t len) { exact.emplace_back(e, len); });
+  EXPECT_EQ(postings, (std::vector<PostingId>{{10, 4, 0}, {20, 4, 0}, {30, 4, 0}, {40, 1, 1}}));
+  ASSERT_EQ(exact.size(), 2u);
+  EXPECT_EQ(exact[0].first, (ExactId{k.source.ExactHash(), 0}));
+  EXPECT_EQ(exact[0].second, 4u);
+  EXPECT_EQ(exact[1].first, (ExactId{k.target.ExactHash(), 1}));
+  EXPECT_EQ(exact[1].second, 1u);
+}
+
+TEST(IndexBufferTest, BuffersEntriesAndClears) {
+  IndexBuffer buf;
+  EXPECT_TRUE(buf.empty());
+  buf.AddPosting({10, 2, 0}, 1);
+  buf.AddPosting({10, 2, 0}, 3);
+  buf.AddExact({99, 1}, 3);
+  buf.CountUnits(2);
+  EXPECT_EQ(buf.units(), 2u);
+  EXPECT_EQ(buf.Postings({10, 2, 0}), (UnitIds{1, 3}));
+  EXPECT_TRUE(buf.Postings({10, 3, 0}).empty());
+  EXPECT_TRUE(buf.Postings({10, 2, 1}).empty());
+  EXPECT_EQ(buf.Exact({99, 1}), (UnitIds{3}));
+  // Adds after a read are seen by the next read.
+  buf.AddPosting({10, 2, 0}, 4);
+  buf.AddPosting({11, 2, 0}, 4);
+  buf.CountUnits(1);
+  EXPECT_EQ(buf.Postings({10, 2, 0}), (UnitIds{1, 3, 4}));
+  EXPECT_EQ(buf.Postings({11, 2, 0}), (UnitIds{4}));
+  buf.Clear();
+  EXPECT_TRUE(buf.empty());
+  EXPECT_TRUE(buf.Postings({10, 2, 0}).empty());
+  EXPECT_TRUE(buf.Exact({99, 1}).empty());
+}
+
+class IndexBufferWriteTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    store_.reset();
+    auto s = Store::Open(tmp_.path("data"));
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+
+  rocksdb::DB* db() { return store_->rocks().db; }
+
+  // The merged posting list in RocksDB (empty when absent).
+  UnitIds Posting(uint32_t mem, Side side, uint64_t key, uint32_t len) {
+    std::string value;
+    rocksdb::Status s = db()->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kPostings),
+                                  PostingKey(mem, side, key, len), &value);
+    if (s.IsNotFound()) return {};
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    auto ids = DecodePostingList(value);
+    EXPECT_TRUE(ids.ok()) << ids.status();
+    return ids.ok() ? *ids : UnitIds{};
+  }
+
+  bool HasExact(uint32_t mem, Side side, uint64_t hash, uint64_t id) {
+    std::string value;
+    return db()->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kExact),
+                     ExactKey(mem, side, hash, id), &value).ok();
+  }
+
+  std::optional<uint64_t> Watermark(uint32_t mem) {
+    auto v = store_->Get(Cf::kMemories, IndexedUptoKey(mem));
+    EXPECT_TRUE(v.ok()) << v.status();
+    if (!v.ok() || !v->has_value() || (*v)->size() != 8) return std::nullopt;
+    return DecodeFixed64BE((*v)->data());
+  }
+
+  // Buffers units first_id..first_id+n-1, each with source tokens {1, id}
+  // and target token {2}.
+  static void Fill(IndexBuffer& buf, uint64_t first_id, size_t n) {
+    for (uint64_t id = first_id; id < first_id + n; ++id) {
+      const UnitKeys k = Keys({1, 1000 + id}, {2});
+      ForEachIndexEntry(
+          k, [&](const PostingId& p) { buf.AddPosting(p, id); },
+          [&](const ExactId& e, uint32_t) { buf.AddExact(e, id); });
+    }
+    buf.CountUnits(n);
+  }
+
+  TempDir tmp_;
+  std::unique_ptr<Store> store_;
+};
+
+// Both ways of writing: a WriteBatch (small buffers) and ingested SST files.
+class IndexBufferWritePathTest : public IndexBufferWriteTest,
+                                 public ::testing::WithParamInterface<bool> {
+ protected:
+  size_t min_file_units() const { return GetParam() ? 0 : SIZE_MAX; }
+  absl::Status Write(IndexBuffer& buf, uint32_t mem, uint64_t upto) {
+    absl::Status s = buf.Write(store_->rocks(), mem, upto, min_file_units());
+    // No file is left behind.
+    std::error_code ec;
+    const std::string dir = IndexBuffer::IngestDir(store_->dir());
+    EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir, ec));
+    return s;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Paths, IndexBufferWritePathTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Files" : "Batch"; });
+
+TEST_P(IndexBufferWritePathTest, WritesEntriesAndWatermarkAndEmpties) {
+  IndexBuffer buf;
+  // Nothing buffered: nothing written, not even a watermark.
+  ASSERT_TRUE(Write(buf, 7, 0).ok());
+  EXPECT_EQ(Watermark(7), std::nullopt);
+
+  Fill(buf, 1, 50);
+  ASSERT_TRUE(Write(buf, 7, 50).ok());
+  EXPECT_TRUE(buf.empty());
+  EXPECT_EQ(Watermark(7), 50u);
+  UnitIds all;
+  for (uint64_t id = 1; id <= 50; ++id) all.push_back(id);
+  EXPECT_EQ(Posting(7, Side::kSource, 1, 2), all);
+  EXPECT_EQ(Posting(7, Side::kTarget, 2, 1), all);
+  EXPECT_EQ(Posting(7, Side::kSource, 1017, 2), (UnitIds{17}));
+  EXPECT_TRUE(Posting(7, Side::kSource, 1, 3).empty());
+  const uint64_t h17 = Keys({1, 1017}, {2}).source.ExactHash();
+  EXPECT_TRUE(HasExact(7, Side::kSource, h17, 17));
+  EXPECT_FALSE(HasExact(7, Side::kSource, h17, 18));
+  EXPECT_TRUE(HasExact(7, Side::kTarget, Keys({}, {2}).target.ExactHash(), 50));
+
+  // A second write merges into the lists; writing entries again is idempotent.
+  Fill(buf, 40, 21);  // 40..60: 40..50 are already written
+  ASSERT_TRUE(Write(buf, 7, 60).ok());
+  EXPECT_EQ(Watermark(7), 60u);
+  for (uint64_t id = 51; id <= 60; ++id) all.push_back(id);
+  EXPECT_EQ(Posting(7, Side::kSource, 1, 2), all);
+  EXPECT_EQ(Posting(7, Side::kSource, 1045, 2), (UnitIds{45}));
+  // Another memory's lists are apart.
+  EXPECT_TRUE(Posting(8, Side::kSource, 1, 2).empty());
+
+  // And everything is there after a reopen.
+  Open();
+  EXPECT_EQ(Watermark(7), 60u);
+  EXPECT_EQ(Posting(7, Side::kSource, 1, 2), all);
+  EXPECT_TRUE(HasExact(7, Side::kSource, Keys({1, 1060}, {2}).source.ExactHash(), 60));
+}
+
+TEST_P(IndexBufferWritePathTest, LengthsAboveTheCapShareOneList) {
+  // PostingKey caps lengths at 65535: two buffered lists, one stored key.
+  IndexBuffer buf;
+  buf.AddPosting({5, 65535, 0}, 2);
+  buf.AddPosting({5, 70000, 0}, 1);
+  buf.AddPosting({5, 70000, 0}, 3);
+  buf.AddExact({9, 0}, 1);
+  buf.AddExact({9, 0}, 2);
+  buf.AddExact({9, 0}, 3);
+  buf.CountUnits(3);
+  ASSERT_TRUE(Write(buf, 1, 3).ok());
+  EXPECT_EQ(Posting(1, Side::kSource, 5, 70000), (UnitIds{1, 2, 3}));
+  for (uint64_t id : {1, 2, 3}) EXPECT_TRUE(HasExact(1, Side::kSource, 9, id));
+}
+
+TEST_F(IndexBufferWriteTest, RemoveLeftoversEmptiesTheIngestDir) {
+  const std::filesystem::path dir = IndexBuffer::IngestDir(store_->dir());
+  EXPECT_EQ(dir.parent_path(), std::filesystem::path(store_->dir()));
+  ASSERT_TRUE(IndexBuffer::RemoveLeftovers(store_->dir()).ok());  // none: fine
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "exact-1-5.sst") << "partial";
+  ASSERT_TRUE(IndexBuffer::RemoveLeftovers(store_->dir()).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "exact-1-5.sst"));
+}
+
+}  // namespace
+}  // namespace qantara::storage
