@@ -8,13 +8,33 @@
 
 namespace qantara::match {
 
-bool RanksBefore(const Match& a, const Match& b) {
-  if (a.score != b.score) return a.score > b.score;
-  if (a.penalties.size() != b.penalties.size()) return a.penalties.size() < b.penalties.size();
-  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
-  if (a.unit.changed_at_us != b.unit.changed_at_us) return a.unit.changed_at_us > b.unit.changed_at_us;
-  return a.unit.id > b.unit.id;
+namespace {
+
+// What RanksBefore compares, so that a candidate can be compared before its
+// Match is built.
+struct Rank {
+  double score;
+  size_t penalties;
+  uint32_t raw_distance;
+  int64_t changed_at_us;
+  uint64_t id;
+};
+
+Rank RankOf(const Match& m) {
+  return Rank{m.score, m.penalties.size(), m.raw_distance, m.unit.changed_at_us, m.unit.id};
 }
+
+bool RankBefore(const Rank& a, const Rank& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.penalties != b.penalties) return a.penalties < b.penalties;
+  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
+  if (a.changed_at_us != b.changed_at_us) return a.changed_at_us > b.changed_at_us;
+  return a.id > b.id;
+}
+
+}  // namespace
+
+bool RanksBefore(const Match& a, const Match& b) { return RankBefore(RankOf(a), RankOf(b)); }
 
 namespace {
 
@@ -182,8 +202,10 @@ class Search {
       const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
       if (shared >= common) ids.emplace_back(shared, id);
     }
+    // Within a group, newer units (higher ids) first: among equal scores they
+    // tend to win the tie-break, so later ones are dropped before alignment.
     std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;  // deterministic
+      return a.first != b.first ? a.first > b.first : a.second > b.second;  // deterministic
     });
     const size_t longest = std::max(m, n);
     for (const auto& [shared, id] : ids) {
@@ -219,6 +241,21 @@ class Search {
     const double upper = (gross >= 100.0 && has_context_) ? 102.0 : gross;
     if (upper < bound_) return absl::OkStatus();
 
+    // Every penalty lowers the score and adds to the penalty count, and the
+    // raw distance is at least the token edits: unless an exact match may
+    // rise to 101/102 by its context (only without any penalty), a candidate
+    // whose best possible rank does not beat the k-th match is done, before
+    // the alignment (here) and before the reads (below).
+    const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
+    const size_t memory_count = memory_points > 0 ? 1 : 0;
+    const bool full = top_.size() == options_.max_results;
+    const bool context_may_lift = has_context_ && gross >= 100.0 && memory_points == 0;
+    if (full && !context_may_lift &&
+        !RankBefore(Rank{gross - memory_points, memory_count, d, keys.changed_at_us, id},
+                    RankOf(top_.back().first))) {
+      return absl::OkStatus();
+    }
+
     Match match;
     match.unit.id = id;
     match.unit.changed_at_us = keys.changed_at_us;
@@ -228,16 +265,17 @@ class Search {
     match.edits = ks.edits;
     match.raw_distance = ks.raw_distance;
     match.penalties = std::move(ks.penalties);
-    double points = ks.penalty_points + options_.memory_penalty;
-    // The remaining penalties only lower the score (unless an exact match
-    // may rise to 101/102 by its context): stop before their reads when the
-    // unit cannot reach the threshold or the top k already.
-    const bool context_may_lift = has_context_ && gross >= 100.0 && points == 0;
-    if (!context_may_lift) {
+    double points = ks.penalty_points + memory_points;
+    // The remaining penalties (several translations, attributes) only lower
+    // the rank further.
+    if (!(context_may_lift && points == 0)) {
       if (gross - points < threshold_) return absl::OkStatus();
-      if (top_.size() == options_.max_results && gross - points < bound_) return absl::OkStatus();
+      if (full && !RankBefore(Rank{gross - points, match.penalties.size() + memory_count, match.raw_distance,
+                                   keys.changed_at_us, id},
+                              RankOf(top_.back().first))) {
+        return absl::OkStatus();
+      }
     }
-    points = ks.penalty_points;
 
     absl::StatusOr<bool> several = SeveralTranslations(u);
     if (!several.ok()) return several.status();
@@ -245,9 +283,8 @@ class Search {
       match.penalties.push_back(Penalty{std::string(kPenaltyMultipleTranslations), 1});
       points += 1;
     }
-    if (options_.memory_penalty > 0) {
-      match.penalties.push_back(Penalty{std::string(kPenaltyMemory), options_.memory_penalty});
-      points += options_.memory_penalty;
+    if (memory_points > 0) {
+      match.penalties.push_back(Penalty{std::string(kPenaltyMemory), memory_points});
     }
     const bool need_unit = !options_.filter.empty() || !options_.attribute_penalties.empty() ||
                            (has_context_ && gross >= 100.0 && points == 0);
