@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -45,6 +46,68 @@ const std::string* AttributeValue(const Unit& u, const std::string& key) {
   auto it = u.attributes.extra.find(key);
   return it == u.attributes.extra.end() ? nullptr : &it->second;
 }
+
+// Shared-token counts of the units of one length scan. Unit ids are dense
+// (1, 2, ...), so up to kDenseIds they are counted in an array indexed by id
+// (far cheaper than a hash map for the long lists of frequent tokens), which
+// the thread keeps for its later lookups and clears through the list of ids
+// it touched; larger ids go to a hash map.
+class IdCounts {
+ public:
+  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 32 MB of counts at most
+
+  IdCounts() : dense_(Dense()), touched_(Touched()) {}
+  ~IdCounts() {
+    for (uint64_t id : touched_) dense_[id] = 0;
+    touched_.clear();
+  }
+  IdCounts(const IdCounts&) = delete;
+  IdCounts& operator=(const IdCounts&) = delete;
+
+  // Adds `c` to the count of every id of `ids` (ascending); with
+  // `only_present`, only to ids counted already.
+  void Add(const UnitIds& ids, uint32_t c, bool only_present) {
+    if (ids.empty()) return;
+    const uint64_t last = ids.back();
+    if (last < kDenseIds && last >= dense_.size()) dense_.resize(last + 1, 0);
+    for (uint64_t id : ids) {
+      if (id < kDenseIds) {
+        uint32_t& w = dense_[id];
+        if (w == 0) {
+          if (only_present) continue;
+          touched_.push_back(id);
+        }
+        w += c;
+      } else if (only_present) {
+        auto it = sparse_.find(id);
+        if (it != sparse_.end()) it->second += c;
+      } else {
+        sparse_[id] += c;
+      }
+    }
+  }
+
+  size_t size() const { return touched_.size() + sparse_.size(); }
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (uint64_t id : touched_) fn(id, dense_[id]);
+    for (const auto& [id, w] : sparse_) fn(id, w);
+  }
+
+ private:
+  static std::vector<uint32_t>& Dense() {
+    thread_local std::vector<uint32_t> dense;
+    return dense;
+  }
+  static std::vector<uint64_t>& Touched() {
+    thread_local std::vector<uint64_t> touched;
+    return touched;
+  }
+  std::vector<uint32_t>& dense_;
+  std::vector<uint64_t>& touched_;
+  absl::flat_hash_map<uint64_t, uint32_t> sparse_;
+};
 
 class Search {
  public:
@@ -174,21 +237,18 @@ class Search {
     // Further lists, read while they are not much longer than what was read,
     // only add to the candidates' counts: a unit whose count plus the query
     // tokens not read is below `common` cannot reach the bound (count filter).
-    absl::flat_hash_map<uint64_t, uint32_t> weight;
+    IdCounts weight;
     int64_t covered = 0;
     size_t read = 0, volume = 0;
     for (; read < lists.size() && covered < prefix; ++read) {
       covered += lists[read].count;
       volume += lists[read].ids->size();
-      for (uint64_t id : *lists[read].ids) weight[id] += lists[read].count;
+      weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
     }
     for (; read < lists.size() && lists[read].ids->size() <= 8 * volume + 256; ++read) {
       covered += lists[read].count;
       volume += lists[read].ids->size();
-      for (uint64_t id : *lists[read].ids) {
-        auto it = weight.find(id);
-        if (it != weight.end()) it->second += lists[read].count;
-      }
+      weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
     }
     const int64_t unread = static_cast<int64_t>(m) - covered;
     // Candidates with the most shared tokens first: they fill the top k early
@@ -198,10 +258,10 @@ class Search {
     std::vector<std::pair<int64_t, uint64_t>> ids;  // (shared-token upper bound, id)
     ids.reserve(weight.size());
     const int64_t shortest = static_cast<int64_t>(std::min(m, n));
-    for (const auto& [id, w] : weight) {
+    weight.ForEach([&](uint64_t id, uint32_t w) {
       const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
       if (shared >= common) ids.emplace_back(shared, id);
-    }
+    });
     // Within a group, newer units (higher ids) first: among equal scores they
     // tend to win the tie-break, so later ones are dropped before alignment.
     std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
