@@ -234,6 +234,12 @@ class Reader {
   }
 
   absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(uint64_t id) {
+    if (state_.keys_complete) {
+      // Complete: no reader inserts any more, and writers hold `rw`
+      // exclusively, so readers (holding it shared) need no `fill` lock.
+      auto it = state_.keys.find(id);
+      if (it != state_.keys.end()) return it->second;
+    }
     {
       std::lock_guard<std::mutex> l(state_.fill);
       auto it = state_.keys.find(id);

@@ -1,11 +1,11 @@
 #include "service/match/matcher.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 
 namespace qantara::match {
 
@@ -87,6 +87,18 @@ class IdCounts {
     }
   }
 
+  // Adds `c` to the count of every counted id that is in `ids` (ascending),
+  // by binary search: cheaper than Add(ids, c, true) when `ids` is much
+  // longer than size().
+  void AddWhereIn(const UnitIds& ids, uint32_t c) {
+    for (uint64_t id : touched_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
+    }
+    for (auto& [id, w] : sparse_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
+    }
+  }
+
   size_t size() const { return touched_.size() + sparse_.size(); }
 
   template <typename Fn>
@@ -160,7 +172,8 @@ class Search {
   absl::Status ExactPath() {
     auto ids = view_.Exact(options_.side, QueryKey().ExactHash());
     if (!ids.ok()) return ids.status();
-    for (uint64_t id : **ids) {
+    exact_ids_ = **ids;  // ascending
+    for (uint64_t id : exact_ids_) {
       if (absl::Status s = ConsiderId(id); !s.ok()) return s;
     }
     return absl::OkStatus();
@@ -234,9 +247,10 @@ class Search {
     });
     // Candidates: the units of the first `prefix` query-token occurrences'
     // lists (a unit in none of them shares fewer than `common` tokens).
-    // Further lists, read while they are not much longer than what was read,
-    // only add to the candidates' counts: a unit whose count plus the query
-    // tokens not read is below `common` cannot reach the bound (count filter).
+    // Further lists only add to the candidates' counts, while that costs not
+    // much more than what was read (by a merge, or by binary searches when
+    // the candidates are few): a unit whose count plus the query tokens not
+    // added is below `common` cannot reach the bound (count filter).
     IdCounts weight;
     int64_t covered = 0;
     size_t read = 0, volume = 0;
@@ -245,40 +259,55 @@ class Search {
       volume += lists[read].ids->size();
       weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
     }
-    for (; read < lists.size() && lists[read].ids->size() <= 8 * volume + 256; ++read) {
+    for (; read < lists.size(); ++read) {
+      const size_t len = lists[read].ids->size();
+      const size_t probes = weight.size() * (std::bit_width(len) + 1);
+      const size_t cost = std::min(len, probes);
+      if (cost > 8 * volume + 256) continue;  // its tokens count as not added
       covered += lists[read].count;
-      volume += lists[read].ids->size();
-      weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
+      volume += cost;
+      if (probes < len) {
+        weight.AddWhereIn(*lists[read].ids, lists[read].count);
+      } else {
+        weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
+      }
     }
     const int64_t unread = static_cast<int64_t>(m) - covered;
     // Candidates with the most shared tokens first: they fill the top k early
     // and raise the bound, and a candidate's shared-token upper bound caps its
     // score, so once that cap is below the bound no later candidate (fewer
-    // shared tokens) can enter the top k.
-    std::vector<std::pair<int64_t, uint64_t>> ids;  // (shared-token upper bound, id)
-    ids.reserve(weight.size());
+    // shared tokens) can enter the top k. Within a group, newer units (higher
+    // ids) first: among equal scores they tend to win the tie-break, so later
+    // ones are dropped before alignment.
     const int64_t shortest = static_cast<int64_t>(std::min(m, n));
+    if (shortest < common) return absl::OkStatus();
+    std::vector<std::vector<uint64_t>> groups(shortest - common + 1);  // [i]: shared = shortest - i
     weight.ForEach([&](uint64_t id, uint32_t w) {
       const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
-      if (shared >= common) ids.emplace_back(shared, id);
-    });
-    // Within a group, newer units (higher ids) first: among equal scores they
-    // tend to win the tie-break, so later ones are dropped before alignment.
-    std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second > b.second;  // deterministic
+      if (shared >= common) groups[shortest - shared].push_back(id);
     });
     const size_t longest = std::max(m, n);
-    for (const auto& [shared, id] : ids) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const int64_t shared = shortest - static_cast<int64_t>(g);
       const double cap = GrossScore(static_cast<uint32_t>(longest - shared), m, n);
       const double upper = (cap >= 100.0 && has_context_) ? 102.0 : cap;
+      std::vector<uint64_t>& group = groups[g];
+      if (group.empty()) continue;
       if (upper < bound_) break;
-      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        const uint64_t id = *it;
+        if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
+        if (upper < bound_) return absl::OkStatus();
+        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      }
     }
     return absl::OkStatus();
   }
 
+  // REQUIRES: each id is considered once (a unit has one length, and the
+  // length scans skip the exact path's units).
   absl::Status ConsiderId(uint64_t id) {
-    if (!seen_.insert(id).second) return absl::OkStatus();
     auto keys = view_.Keys(id);
     if (!keys.ok()) {
       if (absl::IsNotFound(keys.status())) return absl::OkStatus();
@@ -482,7 +511,7 @@ class Search {
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
-  absl::flat_hash_set<uint64_t> seen_;
+  UnitIds exact_ids_;  // the exact path's candidates, ascending
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
   std::vector<std::pair<Match, bool>> top_;  // best first; bool: unit already read
 };
