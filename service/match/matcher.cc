@@ -68,8 +68,8 @@ class IdCounts {
   // `only_present`, only to ids counted already.
   void Add(const UnitIds& ids, uint32_t c, bool only_present) {
     if (ids.empty()) return;
-    const uint64_t last = ids.back();
-    if (last < kDenseIds && last >= dense_.size()) dense_.resize(last + 1, 0);
+    const uint64_t last = std::min(ids.back(), kDenseIds - 1);
+    if (ids.front() < kDenseIds && last >= dense_.size()) dense_.resize(last + 1, 0);
     for (uint64_t id : ids) {
       if (id < kDenseIds) {
         uint32_t& w = dense_[id];
