@@ -40,6 +40,14 @@ class IndexView {
   // key `key`. Never null (empty when none).
   virtual absl::StatusOr<UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
 
+  // A hint: Postings(side, key, n) will be asked for many n in
+  // [min_length, max_length]; an implementation may read them together.
+  virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length,
+                                        uint32_t max_length) {
+    (void)side, (void)key, (void)min_length, (void)max_length;
+    return absl::OkStatus();
+  }
+
   // The units whose `side` has SideKey::ExactHash() == `hash`. Never null.
   virtual absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) = 0;
 

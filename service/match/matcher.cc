@@ -199,6 +199,9 @@ class Search {
     // Lengths nearest to m first: m, m-1, m+1, m-2, ...
     bool down = true, up = true;
     for (size_t d = 0; down || up; ++d) {
+      if (d == 1) {
+        if (absl::Status s = Prefetch(counts, m, max_len); !s.ok()) return s;
+      }
       for (int dir = 0; dir < 2; ++dir) {
         if (d == 0 && dir == 1) continue;
         bool& alive = dir == 0 ? down : up;
@@ -219,6 +222,22 @@ class Search {
         }
         if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
       }
+    }
+    return absl::OkStatus();
+  }
+
+  // Once length m is scanned (the bound may have risen): the lists of the
+  // other lengths the bound allows, read together.
+  absl::Status Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len) {
+    size_t lo = std::min<size_t>(m, max_len), hi = lo;
+    int64_t e = 0;
+    while (lo > 1 && Feasible(lo - 1, &e)) --lo;
+    while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
+    if (hi - lo < 2) return absl::OkStatus();
+    for (const auto& [key, count] : counts) {
+      absl::Status s = view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo),
+                                              static_cast<uint32_t>(hi));
+      if (!s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -253,19 +272,23 @@ class Search {
     // added is below `common` cannot reach the bound (count filter).
     IdCounts weight;
     int64_t covered = 0;
-    size_t read = 0, volume = 0;
+    size_t read = 0, volume = 0;  // volume: entries read
     for (; read < lists.size() && covered < prefix; ++read) {
       covered += lists[read].count;
       volume += lists[read].ids->size();
       weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
     }
+    // Budget, in list entries: about what was read, plus what the
+    // candidates would cost to verify (a candidate dropped here saves a key
+    // read and a distance, worth some 64 entries).
+    size_t budget = 2 * volume + 64 * weight.size() + 256;
     for (; read < lists.size(); ++read) {
       const size_t len = lists[read].ids->size();
       const size_t probes = weight.size() * (std::bit_width(len) + 1);
       const size_t cost = std::min(len, probes);
-      if (cost > 8 * volume + 256) continue;  // its tokens count as not added
+      if (cost > budget) continue;  // its tokens count as not added
+      budget -= cost;
       covered += lists[read].count;
-      volume += cost;
       if (probes < len) {
         weight.AddWhereIn(*lists[read].ids, lists[read].count);
       } else {
