@@ -363,6 +363,13 @@ class View final : public match::IndexView {
     return match::UnitIdsPtr(*std::move(p));
   }
   absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
+  // A complete key cache changes only under `rw` held exclusively, and the
+  // view's lookup holds it shared.
+  const UnitKeys* PeekKeys(uint64_t id) override {
+    if (!state_.keys_complete) return nullptr;
+    auto it = state_.keys.find(id);
+    return it == state_.keys.end() ? nullptr : it->second.get();
+  }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {

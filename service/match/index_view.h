@@ -54,6 +54,14 @@ class IndexView {
   // The keys of unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) = 0;
 
+  // The keys of unit `id` without a copy of the pointer, when the view holds
+  // every unit's keys in memory for its whole lifetime (the pointer stays
+  // valid until the view is destroyed); nullptr otherwise: use Keys().
+  virtual const UnitKeys* PeekKeys(uint64_t id) {
+    (void)id;
+    return nullptr;
+  }
+
   // The whole unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<Unit> GetUnit(uint64_t id) = 0;
 

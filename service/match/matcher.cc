@@ -331,6 +331,7 @@ class Search {
   // REQUIRES: each id is considered once (a unit has one length, and the
   // length scans skip the exact path's units).
   absl::Status ConsiderId(uint64_t id) {
+    if (const UnitKeys* k = view_.PeekKeys(id); k != nullptr) return Consider(id, *k);
     auto keys = view_.Keys(id);
     if (!keys.ok()) {
       if (absl::IsNotFound(keys.status())) return absl::OkStatus();

@@ -175,6 +175,7 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   }
   int compared = 0;
   for (int qi = 0; qi < 300; ++qi) {
+    index_.set_peek(qi % 2 == 0);  // keys through PeekKeys, or through Keys
     std::string q = qi % 2 ? sentence(1 + rng() % 10) : sources[rng() % sources.size()];
     if (qi % 3 == 0) q += " extra";
     for (double threshold : {50.0, 70.0, 90.0}) {
