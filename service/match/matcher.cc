@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -17,18 +18,20 @@ struct Rank {
   double score;
   size_t penalties;
   uint32_t raw_distance;
+  uint32_t form_distance;
   int64_t changed_at_us;
   uint64_t id;
 };
 
 Rank RankOf(const Match& m) {
-  return Rank{m.score, m.penalties.size(), m.raw_distance, m.unit.changed_at_us, m.unit.id};
+  return Rank{m.score, m.penalties.size(), m.raw_distance, m.form_distance, m.unit.changed_at_us, m.unit.id};
 }
 
 bool RankBefore(const Rank& a, const Rank& b) {
   if (a.score != b.score) return a.score > b.score;
   if (a.penalties != b.penalties) return a.penalties < b.penalties;
   if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
+  if (a.form_distance != b.form_distance) return a.form_distance < b.form_distance;
   if (a.changed_at_us != b.changed_at_us) return a.changed_at_us > b.changed_at_us;
   return a.id > b.id;
 }
@@ -364,8 +367,8 @@ class Search {
     const bool full = top_.size() == options_.max_results;
     const bool context_may_lift = has_context_ && gross >= 100.0 && memory_points == 0;
     if (full && !context_may_lift &&
-        !RankBefore(Rank{gross - memory_points, memory_count, d, keys.changed_at_us, id},
-                    RankOf(top_.back().first))) {
+        !RankBefore(Rank{gross - memory_points, memory_count, d, 0, keys.changed_at_us, id},
+                    RankOf(top_.back().match))) {
       return absl::OkStatus();
     }
 
@@ -377,16 +380,19 @@ class Search {
     match.gross = ks.gross;
     match.edits = ks.edits;
     match.raw_distance = ks.raw_distance;
+    match.form_distance = ks.form_diffs;  // a lower bound until computed
+    const bool form_known = ks.form_diffs == 0;
     match.penalties = std::move(ks.penalties);
     double points = ks.penalty_points + memory_points;
     // The remaining penalties (several translations, attributes) only lower
     // the rank further.
     if (!(context_may_lift && points == 0)) {
       if (gross - points < threshold_) return absl::OkStatus();
-      if (full && !RankBefore(Rank{gross - points, match.penalties.size() + memory_count, match.raw_distance,
-                                   keys.changed_at_us, id},
-                              RankOf(top_.back().first))) {
-        return absl::OkStatus();
+      if (full) {
+        const Rank best{gross - points, match.penalties.size() + memory_count, match.raw_distance,
+                        match.form_distance, keys.changed_at_us, id};
+        if (absl::Status s = KnowFormIfTied(best, top_.back()); !s.ok()) return s;
+        if (!RankBefore(best, RankOf(top_.back().match))) return absl::OkStatus();
       }
     }
 
@@ -423,8 +429,60 @@ class Search {
       match.score = *ctx;
     }
     if (match.score < threshold_) return absl::OkStatus();
-    Offer(std::move(match), have_unit);
+    return Offer(Entry{std::move(match), have_unit, form_known, nullptr});
+  }
+
+  // A match held or offered for the top k.
+  struct Entry {
+    Match match;
+    bool have_unit = false;   // match.unit is the whole unit
+    bool form_known = false;  // match.form_distance is computed (else a lower bound)
+    std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
+  };
+
+  static bool TiedBeforeForm(const Rank& a, const Rank& b) {
+    return a.score == b.score && a.penalties == b.penalties && a.raw_distance == b.raw_distance;
+  }
+
+  // Makes `e`'s form distance known when `r` ties with it up to that key.
+  absl::Status KnowFormIfTied(const Rank& r, Entry& e) {
+    if (e.form_known || !TiedBeforeForm(r, RankOf(e.match))) return absl::OkStatus();
+    return KnowForm(e);
+  }
+
+  // Computes e.match.form_distance from the unit's text.
+  absl::Status KnowForm(Entry& e) {
+    if (e.form_known) return absl::OkStatus();
+    if (!e.have_unit) {
+      const double score = e.match.score;
+      auto unit = view_.GetUnit(e.match.unit.id);
+      if (!unit.ok()) return unit.status();
+      e.match.unit = *std::move(unit);
+      e.match.score = score;
+      e.have_unit = true;
+    }
+    const std::string& side_text =
+        options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
+    auto useg = analyzer_.Analyze(side_text, unit_language_);
+    if (!useg.ok()) return useg.status();
+    e.analysed = std::make_shared<const AnalyzedSegment>(*std::move(useg));
+    e.match.form_distance = FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens));
+    e.form_known = true;
     return absl::OkStatus();
+  }
+
+  uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const {
+    uint32_t total = 0;
+    for (const EditOp& op : ops) {
+      if (op.kind != EditOp::kMatch) continue;
+      if (query_.key.tokens[op.a_index].surface == u.key.tokens[op.b_index].surface) continue;
+      const auto [qb, qe] = query_.spans[op.a_index];
+      const auto [ub, ue] = u.spans[op.b_index];
+      total += std::max<uint32_t>(
+          1, CharDistance(std::string_view(query_.text).substr(qb, qe - qb),
+                          std::string_view(u.text).substr(ub, ue - ub)));
+    }
+    return total;
   }
 
   // The same number values, in order (numbers share one key, so units that
@@ -478,22 +536,28 @@ class Search {
     return 101.0;
   }
 
-  void Offer(Match match, bool have_unit) {
+  absl::Status Offer(Entry entry) {
     const size_t k = options_.max_results;
-    if (top_.size() == k && !RanksBefore(match, top_.back().first)) return;
-    auto pos = std::upper_bound(top_.begin(), top_.end(), match,
-                                [](const Match& a, const std::pair<Match, bool>& b) {
-                                  return RanksBefore(a, b.first);
-                                });
-    top_.insert(pos, {std::move(match), have_unit});
+    // Every comparison that reaches the form distance must see computed ones.
+    const Rank r = RankOf(entry.match);
+    for (Entry& e : top_) {
+      if (!TiedBeforeForm(r, RankOf(e.match))) continue;
+      if (absl::Status s = KnowForm(entry); !s.ok()) return s;
+      if (absl::Status s = KnowForm(e); !s.ok()) return s;
+    }
+    if (top_.size() == k && !RanksBefore(entry.match, top_.back().match)) return absl::OkStatus();
+    auto pos = std::upper_bound(top_.begin(), top_.end(), entry.match,
+                                [](const Match& a, const Entry& b) { return RanksBefore(a, b.match); });
+    top_.insert(pos, std::move(entry));
     if (top_.size() > k) top_.pop_back();
-    if (top_.size() == k) bound_ = std::max(threshold_, top_.back().first.score);
+    if (top_.size() == k) bound_ = std::max(threshold_, top_.back().match.score);
+    return absl::OkStatus();
   }
 
   absl::StatusOr<LookupResult> Finish() {
     LookupResult result;
     result.candidates_scored = scored_;
-    for (auto& [match, have_unit] : top_) {
+    for (auto& [match, have_unit, form_known, analysed] : top_) {
       if (!have_unit) {
         const double score = match.score;
         auto unit = view_.GetUnit(match.unit.id);
@@ -504,10 +568,15 @@ class Search {
       const bool reverse = options_.side == Side::kTarget;
       const std::string& side_text = reverse ? match.unit.target : match.unit.source;
       const std::string& other_text = reverse ? match.unit.source : match.unit.target;
-      auto useg = analyzer_.Analyze(side_text, unit_language_);
-      if (!useg.ok()) return useg.status();
+      if (analysed == nullptr) {
+        auto a = analyzer_.Analyze(side_text, unit_language_);
+        if (!a.ok()) return a.status();
+        analysed = std::make_shared<const AnalyzedSegment>(*std::move(a));
+      }
+      const AnalyzedSegment* useg = analysed.get();
       const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens);
       match.diffs = DiffSpans(query_, *useg, ops);
+      if (!form_known) match.form_distance = FormDistance(*useg, ops);  // for MergeResults
       KeyScore ks = ScoreKeys(query_.key, useg->key, ops);
       if (ks.only_numbers_differ) {
         auto other = analyzer_.Analyze(other_text, other_language_);
@@ -537,7 +606,7 @@ class Search {
   uint64_t scored_ = 0;
   UnitIds exact_ids_;  // the exact path's candidates, ascending
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
-  std::vector<std::pair<Match, bool>> top_;  // best first; bool: unit already read
+  std::vector<Entry> top_;  // best first
 };
 
 }  // namespace

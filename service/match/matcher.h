@@ -58,6 +58,9 @@ struct Match {
   std::vector<Penalty> penalties;
   uint32_t edits = 0;
   uint32_t raw_distance = 0;
+  // Character edits between the paired tokens written differently (harakat,
+  // tatweel, letter forms, case): after raw_distance, the closer raw text.
+  uint32_t form_distance = 0;
   std::vector<DiffSpan> diffs;   // query vs the unit's compared side
   bool adapted = false;          // numbers substituted into adapted_target
   std::string adapted_target;    // the unit's other side with the query's numbers
@@ -69,7 +72,8 @@ struct LookupResult {
 };
 
 // True when `a` ranks before `b`: higher score, then fewer penalties, then the
-// closer raw text, then the newer unit, then the higher id.
+// closer raw text (raw_distance, then form_distance), then the newer unit,
+// then the higher id.
 bool RanksBefore(const Match& a, const Match& b);
 
 // Looks `query` up in one memory through `view`. `analyzer` re-analyses the

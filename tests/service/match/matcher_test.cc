@@ -246,6 +246,30 @@ TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
   }
 }
 
+// Units that differ from the query only in how words are written tie on
+// score, penalties and differently written words; the closer writing (fewer
+// character edits) ranks first, before the newer unit.
+TEST_F(MatcherTest, CloserWritingBreaksTies) {
+  const uint64_t close = Add("كَتَبَ الدرس", "a");  // kataba al-dars
+  const uint64_t far = Add("كُتِبَّ الدرس", "b");  // kutibba al-dars, newer
+  const uint64_t bare = Add("كتب الدرس الأول", "c");
+  // The query: kataba without the last fatha.
+  LookupOptions o;
+  o.threshold = 50;
+  LookupResult r = Find("كَتَب الدرس", o);
+  ASSERT_EQ(r.matches.size(), 3u);
+  EXPECT_EQ(r.matches[0].unit.id, close);
+  EXPECT_EQ(r.matches[1].unit.id, far);
+  EXPECT_EQ(r.matches[0].form_distance, 1u);
+  EXPECT_EQ(r.matches[1].form_distance, 4u);  // a->u, a->i, +fatha, +shadda
+  EXPECT_EQ(r.matches[0].raw_distance, r.matches[1].raw_distance);
+  EXPECT_EQ(r.matches[2].unit.id, bare);
+  o.max_results = 1;
+  EXPECT_EQ(Find("كَتَب الدرس", o).matches.at(0).unit.id, close);
+  o.exhaustive = true;
+  EXPECT_EQ(Find("كَتَب الدرس", o).matches.at(0).unit.id, close);
+}
+
 // Unit ids beyond the dense counting range are counted too.
 TEST_F(MatcherTest, VeryLargeUnitIds) {
   next_id_ = (uint64_t{1} << 24) - 3;  // ids 2^24 - 2 ... 2^24 + 3
