@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -52,17 +53,20 @@ const std::string* AttributeValue(const Unit& u, const std::string& key) {
 
 // Shared-token counts of the units of one length scan. Unit ids are dense
 // (1, 2, ...), so up to kDenseIds they are counted in an array indexed by id
-// (far cheaper than a hash map for the long lists of frequent tokens), which
-// the thread keeps for its later lookups and clears through the list of ids
-// it touched; larger ids go to a hash map.
+// (far cheaper than a hash map for the long lists of frequent tokens); the
+// arrays are pooled (as many as lookups ran at once, not one a thread) and
+// cleared through the list of ids touched. Larger ids go to a hash map.
 class IdCounts {
  public:
-  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 32 MB of counts at most
+  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 64 MB of counts at most
 
-  IdCounts() : dense_(Dense()), touched_(Touched()) {}
+  IdCounts() : scratch_(Acquire()), dense_(scratch_->dense), touched_(scratch_->touched) {}
   ~IdCounts() {
     for (uint64_t id : touched_) dense_[id] = 0;
     touched_.clear();
+    Pool& pool = GetPool();
+    std::lock_guard<std::mutex> l(pool.mu);
+    pool.free.push_back(std::move(scratch_));
   }
   IdCounts(const IdCounts&) = delete;
   IdCounts& operator=(const IdCounts&) = delete;
@@ -111,14 +115,31 @@ class IdCounts {
   }
 
  private:
-  static std::vector<uint32_t>& Dense() {
-    thread_local std::vector<uint32_t> dense;
-    return dense;
+  struct Scratch {
+    std::vector<uint32_t> dense;    // all zero between uses
+    std::vector<uint64_t> touched;  // empty between uses
+  };
+  struct Pool {
+    std::mutex mu;
+    std::vector<std::unique_ptr<Scratch>> free;
+  };
+  static Pool& GetPool() {
+    static Pool* pool = new Pool;  // never destroyed: lookups may run at exit
+    return *pool;
   }
-  static std::vector<uint64_t>& Touched() {
-    thread_local std::vector<uint64_t> touched;
-    return touched;
+  static std::unique_ptr<Scratch> Acquire() {
+    Pool& pool = GetPool();
+    {
+      std::lock_guard<std::mutex> l(pool.mu);
+      if (!pool.free.empty()) {
+        std::unique_ptr<Scratch> s = std::move(pool.free.back());
+        pool.free.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Scratch>();
   }
+  std::unique_ptr<Scratch> scratch_;
   std::vector<uint32_t>& dense_;
   std::vector<uint64_t>& touched_;
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
