@@ -8,7 +8,9 @@
 //     must contain one of the query's m - c(n) + 1 rarest tokens ("prefix
 //     filter"); only the postings of those tokens at length n are read. Each
 //     candidate is verified by a banded token Levenshtein bounded by E(n).
-//  As soon as k matches are held, the bound tightens to the k-th score.
+//  As soon as k matches are held, the bound tightens to the k-th score, and a
+//  candidate whose best possible rank (penalties only lower it) does not beat
+//  the k-th match is dropped before its alignment and its reads.
 // The answer equals an exhaustive scan (same scores, same order): the filters
 // only drop units that cannot reach the current bound.
 #ifndef QANTARA_SERVICE_MATCH_MATCHER_H_
