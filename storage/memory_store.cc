@@ -157,6 +157,55 @@ class Reader {
     return state_.postings.emplace(pid, std::move(ids)).first->second;
   }
 
+  // Reads the posting lists of token `key` at the lengths in [lo, hi] that
+  // are not cached yet with one iterator (a Get per length costs more when
+  // there are several), into the cache, as Postings would.
+  absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t lo, uint32_t hi) {
+    hi = std::min<uint32_t>(hi, 0xfffe);  // longer lengths share one key
+    if (lo > hi) return absl::OkStatus();
+    std::vector<uint32_t> missing;
+    {
+      std::lock_guard<std::mutex> l(state_.fill);
+      for (uint32_t len = lo; len <= hi; ++len) {
+        if (!state_.postings.contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
+      }
+    }
+    if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
+    const std::string start = PostingKey(state_.rec.id, side, key, missing.front());
+    const std::string end = PostingKey(state_.rec.id, side, key, missing.back() + 1);
+    rocksdb::ReadOptions ro = ro_;
+    rocksdb::Slice upper = S(end);
+    ro.iterate_upper_bound = &upper;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kPostings)));
+    std::vector<std::pair<uint32_t, std::shared_ptr<UnitIds>>> lists;  // ascending lengths
+    for (it->Seek(S(start)); it->Valid(); it->Next()) {
+      const rocksdb::Slice k = it->key();
+      if (k.size() != start.size()) continue;
+      const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+      auto decoded = DecodePostingList(std::string_view(it->value().data(), it->value().size()));
+      if (!decoded.ok()) return decoded.status();
+      lists.emplace_back(len, std::make_shared<UnitIds>(*std::move(decoded)));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read postings");
+    size_t next = 0;
+    std::vector<std::pair<PostingId, std::shared_ptr<UnitIds>>> fill;
+    fill.reserve(missing.size());
+    for (uint32_t len : missing) {
+      while (next < lists.size() && lists[next].first < len) ++next;
+      std::shared_ptr<UnitIds> ids = next < lists.size() && lists[next].first == len
+                                         ? std::move(lists[next].second)
+                                         : std::make_shared<UnitIds>();
+      const PostingId pid{key, len, static_cast<uint8_t>(side)};
+      if (auto p = state_.pending.postings.find(pid); p != state_.pending.postings.end()) {
+        MergeSorted(*ids, p->second);
+      }
+      fill.emplace_back(pid, std::move(ids));
+    }
+    std::lock_guard<std::mutex> l(state_.fill);
+    for (auto& [pid, ids] : fill) state_.postings.emplace(pid, std::move(ids));
+    return absl::OkStatus();
+  }
+
   // `cache`: keep what was read from RocksDB for later reads (lookups); the
   // duplicate checks of bulk adds read without caching, so that importing a
   // big file does not grow the caches by an entry a unit.
@@ -194,6 +243,12 @@ class Reader {
   }
 
   absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(uint64_t id) {
+    if (state_.keys_complete) {
+      // Complete: no reader inserts any more, and writers hold `rw`
+      // exclusively, so readers (holding it shared) need no `fill` lock.
+      auto it = state_.keys.find(id);
+      if (it != state_.keys.end()) return it->second;
+    }
     {
       std::lock_guard<std::mutex> l(state_.fill);
       auto it = state_.keys.find(id);
@@ -262,12 +317,22 @@ class View final : public match::IndexView {
     if (!p.ok()) return p.status();
     return match::UnitIdsPtr(*std::move(p));
   }
+  absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length, uint32_t max_length) override {
+    return reader_.PrefetchPostings(side, key, min_length, max_length);
+  }
   absl::StatusOr<match::UnitIdsPtr> Exact(Side side, uint64_t hash) override {
     auto p = reader_.Exact(side, hash);
     if (!p.ok()) return p.status();
     return match::UnitIdsPtr(*std::move(p));
   }
   absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
+  // A complete key cache changes only under `rw` held exclusively, and the
+  // view's lookup holds it shared.
+  const UnitKeys* PeekKeys(uint64_t id) override {
+    if (!state_.keys_complete) return nullptr;
+    auto it = state_.keys.find(id);
+    return it == state_.keys.end() ? nullptr : it->second.get();
+  }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {

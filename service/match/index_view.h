@@ -40,11 +40,27 @@ class IndexView {
   // key `key`. Never null (empty when none).
   virtual absl::StatusOr<UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
 
+  // A hint: Postings(side, key, n) will be asked for many n in
+  // [min_length, max_length]; an implementation may read them together.
+  virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length,
+                                        uint32_t max_length) {
+    (void)side, (void)key, (void)min_length, (void)max_length;
+    return absl::OkStatus();
+  }
+
   // The units whose `side` has SideKey::ExactHash() == `hash`. Never null.
   virtual absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) = 0;
 
   // The keys of unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) = 0;
+
+  // The keys of unit `id` without a copy of the pointer, when the view holds
+  // every unit's keys in memory for its whole lifetime (the pointer stays
+  // valid until the view is destroyed); nullptr otherwise: use Keys().
+  virtual const UnitKeys* PeekKeys(uint64_t id) {
+    (void)id;
+    return nullptr;
+  }
 
   // The whole unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<Unit> GetUnit(uint64_t id) = 0;

@@ -1,20 +1,45 @@
 #include "service/match/matcher.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <memory>
+#include <mutex>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 
 namespace qantara::match {
 
-bool RanksBefore(const Match& a, const Match& b) {
-  if (a.score != b.score) return a.score > b.score;
-  if (a.penalties.size() != b.penalties.size()) return a.penalties.size() < b.penalties.size();
-  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
-  if (a.unit.changed_at_us != b.unit.changed_at_us) return a.unit.changed_at_us > b.unit.changed_at_us;
-  return a.unit.id > b.unit.id;
+namespace {
+
+// What RanksBefore compares, so that a candidate can be compared before its
+// Match is built.
+struct Rank {
+  double score;
+  size_t penalties;
+  uint32_t raw_distance;
+  uint32_t form_distance;
+  int64_t changed_at_us;
+  uint64_t id;
+};
+
+Rank RankOf(const Match& m) {
+  return Rank{m.score, m.penalties.size(), m.raw_distance, m.form_distance, m.unit.changed_at_us, m.unit.id};
 }
+
+bool RankBefore(const Rank& a, const Rank& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.penalties != b.penalties) return a.penalties < b.penalties;
+  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
+  if (a.form_distance != b.form_distance) return a.form_distance < b.form_distance;
+  if (a.changed_at_us != b.changed_at_us) return a.changed_at_us > b.changed_at_us;
+  return a.id > b.id;
+}
+
+}  // namespace
+
+bool RanksBefore(const Match& a, const Match& b) { return RankBefore(RankOf(a), RankOf(b)); }
 
 namespace {
 
@@ -25,6 +50,100 @@ const std::string* AttributeValue(const Unit& u, const std::string& key) {
   auto it = u.attributes.extra.find(key);
   return it == u.attributes.extra.end() ? nullptr : &it->second;
 }
+
+// Shared-token counts of the units of one length scan. Unit ids are dense
+// (1, 2, ...), so up to kDenseIds they are counted in an array indexed by id
+// (far cheaper than a hash map for the long lists of frequent tokens); the
+// arrays are pooled (as many as lookups ran at once, not one a thread) and
+// cleared through the list of ids touched. Larger ids go to a hash map.
+class IdCounts {
+ public:
+  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 64 MB of counts at most
+
+  IdCounts() : scratch_(Acquire()), dense_(scratch_->dense), touched_(scratch_->touched) {}
+  ~IdCounts() {
+    for (uint64_t id : touched_) dense_[id] = 0;
+    touched_.clear();
+    Pool& pool = GetPool();
+    std::lock_guard<std::mutex> l(pool.mu);
+    pool.free.push_back(std::move(scratch_));
+  }
+  IdCounts(const IdCounts&) = delete;
+  IdCounts& operator=(const IdCounts&) = delete;
+
+  // Adds `c` to the count of every id of `ids` (ascending); with
+  // `only_present`, only to ids counted already.
+  void Add(const UnitIds& ids, uint32_t c, bool only_present) {
+    if (ids.empty()) return;
+    const uint64_t last = std::min(ids.back(), kDenseIds - 1);
+    if (ids.front() < kDenseIds && last >= dense_.size()) dense_.resize(last + 1, 0);
+    for (uint64_t id : ids) {
+      if (id < kDenseIds) {
+        uint32_t& w = dense_[id];
+        if (w == 0) {
+          if (only_present) continue;
+          touched_.push_back(id);
+        }
+        w += c;
+      } else if (only_present) {
+        auto it = sparse_.find(id);
+        if (it != sparse_.end()) it->second += c;
+      } else {
+        sparse_[id] += c;
+      }
+    }
+  }
+
+  // Adds `c` to the count of every counted id that is in `ids` (ascending),
+  // by binary search: cheaper than Add(ids, c, true) when `ids` is much
+  // longer than size().
+  void AddWhereIn(const UnitIds& ids, uint32_t c) {
+    for (uint64_t id : touched_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
+    }
+    for (auto& [id, w] : sparse_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
+    }
+  }
+
+  size_t size() const { return touched_.size() + sparse_.size(); }
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (uint64_t id : touched_) fn(id, dense_[id]);
+    for (const auto& [id, w] : sparse_) fn(id, w);
+  }
+
+ private:
+  struct Scratch {
+    std::vector<uint32_t> dense;    // all zero between uses
+    std::vector<uint64_t> touched;  // empty between uses
+  };
+  struct Pool {
+    std::mutex mu;
+    std::vector<std::unique_ptr<Scratch>> free;
+  };
+  static Pool& GetPool() {
+    static Pool* pool = new Pool;  // never destroyed: lookups may run at exit
+    return *pool;
+  }
+  static std::unique_ptr<Scratch> Acquire() {
+    Pool& pool = GetPool();
+    {
+      std::lock_guard<std::mutex> l(pool.mu);
+      if (!pool.free.empty()) {
+        std::unique_ptr<Scratch> s = std::move(pool.free.back());
+        pool.free.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Scratch>();
+  }
+  std::unique_ptr<Scratch> scratch_;
+  std::vector<uint32_t>& dense_;
+  std::vector<uint64_t>& touched_;
+  absl::flat_hash_map<uint64_t, uint32_t> sparse_;
+};
 
 class Search {
  public:
@@ -77,7 +196,8 @@ class Search {
   absl::Status ExactPath() {
     auto ids = view_.Exact(options_.side, QueryKey().ExactHash());
     if (!ids.ok()) return ids.status();
-    for (uint64_t id : **ids) {
+    exact_ids_ = **ids;  // ascending
+    for (uint64_t id : exact_ids_) {
       if (absl::Status s = ConsiderId(id); !s.ok()) return s;
     }
     return absl::OkStatus();
@@ -103,6 +223,9 @@ class Search {
     // Lengths nearest to m first: m, m-1, m+1, m-2, ...
     bool down = true, up = true;
     for (size_t d = 0; down || up; ++d) {
+      if (d == 1) {
+        if (absl::Status s = Prefetch(counts, m, max_len); !s.ok()) return s;
+      }
       for (int dir = 0; dir < 2; ++dir) {
         if (d == 0 && dir == 1) continue;
         bool& alive = dir == 0 ? down : up;
@@ -123,6 +246,22 @@ class Search {
         }
         if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
       }
+    }
+    return absl::OkStatus();
+  }
+
+  // Once length m is scanned (the bound may have risen): the lists of the
+  // other lengths the bound allows, read together.
+  absl::Status Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len) {
+    size_t lo = std::min<size_t>(m, max_len), hi = lo;
+    int64_t e = 0;
+    while (lo > 1 && Feasible(lo - 1, &e)) --lo;
+    while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
+    if (hi - lo < 2) return absl::OkStatus();
+    for (const auto& [key, count] : counts) {
+      absl::Status s = view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo),
+                                              static_cast<uint32_t>(hi));
+      if (!s.ok()) return s;
     }
     return absl::OkStatus();
   }
@@ -151,52 +290,72 @@ class Search {
     });
     // Candidates: the units of the first `prefix` query-token occurrences'
     // lists (a unit in none of them shares fewer than `common` tokens).
-    // Further lists, read while they are not much longer than what was read,
-    // only add to the candidates' counts: a unit whose count plus the query
-    // tokens not read is below `common` cannot reach the bound (count filter).
-    absl::flat_hash_map<uint64_t, uint32_t> weight;
+    // Further lists only add to the candidates' counts, while that costs not
+    // much more than what was read (by a merge, or by binary searches when
+    // the candidates are few): a unit whose count plus the query tokens not
+    // added is below `common` cannot reach the bound (count filter).
+    IdCounts weight;
     int64_t covered = 0;
-    size_t read = 0, volume = 0;
+    size_t read = 0, volume = 0;  // volume: entries read
     for (; read < lists.size() && covered < prefix; ++read) {
       covered += lists[read].count;
       volume += lists[read].ids->size();
-      for (uint64_t id : *lists[read].ids) weight[id] += lists[read].count;
+      weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
     }
-    for (; read < lists.size() && lists[read].ids->size() <= 8 * volume + 256; ++read) {
+    // Budget, in list entries: about what was read, plus what the
+    // candidates would cost to verify (a candidate dropped here saves a key
+    // read and a distance, worth some 64 entries).
+    size_t budget = 2 * volume + 64 * weight.size() + 256;
+    for (; read < lists.size(); ++read) {
+      const size_t len = lists[read].ids->size();
+      const size_t probes = weight.size() * (std::bit_width(len) + 1);
+      const size_t cost = std::min(len, probes);
+      if (cost > budget) continue;  // its tokens count as not added
+      budget -= cost;
       covered += lists[read].count;
-      volume += lists[read].ids->size();
-      for (uint64_t id : *lists[read].ids) {
-        auto it = weight.find(id);
-        if (it != weight.end()) it->second += lists[read].count;
+      if (probes < len) {
+        weight.AddWhereIn(*lists[read].ids, lists[read].count);
+      } else {
+        weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
       }
     }
     const int64_t unread = static_cast<int64_t>(m) - covered;
     // Candidates with the most shared tokens first: they fill the top k early
     // and raise the bound, and a candidate's shared-token upper bound caps its
     // score, so once that cap is below the bound no later candidate (fewer
-    // shared tokens) can enter the top k.
-    std::vector<std::pair<int64_t, uint64_t>> ids;  // (shared-token upper bound, id)
-    ids.reserve(weight.size());
+    // shared tokens) can enter the top k. Within a group, newer units (higher
+    // ids) first: among equal scores they tend to win the tie-break, so later
+    // ones are dropped before alignment.
     const int64_t shortest = static_cast<int64_t>(std::min(m, n));
-    for (const auto& [id, w] : weight) {
+    if (shortest < common) return absl::OkStatus();
+    std::vector<std::vector<uint64_t>> groups(shortest - common + 1);  // [i]: shared = shortest - i
+    weight.ForEach([&](uint64_t id, uint32_t w) {
       const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
-      if (shared >= common) ids.emplace_back(shared, id);
-    }
-    std::sort(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first : a.second < b.second;  // deterministic
+      if (shared >= common) groups[shortest - shared].push_back(id);
     });
     const size_t longest = std::max(m, n);
-    for (const auto& [shared, id] : ids) {
+    for (size_t g = 0; g < groups.size(); ++g) {
+      const int64_t shared = shortest - static_cast<int64_t>(g);
       const double cap = GrossScore(static_cast<uint32_t>(longest - shared), m, n);
       const double upper = (cap >= 100.0 && has_context_) ? 102.0 : cap;
+      std::vector<uint64_t>& group = groups[g];
+      if (group.empty()) continue;
       if (upper < bound_) break;
-      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        const uint64_t id = *it;
+        if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
+        if (upper < bound_) return absl::OkStatus();
+        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      }
     }
     return absl::OkStatus();
   }
 
+  // REQUIRES: each id is considered once (a unit has one length, and the
+  // length scans skip the exact path's units).
   absl::Status ConsiderId(uint64_t id) {
-    if (!seen_.insert(id).second) return absl::OkStatus();
+    if (const UnitKeys* k = view_.PeekKeys(id); k != nullptr) return Consider(id, *k);
     auto keys = view_.Keys(id);
     if (!keys.ok()) {
       if (absl::IsNotFound(keys.status())) return absl::OkStatus();
@@ -219,6 +378,21 @@ class Search {
     const double upper = (gross >= 100.0 && has_context_) ? 102.0 : gross;
     if (upper < bound_) return absl::OkStatus();
 
+    // Every penalty lowers the score and adds to the penalty count, and the
+    // raw distance is at least the token edits: unless an exact match may
+    // rise to 101/102 by its context (only without any penalty), a candidate
+    // whose best possible rank does not beat the k-th match is done, before
+    // the alignment (here) and before the reads (below).
+    const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
+    const size_t memory_count = memory_points > 0 ? 1 : 0;
+    const bool full = top_.size() == options_.max_results;
+    const bool context_may_lift = has_context_ && gross >= 100.0 && memory_points == 0;
+    if (full && !context_may_lift &&
+        !RankBefore(Rank{gross - memory_points, memory_count, d, 0, keys.changed_at_us, id},
+                    RankOf(top_.back().match))) {
+      return absl::OkStatus();
+    }
+
     Match match;
     match.unit.id = id;
     match.unit.changed_at_us = keys.changed_at_us;
@@ -227,17 +401,21 @@ class Search {
     match.gross = ks.gross;
     match.edits = ks.edits;
     match.raw_distance = ks.raw_distance;
+    match.form_distance = ks.form_diffs;  // a lower bound until computed
+    const bool form_known = ks.form_diffs == 0;
     match.penalties = std::move(ks.penalties);
-    double points = ks.penalty_points + options_.memory_penalty;
-    // The remaining penalties only lower the score (unless an exact match
-    // may rise to 101/102 by its context): stop before their reads when the
-    // unit cannot reach the threshold or the top k already.
-    const bool context_may_lift = has_context_ && gross >= 100.0 && points == 0;
-    if (!context_may_lift) {
+    double points = ks.penalty_points + memory_points;
+    // The remaining penalties (several translations, attributes) only lower
+    // the rank further.
+    if (!(context_may_lift && points == 0)) {
       if (gross - points < threshold_) return absl::OkStatus();
-      if (top_.size() == options_.max_results && gross - points < bound_) return absl::OkStatus();
+      if (full) {
+        const Rank best{gross - points, match.penalties.size() + memory_count, match.raw_distance,
+                        match.form_distance, keys.changed_at_us, id};
+        if (absl::Status s = KnowFormIfTied(best, top_.back()); !s.ok()) return s;
+        if (!RankBefore(best, RankOf(top_.back().match))) return absl::OkStatus();
+      }
     }
-    points = ks.penalty_points;
 
     absl::StatusOr<bool> several = SeveralTranslations(u);
     if (!several.ok()) return several.status();
@@ -245,9 +423,8 @@ class Search {
       match.penalties.push_back(Penalty{std::string(kPenaltyMultipleTranslations), 1});
       points += 1;
     }
-    if (options_.memory_penalty > 0) {
-      match.penalties.push_back(Penalty{std::string(kPenaltyMemory), options_.memory_penalty});
-      points += options_.memory_penalty;
+    if (memory_points > 0) {
+      match.penalties.push_back(Penalty{std::string(kPenaltyMemory), memory_points});
     }
     const bool need_unit = !options_.filter.empty() || !options_.attribute_penalties.empty() ||
                            (has_context_ && gross >= 100.0 && points == 0);
@@ -273,8 +450,60 @@ class Search {
       match.score = *ctx;
     }
     if (match.score < threshold_) return absl::OkStatus();
-    Offer(std::move(match), have_unit);
+    return Offer(Entry{std::move(match), have_unit, form_known, nullptr});
+  }
+
+  // A match held or offered for the top k.
+  struct Entry {
+    Match match;
+    bool have_unit = false;   // match.unit is the whole unit
+    bool form_known = false;  // match.form_distance is computed (else a lower bound)
+    std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
+  };
+
+  static bool TiedBeforeForm(const Rank& a, const Rank& b) {
+    return a.score == b.score && a.penalties == b.penalties && a.raw_distance == b.raw_distance;
+  }
+
+  // Makes `e`'s form distance known when `r` ties with it up to that key.
+  absl::Status KnowFormIfTied(const Rank& r, Entry& e) {
+    if (e.form_known || !TiedBeforeForm(r, RankOf(e.match))) return absl::OkStatus();
+    return KnowForm(e);
+  }
+
+  // Computes e.match.form_distance from the unit's text.
+  absl::Status KnowForm(Entry& e) {
+    if (e.form_known) return absl::OkStatus();
+    if (!e.have_unit) {
+      const double score = e.match.score;
+      auto unit = view_.GetUnit(e.match.unit.id);
+      if (!unit.ok()) return unit.status();
+      e.match.unit = *std::move(unit);
+      e.match.score = score;
+      e.have_unit = true;
+    }
+    const std::string& side_text =
+        options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
+    auto useg = analyzer_.Analyze(side_text, unit_language_);
+    if (!useg.ok()) return useg.status();
+    e.analysed = std::make_shared<const AnalyzedSegment>(*std::move(useg));
+    e.match.form_distance = FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens));
+    e.form_known = true;
     return absl::OkStatus();
+  }
+
+  uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const {
+    uint32_t total = 0;
+    for (const EditOp& op : ops) {
+      if (op.kind != EditOp::kMatch) continue;
+      if (query_.key.tokens[op.a_index].surface == u.key.tokens[op.b_index].surface) continue;
+      const auto [qb, qe] = query_.spans[op.a_index];
+      const auto [ub, ue] = u.spans[op.b_index];
+      total += std::max<uint32_t>(
+          1, CharDistance(std::string_view(query_.text).substr(qb, qe - qb),
+                          std::string_view(u.text).substr(ub, ue - ub)));
+    }
+    return total;
   }
 
   // The same number values, in order (numbers share one key, so units that
@@ -328,22 +557,28 @@ class Search {
     return 101.0;
   }
 
-  void Offer(Match match, bool have_unit) {
+  absl::Status Offer(Entry entry) {
     const size_t k = options_.max_results;
-    if (top_.size() == k && !RanksBefore(match, top_.back().first)) return;
-    auto pos = std::upper_bound(top_.begin(), top_.end(), match,
-                                [](const Match& a, const std::pair<Match, bool>& b) {
-                                  return RanksBefore(a, b.first);
-                                });
-    top_.insert(pos, {std::move(match), have_unit});
+    // Every comparison that reaches the form distance must see computed ones.
+    const Rank r = RankOf(entry.match);
+    for (Entry& e : top_) {
+      if (!TiedBeforeForm(r, RankOf(e.match))) continue;
+      if (absl::Status s = KnowForm(entry); !s.ok()) return s;
+      if (absl::Status s = KnowForm(e); !s.ok()) return s;
+    }
+    if (top_.size() == k && !RanksBefore(entry.match, top_.back().match)) return absl::OkStatus();
+    auto pos = std::upper_bound(top_.begin(), top_.end(), entry.match,
+                                [](const Match& a, const Entry& b) { return RanksBefore(a, b.match); });
+    top_.insert(pos, std::move(entry));
     if (top_.size() > k) top_.pop_back();
-    if (top_.size() == k) bound_ = std::max(threshold_, top_.back().first.score);
+    if (top_.size() == k) bound_ = std::max(threshold_, top_.back().match.score);
+    return absl::OkStatus();
   }
 
   absl::StatusOr<LookupResult> Finish() {
     LookupResult result;
     result.candidates_scored = scored_;
-    for (auto& [match, have_unit] : top_) {
+    for (auto& [match, have_unit, form_known, analysed] : top_) {
       if (!have_unit) {
         const double score = match.score;
         auto unit = view_.GetUnit(match.unit.id);
@@ -354,10 +589,15 @@ class Search {
       const bool reverse = options_.side == Side::kTarget;
       const std::string& side_text = reverse ? match.unit.target : match.unit.source;
       const std::string& other_text = reverse ? match.unit.source : match.unit.target;
-      auto useg = analyzer_.Analyze(side_text, unit_language_);
-      if (!useg.ok()) return useg.status();
+      if (analysed == nullptr) {
+        auto a = analyzer_.Analyze(side_text, unit_language_);
+        if (!a.ok()) return a.status();
+        analysed = std::make_shared<const AnalyzedSegment>(*std::move(a));
+      }
+      const AnalyzedSegment* useg = analysed.get();
       const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens);
       match.diffs = DiffSpans(query_, *useg, ops);
+      if (!form_known) match.form_distance = FormDistance(*useg, ops);  // for MergeResults
       KeyScore ks = ScoreKeys(query_.key, useg->key, ops);
       if (ks.only_numbers_differ) {
         auto other = analyzer_.Analyze(other_text, other_language_);
@@ -385,9 +625,9 @@ class Search {
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
-  absl::flat_hash_set<uint64_t> seen_;
+  UnitIds exact_ids_;  // the exact path's candidates, ascending
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
-  std::vector<std::pair<Match, bool>> top_;  // best first; bool: unit already read
+  std::vector<Entry> top_;  // best first
 };
 
 }  // namespace

@@ -8,7 +8,9 @@
 //     must contain one of the query's m - c(n) + 1 rarest tokens ("prefix
 //     filter"); only the postings of those tokens at length n are read. Each
 //     candidate is verified by a banded token Levenshtein bounded by E(n).
-//  As soon as k matches are held, the bound tightens to the k-th score.
+//  As soon as k matches are held, the bound tightens to the k-th score, and a
+//  candidate whose best possible rank (penalties only lower it) does not beat
+//  the k-th match is dropped before its alignment and its reads.
 // The answer equals an exhaustive scan (same scores, same order): the filters
 // only drop units that cannot reach the current bound.
 #ifndef QANTARA_SERVICE_MATCH_MATCHER_H_
@@ -58,6 +60,9 @@ struct Match {
   std::vector<Penalty> penalties;
   uint32_t edits = 0;
   uint32_t raw_distance = 0;
+  // Character edits between the paired tokens written differently (harakat,
+  // tatweel, letter forms, case): after raw_distance, the closer raw text.
+  uint32_t form_distance = 0;
   std::vector<DiffSpan> diffs;   // query vs the unit's compared side
   bool adapted = false;          // numbers substituted into adapted_target
   std::string adapted_target;    // the unit's other side with the query's numbers
@@ -69,7 +74,8 @@ struct LookupResult {
 };
 
 // True when `a` ranks before `b`: higher score, then fewer penalties, then the
-// closer raw text, then the newer unit, then the higher id.
+// closer raw text (raw_distance, then form_distance), then the newer unit,
+// then the higher id.
 bool RanksBefore(const Match& a, const Match& b);
 
 // Looks `query` up in one memory through `view`. `analyzer` re-analyses the

@@ -59,6 +59,8 @@ struct KeyScore {
   // How far the real texts are apart (edits + paired tokens written
   // differently + set-aside character edits): the tie-break after penalties.
   uint32_t raw_distance = 0;
+  // Paired tokens written differently (each also counts in raw_distance).
+  uint32_t form_diffs = 0;
   // No token edits, and the only differences are number values (so the
   // target can be adapted; see AdaptNumbers).
   bool only_numbers_differ = false;

@@ -39,6 +39,23 @@ void AddGap(std::string_view gap, bool between_tokens, std::string& out) {
   out += kept;
 }
 
+// `raw` without format marks (they cost nothing, so they take no part in a
+// token's written form or in the punctuation compared). ICU's word breaks
+// attach a mark to the character before it ("word\u200F", ".\u200E").
+std::string_view WithoutFormatMarks(std::string_view raw, std::string& buf) {
+  // Whether it may hold one: U+00AD, U+061C, U+2000..U+207F, U+FEFF.
+  bool may = false;
+  for (size_t i = 0; i + 1 < raw.size() && !may; ++i) {
+    const unsigned char a = raw[i], b = raw[i + 1];
+    may = (a == 0xC2 && b == 0xAD) || (a == 0xD8 && b == 0x9C) || (a == 0xE2 && (b == 0x80 || b == 0x81)) ||
+          (a == 0xEF && b == 0xBB);
+  }
+  if (!may) return raw;
+  buf.clear();
+  AddGap(raw, /*between_tokens=*/false, buf);
+  return buf;
+}
+
 DigitScript ScriptOf(std::string_view raw) {
   for (size_t i = 0; i + 1 < raw.size(); ++i) {
     unsigned char a = raw[i], b = raw[i + 1];
@@ -83,7 +100,8 @@ class TextAnalyzer final : public Analyzer {
       if (begin > prev_end) AddGap(text.substr(prev_end, begin - prev_end), !first, seg.key.whitespace);
       first = false;
       prev_end = std::max(prev_end, end);
-      std::string_view raw = text.substr(begin, end - begin);
+      std::string stripped;
+      const std::string_view raw = WithoutFormatMarks(text.substr(begin, end - begin), stripped);
       switch (t.cls) {
         case text::TokenClass::kPunctuation:
           seg.key.punctuation.append(raw);

@@ -2,7 +2,13 @@
 // bench;long). Prints figures; asserts nothing.
 //
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
-//            [--queries N] [--exhaustive-sample N]
+//            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
+//            [--grpc 0] [--slowest N] [--variant-misses 1]
+//
+// --sets / --thresholds: only these query sets / thresholds (default: all);
+// --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
+// queries of each set with their candidates; --variant-misses 1: the variant
+// queries whose expected unit is not first at >= 95, with what came first.
 //
 // 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
 // 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
@@ -110,7 +116,25 @@ std::string Arg(int argc, char** argv, const std::string& name, const std::strin
   return def;
 }
 
-const char* kSets[] = {"heldout", "edited", "arabic_variants", "short", "nomatch"};
+const char* kAllSets[] = {"heldout", "edited", "arabic_variants", "short", "nomatch"};
+
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t c = s.find(',', pos);
+    if (c == std::string::npos) c = s.size();
+    if (c > pos) out.push_back(s.substr(pos, c - pos));
+    pos = c + 1;
+  }
+  return out;
+}
+
+double CpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 }  // namespace
 
@@ -200,8 +224,16 @@ int main(int argc, char** argv) {
   }
   if (Arg(argc, argv, "--build-only", "0") == "1") return 0;
 
+  std::vector<std::string> kSets;
+  for (const std::string& s : SplitCommas(Arg(argc, argv, "--sets", ""))) kSets.push_back(s);
+  if (kSets.empty()) kSets.assign(std::begin(kAllSets), std::end(kAllSets));
+  std::vector<double> thresholds;
+  for (const std::string& t : SplitCommas(Arg(argc, argv, "--thresholds", "70,50"))) thresholds.push_back(std::stod(t));
+  const size_t slowest = std::stoul(Arg(argc, argv, "--slowest", "0"));
+  const bool variant_misses = Arg(argc, argv, "--variant-misses", "0") == "1";
+  const bool with_grpc = Arg(argc, argv, "--grpc", "1") == "1";
   std::map<std::string, std::vector<Query>> sets;
-  for (const char* s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
+  for (const std::string& s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
 
   auto request_for = [](const Query& q, double threshold, bool exhaustive) {
     storage::LookupRequest r;
@@ -232,39 +264,76 @@ int main(int argc, char** argv) {
     auto info = (*mem)->GetMemory("bench");
     std::printf("memory 'bench': %llu units\n", static_cast<unsigned long long>(info->units));
 
-    std::printf("\n%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s\n", "query set", "thr", "n",
-                "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max");
-    for (double threshold : {70.0, 50.0}) {
-      for (const char* s : kSets) {
+    std::printf("\n%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s | %8s %8s\n", "query set", "thr", "n",
+                "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max", "1st cpu", "2nd cpu");
+    struct Slow {
+      double cold_ms = 0, warm_ms = 0;
+      uint64_t cand = 0;
+      size_t matches = 0;
+      const Query* q = nullptr;
+    };
+    std::vector<std::string> slow_lines;
+    for (double threshold : thresholds) {
+      for (const std::string& s : kSets) {
         std::vector<double> cold, warm;
-        double cand = 0, cand_max = 0;
+        std::vector<Slow> per(sets[s].size());
+        double cand = 0, cand_max = 0, cpu[2] = {0, 0};
         for (int pass = 0; pass < 2; ++pass) {
-          for (const Query& q : sets[s]) {
+          const double c0 = CpuSeconds();
+          for (size_t i = 0; i < sets[s].size(); ++i) {
+            const Query& q = sets[s][i];
             const auto t = Clock::now();
             auto r = (*mem)->Lookup(request_for(q, threshold, false));
             const double ms = Ms(Clock::now() - t);
             if (!r.ok()) continue;
             (pass == 0 ? cold : warm).push_back(ms);
+            (pass == 0 ? per[i].cold_ms : per[i].warm_ms) = ms;
+            per[i].q = &q;
             if (pass == 1) {
               cand += r->candidates_scored;
               cand_max = std::max<double>(cand_max, r->candidates_scored);
+              per[i].cand = r->candidates_scored;
+              per[i].matches = r->matches.size();
             }
           }
+          cpu[pass] = CpuSeconds() - c0;
         }
-        std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms | %10.0f %10.0f\n", s,
-                    threshold, warm.size(), Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5),
-                    Pct(warm, 0.99), cand / std::max<size_t>(1, warm.size()), cand_max);
+        std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms | %10.0f %10.0f | %7.2fs %7.2fs\n",
+                    s.c_str(), threshold, warm.size(), Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5),
+                    Pct(warm, 0.99), cand / std::max<size_t>(1, warm.size()), cand_max, cpu[0], cpu[1]);
+        if (slowest > 0) {
+          std::sort(per.begin(), per.end(), [](const Slow& a, const Slow& b) { return a.cold_ms > b.cold_ms; });
+          for (size_t i = 0; i < std::min(slowest, per.size()) && per[i].q != nullptr; ++i) {
+            char buf[512];
+            std::snprintf(buf, sizeof buf, "  %s@%.0f %s: 1st %.2fms 2nd %.2fms cand %llu matches %zu: %.80s",
+                          s.c_str(), threshold, per[i].q->id.c_str(), per[i].cold_ms, per[i].warm_ms,
+                          static_cast<unsigned long long>(per[i].cand), per[i].matches, per[i].q->text.c_str());
+            slow_lines.push_back(buf);
+          }
+        }
       }
+    }
+    if (!slow_lines.empty()) {
+      std::printf("\nslowest first-pass queries (time, candidates scored in the 2nd pass):\n");
+      for (const std::string& l : slow_lines) std::printf("%s\n", l.c_str());
     }
 
     // Orthographic variants: the unit first, at >= 95.
-    {
+    if (sets.count("arabic_variants")) {
       size_t hits = 0, same_text = 0, total = 0;
       for (const Query& q : sets["arabic_variants"]) {
         auto r = (*mem)->Lookup(request_for(q, 70, false));
         ++total;
         if (!r.ok() || r->matches.empty()) continue;
         const auto& m = r->matches[0];
+        const bool hit = m.score >= 95 && std::to_string(m.unit.id) == q.unit_id;
+        if (variant_misses && !hit) {
+          std::printf("variant miss %s (unit %s): first unit %llu score %.1f %s text; query: %s\n  expected: %s\n  first:    %s\n",
+                      q.id.c_str(), q.unit_id.c_str(), static_cast<unsigned long long>(m.unit.id), m.score,
+                      m.unit.source == unit_arabic[q.unit_id] ? "same" : "other", q.text.c_str(),
+                      unit_arabic[q.unit_id].c_str(), m.unit.source.c_str());
+          for (const auto& p : m.penalties) std::printf("    penalty %s %.0f\n", p.kind.c_str(), p.points);
+        }
         if (m.score < 95) continue;
         if (std::to_string(m.unit.id) == q.unit_id) ++hits;
         if (m.unit.source == unit_arabic[q.unit_id]) ++same_text;
@@ -278,8 +347,8 @@ int main(int argc, char** argv) {
     // Agreement with the exhaustive scan (sample) and its cost.
     std::printf("\n%-16s %5s %6s | %12s | %12s %12s | %8s\n", "query set", "thr", "sample", "top5 equal",
                 "exh p50", "exh p99", "speed-up");
-    for (double threshold : {70.0, 50.0}) {
-      for (const char* s : kSets) {
+    for (double threshold : thresholds) {
+      for (const std::string& s : kSets) {
         size_t equal = 0, n = 0;
         std::vector<double> idx_ms, ex_ms;
         for (size_t i = 0; i < sets[s].size() && n < ex_sample; i += std::max<size_t>(1, sets[s].size() / ex_sample)) {
@@ -298,7 +367,7 @@ int main(int argc, char** argv) {
           }
           equal += same;
         }
-        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s, threshold, n, equal, n,
+        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s.c_str(), threshold, n, equal, n,
                     Pct(ex_ms, 0.5), Pct(ex_ms, 0.99), Pct(ex_ms, 0.5) / std::max(1e-6, Pct(idx_ms, 0.5)));
       }
     }
@@ -311,8 +380,8 @@ int main(int argc, char** argv) {
   }
 
   // ---- the real server over gRPC ----
-  if (server_bin.empty()) {
-    std::printf("(no --server-bin: gRPC figures skipped)\n");
+  if (server_bin.empty() || !with_grpc) {
+    std::printf("(no --server-bin or --grpc 0: gRPC figures skipped)\n");
     return 0;
   }
   int out_pipe[2];
@@ -348,8 +417,8 @@ int main(int argc, char** argv) {
   };
   std::printf("%-16s %5s %6s | %9s %9s | %9s %9s\n", "query set", "thr", "n", "1st p50", "1st p99",
               "2nd p50", "2nd p99");
-  for (double threshold : {70.0, 50.0}) {
-    for (const char* s : kSets) {
+  for (double threshold : thresholds) {
+    for (const std::string& s : kSets) {
       std::vector<double> cold, warm;
       for (int pass = 0; pass < 2; ++pass) {
         for (const Query& q : sets[s]) {
@@ -358,14 +427,14 @@ int main(int argc, char** argv) {
           if (st.ok()) (pass == 0 ? cold : warm).push_back(Ms(Clock::now() - t));
         }
       }
-      std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms\n", s, threshold, warm.size(),
+      std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms\n", s.c_str(), threshold, warm.size(),
                   Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5), Pct(warm, 0.99));
     }
   }
   // Throughput: 4 clients, each its own channel, all sets mixed, threshold 70.
   {
     std::vector<Query> all;
-    for (const char* s : kSets) all.insert(all.end(), sets[s].begin(), sets[s].end());
+    for (const std::string& s : kSets) all.insert(all.end(), sets[s].begin(), sets[s].end());
     std::atomic<size_t> done{0};
     const auto t = Clock::now();
     std::vector<std::thread> threads;
@@ -393,12 +462,13 @@ int main(int argc, char** argv) {
     qantara::v1::Memory created;
     (void)stub->CreateMemory(&cctx, creq, &created);
     std::vector<double> lat;
+    const std::vector<Query> heldout = ReadQueries(workload / "queries" / "heldout.tsv", 2 * per_set);
     const auto t = Clock::now();
     for (int i = 0; i < 1000; ++i) {
       grpc::ClientContext ctx;
       qantara::v1::AddUnitRequest req;
       req.set_memory(creq.name());
-      req.mutable_unit()->set_source(sets["heldout"][i % sets["heldout"].size()].text + " " + std::to_string(i));
+      req.mutable_unit()->set_source(heldout[i % heldout.size()].text + " " + std::to_string(i));
       req.mutable_unit()->set_target("t" + std::to_string(i));
       qantara::v1::AddUnitResponse resp;
       const auto t1 = Clock::now();

@@ -175,6 +175,7 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   }
   int compared = 0;
   for (int qi = 0; qi < 300; ++qi) {
+    index_.set_peek(qi % 2 == 0);  // keys through PeekKeys, or through Keys
     std::string q = qi % 2 ? sentence(1 + rng() % 10) : sources[rng() % sources.size()];
     if (qi % 3 == 0) q += " extra";
     for (double threshold : {50.0, 70.0, 90.0}) {
@@ -198,6 +199,97 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
     }
   }
   EXPECT_EQ(compared, 900);
+}
+
+// Many units tie at the bound (the same gross score): the tie-breaks
+// (penalties, raw distance, date, id) decide, with candidates dropped before
+// their alignment and reads; the answer stays the exhaustive one, also with
+// memory and attribute penalties, duplicates (several translations) and dates
+// that do not follow the ids.
+TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> fillers = {"red", "blue", "green", "door", "window", "table"};
+  for (int i = 0; i < 400; ++i) {
+    std::string s = rng() % 5 == 0 ? "Open" : "open";
+    s += " " + fillers[rng() % fillers.size()];
+    if (rng() % 3 == 0) s += " " + fillers[rng() % fillers.size()];
+    if (rng() % 6 == 0) s += ".";
+    Unit u;
+    u.id = ++next_id_;
+    u.source = s;
+    u.target = "t" + std::to_string(i);
+    u.changed_at_us = 1 + rng() % 20;  // many equal dates, not in id order
+    u.attributes.project = rng() % 4 == 0 ? "p1" : "p2";
+    index_.Add(u);
+  }
+  for (const char* q : {"open", "open door", "Open red blue", "open the door."}) {
+    for (double threshold : {30.0, 50.0, 70.0}) {
+      for (uint32_t k : {1u, 5u, 20u}) {
+        for (int variant = 0; variant < 3; ++variant) {
+          LookupOptions o;
+          o.threshold = threshold;
+          o.max_results = k;
+          if (variant == 1) o.memory_penalty = 1;
+          if (variant == 2) o.attribute_penalties = {AttributePenalty{"project", "p2", 1}};
+          LookupResult indexed = Find(q, o);
+          o.exhaustive = true;
+          LookupResult full = Find(q, o);
+          ASSERT_EQ(indexed.matches.size(), full.matches.size()) << q << " @" << threshold << " k" << k;
+          for (size_t i = 0; i < full.matches.size(); ++i) {
+            EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold << " k" << k;
+            EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
+            EXPECT_EQ(indexed.matches[i].penalties, full.matches[i].penalties);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Units that differ from the query only in how words are written tie on
+// score, penalties and differently written words; the closer writing (fewer
+// character edits) ranks first, before the newer unit.
+TEST_F(MatcherTest, CloserWritingBreaksTies) {
+  const uint64_t close = Add("كَتَبَ الدرس", "a");  // kataba al-dars
+  const uint64_t far = Add("كُتِبَّ الدرس", "b");  // kutibba al-dars, newer
+  const uint64_t bare = Add("كتب الدرس الأول", "c");
+  // The query: kataba without the last fatha.
+  LookupOptions o;
+  o.threshold = 50;
+  LookupResult r = Find("كَتَب الدرس", o);
+  ASSERT_EQ(r.matches.size(), 3u);
+  EXPECT_EQ(r.matches[0].unit.id, close);
+  EXPECT_EQ(r.matches[1].unit.id, far);
+  EXPECT_EQ(r.matches[0].form_distance, 1u);
+  EXPECT_EQ(r.matches[1].form_distance, 4u);  // a->u, a->i, +fatha, +shadda
+  EXPECT_EQ(r.matches[0].raw_distance, r.matches[1].raw_distance);
+  EXPECT_EQ(r.matches[2].unit.id, bare);
+  o.max_results = 1;
+  EXPECT_EQ(Find("كَتَب الدرس", o).matches.at(0).unit.id, close);
+  o.exhaustive = true;
+  EXPECT_EQ(Find("كَتَب الدرس", o).matches.at(0).unit.id, close);
+}
+
+// Unit ids beyond the dense counting range are counted too.
+TEST_F(MatcherTest, VeryLargeUnitIds) {
+  next_id_ = (uint64_t{1} << 24) - 3;  // ids 2^24 - 2 ... 2^24 + 3
+  const char* things[] = {"door", "table", "chair"};
+  for (int i = 0; i < 6; ++i) {
+    Add(std::string(i % 2 ? "open the red " : "open the blue ") + things[i / 2], "t");
+  }
+  LookupOptions o;
+  o.threshold = 50;
+  o.max_results = 10;
+  LookupResult r = Find("open the red window", o);
+  ASSERT_EQ(r.matches.size(), 6u);
+  EXPECT_EQ(r.matches[0].unit.id, (uint64_t{1} << 24) + 3);  // red, newest
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 75);
+  EXPECT_EQ(r.matches[2].unit.id, (uint64_t{1} << 24) - 1);
+  EXPECT_DOUBLE_EQ(r.matches[3].score, 50);
+  o.exhaustive = true;
+  LookupResult full = Find("open the red window", o);
+  ASSERT_EQ(full.matches.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(r.matches[i].unit.id, full.matches[i].unit.id);
 }
 
 TEST(MergeResults, KeepsBestAcrossMemories) {

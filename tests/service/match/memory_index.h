@@ -46,6 +46,13 @@ class MemoryIndex final : public IndexView {
     if (it == keys_.end()) return absl::NotFoundError("no unit");
     return it->second;
   }
+  const UnitKeys* PeekKeys(uint64_t id) override {
+    if (!peek_) return nullptr;
+    auto it = keys_.find(id);
+    return it == keys_.end() ? nullptr : it->second.get();
+  }
+  // Whether PeekKeys answers (else the matcher reads through Keys).
+  void set_peek(bool peek) { peek_ = peek; }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override {
     auto it = units_.find(id);
     if (it == units_.end()) return absl::NotFoundError("no unit");
@@ -67,6 +74,7 @@ class MemoryIndex final : public IndexView {
   std::map<uint64_t, UnitKeysPtr> keys_;
   std::map<uint64_t, Unit> units_;
   uint32_t max_len_[2] = {0, 0};
+  bool peek_ = true;
 };
 
 }  // namespace qantara::match::testing
