@@ -196,9 +196,7 @@ class Reader {
                                          ? std::move(lists[next].second)
                                          : std::make_shared<UnitIds>();
       const PostingId pid{key, len, static_cast<uint8_t>(side)};
-      if (auto p = state_.pending.postings.find(pid); p != state_.pending.postings.end()) {
-        MergeSorted(*ids, p->second);
-      }
+      if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
       fill.emplace_back(pid, std::move(ids));
     }
     std::lock_guard<std::mutex> l(state_.fill);
