@@ -119,22 +119,32 @@ void ForEachExactKey(const Log& log, uint32_t memory, Fn&& fn) {
   }
 }
 
-// Sorts the logs; big posting logs on two threads (the side is the first
-// key field: the two halves are in key order one after the other).
-void SortLogs(Log& postings, Log& exact) {
-  auto mid = std::partition(postings.begin(), postings.end(), [](const PackedEntry& e) { return SideOf(e) == 0; });
-  auto sort_rest = [&] {
-    std::sort(mid, postings.end());
-    std::sort(exact.begin(), exact.end());
-  };
-  std::thread helper;
-  if (postings.size() >= 100000) {
-    helper = std::thread(sort_rest);
-  } else {
-    sort_rest();
+// A sorted copy of `log`: a stable scatter by the top 16 bits (side and
+// token key bits: hashes spread evenly) into 65536 buckets, then each bucket
+// sorted, big logs on two threads (one a half of the buckets).
+Log SortedCopy(const Log& log) {
+  constexpr size_t kBuckets = 1 << 16;
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const PackedEntry& e : log) ++start[(e.hi >> 48) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  Log out(log.size());
+  {
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (const PackedEntry& e : log) out[at[e.hi >> 48]++] = e;
   }
-  std::sort(postings.begin(), mid);
-  if (helper.joinable()) helper.join();
+  auto sort_buckets = [&](size_t from, size_t to) {
+    for (size_t b = from; b < to; ++b) {
+      if (start[b + 1] - start[b] > 1) std::sort(out.begin() + start[b], out.begin() + start[b + 1]);
+    }
+  };
+  if (log.size() >= 100000) {
+    std::thread helper(sort_buckets, kBuckets / 2, kBuckets);
+    sort_buckets(0, kBuckets / 2);
+    helper.join();
+  } else {
+    sort_buckets(0, kBuckets);
+  }
+  return out;
 }
 
 absl::Status RemoveFiles(const std::vector<std::string>& paths) {
@@ -265,11 +275,9 @@ IndexBuffer::~IndexBuffer() {
 void IndexBuffer::AddPosting(const PostingId& pid, uint64_t id) { live_->postings.push_back(PackPosting(pid, id)); }
 void IndexBuffer::AddExact(const ExactId& eid, uint64_t id) { live_->exact.push_back(PackExact(eid, id)); }
 void IndexBuffer::AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries) {
-  live_->postings.reserve(live_->postings.size() + entries.size());
   for (const auto& [pid, id] : entries) live_->postings.push_back(PackPosting(pid, id));
 }
 void IndexBuffer::AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries) {
-  live_->exact.reserve(live_->exact.size() + entries.size());
   for (const auto& [eid, id] : entries) live_->exact.push_back(PackExact(eid, id));
 }
 
@@ -319,7 +327,10 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
     // Sorted in place (key order for the memtable or the SST writer):
     // readers then binary-search the log.
     std::lock_guard<std::mutex> l(p.mu);
-    if (!p.sorted) SortLogs(p.postings, p.exact);
+    if (!p.sorted) {
+      p.postings = SortedCopy(p.postings);
+      p.exact = SortedCopy(p.exact);
+    }
     p.sorted = true;
     p.posting_index = {};
     p.exact_index = {};
@@ -347,18 +358,13 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
   thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units, before = std::move(before)] {
     absl::Status s = before ? before() : absl::OkStatus();
     if (s.ok()) {
-      // Sorted copies, so that readers keep reading the log meanwhile; then
-      // readers switch to the sorted logs (binary search).
+      // Sorted copies, so that readers keep reading the logs meanwhile
+      // (only readers' indexes change under mu, not the logs); then readers
+      // switch to the sorted logs (binary search).
       Log postings, exact;
-      {
-        std::lock_guard<std::mutex> l(part->mu);
-        if (!part->sorted) {
-          postings = part->postings;
-          exact = part->exact;
-        }
-      }
       if (!part->sorted) {
-        SortLogs(postings, exact);
+        postings = SortedCopy(part->postings);
+        exact = SortedCopy(part->exact);
         std::lock_guard<std::mutex> l(part->mu);
         part->postings.swap(postings);
         part->exact.swap(exact);
