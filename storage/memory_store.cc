@@ -323,7 +323,12 @@ class Writer {
   Writer(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options,
          bool buffered = false)
       : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_, /*reuse_iterators=*/true),
-        buffered_(buffered) {}
+        buffered_(buffered) {
+    // Writers' reads (duplicate checks of imports, mostly misses) do not
+    // fill the block cache: a big import would fill it with blocks no
+    // lookup asks for.
+    plain_.fill_cache = false;
+  }
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
@@ -513,6 +518,8 @@ absl::Status ValidateName(const std::string& name) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 absl::Status ValidateUnit(const Unit& u) {
   if (u.source.empty() || u.target.empty()) {
     return absl::InvalidArgumentError("a unit needs a non-empty source and target");
@@ -525,6 +532,8 @@ absl::Status ValidateUnit(const Unit& u) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 // What AddUnits prepares of a unit before writing it (policies that never
 // overwrite): its index entries and its encoded values.

@@ -115,6 +115,10 @@ struct MemoryStoreOptions {
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;
 };
 
+// The check AddUnits makes of each unit before writing anything: OK, or
+// InvalidArgument (an empty source or target, or invalid UTF-8).
+absl::Status ValidateUnit(const Unit& unit);
+
 class MemoryStore {
  public:
   // Opens the memory layer on an open `store`. Reads only the memory records
