@@ -1,5 +1,7 @@
 #include "storage/index_buffer.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -377,6 +379,11 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
       exact = {};
       s = WriteLogs(rocks, memory, indexed_upto, min_file_units, part->postings, part->exact, part->units);
     }
+    // The logs written are freed at Finish(); what the bulk add freed
+    // meanwhile (batches, analyses, the unsorted logs) is given back to the
+    // system here, so that peak memory does not creep up with every buffer
+    // (glibc keeps freed memory of its per-thread arenas).
+    malloc_trim(0);
     status_ = s;
     done_.store(true, std::memory_order_release);
   });
