@@ -6,10 +6,14 @@
 namespace qantara::storage {
 
 void PutFixed32BE(std::string& out, uint32_t v) {
-  for (int i = 3; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (8 * (3 - i))) & 0xff);
+  out.append(b, 4);
 }
 void PutFixed64BE(std::string& out, uint64_t v) {
-  for (int i = 7; i >= 0; --i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+  out.append(b, 8);
 }
 uint32_t DecodeFixed32BE(const char* p) {
   uint32_t v = 0;
@@ -22,11 +26,14 @@ uint64_t DecodeFixed64BE(const char* p) {
   return v;
 }
 void PutVarint64(std::string& out, uint64_t v) {
+  char b[10];
+  int n = 0;
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    b[n++] = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  b[n++] = static_cast<char>(v);
+  out.append(b, n);
 }
 void PutString(std::string& out, std::string_view s) {
   PutVarint64(out, s.size());
@@ -158,6 +165,7 @@ uint64_t UnitIdOfKey(std::string_view key) { return DecodeFixed64BE(key.data() +
 
 std::string EncodeUnit(const match::Unit& u) {
   std::string out;
+  out.reserve(96 + u.source.size() + u.target.size() + u.created_by.size() + u.changed_by.size());
   out.push_back(static_cast<char>(kValueVersion));
   PutString(out, u.source);
   PutString(out, u.target);
@@ -216,10 +224,12 @@ namespace {
 
 void PutSideKey(std::string& out, const match::SideKey& k) {
   PutVarint64(out, k.tokens.size());
+  size_t at = out.size();
+  out.resize(at + 16 * k.tokens.size());
   for (const match::MatchToken& t : k.tokens) {
-    PutFixed64BE(out, t.key);
-    PutFixed32BE(out, t.surface);
-    PutFixed32BE(out, t.folded);
+    for (int i = 0; i < 8; ++i) out[at++] = static_cast<char>((t.key >> (8 * (7 - i))) & 0xff);
+    for (int i = 0; i < 4; ++i) out[at++] = static_cast<char>((t.surface >> (8 * (3 - i))) & 0xff);
+    for (int i = 0; i < 4; ++i) out[at++] = static_cast<char>((t.folded >> (8 * (3 - i))) & 0xff);
   }
   PutString(out, k.punctuation);
   PutString(out, k.inline_codes);
@@ -242,6 +252,9 @@ bool GetSideKey(Reader& r, match::SideKey& k) {
 
 std::string EncodeUnitKeys(const match::UnitKeys& keys) {
   std::string out;
+  out.reserve(32 + 16 * (keys.source.tokens.size() + keys.target.tokens.size()) + keys.source.punctuation.size() +
+              keys.target.punctuation.size() + keys.source.inline_codes.size() + keys.target.inline_codes.size() +
+              keys.source.whitespace.size() + keys.target.whitespace.size());
   out.push_back(static_cast<char>(kValueVersion));
   PutVarint64(out, static_cast<uint64_t>(keys.changed_at_us));
   PutSideKey(out, keys.source);

@@ -1,5 +1,7 @@
 #include "storage/index_buffer.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -36,102 +38,115 @@ void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra) {
   ids.swap(out);
 }
 
-void IndexBuffer::Clear() {
-  postings_ = {};
-  exact_ = {};
-  units_ = 0;
-  std::lock_guard<std::mutex> l(mu_);
-  posting_index_ = {};
-  exact_index_ = {};
-  postings_indexed_ = exact_indexed_ = 0;
-}
-
-void IndexBuffer::CatchUpPostings() const {
-  for (; postings_indexed_ < postings_.size(); ++postings_indexed_) {
-    const auto& [pid, id] = postings_[postings_indexed_];
-    posting_index_[pid].push_back(id);
-  }
-}
-
-void IndexBuffer::CatchUpExact() const {
-  for (; exact_indexed_ < exact_.size(); ++exact_indexed_) {
-    const auto& [eid, id] = exact_[exact_indexed_];
-    exact_index_[eid].push_back(id);
-  }
-}
-
-match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
-  std::lock_guard<std::mutex> l(mu_);
-  CatchUpPostings();
-  auto it = posting_index_.find(pid);
-  return it == posting_index_.end() ? match::UnitIds{} : it->second;
-}
-
-match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {
-  std::lock_guard<std::mutex> l(mu_);
-  CatchUpExact();  // only the exact part: duplicate checks of bulk adds read it
-  auto it = exact_index_.find(eid);
-  return it == exact_index_.end() ? match::UnitIds{} : it->second;
-}
-
 namespace {
 
-using PostingLog = std::vector<std::pair<PostingId, uint64_t>>;
-using ExactLog = std::vector<std::pair<ExactId, uint64_t>>;
+using Log = std::vector<PackedEntry>;
 
-// The capped length of PostingKey: lengths above the cap share a key, and
-// their ids go into one operand.
+constexpr uint64_t kIdBits = 47;
+constexpr uint64_t kIdMask = (uint64_t{1} << kIdBits) - 1;
+constexpr uint64_t kExactIdMask = (uint64_t{1} << 63) - 1;
+
+// The capped length of PostingKey: lengths above the cap share a key.
 uint32_t KeyLength(uint32_t length) { return std::min<uint32_t>(length, 0xffff); }
 
-// Key order of the posting log: (side, token key, key length) compares like
-// the PostingKey (big-endian fields), then the unit id.
-inline bool PostingLess(const std::pair<PostingId, uint64_t>& a, const std::pair<PostingId, uint64_t>& b) {
-  if (a.first.side != b.first.side) return a.first.side < b.first.side;
-  if (a.first.key != b.first.key) return a.first.key < b.first.key;
-  const uint32_t la = KeyLength(a.first.length), lb = KeyLength(b.first.length);
-  if (la != lb) return la < lb;
-  return a.second < b.second;
+PackedEntry PackPosting(const PostingId& p, uint64_t id) {
+  return PackedEntry{(uint64_t{p.side} << 63) | (p.key >> 1),
+                     (p.key << 63) | (uint64_t{KeyLength(p.length)} << kIdBits) | (id & kIdMask)};
 }
-bool SameKey(const PostingId& a, const PostingId& b) {
-  return a.side == b.side && a.key == b.key && KeyLength(a.length) == KeyLength(b.length);
+PackedEntry PackExact(const ExactId& e, uint64_t id) {
+  return PackedEntry{(uint64_t{e.side} << 63) | (e.hash >> 1), (e.hash << 63) | (id & kExactIdMask)};
+}
+uint8_t SideOf(const PackedEntry& e) { return static_cast<uint8_t>(e.hi >> 63); }
+uint64_t KeyOf(const PackedEntry& e) { return (e.hi << 1) | (e.lo >> 63); }
+uint32_t LengthOf(const PackedEntry& e) { return static_cast<uint32_t>((e.lo >> kIdBits) & 0xffff); }
+uint64_t PostingIdOf(const PackedEntry& e) { return e.lo & kIdMask; }
+uint64_t ExactIdOf(const PackedEntry& e) { return e.lo & kExactIdMask; }
+// The entry without its unit id (the readers' index key).
+std::pair<uint64_t, uint64_t> PostingEntry(const PackedEntry& e) { return {e.hi, e.lo & ~kIdMask}; }
+std::pair<uint64_t, uint64_t> ExactEntry(const PackedEntry& e) { return {e.hi, e.lo & ~kExactIdMask}; }
+
+// Appends the ids of `probe`'s entry in `log` to `out`: by binary search
+// when `sorted`, else through `index` (brought up to date from `*indexed`).
+template <typename EntryOf, typename IdOf>
+void Lookup(const Log& log, bool sorted, PackedEntry probe, EntryOf entry_of, IdOf id_of,
+            absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds>& index, size_t* indexed,
+            match::UnitIds& out) {
+  const auto want = entry_of(probe);
+  if (sorted) {
+    for (auto it = std::lower_bound(log.begin(), log.end(), probe);
+         it != log.end() && entry_of(*it) == want; ++it) {
+      if (out.empty() || out.back() != id_of(*it)) out.push_back(id_of(*it));
+    }
+    return;
+  }
+  for (; *indexed < log.size(); ++*indexed) {
+    const PackedEntry& e = log[*indexed];
+    match::UnitIds& ids = index[entry_of(e)];
+    if (ids.empty() || ids.back() != id_of(e)) ids.push_back(id_of(e));
+  }
+  auto it = index.find(want);
+  if (it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
 }
 
-inline bool ExactLess(const std::pair<ExactId, uint64_t>& a, const std::pair<ExactId, uint64_t>& b) {
-  return std::tie(a.first.side, a.first.hash, a.second) < std::tie(b.first.side, b.first.hash, b.second);
-}
-
-// Calls fn(key, operand) for every posting key of the buffer in key order.
-// REQUIRES: `log` is sorted by PostingLess.
+// Calls fn(key, operand) for every posting key of the log in key order.
+// REQUIRES: `log` is sorted.
 template <typename Fn>
-void ForEachPostingOp(const PostingLog& log, uint32_t memory, Fn&& fn) {
+void ForEachPostingOp(const Log& log, uint32_t memory, Fn&& fn) {
   std::string key, op;
   for (size_t i = 0; i < log.size();) {
-    const PostingId& pid = log[i].first;
-    key = PostingKey(memory, static_cast<match::Side>(pid.side), pid.key, pid.length);
+    const auto entry = PostingEntry(log[i]);
+    key = PostingKey(memory, static_cast<match::Side>(SideOf(log[i])), KeyOf(log[i]), LengthOf(log[i]));
     op.clear();
-    for (; i < log.size() && SameKey(log[i].first, pid); ++i) {
-      if (i > 0 && log[i].second == log[i - 1].second && SameKey(log[i - 1].first, pid)) continue;
-      AppendPostingOp(op, log[i].second, /*remove=*/false);
+    for (; i < log.size() && PostingEntry(log[i]) == entry; ++i) {
+      if (i > 0 && log[i] == log[i - 1]) continue;
+      AppendPostingOp(op, PostingIdOf(log[i]), /*remove=*/false);
     }
     fn(key, op);
   }
 }
 
-// Calls fn(key) for every exact key of the buffer in key order.
-// REQUIRES: `log` is sorted by ExactLess.
+// Calls fn(key) for every exact key of the log in key order.
+// REQUIRES: `log` is sorted.
 template <typename Fn>
-void ForEachExactKey(const ExactLog& log, uint32_t memory, Fn&& fn) {
+void ForEachExactKey(const Log& log, uint32_t memory, Fn&& fn) {
   std::string key;
   for (size_t i = 0; i < log.size(); ++i) {
-    const auto& [eid, id] = log[i];
-    if (i > 0 && log[i - 1].first == eid && log[i - 1].second == id) continue;
+    if (i > 0 && log[i] == log[i - 1]) continue;
     key.clear();
     PutFixed32BE(key, memory);
-    key.push_back(static_cast<char>(eid.side));
-    PutFixed64BE(key, eid.hash);
-    PutFixed64BE(key, id);
+    key.push_back(static_cast<char>(SideOf(log[i])));
+    PutFixed64BE(key, KeyOf(log[i]));
+    PutFixed64BE(key, ExactIdOf(log[i]));
     fn(key);
   }
+}
+
+// A sorted copy of `log`: a stable scatter by the top 16 bits (side and
+// token key bits: hashes spread evenly) into 65536 buckets, then each bucket
+// sorted, big logs on two threads (one a half of the buckets).
+Log SortedCopy(const Log& log) {
+  constexpr size_t kBuckets = 1 << 16;
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const PackedEntry& e : log) ++start[(e.hi >> 48) + 1];
+  for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  Log out(log.size());
+  {
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (const PackedEntry& e : log) out[at[e.hi >> 48]++] = e;
+  }
+  auto sort_buckets = [&](size_t from, size_t to) {
+    for (size_t b = from; b < to; ++b) {
+      if (start[b + 1] - start[b] > 1) std::sort(out.begin() + start[b], out.begin() + start[b + 1]);
+    }
+  };
+  if (log.size() >= 100000) {
+    std::thread helper(sort_buckets, kBuckets / 2, kBuckets);
+    sort_buckets(0, kBuckets / 2);
+    helper.join();
+  } else {
+    sort_buckets(0, kBuckets);
+  }
+  return out;
 }
 
 absl::Status RemoveFiles(const std::vector<std::string>& paths) {
@@ -157,44 +172,15 @@ absl::Status IndexBuffer::RemoveLeftovers(const std::string& data_dir) {
   return absl::OkStatus();
 }
 
-absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
-                                size_t min_file_units) {
-  if (empty()) return absl::OkStatus();
-  // Sorted in place (key order for the memtable or the SST writer); the
-  // readers' index of the log positions starts again.
-  // Big logs are sorted on two threads: the source side's postings here,
-  // the target side's and the exact entries on a helper (side is the first
-  // key field, so the two halves are in key order one after the other).
-  {
-    auto by_posting = [](const auto& a, const auto& b) { return PostingLess(a, b); };
-    auto by_exact = [](const auto& a, const auto& b) { return ExactLess(a, b); };
-    auto mid = std::partition(postings_.begin(), postings_.end(),
-                              [](const auto& e) { return e.first.side == 0; });
-    auto sort_rest = [&] {
-      std::sort(mid, postings_.end(), by_posting);
-      std::sort(exact_.begin(), exact_.end(), by_exact);
-    };
-    std::thread helper;
-    if (postings_.size() >= 100000) {
-      helper = std::thread(sort_rest);
-    } else {
-      sort_rest();
-    }
-    std::sort(postings_.begin(), mid, by_posting);
-    if (helper.joinable()) helper.join();
-  }
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    posting_index_ = {};
-    exact_index_ = {};
-    postings_indexed_ = exact_indexed_ = 0;
-  }
-  const PostingLog& lists = postings_;
-  const ExactLog& exact = exact_;
+namespace {
+
+// Writes sorted logs of `units` units and the watermark (IndexBuffer::Write).
+absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
+                       size_t min_file_units, const Log& lists, const Log& exact, size_t units) {
   std::string upto;
   PutFixed64BE(upto, indexed_upto);
 
-  if (units_ < min_file_units) {
+  if (units < min_file_units) {
     // In key order: sequential memtable inserts reuse the skiplist's last
     // position instead of searching from the top.
     rocksdb::WriteBatch batch;
@@ -207,11 +193,10 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
     batch.Put(rocks.cf(Cf::kMemories), S(IndexedUptoKey(memory)), S(upto));
     rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
     if (!st.ok()) return FromRocks(st, "write index");
-    Clear();
     return absl::OkStatus();
   }
 
-  const std::string dir = IngestDir(rocks.db->GetName());
+  const std::string dir = IndexBuffer::IngestDir(rocks.db->GetName());
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("create ", dir, ": ", ec.message()));
@@ -223,7 +208,7 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
     rocksdb::ColumnFamilyHandle* h = rocks.cf(cf);
     rocksdb::Options options = rocks.db->GetOptions(h);
     // Not compressed: the file goes to level 0 and is soon rewritten by a
-    // compaction (which compresses), and the writer waits for this one.
+    // compaction (which compresses).
     options.compression = rocksdb::kNoCompression;
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options, h);
     const std::string path = (std::filesystem::path(dir) / (name + suffix)).string();
@@ -250,7 +235,7 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
       return st;
     });
   }
-  if (s.ok()) {
+  if (s.ok() && !exact.empty()) {
     s = write_file(Cf::kExact, "exact", [&](rocksdb::SstFileWriter& w) {
       rocksdb::Status st;
       ForEachExactKey(exact, memory, [&](const std::string& key) {
@@ -259,7 +244,7 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
       return st;
     });
   }
-  if (s.ok()) {
+  if (s.ok() && !args.empty()) {
     rocksdb::Status st = rocks.db->IngestExternalFiles(args);
     if (!st.ok()) s = FromRocks(st, "ingest index files");
   }
@@ -270,8 +255,144 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   rocksdb::Status st = rocks.db->Put(rocksdb::WriteOptions(), rocks.cf(Cf::kMemories),
                                      S(IndexedUptoKey(memory)), S(upto));
   if (!st.ok()) return FromRocks(st, "write index watermark");
-  Clear();
   return absl::OkStatus();
+}
+
+}  // namespace
+
+void IndexBuffer::Part::Postings(PackedEntry probe, match::UnitIds& out) const {
+  std::lock_guard<std::mutex> l(mu);
+  Lookup(postings, sorted, probe, PostingEntry, PostingIdOf, posting_index, &postings_indexed, out);
+}
+
+void IndexBuffer::Part::Exact(PackedEntry probe, match::UnitIds& out) const {
+  std::lock_guard<std::mutex> l(mu);
+  Lookup(exact, sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
+}
+
+IndexBuffer::~IndexBuffer() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void IndexBuffer::AddPosting(const PostingId& pid, uint64_t id) { live_->postings.push_back(PackPosting(pid, id)); }
+void IndexBuffer::AddExact(const ExactId& eid, uint64_t id) { live_->exact.push_back(PackExact(eid, id)); }
+void IndexBuffer::AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries) {
+  for (const auto& [pid, id] : entries) live_->postings.push_back(PackPosting(pid, id));
+}
+void IndexBuffer::AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries) {
+  for (const auto& [eid, id] : entries) live_->exact.push_back(PackExact(eid, id));
+}
+
+match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
+  match::UnitIds out;
+  const PackedEntry probe = PackPosting(pid, 0);
+  if (frozen_ != nullptr) frozen_->Postings(probe, out);  // lower ids first
+  live_->Postings(probe, out);
+  return out;
+}
+
+match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {
+  match::UnitIds out;
+  const PackedEntry probe = PackExact(eid, 0);
+  if (frozen_ != nullptr) frozen_->Exact(probe, out);
+  live_->Exact(probe, out);
+  return out;
+}
+
+absl::Status IndexBuffer::Finish() {
+  if (frozen_ == nullptr) return absl::OkStatus();
+  if (thread_.joinable()) thread_.join();
+  absl::Status s = status_;
+  std::unique_ptr<Part> frozen = std::move(frozen_);
+  done_.store(false, std::memory_order_relaxed);
+  if (!s.ok()) {
+    // Buffered again, before the newer entries (ids stay ascending).
+    auto part = std::move(frozen);
+    part->postings.insert(part->postings.end(), live_->postings.begin(), live_->postings.end());
+    part->exact.insert(part->exact.end(), live_->exact.begin(), live_->exact.end());
+    part->units += live_->units;
+    auto fresh = std::make_unique<Part>();
+    fresh->postings = std::move(part->postings);
+    fresh->exact = std::move(part->exact);
+    fresh->units = part->units;
+    live_ = std::move(fresh);
+  }
+  return s;
+}
+
+absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
+                                size_t min_file_units) {
+  if (absl::Status s = Finish(); !s.ok()) return s;
+  if (empty()) return absl::OkStatus();
+  Part& p = *live_;
+  {
+    // Sorted in place (key order for the memtable or the SST writer):
+    // readers then binary-search the log.
+    std::lock_guard<std::mutex> l(p.mu);
+    if (!p.sorted) {
+      p.postings = SortedCopy(p.postings);
+      p.exact = SortedCopy(p.exact);
+    }
+    p.sorted = true;
+    p.posting_index = {};
+    p.exact_index = {};
+    p.postings_indexed = p.exact_indexed = 0;
+  }
+  absl::Status s = WriteLogs(rocks, memory, indexed_upto, min_file_units, p.postings, p.exact, p.units);
+  if (!s.ok()) {
+    // Kept; new adds go after the sorted entries (ids still ascend by entry).
+    std::lock_guard<std::mutex> l(p.mu);
+    p.sorted = false;
+    return s;
+  }
+  live_ = std::make_unique<Part>();
+  return absl::OkStatus();
+}
+
+absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
+                                     size_t min_file_units, BeforeWrite before) {
+  if (absl::Status s = Finish(); !s.ok()) return s;
+  if (empty()) return absl::OkStatus();
+  frozen_ = std::move(live_);
+  live_ = std::make_unique<Part>();
+  done_.store(false, std::memory_order_relaxed);
+  Part* part = frozen_.get();
+  thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units, before = std::move(before)] {
+    absl::Status s = before ? before() : absl::OkStatus();
+    if (s.ok()) {
+      // Sorted copies, so that readers keep reading the logs meanwhile
+      // (only readers' indexes change under mu, not the logs); then readers
+      // switch to the sorted logs (binary search).
+      Log postings, exact;
+      if (!part->sorted) {
+        postings = SortedCopy(part->postings);
+        exact = SortedCopy(part->exact);
+        std::lock_guard<std::mutex> l(part->mu);
+        part->postings.swap(postings);
+        part->exact.swap(exact);
+        part->sorted = true;
+        part->posting_index = {};
+        part->exact_index = {};
+        part->postings_indexed = part->exact_indexed = 0;
+      }
+      postings = {};
+      exact = {};
+      s = WriteLogs(rocks, memory, indexed_upto, min_file_units, part->postings, part->exact, part->units);
+    }
+    // The logs written are freed at Finish(); what the bulk add freed
+    // meanwhile (batches, analyses, the unsorted logs) is given back to the
+    // system here, so that peak memory does not creep up with every buffer
+    // (glibc keeps freed memory of its per-thread arenas).
+    malloc_trim(0);
+    status_ = s;
+    done_.store(true, std::memory_order_release);
+  });
+  return absl::OkStatus();
+}
+
+void IndexBuffer::Clear() {
+  (void)Finish();
+  live_ = std::make_unique<Part>();
 }
 
 }  // namespace qantara::storage

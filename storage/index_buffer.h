@@ -8,14 +8,21 @@
 // and Write() writes every entry with the index watermark. Only adds are
 // buffered, so every operation here adds ids (idempotently).
 // The memory's lock guards it: readers hold it shared (and may read at
-// once), Write(), Clear() and the Add*() calls need it exclusively.
+// once); Write(), StartWrite(), Finish(), Clear() and the Add*() calls need
+// it exclusively. A background write (StartWrite) runs without the lock:
+// until Finish() readers see its entries both in the buffer and, once
+// ingested, in RocksDB (the same ids: reads are unions).
 #ifndef QANTARA_STORAGE_INDEX_BUFFER_H_
 #define QANTARA_STORAGE_INDEX_BUFFER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <atomic>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -73,37 +80,55 @@ void ForEachIndexEntry(const match::UnitKeys& keys, OnPosting&& on_posting, OnEx
 // Adds the ascending `extra` ids to the ascending `ids` (a set union).
 void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra);
 
+// One buffered index entry packed into 128 bits, ordered like its RocksDB
+// key then the unit id (so sorting packed entries sorts them in key order).
+// Postings: side (1 bit), token key (64), capped length (16, PostingKey's
+// cap), unit id (47). Exact: side (1), hash (64), unit id (63).
+// REQUIRES: unit ids below 2^47 (they come from a per-memory counter).
+struct PackedEntry {
+  uint64_t hi;
+  uint64_t lo;
+  friend bool operator==(const PackedEntry&, const PackedEntry&) = default;
+  friend bool operator<(const PackedEntry& a, const PackedEntry& b) {
+    return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+  }
+};
+
 class IndexBuffer {
  public:
   IndexBuffer() = default;
   IndexBuffer(const IndexBuffer&) = delete;
   IndexBuffer& operator=(const IndexBuffer&) = delete;
+  // Waits for a background write (StartWrite) to end.
+  ~IndexBuffer();
 
   // Buffers entry `pid` / `eid` of unit `id`. REQUIRES: for each entry, ids
-  // are added in ascending order. Cheap: an append to a log (no lookup).
-  void AddPosting(const PostingId& pid, uint64_t id) { postings_.push_back({pid, id}); }
-  void AddExact(const ExactId& eid, uint64_t id) { exact_.push_back({eid, id}); }
-  void AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries) {
-    postings_.insert(postings_.end(), entries.begin(), entries.end());
-  }
-  void AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries) {
-    exact_.insert(exact_.end(), entries.begin(), entries.end());
-  }
+  // are added in ascending order, above every id already buffered or being
+  // written. Cheap: an append to a log (no lookup).
+  void AddPosting(const PostingId& pid, uint64_t id);
+  void AddExact(const ExactId& eid, uint64_t id);
+  void AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries);
+  void AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries);
   // Counts `n` more buffered units (the flush threshold is in units).
-  void CountUnits(size_t n) { units_ += n; }
+  void CountUnits(size_t n) { live_->units += n; }
 
-  size_t units() const { return units_; }
-  bool empty() const { return units_ == 0; }
+  // Units buffered since the last write started (not those being written).
+  size_t units() const { return live_->units; }
+  // True when nothing is buffered and no background write is in flight.
+  bool empty() const { return live_->units == 0 && live_->postings.empty() && live_->exact.empty() && frozen_ == nullptr; }
 
-  // The buffered ids of one entry, ascending (empty when none). The first
+  // The buffered ids of one entry, ascending (empty when none): those being
+  // written in the background and those buffered since. Lengths above
+  // PostingKey's cap (65535) read as one list, like the stored key. The first
   // read after adds indexes the new part of the log (reads are rare during
   // bulk adds, so the adds do not pay for it). Safe to call from several
-  // readers at once (an internal mutex guards the index).
+  // readers at once, and during a background write.
   match::UnitIds Postings(const PostingId& pid) const;
   match::UnitIds Exact(const ExactId& eid) const;
 
   // Writes every buffered entry of memory `memory`, then sets its index
-  // watermark to `indexed_upto`, and empties the buffer. Nothing to do when
+  // watermark to `indexed_upto`, and empties the buffer; first waits for a
+  // background write (Finish(), whose error it returns). Nothing to do when
   // empty. A buffer of fewer than `min_file_units` units is written in one
   // WriteBatch with the watermark; a bigger one as SST files in
   // IngestDir(data dir), ingested into `postings` and `exact` at once, then
@@ -113,9 +138,30 @@ class IndexBuffer {
   absl::Status Write(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
                      size_t min_file_units = kMinFileUnits);
 
+  // Called on the background thread before it writes; a non-OK status fails
+  // the write with it (tests: hold a write in flight, make one fail).
+  using BeforeWrite = std::function<absl::Status()>;
+
+  // Like Write(), but on a background thread: first waits for the previous
+  // background write (Finish(); its error is returned and nothing starts),
+  // then moves the buffered entries aside (readers still see them) and
+  // starts writing them. Returns at once. The buffer keeps taking adds.
+  // REQUIRES: rocks outlives the write (Finish(), Clear() or destruction).
+  absl::Status StartWrite(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
+                          size_t min_file_units = kMinFileUnits, BeforeWrite before = nullptr);
+
+  // True when a background write has ended and awaits Finish().
+  bool WriteDone() const { return frozen_ != nullptr && done_.load(std::memory_order_acquire); }
+  // Waits for the background write (if any) and returns its status. On
+  // error its entries are buffered again (before the newer ones), to be
+  // written by the next write.
+  absl::Status Finish();
+
   // Below this many units, Write() uses a WriteBatch rather than SST files.
   static constexpr size_t kMinFileUnits = 5000;
 
+  // Waits for a background write (ignoring its status), then drops
+  // everything buffered.
   void Clear();
 
   // The directory of the SST files being written, inside the data dir.
@@ -123,20 +169,34 @@ class IndexBuffer {
   // Deletes what a crash left in IngestDir(data_dir) (storage/FORMAT.md).
   static absl::Status RemoveLeftovers(const std::string& data_dir);
 
- private:
-  // Index the log entries added since the last read. REQUIRES: mu_ held.
-  void CatchUpPostings() const;
-  void CatchUpExact() const;
+  // A part of the buffer: its logs and the readers' index of them.
+  struct Part {
+    std::vector<PackedEntry> postings;  // the logs, in add order, or sorted
+    std::vector<PackedEntry> exact;
+    size_t units = 0;
+    // Readers' side. Once `sorted` (set under mu), readers binary-search the
+    // logs; before, they index them lazily into the maps.
+    mutable std::mutex mu;
+    bool sorted = false;
+    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> posting_index;
+    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> exact_index;
+    mutable size_t postings_indexed = 0;
+    mutable size_t exact_indexed = 0;
 
-  std::vector<std::pair<PostingId, uint64_t>> postings_;  // the log, in add order
-  std::vector<std::pair<ExactId, uint64_t>> exact_;
-  size_t units_ = 0;
-  // The readers' index of the log: entry -> ascending ids, up to *_indexed_.
-  mutable std::mutex mu_;
-  mutable absl::flat_hash_map<PostingId, match::UnitIds> posting_index_;
-  mutable absl::flat_hash_map<ExactId, match::UnitIds> exact_index_;
-  mutable size_t postings_indexed_ = 0;
-  mutable size_t exact_indexed_ = 0;
+    bool empty() const { return units == 0 && postings.empty() && exact.empty(); }
+    // Appends the ids of the entry `probe` (an entry with unit id 0).
+    void Postings(PackedEntry probe, match::UnitIds& out) const;
+    void Exact(PackedEntry probe, match::UnitIds& out) const;
+  };
+
+ private:
+  std::unique_ptr<Part> live_ = std::make_unique<Part>();
+  // Being written on thread_ (readers read it; only that thread changes it,
+  // under its mu). Set and reset by the owner of the buffer.
+  std::unique_ptr<Part> frozen_;
+  std::thread thread_;
+  std::atomic<bool> done_{false};
+  absl::Status status_;  // of the background write; written before done_
 };
 
 }  // namespace qantara::storage

@@ -102,6 +102,27 @@ absl::Status FlushPending(internal::RocksHandles& rocks, MemState& state,
                              options.index_file_min_units);
 }
 
+// Starts writing the buffered index entries of `state` on a background
+// thread (after the previous background write, whose error it returns).
+// REQUIRES: the caller holds state.rw exclusively.
+absl::Status StartFlush(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {
+  ++state.generation;  // the previous write may be reaped
+  IndexBuffer::BeforeWrite before;
+  if (options.before_background_index_write) {
+    before = [hook = options.before_background_index_write, id = state.rec.id] { return hook(id); };
+  }
+  return state.pending.StartWrite(rocks, state.rec.id, state.committed_next_id - 1,
+                                  options.index_file_min_units, std::move(before));
+}
+
+// Reaps a finished background write (its error, if any, is returned).
+// REQUIRES: the caller holds state.rw exclusively.
+absl::Status ReapFlush(MemState& state) {
+  if (!state.pending.WriteDone()) return absl::OkStatus();
+  ++state.generation;  // the writer's iterators must see what it ingested
+  return state.pending.Finish();
+}
+
 // The index entries of one unit (ForEachIndexEntry), collected.
 struct IndexEntries {
   std::vector<PostingId> postings;  // one per distinct token of each side
@@ -365,7 +386,12 @@ class Writer {
   Writer(internal::RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options,
          bool buffered = false)
       : rocks_(rocks), state_(state), options_(options), reader_(rocks, state, plain_, /*reuse_iterators=*/true),
-        buffered_(buffered) {}
+        buffered_(buffered) {
+    // Writers' reads (duplicate checks of imports, mostly misses) do not
+    // fill the block cache: a big import would fill it with blocks no
+    // lookup asks for.
+    plain_.fill_cache = false;
+  }
 
   Reader& reader() { return reader_; }
   MemState& state() { return state_; }
@@ -496,7 +522,8 @@ class Writer {
       }
     }
     Reset();
-    if (state_.pending.units() >= options_.index_buffer_units) return FlushPending(rocks_, state_, options_);
+    if (absl::Status s = ReapFlush(state_); !s.ok()) return s;
+    if (state_.pending.units() >= options_.index_buffer_units) return StartFlush(rocks_, state_, options_);
     return absl::OkStatus();
   }
 
@@ -554,6 +581,8 @@ absl::Status ValidateName(const std::string& name) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
 absl::Status ValidateUnit(const Unit& u) {
   if (u.source.empty() || u.target.empty()) {
     return absl::InvalidArgumentError("a unit needs a non-empty source and target");
@@ -566,6 +595,8 @@ absl::Status ValidateUnit(const Unit& u) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 // What AddUnits prepares of a unit before writing it (policies that never
 // overwrite): its index entries and its encoded values.
@@ -668,6 +699,22 @@ class RocksMemoryStore final : public MemoryStore {
     if (t.joinable()) t.join();
   }
 
+  absl::Status WaitForIndexWrites() override {
+    std::vector<std::shared_ptr<MemState>> states;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (auto& [name, st] : memories_) states.push_back(st);
+    }
+    absl::Status result = absl::OkStatus();
+    for (auto& st : states) {
+      std::unique_lock<std::shared_mutex> w(st->rw);
+      ++st->generation;
+      absl::Status s = st->pending.Finish();
+      if (result.ok()) result = s;
+    }
+    return result;
+  }
+
   absl::Status Load() {
     if (absl::Status s = IndexBuffer::RemoveLeftovers(store_.dir()); !s.ok()) return s;
     std::unique_ptr<rocksdb::Iterator> it(
@@ -757,6 +804,8 @@ class RocksMemoryStore final : public MemoryStore {
       memories_.erase(it);
     }
     std::unique_lock<std::shared_mutex> w(state->rw);
+    // A background index write must not land after the range deletes.
+    (void)state->pending.Finish();
     const uint32_t id = state->rec.id;
     const std::string lo = MemoryPrefix(id), hi = MemoryPrefix(id + 1);
     rocksdb::WriteBatch batch;

@@ -6,12 +6,14 @@
 // the in-memory index caches before the call returns: a unit is visible to
 // the very next lookup. Bulk adds buffer the postings and exact entries of new
 // units in memory (up to 100,000 units; storage/FORMAT.md, index watermark)
-// and write them together (big buffers as SST files ingested into RocksDB),
+// and write them together (full buffers on a background thread, as SST
+// files ingested into RocksDB),
 // so each posting list is written once a flush, not once a call; readers merge the buffer, and a crash loses nothing (the
 // next open rebuilds the buffer from the units' keys). Nothing else is
 // rebuilt at open: postings live in RocksDB and are cached on first use.
 // Reads (lookups, concordance, listings) see one consistent snapshot.
-// Thread-safe. Destroy it before closing the Store: it writes its buffer.
+// Thread-safe. Destroy it before closing the Store: it waits for background
+// index writes and writes its buffer.
 #ifndef QANTARA_STORAGE_MEMORY_STORE_H_
 #define QANTARA_STORAGE_MEMORY_STORE_H_
 
@@ -108,7 +110,14 @@ struct MemoryStoreOptions {
   // A buffer of at least this many units is written as SST files that are
   // ingested, a smaller one in a WriteBatch.
   size_t index_file_min_units = 5000;
+  // Tests: called on the background thread that writes a full buffer, before
+  // it writes; a non-OK status fails that write (surfaced to the next write).
+  std::function<absl::Status(uint32_t memory_id)> before_background_index_write;
 };
+
+// The check AddUnits makes of each unit before writing anything: OK, or
+// InvalidArgument (an empty source or target, or invalid UTF-8).
+absl::Status ValidateUnit(const Unit& unit);
 
 class MemoryStore {
  public:
@@ -182,6 +191,13 @@ class MemoryStore {
   virtual void StartWarmUp() = 0;
   // Blocks until the warm-up started by StartWarmUp() is done (or returns at once).
   virtual void WaitForWarmUp() = 0;
+
+  // Blocks until the index writes running in the background (full buffers
+  // of bulk adds, storage/FORMAT.md) have ended, and returns the first
+  // error of one (which the next write to that memory would otherwise
+  // return). Their entries are readable all along; this is for tests and
+  // benchmarks that inspect or time what is on disk.
+  virtual absl::Status WaitForIndexWrites() = 0;
 };
 
 }  // namespace qantara::storage

@@ -12,6 +12,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "rocksdb/write_buffer_manager.h"
 #include "storage/internal/rocks.h"
 #include "storage/posting_merge.h"
 #include "storage/keys.h"
@@ -141,6 +142,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
 
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
+  // One budget for the memtables of every column family (a flush starts when
+  // they hold more): memory stays flat however much a bulk import writes,
+  // instead of up to two 64 MB memtables per big column family.
+  db_options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(64 << 20);
 
   // One block cache for all column families; bloom filters for point reads.
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);

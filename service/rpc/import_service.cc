@@ -193,39 +193,46 @@ class ImportSink final : public formats::UnitSink {
   };
 
   // Runs on the committer thread; touches nothing but `b` and the store.
+  // Units the store would refuse (storage::ValidateUnit) fail on their own;
+  // the others are handed to the store in one call, moved (not copied).
   void Commit(Batch& b) {
     const size_t n = b.units.size();
     b.outcomes.resize(n);
     b.failures.resize(n);
-    auto out = store_.AddUnits(start_.memory(), b.units, policy_);
-    if (out.ok()) {
-      for (size_t i = 0; i < n; ++i) b.outcomes[i] = (*out)[i];
-      b.done = n;
-      return;
-    }
-    if (!absl::IsInvalidArgument(out.status())) {
-      b.storage_error = out.status();
-      return;
-    }
-    // One bad unit spoils its batch: store the others one at a time.
+    std::vector<size_t> valid;  // indexes of the units stored
+    valid.reserve(n);
+    size_t end = n;             // units [0, end) are considered
     for (size_t i = 0; i < n; ++i) {
-      auto one = store_.AddUnits(start_.memory(), {b.units[i]}, policy_);
-      if (one.ok()) {
-        b.outcomes[i] = one->at(0);
-      } else if (absl::IsInvalidArgument(one.status())) {
-        b.failures[i] = std::string(one.status().message());
+      if (absl::Status s = storage::ValidateUnit(b.units[i]); !s.ok()) {
+        b.failures[i] = std::string(s.message());
         if (b.failures[i].empty()) b.failures[i] = "invalid unit";
         if (start_.stop_on_error()) {
-          b.done = i + 1;
-          return;
+          end = i + 1;
+          break;
         }
-      } else {
-        b.done = i;
-        b.storage_error = one.status();
+        continue;
+      }
+      valid.push_back(i);
+    }
+    std::vector<match::Unit> units;
+    if (valid.size() == n) {
+      units.swap(b.units);
+    } else {
+      units.reserve(valid.size());
+      for (size_t i : valid) units.push_back(std::move(b.units[i]));
+    }
+    if (!units.empty()) {
+      auto out = store_.AddUnits(start_.memory(), std::move(units), policy_);
+      if (!out.ok()) {
+        // Nothing of the call is stored (validation comes first) or a
+        // storage error: the import ends here.
+        b.storage_error = out.status();
+        b.done = valid.empty() ? end : valid.front();
         return;
       }
+      for (size_t k = 0; k < valid.size(); ++k) b.outcomes[valid[k]] = (*out)[k];
     }
-    b.done = n;
+    b.done = end;
   }
 
   storage::MemoryStore& store_;

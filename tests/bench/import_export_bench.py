@@ -50,6 +50,13 @@ def vm_hwm_kb(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build-dir", required=True)
@@ -68,11 +75,13 @@ def main():
                 r = cli("memory", "create", "bench", "--source", "en", "--target", "ar")
                 assert r.returncode == 0, r.stderr
                 rss0 = vm_hwm_kb(server.proc.pid)
+                cpu0 = cpu_seconds(server.proc.pid)
                 t0 = time.monotonic()
                 r = cli("import", "--memory", "bench", "--quiet", path)
                 t_import = time.monotonic() - t0
                 assert r.returncode == 0, (r.stdout, r.stderr)
                 rss_import = vm_hwm_kb(server.proc.pid)
+                cpu_import = cpu_seconds(server.proc.pid) - cpu0
                 out = os.path.join(tmp, f"export-{n}.tmx")
                 t0 = time.monotonic()
                 r = cli("export", "--memory", "bench", "-o", out)
@@ -80,7 +89,8 @@ def main():
                 assert r.returncode == 0, r.stderr
                 rss_export = vm_hwm_kb(server.proc.pid)
                 os.remove(out)
-                print(f"{n} TUs ({mb:.0f} MB): import {t_import:.1f} s = {n / t_import:,.0f} TUs/s; "
+                print(f"{n} TUs ({mb:.0f} MB): import {t_import:.1f} s = {n / t_import:,.0f} TUs/s "
+                      f"(server CPU {cpu_import:.1f} s, load {os.getloadavg()[0]:.1f}); "
                       f"export {t_export:.1f} s = {n / t_export:,.0f} TUs/s; server peak RSS "
                       f"{rss0 / 1024:.0f} MB at start, {rss_import / 1024:.0f} MB after import, "
                       f"{rss_export / 1024:.0f} MB after export", flush=True)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -222,6 +223,65 @@ TEST_F(IndexBufferWriteTest, RemoveLeftoversEmptiesTheIngestDir) {
   std::ofstream(dir / "exact-1-5.sst") << "partial";
   ASSERT_TRUE(IndexBuffer::RemoveLeftovers(store_->dir()).ok());
   EXPECT_FALSE(std::filesystem::exists(dir / "exact-1-5.sst"));
+}
+
+
+// StartWrite: the entries move aside and are written on a background
+// thread; readers see them (and the adds made meanwhile) all along, the
+// watermark moves only once they are written.
+TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
+  IndexBuffer buf;
+  Fill(buf, 1, 60);
+  std::promise<void> started, release;
+  std::shared_future<void> released = release.get_future().share();
+  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 60, /*min_file_units=*/10, [&] {
+    started.set_value();
+    released.wait();
+    return absl::OkStatus();
+  }).ok());
+  started.get_future().wait();
+  EXPECT_FALSE(buf.empty());
+  EXPECT_EQ(buf.units(), 0u);  // nothing buffered since
+  Fill(buf, 61, 5);
+  UnitIds all;
+  for (uint64_t id = 1; id <= 65; ++id) all.push_back(id);
+  EXPECT_EQ(buf.Postings({1, 2, 0}), all);
+  EXPECT_EQ(buf.Postings({1017, 2, 0}), (UnitIds{17}));
+  EXPECT_EQ(buf.Exact({Keys({1, 1063}, {2}).source.ExactHash(), 0}), (UnitIds{63}));
+  EXPECT_EQ(Watermark(3), std::nullopt);
+  EXPECT_FALSE(buf.WriteDone());
+  release.set_value();
+  EXPECT_TRUE(buf.Finish().ok());
+  EXPECT_EQ(Watermark(3), 60u);
+  EXPECT_EQ(Posting(3, Side::kSource, 1, 2), UnitIds(all.begin(), all.begin() + 60));
+  EXPECT_EQ(buf.Postings({1, 2, 0}), UnitIds(all.begin() + 60, all.end()));  // the rest
+  ASSERT_TRUE(buf.Write(store_->rocks(), 3, 65).ok());
+  EXPECT_EQ(Posting(3, Side::kSource, 1, 2), all);
+  EXPECT_TRUE(buf.empty());
+}
+
+// A failed background write: Finish returns the error and the entries are
+// buffered again, before the newer ones; the next write stores them all.
+TEST_F(IndexBufferWriteTest, FailedBackgroundWriteBuffersItsEntriesAgain) {
+  IndexBuffer buf;
+  Fill(buf, 1, 20);
+  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 20, 10, [] { return absl::DataLossError("no"); }).ok());
+  Fill(buf, 21, 5);
+  EXPECT_EQ(buf.Finish().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(buf.units(), 25u);
+  UnitIds all;
+  for (uint64_t id = 1; id <= 25; ++id) all.push_back(id);
+  EXPECT_EQ(buf.Postings({1, 2, 0}), all);
+  EXPECT_EQ(Watermark(3), std::nullopt);
+  EXPECT_TRUE(Posting(3, Side::kSource, 1, 2).empty());
+  // A second StartWrite while one fails surfaces the error and starts nothing.
+  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 25, 10, [] { return absl::DataLossError("no"); }).ok());
+  EXPECT_EQ(buf.StartWrite(store_->rocks(), 3, 25, 10).code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 25, 10).ok());
+  ASSERT_TRUE(buf.Finish().ok());
+  EXPECT_EQ(Watermark(3), 25u);
+  EXPECT_EQ(Posting(3, Side::kSource, 1, 2), all);
+  EXPECT_TRUE(buf.empty());
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 #include <random>
 
 #include "gtest/gtest.h"
@@ -317,6 +319,7 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   }
   Add("m", units, DuplicatePolicy::kKeepAll);  // one batch, then ingested: watermark 250
   Add("m", {U("close the red window", "اغلق النافذة الحمراء")});  // buffered
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());  // the ingestion ran in the background
   const uint64_t file_token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
   const std::string file_key = PostingKey(1, match::Side::kSource, file_token, 6);  // 6-token sources
   // The posting list of "file" in 6-token sources, as stored: every unit once.
@@ -500,6 +503,187 @@ TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->memories, 1u);
   EXPECT_EQ(st->units, 2u);
+}
+
+
+// A hook that holds background index writes until released (and counts
+// them), or fails them.
+struct HeldWrites {
+  std::promise<void> started, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> count{0};
+  std::atomic<bool> fail{false};
+  std::function<absl::Status(uint32_t)> Hook() {
+    return [this](uint32_t) -> absl::Status {
+      if (count.fetch_add(1) == 0) {
+        started.set_value();
+        released.wait();
+      }
+      if (fail) return absl::UnavailableError("disk on fire");
+      return absl::OkStatus();
+    };
+  }
+};
+
+// Numbered units "unit <i> of the batch" -> "t<i>", i in [from, to).
+std::vector<Unit> Numbered(int from, int to) {
+  std::vector<Unit> units;
+  for (int i = from; i < to; ++i) units.push_back(U("unit " + std::to_string(i) + " of the batch", "t" + std::to_string(i)));
+  return units;
+}
+
+// A full buffer is written on a background thread; while it is written,
+// lookups, concordance and duplicate checks see its units (from the buffer
+// being written), further adds go on, and a removal waits for it.
+TEST_F(MemoryStoreTest, ReadsAndWritesGoOnDuringABackgroundIndexWrite) {
+  HeldWrites held;
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  options_.before_background_index_write = held.Hook();
+  Reopen();
+  Create("m");
+  Add("m", Numbered(0, 150), DuplicatePolicy::kKeepAll);  // 150 buffered: a write starts
+  held.started.get_future().wait();                      // and is held
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    for (int i : {0, 99, 149}) {
+      auto hit = Find("m", "unit " + std::to_string(i) + " of the batch", 100);
+      ASSERT_EQ(hit.matches.size(), 1u) << i;
+      EXPECT_EQ(hit.matches[0].unit.target, "t" + std::to_string(i));
+    }
+    auto a = Find("m", "unit 17 of batch", 50), b = Find("m", "unit 17 of batch", 50, true);
+    ASSERT_EQ(a.matches.size(), b.matches.size());
+    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+    ConcordanceRequest c;
+    c.memory = "m";
+    c.text = "of the batch";
+    c.page_size = 1000;
+    auto hits = memories_->Concordance(c);
+    ASSERT_TRUE(hits.ok()) << hits.status();
+    EXPECT_EQ(hits->hits.size(), 160u);
+  };
+  // Adds go on (into the live buffer) and see the units being written.
+  auto more = Add("m", Numbered(140, 160));
+  ASSERT_EQ(more.size(), 20u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(more[i].kind, AddOutcome::kSkipped) << i;
+  for (int i = 10; i < 20; ++i) EXPECT_EQ(more[i].kind, AddOutcome::kAdded) << i;
+  check("during the write");
+  // A removal waits for the write (released a little later).
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held.release.set_value();
+  });
+  auto r = Find("m", "unit 3 of the batch", 100);
+  ASSERT_EQ(r.matches.size(), 1u);
+  ASSERT_EQ(*memories_->DeleteUnits("m", {r.matches[0].unit.id}), 1u);
+  release.join();
+  EXPECT_TRUE(Find("m", "unit 3 of the batch", 100).matches.empty());
+  Add("m", Numbered(3, 4));  // back again
+  check("after the write");
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
+  Reopen();
+  check("reopened");
+  EXPECT_EQ(held.count.load(), 1);
+}
+
+// Closing the memory store waits for a background write, and writes the
+// rest of the buffer after it.
+TEST_F(MemoryStoreTest, CloseDuringABackgroundIndexWriteWaitsForIt) {
+  HeldWrites held;
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  options_.before_background_index_write = held.Hook();
+  Reopen();
+  Create("m");
+  Add("m", Numbered(0, 120));
+  held.started.get_future().wait();
+  Add("m", Numbered(120, 130));  // live buffer
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held.release.set_value();
+  });
+  memories_.reset();  // waits, then writes the 10 live units
+  release.join();
+  auto watermark = store_->Get(Cf::kMemories, IndexedUptoKey(1));
+  ASSERT_TRUE(watermark.ok() && watermark->has_value());
+  EXPECT_EQ(DecodeFixed64BE((*watermark)->data()), 130u);
+  options_.before_background_index_write = nullptr;
+  Reopen();
+  for (int i : {0, 119, 120, 129}) {
+    EXPECT_EQ(Find("m", "unit " + std::to_string(i) + " of the batch", 100).matches.size(), 1u) << i;
+  }
+}
+
+// Deleting a memory waits for its background write: nothing of the memory
+// is left in RocksDB (the ingestion does not land after the range deletes).
+TEST_F(MemoryStoreTest, DeleteDuringABackgroundIndexWriteLeavesNothing) {
+  HeldWrites held;
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  options_.before_background_index_write = held.Hook();
+  Reopen();
+  Create("m");
+  Add("m", Numbered(0, 120));
+  held.started.get_future().wait();
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held.release.set_value();
+  });
+  ASSERT_TRUE(memories_->DeleteMemory("m").ok());
+  release.join();
+  EXPECT_FALSE(memories_->GetMemory("m").ok());
+  const std::string lo = MemoryPrefix(1), hi = MemoryPrefix(2);
+  for (Cf cf : {Cf::kPostings, Cf::kExact, Cf::kUnits, Cf::kUnitKeys}) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        store_->rocks().db->NewIterator(rocksdb::ReadOptions(), store_->rocks().cf(cf)));
+    it->Seek(lo);
+    EXPECT_TRUE(!it->Valid() || it->key().compare(hi) >= 0) << static_cast<int>(cf);
+  }
+  auto watermark = store_->Get(Cf::kMemories, IndexedUptoKey(1));
+  ASSERT_TRUE(watermark.ok());
+  EXPECT_FALSE(watermark->has_value());
+  Create("m");  // a new memory of the same name starts empty
+  EXPECT_TRUE(Find("m", "unit 7 of the batch", 50).matches.empty());
+}
+
+// A failed background write is returned by the next write to the memory;
+// its entries stay readable, are buffered again, and a later write stores them.
+TEST_F(MemoryStoreTest, FailedBackgroundIndexWriteIsSurfacedToTheNextWrite) {
+  HeldWrites held;
+  held.fail = true;
+  held.release.set_value();
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  options_.before_background_index_write = held.Hook();
+  Reopen();
+  Create("m");
+  Add("m", Numbered(0, 120));  // the background write fails
+  held.started.get_future().wait();
+  EXPECT_EQ(Find("m", "unit 7 of the batch", 100).matches.size(), 1u);
+  // The next write returns it (at the latest when it fills the buffer again
+  // and waits for the failed write).
+  auto next = memories_->AddUnits("m", Numbered(120, 220), DuplicatePolicy::kSkipIdentical);
+  EXPECT_EQ(next.status().code(), absl::StatusCode::kUnavailable) << next.status();
+  // The units of that call are stored all the same (their batch was written).
+  EXPECT_EQ(memories_->GetMemory("m")->units, 220u);
+  for (int i : {7, 120, 219}) {
+    EXPECT_EQ(Find("m", "unit " + std::to_string(i) + " of the batch", 100).matches.size(), 1u) << i;
+  }
+  auto watermark = store_->Get(Cf::kMemories, IndexedUptoKey(1));
+  ASSERT_TRUE(watermark.ok());
+  EXPECT_FALSE(watermark->has_value() && DecodeFixed64BE((*watermark)->data()) > 0);
+  held.fail = false;  // the disk is back: the next write stores everything
+  Add("m", Numbered(220, 221));
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
+  watermark = store_->Get(Cf::kMemories, IndexedUptoKey(1));
+  ASSERT_TRUE(watermark.ok() && watermark->has_value());
+  EXPECT_EQ(DecodeFixed64BE((*watermark)->data()), 221u);
+  options_.before_background_index_write = nullptr;
+  Reopen();
+  for (int i : {0, 7, 119, 120, 219, 220}) {
+    EXPECT_EQ(Find("m", "unit " + std::to_string(i) + " of the batch", 100).matches.size(), 1u) << i;
+  }
+  EXPECT_EQ(memories_->GetMemory("m")->units, 221u);
 }
 
 }  // namespace
