@@ -328,6 +328,10 @@ bool ApplyPostingOps(std::string_view operand, std::vector<uint64_t>& ids) {
     uint64_t v = 0;
     if (!r.GetVarint64(&v)) return false;
     const uint64_t id = v >> 1;
+    if (!(v & 1) && (ids.empty() || ids.back() < id)) {
+      ids.push_back(id);  // the common case: adds in ascending id order
+      continue;
+    }
     auto it = std::lower_bound(ids.begin(), ids.end(), id);
     if (v & 1) {
       if (it != ids.end() && *it == id) ids.erase(it);

@@ -151,7 +151,11 @@ class Reader {
   // every write (MemState::generation).
   Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
          bool reuse_iterators = false)
-      : rocks_(rocks), state_(state), ro_(ro), reuse_iterators_(reuse_iterators) {
+      : rocks_(rocks), state_(state), ro_(ro), prefix_ro_(ro), reuse_iterators_(reuse_iterators) {
+    // Exact-index and posting scans stay inside one 13-byte prefix (the
+    // column families' prefix extractor), so SST files whose prefix bloom
+    // filter rules it out are skipped: many right after a bulk load.
+    prefix_ro_.prefix_same_as_start = true;
     rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
   }
 
@@ -194,7 +198,7 @@ class Reader {
     if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
     const std::string start = PostingKey(state_.rec.id, side, key, missing.front());
     const std::string end = PostingKey(state_.rec.id, side, key, missing.back() + 1);
-    rocksdb::ReadOptions ro = ro_;
+    rocksdb::ReadOptions ro = prefix_ro_;
     rocksdb::Slice upper = S(end);
     ro.iterate_upper_bound = &upper;
     std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kPostings)));
@@ -241,12 +245,12 @@ class Reader {
     rocksdb::Iterator* it = nullptr;
     if (reuse_iterators_) {
       if (exact_it_ == nullptr || exact_it_generation_ != state_.generation) {
-        exact_it_.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+        exact_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kExact)));
         exact_it_generation_ = state_.generation;
       }
       it = exact_it_.get();
     } else {
-      own.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kExact)));
+      own.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kExact)));
       it = own.get();
     }
     for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
@@ -322,6 +326,7 @@ class Reader {
   internal::RocksHandles& rocks_;
   MemState& state_;
   const rocksdb::ReadOptions& ro_;
+  rocksdb::ReadOptions prefix_ro_;
   const bool reuse_iterators_;
   std::unique_ptr<rocksdb::Iterator> exact_it_;
   uint64_t exact_it_generation_ = 0;

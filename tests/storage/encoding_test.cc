@@ -91,5 +91,16 @@ TEST(Encoding, PostingListsAndOps) {
   EXPECT_FALSE(ApplyPostingOps("\x80", ids));
 }
 
+TEST(Encoding, PostingOpsAppendedInOrderAndOutOfOrder) {
+  std::vector<uint64_t> ids;
+  std::string op;
+  for (uint64_t id : {3, 9, 9, 12}) AppendPostingOp(op, id, false);  // ascending, one repeated
+  AppendPostingOp(op, 12, true);
+  AppendPostingOp(op, 4, false);  // before the tail
+  AppendPostingOp(op, 20, false);
+  ASSERT_TRUE(ApplyPostingOps(op, ids));
+  EXPECT_EQ(ids, (std::vector<uint64_t>{3, 4, 9, 20}));
+}
+
 }  // namespace
 }  // namespace qantara::storage
