@@ -66,6 +66,25 @@ class MemoryStoreTest : public ::testing::Test {
     return r.ok() ? *r : match::LookupResult{};
   }
 
+  // The indexed lookup of `q` returns the units the exhaustive scan returns, in its order.
+  void ExpectIndexedEqualsExhaustive(const std::string& mem, const std::string& q, double threshold) {
+    SCOPED_TRACE(q);
+    auto a = Find(mem, q, threshold), b = Find(mem, q, threshold, true);
+    ASSERT_EQ(a.matches.size(), b.matches.size());
+    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+  }
+
+  // The number of concordance hits of `text` in `mem` (one page of up to 1000).
+  size_t ConcordanceHits(const std::string& mem, const std::string& text) {
+    ConcordanceRequest c;
+    c.memory = mem;
+    c.text = text;
+    c.page_size = 1000;
+    auto hits = memories_->Concordance(c);
+    EXPECT_TRUE(hits.ok()) << hits.status();
+    return hits.ok() ? hits->hits.size() : 0;
+  }
+
   TempDir tmp_;
   SimpleAnalyzer analyzer_;
   MemoryStoreOptions options_;
@@ -252,22 +271,13 @@ TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
     auto reverse = Find("m", "اغلق النافذة الحمراء", 70, false, true);
     ASSERT_FALSE(reverse.matches.empty());
     EXPECT_EQ(reverse.matches[0].unit.source, "close the red window");
-    ConcordanceRequest c;
-    c.memory = "m";
-    c.text = "red window";
-    auto hits = memories_->Concordance(c);
-    ASSERT_TRUE(hits.ok()) << hits.status();
-    ASSERT_EQ(hits->hits.size(), 1u);
+    ASSERT_EQ(ConcordanceHits("m", "red window"), 1u);
     // Duplicate checks see buffered units: the same pair is skipped.
     auto again = Add("m", {U("close the red window", "اغلق النافذة الحمراء")});
     ASSERT_EQ(again.size(), 1u);
     EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
     for (const char* q : {"open the file number 17 now", "open the file number now", "the red window"}) {
-      for (double t : {50.0, 80.0}) {
-        auto a = Find("m", q, t), b = Find("m", q, t, true);
-        ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
-        for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
-      }
+      for (double t : {50.0, 80.0}) ExpectIndexedEqualsExhaustive("m", q, t);
     }
   };
   check("buffered");
@@ -345,17 +355,9 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
     auto reverse = Find("m", "t17", 100, false, true);
     ASSERT_EQ(reverse.matches.size(), 1u);
     for (const char* q : {"open the file number 17 now", "open the file now", "the red window"}) {
-      auto a = Find("m", q, 50), b = Find("m", q, 50, true);
-      ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
-      for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+      ExpectIndexedEqualsExhaustive("m", q, 50);
     }
-    ConcordanceRequest c;
-    c.memory = "m";
-    c.text = "file number";
-    c.page_size = 1000;
-    auto hits = memories_->Concordance(c);
-    ASSERT_TRUE(hits.ok()) << hits.status();
-    EXPECT_EQ(hits->hits.size(), 250u);
+    EXPECT_EQ(ConcordanceHits("m", "file number"), 250u);
     match::UnitIds want;
     for (uint64_t id = 1; id <= 250; ++id) want.push_back(id);
     EXPECT_EQ(stored_file_list(), want);
@@ -551,16 +553,8 @@ TEST_F(MemoryStoreTest, ReadsAndWritesGoOnDuringABackgroundIndexWrite) {
       ASSERT_EQ(hit.matches.size(), 1u) << i;
       EXPECT_EQ(hit.matches[0].unit.target, "t" + std::to_string(i));
     }
-    auto a = Find("m", "unit 17 of batch", 50), b = Find("m", "unit 17 of batch", 50, true);
-    ASSERT_EQ(a.matches.size(), b.matches.size());
-    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
-    ConcordanceRequest c;
-    c.memory = "m";
-    c.text = "of the batch";
-    c.page_size = 1000;
-    auto hits = memories_->Concordance(c);
-    ASSERT_TRUE(hits.ok()) << hits.status();
-    EXPECT_EQ(hits->hits.size(), 160u);
+    ExpectIndexedEqualsExhaustive("m", "unit 17 of batch", 50);
+    EXPECT_EQ(ConcordanceHits("m", "of the batch"), 160u);
   };
   // Adds go on (into the live buffer) and see the units being written.
   auto more = Add("m", Numbered(140, 160));
