@@ -26,6 +26,32 @@ Unit U(std::string source, std::string target) {
   return u;
 }
 
+// A hook that holds background index writes until released (and counts
+// them), or fails them.
+struct HeldWrites {
+  std::promise<void> started, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> count{0};
+  std::atomic<bool> fail{false};
+  std::function<absl::Status(uint32_t)> Hook() {
+    return [this](uint32_t) -> absl::Status {
+      if (count.fetch_add(1) == 0) {
+        started.set_value();
+        released.wait();
+      }
+      if (fail) return absl::UnavailableError("disk on fire");
+      return absl::OkStatus();
+    };
+  }
+};
+
+// Numbered units "unit <i> of the batch" -> "t<i>", i in [from, to).
+std::vector<Unit> Numbered(int from, int to) {
+  std::vector<Unit> units;
+  for (int i = from; i < to; ++i) units.push_back(U("unit " + std::to_string(i) + " of the batch", "t" + std::to_string(i)));
+  return units;
+}
+
 class MemoryStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }
@@ -64,6 +90,20 @@ class MemoryStoreTest : public ::testing::Test {
     auto r = memories_->Lookup(req);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : match::LookupResult{};
+  }
+
+  // Reopens with a 100-unit index buffer whose background writes go through
+  // `held`, creates memory "m" and adds units [0, n): a background write
+  // starts; returns once it has (held, or failed when held.fail).
+  void StartBackgroundIndexWrite(HeldWrites& held, int n,
+                                 DuplicatePolicy policy = DuplicatePolicy::kSkipIdentical) {
+    options_.index_buffer_units = 100;
+    options_.index_file_min_units = 50;
+    options_.before_background_index_write = held.Hook();
+    Reopen();
+    Create("m");
+    Add("m", Numbered(0, n), policy);
+    held.started.get_future().wait();
   }
 
   // The indexed lookup of `q` returns the units the exhaustive scan returns, in its order.
@@ -508,44 +548,12 @@ TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
 }
 
 
-// A hook that holds background index writes until released (and counts
-// them), or fails them.
-struct HeldWrites {
-  std::promise<void> started, release;
-  std::shared_future<void> released = release.get_future().share();
-  std::atomic<int> count{0};
-  std::atomic<bool> fail{false};
-  std::function<absl::Status(uint32_t)> Hook() {
-    return [this](uint32_t) -> absl::Status {
-      if (count.fetch_add(1) == 0) {
-        started.set_value();
-        released.wait();
-      }
-      if (fail) return absl::UnavailableError("disk on fire");
-      return absl::OkStatus();
-    };
-  }
-};
-
-// Numbered units "unit <i> of the batch" -> "t<i>", i in [from, to).
-std::vector<Unit> Numbered(int from, int to) {
-  std::vector<Unit> units;
-  for (int i = from; i < to; ++i) units.push_back(U("unit " + std::to_string(i) + " of the batch", "t" + std::to_string(i)));
-  return units;
-}
-
 // A full buffer is written on a background thread; while it is written,
 // lookups, concordance and duplicate checks see its units (from the buffer
 // being written), further adds go on, and a removal waits for it.
 TEST_F(MemoryStoreTest, ReadsAndWritesGoOnDuringABackgroundIndexWrite) {
   HeldWrites held;
-  options_.index_buffer_units = 100;
-  options_.index_file_min_units = 50;
-  options_.before_background_index_write = held.Hook();
-  Reopen();
-  Create("m");
-  Add("m", Numbered(0, 150), DuplicatePolicy::kKeepAll);  // 150 buffered: a write starts
-  held.started.get_future().wait();                      // and is held
+  StartBackgroundIndexWrite(held, 150, DuplicatePolicy::kKeepAll);  // 150 buffered: a write starts, held
   auto check = [&](const char* when) {
     SCOPED_TRACE(when);
     for (int i : {0, 99, 149}) {
@@ -584,13 +592,7 @@ TEST_F(MemoryStoreTest, ReadsAndWritesGoOnDuringABackgroundIndexWrite) {
 // rest of the buffer after it.
 TEST_F(MemoryStoreTest, CloseDuringABackgroundIndexWriteWaitsForIt) {
   HeldWrites held;
-  options_.index_buffer_units = 100;
-  options_.index_file_min_units = 50;
-  options_.before_background_index_write = held.Hook();
-  Reopen();
-  Create("m");
-  Add("m", Numbered(0, 120));
-  held.started.get_future().wait();
+  StartBackgroundIndexWrite(held, 120);
   Add("m", Numbered(120, 130));  // live buffer
   std::thread release([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -612,13 +614,7 @@ TEST_F(MemoryStoreTest, CloseDuringABackgroundIndexWriteWaitsForIt) {
 // is left in RocksDB (the ingestion does not land after the range deletes).
 TEST_F(MemoryStoreTest, DeleteDuringABackgroundIndexWriteLeavesNothing) {
   HeldWrites held;
-  options_.index_buffer_units = 100;
-  options_.index_file_min_units = 50;
-  options_.before_background_index_write = held.Hook();
-  Reopen();
-  Create("m");
-  Add("m", Numbered(0, 120));
-  held.started.get_future().wait();
+  StartBackgroundIndexWrite(held, 120);
   std::thread release([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     held.release.set_value();
@@ -646,13 +642,7 @@ TEST_F(MemoryStoreTest, FailedBackgroundIndexWriteIsSurfacedToTheNextWrite) {
   HeldWrites held;
   held.fail = true;
   held.release.set_value();
-  options_.index_buffer_units = 100;
-  options_.index_file_min_units = 50;
-  options_.before_background_index_write = held.Hook();
-  Reopen();
-  Create("m");
-  Add("m", Numbered(0, 120));  // the background write fails
-  held.started.get_future().wait();
+  StartBackgroundIndexWrite(held, 120);  // the background write fails
   EXPECT_EQ(Find("m", "unit 7 of the batch", 100).matches.size(), 1u);
   // The next write returns it (at the latest when it fills the buffer again
   // and waits for the failed write).
