@@ -59,12 +59,29 @@ class MemoryStoreTest : public ::testing::Test {
   void Reopen() {
     memories_.reset();
     store_.reset();
-    auto s = Store::Open(tmp_.path("data"));
+    OpenAt(tmp_.path("data"));
+  }
+
+  // Opens the store and the memory store (with options_) on `dir`.
+  void OpenAt(const std::string& dir) {
+    auto s = Store::Open(dir);
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
     auto m = MemoryStore::Open(*store_, analyzer_, options_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
+  }
+
+  // A crash: copies the live data dir (idle, so its WAL holds every write)
+  // to tmp_.path(name) without its lock, drops the open stores, and returns
+  // the copy's path.
+  std::string CrashCopy(const std::string& name) {
+    const std::string copy = tmp_.path(name);
+    std::filesystem::copy(tmp_.path("data"), copy, std::filesystem::copy_options::recursive);
+    std::filesystem::remove(std::filesystem::path(copy) / "LOCK");
+    memories_.reset();
+    store_.reset();
+    return copy;
   }
 
   void Create(const std::string& name, const std::string& src = "en", const std::string& tgt = "ar") {
@@ -321,20 +338,7 @@ TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
     }
   };
   check("buffered");
-  // Crash: copy the live dir (the store is idle, its WAL holds every write).
-  const std::string crashed = tmp_.path("crashed");
-  std::filesystem::copy(tmp_.path("data"), crashed, std::filesystem::copy_options::recursive);
-  std::filesystem::remove(std::filesystem::path(crashed) / "LOCK");
-  memories_.reset();
-  store_.reset();
-  {
-    auto s = Store::Open(crashed);
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_);
-    ASSERT_TRUE(m.ok()) << m.status();
-    memories_ = *std::move(m);
-  }
+  OpenAt(CrashCopy("crashed"));
   check("recovered after a crash");
   // A removal writes the buffer first: a deleted recovered unit stays deleted.
   auto r = Find("m", "close the red window");
@@ -414,11 +418,7 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   // with the watermark put back to before the 250 units, and a half-written
   // index file left behind.
   Add("m", {U("one more unit", "x")});  // buffered again
-  const std::string crashed = tmp_.path("crashed");
-  std::filesystem::copy(tmp_.path("data"), crashed, std::filesystem::copy_options::recursive);
-  std::filesystem::remove(std::filesystem::path(crashed) / "LOCK");
-  memories_.reset();
-  store_.reset();
+  const std::string crashed = CrashCopy("crashed");
   {
     auto s = Store::Open(crashed);
     ASSERT_TRUE(s.ok()) << s.status();
@@ -428,13 +428,8 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
     ASSERT_TRUE((*s)->Close().ok());
     std::filesystem::create_directories(std::filesystem::path(crashed) / "ingest");
     std::ofstream(std::filesystem::path(crashed) / "ingest" / "postings-1-300.sst") << "half";
-    s = Store::Open(crashed);
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_, options_);  // rebuffers 252 units
-    ASSERT_TRUE(m.ok()) << m.status();
-    memories_ = *std::move(m);
   }
+  OpenAt(crashed);  // rebuffers 252 units
   check("recovered, buffered again");
   EXPECT_EQ(memories_->GetMemory("m")->units, 252u);
   EXPECT_EQ(Find("m", "one more unit", 100).matches.size(), 1u);
