@@ -6,26 +6,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import ServerTestCase, main  # noqa: E402
-
-AR = [
-    "مشاركة :",
-    "أعلن وزير التعليم خطة جديدة للمدارس في عام 2024.",
-    "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
-    "ضربت أمطار غزيرة مدينة تامبا يوم الاثنين.",
-    "وبقيت الشوارع مغلقة لساعات، وقال السكان إنهم لم يروا شيئًا كهذا من قبل.",
-    "زار الرئيس المستشفى.",
-    "وشكر الأطباء والممرضات على عملهم.",
-]
-EN = [
-    "The education minister announced a new plan for schools in 2024.",
-    "He said students would get 3 extra hours every week.",
-    "Heavy rain hit the city of Tampa on Monday.",
-    "Streets stayed closed for hours.",
-    "Residents said they had never seen anything like it.",
-    "Follow us on Twitter",
-    "The president visited the hospital and thanked the doctors and nurses for their work.",
-]
+from qantara_e2e import NEWS_AR as AR, NEWS_EN as EN, ServerTestCase, main  # noqa: E402
 
 
 def parse_beads(text):

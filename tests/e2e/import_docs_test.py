@@ -10,31 +10,11 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import Server, run_cli  # noqa: E402
+from qantara_e2e import NEWS_AR, NEWS_EN, Server, run_cli  # noqa: E402
 
 ARGS = None
 
-# Document pair 1 (sentences; gold: [0]:[], [1]:[0], [2]:[1], [3]:[2], [4]:[3, 4], []:[5],
-# [5, 6]:[6]).
-NEWS_AR = [
-    "مشاركة :",
-    "أعلن وزير التعليم خطة جديدة للمدارس في عام 2024.",
-    "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
-    "ضربت أمطار غزيرة مدينة تامبا يوم الاثنين.",
-    "وبقيت الشوارع مغلقة لساعات، وقال السكان إنهم لم يروا شيئًا كهذا من قبل.",
-    "زار الرئيس المستشفى.",
-    "وشكر الأطباء والممرضات على عملهم.",
-]
-NEWS_EN = [
-    "The education minister announced a new plan for schools in 2024.",
-    "He said students would get 3 extra hours every week.",
-    "Heavy rain hit the city of Tampa on Monday.",
-    "Streets stayed closed for hours.",
-    "Residents said they had never seen anything like it.",
-    "Follow us on Twitter",
-    "The president visited the hospital and thanked the doctors and nurses for their work.",
-]
-# Document pair 2 (1-1 throughout).
+# Document pair 1 is NEWS_AR / NEWS_EN (qantara_e2e); pair 2 is 1-1 throughout.
 HEALTH_AR = [
     "افتتحت وزارة الصحة 12 مستشفى جديدا في عام 2023.",
     "وقالت الوزارة إن المستشفيات ستخدم أكثر من 500 ألف مريض.",
