@@ -55,6 +55,11 @@ void IndexCompactor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void IndexCompactor::WaitIdle() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [this] { return stop_ || (due_.empty() && !running_); });
+}
+
 size_t IndexCompactor::compactions() const {
   std::lock_guard<std::mutex> l(mu_);
   return compactions_;
@@ -77,11 +82,14 @@ void IndexCompactor::Run() {
     }
     const uint32_t memory = next->first;
     due_.erase(next);
+    running_ = true;
     l.unlock();
     const bool again = !CheckAndCompact(memory);
     l.lock();
+    running_ = false;
     // A note that came meanwhile already set a later check.
     if (again && !stop_ && !due_.contains(memory)) due_[memory] = Clock::now() + options_.quiet;
+    cv_.notify_all();  // WaitIdle()
   }
 }
 

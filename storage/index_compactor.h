@@ -68,6 +68,9 @@ class IndexCompactor {
   // Notes after Stop() are ignored. Idempotent.
   void Stop();
 
+  // Blocks until no check is pending or running (tests and benchmarks).
+  void WaitIdle();
+
   // Compactions done so far (each: both column families of one memory).
   size_t compactions() const;
 
@@ -93,6 +96,7 @@ class IndexCompactor {
   std::condition_variable cv_;
   std::map<uint32_t, Clock::time_point> due_;  // memory -> when to check it
   bool stop_ = false;
+  bool running_ = false;  // a check is running (outside mu_)
   size_t compactions_ = 0;
   std::thread thread_;
 };

@@ -709,6 +709,8 @@ class RocksMemoryStore final : public MemoryStore {
     if (t.joinable()) t.join();
   }
 
+  void WaitForIndexCompactions() override { compactor_.WaitIdle(); }
+
   absl::Status WaitForIndexWrites() override {
     std::vector<std::shared_ptr<MemState>> states;
     {

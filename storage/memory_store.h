@@ -205,6 +205,12 @@ class MemoryStore {
   // return). Their entries are readable all along; this is for tests and
   // benchmarks that inspect or time what is on disk.
   virtual absl::Status WaitForIndexWrites() = 0;
+
+  // Blocks until the compactions of bulk-loaded indexes (the runs left by
+  // ingested buffers, MemoryStoreOptions::compact_after_quiet) that are
+  // due or running have ended: at least `compact_after_quiet` after the last
+  // write. For tests and benchmarks; lookups are right all along.
+  virtual void WaitForIndexCompactions() = 0;
 };
 
 }  // namespace qantara::storage

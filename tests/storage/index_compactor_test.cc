@@ -174,9 +174,7 @@ TEST_F(IndexCompactorTest, MemoryStoreCompactsOnceWritesStopAndAtOpen) {
   options_.compact_after_quiet = 20ms;
   Open();
   auto wait_for_one_run = [&] {
-    for (int i = 0; i < 1000 && (Runs(Cf::kPostings, 1) > 1 || Runs(Cf::kExact, 1) > 1); ++i) {
-      std::this_thread::sleep_for(10ms);
-    }
+    memories_->WaitForIndexCompactions();
     EXPECT_EQ(Runs(Cf::kPostings, 1), 1u);
     EXPECT_EQ(Runs(Cf::kExact, 1), 1u);
   };
