@@ -152,6 +152,8 @@ class IndexBuffer {
 
   // True when a background write has ended and awaits Finish().
   bool WriteDone() const { return frozen_ != nullptr && done_.load(std::memory_order_acquire); }
+  // True while a background write runs (it has not ended yet).
+  bool Writing() const { return frozen_ != nullptr && !done_.load(std::memory_order_acquire); }
   // Waits for the background write (if any) and returns its status. On
   // error its entries are buffered again (before the newer ones), to be
   // written by the next write.

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
@@ -20,6 +21,7 @@
 #include "service/text/utf8.h"
 #include "storage/encoding.h"
 #include "storage/index_buffer.h"
+#include "storage/index_compactor.h"
 #include "storage/internal/rocks.h"
 #include "storage/keys.h"
 #include "storage/status.h"
@@ -672,10 +674,13 @@ class Pipeline {
 class RocksMemoryStore final : public MemoryStore {
  public:
   RocksMemoryStore(Store& store, const match::Analyzer& analyzer, const MemoryStoreOptions& options)
-      : store_(store), rocks_(store.rocks()), analyzer_(analyzer), options_(options) {}
+      : store_(store), rocks_(store.rocks()), analyzer_(analyzer), options_(options),
+        compactor_(rocks_, [this](uint32_t id) { return IndexBusy(id); },
+                   IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs}) {}
 
   ~RocksMemoryStore() override {
     stop_ = true;
+    compactor_.Stop();  // waits for a compaction running
     WaitForWarmUp();
     // Write what is buffered (else the next open rebuilds it from unit keys).
     if (rocks_.db == nullptr) return;  // the store was closed first
@@ -703,6 +708,8 @@ class RocksMemoryStore final : public MemoryStore {
     }
     if (t.joinable()) t.join();
   }
+
+  void WaitForIndexCompactions() override { compactor_.WaitIdle(); }
 
   absl::Status WaitForIndexWrites() override {
     std::vector<std::shared_ptr<MemState>> states;
@@ -732,6 +739,8 @@ class RocksMemoryStore final : public MemoryStore {
       state->committed_next_id = state->rec.next_unit_id;
       if (absl::Status s = RecoverPending(*state); !s.ok()) return s;
       memories_[state->rec.name] = state;
+      // A load that ended with the server (or crashed) is compacted now.
+      if (options_.compact_min_runs > 0) compactor_.NoteWrite(state->rec.id);
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read memories");
     auto next = store_.Get(Cf::kMeta, kMetaNextMemoryIdKey);
@@ -812,6 +821,7 @@ class RocksMemoryStore final : public MemoryStore {
     // A background index write must not land after the range deletes.
     (void)state->pending.Finish();
     const uint32_t id = state->rec.id;
+    compactor_.Forget(id);
     const std::string lo = MemoryPrefix(id), hi = MemoryPrefix(id + 1);
     rocksdb::WriteBatch batch;
     batch.Delete(rocks_.cf(Cf::kMemories), S(MemoryNameKey(name)));
@@ -843,6 +853,11 @@ class RocksMemoryStore final : public MemoryStore {
     for (const Unit& u : units) {
       if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
     }
+    // Bulk adds leave the index in several sorted runs: compact them once
+    // the adds stop (storage/index_compactor.h).
+    absl::Cleanup note_write = [this, id = state.rec.id] {
+      if (options_.compact_min_runs > 0) compactor_.NoteWrite(id);
+    };
     // Analysis (the expensive part) runs ahead of the writing: a worker
     // prepares chunks in order while this thread writes the prepared units
     // (and prepares chunks itself rather than wait).
@@ -1354,6 +1369,21 @@ class RocksMemoryStore final : public MemoryStore {
     return absl::NotFoundError(absl::StrCat("no memory named '", name, "'"));
   }
 
+  // Whether memory `id` is being written (an index write in flight, or the
+  // lock held by a writer): its compaction waits.
+  bool IndexBusy(uint32_t id) {
+    std::shared_ptr<MemState> state;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (const auto& [name, st] : memories_) {
+        if (st->rec.id == id) state = st;
+      }
+    }
+    if (state == nullptr) return false;
+    std::shared_lock<std::shared_mutex> r(state->rw, std::try_to_lock);
+    return !r.owns_lock() || state->pending.Writing();
+  }
+
   absl::StatusOr<std::shared_ptr<MemState>> Find(const std::string& name) {
     std::lock_guard<std::mutex> l(mu_);
     auto it = memories_.find(name);
@@ -1370,6 +1400,7 @@ class RocksMemoryStore final : public MemoryStore {
   uint32_t next_memory_id_ = 1;
   std::thread warm_thread_;
   std::atomic<bool> stop_{false};
+  IndexCompactor compactor_;  // after memories_: IndexBusy reads it until Stop()
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #ifndef QANTARA_STORAGE_MEMORY_STORE_H_
 #define QANTARA_STORAGE_MEMORY_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -110,6 +111,12 @@ struct MemoryStoreOptions {
   // A buffer of at least this many units is written as SST files that are
   // ingested, a smaller one in a WriteBatch.
   size_t index_file_min_units = 5000;
+  // Once no write to a memory has come for this long, its `postings` and
+  // `exact` ranges are compacted into one sorted run if they hold at least
+  // `compact_min_runs` (what bulk loads leave: storage/index_compactor.h),
+  // on a background thread; 0 runs: never.
+  std::chrono::milliseconds compact_after_quiet{1000};
+  size_t compact_min_runs = 4;
   // Tests: called on the background thread that writes a full buffer, before
   // it writes; a non-OK status fails that write (surfaced to the next write).
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;
@@ -198,6 +205,12 @@ class MemoryStore {
   // return). Their entries are readable all along; this is for tests and
   // benchmarks that inspect or time what is on disk.
   virtual absl::Status WaitForIndexWrites() = 0;
+
+  // Blocks until the compactions of bulk-loaded indexes (the runs left by
+  // ingested buffers, MemoryStoreOptions::compact_after_quiet) that are
+  // due or running have ended: at least `compact_after_quiet` after the last
+  // write. For tests and benchmarks; lookups are right all along.
+  virtual void WaitForIndexCompactions() = 0;
 };
 
 }  // namespace qantara::storage

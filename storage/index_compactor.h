@@ -1,0 +1,106 @@
+// IndexCompactor: folds the sorted runs that bulk loads leave in a memory's
+// `postings` and `exact` ranges into one run, once the memory has gone quiet.
+// PRIVATE to storage/'s .cc files (no RocksDB type appears here).
+//
+// Why: a full index buffer is ingested as SST files (storage/index_buffer.h),
+// and RocksDB puts each ingested file in the deepest level it overlaps
+// nothing in. Every buffer of a memory spans the memory's whole key range, so
+// a 1M-unit load leaves ten sorted runs (one a level, the rest in level 0),
+// and a cold read of a token merges a block from each: first lookups after a
+// load cost about twice the CPU of those on one run. Compacting after each
+// ingestion would rewrite the memory's index again and again (it doubled the
+// CPU of a bulk load); compacting once the load is over rewrites it once.
+//
+// A compaction is one RocksDB CompactFiles call a column family (all of the
+// memory's files into the bottom level, in one pass). It cannot be
+// cancelled: Stop() waits for the one running (seconds at a million units).
+#ifndef QANTARA_STORAGE_INDEX_COMPACTOR_H_
+#define QANTARA_STORAGE_INDEX_COMPACTOR_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/column_families.h"
+
+namespace qantara::storage {
+
+namespace internal {
+struct RocksHandles;  // storage/internal/rocks.h
+}  // namespace internal
+
+struct IndexCompactorOptions {
+  // A memory is checked once no write to it has been noted for this long.
+  std::chrono::milliseconds quiet{1000};
+  // It is compacted when `postings` or `exact` holds at least this many
+  // sorted runs of it (level-0 files and deeper levels with a file of it).
+  size_t min_runs = 4;
+};
+
+class IndexCompactor {
+ public:
+  // `busy(memory)` says whether the memory is still being written (an index
+  // write in flight): its check is then put off by another `quiet`.
+  // REQUIRES: rocks and busy stay valid until Stop() returns.
+  IndexCompactor(internal::RocksHandles& rocks, std::function<bool(uint32_t)> busy,
+                 IndexCompactorOptions options = {});
+  IndexCompactor(const IndexCompactor&) = delete;
+  IndexCompactor& operator=(const IndexCompactor&) = delete;
+  ~IndexCompactor() { Stop(); }
+
+  // Notes a write to memory `memory`: once nothing has been noted for it for
+  // `quiet`, it is checked and, if it needs it, compacted on the background
+  // thread (started by the first note). Cheap; never blocks on a compaction.
+  void NoteWrite(uint32_t memory);
+
+  // Forgets memory `memory` (deleted): a check pending for it is dropped.
+  void Forget(uint32_t memory);
+
+  // Ends the background thread, after the compaction running (if any) ends;
+  // pending checks are dropped (the next open checks every memory again).
+  // Notes after Stop() are ignored. Idempotent.
+  void Stop();
+
+  // Blocks until no check is pending or running (tests and benchmarks).
+  void WaitIdle();
+
+  // Compactions done so far (each: both column families of one memory).
+  size_t compactions() const;
+
+  // The sorted runs of memory `memory` in column family `cf`.
+  static absl::StatusOr<size_t> SortedRuns(internal::RocksHandles& rocks, Cf cf, uint32_t memory);
+
+  // Compacts every file of `cf` that holds keys of memory `memory` into the
+  // bottom level, in one pass. Aborted when one of them is being compacted
+  // by RocksDB at the time (try again later).
+  static absl::Status Compact(internal::RocksHandles& rocks, Cf cf, uint32_t memory);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void Run();
+  // Checks memory `memory` and compacts it if it needs it. Returns false
+  // when it must be checked again later (busy, or a file being compacted).
+  bool CheckAndCompact(uint32_t memory);
+
+  internal::RocksHandles& rocks_;
+  const std::function<bool(uint32_t)> busy_;
+  const IndexCompactorOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<uint32_t, Clock::time_point> due_;  // memory -> when to check it
+  bool stop_ = false;
+  bool running_ = false;  // a check is running (outside mu_)
+  size_t compactions_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_INDEX_COMPACTOR_H_
