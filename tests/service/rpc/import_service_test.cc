@@ -7,14 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "service/match/analyzer.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/service/rpc/rpc_test_env.h"
 
 namespace qantara::rpc {
 namespace {
@@ -38,20 +32,8 @@ std::string Tmx(const std::vector<std::pair<std::string, std::string>>& units) {
 class ImportServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *storage::Store::Open(tmp_.path("data"));
-    analyzer_ = *match::CreateTextAnalyzer();
-    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
-    ASSERT_TRUE(memories_->CreateMemory(storage::NewMemory{"m", "en", "ar", ""}).ok());
-    service_ = std::make_unique<ImportExportServiceImpl>(*memories_);
-    grpc::ServerBuilder b;
-    int port = 0;
-    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    b.RegisterService(service_.get());
-    server_ = b.BuildAndStart();
-    stub_ = v1::ImportExportService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(env_.memories->CreateMemory(storage::NewMemory{"m", "en", "ar", ""}).ok());
   }
-  void TearDown() override { server_->Shutdown(); }
 
   // Imports `file` in chunks of 1,000 bytes; returns the report.
   v1::ImportReport Import(const std::string& file, uint32_t batch_size, bool stop_on_error = false) {
@@ -81,7 +63,7 @@ class ImportServiceTest : public ::testing::Test {
   // The stored English sides, in unit id order.
   std::vector<std::string> Stored() {
     std::vector<std::string> out;
-    EXPECT_TRUE(memories_
+    EXPECT_TRUE(env_.memories
                     ->ScanUnits("m", 0,
                                 [&](const storage::Unit& u) {
                                   out.push_back(u.source);
@@ -91,13 +73,10 @@ class ImportServiceTest : public ::testing::Test {
     return out;
   }
 
-  storage::testing::TempDir tmp_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<match::Analyzer> analyzer_;
-  std::unique_ptr<storage::MemoryStore> memories_;
-  std::unique_ptr<ImportExportServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::ImportExportService::Stub> stub_;
+  testing::MemoryEnv env_;
+  ImportExportServiceImpl service_{*env_.memories};
+  testing::TestServer server_{{&service_}};
+  std::unique_ptr<v1::ImportExportService::Stub> stub_ = v1::ImportExportService::NewStub(server_.channel());
 };
 
 TEST_F(ImportServiceTest, BatchesAreStoredInFileOrderWithDuplicatesAcrossThem) {
