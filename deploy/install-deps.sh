@@ -11,6 +11,8 @@ PACKAGES=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   # storage
   librocksdb-dev
+  # the server's allocator (less CPU and a flat RSS under bulk imports)
+  libjemalloc-dev
   # text engine
   libicu-dev libstemmer-dev libabsl-dev libxxhash-dev zlib1g-dev
   # formats (libxml2: HTML documents for import-docs)

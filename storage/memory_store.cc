@@ -846,7 +846,8 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
   absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, std::vector<Unit> units,
-                                                   DuplicatePolicy policy) override {
+                                                   DuplicatePolicy policy,
+                                                   const std::function<void()>& on_ordered) override {
     auto found = Find(memory);
     if (!found.ok()) return found.status();
     MemState& state = **found;
@@ -894,6 +895,7 @@ class RocksMemoryStore final : public MemoryStore {
     std::vector<AddOutcome> out;
     out.reserve(units.size());
     std::unique_lock<std::shared_mutex> w(state.rw);
+    if (on_ordered) on_ordered();
     Writer writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;

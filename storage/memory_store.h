@@ -156,9 +156,15 @@ class MemoryStore {
   // Errors: NotFound (memory), InvalidArgument (a unit with invalid UTF-8 or
   // an empty source or target; checked before anything is written, so
   // nothing of the call is written).
+  // `on_ordered`, when given, is called once the call holds the memory's
+  // write lock, before it writes anything: a call to the same memory made
+  // after that writes after this one. So a caller may start the next call
+  // (whose analysis then overlaps this call's writing) and keep the order.
+  // Not called when the call fails before (a refused unit, an analysis error).
   virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
                                                            std::vector<Unit> units,
-                                                           DuplicatePolicy policy) = 0;
+                                                           DuplicatePolicy policy,
+                                                           const std::function<void()>& on_ordered = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
   // kept, changed_at_us is set to now unless given). NotFound when missing.

@@ -89,26 +89,28 @@ class TextAnalyzer final : public Analyzer {
   absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text,
                                           text::Language language) const override {
     const text::Tokenizer& tokenizer = language == text::Language::kArabic ? *arabic_ : *english_;
-    absl::StatusOr<std::vector<text::Token>> tokens = tokenizer.Tokenize(text);
-    if (!tokens.ok()) return tokens.status();
     AnalyzedSegment seg;
     seg.text = std::string(text);
+    seg.key.tokens.reserve(text.size() / 4 + 1);
+    seg.spans.reserve(text.size() / 4 + 1);
     size_t prev_end = 0;
     bool first = true;
-    for (const text::Token& t : *tokens) {
-      const size_t begin = t.span.byte_begin, end = t.span.byte_end;
+    std::string stripped, folded;
+    // Scan gives the classes, spans and normalised forms Tokenize gives,
+    // without building Tokens (no stems or clitics are used here).
+    absl::Status scanned = tokenizer.Scan(text, [&](const text::TokenView& t) {
+      const size_t begin = t.byte_begin, end = t.byte_end;
       if (begin > prev_end) AddGap(text.substr(prev_end, begin - prev_end), !first, seg.key.whitespace);
       first = false;
       prev_end = std::max(prev_end, end);
-      std::string stripped;
       const std::string_view raw = WithoutFormatMarks(text.substr(begin, end - begin), stripped);
       switch (t.cls) {
         case text::TokenClass::kPunctuation:
           seg.key.punctuation.append(raw);
-          continue;
+          return;
         case text::TokenClass::kTag:
           seg.key.inline_codes.append(raw);
-          continue;
+          return;
         default:
           break;
       }
@@ -116,22 +118,47 @@ class TextAnalyzer final : public Analyzer {
       if (t.cls == text::TokenClass::kNumber) {
         mt.key = NumberKey();
         mt.surface = mt.folded = Hash32(t.norm);
-        seg.numbers.push_back(NumberToken{static_cast<uint32_t>(seg.key.tokens.size()), t.norm,
+        seg.numbers.push_back(NumberToken{static_cast<uint32_t>(seg.key.tokens.size()), std::string(t.norm),
                                           ScriptOf(raw)});
       } else {
         mt.key = Hash64(t.norm);
         mt.surface = Hash32(raw);
-        absl::StatusOr<std::string> folded = case_fold_->Key(raw);
-        mt.folded = folded.ok() ? Hash32(*folded) : mt.surface;
+        mt.folded = FoldedHash(raw, mt.surface, folded);
       }
       seg.key.tokens.push_back(mt);
       seg.spans.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
-    }
+    });
+    if (!scanned.ok()) return scanned;
     if (prev_end < text.size()) AddGap(text.substr(prev_end), false, seg.key.whitespace);
     return seg;
   }
 
  private:
+  // Hash32 of the case folding of `raw` (whose own Hash32 is `surface`),
+  // as case_fold_ gives it. Text of ASCII and the Arabic block (U+0600 to
+  // U+06FF, which has no case) folds here: only A-Z change; anything else
+  // goes through the Normalizer (ICU's full case folding).
+  uint32_t FoldedHash(std::string_view raw, uint32_t surface, std::string& buf) const {
+    bool upper = false;
+    for (size_t i = 0; i < raw.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(raw[i]);
+      if (c < 0x80) {
+        upper = upper || (c >= 'A' && c <= 'Z');
+      } else if (c >= 0xD8 && c <= 0xDB && i + 1 < raw.size()) {
+        ++i;  // a two-byte code point of U+0600..U+06FF
+      } else {
+        absl::StatusOr<std::string> f = case_fold_->Key(raw);
+        return f.ok() ? Hash32(*f) : surface;
+      }
+    }
+    if (!upper) return surface;
+    buf.assign(raw);
+    for (char& c : buf) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return Hash32(buf);
+  }
+
   std::unique_ptr<text::Tokenizer> arabic_;
   std::unique_ptr<text::Tokenizer> english_;
   std::unique_ptr<text::Normalizer> case_fold_;

@@ -1,9 +1,12 @@
 #include "service/rpc/import_service.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -83,12 +86,22 @@ class ImportSink final : public formats::UnitSink {
     return absl::OkStatus();
   }
 
-  // Hands the units held to the committer and returns the result of the
-  // batch handed over before (a storage error, with which the import must
-  // end, or Aborted: stop_on_error and a unit failed). One batch is stored
-  // while the reader parses the next; outcomes are counted in file order.
+  // Hands the units held to a committer and returns the result of the
+  // oldest batch handed over before, once two are in flight (a storage
+  // error, with which the import must end, or Aborted: stop_on_error and a
+  // unit failed). While the reader parses, one batch is written and the next
+  // analysed (AddUnits' analysis runs before it waits for the memory's lock:
+  // the next batch is handed over once the one before holds it, so batches
+  // are written in file order). With stop_on_error, one batch at a time:
+  // nothing read after a failed unit is stored. Outcomes are counted in
+  // file order.
   absl::Status Flush() {
-    absl::Status result = Collect();
+    absl::Status result = absl::OkStatus();
+    const size_t max_in_flight = start_.stop_on_error() ? 1 : 2;
+    while (in_flight_.size() >= max_in_flight) {
+      absl::Status s = CollectOldest();
+      if (result.ok()) result = s;
+    }
     if (!result.ok()) {  // nothing read after a stop or a storage error is stored
       units_.clear();
       lines_.clear();
@@ -115,17 +128,32 @@ class ImportSink final : public formats::UnitSink {
       progress_(false);
       return absl::OkStatus();
     }
-    in_flight_ = std::async(std::launch::async, [this, b = std::move(batch)]() mutable {
-      Commit(b);
+    if (!in_flight_.empty()) in_flight_.back().ordered->Wait();
+    auto ordered = std::make_shared<Latch>();
+    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), ordered]() mutable {
+      Commit(b, [&ordered] { ordered->Set(); });
+      ordered->Set();  // also when the call failed before taking its place
       return std::move(b);
     });
+    in_flight_.push_back(InFlight{std::move(done), std::move(ordered)});
     return absl::OkStatus();
   }
 
-  // Waits for the batch being stored and counts its outcomes; returns as Flush.
+  // Waits for every batch handed over and counts their outcomes; returns
+  // the first error as Flush does.
   absl::Status Collect() {
-    if (!in_flight_.valid()) return absl::OkStatus();
-    Batch b = in_flight_.get();
+    absl::Status result = absl::OkStatus();
+    while (!in_flight_.empty()) {
+      absl::Status s = CollectOldest();
+      if (result.ok()) result = s;
+    }
+    return result;
+  }
+
+  // Waits for the oldest batch in flight and counts its outcomes.
+  absl::Status CollectOldest() {
+    Batch b = in_flight_.front().done.get();
+    in_flight_.pop_front();
     absl::Status result = absl::OkStatus();
     for (size_t i = 0; i < b.done; ++i) {
       if (b.failures[i].empty()) {
@@ -192,10 +220,37 @@ class ImportSink final : public formats::UnitSink {
     absl::Status storage_error;
   };
 
-  // Runs on the committer thread; touches nothing but `b` and the store.
+  // Set once, waited for by many; Set() may come more than once.
+  class Latch {
+   public:
+    void Set() {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        set_ = true;
+      }
+      cv_.notify_all();
+    }
+    void Wait() {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [this] { return set_; });
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool set_ = false;
+  };
+
+  struct InFlight {
+    std::future<Batch> done;
+    std::shared_ptr<Latch> ordered;  // set once the batch's place in the write order is taken
+  };
+
+  // Runs on a committer thread; touches nothing but `b` and the store.
   // Units the store would refuse (storage::ValidateUnit) fail on their own;
   // the others are handed to the store in one call, moved (not copied).
-  void Commit(Batch& b) {
+  // `on_ordered` as for AddUnits.
+  void Commit(Batch& b, const std::function<void()>& on_ordered) {
     const size_t n = b.units.size();
     b.outcomes.resize(n);
     b.failures.resize(n);
@@ -222,7 +277,7 @@ class ImportSink final : public formats::UnitSink {
       for (size_t i : valid) units.push_back(std::move(b.units[i]));
     }
     if (!units.empty()) {
-      auto out = store_.AddUnits(start_.memory(), std::move(units), policy_);
+      auto out = store_.AddUnits(start_.memory(), std::move(units), policy_, on_ordered);
       if (!out.ok()) {
         // Nothing of the call is stored (validation comes first) or a
         // storage error: the import ends here.
@@ -251,7 +306,7 @@ class ImportSink final : public formats::UnitSink {
   uint64_t omitted_ = 0;
   absl::Status storage_error_;
   std::string stopped_;
-  std::future<Batch> in_flight_;  // the batch being stored; its destructor waits for it
+  std::deque<InFlight> in_flight_;  // oldest first; their futures' destructors wait for them
 };
 
 v1::FileFormat ToProto(formats::FileFormat f) {

@@ -3,7 +3,8 @@
 Generates TMX files of N units (default 100k and 1M; distinct English/Arabic
 sentence pairs, some with inline codes), imports each into a fresh memory with
 `qantara import`, exports it with `qantara export`, and prints TUs/s and the
-server's peak RSS (VmHWM from /proc/PID/status) after each step. Prints
+server's peak RSS (VmHWM from /proc/PID/status) after each step, on a
+server that has finished starting (its aligner loaded). Prints
 figures only; never fails on speed.
 
     python3 tests/bench/import_export_bench.py --build-dir build [--units 100000 1000000]
@@ -71,6 +72,9 @@ def main():
             mb = os.path.getsize(path) / 1e6
             # A fresh server per size: its peak RSS is this import's.
             with Server(server_bin, data_dir=os.path.join(tmp, f"data-{n}")) as server:
+                # Measured once the server has started (FreeDict loads in the
+                # background after `listening`, on a core of its own).
+                server.wait_for_log(b"aligner ready", timeout=120)
                 cli = lambda *a: run_cli(cli_bin, server.address, *a, timeout=7200)  # noqa: E731
                 r = cli("memory", "create", "bench", "--source", "en", "--target", "ar")
                 assert r.returncode == 0, r.stderr

@@ -62,6 +62,19 @@ class Server:
         self.address = f"{m.group(1).decode()}:{m.group(2).decode()}"
         self.port = int(m.group(2))
 
+    def wait_for_log(self, needle, timeout=60):
+        """Reads the server's stderr until a line holding `needle` (bytes) and
+        returns it (None at the timeout or the end). The lines read are not
+        returned by stop() any more."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            line = _read_line(self.proc.stderr, timeout=left) if left > 0 else b""
+            if not line.endswith(b"\n"):
+                return None
+            if needle in line:
+                return line
+
     def stop(self, sig=signal.SIGTERM, timeout=30):
         """Signals the server and returns (exit code, stderr text)."""
         if self.proc.poll() is None:

@@ -16,33 +16,19 @@
 #include "storage/internal/rocks.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
-#include "tests/service/match/simple_analyzer.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/storage/memory_store_fixture.h"
 
 namespace qantara::storage {
 namespace {
 
 using namespace std::chrono_literals;
-using match::testing::SimpleAnalyzer;
-using testing::TempDir;
 
-class IndexCompactorTest : public ::testing::Test {
+class IndexCompactorTest : public testing::MemoryStoreFixture {
  protected:
   void SetUp() override {
     options_.index_buffer_units = 100;   // a buffer every 100 units...
     options_.index_file_min_units = 50;  // ...ingested as SST files
     options_.compact_min_runs = 0;       // no background compaction unless a test asks
-  }
-
-  void Open() {
-    memories_.reset();
-    store_.reset();
-    auto s = Store::Open(tmp_.path("data"));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_, options_);
-    ASSERT_TRUE(m.ok()) << m.status();
-    memories_ = *std::move(m);
   }
 
   // Adds `batches` batches of 100 units to `mem`, each ingested before the
@@ -118,16 +104,10 @@ class IndexCompactorTest : public ::testing::Test {
     EXPECT_TRUE(ids.ok());
     return ids.ok() ? *ids : match::UnitIds{};
   }
-
-  TempDir tmp_;
-  SimpleAnalyzer analyzer_;
-  MemoryStoreOptions options_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<MemoryStore> memories_;
 };
 
 TEST_F(IndexCompactorTest, CompactFoldsAMemorysRunsIntoOneAndKeepsEveryAnswer) {
-  Open();
+  Reopen();
   ASSERT_TRUE(memories_->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
   ASSERT_TRUE(memories_->CreateMemory(NewMemory{"other", "en", "ar", ""}).ok());
   AddIngested("m", 6);
@@ -151,7 +131,7 @@ TEST_F(IndexCompactorTest, CompactFoldsAMemorysRunsIntoOneAndKeepsEveryAnswer) {
 
   // Units added after the compaction are found, and everything survives a reopen.
   AddIngested("m", 1, 600);
-  Open();
+  Reopen();
   const auto after = Answers("m");
   ExpectIndexedEqualsExhaustive(after);
   EXPECT_EQ(after[0].front(), 18u);  // "number 17": unit 18, the very text
@@ -162,7 +142,7 @@ TEST_F(IndexCompactorTest, CompactFoldsAMemorysRunsIntoOneAndKeepsEveryAnswer) {
 }
 
 TEST_F(IndexCompactorTest, MemoryStoreCompactsOnceWritesStopAndAtOpen) {
-  Open();
+  Reopen();
   ASSERT_TRUE(memories_->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
   AddIngested("m", 5);
   ASSERT_GE(Runs(Cf::kPostings, 1), 4u);
@@ -172,7 +152,7 @@ TEST_F(IndexCompactorTest, MemoryStoreCompactsOnceWritesStopAndAtOpen) {
   // folded without any further write.
   options_.compact_min_runs = 4;
   options_.compact_after_quiet = 20ms;
-  Open();
+  Reopen();
   auto wait_for_one_run = [&] {
     memories_->WaitForIndexCompactions();
     EXPECT_EQ(Runs(Cf::kPostings, 1), 1u);
@@ -191,7 +171,7 @@ TEST_F(IndexCompactorTest, MemoryStoreCompactsOnceWritesStopAndAtOpen) {
 }
 
 TEST_F(IndexCompactorTest, FewRunsAreLeftAlone) {
-  Open();
+  Reopen();
   ASSERT_TRUE(memories_->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
   AddIngested("m", 2);
   const size_t runs = Runs(Cf::kPostings, 1);
@@ -205,7 +185,7 @@ TEST_F(IndexCompactorTest, FewRunsAreLeftAlone) {
 }
 
 TEST_F(IndexCompactorTest, WaitsWhileTheMemoryIsBusyAndStopDropsPendingChecks) {
-  Open();
+  Reopen();
   ASSERT_TRUE(memories_->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
   AddIngested("m", 5);
   {

@@ -11,6 +11,7 @@
 #include "storage/encoding.h"
 #include "storage/internal/rocks.h"
 #include "tests/service/match/simple_analyzer.h"
+#include "tests/storage/memory_store_fixture.h"
 #include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
@@ -52,25 +53,9 @@ std::vector<Unit> Numbered(int from, int to) {
   return units;
 }
 
-class MemoryStoreTest : public ::testing::Test {
+class MemoryStoreTest : public testing::MemoryStoreFixture {
  protected:
   void SetUp() override { Reopen(); }
-
-  void Reopen() {
-    memories_.reset();
-    store_.reset();
-    OpenAt(tmp_.path("data"));
-  }
-
-  // Opens the store and the memory store (with options_) on `dir`.
-  void OpenAt(const std::string& dir) {
-    auto s = Store::Open(dir);
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_, options_);
-    ASSERT_TRUE(m.ok()) << m.status();
-    memories_ = *std::move(m);
-  }
 
   // A crash: copies the live data dir (idle, so its WAL holds every write)
   // to tmp_.path(name) without its lock, drops the open stores, and returns
@@ -141,12 +126,6 @@ class MemoryStoreTest : public ::testing::Test {
     EXPECT_TRUE(hits.ok()) << hits.status();
     return hits.ok() ? hits->hits.size() : 0;
   }
-
-  TempDir tmp_;
-  SimpleAnalyzer analyzer_;
-  MemoryStoreOptions options_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<MemoryStore> memories_;
 };
 
 TEST_F(MemoryStoreTest, MemoriesCreateListGetDelete) {

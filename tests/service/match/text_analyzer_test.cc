@@ -5,7 +5,10 @@
 #include "gtest/gtest.h"
 #include "service/match/analyzer.h"
 #include "service/match/edit_distance.h"
+#include "service/match/hash.h"
 #include "service/match/scorer.h"
+#include "service/text/normalizer.h"
+#include "service/text/tokenizer.h"
 
 namespace qantara::match {
 namespace {
@@ -28,6 +31,60 @@ class TextAnalyzerTest : public ::testing::Test {
   }
   std::unique_ptr<Analyzer> analyzer_;
 };
+
+// Each match token is a word or number of the tokenizer, in order, with its
+// normalised key, its written form and its case folding (ICU's, through the
+// Normalizer): the analyzer's shortcuts (a scan without Tokens, folding
+// ASCII and Arabic by hand) change nothing.
+TEST_F(TextAnalyzerTest, TokensAreTheTokenizersWordsWithTheirForms) {
+  text::NormalizationOptions fold_only = text::NormalizationOptions::None();
+  fold_only.fold_case = true;
+  auto fold = text::Normalizer::Create(fold_only);
+  ASSERT_TRUE(fold.ok());
+  for (text::Language lang : {text::Language::kArabic, text::Language::kEnglish}) {
+    text::TokenizerOptions to;
+    to.language = lang;
+    auto tokenizer = text::Tokenizer::Create(to);
+    ASSERT_TRUE(tokenizer.ok());
+    for (std::string_view t : {"Save the FILE now, Mr. O'Neil: 3.5 GB at 10:30.",
+                               "احفظ الملفَّ الآن في المجلد ٣ (Documents) <b>مهم</b>",
+                               "Straße ÉCOLE İstanbul ΣΊΣΥΦΟΣ Москва ﻻ ﷲ ABCdef-GHI",
+                               "\u200Fمرحبا\u200E World_Wide %1 {0} $5 كتبَ"}) {
+      SCOPED_TRACE(t);
+      auto seg = analyzer_->Analyze(t, lang);
+      ASSERT_TRUE(seg.ok()) << seg.status();
+      auto tokens = (*tokenizer)->Tokenize(t);
+      ASSERT_TRUE(tokens.ok());
+      size_t i = 0;
+      for (const text::Token& tok : *tokens) {
+        if (tok.cls == text::TokenClass::kPunctuation || tok.cls == text::TokenClass::kTag) continue;
+        ASSERT_LT(i, seg->key.tokens.size());
+        const MatchToken& mt = seg->key.tokens[i];
+        EXPECT_EQ(seg->spans[i].first, tok.span.byte_begin);
+        EXPECT_EQ(seg->spans[i].second, tok.span.byte_end);
+        if (tok.cls == text::TokenClass::kNumber) {
+          EXPECT_EQ(mt.key, NumberKey());
+        } else {
+          std::string raw(tok.span.In(t));
+          for (std::string_view mark : {"\u200F", "\u200E"}) {
+            for (size_t p; (p = raw.find(mark)) != std::string::npos;) raw.erase(p, mark.size());
+          }
+          EXPECT_EQ(mt.key, Hash64(tok.norm)) << raw;
+          EXPECT_EQ(mt.surface, Hash32(raw)) << raw;
+          EXPECT_EQ(mt.folded, Hash32(*(*fold)->Key(raw))) << raw;
+        }
+        ++i;
+      }
+      EXPECT_EQ(i, seg->key.tokens.size());
+    }
+  }
+  // Case-only differences: the same folded form, another written form.
+  const SideKey a = Key("Save The File"), b = Key("save the file");
+  ASSERT_EQ(a.tokens.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(a.tokens[i].folded, b.tokens[i].folded);
+  EXPECT_NE(a.tokens[0].surface, b.tokens[0].surface);
+  EXPECT_EQ(Key("STRASSE").tokens[0].folded, Key("straße").tokens[0].folded);
+}
 
 // Bidi and format marks cost nothing, also where the word breaks attach them
 // to a word or to a punctuation mark.

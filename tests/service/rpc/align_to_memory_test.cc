@@ -1,18 +1,14 @@
 // AlignService/AlignToMemory (and Align with a memory) over a real
 // in-process gRPC server and a real RocksDB. FreeDict is used when Debian's
 // dictionaries are installed; the assertions hold without them too.
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "qantara/v1/memory.grpc.pb.h"
 #include "service/align/lexicon.h"
 #include "service/match/analyzer.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/memory_service.h"
-#include "tests/storage/temp_dir.h"
+#include "storage/lexicon_store.h"
+#include "tests/service/rpc/rpc_test_env.h"
 
 namespace qantara::rpc {
 namespace {
@@ -50,27 +46,10 @@ class AlignToMemoryTest : public ::testing::Test {
   static void TearDownTestSuite() { delete service_; }
 
   void SetUp() override {
-    store_ = *storage::Store::Open(tmp_.path("data"));
-    analyzer_ = *match::CreateTextAnalyzer();
-    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
-    lexicons_ = std::make_unique<storage::LexiconStore>(*store_);
-    service_->UseMemories(*memories_, *lexicons_);
-    memory_service_ = std::make_unique<MemoryServiceImpl>(*memories_);
-    grpc::ServerBuilder b;
-    int port = 0;
-    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    b.RegisterService(service_);
-    b.RegisterService(memory_service_.get());
-    server_ = b.BuildAndStart();
-    auto channel =
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
-    stub_ = v1::AlignService::NewStub(channel);
-    memory_stub_ = v1::MemoryService::NewStub(channel);
-    ASSERT_TRUE(memories_->CreateMemory({"ar-en", "ar", "en", ""}).ok());
-    ASSERT_TRUE(memories_->CreateMemory({"en-ar", "en-GB", "ar-EG", ""}).ok());
+    service_->UseMemories(*env_.memories, lexicons_);
+    ASSERT_TRUE(env_.memories->CreateMemory({"ar-en", "ar", "en", ""}).ok());
+    ASSERT_TRUE(env_.memories->CreateMemory({"en-ar", "en-GB", "ar-EG", ""}).ok());
   }
-  void TearDown() override { server_->Shutdown(); }
-
   static v1::AlignToMemoryRequest Request(const std::string& memory) {
     v1::AlignToMemoryRequest req;
     req.set_memory(memory);
@@ -84,7 +63,7 @@ class AlignToMemoryTest : public ::testing::Test {
   }
   std::vector<v1::Unit> Units(const std::string& memory) {
     std::vector<v1::Unit> out;
-    EXPECT_TRUE(memories_
+    EXPECT_TRUE(env_.memories
                     ->ScanUnits(memory, 0,
                                 [&](const match::Unit& u) {
                                   grpc::ClientContext ctx;
@@ -105,15 +84,12 @@ class AlignToMemoryTest : public ::testing::Test {
   }
 
   static AlignServiceImpl* service_;
-  storage::testing::TempDir tmp_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<match::Analyzer> analyzer_;
-  std::unique_ptr<storage::MemoryStore> memories_;
-  std::unique_ptr<storage::LexiconStore> lexicons_;
-  std::unique_ptr<MemoryServiceImpl> memory_service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::AlignService::Stub> stub_;
-  std::unique_ptr<v1::MemoryService::Stub> memory_stub_;
+  testing::MemoryEnv env_;
+  storage::LexiconStore lexicons_{*env_.store};
+  MemoryServiceImpl memory_service_{*env_.memories};
+  testing::TestServer server_{{service_, &memory_service_}};
+  std::unique_ptr<v1::AlignService::Stub> stub_ = v1::AlignService::NewStub(server_.channel());
+  std::unique_ptr<v1::MemoryService::Stub> memory_stub_ = v1::MemoryService::NewStub(server_.channel());
 };
 
 AlignServiceImpl* AlignToMemoryTest::service_ = nullptr;
@@ -234,7 +210,7 @@ TEST_F(AlignToMemoryTest, LexiconIsTrainedOnceTheMemoryHasUnits) {
   ASSERT_TRUE(Call(req, &resp).ok());
   EXPECT_TRUE(resp.lexicon_trained_now());
   EXPECT_EQ(resp.lexicon_trained_units(), 12u);
-  EXPECT_TRUE((*lexicons_->Get("ar-en")).has_value());
+  EXPECT_TRUE(lexicons_.Get("ar-en")->has_value());
   // Align with the memory (read-only) uses it too.
   grpc::ClientContext ctx;
   v1::AlignRequest areq;

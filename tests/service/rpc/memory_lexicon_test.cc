@@ -7,7 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "service/match/analyzer.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/service/rpc/rpc_test_env.h"
 
 namespace qantara::rpc {
 namespace {
@@ -35,26 +35,20 @@ std::vector<match::Unit> Units(int round, bool arabic_source) {
 class MemoryLexiconTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *storage::Store::Open(tmp_.path("data"));
-    analyzer_ = *match::CreateTextAnalyzer();
-    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
-    lexicon_store_ = std::make_unique<storage::LexiconStore>(*store_);
+    lexicon_store_ = std::make_unique<storage::LexiconStore>(*env_.store);
     aligner_ = *align::Aligner::Create(nullptr);  // the text engine's tokenizer analysis on both sides
     options_.min_units = 10;
-    lexicons_ = std::make_unique<MemoryLexicons>(*memories_, *lexicon_store_, options_);
+    lexicons_ = std::make_unique<MemoryLexicons>(*env_.memories, *lexicon_store_, options_);
   }
   void Add(const std::string& memory, int rounds, bool arabic_source = true, int first = 0) {
     for (int r = first; r < first + rounds; ++r) {
-      ASSERT_TRUE(memories_->AddUnits(memory, Units(r, arabic_source),
+      ASSERT_TRUE(env_.memories->AddUnits(memory, Units(r, arabic_source),
                                       storage::DuplicatePolicy::kSkipIdentical)
                       .ok());
     }
   }
 
-  storage::testing::TempDir tmp_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<match::Analyzer> analyzer_;
-  std::unique_ptr<storage::MemoryStore> memories_;
+  testing::MemoryEnv env_;
   std::unique_ptr<storage::LexiconStore> lexicon_store_;
   std::unique_ptr<align::Aligner> aligner_;
   MemoryLexiconOptions options_;
@@ -62,7 +56,7 @@ class MemoryLexiconTest : public ::testing::Test {
 };
 
 TEST_F(MemoryLexiconTest, TrainsFromUnitsPersistsAndReloads) {
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   // Empty memory: no lexicon, nothing stored.
   auto none = lexicons_->Get("m", *aligner_);
   ASSERT_TRUE(none.ok()) << none.status();
@@ -96,7 +90,7 @@ TEST_F(MemoryLexiconTest, TrainsFromUnitsPersistsAndReloads) {
   EXPECT_EQ((*stored)->trained_pairs, 20u);
   EXPECT_EQ((*stored)->last_unit_id, 20u);
   EXPECT_EQ((*stored)->analysis_version, align::kLearnedLexiconKeyVersion);
-  MemoryLexicons restarted(*memories_, *lexicon_store_, options_);
+  MemoryLexicons restarted(*env_.memories, *lexicon_store_, options_);
   auto reloaded = restarted.Get("m", *aligner_);
   ASSERT_TRUE(reloaded.ok());
   EXPECT_FALSE(reloaded->trained_now);
@@ -114,11 +108,11 @@ TEST_F(MemoryLexiconTest, TrainsFromUnitsPersistsAndReloads) {
 }
 
 TEST_F(MemoryLexiconTest, BigMemoriesTrainInTheBackground) {
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 4);  // 20 units, more than the synchronous limit below
   MemoryLexiconOptions options = options_;
   options.sync_training_units = 15;
-  MemoryLexicons lexicons(*memories_, *lexicon_store_, options);
+  MemoryLexicons lexicons(*env_.memories, *lexicon_store_, options);
   auto first = lexicons.Get("m", *aligner_);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->trained_now);
@@ -135,14 +129,14 @@ TEST_F(MemoryLexiconTest, BigMemoriesTrainInTheBackground) {
   // Destroying the object while a training runs stops it cleanly.
   Add("m", 2, true, 4);  // 30 units: stale again
   {
-    MemoryLexicons other(*memories_, *lexicon_store_, options);
+    MemoryLexicons other(*env_.memories, *lexicon_store_, options);
     auto r = other.Get("m", *aligner_);
     ASSERT_TRUE(r.ok());
   }
 }
 
 TEST_F(MemoryLexiconTest, BelowMinimumSizeHasNoLexiconButTrainForces) {
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 1);  // 5 units < 10
   auto none = lexicons_->Get("m", *aligner_);
   ASSERT_TRUE(none.ok());
@@ -155,7 +149,7 @@ TEST_F(MemoryLexiconTest, BelowMinimumSizeHasNoLexiconButTrainForces) {
 }
 
 TEST_F(MemoryLexiconTest, EnglishSourceMemoryIsReadArabicSideFirst) {
-  ASSERT_TRUE(memories_->CreateMemory({"en-ar", "en-US", "ar-SA", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"en-ar", "en-US", "ar-SA", ""}).ok());
   Add("en-ar", 4, /*arabic_source=*/false);
   auto got = lexicons_->Get("en-ar", *aligner_);
   ASSERT_TRUE(got.ok()) << got.status();
@@ -166,7 +160,7 @@ TEST_F(MemoryLexiconTest, EnglishSourceMemoryIsReadArabicSideFirst) {
 }
 
 TEST_F(MemoryLexiconTest, RecordOfAnotherAnalysisVersionIsRetrained) {
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 4);
   storage::StoredLexicon old;
   old.analysis_version = align::kLearnedLexiconKeyVersion + 1;
@@ -180,14 +174,14 @@ TEST_F(MemoryLexiconTest, RecordOfAnotherAnalysisVersionIsRetrained) {
 }
 
 TEST_F(MemoryLexiconTest, RecreatedMemoryDoesNotSeeTheOldLexicon) {
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 4);
   ASSERT_NE(lexicons_->Get("m", *aligner_)->lexicon, nullptr);
-  ASSERT_TRUE(memories_->DeleteMemory("m").ok());
+  ASSERT_TRUE(env_.memories->DeleteMemory("m").ok());
   EXPECT_EQ(lexicons_->Get("m", *aligner_).status().code(), absl::StatusCode::kNotFound);
   // created_at_us is in microseconds: make sure the new memory gets another.
   std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  ASSERT_TRUE(memories_->CreateMemory({"m", "ar", "en", ""}).ok());
+  ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   auto fresh = lexicons_->Get("m", *aligner_);
   ASSERT_TRUE(fresh.ok());
   EXPECT_EQ(fresh->lexicon, nullptr);

@@ -1,14 +1,8 @@
 // MemoryService over a real in-process gRPC server and a real RocksDB.
 #include "service/rpc/memory_service.h"
 
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "service/match/analyzer.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/service/rpc/rpc_test_env.h"
 
 namespace qantara::rpc {
 namespace {
@@ -18,17 +12,6 @@ namespace v1 = qantara::v1;
 class MemoryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *storage::Store::Open(tmp_.path("data"));
-    analyzer_ = *match::CreateTextAnalyzer();
-    memories_ = *storage::MemoryStore::Open(*store_, *analyzer_);
-    service_ = std::make_unique<MemoryServiceImpl>(*memories_);
-    grpc::ServerBuilder b;
-    int port = 0;
-    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    b.RegisterService(service_.get());
-    server_ = b.BuildAndStart();
-    stub_ = v1::MemoryService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     v1::CreateMemoryRequest req;
     req.set_name("m");
@@ -37,15 +20,11 @@ class MemoryServiceTest : public ::testing::Test {
     v1::Memory m;
     ASSERT_TRUE(stub_->CreateMemory(&ctx, req, &m).ok());
   }
-  void TearDown() override { server_->Shutdown(); }
 
-  storage::testing::TempDir tmp_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<match::Analyzer> analyzer_;
-  std::unique_ptr<storage::MemoryStore> memories_;
-  std::unique_ptr<MemoryServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::MemoryService::Stub> stub_;
+  testing::MemoryEnv env_;
+  MemoryServiceImpl service_{*env_.memories};
+  testing::TestServer server_{{&service_}};
+  std::unique_ptr<v1::MemoryService::Stub> stub_ = v1::MemoryService::NewStub(server_.channel());
 };
 
 TEST_F(MemoryServiceTest, StreamedAddThenBatchLookupAndStats) {
