@@ -65,13 +65,24 @@ struct ExactId {
 // entries.
 template <typename OnPosting, typename OnExact>
 void ForEachIndexEntry(const match::UnitKeys& keys, OnPosting&& on_posting, OnExact&& on_exact) {
+  // Segments are short: a linear look at the tokens before is cheaper than
+  // a hash set (which long segments get).
+  constexpr size_t kLinear = 48;
   absl::flat_hash_set<uint64_t> distinct;
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
     const match::SideKey& k = keys.side(side);
     const uint32_t len = static_cast<uint32_t>(k.tokens.size());
     distinct.clear();
-    for (const match::MatchToken& t : k.tokens) {
-      if (distinct.insert(t.key).second) on_posting(PostingId{t.key, len, static_cast<uint8_t>(side)});
+    for (size_t i = 0; i < k.tokens.size(); ++i) {
+      const uint64_t key = k.tokens[i].key;
+      bool first;
+      if (k.tokens.size() <= kLinear) {
+        first = true;
+        for (size_t j = 0; j < i && first; ++j) first = k.tokens[j].key != key;
+      } else {
+        first = distinct.insert(key).second;
+      }
+      if (first) on_posting(PostingId{key, len, static_cast<uint8_t>(side)});
     }
     on_exact(ExactId{k.ExactHash(), static_cast<uint8_t>(side)}, len);
   }

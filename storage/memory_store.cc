@@ -1319,13 +1319,13 @@ class RocksMemoryStore final : public MemoryStore {
   // added unit gets (created_at_us, or else `now`).
   absl::StatusOr<std::shared_ptr<const UnitKeys>> Keys(const MemState& state, const Unit& u,
                                                       int64_t now = 0) {
-    auto src = analyzer_.Analyze(u.source, state.languages[0]);
+    auto src = analyzer_.AnalyzeKey(u.source, state.languages[0]);
     if (!src.ok()) return src.status();
-    auto tgt = analyzer_.Analyze(u.target, state.languages[1]);
+    auto tgt = analyzer_.AnalyzeKey(u.target, state.languages[1]);
     if (!tgt.ok()) return tgt.status();
     auto keys = std::make_shared<UnitKeys>();
-    keys->source = std::move(src->key);
-    keys->target = std::move(tgt->key);
+    keys->source = *std::move(src);
+    keys->target = *std::move(tgt);
     keys->changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : u.created_at_us != 0 ? u.created_at_us : now;
     return std::shared_ptr<const UnitKeys>(std::move(keys));
   }

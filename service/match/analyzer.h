@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "service/match/segment.h"
@@ -20,6 +21,15 @@ class Analyzer {
   // Errors: InvalidArgument when `text` is not valid UTF-8.
   virtual absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text,
                                                   text::Language language) const = 0;
+
+  // Analyze(text, language).key, and nothing else (what a stored unit keeps;
+  // cheaper when an analyzer need not copy the text nor record the spans
+  // and numbers). Same errors.
+  virtual absl::StatusOr<SideKey> AnalyzeKey(std::string_view text, text::Language language) const {
+    absl::StatusOr<AnalyzedSegment> seg = Analyze(text, language);
+    if (!seg.ok()) return seg.status();
+    return std::move(seg->key);
+  }
 };
 
 // The production analyzer, on service/text's Tokenizer (ICU word boundaries,

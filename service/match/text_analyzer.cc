@@ -88,11 +88,24 @@ class TextAnalyzer final : public Analyzer {
 
   absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text,
                                           text::Language language) const override {
-    const text::Tokenizer& tokenizer = language == text::Language::kArabic ? *arabic_ : *english_;
     AnalyzedSegment seg;
     seg.text = std::string(text);
-    seg.key.tokens.reserve(text.size() / 4 + 1);
     seg.spans.reserve(text.size() / 4 + 1);
+    if (absl::Status s = Run(text, language, seg.key, &seg); !s.ok()) return s;
+    return seg;
+  }
+
+  absl::StatusOr<SideKey> AnalyzeKey(std::string_view text, text::Language language) const override {
+    SideKey key;
+    if (absl::Status s = Run(text, language, key, nullptr); !s.ok()) return s;
+    return key;
+  }
+
+ private:
+  // Fills `key`, and the spans and numbers of `seg` when given.
+  absl::Status Run(std::string_view text, text::Language language, SideKey& key, AnalyzedSegment* seg) const {
+    const text::Tokenizer& tokenizer = language == text::Language::kArabic ? *arabic_ : *english_;
+    key.tokens.reserve(text.size() / 4 + 1);
     size_t prev_end = 0;
     bool first = true;
     std::string stripped, folded;
@@ -100,16 +113,16 @@ class TextAnalyzer final : public Analyzer {
     // without building Tokens (no stems or clitics are used here).
     absl::Status scanned = tokenizer.Scan(text, [&](const text::TokenView& t) {
       const size_t begin = t.byte_begin, end = t.byte_end;
-      if (begin > prev_end) AddGap(text.substr(prev_end, begin - prev_end), !first, seg.key.whitespace);
+      if (begin > prev_end) AddGap(text.substr(prev_end, begin - prev_end), !first, key.whitespace);
       first = false;
       prev_end = std::max(prev_end, end);
       const std::string_view raw = WithoutFormatMarks(text.substr(begin, end - begin), stripped);
       switch (t.cls) {
         case text::TokenClass::kPunctuation:
-          seg.key.punctuation.append(raw);
+          key.punctuation.append(raw);
           return;
         case text::TokenClass::kTag:
-          seg.key.inline_codes.append(raw);
+          key.inline_codes.append(raw);
           return;
         default:
           break;
@@ -118,22 +131,23 @@ class TextAnalyzer final : public Analyzer {
       if (t.cls == text::TokenClass::kNumber) {
         mt.key = NumberKey();
         mt.surface = mt.folded = Hash32(t.norm);
-        seg.numbers.push_back(NumberToken{static_cast<uint32_t>(seg.key.tokens.size()), std::string(t.norm),
-                                          ScriptOf(raw)});
+        if (seg != nullptr) {
+          seg->numbers.push_back(
+              NumberToken{static_cast<uint32_t>(key.tokens.size()), std::string(t.norm), ScriptOf(raw)});
+        }
       } else {
         mt.key = Hash64(t.norm);
         mt.surface = Hash32(raw);
         mt.folded = FoldedHash(raw, mt.surface, folded);
       }
-      seg.key.tokens.push_back(mt);
-      seg.spans.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+      key.tokens.push_back(mt);
+      if (seg != nullptr) seg->spans.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
     });
     if (!scanned.ok()) return scanned;
-    if (prev_end < text.size()) AddGap(text.substr(prev_end), false, seg.key.whitespace);
-    return seg;
+    if (prev_end < text.size()) AddGap(text.substr(prev_end), false, key.whitespace);
+    return absl::OkStatus();
   }
 
- private:
   // Hash32 of the case folding of `raw` (whose own Hash32 is `surface`),
   // as case_fold_ gives it. Text of ASCII and the Arabic block (U+0600 to
   // U+06FF, which has no case) folds here: only A-Z change; anything else

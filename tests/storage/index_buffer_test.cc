@@ -64,6 +64,18 @@ TEST(ForEachIndexEntryTest, OnePostingPerDistinctTokenAndOneExactPerSide) {
   EXPECT_EQ(exact[0].second, 4u);
   EXPECT_EQ(exact[1].first, (ExactId{k.target.ExactHash(), 1}));
   EXPECT_EQ(exact[1].second, 1u);
+
+  // A long side (a hash set finds the repeats there): still one posting per
+  // distinct token, in the order of first occurrence.
+  std::vector<uint64_t> long_side;
+  for (int i = 0; i < 60; ++i) long_side.push_back(100 + (i * 3) % 7);
+  postings.clear();
+  ForEachIndexEntry(
+      Keys(long_side, {40}), [&](const PostingId& p) { postings.push_back(p); }, [](const ExactId&, uint32_t) {});
+  std::vector<PostingId> want;
+  for (uint64_t key : {100, 103, 106, 102, 105, 101, 104}) want.push_back({key, 60, 0});
+  want.push_back({40, 1, 1});
+  EXPECT_EQ(postings, want);
 }
 
 TEST(IndexBufferTest, BuffersEntriesAndClears) {

@@ -35,7 +35,7 @@ class TextAnalyzerTest : public ::testing::Test {
 // Each match token is a word or number of the tokenizer, in order, with its
 // normalised key, its written form and its case folding (ICU's, through the
 // Normalizer): the analyzer's shortcuts (a scan without Tokens, folding
-// ASCII and Arabic by hand) change nothing.
+// ASCII and Arabic by hand, AnalyzeKey without spans) change nothing.
 TEST_F(TextAnalyzerTest, TokensAreTheTokenizersWordsWithTheirForms) {
   text::NormalizationOptions fold_only = text::NormalizationOptions::None();
   fold_only.fold_case = true;
@@ -53,6 +53,9 @@ TEST_F(TextAnalyzerTest, TokensAreTheTokenizersWordsWithTheirForms) {
       SCOPED_TRACE(t);
       auto seg = analyzer_->Analyze(t, lang);
       ASSERT_TRUE(seg.ok()) << seg.status();
+      auto key = analyzer_->AnalyzeKey(t, lang);  // what a stored unit keeps: the same key
+      ASSERT_TRUE(key.ok()) << key.status();
+      EXPECT_EQ(*key, seg->key);
       auto tokens = (*tokenizer)->Tokenize(t);
       ASSERT_TRUE(tokens.ok());
       size_t i = 0;
