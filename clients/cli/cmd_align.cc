@@ -26,20 +26,6 @@
 namespace qantara::cli {
 namespace {
 
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    pos = end + 1;
-  }
-  return lines;
-}
-
 std::string Indices(const qantara::v1::BeadSide& side) {
   std::string s = "[";
   for (int k = 0; k < side.sentence_indices_size(); ++k) {

@@ -102,19 +102,6 @@ absl::StatusOr<std::string> ReadDocument(const std::string& path, DocFormat form
   return text;
 }
 
-// Splits lines for --sentences (a final newline makes no extra line).
-void AddLines(const std::string& text, v1::SentenceList* list) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    list->add_sentences(std::move(line));
-    pos = end + 1;
-  }
-}
-
 // "24 beads: 20 stored, 1 below threshold, ..." (zero counts left out).
 std::string CountsLine(const v1::AlignToMemoryResponse& r, bool dry_run) {
   std::string s = Thousands(r.summary().beads()) + " beads: " + Thousands(r.stored()) +
@@ -211,7 +198,8 @@ void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* e
         return;
       }
       if (args->sentences) {
-        AddLines(*text, side == 0 ? req.mutable_arabic_sentences() : req.mutable_english_sentences());
+        v1::SentenceList* list = side == 0 ? req.mutable_arabic_sentences() : req.mutable_english_sentences();
+        for (std::string& line : SplitLines(*text)) list->add_sentences(std::move(line));
       } else if (side == 0) {
         req.set_arabic_text(*std::move(text));
       } else {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "clients/cli/client.h"
@@ -39,6 +40,20 @@ absl::StatusOr<std::string> ReadTextInput(const std::string& path) {
 int ReportInputError(const absl::Status& status) {
   return ReportError(std::string(status.message()),
                      status.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    pos = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace qantara::cli

@@ -3,6 +3,7 @@
 #define QANTARA_CLIENTS_CLI_INPUT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -12,6 +13,10 @@ namespace qantara::cli {
 // valid UTF-8: InvalidArgument names the file and byte offset otherwise.
 // A UTF-8 byte order mark is kept (offsets stay those of the file).
 absl::StatusOr<std::string> ReadTextInput(const std::string& path);
+
+// The lines of `text` (split at '\n', a '\r' before it dropped; a final
+// newline makes no extra line): one sentence a line for --sentences input.
+std::vector<std::string> SplitLines(const std::string& text);
 
 // Prints an error of ReadTextInput on stderr (see ReportError) and returns the
 // exit code: kExitUsage for input that is not UTF-8 (InvalidArgument),
