@@ -97,6 +97,10 @@ bool IndexCompactor::CheckAndCompact(uint32_t memory) {
   if (busy_ && busy_(memory)) return false;
   bool compacted = false;
   for (Cf cf : {Cf::kPostings, Cf::kExact}) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (stop_) return true;  // stopping: the next open checks again
+    }
     absl::StatusOr<size_t> runs = SortedRuns(rocks_, cf, memory);
     if (!runs.ok() || *runs < options_.min_runs) continue;
     absl::Status s = Compact(rocks_, cf, memory);

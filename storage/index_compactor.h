@@ -13,7 +13,8 @@
 //
 // A compaction is one RocksDB CompactFiles call a column family (all of the
 // memory's files into the bottom level, in one pass). It cannot be
-// cancelled: Stop() waits for the one running (seconds at a million units).
+// cancelled: Stop() waits for the one running (seconds at a million units),
+// and skips the other column family's.
 #ifndef QANTARA_STORAGE_INDEX_COMPACTOR_H_
 #define QANTARA_STORAGE_INDEX_COMPACTOR_H_
 
