@@ -201,6 +201,43 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   EXPECT_EQ(compared, 900);
 }
 
+// Long queries of frequent words over long posting lists (thousands of ids
+// a token and length, as at a million units): the prefix and count filters
+// with their read budget still give exactly the exhaustive answer, also for
+// queries with repeated words and words no unit has.
+TEST_F(MatcherTest, FrequentWordsIndexedEqualsExhaustive) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> vocab = {"the", "of", "and", "to", "in", "is", "that", "it", "was", "for"};
+  auto sentence = [&](int len) {
+    std::string s;
+    for (int i = 0; i < len; ++i) s += (i ? " " : "") + vocab[rng() % vocab.size()];
+    return s;
+  };
+  for (int i = 0; i < 5000; ++i) Add(sentence(10 + rng() % 4), "t" + std::to_string(i));
+  int compared = 0;
+  for (int qi = 0; qi < 40; ++qi) {
+    std::string q = sentence(8 + rng() % 8);
+    if (qi % 4 == 1) q += " zebra quokka";  // words no unit has
+    if (qi % 4 == 2) q += " the the of";   // repeated words
+    for (double threshold : {50.0, 70.0, 90.0}) {
+      LookupOptions o;
+      o.threshold = threshold;
+      o.max_results = 5;
+      LookupResult indexed = Find(q, o);
+      o.exhaustive = true;
+      LookupResult full = Find(q, o);
+      ASSERT_EQ(indexed.matches.size(), full.matches.size()) << q << " @" << threshold;
+      for (size_t i = 0; i < full.matches.size(); ++i) {
+        EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
+        EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
+      }
+      EXPECT_LT(indexed.candidates_scored, full.candidates_scored);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 120);
+}
+
 // Many units tie at the bound (the same gross score): the tie-breaks
 // (penalties, raw distance, date, id) decide, with candidates dropped before
 // their alignment and reads; the answer stays the exhaustive one, also with
