@@ -1,6 +1,8 @@
 #include "service/match/matcher.h"
 
+#include <algorithm>
 #include <random>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "tests/service/match/memory_index.h"
@@ -31,6 +33,26 @@ class MatcherTest : public ::testing::Test {
     auto r = Lookup(index_, analyzer_, *q, text::Language::kEnglish, text::Language::kArabic, options);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *std::move(r) : LookupResult{};
+  }
+
+  // Looks `q` up at `threshold` (top 5) indexed and exhaustively: the same
+  // units in the same order with the same scores. Returns the candidates
+  // each scored (indexed, exhaustive).
+  std::pair<uint64_t, uint64_t> ExpectIndexedEqualsExhaustive(const std::string& q, double threshold) {
+    LookupOptions o;
+    o.threshold = threshold;
+    o.max_results = 5;
+    LookupResult indexed = Find(q, o);
+    o.exhaustive = true;
+    LookupResult full = Find(q, o);
+    EXPECT_EQ(indexed.matches.size(), full.matches.size())
+        << q << " @" << threshold << " best: "
+        << (full.matches.empty() ? "" : full.matches[0].unit.source + " " + std::to_string(full.matches[0].score));
+    for (size_t i = 0; i < std::min(indexed.matches.size(), full.matches.size()); ++i) {
+      EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
+      EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
+    }
+    return {indexed.candidates_scored, full.candidates_scored};
   }
 
   SimpleAnalyzer analyzer_;
@@ -179,22 +201,9 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
     std::string q = qi % 2 ? sentence(1 + rng() % 10) : sources[rng() % sources.size()];
     if (qi % 3 == 0) q += " extra";
     for (double threshold : {50.0, 70.0, 90.0}) {
-      LookupOptions o;
-      o.threshold = threshold;
-      o.max_results = 5;
-      LookupResult indexed = Find(q, o);
-      o.exhaustive = true;
-      LookupResult full = Find(q, o);
-      ASSERT_EQ(indexed.matches.size(), full.matches.size())
-          << q << " @" << threshold << " best: "
-          << (full.matches.empty() ? "" : full.matches[0].unit.source + " " +
-                                              std::to_string(full.matches[0].score));
-      for (size_t i = 0; i < full.matches.size(); ++i) {
-        EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
-        EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
-      }
-      EXPECT_EQ(full.candidates_scored, 600u);
-      EXPECT_LE(indexed.candidates_scored, 600u);
+      const auto [indexed, full] = ExpectIndexedEqualsExhaustive(q, threshold);
+      EXPECT_EQ(full, 600u);
+      EXPECT_LE(indexed, 600u);
       ++compared;
     }
   }
@@ -220,18 +229,8 @@ TEST_F(MatcherTest, FrequentWordsIndexedEqualsExhaustive) {
     if (qi % 4 == 1) q += " zebra quokka";  // words no unit has
     if (qi % 4 == 2) q += " the the of";   // repeated words
     for (double threshold : {50.0, 70.0, 90.0}) {
-      LookupOptions o;
-      o.threshold = threshold;
-      o.max_results = 5;
-      LookupResult indexed = Find(q, o);
-      o.exhaustive = true;
-      LookupResult full = Find(q, o);
-      ASSERT_EQ(indexed.matches.size(), full.matches.size()) << q << " @" << threshold;
-      for (size_t i = 0; i < full.matches.size(); ++i) {
-        EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
-        EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
-      }
-      EXPECT_LT(indexed.candidates_scored, full.candidates_scored);
+      const auto [indexed, full] = ExpectIndexedEqualsExhaustive(q, threshold);
+      EXPECT_LT(indexed, full);
       ++compared;
     }
   }
