@@ -5,14 +5,24 @@
 
 namespace qantara::storage {
 
+namespace {
+// Writes v big-endian at dst (4 or 8 bytes).
+void EncodeFixed32BE(char* dst, uint32_t v) {
+  for (int i = 0; i < 4; ++i) dst[i] = static_cast<char>((v >> (8 * (3 - i))) & 0xff);
+}
+void EncodeFixed64BE(char* dst, uint64_t v) {
+  for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+}
+}  // namespace
+
 void PutFixed32BE(std::string& out, uint32_t v) {
   char b[4];
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (8 * (3 - i))) & 0xff);
+  EncodeFixed32BE(b, v);
   out.append(b, 4);
 }
 void PutFixed64BE(std::string& out, uint64_t v) {
   char b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * (7 - i))) & 0xff);
+  EncodeFixed64BE(b, v);
   out.append(b, 8);
 }
 uint32_t DecodeFixed32BE(const char* p) {
@@ -227,9 +237,10 @@ void PutSideKey(std::string& out, const match::SideKey& k) {
   size_t at = out.size();
   out.resize(at + 16 * k.tokens.size());
   for (const match::MatchToken& t : k.tokens) {
-    for (int i = 0; i < 8; ++i) out[at++] = static_cast<char>((t.key >> (8 * (7 - i))) & 0xff);
-    for (int i = 0; i < 4; ++i) out[at++] = static_cast<char>((t.surface >> (8 * (3 - i))) & 0xff);
-    for (int i = 0; i < 4; ++i) out[at++] = static_cast<char>((t.folded >> (8 * (3 - i))) & 0xff);
+    EncodeFixed64BE(&out[at], t.key);
+    EncodeFixed32BE(&out[at + 8], t.surface);
+    EncodeFixed32BE(&out[at + 12], t.folded);
+    at += 16;
   }
   PutString(out, k.punctuation);
   PutString(out, k.inline_codes);

@@ -33,6 +33,7 @@ IndexCompactor::IndexCompactor(internal::RocksHandles& rocks, std::function<bool
     : rocks_(rocks), busy_(std::move(busy)), options_(options) {}
 
 void IndexCompactor::NoteWrite(uint32_t memory) {
+  if (options_.min_runs == 0) return;  // never compacts
   std::lock_guard<std::mutex> l(mu_);
   if (stop_) return;
   due_[memory] = Clock::now() + options_.quiet;

@@ -41,7 +41,8 @@ struct IndexCompactorOptions {
   // A memory is checked once no write to it has been noted for this long.
   std::chrono::milliseconds quiet{1000};
   // It is compacted when `postings` or `exact` holds at least this many
-  // sorted runs of it (level-0 files and deeper levels with a file of it).
+  // sorted runs of it (level-0 files and deeper levels with a file of it);
+  // 0: never (notes are ignored).
   size_t min_runs = 4;
 };
 

@@ -605,6 +605,14 @@ absl::Status ValidateUnit(const Unit& u) {
 
 namespace {
 
+// Fills what an added unit takes from the call when not given: its dates
+// (`now`, changed = created) and changed_by (= created_by).
+void FillAddedUnit(Unit& u, int64_t now) {
+  if (u.created_at_us == 0) u.created_at_us = now;
+  if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
+  if (u.changed_by.empty()) u.changed_by = u.created_by;
+}
+
 // What AddUnits prepares of a unit before writing it (policies that never
 // overwrite): its index entries and its encoded values.
 struct Prepared {
@@ -740,7 +748,7 @@ class RocksMemoryStore final : public MemoryStore {
       if (absl::Status s = RecoverPending(*state); !s.ok()) return s;
       memories_[state->rec.name] = state;
       // A load that ended with the server (or crashed) is compacted now.
-      if (options_.compact_min_runs > 0) compactor_.NoteWrite(state->rec.id);
+      compactor_.NoteWrite(state->rec.id);
     }
     if (!it->status().ok()) return FromRocks(it->status(), "read memories");
     auto next = store_.Get(Cf::kMeta, kMetaNextMemoryIdKey);
@@ -856,9 +864,7 @@ class RocksMemoryStore final : public MemoryStore {
     }
     // Bulk adds leave the index in several sorted runs: compact them once
     // the adds stop (storage/index_compactor.h).
-    absl::Cleanup note_write = [this, id = state.rec.id] {
-      if (options_.compact_min_runs > 0) compactor_.NoteWrite(id);
-    };
+    absl::Cleanup note_write = [this, id = state.rec.id] { compactor_.NoteWrite(id); };
     // Analysis (the expensive part) runs ahead of the writing: a worker
     // prepares chunks in order while this thread writes the prepared units
     // (and prepares chunks itself rather than wait).
@@ -871,12 +877,7 @@ class RocksMemoryStore final : public MemoryStore {
     Pipeline pipeline(units.size(), units.size() >= 256 ? 128 : units.size(),
                       [&](size_t begin, size_t end) -> absl::Status {
                         for (size_t i = begin; i < end; ++i) {
-                          if (encode_ahead) {
-                            Unit& u = units[i];
-                            if (u.created_at_us == 0) u.created_at_us = now;
-                            if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
-                            if (u.changed_by.empty()) u.changed_by = u.created_by;
-                          }
+                          if (encode_ahead) FillAddedUnit(units[i], now);
                           auto k = Keys(state, units[i], now);
                           if (!k.ok()) return k.status();
                           keys[i] = *std::move(k);
@@ -968,9 +969,7 @@ class RocksMemoryStore final : public MemoryStore {
         }
         writer.PutUnit(u.id, p.unit_value);
       } else {
-        if (u.created_at_us == 0) u.created_at_us = now;
-        if (u.changed_at_us == 0) u.changed_at_us = u.created_at_us;
-        if (u.changed_by.empty()) u.changed_by = u.created_by;
+        FillAddedUnit(u, now);
         if (absl::Status s = writer.Index(u.id, keys[i], false); !s.ok()) {
           state.rec = saved;
           return s;

@@ -1,12 +1,10 @@
 #include "service/rpc/import_service.h"
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +12,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "service/formats/tmx_writer.h"
 #include "service/formats/unit_reader.h"
 #include "service/rpc/grpc_status.h"
@@ -96,12 +95,8 @@ class ImportSink final : public formats::UnitSink {
   // nothing read after a failed unit is stored. Outcomes are counted in
   // file order.
   absl::Status Flush() {
-    absl::Status result = absl::OkStatus();
     const size_t max_in_flight = start_.stop_on_error() ? 1 : 2;
-    while (in_flight_.size() >= max_in_flight) {
-      absl::Status s = CollectOldest();
-      if (result.ok()) result = s;
-    }
+    absl::Status result = CollectUntil(max_in_flight - 1);
     if (!result.ok()) {  // nothing read after a stop or a storage error is stored
       units_.clear();
       lines_.clear();
@@ -128,11 +123,15 @@ class ImportSink final : public formats::UnitSink {
       progress_(false);
       return absl::OkStatus();
     }
-    if (!in_flight_.empty()) in_flight_.back().ordered->Wait();
-    auto ordered = std::make_shared<Latch>();
-    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), ordered]() mutable {
-      Commit(b, [&ordered] { ordered->Set(); });
-      ordered->Set();  // also when the call failed before taking its place
+    if (!in_flight_.empty()) in_flight_.back().ordered->WaitForNotification();
+    auto ordered = std::make_shared<absl::Notification>();
+    // Both notifications come from the committer thread, one after the other.
+    auto notify = [ordered] {
+      if (!ordered->HasBeenNotified()) ordered->Notify();
+    };
+    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), notify]() mutable {
+      Commit(b, notify);
+      notify();  // also when the call failed before taking its place
       return std::move(b);
     });
     in_flight_.push_back(InFlight{std::move(done), std::move(ordered)});
@@ -141,9 +140,12 @@ class ImportSink final : public formats::UnitSink {
 
   // Waits for every batch handed over and counts their outcomes; returns
   // the first error as Flush does.
-  absl::Status Collect() {
+  absl::Status Collect() { return CollectUntil(0); }
+
+  // Collects the oldest batches until `left` are in flight; the first error.
+  absl::Status CollectUntil(size_t left) {
     absl::Status result = absl::OkStatus();
-    while (!in_flight_.empty()) {
+    while (in_flight_.size() > left) {
       absl::Status s = CollectOldest();
       if (result.ok()) result = s;
     }
@@ -220,30 +222,9 @@ class ImportSink final : public formats::UnitSink {
     absl::Status storage_error;
   };
 
-  // Set once, waited for by many; Set() may come more than once.
-  class Latch {
-   public:
-    void Set() {
-      {
-        std::lock_guard<std::mutex> l(mu_);
-        set_ = true;
-      }
-      cv_.notify_all();
-    }
-    void Wait() {
-      std::unique_lock<std::mutex> l(mu_);
-      cv_.wait(l, [this] { return set_; });
-    }
-
-   private:
-    std::mutex mu_;
-    std::condition_variable cv_;
-    bool set_ = false;
-  };
-
   struct InFlight {
     std::future<Batch> done;
-    std::shared_ptr<Latch> ordered;  // set once the batch's place in the write order is taken
+    std::shared_ptr<absl::Notification> ordered;  // notified once the batch's place in the write order is taken
   };
 
   // Runs on a committer thread; touches nothing but `b` and the store.

@@ -19,26 +19,16 @@ import unittest
 # The command-line flags of the running test file; filled in by main().
 ARGS = argparse.Namespace()
 
-# A news document pair in sentences, for the alignment tests. Gold beads:
-# [0]:[], [1]:[0], [2]:[1], [3]:[2], [4]:[3, 4], []:[5], [5, 6]:[6].
-NEWS_AR = [
-    "مشاركة :",
-    "أعلن وزير التعليم خطة جديدة للمدارس في عام 2024.",
-    "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
-    "ضربت أمطار غزيرة مدينة تامبا يوم الاثنين.",
-    "وبقيت الشوارع مغلقة لساعات، وقال السكان إنهم لم يروا شيئًا كهذا من قبل.",
-    "زار الرئيس المستشفى.",
-    "وشكر الأطباء والممرضات على عملهم.",
-]
-NEWS_EN = [
-    "The education minister announced a new plan for schools in 2024.",
-    "He said students would get 3 extra hours every week.",
-    "Heavy rain hit the city of Tampa on Monday.",
-    "Streets stayed closed for hours.",
-    "Residents said they had never seen anything like it.",
-    "Follow us on Twitter",
-    "The president visited the hospital and thanked the doctors and nurses for their work.",
-]
+# A news document pair in sentences, for the alignment tests
+# (tests/fixtures/README.md gives its gold beads).
+def _fixture_lines(name):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", name)
+    with open(path, encoding="utf-8") as f:
+        return f.read().splitlines()
+
+
+NEWS_AR = _fixture_lines("news.ar.txt")
+NEWS_EN = _fixture_lines("news.en.txt")
 
 
 class Server:

@@ -1,6 +1,11 @@
 // AlignService/AlignToMemory (and Align with a memory) over a real
 // in-process gRPC server and a real RocksDB. FreeDict is used when Debian's
 // dictionaries are installed; the assertions hold without them too.
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "qantara/v1/memory.grpc.pb.h"
 #include "service/align/lexicon.h"
@@ -15,25 +20,17 @@ namespace {
 
 namespace v1 = qantara::v1;
 
-// Gold beads: [0]:[]  [1]:[0]  [2]:[1]  [3]:[2]  [4]:[3, 4]  []:[5]  [5, 6]:[6]
-const std::vector<std::string> kAr = {
-    "مشاركة :",
-    "أعلن وزير التعليم خطة جديدة للمدارس في عام 2024.",
-    "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
-    "ضربت أمطار غزيرة مدينة تامبا يوم الاثنين.",
-    "وبقيت الشوارع مغلقة لساعات، وقال السكان إنهم لم يروا شيئًا كهذا من قبل.",
-    "زار الرئيس المستشفى.",
-    "وشكر الأطباء والممرضات على عملهم.",
-};
-const std::vector<std::string> kEn = {
-    "The education minister announced a new plan for schools in 2024.",
-    "He said students would get 3 extra hours every week.",
-    "Heavy rain hit the city of Tampa on Monday.",
-    "Streets stayed closed for hours.",
-    "Residents said they had never seen anything like it.",
-    "Follow us on Twitter",
-    "The president visited the hospital and thanked the doctors and nurses for their work.",
-};
+// A news document pair, one sentence a line; tests/fixtures/README.md gives
+// its gold beads: [0]:[]  [1]:[0]  [2]:[1]  [3]:[2]  [4]:[3, 4]  []:[5]  [5, 6]:[6]
+std::vector<std::string> FixtureLines(const std::string& name) {
+  const char* src = std::getenv("QANTARA_SOURCE_DIR");
+  std::ifstream in(std::string(src != nullptr ? src : ".") + "/tests/fixtures/" + name);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+const std::vector<std::string> kAr = FixtureLines("news.ar.txt");
+const std::vector<std::string> kEn = FixtureLines("news.en.txt");
 
 class AlignToMemoryTest : public ::testing::Test {
  protected:
@@ -46,6 +43,8 @@ class AlignToMemoryTest : public ::testing::Test {
   static void TearDownTestSuite() { delete service_; }
 
   void SetUp() override {
+    ASSERT_EQ(kAr.size(), 7u) << "tests/fixtures/news.ar.txt not found (QANTARA_SOURCE_DIR)";
+    ASSERT_EQ(kEn.size(), 7u) << "tests/fixtures/news.en.txt not found (QANTARA_SOURCE_DIR)";
     service_->UseMemories(*env_.memories, lexicons_);
     ASSERT_TRUE(env_.memories->CreateMemory({"ar-en", "ar", "en", ""}).ok());
     ASSERT_TRUE(env_.memories->CreateMemory({"en-ar", "en-GB", "ar-EG", ""}).ok());
