@@ -121,22 +121,25 @@ void ForEachExactKey(const Log& log, uint32_t memory, Fn&& fn) {
   }
 }
 
-// A sorted copy of `log`: a stable scatter by the top 16 bits (side and
-// token key bits: hashes spread evenly) into 65536 buckets, then each bucket
-// sorted, big logs on two threads (one a half of the buckets).
-Log SortedCopy(const Log& log) {
-  constexpr size_t kBuckets = 1 << 16;
+// Entries are bucketed by their top 16 bits (side and token key or hash
+// bits: hashes spread them evenly), then each bucket is sorted.
+constexpr size_t kBuckets = 1 << 16;
+size_t BucketOf(const PackedEntry& e) { return e.hi >> 48; }
+
+// Where each bucket of `log` starts once bucketed (kBuckets + 1 offsets).
+std::vector<size_t> BucketStarts(const Log& log) {
   std::vector<size_t> start(kBuckets + 1, 0);
-  for (const PackedEntry& e : log) ++start[(e.hi >> 48) + 1];
+  for (const PackedEntry& e : log) ++start[BucketOf(e) + 1];
   for (size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-  Log out(log.size());
-  {
-    std::vector<size_t> at(start.begin(), start.end() - 1);
-    for (const PackedEntry& e : log) out[at[e.hi >> 48]++] = e;
-  }
+  return start;
+}
+
+// Sorts each bucket of the bucketed `log`; big logs on two threads (a half
+// of the buckets each).
+void SortBuckets(Log& log, const std::vector<size_t>& start) {
   auto sort_buckets = [&](size_t from, size_t to) {
     for (size_t b = from; b < to; ++b) {
-      if (start[b + 1] - start[b] > 1) std::sort(out.begin() + start[b], out.begin() + start[b + 1]);
+      if (start[b + 1] - start[b] > 1) std::sort(log.begin() + start[b], log.begin() + start[b + 1]);
     }
   };
   if (log.size() >= 100000) {
@@ -146,7 +149,36 @@ Log SortedCopy(const Log& log) {
   } else {
     sort_buckets(0, kBuckets);
   }
+}
+
+// A sorted copy of `log` (a scatter into the buckets, then SortBuckets).
+Log SortedCopy(const Log& log) {
+  const std::vector<size_t> start = BucketStarts(log);
+  Log out(log.size());
+  {
+    std::vector<size_t> at(start.begin(), start.end() - 1);
+    for (const PackedEntry& e : log) out[at[BucketOf(e)]++] = e;
+  }
+  SortBuckets(out, start);
   return out;
+}
+
+// Sorts `log` in place: entries are moved into their buckets along
+// permutation cycles (each entry is written once into its place), then
+// SortBuckets. No second copy of the log.
+void SortInPlace(Log& log) {
+  const std::vector<size_t> start = BucketStarts(log);
+  std::vector<size_t> next(start.begin(), start.end() - 1);  // first unplaced slot a bucket
+  for (size_t b = 0; b < kBuckets; ++b) {
+    while (next[b] < start[b + 1]) {
+      // Carry the entry at the first unplaced slot of b to its bucket,
+      // taking the one there along, until one belongs in b.
+      PackedEntry e = log[next[b]];
+      for (size_t eb = BucketOf(e); eb != b; eb = BucketOf(e)) std::swap(e, log[next[eb]++]);
+      log[next[b]++] = e;
+    }
+  }
+  SortBuckets(log, start);
 }
 
 absl::Status RemoveFiles(const std::vector<std::string>& paths) {
@@ -261,13 +293,31 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
 }  // namespace
 
 void IndexBuffer::Part::Postings(PackedEntry probe, match::UnitIds& out) const {
-  std::lock_guard<std::mutex> l(mu);
-  Lookup(postings, sorted, probe, PostingEntry, PostingIdOf, posting_index, &postings_indexed, out);
+  std::lock_guard<std::mutex> l(postings_mu);
+  Lookup(postings, postings_sorted, probe, PostingEntry, PostingIdOf, posting_index, &postings_indexed, out);
 }
 
 void IndexBuffer::Part::Exact(PackedEntry probe, match::UnitIds& out) const {
-  std::lock_guard<std::mutex> l(mu);
-  Lookup(exact, sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
+  std::lock_guard<std::mutex> l(exact_mu);
+  Lookup(exact, exact_sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
+}
+
+void IndexBuffer::Part::Sort() {
+  if (!exact_sorted) {
+    Log sorted = SortedCopy(exact);
+    std::lock_guard<std::mutex> l(exact_mu);
+    exact.swap(sorted);
+    exact_sorted = true;
+    exact_index = {};
+    exact_indexed = 0;
+  }
+  if (!postings_sorted) {
+    std::lock_guard<std::mutex> l(postings_mu);
+    posting_index = {};  // freed before the sort, not after
+    postings_indexed = 0;
+    SortInPlace(postings);
+    postings_sorted = true;
+  }
 }
 
 IndexBuffer::~IndexBuffer() {
@@ -325,24 +375,12 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   if (absl::Status s = Finish(); !s.ok()) return s;
   if (empty()) return absl::OkStatus();
   Part& p = *live_;
-  {
-    // Sorted in place (key order for the memtable or the SST writer):
-    // readers then binary-search the log.
-    std::lock_guard<std::mutex> l(p.mu);
-    if (!p.sorted) {
-      p.postings = SortedCopy(p.postings);
-      p.exact = SortedCopy(p.exact);
-    }
-    p.sorted = true;
-    p.posting_index = {};
-    p.exact_index = {};
-    p.postings_indexed = p.exact_indexed = 0;
-  }
+  p.Sort();  // key order for the memtable or the SST writer
   absl::Status s = WriteLogs(rocks, memory, indexed_upto, min_file_units, p.postings, p.exact, p.units);
   if (!s.ok()) {
     // Kept; new adds go after the sorted entries (ids still ascend by entry).
-    std::lock_guard<std::mutex> l(p.mu);
-    p.sorted = false;
+    std::scoped_lock l(p.postings_mu, p.exact_mu);
+    p.postings_sorted = p.exact_sorted = false;
     return s;
   }
   live_ = std::make_unique<Part>();
@@ -355,28 +393,17 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
   if (empty()) return absl::OkStatus();
   frozen_ = std::move(live_);
   live_ = std::make_unique<Part>();
+  // A bulk load fills buffers of a like size: room for one, so that the logs
+  // do not grow by doubling (a copy of the whole log each time, and the
+  // old blocks left behind in the allocator). Untouched room costs no memory.
+  live_->postings.reserve(frozen_->postings.size() + frozen_->postings.size() / 8);
+  live_->exact.reserve(frozen_->exact.size() + frozen_->exact.size() / 8);
   done_.store(false, std::memory_order_relaxed);
   Part* part = frozen_.get();
   thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units, before = std::move(before)] {
     absl::Status s = before ? before() : absl::OkStatus();
     if (s.ok()) {
-      // Sorted copies, so that readers keep reading the logs meanwhile
-      // (only readers' indexes change under mu, not the logs); then readers
-      // switch to the sorted logs (binary search).
-      Log postings, exact;
-      if (!part->sorted) {
-        postings = SortedCopy(part->postings);
-        exact = SortedCopy(part->exact);
-        std::lock_guard<std::mutex> l(part->mu);
-        part->postings.swap(postings);
-        part->exact.swap(exact);
-        part->sorted = true;
-        part->posting_index = {};
-        part->exact_index = {};
-        part->postings_indexed = part->exact_indexed = 0;
-      }
-      postings = {};
-      exact = {};
+      part->Sort();
       s = WriteLogs(rocks, memory, indexed_upto, min_file_units, part->postings, part->exact, part->units);
     }
     // The logs written are freed at Finish(); what the bulk add freed

@@ -187,14 +187,24 @@ class IndexBuffer {
     std::vector<PackedEntry> postings;  // the logs, in add order, or sorted
     std::vector<PackedEntry> exact;
     size_t units = 0;
-    // Readers' side. Once `sorted` (set under mu), readers binary-search the
-    // logs; before, they index them lazily into the maps.
-    mutable std::mutex mu;
-    bool sorted = false;
+    // Readers' side, a lock a log (so that sorting the postings in place
+    // does not hold up the duplicate checks, which read `exact`). Once a log
+    // is sorted (set under its lock), readers binary-search it; before, they
+    // index it lazily into its map.
+    mutable std::mutex postings_mu;
+    mutable std::mutex exact_mu;
+    bool postings_sorted = false;
+    bool exact_sorted = false;
     mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> posting_index;
     mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> exact_index;
     mutable size_t postings_indexed = 0;
     mutable size_t exact_indexed = 0;
+
+    // Sorts both logs (readers then binary-search them): `exact` by a
+    // sorted copy, so that its readers go on meanwhile; `postings`, the big
+    // one, in place under postings_mu (its readers wait; no second copy of
+    // it in memory).
+    void Sort();
 
     bool empty() const { return units == 0 && postings.empty() && exact.empty(); }
     // Appends the ids of the entry `probe` (an entry with unit id 0).

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <future>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/encoding.h"
@@ -225,6 +227,49 @@ TEST_P(IndexBufferWritePathTest, LengthsAboveTheCapShareOneList) {
   ASSERT_TRUE(Write(buf, 1, 3).ok());
   EXPECT_EQ(Posting(1, Side::kSource, 5, 70000), (UnitIds{1, 2, 3}));
   for (uint64_t id : {1, 2, 3}) EXPECT_TRUE(HasExact(1, Side::kSource, 9, id));
+}
+
+// A big buffer (sorted on two threads, postings in place) of random
+// entries: every list written is exactly the ids buffered under it. Keys
+// crowd into a few top-16-bit buckets, as the sort buckets by those bits.
+TEST_P(IndexBufferWritePathTest, BigRandomBufferWritesEveryListExactly) {
+  std::mt19937_64 rng(7);
+  std::vector<uint64_t> vocabulary;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t bucket = i % 3 == 0 ? rng() % 4 : rng() % 65536;  // a third in 4 buckets
+    vocabulary.push_back((bucket << 48) | (rng() & ((uint64_t{1} << 48) - 1)));
+  }
+  IndexBuffer buf;
+  absl::flat_hash_map<PostingId, UnitIds> want_postings;
+  std::vector<std::pair<uint64_t, uint64_t>> want_exact;  // (hash, id), source side
+  constexpr uint64_t kUnits = 30000;
+  for (uint64_t id = 1; id <= kUnits; ++id) {
+    std::vector<uint64_t> source, target;
+    for (size_t n = 1 + rng() % 12; n > 0; --n) source.push_back(vocabulary[rng() % vocabulary.size()]);
+    for (size_t n = 1 + rng() % 12; n > 0; --n) target.push_back(vocabulary[rng() % vocabulary.size()]);
+    const UnitKeys k = Keys(source, target);
+    ForEachIndexEntry(
+        k,
+        [&](const PostingId& p) {
+          buf.AddPosting(p, id);
+          want_postings[p].push_back(id);
+        },
+        [&](const ExactId& e, uint32_t) {
+          buf.AddExact(e, id);
+          if (e.side == 0) want_exact.emplace_back(e.hash, id);
+        });
+  }
+  buf.CountUnits(kUnits);
+  ASSERT_GT(want_postings.size(), 10000u);
+  ASSERT_TRUE(Write(buf, 4, kUnits).ok());
+  size_t entries = 0;
+  for (const auto& [pid, ids] : want_postings) {
+    ASSERT_EQ(Posting(4, static_cast<Side>(pid.side), pid.key, pid.length), ids)
+        << "key " << pid.key << " length " << pid.length << " side " << int{pid.side};
+    entries += ids.size();
+  }
+  EXPECT_GT(entries, 100000u);  // big enough for the two-thread sort
+  for (const auto& [hash, id] : want_exact) ASSERT_TRUE(HasExact(4, Side::kSource, hash, id)) << id;
 }
 
 TEST_F(IndexBufferWriteTest, RemoveLeftoversEmptiesTheIngestDir) {
