@@ -20,6 +20,7 @@
 #include "rocksdb/write_batch.h"
 #include "service/text/utf8.h"
 #include "storage/encoding.h"
+#include "storage/hash_filter.h"
 #include "storage/index_buffer.h"
 #include "storage/index_compactor.h"
 #include "storage/internal/rocks.h"
@@ -92,6 +93,12 @@ struct MemState {
   // Counts writes to RocksDB (batches and index buffer writes), so that a
   // writer's reused iterators know when they are stale. Guarded by `rw`.
   uint64_t generation = 0;
+  // When set, holds the source exact hash of every unit of the memory (and
+  // maybe of some that are gone): duplicate checks skip the exact index for
+  // a source it has not seen. Set at creation (empty), or read from the
+  // exact index by the first bulk add after an open (ReadSourceHashes).
+  // Writer::Index adds to it. Guarded by `rw` (writers: exclusively).
+  std::unique_ptr<HashFilter> source_hashes;
 };
 
 // Writes the buffered index entries of `state` (and the index watermark).
@@ -436,6 +443,9 @@ class Writer {
         } else {
           batch_.Put(rocks_.cf(Cf::kExact), S(ExactKey(mem, static_cast<Side>(eid.side), eid.hash, id)),
                      rocksdb::Slice());
+        }
+        if (eid.side == static_cast<uint8_t>(Side::kSource) && state_.source_hashes != nullptr) {
+          state_.source_hashes->Add(eid.hash);
         }
         uint32_t& longest = state_.rec.max_length[eid.side];
         longest = std::max(longest, entries.length[side]);
@@ -790,6 +800,7 @@ class RocksMemoryStore final : public MemoryStore {
     if (!s.ok()) return FromRocks(s, "create memory");
     ++next_memory_id_;
     auto state = std::make_shared<MemState>();
+    state->source_hashes = std::make_unique<HashFilter>();  // a new id: no unit yet
     if (absl::Status st = SetRecord(*state, rec); !st.ok()) return st;
     memories_[rec.name] = state;
     return InfoOf(rec);
@@ -898,6 +909,10 @@ class RocksMemoryStore final : public MemoryStore {
     std::unique_lock<std::shared_mutex> w(state.rw);
     if (on_ordered) on_ordered();
     Writer writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
+    if (policy != DuplicatePolicy::kKeepAll && state.source_hashes == nullptr &&
+        units.size() >= options_.source_filter_min_units) {
+      if (absl::Status s = ReadSourceHashes(state); !s.ok()) return s;
+    }
     // Units written in this batch but not yet committed, by source exact hash.
     absl::flat_hash_map<uint64_t, std::vector<size_t>> pending;
     std::vector<size_t> batch_units;  // indexes into units of this batch
@@ -1285,6 +1300,33 @@ class RocksMemoryStore final : public MemoryStore {
     return at;
   }
 
+  // Fills state.source_hashes from the memory's exact index (after writing
+  // its buffered entries, so that the index holds them all).
+  // REQUIRES: the caller holds state.rw exclusively.
+  absl::Status ReadSourceHashes(MemState& state) {
+    if (absl::Status s = FlushPending(rocks_, state, options_); !s.ok()) return s;
+    auto filter = std::make_unique<HashFilter>();
+    std::string lower, upper;
+    PutFixed32BE(lower, state.rec.id);
+    upper = lower;
+    lower.push_back(static_cast<char>(Side::kSource));
+    upper.push_back(static_cast<char>(static_cast<uint8_t>(Side::kSource) + 1));
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;      // a scan, not what lookups read
+    ro.total_order_seek = true;  // across hash prefixes
+    rocksdb::Slice upper_bound = S(upper);
+    ro.iterate_upper_bound = &upper_bound;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kExact)));
+    for (it->Seek(S(lower)); it->Valid(); it->Next()) {
+      const rocksdb::Slice k = it->key();
+      if (k.size() < lower.size() + 8) return absl::DataLossError("exact index: short key");
+      filter->Add(DecodeFixed64BE(k.data() + lower.size()));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
+    state.source_hashes = std::move(filter);
+    return absl::OkStatus();
+  }
+
   // The unit with the same raw source as `u` that the policy acts on: for
   // kSkipIdentical one with the same target too; for kOverwriteTarget the
   // newest with the same source. `where` is its index in `units` when it is
@@ -1294,6 +1336,8 @@ class RocksMemoryStore final : public MemoryStore {
       const absl::flat_hash_map<uint64_t, std::vector<size_t>>& pending, const std::vector<Unit>& units,
       DuplicatePolicy policy) {
     std::optional<std::pair<Unit, size_t>> best;
+    // Units of this batch are in the filter too (Writer::Index).
+    if (writer.state().source_hashes != nullptr && !writer.state().source_hashes->MayContain(hash)) return best;
     auto consider = [&](const Unit& existing, size_t where) {
       if (existing.source != u.source) return;
       if (policy == DuplicatePolicy::kSkipIdentical && existing.target != u.target) return;

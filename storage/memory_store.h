@@ -117,6 +117,13 @@ struct MemoryStoreOptions {
   // on a background thread; 0 runs: never.
   std::chrono::milliseconds compact_after_quiet{1000};
   size_t compact_min_runs = 4;
+  // Duplicate checks of adds into a memory created since the open look up a
+  // filter of its source hashes before its exact index (a unit new to the
+  // memory then costs no index read). A memory opened from disk gets the
+  // filter at the first add of at least this many units (with a duplicate
+  // policy), which reads the source half of its exact index (about 0.1 s a
+  // million units); smaller adds read the index.
+  size_t source_filter_min_units = 1000;
   // Tests: called on the background thread that writes a full buffer, before
   // it writes; a non-OK status fails that write (surfaced to the next write).
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;

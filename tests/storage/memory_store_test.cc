@@ -449,6 +449,57 @@ TEST_F(MemoryStoreTest, DuplicateChecksSeeEarlierBatchesAfterTheBufferIsWritten)
   EXPECT_EQ(again[1].kind, AddOutcome::kAdded);
 }
 
+// Duplicate checks see every earlier source, whether the memory's source
+// filter was there from its creation, was read from the exact index by a
+// bulk add after an open (after a crash too, with units still buffered), or
+// is not there (small adds after an open read the index).
+TEST_F(MemoryStoreTest, DuplicateChecksSeeEverySourceWithOrWithoutTheFilter) {
+  auto fill = [&] {
+    Create("m");
+    std::vector<Unit> units;
+    for (int i = 0; i < 300; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+    Add("m", units, DuplicatePolicy::kSkipIdentical);
+    auto first = Find("m", "segment 0 text", 100);
+    ASSERT_FALSE(first.matches.empty());
+    Unit changed = first.matches[0].unit;
+    changed.source = "a changed source";
+    ASSERT_TRUE(memories_->UpdateUnit("m", changed).ok());
+  };
+  // Adds what is there (two pairs, in a batch of `batch` units) and a new
+  // pair: the two are skipped, the new one added.
+  auto check = [&](const char* when, size_t batch) {
+    SCOPED_TRACE(when);
+    std::vector<Unit> units = {U("segment 299 text", "t299"), U("a changed source", "t0")};
+    for (size_t i = units.size(); i + 1 < batch; ++i) units.push_back(U("filler " + std::to_string(i), "f"));
+    units.push_back(U(std::string("new in ") + when, "n"));
+    auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
+    ASSERT_EQ(out.size(), units.size());
+    EXPECT_EQ(out[0].kind, AddOutcome::kSkipped);
+    EXPECT_EQ(out[1].kind, AddOutcome::kSkipped);
+    EXPECT_EQ(out.back().kind, AddOutcome::kAdded);
+    // And the pair just added is skipped by the next add.
+    auto again = Add("m", {units.back()}, DuplicatePolicy::kSkipIdentical);
+    EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+  };
+  options_.source_filter_min_units = 50;
+  Reopen();
+  fill();
+  check("created", 3);
+  Reopen();
+  check("reopened, small add", 3);  // no filter: the index
+  check("reopened, bulk add", 60);  // the filter read from the index
+  Reopen();
+  options_.index_buffer_units = 100000;  // units stay buffered...
+  Reopen();
+  check("buffered", 60);
+  OpenAt(CrashCopy("crashed"));  // ...and are recovered from unit keys
+  check("recovered after a crash", 60);
+  // The units that were only buffered at the crash are in the filter too.
+  std::vector<Unit> buffered = {U("new in buffered", "n")};
+  for (int i = 0; i < 60; ++i) buffered.push_back(U("more filler " + std::to_string(i), "f"));
+  EXPECT_EQ(Add("m", buffered, DuplicatePolicy::kSkipIdentical)[0].kind, AddOutcome::kSkipped);
+}
+
 TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {
   Create("m");
   std::vector<Unit> units;
