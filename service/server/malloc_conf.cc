@@ -1,5 +1,6 @@
-// jemalloc's options for the server (read by jemalloc when it starts; the
-// MALLOC_CONF environment variable still overrides them). Linked only when
+// jemalloc's options for the binaries that link it (qantara_malloc in the top
+// CMakeLists.txt: the server, the CLI, tm_bench), read when it starts; the
+// MALLOC_CONF environment variable still overrides them. Linked only when
 // jemalloc is (not in sanitizer builds: see the top CMakeLists.txt).
 //
 // percpu_arena:percpu: one arena per CPU, used by whichever thread runs on
