@@ -56,11 +56,22 @@ const std::string* AttributeValue(const Unit& u, const std::string& key) {
 // (far cheaper than a hash map for the long lists of frequent tokens); the
 // arrays are pooled (as many as lookups ran at once, not one a thread) and
 // cleared through the list of ids touched. Larger ids go to a hash map.
+// Dense counts are 16-bit (half the cache footprint of 32: the long lists
+// hit ids all over the array); a query of more tokens than they hold counts
+// everything in the hash map.
 class IdCounts {
  public:
-  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 64 MB of counts at most
+  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 32 MB of counts at most
+  using Count = uint16_t;
+  static constexpr size_t kMaxDenseTotal = 0xffff;  // the largest sum of counts a dense entry holds
 
-  IdCounts() : scratch_(Acquire()), dense_(scratch_->dense), touched_(scratch_->touched) {}
+  // `total`: the sum of every count that may be added to one id (the
+  // query's token count).
+  explicit IdCounts(size_t total)
+      : scratch_(Acquire()),
+        dense_(scratch_->dense),
+        touched_(scratch_->touched),
+        dense_limit_(total <= kMaxDenseTotal ? kDenseIds : 0) {}
   ~IdCounts() {
     for (uint64_t id : touched_) dense_[id] = 0;
     touched_.clear();
@@ -75,11 +86,13 @@ class IdCounts {
   // `only_present`, only to ids counted already.
   void Add(const UnitIds& ids, uint32_t c, bool only_present) {
     if (ids.empty()) return;
-    const uint64_t last = std::min(ids.back(), kDenseIds - 1);
-    if (ids.front() < kDenseIds && last >= dense_.size()) dense_.resize(last + 1, 0);
+    if (ids.front() < dense_limit_) {
+      const uint64_t last = std::min(ids.back(), dense_limit_ - 1);
+      if (last >= dense_.size()) dense_.resize(last + 1, 0);
+    }
     for (uint64_t id : ids) {
-      if (id < kDenseIds) {
-        uint32_t& w = dense_[id];
+      if (id < dense_limit_) {
+        Count& w = dense_[id];
         if (w == 0) {
           if (only_present) continue;
           touched_.push_back(id);
@@ -116,7 +129,7 @@ class IdCounts {
 
  private:
   struct Scratch {
-    std::vector<uint32_t> dense;    // all zero between uses
+    std::vector<Count> dense;       // all zero between uses
     std::vector<uint64_t> touched;  // empty between uses
   };
   struct Pool {
@@ -140,8 +153,9 @@ class IdCounts {
     return std::make_unique<Scratch>();
   }
   std::unique_ptr<Scratch> scratch_;
-  std::vector<uint32_t>& dense_;
+  std::vector<Count>& dense_;
   std::vector<uint64_t>& touched_;
+  const uint64_t dense_limit_;  // ids below it are counted in dense_
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
 };
 
@@ -294,7 +308,7 @@ class Search {
     // much more than what was read (by a merge, or by binary searches when
     // the candidates are few): a unit whose count plus the query tokens not
     // added is below `common` cannot reach the bound (count filter).
-    IdCounts weight;
+    IdCounts weight(m);
     int64_t covered = 0;
     size_t read = 0, volume = 0;  // volume: entries read
     for (; read < lists.size() && covered < prefix; ++read) {
