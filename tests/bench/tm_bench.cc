@@ -3,12 +3,16 @@
 //
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
-//            [--grpc 0] [--slowest N] [--variant-misses 1]
+//            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
+//            [--during-compaction 1]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
 // queries of each set with their candidates; --variant-misses 1: the variant
-// queries whose expected unit is not first at >= 95, with what came first.
+// queries whose expected unit is not first at >= 95, with what came first;
+// --build-only 1: stop after the bulk insert (a copy of that data dir is a
+// "just loaded" one); --during-compaction 1: the in-process passes do not
+// wait for the index compaction a just-loaded dir gets at the open.
 //
 // 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
 // 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
@@ -238,6 +242,7 @@ int main(int argc, char** argv) {
   const size_t slowest = std::stoul(Arg(argc, argv, "--slowest", "0"));
   const bool variant_misses = Arg(argc, argv, "--variant-misses", "0") == "1";
   const bool with_grpc = Arg(argc, argv, "--grpc", "1") == "1";
+  const bool during_compaction = Arg(argc, argv, "--during-compaction", "0") == "1";
   std::map<std::string, std::vector<Query>> sets;
   for (const std::string& s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
 
@@ -267,7 +272,11 @@ int main(int argc, char** argv) {
     (*mem)->WaitForWarmUp();
     std::printf("background warm-up of the unit keys (the server serves meanwhile): %.0f ms; RSS now %.0f MB\n",
                 Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
-    {
+    if (during_compaction) {
+      // --during-compaction 1: the passes start at once, while the runs a
+      // bulk load left are being compacted (on a just-loaded data dir).
+      std::printf("index compaction: not waited for (the passes below run during it)\n");
+    } else {
       // Runs left by a bulk load are compacted into one once writes stop
       // (storage/index_compactor.h); the passes below read the result.
       const auto tc = Clock::now();
