@@ -155,9 +155,9 @@ IndexEntries EntriesOf(const UnitKeys& keys) {
 // may hold a snapshot). REQUIRES: the caller holds state.rw (shared or not).
 class Reader {
  public:
-  // `reuse_iterators`: keep one exact-index iterator while nothing is
-  // written (writers: duplicate checks of bulk adds); it is made again after
-  // every write (MemState::generation).
+  // `reuse_iterators`: keep one exact-index and one units iterator while
+  // nothing is written (writers: duplicate checks of bulk adds); they are
+  // made again after every write (MemState::generation).
   Reader(internal::RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
          bool reuse_iterators = false)
       : rocks_(rocks), state_(state), ro_(ro), prefix_ro_(ro), reuse_iterators_(reuse_iterators) {
@@ -299,6 +299,23 @@ class Reader {
   }
 
   absl::StatusOr<Unit> GetUnit(uint64_t id) {
+    if (reuse_iterators_) {
+      // Writers (duplicate checks) read units mostly in ascending id order
+      // (a re-imported file): seeks of one iterator reuse the data block it
+      // holds, where each Get would read and decompress it again (writers
+      // do not fill the block cache).
+      if (units_it_ == nullptr || units_it_generation_ != state_.generation) {
+        units_it_.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kUnits)));
+        units_it_generation_ = state_.generation;
+      }
+      const std::string key = UnitKey(state_.rec.id, id);
+      units_it_->Seek(S(key));
+      if (!units_it_->status().ok()) return FromRocks(units_it_->status(), "read unit");
+      if (!units_it_->Valid() || units_it_->key() != S(key)) {
+        return absl::NotFoundError(absl::StrCat("no unit ", id));
+      }
+      return DecodeUnit(id, std::string_view(units_it_->value().data(), units_it_->value().size()));
+    }
     std::string value;
     rocksdb::Status s =
         rocks_.db->Get(ro_, rocks_.cf(Cf::kUnits), S(UnitKey(state_.rec.id, id)), &value);
@@ -339,6 +356,8 @@ class Reader {
   const bool reuse_iterators_;
   std::unique_ptr<rocksdb::Iterator> exact_it_;
   uint64_t exact_it_generation_ = 0;
+  std::unique_ptr<rocksdb::Iterator> units_it_;  // GetUnit's, when reuse_iterators_
+  uint64_t units_it_generation_ = 0;
 };
 
 // The matcher's view of one memory for one lookup.
