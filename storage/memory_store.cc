@@ -734,6 +734,7 @@ class RocksMemoryStore final : public MemoryStore {
     for (auto& [name, st] : memories_) states.push_back(st);
     warm_thread_ = std::thread([this, states = std::move(states)] {
       for (const auto& st : states) WarmKeys(*st);
+      for (const auto& st : states) WarmFrequentPostings(*st);
     });
   }
 
@@ -1288,6 +1289,49 @@ class RocksMemoryStore final : public MemoryStore {
       if (!more) state.keys_complete = true;
     }
     state.warming = false;
+  }
+
+  // Reads the posting lists of the memory's frequent tokens (on each side,
+  // those in at least 1% of the units of a sample) at every length into the
+  // posting cache, a token at a time (holding the memory's lock shared).
+  // REQUIRES: WarmKeys(state) has run.
+  void WarmFrequentPostings(MemState& state) {
+    constexpr uint64_t kSampleEvery = 16;  // units with id % 16 == 0
+    constexpr double kMinShare = 0.001;
+    std::vector<std::pair<Side, uint64_t>> frequent;
+    {
+      std::shared_lock<std::shared_mutex> r(state.rw);
+      if (!state.keys_complete) return;  // a corrupt unit key: no sample
+      absl::flat_hash_map<uint64_t, uint32_t> df[2];
+      uint64_t sampled = 0;
+      std::vector<uint64_t> seen;
+      for (const auto& [id, keys] : state.keys) {
+        if (id % kSampleEvery != 0) continue;
+        ++sampled;
+        for (Side side : {Side::kSource, Side::kTarget}) {
+          seen.clear();
+          for (const match::MatchToken& t : keys->side(side).tokens) seen.push_back(t.key);
+          std::sort(seen.begin(), seen.end());
+          seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+          for (uint64_t key : seen) ++df[static_cast<int>(side)][key];
+        }
+      }
+      const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
+      for (Side side : {Side::kSource, Side::kTarget}) {
+        for (const auto& [key, n] : df[static_cast<int>(side)]) {
+          if (n >= min_df) frequent.emplace_back(side, key);
+        }
+      }
+    }
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;  // the lists are cached decoded, not as blocks
+    for (const auto& [side, key] : frequent) {
+      if (stop_) return;
+      std::shared_lock<std::shared_mutex> r(state.rw);
+      Reader reader(rocks_, state, ro);
+      const uint32_t longest = state.rec.max_length[static_cast<int>(side)];
+      if (!reader.PrefetchPostings(side, key, 1, longest).ok()) return;  // lookups read them then
+    }
   }
 
   static void Reader_CountOnly(std::string_view value, uint64_t* count) {

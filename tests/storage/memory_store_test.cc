@@ -563,6 +563,38 @@ TEST_F(MemoryStoreTest, WarmUpLoadsUnitKeysAndKeepsWritesVisible) {
   }
 }
 
+// The warm-up also reads the posting lists of frequent tokens (here
+// "unit", "number", "here", "t": in every unit; the w-numbers are rare) at
+// every length; lists cached so stay current with later writes.
+TEST_F(MemoryStoreTest, WarmUpReadsFrequentTokensPostingsAndKeepsThemCurrent) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 3000; ++i) {
+    std::string source = "unit number w" + std::to_string(i) + " here";
+    for (int extra = 0; extra < i % 5; ++extra) source += " here";  // lengths 4 to 8
+    units.push_back(U(source, "t"));
+  }
+  Add("m", units);
+  Reopen();
+  EXPECT_EQ(memories_->Stats()->cached_postings, 0u);
+  memories_->StartWarmUp();
+  memories_->WaitForWarmUp();
+  // unit, number, here at lengths 1..8 (those with a list or not) and t at 1.
+  const uint64_t warmed = memories_->Stats()->cached_postings;
+  EXPECT_GE(warmed, 3u * 8u);
+  EXPECT_LT(warmed, 100u);  // not the rare tokens (3,000 of them)
+  // A write after the warm-up: the cached lists take it.
+  auto added = Add("m", {U("unit number here here", "t")});
+  auto r = Find("m", "unit number here here", 100);
+  ASSERT_FALSE(r.matches.empty());
+  EXPECT_EQ(r.matches[0].unit.id, added[0].id);
+  ASSERT_TRUE(memories_->DeleteUnits("m", {added[0].id}).ok());
+  EXPECT_TRUE(Find("m", "unit number here here", 100).matches.empty());
+  for (const char* q : {"unit number here", "unit number w17 here here here", "here here here"}) {
+    ExpectIndexedEqualsExhaustive("m", q, 50);
+  }
+}
+
 TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
   Create("m");
   Add("m", {U("a b", "c"), U("d e", "f")});
