@@ -120,9 +120,9 @@ struct MemoryStoreOptions {
   // Duplicate checks of adds into a memory created since the open look up a
   // filter of its source hashes before its exact index (a unit new to the
   // memory then costs no index read). A memory opened from disk gets the
-  // filter at the first add of at least this many units (with a duplicate
-  // policy), which reads the source half of its exact index (about 0.1 s a
-  // million units); smaller adds read the index.
+  // filter once the units checked against its index since the open reach
+  // this many and an eighth of the memory; reading it scans the source half
+  // of the memory's exact index (about 0.45 s a million units).
   size_t source_filter_min_units = 1000;
   // Tests: called on the background thread that writes a full buffer, before
   // it writes; a non-OK status fails that write (surfaced to the next write).
