@@ -96,7 +96,8 @@ struct MemState {
   // When set, holds the source exact hash of every unit of the memory (and
   // maybe of some that are gone): duplicate checks skip the exact index for
   // a source it has not seen. Set at creation (empty), or read from the
-  // exact index by the first bulk add after an open (ReadSourceHashes).
+  // exact index (ReadSourceHashes) once adds after an open have checked many
+  // units against the index (unfiltered_checks).
   // Writer::Index adds to it. Guarded by `rw` (writers: exclusively).
   std::unique_ptr<HashFilter> source_hashes;
   // Units whose duplicate check read the exact index since the open (while
@@ -1300,7 +1301,7 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
   // Reads the posting lists of the memory's frequent tokens (on each side,
-  // those in at least 1% of the units of a sample) at every length into the
+  // those in at least 0.1% of the units of a sample) at every length into the
   // posting cache, a token at a time (holding the memory's lock shared).
   // REQUIRES: WarmKeys(state) has run.
   void WarmFrequentPostings(MemState& state) {

@@ -207,7 +207,7 @@ class MemoryStore {
   // Loads the matching keys of every unit into memory on a background thread
   // (a sequential scan; lookups work meanwhile, and writes stay visible), so
   // that first lookups do not wait for point reads; then the posting lists
-  // of each memory's frequent tokens (in at least 1% of its units, on a
+  // of each memory's frequent tokens (in at least 0.1% of its units, on a
   // sample), at every length: the longest lists, which a lookup of common
   // words would otherwise read and decode first. Returns at once; the
   // thread stops when the store is destroyed. Idempotent.
