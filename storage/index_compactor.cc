@@ -78,7 +78,9 @@ void IndexCompactor::Run() {
       if (it->second < next->second) next = it;
     }
     if (Clock::now() < next->second) {
-      cv_.wait_until(l, next->second);
+      // A copy: the entry may be erased while this waits (Forget, Stop).
+      const Clock::time_point deadline = next->second;
+      cv_.wait_until(l, deadline);
       continue;
     }
     const uint32_t memory = next->first;
