@@ -1,7 +1,5 @@
 #include "storage/index_buffer.h"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -406,11 +404,7 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
       part->Sort();
       s = WriteLogs(rocks, memory, indexed_upto, min_file_units, part->postings, part->exact, part->units);
     }
-    // The logs written are freed at Finish(); what the bulk add freed
-    // meanwhile (batches, analyses, the unsorted logs) is given back to the
-    // system here, so that peak memory does not creep up with every buffer
-    // (glibc keeps freed memory of its per-thread arenas).
-    malloc_trim(0);
+    // The logs written are freed at Finish().
     status_ = s;
     done_.store(true, std::memory_order_release);
   });

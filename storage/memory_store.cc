@@ -1311,19 +1311,13 @@ class RocksMemoryStore final : public MemoryStore {
     {
       std::shared_lock<std::shared_mutex> r(state.rw);
       if (!state.keys_complete) return;  // a corrupt unit key: no sample
-      absl::flat_hash_map<uint64_t, uint32_t> df[2];
+      absl::flat_hash_map<uint64_t, uint32_t> df[2];  // units of the sample with the token, a side
       uint64_t sampled = 0;
-      std::vector<uint64_t> seen;
       for (const auto& [id, keys] : state.keys) {
         if (id % kSampleEvery != 0) continue;
         ++sampled;
-        for (Side side : {Side::kSource, Side::kTarget}) {
-          seen.clear();
-          for (const match::MatchToken& t : keys->side(side).tokens) seen.push_back(t.key);
-          std::sort(seen.begin(), seen.end());
-          seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-          for (uint64_t key : seen) ++df[static_cast<int>(side)][key];
-        }
+        ForEachIndexEntry(  // a posting a distinct token
+            *keys, [&](const PostingId& p) { ++df[p.side][p.key]; }, [](const ExactId&, uint32_t) {});
       }
       const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
       for (Side side : {Side::kSource, Side::kTarget}) {
@@ -1378,9 +1372,8 @@ class RocksMemoryStore final : public MemoryStore {
   absl::Status ReadSourceHashes(MemState& state) {
     if (absl::Status s = FlushPending(rocks_, state, options_); !s.ok()) return s;
     auto filter = std::make_unique<HashFilter>();
-    std::string lower, upper;
-    PutFixed32BE(lower, state.rec.id);
-    upper = lower;
+    // Exact keys: memory, side, hash, unit id (storage/FORMAT.md).
+    std::string lower = MemoryPrefix(state.rec.id), upper = lower;
     lower.push_back(static_cast<char>(Side::kSource));
     upper.push_back(static_cast<char>(static_cast<uint8_t>(Side::kSource) + 1));
     rocksdb::ReadOptions ro;

@@ -270,7 +270,7 @@ int main(int argc, char** argv) {
     const auto tw = Clock::now();
     (*mem)->StartWarmUp();
     (*mem)->WaitForWarmUp();
-    std::printf("background warm-up of the unit keys (the server serves meanwhile): %.0f ms; RSS now %.0f MB\n",
+    std::printf("background warm-up of the unit keys and frequent tokens' posting lists (the server serves meanwhile): %.0f ms; RSS now %.0f MB\n",
                 Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
     if (during_compaction) {
       // --during-compaction 1: the passes start at once, while the runs a
