@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
   return impl;
 }
 
-void AlignServiceImpl::UseMemories(storage::MemoryStore& memories,
+void AlignServiceImpl::UseMemories(tm::Memories& memories,
                                    storage::LexiconStore& lexicons,
                                    const MemoryLexiconOptions& options) {
   memories_ = &memories;

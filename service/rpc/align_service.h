@@ -14,7 +14,7 @@
 #include "service/rpc/memory_lexicon.h"
 #include "service/text/segmenter.h"
 #include "storage/lexicon_store.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
@@ -37,7 +37,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   // and both rpcs use their learned lexicons (MemoryLexicons). Without it,
   // AlignToMemory and Align with a memory fail with FAILED_PRECONDITION.
   // Call before serving. REQUIRES: both stores outlive the service.
-  void UseMemories(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
+  void UseMemories(tm::Memories& memories, storage::LexiconStore& lexicons,
                    const MemoryLexiconOptions& options = MemoryLexiconOptions());
 
   // Stops the memories' background lexicon trainings (waiting for them) and
@@ -59,7 +59,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   std::shared_future<absl::StatusOr<std::shared_ptr<const align::Aligner>>> aligner_;
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
-  storage::MemoryStore* memories_ = nullptr;
+  tm::Memories* memories_ = nullptr;
   std::unique_ptr<MemoryLexicons> lexicons_;
 };
 

@@ -29,7 +29,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                                      request->min_confidence(), ")"));
   }
   // Fail fast on a missing memory, before the (slower) alignment.
-  if (absl::StatusOr<storage::MemoryInfo> info = memories_->GetMemory(request->memory());
+  if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory());
       !info.ok()) {
     return ToGrpcStatus(info.status());
   }

@@ -37,7 +37,7 @@ struct Languages {
   text::Language source, target;
 };
 
-absl::StatusOr<Languages> MemoryLanguages(const storage::MemoryInfo& info) {
+absl::StatusOr<Languages> MemoryLanguages(const tm::MemoryInfo& info) {
   auto s = text::ParseLanguage(info.source_lang);
   if (!s.ok()) return s.status();
   auto t = text::ParseLanguage(info.target_lang);
@@ -50,7 +50,7 @@ class ImportSink final : public formats::UnitSink {
  public:
   using Progress = std::function<void(bool force)>;
 
-  ImportSink(storage::MemoryStore& store, const v1::ImportStart& start, Progress progress)
+  ImportSink(tm::Memories& store, const v1::ImportStart& start, Progress progress)
       : store_(store),
         start_(start),
         policy_(FromProto(start.on_duplicate())),
@@ -112,10 +112,10 @@ class ImportSink final : public formats::UnitSink {
     if (start_.dry_run()) {
       for (size_t i = 0; i < batch.units.size(); ++i) {
         const match::Unit& u = batch.units[i];
-        if (policy_ != storage::DuplicatePolicy::kKeepAll &&
+        if (policy_ != tm::DuplicatePolicy::kKeepAll &&
             !seen_.insert(std::hash<std::string>()(absl::StrCat(u.source, std::string(1, '\0'), u.target)))
                  .second) {
-          Outcome(storage::AddOutcome{storage::AddOutcome::kSkipped, 0}, batch.lines[i], batch.ids[i]);
+          Outcome(tm::AddOutcome{tm::AddOutcome::kSkipped, 0}, batch.lines[i], batch.ids[i]);
         } else {
           counts_.set_units_added(counts_.units_added() + 1);
         }
@@ -185,11 +185,11 @@ class ImportSink final : public formats::UnitSink {
   const std::string& stopped() const { return stopped_; }
 
  private:
-  void Outcome(const storage::AddOutcome& o, int64_t line, const std::string& id) {
+  void Outcome(const tm::AddOutcome& o, int64_t line, const std::string& id) {
     switch (o.kind) {
-      case storage::AddOutcome::kAdded: counts_.set_units_added(counts_.units_added() + 1); break;
-      case storage::AddOutcome::kOverwritten: counts_.set_units_updated(counts_.units_updated() + 1); break;
-      case storage::AddOutcome::kSkipped:
+      case tm::AddOutcome::kAdded: counts_.set_units_added(counts_.units_added() + 1); break;
+      case tm::AddOutcome::kOverwritten: counts_.set_units_updated(counts_.units_updated() + 1); break;
+      case tm::AddOutcome::kSkipped:
         counts_.set_units_skipped(counts_.units_skipped() + 1);
         counts_.set_duplicates(counts_.duplicates() + 1);
         AddProblem("skipped", line, id,
@@ -216,7 +216,7 @@ class ImportSink final : public formats::UnitSink {
     std::vector<match::Unit> units;
     std::vector<int64_t> lines;
     std::vector<std::string> ids;
-    std::vector<storage::AddOutcome> outcomes;  // per unit, when stored or skipped
+    std::vector<tm::AddOutcome> outcomes;  // per unit, when stored or skipped
     std::vector<std::string> failures;          // per unit: why it was refused, or empty
     size_t done = 0;                            // units [0, done) have an outcome or failure
     absl::Status storage_error;
@@ -228,7 +228,7 @@ class ImportSink final : public formats::UnitSink {
   };
 
   // Runs on a committer thread; touches nothing but `b` and the store.
-  // Units the store would refuse (storage::ValidateUnit) fail on their own;
+  // Units the store would refuse (tm::ValidateUnit) fail on their own;
   // the others are handed to the store in one call, moved (not copied).
   // `on_ordered` as for AddUnits.
   void Commit(Batch& b, const std::function<void()>& on_ordered) {
@@ -239,7 +239,7 @@ class ImportSink final : public formats::UnitSink {
     valid.reserve(n);
     size_t end = n;             // units [0, end) are considered
     for (size_t i = 0; i < n; ++i) {
-      if (absl::Status s = storage::ValidateUnit(b.units[i]); !s.ok()) {
+      if (absl::Status s = tm::ValidateUnit(b.units[i]); !s.ok()) {
         b.failures[i] = std::string(s.message());
         if (b.failures[i].empty()) b.failures[i] = "invalid unit";
         if (start_.stop_on_error()) {
@@ -271,9 +271,9 @@ class ImportSink final : public formats::UnitSink {
     b.done = end;
   }
 
-  storage::MemoryStore& store_;
+  tm::Memories& store_;
   const v1::ImportStart& start_;
-  const storage::DuplicatePolicy policy_;
+  const tm::DuplicatePolicy policy_;
   const size_t batch_size_;
   const size_t max_problems_;
   Progress progress_;

@@ -4,20 +4,20 @@
 //
 // Import memory is bounded whatever the file size: one gRPC message, the
 // reader's one pending unit/token, and one batch of units. Units are
-// committed with MemoryStore::AddUnits one batch at a time (each batch
+// committed with Memories::AddUnits one batch at a time (each batch
 // atomic), so a cancelled or failed import leaves only whole units.
 #ifndef QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 #define QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 
 #include "qantara/v1/import.grpc.pb.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
 class ImportExportServiceImpl final : public qantara::v1::ImportExportService::Service {
  public:
   // REQUIRES: `store` outlives the service.
-  explicit ImportExportServiceImpl(storage::MemoryStore& store) : store_(store) {}
+  explicit ImportExportServiceImpl(tm::Memories& store) : store_(store) {}
 
   grpc::Status Import(
       grpc::ServerContext* context,
@@ -26,7 +26,7 @@ class ImportExportServiceImpl final : public qantara::v1::ImportExportService::S
                       grpc::ServerWriter<qantara::v1::ExportResponse>* writer) override;
 
  private:
-  storage::MemoryStore& store_;
+  tm::Memories& store_;
 };
 
 }  // namespace qantara::rpc

@@ -23,14 +23,14 @@ std::string SideText(const std::vector<align::SentenceInput>& sentences, int beg
 }  // namespace
 
 absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  storage::MemoryStore& memories,
+                                                  tm::Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params) {
   if (params.min_confidence > 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("min_confidence must be at most 1 (got ", params.min_confidence, ")"));
   }
-  absl::StatusOr<storage::MemoryInfo> info = memories.GetMemory(params.memory);
+  absl::StatusOr<tm::MemoryInfo> info = memories.GetMemory(params.memory);
   if (!info.ok()) return info.status();
   absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
   if (!source.ok()) return source.status();
@@ -115,14 +115,14 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
     return result;
   }
   if (units.empty()) return result;
-  absl::StatusOr<std::vector<storage::AddOutcome>> outcomes =
+  absl::StatusOr<std::vector<tm::AddOutcome>> outcomes =
       memories.AddUnits(params.memory, std::move(units), params.policy);
   if (!outcomes.ok()) return outcomes.status();
-  for (const storage::AddOutcome& o : *outcomes) {
+  for (const tm::AddOutcome& o : *outcomes) {
     switch (o.kind) {
-      case storage::AddOutcome::kAdded: ++c.stored; break;
-      case storage::AddOutcome::kSkipped: ++c.skipped_duplicates; break;
-      case storage::AddOutcome::kOverwritten: ++c.overwritten; break;
+      case tm::AddOutcome::kAdded: ++c.stored; break;
+      case tm::AddOutcome::kSkipped: ++c.skipped_duplicates; break;
+      case tm::AddOutcome::kOverwritten: ++c.overwritten; break;
     }
   }
   return result;

@@ -18,7 +18,7 @@
 #include "service/align/aligner.h"
 #include "service/match/unit.h"
 #include "service/rpc/memory_lexicon.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
@@ -32,7 +32,7 @@ struct AlignToMemoryParams {
   match::Attributes attributes;    // given to every stored unit
   std::string document;            // when set, stored as free attribute "document"
   std::string user;                // created_by of the stored units
-  storage::DuplicatePolicy policy = storage::DuplicatePolicy::kSkipIdentical;
+  tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
   bool dry_run = false;            // align and count; store nothing
   bool use_memory_lexicon = true;  // use (and train) the memory's learned lexicon
   // Also a lexicon learned from the pair's own first pass (Aligner::AlignBatch
@@ -67,7 +67,7 @@ struct AlignToMemoryResult {
 // Errors: NotFound (memory), InvalidArgument (bad UTF-8, threshold above 1),
 // storage errors. Units are stored in AddUnits' atomic batches.
 absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  storage::MemoryStore& memories,
+                                                  tm::Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params);
 

@@ -4,7 +4,7 @@ namespace qantara::rpc {
 
 namespace v1 = qantara::v1;
 
-void ToProto(const storage::MemoryInfo& in, v1::Memory* out) {
+void ToProto(const tm::MemoryInfo& in, v1::Memory* out) {
   out->set_name(in.name);
   out->set_source_lang(in.source_lang);
   out->set_target_lang(in.target_lang);
@@ -76,25 +76,25 @@ match::UnitFilter FromProto(const v1::Filter& in) {
   return f;
 }
 
-storage::DuplicatePolicy FromProto(v1::DuplicatePolicy in) {
+tm::DuplicatePolicy FromProto(v1::DuplicatePolicy in) {
   switch (in) {
-    case v1::DUPLICATE_POLICY_OVERWRITE_TARGET: return storage::DuplicatePolicy::kOverwriteTarget;
-    case v1::DUPLICATE_POLICY_KEEP_ALL: return storage::DuplicatePolicy::kKeepAll;
-    default: return storage::DuplicatePolicy::kSkipIdentical;
+    case v1::DUPLICATE_POLICY_OVERWRITE_TARGET: return tm::DuplicatePolicy::kOverwriteTarget;
+    case v1::DUPLICATE_POLICY_KEEP_ALL: return tm::DuplicatePolicy::kKeepAll;
+    default: return tm::DuplicatePolicy::kSkipIdentical;
   }
 }
 
-v1::AddOutcome ToProto(storage::AddOutcome::Kind kind) {
+v1::AddOutcome ToProto(tm::AddOutcome::Kind kind) {
   switch (kind) {
-    case storage::AddOutcome::kAdded: return v1::ADD_OUTCOME_ADDED;
-    case storage::AddOutcome::kSkipped: return v1::ADD_OUTCOME_SKIPPED;
-    case storage::AddOutcome::kOverwritten: return v1::ADD_OUTCOME_OVERWRITTEN;
+    case tm::AddOutcome::kAdded: return v1::ADD_OUTCOME_ADDED;
+    case tm::AddOutcome::kSkipped: return v1::ADD_OUTCOME_SKIPPED;
+    case tm::AddOutcome::kOverwritten: return v1::ADD_OUTCOME_OVERWRITTEN;
   }
   return v1::ADD_OUTCOME_UNSPECIFIED;
 }
 
-storage::LookupRequest FromProto(const v1::LookupRequest& in) {
-  storage::LookupRequest r;
+tm::LookupRequest FromProto(const v1::LookupRequest& in) {
+  tm::LookupRequest r;
   r.memories.assign(in.memories().begin(), in.memories().end());
   r.text = in.text();
   r.reverse = in.reverse();

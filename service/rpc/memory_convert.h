@@ -4,19 +4,19 @@
 
 #include "qantara/v1/memory.pb.h"
 #include "service/match/matcher.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
-void ToProto(const storage::MemoryInfo& in, qantara::v1::Memory* out);
+void ToProto(const tm::MemoryInfo& in, qantara::v1::Memory* out);
 void ToProto(const match::Unit& in, qantara::v1::Unit* out);
 match::Unit FromProto(const qantara::v1::Unit& in);
 match::UnitFilter FromProto(const qantara::v1::Filter& in);
-storage::DuplicatePolicy FromProto(qantara::v1::DuplicatePolicy in);
-qantara::v1::AddOutcome ToProto(storage::AddOutcome::Kind kind);
+tm::DuplicatePolicy FromProto(qantara::v1::DuplicatePolicy in);
+qantara::v1::AddOutcome ToProto(tm::AddOutcome::Kind kind);
 
 // The storage request of a Lookup (defaults applied: threshold 70, k 5).
-storage::LookupRequest FromProto(const qantara::v1::LookupRequest& in);
+tm::LookupRequest FromProto(const qantara::v1::LookupRequest& in);
 // `reverse`: the match's source is the unit's target.
 void ToProto(const match::LookupResult& in, bool reverse, qantara::v1::LookupResponse* out);
 

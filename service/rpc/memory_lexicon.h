@@ -2,7 +2,7 @@
 // its own segment pairs (issue 4, "a lexicon that learns from the memory").
 //
 // A memory's lexicon is trained (align::LexiconLearner, Dice) from its
-// stored units, read with MemoryStore::ScanUnits with the Arabic side of each
+// stored units, read with Memories::ScanUnits with the Arabic side of each
 // unit taken by the memory's languages; it is persisted with the memory
 // (storage::LexiconStore) and cached here, and the aligner uses it next to
 // FreeDict when it aligns into, or with, that memory. It is retrained when it
@@ -29,7 +29,7 @@
 #include "service/align/aligner.h"
 #include "service/align/learned_lexicon.h"
 #include "storage/lexicon_store.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
@@ -61,7 +61,7 @@ std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& 
 class MemoryLexicons {
  public:
   // REQUIRES: `memories` and `lexicons` outlive this object.
-  MemoryLexicons(storage::MemoryStore& memories, storage::LexiconStore& lexicons,
+  MemoryLexicons(tm::Memories& memories, storage::LexiconStore& lexicons,
                  const MemoryLexiconOptions& options = MemoryLexiconOptions());
   // Stops background trainings (they store nothing) and waits for them.
   ~MemoryLexicons();
@@ -94,15 +94,15 @@ class MemoryLexicons {
   };
   bool Stale(const Cached& c, uint64_t units) const;
   // The fresh cached lexicon of `memory`, if any.
-  std::optional<MemoryLexicon> Fresh(const std::string& memory, const storage::MemoryInfo& info);
+  std::optional<MemoryLexicon> Fresh(const std::string& memory, const tm::MemoryInfo& info);
   // The mutex that serialises storage reads and training of one memory.
   std::shared_ptr<std::mutex> MemoryMutex(const std::string& memory);
   // REQUIRES: MemoryMutex(memory) held.
   absl::StatusOr<MemoryLexicon> TrainLocked(const std::string& memory,
-                                            const storage::MemoryInfo& info,
+                                            const tm::MemoryInfo& info,
                                             const align::Aligner& aligner);
 
-  storage::MemoryStore& memories_;
+  tm::Memories& memories_;
   storage::LexiconStore& lexicons_;
   MemoryLexiconOptions options_;
   std::mutex mu_;  // guards everything below

@@ -10,7 +10,7 @@ namespace v1 = qantara::v1;
 grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext*, const v1::CreateMemoryRequest* req,
                                              v1::Memory* resp) {
   auto info = store_.CreateMemory(
-      storage::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
+      tm::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
   if (!info.ok()) return ToGrpcStatus(info.status());
   ToProto(*info, resp);
   return grpc::Status::OK;
@@ -56,7 +56,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
                                          v1::AddUnitsResponse* resp) {
   v1::AddUnitsRequest chunk;
   std::string memory;
-  storage::DuplicatePolicy policy = storage::DuplicatePolicy::kSkipIdentical;
+  tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
   bool first = true;
   while (reader->Read(&chunk)) {
     if (first) {
@@ -73,11 +73,11 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
     for (const auto& u : chunk.units()) units.push_back(FromProto(u));
     auto out = store_.AddUnits(memory, std::move(units), policy);
     if (!out.ok()) return ToGrpcStatus(out.status());
-    for (const storage::AddOutcome& o : *out) {
+    for (const tm::AddOutcome& o : *out) {
       switch (o.kind) {
-        case storage::AddOutcome::kAdded: resp->set_added(resp->added() + 1); break;
-        case storage::AddOutcome::kSkipped: resp->set_skipped(resp->skipped() + 1); break;
-        case storage::AddOutcome::kOverwritten: resp->set_overwritten(resp->overwritten() + 1); break;
+        case tm::AddOutcome::kAdded: resp->set_added(resp->added() + 1); break;
+        case tm::AddOutcome::kSkipped: resp->set_skipped(resp->skipped() + 1); break;
+        case tm::AddOutcome::kOverwritten: resp->set_overwritten(resp->overwritten() + 1); break;
       }
       resp->add_unit_ids(o.id);
     }
@@ -120,7 +120,7 @@ grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupReq
 
 grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
                                             grpc::ServerWriter<v1::BatchLookupResponse>* writer) {
-  storage::LookupRequest base = FromProto(req->options());
+  tm::LookupRequest base = FromProto(req->options());
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     base.text = req->segments(i);
@@ -136,7 +136,7 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
 
 grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext*, const v1::ConcordanceRequest* req,
                                             v1::ConcordanceResponse* resp) {
-  storage::ConcordanceRequest r;
+  tm::ConcordanceRequest r;
   r.memory = req->memory();
   r.text = req->text();
   r.in_target = req->in_target();

@@ -4,14 +4,14 @@
 #define QANTARA_SERVICE_RPC_MEMORY_SERVICE_H_
 
 #include "qantara/v1/memory.grpc.pb.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 namespace qantara::rpc {
 
 class MemoryServiceImpl final : public qantara::v1::MemoryService::Service {
  public:
   // REQUIRES: `store` outlives the service.
-  explicit MemoryServiceImpl(storage::MemoryStore& store) : store_(store) {}
+  explicit MemoryServiceImpl(tm::Memories& store) : store_(store) {}
 
   grpc::Status CreateMemory(grpc::ServerContext*, const qantara::v1::CreateMemoryRequest*,
                             qantara::v1::Memory*) override;
@@ -41,7 +41,7 @@ class MemoryServiceImpl final : public qantara::v1::MemoryService::Service {
                      qantara::v1::StatsResponse*) override;
 
  private:
-  storage::MemoryStore& store_;
+  tm::Memories& store_;
 };
 
 }  // namespace qantara::rpc

@@ -30,7 +30,7 @@
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
 #include "storage/lexicon_store.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 
 namespace qantara::server {
@@ -92,8 +92,8 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<match::Analyzer>> analyzer = match::CreateTextAnalyzer();
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
-  absl::StatusOr<std::unique_ptr<storage::MemoryStore>> memories =
-      storage::MemoryStore::Open(**store, **analyzer);
+  absl::StatusOr<std::unique_ptr<tm::Memories>> memories =
+      tm::Memories::Open(**store, **analyzer);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);

@@ -16,7 +16,7 @@
 //   --min-count, --min-dice, --max-per-word   the memory lexicon's learning options
 //
 // For each size K: a fresh data dir, a memory "bench" (ar -> en) filled with
-// the first K pairs (MemoryStore::AddUnits), its lexicon trained and stored
+// the first K pairs (Memories::AddUnits), its lexicon trained and stored
 // by MemoryLexicons, then read back by a second MemoryLexicons (as a
 // restarted server would); then every case is aligned through
 // rpc::AlignToMemory (dry run) with that memory, and written as
@@ -40,7 +40,7 @@
 #include "service/rpc/memory_lexicon.h"
 #include "service/text/segmenter.h"
 #include "storage/lexicon_store.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 #include "tests/bench/align_case_files.h"
 
@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
     fs::remove_all(dir);
     auto store = storage::Store::Open(dir.string());
     if (!store.ok()) return Fail("store", store.status());
-    auto memories = storage::MemoryStore::Open(**store, **analyzer);
+    auto memories = tm::Memories::Open(**store, **analyzer);
     if (!memories.ok()) return Fail("memories", memories.status());
     if (auto m = (*memories)->CreateMemory({"bench", "ar", "en", ""}); !m.ok()) {
       return Fail("memory", m.status());
@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
       }
       if (!units.empty()) {
         auto added =
-            (*memories)->AddUnits("bench", std::move(units), storage::DuplicatePolicy::kKeepAll);
+            (*memories)->AddUnits("bench", std::move(units), tm::DuplicatePolicy::kKeepAll);
         if (!added.ok()) return Fail("add units", added.status());
       }
     }

@@ -43,7 +43,7 @@
 #include "grpcpp/security/credentials.h"
 #include "qantara/v1/memory.grpc.pb.h"
 #include "service/match/analyzer.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 
 namespace fs = std::filesystem;
@@ -185,11 +185,11 @@ int main(int argc, char** argv) {
     std::getline(in, line);
     const bool build = !fs::exists(data / "CURRENT");
     std::unique_ptr<storage::Store> store;
-    std::unique_ptr<storage::MemoryStore> mem;
+    std::unique_ptr<tm::Memories> mem;
     if (build) {
       store = *storage::Store::Open(data.string());
-      mem = *storage::MemoryStore::Open(*store, **analyzer);
-      (void)mem->CreateMemory(storage::NewMemory{"bench", "ar", "en", "benchmark"});
+      mem = *tm::Memories::Open(*store, **analyzer);
+      (void)mem->CreateMemory(tm::NewMemory{"bench", "ar", "en", "benchmark"});
     }
     std::vector<match::Unit> chunk;
     size_t n = 0;
@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
       u.origin = match::Origin::kImport;
       chunk.push_back(std::move(u));
       if (chunk.size() == 5000) {
-        auto r = mem->AddUnits("bench", std::move(chunk), storage::DuplicatePolicy::kKeepAll);
+        auto r = mem->AddUnits("bench", std::move(chunk), tm::DuplicatePolicy::kKeepAll);
         if (!r.ok()) {
           std::printf("FAIL: add: %s\n", std::string(r.status().message()).c_str());
           return 1;
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
       }
     }
     if (build) {
-      if (!chunk.empty()) n += mem->AddUnits("bench", std::move(chunk), storage::DuplicatePolicy::kKeepAll)->size();
+      if (!chunk.empty()) n += mem->AddUnits("bench", std::move(chunk), tm::DuplicatePolicy::kKeepAll)->size();
       // Included: the index write still running in the background.
       if (absl::Status s = mem->WaitForIndexWrites(); !s.ok()) {
         std::printf("FAIL: index write: %s\n", std::string(s.message()).c_str());
@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
   for (const std::string& s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
 
   auto request_for = [](const Query& q, double threshold, bool exhaustive) {
-    storage::LookupRequest r;
+    tm::LookupRequest r;
     r.memories = {"bench"};
     r.text = q.text;
     r.reverse = q.lang == "en";
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
       std::printf("FAIL: %s\n", std::string(store.status().message()).c_str());
       return 1;
     }
-    auto mem = storage::MemoryStore::Open(**store, **analyzer);
+    auto mem = tm::Memories::Open(**store, **analyzer);
     std::printf("in-process open of the data dir (Store + MemoryStore): %.0f ms\n", Ms(Clock::now() - t0));
     const auto tw = Clock::now();
     (*mem)->StartWarmUp();

@@ -43,7 +43,7 @@ class MemoryLexiconTest : public ::testing::Test {
   void Add(const std::string& memory, int rounds, bool arabic_source = true, int first = 0) {
     for (int r = first; r < first + rounds; ++r) {
       ASSERT_TRUE(env_.memories->AddUnits(memory, Units(r, arabic_source),
-                                      storage::DuplicatePolicy::kSkipIdentical)
+                                      tm::DuplicatePolicy::kSkipIdentical)
                       .ok());
     }
   }

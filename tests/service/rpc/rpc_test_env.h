@@ -13,7 +13,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 #include "tests/storage/temp_dir.h"
 
@@ -25,7 +25,7 @@ struct MemoryEnv {
   storage::testing::TempDir tmp;
   std::unique_ptr<storage::Store> store = *storage::Store::Open(tmp.path("data"));
   std::unique_ptr<match::Analyzer> analyzer = *match::CreateTextAnalyzer();
-  std::unique_ptr<storage::MemoryStore> memories = *storage::MemoryStore::Open(*store, *analyzer);
+  std::unique_ptr<tm::Memories> memories = *tm::Memories::Open(*store, *analyzer);
 };
 
 // A server on 127.0.0.1 (a free port) with `services`, shut down on

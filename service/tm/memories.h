@@ -1,0 +1,101 @@
+// tm::Memories: the translation-memory application layer. Named memories and
+// their units (stored by storage::MemoryStore), fuzzy lookup across memories,
+// concordance and statistics, with text analysis done here: storage keeps
+// what it is handed, and the match library scores. The rpc and HTTP edges
+// call this class; it sees no proto type.
+//
+// Thread-safe. Destroy it before closing the Store (it waits for background
+// index writes and writes what it buffers).
+#ifndef QANTARA_SERVICE_TM_MEMORIES_H_
+#define QANTARA_SERVICE_TM_MEMORIES_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/match/analyzer.h"
+#include "service/match/matcher.h"
+#include "service/match/unit.h"
+#include "service/tm/types.h"
+#include "storage/memory_store.h"
+#include "storage/store.h"
+
+namespace qantara::tm {
+
+class Memories {
+ public:
+  // Opens the memories of an open `store` (storage::MemoryStore::Open).
+  // REQUIRES: store and analyzer outlive the Memories.
+  static absl::StatusOr<std::unique_ptr<Memories>> Open(
+      storage::Store& store, const match::Analyzer& analyzer,
+      const storage::MemoryStoreOptions& options = {});
+  ~Memories();
+  Memories(const Memories&) = delete;
+  Memories& operator=(const Memories&) = delete;
+
+  // The analyzer that makes every matching key of these memories.
+  const match::Analyzer& analyzer() const { return analyzer_; }
+
+  // Errors: InvalidArgument (bad name, language, or not one Arabic and one
+  // English side), AlreadyExists.
+  absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory);
+  // By name.
+  absl::StatusOr<std::vector<MemoryInfo>> ListMemories();
+  // NotFound when there is no memory of that name.
+  absl::StatusOr<MemoryInfo> GetMemory(const std::string& name);
+  // Deletes the memory with all its units. NotFound when missing.
+  absl::Status DeleteMemory(const std::string& name);
+
+  // Adds units (ids, dates and usage are assigned; created_by/changed_by are
+  // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
+  // outcome per unit, in order; every unit is visible to lookups when the
+  // call returns. Units are analysed on a worker thread ahead of the writing.
+  // Errors: NotFound (memory), InvalidArgument (a unit with invalid UTF-8 or
+  // an empty source or target: nothing of the call is written).
+  // `on_ordered`, when given, is called once the call holds the memory's
+  // write lock, before it writes anything (storage::MemoryStore::AddUnits).
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
+                                                   std::vector<Unit> units,
+                                                   DuplicatePolicy policy,
+                                                   const std::function<void()>& on_ordered = nullptr);
+  // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
+  // given). NotFound when the memory or the unit is missing.
+  absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit);
+  // Deletes units by id; returns how many existed. NotFound (memory).
+  absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids);
+  // NotFound when the memory or unit does not exist.
+  absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id);
+  // Every unit after `after_id` in id order from one snapshot
+  // (storage::MemoryStore::ScanUnits).
+  absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+                         const std::function<absl::Status(const Unit&)>& fn);
+  // Adds `by` to the usage count of a unit.
+  absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by);
+
+  // Fuzzy lookup in one or more memories, merged best first
+  // (service/match/matcher.h). Errors: NotFound (a memory), InvalidArgument.
+  absl::StatusOr<match::LookupResult> Lookup(const LookupRequest& request);
+  // A word or phrase inside units, newest first, paged.
+  absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request);
+  absl::StatusOr<StoreStats> Stats();
+
+  // The background warm-up of the indexes (storage::MemoryStore::StartWarmUp).
+  void StartWarmUp();
+  void WaitForWarmUp();
+  // For tests and benchmarks (storage::MemoryStore).
+  absl::Status WaitForIndexWrites();
+  void WaitForIndexCompactions();
+
+ private:
+  Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::MemoryStore> store);
+
+  const match::Analyzer& analyzer_;
+  std::unique_ptr<storage::MemoryStore> store_;
+};
+
+}  // namespace qantara::tm
+
+#endif  // QANTARA_SERVICE_TM_MEMORIES_H_
