@@ -1,4 +1,4 @@
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 
 #include <algorithm>
 #include <cstring>
@@ -50,13 +50,13 @@ void PutString(std::string& out, std::string_view s) {
   out.append(s);
 }
 
-bool Reader::GetByte(uint8_t* v) {
+bool ByteReader::GetByte(uint8_t* v) {
   if (in_.empty()) return false;
   *v = static_cast<uint8_t>(in_[0]);
   in_.remove_prefix(1);
   return true;
 }
-bool Reader::GetVarint64(uint64_t* v) {
+bool ByteReader::GetVarint64(uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift <= 63 && !in_.empty(); shift += 7) {
     const uint8_t byte = static_cast<uint8_t>(in_[0]);
@@ -69,20 +69,20 @@ bool Reader::GetVarint64(uint64_t* v) {
   }
   return false;
 }
-bool Reader::GetString(std::string* s) {
+bool ByteReader::GetString(std::string* s) {
   uint64_t n = 0;
   if (!GetVarint64(&n) || n > in_.size()) return false;
   s->assign(in_.data(), n);
   in_.remove_prefix(n);
   return true;
 }
-bool Reader::GetFixed32BE(uint32_t* v) {
+bool ByteReader::GetFixed32BE(uint32_t* v) {
   if (in_.size() < 4) return false;
   *v = DecodeFixed32BE(in_.data());
   in_.remove_prefix(4);
   return true;
 }
-bool Reader::GetFixed64BE(uint64_t* v) {
+bool ByteReader::GetFixed64BE(uint64_t* v) {
   if (in_.size() < 8) return false;
   *v = DecodeFixed64BE(in_.data());
   in_.remove_prefix(8);
@@ -140,7 +140,7 @@ std::string EncodeMemoryRecord(const MemoryRecord& r) {
 }
 
 absl::StatusOr<MemoryRecord> DecodeMemoryRecord(std::string_view in) {
-  Reader r(in);
+  ByteReader r(in);
   MemoryRecord m;
   uint8_t version = 0;
   uint64_t id = 0, created = 0, l0 = 0, l1 = 0;
@@ -201,7 +201,7 @@ std::string EncodeUnit(const match::Unit& u) {
 }
 
 absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in) {
-  Reader r(in);
+  ByteReader r(in);
   match::Unit u;
   u.id = id;
   uint8_t version = 0, origin = 0;
@@ -247,7 +247,7 @@ void PutSideKey(std::string& out, const match::SideKey& k) {
   PutString(out, k.whitespace);
 }
 
-bool GetSideKey(Reader& r, match::SideKey& k) {
+bool GetSideKey(ByteReader& r, match::SideKey& k) {
   uint64_t n = 0;
   if (!r.GetVarint64(&n) || n > (1u << 20)) return false;
   k.tokens.resize(n);
@@ -274,7 +274,7 @@ std::string EncodeUnitKeys(const match::UnitKeys& keys) {
 }
 
 absl::StatusOr<match::UnitKeys> DecodeUnitKeys(std::string_view in) {
-  Reader r(in);
+  ByteReader r(in);
   match::UnitKeys keys;
   uint8_t version = 0;
   uint64_t changed = 0;
@@ -315,7 +315,7 @@ std::string EncodePostingList(const std::vector<uint64_t>& ids) {
 }
 
 absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
-  Reader r(in);
+  ByteReader r(in);
   uint64_t n = 0;
   if (!r.GetVarint64(&n) || n > in.size()) return Corrupt("posting list");
   std::vector<uint64_t> ids(n);
@@ -334,7 +334,7 @@ void AppendPostingOp(std::string& operand, uint64_t id, bool remove) {
 }
 
 bool ApplyPostingOps(std::string_view operand, std::vector<uint64_t>& ids) {
-  Reader r(operand);
+  ByteReader r(operand);
   while (!r.empty()) {
     uint64_t v = 0;
     if (!r.GetVarint64(&v)) return false;

@@ -1,4 +1,4 @@
-#include "storage/hash_filter.h"
+#include "storage/internal/hash_filter.h"
 
 namespace qantara::storage {
 namespace {

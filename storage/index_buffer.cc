@@ -1,4 +1,4 @@
-#include "storage/index_buffer.h"
+#include "storage/internal/index_buffer.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -13,9 +13,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
-#include "storage/status.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/index_compactor.h"
+#include "storage/internal/index_compactor.h"
 
 #include <string>
 #include <utility>
@@ -8,9 +8,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
-#include "storage/status.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage {
 namespace {

@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
-#include "storage/status.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage {
 namespace {
@@ -41,7 +41,7 @@ std::string EncodeStoredLexicon(const StoredLexicon& lexicon) {
 }
 
 absl::StatusOr<StoredLexicon> DecodeStoredLexicon(std::string_view in) {
-  Reader r(in);
+  ByteReader r(in);
   uint8_t version = 0;
   if (!r.GetByte(&version) || version != kLexiconValueVersion) return Corrupt();
   StoredLexicon lex;
@@ -101,7 +101,7 @@ absl::Status LexiconStore::Put(const std::string& memory, const StoredLexicon& l
 absl::Status LexiconStore::Delete(const std::string& memory) {
   absl::StatusOr<uint32_t> id = MemoryId(memory);
   if (!id.ok()) return id.status();
-  internal::RocksHandles& rocks = store_.rocks();
+  internal::RocksHandles& rocks = internal::Rocks(store_);
   if (rocks.db == nullptr) return absl::FailedPreconditionError("store is closed");
   const std::string key = LexiconKey(*id);
   rocksdb::Status s = rocks.db->Delete(rocksdb::WriteOptions(), rocks.cf(Cf::kLexicons),

@@ -19,13 +19,13 @@
 #include "rocksdb/perf_level.h"
 #include "rocksdb/write_batch.h"
 #include "service/text/utf8.h"
-#include "storage/encoding.h"
-#include "storage/hash_filter.h"
-#include "storage/index_buffer.h"
-#include "storage/index_compactor.h"
+#include "storage/internal/encoding.h"
+#include "storage/internal/hash_filter.h"
+#include "storage/internal/index_buffer.h"
+#include "storage/internal/index_compactor.h"
 #include "storage/internal/rocks.h"
-#include "storage/keys.h"
-#include "storage/status.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage {
 namespace {
@@ -134,25 +134,6 @@ absl::Status ReapFlush(MemState& state) {
   if (!state.pending.WriteDone()) return absl::OkStatus();
   ++state.generation;  // the writer's iterators must see what it ingested
   return state.pending.Finish();
-}
-
-// The index entries of one unit (ForEachIndexEntry), collected.
-struct IndexEntries {
-  std::vector<PostingId> postings;  // one per distinct token of each side
-  ExactId exact[2];                 // by side
-  uint32_t length[2] = {0, 0};      // side lengths in match tokens
-};
-
-IndexEntries EntriesOf(const UnitKeys& keys) {
-  IndexEntries e;
-  e.postings.reserve(keys.source.tokens.size() + keys.target.tokens.size());
-  ForEachIndexEntry(
-      keys, [&](const PostingId& pid) { e.postings.push_back(pid); },
-      [&](const ExactId& eid, uint32_t len) {
-        e.exact[eid.side] = eid;
-        e.length[eid.side] = len;
-      });
-  return e;
 }
 
 // Reads through the caches of one memory (RocksDB at `read_options`, which
@@ -715,7 +696,7 @@ class Pipeline {
 class RocksMemoryStore final : public MemoryStore {
  public:
   RocksMemoryStore(Store& store, const match::Analyzer& analyzer, const MemoryStoreOptions& options)
-      : store_(store), rocks_(store.rocks()), analyzer_(analyzer), options_(options),
+      : store_(store), rocks_(internal::Rocks(store)), analyzer_(analyzer), options_(options),
         compactor_(rocks_, [this](uint32_t id) { return IndexBusy(id); },
                    IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs}) {}
 
@@ -1338,7 +1319,7 @@ class RocksMemoryStore final : public MemoryStore {
   }
 
   static void Reader_CountOnly(std::string_view value, uint64_t* count) {
-    storage::Reader r(value);
+    ByteReader r(value);
     uint64_t n = 0;
     if (r.GetVarint64(&n)) *count += n;
   }

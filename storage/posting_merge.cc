@@ -1,9 +1,9 @@
-#include "storage/posting_merge.h"
+#include "storage/internal/posting_merge.h"
 
 #include <string>
 #include <vector>
 
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 
 namespace qantara::storage {
 namespace {

@@ -1,4 +1,4 @@
-#include "storage/status.h"
+#include "storage/internal/status.h"
 
 #include <string>
 

@@ -14,9 +14,9 @@
 #include "rocksdb/table.h"
 #include "rocksdb/write_buffer_manager.h"
 #include "storage/internal/rocks.h"
-#include "storage/posting_merge.h"
-#include "storage/keys.h"
-#include "storage/status.h"
+#include "storage/internal/posting_merge.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage {
 namespace {
@@ -69,7 +69,7 @@ class RocksStore final : public Store {
     return s.ok() ? absl::OkStatus() : FromRocks(s, "put");
   }
 
-  internal::RocksHandles& rocks() override { return rocks_; }
+  internal::RocksHandles& rocks() { return rocks_; }
 
   uint64_t DiskBytes() override {
     std::error_code ec;
@@ -196,5 +196,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   }
   return std::unique_ptr<Store>(std::move(store));
 }
+
+namespace internal {
+RocksHandles& Rocks(Store& store) { return static_cast<RocksStore&>(store).rocks(); }
+}  // namespace internal
 
 }  // namespace qantara::storage

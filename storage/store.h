@@ -16,10 +16,6 @@
 
 namespace qantara::storage {
 
-namespace internal {
-struct RocksHandles;  // storage/internal/rocks.h, for storage/'s .cc files only
-}  // namespace internal
-
 // The on-disk format version this build writes and reads (storage/FORMAT.md).
 inline constexpr int kFormatVersion = 3;
 
@@ -47,10 +43,6 @@ class Store {
   // typed accessors on these).
   virtual absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) = 0;
   virtual absl::Status Put(Cf cf, std::string_view key, std::string_view value) = 0;
-
-  // The RocksDB handles, for the implementation files of storage/ (e.g. the
-  // memory store). REQUIRES: the store is open.
-  virtual internal::RocksHandles& rocks() = 0;
 
   // Approximate bytes on disk (SST and WAL files) of the whole store.
   virtual uint64_t DiskBytes() = 0;

@@ -8,6 +8,10 @@
 #include "rocksdb/db.h"
 #include "storage/column_families.h"
 
+namespace qantara::storage {
+class Store;
+}  // namespace qantara::storage
+
 namespace qantara::storage::internal {
 
 struct RocksHandles {
@@ -15,6 +19,10 @@ struct RocksHandles {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
 };
+
+// The handles behind `store` (made by Store::Open). REQUIRES: the store is
+// open. For storage/'s implementation files and its tests only.
+RocksHandles& Rocks(Store& store);
 
 }  // namespace qantara::storage::internal
 

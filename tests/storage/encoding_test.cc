@@ -1,4 +1,4 @@
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 
 #include "gtest/gtest.h"
 

@@ -1,6 +1,6 @@
 // HashFilter (storage/hash_filter.h): never "no" for an added hash, rarely
 // "maybe" for another, as it grows.
-#include "storage/hash_filter.h"
+#include "storage/internal/hash_filter.h"
 
 #include <cstdint>
 #include <random>

@@ -1,7 +1,7 @@
 // IndexBuffer (storage/index_buffer.h): the buffered postings and exact
 // entries of bulk adds, how readers see them, and how they are written to
 // RocksDB with the index watermark.
-#include "storage/index_buffer.h"
+#include "storage/internal/index_buffer.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -15,7 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "storage/store.h"
 #include "tests/storage/temp_dir.h"
@@ -115,12 +115,12 @@ class IndexBufferWriteTest : public ::testing::Test {
     store_ = *std::move(s);
   }
 
-  rocksdb::DB* db() { return store_->rocks().db; }
+  rocksdb::DB* db() { return internal::Rocks(*store_).db; }
 
   // The merged posting list in RocksDB (empty when absent).
   UnitIds Posting(uint32_t mem, Side side, uint64_t key, uint32_t len) {
     std::string value;
-    rocksdb::Status s = db()->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kPostings),
+    rocksdb::Status s = db()->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
                                   PostingKey(mem, side, key, len), &value);
     if (s.IsNotFound()) return {};
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -131,7 +131,7 @@ class IndexBufferWriteTest : public ::testing::Test {
 
   bool HasExact(uint32_t mem, Side side, uint64_t hash, uint64_t id) {
     std::string value;
-    return db()->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kExact),
+    return db()->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kExact),
                      ExactKey(mem, side, hash, id), &value).ok();
   }
 
@@ -164,7 +164,7 @@ class IndexBufferWritePathTest : public IndexBufferWriteTest,
  protected:
   size_t min_file_units() const { return GetParam() ? 0 : SIZE_MAX; }
   absl::Status Write(IndexBuffer& buf, uint32_t mem, uint64_t upto) {
-    absl::Status s = buf.Write(store_->rocks(), mem, upto, min_file_units());
+    absl::Status s = buf.Write(internal::Rocks(*store_), mem, upto, min_file_units());
     // No file is left behind.
     std::error_code ec;
     const std::string dir = IndexBuffer::IngestDir(store_->dir());
@@ -291,7 +291,7 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
   Fill(buf, 1, 60);
   std::promise<void> started, release;
   std::shared_future<void> released = release.get_future().share();
-  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 60, /*min_file_units=*/10, [&] {
+  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 60, /*min_file_units=*/10, [&] {
     started.set_value();
     released.wait();
     return absl::OkStatus();
@@ -312,7 +312,7 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
   EXPECT_EQ(Watermark(3), 60u);
   EXPECT_EQ(Posting(3, Side::kSource, 1, 2), UnitIds(all.begin(), all.begin() + 60));
   EXPECT_EQ(buf.Postings({1, 2, 0}), UnitIds(all.begin() + 60, all.end()));  // the rest
-  ASSERT_TRUE(buf.Write(store_->rocks(), 3, 65).ok());
+  ASSERT_TRUE(buf.Write(internal::Rocks(*store_), 3, 65).ok());
   EXPECT_EQ(Posting(3, Side::kSource, 1, 2), all);
   EXPECT_TRUE(buf.empty());
 }
@@ -322,7 +322,7 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
 TEST_F(IndexBufferWriteTest, FailedBackgroundWriteBuffersItsEntriesAgain) {
   IndexBuffer buf;
   Fill(buf, 1, 20);
-  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 20, 10, [] { return absl::DataLossError("no"); }).ok());
+  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 20, 10, [] { return absl::DataLossError("no"); }).ok());
   Fill(buf, 21, 5);
   EXPECT_EQ(buf.Finish().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(buf.units(), 25u);
@@ -332,9 +332,9 @@ TEST_F(IndexBufferWriteTest, FailedBackgroundWriteBuffersItsEntriesAgain) {
   EXPECT_EQ(Watermark(3), std::nullopt);
   EXPECT_TRUE(Posting(3, Side::kSource, 1, 2).empty());
   // A second StartWrite while one fails surfaces the error and starts nothing.
-  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 25, 10, [] { return absl::DataLossError("no"); }).ok());
-  EXPECT_EQ(buf.StartWrite(store_->rocks(), 3, 25, 10).code(), absl::StatusCode::kDataLoss);
-  ASSERT_TRUE(buf.StartWrite(store_->rocks(), 3, 25, 10).ok());
+  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10, [] { return absl::DataLossError("no"); }).ok());
+  EXPECT_EQ(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10).code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10).ok());
   ASSERT_TRUE(buf.Finish().ok());
   EXPECT_EQ(Watermark(3), 25u);
   EXPECT_EQ(Posting(3, Side::kSource, 1, 2), all);

@@ -1,7 +1,7 @@
 // IndexCompactor (storage/index_compactor.h): the sorted runs that ingested
 // index buffers leave are folded into one, reads give the same answers, and
 // the background check waits for quiet and for writes in flight.
-#include "storage/index_compactor.h"
+#include "storage/internal/index_compactor.h"
 
 #include <atomic>
 #include <chrono>
@@ -12,7 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
@@ -50,7 +50,7 @@ class IndexCompactorTest : public testing::MemoryStoreFixture {
   }
 
   size_t Runs(Cf cf, uint32_t memory) {
-    auto r = IndexCompactor::SortedRuns(store_->rocks(), cf, memory);
+    auto r = IndexCompactor::SortedRuns(internal::Rocks(*store_), cf, memory);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : 0;
   }
@@ -97,7 +97,7 @@ class IndexCompactorTest : public testing::MemoryStoreFixture {
   match::UnitIds StoredFileList() {
     const uint64_t token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
     std::string value;
-    rocksdb::Status s = store_->rocks().db->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kPostings),
+    rocksdb::Status s = internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
                                                 PostingKey(1, match::Side::kSource, token, 6), &value);
     EXPECT_TRUE(s.ok()) << s.ToString();
     auto ids = DecodePostingList(value);
@@ -120,7 +120,7 @@ TEST_F(IndexCompactorTest, CompactFoldsAMemorysRunsIntoOneAndKeepsEveryAnswer) {
   EXPECT_EQ(before[0].front(), 18u);
 
   for (Cf cf : {Cf::kPostings, Cf::kExact}) {
-    ASSERT_TRUE(IndexCompactor::Compact(store_->rocks(), cf, 1).ok());
+    ASSERT_TRUE(IndexCompactor::Compact(internal::Rocks(*store_), cf, 1).ok());
     EXPECT_EQ(Runs(cf, 1), 1u);
   }
   EXPECT_EQ(Answers("m"), before);
@@ -137,7 +137,7 @@ TEST_F(IndexCompactorTest, CompactFoldsAMemorysRunsIntoOneAndKeepsEveryAnswer) {
   EXPECT_EQ(after[0].front(), 18u);  // "number 17": unit 18, the very text
   EXPECT_EQ(after.back().front(), 700u);
   // A memory without files: nothing to do.
-  EXPECT_TRUE(IndexCompactor::Compact(store_->rocks(), Cf::kPostings, 99).ok());
+  EXPECT_TRUE(IndexCompactor::Compact(internal::Rocks(*store_), Cf::kPostings, 99).ok());
   EXPECT_EQ(Runs(Cf::kPostings, 99), 0u);
 }
 
@@ -176,7 +176,7 @@ TEST_F(IndexCompactorTest, FewRunsAreLeftAlone) {
   AddIngested("m", 2);
   const size_t runs = Runs(Cf::kPostings, 1);
   ASSERT_EQ(runs, 2u);
-  IndexCompactor compactor(store_->rocks(), nullptr, IndexCompactorOptions{1ms, 4});
+  IndexCompactor compactor(internal::Rocks(*store_), nullptr, IndexCompactorOptions{1ms, 4});
   compactor.NoteWrite(1);
   std::this_thread::sleep_for(200ms);
   compactor.Stop();
@@ -190,7 +190,7 @@ TEST_F(IndexCompactorTest, WaitsWhileTheMemoryIsBusyAndStopDropsPendingChecks) {
   AddIngested("m", 5);
   {
     // A check a long way off: Stop() returns at once and compacts nothing.
-    IndexCompactor compactor(store_->rocks(), nullptr, IndexCompactorOptions{std::chrono::hours(1), 4});
+    IndexCompactor compactor(internal::Rocks(*store_), nullptr, IndexCompactorOptions{std::chrono::hours(1), 4});
     compactor.NoteWrite(1);
     const auto t = std::chrono::steady_clock::now();
     compactor.Stop();
@@ -201,7 +201,7 @@ TEST_F(IndexCompactorTest, WaitsWhileTheMemoryIsBusyAndStopDropsPendingChecks) {
   }
   // Busy for the first checks: compacted once the memory is idle.
   std::atomic<int> asked{0};
-  IndexCompactor compactor(store_->rocks(), [&](uint32_t id) { return id == 1 && asked.fetch_add(1) < 3; },
+  IndexCompactor compactor(internal::Rocks(*store_), [&](uint32_t id) { return id == 1 && asked.fetch_add(1) < 3; },
                            IndexCompactorOptions{5ms, 4});
   compactor.NoteWrite(1);
   for (int i = 0; i < 1000 && compactor.compactions() == 0; ++i) std::this_thread::sleep_for(10ms);

@@ -7,7 +7,7 @@
 #include "rocksdb/db.h"
 #include "service/match/analyzer.h"
 #include "storage/internal/rocks.h"
-#include "storage/keys.h"
+#include "storage/internal/keys.h"
 #include "storage/memory_store.h"
 #include "tests/storage/temp_dir.h"
 
@@ -121,7 +121,7 @@ TEST_F(LexiconStoreTest, DeletingTheMemoryDeletesItsLexicon) {
   ASSERT_TRUE(got.ok());
   EXPECT_FALSE(got->has_value());
   // Nothing is left in the column family.
-  auto& rocks = store_->rocks();
+  auto& rocks = internal::Rocks(*store_);
   std::unique_ptr<rocksdb::Iterator> it(
       rocks.db->NewIterator(rocksdb::ReadOptions(), rocks.cf(Cf::kLexicons)));
   it->SeekToFirst();

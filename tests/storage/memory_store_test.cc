@@ -8,7 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "storage/encoding.h"
+#include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "tests/service/match/simple_analyzer.h"
 #include "tests/storage/memory_store_fixture.h"
@@ -62,6 +62,9 @@ class MemoryStoreTest : public testing::MemoryStoreFixture {
   // the copy's path.
   std::string CrashCopy(const std::string& name) {
     const std::string copy = tmp_.path(name);
+    // A live copy is what a crash leaves, but a file that a running index
+    // compaction deletes midway would fail the copy itself.
+    memories_->WaitForIndexCompactions();
     std::filesystem::copy(tmp_.path("data"), copy, std::filesystem::copy_options::recursive);
     std::filesystem::remove(std::filesystem::path(copy) / "LOCK");
     memories_.reset();
@@ -358,7 +361,7 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   // The posting list of "file" in 6-token sources, as stored: every unit once.
   auto stored_file_list = [&] {
     std::string value;
-    rocksdb::Status s = store_->rocks().db->Get(rocksdb::ReadOptions(), store_->rocks().cf(Cf::kPostings),
+    rocksdb::Status s = internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
                                                 file_key, &value);
     EXPECT_TRUE(s.ok()) << s.ToString();
     auto ids = DecodePostingList(value);
@@ -682,7 +685,7 @@ TEST_F(MemoryStoreTest, DeleteDuringABackgroundIndexWriteLeavesNothing) {
   const std::string lo = MemoryPrefix(1), hi = MemoryPrefix(2);
   for (Cf cf : {Cf::kPostings, Cf::kExact, Cf::kUnits, Cf::kUnitKeys}) {
     std::unique_ptr<rocksdb::Iterator> it(
-        store_->rocks().db->NewIterator(rocksdb::ReadOptions(), store_->rocks().cf(cf)));
+        internal::Rocks(*store_).db->NewIterator(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(cf)));
     it->Seek(lo);
     EXPECT_TRUE(!it->Valid() || it->key().compare(hi) >= 0) << static_cast<int>(cf);
   }

@@ -15,8 +15,8 @@
 // memory's files into the bottom level, in one pass). It cannot be
 // cancelled: Stop() waits for the one running (seconds at a million units),
 // and skips the other column family's.
-#ifndef QANTARA_STORAGE_INDEX_COMPACTOR_H_
-#define QANTARA_STORAGE_INDEX_COMPACTOR_H_
+#ifndef QANTARA_STORAGE_INTERNAL_INDEX_COMPACTOR_H_
+#define QANTARA_STORAGE_INTERNAL_INDEX_COMPACTOR_H_
 
 #include <chrono>
 #include <condition_variable>
@@ -105,4 +105,4 @@ class IndexCompactor {
 
 }  // namespace qantara::storage
 
-#endif  // QANTARA_STORAGE_INDEX_COMPACTOR_H_
+#endif  // QANTARA_STORAGE_INTERNAL_INDEX_COMPACTOR_H_

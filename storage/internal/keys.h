@@ -1,7 +1,7 @@
 // Keys of qantara's column families (storage/FORMAT.md is the reference;
 // the per-memory keys are built in storage/encoding.h).
-#ifndef QANTARA_STORAGE_KEYS_H_
-#define QANTARA_STORAGE_KEYS_H_
+#ifndef QANTARA_STORAGE_INTERNAL_KEYS_H_
+#define QANTARA_STORAGE_INTERNAL_KEYS_H_
 
 #include <string_view>
 
@@ -14,4 +14,4 @@ inline constexpr std::string_view kMetaNextMemoryIdKey = "next_memory_id";
 
 }  // namespace qantara::storage
 
-#endif  // QANTARA_STORAGE_KEYS_H_
+#endif  // QANTARA_STORAGE_INTERNAL_KEYS_H_

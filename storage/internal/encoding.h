@@ -4,8 +4,8 @@
 // numeric order and a memory's keys are one contiguous range. Values: a
 // leading encoding-version byte, then varints and length-prefixed strings.
 // Decoders never trust their input: DataLoss on anything malformed.
-#ifndef QANTARA_STORAGE_ENCODING_H_
-#define QANTARA_STORAGE_ENCODING_H_
+#ifndef QANTARA_STORAGE_INTERNAL_ENCODING_H_
+#define QANTARA_STORAGE_INTERNAL_ENCODING_H_
 
 #include <cstdint>
 #include <string>
@@ -29,9 +29,9 @@ void PutString(std::string& out, std::string_view s);  // varint length + bytes
 
 // Reads primitives from a byte string; every Get* fails (returns false)
 // instead of reading past the end.
-class Reader {
+class ByteReader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  explicit ByteReader(std::string_view in) : in_(in) {}
   bool GetByte(uint8_t* v);
   bool GetVarint64(uint64_t* v);
   bool GetString(std::string* s);
@@ -100,4 +100,4 @@ std::string ExactPrefix(uint32_t memory_id, match::Side side, uint64_t hash);
 
 }  // namespace qantara::storage
 
-#endif  // QANTARA_STORAGE_ENCODING_H_
+#endif  // QANTARA_STORAGE_INTERNAL_ENCODING_H_

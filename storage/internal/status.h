@@ -1,6 +1,6 @@
 // Conversion of RocksDB statuses into absl::Status (internal to storage/).
-#ifndef QANTARA_STORAGE_STATUS_H_
-#define QANTARA_STORAGE_STATUS_H_
+#ifndef QANTARA_STORAGE_INTERNAL_STATUS_H_
+#define QANTARA_STORAGE_INTERNAL_STATUS_H_
 
 #include <string_view>
 
@@ -16,4 +16,4 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
 }  // namespace qantara::storage
 
-#endif  // QANTARA_STORAGE_STATUS_H_
+#endif  // QANTARA_STORAGE_INTERNAL_STATUS_H_

@@ -10,8 +10,8 @@
 // sorted run of the `exact` index. PRIVATE to storage/ (no RocksDB type).
 //
 // Not thread-safe: the owner guards it (a memory's writers hold its lock).
-#ifndef QANTARA_STORAGE_HASH_FILTER_H_
-#define QANTARA_STORAGE_HASH_FILTER_H_
+#ifndef QANTARA_STORAGE_INTERNAL_HASH_FILTER_H_
+#define QANTARA_STORAGE_INTERNAL_HASH_FILTER_H_
 
 #include <array>
 #include <cstddef>
@@ -52,4 +52,4 @@ class HashFilter {
 
 }  // namespace qantara::storage
 
-#endif  // QANTARA_STORAGE_HASH_FILTER_H_
+#endif  // QANTARA_STORAGE_INTERNAL_HASH_FILTER_H_
