@@ -1,17 +1,19 @@
-// MemoryStore: named translation memories and their units in the Store, with
-// the matching index kept in the same atomic writes.
+// MemoryStore: named translation memories, their units and each memory's
+// matching index, in the Store. It stores what it is handed: the caller
+// (service/tm) analyses the text and hands over each unit's matching keys;
+// the store keeps them, indexes them, and serves them to the matcher through
+// MemoryReader (a match::IndexView). It never tokenises nor scores.
 //
 // Every add/update/delete of a unit writes the unit, its matching keys, its
 // postings and its exact-path entries in ONE RocksDB WriteBatch, and updates
 // the in-memory index caches before the call returns: a unit is visible to
-// the very next lookup. Bulk adds buffer the postings and exact entries of new
+// the very next read. Bulk adds buffer the postings and exact entries of new
 // units in memory (up to 100,000 units; storage/FORMAT.md, index watermark)
-// and write them together (full buffers on a background thread, as SST
-// files ingested into RocksDB),
-// so each posting list is written once a flush, not once a call; readers merge the buffer, and a crash loses nothing (the
-// next open rebuilds the buffer from the units' keys). Nothing else is
-// rebuilt at open: postings live in RocksDB and are cached on first use.
-// Reads (lookups, concordance, listings) see one consistent snapshot.
+// and write them together (full buffers on a background thread, as SST files
+// ingested into RocksDB), so each posting list is written once a flush, not
+// once a call; readers merge the buffer, and a crash loses nothing (the next
+// open rebuilds the buffer from the units' keys). Postings live in RocksDB
+// and are cached on first use. Reads see one consistent snapshot.
 // Thread-safe. Destroy it before closing the Store: it waits for background
 // index writes and writes its buffer.
 #ifndef QANTARA_STORAGE_MEMORY_STORE_H_
@@ -20,16 +22,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "service/match/analyzer.h"
-#include "service/match/matcher.h"
-#include "service/match/unit.h"
+#include "service/match/index_view.h"
+#include "storage/prepared_unit.h"
 #include "storage/store.h"
 
 namespace qantara::storage {
@@ -46,9 +46,9 @@ struct MemoryInfo {
 };
 
 struct NewMemory {
-  std::string name;  // 1-200 bytes of UTF-8, no control characters; unique
-  std::string source_lang;  // BCP 47 code of Arabic or English
-  std::string target_lang;  // the other one of the two
+  std::string name;         // 1-200 bytes, unique (the caller checks its text)
+  std::string source_lang;  // kept as given (the caller checks the pair)
+  std::string target_lang;
   std::string description;
 };
 
@@ -63,36 +63,6 @@ struct AddOutcome {
   enum Kind { kAdded, kSkipped, kOverwritten };
   Kind kind = kAdded;
   uint64_t id = 0;  // the unit added, skipped (the existing one) or overwritten
-};
-
-// A fuzzy lookup in one or more memories.
-struct LookupRequest {
-  std::vector<std::string> memories;  // at least one
-  std::string text;                   // the query segment
-  bool reverse = false;               // the query is in the memories' target language
-  match::LookupOptions options;       // threshold, k, filters, penalties, context
-  std::map<std::string, double> memory_penalties;  // memory name -> points
-};
-
-// A concordance search: a word or phrase inside units.
-struct ConcordanceRequest {
-  std::string memory;
-  std::string text;         // word or phrase; matched on normalised tokens, in order
-  bool in_target = false;   // search the targets instead of the sources
-  match::UnitFilter filter;
-  uint32_t page_size = 20;  // 1..1000
-  uint64_t page_token = 0;  // 0: first page; else next_page_token of the previous page
-};
-
-struct ConcordanceHit {
-  Unit unit;
-  // Byte spans [begin, end) of the phrase in the searched side's text.
-  std::vector<std::pair<uint32_t, uint32_t>> spans;
-};
-
-struct ConcordanceResult {
-  std::vector<ConcordanceHit> hits;  // newest unit first
-  uint64_t next_page_token = 0;      // 0: no more
 };
 
 struct StoreStats {
@@ -113,7 +83,7 @@ struct MemoryStoreOptions {
   size_t index_file_min_units = 5000;
   // Once no write to a memory has come for this long, its `postings` and
   // `exact` ranges are compacted into one sorted run if they hold at least
-  // `compact_min_runs` (what bulk loads leave: storage/index_compactor.h),
+  // `compact_min_runs` (what bulk loads leave: storage/internal/index_compactor.h),
   // on a background thread; 0 runs: never.
   std::chrono::milliseconds compact_after_quiet{1000};
   size_t compact_min_runs = 4;
@@ -129,23 +99,35 @@ struct MemoryStoreOptions {
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;
 };
 
-// The check AddUnits makes of each unit before writing anything: OK, or
-// InvalidArgument (an empty source or target, or invalid UTF-8).
-absl::Status ValidateUnit(const Unit& unit);
+// A consistent read of one memory: the matcher's view of its index
+// (match::IndexView) and the posting scans of concordance, all from one
+// RocksDB snapshot taken when it was opened. It holds the memory's read lock
+// until destroyed (writers to that memory wait): keep it for one lookup.
+// Not thread-safe: one reader per thread.
+class MemoryReader : public match::IndexView {
+ public:
+  // The memory as it was when the reader was opened.
+  virtual const MemoryInfo& info() const = 0;
+  // How many units have token `token` on `side` among at least `min_length`
+  // match tokens (the stored posting lists' counts plus buffered entries).
+  virtual absl::StatusOr<uint64_t> CountTokenUnits(match::Side side, uint64_t token,
+                                                   uint32_t min_length) = 0;
+  // The ids of those units, ascending and distinct.
+  virtual absl::StatusOr<match::UnitIds> TokenUnits(match::Side side, uint64_t token,
+                                                    uint32_t min_length) = 0;
+};
 
 class MemoryStore {
  public:
   // Opens the memory layer on an open `store`. Reads only the memory records
   // (and the index entries of units above a watermark, see FORMAT.md); deletes
   // what a crash left of index files being written.
-  // REQUIRES: store and analyzer outlive the MemoryStore.
+  // REQUIRES: store outlives the MemoryStore.
   static absl::StatusOr<std::unique_ptr<MemoryStore>> Open(Store& store,
-                                                           const match::Analyzer& analyzer,
                                                            const MemoryStoreOptions& options = {});
   virtual ~MemoryStore() = default;
 
-  // Errors: InvalidArgument (bad name, language, or not one Arabic and one
-  // English side), AlreadyExists.
+  // Errors: InvalidArgument (an empty or over-long name), AlreadyExists.
   virtual absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory) = 0;
   // By name.
   virtual absl::StatusOr<std::vector<MemoryInfo>> ListMemories() = 0;
@@ -155,27 +137,28 @@ class MemoryStore {
   // NotFound when there is no memory of that name.
   virtual absl::Status DeleteMemory(const std::string& name) = 0;
 
-  // Adds units (ids, dates and usage are assigned; created_by/changed_by are
-  // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
-  // outcome per unit, in order. Units are written in batches of up to 4000,
-  // each batch atomic; every unit is visible to lookups when the call
-  // returns. Big calls analyse units on a worker thread ahead of the writing.
-  // Errors: NotFound (memory), InvalidArgument (a unit with invalid UTF-8 or
-  // an empty source or target; checked before anything is written, so
-  // nothing of the call is written).
+  // Adds the units of `units` in order (ids assigned; dates taken as
+  // prepared, or else `now_us`, storage/prepared_unit.h), applying `policy`
+  // to units whose source the memory (or this call) already holds. One
+  // outcome per unit. Units are written in batches of up to 4000, each batch
+  // atomic; every unit is visible to readers when the call returns. The call
+  // asks for unit i only after unit i-1, so the caller may prepare them
+  // while earlier ones are written. Errors: NotFound (memory), the error of
+  // a unit the feed could not prepare (nothing of the call is written when
+  // it is the first; the batches before it are).
   // `on_ordered`, when given, is called once the call holds the memory's
   // write lock, before it writes anything: a call to the same memory made
   // after that writes after this one. So a caller may start the next call
-  // (whose analysis then overlaps this call's writing) and keep the order.
-  // Not called when the call fails before (a refused unit, an analysis error).
-  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
-                                                           std::vector<Unit> units,
-                                                           DuplicatePolicy policy,
+  // (whose preparation then overlaps this call's writing) and keep the order.
+  // Not called when the call fails before (the first unit's error).
+  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, UnitFeed& units,
+                                                           DuplicatePolicy policy, int64_t now_us,
                                                            const std::function<void()>& on_ordered = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
-  // kept, changed_at_us is set to now unless given). NotFound when missing.
-  virtual absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit) = 0;
+  // kept, changed_at_us is set to now unless given) with matching keys `keys`.
+  // NotFound when missing.
+  virtual absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) = 0;
 
   // Deletes units by id; returns how many existed. NotFound (memory).
   virtual absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory,
@@ -196,16 +179,13 @@ class MemoryStore {
   // Adds `by` to the usage count of a unit (a translator used it).
   virtual absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) = 0;
 
-  // Fuzzy lookup (service/match/matcher.h). Errors: NotFound (a memory),
-  // InvalidArgument (bad text or options).
-  virtual absl::StatusOr<match::LookupResult> Lookup(const LookupRequest& request) = 0;
-
-  virtual absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request) = 0;
+  // A consistent read of one memory (see MemoryReader). NotFound (memory).
+  virtual absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const std::string& memory) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
 
   // Loads the matching keys of every unit into memory on a background thread
-  // (a sequential scan; lookups work meanwhile, and writes stay visible), so
+  // (a sequential scan; reads work meanwhile, and writes stay visible), so
   // that first lookups do not wait for point reads; then the posting lists
   // of each memory's frequent tokens (in at least 0.1% of its units, on a
   // sample), at every length: the longest lists, which a lookup of common
@@ -225,7 +205,7 @@ class MemoryStore {
   // Blocks until the compactions of bulk-loaded indexes (the runs left by
   // ingested buffers, MemoryStoreOptions::compact_after_quiet) that are
   // due or running have ended: at least `compact_after_quiet` after the last
-  // write. For tests and benchmarks; lookups are right all along.
+  // write. For tests and benchmarks; reads are right all along.
   virtual void WaitForIndexCompactions() = 0;
 };
 

@@ -1,15 +1,46 @@
+// tm::Memories: memories and units, with their texts analysed here, and the
+// fuzzy lookup across memories.
 #include "service/tm/memories.h"
 
+#include <chrono>
 #include <utility>
 
-namespace qantara::tm {
+#include "service/text/utf8.h"
+#include "service/tm/pipeline.h"
 
-absl::StatusOr<std::unique_ptr<Memories>> Memories::Open(storage::Store& store,
-                                                         const match::Analyzer& analyzer,
+namespace qantara::tm {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The units of an AddUnits call as storage asks for them: prepared by a
+// Pipeline (analysed, and encoded ahead when the policy allows).
+class PipelineFeed final : public storage::UnitFeed {
+ public:
+  PipelineFeed(std::vector<storage::PreparedUnit>& units, Pipeline& pipeline)
+      : units_(units), pipeline_(pipeline) {}
+  size_t size() const override { return units_.size(); }
+  absl::StatusOr<storage::PreparedUnit*> Get(size_t i) override {
+    if (absl::Status s = pipeline_.WaitFor(i); !s.ok()) return s;
+    return &units_[i];
+  }
+
+ private:
+  std::vector<storage::PreparedUnit>& units_;
+  Pipeline& pipeline_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Memories>> Memories::Open(storage::Store& store, const match::Analyzer& analyzer,
                                                          const storage::MemoryStoreOptions& options) {
-  auto opened = storage::MemoryStore::Open(store, analyzer, options);
+  auto opened = storage::MemoryStore::Open(store, options);
   if (!opened.ok()) return opened.status();
-  return std::unique_ptr<Memories>(new Memories(analyzer, *std::move(opened)));
+  return std::make_unique<Memories>(analyzer, *std::move(opened));
 }
 
 Memories::Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::MemoryStore> store)
@@ -18,23 +49,77 @@ Memories::Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::Mem
 Memories::~Memories() = default;
 
 absl::StatusOr<MemoryInfo> Memories::CreateMemory(const NewMemory& memory) {
+  if (absl::Status s = ValidateMemoryName(memory.name); !s.ok()) return s;
+  if (auto pair = ParseLanguagePair(memory.source_lang, memory.target_lang); !pair.ok()) return pair.status();
   return store_->CreateMemory(memory);
 }
 absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories() { return store_->ListMemories(); }
 absl::StatusOr<MemoryInfo> Memories::GetMemory(const std::string& name) { return store_->GetMemory(name); }
 absl::Status Memories::DeleteMemory(const std::string& name) { return store_->DeleteMemory(name); }
 
-absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& memory,
-                                                           std::vector<Unit> units,
+absl::StatusOr<LanguagePair> Memories::LanguagesOf(const std::string& name) {
+  auto info = store_->GetMemory(name);
+  if (!info.ok()) return info.status();
+  return ParseLanguagePair(info->source_lang, info->target_lang);
+}
+
+absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& languages, const Unit& u,
+                                                    int64_t now_us) const {
+  auto src = analyzer_.AnalyzeKey(u.source, languages.source);
+  if (!src.ok()) return src.status();
+  auto tgt = analyzer_.AnalyzeKey(u.target, languages.target);
+  if (!tgt.ok()) return tgt.status();
+  auto keys = std::make_shared<match::UnitKeys>();
+  keys->source = *std::move(src);
+  keys->target = *std::move(tgt);
+  keys->changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : u.created_at_us != 0 ? u.created_at_us : now_us;
+  return match::UnitKeysPtr(std::move(keys));
+}
+
+absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
                                                            const std::function<void()>& on_ordered) {
-  return store_->AddUnits(memory, std::move(units), policy, on_ordered);
+  auto languages = LanguagesOf(memory);
+  if (!languages.ok()) return languages.status();
+  for (const Unit& u : units) {
+    if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
+  }
+  // Analysis (the expensive part) runs ahead of the writing: a worker
+  // prepares chunks in order while storage writes the prepared units (and
+  // the writing thread prepares chunks itself rather than wait).
+  const int64_t now = NowMicros();
+  // Policies that never overwrite store an added unit as given (with dates
+  // and changed_by filled in), so its values can be encoded in advance.
+  const bool encode_ahead = policy != DuplicatePolicy::kOverwriteTarget;
+  const size_t n = units.size();
+  std::vector<storage::PreparedUnit> prepared(n);
+  Pipeline pipeline(n, n >= 256 ? 128 : n, [&](size_t begin, size_t end) -> absl::Status {
+    for (size_t i = begin; i < end; ++i) {
+      storage::PreparedUnit& p = prepared[i];
+      p.unit = std::move(units[i]);
+      if (encode_ahead) storage::FillAddedUnit(p.unit, now);
+      auto keys = KeysOf(*languages, p.unit, now);
+      if (!keys.ok()) return keys.status();
+      p.keys = *std::move(keys);
+      if (encode_ahead) storage::EncodeAhead(p);
+    }
+    return absl::OkStatus();
+  });
+  if (n >= 256) pipeline.StartWorker();
+  PipelineFeed feed(prepared, pipeline);
+  return store_->AddUnits(memory, feed, policy, now, on_ordered);
 }
+
 absl::StatusOr<Unit> Memories::UpdateUnit(const std::string& memory, Unit unit) {
-  return store_->UpdateUnit(memory, std::move(unit));
+  auto languages = LanguagesOf(memory);
+  if (!languages.ok()) return languages.status();
+  if (absl::Status s = ValidateUnit(unit); !s.ok()) return s;
+  auto keys = KeysOf(*languages, unit);
+  if (!keys.ok()) return keys.status();
+  return store_->UpdateUnit(memory, std::move(unit), *std::move(keys));
 }
-absl::StatusOr<uint64_t> Memories::DeleteUnits(const std::string& memory,
-                                               const std::vector<uint64_t>& ids) {
+
+absl::StatusOr<uint64_t> Memories::DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) {
   return store_->DeleteUnits(memory, ids);
 }
 absl::StatusOr<Unit> Memories::GetUnit(const std::string& memory, uint64_t id) {
@@ -47,12 +132,32 @@ absl::Status Memories::ScanUnits(const std::string& memory, uint64_t after_id,
 absl::Status Memories::IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) {
   return store_->IncrementUsage(memory, id, by);
 }
+
 absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& request) {
-  return store_->Lookup(request);
+  if (request.memories.empty()) return absl::InvalidArgumentError("no memory to look in");
+  if (absl::Status s = text::ValidateUtf8(request.text); !s.ok()) return s;
+  std::vector<match::LookupResult> results;
+  for (const std::string& name : request.memories) {
+    auto languages = LanguagesOf(name);
+    if (!languages.ok()) return languages.status();
+    match::LookupOptions options = request.options;
+    options.side = request.reverse ? match::Side::kTarget : match::Side::kSource;
+    auto pen = request.memory_penalties.find(name);
+    if (pen != request.memory_penalties.end()) options.memory_penalty = pen->second;
+    const text::Language lang = languages->side(request.reverse);
+    const text::Language other = languages->side(!request.reverse);
+    auto query = analyzer_.Analyze(request.text, lang);
+    if (!query.ok()) return query.status();
+    auto reader = store_->OpenReader(name);
+    if (!reader.ok()) return reader.status();
+    auto result = match::Lookup(**reader, analyzer_, *query, lang, other, options);
+    if (!result.ok()) return result.status();
+    for (match::Match& m : result->matches) m.memory = name;
+    results.push_back(*std::move(result));
+  }
+  return match::MergeResults(std::move(results), request.options.max_results);
 }
-absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest& request) {
-  return store_->Concordance(request);
-}
+
 absl::StatusOr<StoreStats> Memories::Stats() { return store_->Stats(); }
 void Memories::StartWarmUp() { store_->StartWarmUp(); }
 void Memories::WaitForWarmUp() { store_->WaitForWarmUp(); }

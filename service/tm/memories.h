@@ -1,8 +1,9 @@
-// tm::Memories: the translation-memory application layer. Named memories and
-// their units (stored by storage::MemoryStore), fuzzy lookup across memories,
-// concordance and statistics, with text analysis done here: storage keeps
-// what it is handed, and the match library scores. The rpc and HTTP edges
-// call this class; it sees no proto type.
+// tm::Memories: the translation-memory application layer over storage's
+// MemoryStore. It checks what callers hand it (names, languages, units),
+// analyses every text into matching keys (match::Analyzer) before storage
+// keeps them, runs lookups across memories (the matcher over each memory's
+// MemoryReader, merged, with penalties) and concordance (concordance.cc).
+// The rpc and HTTP edges call this class; it sees no proto type.
 //
 // Thread-safe. Destroy it before closing the Store (it waits for background
 // index writes and writes what it buffers).
@@ -20,6 +21,7 @@
 #include "service/match/matcher.h"
 #include "service/match/unit.h"
 #include "service/tm/types.h"
+#include "service/tm/validation.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
 
@@ -32,6 +34,8 @@ class Memories {
   static absl::StatusOr<std::unique_ptr<Memories>> Open(
       storage::Store& store, const match::Analyzer& analyzer,
       const storage::MemoryStoreOptions& options = {});
+  // Over an open storage::MemoryStore. REQUIRES: analyzer outlives it.
+  Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::MemoryStore> store);
   ~Memories();
   Memories(const Memories&) = delete;
   Memories& operator=(const Memories&) = delete;
@@ -90,7 +94,12 @@ class Memories {
   void WaitForIndexCompactions();
 
  private:
-  Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::MemoryStore> store);
+  // The languages of memory `name`. NotFound when missing.
+  absl::StatusOr<LanguagePair> LanguagesOf(const std::string& name);
+  // The matching keys of `u` in a memory of `languages`, changed at
+  // u.changed_at_us, or else at the date an added unit gets (created_at_us,
+  // or else `now_us`).
+  absl::StatusOr<match::UnitKeysPtr> KeysOf(const LanguagePair& languages, const Unit& u, int64_t now_us = 0) const;
 
   const match::Analyzer& analyzer_;
   std::unique_ptr<storage::MemoryStore> store_;

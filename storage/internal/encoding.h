@@ -14,8 +14,6 @@
 
 #include "absl/status/statusor.h"
 #include "service/match/index_view.h"
-#include "service/match/segment.h"
-#include "service/match/unit.h"
 
 namespace qantara::storage {
 

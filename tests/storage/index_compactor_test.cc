@@ -14,7 +14,7 @@
 #include "rocksdb/db.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 #include "tests/storage/memory_store_fixture.h"
 
@@ -67,7 +67,7 @@ class IndexCompactorTest : public testing::MemoryStoreFixture {
     for (const char* q : {"open the file number 17 now", "open the file number 432 now", "open the file now",
                           "file number 5", "t250"}) {
       for (bool exhaustive : {false, true}) {
-        LookupRequest req;
+        tm::LookupRequest req;
         req.memories = {mem};
         req.text = q;
         req.reverse = q[0] == 't';
@@ -83,7 +83,7 @@ class IndexCompactorTest : public testing::MemoryStoreFixture {
         out.push_back(ids);
       }
     }
-    ConcordanceRequest c;
+    tm::ConcordanceRequest c;
     c.memory = mem;
     c.text = "file number";
     c.page_size = 1000;

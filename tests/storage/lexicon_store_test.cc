@@ -8,7 +8,7 @@
 #include "service/match/analyzer.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/keys.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
@@ -62,7 +62,7 @@ class LexiconStoreTest : public ::testing::Test {
   void Open() {
     store_ = *Store::Open(tmp_.path("data"));
     analyzer_ = *match::CreateTextAnalyzer();
-    memories_ = *MemoryStore::Open(*store_, *analyzer_);
+    memories_ = *tm::Memories::Open(*store_, *analyzer_);
     lexicons_ = std::make_unique<LexiconStore>(*store_);
   }
   void Close() {
@@ -78,7 +78,7 @@ class LexiconStoreTest : public ::testing::Test {
   testing::TempDir tmp_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<match::Analyzer> analyzer_;
-  std::unique_ptr<MemoryStore> memories_;
+  std::unique_ptr<tm::Memories> memories_;
   std::unique_ptr<LexiconStore> lexicons_;
 };
 
@@ -140,7 +140,7 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
     auto store = Store::Open(dir);
     ASSERT_TRUE(store.ok());
     auto analyzer = *match::CreateTextAnalyzer();
-    auto memories = *MemoryStore::Open(**store, *analyzer);
+    auto memories = *tm::Memories::Open(**store, *analyzer);
     ASSERT_TRUE(memories->CreateMemory({"legacy", "en", "ar", ""}).ok());
     std::vector<match::Unit> units(1);
     units[0].source = "The cat sleeps.";
@@ -182,7 +182,7 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
   ASSERT_TRUE(version.ok());
   EXPECT_EQ(version->value_or(""), "3");
   auto analyzer = *match::CreateTextAnalyzer();
-  auto memories = *MemoryStore::Open(**store, *analyzer);
+  auto memories = *tm::Memories::Open(**store, *analyzer);
   auto info = memories->GetMemory("legacy");
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->units, 1u);

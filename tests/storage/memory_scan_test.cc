@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "tests/service/match/simple_analyzer.h"
 #include "tests/storage/temp_dir.h"
 
@@ -23,7 +23,7 @@ class MemoryScanTest : public ::testing::Test {
     auto s = Store::Open(tmp_.path("data"));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_);
+    auto m = tm::Memories::Open(*store_, analyzer_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
     ASSERT_TRUE(memories_->CreateMemory(NewMemory{"a", "en", "ar", ""}).ok());
@@ -43,7 +43,7 @@ class MemoryScanTest : public ::testing::Test {
   testing::TempDir tmp_;
   match::testing::SimpleAnalyzer analyzer_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<MemoryStore> memories_;
+  std::unique_ptr<tm::Memories> memories_;
 };
 
 TEST_F(MemoryScanTest, ScansOneMemoryInIdOrder) {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 #include "storage/store.h"
 #include "tests/service/match/simple_analyzer.h"
 #include "tests/storage/temp_dir.h"
@@ -28,7 +28,7 @@ class MemoryStoreFixture : public ::testing::Test {
     auto s = Store::Open(dir);
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
-    auto m = MemoryStore::Open(*store_, analyzer_, options_);
+    auto m = tm::Memories::Open(*store_, analyzer_, options_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
   }
@@ -37,7 +37,7 @@ class MemoryStoreFixture : public ::testing::Test {
   match::testing::SimpleAnalyzer analyzer_;
   MemoryStoreOptions options_;
   std::unique_ptr<Store> store_;  // destroyed after memories_ (declared before)
-  std::unique_ptr<MemoryStore> memories_;
+  std::unique_ptr<tm::Memories> memories_;
 };
 
 }  // namespace qantara::storage::testing

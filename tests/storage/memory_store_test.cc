@@ -1,4 +1,4 @@
-#include "storage/memory_store.h"
+#include "service/tm/memories.h"
 
 #include <filesystem>
 #include <fstream>
@@ -86,7 +86,7 @@ class MemoryStoreTest : public testing::MemoryStoreFixture {
 
   match::LookupResult Find(const std::string& mem, const std::string& text, double threshold = 70,
                            bool exhaustive = false, bool reverse = false) {
-    LookupRequest req;
+    tm::LookupRequest req;
     req.memories = {mem};
     req.text = text;
     req.reverse = reverse;
@@ -121,7 +121,7 @@ class MemoryStoreTest : public testing::MemoryStoreFixture {
 
   // The number of concordance hits of `text` in `mem` (one page of up to 1000).
   size_t ConcordanceHits(const std::string& mem, const std::string& text) {
-    ConcordanceRequest c;
+    tm::ConcordanceRequest c;
     c.memory = mem;
     c.text = text;
     c.page_size = 1000;
@@ -334,7 +334,7 @@ TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
     ASSERT_FALSE(all.matches.empty());
     EXPECT_EQ(all.matches[0].unit.target, "t250");
     memories_.reset();  // a clean close writes the buffer
-    auto m = MemoryStore::Open(*store_, analyzer_);
+    auto m = tm::Memories::Open(*store_, analyzer_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
   }
@@ -418,7 +418,7 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   // Written again (ingested: 252 units), on top of the same entries.
   memories_.reset();
   {
-    auto m = MemoryStore::Open(*store_, analyzer_, options_);
+    auto m = tm::Memories::Open(*store_, analyzer_, options_);
     ASSERT_TRUE(m.ok()) << m.status();
     memories_ = *std::move(m);
   }
@@ -513,7 +513,7 @@ TEST_F(MemoryStoreTest, ConcordanceFindsPhrasesWithSpansAndPages) {
   }
   units.push_back(U("the file was saved", "t"));
   Add("m", units);
-  ConcordanceRequest req;
+  tm::ConcordanceRequest req;
   req.memory = "m";
   req.text = "Save THE file";
   req.page_size = 2;

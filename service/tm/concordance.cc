@@ -1,0 +1,78 @@
+// Concordance: a word or phrase inside a memory's units, found through the
+// posting lists of its rarest token and checked on each candidate's keys;
+// newest first, paged, with the phrase's byte spans in the unit's text.
+#include <algorithm>
+#include <functional>
+
+#include "service/tm/memories.h"
+
+namespace qantara::tm {
+namespace {
+
+// Where the token sequence `want` starts in `toks`.
+std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks, const std::vector<match::MatchToken>& want) {
+  std::vector<size_t> at;
+  for (size_t i = 0; i + want.size() <= toks.size(); ++i) {
+    bool ok = true;
+    for (size_t j = 0; j < want.size() && ok; ++j) ok = toks[i + j].key == want[j].key;
+    if (ok) at.push_back(i);
+  }
+  return at;
+}
+
+}  // namespace
+
+absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest& request) {
+  auto languages = LanguagesOf(request.memory);
+  if (!languages.ok()) return languages.status();
+  if (request.page_size == 0 || request.page_size > 1000) {
+    return absl::InvalidArgumentError("page_size must be 1 to 1000");
+  }
+  const match::Side side = request.in_target ? match::Side::kTarget : match::Side::kSource;
+  const text::Language lang = languages->side(request.in_target);
+  auto phrase = analyzer_.Analyze(request.text, lang);
+  if (!phrase.ok()) return phrase.status();
+  const std::vector<match::MatchToken>& want = phrase->key.tokens;
+  if (want.empty()) return absl::InvalidArgumentError("the search text has no word to look for");
+  const uint32_t min_length = static_cast<uint32_t>(want.size());
+
+  auto reader = store_->OpenReader(request.memory);
+  if (!reader.ok()) return reader.status();
+  storage::MemoryReader& r = **reader;
+  // The rarest phrase token (by its units among sides of >= |phrase| tokens).
+  uint64_t best_key = 0, best_count = UINT64_MAX;
+  for (const match::MatchToken& t : want) {
+    auto count = r.CountTokenUnits(side, t.key, min_length);
+    if (!count.ok()) return count.status();
+    if (*count < best_count) best_count = *count, best_key = t.key;
+  }
+  auto candidates = r.TokenUnits(side, best_key, min_length);
+  if (!candidates.ok()) return candidates.status();
+  ConcordanceResult result;
+  for (auto it = candidates->rbegin(); it != candidates->rend(); ++it) {  // newest first
+    const uint64_t id = *it;
+    if (request.page_token != 0 && id >= request.page_token) continue;
+    if (result.hits.size() == request.page_size) {
+      result.next_page_token = result.hits.back().unit.id;
+      break;
+    }
+    auto keys = r.Keys(id);
+    if (!keys.ok()) return keys.status();
+    if (FindPhrase((*keys)->side(side).tokens, want).empty()) continue;
+    auto unit = r.GetUnit(id);
+    if (!unit.ok()) return unit.status();
+    if (!request.filter.Matches(*unit)) continue;
+    const std::string& text = side == match::Side::kSource ? unit->source : unit->target;
+    auto seg = analyzer_.Analyze(text, lang);
+    if (!seg.ok()) return seg.status();
+    ConcordanceHit hit;
+    for (size_t at : FindPhrase(seg->key.tokens, want)) {
+      hit.spans.emplace_back(seg->spans[at].first, seg->spans[at + want.size() - 1].second);
+    }
+    hit.unit = *std::move(unit);
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+}  // namespace qantara::tm

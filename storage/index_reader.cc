@@ -1,0 +1,224 @@
+// CachedIndexReader: cache-through reads of one memory's index and units.
+#include "storage/internal/index_reader.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/perf_level.h"
+#include "storage/internal/scan.h"
+#include "storage/internal/status.h"
+
+namespace qantara::storage::internal {
+namespace {
+
+rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+std::string_view AsView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
+
+// The cached keys of unit `id` when the cache is complete. A complete cache
+// changes only under `rw` held exclusively (no reader inserts into it any
+// more), so a reader holding `rw` shared reads it without `fill`.
+const std::shared_ptr<const match::UnitKeys>* FindCompleteKeys(MemState& state, uint64_t id)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  if (!state.keys_complete) return nullptr;
+  auto it = state.keys.find(id);
+  return it == state.keys.end() ? nullptr : &it->second;
+}
+
+// The whole key cache, once complete (read as FindCompleteKeys does).
+const absl::flat_hash_map<uint64_t, std::shared_ptr<const match::UnitKeys>>& CompleteKeys(MemState& state)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return state.keys;
+}
+
+}  // namespace
+
+CachedIndexReader::CachedIndexReader(RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
+                                     bool reuse_iterators)
+    : rocks_(rocks), state_(state), ro_(ro), prefix_ro_(ro), reuse_iterators_(reuse_iterators) {
+  // Exact-index and posting scans stay inside one 13-byte prefix (the
+  // column families' prefix extractor), so SST files whose prefix bloom
+  // filter rules it out are skipped: many right after a bulk load.
+  prefix_ro_.prefix_same_as_start = true;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
+}
+
+absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(match::Side side, uint64_t key,
+                                                                           uint32_t length) {
+  state_.rw.AssertReaderHeld();
+  const PostingId pid{key, length, static_cast<uint8_t>(side)};
+  {
+    absl::MutexLock l(&state_.fill);
+    auto it = state_.postings.find(pid);
+    if (it != state_.postings.end()) return it->second;
+  }
+  std::string value;
+  rocksdb::Status s =
+      rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings), AsSlice(PostingKey(state_.id, side, key, length)), &value);
+  auto ids = std::make_shared<match::UnitIds>();
+  if (s.ok()) {
+    auto decoded = DecodePostingList(value);
+    if (!decoded.ok()) return decoded.status();
+    *ids = *std::move(decoded);
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "read postings");
+  }
+  if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
+  absl::MutexLock l(&state_.fill);
+  return state_.postings.emplace(pid, std::move(ids)).first->second;
+}
+
+absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi) {
+  state_.rw.AssertReaderHeld();
+  hi = std::min<uint32_t>(hi, 0xfffe);  // longer lengths share one key
+  if (lo > hi) return absl::OkStatus();
+  std::vector<uint32_t> missing;
+  {
+    absl::MutexLock l(&state_.fill);
+    for (uint32_t len = lo; len <= hi; ++len) {
+      if (!state_.postings.contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
+    }
+  }
+  if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
+  const std::string start = PostingKey(state_.id, side, key, missing.front());
+  const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
+  std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
+  absl::Status scan = ScanAll(
+      rocks_, Cf::kPostings, prefix_ro_, start, end,
+      [&](std::string_view k, std::string_view v) -> absl::Status {
+        if (k.size() != start.size()) return absl::OkStatus();
+        const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+        auto decoded = DecodePostingList(v);
+        if (!decoded.ok()) return decoded.status();
+        lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
+        return absl::OkStatus();
+      },
+      "read postings");
+  if (!scan.ok()) return scan;
+  size_t next = 0;
+  std::vector<std::pair<PostingId, std::shared_ptr<match::UnitIds>>> fill;
+  fill.reserve(missing.size());
+  for (uint32_t len : missing) {
+    while (next < lists.size() && lists[next].first < len) ++next;
+    std::shared_ptr<match::UnitIds> ids = next < lists.size() && lists[next].first == len
+                                              ? std::move(lists[next].second)
+                                              : std::make_shared<match::UnitIds>();
+    const PostingId pid{key, len, static_cast<uint8_t>(side)};
+    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
+    fill.emplace_back(pid, std::move(ids));
+  }
+  absl::MutexLock l(&state_.fill);
+  for (auto& [pid, ids] : fill) state_.postings.emplace(pid, std::move(ids));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::Side side, uint64_t hash,
+                                                                        bool cache) {
+  state_.rw.AssertReaderHeld();
+  const ExactId eid{hash, static_cast<uint8_t>(side)};
+  {
+    absl::MutexLock l(&state_.fill);
+    auto it = state_.exact.find(eid);
+    if (it != state_.exact.end()) return it->second;
+  }
+  auto ids = std::make_shared<match::UnitIds>();
+  const std::string prefix = ExactPrefix(state_.id, side, hash);
+  std::unique_ptr<rocksdb::Iterator> own;
+  rocksdb::Iterator* it = nullptr;
+  if (reuse_iterators_) {
+    // Seeks of one iterator reuse what it holds (a bulk add's duplicate
+    // checks seek it once a unit).
+    if (exact_it_ == nullptr || exact_it_generation_ != state_.generation) {
+      exact_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kExact)));
+      exact_it_generation_ = state_.generation;
+    }
+    it = exact_it_.get();
+  } else {
+    own.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kExact)));
+    it = own.get();
+  }
+  for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
+    if (it->key().size() != prefix.size() + 8) return absl::DataLossError("exact index: a key of the wrong size");
+    ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
+  if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
+  if (!cache) return ids;
+  absl::MutexLock l(&state_.fill);
+  return state_.exact.emplace(eid, std::move(ids)).first->second;
+}
+
+absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(uint64_t id) {
+  state_.rw.AssertReaderHeld();
+  if (const auto* complete = FindCompleteKeys(state_, id); complete != nullptr) return *complete;
+  {
+    absl::MutexLock l(&state_.fill);
+    auto it = state_.keys.find(id);
+    if (it != state_.keys.end()) return it->second;
+  }
+  std::string value;
+  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
+  if (!s.ok()) return FromRocks(s, "read unit keys");
+  auto keys = DecodeUnitKeys(value);
+  if (!keys.ok()) return keys.status();
+  auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
+  absl::MutexLock l(&state_.fill);
+  return state_.keys.emplace(id, std::move(ptr)).first->second;
+}
+
+const match::UnitKeys* CachedIndexReader::PeekKeys(uint64_t id) {
+  state_.rw.AssertReaderHeld();
+  const auto* complete = FindCompleteKeys(state_, id);
+  return complete == nullptr ? nullptr : complete->get();
+}
+
+absl::StatusOr<match::Unit> CachedIndexReader::GetUnit(uint64_t id) {
+  state_.rw.AssertReaderHeld();
+  if (reuse_iterators_) {
+    // Writers (duplicate checks) read units mostly in ascending id order
+    // (a re-imported file): seeks of one iterator reuse the data block it
+    // holds, where each Get would read and decompress it again (writers
+    // do not fill the block cache).
+    if (units_it_ == nullptr || units_it_generation_ != state_.generation) {
+      units_it_.reset(rocks_.db->NewIterator(ro_, rocks_.cf(Cf::kUnits)));
+      units_it_generation_ = state_.generation;
+    }
+    const std::string key = UnitKey(state_.id, id);
+    units_it_->Seek(AsSlice(key));
+    if (!units_it_->status().ok()) return FromRocks(units_it_->status(), "read unit");
+    if (!units_it_->Valid() || units_it_->key() != AsSlice(key)) {
+      return absl::NotFoundError(absl::StrCat("no unit ", id));
+    }
+    return DecodeUnit(id, AsView(units_it_->value()));
+  }
+  std::string value;
+  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
+  if (!s.ok()) return FromRocks(s, "read unit");
+  return DecodeUnit(id, value);
+}
+
+absl::Status CachedIndexReader::ForEachUnitKeys(
+    const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) {
+  state_.rw.AssertReaderHeld();
+  if (state_.keys_complete) {
+    // Complete: changed only under `rw` exclusively (FindCompleteKeys).
+    for (const auto& [id, k] : CompleteKeys(state_)) {
+      if (absl::Status s = fn(id, *k); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  return ScanAll(
+      rocks_, Cf::kUnitKeys, ro_, MemoryPrefix(state_.id), MemoryPrefix(state_.id + 1),
+      [&](std::string_view key, std::string_view value) -> absl::Status {
+        auto keys = DecodeUnitKeys(value);
+        if (!keys.ok()) return keys.status();
+        return fn(UnitIdOfKey(key), *keys);
+      },
+      "scan unit keys");
+}
+
+}  // namespace qantara::storage::internal

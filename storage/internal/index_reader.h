@@ -1,0 +1,84 @@
+// CachedIndexReader: reads one memory's index and units through its caches
+// (storage/internal/memory_state.h), from RocksDB at given read options
+// (which may hold a snapshot), merging the entries buffered in memory.
+// PRIVATE to storage/. The caller holds the memory's `rw` lock, shared or
+// exclusive, for the reader's whole life.
+#ifndef QANTARA_STORAGE_INTERNAL_INDEX_READER_H_
+#define QANTARA_STORAGE_INTERNAL_INDEX_READER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "storage/internal/memory_state.h"
+
+namespace qantara::storage::internal {
+
+// A RocksDB snapshot held for the lifetime of a read.
+class Snapshot {
+ public:
+  explicit Snapshot(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) { ro_.snapshot = snap_; }
+  ~Snapshot() { db_->ReleaseSnapshot(snap_); }
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+  const rocksdb::ReadOptions& options() const { return ro_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+  rocksdb::ReadOptions ro_;
+};
+
+class CachedIndexReader {
+ public:
+  // `reuse_iterators`: keep one exact-index and one units iterator while
+  // nothing is written (writers: duplicate checks of bulk adds); they are
+  // made again after every write (MemState::generation).
+  CachedIndexReader(RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
+                    bool reuse_iterators = false);
+
+  // The units whose `side` has `length` match tokens, one of them `key`.
+  absl::StatusOr<std::shared_ptr<match::UnitIds>> Postings(match::Side side, uint64_t key, uint32_t length);
+
+  // Reads the posting lists of token `key` at the lengths in [lo, hi] that
+  // are not cached yet with one iterator (a Get per length costs more when
+  // there are several), into the cache, as Postings would.
+  absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi);
+
+  // The units whose `side` hashes to `hash`. `cache`: keep what was read
+  // from RocksDB for later reads (lookups); the duplicate checks of bulk adds
+  // read without caching, so that importing a big file does not grow the
+  // caches by an entry a unit.
+  absl::StatusOr<std::shared_ptr<match::UnitIds>> Exact(match::Side side, uint64_t hash, bool cache = true);
+
+  // The matching keys of unit `id`. NotFound when there is none.
+  absl::StatusOr<std::shared_ptr<const match::UnitKeys>> Keys(uint64_t id);
+  // The keys of unit `id` when the key cache is complete, else nullptr.
+  const match::UnitKeys* PeekKeys(uint64_t id);
+
+  // Unit `id`. NotFound when there is none.
+  absl::StatusOr<match::Unit> GetUnit(uint64_t id);
+
+  // Calls `fn` for every unit's keys, by ascending id.
+  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn);
+
+  MemState& state() { return state_; }
+
+ private:
+  RocksHandles& rocks_;
+  MemState& state_;
+  const rocksdb::ReadOptions& ro_;
+  rocksdb::ReadOptions prefix_ro_;
+  const bool reuse_iterators_;
+  std::unique_ptr<rocksdb::Iterator> exact_it_;
+  uint64_t exact_it_generation_ = 0;
+  std::unique_ptr<rocksdb::Iterator> units_it_;  // GetUnit's, when reuse_iterators_
+  uint64_t units_it_generation_ = 0;
+};
+
+}  // namespace qantara::storage::internal
+
+#endif  // QANTARA_STORAGE_INTERNAL_INDEX_READER_H_

@@ -1,0 +1,88 @@
+// MemState: one memory's state in a running store: its record, the caches of
+// its index, its index buffer and source filter, and the locks that guard
+// them. PRIVATE to storage/.
+//
+// Locking: writers hold `rw` exclusively while they write RocksDB and update
+// the caches; readers hold it shared for a whole read (a lookup) and fill the
+// caches under `fill` (taken after `rw`, in either mode). Writers take `fill`
+// too when they change a cache, so `fill` alone guards the cache maps; the
+// one exception is a complete key cache, read under `rw` shared without
+// `fill` (see CachedIndexReader::Keys).
+#ifndef QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
+#define QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "service/match/index_view.h"
+#include "storage/internal/encoding.h"
+#include "storage/internal/hash_filter.h"
+#include "storage/internal/index_buffer.h"
+#include "storage/internal/rocks.h"
+#include "storage/memory_store.h"
+
+namespace qantara::storage::internal {
+
+struct MemState {
+  explicit MemState(MemoryRecord record) : id(record.id), rec(std::move(record)) {}
+
+  const uint32_t id;  // the memory's id (never changes)
+  absl::Mutex rw;
+  MemoryRecord rec ABSL_GUARDED_BY(rw);
+  absl::Mutex fill ABSL_ACQUIRED_AFTER(rw);
+  absl::flat_hash_map<PostingId, std::shared_ptr<match::UnitIds>> postings ABSL_GUARDED_BY(fill);
+  absl::flat_hash_map<ExactId, std::shared_ptr<match::UnitIds>> exact ABSL_GUARDED_BY(fill);
+  absl::flat_hash_map<uint64_t, std::shared_ptr<const match::UnitKeys>> keys ABSL_GUARDED_BY(fill);
+  // Set once the warm-up has loaded every unit's keys; writers keep `keys`
+  // complete from then on, so exhaustive scans read it instead of RocksDB
+  // (and no reader inserts into it any more).
+  std::atomic<bool> keys_complete{false};
+  // Set while the warm-up loads `keys`: writers then keep loaded entries
+  // current instead of dropping them.
+  std::atomic<bool> warming{false};
+  // Index entries of added units not yet written to the postings and exact
+  // column families (their units and unit keys are): readers merge them into
+  // what they read. Only adds are buffered; any write that removes index
+  // entries writes the buffer first.
+  IndexBuffer pending ABSL_GUARDED_BY(rw);
+  // Units with ids below this are committed (next_unit_id after the last
+  // successful write).
+  uint64_t committed_next_id ABSL_GUARDED_BY(rw) = 1;
+  // Counts writes to RocksDB (batches and index buffer writes), so that a
+  // writer's reused iterators know when they are stale.
+  uint64_t generation ABSL_GUARDED_BY(rw) = 0;
+  // When set, holds the source exact hash of every unit of the memory (and
+  // maybe of some that are gone): duplicate checks skip the exact index for
+  // a source it has not seen. Set at creation (empty), or read from the
+  // exact index once adds after an open have checked many units against the
+  // index (unfiltered_checks). UnitWriter::Index adds to it.
+  std::unique_ptr<HashFilter> source_hashes ABSL_GUARDED_BY(rw);
+  // Units whose duplicate check read the exact index since the open (while
+  // source_hashes is not set): the filter is read once they are many.
+  uint64_t unfiltered_checks ABSL_GUARDED_BY(rw) = 0;
+};
+
+// The public view of a memory record.
+MemoryInfo InfoOf(const MemoryRecord& r);
+
+// Writes the buffered index entries of `state` (and the index watermark).
+absl::Status FlushPending(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+
+// Starts writing the buffered index entries of `state` on a background
+// thread (after the previous background write, whose error it returns).
+absl::Status StartFlush(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+
+// Reaps a finished background write (its error, if any, is returned).
+absl::Status ReapFlush(MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+
+}  // namespace qantara::storage::internal
+
+#endif  // QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_

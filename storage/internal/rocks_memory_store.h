@@ -1,0 +1,105 @@
+// RocksMemoryStore: the MemoryStore on RocksDB. PRIVATE to storage/. Its
+// parts live in files of one idea each:
+//   memory_catalog.cc  open, the catalog of memories, stats, waits
+//   bulk_add.cc        AddUnits: duplicate policies and the source filter
+//   unit_writes.cc     single-unit reads and writes, ScanUnits
+//   memory_reader.cc   OpenReader: the consistent read of one memory
+//   warm_up.cc         the background warm-up of the caches
+//   recovery.cc        rebuilding the index buffer after a crash
+#ifndef QANTARA_STORAGE_INTERNAL_ROCKS_MEMORY_STORE_H_
+#define QANTARA_STORAGE_INTERNAL_ROCKS_MEMORY_STORE_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/internal/index_compactor.h"
+#include "storage/internal/memory_state.h"
+#include "storage/internal/unit_writer.h"
+#include "storage/memory_store.h"
+
+namespace qantara::storage::internal {
+
+class RocksMemoryStore final : public MemoryStore {
+ public:
+  RocksMemoryStore(Store& store, const MemoryStoreOptions& options);
+  ~RocksMemoryStore() override;
+
+  // Reads the memory records (and recovers their index buffers).
+  absl::Status Load();
+
+  absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory) override;
+  absl::StatusOr<std::vector<MemoryInfo>> ListMemories() override;
+  absl::StatusOr<MemoryInfo> GetMemory(const std::string& name) override;
+  absl::Status DeleteMemory(const std::string& name) override;
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, UnitFeed& units,
+                                                   DuplicatePolicy policy, int64_t now_us,
+                                                   const std::function<void()>& on_ordered) override;
+  absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) override;
+  absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) override;
+  absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) override;
+  absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+                         const std::function<absl::Status(const Unit&)>& fn) override;
+  absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) override;
+  absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const std::string& memory) override;
+  absl::StatusOr<StoreStats> Stats() override;
+  void StartWarmUp() override;
+  void WaitForWarmUp() override;
+  absl::Status WaitForIndexWrites() override;
+  void WaitForIndexCompactions() override;
+
+ private:
+  // A unit that an add's duplicate check found: the unit, and its index in
+  // the call's feed when it was added by this call (else nullopt).
+  struct Duplicate {
+    Unit unit;
+    std::optional<size_t> in_call;
+  };
+  // Units of the current batch by source exact hash (indexes into the feed).
+  using CallSources = absl::flat_hash_map<uint64_t, std::vector<size_t>>;
+
+  absl::StatusOr<std::shared_ptr<MemState>> Find(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::shared_ptr<MemState>> AllStates() ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether memory `id` is being written (an index write in flight, or the
+  // lock held by a writer): its compaction waits.
+  bool IndexBusy(uint32_t id) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // bulk_add.cc
+  absl::StatusOr<std::optional<Duplicate>> FindDuplicate(UnitWriter& writer, uint64_t hash, const Unit& u,
+                                                         const CallSources& sources,
+                                                         const std::vector<PreparedUnit*>& ready,
+                                                         DuplicatePolicy policy);
+  absl::Status ReadSourceHashes(MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+
+  // warm_up.cc
+  void WarmKeys(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
+  void WarmFrequentPostings(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
+
+  // recovery.cc
+  absl::Status RecoverPending(MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+
+  Store& store_;
+  RocksHandles& rocks_;
+  const MemoryStoreOptions options_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<MemState>> memories_ ABSL_GUARDED_BY(mu_);
+  uint32_t next_memory_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::thread warm_thread_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stop_{false};
+  IndexCompactor compactor_;  // after memories_: IndexBusy reads it until Stop()
+};
+
+// The error of a missing memory.
+absl::Status NoMemory(const std::string& name);
+
+}  // namespace qantara::storage::internal
+
+#endif  // QANTARA_STORAGE_INTERNAL_ROCKS_MEMORY_STORE_H_

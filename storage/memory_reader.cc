@@ -1,0 +1,113 @@
+// OpenReader: a consistent read of one memory (its read lock and a RocksDB
+// snapshot for the reader's life), as the matcher's IndexView and the
+// posting scans of concordance.
+#include <algorithm>
+
+#include "storage/internal/index_reader.h"
+#include "storage/internal/rocks_memory_store.h"
+#include "storage/internal/scan.h"
+
+namespace qantara::storage::internal {
+namespace {
+
+class RocksMemoryReader final : public MemoryReader {
+ public:
+  // Takes the memory's lock shared, then the snapshot.
+  RocksMemoryReader(RocksHandles& rocks, std::shared_ptr<MemState> state) ABSL_NO_THREAD_SAFETY_ANALYSIS
+      : rocks_(rocks), state_(std::move(state)), lock_(&state_->rw), snap_(rocks.db), reader_(rocks, *state_, snap_.options()),
+        info_(InfoOf(state_->rec)) {}
+
+  const MemoryInfo& info() const override { return info_; }
+
+  absl::StatusOr<match::UnitIdsPtr> Postings(match::Side side, uint64_t key, uint32_t length) override {
+    auto p = reader_.Postings(side, key, length);
+    if (!p.ok()) return p.status();
+    return match::UnitIdsPtr(*std::move(p));
+  }
+  absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t min_length, uint32_t max_length) override {
+    return reader_.PrefetchPostings(side, key, min_length, max_length);
+  }
+  absl::StatusOr<match::UnitIdsPtr> Exact(match::Side side, uint64_t hash) override {
+    auto p = reader_.Exact(side, hash);
+    if (!p.ok()) return p.status();
+    return match::UnitIdsPtr(*std::move(p));
+  }
+  absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
+  const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
+  absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
+  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) override {
+    return reader_.ForEachUnitKeys(fn);
+  }
+  uint32_t MaxLength(match::Side side) override {
+    state_->rw.AssertReaderHeld();
+    return state_->rec.max_length[static_cast<int>(side)];
+  }
+
+  absl::StatusOr<uint64_t> CountTokenUnits(match::Side side, uint64_t token, uint32_t min_length) override {
+    uint64_t count = 0;
+    absl::Status s = ScanToken(side, token, min_length, [&](std::string_view value) -> absl::Status {
+      // A posting list starts with its id count (storage/FORMAT.md).
+      ByteReader r(value);
+      uint64_t n = 0;
+      if (!r.GetVarint64(&n)) return absl::DataLossError("corrupt posting list: no count");
+      count += n;
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    ForPending(side, token, min_length, [&](const match::UnitIds& ids) { count += ids.size(); });
+    return count;
+  }
+
+  absl::StatusOr<match::UnitIds> TokenUnits(match::Side side, uint64_t token, uint32_t min_length) override {
+    match::UnitIds ids;
+    absl::Status s = ScanToken(side, token, min_length, [&](std::string_view value) -> absl::Status {
+      auto list = DecodePostingList(value);
+      if (!list.ok()) return list.status();
+      ids.insert(ids.end(), list->begin(), list->end());
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    ForPending(side, token, min_length,
+               [&](const match::UnitIds& more) { ids.insert(ids.end(), more.begin(), more.end()); });
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+
+ private:
+  // Calls fn with every stored posting list value of `token` at lengths >= min_length.
+  absl::Status ScanToken(match::Side side, uint64_t token, uint32_t min_length,
+                         const std::function<absl::Status(std::string_view)>& fn) {
+    return ScanAll(
+        rocks_, Cf::kPostings, snap_.options(), PostingKey(state_->id, side, token, min_length),
+        PrefixEnd(PostingTokenPrefix(state_->id, side, token)),
+        [&](std::string_view, std::string_view value) { return fn(value); }, "scan postings");
+  }
+
+  // Buffered (not yet written) postings of a token at lengths >= min_length.
+  void ForPending(match::Side side, uint64_t token, uint32_t min_length,
+                  const std::function<void(const match::UnitIds&)>& fn) {
+    state_->rw.AssertReaderHeld();
+    if (state_->pending.empty()) return;
+    for (uint32_t len = min_length; len <= state_->rec.max_length[static_cast<int>(side)]; ++len) {
+      fn(state_->pending.Postings(PostingId{token, len, static_cast<uint8_t>(side)}));
+    }
+  }
+
+  RocksHandles& rocks_;
+  std::shared_ptr<MemState> state_;  // kept alive while read
+  absl::ReaderMutexLock lock_;
+  Snapshot snap_;
+  CachedIndexReader reader_;
+  const MemoryInfo info_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MemoryReader>> RocksMemoryStore::OpenReader(const std::string& memory) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  return std::unique_ptr<MemoryReader>(new RocksMemoryReader(rocks_, *std::move(found)));
+}
+
+}  // namespace qantara::storage::internal

@@ -1,0 +1,32 @@
+// MemState: the record view and the writes of a memory's index buffer.
+#include "storage/internal/memory_state.h"
+
+namespace qantara::storage::internal {
+
+MemoryInfo InfoOf(const MemoryRecord& r) {
+  return MemoryInfo{r.name, r.source_lang, r.target_lang, r.description, r.created_at_us, r.unit_count};
+}
+
+absl::Status FlushPending(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {
+  if (state.pending.empty()) return absl::OkStatus();
+  ++state.generation;  // even on error: some entries may be written
+  return state.pending.Write(rocks, state.id, state.committed_next_id - 1, options.index_file_min_units);
+}
+
+absl::Status StartFlush(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {
+  ++state.generation;  // the previous write may be reaped
+  IndexBuffer::BeforeWrite before;
+  if (options.before_background_index_write) {
+    before = [hook = options.before_background_index_write, id = state.id] { return hook(id); };
+  }
+  return state.pending.StartWrite(rocks, state.id, state.committed_next_id - 1, options.index_file_min_units,
+                                  std::move(before));
+}
+
+absl::Status ReapFlush(MemState& state) {
+  if (!state.pending.WriteDone()) return absl::OkStatus();
+  ++state.generation;  // the writer's iterators must see what it ingested
+  return state.pending.Finish();
+}
+
+}  // namespace qantara::storage::internal

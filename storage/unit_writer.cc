@@ -1,0 +1,200 @@
+// UnitWriter: a memory's batch of unit and index writes, and its commit.
+#include "storage/internal/unit_writer.h"
+
+#include <algorithm>
+
+#include "rocksdb/perf_level.h"
+#include "storage/internal/status.h"
+
+namespace qantara::storage::internal {
+namespace {
+
+rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+// UnitKey(mem, id) into a reused string.
+void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {
+  out.clear();
+  PutFixed32BE(out, mem);
+  PutFixed64BE(out, id);
+}
+
+void InsertSorted(match::UnitIds& ids, uint64_t id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it == ids.end() || *it != id) ids.insert(it, id);
+}
+void EraseSorted(match::UnitIds& ids, uint64_t id) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id);
+  if (it != ids.end() && *it == id) ids.erase(it);
+}
+
+MemoryRecord RecordOf(MemState& state) {
+  state.rw.AssertHeld();
+  return state.rec;
+}
+
+}  // namespace
+
+UnitWriter::UnitWriter(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options, bool buffered)
+    : rocks_(rocks), state_(state), options_(options), committed_(RecordOf(state)),
+      reader_(rocks, state, plain_, /*reuse_iterators=*/true), buffered_(buffered) {
+  // Writers' reads (duplicate checks of imports, mostly misses) do not
+  // fill the block cache: a big import would fill it with blocks no
+  // lookup asks for.
+  plain_.fill_cache = false;
+}
+
+UnitWriter::~UnitWriter() {
+  state_.rw.AssertHeld();
+  state_.rec = std::move(committed_);
+}
+
+absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys, bool remove) {
+  return Index(id, keys, EntriesOf(*keys), EncodeUnitKeys(*keys), remove);
+}
+
+absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys,
+                               const IndexEntries& entries, std::string_view encoded_keys, bool remove) {
+  state_.rw.AssertHeld();
+  if (remove && !state_.pending.empty()) {
+    if (absl::Status s = FlushPending(rocks_, state_, options_); !s.ok()) return s;
+  }
+  const uint32_t mem = state_.id;
+  const bool buffer = buffered_ && !remove;
+  for (const PostingId& pid : entries.postings) {
+    if (buffer) {
+      buffered_postings_.emplace_back(pid, id);  // cache changes at commit
+    } else {
+      AppendPostingOp(posting_ops_[pid], id, remove);
+      posting_changes_.push_back({pid, id, remove});
+    }
+  }
+  for (int side = 0; side < 2; ++side) {
+    const ExactId& eid = entries.exact[side];
+    if (remove) {
+      batch_.Delete(rocks_.cf(Cf::kExact), AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)));
+    } else {
+      if (buffer) {
+        buffered_exact_.emplace_back(eid, id);
+      } else {
+        batch_.Put(rocks_.cf(Cf::kExact), AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)),
+                   rocksdb::Slice());
+      }
+      if (eid.side == static_cast<uint8_t>(match::Side::kSource) && state_.source_hashes != nullptr) {
+        state_.source_hashes->Add(eid.hash);
+      }
+      uint32_t& longest = state_.rec.max_length[eid.side];
+      longest = std::max(longest, entries.length[side]);
+    }
+    if (!buffer) exact_changes_.push_back({eid, id, remove});
+  }
+  UnitKeyInto(key_, mem, id);
+  if (remove) {
+    batch_.Delete(rocks_.cf(Cf::kUnitKeys), AsSlice(key_));
+    key_changes_.emplace_back(id, nullptr);
+  } else {
+    batch_.Put(rocks_.cf(Cf::kUnitKeys), AsSlice(key_), AsSlice(encoded_keys));
+    key_changes_.emplace_back(id, keys);
+  }
+  if (buffer) ++buffered_units_;
+  return absl::OkStatus();
+}
+
+void UnitWriter::PutUnit(const match::Unit& unit) {
+  batch_.Put(rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, unit.id)), AsSlice(EncodeUnit(unit)));
+}
+
+void UnitWriter::PutUnit(uint64_t id, std::string_view encoded) {
+  UnitKeyInto(key_, state_.id, id);
+  batch_.Put(rocks_.cf(Cf::kUnits), AsSlice(key_), AsSlice(encoded));
+}
+
+void UnitWriter::DeleteUnit(uint64_t id) {
+  batch_.Delete(rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)));
+}
+
+absl::Status UnitWriter::Commit(bool* written) {
+  state_.rw.AssertHeld();
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters
+  {
+    // In key order: the memtable inserts faster, and the batch is deterministic.
+    std::vector<std::pair<std::string, const std::string*>> ops;
+    ops.reserve(posting_ops_.size());
+    for (const auto& [pid, op] : posting_ops_) {
+      ops.emplace_back(PostingKey(state_.id, static_cast<match::Side>(pid.side), pid.key, pid.length), &op);
+    }
+    std::sort(ops.begin(), ops.end());
+    for (const auto& [key, op] : ops) batch_.Merge(rocks_.cf(Cf::kPostings), AsSlice(key), AsSlice(*op));
+  }
+  batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(state_.id)), AsSlice(EncodeMemoryRecord(state_.rec)));
+  if (state_.pending.empty()) {
+    // Nothing was buffered before this batch: every unit committed so far
+    // is indexed, and so are this batch's units unless it buffers them.
+    std::string upto;
+    PutFixed64BE(upto, (buffered_units_ == 0 ? state_.rec.next_unit_id : state_.committed_next_id) - 1);
+    batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(IndexedUptoKey(state_.id)), AsSlice(upto));
+  }
+  ++state_.generation;  // even on error
+  rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
+  if (!s.ok()) return FromRocks(s, "write units");
+  if (written != nullptr) *written = true;
+  committed_ = state_.rec;
+  state_.committed_next_id = state_.rec.next_unit_id;
+  ApplyCacheChanges();
+  Reset();
+  if (absl::Status s = ReapFlush(state_); !s.ok()) return s;
+  if (state_.pending.units() >= options_.index_buffer_units) return StartFlush(rocks_, state_, options_);
+  return absl::OkStatus();
+}
+
+void UnitWriter::ApplyCacheChanges() {
+  state_.rw.AssertHeld();
+  // Buffered adds: into the buffer, and into cached lists (in id order).
+  state_.pending.AddPostings(buffered_postings_);
+  state_.pending.AddExacts(buffered_exact_);
+  state_.pending.CountUnits(buffered_units_);
+  absl::MutexLock l(&state_.fill);
+  if (!state_.postings.empty()) {
+    for (const auto& [pid, id] : buffered_postings_) {
+      auto it = state_.postings.find(pid);
+      if (it != state_.postings.end()) InsertSorted(*it->second, id);
+    }
+  }
+  if (!state_.exact.empty()) {
+    for (const auto& [eid, id] : buffered_exact_) {
+      auto it = state_.exact.find(eid);
+      if (it != state_.exact.end()) InsertSorted(*it->second, id);
+    }
+  }
+  for (const auto& c : posting_changes_) {
+    auto it = state_.postings.find(c.id);
+    if (it == state_.postings.end()) continue;
+    c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
+  }
+  for (const auto& c : exact_changes_) {
+    auto it = state_.exact.find(c.id);
+    if (it == state_.exact.end()) continue;
+    c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
+  }
+  // A complete key cache stays complete; otherwise only stale entries go
+  // (readers fill it on demand), so bulk adds do not grow it by a unit each.
+  for (auto& [id, keys] : key_changes_) {
+    if (keys != nullptr && (state_.keys_complete || state_.warming)) {
+      state_.keys[id] = keys;
+    } else {
+      state_.keys.erase(id);
+    }
+  }
+}
+
+void UnitWriter::Reset() {
+  batch_.Clear();
+  buffered_postings_.clear();
+  buffered_exact_.clear();
+  buffered_units_ = 0;
+  posting_ops_.clear();
+  posting_changes_.clear();
+  exact_changes_.clear();
+  key_changes_.clear();
+}
+
+}  // namespace qantara::storage::internal

@@ -1,0 +1,106 @@
+// Single-unit reads and writes: update, delete, usage counts, get, and the
+// snapshot scan of a memory's units.
+#include <chrono>
+
+#include "absl/container/flat_hash_set.h"
+#include "storage/internal/rocks_memory_store.h"
+#include "storage/internal/scan.h"
+
+namespace qantara::storage::internal {
+namespace {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  MemState& state = **found;
+  absl::WriterMutexLock w(&state.rw);
+  UnitWriter writer(rocks_, state, options_);
+  auto old = writer.reader().GetUnit(unit.id);
+  if (!old.ok()) return old.status();
+  auto old_keys = writer.reader().Keys(unit.id);
+  if (!old_keys.ok()) return old_keys.status();
+  unit.created_at_us = old->created_at_us;
+  unit.created_by = old->created_by;
+  if (unit.changed_at_us == 0) unit.changed_at_us = NowMicros();
+  if (unit.usage_count == 0) unit.usage_count = old->usage_count;
+  auto new_keys = std::make_shared<match::UnitKeys>(*keys);
+  new_keys->changed_at_us = unit.changed_at_us;
+  if (absl::Status s = writer.Index(unit.id, *old_keys, /*remove=*/true); !s.ok()) return s;
+  if (absl::Status s = writer.Index(unit.id, new_keys, /*remove=*/false); !s.ok()) return s;
+  writer.PutUnit(unit);
+  if (absl::Status s = writer.Commit(); !s.ok()) return s;
+  return unit;
+}
+
+absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  MemState& state = **found;
+  absl::WriterMutexLock w(&state.rw);
+  UnitWriter writer(rocks_, state, options_);
+  uint64_t deleted = 0;
+  absl::flat_hash_set<uint64_t> done;
+  for (uint64_t id : ids) {
+    if (!done.insert(id).second) continue;
+    auto keys = writer.reader().Keys(id);
+    if (absl::IsNotFound(keys.status())) continue;
+    if (!keys.ok()) return keys.status();
+    if (absl::Status s = writer.Index(id, *keys, /*remove=*/true); !s.ok()) return s;
+    writer.DeleteUnit(id);
+    --state.rec.unit_count;
+    ++deleted;
+  }
+  if (absl::Status s = writer.Commit(); !s.ok()) return s;
+  return deleted;
+}
+
+absl::Status RocksMemoryStore::IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  MemState& state = **found;
+  absl::WriterMutexLock w(&state.rw);
+  UnitWriter writer(rocks_, state, options_);
+  auto unit = writer.reader().GetUnit(id);
+  if (!unit.ok()) return unit.status();
+  unit->usage_count += by;
+  writer.PutUnit(*unit);
+  return writer.Commit();
+}
+
+absl::StatusOr<Unit> RocksMemoryStore::GetUnit(const std::string& memory, uint64_t id) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  MemState& state = **found;
+  absl::ReaderMutexLock r(&state.rw);
+  rocksdb::ReadOptions ro;
+  CachedIndexReader reader(rocks_, state, ro);
+  return reader.GetUnit(id);
+}
+
+absl::Status RocksMemoryStore::ScanUnits(const std::string& memory, uint64_t after_id,
+                                         const std::function<absl::Status(const Unit&)>& fn) {
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  const uint32_t mem = (*found)->id;
+  Snapshot snap(rocks_.db);
+  rocksdb::ReadOptions ro = snap.options();
+  ro.fill_cache = false;  // a full scan would evict the lookup working set
+  return ScanAll(
+      rocks_, Cf::kUnits, ro, UnitKey(mem, after_id + 1), MemoryPrefix(mem + 1),
+      [&](std::string_view key, std::string_view value) -> absl::Status {
+        auto unit = DecodeUnit(UnitIdOfKey(key), value);
+        if (!unit.ok()) return unit.status();
+        return fn(*unit);
+      },
+      "scan units");
+}
+
+}  // namespace qantara::storage::internal

@@ -1,0 +1,106 @@
+// The background warm-up: every unit's matching keys into the key cache,
+// then the posting lists of each memory's frequent tokens, so that the first
+// lookups after a start do not wait for point reads.
+#include "absl/container/flat_hash_map.h"
+#include "rocksdb/perf_level.h"
+#include "storage/internal/index_reader.h"
+#include "storage/internal/rocks_memory_store.h"
+#include "storage/internal/scan.h"
+
+namespace qantara::storage::internal {
+
+void RocksMemoryStore::StartWarmUp() {
+  std::vector<std::shared_ptr<MemState>> states = AllStates();
+  absl::MutexLock l(&mu_);
+  if (warm_thread_.joinable()) return;
+  warm_thread_ = std::thread([this, states = std::move(states)] {
+    for (const auto& st : states) WarmKeys(*st);
+    for (const auto& st : states) WarmFrequentPostings(*st);
+  });
+}
+
+void RocksMemoryStore::WaitForWarmUp() {
+  std::thread t;
+  {
+    absl::MutexLock l(&mu_);
+    t = std::move(warm_thread_);
+  }
+  if (t.joinable()) t.join();
+}
+
+// Loads the unit keys of one memory in chunks. Each chunk is read with a
+// fresh iterator while holding the memory's lock shared, so no write can
+// interleave between reading a key and caching it.
+void RocksMemoryStore::WarmKeys(MemState& state) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  std::string from = MemoryPrefix(state.id);
+  const std::string hi = MemoryPrefix(state.id + 1);
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  while (!stop_) {
+    absl::ReaderMutexLock r(&state.rw);
+    state.warming = true;
+    std::vector<std::pair<uint64_t, std::shared_ptr<const match::UnitKeys>>> chunk;
+    auto resume = ScanEntries(
+        rocks_, Cf::kUnitKeys, ro, from, hi, 4096,
+        [&](std::string_view key, std::string_view value) -> absl::Status {
+          auto keys = DecodeUnitKeys(value);
+          if (!keys.ok()) return keys.status();
+          chunk.emplace_back(UnitIdOfKey(key), std::make_shared<const match::UnitKeys>(*std::move(keys)));
+          return absl::OkStatus();
+        },
+        "warm unit keys");
+    if (!resume.ok()) {
+      state.warming = false;  // a corrupt value: the cache stays incomplete
+      return;
+    }
+    absl::MutexLock f(&state.fill);
+    for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
+    if (!resume->has_value()) {
+      state.keys_complete = true;
+      break;
+    }
+    from = **resume;
+  }
+  state.warming = false;
+}
+
+// Reads the posting lists of the memory's frequent tokens (on each side,
+// those in at least 0.1% of the units of a sample) at every length into the
+// posting cache, a token at a time (holding the memory's lock shared).
+// REQUIRES: WarmKeys(state) has run.
+void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
+  constexpr uint64_t kSampleEvery = 16;  // units with id % 16 == 0
+  constexpr double kMinShare = 0.001;
+  std::vector<std::pair<match::Side, uint64_t>> frequent;
+  {
+    absl::ReaderMutexLock r(&state.rw);
+    if (!state.keys_complete) return;  // a corrupt unit key: no sample
+    absl::flat_hash_map<uint64_t, uint32_t> df[2];  // units of the sample with the token, a side
+    uint64_t sampled = 0;
+    absl::MutexLock f(&state.fill);
+    for (const auto& [id, keys] : state.keys) {
+      if (id % kSampleEvery != 0) continue;
+      ++sampled;
+      ForEachIndexEntry(  // a posting a distinct token
+          *keys, [&](const PostingId& p) { ++df[p.side][p.key]; }, [](const ExactId&, uint32_t) {});
+    }
+    const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
+    for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+      for (const auto& [key, n] : df[static_cast<int>(side)]) {
+        if (n >= min_df) frequent.emplace_back(side, key);
+      }
+    }
+  }
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;  // the lists are cached decoded, not as blocks
+  for (const auto& [side, key] : frequent) {
+    if (stop_) return;
+    absl::ReaderMutexLock r(&state.rw);
+    CachedIndexReader reader(rocks_, state, ro);
+    const uint32_t longest = state.rec.max_length[static_cast<int>(side)];
+    if (!reader.PrefetchPostings(side, key, 1, longest).ok()) return;  // lookups read them then
+  }
+}
+
+}  // namespace qantara::storage::internal
