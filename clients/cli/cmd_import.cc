@@ -117,30 +117,12 @@ bool WaitForServer(const std::shared_ptr<grpc::Channel>& channel, const GlobalOp
 
 }  // namespace
 
-void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "import", "Import a TMX or XLIFF file into a memory (streamed; progress, summary, report)");
-  struct Args {
-    std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
-    bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
-  cmd->add_option("file", args->file, "FILE.tmx or FILE.xlf (- for stdin)")->required();
-  cmd->add_flag("--dry-run", args->dry_run, "read and check the file and count its units; store nothing");
-  cmd->add_option("--on-duplicate", args->on_duplicate,
-                  "a unit whose source is in the memory: skip (when the pair is identical, default), "
-                  "overwrite (the target), keep (add it too)")
-      ->capture_default_str();
-  cmd->add_option("--report", args->report, "write the per-unit report as JSON to this file");
-  cmd->add_option("--format", args->format, "tmx or xliff (default: from the file name or content)");
-  cmd->add_option("--project", args->project, "project for units whose file gives none");
-  cmd->add_option("--domain", args->domain, "domain for units whose file gives none");
-  cmd->add_option("--client", args->client, "client for units whose file gives none");
-  cmd->add_flag("--stop-on-error", args->stop_on_error, "stop at the first unit that fails");
-  cmd->add_flag("--only-final", args->only_final, "XLIFF: only confirmed (final/approved) units");
-  cmd->add_flag("--quiet,-q", args->quiet, "no progress output");
-  cmd->callback([&options, exit_code, args] {
+int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ImportArgs* const args = &parsed;
+  [&] {
     v1::ImportStart start;
     v1::DuplicatePolicy policy;
     if (!ParsePolicy(args->on_duplicate, &policy)) {
@@ -291,28 +273,16 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
       return;
     }
     *exit_code = c.units_failed() == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
-void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand("export", "Export a memory as a TMX 1.4b file");
-  struct Args {
-    std::string memory, output = "-", project, domain, client;
-    int64_t changed_after_us = 0;
-    double min_confidence = 0;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
-  cmd->add_option("--output,-o", args->output, "output file (default: stdout)");
-  cmd->add_option("--project", args->project, "only units of this project");
-  cmd->add_option("--domain", args->domain, "only units of this domain");
-  cmd->add_option("--client", args->client, "only units of this client");
-  cmd->add_option("--changed-after-us", args->changed_after_us,
-                  "only units changed at or after this time (microseconds since the epoch)");
-  cmd->add_option("--min-confidence", args->min_confidence,
-                  "leave out aligned units below this confidence (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->callback([&options, exit_code, args] {
+int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ExportArgs* const args = &parsed;
+  [&] {
     const bool to_stdout = args->output == "-";
     const std::string tmp = args->output + ".part";
     std::ofstream file;
@@ -371,7 +341,8 @@ void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
                  unwritable ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
                             : "");
     *exit_code = kExitOk;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli

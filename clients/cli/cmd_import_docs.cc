@@ -21,6 +21,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "clients/cli/args.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/policy_text.h"
 #include "clients/cli/doc_pairs.h"
@@ -34,39 +35,6 @@ namespace {
 
 namespace v1 = qantara::v1;
 using Clock = std::chrono::steady_clock;
-
-// Options shared by import-docs and align-to-memory.
-struct StoreOptions {
-  std::string memory;
-  std::optional<double> threshold;
-  bool include_many = false;
-  std::string on_duplicate = "skip";
-  std::string project, domain, client, user;
-  bool dry_run = false;
-  bool no_memory_lexicon = false;
-};
-
-void AddStoreOptions(CLI::App* cmd, StoreOptions* o) {
-  cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
-  cmd->add_option("--threshold,-t", o->threshold,
-                  "store pairs whose confidence is at or above this, 0..1 (default: the "
-                  "server's auto-accept threshold, 0.9)")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->add_flag("--include-many", o->include_many,
-                "also store 2-1, 1-2, 2-2, 1-3 and 3-1 pairs (sentences joined by a space)");
-  cmd->add_option("--on-duplicate", o->on_duplicate,
-                  "a pair whose source is in the memory: skip (when identical, default), "
-                  "overwrite (the target), keep (add it too)")
-      ->check(CLI::IsMember({"skip", "overwrite", "keep"}))
-      ->capture_default_str();
-  cmd->add_option("--project", o->project, "project attribute of the stored units");
-  cmd->add_option("--domain", o->domain, "domain attribute of the stored units");
-  cmd->add_option("--client", o->client, "client attribute of the stored units");
-  cmd->add_option("--user", o->user, "created_by of the stored units");
-  cmd->add_flag("--dry-run", o->dry_run, "align and count; store nothing");
-  cmd->add_flag("--no-memory-lexicon", o->no_memory_lexicon,
-                "do not use the lexicon the memory learned from its units");
-}
 
 void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   req->set_memory(o.memory);
@@ -158,26 +126,12 @@ const char* CodeName(grpc::StatusCode code) {
 
 }  // namespace
 
-void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "align-to-memory",
-      "Align one Arabic document with its English counterpart and store the confident pairs "
-      "in a memory");
-  struct Args {
-    StoreOptions store;
-    std::string ar_file, en_file, document;
-    bool sentences = false, json = false;
-  };
-  auto args = std::make_shared<Args>();
-  AddStoreOptions(cmd, &args->store);
-  cmd->add_option("arabic", args->ar_file, "Arabic document (file, or - for stdin)")->required();
-  cmd->add_option("english", args->en_file, "English document (file, or - for stdin)")->required();
-  cmd->add_flag("--sentences", args->sentences,
-                "the files hold one sentence per line (no segmentation)");
-  cmd->add_option("--document", args->document,
-                  "name of the document pair, stored as the units' \"document\" attribute");
-  cmd->add_flag("--json", args->json, "print the counts as JSON");
-  cmd->callback([&options, exit_code, args] {
+int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const AlignToMemoryArgs* const args = &parsed;
+  [&] {
     if (args->ar_file == "-" && args->en_file == "-") {
       *exit_code = ReportError("align-to-memory: only one of the two documents can be read from stdin",
                                kExitUsage);
@@ -224,30 +178,16 @@ void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* e
                   CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence());
     }
     *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
-void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "import-docs",
-      "Align a folder (or list) of Arabic/English document pairs into a memory. Pairs are "
-      "found by name: NAME.ar.txt + NAME.en.txt, NAME.ar + NAME.en, NAME_ar.txt + NAME_en.txt, "
-      "NAME-ar.html + NAME-en.html (language ar/ara/arb/arabic, en/eng/english; extension "
-      "txt/text/html/htm or none; same directory)");
-  struct Args {
-    StoreOptions store;
-    std::vector<std::string> inputs;
-    std::string report;
-    bool recursive = false, quiet = false;
-  };
-  auto args = std::make_shared<Args>();
-  AddStoreOptions(cmd, &args->store);
-  cmd->add_option("inputs", args->inputs, "directories and/or document files")->required();
-  cmd->add_flag("--recursive,-r", args->recursive, "also look in subdirectories");
-  cmd->add_option("--report", args->report,
-                  "write a JSON report (per pair: counts or the error; unpaired files)");
-  cmd->add_flag("--quiet,-q", args->quiet, "no progress lines");
-  cmd->callback([&options, exit_code, args] {
+int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ImportDocsArgs* const args = &parsed;
+  [&] {
     absl::StatusOr<DocPairing> pairing =
         CollectDocumentPairs(args->inputs, args->recursive, args->report);
     if (!pairing.ok()) {
@@ -380,7 +320,8 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       }
     }
     *exit_code = failed == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli
