@@ -20,11 +20,9 @@ void DeclareHealth(CLI::App& app, HealthArgs* a) {
 }
 
 void DeclareSegment(CLI::App& app, SegmentArgs* a) {
-  CLI::App* cmd =
-      app.add_subcommand("segment", "Split a document into sentences, one per line on stdout");
+  CLI::App* cmd = app.add_subcommand("segment", "Split a document into sentences, one per line on stdout");
   cmd->add_option("--lang,-l", a->lang, "language of the document: ar or en")->required();
-  cmd->add_option("--srx", a->srx,
-                  "SRX 2.0 rules file (UTF-8) whose rules for the language apply too");
+  cmd->add_option("--srx", a->srx, "SRX 2.0 rules file (UTF-8) whose rules for the language apply too");
   cmd->add_option("--srx-mode", a->srx_mode,
                   "extend: the file's rules first, then qantara's; replace: the file's only")
       ->check(CLI::IsMember({"extend", "replace"}))
@@ -48,16 +46,15 @@ void DeclareNormalize(CLI::App& app, NormalizeArgs* a) {
 }
 
 void DeclareTokenize(CLI::App& app, TokenizeArgs* a) {
-  CLI::App* cmd = app.add_subcommand(
-      "tokenize",
-      "Print the tokens of a text: one a line (TEXT, CLASS, NORM[, STEM][, CLITICS] "
-      "tab-separated) or --json");
+  CLI::App* cmd =
+      app.add_subcommand("tokenize",
+                         "Print the tokens of a text: one a line (TEXT, CLASS, NORM[, STEM][, CLITICS] "
+                         "tab-separated) or --json");
   cmd->add_option("--lang,-l", a->lang, "language of the text: ar or en")->required();
   cmd->add_flag("--json", a->json,
                 "print one JSON object: language, rules and tokens with class, byte and "
                 "code-point offsets, norm, stem, proclitics, base");
-  cmd->add_flag("--clitics", a->clitics,
-                "split Arabic proclitics (و ف ب ك ل + ال), conservatively");
+  cmd->add_flag("--clitics", a->clitics, "split Arabic proclitics (و ف ب ك ل + ال), conservatively");
   cmd->add_flag("--stem", a->stem, "add each word's Snowball stem");
   AddRuleOptions(cmd, &a->rules);
   cmd->add_option("file", a->file, "text to tokenize; - or nothing reads stdin");
@@ -68,8 +65,7 @@ void DeclareAlign(CLI::App& app, AlignArgs* a) {
       "align", "Align the sentences of an Arabic document with those of its English counterpart");
   cmd->add_option("arabic", a->ar_file, "Arabic document (file, or - for stdin)")->required();
   cmd->add_option("english", a->en_file, "English document (file, or - for stdin)")->required();
-  cmd->add_flag("--sentences", a->sentences,
-                "the files hold one sentence per line (no segmentation)");
+  cmd->add_flag("--sentences", a->sentences, "the files hold one sentence per line (no segmentation)");
   cmd->add_option("--format,-f", a->format, "output: beads, tsv or tmx")
       ->check(CLI::IsMember({"beads", "tsv", "tmx"}))
       ->capture_default_str();
@@ -78,13 +74,11 @@ void DeclareAlign(CLI::App& app, AlignArgs* a) {
 }
 
 void DeclareMemory(CLI::App& app, MemoryArgs* a) {
-  CLI::App* cmd =
-      app.add_subcommand("memory", "Create, list, show and delete translation memories");
+  CLI::App* cmd = app.add_subcommand("memory", "Create, list, show and delete translation memories");
   cmd->require_subcommand(1);
   CLI::App* create = cmd->add_subcommand("create", "Create an empty memory");
   create->add_option("name", a->name, "memory name")->required();
-  create->add_option("--source", a->source, "source language: ar or en (ar-SA... kept)")
-      ->required();
+  create->add_option("--source", a->source, "source language: ar or en (ar-SA... kept)")->required();
   create->add_option("--target", a->target, "target language: en or ar")->required();
   create->add_option("--description", a->description, "free description");
   CLI::App* list = cmd->add_subcommand("list", "List memories: name, languages, units");
@@ -106,8 +100,7 @@ void DeclareAdd(CLI::App& app, AddArgs* a) {
                   "same source), keep (several translations)")
       ->capture_default_str();
   cmd->add_option("--user", a->user, "user name recorded on the units");
-  cmd->add_option("--origin", a->origin,
-                  "manual (default for one unit) or import (default for --tsv)");
+  cmd->add_option("--origin", a->origin, "manual (default for one unit) or import (default for --tsv)");
   // Exactly two (a minimum, so that `--` keeps them positional); none with --tsv.
   cmd->add_option("texts", a->texts, "SOURCE TARGET")->expected(2);
 }
@@ -120,19 +113,16 @@ void DeclareLookup(CLI::App& app, LookupArgs* a) {
   cmd->add_option("--threshold", a->threshold, "minimum score, 1-100")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 100.0));
-  cmd->add_option("--max", a->max, "most matches")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1000));
-  cmd->add_flag("--reverse", a->reverse,
-                "the text is in the target language (compare with targets)");
+  cmd->add_option("--max", a->max, "most matches")->capture_default_str()->check(CLI::Range(1, 1000));
+  cmd->add_flag("--reverse", a->reverse, "the text is in the target language (compare with targets)");
   cmd->add_flag("--exhaustive", a->exhaustive, "score every unit instead of using the index");
   cmd->add_flag("--json", a->json, "print JSON");
   cmd->add_option("text", a->text, "the segment; - reads stdin")->required();
 }
 
 void DeclareConcordance(CLI::App& app, ConcordanceArgs* a) {
-  CLI::App* cmd = app.add_subcommand(
-      "concordance", "Find a word or phrase in a memory's sources (or targets)");
+  CLI::App* cmd =
+      app.add_subcommand("concordance", "Find a word or phrase in a memory's sources (or targets)");
   cmd->add_option("--memory,-m", a->memory, "memory name")->required();
   cmd->add_flag("--target", a->target, "search the targets");
   cmd->add_flag("--json", a->json, "print JSON");
@@ -148,15 +138,13 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
       "import", "Import a TMX or XLIFF file into a memory (streamed; progress, summary, report)");
   cmd->add_option("--memory,-m", a->memory, "memory name")->required();
   cmd->add_option("file", a->file, "FILE.tmx or FILE.xlf (- for stdin)")->required();
-  cmd->add_flag("--dry-run", a->dry_run,
-                "read and check the file and count its units; store nothing");
+  cmd->add_flag("--dry-run", a->dry_run, "read and check the file and count its units; store nothing");
   cmd->add_option("--on-duplicate", a->on_duplicate,
                   "a unit whose source is in the memory: skip (when the pair is identical, "
                   "default), overwrite (the target), keep (add it too)")
       ->capture_default_str();
   cmd->add_option("--report", a->report, "write the per-unit report as JSON to this file");
-  cmd->add_option("--format", a->format,
-                  "tmx or xliff (default: from the file name or content)");
+  cmd->add_option("--format", a->format, "tmx or xliff (default: from the file name or content)");
   cmd->add_option("--project", a->project, "project for units whose file gives none");
   cmd->add_option("--domain", a->domain, "domain for units whose file gives none");
   cmd->add_option("--client", a->client, "client for units whose file gives none");
@@ -209,8 +197,7 @@ void DeclareAlignToMemory(CLI::App& app, AlignToMemoryArgs* a) {
   DeclareStoreOptions(cmd, &a->store);
   cmd->add_option("arabic", a->ar_file, "Arabic document (file, or - for stdin)")->required();
   cmd->add_option("english", a->en_file, "English document (file, or - for stdin)")->required();
-  cmd->add_flag("--sentences", a->sentences,
-                "the files hold one sentence per line (no segmentation)");
+  cmd->add_flag("--sentences", a->sentences, "the files hold one sentence per line (no segmentation)");
   cmd->add_option("--document", a->document,
                   "name of the document pair, stored as the units' \"document\" attribute");
   cmd->add_flag("--json", a->json, "print the counts as JSON");
@@ -270,8 +257,7 @@ std::string ParsedCommandName(const CLI::App& app) {
   return name;
 }
 
-absl::StatusOr<std::unique_ptr<CommandLine>> ParseCommandLine(
-    const std::vector<std::string>& args) {
+absl::StatusOr<std::unique_ptr<CommandLine>> ParseCommandLine(const std::vector<std::string>& args) {
   auto line = std::make_unique<CommandLine>();
   CLI::App app{"qantara"};
   DeclareCommandLine(app, line.get());

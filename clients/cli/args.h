@@ -143,8 +143,7 @@ std::string ParsedCommandName(const CLI::App& app);
 // argv (without the program name) -> the command line. A parse error is
 // InvalidArgument with CLI11's message (exit code 2); --help and --version
 // are FailedPrecondition (they print, not run).
-absl::StatusOr<std::unique_ptr<CommandLine>> ParseCommandLine(
-    const std::vector<std::string>& args);
+absl::StatusOr<std::unique_ptr<CommandLine>> ParseCommandLine(const std::vector<std::string>& args);
 
 }  // namespace qantara::cli
 

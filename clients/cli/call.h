@@ -14,8 +14,7 @@ namespace qantara::cli {
 // deadline, e.g. Call(options, &v1::MemoryService::Stub::GetMemory, request).
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> Call(const GlobalOptions& options,
-                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                                           Response*),
+                              grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                               const Request& request) {
   Stub stub(Connect(options));
   grpc::ClientContext context;

@@ -20,8 +20,8 @@ inline constexpr int kExitUsage = 2;   // bad flags or bad input; nothing was se
 
 // Options every subcommand shares.
 struct GlobalOptions {
-  std::string server;       // HOST:PORT
-  double timeout_seconds;   // per call
+  std::string server;      // HOST:PORT
+  double timeout_seconds;  // per call
 };
 
 // The default for --server: $QANTARA_SERVER, else 127.0.0.1:50051.

@@ -50,7 +50,8 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
   }
   std::string origin = args.origin.empty() ? (bulk ? "import" : "manual") : args.origin;
   qantara::v1::Origin origin_value = qantara::v1::ORIGIN_MANUAL;
-  if (origin == "import") origin_value = qantara::v1::ORIGIN_IMPORT;
+  if (origin == "import")
+    origin_value = qantara::v1::ORIGIN_IMPORT;
   else if (origin != "manual") {
     return ReportError("add: --origin must be manual or import", kExitUsage);
   }

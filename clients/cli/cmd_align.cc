@@ -54,8 +54,7 @@ int RunAlignCommand(const GlobalOptions& options, const AlignArgs& parsed) {
   const AlignArgs* const args = &parsed;
   [&] {
     if ((args->ar_file == "-" || args->ar_file.empty()) && args->en_file == "-") {
-      *exit_code = ReportError("align: only one of the two documents can be read from stdin",
-                               kExitUsage);
+      *exit_code = ReportError("align: only one of the two documents can be read from stdin", kExitUsage);
       return;
     }
     qantara::v1::AlignRequest req;
@@ -96,22 +95,19 @@ int RunAlignCommand(const GlobalOptions& options, const AlignArgs& parsed) {
     qantara::v1::AlignResponse msg;
     while (reader->Read(&msg)) {
       for (const qantara::v1::Bead& b : msg.beads()) {
-        const bool both = b.arabic().sentence_indices_size() > 0 &&
-                          b.english().sentence_indices_size() > 0;
+        const bool both = b.arabic().sentence_indices_size() > 0 && b.english().sentence_indices_size() > 0;
         if (args->format == "beads") {
           ok = ok && Put(Indices(b.arabic()) + ":" + Indices(b.english()) + "\n");
         } else if (args->format == "tsv" && both) {
           char conf[32];
           std::snprintf(conf, sizeof(conf), "%.4f", b.confidence());
-          ok = ok && Put(Field(b.arabic().text()) + "\t" + Field(b.english().text()) + "\t" +
-                             conf + "\n");
+          ok = ok && Put(Field(b.arabic().text()) + "\t" + Field(b.english().text()) + "\t" + conf + "\n");
         } else if (args->format == "tmx" && both) {
           formats::TranslationUnit tu;
-          absl::Status s = formats::MakePlainSegment(text::Language::kArabic,
-                                                     Field(b.arabic().text()), &tu.source);
+          absl::Status s =
+              formats::MakePlainSegment(text::Language::kArabic, Field(b.arabic().text()), &tu.source);
           if (s.ok()) {
-            s = formats::MakePlainSegment(text::Language::kEnglish, Field(b.english().text()),
-                                          &tu.target);
+            s = formats::MakePlainSegment(text::Language::kEnglish, Field(b.english().text()), &tu.target);
           }
           tu.source.lang_tag = "ar";
           tu.target.lang_tag = "en";

@@ -29,8 +29,10 @@ std::string Duration(double seconds) {
   if (seconds < 0 || seconds > 360000) return "--:--";
   const long s = static_cast<long>(seconds + 0.5);
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
   return buf;
 }
 
@@ -110,8 +112,8 @@ bool WaitForServer(const std::shared_ptr<grpc::Channel>& channel, const GlobalOp
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000));
   if (channel->WaitForConnected(deadline)) return true;
-  *exit_code = ReportRpcError(options, what,
-                              grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect"));
+  *exit_code =
+      ReportRpcError(options, what, grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect"));
   return false;
 }
 
@@ -129,8 +131,10 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       *exit_code = ReportError("import: --on-duplicate must be skip, overwrite or keep", kExitUsage);
       return;
     }
-    if (args->format == "tmx") start.set_format(v1::FILE_FORMAT_TMX);
-    else if (args->format == "xliff" || args->format == "xlf") start.set_format(v1::FILE_FORMAT_XLIFF);
+    if (args->format == "tmx")
+      start.set_format(v1::FILE_FORMAT_TMX);
+    else if (args->format == "xliff" || args->format == "xlf")
+      start.set_format(v1::FILE_FORMAT_XLIFF);
     else if (!args->format.empty()) {
       *exit_code = ReportError("import: --format must be tmx or xliff", kExitUsage);
       return;
@@ -257,14 +261,15 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
                   args->report.empty() ? " (see --report FILE.json)" : "");
     }
     const double secs = report.elapsed_ms() / 1000.0;
-    std::printf("%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
-                "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
-                report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
-                Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
-                report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
-                Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
-                Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6,
-                secs, Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
+    std::printf(
+        "%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
+        "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
+        report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
+        Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
+        report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
+        Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
+        Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6, secs,
+        Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
     std::fflush(stdout);
     if (!report.fatal_error().empty()) {
       *exit_code = ReportError("import: " + args->file + ": " + report.fatal_error() +
@@ -324,7 +329,8 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
       return;
     }
     if (!out) {
-      *exit_code = ReportError("export: cannot write " + (to_stdout ? std::string("stdout") : tmp), kExitFailed);
+      *exit_code =
+          ReportError("export: cannot write " + (to_stdout ? std::string("stdout") : tmp), kExitFailed);
       return;
     }
     if (!to_stdout) {
@@ -338,8 +344,9 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     }
     std::fprintf(stderr, "exported %s units from %s%s%s\n", Thousands(units).c_str(), args->memory.c_str(),
                  to_stdout ? "" : (" to " + args->output).c_str(),
-                 unwritable ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
-                            : "");
+                 unwritable
+                     ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
+                     : "");
     *exit_code = kExitOk;
   }();
   return exit_code_value;

@@ -23,10 +23,10 @@
 #include "absl/strings/str_cat.h"
 #include "clients/cli/args.h"
 #include "clients/cli/commands.h"
-#include "clients/cli/policy_text.h"
 #include "clients/cli/doc_pairs.h"
 #include "clients/cli/html_text.h"
 #include "clients/cli/input.h"
+#include "clients/cli/policy_text.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/align.grpc.pb.h"
 
@@ -60,8 +60,7 @@ absl::StatusOr<std::string> ReadDocument(const std::string& path, DocFormat form
     if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
     absl::StatusOr<std::string> text = HtmlToText(html);
     if (!text.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", std::string(text.status().message())));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", std::string(text.status().message())));
     }
     return text;
   }
@@ -107,9 +106,8 @@ nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
 // Codes that concern every pair alike: no point in trying the next one.
 bool StopsTheRun(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::NOT_FOUND ||
-         code == grpc::StatusCode::FAILED_PRECONDITION ||
-         code == grpc::StatusCode::UNIMPLEMENTED || code == grpc::StatusCode::UNAUTHENTICATED ||
-         code == grpc::StatusCode::PERMISSION_DENIED;
+         code == grpc::StatusCode::FAILED_PRECONDITION || code == grpc::StatusCode::UNIMPLEMENTED ||
+         code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED;
 }
 
 const char* CodeName(grpc::StatusCode code) {
@@ -133,8 +131,8 @@ int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArg
   const AlignToMemoryArgs* const args = &parsed;
   [&] {
     if (args->ar_file == "-" && args->en_file == "-") {
-      *exit_code = ReportError("align-to-memory: only one of the two documents can be read from stdin",
-                               kExitUsage);
+      *exit_code =
+          ReportError("align-to-memory: only one of the two documents can be read from stdin", kExitUsage);
       return;
     }
     v1::AlignToMemoryRequest req;
@@ -145,10 +143,9 @@ int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArg
       absl::StatusOr<std::string> text =
           file == "-" ? ReadTextInput(file) : ReadDocument(file, FormatOfPath(file));
       if (!text.ok()) {
-        *exit_code = ReportError("align-to-memory: " + std::string(text.status().message()),
-                                 text.status().code() == absl::StatusCode::kInvalidArgument
-                                     ? kExitUsage
-                                     : kExitFailed);
+        *exit_code = ReportError(
+            "align-to-memory: " + std::string(text.status().message()),
+            text.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
         return;
       }
       if (args->sentences) {
@@ -172,9 +169,8 @@ int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArg
     if (args->json) {
       std::printf("%s\n", CountsJson(resp).dump(2).c_str());
     } else {
-      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n",
-                  args->store.dry_run ? "dry run:" : "aligned", args->ar_file.c_str(),
-                  args->en_file.c_str(), args->store.memory.c_str(),
+      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n", args->store.dry_run ? "dry run:" : "aligned",
+                  args->ar_file.c_str(), args->en_file.c_str(), args->store.memory.c_str(),
                   CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence());
     }
     *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
@@ -188,8 +184,7 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
   int* const exit_code = &exit_code_value;
   const ImportDocsArgs* const args = &parsed;
   [&] {
-    absl::StatusOr<DocPairing> pairing =
-        CollectDocumentPairs(args->inputs, args->recursive, args->report);
+    absl::StatusOr<DocPairing> pairing = CollectDocumentPairs(args->inputs, args->recursive, args->report);
     if (!pairing.ok()) {
       *exit_code = ReportError("import-docs: " + std::string(pairing.status().message()), kExitUsage);
       return;
@@ -198,9 +193,10 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
       std::fprintf(stderr, "qantara: import-docs: left out %s: %s\n", u.path.c_str(), u.reason.c_str());
     }
     if (pairing->pairs.empty()) {
-      *exit_code = ReportError("import-docs: no document pairs found (name them like NAME.ar.txt "
-                               "and NAME.en.txt; see --help)",
-                               kExitUsage);
+      *exit_code = ReportError(
+          "import-docs: no document pairs found (name them like NAME.ar.txt "
+          "and NAME.en.txt; see --help)",
+          kExitUsage);
       return;
     }
     auto stub = v1::AlignService::NewStub(Connect(options));
@@ -259,26 +255,24 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
         if (!args->quiet) {
           std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s); %s units %s so far\n", done, total,
                        pair.name.c_str(), CountsLine(resp, args->store.dry_run).c_str(), secs,
-                       Thousands(sum.stored()).c_str(),
-                       args->store.dry_run ? "would be stored" : "stored");
+                       Thousands(sum.stored()).c_str(), args->store.dry_run ? "would be stored" : "stored");
         }
       } else {
         ++failed;
         pj["ok"] = false;
         pj["error"] = error;
-        std::fprintf(stderr, "[%zu/%zu] %s: FAILED: %s\n", done, total, pair.name.c_str(),
-                     error.c_str());
+        std::fprintf(stderr, "[%zu/%zu] %s: FAILED: %s\n", done, total, pair.name.c_str(), error.c_str());
       }
       std::fflush(stderr);
       report_pairs.push_back(std::move(pj));
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
-                "%s (threshold %.2f)\n",
-                args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(),
-                args->store.memory.c_str(), Thousands(aligned).c_str(), Thousands(failed).c_str(),
-                Thousands(pairing->unpaired.size()).c_str(), secs,
-                CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
+    std::printf(
+        "%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
+        "%s (threshold %.2f)\n",
+        args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(), args->store.memory.c_str(),
+        Thousands(aligned).c_str(), Thousands(failed).c_str(), Thousands(pairing->unpaired.size()).c_str(),
+        secs, CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
     if (failed > 0) {
       std::printf("failed pairs:\n");
       for (const auto& pj : report_pairs) {
@@ -300,9 +294,8 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
       j["pairs_aligned"] = aligned;
       j["pairs_failed"] = failed;
       nlohmann::ordered_json totals = CountsJson(sum);
-      for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence",
-                            "lexicon_entries", "lexicon_trained_units",
-                            "lexicon_training_in_background", "elapsed_ms"}) {
+      for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence", "lexicon_entries",
+                            "lexicon_trained_units", "lexicon_training_in_background", "elapsed_ms"}) {
         totals.erase(k);
       }
       j["totals"] = totals;

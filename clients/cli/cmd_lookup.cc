@@ -7,8 +7,8 @@
 
 namespace qantara::cli {
 
-absl::StatusOr<v1::LookupResponse> RunLookup(const GlobalOptions& options,
-                                             const LookupArgs& args, const std::string& text) {
+absl::StatusOr<v1::LookupResponse> RunLookup(const GlobalOptions& options, const LookupArgs& args,
+                                             const std::string& text) {
   v1::LookupRequest req;
   for (const auto& m : args.memories) req.add_memories(m);
   req.set_text(text);

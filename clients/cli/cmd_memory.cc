@@ -6,8 +6,7 @@
 
 namespace qantara::cli {
 
-int RunMemoryCommand(const GlobalOptions& options, const std::string& command,
-                     const MemoryArgs& args) {
+int RunMemoryCommand(const GlobalOptions& options, const std::string& command, const MemoryArgs& args) {
   const char* what = command.c_str();
   if (command == "memory create") {
     v1::CreateMemoryRequest req;

@@ -7,9 +7,8 @@
 
 namespace qantara::cli {
 
-absl::StatusOr<v1::SegmentResponse> RunSegment(const GlobalOptions& options,
-                                               const SegmentArgs& args, std::string text,
-                                               std::string srx) {
+absl::StatusOr<v1::SegmentResponse> RunSegment(const GlobalOptions& options, const SegmentArgs& args,
+                                               std::string text, std::string srx) {
   v1::SegmentRequest req;
   req.set_text(std::move(text));
   req.set_language(args.lang);
@@ -31,8 +30,7 @@ int RunSegmentCommand(const GlobalOptions& options, const SegmentArgs& args) {
     if (!rules.ok()) return ReportError(std::string(rules.status().message()), kExitUsage);
     srx = *std::move(rules);
   }
-  absl::StatusOr<v1::SegmentResponse> resp =
-      RunSegment(options, args, *std::move(text), std::move(srx));
+  absl::StatusOr<v1::SegmentResponse> resp = RunSegment(options, args, *std::move(text), std::move(srx));
   if (!resp.ok()) return ReportRpcError(options, "segment", resp.status());
   return PrintOutput(RenderSegment(*resp));
 }

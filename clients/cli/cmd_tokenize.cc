@@ -7,8 +7,8 @@
 
 namespace qantara::cli {
 
-absl::StatusOr<v1::TokenizeResponse> RunTokenize(const GlobalOptions& options,
-                                                 const TokenizeArgs& args, std::string text) {
+absl::StatusOr<v1::TokenizeResponse> RunTokenize(const GlobalOptions& options, const TokenizeArgs& args,
+                                                 std::string text) {
   v1::TokenizeRequest req;
   if (absl::Status s = ToRequestRules(args.rules, req.mutable_rules()); !s.ok()) {
     return absl::InvalidArgumentError(s.message());

@@ -15,19 +15,15 @@ namespace qantara::cli {
 
 // The calls behind the commands whose output render_*.h makes: the server's
 // answer, or the failure (InvalidArgument for input refused before sending).
-absl::StatusOr<qantara::v1::LookupResponse> RunLookup(const GlobalOptions& options,
-                                                      const LookupArgs& args,
+absl::StatusOr<qantara::v1::LookupResponse> RunLookup(const GlobalOptions& options, const LookupArgs& args,
                                                       const std::string& text);
 absl::StatusOr<qantara::v1::ConcordanceResponse> RunConcordance(const GlobalOptions& options,
                                                                 const ConcordanceArgs& args);
-absl::StatusOr<qantara::v1::AddUnitResponse> RunAddUnit(const GlobalOptions& options,
-                                                        const AddArgs& args);
-absl::StatusOr<qantara::v1::SegmentResponse> RunSegment(const GlobalOptions& options,
-                                                        const SegmentArgs& args,
+absl::StatusOr<qantara::v1::AddUnitResponse> RunAddUnit(const GlobalOptions& options, const AddArgs& args);
+absl::StatusOr<qantara::v1::SegmentResponse> RunSegment(const GlobalOptions& options, const SegmentArgs& args,
                                                         std::string text, std::string srx);
 absl::StatusOr<qantara::v1::TokenizeResponse> RunTokenize(const GlobalOptions& options,
-                                                          const TokenizeArgs& args,
-                                                          std::string text);
+                                                          const TokenizeArgs& args, std::string text);
 
 int RunHealthCommand(const GlobalOptions& options, const HealthArgs& args);
 int RunSegmentCommand(const GlobalOptions& options, const SegmentArgs& args);
@@ -35,8 +31,7 @@ int RunNormalizeCommand(const GlobalOptions& options, const NormalizeArgs& args)
 int RunTokenizeCommand(const GlobalOptions& options, const TokenizeArgs& args);
 int RunAlignCommand(const GlobalOptions& options, const AlignArgs& args);
 // `command` is "memory create", "memory list", "memory show" or "memory delete".
-int RunMemoryCommand(const GlobalOptions& options, const std::string& command,
-                     const MemoryArgs& args);
+int RunMemoryCommand(const GlobalOptions& options, const std::string& command, const MemoryArgs& args);
 int RunAddCommand(const GlobalOptions& options, const AddArgs& args);
 int RunLookupCommand(const GlobalOptions& options, const LookupArgs& args);
 int RunConcordanceCommand(const GlobalOptions& options, const ConcordanceArgs& args);

@@ -21,8 +21,7 @@ std::string RpcErrorMessage(const GlobalOptions& options, const std::string& wha
     case absl::StatusCode::kDeadlineExceeded:
       return what + ": no answer from " + options.server + " within " +
              std::to_string(options.timeout_seconds) + " s (--timeout)";
-    default:
-      return what + ": " + std::string(status.message());
+    default: return what + ": " + std::string(status.message());
   }
 }
 

@@ -90,12 +90,11 @@ std::string RenderLookup(const v1::LookupResponse& resp, const LookupArgs& args)
     for (const auto& d : m.diffs()) spans.emplace_back(d.source_begin(), d.source_end());
     std::string penalties;
     for (const auto& p : m.penalties()) {
-      penalties += (penalties.empty() ? "" : ", ") + p.kind() + " -" +
-                   std::to_string(static_cast<int>(p.points()));
+      penalties +=
+          (penalties.empty() ? "" : ", ") + p.kind() + " -" + std::to_string(static_cast<int>(p.points()));
     }
     out += Format("%5.1f  (gross %.1f%s%s)  unit %llu in %s\n", m.score(), m.gross_score(),
-                  penalties.empty() ? "" : "; ", penalties.c_str(), U(m.unit_id()),
-                  m.memory().c_str());
+                  penalties.empty() ? "" : "; ", penalties.c_str(), U(m.unit_id()), m.memory().c_str());
     out += "   source: " + Mark(m.source(), spans) + "\n";
     out += "   target: " + m.target() + "\n";
     if (m.adapted()) out += "  adapted: " + m.adapted_target() + "\n";
@@ -142,8 +141,8 @@ std::string RenderMemoryList(const v1::ListMemoriesResponse& resp, bool json) {
   }
   std::string out;
   for (const auto& m : resp.memories()) {
-    out += m.name() + "\t" + m.source_lang() + " -> " + m.target_lang() + "\t" +
-           std::to_string(m.units()) + " units\n";
+    out += m.name() + "\t" + m.source_lang() + " -> " + m.target_lang() + "\t" + std::to_string(m.units()) +
+           " units\n";
   }
   return out;
 }

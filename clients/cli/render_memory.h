@@ -18,8 +18,7 @@ std::string RenderLookup(const qantara::v1::LookupResponse& resp, const LookupAr
 
 // One hit a line, UNIT_ID TAB searched side (spans in [...]) TAB other side,
 // then "(more: --page-token T)"; or with --json {"hits": [...], "next_page_token"}.
-std::string RenderConcordance(const qantara::v1::ConcordanceResponse& resp,
-                              const ConcordanceArgs& args);
+std::string RenderConcordance(const qantara::v1::ConcordanceResponse& resp, const ConcordanceArgs& args);
 
 // NAME TAB SRC -> TGT TAB N units, one memory a line; or a JSON array.
 std::string RenderMemoryList(const qantara::v1::ListMemoriesResponse& resp, bool json);
@@ -28,8 +27,7 @@ std::string RenderMemoryList(const qantara::v1::ListMemoriesResponse& resp, bool
 std::string RenderMemory(const qantara::v1::Memory& memory, bool json);
 
 std::string RenderMemoryCreated(const qantara::v1::Memory& memory);
-std::string RenderMemoryDeleted(const std::string& name,
-                                const qantara::v1::DeleteMemoryResponse& resp);
+std::string RenderMemoryDeleted(const std::string& name, const qantara::v1::DeleteMemoryResponse& resp);
 
 // "added unit N", "skipped (identical unit exists) unit N" or
 // "overwrote target of unit N".

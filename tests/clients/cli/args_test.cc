@@ -67,8 +67,7 @@ TEST(ArgsTest, AddTakesTwoTextsOrNone) {
   EXPECT_TRUE(Parse({"add", "-m", "M", "--tsv", "units.tsv"})->add.texts.empty());
   absl::StatusOr<std::unique_ptr<CommandLine>> one = ParseCommandLine({"add", "-m", "M", "a"});
   EXPECT_EQ(one.status().code(), absl::StatusCode::kInvalidArgument);
-  absl::StatusOr<std::unique_ptr<CommandLine>> three =
-      ParseCommandLine({"add", "-m", "M", "a", "b", "c"});
+  absl::StatusOr<std::unique_ptr<CommandLine>> three = ParseCommandLine({"add", "-m", "M", "a", "b", "c"});
   EXPECT_EQ(three.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -88,8 +87,7 @@ TEST(ArgsTest, LookupSeveralMemoriesThenDashDash) {
 }
 
 TEST(ArgsTest, WithoutDashDashATextStartingWithDashIsAnOption) {
-  absl::StatusOr<std::unique_ptr<CommandLine>> line =
-      ParseCommandLine({"lookup", "--memory", "M", "-x"});
+  absl::StatusOr<std::unique_ptr<CommandLine>> line = ParseCommandLine({"lookup", "--memory", "M", "-x"});
   EXPECT_EQ(line.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -166,14 +164,12 @@ TEST(ArgsTest, GlobalOptionsBeforeTheCommand) {
 }
 
 TEST(ArgsTest, UnknownOptionIsAUsageError) {
-  absl::StatusOr<std::unique_ptr<CommandLine>> line =
-      ParseCommandLine({"segment", "--lang", "ar", "--nope"});
+  absl::StatusOr<std::unique_ptr<CommandLine>> line = ParseCommandLine({"segment", "--lang", "ar", "--nope"});
   EXPECT_EQ(line.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ArgsTest, HelpIsNotACommand) {
-  EXPECT_EQ(ParseCommandLine({"lookup", "--help"}).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ParseCommandLine({"lookup", "--help"}).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

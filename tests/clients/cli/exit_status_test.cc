@@ -33,8 +33,7 @@ TEST(ExitStatusTest, Messages) {
   const GlobalOptions options{"example:7", 2};
   EXPECT_THAT(RpcErrorMessage(options, "lookup", absl::UnavailableError("x")),
               HasSubstr("lookup: server example:7 is unreachable"));
-  EXPECT_THAT(RpcErrorMessage(options, "add", absl::DeadlineExceededError("x")),
-              HasSubstr("(--timeout)"));
+  EXPECT_THAT(RpcErrorMessage(options, "add", absl::DeadlineExceededError("x")), HasSubstr("(--timeout)"));
   EXPECT_EQ(RpcErrorMessage(options, "memory show", absl::NotFoundError("no memory 'x'")),
             "memory show: no memory 'x'");
 }

@@ -49,8 +49,7 @@ TEST(RenderTest, LookupText) {
 TEST(RenderTest, LookupTextNoMatch) {
   LookupArgs args;
   args.threshold = 75;
-  EXPECT_EQ(RenderLookup(v1::LookupResponse(), args),
-            "no match at or above 75\n(0 candidates scored)\n");
+  EXPECT_EQ(RenderLookup(v1::LookupResponse(), args), "no match at or above 75\n(0 candidates scored)\n");
 }
 
 TEST(RenderTest, LookupJson) {
@@ -88,8 +87,7 @@ v1::ConcordanceResponse OneHit() {
 
 TEST(RenderTest, ConcordanceText) {
   ConcordanceArgs args;
-  EXPECT_EQ(RenderConcordance(OneHit(), args),
-            "7\ta [red] car\tسيارة حمراء\n(more: --page-token 99)\n");
+  EXPECT_EQ(RenderConcordance(OneHit(), args), "7\ta [red] car\tسيارة حمراء\n(more: --page-token 99)\n");
 }
 
 TEST(RenderTest, ConcordanceJson) {
@@ -132,8 +130,7 @@ TEST(RenderTest, MemoryListJson) {
 }
 
 TEST(RenderTest, MemoryShowText) {
-  EXPECT_EQ(RenderMemory(Tm(), false),
-            "name: tm\nlanguages: ar -> en\nunits: 42\ndescription: laws\n");
+  EXPECT_EQ(RenderMemory(Tm(), false), "name: tm\nlanguages: ar -> en\nunits: 42\ndescription: laws\n");
 }
 
 TEST(RenderTest, MemoryShowJson) {
@@ -192,8 +189,7 @@ v1::TokenizeResponse Tokens() {
 
 TEST(RenderTest, TokenizeText) {
   TokenizeArgs args;
-  EXPECT_EQ(RenderTokenize(Tokens(), args),
-            "والكتاب\tword\tوالكتاب\na\\tb\tpunctuation\ta\\tb\n");
+  EXPECT_EQ(RenderTokenize(Tokens(), args), "والكتاب\tword\tوالكتاب\na\\tb\tpunctuation\ta\\tb\n");
   args.clitics = true;
   args.stem = true;
   EXPECT_EQ(RenderTokenize(Tokens(), args),
@@ -215,7 +211,7 @@ TEST(RenderTest, TokenizeJson) {
   EXPECT_EQ(j["tokens"][0]["proclitics"], nlohmann::json::array({"و", "ال"}));
   EXPECT_EQ(j["tokens"][0]["base"], "كتاب");
   EXPECT_FALSE(j["tokens"][0].contains("stem"));  // only with --stem
-  EXPECT_EQ(j["tokens"][1]["text"], "a\tb");     // JSON escapes; no \t by hand
+  EXPECT_EQ(j["tokens"][1]["text"], "a\tb");      // JSON escapes; no \t by hand
 }
 
 }  // namespace
