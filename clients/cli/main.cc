@@ -19,8 +19,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+    return ReportError(std::string(e.what()) + " (see --help)", kExitUsage);  // one line
   }
   line.command = ParsedCommandName(app);
   return RunCommand(line);
