@@ -1,8 +1,10 @@
+// Shared plumbing of the qantara CLI: the connection, deadlines, errors.
 #include "clients/cli/client.h"
 
 #include <cstdio>
 #include <cstdlib>
 
+#include "clients/cli/exit_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -34,22 +36,17 @@ int ReportError(const std::string& message, int code) {
 }
 
 int ReportRpcError(const GlobalOptions& options, const char* what, const grpc::Status& status) {
-  std::string msg;
-  switch (status.error_code()) {
-    case grpc::StatusCode::UNAVAILABLE:
-      msg = std::string(what) + ": server " + options.server +
-            " is unreachable (is qantara-server running? set --server or QANTARA_SERVER)";
-      break;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      msg = std::string(what) + ": no answer from " + options.server + " within " +
-            std::to_string(options.timeout_seconds) + " s (--timeout)";
-      break;
-    default:
-      msg = std::string(what) + ": " + status.error_message();
-      break;
-  }
-  return ReportError(msg, status.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? kExitUsage
-                                                                                      : kExitFailed);
+  const absl::Status s = FromGrpc(status);
+  return ReportError(RpcErrorMessage(options, what, s), ExitCodeFor(s));
+}
+
+int ReportRpcError(const GlobalOptions& options, const char* what, const absl::Status& status) {
+  return ReportError(RpcErrorMessage(options, what, status), ExitCodeFor(status));
+}
+
+int PrintOutput(const std::string& text) {
+  const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+  return written && std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace qantara::cli

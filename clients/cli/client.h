@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
@@ -19,8 +20,8 @@ inline constexpr int kExitUsage = 2;   // bad flags or bad input; nothing was se
 
 // Options every subcommand shares.
 struct GlobalOptions {
-  std::string server;       // HOST:PORT
-  double timeout_seconds;   // per call
+  std::string server;      // HOST:PORT
+  double timeout_seconds;  // per call
 };
 
 // The default for --server: $QANTARA_SERVER, else 127.0.0.1:50051.
@@ -36,6 +37,13 @@ void Prepare(grpc::ClientContext& context, const GlobalOptions& options);
 // (e.g. an unreachable server names the address and how to start one),
 // and returns the exit code.
 int ReportRpcError(const GlobalOptions& options, const char* what, const grpc::Status& status);
+
+// The same for a failure as an absl::Status (see exit_status.h).
+int ReportRpcError(const GlobalOptions& options, const char* what, const absl::Status& status);
+
+// Writes `text` to stdout and flushes: kExitOk, or kExitFailed when stdout
+// cannot be written.
+int PrintOutput(const std::string& text);
 
 // Prints "qantara: <message>" on stderr; returns `code`.
 int ReportError(const std::string& message, int code);

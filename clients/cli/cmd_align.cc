@@ -47,30 +47,14 @@ bool Put(const std::string& s) { return std::fwrite(s.data(), 1, s.size(), stdou
 
 }  // namespace
 
-void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "align", "Align the sentences of an Arabic document with those of its English counterpart");
-  struct Args {
-    std::string ar_file;
-    std::string en_file;
-    bool sentences = false;
-    std::string format = "beads";
-    std::string memory;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("arabic", args->ar_file, "Arabic document (file, or - for stdin)")->required();
-  cmd->add_option("english", args->en_file, "English document (file, or - for stdin)")->required();
-  cmd->add_flag("--sentences", args->sentences,
-                "the files hold one sentence per line (no segmentation)");
-  cmd->add_option("--format,-f", args->format, "output: beads, tsv or tmx")
-      ->check(CLI::IsMember({"beads", "tsv", "tmx"}))
-      ->capture_default_str();
-  cmd->add_option("--memory,-m", args->memory,
-                  "also use the lexicon this memory learned from its units (stores nothing)");
-  cmd->callback([&options, exit_code, args] {
+int RunAlignCommand(const GlobalOptions& options, const AlignArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const AlignArgs* const args = &parsed;
+  [&] {
     if ((args->ar_file == "-" || args->ar_file.empty()) && args->en_file == "-") {
-      *exit_code = ReportError("align: only one of the two documents can be read from stdin",
-                               kExitUsage);
+      *exit_code = ReportError("align: only one of the two documents can be read from stdin", kExitUsage);
       return;
     }
     qantara::v1::AlignRequest req;
@@ -111,22 +95,19 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
     qantara::v1::AlignResponse msg;
     while (reader->Read(&msg)) {
       for (const qantara::v1::Bead& b : msg.beads()) {
-        const bool both = b.arabic().sentence_indices_size() > 0 &&
-                          b.english().sentence_indices_size() > 0;
+        const bool both = b.arabic().sentence_indices_size() > 0 && b.english().sentence_indices_size() > 0;
         if (args->format == "beads") {
           ok = ok && Put(Indices(b.arabic()) + ":" + Indices(b.english()) + "\n");
         } else if (args->format == "tsv" && both) {
           char conf[32];
           std::snprintf(conf, sizeof(conf), "%.4f", b.confidence());
-          ok = ok && Put(Field(b.arabic().text()) + "\t" + Field(b.english().text()) + "\t" +
-                             conf + "\n");
+          ok = ok && Put(Field(b.arabic().text()) + "\t" + Field(b.english().text()) + "\t" + conf + "\n");
         } else if (args->format == "tmx" && both) {
           formats::TranslationUnit tu;
-          absl::Status s = formats::MakePlainSegment(text::Language::kArabic,
-                                                     Field(b.arabic().text()), &tu.source);
+          absl::Status s =
+              formats::MakePlainSegment(text::Language::kArabic, Field(b.arabic().text()), &tu.source);
           if (s.ok()) {
-            s = formats::MakePlainSegment(text::Language::kEnglish, Field(b.english().text()),
-                                          &tu.target);
+            s = formats::MakePlainSegment(text::Language::kEnglish, Field(b.english().text()), &tu.target);
           }
           tu.source.lang_tag = "ar";
           tu.target.lang_tag = "en";
@@ -151,7 +132,8 @@ void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code
       std::fprintf(stderr, "qantara: align: a pair was left out of the TMX: %s\n", bad_unit.c_str());
     }
     *exit_code = ok && std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli

@@ -29,8 +29,10 @@ std::string Duration(double seconds) {
   if (seconds < 0 || seconds > 360000) return "--:--";
   const long s = static_cast<long>(seconds + 0.5);
   char buf[32];
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
   return buf;
 }
 
@@ -110,45 +112,29 @@ bool WaitForServer(const std::shared_ptr<grpc::Channel>& channel, const GlobalOp
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000));
   if (channel->WaitForConnected(deadline)) return true;
-  *exit_code = ReportRpcError(options, what,
-                              grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect"));
+  *exit_code =
+      ReportRpcError(options, what, grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect"));
   return false;
 }
 
 }  // namespace
 
-void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "import", "Import a TMX or XLIFF file into a memory (streamed; progress, summary, report)");
-  struct Args {
-    std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
-    bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
-  cmd->add_option("file", args->file, "FILE.tmx or FILE.xlf (- for stdin)")->required();
-  cmd->add_flag("--dry-run", args->dry_run, "read and check the file and count its units; store nothing");
-  cmd->add_option("--on-duplicate", args->on_duplicate,
-                  "a unit whose source is in the memory: skip (when the pair is identical, default), "
-                  "overwrite (the target), keep (add it too)")
-      ->capture_default_str();
-  cmd->add_option("--report", args->report, "write the per-unit report as JSON to this file");
-  cmd->add_option("--format", args->format, "tmx or xliff (default: from the file name or content)");
-  cmd->add_option("--project", args->project, "project for units whose file gives none");
-  cmd->add_option("--domain", args->domain, "domain for units whose file gives none");
-  cmd->add_option("--client", args->client, "client for units whose file gives none");
-  cmd->add_flag("--stop-on-error", args->stop_on_error, "stop at the first unit that fails");
-  cmd->add_flag("--only-final", args->only_final, "XLIFF: only confirmed (final/approved) units");
-  cmd->add_flag("--quiet,-q", args->quiet, "no progress output");
-  cmd->callback([&options, exit_code, args] {
+int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ImportArgs* const args = &parsed;
+  [&] {
     v1::ImportStart start;
     v1::DuplicatePolicy policy;
     if (!ParsePolicy(args->on_duplicate, &policy)) {
       *exit_code = ReportError("import: --on-duplicate must be skip, overwrite or keep", kExitUsage);
       return;
     }
-    if (args->format == "tmx") start.set_format(v1::FILE_FORMAT_TMX);
-    else if (args->format == "xliff" || args->format == "xlf") start.set_format(v1::FILE_FORMAT_XLIFF);
+    if (args->format == "tmx")
+      start.set_format(v1::FILE_FORMAT_TMX);
+    else if (args->format == "xliff" || args->format == "xlf")
+      start.set_format(v1::FILE_FORMAT_XLIFF);
     else if (!args->format.empty()) {
       *exit_code = ReportError("import: --format must be tmx or xliff", kExitUsage);
       return;
@@ -275,14 +261,15 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
                   args->report.empty() ? " (see --report FILE.json)" : "");
     }
     const double secs = report.elapsed_ms() / 1000.0;
-    std::printf("%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
-                "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
-                report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
-                Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
-                report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
-                Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
-                Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6,
-                secs, Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
+    std::printf(
+        "%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
+        "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
+        report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
+        Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
+        report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
+        Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
+        Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6, secs,
+        Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
     std::fflush(stdout);
     if (!report.fatal_error().empty()) {
       *exit_code = ReportError("import: " + args->file + ": " + report.fatal_error() +
@@ -291,28 +278,16 @@ void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
       return;
     }
     *exit_code = c.units_failed() == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
-void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand("export", "Export a memory as a TMX 1.4b file");
-  struct Args {
-    std::string memory, output = "-", project, domain, client;
-    int64_t changed_after_us = 0;
-    double min_confidence = 0;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("--memory,-m", args->memory, "memory name")->required();
-  cmd->add_option("--output,-o", args->output, "output file (default: stdout)");
-  cmd->add_option("--project", args->project, "only units of this project");
-  cmd->add_option("--domain", args->domain, "only units of this domain");
-  cmd->add_option("--client", args->client, "only units of this client");
-  cmd->add_option("--changed-after-us", args->changed_after_us,
-                  "only units changed at or after this time (microseconds since the epoch)");
-  cmd->add_option("--min-confidence", args->min_confidence,
-                  "leave out aligned units below this confidence (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->callback([&options, exit_code, args] {
+int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ExportArgs* const args = &parsed;
+  [&] {
     const bool to_stdout = args->output == "-";
     const std::string tmp = args->output + ".part";
     std::ofstream file;
@@ -354,7 +329,8 @@ void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
       return;
     }
     if (!out) {
-      *exit_code = ReportError("export: cannot write " + (to_stdout ? std::string("stdout") : tmp), kExitFailed);
+      *exit_code =
+          ReportError("export: cannot write " + (to_stdout ? std::string("stdout") : tmp), kExitFailed);
       return;
     }
     if (!to_stdout) {
@@ -368,10 +344,12 @@ void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_cod
     }
     std::fprintf(stderr, "exported %s units from %s%s%s\n", Thousands(units).c_str(), args->memory.c_str(),
                  to_stdout ? "" : (" to " + args->output).c_str(),
-                 unwritable ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
-                            : "");
+                 unwritable
+                     ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
+                     : "");
     *exit_code = kExitOk;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli

@@ -21,11 +21,12 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "clients/cli/args.h"
 #include "clients/cli/commands.h"
-#include "clients/cli/policy_text.h"
 #include "clients/cli/doc_pairs.h"
 #include "clients/cli/html_text.h"
 #include "clients/cli/input.h"
+#include "clients/cli/policy_text.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/align.grpc.pb.h"
 
@@ -34,39 +35,6 @@ namespace {
 
 namespace v1 = qantara::v1;
 using Clock = std::chrono::steady_clock;
-
-// Options shared by import-docs and align-to-memory.
-struct StoreOptions {
-  std::string memory;
-  std::optional<double> threshold;
-  bool include_many = false;
-  std::string on_duplicate = "skip";
-  std::string project, domain, client, user;
-  bool dry_run = false;
-  bool no_memory_lexicon = false;
-};
-
-void AddStoreOptions(CLI::App* cmd, StoreOptions* o) {
-  cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
-  cmd->add_option("--threshold,-t", o->threshold,
-                  "store pairs whose confidence is at or above this, 0..1 (default: the "
-                  "server's auto-accept threshold, 0.9)")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->add_flag("--include-many", o->include_many,
-                "also store 2-1, 1-2, 2-2, 1-3 and 3-1 pairs (sentences joined by a space)");
-  cmd->add_option("--on-duplicate", o->on_duplicate,
-                  "a pair whose source is in the memory: skip (when identical, default), "
-                  "overwrite (the target), keep (add it too)")
-      ->check(CLI::IsMember({"skip", "overwrite", "keep"}))
-      ->capture_default_str();
-  cmd->add_option("--project", o->project, "project attribute of the stored units");
-  cmd->add_option("--domain", o->domain, "domain attribute of the stored units");
-  cmd->add_option("--client", o->client, "client attribute of the stored units");
-  cmd->add_option("--user", o->user, "created_by of the stored units");
-  cmd->add_flag("--dry-run", o->dry_run, "align and count; store nothing");
-  cmd->add_flag("--no-memory-lexicon", o->no_memory_lexicon,
-                "do not use the lexicon the memory learned from its units");
-}
 
 void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   req->set_memory(o.memory);
@@ -92,8 +60,7 @@ absl::StatusOr<std::string> ReadDocument(const std::string& path, DocFormat form
     if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
     absl::StatusOr<std::string> text = HtmlToText(html);
     if (!text.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", std::string(text.status().message())));
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", std::string(text.status().message())));
     }
     return text;
   }
@@ -139,9 +106,8 @@ nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
 // Codes that concern every pair alike: no point in trying the next one.
 bool StopsTheRun(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::NOT_FOUND ||
-         code == grpc::StatusCode::FAILED_PRECONDITION ||
-         code == grpc::StatusCode::UNIMPLEMENTED || code == grpc::StatusCode::UNAUTHENTICATED ||
-         code == grpc::StatusCode::PERMISSION_DENIED;
+         code == grpc::StatusCode::FAILED_PRECONDITION || code == grpc::StatusCode::UNIMPLEMENTED ||
+         code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED;
 }
 
 const char* CodeName(grpc::StatusCode code) {
@@ -158,29 +124,15 @@ const char* CodeName(grpc::StatusCode code) {
 
 }  // namespace
 
-void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "align-to-memory",
-      "Align one Arabic document with its English counterpart and store the confident pairs "
-      "in a memory");
-  struct Args {
-    StoreOptions store;
-    std::string ar_file, en_file, document;
-    bool sentences = false, json = false;
-  };
-  auto args = std::make_shared<Args>();
-  AddStoreOptions(cmd, &args->store);
-  cmd->add_option("arabic", args->ar_file, "Arabic document (file, or - for stdin)")->required();
-  cmd->add_option("english", args->en_file, "English document (file, or - for stdin)")->required();
-  cmd->add_flag("--sentences", args->sentences,
-                "the files hold one sentence per line (no segmentation)");
-  cmd->add_option("--document", args->document,
-                  "name of the document pair, stored as the units' \"document\" attribute");
-  cmd->add_flag("--json", args->json, "print the counts as JSON");
-  cmd->callback([&options, exit_code, args] {
+int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const AlignToMemoryArgs* const args = &parsed;
+  [&] {
     if (args->ar_file == "-" && args->en_file == "-") {
-      *exit_code = ReportError("align-to-memory: only one of the two documents can be read from stdin",
-                               kExitUsage);
+      *exit_code =
+          ReportError("align-to-memory: only one of the two documents can be read from stdin", kExitUsage);
       return;
     }
     v1::AlignToMemoryRequest req;
@@ -191,10 +143,9 @@ void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* e
       absl::StatusOr<std::string> text =
           file == "-" ? ReadTextInput(file) : ReadDocument(file, FormatOfPath(file));
       if (!text.ok()) {
-        *exit_code = ReportError("align-to-memory: " + std::string(text.status().message()),
-                                 text.status().code() == absl::StatusCode::kInvalidArgument
-                                     ? kExitUsage
-                                     : kExitFailed);
+        *exit_code = ReportError(
+            "align-to-memory: " + std::string(text.status().message()),
+            text.status().code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
         return;
       }
       if (args->sentences) {
@@ -218,38 +169,22 @@ void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* e
     if (args->json) {
       std::printf("%s\n", CountsJson(resp).dump(2).c_str());
     } else {
-      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n",
-                  args->store.dry_run ? "dry run:" : "aligned", args->ar_file.c_str(),
-                  args->en_file.c_str(), args->store.memory.c_str(),
+      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n", args->store.dry_run ? "dry run:" : "aligned",
+                  args->ar_file.c_str(), args->en_file.c_str(), args->store.memory.c_str(),
                   CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence());
     }
     *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
-void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "import-docs",
-      "Align a folder (or list) of Arabic/English document pairs into a memory. Pairs are "
-      "found by name: NAME.ar.txt + NAME.en.txt, NAME.ar + NAME.en, NAME_ar.txt + NAME_en.txt, "
-      "NAME-ar.html + NAME-en.html (language ar/ara/arb/arabic, en/eng/english; extension "
-      "txt/text/html/htm or none; same directory)");
-  struct Args {
-    StoreOptions store;
-    std::vector<std::string> inputs;
-    std::string report;
-    bool recursive = false, quiet = false;
-  };
-  auto args = std::make_shared<Args>();
-  AddStoreOptions(cmd, &args->store);
-  cmd->add_option("inputs", args->inputs, "directories and/or document files")->required();
-  cmd->add_flag("--recursive,-r", args->recursive, "also look in subdirectories");
-  cmd->add_option("--report", args->report,
-                  "write a JSON report (per pair: counts or the error; unpaired files)");
-  cmd->add_flag("--quiet,-q", args->quiet, "no progress lines");
-  cmd->callback([&options, exit_code, args] {
-    absl::StatusOr<DocPairing> pairing =
-        CollectDocumentPairs(args->inputs, args->recursive, args->report);
+int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const ImportDocsArgs* const args = &parsed;
+  [&] {
+    absl::StatusOr<DocPairing> pairing = CollectDocumentPairs(args->inputs, args->recursive, args->report);
     if (!pairing.ok()) {
       *exit_code = ReportError("import-docs: " + std::string(pairing.status().message()), kExitUsage);
       return;
@@ -258,9 +193,10 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       std::fprintf(stderr, "qantara: import-docs: left out %s: %s\n", u.path.c_str(), u.reason.c_str());
     }
     if (pairing->pairs.empty()) {
-      *exit_code = ReportError("import-docs: no document pairs found (name them like NAME.ar.txt "
-                               "and NAME.en.txt; see --help)",
-                               kExitUsage);
+      *exit_code = ReportError(
+          "import-docs: no document pairs found (name them like NAME.ar.txt "
+          "and NAME.en.txt; see --help)",
+          kExitUsage);
       return;
     }
     auto stub = v1::AlignService::NewStub(Connect(options));
@@ -319,26 +255,24 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
         if (!args->quiet) {
           std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s); %s units %s so far\n", done, total,
                        pair.name.c_str(), CountsLine(resp, args->store.dry_run).c_str(), secs,
-                       Thousands(sum.stored()).c_str(),
-                       args->store.dry_run ? "would be stored" : "stored");
+                       Thousands(sum.stored()).c_str(), args->store.dry_run ? "would be stored" : "stored");
         }
       } else {
         ++failed;
         pj["ok"] = false;
         pj["error"] = error;
-        std::fprintf(stderr, "[%zu/%zu] %s: FAILED: %s\n", done, total, pair.name.c_str(),
-                     error.c_str());
+        std::fprintf(stderr, "[%zu/%zu] %s: FAILED: %s\n", done, total, pair.name.c_str(), error.c_str());
       }
       std::fflush(stderr);
       report_pairs.push_back(std::move(pj));
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
-                "%s (threshold %.2f)\n",
-                args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(),
-                args->store.memory.c_str(), Thousands(aligned).c_str(), Thousands(failed).c_str(),
-                Thousands(pairing->unpaired.size()).c_str(), secs,
-                CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
+    std::printf(
+        "%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
+        "%s (threshold %.2f)\n",
+        args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(), args->store.memory.c_str(),
+        Thousands(aligned).c_str(), Thousands(failed).c_str(), Thousands(pairing->unpaired.size()).c_str(),
+        secs, CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
     if (failed > 0) {
       std::printf("failed pairs:\n");
       for (const auto& pj : report_pairs) {
@@ -360,9 +294,8 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       j["pairs_aligned"] = aligned;
       j["pairs_failed"] = failed;
       nlohmann::ordered_json totals = CountsJson(sum);
-      for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence",
-                            "lexicon_entries", "lexicon_trained_units",
-                            "lexicon_training_in_background", "elapsed_ms"}) {
+      for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence", "lexicon_entries",
+                            "lexicon_trained_units", "lexicon_training_in_background", "elapsed_ms"}) {
         totals.erase(k);
       }
       j["totals"] = totals;
@@ -380,7 +313,8 @@ void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit
       }
     }
     *exit_code = failed == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli

@@ -11,26 +11,12 @@
 
 namespace qantara::cli {
 
-void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "normalize", "Print the normalised matching key of a text (as the server compares it)");
-  struct Args {
-    std::string lang;
-    std::string text;
-    RuleArgs rules;
-    bool show_rules = false;
-    bool offsets = false;
-  };
-  auto args = std::make_shared<Args>();
-  cmd->add_option("--lang,-l", args->lang, "language of the text: ar or en (optional)");
-  cmd->add_flag("--show-rules", args->show_rules,
-                "also print the rules applied, as a second line 'rules: a,b,...'");
-  cmd->add_flag("--offsets", args->offsets,
-                "also print, as a line 'offsets: N N ...', the byte offset in the input of "
-                "every key byte, plus the input length");
-  AddRuleOptions(cmd, &args->rules);
-  cmd->add_option("text", args->text, "the text; - or nothing reads stdin");
-  cmd->callback([&options, exit_code, args] {
+int RunNormalizeCommand(const GlobalOptions& options, const NormalizeArgs& parsed) {
+  // The body returns early on errors; the exit code is where it left it.
+  int exit_code_value = kExitOk;
+  int* const exit_code = &exit_code_value;
+  const NormalizeArgs* const args = &parsed;
+  [&] {
     std::string text;
     if (args->text.empty() || args->text == "-") {
       absl::StatusOr<std::string> in = ReadTextInput("-");
@@ -74,7 +60,8 @@ void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
-  });
+  }();
+  return exit_code_value;
 }
 
 }  // namespace qantara::cli

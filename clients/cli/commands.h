@@ -1,26 +1,47 @@
-// The CLI's subcommands. Each Add* registers one subcommand on the app; its
-// callback stores the exit code in *exit_code.
+// The CLI's commands: each Run*Command does the work of one parsed command
+// through the client (printing its output and errors) and returns the exit
+// code; RunCommand dispatches on the command's name. The requests are built
+// by the Run* functions beside them, their output by render_*.h.
 #ifndef QANTARA_CLIENTS_CLI_COMMANDS_H_
 #define QANTARA_CLIENTS_CLI_COMMANDS_H_
 
-#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "clients/cli/args.h"
 #include "clients/cli/client.h"
+#include "qantara/v1/memory.pb.h"
+#include "qantara/v1/text.pb.h"
 
 namespace qantara::cli {
 
-void AddHealthCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddAlignCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddSegmentCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddAddCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddLookupCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddConcordanceCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddNormalizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddTokenizeCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddImportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddExportCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddImportDocsCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
-void AddAlignToMemoryCommand(CLI::App& app, const GlobalOptions& options, int* exit_code);
+// The calls behind the commands whose output render_*.h makes: the server's
+// answer, or the failure (InvalidArgument for input refused before sending).
+absl::StatusOr<qantara::v1::LookupResponse> RunLookup(const GlobalOptions& options, const LookupArgs& args,
+                                                      const std::string& text);
+absl::StatusOr<qantara::v1::ConcordanceResponse> RunConcordance(const GlobalOptions& options,
+                                                                const ConcordanceArgs& args);
+absl::StatusOr<qantara::v1::AddUnitResponse> RunAddUnit(const GlobalOptions& options, const AddArgs& args);
+absl::StatusOr<qantara::v1::SegmentResponse> RunSegment(const GlobalOptions& options, const SegmentArgs& args,
+                                                        std::string text, std::string srx);
+absl::StatusOr<qantara::v1::TokenizeResponse> RunTokenize(const GlobalOptions& options,
+                                                          const TokenizeArgs& args, std::string text);
+
+int RunHealthCommand(const GlobalOptions& options, const HealthArgs& args);
+int RunSegmentCommand(const GlobalOptions& options, const SegmentArgs& args);
+int RunNormalizeCommand(const GlobalOptions& options, const NormalizeArgs& args);
+int RunTokenizeCommand(const GlobalOptions& options, const TokenizeArgs& args);
+int RunAlignCommand(const GlobalOptions& options, const AlignArgs& args);
+// `command` is "memory create", "memory list", "memory show" or "memory delete".
+int RunMemoryCommand(const GlobalOptions& options, const std::string& command, const MemoryArgs& args);
+int RunAddCommand(const GlobalOptions& options, const AddArgs& args);
+int RunLookupCommand(const GlobalOptions& options, const LookupArgs& args);
+int RunConcordanceCommand(const GlobalOptions& options, const ConcordanceArgs& args);
+int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
+int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
+int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);
+int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& args);
+
+// Runs the command `line` names; its exit code.
+int RunCommand(const CommandLine& line);
 
 }  // namespace qantara::cli
 

@@ -80,9 +80,9 @@ DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::s
     if (!filename.empty() && filename[0] == '.') continue;
     std::optional<DocFileName> parsed = ParseDocFileName(filename);
     if (!parsed) {
-      out.unpaired.push_back(
-          {path, "the name does not mark it as an Arabic or English document "
-                 "(NAME.ar.txt, NAME_en.html, NAME.ar ...)"});
+      out.unpaired.push_back({path,
+                              "the name does not mark it as an Arabic or English document "
+                              "(NAME.ar.txt, NAME_en.html, NAME.ar ...)"});
       continue;
     }
     const std::string dir = p.parent_path().string();
@@ -97,8 +97,7 @@ DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::s
     }
     std::string name;
     if (rel.empty()) {
-      name = parsed->name.empty() ? fs::path(base.empty() ? dir : base).filename().string()
-                                  : parsed->name;
+      name = parsed->name.empty() ? fs::path(base.empty() ? dir : base).filename().string() : parsed->name;
     } else {
       name = parsed->name.empty() ? rel : rel + "/" + parsed->name;
     }
@@ -107,15 +106,18 @@ DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::s
   }
   for (auto& [key, s] : groups) {
     if (s.ar.size() == 1 && s.en.size() == 1) {
-      out.pairs.push_back({display[key], s.ar[0].first, s.en[0].first, s.ar[0].second,
-                           s.en[0].second});
+      out.pairs.push_back({display[key], s.ar[0].first, s.en[0].first, s.ar[0].second, s.en[0].second});
       continue;
     }
     std::string reason;
-    if (s.ar.empty()) reason = "no Arabic counterpart";
-    else if (s.en.empty()) reason = "no English counterpart";
-    else if (s.ar.size() > 1) reason = "several Arabic files with the same name";
-    else reason = "several English files with the same name";
+    if (s.ar.empty())
+      reason = "no Arabic counterpart";
+    else if (s.en.empty())
+      reason = "no English counterpart";
+    else if (s.ar.size() > 1)
+      reason = "several Arabic files with the same name";
+    else
+      reason = "several English files with the same name";
     for (const auto* side : {&s.ar, &s.en}) {
       for (const auto& [path, format] : *side) out.unpaired.push_back({path, reason});
     }
@@ -127,8 +129,8 @@ DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::s
   return out;
 }
 
-absl::StatusOr<DocPairing> CollectDocumentPairs(const std::vector<std::string>& inputs,
-                                                bool recursive, const std::string& exclude) {
+absl::StatusOr<DocPairing> CollectDocumentPairs(const std::vector<std::string>& inputs, bool recursive,
+                                                const std::string& exclude) {
   std::vector<std::string> files;
   std::string base;
   int dirs = 0;

@@ -72,8 +72,8 @@ DocPairing PairDocumentFiles(const std::vector<std::string>& files, const std::s
 // `recursive`, and files given by path), skipping `exclude` (e.g. the report
 // file), and pairs them. When a single directory is given, pair names are
 // relative to it. InvalidArgument when an input does not exist.
-absl::StatusOr<DocPairing> CollectDocumentPairs(const std::vector<std::string>& inputs,
-                                                bool recursive, const std::string& exclude = "");
+absl::StatusOr<DocPairing> CollectDocumentPairs(const std::vector<std::string>& inputs, bool recursive,
+                                                const std::string& exclude = "");
 
 }  // namespace qantara::cli
 

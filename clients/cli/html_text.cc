@@ -15,11 +15,12 @@ namespace {
 
 bool IsBlock(const char* name) {
   static const absl::flat_hash_set<std::string> kBlocks = {
-      "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
-      "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1",
-      "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p",
-      "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-      "br", "html", "option", "legend"};
+      "address", "article", "aside",   "blockquote", "body",  "caption",  "center",     "dd",
+      "details", "dialog",  "div",     "dl",         "dt",    "fieldset", "figcaption", "figure",
+      "footer",  "form",    "h1",      "h2",         "h3",    "h4",       "h5",         "h6",
+      "header",  "hgroup",  "hr",      "li",         "main",  "nav",      "ol",         "p",
+      "pre",     "section", "summary", "table",      "tbody", "td",       "tfoot",      "th",
+      "thead",   "tr",      "ul",      "br",         "html",  "option",   "legend"};
   return kBlocks.contains(name);
 }
 
@@ -101,8 +102,7 @@ absl::StatusOr<std::string> HtmlToText(std::string_view html) {
   if (html.size() > static_cast<size_t>(INT32_MAX)) {
     return absl::InvalidArgumentError("HTML document larger than 2 GB");
   }
-  const int options =
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
   std::unique_ptr<xmlDoc, void (*)(xmlDocPtr)> doc(
       htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr,
                      DeclaresCharset(html) ? nullptr : "UTF-8", options),

@@ -31,8 +31,7 @@ absl::StatusOr<std::string> ReadTextInput(const std::string& path) {
     if (in.bad()) return absl::DataLossError(absl::StrCat("error reading ", path));
   }
   if (absl::Status s = text::ValidateUtf8(data); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(from_stdin ? "stdin" : path, ": ", s.message()));
+    return absl::InvalidArgumentError(absl::StrCat(from_stdin ? "stdin" : path, ": ", s.message()));
   }
   return data;
 }

@@ -3,10 +3,14 @@
 namespace qantara::cli {
 
 bool ParsePolicy(const std::string& name, qantara::v1::DuplicatePolicy* out) {
-  if (name == "skip") *out = qantara::v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
-  else if (name == "overwrite") *out = qantara::v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
-  else if (name == "keep") *out = qantara::v1::DUPLICATE_POLICY_KEEP_ALL;
-  else return false;
+  if (name == "skip")
+    *out = qantara::v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
+  else if (name == "overwrite")
+    *out = qantara::v1::DUPLICATE_POLICY_OVERWRITE_TARGET;
+  else if (name == "keep")
+    *out = qantara::v1::DUPLICATE_POLICY_KEEP_ALL;
+  else
+    return false;
   return true;
 }
 

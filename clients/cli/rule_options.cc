@@ -13,16 +13,14 @@ void AddRuleOptions(CLI::App* cmd, RuleArgs* args) {
     names += std::string(text::NormalizationRuleName(r));
   }
   cmd->add_option("--rules", args->rules,
-                  "normalisation rules to apply: all (default), none, or a comma list of " +
-                      names)
+                  "normalisation rules to apply: all (default), none, or a comma list of " + names)
       ->group("Normalisation");
   for (size_t i = 0; i < std::size(text::kAllNormalizationRules); ++i) {
     std::string flag(text::NormalizationRuleName(text::kAllNormalizationRules[i]));
     for (char& c : flag) {
       if (c == '_') c = '-';
     }
-    cmd->add_flag("--no-" + flag, args->off[i], "switch off the " + flag + " rule")
-        ->group("Normalisation");
+    cmd->add_flag("--no-" + flag, args->off[i], "switch off the " + flag + " rule")->group("Normalisation");
   }
 }
 

@@ -58,6 +58,25 @@ class MemoryCliTest(ServerTestCase):
         res = self.lookup("one", "Good morning")
         self.assertEqual(len(res["matches"]), 2)
 
+    def test_dash_dash_ends_the_options(self):
+        # Text starting with '-' after `--`: add it, look it up, find it.
+        self.ok("memory", "create", "dash", "--source", "ar", "--target", "en")
+        self.assertIn("added unit 1",
+                      self.ok("add", "--memory", "dash", "--", "-احفظ الملف قبل الخروج", "-save"))
+        self.assertIn("added unit 2", self.ok("add", "--memory", "dash", "نص عادي", "--", "-x"))
+        res = json.loads(self.ok("lookup", "--memory", "dash", "--json", "--",
+                                 "-احفظ الملف قبل الخروج"))
+        self.assertEqual(res["matches"][0]["score"], 100)
+        self.assertEqual(res["matches"][0]["source"], "-احفظ الملف قبل الخروج")
+        self.assertEqual(res["matches"][0]["target"], "-save")
+        hits = json.loads(self.ok("concordance", "--memory", "dash", "--json", "--", "-احفظ"))
+        self.assertEqual([h["target"] for h in hits["hits"]], ["-save"])
+        self.assertEqual(json.loads(self.ok("memory", "show", "--json", "--", "dash"))["units"], 2)
+        # Without `--` the text is an unknown option: a usage error, nothing added.
+        r = self.cli("lookup", "--memory", "dash", "-احفظ")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1, r.stderr)
+
     def test_lookup_json_shape_and_arabic_variants(self):
         self.make_memory("look")
         # Harakat, tatweel, hamza and ta-marbuta forms and a bidi mark: still the unit, >= 95.

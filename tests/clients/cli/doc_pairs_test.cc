@@ -42,9 +42,9 @@ TEST(ParseDocFileNameTest, RecognisedForms) {
 }
 
 TEST(ParseDocFileNameTest, NotRecognised) {
-  for (const char* f : {"report.txt", "report", "report.ar.pdf", "reportar.txt", "report.fr.txt",
-                        "report.ar-SA.txt", ".ar.txt", ".hidden.en.txt", "_ar.txt", "", "ar.pdf",
-                        "report.ar.txt.bak", "report.doc"}) {
+  for (const char* f :
+       {"report.txt", "report", "report.ar.pdf", "reportar.txt", "report.fr.txt", "report.ar-SA.txt",
+        ".ar.txt", ".hidden.en.txt", "_ar.txt", "", "ar.pdf", "report.ar.txt.bak", "report.doc"}) {
     EXPECT_FALSE(ParseDocFileName(f).has_value()) << f;
   }
 }
@@ -58,13 +58,12 @@ TEST(FormatOfPathTest, ByExtension) {
 }
 
 TEST(PairDocumentFilesTest, PairsBySameNameAndDirectory) {
-  DocPairing p = PairDocumentFiles(
-      {"d/a.ar.txt", "d/a.en.txt",          // pair "a"
-       "d/b_ar.txt", "d/b.en.html",         // mixed forms and formats: pair "b"
-       "d/c.ar", "d/sub/c.en",              // different directories: unpaired
-       "d/x.en.txt", "d/x_en.txt", "d/x.ar.txt",  // two English files for x
-       "d/notes.md", "d/.hidden.ar.txt", "d/A.en.txt"},
-      "d");
+  DocPairing p = PairDocumentFiles({"d/a.ar.txt", "d/a.en.txt",   // pair "a"
+                                    "d/b_ar.txt", "d/b.en.html",  // mixed forms and formats: pair "b"
+                                    "d/c.ar", "d/sub/c.en",       // different directories: unpaired
+                                    "d/x.en.txt", "d/x_en.txt", "d/x.ar.txt",  // two English files for x
+                                    "d/notes.md", "d/.hidden.ar.txt", "d/A.en.txt"},
+                                   "d");
   ASSERT_EQ(p.pairs.size(), 2u);
   EXPECT_EQ(p.pairs[0].name, "a");
   EXPECT_EQ(p.pairs[0].arabic, "d/a.ar.txt");
@@ -82,12 +81,12 @@ TEST(PairDocumentFilesTest, PairsBySameNameAndDirectory) {
   EXPECT_EQ(unpaired["d/x.ar.txt"], "several English files with the same name");
   EXPECT_NE(unpaired["d/notes.md"].find("does not mark it"), std::string::npos);
   EXPECT_EQ(unpaired["d/A.en.txt"], "no Arabic counterpart");  // names are case-sensitive
-  EXPECT_EQ(unpaired.count("d/.hidden.ar.txt"), 0u);            // hidden: ignored
+  EXPECT_EQ(unpaired.count("d/.hidden.ar.txt"), 0u);           // hidden: ignored
 }
 
 TEST(PairDocumentFilesTest, BareLanguageNamesPairWithinADirectory) {
-  DocPairing p = PairDocumentFiles({"docs/one/ar.txt", "docs/one/en.txt", "docs/two/AR", "docs/two/en"},
-                                   "docs");
+  DocPairing p =
+      PairDocumentFiles({"docs/one/ar.txt", "docs/one/en.txt", "docs/two/AR", "docs/two/en"}, "docs");
   ASSERT_EQ(p.pairs.size(), 2u);
   EXPECT_EQ(p.pairs[0].name, "one");
   EXPECT_EQ(p.pairs[1].name, "two");

@@ -26,8 +26,8 @@ TEST(HtmlToTextTest, ArabicUtf8WithoutCharsetAndWithOne) {
   absl::StatusOr<std::string> plain = HtmlToText("<html><body>" + body + "</body></html>");
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(*plain, "ضربت أمطار غزيرة مدينة تامبا.\n\nوبقيت الشوارع مغلقة.");
-  absl::StatusOr<std::string> declared = HtmlToText(
-      "<html><head><meta charset=\"utf-8\"></head><body dir=\"rtl\">" + body + "</body></html>");
+  absl::StatusOr<std::string> declared =
+      HtmlToText("<html><head><meta charset=\"utf-8\"></head><body dir=\"rtl\">" + body + "</body></html>");
   ASSERT_TRUE(declared.ok());
   EXPECT_EQ(*declared, *plain);
   // A fragment without html/body, and a byte order mark.

@@ -1,0 +1,28 @@
+// Failure -> exit code and error line (see exit_status.h).
+#include "clients/cli/exit_status.h"
+
+namespace qantara::cli {
+
+absl::Status FromGrpc(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  if (status.ok()) return kExitOk;
+  return status.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
+}
+
+std::string RpcErrorMessage(const GlobalOptions& options, const std::string& what,
+                            const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+      return what + ": server " + options.server +
+             " is unreachable (is qantara-server running? set --server or QANTARA_SERVER)";
+    case absl::StatusCode::kDeadlineExceeded:
+      return what + ": no answer from " + options.server + " within " +
+             std::to_string(options.timeout_seconds) + " s (--timeout)";
+    default: return what + ": " + std::string(status.message());
+  }
+}
+
+}  // namespace qantara::cli

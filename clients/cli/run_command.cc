@@ -1,0 +1,25 @@
+// Dispatch: the parsed command line -> the command it names.
+#include "clients/cli/commands.h"
+
+namespace qantara::cli {
+
+int RunCommand(const CommandLine& line) {
+  const GlobalOptions& o = line.global;
+  const std::string& c = line.command;
+  if (c == "health") return RunHealthCommand(o, line.health);
+  if (c == "segment") return RunSegmentCommand(o, line.segment);
+  if (c == "normalize") return RunNormalizeCommand(o, line.normalize);
+  if (c == "tokenize") return RunTokenizeCommand(o, line.tokenize);
+  if (c == "align") return RunAlignCommand(o, line.align);
+  if (c.rfind("memory ", 0) == 0) return RunMemoryCommand(o, c, line.memory);
+  if (c == "add") return RunAddCommand(o, line.add);
+  if (c == "lookup") return RunLookupCommand(o, line.lookup);
+  if (c == "concordance") return RunConcordanceCommand(o, line.concordance);
+  if (c == "import") return RunImportCommand(o, line.import);
+  if (c == "export") return RunExportCommand(o, line.export_);
+  if (c == "import-docs") return RunImportDocsCommand(o, line.import_docs);
+  if (c == "align-to-memory") return RunAlignToMemoryCommand(o, line.align_to_memory);
+  return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
+}
+
+}  // namespace qantara::cli
