@@ -1,4 +1,4 @@
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/lexicons.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,7 +6,7 @@
 
 #include "service/text/language.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 storage::StoredLexicon ToStored(const align::LearnedLexicon& lexicon) {
   storage::StoredLexicon out;
@@ -26,7 +26,7 @@ std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& 
   return lex;
 }
 
-MemoryLexicons::MemoryLexicons(tm::Memories& memories, storage::LexiconStore& lexicons,
+MemoryLexicons::MemoryLexicons(Memories& memories, storage::LexiconStore& lexicons,
                                const MemoryLexiconOptions& options)
     : memories_(memories), lexicons_(lexicons), options_(options) {}
 
@@ -48,7 +48,7 @@ bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
 }
 
 std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory,
-                                                   const tm::MemoryInfo& info) {
+                                                   const MemoryInfo& info) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = cache_.find(memory);
   if (it == cache_.end() || it->second.created_at_us != info.created_at_us) return std::nullopt;
@@ -65,7 +65,7 @@ std::shared_ptr<std::mutex> MemoryLexicons::MemoryMutex(const std::string& memor
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
                                                   const align::Aligner& aligner) {
-  absl::StatusOr<tm::MemoryInfo> info = memories_.GetMemory(memory);
+  absl::StatusOr<MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
   if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // the common case
 
@@ -135,7 +135,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
                                                     const align::Aligner& aligner) {
-  absl::StatusOr<tm::MemoryInfo> info = memories_.GetMemory(memory);
+  absl::StatusOr<MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
   std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
   std::lock_guard<std::mutex> held(*memory_mu);
@@ -143,7 +143,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
 }
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& memory,
-                                                          const tm::MemoryInfo& info,
+                                                          const MemoryInfo& info,
                                                           const align::Aligner& aligner) {
   absl::StatusOr<text::Language> source = text::ParseLanguage(info.source_lang);
   if (!source.ok()) return source.status();
@@ -182,4 +182,4 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& mem
   return MemoryLexicon{lexicon, info.units, true, false};
 }
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm

@@ -1,15 +1,15 @@
 // MemoryLexicons: a memory's learned alignment lexicon trained from its
 // units, persisted, reloaded, and retrained as the memory grows.
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/lexicons.h"
 
 #include <chrono>
 #include <thread>
 
 #include "gtest/gtest.h"
 #include "service/match/analyzer.h"
-#include "tests/service/rpc/rpc_test_env.h"
+#include "tests/service/tm/tm_test_env.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 namespace {
 
 // Sentence pairs in which قطة always comes with "cat" and سمك with "fish";
@@ -188,4 +188,4 @@ TEST_F(MemoryLexiconTest, RecreatedMemoryDoesNotSeeTheOldLexicon) {
 }
 
 }  // namespace
-}  // namespace qantara::rpc
+}  // namespace qantara::tm

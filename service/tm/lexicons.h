@@ -13,8 +13,8 @@
 // background thread instead of in the caller's request, which meanwhile gets
 // the lexicon there is (perhaps none). Plain C++ (no proto types).
 // Thread-safe; trainings of different memories run independently.
-#ifndef QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
-#define QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+#ifndef QANTARA_SERVICE_TM_LEXICONS_H_
+#define QANTARA_SERVICE_TM_LEXICONS_H_
 
 #include <cstdint>
 #include <memory>
@@ -31,7 +31,7 @@
 #include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 struct MemoryLexiconOptions {
   // No lexicon below this many units (too little evidence).
@@ -61,7 +61,7 @@ std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& 
 class MemoryLexicons {
  public:
   // REQUIRES: `memories` and `lexicons` outlive this object.
-  MemoryLexicons(tm::Memories& memories, storage::LexiconStore& lexicons,
+  MemoryLexicons(Memories& memories, storage::LexiconStore& lexicons,
                  const MemoryLexiconOptions& options = MemoryLexiconOptions());
   // Stops background trainings (they store nothing) and waits for them.
   ~MemoryLexicons();
@@ -94,15 +94,15 @@ class MemoryLexicons {
   };
   bool Stale(const Cached& c, uint64_t units) const;
   // The fresh cached lexicon of `memory`, if any.
-  std::optional<MemoryLexicon> Fresh(const std::string& memory, const tm::MemoryInfo& info);
+  std::optional<MemoryLexicon> Fresh(const std::string& memory, const MemoryInfo& info);
   // The mutex that serialises storage reads and training of one memory.
   std::shared_ptr<std::mutex> MemoryMutex(const std::string& memory);
   // REQUIRES: MemoryMutex(memory) held.
   absl::StatusOr<MemoryLexicon> TrainLocked(const std::string& memory,
-                                            const tm::MemoryInfo& info,
+                                            const MemoryInfo& info,
                                             const align::Aligner& aligner);
 
-  tm::Memories& memories_;
+  Memories& memories_;
   storage::LexiconStore& lexicons_;
   MemoryLexiconOptions options_;
   std::mutex mu_;  // guards everything below
@@ -114,6 +114,6 @@ class MemoryLexicons {
   std::atomic<bool> stopping_{false};
 };
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm
 
-#endif  // QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+#endif  // QANTARA_SERVICE_TM_LEXICONS_H_
