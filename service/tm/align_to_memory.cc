@@ -128,4 +128,17 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
   return result;
 }
 
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
+                                                 MemoryLexicons* lexicons, const std::string& memory,
+                                                 const align::DocumentPairInput& input) {
+  MemoryLexicon memory_lexicon;
+  if (!memory.empty()) {
+    if (lexicons == nullptr) return absl::FailedPreconditionError("this server has no memories");
+    absl::StatusOr<MemoryLexicon> got = lexicons->Get(memory, aligner);
+    if (!got.ok()) return got.status();
+    memory_lexicon = *std::move(got);
+  }
+  return aligner.Align(input, memory_lexicon.lexicon.get());
+}
+
 }  // namespace qantara::tm

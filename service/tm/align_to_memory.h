@@ -1,5 +1,6 @@
 // Aligning a document pair straight into a translation memory (the engine
-// behind AlignService/AlignToMemory; plain C++, no proto types).
+// behind AlignService/AlignToMemory; plain C++, no proto types), and with a
+// memory's learned lexicon only (AlignService/Align with a memory).
 //
 // The pair is aligned with the memory's learned lexicon next to FreeDict
 // (MemoryLexicons); then every bead with text on both sides whose confidence is at or above the
@@ -70,6 +71,14 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
                                                   Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params);
+
+// Aligns `input` alone (storing nothing), with the learned lexicon of
+// `memory` next to FreeDict when `memory` is not empty. Errors:
+// FailedPrecondition (a memory asked for, `lexicons` null), NotFound
+// (memory), the aligner's.
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
+                                                 MemoryLexicons* lexicons, const std::string& memory,
+                                                 const align::DocumentPairInput& input);
 
 }  // namespace qantara::tm
 
