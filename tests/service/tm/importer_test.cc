@@ -109,7 +109,9 @@ TEST_F(ImporterTest, BatchesAreStoredInFileOrderWithDuplicatesAcrossThem) {
   ASSERT_EQ(report.problems.size(), units.size() - want.size());
   for (size_t i = 0; i < report.problems.size(); ++i) {
     EXPECT_EQ(report.problems[i].severity, Severity::kSkipped);
-    if (i > 0) EXPECT_LT(report.problems[i - 1].line, report.problems[i].line);
+    if (i > 0) {
+      EXPECT_LT(report.problems[i - 1].line, report.problems[i].line);
+    }
   }
   // Importing again adds nothing: every unit is a duplicate.
   const ImportReport again = Import(file, Options(10));
