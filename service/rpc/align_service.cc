@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/grpc_status.h"
+#include "service/tm/align_to_memory.h"
 
 namespace qantara::rpc {
 namespace {
@@ -55,9 +56,9 @@ absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
 
 void AlignServiceImpl::UseMemories(tm::Memories& memories,
                                    storage::LexiconStore& lexicons,
-                                   const MemoryLexiconOptions& options) {
+                                   const tm::MemoryLexiconOptions& options) {
   memories_ = &memories;
-  lexicons_ = std::make_unique<MemoryLexicons>(memories, lexicons, options);
+  lexicons_ = std::make_unique<tm::MemoryLexicons>(memories, lexicons, options);
 }
 
 void AlignServiceImpl::DetachMemories() {
@@ -82,17 +83,8 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
-  MemoryLexicon memory_lexicon;
-  if (!request->memory().empty()) {
-    if (!lexicons_) {
-      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories");
-    }
-    absl::StatusOr<MemoryLexicon> got = lexicons_->Get(request->memory(), **aligner);
-    if (!got.ok()) return ToGrpcStatus(got.status());
-    memory_lexicon = *std::move(got);
-  }
   absl::StatusOr<align::Alignment> alignment =
-      (*aligner)->Align(input, memory_lexicon.lexicon.get());
+      tm::AlignWithMemory(**aligner, lexicons_.get(), request->memory(), input);
   if (!alignment.ok()) return ToGrpcStatus(alignment.status());
 
   const uint32_t per_message =

@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "qantara/v1/align.grpc.pb.h"
 #include "service/align/aligner.h"
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/lexicons.h"
 #include "service/text/segmenter.h"
 #include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
@@ -38,7 +38,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   // AlignToMemory and Align with a memory fail with FAILED_PRECONDITION.
   // Call before serving. REQUIRES: both stores outlive the service.
   void UseMemories(tm::Memories& memories, storage::LexiconStore& lexicons,
-                   const MemoryLexiconOptions& options = MemoryLexiconOptions());
+                   const tm::MemoryLexiconOptions& options = tm::MemoryLexiconOptions());
 
   // Stops the memories' background lexicon trainings (waiting for them) and
   // forgets the memories. Call after the server stopped serving and before
@@ -60,7 +60,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
   tm::Memories* memories_ = nullptr;
-  std::unique_ptr<MemoryLexicons> lexicons_;
+  std::unique_ptr<tm::MemoryLexicons> lexicons_;
 };
 
 }  // namespace qantara::rpc

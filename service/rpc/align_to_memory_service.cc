@@ -1,5 +1,5 @@
-// AlignService/AlignToMemory: the proto edge of rpc::AlignToMemory
-// (service/rpc/memory_aligner.h).
+// AlignService/AlignToMemory: the proto edge of tm::AlignToMemory
+// (service/tm/align_to_memory.h).
 #include <chrono>
 
 #include "absl/status/status.h"
@@ -7,7 +7,7 @@
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/grpc_status.h"
-#include "service/rpc/memory_aligner.h"
+#include "service/tm/align_to_memory.h"
 #include "service/rpc/memory_convert.h"
 
 namespace qantara::rpc {
@@ -48,7 +48,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
 
-  AlignToMemoryParams params;
+  tm::AlignToMemoryParams params;
   params.memory = request->memory();
   params.input = align::DocumentPairInput{ar.input, en.input};
   params.min_confidence = request->has_min_confidence() ? request->min_confidence() : -1;
@@ -63,11 +63,11 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   params.policy = FromProto(request->on_duplicate());
   params.dry_run = request->dry_run();
   params.use_memory_lexicon = !request->no_memory_lexicon();
-  absl::StatusOr<AlignToMemoryResult> result =
-      rpc::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
+  absl::StatusOr<tm::AlignToMemoryResult> result =
+      tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
   if (!result.ok()) return ToGrpcStatus(result.status());
 
-  const AlignToMemoryCounts& c = result->counts;
+  const tm::AlignToMemoryCounts& c = result->counts;
   qantara::v1::AlignSummary* sum = response->mutable_summary();
   sum->set_arabic_sentences(static_cast<uint32_t>(ar.input.size()));
   sum->set_english_sentences(static_cast<uint32_t>(en.input.size()));

@@ -1,11 +1,8 @@
 // qantara.v1.ImportExportService: TMX/XLIFF files into memories (Import,
-// a bidirectional stream) and memories out as TMX 1.4b (Export), on
-// qantara_formats' streaming readers/writer and storage's MemoryStore.
-//
-// Import memory is bounded whatever the file size: one gRPC message, the
-// reader's one pending unit/token, and one batch of units. Units are
-// committed with Memories::AddUnits one batch at a time (each batch
-// atomic), so a cancelled or failed import leaves only whole units.
+// a bidirectional stream, on tm::Importer) and memories out as TMX 1.4b
+// (Export, on tm::ExportTmx). The handlers convert the messages and stream
+// the chunks, progress and report; the import's batches, duplicate policy
+// and problems are tm::Importer's.
 #ifndef QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 #define QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 

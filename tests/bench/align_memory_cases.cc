@@ -1,5 +1,5 @@
 // align_memory_cases: aligns the cases of shared/bench/align/make_cases.py
-// the way AlignService/AlignToMemory does (rpc::AlignToMemory, dry run), with
+// the way AlignService/AlignToMemory does (tm::AlignToMemory, dry run), with
 // a real memory of 0, N, 2N... training pairs, for the "alignment gets better
 // as the memory grows" benchmark (tests/bench/align_memory_eval.py).
 //
@@ -19,7 +19,7 @@
 // the first K pairs (Memories::AddUnits), its lexicon trained and stored
 // by MemoryLexicons, then read back by a second MemoryLexicons (as a
 // restarted server would); then every case is aligned through
-// rpc::AlignToMemory (dry run) with that memory, and written as
+// tm::AlignToMemory (dry run) with that memory, and written as
 //   OUT_DIR/K/NAME.beads, NAME.conf  from NAME.ar + NAME.en
 //   OUT_DIR/K/NAME.pairs             from NAME.ar.doc + NAME.en.doc
 // It prints one line per size: size=K lexicon_entries=E train_ms=T align_ms=A.
@@ -36,8 +36,8 @@
 #include "service/align/document.h"
 #include "service/align/lexicon.h"
 #include "service/match/analyzer.h"
-#include "service/rpc/memory_aligner.h"
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/align_to_memory.h"
+#include "service/tm/lexicons.h"
 #include "service/text/segmenter.h"
 #include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   std::string train_file, train_docs_dir, dictd = align::kDefaultDictdDir, work;
   std::vector<size_t> sizes;
   bool doc_learning = false;
-  rpc::MemoryLexiconOptions lex_options;
+  tm::MemoryLexiconOptions lex_options;
   for (int k = 3; k < argc; ++k) {
     const std::string a = argv[k];
     if (a == "--train" && k + 1 < argc) train_file = argv[++k];
@@ -197,12 +197,12 @@ int main(int argc, char** argv) {
     storage::LexiconStore lexicon_store(**store);
     if (!train_docs_dir.empty()) {
       // The memory grows by aligning documents into it, as import-docs does.
-      rpc::MemoryLexicons importer(**memories, lexicon_store, lex_options);
+      tm::MemoryLexicons importer(**memories, lexicon_store, lex_options);
       for (size_t k = 0; k < size; ++k) {
-        rpc::AlignToMemoryParams params;
+        tm::AlignToMemoryParams params;
         params.memory = "bench";
         params.input = train_inputs[k];
-        auto r = rpc::AlignToMemory(**aligner, **memories, &importer, params);
+        auto r = tm::AlignToMemory(**aligner, **memories, &importer, params);
         if (!r.ok()) return Fail("import " + train_names[k], r.status());
       }
     } else {
@@ -222,13 +222,13 @@ int main(int argc, char** argv) {
     }
     auto t2 = std::chrono::steady_clock::now();
     {
-      rpc::MemoryLexicons trainer(**memories, lexicon_store, lex_options);
+      tm::MemoryLexicons trainer(**memories, lexicon_store, lex_options);
       auto trained = trainer.Get("bench", **aligner);
       if (!trained.ok()) return Fail("train", trained.status());
     }
     auto t3 = std::chrono::steady_clock::now();
     // A second instance reads the stored lexicon back (a restarted server).
-    rpc::MemoryLexicons lexicons(**memories, lexicon_store, lex_options);
+    tm::MemoryLexicons lexicons(**memories, lexicon_store, lex_options);
     auto loaded = lexicons.Get("bench", **aligner);
     if (!loaded.ok()) return Fail("load", loaded.status());
     if (loaded->trained_now) {
@@ -240,12 +240,12 @@ int main(int argc, char** argv) {
     auto t4 = std::chrono::steady_clock::now();
     for (int pass = 0; pass < 2; ++pass) {
       for (size_t d = 0; d < names.size(); ++d) {
-        rpc::AlignToMemoryParams params;
+        tm::AlignToMemoryParams params;
         params.memory = "bench";
         params.input = pass == 0 ? sentence_inputs[d] : doc_inputs[d];
         params.dry_run = true;
         params.learn_from_document = doc_learning;
-        auto r = rpc::AlignToMemory(**aligner, **memories, &lexicons, params);
+        auto r = tm::AlignToMemory(**aligner, **memories, &lexicons, params);
         if (!r.ok()) return Fail(names[d], r.status());
         if (pass == 0) {
           std::ofstream fb(o / (names[d] + ".beads")), fc(o / (names[d] + ".conf"));

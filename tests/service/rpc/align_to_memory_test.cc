@@ -1,6 +1,10 @@
 // AlignService/AlignToMemory (and Align with a memory) over a real
-// in-process gRPC server and a real RocksDB. FreeDict is used when Debian's
-// dictionaries are installed; the assertions hold without them too.
+// in-process gRPC server and a real RocksDB: the handlers' conversions (sides
+// as sentence lists or raw text, attributes, the response's counts) and
+// status codes. FreeDict is used when Debian's dictionaries are installed;
+// the assertions hold without them too. tm::AlignToMemory itself (n-m beads,
+// direction, learned lexicon) is tested without gRPC in
+// tests/service/tm/align_to_memory_test.cc.
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -141,34 +145,6 @@ TEST_F(AlignToMemoryTest, StoresOneToOnePairsWithOriginConfidenceAndAttributes) 
   EXPECT_EQ(Units("ar-en").size(), 3u);
 }
 
-TEST_F(AlignToMemoryTest, ManyToManyBeadsWhenAskedJoinedBySpace) {
-  v1::AlignToMemoryRequest req = Request("ar-en");
-  req.set_min_confidence(0);
-  req.set_include_many(true);
-  v1::AlignToMemoryResponse resp;
-  ASSERT_TRUE(Call(req, &resp).ok());
-  EXPECT_EQ(resp.stored(), 5u);
-  EXPECT_EQ(resp.many_not_stored(), 0u);
-  std::vector<v1::Unit> units = Units("ar-en");
-  ASSERT_EQ(units.size(), 5u);
-  EXPECT_EQ(units[3].source(), kAr[4]);
-  EXPECT_EQ(units[3].target(), kEn[3] + " " + kEn[4]);
-  EXPECT_EQ(units[4].source(), kAr[5] + " " + kAr[6]);
-  EXPECT_EQ(units[4].target(), kEn[6]);
-}
-
-TEST_F(AlignToMemoryTest, DirectionFollowsTheMemoryLanguages) {
-  v1::AlignToMemoryRequest req = Request("en-ar");
-  req.set_min_confidence(0);
-  v1::AlignToMemoryResponse resp;
-  ASSERT_TRUE(Call(req, &resp).ok());
-  std::vector<v1::Unit> units = Units("en-ar");
-  ASSERT_EQ(units.size(), 3u);
-  EXPECT_EQ(units[0].source(), kEn[0]);
-  EXPECT_EQ(units[0].target(), kAr[1]);
-  EXPECT_EQ(units[1].context().prev(), kEn[0]);
-}
-
 TEST_F(AlignToMemoryTest, DefaultThresholdAndRawTextAndDryRun) {
   v1::AlignToMemoryRequest req;
   req.set_memory("ar-en");
@@ -191,37 +167,6 @@ TEST_F(AlignToMemoryTest, DefaultThresholdAndRawTextAndDryRun) {
   for (const v1::Unit& u : Units("ar-en")) {
     EXPECT_GE(u.alignment_confidence(), real.min_confidence());
   }
-}
-
-TEST_F(AlignToMemoryTest, LexiconIsTrainedOnceTheMemoryHasUnits) {
-  // Fill the memory with enough pairs, then align into it: the response
-  // says a lexicon was trained from the memory.
-  for (int round = 0; round < 4; ++round) {
-    v1::AlignToMemoryRequest req = Request("ar-en");
-    req.set_min_confidence(0);
-    req.set_on_duplicate(v1::DUPLICATE_POLICY_KEEP_ALL);
-    v1::AlignToMemoryResponse resp;
-    ASSERT_TRUE(Call(req, &resp).ok());
-  }
-  v1::AlignToMemoryResponse resp;
-  v1::AlignToMemoryRequest req = Request("ar-en");
-  req.set_dry_run(true);
-  ASSERT_TRUE(Call(req, &resp).ok());
-  EXPECT_TRUE(resp.lexicon_trained_now());
-  EXPECT_EQ(resp.lexicon_trained_units(), 12u);
-  EXPECT_TRUE(lexicons_.Get("ar-en")->has_value());
-  // Align with the memory (read-only) uses it too.
-  grpc::ClientContext ctx;
-  v1::AlignRequest areq;
-  areq.set_memory("ar-en");
-  for (const auto& s : kAr) areq.mutable_arabic_sentences()->add_sentences(s);
-  for (const auto& s : kEn) areq.mutable_english_sentences()->add_sentences(s);
-  auto reader = stub_->Align(&ctx, areq);
-  v1::AlignResponse msg;
-  int beads = 0;
-  while (reader->Read(&msg)) beads += msg.beads_size();
-  ASSERT_TRUE(reader->Finish().ok());
-  EXPECT_EQ(beads, 7);
 }
 
 TEST_F(AlignToMemoryTest, Errors) {

@@ -1,7 +1,8 @@
 // ImportExportService.Import over a real in-process gRPC server and a real
-// RocksDB: batches (two in flight: one written while the next is analysed)
-// are stored in file order, duplicates across batches are found, and a stop
-// stores nothing read after the failed unit.
+// RocksDB: the handler's conversions (ImportStart to tm::ImportOptions, the
+// report and its problems back) and status codes. The import itself
+// (batches, policies, stops) is tested without gRPC in
+// tests/service/tm/importer_test.cc.
 #include "service/rpc/import_service.h"
 
 #include <string>
@@ -108,17 +109,44 @@ TEST_F(ImportServiceTest, BatchesAreStoredInFileOrderWithDuplicatesAcrossThem) {
   EXPECT_EQ(Stored(), want);
 }
 
-TEST_F(ImportServiceTest, StopOnErrorStoresNothingReadAfterTheFailedUnit) {
+TEST_F(ImportServiceTest, StopOnErrorEndsWithAReportWhoseFatalErrorSaysWhere) {
   std::vector<std::pair<std::string, std::string>> units;
   for (int i = 0; i < 100; ++i) {
     units.emplace_back(i == 45 ? "" : "sentence " + std::to_string(i), "جملة " + std::to_string(i));
   }
   const v1::ImportReport report = Import(Tmx(units), /*batch_size=*/10, /*stop_on_error=*/true);
-  EXPECT_NE(report.fatal_error(), "");
+  EXPECT_NE(report.fatal_error().find("(line 48)"), std::string::npos) << report.fatal_error();
   EXPECT_EQ(report.counts().units_failed(), 1u);
-  const std::vector<std::string> stored = Stored();
-  EXPECT_EQ(stored.size(), 45u);  // units 0-44: read before the failure, each whole
-  for (size_t i = 0; i < stored.size(); ++i) EXPECT_EQ(stored[i], "sentence " + std::to_string(i));
+  ASSERT_EQ(report.problems_size(), 1);
+  EXPECT_EQ(report.problems(0).severity(), "error");
+  EXPECT_EQ(report.problems(0).line(), 48);
+  EXPECT_EQ(report.format(), v1::FILE_FORMAT_TMX);
+  EXPECT_EQ(Stored().size(), 45u);
+}
+
+TEST_F(ImportServiceTest, BadStartsMapToStatusCodes) {
+  auto call = [&](const v1::ImportRequest& first) {
+    grpc::ClientContext ctx;
+    auto stream = stub_->Import(&ctx);
+    EXPECT_TRUE(stream->Write(first));
+    stream->WritesDone();
+    v1::ImportResponse resp;
+    while (stream->Read(&resp)) {
+    }
+    return stream->Finish();
+  };
+  v1::ImportRequest chunk;
+  chunk.set_chunk("<tmx/>");
+  EXPECT_EQ(call(chunk).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::ImportRequest big;
+  big.mutable_start()->set_memory("m");
+  big.mutable_start()->set_batch_size(10001);
+  const grpc::Status s = call(big);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "batch_size must be 1 to 10000");
+  v1::ImportRequest missing;
+  missing.mutable_start()->set_memory("nope");
+  EXPECT_EQ(call(missing).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Test helpers for service/rpc: the memory layer on a real RocksDB in a temp
-// dir with the real text analyzer, and an in-process gRPC server on port 0.
+// dir (tm::testing::MemoryEnv), and an in-process gRPC server on port 0.
 #ifndef QANTARA_TESTS_SERVICE_RPC_RPC_TEST_ENV_H_
 #define QANTARA_TESTS_SERVICE_RPC_RPC_TEST_ENV_H_
 
@@ -12,21 +12,11 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "service/match/analyzer.h"
-#include "service/tm/memories.h"
-#include "storage/store.h"
-#include "tests/storage/temp_dir.h"
+#include "tests/service/tm/tm_test_env.h"
 
 namespace qantara::rpc::testing {
 
-// Members in order of construction (destroyed in reverse: the memory store
-// before the store).
-struct MemoryEnv {
-  storage::testing::TempDir tmp;
-  std::unique_ptr<storage::Store> store = *storage::Store::Open(tmp.path("data"));
-  std::unique_ptr<match::Analyzer> analyzer = *match::CreateTextAnalyzer();
-  std::unique_ptr<tm::Memories> memories = *tm::Memories::Open(*store, *analyzer);
-};
+using tm::testing::MemoryEnv;
 
 // A server on 127.0.0.1 (a free port) with `services`, shut down on
 // destruction, and a channel to it.

@@ -11,27 +11,30 @@
 // memory's growth). Training that reads more than `sync_training_units`
 // units (seconds of work: a big memory imported from TMX) runs on a
 // background thread instead of in the caller's request, which meanwhile gets
-// the lexicon there is (perhaps none). Plain C++ (no proto types).
-// Thread-safe; trainings of different memories run independently.
-#ifndef QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
-#define QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+// the lexicon there is (perhaps none); MemoryLexicons owns these threads and
+// joins them (WaitForBackgroundTraining, destruction). Plain C++ (no proto
+// types). Thread-safe; trainings of different memories run independently.
+#ifndef QANTARA_SERVICE_TM_LEXICONS_H_
+#define QANTARA_SERVICE_TM_LEXICONS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/statusor.h"
 #include "service/align/aligner.h"
 #include "service/align/learned_lexicon.h"
 #include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 struct MemoryLexiconOptions {
   // No lexicon below this many units (too little evidence).
@@ -61,9 +64,9 @@ std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& 
 class MemoryLexicons {
  public:
   // REQUIRES: `memories` and `lexicons` outlive this object.
-  MemoryLexicons(tm::Memories& memories, storage::LexiconStore& lexicons,
+  MemoryLexicons(Memories& memories, storage::LexiconStore& lexicons,
                  const MemoryLexiconOptions& options = MemoryLexiconOptions());
-  // Stops background trainings (they store nothing) and waits for them.
+  // Stops background trainings (they store nothing) and joins their threads.
   ~MemoryLexicons();
   MemoryLexicons(const MemoryLexicons&) = delete;
   MemoryLexicons& operator=(const MemoryLexicons&) = delete;
@@ -80,8 +83,9 @@ class MemoryLexicons {
   // thread (whatever its size), stores and caches it. Errors as Get.
   absl::StatusOr<MemoryLexicon> Train(const std::string& memory, const align::Aligner& aligner);
 
-  // Waits until no background training runs (for tests and benchmarks).
-  void WaitForBackgroundTraining();
+  // Waits until no background training runs and joins their threads (for
+  // tests, benchmarks and destruction).
+  void WaitForBackgroundTraining() ABSL_LOCKS_EXCLUDED(mu_);
 
   const MemoryLexiconOptions& options() const { return options_; }
 
@@ -94,26 +98,39 @@ class MemoryLexicons {
   };
   bool Stale(const Cached& c, uint64_t units) const;
   // The fresh cached lexicon of `memory`, if any.
-  std::optional<MemoryLexicon> Fresh(const std::string& memory, const tm::MemoryInfo& info);
+  std::optional<MemoryLexicon> Fresh(const std::string& memory, const MemoryInfo& info)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The mutex that serialises storage reads and training of one memory.
-  std::shared_ptr<std::mutex> MemoryMutex(const std::string& memory);
-  // REQUIRES: MemoryMutex(memory) held.
-  absl::StatusOr<MemoryLexicon> TrainLocked(const std::string& memory,
-                                            const tm::MemoryInfo& info,
-                                            const align::Aligner& aligner);
+  std::shared_ptr<absl::Mutex> MemoryMutex(const std::string& memory) ABSL_LOCKS_EXCLUDED(mu_);
+  // `memory_mu` is MemoryMutex(memory).
+  absl::StatusOr<MemoryLexicon> TrainLocked(absl::Mutex& memory_mu, const std::string& memory,
+                                            const MemoryInfo& info, const align::Aligner& aligner)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(memory_mu) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs a background training of `memory` on a thread of threads_.
+  void StartBackground(const std::string& memory, std::shared_ptr<absl::Mutex> memory_mu,
+                       const MemoryInfo& info, const align::Aligner& aligner)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Idle() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return running_ == 0; }
+  // Joins the threads of the background trainings that have ended.
+  void JoinFinished() ABSL_LOCKS_EXCLUDED(mu_);
 
-  tm::Memories& memories_;
+  Memories& memories_;
   storage::LexiconStore& lexicons_;
-  MemoryLexiconOptions options_;
-  std::mutex mu_;  // guards everything below
-  absl::flat_hash_map<std::string, Cached> cache_;
-  absl::flat_hash_map<std::string, std::shared_ptr<std::mutex>> memory_mu_;
-  absl::flat_hash_map<std::string, bool> background_;  // memory -> training in background
-  int running_ = 0;                                    // background trainings
-  std::condition_variable idle_;                       // signalled when running_ drops
-  std::atomic<bool> stopping_{false};
+  const MemoryLexiconOptions options_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::shared_ptr<absl::Mutex>> memory_mu_ ABSL_GUARDED_BY(mu_);
+  // memory -> a background training of it runs.
+  absl::flat_hash_map<std::string, bool> background_ ABSL_GUARDED_BY(mu_);
+  int running_ ABSL_GUARDED_BY(mu_) = 0;  // background trainings running
+  // The threads of the background trainings: running (by id), and ended but
+  // not yet joined (each moves itself there as its last step).
+  uint64_t next_thread_id_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<uint64_t, std::thread> threads_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> finished_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> stopping_{false};  // read by trainings between units
 };
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm
 
-#endif  // QANTARA_SERVICE_RPC_MEMORY_LEXICON_H_
+#endif  // QANTARA_SERVICE_TM_LEXICONS_H_

@@ -1,15 +1,15 @@
 // MemoryLexicons: a memory's learned alignment lexicon trained from its
 // units, persisted, reloaded, and retrained as the memory grows.
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/lexicons.h"
 
 #include <chrono>
 #include <thread>
 
 #include "gtest/gtest.h"
 #include "service/match/analyzer.h"
-#include "tests/service/rpc/rpc_test_env.h"
+#include "tests/service/tm/tm_test_env.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 namespace {
 
 // Sentence pairs in which قطة always comes with "cat" and سمك with "fish";
@@ -135,6 +135,37 @@ TEST_F(MemoryLexiconTest, BigMemoriesTrainInTheBackground) {
   }
 }
 
+TEST_F(MemoryLexiconTest, BackgroundTrainingsOfSeveralMemoriesRunOnOwnedThreads) {
+  MemoryLexiconOptions options = options_;
+  options.sync_training_units = 15;
+  MemoryLexicons lexicons(*env_.memories, *lexicon_store_, options);
+  for (const char* m : {"a", "b"}) {
+    ASSERT_TRUE(env_.memories->CreateMemory({m, "ar", "en", ""}).ok());
+    Add(m, 4);  // 20 units
+    auto r = lexicons.Get(m, *aligner_);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->training_in_background);
+  }
+  lexicons.WaitForBackgroundTraining();
+  for (const char* m : {"a", "b"}) {
+    auto r = lexicons.Get(m, *aligner_);
+    ASSERT_TRUE(r.ok());
+    ASSERT_NE(r->lexicon, nullptr) << m;
+    EXPECT_EQ(r->trained_units, 20u);
+    EXPECT_FALSE(r->training_in_background);
+  }
+  // A later training (the ended trainings' threads are joined first).
+  Add("a", 2, true, 4);  // 30 units: stale
+  auto stale = lexicons.Get("a", *aligner_);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_TRUE(stale->training_in_background);
+  EXPECT_EQ(stale->trained_units, 20u);  // the lexicon there is meanwhile
+  lexicons.WaitForBackgroundTraining();
+  auto retrained = lexicons.Get("a", *aligner_);
+  ASSERT_TRUE(retrained.ok());
+  EXPECT_EQ(retrained->trained_units, 30u);
+}
+
 TEST_F(MemoryLexiconTest, BelowMinimumSizeHasNoLexiconButTrainForces) {
   ASSERT_TRUE(env_.memories->CreateMemory({"m", "ar", "en", ""}).ok());
   Add("m", 1);  // 5 units < 10
@@ -188,4 +219,4 @@ TEST_F(MemoryLexiconTest, RecreatedMemoryDoesNotSeeTheOldLexicon) {
 }
 
 }  // namespace
-}  // namespace qantara::rpc
+}  // namespace qantara::tm

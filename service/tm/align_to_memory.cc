@@ -1,4 +1,4 @@
-#include "service/rpc/memory_aligner.h"
+#include "service/tm/align_to_memory.h"
 
 #include <utility>
 #include <vector>
@@ -8,7 +8,7 @@
 #include "service/align/document.h"
 #include "service/text/language.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 namespace {
 
 // JoinForField without leading and trailing whitespace.
@@ -23,14 +23,14 @@ std::string SideText(const std::vector<align::SentenceInput>& sentences, int beg
 }  // namespace
 
 absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  tm::Memories& memories,
+                                                  Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params) {
   if (params.min_confidence > 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("min_confidence must be at most 1 (got ", params.min_confidence, ")"));
   }
-  absl::StatusOr<tm::MemoryInfo> info = memories.GetMemory(params.memory);
+  absl::StatusOr<MemoryInfo> info = memories.GetMemory(params.memory);
   if (!info.ok()) return info.status();
   absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
   if (!source.ok()) return source.status();
@@ -115,17 +115,30 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
     return result;
   }
   if (units.empty()) return result;
-  absl::StatusOr<std::vector<tm::AddOutcome>> outcomes =
+  absl::StatusOr<std::vector<AddOutcome>> outcomes =
       memories.AddUnits(params.memory, std::move(units), params.policy);
   if (!outcomes.ok()) return outcomes.status();
-  for (const tm::AddOutcome& o : *outcomes) {
+  for (const AddOutcome& o : *outcomes) {
     switch (o.kind) {
-      case tm::AddOutcome::kAdded: ++c.stored; break;
-      case tm::AddOutcome::kSkipped: ++c.skipped_duplicates; break;
-      case tm::AddOutcome::kOverwritten: ++c.overwritten; break;
+      case AddOutcome::kAdded: ++c.stored; break;
+      case AddOutcome::kSkipped: ++c.skipped_duplicates; break;
+      case AddOutcome::kOverwritten: ++c.overwritten; break;
     }
   }
   return result;
 }
 
-}  // namespace qantara::rpc
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
+                                                 MemoryLexicons* lexicons, const std::string& memory,
+                                                 const align::DocumentPairInput& input) {
+  MemoryLexicon memory_lexicon;
+  if (!memory.empty()) {
+    if (lexicons == nullptr) return absl::FailedPreconditionError("this server has no memories");
+    absl::StatusOr<MemoryLexicon> got = lexicons->Get(memory, aligner);
+    if (!got.ok()) return got.status();
+    memory_lexicon = *std::move(got);
+  }
+  return aligner.Align(input, memory_lexicon.lexicon.get());
+}
+
+}  // namespace qantara::tm

@@ -1,12 +1,18 @@
-#include "service/rpc/memory_lexicon.h"
+// MemoryLexicons (service/tm/lexicons.h): each memory's learned alignment
+// lexicon, cached, persisted, and retrained in the caller or on an owned
+// background thread.
+#include "service/tm/lexicons.h"
 
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
 
 #include "service/text/language.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 storage::StoredLexicon ToStored(const align::LearnedLexicon& lexicon) {
   storage::StoredLexicon out;
@@ -26,7 +32,7 @@ std::unique_ptr<align::LearnedLexicon> FromStored(const storage::StoredLexicon& 
   return lex;
 }
 
-MemoryLexicons::MemoryLexicons(tm::Memories& memories, storage::LexiconStore& lexicons,
+MemoryLexicons::MemoryLexicons(Memories& memories, storage::LexiconStore& lexicons,
                                const MemoryLexiconOptions& options)
     : memories_(memories), lexicons_(lexicons), options_(options) {}
 
@@ -36,8 +42,21 @@ MemoryLexicons::~MemoryLexicons() {
 }
 
 void MemoryLexicons::WaitForBackgroundTraining() {
-  std::unique_lock<std::mutex> l(mu_);
-  idle_.wait(l, [this] { return running_ == 0; });
+  {
+    absl::MutexLock l(&mu_);
+    mu_.Await(absl::Condition(this, &MemoryLexicons::Idle));
+  }
+  JoinFinished();
+}
+
+void MemoryLexicons::JoinFinished() {
+  std::vector<std::thread> finished;
+  {
+    absl::MutexLock l(&mu_);
+    finished.swap(finished_);
+  }
+  // Each has done its last step (moving itself to finished_): joins at once.
+  for (std::thread& t : finished) t.join();
 }
 
 bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
@@ -48,32 +67,32 @@ bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
 }
 
 std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory,
-                                                   const tm::MemoryInfo& info) {
-  std::lock_guard<std::mutex> l(mu_);
+                                                   const MemoryInfo& info) {
+  absl::MutexLock l(&mu_);
   auto it = cache_.find(memory);
   if (it == cache_.end() || it->second.created_at_us != info.created_at_us) return std::nullopt;
   if (Stale(it->second, info.units)) return std::nullopt;
   return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, false};
 }
 
-std::shared_ptr<std::mutex> MemoryLexicons::MemoryMutex(const std::string& memory) {
-  std::lock_guard<std::mutex> l(mu_);
-  std::shared_ptr<std::mutex>& m = memory_mu_[memory];
-  if (!m) m = std::make_shared<std::mutex>();
+std::shared_ptr<absl::Mutex> MemoryLexicons::MemoryMutex(const std::string& memory) {
+  absl::MutexLock l(&mu_);
+  std::shared_ptr<absl::Mutex>& m = memory_mu_[memory];
+  if (!m) m = std::make_shared<absl::Mutex>();
   return m;
 }
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
                                                   const align::Aligner& aligner) {
-  absl::StatusOr<tm::MemoryInfo> info = memories_.GetMemory(memory);
+  absl::StatusOr<MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
   if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // the common case
 
-  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
-  std::unique_lock<std::mutex> held(*memory_mu, std::defer_lock);
+  std::shared_ptr<absl::Mutex> memory_mu_ptr = MemoryMutex(memory);
+  absl::Mutex& memory_mu = *memory_mu_ptr;
   {
     // A background training holds the memory's mutex for seconds: do not wait for it.
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     auto bg = background_.find(memory);
     auto it = cache_.find(memory);
     if (bg != background_.end() && it != cache_.end() &&
@@ -81,12 +100,12 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
       return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, true};
     }
   }
-  held.lock();
+  absl::ReleasableMutexLock held(&memory_mu);
   if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // trained meanwhile
   Cached current;
   bool cached = false;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     auto it = cache_.find(memory);
     if (it != cache_.end() && it->second.created_at_us == info->created_at_us) {
       current = it->second;
@@ -103,7 +122,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
       current.lexicon = FromStored(**stored);
     }
     {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       cache_[memory] = current;
     }
     if (!Stale(current, info->units)) {
@@ -111,39 +130,55 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
     }
   }
   if (std::min(info->units, options_.max_training_units) <= options_.sync_training_units) {
-    return TrainLocked(memory, *info, aligner);
+    return TrainLocked(memory_mu, memory, *info, aligner);
   }
   // Too big to train inside a request: train in the background, answer with what there is.
+  held.Release();
+  JoinFinished();  // the threads of trainings that ended before
   {
-    std::lock_guard<std::mutex> l(mu_);
-    background_[memory] = true;
-    ++running_;
+    absl::MutexLock l(&mu_);
+    StartBackground(memory, std::move(memory_mu_ptr), *info, aligner);
   }
-  held.unlock();
-  std::thread([this, memory, memory_mu, info = *info, &aligner] {
+  return MemoryLexicon{current.lexicon, current.trained_units, false, true};
+}
+
+void MemoryLexicons::StartBackground(const std::string& memory,
+                                     std::shared_ptr<absl::Mutex> memory_mu, const MemoryInfo& info,
+                                     const align::Aligner& aligner) {
+  background_[memory] = true;
+  ++running_;
+  const uint64_t id = next_thread_id_++;
+  // The thread takes mu_ only after this returns and mu_ is released, so
+  // threads_ holds it by then.
+  threads_.emplace(id, std::thread([this, id, memory, memory_mu = std::move(memory_mu), info,
+                                    &aligner] {
     {
-      std::lock_guard<std::mutex> m(*memory_mu);
-      if (!stopping_) (void)TrainLocked(memory, info, aligner);  // errors: retried on next use
+      absl::Mutex& mm = *memory_mu;
+      absl::MutexLock m(&mm);
+      if (!stopping_) (void)TrainLocked(mm, memory, info, aligner);  // errors: retried on next use
     }
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     background_.erase(memory);
     --running_;
-    idle_.notify_all();
-  }).detach();
-  return MemoryLexicon{current.lexicon, current.trained_units, false, true};
+    auto self = threads_.find(id);
+    finished_.push_back(std::move(self->second));
+    threads_.erase(self);
+  }));
 }
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
                                                     const align::Aligner& aligner) {
-  absl::StatusOr<tm::MemoryInfo> info = memories_.GetMemory(memory);
+  absl::StatusOr<MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
-  std::shared_ptr<std::mutex> memory_mu = MemoryMutex(memory);
-  std::lock_guard<std::mutex> held(*memory_mu);
-  return TrainLocked(memory, *info, aligner);
+  std::shared_ptr<absl::Mutex> memory_mu_ptr = MemoryMutex(memory);
+  absl::Mutex& memory_mu = *memory_mu_ptr;
+  absl::MutexLock held(&memory_mu);
+  return TrainLocked(memory_mu, memory, *info, aligner);
 }
 
-absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& memory,
-                                                          const tm::MemoryInfo& info,
+absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(absl::Mutex& memory_mu,
+                                                          const std::string& memory,
+                                                          const MemoryInfo& info,
                                                           const align::Aligner& aligner) {
   absl::StatusOr<text::Language> source = text::ParseLanguage(info.source_lang);
   if (!source.ok()) return source.status();
@@ -176,10 +211,10 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(const std::string& mem
   c.stored = true;
   c.lexicon = lexicon;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     cache_[memory] = std::move(c);
   }
   return MemoryLexicon{lexicon, info.units, true, false};
 }
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm

@@ -1,4 +1,4 @@
-#include "service/rpc/tmx_units.h"
+#include "service/tm/tmx_units.h"
 
 #include <map>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/formats/segment_markup.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 namespace {
 
 constexpr int64_t kMicros = 1000000;
@@ -126,4 +126,4 @@ absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit,
   return tu;
 }
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm

@@ -15,8 +15,8 @@
 //   attribute of that name (repeated types joined by '\n'). <tu> notes -> the
 //   free attribute kNoteKey (joined by '\n'). <tuv>-level props and notes are
 //   not kept.
-#ifndef QANTARA_SERVICE_RPC_TMX_UNITS_H_
-#define QANTARA_SERVICE_RPC_TMX_UNITS_H_
+#ifndef QANTARA_SERVICE_TM_TMX_UNITS_H_
+#define QANTARA_SERVICE_TM_TMX_UNITS_H_
 
 #include <string>
 #include <string_view>
@@ -25,7 +25,7 @@
 #include "service/formats/translation_unit.h"
 #include "service/match/unit.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 inline constexpr std::string_view kSourceMarkupKey = "tmx:seg-source";
 inline constexpr std::string_view kTargetMarkupKey = "tmx:seg-target";
@@ -49,6 +49,6 @@ absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit,
 // native code.
 std::string NativeText(const formats::Segment& segment);
 
-}  // namespace qantara::rpc
+}  // namespace qantara::tm
 
-#endif  // QANTARA_SERVICE_RPC_TMX_UNITS_H_
+#endif  // QANTARA_SERVICE_TM_TMX_UNITS_H_

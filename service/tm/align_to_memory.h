@@ -1,5 +1,6 @@
 // Aligning a document pair straight into a translation memory (the engine
-// behind AlignService/AlignToMemory; plain C++, no proto types).
+// behind AlignService/AlignToMemory; plain C++, no proto types), and with a
+// memory's learned lexicon only (AlignService/Align with a memory).
 //
 // The pair is aligned with the memory's learned lexicon next to FreeDict
 // (MemoryLexicons); then every bead with text on both sides whose confidence is at or above the
@@ -8,8 +9,8 @@
 // Arabic side goes to the memory's Arabic side (source or target), origin
 // alignment with the bead's confidence, context = the neighbouring beads'
 // source texts. The counts partition the beads.
-#ifndef QANTARA_SERVICE_RPC_MEMORY_ALIGNER_H_
-#define QANTARA_SERVICE_RPC_MEMORY_ALIGNER_H_
+#ifndef QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_
+#define QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_
 
 #include <cstdint>
 #include <string>
@@ -17,10 +18,10 @@
 #include "absl/status/statusor.h"
 #include "service/align/aligner.h"
 #include "service/match/unit.h"
-#include "service/rpc/memory_lexicon.h"
+#include "service/tm/lexicons.h"
 #include "service/tm/memories.h"
 
-namespace qantara::rpc {
+namespace qantara::tm {
 
 struct AlignToMemoryParams {
   std::string memory;
@@ -32,7 +33,7 @@ struct AlignToMemoryParams {
   match::Attributes attributes;    // given to every stored unit
   std::string document;            // when set, stored as free attribute "document"
   std::string user;                // created_by of the stored units
-  tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
+  DuplicatePolicy policy = DuplicatePolicy::kSkipIdentical;
   bool dry_run = false;            // align and count; store nothing
   bool use_memory_lexicon = true;  // use (and train) the memory's learned lexicon
   // Also a lexicon learned from the pair's own first pass (Aligner::AlignBatch
@@ -67,10 +68,18 @@ struct AlignToMemoryResult {
 // Errors: NotFound (memory), InvalidArgument (bad UTF-8, threshold above 1),
 // storage errors. Units are stored in AddUnits' atomic batches.
 absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  tm::Memories& memories,
+                                                  Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params);
 
-}  // namespace qantara::rpc
+// Aligns `input` alone (storing nothing), with the learned lexicon of
+// `memory` next to FreeDict when `memory` is not empty. Errors:
+// FailedPrecondition (a memory asked for, `lexicons` null), NotFound
+// (memory), the aligner's.
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
+                                                 MemoryLexicons* lexicons, const std::string& memory,
+                                                 const align::DocumentPairInput& input);
 
-#endif  // QANTARA_SERVICE_RPC_MEMORY_ALIGNER_H_
+}  // namespace qantara::tm
+
+#endif  // QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_

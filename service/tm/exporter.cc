@@ -1,0 +1,63 @@
+// tm::ExportTmx (service/tm/exporter.h): a memory's units through the TMX
+// unit mapping (tmx_units.h) into the TMX writer.
+#include "service/tm/exporter.h"
+
+#include <chrono>
+#include <utility>
+
+#include "service/formats/tmx_writer.h"
+#include "service/text/language.h"
+#include "service/tm/tmx_units.h"
+
+namespace qantara::tm {
+
+absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const ExportOutput& out,
+                       const std::function<bool()>& cancelled) {
+  absl::StatusOr<MemoryInfo> info = memories.GetMemory(options.memory);
+  if (!info.ok()) return info.status();
+  absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
+  if (!source.ok()) return source.status();
+  absl::StatusOr<text::Language> target = text::ParseLanguage(info->target_lang);
+  if (!target.ok()) return target.status();
+  match::UnitFilter filter = options.filter;
+  if (options.changed_after_us != 0) filter.changed_after_us = options.changed_after_us;
+  if (options.min_confidence < 0 || options.min_confidence > 1 ||
+      filter.min_alignment_confidence < 0 || filter.min_alignment_confidence > 1) {
+    return absl::InvalidArgumentError("the minimum confidence must be 0 to 1");
+  }
+  if (options.min_confidence != 0) filter.min_alignment_confidence = options.min_confidence;
+  const bool filtered = !filter.empty();
+
+  formats::TmxWriterOptions writer_options;
+  writer_options.header.srclang = info->source_lang;
+  writer_options.header.creation_date =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  writer_options.header.props.push_back({"x-qantara-memory", info->name});
+  ExportCounts counts;
+  formats::TmxWriter tmx(std::move(writer_options),
+                         [&](std::string_view bytes) -> absl::Status { return out(bytes, counts); });
+  absl::Status s = memories.ScanUnits(options.memory, 0, [&](const match::Unit& u) -> absl::Status {
+    if (filtered && !filter.Matches(u)) return absl::OkStatus();
+    absl::StatusOr<formats::TranslationUnit> tu =
+        ToFileUnit(u, *source, info->source_lang, *target, info->target_lang);
+    if (!tu.ok()) {
+      ++counts.unwritable;
+      return absl::OkStatus();
+    }
+    absl::Status w = tmx.Write(*tu);
+    if (absl::IsInvalidArgument(w)) {
+      ++counts.unwritable;
+      return absl::OkStatus();
+    }
+    if (w.ok()) ++counts.units;
+    if (w.ok() && (counts.units & 1023) == 0 && cancelled && cancelled()) {
+      return absl::CancelledError("export cancelled");
+    }
+    return w;
+  });
+  if (!s.ok()) return s;
+  return tmx.Finish();
+}
+
+}  // namespace qantara::tm

@@ -1,0 +1,355 @@
+// tm::Importer (service/tm/importer.h): a unit stream from the file readers
+// into a memory in batches, with the duplicate policy, per-unit problems and
+// counts.
+#include "service/tm/importer.h"
+
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "service/text/language.h"
+#include "service/tm/tmx_units.h"
+
+namespace qantara::tm {
+
+// Receives the reader's units and problems; commits units in batches.
+class Importer::Sink final : public formats::UnitSink {
+ public:
+  // `progress` is called after every batch counted.
+  Sink(Memories& store, const ImportOptions& options, std::function<void()> progress)
+      : store_(store),
+        options_(options),
+        policy_(options.policy),
+        batch_size_(options.batch_size == 0 ? kDefaultImportBatch : options.batch_size),
+        max_problems_(options.max_problems == 0 ? kDefaultMaxImportProblems : options.max_problems),
+        progress_(std::move(progress)) {
+    defaults_.project = options.defaults.project;
+    defaults_.domain = options.defaults.domain;
+    defaults_.client = options.defaults.client;
+    units_.reserve(batch_size_);
+  }
+
+  absl::Status OnUnit(formats::TranslationUnit&& unit) override {
+    lines_.push_back(unit.line);
+    ids_.push_back(unit.id);
+    units_.push_back(ToMemoryUnit(std::move(unit), defaults_));
+    if (units_.size() >= batch_size_) return Flush();
+    return absl::OkStatus();
+  }
+
+  absl::Status OnProblem(const formats::Problem& p) override {
+    switch (p.severity) {
+      case formats::Problem::Severity::kError: ++counts_.units_failed; break;
+      case formats::Problem::Severity::kWarning: ++counts_.warnings; break;
+      case formats::Problem::Severity::kSkipped: ++counts_.units_skipped; break;
+    }
+    AddProblem(p.severity, p.line, p.unit_id, p.reason);
+    if (p.severity == formats::Problem::Severity::kError && options_.stop_on_error) {
+      stopped_ = absl::StrCat("stopped at the first failed unit (line ", p.line, "): ", p.reason);
+      return absl::AbortedError(stopped_);
+    }
+    return absl::OkStatus();
+  }
+
+  // Hands the units held to a committer and returns the result of the
+  // oldest batch handed over before, once two are in flight (a storage
+  // error, with which the import must end, or Aborted: stop_on_error and a
+  // unit failed). While the reader parses, one batch is written and the next
+  // analysed (AddUnits' analysis runs before it waits for the memory's lock:
+  // the next batch is handed over once the one before holds it, so batches
+  // are written in file order). With stop_on_error, one batch at a time:
+  // nothing read after a failed unit is stored. Outcomes are counted in
+  // file order.
+  absl::Status Flush() {
+    const size_t max_in_flight = options_.stop_on_error ? 1 : 2;
+    absl::Status result = CollectUntil(max_in_flight - 1);
+    if (!result.ok()) {  // nothing read after a stop or a storage error is stored
+      units_.clear();
+      lines_.clear();
+      ids_.clear();
+      return result;
+    }
+    if (units_.empty()) return result;
+    Batch batch;
+    batch.units.swap(units_);
+    batch.lines.swap(lines_);
+    batch.ids.swap(ids_);
+    units_.reserve(batch_size_);
+    if (options_.dry_run) {
+      for (size_t i = 0; i < batch.units.size(); ++i) {
+        const match::Unit& u = batch.units[i];
+        if (policy_ != DuplicatePolicy::kKeepAll &&
+            !seen_.insert(std::hash<std::string>()(absl::StrCat(u.source, std::string(1, '\0'), u.target)))
+                 .second) {
+          Outcome(AddOutcome{AddOutcome::kSkipped, 0}, batch.lines[i], batch.ids[i]);
+        } else {
+          ++counts_.units_added;
+        }
+      }
+      progress_();
+      return absl::OkStatus();
+    }
+    if (!in_flight_.empty()) in_flight_.back().ordered->WaitForNotification();
+    auto ordered = std::make_shared<absl::Notification>();
+    // Both notifications come from the committer thread, one after the other.
+    auto notify = [ordered] {
+      if (!ordered->HasBeenNotified()) ordered->Notify();
+    };
+    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), notify]() mutable {
+      Commit(b, notify);
+      notify();  // also when the call failed before taking its place
+      return std::move(b);
+    });
+    in_flight_.push_back(InFlight{std::move(done), std::move(ordered)});
+    return absl::OkStatus();
+  }
+
+  // Waits for every batch handed over and counts their outcomes; returns
+  // the first error as Flush does.
+  absl::Status Collect() { return CollectUntil(0); }
+
+  // Collects the oldest batches until `left` are in flight; the first error.
+  absl::Status CollectUntil(size_t left) {
+    absl::Status result = absl::OkStatus();
+    while (in_flight_.size() > left) {
+      absl::Status s = CollectOldest();
+      if (result.ok()) result = s;
+    }
+    return result;
+  }
+
+  // Waits for the oldest batch in flight and counts its outcomes.
+  absl::Status CollectOldest() {
+    Batch b = in_flight_.front().done.get();
+    in_flight_.pop_front();
+    absl::Status result = absl::OkStatus();
+    for (size_t i = 0; i < b.done; ++i) {
+      if (b.failures[i].empty()) {
+        Outcome(b.outcomes[i], b.lines[i], b.ids[i]);
+        continue;
+      }
+      ++counts_.units_failed;
+      AddProblem(formats::Problem::Severity::kError, b.lines[i], b.ids[i], b.failures[i]);
+      if (options_.stop_on_error) {
+        stopped_ = absl::StrCat("stopped at the first failed unit (line ", b.lines[i], "): ", b.failures[i]);
+        result = absl::AbortedError(stopped_);
+      }
+    }
+    if (!b.storage_error.ok()) {
+      storage_error_ = b.storage_error;
+      result = storage_error_;
+    }
+    progress_();
+    return result;
+  }
+
+  const ImportCounts& counts() const { return counts_; }
+  std::vector<ImportProblem>& problems() { return problems_; }
+  uint64_t problems_omitted() const { return omitted_; }
+  const absl::Status& storage_error() const { return storage_error_; }
+  const std::string& stopped() const { return stopped_; }
+
+ private:
+  void Outcome(const AddOutcome& o, int64_t line, const std::string& id) {
+    switch (o.kind) {
+      case AddOutcome::kAdded: ++counts_.units_added; break;
+      case AddOutcome::kOverwritten: ++counts_.units_updated; break;
+      case AddOutcome::kSkipped:
+        ++counts_.units_skipped;
+        ++counts_.duplicates;
+        AddProblem(formats::Problem::Severity::kSkipped, line, id,
+                   o.id != 0 ? absl::StrCat("duplicate: the same source and target as unit ", o.id)
+                             : std::string("duplicate: the same source and target as an earlier unit"));
+        break;
+    }
+  }
+
+  void AddProblem(formats::Problem::Severity severity, int64_t line, const std::string& id,
+                  std::string reason) {
+    if (problems_.size() >= max_problems_) {
+      ++omitted_;
+      return;
+    }
+    problems_.push_back(ImportProblem{severity, line, id, std::move(reason)});
+  }
+
+  // A batch on its way to the store and what became of each unit.
+  struct Batch {
+    std::vector<match::Unit> units;
+    std::vector<int64_t> lines;
+    std::vector<std::string> ids;
+    std::vector<AddOutcome> outcomes;  // per unit, when stored or skipped
+    std::vector<std::string> failures;          // per unit: why it was refused, or empty
+    size_t done = 0;                            // units [0, done) have an outcome or failure
+    absl::Status storage_error;
+  };
+
+  struct InFlight {
+    std::future<Batch> done;
+    std::shared_ptr<absl::Notification> ordered;  // notified once the batch's place in the write order is taken
+  };
+
+  // Runs on a committer thread; touches nothing but `b` and the store.
+  // Units the store would refuse (ValidateUnit) fail on their own;
+  // the others are handed to the store in one call, moved (not copied).
+  // `on_ordered` as for AddUnits.
+  void Commit(Batch& b, const std::function<void()>& on_ordered) {
+    const size_t n = b.units.size();
+    b.outcomes.resize(n);
+    b.failures.resize(n);
+    std::vector<size_t> valid;  // indexes of the units stored
+    valid.reserve(n);
+    size_t end = n;             // units [0, end) are considered
+    for (size_t i = 0; i < n; ++i) {
+      if (absl::Status s = ValidateUnit(b.units[i]); !s.ok()) {
+        b.failures[i] = std::string(s.message());
+        if (b.failures[i].empty()) b.failures[i] = "invalid unit";
+        if (options_.stop_on_error) {
+          end = i + 1;
+          break;
+        }
+        continue;
+      }
+      valid.push_back(i);
+    }
+    std::vector<match::Unit> units;
+    if (valid.size() == n) {
+      units.swap(b.units);
+    } else {
+      units.reserve(valid.size());
+      for (size_t i : valid) units.push_back(std::move(b.units[i]));
+    }
+    if (!units.empty()) {
+      auto out = store_.AddUnits(options_.memory, std::move(units), policy_, on_ordered);
+      if (!out.ok()) {
+        // Nothing of the call is stored (validation comes first) or a
+        // storage error: the import ends here.
+        b.storage_error = out.status();
+        b.done = valid.empty() ? end : valid.front();
+        return;
+      }
+      for (size_t k = 0; k < valid.size(); ++k) b.outcomes[valid[k]] = (*out)[k];
+    }
+    b.done = end;
+  }
+
+  Memories& store_;
+  const ImportOptions& options_;
+  const DuplicatePolicy policy_;
+  const size_t batch_size_;
+  const size_t max_problems_;
+  std::function<void()> progress_;
+  match::Attributes defaults_;
+  std::vector<match::Unit> units_;
+  std::vector<int64_t> lines_;
+  std::vector<std::string> ids_;
+  absl::flat_hash_set<size_t> seen_;  // dry run: hashes of the pairs read
+  ImportCounts counts_;
+  std::vector<ImportProblem> problems_;
+  uint64_t omitted_ = 0;
+  absl::Status storage_error_;
+  std::string stopped_;
+  std::deque<InFlight> in_flight_;  // oldest first; their futures' destructors wait for them
+};
+
+absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, ImportOptions options,
+                                                          Progress progress) {
+  if (options.batch_size > kMaxImportBatch) {
+    return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
+  }
+  absl::StatusOr<MemoryInfo> info = memories.GetMemory(options.memory);
+  if (!info.ok()) return info.status();
+  absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
+  if (!source.ok()) return source.status();
+  absl::StatusOr<text::Language> target = text::ParseLanguage(info->target_lang);
+  if (!target.ok()) return target.status();
+  formats::ReaderOptions reader_options;
+  reader_options.source_language = *source;
+  reader_options.target_language = *target;
+  reader_options.xliff_only_final = options.xliff_only_final;
+  return std::unique_ptr<Importer>(
+      new Importer(memories, std::move(options), std::move(progress), reader_options));
+}
+
+Importer::Importer(Memories& memories, ImportOptions options, Progress progress,
+                   formats::ReaderOptions reader_options)
+    : memories_(memories),
+      options_(std::move(options)),
+      reader_options_(reader_options),
+      progress_(std::move(progress)),
+      format_(options_.format) {
+  sink_ = std::make_unique<Sink>(memories_, options_, [this] { ReportProgress(); });
+}
+
+Importer::~Importer() = default;
+
+void Importer::ReportProgress() {
+  if (progress_) progress_(counts());
+}
+
+ImportCounts Importer::counts() const {
+  ImportCounts c = sink_->counts();
+  if (reader_) {
+    c.bytes = reader_->stats().bytes;
+    c.units_read = reader_->stats().units_seen;
+  }
+  return c;
+}
+
+absl::Status Importer::Feed(std::string_view bytes) {
+  if (!fatal_.ok()) return fatal_;
+  if (bytes.empty()) return absl::OkStatus();
+  got_bytes_ = true;
+  if (!reader_) {
+    if (!format_) {
+      absl::StatusOr<formats::FileFormat> detected = formats::DetectFileFormat(options_.file_name, bytes);
+      if (!detected.ok()) {
+        fatal_ = detected.status();
+        return fatal_;
+      }
+      format_ = *detected;
+    }
+    reader_ = formats::NewUnitReader(*format_, reader_options_, sink_.get());
+  }
+  fatal_ = reader_->Feed(bytes);
+  if (!fatal_.ok()) return fatal_;
+  ReportProgress();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ImportReport> Importer::Finish() {
+  if (fatal_.ok()) {
+    if (!got_bytes_) {
+      fatal_ = absl::InvalidArgumentError("the file is empty");
+    } else {
+      fatal_ = reader_->Finish();
+    }
+  }
+  if (!sink_->storage_error().ok()) return sink_->storage_error();
+  // Whole units read before a fatal error or a stop are committed too.
+  absl::Status flushed = sink_->Flush();
+  if (flushed.ok()) flushed = sink_->Collect();
+  if (!sink_->storage_error().ok()) return sink_->storage_error();
+  if (fatal_.ok() && !flushed.ok()) fatal_ = flushed;  // stop_on_error in the last batch
+
+  ImportReport report;
+  report.counts = counts();
+  report.problems = std::move(sink_->problems());
+  report.problems_omitted = sink_->problems_omitted();
+  if (!fatal_.ok()) {
+    report.fatal_error = !sink_->stopped().empty() ? sink_->stopped() : std::string(fatal_.message());
+  }
+  report.dry_run = options_.dry_run;
+  report.format = format_;
+  return report;
+}
+
+}  // namespace qantara::tm

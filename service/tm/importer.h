@@ -1,0 +1,129 @@
+// tm::Importer: a TMX or XLIFF file, fed in chunks as it arrives, into a
+// memory, with the memory's duplicate policy, batches, per-unit problems
+// (with their lines) and running counts. Plain C++ (no proto types): the
+// rpc ImportExportService converts its ImportStart into ImportOptions and
+// the ImportReport back.
+//
+// Memory is bounded whatever the file size: the chunk fed, the reader's one
+// pending unit/token, and at most two batches of units. Units are committed
+// with Memories::AddUnits one batch at a time (each batch atomic), so a
+// cancelled or failed import leaves only whole units; batches are stored in
+// file order.
+#ifndef QANTARA_SERVICE_TM_IMPORTER_H_
+#define QANTARA_SERVICE_TM_IMPORTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/formats/translation_unit.h"
+#include "service/formats/unit_reader.h"
+#include "service/match/unit.h"
+#include "service/tm/memories.h"
+
+namespace qantara::tm {
+
+inline constexpr uint32_t kDefaultImportBatch = 5000;
+inline constexpr uint32_t kMaxImportBatch = 10000;
+inline constexpr uint32_t kDefaultMaxImportProblems = 10000;
+
+struct ImportOptions {
+  std::string memory;  // must exist; its languages decide which side is the source
+  // The file's format; nullopt: detected from file_name, else the root element.
+  std::optional<formats::FileFormat> format;
+  std::string file_name;  // only its ending is used, to detect the format
+  bool dry_run = false;   // read, check and count; store nothing
+  DuplicatePolicy policy = DuplicatePolicy::kSkipIdentical;
+  // Project, domain and client for units whose file gives none.
+  match::Attributes defaults;
+  // End the import at the first failed unit; nothing read after it is stored.
+  bool stop_on_error = false;
+  bool xliff_only_final = false;  // XLIFF: only confirmed units
+  uint32_t batch_size = 0;        // units per committed batch, 1..kMaxImportBatch; 0: default
+  uint32_t max_problems = 0;      // problems listed in the report; 0: default (the counts count all)
+};
+
+// Running totals of an import.
+struct ImportCounts {
+  uint64_t bytes = 0;          // file bytes parsed
+  uint64_t units_read = 0;     // unit elements read, taken or not
+  uint64_t units_added = 0;    // new units (dry run: units that would be offered)
+  uint64_t units_updated = 0;  // existing units whose target was replaced
+  uint64_t units_skipped = 0;  // left out on purpose (duplicates, empty, untranslated)
+  uint64_t units_failed = 0;   // could not be read or stored (see the problems)
+  uint64_t warnings = 0;       // stored with something dropped
+  uint64_t duplicates = 0;     // of units_skipped, duplicates of a stored or earlier unit
+};
+
+// A problem of one unit: severity, the line of its start tag, its id in the
+// file, and why.
+using ImportProblem = formats::Problem;
+
+struct ImportReport {
+  ImportCounts counts;
+  std::vector<ImportProblem> problems;  // in file order, at most max_problems
+  uint64_t problems_omitted = 0;        // left out because of max_problems
+  // Non-empty when the file could not be read to its end (or stop_on_error
+  // stopped at a failed unit): why, and where when known.
+  std::string fatal_error;
+  bool dry_run = false;
+  std::optional<formats::FileFormat> format;  // the given or detected format
+};
+
+class Importer {
+ public:
+  // Called with the totals so far after every chunk and every committed
+  // batch (on the caller's thread).
+  using Progress = std::function<void(const ImportCounts&)>;
+
+  // Starts an import. Errors: InvalidArgument (batch_size above
+  // kMaxImportBatch), NotFound (memory), the memory's languages.
+  // REQUIRES: `memories` outlives the importer.
+  static absl::StatusOr<std::unique_ptr<Importer>> Start(Memories& memories, ImportOptions options,
+                                                         Progress progress = nullptr);
+  // Waits for the batches in flight (an import dropped without Finish keeps
+  // the whole batches it committed).
+  ~Importer();
+  Importer(const Importer&) = delete;
+  Importer& operator=(const Importer&) = delete;
+
+  // Parses the next bytes of the file (empty: nothing). A non-OK status
+  // ends the file (unreadable, undetectable format, stop_on_error, or a
+  // storage error): stop feeding and call Finish, which reports it.
+  absl::Status Feed(std::string_view bytes);
+
+  // Ends the file and commits what was read, also after a failed Feed
+  // (whole units only). Returns the report; its fatal_error says why the
+  // file was not read to its end. Errors: a storage error (the import ends
+  // with it; committed batches stay).
+  absl::StatusOr<ImportReport> Finish();
+
+  // The totals so far.
+  ImportCounts counts() const;
+
+ private:
+  class Sink;
+  Importer(Memories& memories, ImportOptions options, Progress progress,
+           formats::ReaderOptions reader_options);
+  void ReportProgress();
+
+  Memories& memories_;
+  const ImportOptions options_;
+  const formats::ReaderOptions reader_options_;
+  Progress progress_;
+  std::optional<formats::FileFormat> format_;
+  absl::Status fatal_;
+  bool got_bytes_ = false;
+  std::unique_ptr<Sink> sink_;                  // destroyed after the reader that feeds it
+  std::unique_ptr<formats::UnitReader> reader_;  // created with the first bytes
+};
+
+}  // namespace qantara::tm
+
+#endif  // QANTARA_SERVICE_TM_IMPORTER_H_

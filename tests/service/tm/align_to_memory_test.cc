@@ -1,0 +1,206 @@
+// tm::AlignToMemory and tm::AlignWithMemory without gRPC, on a real RocksDB:
+// n-m beads, the direction of the memory, and the memory's learned lexicon.
+// FreeDict is used when Debian's dictionaries are installed; the assertions
+// hold without them too. (The AlignService handlers' conversions are tested
+// in tests/service/rpc/align_to_memory_test.cc.)
+#include "service/tm/align_to_memory.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "service/align/lexicon.h"
+#include "storage/lexicon_store.h"
+#include "tests/service/tm/tm_test_env.h"
+
+namespace qantara::tm {
+namespace {
+
+// A news document pair, one sentence a line; tests/fixtures/README.md gives
+// its gold beads: [0]:[]  [1]:[0]  [2]:[1]  [3]:[2]  [4]:[3, 4]  []:[5]  [5, 6]:[6]
+std::vector<std::string> FixtureLines(const std::string& name) {
+  const char* src = std::getenv("QANTARA_SOURCE_DIR");
+  std::ifstream in(std::string(src != nullptr ? src : ".") + "/tests/fixtures/" + name);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+const std::vector<std::string> kAr = FixtureLines("news.ar.txt");
+const std::vector<std::string> kEn = FixtureLines("news.en.txt");
+
+std::vector<align::SentenceInput> Sentences(const std::vector<std::string>& lines) {
+  std::vector<align::SentenceInput> out;
+  for (const std::string& s : lines) out.push_back({s, false});
+  return out;
+}
+
+class AlignToMemoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    // One aligner for the suite: FreeDict loads once (about 2 s).
+    auto aligner = align::CreateDefaultAligner(align::kDefaultDictdDir, align::AlignerOptions());
+    if (!aligner.ok()) aligner = align::CreateDefaultAligner("", align::AlignerOptions());
+    ASSERT_TRUE(aligner.ok()) << aligner.status();
+    aligner_ = aligner->release();
+  }
+  static void TearDownTestSuite() { delete aligner_; }
+
+  void SetUp() override {
+    ASSERT_EQ(kAr.size(), 7u) << "tests/fixtures/news.ar.txt not found (QANTARA_SOURCE_DIR)";
+    ASSERT_EQ(kEn.size(), 7u) << "tests/fixtures/news.en.txt not found (QANTARA_SOURCE_DIR)";
+    ASSERT_TRUE(env_.memories->CreateMemory({"ar-en", "ar", "en", ""}).ok());
+    ASSERT_TRUE(env_.memories->CreateMemory({"en-ar", "en-GB", "ar-EG", ""}).ok());
+  }
+  AlignToMemoryParams Params(const std::string& memory) {
+    AlignToMemoryParams p;
+    p.memory = memory;
+    p.input = align::DocumentPairInput{ar_, en_};
+    return p;
+  }
+  absl::StatusOr<AlignToMemoryResult> Align(const AlignToMemoryParams& params) {
+    return AlignToMemory(*aligner_, *env_.memories, &lexicons_, params);
+  }
+  std::vector<Unit> Units(const std::string& memory) {
+    std::vector<Unit> out;
+    EXPECT_TRUE(env_.memories
+                    ->ScanUnits(memory, 0,
+                                [&](const Unit& u) {
+                                  out.push_back(u);
+                                  return absl::OkStatus();
+                                })
+                    .ok());
+    return out;
+  }
+  static uint64_t Partition(const AlignToMemoryCounts& c) {
+    return c.stored + c.overwritten + c.skipped_duplicates + c.below_threshold + c.many_not_stored +
+           c.one_sided;
+  }
+
+  static align::Aligner* aligner_;
+  const std::vector<align::SentenceInput> ar_ = Sentences(kAr);
+  const std::vector<align::SentenceInput> en_ = Sentences(kEn);
+  testing::MemoryEnv env_;
+  storage::LexiconStore lexicon_store_{*env_.store};
+  MemoryLexicons lexicons_{*env_.memories, lexicon_store_};
+};
+
+align::Aligner* AlignToMemoryTest::aligner_ = nullptr;
+
+TEST_F(AlignToMemoryTest, StoresOneToOnePairsWithOriginConfidenceAttributesAndContext) {
+  AlignToMemoryParams p = Params("ar-en");
+  p.min_confidence = 0;
+  p.attributes.project = "proj";
+  p.document = "doc-1";
+  p.user = "tester";
+  absl::StatusOr<AlignToMemoryResult> r = Align(p);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->counts.beads, 7u);
+  EXPECT_EQ(r->counts.stored, 3u);
+  EXPECT_EQ(r->counts.many_not_stored, 2u);
+  EXPECT_EQ(r->counts.one_sided, 2u);
+  EXPECT_EQ(Partition(r->counts), r->counts.beads);
+  EXPECT_EQ(r->min_confidence, 0.0);
+  std::vector<Unit> units = Units("ar-en");
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[0].source, kAr[1]);
+  EXPECT_EQ(units[0].target, kEn[0]);
+  for (const Unit& u : units) {
+    EXPECT_EQ(u.origin, match::Origin::kAlignment);
+    EXPECT_GT(u.alignment_confidence, 0.0);
+    EXPECT_EQ(u.attributes.project, "proj");
+    EXPECT_EQ(u.attributes.extra.at("document"), "doc-1");
+    EXPECT_EQ(u.created_by, "tester");
+  }
+  EXPECT_EQ(units[1].context.prev, kAr[1]);
+  EXPECT_EQ(units[1].context.next, kAr[3]);
+  EXPECT_EQ(units[0].context.prev, kAr[0]);
+  // Again: nothing stored twice.
+  absl::StatusOr<AlignToMemoryResult> again = Align(p);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->counts.stored, 0u);
+  EXPECT_EQ(again->counts.skipped_duplicates, 3u);
+  EXPECT_EQ(Units("ar-en").size(), 3u);
+}
+
+TEST_F(AlignToMemoryTest, ManyToManyBeadsWhenAskedJoinedBySpace) {
+  AlignToMemoryParams p = Params("ar-en");
+  p.min_confidence = 0;
+  p.include_many = true;
+  absl::StatusOr<AlignToMemoryResult> r = Align(p);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->counts.stored, 5u);
+  EXPECT_EQ(r->counts.many_not_stored, 0u);
+  std::vector<Unit> units = Units("ar-en");
+  ASSERT_EQ(units.size(), 5u);
+  EXPECT_EQ(units[3].source, kAr[4]);
+  EXPECT_EQ(units[3].target, kEn[3] + " " + kEn[4]);
+  EXPECT_EQ(units[4].source, kAr[5] + " " + kAr[6]);
+  EXPECT_EQ(units[4].target, kEn[6]);
+}
+
+TEST_F(AlignToMemoryTest, DirectionFollowsTheMemoryLanguages) {
+  AlignToMemoryParams p = Params("en-ar");
+  p.min_confidence = 0;
+  ASSERT_TRUE(Align(p).ok());
+  std::vector<Unit> units = Units("en-ar");
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[0].source, kEn[0]);
+  EXPECT_EQ(units[0].target, kAr[1]);
+  EXPECT_EQ(units[1].context.prev, kEn[0]);
+}
+
+TEST_F(AlignToMemoryTest, DryRunStoresNothingAndDefaultThresholdIsTheAlignersOwn) {
+  AlignToMemoryParams p = Params("ar-en");
+  p.dry_run = true;
+  absl::StatusOr<AlignToMemoryResult> dry = Align(p);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_DOUBLE_EQ(dry->min_confidence, aligner_->options().accept_threshold);
+  EXPECT_EQ(Partition(dry->counts), dry->counts.beads);
+  EXPECT_TRUE(Units("ar-en").empty());
+  p.dry_run = false;
+  absl::StatusOr<AlignToMemoryResult> real = Align(p);
+  ASSERT_TRUE(real.ok());
+  EXPECT_EQ(real->counts.stored, dry->counts.stored);
+  for (const Unit& u : Units("ar-en")) EXPECT_GE(u.alignment_confidence, real->min_confidence);
+}
+
+TEST_F(AlignToMemoryTest, LexiconIsTrainedOnceTheMemoryHasUnits) {
+  for (int round = 0; round < 4; ++round) {
+    AlignToMemoryParams p = Params("ar-en");
+    p.min_confidence = 0;
+    p.policy = DuplicatePolicy::kKeepAll;
+    ASSERT_TRUE(Align(p).ok());
+  }
+  AlignToMemoryParams p = Params("ar-en");
+  p.dry_run = true;
+  absl::StatusOr<AlignToMemoryResult> r = Align(p);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->lexicon_trained_now);
+  EXPECT_EQ(r->lexicon_trained_units, 12u);
+  EXPECT_TRUE(lexicon_store_.Get("ar-en")->has_value());
+  // Aligning with the memory (read-only) uses it too.
+  absl::StatusOr<align::Alignment> a =
+      AlignWithMemory(*aligner_, &lexicons_, "ar-en", align::DocumentPairInput{ar_, en_});
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->beads.size(), 7u);
+}
+
+TEST_F(AlignToMemoryTest, Errors) {
+  AlignToMemoryParams p = Params("nope");
+  EXPECT_EQ(Align(p).status().code(), absl::StatusCode::kNotFound);
+  p = Params("ar-en");
+  p.min_confidence = 1.5;
+  EXPECT_EQ(Align(p).status().code(), absl::StatusCode::kInvalidArgument);
+  const align::DocumentPairInput input{ar_, en_};
+  EXPECT_EQ(AlignWithMemory(*aligner_, &lexicons_, "nope", input).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(AlignWithMemory(*aligner_, nullptr, "ar-en", input).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(AlignWithMemory(*aligner_, nullptr, "", input).ok());  // no memory: FreeDict only
+}
+
+}  // namespace
+}  // namespace qantara::tm
