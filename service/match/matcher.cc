@@ -4,10 +4,11 @@
 #include <bit>
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 
 namespace qantara::match {
 
@@ -76,7 +77,7 @@ class IdCounts {
     for (uint64_t id : touched_) dense_[id] = 0;
     touched_.clear();
     Pool& pool = GetPool();
-    std::lock_guard<std::mutex> l(pool.mu);
+    absl::MutexLock l(&pool.mu);
     pool.free.push_back(std::move(scratch_));
   }
   IdCounts(const IdCounts&) = delete;
@@ -133,8 +134,8 @@ class IdCounts {
     std::vector<uint64_t> touched;  // empty between uses
   };
   struct Pool {
-    std::mutex mu;
-    std::vector<std::unique_ptr<Scratch>> free;
+    absl::Mutex mu;
+    std::vector<std::unique_ptr<Scratch>> free ABSL_GUARDED_BY(mu);
   };
   static Pool& GetPool() {
     static Pool* pool = new Pool;  // never destroyed: lookups may run at exit
@@ -143,7 +144,7 @@ class IdCounts {
   static std::unique_ptr<Scratch> Acquire() {
     Pool& pool = GetPool();
     {
-      std::lock_guard<std::mutex> l(pool.mu);
+      absl::MutexLock l(&pool.mu);
       if (!pool.free.empty()) {
         std::unique_ptr<Scratch> s = std::move(pool.free.back());
         pool.free.pop_back();

@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "service/text/srx.h"
 #include "service/text/srx_rules.h"
 #include "service/text/utf8.h"
@@ -112,7 +113,7 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
     // 2. ICU decides where no rule did.
     std::unique_ptr<icu::BreakIterator> it;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       it.reset(prototype_->clone());
     }
     if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
@@ -176,8 +177,8 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
   SrxRuleSet rules_;
   // BreakIterator::clone() is not documented as thread-safe on a shared
   // instance, so clones are taken under a lock; the clones run unlocked.
-  mutable std::mutex mu_;
-  std::unique_ptr<icu::BreakIterator> prototype_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<icu::BreakIterator> prototype_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 absl::StatusOr<SrxRuleSet> CompileBuiltinRules(Language lang) {

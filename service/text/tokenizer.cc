@@ -11,14 +11,15 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
@@ -315,7 +316,7 @@ class TokenizerImpl final : public Tokenizer {
     } else {
       std::unique_ptr<icu::BreakIterator> it;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         it.reset(prototype_->clone());
       }
       if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
@@ -357,8 +358,8 @@ class TokenizerImpl final : public Tokenizer {
 
   TokenizerOptions options_;
   std::unique_ptr<Normalizer> normalizer_;
-  mutable std::mutex mu_;  // guards cloning of prototype_
-  std::unique_ptr<icu::BreakIterator> prototype_;
+  mutable absl::Mutex mu_;  // guards cloning of prototype_
+  std::unique_ptr<icu::BreakIterator> prototype_ ABSL_PT_GUARDED_BY(mu_);
   std::unique_ptr<Stemmer> stemmer_;  // null unless options.stem
   std::unique_ptr<Normalizer> stem_normalizer_;  // null unless options.stem
 
