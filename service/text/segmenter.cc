@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "service/base/status_macros.h"
 #include "service/text/srx.h"
 #include "service/text/srx_rules.h"
 #include "service/text/utf8.h"
@@ -213,16 +214,13 @@ absl::StatusOr<std::unique_ptr<SentenceSegmenter>> SentenceSegmenter::Create(
     const SegmenterOptions& options) {
   SrxRuleSet rules;
   if (!options.srx.empty()) {
-    absl::StatusOr<SrxDocument> doc = ParseSrx(options.srx);
-    if (!doc.ok()) return doc.status();
-    absl::StatusOr<SrxRuleSet> user = SrxRuleSet::Compile(*doc, LanguageCode(options.language));
-    if (!user.ok()) return user.status();
-    rules = *std::move(user);
+    QANTARA_ASSIGN_OR_RETURN(const SrxDocument doc, ParseSrx(options.srx));
+    QANTARA_ASSIGN_OR_RETURN(rules, SrxRuleSet::Compile(doc, LanguageCode(options.language)));
   }
   if (options.srx.empty() || options.srx_mode == SegmenterOptions::SrxMode::kExtend) {
     const absl::StatusOr<SrxRuleSet>& builtin = BuiltinRules(options.language);
-    if (!builtin.ok()) return builtin.status();
-    if (absl::Status st = rules.Append(*builtin); !st.ok()) return st;
+    if (!builtin.ok()) return builtin.status();  // a reference: kept, not moved from
+    QANTARA_RETURN_IF_ERROR(rules.Append(*builtin));
   }
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "service/base/status_macros.h"
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
@@ -369,8 +370,7 @@ class TokenizerImpl final : public Tokenizer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& options) {
-  absl::StatusOr<std::unique_ptr<Normalizer>> normalizer = Normalizer::Create(options.normalization);
-  if (!normalizer.ok()) return normalizer.status();
+  QANTARA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> normalizer, Normalizer::Create(options.normalization));
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");
   std::unique_ptr<icu::BreakIterator> words(icu::BreakIterator::createWordInstance(locale, status));
@@ -380,18 +380,14 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOpti
   }
   std::unique_ptr<Stemmer> stemmer;
   if (options.stem) {
-    absl::StatusOr<std::unique_ptr<Stemmer>> st = Stemmer::Create(options.language);
-    if (!st.ok()) return st.status();
-    stemmer = *std::move(st);
+    QANTARA_ASSIGN_OR_RETURN(stemmer, Stemmer::Create(options.language));
   }
-  auto impl = std::make_unique<TokenizerImpl>(options, *std::move(normalizer), std::move(words),
+  auto impl = std::make_unique<TokenizerImpl>(options, std::move(normalizer), std::move(words),
                                               std::move(stemmer));
   if (options.stem) {
     NormalizationOptions light = NormalizationOptions::All();
     light.ta_marbuta_to_ha = light.alef_maqsura_to_ya = light.hamza_carriers = false;
-    absl::StatusOr<std::unique_ptr<Normalizer>> n = Normalizer::Create(light);
-    if (!n.ok()) return n.status();
-    impl->stem_normalizer_ = *std::move(n);
+    QANTARA_ASSIGN_OR_RETURN(impl->stem_normalizer_, Normalizer::Create(light));
   }
   return std::unique_ptr<Tokenizer>(std::move(impl));
 }
