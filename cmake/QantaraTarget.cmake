@@ -13,10 +13,24 @@ if(QANTARA_FUZZ)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# QANTARA_THREAD_SAFETY (clang only): clang's thread-safety analysis on every
+# qantara target, its findings errors. It checks the abseil annotations
+# (ABSL_GUARDED_BY, ABSL_EXCLUSIVE_LOCKS_REQUIRED, ...; absl::Mutex is
+# annotated, std::mutex is not). The `thread_safety_check` target (top
+# CMakeLists.txt) builds every target registered below.
+if(QANTARA_THREAD_SAFETY AND NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  message(FATAL_ERROR "QANTARA_THREAD_SAFETY needs clang: configure with CC=clang CXX=clang++")
+endif()
+
 # qantara_target_defaults(<target>)
-#   Turns on warnings for one of qantara's own targets (never for generated code).
+#   Turns on warnings for one of qantara's own targets (never for generated
+#   code), and registers it for `thread_safety_check`.
 function(qantara_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(QANTARA_THREAD_SAFETY)
+    target_compile_options(${target} PRIVATE -Wthread-safety -Werror=thread-safety)
+  endif()
+  set_property(GLOBAL APPEND PROPERTY QANTARA_TARGETS ${target})
 endfunction()
 
 # qantara_test(<name> SOURCES ... LIBS ... [LABELS ...])

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "service/base/ignore_error.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
 #include "storage/internal/encoding.h"
@@ -280,7 +281,9 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
   }
   // Moved files are gone from `dir` once ingested; anything left is ours
   // (and is removed at the next open if this fails).
-  (void)RemoveFiles(paths);
+  IgnoreError(RemoveFiles(paths),
+              "best effort: the index is written (or `s` says why not), and Open removes "
+              "what is left in the ingest dir");
   if (!s.ok()) return s;
   rocksdb::Status st = rocks.db->Put(rocksdb::WriteOptions(), rocks.cf(Cf::kMemories),
                                      S(IndexedUptoKey(memory)), S(upto));
@@ -291,31 +294,43 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
 }  // namespace
 
 void IndexBuffer::Part::Postings(PackedEntry probe, match::UnitIds& out) const {
-  std::lock_guard<std::mutex> l(postings_mu);
+  absl::MutexLock l(&postings_mu);
   Lookup(postings, postings_sorted, probe, PostingEntry, PostingIdOf, posting_index, &postings_indexed, out);
 }
 
 void IndexBuffer::Part::Exact(PackedEntry probe, match::UnitIds& out) const {
-  std::lock_guard<std::mutex> l(exact_mu);
+  absl::MutexLock l(&exact_mu);
   Lookup(exact, exact_sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
 }
 
 void IndexBuffer::Part::Sort() {
-  if (!exact_sorted) {
-    Log sorted = SortedCopy(exact);
-    std::lock_guard<std::mutex> l(exact_mu);
+  // Only this writer sets the flags: they stay as read.
+  bool sorted_already;
+  {
+    absl::MutexLock l(&exact_mu);
+    sorted_already = exact_sorted;
+  }
+  if (!sorted_already) {
+    Log sorted = SortedCopy(exact);  // readers only read `exact` meanwhile
+    absl::MutexLock l(&exact_mu);
     exact.swap(sorted);
     exact_sorted = true;
     exact_index = {};
     exact_indexed = 0;
   }
+  absl::MutexLock l(&postings_mu);
   if (!postings_sorted) {
-    std::lock_guard<std::mutex> l(postings_mu);
     posting_index = {};  // freed before the sort, not after
     postings_indexed = 0;
     SortInPlace(postings);
     postings_sorted = true;
   }
+}
+
+void IndexBuffer::Part::Unsort() {
+  absl::MutexLock lp(&postings_mu);
+  absl::MutexLock le(&exact_mu);
+  postings_sorted = exact_sorted = false;
 }
 
 IndexBuffer::~IndexBuffer() {
@@ -377,8 +392,7 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   absl::Status s = WriteLogs(rocks, memory, indexed_upto, min_file_units, p.postings, p.exact, p.units);
   if (!s.ok()) {
     // Kept; new adds go after the sorted entries (ids still ascend by entry).
-    std::scoped_lock l(p.postings_mu, p.exact_mu);
-    p.postings_sorted = p.exact_sorted = false;
+    p.Unsort();
     return s;
   }
   live_ = std::make_unique<Part>();
@@ -412,7 +426,7 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
 }
 
 void IndexBuffer::Clear() {
-  (void)Finish();
+  IgnoreError(Finish(), "what the write failed to write is dropped next, with the rest");
   live_ = std::make_unique<Part>();
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "rocksdb/db.h"
 #include "rocksdb/metadata.h"
 #include "rocksdb/options.h"
@@ -34,43 +35,44 @@ IndexCompactor::IndexCompactor(internal::RocksHandles& rocks, std::function<bool
 
 void IndexCompactor::NoteWrite(uint32_t memory) {
   if (options_.min_runs == 0) return;  // never compacts
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (stop_) return;
   due_[memory] = Clock::now() + options_.quiet;
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 void IndexCompactor::Forget(uint32_t memory) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   due_.erase(memory);
 }
 
 void IndexCompactor::Stop() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     stop_ = true;
     due_.clear();
+    cv_.SignalAll();
   }
-  cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void IndexCompactor::WaitIdle() {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait(l, [this] { return stop_ || (due_.empty() && !running_); });
+  absl::MutexLock l(&mu_);
+  while (!stop_ && !(due_.empty() && !running_)) cv_.Wait(&mu_);
 }
 
 size_t IndexCompactor::compactions() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return compactions_;
 }
 
 void IndexCompactor::Run() {
-  std::unique_lock<std::mutex> l(mu_);
+  // Locked by hand: the lock is let go around each check.
+  mu_.Lock();
   while (!stop_) {
     if (due_.empty()) {
-      cv_.wait(l);
+      cv_.Wait(&mu_);
       continue;
     }
     auto next = due_.begin();
@@ -80,20 +82,21 @@ void IndexCompactor::Run() {
     if (Clock::now() < next->second) {
       // A copy: the entry may be erased while this waits (Forget, Stop).
       const Clock::time_point deadline = next->second;
-      cv_.wait_until(l, deadline);
+      cv_.WaitWithTimeout(&mu_, absl::FromChrono(deadline - Clock::now()));
       continue;
     }
     const uint32_t memory = next->first;
     due_.erase(next);
     running_ = true;
-    l.unlock();
+    mu_.Unlock();
     const bool again = !CheckAndCompact(memory);
-    l.lock();
+    mu_.Lock();
     running_ = false;
     // A note that came meanwhile already set a later check.
     if (again && !stop_ && !due_.contains(memory)) due_[memory] = Clock::now() + options_.quiet;
-    cv_.notify_all();  // WaitIdle()
+    cv_.SignalAll();  // WaitIdle()
   }
+  mu_.Unlock();
 }
 
 bool IndexCompactor::CheckAndCompact(uint32_t memory) {
@@ -101,7 +104,7 @@ bool IndexCompactor::CheckAndCompact(uint32_t memory) {
   bool compacted = false;
   for (Cf cf : {Cf::kPostings, Cf::kExact}) {
     {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       if (stop_) return true;  // stopping: the next open checks again
     }
     absl::StatusOr<size_t> runs = SortedRuns(rocks_, cf, memory);
@@ -113,7 +116,7 @@ bool IndexCompactor::CheckAndCompact(uint32_t memory) {
     compacted = compacted || s.ok();
   }
   if (compacted) {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     ++compactions_;
   }
   return true;

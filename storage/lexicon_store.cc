@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
@@ -71,20 +72,18 @@ absl::StatusOr<StoredLexicon> DecodeStoredLexicon(std::string_view in) {
 }
 
 absl::StatusOr<uint32_t> LexiconStore::MemoryId(const std::string& memory) {
-  absl::StatusOr<std::optional<std::string>> id = store_.Get(Cf::kMemories, MemoryNameKey(memory));
-  if (!id.ok()) return id.status();
-  if (!id->has_value()) return absl::NotFoundError(absl::StrCat("no memory named '", memory, "'"));
-  if ((*id)->size() != 4) return absl::DataLossError("corrupt memory name record");
-  return DecodeFixed32BE((*id)->data());
+  QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> id,
+                           store_.Get(Cf::kMemories, MemoryNameKey(memory)));
+  if (!id.has_value()) return absl::NotFoundError(absl::StrCat("no memory named '", memory, "'"));
+  if (id->size() != 4) return absl::DataLossError("corrupt memory name record");
+  return DecodeFixed32BE(id->data());
 }
 
 absl::StatusOr<std::optional<StoredLexicon>> LexiconStore::Get(const std::string& memory) {
-  absl::StatusOr<uint32_t> id = MemoryId(memory);
-  if (!id.ok()) return id.status();
-  absl::StatusOr<std::optional<std::string>> value = store_.Get(Cf::kLexicons, LexiconKey(*id));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return std::optional<StoredLexicon>();
-  absl::StatusOr<StoredLexicon> lex = DecodeStoredLexicon(**value);
+  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
+  QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> value, store_.Get(Cf::kLexicons, LexiconKey(id)));
+  if (!value.has_value()) return std::optional<StoredLexicon>();
+  absl::StatusOr<StoredLexicon> lex = DecodeStoredLexicon(*value);
   if (!lex.ok()) {
     return absl::DataLossError(
         absl::StrCat("memory '", memory, "': ", std::string(lex.status().message())));
@@ -93,17 +92,15 @@ absl::StatusOr<std::optional<StoredLexicon>> LexiconStore::Get(const std::string
 }
 
 absl::Status LexiconStore::Put(const std::string& memory, const StoredLexicon& lexicon) {
-  absl::StatusOr<uint32_t> id = MemoryId(memory);
-  if (!id.ok()) return id.status();
-  return store_.Put(Cf::kLexicons, LexiconKey(*id), EncodeStoredLexicon(lexicon));
+  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
+  return store_.Put(Cf::kLexicons, LexiconKey(id), EncodeStoredLexicon(lexicon));
 }
 
 absl::Status LexiconStore::Delete(const std::string& memory) {
-  absl::StatusOr<uint32_t> id = MemoryId(memory);
-  if (!id.ok()) return id.status();
+  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
   internal::RocksHandles& rocks = internal::Rocks(store_);
   if (rocks.db == nullptr) return absl::FailedPreconditionError("store is closed");
-  const std::string key = LexiconKey(*id);
+  const std::string key = LexiconKey(id);
   rocksdb::Status s = rocks.db->Delete(rocksdb::WriteOptions(), rocks.cf(Cf::kLexicons),
                                        rocksdb::Slice(key.data(), key.size()));
   return s.ok() ? absl::OkStatus() : FromRocks(s, "delete lexicon");

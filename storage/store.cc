@@ -13,6 +13,8 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_buffer_manager.h"
+#include "service/base/ignore_error.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/keys.h"
@@ -29,7 +31,9 @@ class RocksStore final : public Store {
     rocks_.cfs = handles_;
   }
 
-  ~RocksStore() override { (void)Close(); }
+  // Close() is best effort here: a destructor cannot report its error
+  // (callers that care call Close() first; then this does nothing).
+  ~RocksStore() override { IgnoreError(Close(), "destructor: no one to report to"); }
 
   absl::Status Close() override {
     if (db_ == nullptr) return absl::OkStatus();
@@ -94,15 +98,14 @@ class RocksStore final : public Store {
 
 // Checks the stored format version, writing it on a new database.
 absl::Status CheckFormatVersion(Store& store) {
-  absl::StatusOr<std::optional<std::string>> v = store.Get(Cf::kMeta, kMetaFormatVersionKey);
-  if (!v.ok()) return v.status();
-  if (!v->has_value()) {
+  QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> v, store.Get(Cf::kMeta, kMetaFormatVersionKey));
+  if (!v.has_value()) {
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   int version = 0;
-  if (!absl::SimpleAtoi(**v, &version)) {
+  if (!absl::SimpleAtoi(*v, &version)) {
     return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
-                                            ": unreadable format version '", **v, "'"));
+                                            ": unreadable format version '", *v, "'"));
   }
   if (version == 1 || version == 2) {
     // Each later version only adds: version 2 the memories' column families,
@@ -191,7 +194,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   }
   auto store = std::make_unique<RocksStore>(dir, db, std::move(handles));
   if (absl::Status v = CheckFormatVersion(*store); !v.ok()) {
-    (void)store->Close();
+    IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;
   }
   return std::unique_ptr<Store>(std::move(store));

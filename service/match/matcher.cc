@@ -4,10 +4,12 @@
 #include <bit>
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "service/base/status_macros.h"
 
 namespace qantara::match {
 
@@ -76,7 +78,7 @@ class IdCounts {
     for (uint64_t id : touched_) dense_[id] = 0;
     touched_.clear();
     Pool& pool = GetPool();
-    std::lock_guard<std::mutex> l(pool.mu);
+    absl::MutexLock l(&pool.mu);
     pool.free.push_back(std::move(scratch_));
   }
   IdCounts(const IdCounts&) = delete;
@@ -133,8 +135,8 @@ class IdCounts {
     std::vector<uint64_t> touched;  // empty between uses
   };
   struct Pool {
-    std::mutex mu;
-    std::vector<std::unique_ptr<Scratch>> free;
+    absl::Mutex mu;
+    std::vector<std::unique_ptr<Scratch>> free ABSL_GUARDED_BY(mu);
   };
   static Pool& GetPool() {
     static Pool* pool = new Pool;  // never destroyed: lookups may run at exit
@@ -143,7 +145,7 @@ class IdCounts {
   static std::unique_ptr<Scratch> Acquire() {
     Pool& pool = GetPool();
     {
-      std::lock_guard<std::mutex> l(pool.mu);
+      absl::MutexLock l(&pool.mu);
       if (!pool.free.empty()) {
         std::unique_ptr<Scratch> s = std::move(pool.free.back());
         pool.free.pop_back();
@@ -294,9 +296,8 @@ class Search {
     std::vector<List> lists;
     lists.reserve(counts.size());
     for (const auto& [key, count] : counts) {
-      auto ids = view_.Postings(options_.side, key, static_cast<uint32_t>(n));
-      if (!ids.ok()) return ids.status();
-      lists.push_back(List{key, count, *std::move(ids)});
+      QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
+      lists.push_back(List{key, count, std::move(ids)});
     }
     std::sort(lists.begin(), lists.end(), [](const List& a, const List& b) {
       if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
@@ -431,9 +432,8 @@ class Search {
       }
     }
 
-    absl::StatusOr<bool> several = SeveralTranslations(u);
-    if (!several.ok()) return several.status();
-    if (*several) {
+    QANTARA_ASSIGN_OR_RETURN(const bool several, SeveralTranslations(u));
+    if (several) {
       match.penalties.push_back(Penalty{std::string(kPenaltyMultipleTranslations), 1});
       points += 1;
     }
@@ -459,9 +459,7 @@ class Search {
     }
     match.score = std::max(0.0, gross - points);
     if (have_unit && has_context_ && gross >= 100.0 && points == 0) {
-      absl::StatusOr<double> ctx = ContextScore(match.unit);
-      if (!ctx.ok()) return ctx.status();
-      match.score = *ctx;
+      QANTARA_ASSIGN_OR_RETURN(match.score, ContextScore(match.unit));
     }
     if (match.score < threshold_) return absl::OkStatus();
     return Offer(Entry{std::move(match), have_unit, form_known, nullptr});
@@ -490,17 +488,14 @@ class Search {
     if (e.form_known) return absl::OkStatus();
     if (!e.have_unit) {
       const double score = e.match.score;
-      auto unit = view_.GetUnit(e.match.unit.id);
-      if (!unit.ok()) return unit.status();
-      e.match.unit = *std::move(unit);
+      QANTARA_ASSIGN_OR_RETURN(e.match.unit, view_.GetUnit(e.match.unit.id));
       e.match.score = score;
       e.have_unit = true;
     }
     const std::string& side_text =
         options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
-    auto useg = analyzer_.Analyze(side_text, unit_language_);
-    if (!useg.ok()) return useg.status();
-    e.analysed = std::make_shared<const AnalyzedSegment>(*std::move(useg));
+    QANTARA_ASSIGN_OR_RETURN(AnalyzedSegment useg, analyzer_.Analyze(side_text, unit_language_));
+    e.analysed = std::make_shared<const AnalyzedSegment>(std::move(useg));
     e.match.form_distance = FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens));
     e.form_known = true;
     return absl::OkStatus();
@@ -595,18 +590,15 @@ class Search {
     for (auto& [match, have_unit, form_known, analysed] : top_) {
       if (!have_unit) {
         const double score = match.score;
-        auto unit = view_.GetUnit(match.unit.id);
-        if (!unit.ok()) return unit.status();
-        match.unit = *std::move(unit);
+        QANTARA_ASSIGN_OR_RETURN(match.unit, view_.GetUnit(match.unit.id));
         match.score = score;
       }
       const bool reverse = options_.side == Side::kTarget;
       const std::string& side_text = reverse ? match.unit.target : match.unit.source;
       const std::string& other_text = reverse ? match.unit.source : match.unit.target;
       if (analysed == nullptr) {
-        auto a = analyzer_.Analyze(side_text, unit_language_);
-        if (!a.ok()) return a.status();
-        analysed = std::make_shared<const AnalyzedSegment>(*std::move(a));
+        QANTARA_ASSIGN_OR_RETURN(AnalyzedSegment a, analyzer_.Analyze(side_text, unit_language_));
+        analysed = std::make_shared<const AnalyzedSegment>(std::move(a));
       }
       const AnalyzedSegment* useg = analysed.get();
       const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens);

@@ -122,7 +122,9 @@ int Run(int argc, char** argv) {
   builder.RegisterService(&import_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
-    (void)(*store)->Close();
+    if (absl::Status closed = (*store)->Close(); !closed.ok()) {
+      Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
+    }
     return Fail(absl::StrCat("cannot listen on ", listen,
                              " (address in use or not available on this machine)"));
   }

@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "service/base/status_macros.h"
 #include "service/text/srx.h"
 #include "service/text/srx_rules.h"
 #include "service/text/utf8.h"
@@ -112,7 +114,7 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
     // 2. ICU decides where no rule did.
     std::unique_ptr<icu::BreakIterator> it;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       it.reset(prototype_->clone());
     }
     if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
@@ -176,8 +178,8 @@ class RuleSentenceSegmenter final : public SentenceSegmenter {
   SrxRuleSet rules_;
   // BreakIterator::clone() is not documented as thread-safe on a shared
   // instance, so clones are taken under a lock; the clones run unlocked.
-  mutable std::mutex mu_;
-  std::unique_ptr<icu::BreakIterator> prototype_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<icu::BreakIterator> prototype_ ABSL_PT_GUARDED_BY(mu_);
 };
 
 absl::StatusOr<SrxRuleSet> CompileBuiltinRules(Language lang) {
@@ -212,16 +214,13 @@ absl::StatusOr<std::unique_ptr<SentenceSegmenter>> SentenceSegmenter::Create(
     const SegmenterOptions& options) {
   SrxRuleSet rules;
   if (!options.srx.empty()) {
-    absl::StatusOr<SrxDocument> doc = ParseSrx(options.srx);
-    if (!doc.ok()) return doc.status();
-    absl::StatusOr<SrxRuleSet> user = SrxRuleSet::Compile(*doc, LanguageCode(options.language));
-    if (!user.ok()) return user.status();
-    rules = *std::move(user);
+    QANTARA_ASSIGN_OR_RETURN(const SrxDocument doc, ParseSrx(options.srx));
+    QANTARA_ASSIGN_OR_RETURN(rules, SrxRuleSet::Compile(doc, LanguageCode(options.language)));
   }
   if (options.srx.empty() || options.srx_mode == SegmenterOptions::SrxMode::kExtend) {
     const absl::StatusOr<SrxRuleSet>& builtin = BuiltinRules(options.language);
-    if (!builtin.ok()) return builtin.status();
-    if (absl::Status st = rules.Append(*builtin); !st.ok()) return st;
+    if (!builtin.ok()) return builtin.status();  // a reference: kept, not moved from
+    QANTARA_RETURN_IF_ERROR(rules.Append(*builtin));
   }
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");

@@ -1,7 +1,9 @@
 #include "service/text/stemmer.h"
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "libstemmer.h"
 
 namespace qantara::text {
@@ -13,7 +15,10 @@ absl::StatusOr<std::unique_ptr<Stemmer>> Stemmer::Create(Language lang) {
     return absl::InternalError(absl::StrCat("libstemmer has no '", algorithm, "' stemmer"));
   }
   std::unique_ptr<Stemmer> s(new Stemmer(algorithm));
-  s->pool_.push_back(probe);
+  {
+    absl::MutexLock lock(&s->mu_);
+    s->pool_.push_back(probe);
+  }
   return s;
 }
 
@@ -23,7 +28,7 @@ Stemmer::~Stemmer() {
 
 sb_stemmer* Stemmer::Acquire() const {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!pool_.empty()) {
       sb_stemmer* s = pool_.back();
       pool_.pop_back();
@@ -35,7 +40,7 @@ sb_stemmer* Stemmer::Acquire() const {
 
 void Stemmer::Release(sb_stemmer* s) const {
   if (s == nullptr) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   pool_.push_back(s);
 }
 

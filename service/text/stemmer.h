@@ -3,12 +3,13 @@
 #define QANTARA_SERVICE_TEXT_STEMMER_H_
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "service/text/language.h"
 
 struct sb_stemmer;
@@ -46,12 +47,12 @@ class Stemmer {
 
  private:
   explicit Stemmer(const char* algorithm) : algorithm_(algorithm) {}
-  sb_stemmer* Acquire() const;
-  void Release(sb_stemmer* s) const;
+  sb_stemmer* Acquire() const ABSL_LOCKS_EXCLUDED(mu_);
+  void Release(sb_stemmer* s) const ABSL_LOCKS_EXCLUDED(mu_);
 
   const char* algorithm_;
-  mutable std::mutex mu_;
-  mutable std::vector<sb_stemmer*> pool_;
+  mutable absl::Mutex mu_;
+  mutable std::vector<sb_stemmer*> pool_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace qantara::text

@@ -11,14 +11,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "service/base/status_macros.h"
 #include "service/text/arabic_clitics.h"
 #include "service/text/special_spans.h"
 #include "service/text/stemmer.h"
@@ -315,7 +317,7 @@ class TokenizerImpl final : public Tokenizer {
     } else {
       std::unique_ptr<icu::BreakIterator> it;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         it.reset(prototype_->clone());
       }
       if (!it) return absl::ResourceExhaustedError("cannot clone ICU break iterator");
@@ -357,8 +359,8 @@ class TokenizerImpl final : public Tokenizer {
 
   TokenizerOptions options_;
   std::unique_ptr<Normalizer> normalizer_;
-  mutable std::mutex mu_;  // guards cloning of prototype_
-  std::unique_ptr<icu::BreakIterator> prototype_;
+  mutable absl::Mutex mu_;  // guards cloning of prototype_
+  std::unique_ptr<icu::BreakIterator> prototype_ ABSL_PT_GUARDED_BY(mu_);
   std::unique_ptr<Stemmer> stemmer_;  // null unless options.stem
   std::unique_ptr<Normalizer> stem_normalizer_;  // null unless options.stem
 
@@ -368,8 +370,7 @@ class TokenizerImpl final : public Tokenizer {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions& options) {
-  absl::StatusOr<std::unique_ptr<Normalizer>> normalizer = Normalizer::Create(options.normalization);
-  if (!normalizer.ok()) return normalizer.status();
+  QANTARA_ASSIGN_OR_RETURN(std::unique_ptr<Normalizer> normalizer, Normalizer::Create(options.normalization));
   UErrorCode status = U_ZERO_ERROR;
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");
   std::unique_ptr<icu::BreakIterator> words(icu::BreakIterator::createWordInstance(locale, status));
@@ -379,18 +380,14 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOpti
   }
   std::unique_ptr<Stemmer> stemmer;
   if (options.stem) {
-    absl::StatusOr<std::unique_ptr<Stemmer>> st = Stemmer::Create(options.language);
-    if (!st.ok()) return st.status();
-    stemmer = *std::move(st);
+    QANTARA_ASSIGN_OR_RETURN(stemmer, Stemmer::Create(options.language));
   }
-  auto impl = std::make_unique<TokenizerImpl>(options, *std::move(normalizer), std::move(words),
+  auto impl = std::make_unique<TokenizerImpl>(options, std::move(normalizer), std::move(words),
                                               std::move(stemmer));
   if (options.stem) {
     NormalizationOptions light = NormalizationOptions::All();
     light.ta_marbuta_to_ha = light.alef_maqsura_to_ya = light.hamza_carriers = false;
-    absl::StatusOr<std::unique_ptr<Normalizer>> n = Normalizer::Create(light);
-    if (!n.ok()) return n.status();
-    impl->stem_normalizer_ = *std::move(n);
+    QANTARA_ASSIGN_OR_RETURN(impl->stem_normalizer_, Normalizer::Create(light));
   }
   return std::unique_ptr<Tokenizer>(std::move(impl));
 }

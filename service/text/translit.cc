@@ -1,9 +1,10 @@
 #include "service/text/translit.h"
 
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "unicode/translit.h"
 #include "unicode/unistr.h"
 
@@ -55,8 +56,8 @@ std::string LatinSkeleton(std::string_view word) {
 }
 
 struct ArabicTransliterator::Icu {
-  std::mutex mu;  // icu::Transliterator::transliterate is not thread-safe
-  std::unique_ptr<icu::Transliterator> t;
+  absl::Mutex mu;  // icu::Transliterator::transliterate is not thread-safe
+  std::unique_ptr<icu::Transliterator> t ABSL_PT_GUARDED_BY(mu);
 };
 
 absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Create() {
@@ -69,13 +70,16 @@ absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Crea
         absl::StrCat("ICU transliterator Arabic-Latin unavailable: ", u_errorName(status)));
   }
   std::unique_ptr<ArabicTransliterator> tr(new ArabicTransliterator(std::move(icu)));
-  for (int k = 0; k < 256; ++k) {
-    icu::UnicodeString u(static_cast<UChar32>(0x0600 + k));
-    tr->icu_->t->transliterate(u);
-    std::string s;
-    u.toUTF8String(s);
-    for (char c : s) {
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) tr->table_[k].push_back(c);
+  {
+    absl::MutexLock lock(&tr->icu_->mu);
+    for (int k = 0; k < 256; ++k) {
+      icu::UnicodeString u(static_cast<UChar32>(0x0600 + k));
+      tr->icu_->t->transliterate(u);
+      std::string s;
+      u.toUTF8String(s);
+      for (char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) tr->table_[k].push_back(c);
+      }
     }
   }
   return tr;
@@ -114,7 +118,7 @@ std::string ArabicTransliterator::ToAscii(std::string_view arabic_word) const {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(arabic_word.data(), static_cast<int32_t>(arabic_word.size())));
   {
-    std::lock_guard<std::mutex> lock(icu_->mu);
+    absl::MutexLock lock(&icu_->mu);
     icu_->t->transliterate(u);
   }
   std::string out;

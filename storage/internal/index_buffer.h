@@ -7,7 +7,7 @@
 // records are written: readers merge the buffered ids into what they read,
 // and Write() writes every entry with the index watermark. Only adds are
 // buffered, so every operation here adds ids (idempotently).
-// The memory's lock guards it: readers hold it shared (and may read at
+// The memory's lock (its owner's) guards it: readers hold it shared (and may read at
 // once); Write(), StartWrite(), Finish(), Clear() and the Add*() calls need
 // it exclusively. A background write (StartWrite) runs without the lock:
 // until Finish() readers see its entries both in the buffer and, once
@@ -21,14 +21,15 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "service/match/index_view.h"
 #include "storage/internal/index_entries.h"
 
@@ -134,32 +135,42 @@ class IndexBuffer {
 
   // A part of the buffer: its logs and the readers' index of them.
   struct Part {
-    std::vector<PackedEntry> postings;  // the logs, in add order, or sorted
+    // The logs, in add order, or sorted. Only the part's writer changes them:
+    // the buffer's owner (holding the memory's lock exclusively, so no reader
+    // runs), or the background write of a frozen part (readers run: it
+    // changes a log only under that log's mutex). So the writer reads them
+    // without a lock, and readers under the log's mutex (Lookup).
+    std::vector<PackedEntry> postings;
     std::vector<PackedEntry> exact;
     size_t units = 0;
     // Readers' side, a lock a log (so that sorting the postings in place
     // does not hold up the duplicate checks, which read `exact`). Once a log
     // is sorted (set under its lock), readers binary-search it; before, they
     // index it lazily into its map.
-    mutable std::mutex postings_mu;
-    mutable std::mutex exact_mu;
-    bool postings_sorted = false;
-    bool exact_sorted = false;
-    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> posting_index;
-    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> exact_index;
-    mutable size_t postings_indexed = 0;
-    mutable size_t exact_indexed = 0;
+    mutable absl::Mutex postings_mu;
+    mutable absl::Mutex exact_mu;
+    bool postings_sorted ABSL_GUARDED_BY(postings_mu) = false;
+    bool exact_sorted ABSL_GUARDED_BY(exact_mu) = false;
+    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> posting_index
+        ABSL_GUARDED_BY(postings_mu);
+    mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> exact_index
+        ABSL_GUARDED_BY(exact_mu);
+    mutable size_t postings_indexed ABSL_GUARDED_BY(postings_mu) = 0;
+    mutable size_t exact_indexed ABSL_GUARDED_BY(exact_mu) = 0;
 
     // Sorts both logs (readers then binary-search them): `exact` by a
     // sorted copy, so that its readers go on meanwhile; `postings`, the big
     // one, in place under postings_mu (its readers wait; no second copy of
-    // it in memory).
-    void Sort();
+    // it in memory). Called by the part's writer only.
+    void Sort() ABSL_LOCKS_EXCLUDED(postings_mu, exact_mu);
+    // Readers index the logs again from the start (after a failed write:
+    // new adds go after the sorted entries). Called by the owner only.
+    void Unsort() ABSL_LOCKS_EXCLUDED(postings_mu, exact_mu);
 
     bool empty() const { return units == 0 && postings.empty() && exact.empty(); }
     // Appends the ids of the entry `probe` (an entry with unit id 0).
-    void Postings(PackedEntry probe, match::UnitIds& out) const;
-    void Exact(PackedEntry probe, match::UnitIds& out) const;
+    void Postings(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(postings_mu);
+    void Exact(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(exact_mu);
   };
 
  private:

@@ -19,16 +19,16 @@
 #define QANTARA_STORAGE_INTERNAL_INDEX_COMPACTOR_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/column_families.h"
 
 namespace qantara::storage {
@@ -60,21 +60,21 @@ class IndexCompactor {
   // Notes a write to memory `memory`: once nothing has been noted for it for
   // `quiet`, it is checked and, if it needs it, compacted on the background
   // thread (started by the first note). Cheap; never blocks on a compaction.
-  void NoteWrite(uint32_t memory);
+  void NoteWrite(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Forgets memory `memory` (deleted): a check pending for it is dropped.
-  void Forget(uint32_t memory);
+  void Forget(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Ends the background thread, after the compaction running (if any) ends;
   // pending checks are dropped (the next open checks every memory again).
   // Notes after Stop() are ignored. Idempotent.
-  void Stop();
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Blocks until no check is pending or running (tests and benchmarks).
-  void WaitIdle();
+  void WaitIdle() ABSL_LOCKS_EXCLUDED(mu_);
 
   // Compactions done so far (each: both column families of one memory).
-  size_t compactions() const;
+  size_t compactions() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // The sorted runs of memory `memory` in column family `cf`.
   static absl::StatusOr<size_t> SortedRuns(internal::RocksHandles& rocks, Cf cf, uint32_t memory);
@@ -86,20 +86,22 @@ class IndexCompactor {
 
  private:
   using Clock = std::chrono::steady_clock;
-  void Run();
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
   // Checks memory `memory` and compacts it if it needs it. Returns false
   // when it must be checked again later (busy, or a file being compacted).
-  bool CheckAndCompact(uint32_t memory);
+  bool CheckAndCompact(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
 
   internal::RocksHandles& rocks_;
   const std::function<bool(uint32_t)> busy_;
   const IndexCompactorOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<uint32_t, Clock::time_point> due_;  // memory -> when to check it
-  bool stop_ = false;
-  bool running_ = false;  // a check is running (outside mu_)
-  size_t compactions_ = 0;
+  mutable absl::Mutex mu_;
+  absl::CondVar cv_;  // signalled on every change of what mu_ guards
+  std::map<uint32_t, Clock::time_point> due_ ABSL_GUARDED_BY(mu_);  // memory -> when to check it
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;  // a check is running (outside mu_)
+  size_t compactions_ ABSL_GUARDED_BY(mu_) = 0;
+  // Started under mu_ by the first NoteWrite(); joined by Stop() outside it,
+  // after it set stop_ (no NoteWrite() starts it after that).
   std::thread thread_;
 };
 

@@ -5,6 +5,11 @@
 # first crash, leak, sanitizer report or broken invariant, naming the input
 # that caused it.
 #
+# The same clang build (QANTARA_THREAD_SAFETY is on with QANTARA_FUZZ) first
+# builds `thread_safety_check`: every qantara library and binary under
+# -Wthread-safety -Werror=thread-safety. A finding fails the run, printed.
+# QANTARA_JOBS sets the build's parallelism (default: nproc).
+#
 #   tests/fuzz/run_fuzzers.sh [BUILD_DIR]     (default: build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,9 +26,19 @@ mkdir -p "$BUILD_DIR"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DQANTARA_FUZZ=ON -DQANTARA_BUILD_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD_DIR/configure.log" 2>&1 ||
   { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz
+JOBS=${QANTARA_JOBS:-$(nproc)}
+if ! cmake --build "$BUILD_DIR" -j"$JOBS" --target thread_safety_check >"$BUILD_DIR/thread_safety.log" 2>&1; then
+  # The analysis' findings first (with their notes), then the end of the log.
+  grep -E -A3 "\[-W(error,)?-?W?thread-safety[^]]*\]" "$BUILD_DIR/thread_safety.log" >&2 || true
+  tail -n 30 "$BUILD_DIR/thread_safety.log" >&2
+  echo "run_fuzzers: thread_safety_check FAILED (log: $BUILD_DIR/thread_safety.log)" >&2
+  exit 1
+fi
+checked=$(date +%s)
+echo "run_fuzzers: thread_safety_check passed (every qantara target) in $((checked - start)) s"
+cmake --build "$BUILD_DIR" -j"$JOBS" --target fuzz
 built=$(date +%s)
-echo "run_fuzzers: built ${#TARGETS[@]} targets in $((built - start)) s"
+echo "run_fuzzers: built ${#TARGETS[@]} targets in $((built - checked)) s"
 
 for t in "${TARGETS[@]}"; do
   work="$BUILD_DIR/fuzz/corpus/$t"
