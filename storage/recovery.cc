@@ -18,14 +18,13 @@ absl::Status RocksMemoryStore::RecoverPending(MemState& state) {
       rocks_, Cf::kUnitKeys, rocksdb::ReadOptions(), UnitKey(state.id, from), MemoryPrefix(state.id + 1),
       [&](std::string_view key, std::string_view value) -> absl::Status {
         state.rw.AssertHeld();
-        IndexBuffer& pending = state.pending;
         auto keys = DecodeUnitKeys(value);
         if (!keys.ok()) return keys.status();
         const uint64_t id = UnitIdOfKey(key);
-        ForEachIndexEntry(
-            *keys, [&](const PostingId& pid) { pending.AddPosting(pid, id); },
-            [&](const ExactId& eid, uint32_t) { pending.AddExact(eid, id); });
-        pending.CountUnits(1);
+        const IndexEntries entries = EntriesOf(*keys);
+        for (const PostingId& pid : entries.postings) state.pending.AddPosting(pid, id);
+        for (const ExactId& eid : entries.exact) state.pending.AddExact(eid, id);
+        state.pending.CountUnits(1);
         return absl::OkStatus();
       },
       "recover the index");
