@@ -23,6 +23,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (tests/fuzz/run_fuzzers.sh: clang with libFuzzer and sanitizers)
   clang libclang-rt-14-dev
+  # style: clang-format 14 (.clang-format; tests/format_check.sh in .ci/run)
+  clang-format
   # real tools reading qantara's TMX exports (e2e tests): Translate Toolkit
   # (tmx2po), and OmegaT 3.6 in console mode (tests/e2e/omegat_test.py;
   # 80 packages, about 80 MB to download, 121 MB installed, 1 min, besides the

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/synchronization/mutex.h"
+#include "service/base/ignore_error.h"
 
 #include "service/text/language.h"
 
@@ -155,7 +156,10 @@ void MemoryLexicons::StartBackground(const std::string& memory,
     {
       absl::Mutex& mm = *memory_mu;
       absl::MutexLock m(&mm);
-      if (!stopping_) (void)TrainLocked(mm, memory, info, aligner);  // errors: retried on next use
+      if (!stopping_) {
+        IgnoreError(TrainLocked(mm, memory, info, aligner).status(),
+                    "a failed background training is retried at the memory's next use");
+      }
     }
     absl::MutexLock l(&mu_);
     background_.erase(memory);
