@@ -1,3 +1,5 @@
+// Byte encodings of qantara's keys and values: big-endian fixed-width keys,
+// versioned varint values, and decoders that return DataLoss on malformed input.
 #include "storage/internal/encoding.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// HashFilter, a split-block Bloom filter of 64-bit hashes: a bulk add's cheap
+// "is this source new to the memory" check before any RocksDB seek.
 #include "storage/internal/hash_filter.h"
 
 namespace qantara::storage {

@@ -1,3 +1,5 @@
+// IndexBuffer: bulk adds' postings and exact entries packed in memory, sorted,
+// read alongside RocksDB, and written out as ingested SST files.
 #include "storage/internal/index_buffer.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// IndexCompactor: a background thread that, once a memory has gone quiet, folds
+// the sorted runs bulk loads left in its index ranges into one.
 #include "storage/internal/index_compactor.h"
 
 #include <string>

@@ -1,3 +1,5 @@
+// LexiconStore: a memory's learned alignment lexicon encoded as one value in the
+// `lexicons` column family, read, written and deleted by memory name.
 #include "storage/lexicon_store.h"
 
 #include "absl/strings/str_cat.h"

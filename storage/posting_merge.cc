@@ -1,3 +1,5 @@
+// The RocksDB merge operator of the postings column family: add and remove
+// operands applied in order to a unit id list.
 #include "storage/internal/posting_merge.h"
 
 #include <string>

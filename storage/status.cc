@@ -1,3 +1,4 @@
+// Conversion of RocksDB statuses into absl::Status, with what was being done.
 #include "storage/internal/status.h"
 
 #include <string>

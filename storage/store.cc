@@ -1,3 +1,5 @@
+// Opening qantara's RocksDB database: column families and their tuning, the
+// format-version check, and the RocksStore that owns the handles.
 #include "storage/store.h"
 
 #include <filesystem>

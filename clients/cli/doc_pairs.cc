@@ -1,3 +1,5 @@
+// Pairing Arabic and English document files by name: parsing NAME.LANG.EXT
+// file names and matching the two sides of each pair (qantara import-docs).
 #include "clients/cli/doc_pairs.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// HTML to running text on libxml2's HTML parser: block elements break lines,
+// the head, scripts and styles are dropped, so HTML document pairs can be aligned.
 #include "clients/cli/html_text.h"
 
 #include <cctype>

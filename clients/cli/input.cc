@@ -1,3 +1,5 @@
+// Reading the CLI's text input from a file or stdin (UTF-8 checked), reporting
+// input errors, and splitting text into lines.
 #include "clients/cli/input.h"
 
 #include <cerrno>

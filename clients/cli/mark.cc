@@ -1,3 +1,4 @@
+// Marking byte spans of a text with brackets for the CLI's human output.
 #include "clients/cli/mark.h"
 
 #include <algorithm>

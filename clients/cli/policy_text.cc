@@ -1,3 +1,5 @@
+// Duplicate-policy names parsed into their proto enum, and numbers printed with
+// thousands separators, for the CLI's commands.
 #include "clients/cli/policy_text.h"
 
 namespace qantara::cli {

@@ -1,3 +1,5 @@
+// The --rules LIST and --no-RULE flags of `qantara normalize` and `tokenize`,
+// and their conversion into the request's NormalizationRules.
 #include "clients/cli/rule_options.h"
 
 #include <string>

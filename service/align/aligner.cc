@@ -1,3 +1,6 @@
+// The two-pass sentence aligner: featurize a document pair, align it, re-estimate
+// the model from the first pass and align again; AlignBatch adds a lexicon learned
+// from the batch's confident 1-1 beads.
 #include "service/align/aligner.h"
 
 #include <algorithm>

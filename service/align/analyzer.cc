@@ -1,3 +1,5 @@
+// The Arabic and English stopword lists of the aligner's Analyzer: closed-class
+// words whose dictionary matches say little about whether sentences correspond.
 #include "service/align/analyzer.h"
 
 #include <string>

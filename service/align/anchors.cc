@@ -1,3 +1,6 @@
+// Anchors for the DP band: pairs of sentences sharing rare match ids, the heaviest
+// monotone chain of them (Fenwick tree), and the band's centre line interpolated
+// between anchors or taken from a previous pass's path.
 #include "service/align/anchors.h"
 
 #include <algorithm>

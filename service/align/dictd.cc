@@ -1,3 +1,5 @@
+// Reading dictd databases (FreeDict): decoding the base64 offsets of NAME.index,
+// inflating NAME.dict.dz with zlib and slicing out each headword's entry.
 #include "service/align/dictd.h"
 
 #include <zlib.h>

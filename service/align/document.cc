@@ -1,3 +1,5 @@
+// Documents as the aligner sees them: sentences from a segmenter with their
+// paragraph ends, as aligner input, and the joined text of a range of sentences.
 #include "service/align/document.h"
 
 namespace qantara::align {

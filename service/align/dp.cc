@@ -1,3 +1,6 @@
+// Banded dynamic programming over sentence beads: the best (Viterbi) alignment
+// path under the model's costs and each bead's posterior (forward-backward), with
+// the band widened while the path comes near its edge.
 #include "service/align/dp.h"
 
 #include <algorithm>

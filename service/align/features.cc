@@ -1,3 +1,6 @@
+// Featurizing sentences for alignment: each kept token becomes match ids (English
+// concepts, lexicon translations of Arabic words, numbers, verbatim forms, name
+// skeletons) in one id space, then reduced to ids both sides share.
 #include "service/align/features.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Learning an Arabic→English lexicon from aligned sentence pairs: co-occurrences
+// counted once per pair, the best few Dice-associated concepts kept per word.
 #include "service/align/learned_lexicon.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The alignment lexicon (Arabic lookup keys → English concepts) and its loading
+// from FreeDict's dictd databases: senses parsed and reduced to content words.
 #include "service/align/lexicon.h"
 
 #include <algorithm>

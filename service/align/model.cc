@@ -1,3 +1,6 @@
+// The bead scoring model: the Gale & Church length model estimated from the pair,
+// the token match masks of sentence pairs (cached per band row) and each bead's
+// log-likelihood ratio of aligned against unrelated.
 #include "service/align/model.h"
 
 #include <algorithm>

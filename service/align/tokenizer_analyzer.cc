@@ -1,3 +1,5 @@
+// The aligner's Analyzer on the text engine's Tokenizer: a sentence's kept tokens
+// and each word's lookup keys (form, clitic-split form, Snowball stem).
 #include "service/align/tokenizer_analyzer.h"
 
 #include <algorithm>

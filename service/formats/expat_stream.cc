@@ -1,3 +1,5 @@
+// A hardened, chunk-fed expat parser for untrusted XML: entities and DTDs
+// refused, unfinished tokens bounded, errors reported with line and column.
 #include "service/formats/expat_stream.h"
 
 #include <algorithm>

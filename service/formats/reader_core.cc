@@ -1,3 +1,5 @@
+// What every UnitReader's parser shares: feeding the expat stream, charging a
+// unit's bytes against its limit, capping element text, and delivering units.
 #include "service/formats/reader_core.h"
 
 #include <utility>

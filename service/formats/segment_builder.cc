@@ -1,3 +1,5 @@
+// Building one Segment from parse events: canonical TMX markup, plain text with
+// placeholders and the inline codes, with code balance and byte limits checked.
 #include "service/formats/segment_builder.h"
 
 #include <algorithm>

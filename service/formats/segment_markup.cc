@@ -1,3 +1,5 @@
+// Parsing a Segment's stored TMX markup back into its plain text (with
+// placeholders) and inline codes.
 #include "service/formats/segment_markup.h"
 
 #include <limits>

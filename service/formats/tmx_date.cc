@@ -1,3 +1,5 @@
+// Parsing and formatting TMX dates ("YYYYMMDDThhmmssZ", UTC) as seconds since
+// the epoch, with civil-calendar arithmetic and no time zone library.
 #include "service/formats/tmx_date.h"
 
 

@@ -1,3 +1,6 @@
+// The TMX element handlers: <header>, <tu>, <tuv>, <prop>, <note> and <seg>
+// read into TranslationUnits of the memory's language pair, problems reported
+// per unit.
 #include "service/formats/tmx_reader.h"
 
 #include <cstring>

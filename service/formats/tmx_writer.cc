@@ -1,3 +1,5 @@
+// Writing TMX 1.4b as a stream: header, one <tu> per unit with escaped
+// attributes and checked segments, flushed to the output callback in blocks.
 #include "service/formats/tmx_writer.h"
 
 #include <utility>

@@ -1,3 +1,5 @@
+// Helpers of the shared unit model: plain segments without inline codes, content
+// comparison of two units, and problem severity names.
 #include "service/formats/translation_unit.h"
 
 #include "service/formats/xml_escape.h"

@@ -1,3 +1,5 @@
+// Choosing and driving a unit reader: telling TMX from XLIFF by file name or
+// first bytes, creating the reader, and feeding it a file in chunks.
 #include "service/formats/unit_reader.h"
 
 #include <cerrno>

@@ -1,3 +1,5 @@
+// Escaping text and attribute values for the XML qantara writes, and checking
+// that a string holds only characters XML 1.0 allows.
 #include "service/formats/xml_escape.h"
 
 #include <cstdint>

@@ -1,3 +1,6 @@
+// Edit distances: bounded token-level Levenshtein (banded, or bit-parallel for
+// queries of up to 64 tokens), the token alignment behind diff spans, and
+// character-level distance.
 #include "service/match/edit_distance.h"
 
 #include <algorithm>

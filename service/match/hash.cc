@@ -1,3 +1,5 @@
+// The stable 64-bit hash of matching keys: XXH3-64 with seed 0, persisted in
+// index keys, so it must never change.
 #include "service/match/hash.h"
 
 #include <xxhash.h>

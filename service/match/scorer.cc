@@ -1,3 +1,5 @@
+// Scoring one unit against a query: the gross score from token edits, the
+// penalties, the diff spans and the substitution of the query's numbers.
 #include "service/match/scorer.h"
 
 #include <algorithm>

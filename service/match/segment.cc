@@ -1,3 +1,5 @@
+// The segment's matching keys: the shared key every number maps to, and the
+// exact hash of a side's normalised key sequence.
 #include "service/match/segment.h"
 
 #include <cstring>

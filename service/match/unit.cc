@@ -1,3 +1,5 @@
+// Origin names of translation units (parsed and printed) and the unit filter
+// applied to lookups and concordance.
 #include "service/match/unit.h"
 
 #include "absl/strings/str_cat.h"

@@ -1,3 +1,5 @@
+// AlignService request sides to aligner input (raw text segmented, or sentence
+// lists checked as UTF-8), and bead sides back as proto messages.
 #include "service/rpc/align_input.h"
 
 #include "absl/strings/str_cat.h"

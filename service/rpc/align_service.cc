@@ -1,3 +1,5 @@
+// qantara.v1.AlignService's setup and Align handler: loading the aligner (length
+// and anchors only without dictionaries) and aligning a document pair over gRPC.
 #include "service/rpc/align_service.h"
 
 #include <algorithm>

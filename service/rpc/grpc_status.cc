@@ -1,3 +1,4 @@
+// Mapping absl::Status codes and messages to grpc::Status at the API edge.
 #include "service/rpc/grpc_status.h"
 
 #include <string>

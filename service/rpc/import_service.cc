@@ -1,3 +1,5 @@
+// qantara.v1.ImportExportService handlers: streaming TMX/XLIFF imports into
+// tm::Importer with progress and report, and streaming TMX exports out.
 #include "service/rpc/import_service.h"
 
 #include <chrono>

@@ -1,3 +1,5 @@
+// Conversions between qantara.v1 memory messages (memories, units, filters,
+// lookups, duplicate policies) and the engine's and storage's types.
 #include "service/rpc/memory_convert.h"
 
 namespace qantara::rpc {

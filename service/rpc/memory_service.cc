@@ -1,3 +1,5 @@
+// qantara.v1.MemoryService handlers: memory and unit CRUD, lookups and
+// concordance over gRPC, each a conversion around storage's MemoryStore.
 #include "service/rpc/memory_service.h"
 
 #include "service/rpc/grpc_status.h"

@@ -1,3 +1,5 @@
+// qantara.v1.TextService handlers: segmentation, normalisation and tokenisation
+// over gRPC, with normalisers and tokenizers cached per rule set.
 #include "service/rpc/text_service.h"
 
 #include <string>

@@ -1,3 +1,5 @@
+// Parsing the server's --listen HOST:PORT (IPv6 hosts in brackets, port
+// 0..65535).
 #include "service/server/listen_address.h"
 
 #include "absl/strings/numbers.h"

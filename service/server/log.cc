@@ -1,3 +1,5 @@
+// Leveled server logging: one timestamped line per event on stderr, filtered by
+// a process-wide level.
 #include "service/server/log.h"
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// Conservative splitting of the Arabic article and the proclitics before it
+// (وال, بال, لل...) from a normalised word, when the remaining base is plausible.
 #include "service/text/arabic_clitics.h"
 
 #include <cstdint>

@@ -1,3 +1,5 @@
+// Properties of single code points (Latin script, upper case) behind a plain
+// C++ interface, so the engines above the text engine need not call ICU.
 #include "service/text/char_props.h"
 
 #include "unicode/uchar.h"

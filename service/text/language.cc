@@ -1,3 +1,4 @@
+// Parsing BCP 47 codes into the text engine's languages, and their codes back.
 #include "service/text/language.h"
 
 #include <string>

@@ -1,3 +1,5 @@
+// A plain scanner for the spans the tokenizer keeps whole: printf, brace and
+// dollar placeholders, inline tags and entities, URLs and e-mail addresses.
 #include "service/text/special_spans.h"
 
 #include <array>

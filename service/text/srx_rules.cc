@@ -1,3 +1,5 @@
+// Compiling SRX segmentation rules for one language into ICU regexes and
+// applying them to a text: the break positions behind SentenceSegmenter.
 #include "service/text/srx_rules.h"
 
 #include <cctype>

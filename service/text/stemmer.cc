@@ -1,3 +1,5 @@
+// Snowball stemming (libstemmer) of Arabic and English words, thread-safe
+// through a pool of stemmer instances leased per call.
 #include "service/text/stemmer.h"
 
 #include "absl/base/thread_annotations.h"

@@ -1,3 +1,5 @@
+// Name skeletons across scripts: ICU Arabic-to-Latin transliteration, and Latin
+// words reduced to consonant classes that both spellings of a name share.
 #include "service/text/translit.h"
 
 

@@ -1,3 +1,4 @@
+// UTF-8 validation and code point counting for the text engine.
 #include "service/text/utf8.h"
 
 #include <cstdint>

@@ -1,3 +1,6 @@
+// Aligning a document pair into a translation memory: confident beads become units
+// (origin alignment, neighbouring beads as context), every bead counted by outcome;
+// and aligning with a memory's learned lexicon only.
 #include "service/tm/align_to_memory.h"
 
 #include <utility>

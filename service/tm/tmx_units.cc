@@ -1,3 +1,5 @@
+// Mapping between the file formats' TranslationUnit and the memory's Unit: native
+// codes in the text, exact TMX markup kept as attributes, dates and ids carried.
 #include "service/tm/tmx_units.h"
 
 #include <map>
