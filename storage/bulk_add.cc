@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/cleanup/cleanup.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/encoded_unit.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
@@ -45,7 +46,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
     // the checks since the open add up to an eighth of the memory.
     state.unfiltered_checks += n;
     if (state.unfiltered_checks >= std::max<uint64_t>(options_.source_filter_min_units, state.rec.unit_count / 8)) {
-      if (absl::Status s = ReadSourceHashes(state); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(ReadSourceHashes(state));
     }
   }
   CallSources sources;  // units of this batch, not yet committed
@@ -89,8 +90,8 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
         auto new_keys = std::make_shared<match::UnitKeys>(*old_keys);
         new_keys->target = p.keys->target;
         new_keys->changed_at_us = updated.changed_at_us;
-        if (absl::Status s = writer.Index(d.unit.id, old_keys, /*remove=*/true); !s.ok()) return s;
-        if (absl::Status s = writer.Index(d.unit.id, new_keys, /*remove=*/false); !s.ok()) return s;
+        QANTARA_RETURN_IF_ERROR(writer.Index(d.unit.id, old_keys, /*remove=*/true));
+        QANTARA_RETURN_IF_ERROR(writer.Index(d.unit.id, new_keys, /*remove=*/false));
         writer.PutUnit(updated);
         if (d.in_call.has_value()) {
           ready[*d.in_call]->unit = updated;
@@ -103,11 +104,11 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
     u.id = state.rec.next_unit_id++;
     if (p.encoded != nullptr) {
       const EncodedUnit& e = *p.encoded;
-      if (absl::Status s = writer.Index(u.id, p.keys, e.entries, e.keys_value, false); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(writer.Index(u.id, p.keys, e.entries, e.keys_value, false));
       writer.PutUnit(u.id, e.unit_value);
     } else {
       FillAddedUnit(u, now);
-      if (absl::Status s = writer.Index(u.id, p.keys, false); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(writer.Index(u.id, p.keys, false));
       writer.PutUnit(u);
     }
     ++state.rec.unit_count;
@@ -115,10 +116,10 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
     ++batch_units;
     out.push_back(AddOutcome{AddOutcome::kAdded, u.id});
     if (batch_units >= kBatchUnits) {
-      if (absl::Status s = commit(); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(commit());
     }
   }
-  if (absl::Status s = commit(); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(commit());
   return out;
 }
 
@@ -152,7 +153,7 @@ absl::StatusOr<std::optional<RocksMemoryStore::Duplicate>> RocksMemoryStore::Fin
 
 absl::Status RocksMemoryStore::ReadSourceHashes(MemState& state) {
   // The index must hold every entry first.
-  if (absl::Status s = FlushPending(rocks_, state, options_); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(FlushPending(rocks_, state, options_));
   auto filter = std::make_unique<HashFilter>();
   // Exact keys: memory, side, hash, unit id (storage/FORMAT.md).
   std::string lower = MemoryPrefix(state.id), upper = lower;

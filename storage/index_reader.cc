@@ -1,4 +1,5 @@
 // CachedIndexReader: cache-through reads of one memory's index and units.
+#include "service/base/status_macros.h"
 #include "storage/internal/index_reader.h"
 
 #include <algorithm>
@@ -207,7 +208,7 @@ absl::Status CachedIndexReader::ForEachUnitKeys(
   if (state_.keys_complete) {
     // Complete: changed only under `rw` exclusively (FindCompleteKeys).
     for (const auto& [id, k] : CompleteKeys(state_)) {
-      if (absl::Status s = fn(id, *k); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(fn(id, *k));
     }
     return absl::OkStatus();
   }

@@ -5,6 +5,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/write_batch.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
@@ -14,7 +15,7 @@ namespace qantara::storage {
 
 absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store, const MemoryStoreOptions& options) {
   auto ms = std::make_unique<internal::RocksMemoryStore>(store, options);
-  if (absl::Status s = ms->Load(); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(ms->Load());
   return std::unique_ptr<MemoryStore>(std::move(ms));
 }
 
@@ -59,7 +60,7 @@ RocksMemoryStore::~RocksMemoryStore() {
 }
 
 absl::Status RocksMemoryStore::Load() {
-  if (absl::Status s = IndexBuffer::RemoveLeftovers(store_.dir()); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(IndexBuffer::RemoveLeftovers(store_.dir()));
   std::vector<MemoryRecord> records;
   absl::Status scan = ScanAll(
       rocks_, Cf::kMemories, rocksdb::ReadOptions(), "m", "n",
@@ -77,7 +78,7 @@ absl::Status RocksMemoryStore::Load() {
     {
       absl::WriterMutexLock w(&state->rw);
       state->committed_next_id = state->rec.next_unit_id;
-      if (absl::Status s = RecoverPending(*state); !s.ok()) return s;
+      QANTARA_RETURN_IF_ERROR(RecoverPending(*state));
       absl::MutexLock l(&mu_);
       memories_[state->rec.name] = state;
     }

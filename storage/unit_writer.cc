@@ -1,4 +1,5 @@
 // UnitWriter: a memory's batch of unit and index writes, and its commit.
+#include "service/base/status_macros.h"
 #include "storage/internal/unit_writer.h"
 
 #include <algorithm>
@@ -56,7 +57,7 @@ absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::U
                                const IndexEntries& entries, std::string_view encoded_keys, bool remove) {
   state_.rw.AssertHeld();
   if (remove && !state_.pending.empty()) {
-    if (absl::Status s = FlushPending(rocks_, state_, options_); !s.ok()) return s;
+    QANTARA_RETURN_IF_ERROR(FlushPending(rocks_, state_, options_));
   }
   const uint32_t mem = state_.id;
   const bool buffer = buffered_ && !remove;
@@ -141,7 +142,7 @@ absl::Status UnitWriter::Commit(bool* written) {
   state_.committed_next_id = state_.rec.next_unit_id;
   ApplyCacheChanges();
   Reset();
-  if (absl::Status s = ReapFlush(state_); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(ReapFlush(state_));
   if (state_.pending.units() >= options_.index_buffer_units) return StartFlush(rocks_, state_, options_);
   return absl::OkStatus();
 }

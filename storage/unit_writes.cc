@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/container/flat_hash_set.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 
@@ -33,10 +34,10 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Uni
   if (unit.usage_count == 0) unit.usage_count = old->usage_count;
   auto new_keys = std::make_shared<match::UnitKeys>(*keys);
   new_keys->changed_at_us = unit.changed_at_us;
-  if (absl::Status s = writer.Index(unit.id, *old_keys, /*remove=*/true); !s.ok()) return s;
-  if (absl::Status s = writer.Index(unit.id, new_keys, /*remove=*/false); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(writer.Index(unit.id, *old_keys, /*remove=*/true));
+  QANTARA_RETURN_IF_ERROR(writer.Index(unit.id, new_keys, /*remove=*/false));
   writer.PutUnit(unit);
-  if (absl::Status s = writer.Commit(); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(writer.Commit());
   return unit;
 }
 
@@ -53,12 +54,12 @@ absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory
     auto keys = writer.reader().Keys(id);
     if (absl::IsNotFound(keys.status())) continue;
     if (!keys.ok()) return keys.status();
-    if (absl::Status s = writer.Index(id, *keys, /*remove=*/true); !s.ok()) return s;
+    QANTARA_RETURN_IF_ERROR(writer.Index(id, *keys, /*remove=*/true));
     writer.DeleteUnit(id);
     --state.rec.unit_count;
     ++deleted;
   }
-  if (absl::Status s = writer.Commit(); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(writer.Commit());
   return deleted;
 }
 

@@ -1,5 +1,6 @@
 // tm::Memories: memories and units, with their texts analysed here, and the
 // fuzzy lookup across memories.
+#include "service/base/status_macros.h"
 #include "service/tm/memories.h"
 
 #include <chrono>
@@ -25,7 +26,7 @@ class PipelineFeed final : public storage::UnitFeed {
       : units_(units), pipeline_(pipeline) {}
   size_t size() const override { return units_.size(); }
   absl::StatusOr<storage::PreparedUnit*> Get(size_t i) override {
-    if (absl::Status s = pipeline_.WaitFor(i); !s.ok()) return s;
+    QANTARA_RETURN_IF_ERROR(pipeline_.WaitFor(i));
     return &units_[i];
   }
 
@@ -49,7 +50,7 @@ Memories::Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::Mem
 Memories::~Memories() = default;
 
 absl::StatusOr<MemoryInfo> Memories::CreateMemory(const NewMemory& memory) {
-  if (absl::Status s = ValidateMemoryName(memory.name); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(ValidateMemoryName(memory.name));
   if (auto pair = ParseLanguagePair(memory.source_lang, memory.target_lang); !pair.ok()) return pair.status();
   return store_->CreateMemory(memory);
 }
@@ -82,7 +83,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
   auto languages = LanguagesOf(memory);
   if (!languages.ok()) return languages.status();
   for (const Unit& u : units) {
-    if (absl::Status s = ValidateUnit(u); !s.ok()) return s;
+    QANTARA_RETURN_IF_ERROR(ValidateUnit(u));
   }
   // Analysis (the expensive part) runs ahead of the writing: a worker
   // prepares chunks in order while storage writes the prepared units (and
@@ -113,7 +114,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
 absl::StatusOr<Unit> Memories::UpdateUnit(const std::string& memory, Unit unit) {
   auto languages = LanguagesOf(memory);
   if (!languages.ok()) return languages.status();
-  if (absl::Status s = ValidateUnit(unit); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(ValidateUnit(unit));
   auto keys = KeysOf(*languages, unit);
   if (!keys.ok()) return keys.status();
   return store_->UpdateUnit(memory, std::move(unit), *std::move(keys));
@@ -135,7 +136,7 @@ absl::Status Memories::IncrementUsage(const std::string& memory, uint64_t id, ui
 
 absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& request) {
   if (request.memories.empty()) return absl::InvalidArgumentError("no memory to look in");
-  if (absl::Status s = text::ValidateUtf8(request.text); !s.ok()) return s;
+  QANTARA_RETURN_IF_ERROR(text::ValidateUtf8(request.text));
   std::vector<match::LookupResult> results;
   for (const std::string& name : request.memories) {
     auto languages = LanguagesOf(name);
