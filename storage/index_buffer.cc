@@ -21,11 +21,8 @@
 #include "storage/internal/status.h"
 
 namespace qantara::storage {
-namespace {
 
-rocksdb::Slice S(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-
-}  // namespace
+using internal::AsSlice;
 
 void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra) {
   if (extra.empty()) return;
@@ -218,12 +215,12 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     // position instead of searching from the top.
     rocksdb::WriteBatch batch;
     ForEachPostingOp(lists, memory, [&](const std::string& key, const std::string& op) {
-      batch.Merge(rocks.cf(Cf::kPostings), S(key), S(op));
+      batch.Merge(rocks.cf(Cf::kPostings), AsSlice(key), AsSlice(op));
     });
     ForEachExactKey(exact, memory, [&](const std::string& key) {
-      batch.Put(rocks.cf(Cf::kExact), S(key), rocksdb::Slice());
+      batch.Put(rocks.cf(Cf::kExact), AsSlice(key), rocksdb::Slice());
     });
-    batch.Put(rocks.cf(Cf::kMemories), S(IndexedUptoKey(memory)), S(upto));
+    batch.Put(rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
     rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
     if (!st.ok()) return FromRocks(st, "write index");
     return absl::OkStatus();
@@ -263,7 +260,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     s = write_file(Cf::kPostings, "postings", [&](rocksdb::SstFileWriter& w) {
       rocksdb::Status st;
       ForEachPostingOp(lists, memory, [&](const std::string& key, const std::string& op) {
-        if (st.ok()) st = w.Merge(S(key), S(op));
+        if (st.ok()) st = w.Merge(AsSlice(key), AsSlice(op));
       });
       return st;
     });
@@ -272,7 +269,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     s = write_file(Cf::kExact, "exact", [&](rocksdb::SstFileWriter& w) {
       rocksdb::Status st;
       ForEachExactKey(exact, memory, [&](const std::string& key) {
-        if (st.ok()) st = w.Put(S(key), rocksdb::Slice());
+        if (st.ok()) st = w.Put(AsSlice(key), rocksdb::Slice());
       });
       return st;
     });
@@ -288,7 +285,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
               "what is left in the ingest dir");
   if (!s.ok()) return s;
   rocksdb::Status st = rocks.db->Put(rocksdb::WriteOptions(), rocks.cf(Cf::kMemories),
-                                     S(IndexedUptoKey(memory)), S(upto));
+                                     AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
   if (!st.ok()) return FromRocks(st, "write index watermark");
   return absl::OkStatus();
 }

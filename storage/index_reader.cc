@@ -15,8 +15,6 @@
 namespace qantara::storage::internal {
 namespace {
 
-rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-std::string_view AsView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
 // The cached keys of unit `id` when the cache is complete. A complete cache
 // changes only under `rw` held exclusively (no reader inserts into it any

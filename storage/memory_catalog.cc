@@ -22,7 +22,6 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store, con
 namespace internal {
 namespace {
 
-rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(

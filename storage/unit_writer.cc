@@ -10,7 +10,6 @@
 namespace qantara::storage::internal {
 namespace {
 
-rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 // UnitKey(mem, id) into a reused string.
 void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {

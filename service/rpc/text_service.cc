@@ -109,14 +109,14 @@ absl::StatusOr<std::shared_ptr<const text::Normalizer>> TextServiceImpl::GetNorm
     const text::NormalizationOptions& options) {
   const uint32_t key = options.Bits();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto it = normalizers_.find(key);
     if (it != normalizers_.end()) return it->second;
   }
   absl::StatusOr<std::unique_ptr<text::Normalizer>> n = text::Normalizer::Create(options);
   if (!n.ok()) return n.status();
   std::shared_ptr<const text::Normalizer> shared(*std::move(n));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (normalizers_.size() < kMaxCached) normalizers_.emplace(key, shared);
   return shared;
 }
@@ -127,14 +127,14 @@ absl::StatusOr<std::shared_ptr<const text::Tokenizer>> TextServiceImpl::GetToken
                                    options.normalization.Bits(), options.split_clitics,
                                    options.stem);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto it = tokenizers_.find(key);
     if (it != tokenizers_.end()) return it->second;
   }
   absl::StatusOr<std::unique_ptr<text::Tokenizer>> t = text::Tokenizer::Create(options);
   if (!t.ok()) return t.status();
   std::shared_ptr<const text::Tokenizer> shared(*std::move(t));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (tokenizers_.size() < kMaxCached) tokenizers_.emplace(key, shared);
   return shared;
 }

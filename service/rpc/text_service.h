@@ -4,10 +4,11 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <tuple>
 
 #include "absl/status/statusor.h"
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "qantara/v1/text.grpc.pb.h"
 #include "service/text/normalizer.h"
 #include "service/text/segmenter.h"
@@ -41,10 +42,10 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
   absl::StatusOr<std::shared_ptr<const text::Tokenizer>> GetTokenizer(
       const text::TokenizerOptions& options);
 
-  std::mutex mu_;
-  std::map<uint32_t, std::shared_ptr<const text::Normalizer>> normalizers_;
+  absl::Mutex mu_;
+  std::map<uint32_t, std::shared_ptr<const text::Normalizer>> normalizers_ ABSL_GUARDED_BY(mu_);
   std::map<std::tuple<int, uint32_t, bool, bool>, std::shared_ptr<const text::Tokenizer>>
-      tokenizers_;
+      tokenizers_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
 };

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <mutex>
+#include "absl/synchronization/mutex.h"
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -15,7 +15,7 @@
 namespace qantara::server {
 namespace {
 std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
-std::mutex g_mu;
+ABSL_CONST_INIT absl::Mutex g_mu(absl::kConstInit);
 
 const char* LevelName(LogLevel l) {
   switch (l) {
@@ -48,7 +48,7 @@ void Log(LogLevel level, std::string_view message) {
   gmtime_r(&now, &tm);
   char ts[32];
   std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::lock_guard<std::mutex> lock(g_mu);
+  absl::MutexLock lock(&g_mu);
   std::fprintf(stderr, "%s %s %.*s\n", ts, LevelName(level), static_cast<int>(message.size()),
                message.data());
   std::fflush(stderr);

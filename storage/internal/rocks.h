@@ -3,6 +3,7 @@
 #ifndef QANTARA_STORAGE_INTERNAL_ROCKS_H_
 #define QANTARA_STORAGE_INTERNAL_ROCKS_H_
 
+#include <string_view>
 #include <vector>
 
 #include "rocksdb/db.h"
@@ -19,6 +20,10 @@ struct RocksHandles {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
 };
+
+// RocksDB's Slice of a string_view, and back.
+inline rocksdb::Slice AsSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+inline std::string_view AsView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
 
 // The handles behind `store` (made by Store::Open). REQUIRES: the store is
 // open. For storage/'s implementation files and its tests only.
