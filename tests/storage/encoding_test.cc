@@ -1,3 +1,5 @@
+// The storage encoding: key order (memory then id), memory, unit and unit-key
+// records round-tripped, posting lists and posting ops.
 #include "storage/internal/encoding.h"
 
 #include "gtest/gtest.h"

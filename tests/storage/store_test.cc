@@ -1,3 +1,5 @@
+// Store: directory created and kept across reopens, a second open refused,
+// the format version written and checked, a missing database NotFound.
 #include "storage/store.h"
 
 #include <filesystem>

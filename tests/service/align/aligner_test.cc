@@ -1,3 +1,5 @@
+// Aligner: merges, splits and boilerplate aligned, batch learning, extra
+// translations used, invalid UTF-8 refused; documents segmented by paragraphs.
 #include "service/align/aligner.h"
 
 #include "gtest/gtest.h"

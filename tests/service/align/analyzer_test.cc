@@ -1,3 +1,4 @@
+// The align analyzer's closed stopword lists of Arabic and English.
 #include "service/align/analyzer.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,5 @@
+// dictd dictionaries: base64 numbers, gunzip, entries read from gzip and
+// plain files, bad index lines and missing files refused, Debian FreeDict loaded.
 #include "service/align/dictd.h"
 
 #include <zlib.h>

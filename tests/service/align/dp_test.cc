@@ -1,3 +1,5 @@
+// The alignment dynamic programme: drops, insertions, merges, empty sides and
+// a linear band on long documents; anchor chains and band centres.
 #include "service/align/dp.h"
 
 #include "gtest/gtest.h"

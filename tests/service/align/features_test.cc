@@ -1,3 +1,5 @@
+// The align featurizer: tokens, classes, lengths, stopwords and matching
+// translations, numbers, Latin words and names; shared-id renumbering.
 #include "service/align/features.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Learned lexicons: Dice finds consistent translations; add and lookup.
 #include "service/align/learned_lexicon.h"
 
 #include "gtest/gtest.h"

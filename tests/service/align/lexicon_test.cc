@@ -1,3 +1,5 @@
+// Bilingual lexicons: FreeDict senses split into alternatives, lexicons built
+// from both directions, Debian FreeDict loaded, missing dictionaries NotFound.
 #include "service/align/lexicon.h"
 
 #include <filesystem>

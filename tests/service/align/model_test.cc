@@ -1,3 +1,5 @@
+// The align models: length model, pair matcher masks, bead scores (translations
+// beat unrelated sentences, joins need evidence, paragraphs as soft anchors).
 #include "service/align/model.h"
 
 #include <random>

@@ -1,3 +1,5 @@
+// TokenizerAnalyzer (the align side's analyzer): Arabic normalisation and keys,
+// numbers across digit scripts, English words, Latin and capitalised words.
 #include "service/align/tokenizer_analyzer.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The status macros: QANTARA_RETURN_IF_ERROR, QANTARA_ASSIGN_OR_RETURN
+// (declaring, assigning move-only values, inside branches) and ignoring errors.
 #include "service/base/status_macros.h"
 
 #include <memory>

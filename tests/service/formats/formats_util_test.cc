@@ -1,3 +1,5 @@
+// Format helpers: TMX dates, XML escaping and allowed characters, and file
+// format detection by name then content.
 #include <string>
 
 #include "gtest/gtest.h"

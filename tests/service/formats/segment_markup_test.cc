@@ -1,3 +1,5 @@
+// Segment markup: text and inline codes rebuilt from stored markup, markup
+// canonicalised, bad markup rejected.
 #include "service/formats/segment_markup.h"
 
 #include "gmock/gmock.h"

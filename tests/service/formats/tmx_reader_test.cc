@@ -1,3 +1,5 @@
+// TmxReader: every feature of the rich fixture, the header, direction swaps,
+// chunk sizes, UTF-16, sink errors, and bad input failing the file or the unit.
 #include "service/formats/tmx_reader.h"
 
 #include <sys/resource.h>

@@ -1,3 +1,5 @@
+// TmxWriter: byte-exact round trip of the rich fixture, escaping, units XML
+// cannot carry, header and empty body, block flushes and output errors, srclang.
 #include "service/formats/tmx_writer.h"
 
 #include <string>

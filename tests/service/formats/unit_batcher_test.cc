@@ -1,3 +1,4 @@
+// UnitBatcher: full batches committed then the rest; a commit error stops the reader.
 #include "service/formats/unit_batcher.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,5 @@
+// XliffReader: 1.2 units with inline codes, 2.0 segments in the memory's
+// direction, only confirmed/final units, export to TMX and back, bad input.
 #include "service/formats/xliff_reader.h"
 
 #include <string>

@@ -1,3 +1,5 @@
+// Token edit distances: known values, bounded and bit-parallel agree with the
+// full distance, alignment ops, and the character distance in code points.
 #include "service/match/edit_distance.h"
 
 #include <random>

@@ -1,3 +1,6 @@
+// Lookup: exact and fuzzy matches best first, thresholds, penalties, numbers
+// adapted, context 101/102, filters, reverse lookups, indexed equal to
+// exhaustive, tie-breaks, large unit ids; and MergeResults.
 #include "service/match/matcher.h"
 
 #include <algorithm>

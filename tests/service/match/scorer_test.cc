@@ -1,3 +1,5 @@
+// The match scorer: gross token-Levenshtein score, the penalties (case, harakat,
+// numbers, punctuation, tags), diff spans, and numbers adapted in the target.
 #include "service/match/scorer.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,4 @@
+// ParseListenAddress: host and port parsed, malformed addresses rejected.
 #include "service/server/listen_address.h"
 
 #include "gtest/gtest.h"

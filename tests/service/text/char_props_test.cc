@@ -1,3 +1,5 @@
+// Character properties (first code point, Latin script, uppercase) and their
+// agreement with ICU.
 #include "service/text/char_props.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,5 @@
+// Language codes: parsed with region and in any case, empty and unknown
+// rejected, round trips.
 #include "service/text/language.h"
 
 #include "gtest/gtest.h"

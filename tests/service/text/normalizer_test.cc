@@ -1,3 +1,6 @@
+// The Arabic/English normalizer: each rule (harakat, alef forms, tatweel,
+// digits, bidi marks, NFKC, case, quotes), offsets back to the original,
+// invalid UTF-8, large input and concurrent use.
 #include "service/text/normalizer.h"
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// The sentence segmenter: Arabic and English sentence ends, abbreviations,
+// decimals, quotes, headlines, offsets, user SRX rules, threads and large input.
 #include "service/text/segmenter.h"
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// SRX: documents parsed (maps, cascade, foreign elements, SRX 1.0), errors with
+// line numbers, rule sets compiled and applied; the built-in SRX.
 #include "service/text/srx.h"
 
 #include <string>

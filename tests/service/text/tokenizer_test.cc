@@ -1,3 +1,5 @@
+// The tokenizer: Arabic and English words, normalised keys, numbers, punctuation,
+// placeholders, tags, URLs, offsets, invalid UTF-8, clitics and stemming.
 #include "service/text/tokenizer.h"
 
 #include <atomic>

@@ -1,3 +1,5 @@
+// Transliteration: Latin skeletons, Arabic names meeting their English spelling,
+// the shared transliterator, and the table's agreement with ICU.
 #include "service/text/translit.h"
 
 #include "gtest/gtest.h"

@@ -1,3 +1,4 @@
+// UTF-8 helpers: validation (with the offset of bad sequences) and code point counts.
 #include "service/text/utf8.h"
 
 #include <string>

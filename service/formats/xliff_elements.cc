@@ -1,0 +1,248 @@
+// The XLIFF element tree of 1.2 and 2.x: the root (version, 2.x languages),
+// containers, units, segments, their sources and targets, notes and 2.x
+// originalData, and where text goes; inline elements go to StartInline.
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/formats/xliff_parser.h"
+
+namespace qantara::formats::xliff_internal {
+namespace {
+
+constexpr size_t kEntryOverhead = 64;  // bytes charged per note/data besides its text
+
+}  // namespace
+
+void XliffParser::StartElement(const char* name, const char** attrs) {
+  const std::string_view local = Local(name);
+  if (stack_.empty()) {
+    if (local != "xliff") {
+      stream().Abort(absl::StrCat("the root element is <", std::string(local),
+                                 ">, expected <xliff> (not an XLIFF file)"));
+      return;
+    }
+    const std::string version = AttrOr(attrs, "version");
+    if (version.rfind("1.", 0) == 0) {
+      version_ = 1;
+    } else if (version.rfind("2.", 0) == 0) {
+      version_ = 2;
+      src_lang_ = AttrOr(attrs, "srcLang");
+      tgt_lang_ = AttrOr(attrs, "trgLang");
+    } else {
+      stream().Abort(absl::StrCat("unsupported XLIFF version '", version.substr(0, 20),
+                                 "' (1.x and 2.x are read)"));
+      return;
+    }
+    stack_.push_back({Ctx::kContainer});
+    return;
+  }
+  const Ctx ctx = stack_.back().ctx;
+  switch (ctx) {
+    case Ctx::kSeg:
+    case Ctx::kCode:
+    case Ctx::kPaired:
+    case Ctx::kTransparent:
+      StartInline(name, local, attrs);
+      return;
+    case Ctx::kContainer:
+      if (!InXliffNamespace(name)) break;
+      if (local == "file") {
+        if (version_ == 1) {
+          src_lang_ = AttrOr(attrs, "source-language");
+          tgt_lang_ = AttrOr(attrs, "target-language");
+          file_original_ = AttrOr(attrs, "original");
+        }
+        stack_.push_back({Ctx::kContainer});
+        return;
+      }
+      if (local == "body" || local == "group") {
+        stack_.push_back({Ctx::kContainer});
+        return;
+      }
+      if ((version_ == 1 && local == "trans-unit") || (version_ == 2 && local == "unit")) {
+        StartUnit(attrs);
+        stack_.push_back({Ctx::kUnit});
+        return;
+      }
+      break;
+    case Ctx::kUnit:
+      if (!InXliffNamespace(name)) break;
+      if (version_ == 1) {
+        if (local == "source" || local == "target") {
+          StartSide(local == "target", attrs);
+          stack_.push_back({Ctx::kSeg});
+          return;
+        }
+        if (local == "note") {
+          StartValue();
+          stack_.push_back({Ctx::kNote});
+          return;
+        }
+      } else {
+        if (local == "notes") {
+          stack_.push_back({Ctx::kNotes});
+          return;
+        }
+        if (local == "originalData") {
+          stack_.push_back({Ctx::kOrigData});
+          return;
+        }
+        if (local == "segment") {
+          seg_id_ = AttrOr(attrs, "id");
+          seg_state_ = AttrOr(attrs, "state");
+          seg_line_ = stream().line();
+          unit_level_ = unit_state();
+          source_ = Segment();
+          target_ = Segment();
+          has_source_ = has_target_ = false;
+          target_lang_override_.clear();
+          stack_.push_back({Ctx::kSegment});
+          return;
+        }
+      }
+      break;
+    case Ctx::kSegment:
+      if (InXliffNamespace(name) && (local == "source" || local == "target")) {
+        StartSide(local == "target", attrs);
+        stack_.push_back({Ctx::kSeg});
+        return;
+      }
+      break;
+    case Ctx::kNotes:
+      if (InXliffNamespace(name) && local == "note") {
+        StartValue();
+        stack_.push_back({Ctx::kNote});
+        return;
+      }
+      break;
+    case Ctx::kOrigData:
+      if (InXliffNamespace(name) && local == "data") {
+        StartValue();
+        data_id_ = AttrOr(attrs, "id");
+        stack_.push_back({Ctx::kData});
+        return;
+      }
+      break;
+    case Ctx::kData:
+      if (local == "cp") {
+        const char* hex = FindAttr(attrs, "hex");
+        uint32_t cp = 0;
+        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &value());
+        stack_.push_back({Ctx::kEmpty});
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  stack_.push_back({Ctx::kSkip});
+}
+
+void XliffParser::StartUnit(const char** attrs) {
+  in_unit_ = true;
+  unit_line_ = stream().line();
+  unit_id_ = AttrOr(attrs, "id");
+  unit_approved_ = version_ == 1 && AttrOr(attrs, "approved") == "yes";
+  unit_translate_no_ = AttrOr(attrs, "translate") == "no";
+  unit_state_.clear();
+  notes_.clear();
+  data_.clear();
+  ReaderCore::StartUnit();
+  source_ = Segment();
+  target_ = Segment();
+  has_source_ = has_target_ = false;
+  target_lang_override_.clear();
+}
+
+void XliffParser::StartSide(bool target, const char** attrs) {
+  side_is_target_ = target;
+  if ((target && has_target_) || (!target && has_source_)) {
+    UnitError(absl::StrCat("more than one <", target ? "target" : "source", ">"));
+  }
+  if (target) {
+    if (version_ == 1) unit_state_ = AttrOr(attrs, "state");
+    if (const char* lang = FindAttr(attrs, kXmlLang)) target_lang_override_ = lang;
+  }
+  builder_.Reset(options().max_segment_bytes);
+  pair_counter_ = 0;
+  pair_keys_.clear();
+}
+
+void XliffParser::EndSide() {
+  Segment& seg = side_is_target_ ? target_ : source_;
+  if (!builder_.Finish(&seg)) {
+    UnitError(absl::StrCat(side_is_target_ ? "target: " : "source: ", builder_.error()));
+  } else {
+    Charge(seg.markup.size() + seg.text.size());
+  }
+  (side_is_target_ ? has_target_ : has_source_) = true;
+}
+
+void XliffParser::Text(std::string_view text) {
+  if (stack_.empty()) return;
+  switch (stack_.back().ctx) {
+    case Ctx::kSeg:
+    case Ctx::kCode:
+    case Ctx::kPaired:
+    case Ctx::kTransparent:
+      builder_.Text(text);
+      return;
+    case Ctx::kNote:
+    case Ctx::kData:
+      if (!AppendValue(text)) {
+        UnitError(absl::StrCat("a <note> or <data> is longer than ", options().max_segment_bytes,
+                               " bytes (max_segment_bytes)"));
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+void XliffParser::EndElement(const char* name) {
+  if (stack_.empty()) return;
+  Node node = std::move(stack_.back());
+  stack_.pop_back();
+  switch (node.ctx) {
+    case Ctx::kCode:
+      builder_.EndCode();
+      return;
+    case Ctx::kPaired: {
+      const std::string is = std::to_string(node.pair_i);
+      Code(InlineCode::Element::kEpt, {{"i", is}}, node.close_native);
+      return;
+    }
+    case Ctx::kSeg:
+      EndSide();
+      return;
+    case Ctx::kNote:
+      if (!value_overflow() && in_unit_ && Charge(value().size() + kEntryOverhead)) {
+        notes_.push_back(std::move(value()));
+      }
+      return;
+    case Ctx::kData:
+      if (!value_overflow() && Charge(value().size() + data_id_.size() + kEntryOverhead)) {
+        data_.emplace_back(std::move(data_id_), std::move(value()));
+      }
+      return;
+    case Ctx::kSegment: {
+      std::string id = seg_id_.empty() ? unit_id_ : absl::StrCat(unit_id_, "/", seg_id_);
+      EndUnitOrSegment(std::move(id), seg_line_, seg_state_, false, unit_translate_no_);
+      set_unit_state(unit_level_);
+      return;
+    }
+    case Ctx::kUnit:
+      if (version_ == 1) {
+        EndUnitOrSegment(unit_id_, unit_line_, unit_state_, unit_approved_, unit_translate_no_);
+      }
+      in_unit_ = false;
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace qantara::formats::xliff_internal

@@ -1,0 +1,160 @@
+// XliffParser, private to the XLIFF reader: its element contexts (Ctx, Node),
+// the state of the unit and segment being read, and the name helpers its
+// element handlers (xliff_elements.cc, xliff_inline.cc, xliff_reader.cc) share.
+#ifndef QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
+#define QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "service/formats/reader_core.h"
+#include "service/formats/segment_builder.h"
+
+namespace qantara::formats::xliff_internal {
+
+using internal::Attr;
+using internal::AttrOr;
+using internal::FindAttr;
+
+inline constexpr std::string_view kXmlLang = "http://www.w3.org/XML/1998/namespace|lang";
+
+inline std::string_view Local(const char* name) {
+  const char* bar = std::strrchr(name, '|');
+  return bar != nullptr ? std::string_view(bar + 1) : std::string_view(name);
+}
+
+inline bool InXliffNamespace(const char* name) {
+  const char* bar = std::strrchr(name, '|');
+  if (bar == nullptr) return true;
+  return std::string_view(name, static_cast<size_t>(bar - name))
+             .rfind("urn:oasis:names:tc:xliff:document:", 0) == 0;
+}
+
+inline void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+enum class Ctx {
+  kContainer,  // xliff, file, body, group: may hold units
+  kSkip,       // ignored with everything inside
+  kUnit,       // 1.2 trans-unit, 2.x unit
+  kSegment,    // 2.x segment
+  kNotes,      // 2.x notes
+  kNote,
+  kOrigData,   // 2.x originalData
+  kData,       // 2.x data
+  kSeg,        // source or target
+  kCode,       // an inline element mapped onto a builder code (ends with EndCode)
+  kPaired,     // g / pc: content is segment text; ends by emitting an ept
+  kTransparent,  // mrk: content is segment text
+  kEmpty,      // handled at start (x, bx, ex, ph/sc/ec in 2.x, cp, sm, em)
+};
+
+struct Node {
+  Node(Ctx c, int i = 0, std::string close = {}) : ctx(c), pair_i(i), close_native(std::move(close)) {}
+  Ctx ctx;
+  int pair_i;                // kPaired: i of the bpt to close
+  std::string close_native;  // kPaired: native code of the closing tag
+};
+
+// XliffReader's parser: the XLIFF 1.2 and 2.x element handlers.
+class XliffParser final : public internal::ReaderCore {
+ public:
+  XliffParser(const ReaderOptions& options, UnitSink* sink)
+      : ReaderCore(options, sink, /*namespaces=*/true) {}
+
+  absl::Status Finish() override { return FinishStream(in_unit_ ? "unit" : "", unit_line_); }
+  void StartElement(const char* name, const char** attrs) override;
+  void EndElement(const char* name) override;
+  void Text(std::string_view text) override;
+
+  int version() const { return version_; }
+
+ private:
+  void StartInline(const char* name, std::string_view local, const char** attrs);
+  void StartUnit(const char** attrs);
+  void StartSide(bool target, const char** attrs);
+  void EndSide();
+  void EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
+                        bool translate_no);
+  // i for a bx/ex or sc/ec key in the current segment; 0 when unknown and !create.
+  int PairNumber(const std::string& key, bool create) {
+    for (const auto& [k, n] : pair_keys_) {
+      if (k == key) return n;
+    }
+    if (!create) return 0;
+    pair_keys_.emplace_back(key, ++pair_counter_);
+    return pair_counter_;
+  }
+  std::string DataRef(const char** attrs, std::string_view attr) {
+    const char* ref = FindAttr(attrs, attr);
+    if (ref == nullptr) return std::string();
+    for (const auto& [k, v] : data_) {
+      if (k == ref) return v;
+    }
+    return std::string();
+  }
+  void Code(InlineCode::Element e, std::vector<Attr> attrs, const std::string& native) {
+    builder_.StartCode(e, attrs);
+    builder_.Text(native);
+    builder_.EndCode();
+  }
+
+  int version_ = 0;
+  std::vector<Node> stack_;
+
+  // Languages of the current <file> (1.2) or document (2.x).
+  std::string src_lang_;
+  std::string tgt_lang_;
+  std::string file_original_;
+
+  // The unit being read.
+  bool in_unit_ = false;
+  int64_t unit_line_ = 0;
+  std::string unit_id_;
+  std::string unit_state_;    // 1.2: <target state>
+  bool unit_approved_ = false;
+  bool unit_translate_no_ = false;
+  std::vector<std::string> notes_;
+  std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
+  UnitState unit_level_;  // 2.x: the unit's state before its current segment
+  // The 2.x segment being read.
+  std::string seg_id_;
+  std::string seg_state_;
+  int64_t seg_line_ = 0;
+  // Both sides of the current unit / segment.
+  Segment source_;
+  Segment target_;
+  bool has_source_ = false;
+  bool has_target_ = false;
+  std::string target_lang_override_;
+  // The side being read.
+  bool side_is_target_ = false;
+  internal::SegmentBuilder builder_;
+  int pair_counter_ = 0;
+  std::vector<std::pair<std::string, int>> pair_keys_;
+  std::string data_id_;  // the <data> being read (its text is value())
+};
+
+}  // namespace qantara::formats::xliff_internal
+
+#endif  // QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_

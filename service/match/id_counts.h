@@ -1,0 +1,130 @@
+// IdCounts: the shared-token counts of the candidate units of one length
+// scan (dense pooled arrays for small ids, a hash map beyond). Private to the
+// matcher.
+#ifndef QANTARA_SERVICE_MATCH_ID_COUNTS_H_
+#define QANTARA_SERVICE_MATCH_ID_COUNTS_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "service/match/index_view.h"
+
+namespace qantara::match::matcher_internal {
+
+// Shared-token counts of the units of one length scan. Unit ids are dense
+// (1, 2, ...), so up to kDenseIds they are counted in an array indexed by id
+// (far cheaper than a hash map for the long lists of frequent tokens); the
+// arrays are pooled (as many as lookups ran at once, not one a thread) and
+// cleared through the list of ids touched. Larger ids go to a hash map.
+// Dense counts are 16-bit (half the cache footprint of 32: the long lists
+// hit ids all over the array); a query of more tokens than they hold counts
+// everything in the hash map.
+class IdCounts {
+ public:
+  static constexpr uint64_t kDenseIds = uint64_t{1} << 24;  // 32 MB of counts at most
+  using Count = uint16_t;
+  static constexpr size_t kMaxDenseTotal = 0xffff;  // the largest sum of counts a dense entry holds
+
+  // `total`: the sum of every count that may be added to one id (the
+  // query's token count).
+  explicit IdCounts(size_t total)
+      : scratch_(Acquire()),
+        dense_(scratch_->dense),
+        touched_(scratch_->touched),
+        dense_limit_(total <= kMaxDenseTotal ? kDenseIds : 0) {}
+  ~IdCounts() {
+    for (uint64_t id : touched_) dense_[id] = 0;
+    touched_.clear();
+    Pool& pool = GetPool();
+    absl::MutexLock l(&pool.mu);
+    pool.free.push_back(std::move(scratch_));
+  }
+  IdCounts(const IdCounts&) = delete;
+  IdCounts& operator=(const IdCounts&) = delete;
+
+  // Adds `c` to the count of every id of `ids` (ascending); with
+  // `only_present`, only to ids counted already.
+  void Add(const UnitIds& ids, uint32_t c, bool only_present) {
+    if (ids.empty()) return;
+    if (ids.front() < dense_limit_) {
+      const uint64_t last = std::min(ids.back(), dense_limit_ - 1);
+      if (last >= dense_.size()) dense_.resize(last + 1, 0);
+    }
+    for (uint64_t id : ids) {
+      if (id < dense_limit_) {
+        Count& w = dense_[id];
+        if (w == 0) {
+          if (only_present) continue;
+          touched_.push_back(id);
+        }
+        w += c;
+      } else if (only_present) {
+        auto it = sparse_.find(id);
+        if (it != sparse_.end()) it->second += c;
+      } else {
+        sparse_[id] += c;
+      }
+    }
+  }
+
+  // Adds `c` to the count of every counted id that is in `ids` (ascending),
+  // by binary search: cheaper than Add(ids, c, true) when `ids` is much
+  // longer than size().
+  void AddWhereIn(const UnitIds& ids, uint32_t c) {
+    for (uint64_t id : touched_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
+    }
+    for (auto& [id, w] : sparse_) {
+      if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
+    }
+  }
+
+  size_t size() const { return touched_.size() + sparse_.size(); }
+
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (uint64_t id : touched_) fn(id, dense_[id]);
+    for (const auto& [id, w] : sparse_) fn(id, w);
+  }
+
+ private:
+  struct Scratch {
+    std::vector<Count> dense;       // all zero between uses
+    std::vector<uint64_t> touched;  // empty between uses
+  };
+  struct Pool {
+    absl::Mutex mu;
+    std::vector<std::unique_ptr<Scratch>> free ABSL_GUARDED_BY(mu);
+  };
+  static Pool& GetPool() {
+    static Pool* pool = new Pool;  // never destroyed: lookups may run at exit
+    return *pool;
+  }
+  static std::unique_ptr<Scratch> Acquire() {
+    Pool& pool = GetPool();
+    {
+      absl::MutexLock l(&pool.mu);
+      if (!pool.free.empty()) {
+        std::unique_ptr<Scratch> s = std::move(pool.free.back());
+        pool.free.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Scratch>();
+  }
+  std::unique_ptr<Scratch> scratch_;
+  std::vector<Count>& dense_;
+  std::vector<uint64_t>& touched_;
+  const uint64_t dense_limit_;  // ids below it are counted in dense_
+  absl::flat_hash_map<uint64_t, uint32_t> sparse_;
+};
+
+}  // namespace qantara::match::matcher_internal
+
+#endif  // QANTARA_SERVICE_MATCH_ID_COUNTS_H_

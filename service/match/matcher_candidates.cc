@@ -1,0 +1,195 @@
+// Candidate retrieval of a Search: the exact path (units whose key hashes
+// like the query's) and the fuzzy path (per unit length, a prefix filter and
+// a count filter over the postings), each candidate handed to Consider.
+#include <algorithm>
+#include <bit>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "service/base/status_macros.h"
+#include "service/match/id_counts.h"
+#include "service/match/matcher_internal.h"
+
+namespace qantara::match::matcher_internal {
+
+absl::StatusOr<LookupResult> Search::Run() {
+  if (options_.max_results == 0) return absl::InvalidArgumentError("max_results must be >= 1");
+  if (absl::Status s = PrepareContext(); !s.ok()) return s;
+  if (options_.exhaustive) {
+    absl::Status s = view_.ForEachUnitKeys([this](uint64_t id, const UnitKeys& keys) {
+      return Consider(id, keys);
+    });
+    if (!s.ok()) return s;
+  } else {
+    if (absl::Status s = ExactPath(); !s.ok()) return s;
+    if (absl::Status s = FuzzyPath(); !s.ok()) return s;
+  }
+  return Finish();
+}
+
+absl::Status Search::ExactPath() {
+  auto ids = view_.Exact(options_.side, QueryKey().ExactHash());
+  if (!ids.ok()) return ids.status();
+  exact_ids_ = **ids;  // ascending
+  for (uint64_t id : exact_ids_) {
+    if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+bool Search::Feasible(size_t n, int64_t* edits) const {
+  const size_t m = QueryKey().tokens.size();
+  const int64_t e = MaxEdits(m, n, std::min(bound_, 100.0));
+  *edits = e;
+  const int64_t diff = m > n ? m - n : n - m;
+  return e >= 0 && e >= diff;
+}
+
+absl::Status Search::FuzzyPath() {
+  const std::vector<MatchToken>& q = QueryKey().tokens;
+  const size_t m = q.size();
+  if (m == 0) return absl::OkStatus();  // only the exact path can match an empty key
+  // Distinct query keys with their multiplicities.
+  absl::flat_hash_map<uint64_t, uint32_t> counts;
+  for (const MatchToken& t : q) ++counts[t.key];
+  const uint32_t max_len = view_.MaxLength(options_.side);
+  // Lengths nearest to m first: m, m-1, m+1, m-2, ...
+  bool down = true, up = true;
+  for (size_t d = 0; down || up; ++d) {
+    if (d == 1) {
+      if (absl::Status s = Prefetch(counts, m, max_len); !s.ok()) return s;
+    }
+    for (int dir = 0; dir < 2; ++dir) {
+      if (d == 0 && dir == 1) continue;
+      bool& alive = dir == 0 ? down : up;
+      if (!alive) continue;
+      if (dir == 0 && d > m - 1) {  // n would be 0 (or below)
+        alive = false;
+        continue;
+      }
+      const size_t n = dir == 0 ? m - d : m + d;
+      if (n > max_len) {
+        if (dir == 1 || d == 0) up = false;  // longer lengths hold no unit
+        continue;
+      }
+      int64_t e = 0;
+      if (!Feasible(n, &e)) {
+        alive = false;  // further away is worse
+        continue;
+      }
+      if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len) {
+  size_t lo = std::min<size_t>(m, max_len), hi = lo;
+  int64_t e = 0;
+  while (lo > 1 && Feasible(lo - 1, &e)) --lo;
+  while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
+  if (hi - lo < 2) return absl::OkStatus();
+  for (const auto& [key, count] : counts) {
+    absl::Status s = view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo),
+                                            static_cast<uint32_t>(hi));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n) {
+  int64_t e = 0;
+  if (!Feasible(n, &e)) return absl::OkStatus();
+  const size_t m = QueryKey().tokens.size();
+  const int64_t common = static_cast<int64_t>(std::max(m, n)) - e;  // >= 1
+  const int64_t prefix = static_cast<int64_t>(m) - common + 1;
+  struct List {
+    uint64_t key;
+    uint32_t count;
+    UnitIdsPtr ids;
+  };
+  std::vector<List> lists;
+  lists.reserve(counts.size());
+  for (const auto& [key, count] : counts) {
+    QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
+    lists.push_back(List{key, count, std::move(ids)});
+  }
+  std::sort(lists.begin(), lists.end(), [](const List& a, const List& b) {
+    if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
+    return a.key < b.key;
+  });
+  // Candidates: the units of the first `prefix` query-token occurrences'
+  // lists (a unit in none of them shares fewer than `common` tokens).
+  // Further lists only add to the candidates' counts, while that costs not
+  // much more than what was read (by a merge, or by binary searches when
+  // the candidates are few): a unit whose count plus the query tokens not
+  // added is below `common` cannot reach the bound (count filter).
+  IdCounts weight(m);
+  int64_t covered = 0;
+  size_t read = 0, volume = 0;  // volume: entries read
+  for (; read < lists.size() && covered < prefix; ++read) {
+    covered += lists[read].count;
+    volume += lists[read].ids->size();
+    weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
+  }
+  // Budget, in list entries: about what was read, plus what the
+  // candidates would cost to verify (a candidate dropped here saves a key
+  // read and a distance, worth some 64 entries).
+  size_t budget = 2 * volume + 64 * weight.size() + 256;
+  for (; read < lists.size(); ++read) {
+    const size_t len = lists[read].ids->size();
+    const size_t probes = weight.size() * (std::bit_width(len) + 1);
+    const size_t cost = std::min(len, probes);
+    if (cost > budget) continue;  // its tokens count as not added
+    budget -= cost;
+    covered += lists[read].count;
+    if (probes < len) {
+      weight.AddWhereIn(*lists[read].ids, lists[read].count);
+    } else {
+      weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
+    }
+  }
+  const int64_t unread = static_cast<int64_t>(m) - covered;
+  // Candidates with the most shared tokens first: they fill the top k early
+  // and raise the bound, and a candidate's shared-token upper bound caps its
+  // score, so once that cap is below the bound no later candidate (fewer
+  // shared tokens) can enter the top k. Within a group, newer units (higher
+  // ids) first: among equal scores they tend to win the tie-break, so later
+  // ones are dropped before alignment.
+  const int64_t shortest = static_cast<int64_t>(std::min(m, n));
+  if (shortest < common) return absl::OkStatus();
+  std::vector<std::vector<uint64_t>> groups(shortest - common + 1);  // [i]: shared = shortest - i
+  weight.ForEach([&](uint64_t id, uint32_t w) {
+    const int64_t shared = std::min(static_cast<int64_t>(w) + unread, shortest);
+    if (shared >= common) groups[shortest - shared].push_back(id);
+  });
+  const size_t longest = std::max(m, n);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const int64_t shared = shortest - static_cast<int64_t>(g);
+    const double cap = GrossScore(static_cast<uint32_t>(longest - shared), m, n);
+    const double upper = (cap >= 100.0 && has_context_) ? 102.0 : cap;
+    std::vector<uint64_t>& group = groups[g];
+    if (group.empty()) continue;
+    if (upper < bound_) break;
+    if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
+    for (auto it = group.rbegin(); it != group.rend(); ++it) {
+      const uint64_t id = *it;
+      if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
+      if (upper < bound_) return absl::OkStatus();
+      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Search::ConsiderId(uint64_t id) {
+  if (const UnitKeys* k = view_.PeekKeys(id); k != nullptr) return Consider(id, *k);
+  auto keys = view_.Keys(id);
+  if (!keys.ok()) {
+    if (absl::IsNotFound(keys.status())) return absl::OkStatus();
+    return keys.status();
+  }
+  return Consider(id, **keys);
+}
+
+}  // namespace qantara::match::matcher_internal

@@ -1,0 +1,126 @@
+// Private to the matcher: Search, the state and steps of one Lookup (its
+// candidate retrieval in matcher_candidates.cc, verification and scoring in
+// matcher_verify.cc, the top k and the result in matcher_top.cc), and Rank,
+// the key RanksBefore compares.
+#ifndef QANTARA_SERVICE_MATCH_MATCHER_INTERNAL_H_
+#define QANTARA_SERVICE_MATCH_MATCHER_INTERNAL_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/match/matcher.h"
+
+namespace qantara::match::matcher_internal {
+
+// What RanksBefore compares, so that a candidate can be compared before its
+// Match is built.
+struct Rank {
+  double score;
+  size_t penalties;
+  uint32_t raw_distance;
+  uint32_t form_distance;
+  int64_t changed_at_us;
+  uint64_t id;
+};
+
+inline Rank RankOf(const Match& m) {
+  return Rank{m.score, m.penalties.size(), m.raw_distance, m.form_distance, m.unit.changed_at_us, m.unit.id};
+}
+
+inline bool RankBefore(const Rank& a, const Rank& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.penalties != b.penalties) return a.penalties < b.penalties;
+  if (a.raw_distance != b.raw_distance) return a.raw_distance < b.raw_distance;
+  if (a.form_distance != b.form_distance) return a.form_distance < b.form_distance;
+  if (a.changed_at_us != b.changed_at_us) return a.changed_at_us > b.changed_at_us;
+  return a.id > b.id;
+}
+
+class Search {
+ public:
+  Search(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
+         text::Language unit_language, text::Language other_language, const LookupOptions& options)
+      : view_(view),
+        analyzer_(analyzer),
+        query_(query),
+        unit_language_(unit_language),
+        other_language_(other_language),
+        options_(options),
+        threshold_(std::clamp(options.threshold, 1.0, 100.0)),
+        pattern_(query.key.tokens),
+        bound_(threshold_) {}
+
+  absl::StatusOr<LookupResult> Run();
+
+ private:
+  // A match held or offered for the top k.
+  struct Entry {
+    Match match;
+    bool have_unit = false;   // match.unit is the whole unit
+    bool form_known = false;  // match.form_distance is computed (else a lower bound)
+    std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
+  };
+
+  const SideKey& QueryKey() const { return query_.key; }
+
+  // Candidate retrieval (matcher_candidates.cc).
+  absl::Status ExactPath();
+  // Whether units of length n can still reach the bound; sets *edits.
+  bool Feasible(size_t n, int64_t* edits) const;
+  absl::Status FuzzyPath();
+  // Once length m is scanned (the bound may have risen): the lists of the
+  // other lengths the bound allows, read together.
+  absl::Status Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len);
+  absl::Status ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n);
+  // REQUIRES: each id is considered once (a unit has one length, and the
+  // length scans skip the exact path's units).
+  absl::Status ConsiderId(uint64_t id);
+
+  // Verification and scoring (matcher_verify.cc).
+  absl::Status PrepareContext();
+  absl::Status Consider(uint64_t id, const UnitKeys& keys);
+  // The same number values, in order (numbers share one key, so units that
+  // differ only in numbers are different sources with the same exact hash).
+  static uint64_t NumberSignature(const SideKey& k);
+  // Whether another unit has the same normalised source (the compared side),
+  // numbers included: "several translations of one source".
+  absl::StatusOr<bool> SeveralTranslations(const SideKey& u);
+  absl::StatusOr<double> ContextScore(const Unit& unit);
+
+  // The top k and the result (matcher_top.cc).
+  static bool TiedBeforeForm(const Rank& a, const Rank& b);
+  // Makes `e`'s form distance known when `r` ties with it up to that key.
+  absl::Status KnowFormIfTied(const Rank& r, Entry& e);
+  // Computes e.match.form_distance from the unit's text.
+  absl::Status KnowForm(Entry& e);
+  uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const;
+  absl::Status Offer(Entry entry);
+  absl::StatusOr<LookupResult> Finish();
+
+  IndexView& view_;
+  const Analyzer& analyzer_;
+  const AnalyzedSegment& query_;
+  const text::Language unit_language_;
+  const text::Language other_language_;
+  const LookupOptions& options_;
+  const double threshold_;
+  const TokenPattern pattern_;
+  double bound_;  // a unit must reach this (gross upper bound) to enter the top k
+  bool has_context_ = false;
+  uint64_t prev_hash_ = 0, next_hash_ = 0;
+  uint64_t scored_ = 0;
+  UnitIds exact_ids_;  // the exact path's candidates, ascending
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
+  std::vector<Entry> top_;  // best first
+};
+
+}  // namespace qantara::match::matcher_internal
+
+#endif  // QANTARA_SERVICE_MATCH_MATCHER_INTERNAL_H_

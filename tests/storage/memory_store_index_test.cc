@@ -1,0 +1,292 @@
+// The memory store's index buffer: buffered and ingested index entries
+// visible at once and rebuilt after a crash, duplicate checks across batches
+// and with or without the source filter, and the warm-up of unit keys and
+// frequent tokens' postings.
+#include "service/tm/memories.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/internal/encoding.h"
+#include "storage/internal/rocks.h"
+#include "tests/storage/memory_store_test_util.h"
+
+namespace qantara::storage {
+namespace {
+
+using testing::MemoryStoreTest;
+using testing::U;
+
+// Bulk adds buffer the postings and exact entries of new units; lookups,
+// concordance and duplicate checks see them at once, and a crash (here: a copy
+// of the live data dir, which is what RocksDB recovers after kill -9) loses
+// none of them: the next open rebuilds them from the unit keys.
+TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 300; ++i) {
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  }
+  units.push_back(U("close the red window", "اغلق النافذة الحمراء"));
+  Add("m", units, DuplicatePolicy::kSkipIdentical);
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    auto r = Find("m", "close the red window");
+    ASSERT_FALSE(r.matches.empty());
+    EXPECT_EQ(r.matches[0].unit.target, "اغلق النافذة الحمراء");
+    EXPECT_EQ(r.matches[0].score, 100);
+    auto reverse = Find("m", "اغلق النافذة الحمراء", 70, false, true);
+    ASSERT_FALSE(reverse.matches.empty());
+    EXPECT_EQ(reverse.matches[0].unit.source, "close the red window");
+    ASSERT_EQ(ConcordanceHits("m", "red window"), 1u);
+    // Duplicate checks see buffered units: the same pair is skipped.
+    auto again = Add("m", {U("close the red window", "اغلق النافذة الحمراء")});
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+    for (const char* q : {"open the file number 17 now", "open the file number now", "the red window"}) {
+      for (double t : {50.0, 80.0}) ExpectIndexedEqualsExhaustive("m", q, t);
+    }
+  };
+  check("buffered");
+  OpenAt(CrashCopy("crashed"));
+  check("recovered after a crash");
+  // A removal writes the buffer first: a deleted recovered unit stays deleted.
+  auto r = Find("m", "close the red window");
+  ASSERT_FALSE(r.matches.empty());
+  const uint64_t id = r.matches[0].unit.id;
+  ASSERT_EQ(*memories_->DeleteUnits("m", {id}), 1u);
+  for (int round = 0; round < 2; ++round) {
+    auto gone = Find("m", "close the red window", 90);
+    EXPECT_TRUE(gone.matches.empty());
+    auto all = Find("m", "open the file number 250 now", 90);
+    ASSERT_FALSE(all.matches.empty());
+    EXPECT_EQ(all.matches[0].unit.target, "t250");
+    memories_.reset();  // a clean close writes the buffer
+    auto m = tm::Memories::Open(*store_, analyzer_);
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
+  }
+}
+
+// Big index buffers are written as SST files and ingested (FORMAT.md): the
+// entries are readable after the write and after a reopen, files are not
+// left behind, and a crash after the ingestion but before the watermark
+// loses nothing and lists no unit twice (the entries are added again).
+TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) {
+  options_.index_buffer_units = 100;  // write the buffer every 100 units...
+  options_.index_file_min_units = 50;  // ...as SST files
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 250; ++i) {
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  }
+  Add("m", units, DuplicatePolicy::kKeepAll);  // one batch, then ingested: watermark 250
+  Add("m", {U("close the red window", "اغلق النافذة الحمراء")});  // buffered
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());  // the ingestion ran in the background
+  const uint64_t file_token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
+  const std::string file_key = PostingKey(1, match::Side::kSource, file_token, 6);  // 6-token sources
+  // The posting list of "file" in 6-token sources, as stored: every unit once.
+  auto stored_file_list = [&] {
+    std::string value;
+    rocksdb::Status s = internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
+                                                file_key, &value);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    auto ids = DecodePostingList(value);
+    EXPECT_TRUE(ids.ok());
+    return ids.ok() ? *ids : match::UnitIds{};
+  };
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    auto r = Find("m", "close the red window");
+    ASSERT_FALSE(r.matches.empty());
+    EXPECT_EQ(r.matches[0].unit.target, "اغلق النافذة الحمراء");
+    for (int i : {0, 17, 249}) {
+      auto hit = Find("m", "open the file number " + std::to_string(i) + " now", 100);
+      ASSERT_EQ(hit.matches.size(), 1u) << i;
+      EXPECT_EQ(hit.matches[0].unit.target, "t" + std::to_string(i));
+    }
+    auto reverse = Find("m", "t17", 100, false, true);
+    ASSERT_EQ(reverse.matches.size(), 1u);
+    for (const char* q : {"open the file number 17 now", "open the file now", "the red window"}) {
+      ExpectIndexedEqualsExhaustive("m", q, 50);
+    }
+    EXPECT_EQ(ConcordanceHits("m", "file number"), 250u);
+    match::UnitIds want;
+    for (uint64_t id = 1; id <= 250; ++id) want.push_back(id);
+    EXPECT_EQ(stored_file_list(), want);
+    // Nothing is left in the ingest directory.
+    std::error_code ec;
+    const auto ingest = std::filesystem::path(store_->dir()) / "ingest";
+    EXPECT_TRUE(!std::filesystem::exists(ingest) || std::filesystem::is_empty(ingest, ec));
+  };
+  check("ingested");
+  Reopen();
+  check("reopened");
+
+  // Crash after an ingestion, before its watermark: a copy of the live dir
+  // with the watermark put back to before the 250 units, and a half-written
+  // index file left behind.
+  Add("m", {U("one more unit", "x")});  // buffered again
+  const std::string crashed = CrashCopy("crashed");
+  {
+    auto s = Store::Open(crashed);
+    ASSERT_TRUE(s.ok()) << s.status();
+    std::string zero;
+    PutFixed64BE(zero, 0);
+    ASSERT_TRUE((*s)->Put(Cf::kMemories, IndexedUptoKey(1), zero).ok());
+    ASSERT_TRUE((*s)->Close().ok());
+    std::filesystem::create_directories(std::filesystem::path(crashed) / "ingest");
+    std::ofstream(std::filesystem::path(crashed) / "ingest" / "postings-1-300.sst") << "half";
+  }
+  OpenAt(crashed);  // rebuffers 252 units
+  check("recovered, buffered again");
+  EXPECT_EQ(memories_->GetMemory("m")->units, 252u);
+  EXPECT_EQ(Find("m", "one more unit", 100).matches.size(), 1u);
+  // Written again (ingested: 252 units), on top of the same entries.
+  memories_.reset();
+  {
+    auto m = tm::Memories::Open(*store_, analyzer_, options_);
+    ASSERT_TRUE(m.ok()) << m.status();
+    memories_ = *std::move(m);
+  }
+  check("written again");
+  EXPECT_EQ(Find("m", "one more unit", 100).matches.size(), 1u);
+  // A removal after all that: gone for good.
+  auto r = Find("m", "open the file number 17 now", 100);
+  ASSERT_EQ(r.matches.size(), 1u);
+  ASSERT_EQ(*memories_->DeleteUnits("m", {r.matches[0].unit.id}), 1u);
+  EXPECT_TRUE(Find("m", "open the file number 17 now", 100).matches.empty());
+}
+
+// Duplicate checks of one call see the units of its earlier batches, also
+// once their index entries have moved from the buffer into RocksDB (here
+// ingested after the first batch of 4000 units).
+TEST_F(MemoryStoreTest, DuplicateChecksSeeEarlierBatchesAfterTheBufferIsWritten) {
+  options_.index_buffer_units = 100;
+  options_.index_file_min_units = 50;
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 4100; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+  units.push_back(U("segment 5 text", "t5"));  // in the second batch: a duplicate of the 6th unit
+  auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
+  ASSERT_EQ(out.size(), 4101u);
+  EXPECT_EQ(out[4100].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(out[4100].id, out[5].id);
+  EXPECT_EQ(memories_->GetMemory("m")->units, 4100u);
+  auto again = Add("m", {U("segment 4099 text", "t4099"), U("segment 7 text", "other")});
+  EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+  EXPECT_EQ(again[1].kind, AddOutcome::kAdded);
+}
+
+// Duplicate checks see every earlier source, whether the memory's source
+// filter was there from its creation, was read from the exact index by a
+// bulk add after an open (after a crash too, with units still buffered), or
+// is not there (small adds after an open read the index).
+TEST_F(MemoryStoreTest, DuplicateChecksSeeEverySourceWithOrWithoutTheFilter) {
+  auto fill = [&] {
+    Create("m");
+    std::vector<Unit> units;
+    for (int i = 0; i < 300; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+    Add("m", units, DuplicatePolicy::kSkipIdentical);
+    auto first = Find("m", "segment 0 text", 100);
+    ASSERT_FALSE(first.matches.empty());
+    Unit changed = first.matches[0].unit;
+    changed.source = "a changed source";
+    ASSERT_TRUE(memories_->UpdateUnit("m", changed).ok());
+  };
+  // Adds what is there (two pairs, in a batch of `batch` units) and a new
+  // pair: the two are skipped, the new one added.
+  auto check = [&](const char* when, size_t batch) {
+    SCOPED_TRACE(when);
+    std::vector<Unit> units = {U("segment 299 text", "t299"), U("a changed source", "t0")};
+    for (size_t i = units.size(); i + 1 < batch; ++i) units.push_back(U("filler " + std::to_string(i), "f"));
+    units.push_back(U(std::string("new in ") + when, "n"));
+    auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
+    ASSERT_EQ(out.size(), units.size());
+    EXPECT_EQ(out[0].kind, AddOutcome::kSkipped);
+    EXPECT_EQ(out[1].kind, AddOutcome::kSkipped);
+    EXPECT_EQ(out.back().kind, AddOutcome::kAdded);
+    // And the pair just added is skipped by the next add.
+    auto again = Add("m", {units.back()}, DuplicatePolicy::kSkipIdentical);
+    EXPECT_EQ(again[0].kind, AddOutcome::kSkipped);
+  };
+  options_.source_filter_min_units = 50;
+  Reopen();
+  fill();
+  check("created", 3);
+  Reopen();
+  check("reopened, small add", 3);  // no filter: the index
+  check("reopened, bulk add", 60);  // the filter read from the index
+  Reopen();
+  options_.index_buffer_units = 100000;  // units stay buffered...
+  Reopen();
+  check("buffered", 60);
+  OpenAt(CrashCopy("crashed"));  // ...and are recovered from unit keys
+  check("recovered after a crash", 60);
+  // The units that were only buffered at the crash are in the filter too.
+  std::vector<Unit> buffered = {U("new in buffered", "n")};
+  for (int i = 0; i < 60; ++i) buffered.push_back(U("more filler " + std::to_string(i), "f"));
+  EXPECT_EQ(Add("m", buffered, DuplicatePolicy::kSkipIdentical)[0].kind, AddOutcome::kSkipped);
+}
+
+TEST_F(MemoryStoreTest, WarmUpLoadsUnitKeysAndKeepsWritesVisible) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 5000; ++i) units.push_back(U("unit number w" + std::to_string(i) + " here", "t"));
+  Add("m", units);
+  Reopen();
+  memories_->StartWarmUp();
+  auto added = Add("m", {U("a fresh unit", "t")});
+  ASSERT_TRUE(memories_->DeleteUnits("m", {1}).ok());
+  memories_->WaitForWarmUp();
+  EXPECT_EQ(memories_->Stats()->cached_unit_keys, 5000u);  // 5000 - 1 deleted + 1 added
+  EXPECT_EQ(Find("m", "a fresh unit").matches.at(0).unit.id, added[0].id);
+  EXPECT_TRUE(Find("m", "unit number w0 here", 100).matches.empty());
+  EXPECT_EQ(Find("m", "unit number w1 here", 100).matches.size(), 1u);
+  // Exhaustive scans now read the complete in-memory keys: same answers.
+  for (const char* q : {"unit number w1 here", "a fresh unit", "unit number"}) {
+    auto a = Find("m", q, 50), b = Find("m", q, 50, true);
+    ASSERT_EQ(a.matches.size(), b.matches.size()) << q;
+    for (size_t i = 0; i < a.matches.size(); ++i) EXPECT_EQ(a.matches[i].unit.id, b.matches[i].unit.id);
+    EXPECT_EQ(b.candidates_scored, 5000u);
+  }
+}
+
+// The warm-up also reads the posting lists of frequent tokens (here
+// "unit", "number", "here", "t": in every unit; the w-numbers are rare) at
+// every length; lists cached so stay current with later writes.
+TEST_F(MemoryStoreTest, WarmUpReadsFrequentTokensPostingsAndKeepsThemCurrent) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 3000; ++i) {
+    std::string source = "unit number w" + std::to_string(i) + " here";
+    for (int extra = 0; extra < i % 5; ++extra) source += " here";  // lengths 4 to 8
+    units.push_back(U(source, "t"));
+  }
+  Add("m", units);
+  Reopen();
+  EXPECT_EQ(memories_->Stats()->cached_postings, 0u);
+  memories_->StartWarmUp();
+  memories_->WaitForWarmUp();
+  // unit, number, here at lengths 1..8 (those with a list or not) and t at 1.
+  const uint64_t warmed = memories_->Stats()->cached_postings;
+  EXPECT_GE(warmed, 3u * 8u);
+  EXPECT_LT(warmed, 100u);  // not the rare tokens (3,000 of them)
+  // A write after the warm-up: the cached lists take it.
+  auto added = Add("m", {U("unit number here here", "t")});
+  auto r = Find("m", "unit number here here", 100);
+  ASSERT_FALSE(r.matches.empty());
+  EXPECT_EQ(r.matches[0].unit.id, added[0].id);
+  ASSERT_TRUE(memories_->DeleteUnits("m", {added[0].id}).ok());
+  EXPECT_TRUE(Find("m", "unit number here here", 100).matches.empty());
+  for (const char* q : {"unit number here", "unit number w17 here here here", "here here here"}) {
+    ExpectIndexedEqualsExhaustive("m", q, 50);
+  }
+}
+
+}  // namespace
+}  // namespace qantara::storage
