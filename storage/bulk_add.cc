@@ -45,7 +45,8 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
     // as much as 100,000 index seeks at a million units): worth it once
     // the checks since the open add up to an eighth of the memory.
     state.unfiltered_checks += n;
-    if (state.unfiltered_checks >= std::max<uint64_t>(options_.source_filter_min_units, state.rec.unit_count / 8)) {
+    if (state.unfiltered_checks >=
+        std::max<uint64_t>(options_.source_filter_min_units, state.rec.unit_count / 8)) {
       QANTARA_RETURN_IF_ERROR(ReadSourceHashes(state));
     }
   }

@@ -19,8 +19,8 @@ enum class Cf : int {
   kLexicons = 7,  // per memory: the alignment lexicon learned from its units (format 3)
 };
 
-inline constexpr std::array<std::string_view, 8> kCfNames = {
-    "default", "meta", "memories", "units", "unit_keys", "postings", "exact", "lexicons"};
+inline constexpr std::array<std::string_view, 8> kCfNames = {"default",   "meta",     "memories", "units",
+                                                             "unit_keys", "postings", "exact",    "lexicons"};
 
 inline constexpr std::string_view CfName(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 

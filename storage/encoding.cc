@@ -146,10 +146,10 @@ absl::StatusOr<MemoryRecord> DecodeMemoryRecord(std::string_view in) {
   MemoryRecord m;
   uint8_t version = 0;
   uint64_t id = 0, created = 0, l0 = 0, l1 = 0;
-  if (!r.GetByte(&version) || version != kValueVersion || !r.GetVarint64(&id) ||
-      !r.GetString(&m.name) || !r.GetString(&m.source_lang) || !r.GetString(&m.target_lang) ||
-      !r.GetString(&m.description) || !r.GetVarint64(&created) || !r.GetVarint64(&m.unit_count) ||
-      !r.GetVarint64(&m.next_unit_id) || !r.GetVarint64(&l0) || !r.GetVarint64(&l1)) {
+  if (!r.GetByte(&version) || version != kValueVersion || !r.GetVarint64(&id) || !r.GetString(&m.name) ||
+      !r.GetString(&m.source_lang) || !r.GetString(&m.target_lang) || !r.GetString(&m.description) ||
+      !r.GetVarint64(&created) || !r.GetVarint64(&m.unit_count) || !r.GetVarint64(&m.next_unit_id) ||
+      !r.GetVarint64(&l0) || !r.GetVarint64(&l1)) {
     return Corrupt("memory");
   }
   m.id = static_cast<uint32_t>(id);
@@ -210,9 +210,8 @@ absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in) {
   uint64_t created = 0, changed = 0, nextra = 0, conf = 0;
   if (!r.GetByte(&version) || version != kValueVersion || !r.GetString(&u.source) ||
       !r.GetString(&u.target) || !r.GetVarint64(&created) || !r.GetVarint64(&changed) ||
-      !r.GetString(&u.created_by) || !r.GetString(&u.changed_by) ||
-      !r.GetString(&u.attributes.project) || !r.GetString(&u.attributes.domain) ||
-      !r.GetString(&u.attributes.client) || !r.GetVarint64(&nextra)) {
+      !r.GetString(&u.created_by) || !r.GetString(&u.changed_by) || !r.GetString(&u.attributes.project) ||
+      !r.GetString(&u.attributes.domain) || !r.GetString(&u.attributes.client) || !r.GetVarint64(&nextra)) {
     return Corrupt("unit");
   }
   for (uint64_t i = 0; i < nextra; ++i) {
@@ -220,9 +219,8 @@ absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in) {
     if (!r.GetString(&k) || !r.GetString(&v)) return Corrupt("unit");
     u.attributes.extra.emplace(std::move(k), std::move(v));
   }
-  if (!r.GetString(&u.context.prev) || !r.GetString(&u.context.next) ||
-      !r.GetString(&u.context.id) || !r.GetByte(&origin) || origin > 2 ||
-      !r.GetFixed64BE(&conf) || !r.GetVarint64(&u.usage_count)) {
+  if (!r.GetString(&u.context.prev) || !r.GetString(&u.context.next) || !r.GetString(&u.context.id) ||
+      !r.GetByte(&origin) || origin > 2 || !r.GetFixed64BE(&conf) || !r.GetVarint64(&u.usage_count)) {
     return Corrupt("unit");
   }
   u.created_at_us = static_cast<int64_t>(created);
@@ -265,8 +263,9 @@ bool GetSideKey(ByteReader& r, match::SideKey& k) {
 
 std::string EncodeUnitKeys(const match::UnitKeys& keys) {
   std::string out;
-  out.reserve(32 + 16 * (keys.source.tokens.size() + keys.target.tokens.size()) + keys.source.punctuation.size() +
-              keys.target.punctuation.size() + keys.source.inline_codes.size() + keys.target.inline_codes.size() +
+  out.reserve(32 + 16 * (keys.source.tokens.size() + keys.target.tokens.size()) +
+              keys.source.punctuation.size() + keys.target.punctuation.size() +
+              keys.source.inline_codes.size() + keys.target.inline_codes.size() +
               keys.source.whitespace.size() + keys.target.whitespace.size());
   out.push_back(static_cast<char>(kValueVersion));
   PutVarint64(out, static_cast<uint64_t>(keys.changed_at_us));

@@ -4,18 +4,18 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <tuple>
-#include <iterator>
-#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
-#include "service/base/ignore_error.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/write_batch.h"
+#include "service/base/ignore_error.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
@@ -71,8 +71,8 @@ void Lookup(const Log& log, bool sorted, PackedEntry probe, EntryOf entry_of, Id
             match::UnitIds& out) {
   const auto want = entry_of(probe);
   if (sorted) {
-    for (auto it = std::lower_bound(log.begin(), log.end(), probe);
-         it != log.end() && entry_of(*it) == want; ++it) {
+    for (auto it = std::lower_bound(log.begin(), log.end(), probe); it != log.end() && entry_of(*it) == want;
+         ++it) {
       if (out.empty() || out.back() != id_of(*it)) out.push_back(id_of(*it));
     }
     return;
@@ -336,7 +336,9 @@ IndexBuffer::~IndexBuffer() {
   if (thread_.joinable()) thread_.join();
 }
 
-void IndexBuffer::AddPosting(const PostingId& pid, uint64_t id) { live_->postings.push_back(PackPosting(pid, id)); }
+void IndexBuffer::AddPosting(const PostingId& pid, uint64_t id) {
+  live_->postings.push_back(PackPosting(pid, id));
+}
 void IndexBuffer::AddExact(const ExactId& eid, uint64_t id) { live_->exact.push_back(PackExact(eid, id)); }
 void IndexBuffer::AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries) {
   for (const auto& [pid, id] : entries) live_->postings.push_back(PackPosting(pid, id));
@@ -411,7 +413,8 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
   live_->exact.reserve(frozen_->exact.size() + frozen_->exact.size() / 8);
   done_.store(false, std::memory_order_relaxed);
   Part* part = frozen_.get();
-  thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units, before = std::move(before)] {
+  thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units,
+                         before = std::move(before)] {
     absl::Status s = before ? before() : absl::OkStatus();
     if (s.ok()) {
       part->Sort();

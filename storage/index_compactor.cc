@@ -161,8 +161,7 @@ absl::Status IndexCompactor::Compact(internal::RocksHandles& rocks, Cf cf, uint3
   rocksdb::Status s = rocks.db->CompactFiles(co, rocks.cf(cf), files, static_cast<int>(md.levels.size()) - 1);
   // RocksDB started compacting one of them between the look and the call.
   if (s.IsAborted()) return absl::AbortedError(s.ToString());
-  return s.ok() ? absl::OkStatus()
-                : FromRocks(s, absl::StrCat("compact the index of memory ", memory));
+  return s.ok() ? absl::OkStatus() : FromRocks(s, absl::StrCat("compact the index of memory ", memory));
 }
 
 }  // namespace qantara::storage

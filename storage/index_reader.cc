@@ -1,5 +1,4 @@
 // CachedIndexReader: cache-through reads of one memory's index and units.
-#include "service/base/status_macros.h"
 #include "storage/internal/index_reader.h"
 
 #include <algorithm>
@@ -9,18 +8,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/perf_level.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
 
 namespace qantara::storage::internal {
 namespace {
 
-
 // The cached keys of unit `id` when the cache is complete. A complete cache
 // changes only under `rw` held exclusively (no reader inserts into it any
 // more), so a reader holding `rw` shared reads it without `fill`.
-const std::shared_ptr<const match::UnitKeys>* FindCompleteKeys(MemState& state, uint64_t id)
-    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+const std::shared_ptr<const match::UnitKeys>* FindCompleteKeys(MemState& state,
+                                                               uint64_t id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   if (!state.keys_complete) return nullptr;
   auto it = state.keys.find(id);
   return it == state.keys.end() ? nullptr : &it->second;
@@ -45,7 +44,7 @@ CachedIndexReader::CachedIndexReader(RocksHandles& rocks, MemState& state, const
 }
 
 absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(match::Side side, uint64_t key,
-                                                                           uint32_t length) {
+                                                                            uint32_t length) {
   state_.rw.AssertReaderHeld();
   const PostingId pid{key, length, static_cast<uint8_t>(side)};
   {
@@ -54,8 +53,8 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
     if (it != state_.postings.end()) return it->second;
   }
   std::string value;
-  rocksdb::Status s =
-      rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings), AsSlice(PostingKey(state_.id, side, key, length)), &value);
+  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
+                                     AsSlice(PostingKey(state_.id, side, key, length)), &value);
   auto ids = std::make_shared<match::UnitIds>();
   if (s.ok()) {
     auto decoded = DecodePostingList(value);
@@ -88,7 +87,8 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
       rocks_, Cf::kPostings, prefix_ro_, start, end,
       [&](std::string_view k, std::string_view v) -> absl::Status {
         if (k.size() != start.size()) return absl::OkStatus();
-        const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+        const uint32_t len =
+            (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
         auto decoded = DecodePostingList(v);
         if (!decoded.ok()) return decoded.status();
         lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
@@ -114,7 +114,7 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
 }
 
 absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::Side side, uint64_t hash,
-                                                                        bool cache) {
+                                                                         bool cache) {
   state_.rw.AssertReaderHeld();
   const ExactId eid{hash, static_cast<uint8_t>(side)};
   {
@@ -139,7 +139,8 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
     it = own.get();
   }
   for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
-    if (it->key().size() != prefix.size() + 8) return absl::DataLossError("exact index: a key of the wrong size");
+    if (it->key().size() != prefix.size() + 8)
+      return absl::DataLossError("exact index: a key of the wrong size");
     ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");

@@ -50,8 +50,8 @@ absl::StatusOr<StoredLexicon> DecodeStoredLexicon(std::string_view in) {
   StoredLexicon lex;
   uint64_t analysis = 0, at = 0, n = 0;
   if (!r.GetVarint64(&analysis) || analysis > UINT32_MAX || !r.GetVarint64(&lex.trained_units) ||
-      !r.GetVarint64(&lex.trained_pairs) || !r.GetVarint64(&lex.last_unit_id) ||
-      !r.GetVarint64(&at) || !r.GetVarint64(&n)) {
+      !r.GetVarint64(&lex.trained_pairs) || !r.GetVarint64(&lex.last_unit_id) || !r.GetVarint64(&at) ||
+      !r.GetVarint64(&n)) {
     return Corrupt();
   }
   lex.analysis_version = static_cast<uint32_t>(analysis);
@@ -87,8 +87,7 @@ absl::StatusOr<std::optional<StoredLexicon>> LexiconStore::Get(const std::string
   if (!value.has_value()) return std::optional<StoredLexicon>();
   absl::StatusOr<StoredLexicon> lex = DecodeStoredLexicon(*value);
   if (!lex.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("memory '", memory, "': ", std::string(lex.status().message())));
+    return absl::DataLossError(absl::StrCat("memory '", memory, "': ", std::string(lex.status().message())));
   }
   return std::optional<StoredLexicon>(*std::move(lex));
 }

@@ -28,10 +28,10 @@ struct StoredLexicon {
   // The version of the aligner's word analysis the keys were made with; a
   // reader treats a record of another version as absent (stale keys).
   uint32_t analysis_version = 0;
-  uint64_t trained_units = 0;    // the memory's unit count when it was trained
-  uint64_t trained_pairs = 0;    // segment pairs counted (units read)
-  uint64_t last_unit_id = 0;     // the highest unit id read
-  int64_t trained_at_us = 0;     // microseconds since the Unix epoch
+  uint64_t trained_units = 0;  // the memory's unit count when it was trained
+  uint64_t trained_pairs = 0;  // segment pairs counted (units read)
+  uint64_t last_unit_id = 0;   // the highest unit id read
+  int64_t trained_at_us = 0;   // microseconds since the Unix epoch
   // (Arabic key, English concepts), in any order; keys unique.
   std::vector<std::pair<std::string, std::vector<std::string>>> entries;
   friend bool operator==(const StoredLexicon&, const StoredLexicon&) = default;

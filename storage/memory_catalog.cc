@@ -13,7 +13,8 @@
 
 namespace qantara::storage {
 
-absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store, const MemoryStoreOptions& options) {
+absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
+                                                               const MemoryStoreOptions& options) {
   auto ms = std::make_unique<internal::RocksMemoryStore>(store, options);
   QANTARA_RETURN_IF_ERROR(ms->Load());
   return std::unique_ptr<MemoryStore>(std::move(ms));
@@ -21,7 +22,6 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store, con
 
 namespace internal {
 namespace {
-
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -39,9 +39,12 @@ absl::Status NoMemory(const std::string& name) {
 }
 
 RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& options)
-    : store_(store), rocks_(Rocks(store)), options_(options),
-      compactor_(rocks_, [this](uint32_t id) { return IndexBusy(id); },
-                 IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs}) {}
+    : store_(store),
+      rocks_(Rocks(store)),
+      options_(options),
+      compactor_(
+          rocks_, [this](uint32_t id) { return IndexBusy(id); },
+          IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs}) {}
 
 RocksMemoryStore::~RocksMemoryStore() {
   stop_ = true;

@@ -14,7 +14,11 @@ class RocksMemoryReader final : public MemoryReader {
  public:
   // Takes the memory's lock shared, then the snapshot.
   RocksMemoryReader(RocksHandles& rocks, std::shared_ptr<MemState> state) ABSL_NO_THREAD_SAFETY_ANALYSIS
-      : rocks_(rocks), state_(std::move(state)), lock_(&state_->rw), snap_(rocks.db), reader_(rocks, *state_, snap_.options()),
+      : rocks_(rocks),
+        state_(std::move(state)),
+        lock_(&state_->rw),
+        snap_(rocks.db),
+        reader_(rocks, *state_, snap_.options()),
         info_(InfoOf(state_->rec)) {}
 
   const MemoryInfo& info() const override { return info_; }
@@ -24,7 +28,8 @@ class RocksMemoryReader final : public MemoryReader {
     if (!p.ok()) return p.status();
     return match::UnitIdsPtr(*std::move(p));
   }
-  absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t min_length, uint32_t max_length) override {
+  absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t min_length,
+                                uint32_t max_length) override {
     return reader_.PrefetchPostings(side, key, min_length, max_length);
   }
   absl::StatusOr<match::UnitIdsPtr> Exact(match::Side side, uint64_t hash) override {
@@ -35,7 +40,8 @@ class RocksMemoryReader final : public MemoryReader {
   absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
   const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
-  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) override {
+  absl::Status ForEachUnitKeys(
+      const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) override {
     return reader_.ForEachUnitKeys(fn);
   }
   uint32_t MaxLength(match::Side side) override {

@@ -110,8 +110,7 @@ class MemoryReader : public match::IndexView {
   virtual const MemoryInfo& info() const = 0;
   // How many units have token `token` on `side` among at least `min_length`
   // match tokens (the stored posting lists' counts plus buffered entries).
-  virtual absl::StatusOr<uint64_t> CountTokenUnits(match::Side side, uint64_t token,
-                                                   uint32_t min_length) = 0;
+  virtual absl::StatusOr<uint64_t> CountTokenUnits(match::Side side, uint64_t token, uint32_t min_length) = 0;
   // The ids of those units, ascending and distinct.
   virtual absl::StatusOr<match::UnitIds> TokenUnits(match::Side side, uint64_t token,
                                                     uint32_t min_length) = 0;
@@ -151,9 +150,9 @@ class MemoryStore {
   // after that writes after this one. So a caller may start the next call
   // (whose preparation then overlaps this call's writing) and keep the order.
   // Not called when the call fails before (the first unit's error).
-  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, UnitFeed& units,
-                                                           DuplicatePolicy policy, int64_t now_us,
-                                                           const std::function<void()>& on_ordered = nullptr) = 0;
+  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(
+      const std::string& memory, UnitFeed& units, DuplicatePolicy policy, int64_t now_us,
+      const std::function<void()>& on_ordered = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
   // kept, changed_at_us is set to now unless given) with matching keys `keys`.

@@ -15,7 +15,8 @@ class PostingMergeOperator final : public rocksdb::MergeOperator {
   bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
     std::vector<uint64_t> ids;
     if (in.existing_value != nullptr) {
-      auto decoded = DecodePostingList(std::string_view(in.existing_value->data(), in.existing_value->size()));
+      auto decoded =
+          DecodePostingList(std::string_view(in.existing_value->data(), in.existing_value->size()));
       if (!decoded.ok()) return false;
       ids = *std::move(decoded);
     }

@@ -11,7 +11,8 @@ namespace qantara::storage::internal {
 absl::StatusOr<std::optional<std::string>> ScanEntries(RocksHandles& rocks, Cf cf,
                                                        const rocksdb::ReadOptions& read_options,
                                                        std::string_view lower, std::string_view upper,
-                                                       size_t limit, const EntryFn& fn, std::string_view what) {
+                                                       size_t limit, const EntryFn& fn,
+                                                       std::string_view what) {
   rocksdb::ReadOptions ro = read_options;
   rocksdb::Slice upper_slice(upper.data(), upper.size());
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
@@ -21,7 +22,8 @@ absl::StatusOr<std::optional<std::string>> ScanEntries(RocksHandles& rocks, Cf c
     if (n == limit) return std::optional<std::string>(it->key().ToString());
     ++n;
     const rocksdb::Slice k = it->key(), v = it->value();
-    if (absl::Status s = fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size())); !s.ok()) {
+    if (absl::Status s = fn(std::string_view(k.data(), k.size()), std::string_view(v.data(), v.size()));
+        !s.ok()) {
       return s;
     }
   }
@@ -30,7 +32,8 @@ absl::StatusOr<std::optional<std::string>> ScanEntries(RocksHandles& rocks, Cf c
 }
 
 absl::Status ScanAll(RocksHandles& rocks, Cf cf, const rocksdb::ReadOptions& read_options,
-                     std::string_view lower, std::string_view upper, const EntryFn& fn, std::string_view what) {
+                     std::string_view lower, std::string_view upper, const EntryFn& fn,
+                     std::string_view what) {
   return ScanEntries(rocks, cf, read_options, lower, upper, SIZE_MAX, fn, what).status();
 }
 

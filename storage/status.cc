@@ -11,9 +11,11 @@ namespace qantara::storage {
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   const std::string msg = s.ToString();
   if (s.IsIOError() && absl::StrContains(msg, "lock")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        std::string(what), ": the data dir is locked by another process (is another qantara-server "
-              "running on it?): ", msg));
+    return absl::FailedPreconditionError(
+        absl::StrCat(std::string(what),
+                     ": the data dir is locked by another process (is another qantara-server "
+                     "running on it?): ",
+                     msg));
   }
   if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(std::string(what), ": ", msg));
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(std::string(what), ": ", msg));

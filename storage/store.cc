@@ -8,8 +8,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "rocksdb/db.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -17,9 +17,9 @@
 #include "rocksdb/write_buffer_manager.h"
 #include "service/base/ignore_error.h"
 #include "service/base/status_macros.h"
-#include "storage/internal/rocks.h"
-#include "storage/internal/posting_merge.h"
 #include "storage/internal/keys.h"
+#include "storage/internal/posting_merge.h"
+#include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
 
 namespace qantara::storage {
@@ -61,7 +61,8 @@ class RocksStore final : public Store {
   absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) override {
     if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), handle(cf), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return FromRocks(s, "get");
     return std::optional<std::string>(std::move(value));
@@ -106,8 +107,8 @@ absl::Status CheckFormatVersion(Store& store) {
   }
   int version = 0;
   if (!absl::SimpleAtoi(*v, &version)) {
-    return absl::DataLossError(absl::StrCat("data dir ", store.dir(),
-                                            ": unreadable format version '", *v, "'"));
+    return absl::DataLossError(
+        absl::StrCat("data dir ", store.dir(), ": unreadable format version '", *v, "'"));
   }
   if (version == 1 || version == 2) {
     // Each later version only adds: version 2 the memories' column families,
@@ -118,24 +119,22 @@ absl::Status CheckFormatVersion(Store& store) {
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
   if (version != kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data dir ", store.dir(), " holds format version ", version, "; this build reads version ",
-        kFormatVersion));
+    return absl::FailedPreconditionError(absl::StrCat("data dir ", store.dir(), " holds format version ",
+                                                      version, "; this build reads version ",
+                                                      kFormatVersion));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
-                                                   const StoreOptions& options) {
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
   if (dir.empty()) return absl::InvalidArgumentError("data dir is empty");
   std::error_code ec;
   if (options.create_if_missing) {
     std::filesystem::create_directories(dir, ec);
     if (ec) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("cannot create data dir ", dir, ": ", ec.message()));
+      return absl::PermissionDeniedError(absl::StrCat("cannot create data dir ", dir, ": ", ec.message()));
     }
   } else if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
     return absl::NotFoundError(absl::StrCat("no qantara database in ", dir));
@@ -164,8 +163,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir,
   for (size_t i = 0; i < kCfNames.size(); ++i) {
     rocksdb::ColumnFamilyOptions cf_options;
     const Cf cf = static_cast<Cf>(i);
-    cf_options.table_factory = table(cf == Cf::kPostings || cf == Cf::kUnitKeys || cf == Cf::kUnits ||
-                                     cf == Cf::kExact);
+    cf_options.table_factory =
+        table(cf == Cf::kPostings || cf == Cf::kUnitKeys || cf == Cf::kUnits || cf == Cf::kExact);
     cf_options.compression = rocksdb::kLZ4Compression;
     if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
     if (cf == Cf::kExact || cf == Cf::kPostings) {

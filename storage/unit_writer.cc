@@ -1,15 +1,14 @@
 // UnitWriter: a memory's batch of unit and index writes, and its commit.
-#include "service/base/status_macros.h"
 #include "storage/internal/unit_writer.h"
 
 #include <algorithm>
 
 #include "rocksdb/perf_level.h"
+#include "service/base/status_macros.h"
 #include "storage/internal/status.h"
 
 namespace qantara::storage::internal {
 namespace {
-
 
 // UnitKey(mem, id) into a reused string.
 void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {
@@ -35,8 +34,12 @@ MemoryRecord RecordOf(MemState& state) {
 }  // namespace
 
 UnitWriter::UnitWriter(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options, bool buffered)
-    : rocks_(rocks), state_(state), options_(options), committed_(RecordOf(state)),
-      reader_(rocks, state, plain_, /*reuse_iterators=*/true), buffered_(buffered) {
+    : rocks_(rocks),
+      state_(state),
+      options_(options),
+      committed_(RecordOf(state)),
+      reader_(rocks, state, plain_, /*reuse_iterators=*/true),
+      buffered_(buffered) {
   // Writers' reads (duplicate checks of imports, mostly misses) do not
   // fill the block cache: a big import would fill it with blocks no
   // lookup asks for.
@@ -71,12 +74,14 @@ absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::U
   for (int side = 0; side < 2; ++side) {
     const ExactId& eid = entries.exact[side];
     if (remove) {
-      batch_.Delete(rocks_.cf(Cf::kExact), AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)));
+      batch_.Delete(rocks_.cf(Cf::kExact),
+                    AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)));
     } else {
       if (buffer) {
         buffered_exact_.emplace_back(eid, id);
       } else {
-        batch_.Put(rocks_.cf(Cf::kExact), AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)),
+        batch_.Put(rocks_.cf(Cf::kExact),
+                   AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)),
                    rocksdb::Slice());
       }
       if (eid.side == static_cast<uint8_t>(match::Side::kSource) && state_.source_hashes != nullptr) {
@@ -125,7 +130,8 @@ absl::Status UnitWriter::Commit(bool* written) {
     std::sort(ops.begin(), ops.end());
     for (const auto& [key, op] : ops) batch_.Merge(rocks_.cf(Cf::kPostings), AsSlice(key), AsSlice(*op));
   }
-  batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(state_.id)), AsSlice(EncodeMemoryRecord(state_.rec)));
+  batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(state_.id)),
+             AsSlice(EncodeMemoryRecord(state_.rec)));
   if (state_.pending.empty()) {
     // Nothing was buffered before this batch: every unit committed so far
     // is indexed, and so are this batch's units unless it buffers them.

@@ -18,7 +18,8 @@ int64_t NowMicros() {
 
 }  // namespace
 
-absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) {
+absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Unit unit,
+                                                  match::UnitKeysPtr keys) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
@@ -41,7 +42,8 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Uni
   return unit;
 }
 
-absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) {
+absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory,
+                                                       const std::vector<uint64_t>& ids) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;

@@ -75,7 +75,7 @@ void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
   std::vector<std::pair<match::Side, uint64_t>> frequent;
   {
     absl::ReaderMutexLock r(&state.rw);
-    if (!state.keys_complete) return;  // a corrupt unit key: no sample
+    if (!state.keys_complete) return;               // a corrupt unit key: no sample
     absl::flat_hash_map<uint64_t, uint32_t> df[2];  // units of the sample with the token, a side
     uint64_t sampled = 0;
     absl::MutexLock f(&state.fill);

@@ -41,7 +41,8 @@ void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   if (o.threshold) req->set_min_confidence(*o.threshold);
   req->set_include_many(o.include_many);
   v1::DuplicatePolicy policy = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;
-  if (!ParsePolicy(o.on_duplicate, &policy)) policy = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;  // CLI11 checked it
+  if (!ParsePolicy(o.on_duplicate, &policy))
+    policy = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;  // CLI11 checked it
   req->set_on_duplicate(policy);
   req->mutable_attributes()->set_project(o.project);
   req->mutable_attributes()->set_domain(o.domain);

@@ -50,8 +50,7 @@ absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, 
   // English first: Arabic words have many translations, and only those the
   // English side has can ever match, so the Arabic side keeps just those.
   for (const SentenceInput& s : input.en) {
-    if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en);
-        !st.ok()) {
+    if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en); !st.ok()) {
       return st;
     }
   }
@@ -61,8 +60,7 @@ absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, 
     english_ids[id] = 1;
   }
   for (const SentenceInput& s : input.ar) {
-    if (absl::Status st =
-            fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar, &english_ids);
+    if (absl::Status st = fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar, &english_ids);
         !st.ok()) {
       return st;
     }
@@ -80,8 +78,7 @@ Alignment Aligner::Pass(const Prepared& p, const ModelParams& params, PairMaskCa
   const int m = static_cast<int>(p.en.sentences.size());
   std::vector<Anchor> anchors;
   if (previous == nullptr) anchors = FindAnchors(p.ar, p.en);
-  std::vector<double> centre = previous != nullptr ? PathCentre(*previous, n, m)
-                                                   : BandCentre(anchors, n, m);
+  std::vector<double> centre = previous != nullptr ? PathCentre(*previous, n, m) : BandCentre(anchors, n, m);
   DpOptions dp = options_.dp;
   if (previous != nullptr) dp.band = options_.refine_band;
   // The first pass only finds the path; posteriors come from the last.
@@ -153,8 +150,8 @@ class UnionSource final : public TranslationSource {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Alignment>> Aligner::AlignBatch(
-    const std::vector<DocumentPairInput>& inputs, const TranslationSource* extra) const {
+absl::StatusOr<std::vector<Alignment>> Aligner::AlignBatch(const std::vector<DocumentPairInput>& inputs,
+                                                           const TranslationSource* extra) const {
   std::vector<Alignment> out;
   if (!options_.learn_batch_lexicon) {
     for (const DocumentPairInput& in : inputs) {
@@ -186,15 +183,13 @@ absl::StatusOr<std::vector<Alignment>> Aligner::AlignBatch(
     Prepared p;
     if (absl::Status s = Featurize(inputs[d], fz2, &p); !s.ok()) return s;
     PairMaskCache cache(&p.ar, &p.en);
-    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params, &cache), &cache,
-                  &out[d].beads);
+    out[d] = Pass(p, Reestimate(p.ar, p.en, out[d].beads, out[d].params, &cache), &cache, &out[d].beads);
   }
   return out;
 }
 
-ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
-                       const std::vector<Bead>& beads, const ModelParams& prior,
-                       PairMaskCache* cache) {
+ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en, const std::vector<Bead>& beads,
+                       const ModelParams& prior, PairMaskCache* cache) {
   ModelParams p = prior;
   std::vector<std::pair<double, double>> lengths;
   double matched[2][kNumEvidenceClasses] = {}, total[2][kNumEvidenceClasses] = {};
@@ -230,16 +225,14 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
     }
   }
   p.length = LengthModel::Estimate(lengths, prior.length.variance());
-  constexpr double kPseudo = 20.0;    // prior weight, in tokens
+  constexpr double kPseudo = 20.0;       // prior weight, in tokens
   constexpr double kPseudoExp = 2000.0;  // prior weight, in token pairs
   for (int side = 0; side < 2; ++side) {
     for (int c = 0; c < kNumEvidenceClasses; ++c) {
       p.p_true[side][c] = std::clamp(
-          (matched[side][c] + kPseudo * prior.p_true[side][c]) / (total[side][c] + kPseudo), 0.02,
-          0.98);
+          (matched[side][c] + kPseudo * prior.p_true[side][c]) / (total[side][c] + kPseudo), 0.02, 0.98);
       p.q_random[side][c] = std::clamp(
-          (rmatched[side][c] + kPseudoExp * prior.q_random[side][c]) /
-              (rexposure[side][c] + kPseudoExp),
+          (rmatched[side][c] + kPseudoExp * prior.q_random[side][c]) / (rexposure[side][c] + kPseudoExp),
           1e-4, 0.5);
     }
   }

@@ -29,14 +29,14 @@ namespace qantara::align {
 inline constexpr double kDefaultAcceptThreshold = 0.9;
 
 struct AlignerOptions {
-  DpOptions dp;                    // first pass (band around the anchor line)
-  int refine_band = 6;             // half-width of later passes' band around the path
-  bool reestimate = true;          // second pass with parameters from the first
-  bool learn_batch_lexicon = true; // AlignBatch: learn from the first pass
+  DpOptions dp;                     // first pass (band around the anchor line)
+  int refine_band = 6;              // half-width of later passes' band around the path
+  bool reestimate = true;           // second pass with parameters from the first
+  bool learn_batch_lexicon = true;  // AlignBatch: learn from the first pass
   LearnedLexiconOptions learning;
   double learn_min_confidence = 0.9;  // 1-1 beads used for learning
   double accept_threshold = kDefaultAcceptThreshold;
-  ModelParams initial;             // starting parameters (length ratio is re-estimated)
+  ModelParams initial;  // starting parameters (length ratio is re-estimated)
 };
 
 // One sentence of the input; `paragraph_end` marks the last sentence of a
@@ -62,10 +62,10 @@ class Aligner {
  public:
   // `lexicon` may be null (length and anchors only). The analyzers default to
   // TokenizerAnalyzer when null; errors are those of TokenizerAnalyzer::Create.
-  static absl::StatusOr<std::unique_ptr<Aligner>> Create(
-      std::shared_ptr<const Lexicon> lexicon, const AlignerOptions& options = AlignerOptions(),
-      std::shared_ptr<const Analyzer> arabic = nullptr,
-      std::shared_ptr<const Analyzer> english = nullptr);
+  static absl::StatusOr<std::unique_ptr<Aligner>> Create(std::shared_ptr<const Lexicon> lexicon,
+                                                         const AlignerOptions& options = AlignerOptions(),
+                                                         std::shared_ptr<const Analyzer> arabic = nullptr,
+                                                         std::shared_ptr<const Analyzer> english = nullptr);
 
   // Aligns one document pair. `extra` (may be null) adds translations, e.g.
   // a lexicon learned from a memory. InvalidArgument for invalid UTF-8.
@@ -100,9 +100,8 @@ class Aligner {
 // 1-1 beads, p_true from the 1-1 beads with a positive score, q_random from
 // pairs five sentences off the alignment; each shrunk towards `prior`.
 // `cache` (may be null) holds pair masks already computed for ar and en.
-ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en,
-                       const std::vector<Bead>& beads, const ModelParams& prior,
-                       PairMaskCache* cache = nullptr);
+ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en, const std::vector<Bead>& beads,
+                       const ModelParams& prior, PairMaskCache* cache = nullptr);
 
 // The aligner qantara uses by default: FreeDict Arabic-English and
 // English-Arabic from `dictd_dir` (empty: no dictionary) and the text

@@ -123,9 +123,10 @@ std::vector<double> BandCentre(const std::vector<Anchor>& anchors, int n, int m)
   // and the other lacks is usually at the ends.
   const Anchor& first = anchors.front();
   const Anchor& last = anchors.back();
-  const double slope = last.ar > first.ar
-                           ? std::clamp(static_cast<double>(last.en - first.en) / (last.ar - first.ar), 0.2, 5.0)
-                           : (n > 0 ? static_cast<double>(m) / n : 1.0);
+  const double slope =
+      last.ar > first.ar
+          ? std::clamp(static_cast<double>(last.en - first.en) / (last.ar - first.ar), 0.2, 5.0)
+          : (n > 0 ? static_cast<double>(m) / n : 1.0);
   size_t seg = 0;
   for (int i = 0; i <= n; ++i) {
     double c;

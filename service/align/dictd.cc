@@ -18,11 +18,16 @@ absl::StatusOr<uint64_t> DecodeDictdNumber(std::string_view digits) {
   uint64_t v = 0;
   for (char c : digits) {
     int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '+') d = 62;
-    else if (c == '/') d = 63;
+    if (c >= 'A' && c <= 'Z')
+      d = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      d = c - '0' + 52;
+    else if (c == '+')
+      d = 62;
+    else if (c == '/')
+      d = 63;
     else
       return absl::InvalidArgumentError(
           absl::StrCat("bad dictd base64 digit in '", std::string(digits), "'"));
@@ -128,8 +133,7 @@ absl::StatusOr<DictdDatabase> DictdDatabase::FromBytes(std::string_view index, s
     absl::StatusOr<uint64_t> off = DecodeDictdNumber(line.substr(t1 + 1, t2 - t1 - 1));
     absl::StatusOr<uint64_t> len = DecodeDictdNumber(len_digits);
     if (!off.ok() || !len.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("dictd index line ", line_no, ": bad offset or length"));
+      return absl::InvalidArgumentError(absl::StrCat("dictd index line ", line_no, ": bad offset or length"));
     }
     if (*off > db.text_->size() || *len > db.text_->size() - *off) {
       return absl::InvalidArgumentError(

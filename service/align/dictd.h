@@ -39,8 +39,7 @@ class DictdDatabase {
   // Loads `index_path` and `dict_path` (gzip'd, as .dict.dz, or plain).
   // NotFound when a file is missing; InvalidArgument when an index line is
   // malformed or points outside the dictionary text.
-  static absl::StatusOr<DictdDatabase> Load(const std::string& index_path,
-                                            const std::string& dict_path);
+  static absl::StatusOr<DictdDatabase> Load(const std::string& index_path, const std::string& dict_path);
   // Same from bytes already in memory (the dict bytes gzip'd or plain).
   static absl::StatusOr<DictdDatabase> FromBytes(std::string_view index, std::string dict);
 

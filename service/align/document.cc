@@ -14,9 +14,9 @@ absl::StatusOr<std::vector<DocSentence>> SegmentDocument(const text::SentenceSeg
     DocSentence d;
     d.span = (*spans)[k];
     const size_t gap_end = k + 1 < spans->size() ? (*spans)[k + 1].byte_begin : text.size();
-    d.paragraph_end = k + 1 == spans->size() ||
-                      text.substr(d.span.byte_end, gap_end - d.span.byte_end).find('\n') !=
-                          std::string_view::npos;
+    d.paragraph_end =
+        k + 1 == spans->size() ||
+        text.substr(d.span.byte_end, gap_end - d.span.byte_end).find('\n') != std::string_view::npos;
     out.push_back(d);
   }
   return out;

@@ -81,9 +81,8 @@ double LogSumExp(const double* v, int k) {
 
 }  // namespace
 
-std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
-                          const BeadScorer& scorer, const DpOptions& options,
-                          const std::vector<double>* centre, DpStats* stats,
+std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en, const BeadScorer& scorer,
+                          const DpOptions& options, const std::vector<double>* centre, DpStats* stats,
                           PairMaskCache* cache) {
   const int n = static_cast<int>(ar.sentences.size());
   const int m = static_cast<int>(en.sentences.size());

@@ -35,16 +35,16 @@ struct Bead {
 };
 
 struct DpOptions {
-  int band = 10;                // half-width of the first band, in sentences
-  bool posteriors = true;       // run forward-backward (else Bead::posterior is 0)
-  int max_widenings = 6;        // doublings of the band before giving up
-  double temperature = 1.0;     // posteriors use score / temperature
+  int band = 10;             // half-width of the first band, in sentences
+  bool posteriors = true;    // run forward-backward (else Bead::posterior is 0)
+  int max_widenings = 6;     // doublings of the band before giving up
+  double temperature = 1.0;  // posteriors use score / temperature
 };
 
 struct DpStats {
-  int band = 0;        // half-width of the band of the final run
-  int runs = 0;        // DP runs (1 + widenings)
-  size_t cells = 0;    // cells of the final band
+  int band = 0;      // half-width of the band of the final run
+  int runs = 0;      // DP runs (1 + widenings)
+  size_t cells = 0;  // cells of the final band
 };
 
 // Aligns Arabic `ar` and English `en` sentences; every sentence is in
@@ -52,9 +52,8 @@ struct DpStats {
 // be null: the diagonal) gives the band's centre for every row i in [0, n];
 // REQUIRES: non-decreasing, centre->size() == n + 1. `cache` (may be null)
 // keeps the pair masks for later passes over the same features.
-std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en,
-                          const BeadScorer& scorer, const DpOptions& options,
-                          const std::vector<double>* centre, DpStats* stats,
+std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en, const BeadScorer& scorer,
+                          const DpOptions& options, const std::vector<double>* centre, DpStats* stats,
                           PairMaskCache* cache = nullptr);
 
 }  // namespace qantara::align

@@ -58,8 +58,7 @@ uint32_t Featurizer::Intern(std::string_view s) {
 }
 
 template <typename Make>
-const Featurizer::Type& Featurizer::Cached(TypeMap& map, const std::string& norm,
-                                           const Make& make) {
+const Featurizer::Type& Featurizer::Cached(TypeMap& map, const std::string& norm, const Make& make) {
   auto it = map.find(norm);
   if (it != map.end()) return it->second;
   Type t;

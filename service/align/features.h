@@ -31,8 +31,8 @@ enum EvidenceClass : uint8_t { kEvWord = 0, kEvNumber = 1, kEvLatin = 2, kEvPunc
 inline constexpr int kNumEvidenceClasses = 4;
 
 struct SentenceFeatures {
-  uint32_t length = 0;      // code points, whitespace excluded
-  uint32_t tok_begin = 0;   // kept tokens: DocumentFeatures::tokens[tok_begin, tok_end)
+  uint32_t length = 0;     // code points, whitespace excluded
+  uint32_t tok_begin = 0;  // kept tokens: DocumentFeatures::tokens[tok_begin, tok_end)
   uint32_t tok_end = 0;
   // Bit k set: kept token k of the sentence is of that evidence class.
   uint64_t class_mask[kNumEvidenceClasses] = {0, 0, 0, 0};
@@ -78,8 +78,8 @@ class Featurizer {
   // given, keeps just the match ids it marks non-zero (ids at or beyond its
   // size are dropped): e.g. the ids of the other side, the only ones that can
   // ever match. InvalidArgument for invalid UTF-8.
-  absl::Status Add(text::Language lang, std::string_view sentence, bool paragraph_end,
-                   DocumentFeatures* doc, const std::vector<uint8_t>* only_ids = nullptr);
+  absl::Status Add(text::Language lang, std::string_view sentence, bool paragraph_end, DocumentFeatures* doc,
+                   const std::vector<uint8_t>* only_ids = nullptr);
 
  private:
   // The features of one token type: its match ids pool_[begin, end), or a

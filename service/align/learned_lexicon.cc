@@ -19,9 +19,8 @@ void LearnedLexicon::Add(std::string_view ar_key, std::string_view en_concept) {
 LexiconLearner::LexiconLearner(const Analyzer* arabic, const Analyzer* english)
     : arabic_(arabic), english_(english) {}
 
-uint32_t LexiconLearner::Id(absl::flat_hash_map<std::string, uint32_t>& ids,
-                            std::vector<std::string>& names, std::vector<uint32_t>& counts,
-                            std::string_view s) {
+uint32_t LexiconLearner::Id(absl::flat_hash_map<std::string, uint32_t>& ids, std::vector<std::string>& names,
+                            std::vector<uint32_t>& counts, std::string_view s) {
   auto [it, inserted] = ids.try_emplace(std::string(s), static_cast<uint32_t>(names.size()));
   if (inserted) {
     names.emplace_back(s);
@@ -84,9 +83,8 @@ std::unique_ptr<LearnedLexicon> LexiconLearner::Build(const LearnedLexiconOption
   }
   auto lex = std::make_unique<LearnedLexicon>();
   for (auto& [x, cands] : best) {
-    std::sort(cands.begin(), cands.end(), [](const Cand& p, const Cand& q) {
-      return p.dice != q.dice ? p.dice > q.dice : p.en < q.en;
-    });
+    std::sort(cands.begin(), cands.end(),
+              [](const Cand& p, const Cand& q) { return p.dice != q.dice ? p.dice > q.dice : p.en < q.en; });
     const size_t keep = std::min<size_t>(cands.size(), static_cast<size_t>(options.max_per_word));
     for (size_t k = 0; k < keep; ++k) lex->Add(ar_names_[x], en_names_[cands[k].en]);
   }

@@ -26,8 +26,7 @@ namespace qantara::align {
 class SegmentPairSource {
  public:
   virtual ~SegmentPairSource() = default;
-  virtual absl::Status ForEach(
-      const std::function<void(std::string_view ar, std::string_view en)>& fn) = 0;
+  virtual absl::Status ForEach(const std::function<void(std::string_view ar, std::string_view en)>& fn) = 0;
 };
 
 // The version of the word analysis behind a learned lexicon's keys (Arabic
@@ -36,9 +35,9 @@ class SegmentPairSource {
 inline constexpr uint32_t kLearnedLexiconKeyVersion = 1;
 
 struct LearnedLexiconOptions {
-  int min_pair_count = 2;      // pairs seen together at least this often
-  double min_dice = 0.3;       // Dice coefficient at least this
-  int max_per_word = 3;        // best translations kept per Arabic word
+  int min_pair_count = 2;  // pairs seen together at least this often
+  double min_dice = 0.3;   // Dice coefficient at least this
+  int max_per_word = 3;    // best translations kept per Arabic word
 };
 
 class LearnedLexicon final : public TranslationSource {
@@ -48,9 +47,7 @@ class LearnedLexicon final : public TranslationSource {
   // Adds one entry (for tests and for loading a stored lexicon).
   void Add(std::string_view ar_key, std::string_view en_concept);
   // Every entry, for persistence: (Arabic key, English concepts).
-  const absl::flat_hash_map<std::string, std::vector<std::string>>& entries() const {
-    return table_;
-  }
+  const absl::flat_hash_map<std::string, std::vector<std::string>>& entries() const { return table_; }
 
  private:
   absl::flat_hash_map<std::string, std::vector<std::string>> table_;

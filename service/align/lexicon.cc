@@ -20,9 +20,7 @@ int64_t Lexicon::FindEnglish(std::string_view key) const {
   return it == english_ids_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
-void Lexicon::Add(std::string_view ar_key, uint32_t en_id) {
-  arabic_[std::string(ar_key)].push_back(en_id);
-}
+void Lexicon::Add(std::string_view ar_key, uint32_t en_id) { arabic_[std::string(ar_key)].push_back(en_id); }
 
 void Lexicon::Finish() {
   for (auto& [key, ids] : arabic_) {
@@ -140,16 +138,15 @@ absl::Status AddFreeDict(const DictdDatabase& db, bool ar_to_en, const Analyzer&
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Lexicon>> LoadFreeDictLexicon(const std::string& dir,
-                                                             const Analyzer& arabic,
+absl::StatusOr<std::unique_ptr<Lexicon>> LoadFreeDictLexicon(const std::string& dir, const Analyzer& arabic,
                                                              const Analyzer& english) {
   auto lexicon = std::make_unique<Lexicon>();
   for (const char* name : {"freedict-ara-eng", "freedict-eng-ara"}) {
     const std::string base = absl::StrCat(dir, "/", name);
     absl::StatusOr<DictdDatabase> db = DictdDatabase::Load(base + ".index", base + ".dict.dz");
     if (!db.ok()) return db.status();
-    absl::Status s = AddFreeDict(*db, std::string_view(name) == "freedict-ara-eng", arabic,
-                                 english, lexicon.get());
+    absl::Status s =
+        AddFreeDict(*db, std::string_view(name) == "freedict-ara-eng", arabic, english, lexicon.get());
     if (!s.ok()) return s;
   }
   lexicon->Finish();

@@ -68,8 +68,7 @@ absl::Status AddFreeDict(const DictdDatabase& db, bool ar_to_en, const Analyzer&
 // Loads DIR/freedict-ara-eng.{index,dict.dz} and DIR/freedict-eng-ara.* (as
 // installed by Debian's dict-freedict-ara-eng and dict-freedict-eng-ara) into
 // one finished lexicon. NotFound when a file is missing.
-absl::StatusOr<std::unique_ptr<Lexicon>> LoadFreeDictLexicon(const std::string& dir,
-                                                             const Analyzer& arabic,
+absl::StatusOr<std::unique_ptr<Lexicon>> LoadFreeDictLexicon(const std::string& dir, const Analyzer& arabic,
                                                              const Analyzer& english);
 
 inline constexpr char kDefaultDictdDir[] = "/usr/share/dictd";

@@ -34,8 +34,7 @@ LengthModel LengthModel::Estimate(const std::vector<std::pair<double, double>>& 
   return LengthModel(ratio, std::max(0.5, w * var + (1 - w) * fallback_variance));
 }
 
-PairMatcher::PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en)
-    : ar_(ar), en_(en) {
+PairMatcher::PairMatcher(const DocumentFeatures* ar, const DocumentFeatures* en) : ar_(ar), en_(en) {
   uint32_t max_id = 0;
   for (uint32_t id : ar->ids) max_id = std::max(max_id, id);
   bits_.assign(ar->ids.empty() ? 0 : static_cast<size_t>(max_id) + 1, 0);
@@ -88,9 +87,8 @@ const PairMasks* PairMaskCache::Row(int s, int lo, int hi) {
     std::vector<PairMasks> masks(static_cast<size_t>(new_hi - new_lo + 1));
     matcher_.SetArabic(s);
     for (int t = new_lo; t <= new_hi; ++t) {
-      masks[t - new_lo] = !row.masks.empty() && t >= have_lo && t <= have_hi
-                              ? row.masks[t - have_lo]
-                              : matcher_.Match(t);
+      masks[t - new_lo] =
+          !row.masks.empty() && t >= have_lo && t <= have_hi ? row.masks[t - have_lo] : matcher_.Match(t);
     }
     row.lo = new_lo;
     row.masks = std::move(masks);
@@ -107,8 +105,7 @@ PairMasks PairMaskCache::Get(int s, int t) {
   return matcher_.Match(t);
 }
 
-BeadScorer::BeadScorer(const ModelParams& params, const DocumentFeatures* ar,
-                       const DocumentFeatures* en)
+BeadScorer::BeadScorer(const ModelParams& params, const DocumentFeatures* ar, const DocumentFeatures* en)
     : params_(params), ar_(ar), en_(en) {
   lm_.assign(2 * kMaxOther * kNumEvidenceClasses, 0.0);
   lu_.assign(2 * kMaxOther * kNumEvidenceClasses, 0.0);
@@ -130,8 +127,7 @@ BeadScorer::BeadScorer(const ModelParams& params, const DocumentFeatures* ar,
 PairScore BeadScorer::ScorePair(int s, int t, const PairMasks& m) const {
   const SentenceFeatures& sa = ar_->sentences[s];
   const SentenceFeatures& se = en_->sentences[t];
-  return PairScore{m, SideLlr(0, sa, m.ar, se.token_count()),
-                   SideLlr(1, se, m.en, sa.token_count())};
+  return PairScore{m, SideLlr(0, sa, m.ar, se.token_count()), SideLlr(1, se, m.en, sa.token_count())};
 }
 
 double BeadScorer::TokenLlr(int s, int t, const PairMasks& m) const {

@@ -38,8 +38,7 @@ inline constexpr std::array<BeadShape, 8> kBeadShapes = {
 class LengthModel {
  public:
   LengthModel() = default;
-  LengthModel(double ratio, double variance)
-      : ratio_(ratio), variance_(variance), inv_ratio_(1.0 / ratio) {}
+  LengthModel(double ratio, double variance) : ratio_(ratio), variance_(variance), inv_ratio_(1.0 / ratio) {}
 
   // English characters per Arabic character, and the variance per
   // character of the difference.

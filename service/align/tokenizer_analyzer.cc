@@ -10,8 +10,7 @@ namespace qantara::align {
 namespace {
 
 bool IsQuote(std::string_view s) {
-  return s == "\"" || s == "\u201C" || s == "\u201D" || s == "\u00AB" || s == "\u00BB" ||
-         s == "\u201E";
+  return s == "\"" || s == "\u201C" || s == "\u201D" || s == "\u00AB" || s == "\u00BB" || s == "\u201E";
 }
 
 }  // namespace
@@ -26,12 +25,10 @@ absl::StatusOr<std::unique_ptr<TokenizerAnalyzer>> TokenizerAnalyzer::Create(tex
   if (!p.ok()) return p.status();
   auto f = text::Tokenizer::Create(full);
   if (!f.ok()) return f.status();
-  return std::unique_ptr<TokenizerAnalyzer>(
-      new TokenizerAnalyzer(lang, *std::move(p), *std::move(f)));
+  return std::unique_ptr<TokenizerAnalyzer>(new TokenizerAnalyzer(lang, *std::move(p), *std::move(f)));
 }
 
-absl::Status TokenizerAnalyzer::Tokenize(std::string_view text,
-                                         std::vector<AnalyzedToken>* out) const {
+absl::Status TokenizerAnalyzer::Tokenize(std::string_view text, std::vector<AnalyzedToken>* out) const {
   return plain_->Scan(text, [&](const text::TokenView& t) {
     const std::string_view surface = text.substr(t.byte_begin, t.byte_end - t.byte_begin);
     switch (t.cls) {
@@ -72,8 +69,7 @@ absl::Status TokenizerAnalyzer::Tokenize(std::string_view text,
         a.norm = norm;
         return;
       }
-      default:
-        return;
+      default: return;
     }
   });
 }

@@ -19,12 +19,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define QANTARA_RETURN_IF_ERROR(expr)                                   \
-  do {                                                                  \
-    if (::absl::Status qantara_status_ = (expr);                        \
-        ABSL_PREDICT_FALSE(!qantara_status_.ok())) {                    \
-      return qantara_status_;                                           \
-    }                                                                   \
+#define QANTARA_RETURN_IF_ERROR(expr)                                                         \
+  do {                                                                                        \
+    if (::absl::Status qantara_status_ = (expr); ABSL_PREDICT_FALSE(!qantara_status_.ok())) { \
+      return qantara_status_;                                                                 \
+    }                                                                                         \
   } while (false)
 
 // A name unique to the line: one ASSIGN_OR_RETURN a line.

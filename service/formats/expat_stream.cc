@@ -33,9 +33,7 @@ ExpatStream::ExpatStream(XmlHandler* handler, bool namespaces, size_t max_token_
 ExpatStream::~ExpatStream() { XML_ParserFree(parser_); }
 
 int64_t ExpatStream::line() const { return static_cast<int64_t>(XML_GetCurrentLineNumber(parser_)); }
-int64_t ExpatStream::column() const {
-  return static_cast<int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1;
-}
+int64_t ExpatStream::column() const { return static_cast<int64_t>(XML_GetCurrentColumnNumber(parser_)) + 1; }
 
 std::string ExpatStream::AtPosition(std::string_view reason) const {
   return absl::StrCat("line ", line(), ", column ", column(), ": ", std::string(reason));
@@ -72,10 +70,11 @@ absl::Status ExpatStream::Feed(std::string_view chunk) {
     chunk.remove_prefix(n);
     Mark();
     if (bytes_fed_ - std::min(event_end_, bytes_fed_) > max_token_bytes_) {
-      status_ = absl::InvalidArgumentError(absl::StrCat(
-          "line ", line(), ": a single XML token (a tag with its attributes, a comment, a "
-          "processing instruction or a DOCTYPE) is longer than ", max_token_bytes_,
-          " bytes (max_token_bytes)"));
+      status_ = absl::InvalidArgumentError(
+          absl::StrCat("line ", line(),
+                       ": a single XML token (a tag with its attributes, a comment, a "
+                       "processing instruction or a DOCTYPE) is longer than ",
+                       max_token_bytes_, " bytes (max_token_bytes)"));
       XML_StopParser(parser_, XML_FALSE);
       return status_;
     }
@@ -104,8 +103,9 @@ absl::Status ExpatStream::ParseError(bool at_end) {
       } else if (bytes_fed_ == 0) {
         reason = "the file is empty";
       } else {
-        reason = "no XML element found (the file is empty, or holds only whitespace or an XML "
-                 "declaration)";
+        reason =
+            "no XML element found (the file is empty, or holds only whitespace or an XML "
+            "declaration)";
       }
       break;
     case XML_ERROR_UNCLOSED_TOKEN:
@@ -115,35 +115,34 @@ absl::Status ExpatStream::ParseError(bool at_end) {
                       : XML_ErrorString(code);
       break;
     case XML_ERROR_INVALID_TOKEN:
-      reason = root_seen_
-                   ? "not well-formed (invalid token): invalid UTF-8 or UTF-16, or a character "
-                     "XML does not allow"
-                   : "not an XML file, or not well-formed (invalid token: invalid UTF-8 or "
-                     "UTF-16, or a character XML does not allow)";
+      reason = root_seen_ ? "not well-formed (invalid token): invalid UTF-8 or UTF-16, or a character "
+                            "XML does not allow"
+                          : "not an XML file, or not well-formed (invalid token: invalid UTF-8 or "
+                            "UTF-16, or a character XML does not allow)";
       break;
     case XML_ERROR_SYNTAX:
       reason = root_seen_ ? "not well-formed (syntax error)"
                           : "not an XML file (syntax error before the root element)";
       break;
     case XML_ERROR_INCORRECT_ENCODING:
-      reason = "the encoding named in the XML declaration does not match the file's bytes (its "
-               "byte-order mark or UTF-16 layout)";
+      reason =
+          "the encoding named in the XML declaration does not match the file's bytes (its "
+          "byte-order mark or UTF-16 layout)";
       break;
     case XML_ERROR_UNKNOWN_ENCODING:
-      reason = "unsupported encoding in the XML declaration (supported: UTF-8, UTF-16, "
-               "ISO-8859-1, US-ASCII)";
+      reason =
+          "unsupported encoding in the XML declaration (supported: UTF-8, UTF-16, "
+          "ISO-8859-1, US-ASCII)";
       break;
     case XML_ERROR_UNDEFINED_ENTITY:
-      reason = "undefined entity: only &amp; &lt; &gt; &quot; &apos; and character references "
-               "are allowed";
+      reason =
+          "undefined entity: only &amp; &lt; &gt; &quot; &apos; and character references "
+          "are allowed";
       break;
-    default:
-      reason = absl::StrCat("not well-formed XML: ", XML_ErrorString(code));
-      break;
+    default: reason = absl::StrCat("not well-formed XML: ", XML_ErrorString(code)); break;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "line ", XML_GetErrorLineNumber(parser_), ", column ", XML_GetErrorColumnNumber(parser_) + 1,
-      ": ", reason));
+  return absl::InvalidArgumentError(absl::StrCat("line ", XML_GetErrorLineNumber(parser_), ", column ",
+                                                 XML_GetErrorColumnNumber(parser_) + 1, ": ", reason));
 }
 
 void ExpatStream::OnStart(void* p, const XML_Char* name, const XML_Char** attrs) {
@@ -170,18 +169,15 @@ void ExpatStream::OnText(void* p, const XML_Char* s, int len) {
   self->handler_->Text(std::string_view(s, static_cast<size_t>(len)));
 }
 
-void ExpatStream::OnEntityDecl(void* p, const XML_Char* name, int is_parameter,
-                               const XML_Char* value, int value_length, const XML_Char* base,
-                               const XML_Char* system_id, const XML_Char* public_id,
-                               const XML_Char* notation) {
+void ExpatStream::OnEntityDecl(void* p, const XML_Char* name, int is_parameter, const XML_Char* value,
+                               int value_length, const XML_Char* base, const XML_Char* system_id,
+                               const XML_Char* public_id, const XML_Char* notation) {
   ExpatStream* self = Self(p);
   if (system_id != nullptr) {
-    self->Abort(absl::StrCat("the DOCTYPE declares the external entity '", name, "' (SYSTEM \"",
-                             system_id,
+    self->Abort(absl::StrCat("the DOCTYPE declares the external entity '", name, "' (SYSTEM \"", system_id,
                              "\"): entity declarations are refused (no external entities)"));
   } else {
-    self->Abort(absl::StrCat("the DOCTYPE declares the ", is_parameter ? "parameter " : "",
-                             "entity '", name,
+    self->Abort(absl::StrCat("the DOCTYPE declares the ", is_parameter ? "parameter " : "", "entity '", name,
                              "': entity declarations are refused (no entity expansion)"));
   }
 }
@@ -192,9 +188,8 @@ void ExpatStream::OnSkippedEntity(void* p, const XML_Char* name, int is_paramete
                               "are allowed"));
 }
 
-int ExpatStream::OnExternalEntity(XML_Parser parser, const XML_Char* context,
-                                  const XML_Char* base, const XML_Char* system_id,
-                                  const XML_Char* public_id) {
+int ExpatStream::OnExternalEntity(XML_Parser parser, const XML_Char* context, const XML_Char* base,
+                                  const XML_Char* system_id, const XML_Char* public_id) {
   // Never reached while entity declarations are refused; refuse anyway.
   return XML_STATUS_ERROR;
 }

@@ -66,10 +66,9 @@ class ExpatStream {
   static void OnStart(void* self, const XML_Char* name, const XML_Char** attrs);
   static void OnEnd(void* self, const XML_Char* name);
   static void OnText(void* self, const XML_Char* s, int len);
-  static void OnEntityDecl(void* self, const XML_Char* name, int is_parameter,
-                           const XML_Char* value, int value_length, const XML_Char* base,
-                           const XML_Char* system_id, const XML_Char* public_id,
-                           const XML_Char* notation);
+  static void OnEntityDecl(void* self, const XML_Char* name, int is_parameter, const XML_Char* value,
+                           int value_length, const XML_Char* base, const XML_Char* system_id,
+                           const XML_Char* public_id, const XML_Char* notation);
   static void OnSkippedEntity(void* self, const XML_Char* name, int is_parameter);
   static int OnExternalEntity(XML_Parser parser, const XML_Char* context, const XML_Char* base,
                               const XML_Char* system_id, const XML_Char* public_id);

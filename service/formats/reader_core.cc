@@ -31,9 +31,9 @@ absl::Status ReaderCore::Feed(std::string_view chunk) {
 absl::Status ReaderCore::FinishStream(std::string_view open_unit, int64_t unit_line) {
   absl::Status s = stream_.Finish();
   if (!s.ok() && !open_unit.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(s.message()), " (the ",
-                                                   std::string(open_unit), " opened at line ",
-                                                   unit_line, " is incomplete and was not read)"));
+    return absl::InvalidArgumentError(absl::StrCat(std::string(s.message()), " (the ", std::string(open_unit),
+                                                   " opened at line ", unit_line,
+                                                   " is incomplete and was not read)"));
   }
   return s;
 }
@@ -41,8 +41,7 @@ absl::Status ReaderCore::FinishStream(std::string_view open_unit, int64_t unit_l
 bool ReaderCore::Charge(size_t n) {
   unit_.bytes += n;
   if (unit_.bytes > options_.max_unit_bytes) {
-    UnitError(absl::StrCat("the unit is larger than ", options_.max_unit_bytes,
-                           " bytes (max_unit_bytes)"));
+    UnitError(absl::StrCat("the unit is larger than ", options_.max_unit_bytes, " bytes (max_unit_bytes)"));
     return false;
   }
   return true;

@@ -82,8 +82,7 @@ class ReaderCore : public XmlHandler {
 
   // Counts the problem in stats() and hands it to the sink; a sink error
   // stops the stream (Feed()/Finish() return it).
-  void Deliver(Problem::Severity severity, int64_t line, const std::string& unit_id,
-               std::string reason);
+  void Deliver(Problem::Severity severity, int64_t line, const std::string& unit_id, std::string reason);
   // Counts the unit as read and hands it to the sink; a sink error stops
   // the stream.
   void DeliverUnit(TranslationUnit&& unit);

@@ -68,9 +68,7 @@ bool SegmentBuilder::CheckLimit() {
   return true;
 }
 
-bool SegmentBuilder::in_native_code() const {
-  return !stack_.empty() && stack_.back().frame != Frame::kHi;
-}
+bool SegmentBuilder::in_native_code() const { return !stack_.empty() && stack_.back().frame != Frame::kHi; }
 
 void SegmentBuilder::CloseStartTag() {
   if (!stack_.empty() && stack_.back().pending) {
@@ -122,8 +120,8 @@ void SegmentBuilder::StartTmxElement(std::string_view name, const std::vector<At
   }
   if (in_native_code()) {
     if (stack_.back().frame == Frame::kCode && name != "sub") {
-      Fail(absl::StrCat("<", std::string(name), "> is not allowed inside <",
-                        std::string(stack_.back().name), "> (only <sub>)"));
+      Fail(absl::StrCat("<", std::string(name), "> is not allowed inside <", std::string(stack_.back().name),
+                        "> (only <sub>)"));
       stack_.push_back(Open{Frame::kNested, {}, 0, false, {}});
       return;
     }
@@ -133,12 +131,18 @@ void SegmentBuilder::StartTmxElement(std::string_view name, const std::vector<At
     return;
   }
   InlineCode::Element e;
-  if (name == "bpt") e = InlineCode::Element::kBpt;
-  else if (name == "ept") e = InlineCode::Element::kEpt;
-  else if (name == "it") e = InlineCode::Element::kIt;
-  else if (name == "ph") e = InlineCode::Element::kPh;
-  else if (name == "hi") e = InlineCode::Element::kHi;
-  else if (name == "ut") e = InlineCode::Element::kUt;
+  if (name == "bpt")
+    e = InlineCode::Element::kBpt;
+  else if (name == "ept")
+    e = InlineCode::Element::kEpt;
+  else if (name == "it")
+    e = InlineCode::Element::kIt;
+  else if (name == "ph")
+    e = InlineCode::Element::kPh;
+  else if (name == "hi")
+    e = InlineCode::Element::kHi;
+  else if (name == "ut")
+    e = InlineCode::Element::kUt;
   else {
     Fail(name == "sub" ? std::string("<sub> outside an inline code")
                        : absl::StrCat("unexpected element <", std::string(name), "> in <seg>"));
@@ -160,10 +164,14 @@ void SegmentBuilder::StartCode(InlineCode::Element element, const std::vector<At
   InlineCode code;
   code.element = element;
   for (const auto& [k, v] : attrs) {
-    if (k == "i") code.i = std::string(v);
-    else if (k == "x") code.x = std::string(v);
-    else if (k == "type") code.type = std::string(v);
-    else if (k == "pos") code.pos = std::string(v);
+    if (k == "i")
+      code.i = std::string(v);
+    else if (k == "x")
+      code.x = std::string(v);
+    else if (k == "type")
+      code.type = std::string(v);
+    else if (k == "pos")
+      code.pos = std::string(v);
   }
   std::string_view placeholder = kStandalonePlaceholderUtf8;
   switch (element) {
@@ -180,8 +188,8 @@ void SegmentBuilder::StartCode(InlineCode::Element element, const std::vector<At
       if (code.i.empty()) return reject("unbalanced inline codes: <ept> without its i attribute");
       auto it = std::find(open_bpt_.begin(), open_bpt_.end(), code.i);
       if (it == open_bpt_.end()) {
-        return reject(absl::StrCat("unbalanced inline codes: <ept i=\"", code.i,
-                                 "\"> without a <bpt i=\"", code.i, "\"> before it"));
+        return reject(absl::StrCat("unbalanced inline codes: <ept i=\"", code.i, "\"> without a <bpt i=\"",
+                                   code.i, "\"> before it"));
       }
       open_bpt_.erase(it);
       code.role = InlineCode::Role::kClosing;
@@ -204,17 +212,18 @@ void SegmentBuilder::StartCode(InlineCode::Element element, const std::vector<At
       placeholder = kOpeningPlaceholderUtf8;
       break;
     case InlineCode::Element::kPh:
-    case InlineCode::Element::kUt:
-      code.role = InlineCode::Role::kStandalone;
-      break;
+    case InlineCode::Element::kUt: code.role = InlineCode::Role::kStandalone; break;
   }
   const std::string_view name = ElementName(element);
   WriteStartTag(name, attrs);
   code.text_offset = seg_.text.size();
   seg_.text.append(placeholder);
   seg_.codes.push_back(std::move(code));
-  stack_.push_back(Open{element == InlineCode::Element::kHi ? Frame::kHi : Frame::kCode, name,
-                        seg_.codes.size() - 1, true, {}});
+  stack_.push_back(Open{element == InlineCode::Element::kHi ? Frame::kHi : Frame::kCode,
+                        name,
+                        seg_.codes.size() - 1,
+                        true,
+                        {}});
   CheckLimit();
 }
 
@@ -223,8 +232,7 @@ void SegmentBuilder::EndTmxElement() {
   Open top = std::move(stack_.back());
   stack_.pop_back();
   if (failed_) return;
-  const std::string_view name = top.frame == Frame::kNested ? std::string_view(top.nested_name)
-                                                            : top.name;
+  const std::string_view name = top.frame == Frame::kNested ? std::string_view(top.nested_name) : top.name;
   if (top.pending) {
     seg_.markup.append("/>");
   } else {
@@ -245,8 +253,8 @@ void SegmentBuilder::EndTmxElement() {
 
 bool SegmentBuilder::Finish(Segment* out) {
   if (!failed_ && !open_bpt_.empty()) {
-    Fail(absl::StrCat("unbalanced inline codes: <bpt i=\"", open_bpt_.front(),
-                      "\"> has no <ept i=\"", open_bpt_.front(), "\">"));
+    Fail(absl::StrCat("unbalanced inline codes: <bpt i=\"", open_bpt_.front(), "\"> has no <ept i=\"",
+                      open_bpt_.front(), "\">"));
   }
   if (failed_) return false;
   out->markup = std::move(seg_.markup);

@@ -2,7 +2,6 @@
 // the epoch, with civil-calendar arithmetic and no time zone library.
 #include "service/formats/tmx_date.h"
 
-
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -45,8 +44,8 @@ bool Digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
 
 absl::StatusOr<int64_t> ParseTmxDate(std::string_view text) {
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid TMX date '", std::string(text.substr(0, 40)), "' (expected YYYYMMDDThhmmssZ)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid TMX date '", std::string(text.substr(0, 40)), "' (expected YYYYMMDDThhmmssZ)"));
   };
   if (text.size() != 16 && text.size() != 15) return bad();
   if (text[8] != 'T' || (text.size() == 16 && text[15] != 'Z')) return bad();

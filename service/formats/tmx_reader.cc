@@ -24,7 +24,16 @@ using internal::FindAttr;
 using text::Language;
 
 enum class Ctx {
-  kTmx, kHeader, kBody, kTu, kTuv, kSeg, kInline, kProp, kNote, kSkip,
+  kTmx,
+  kHeader,
+  kBody,
+  kTu,
+  kTuv,
+  kSeg,
+  kInline,
+  kProp,
+  kNote,
+  kSkip,
 };
 
 constexpr size_t kMaxLanguagesListed = 8;
@@ -35,8 +44,7 @@ constexpr std::string_view kUnitName = "<tu>";
 // TmxReader's parser: the TMX element handlers.
 class TmxParser final : public internal::ReaderCore {
  public:
-  TmxParser(const ReaderOptions& options, UnitSink* sink)
-      : ReaderCore(options, sink, /*namespaces=*/false) {
+  TmxParser(const ReaderOptions& options, UnitSink* sink) : ReaderCore(options, sink, /*namespaces=*/false) {
     header_ = TmxHeader{};
     header_.creation_tool.clear();
     header_.creation_tool_version.clear();
@@ -183,9 +191,7 @@ void TmxParser::StartElement(const char* name, const char** attrs) {
       }
       stack_.push_back(Ctx::kSkip);
       return;
-    default:
-      stack_.push_back(Ctx::kSkip);
-      return;
+    default: stack_.push_back(Ctx::kSkip); return;
   }
 }
 
@@ -212,8 +218,7 @@ void TmxParser::Text(std::string_view text) {
         }
       }
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -246,29 +251,26 @@ void TmxParser::EndElement(const char* name) {
                                       " bytes (max_unit_bytes)"));
           return;
         }
-        if (ctx == Ctx::kProp) header_.props.push_back(Property{prop_type_, std::move(text)});
-        else header_.notes.push_back(std::move(text));
+        if (ctx == Ctx::kProp)
+          header_.props.push_back(Property{prop_type_, std::move(text)});
+        else
+          header_.notes.push_back(std::move(text));
       } else if (parent == Ctx::kTu || (parent == Ctx::kTuv && tuv_ != nullptr)) {
         if (!Charge(text.size() + prop_type_.size() + kEntryOverhead)) return;
         std::vector<Property>& props = parent == Ctx::kTu ? unit_.props : tuv_->props;
         std::vector<std::string>& notes = parent == Ctx::kTu ? unit_.notes : tuv_->notes;
-        if (ctx == Ctx::kProp) props.push_back(Property{prop_type_, std::move(text)});
-        else notes.push_back(std::move(text));
+        if (ctx == Ctx::kProp)
+          props.push_back(Property{prop_type_, std::move(text)});
+        else
+          notes.push_back(std::move(text));
       }
       text.clear();
       return;
     }
-    case Ctx::kHeader:
-      has_header_ = true;
-      return;
-    case Ctx::kTuv:
-      EndTuv();
-      return;
-    case Ctx::kTu:
-      EndTu();
-      return;
-    default:
-      return;
+    case Ctx::kHeader: has_header_ = true; return;
+    case Ctx::kTuv: EndTuv(); return;
+    case Ctx::kTu: EndTu(); return;
+    default: return;
   }
 }
 
@@ -356,8 +358,7 @@ void TmxParser::EndTu() {
   }
   if (unit_.source.text.empty() || unit_.target.text.empty()) {
     Deliver(Problem::Severity::kSkipped,
-            absl::StrCat("the ", std::string(unit_.source.text.empty() ? src : tgt),
-                         " segment is empty"));
+            absl::StrCat("the ", std::string(unit_.source.text.empty() ? src : tgt), " segment is empty"));
     return;
   }
   for (std::string& w : warnings_) {

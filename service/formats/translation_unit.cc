@@ -24,9 +24,8 @@ absl::Status MakePlainSegment(text::Language language, std::string_view text, Se
 bool TranslationUnit::SameContent(const TranslationUnit& o) const {
   return source == o.source && target == o.target && id == o.id && srclang == o.srclang &&
          creation_date == o.creation_date && change_date == o.change_date &&
-         last_usage_date == o.last_usage_date && creation_id == o.creation_id &&
-         change_id == o.change_id && usage_count == o.usage_count && props == o.props &&
-         notes == o.notes;
+         last_usage_date == o.last_usage_date && creation_id == o.creation_id && change_id == o.change_id &&
+         usage_count == o.usage_count && props == o.props && notes == o.notes;
 }
 
 std::string_view SeverityName(Problem::Severity severity) {

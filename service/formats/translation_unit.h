@@ -66,12 +66,12 @@ struct Property {
 // One language side of a unit.
 struct Segment {
   text::Language language = text::Language::kEnglish;
-  std::string lang_tag;  // the tag as written in the file, e.g. "AR-SA"
-  std::string markup;    // canonical TMX <seg> content (see the file comment)
-  std::string text;      // plain text with placeholders (see the file comment)
-  std::vector<InlineCode> codes;  // in document order
-  std::vector<Property> props;    // <tuv>-level <prop>
-  std::vector<std::string> notes; // <tuv>-level <note>
+  std::string lang_tag;            // the tag as written in the file, e.g. "AR-SA"
+  std::string markup;              // canonical TMX <seg> content (see the file comment)
+  std::string text;                // plain text with placeholders (see the file comment)
+  std::vector<InlineCode> codes;   // in document order
+  std::vector<Property> props;     // <tuv>-level <prop>
+  std::vector<std::string> notes;  // <tuv>-level <note>
 
   bool has_codes() const { return !codes.empty(); }
   bool operator==(const Segment&) const = default;
@@ -83,9 +83,9 @@ struct Segment {
 absl::Status MakePlainSegment(text::Language language, std::string_view text, Segment* out);
 
 struct TranslationUnit {
-  Segment source;  // in the caller's source language
-  Segment target;  // in the caller's target language
-  std::string id;  // TMX tuid; XLIFF trans-unit id, or "unit/segment" for 2.x
+  Segment source;       // in the caller's source language
+  Segment target;       // in the caller's target language
+  std::string id;       // TMX tuid; XLIFF trans-unit id, or "unit/segment" for 2.x
   std::string srclang;  // the file's source language for this unit, as written
   // TMX basic ISO dates, as seconds since the Unix epoch (UTC).
   std::optional<int64_t> creation_date;
@@ -96,7 +96,7 @@ struct TranslationUnit {
   std::optional<int64_t> usage_count;
   std::vector<Property> props;     // <tu>-level <prop>, in order
   std::vector<std::string> notes;  // <tu>-level <note>, in order
-  int64_t line = 0;  // line of the unit's start tag in the file (1-based)
+  int64_t line = 0;                // line of the unit's start tag in the file (1-based)
 
   // Equality ignores `line`.
   bool SameContent(const TranslationUnit& other) const;
@@ -110,9 +110,9 @@ struct Problem {
     kSkipped,  // the unit was left out on purpose (e.g. untranslated XLIFF)
   };
   Severity severity = Severity::kError;
-  int64_t line = 0;    // line of the unit's start tag (1-based)
-  std::string unit_id; // tuid / XLIFF id when the unit has one
-  std::string reason;  // one readable sentence
+  int64_t line = 0;     // line of the unit's start tag (1-based)
+  std::string unit_id;  // tuid / XLIFF id when the unit has one
+  std::string reason;   // one readable sentence
 };
 
 std::string_view SeverityName(Problem::Severity severity);

@@ -22,8 +22,7 @@ absl::Status UnitReader::Feed(std::string_view chunk) { return parser_->Feed(chu
 absl::Status UnitReader::Finish() { return parser_->Finish(); }
 const ReadStats& UnitReader::stats() const { return parser_->stats(); }
 
-absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name,
-                                            std::string_view first_bytes) {
+absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes) {
   const size_t dot = file_name.rfind('.');
   if (dot != std::string_view::npos) {
     const std::string ext = absl::AsciiStrToLower(std::string(file_name.substr(dot + 1)));
@@ -42,13 +41,12 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name,
   const size_t xliff = ascii.find("xliff");
   if (tmx != std::string::npos && (xliff == std::string::npos || tmx < xliff)) return FileFormat::kTmx;
   if (xliff != std::string::npos && ascii.find("<", 0) != std::string::npos) return FileFormat::kXliff;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "cannot tell the format of '", std::string(file_name),
-      "': name it .tmx, .xlf or .xliff, or start it with a <tmx> or <xliff> root element"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot tell the format of '", std::string(file_name),
+                   "': name it .tmx, .xlf or .xliff, or start it with a <tmx> or <xliff> root element"));
 }
 
-std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options,
-                                          UnitSink* sink) {
+std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options, UnitSink* sink) {
   if (format == FileFormat::kXliff) return std::make_unique<XliffReader>(options, sink);
   return std::make_unique<TmxReader>(options, sink);
 }

@@ -46,8 +46,8 @@ struct ReaderOptions {
   text::Language source_language = text::Language::kEnglish;
   text::Language target_language = text::Language::kArabic;
   // Largest segment (its canonical TMX markup, plus about 200 bytes per
-  // inline code), note or prop value accepted, in UTF-8 bytes. A unit with a larger one fails (a kError problem naming the limit)
-  // and reading goes on without buffering the rest of it.
+  // inline code), note or prop value accepted, in UTF-8 bytes. A unit with a larger one fails (a kError
+  // problem naming the limit) and reading goes on without buffering the rest of it.
   size_t max_segment_bytes = 4u << 20;
   // Largest total of everything buffered for one unit (all its segments,
   // props, notes and codes, including languages that are dropped; each
@@ -100,18 +100,15 @@ enum class FileFormat { kTmx, kXliff };
 // Guesses the format from a file name ending (.tmx; .xlf, .xliff, .sdlxliff,
 // .mqxliff) or, failing that, from the first bytes of the file (the root
 // element name). Returns InvalidArgument when neither tells.
-absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name,
-                                            std::string_view first_bytes);
+absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes);
 
 // A reader for `format`. `sink` must outlive the reader.
-std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options,
-                                          UnitSink* sink);
+std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options, UnitSink* sink);
 
 // Feeds the file at `path` to `reader` in chunks of `chunk_bytes`, then calls
 // Finish(). Returns NotFound/Internal for I/O errors, else what the reader
 // returns.
-absl::Status ReadFileInto(const std::string& path, UnitReader* reader,
-                          size_t chunk_bytes = 64 * 1024);
+absl::Status ReadFileInto(const std::string& path, UnitReader* reader, size_t chunk_bytes = 64 * 1024);
 
 }  // namespace qantara::formats
 

@@ -21,7 +21,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
   if (stack_.empty()) {
     if (local != "xliff") {
       stream().Abort(absl::StrCat("the root element is <", std::string(local),
-                                 ">, expected <xliff> (not an XLIFF file)"));
+                                  ">, expected <xliff> (not an XLIFF file)"));
       return;
     }
     const std::string version = AttrOr(attrs, "version");
@@ -32,8 +32,8 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
       src_lang_ = AttrOr(attrs, "srcLang");
       tgt_lang_ = AttrOr(attrs, "trgLang");
     } else {
-      stream().Abort(absl::StrCat("unsupported XLIFF version '", version.substr(0, 20),
-                                 "' (1.x and 2.x are read)"));
+      stream().Abort(
+          absl::StrCat("unsupported XLIFF version '", version.substr(0, 20), "' (1.x and 2.x are read)"));
       return;
     }
     stack_.push_back({Ctx::kContainer});
@@ -44,9 +44,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
     case Ctx::kSeg:
     case Ctx::kCode:
     case Ctx::kPaired:
-    case Ctx::kTransparent:
-      StartInline(name, local, attrs);
-      return;
+    case Ctx::kTransparent: StartInline(name, local, attrs); return;
     case Ctx::kContainer:
       if (!InXliffNamespace(name)) break;
       if (local == "file") {
@@ -135,8 +133,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
         return;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   stack_.push_back({Ctx::kSkip});
 }
@@ -187,9 +184,7 @@ void XliffParser::Text(std::string_view text) {
     case Ctx::kSeg:
     case Ctx::kCode:
     case Ctx::kPaired:
-    case Ctx::kTransparent:
-      builder_.Text(text);
-      return;
+    case Ctx::kTransparent: builder_.Text(text); return;
     case Ctx::kNote:
     case Ctx::kData:
       if (!AppendValue(text)) {
@@ -197,8 +192,7 @@ void XliffParser::Text(std::string_view text) {
                                " bytes (max_segment_bytes)"));
       }
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -207,17 +201,13 @@ void XliffParser::EndElement(const char* name) {
   Node node = std::move(stack_.back());
   stack_.pop_back();
   switch (node.ctx) {
-    case Ctx::kCode:
-      builder_.EndCode();
-      return;
+    case Ctx::kCode: builder_.EndCode(); return;
     case Ctx::kPaired: {
       const std::string is = std::to_string(node.pair_i);
       Code(InlineCode::Element::kEpt, {{"i", is}}, node.close_native);
       return;
     }
-    case Ctx::kSeg:
-      EndSide();
-      return;
+    case Ctx::kSeg: EndSide(); return;
     case Ctx::kNote:
       if (!value_overflow() && in_unit_ && Charge(value().size() + kEntryOverhead)) {
         notes_.push_back(std::move(value()));
@@ -240,8 +230,7 @@ void XliffParser::EndElement(const char* name) {
       }
       in_unit_ = false;
       return;
-    default:
-      return;
+    default: return;
   }
 }
 

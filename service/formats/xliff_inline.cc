@@ -22,8 +22,10 @@ std::string NativeTag(std::string_view local, const char** attrs, bool empty) {
   for (const char** a = attrs; *a != nullptr; a += 2) {
     out.push_back(' ');
     std::string_view n = a[0];
-    if (n == kXmlLang) n = "xml:lang";
-    else if (size_t bar = n.rfind('|'); bar != std::string_view::npos) n = n.substr(bar + 1);
+    if (n == kXmlLang)
+      n = "xml:lang";
+    else if (size_t bar = n.rfind('|'); bar != std::string_view::npos)
+      n = n.substr(bar + 1);
     out.append(n);
     out.append("=\"");
     AppendEscapedAttribute(a[1], &out);
@@ -152,8 +154,8 @@ void XliffParser::StartInline(const char* name, std::string_view local, const ch
         const std::string key = AttrOr(attrs, "startRef");
         const int i = PairNumber(key, false);
         if (i == 0) {
-          builder_.Fail(absl::StrCat("unbalanced inline codes: <ec startRef=\"", key,
-                                     "\"> without <sc id=\"", key, "\">"));
+          builder_.Fail(absl::StrCat("unbalanced inline codes: <ec startRef=\"", key, "\"> without <sc id=\"",
+                                     key, "\">"));
         } else {
           const std::string is = std::to_string(i);
           Code(E::kEpt, {{"i", is}}, native);
@@ -172,8 +174,8 @@ void XliffParser::StartInline(const char* name, std::string_view local, const ch
       std::string ch;
       if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &ch);
       if (ch.empty() || !CheckXmlText(ch).ok()) {
-        builder_.Fail(absl::StrCat("<cp hex=\"", hex == nullptr ? "" : hex,
-                                   "\"> is a character TMX cannot hold"));
+        builder_.Fail(
+            absl::StrCat("<cp hex=\"", hex == nullptr ? "" : hex, "\"> is a character TMX cannot hold"));
       } else {
         builder_.Text(ch);
       }

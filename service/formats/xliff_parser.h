@@ -60,13 +60,13 @@ enum class Ctx {
   kSegment,    // 2.x segment
   kNotes,      // 2.x notes
   kNote,
-  kOrigData,   // 2.x originalData
-  kData,       // 2.x data
-  kSeg,        // source or target
-  kCode,       // an inline element mapped onto a builder code (ends with EndCode)
-  kPaired,     // g / pc: content is segment text; ends by emitting an ept
+  kOrigData,     // 2.x originalData
+  kData,         // 2.x data
+  kSeg,          // source or target
+  kCode,         // an inline element mapped onto a builder code (ends with EndCode)
+  kPaired,       // g / pc: content is segment text; ends by emitting an ept
   kTransparent,  // mrk: content is segment text
-  kEmpty,      // handled at start (x, bx, ex, ph/sc/ec in 2.x, cp, sm, em)
+  kEmpty,        // handled at start (x, bx, ex, ph/sc/ec in 2.x, cp, sm, em)
 };
 
 struct Node {
@@ -131,12 +131,12 @@ class XliffParser final : public internal::ReaderCore {
   bool in_unit_ = false;
   int64_t unit_line_ = 0;
   std::string unit_id_;
-  std::string unit_state_;    // 1.2: <target state>
+  std::string unit_state_;  // 1.2: <target state>
   bool unit_approved_ = false;
   bool unit_translate_no_ = false;
   std::vector<std::string> notes_;
   std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
-  UnitState unit_level_;  // 2.x: the unit's state before its current segment
+  UnitState unit_level_;                                   // 2.x: the unit's state before its current segment
   // The 2.x segment being read.
   std::string seg_id_;
   std::string seg_state_;

@@ -15,8 +15,8 @@ namespace xliff_internal {
 
 using text::Language;
 
-void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::string& state,
-                                         bool approved, bool translate_no) {
+void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
+                                   bool translate_no) {
   CountUnitSeen();
   using S = Problem::Severity;
   if (!unit_error().empty()) {
@@ -26,14 +26,15 @@ void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::stri
   }
   if (translate_no) return Deliver(S::kSkipped, line, id, "translate=\"no\"");
   if (!has_source_) return Deliver(S::kError, line, id, "no <source>");
-  if (!has_target_ || target_.text.empty()) return Deliver(S::kSkipped, line, id, "not translated (no target)");
+  if (!has_target_ || target_.text.empty())
+    return Deliver(S::kSkipped, line, id, "not translated (no target)");
   if (source_.text.empty()) return Deliver(S::kSkipped, line, id, "the source is empty");
   if (state == "new" || state == "needs-translation" || state == "initial") {
     return Deliver(S::kSkipped, line, id, absl::StrCat("not translated (state=\"", state, "\")"));
   }
   if (options().xliff_only_final) {
-    const bool final = version_ == 1 ? (approved || state == "final" || state == "signed-off")
-                                     : state == "final";
+    const bool final =
+        version_ == 1 ? (approved || state == "final" || state == "signed-off") : state == "final";
     if (!final) {
       return Deliver(S::kSkipped, line, id,
                      absl::StrCat("not confirmed (state=\"", state.empty() ? "none" : state, "\"",
@@ -46,16 +47,13 @@ void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::stri
   bool swap;
   if (src.ok() && tgt.ok() && *src == options().source_language && *tgt == options().target_language) {
     swap = false;
-  } else if (src.ok() && tgt.ok() && *src == options().target_language &&
-             *tgt == options().source_language) {
+  } else if (src.ok() && tgt.ok() && *src == options().target_language && *tgt == options().source_language) {
     swap = true;
   } else {
     return Deliver(S::kError, line, id,
-                   absl::StrCat("file languages '", src_lang_.substr(0, 35), "' -> '",
-                                tgt_tag.substr(0, 35), "' are not the ",
-                                std::string(text::LanguageCode(options().source_language)), "/",
-                                std::string(text::LanguageCode(options().target_language)),
-                                " pair"));
+                   absl::StrCat("file languages '", src_lang_.substr(0, 35), "' -> '", tgt_tag.substr(0, 35),
+                                "' are not the ", std::string(text::LanguageCode(options().source_language)),
+                                "/", std::string(text::LanguageCode(options().target_language)), " pair"));
   }
   TranslationUnit unit;
   unit.id = std::move(id);

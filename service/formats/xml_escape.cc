@@ -55,9 +55,7 @@ inline void AppendEscaped(std::string_view in, unsigned char mask, std::string* 
 
 void AppendEscapedText(std::string_view text, std::string* out) { AppendEscaped(text, kText, out); }
 
-void AppendEscapedAttribute(std::string_view value, std::string* out) {
-  AppendEscaped(value, kAttr, out);
-}
+void AppendEscapedAttribute(std::string_view value, std::string* out) { AppendEscaped(value, kAttr, out); }
 
 absl::Status CheckXmlText(std::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -71,9 +69,8 @@ absl::Status CheckXmlText(std::string_view text) {
     }
     if (c < 0x80) {
       if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "control character U+", absl::Hex(c, absl::kZeroPad4), " at byte ", i,
-            " is not allowed in XML"));
+        return absl::InvalidArgumentError(absl::StrCat("control character U+", absl::Hex(c, absl::kZeroPad4),
+                                                       " at byte ", i, " is not allowed in XML"));
       }
       ++i;
       continue;
@@ -104,8 +101,8 @@ absl::Status CheckXmlText(std::string_view text) {
       return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at byte ", i));
     }
     if (cp == 0xFFFE || cp == 0xFFFF) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "character U+", absl::Hex(cp), " at byte ", i, " is not allowed in XML"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("character U+", absl::Hex(cp), " at byte ", i, " is not allowed in XML"));
     }
     i += len;
   }

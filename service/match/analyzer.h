@@ -19,8 +19,7 @@ class Analyzer {
 
   // Tokenises and normalises `text` (in `language`) for matching.
   // Errors: InvalidArgument when `text` is not valid UTF-8.
-  virtual absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text,
-                                                  text::Language language) const = 0;
+  virtual absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text, text::Language language) const = 0;
 
   // Analyze(text, language).key, and nothing else (what a stored unit keeps;
   // cheaper when an analyzer need not copy the text nor record the spans

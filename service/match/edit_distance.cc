@@ -111,8 +111,8 @@ std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vec
   for (size_t j = 0; j <= n; ++j) at(0, j) = j;
   for (size_t i = 1; i <= m; ++i) {
     for (size_t j = 1; j <= n; ++j) {
-      at(i, j) = std::min({at(i - 1, j - 1) + (a[i - 1].key == b[j - 1].key ? 0u : 1u),
-                           at(i - 1, j) + 1, at(i, j - 1) + 1});
+      at(i, j) = std::min(
+          {at(i - 1, j - 1) + (a[i - 1].key == b[j - 1].key ? 0u : 1u), at(i - 1, j) + 1, at(i, j - 1) + 1});
     }
   }
   std::vector<EditOp> ops;

@@ -42,8 +42,7 @@ class IndexView {
 
   // A hint: Postings(side, key, n) will be asked for many n in
   // [min_length, max_length]; an implementation may read them together.
-  virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length,
-                                        uint32_t max_length) {
+  virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length, uint32_t max_length) {
     (void)side, (void)key, (void)min_length, (void)max_length;
     return absl::OkStatus();
   }

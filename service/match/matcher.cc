@@ -15,9 +15,9 @@ using matcher_internal::Search;
 
 bool RanksBefore(const Match& a, const Match& b) { return RankBefore(RankOf(a), RankOf(b)); }
 
-absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer,
-                                    const AnalyzedSegment& query, text::Language unit_language,
-                                    text::Language other_language, const LookupOptions& options) {
+absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
+                                    text::Language unit_language, text::Language other_language,
+                                    const LookupOptions& options) {
   Search search(view, analyzer, query, unit_language, other_language, options);
   return search.Run();
 }

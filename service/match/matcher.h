@@ -39,10 +39,10 @@ struct AttributePenalty {
 };
 
 struct LookupOptions {
-  double threshold = 70;     // minimum score, 0..100 (clamped to at least 1)
-  uint32_t max_results = 5;  // k
+  double threshold = 70;      // minimum score, 0..100 (clamped to at least 1)
+  uint32_t max_results = 5;   // k
   Side side = Side::kSource;  // kTarget: reverse lookup (query in the target language)
-  bool exhaustive = false;   // score every unit (for tests and benchmarks)
+  bool exhaustive = false;    // score every unit (for tests and benchmarks)
   UnitFilter filter;
   double memory_penalty = 0;  // points off every match of this memory
   std::vector<AttributePenalty> attribute_penalties;
@@ -55,7 +55,7 @@ struct LookupOptions {
 struct Match {
   Unit unit;
   std::string memory;  // the memory's name (set by the storage layer)
-  double score = 0;  // gross minus penalties (not below 0); 101/102 for context matches
+  double score = 0;    // gross minus penalties (not below 0); 101/102 for context matches
   double gross = 0;
   std::vector<Penalty> penalties;
   uint32_t edits = 0;
@@ -63,14 +63,14 @@ struct Match {
   // Character edits between the paired tokens written differently (harakat,
   // tatweel, letter forms, case): after raw_distance, the closer raw text.
   uint32_t form_distance = 0;
-  std::vector<DiffSpan> diffs;   // query vs the unit's compared side
-  bool adapted = false;          // numbers substituted into adapted_target
-  std::string adapted_target;    // the unit's other side with the query's numbers
+  std::vector<DiffSpan> diffs;  // query vs the unit's compared side
+  bool adapted = false;         // numbers substituted into adapted_target
+  std::string adapted_target;   // the unit's other side with the query's numbers
 };
 
 struct LookupResult {
-  std::vector<Match> matches;       // best first
-  uint64_t candidates_scored = 0;   // units whose keys were compared with the query
+  std::vector<Match> matches;      // best first
+  uint64_t candidates_scored = 0;  // units whose keys were compared with the query
 };
 
 // True when `a` ranks before `b`: higher score, then fewer penalties, then the
@@ -82,9 +82,9 @@ bool RanksBefore(const Match& a, const Match& b);
 // returned units (diff spans, number substitution); `unit_language` and
 // `other_language` are the languages of the compared side and the other side.
 // Errors: those of the view; InvalidArgument for max_results == 0.
-absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer,
-                                    const AnalyzedSegment& query, text::Language unit_language,
-                                    text::Language other_language, const LookupOptions& options);
+absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
+                                    text::Language unit_language, text::Language other_language,
+                                    const LookupOptions& options);
 
 // Merges results of several memories: best first, at most `max_results`.
 LookupResult MergeResults(std::vector<LookupResult> results, uint32_t max_results);

@@ -16,9 +16,8 @@ absl::StatusOr<LookupResult> Search::Run() {
   if (options_.max_results == 0) return absl::InvalidArgumentError("max_results must be >= 1");
   if (absl::Status s = PrepareContext(); !s.ok()) return s;
   if (options_.exhaustive) {
-    absl::Status s = view_.ForEachUnitKeys([this](uint64_t id, const UnitKeys& keys) {
-      return Consider(id, keys);
-    });
+    absl::Status s =
+        view_.ForEachUnitKeys([this](uint64_t id, const UnitKeys& keys) { return Consider(id, keys); });
     if (!s.ok()) return s;
   } else {
     if (absl::Status s = ExactPath(); !s.ok()) return s;
@@ -83,15 +82,16 @@ absl::Status Search::FuzzyPath() {
   return absl::OkStatus();
 }
 
-absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len) {
+absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m,
+                              uint32_t max_len) {
   size_t lo = std::min<size_t>(m, max_len), hi = lo;
   int64_t e = 0;
   while (lo > 1 && Feasible(lo - 1, &e)) --lo;
   while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
   if (hi - lo < 2) return absl::OkStatus();
   for (const auto& [key, count] : counts) {
-    absl::Status s = view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo),
-                                            static_cast<uint32_t>(hi));
+    absl::Status s =
+        view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi));
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

@@ -63,8 +63,8 @@ class Search {
   // A match held or offered for the top k.
   struct Entry {
     Match match;
-    bool have_unit = false;   // match.unit is the whole unit
-    bool form_known = false;  // match.form_distance is computed (else a lower bound)
+    bool have_unit = false;                           // match.unit is the whole unit
+    bool form_known = false;                          // match.form_distance is computed (else a lower bound)
     std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
   };
 
@@ -116,9 +116,9 @@ class Search {
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
-  UnitIds exact_ids_;  // the exact path's candidates, ascending
+  UnitIds exact_ids_;                                                // the exact path's candidates, ascending
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
-  std::vector<Entry> top_;  // best first
+  std::vector<Entry> top_;                                           // best first
 };
 
 }  // namespace qantara::match::matcher_internal

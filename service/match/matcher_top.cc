@@ -29,8 +29,7 @@ absl::Status Search::KnowForm(Entry& e) {
     e.match.score = score;
     e.have_unit = true;
   }
-  const std::string& side_text =
-      options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
+  const std::string& side_text = options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
   QANTARA_ASSIGN_OR_RETURN(AnalyzedSegment useg, analyzer_.Analyze(side_text, unit_language_));
   e.analysed = std::make_shared<const AnalyzedSegment>(std::move(useg));
   e.match.form_distance = FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens));
@@ -45,9 +44,8 @@ uint32_t Search::FormDistance(const AnalyzedSegment& u, const std::vector<EditOp
     if (query_.key.tokens[op.a_index].surface == u.key.tokens[op.b_index].surface) continue;
     const auto [qb, qe] = query_.spans[op.a_index];
     const auto [ub, ue] = u.spans[op.b_index];
-    total += std::max<uint32_t>(
-        1, CharDistance(std::string_view(query_.text).substr(qb, qe - qb),
-                        std::string_view(u.text).substr(ub, ue - ub)));
+    total += std::max<uint32_t>(1, CharDistance(std::string_view(query_.text).substr(qb, qe - qb),
+                                                std::string_view(u.text).substr(ub, ue - ub)));
   }
   return total;
 }

@@ -83,8 +83,9 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   if (!(context_may_lift && points == 0)) {
     if (gross - points < threshold_) return absl::OkStatus();
     if (full) {
-      const Rank best{gross - points, match.penalties.size() + memory_count, match.raw_distance,
-                      match.form_distance, keys.changed_at_us, id};
+      const Rank best{gross - points,     match.penalties.size() + memory_count,
+                      match.raw_distance, match.form_distance,
+                      keys.changed_at_us, id};
       if (absl::Status s = KnowFormIfTied(best, top_.back()); !s.ok()) return s;
       if (!RankBefore(best, RankOf(top_.back().match))) return absl::OkStatus();
     }

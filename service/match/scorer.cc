@@ -67,8 +67,8 @@ KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>
   add(kPenaltyWhitespace, spaces);
   s.raw_distance = s.edits + form_diffs + punct + codes + spaces;
   s.form_diffs = form_diffs;
-  s.only_numbers_differ = s.edits == 0 && number_diffs > 0 && !case_diff && !ortho_diff &&
-                          punct == 0 && codes == 0 && spaces == 0;
+  s.only_numbers_differ = s.edits == 0 && number_diffs > 0 && !case_diff && !ortho_diff && punct == 0 &&
+                          codes == 0 && spaces == 0;
   return s;
 }
 

@@ -12,8 +12,8 @@ namespace {
 
 // Bidi and format marks: never penalised, dropped from the whitespace skeleton.
 bool IsFormatMark(char32_t c) {
-  return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x061C || c == 0x00AD;
+  return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+         c == 0xFEFF || c == 0x061C || c == 0x00AD;
 }
 
 // Appends `gap` (text between two tokens) minus format marks to `out`, unless
@@ -29,8 +29,8 @@ void AddGap(std::string_view gap, bool between_tokens, std::string& out) {
     if (len == 2) cp = ((c & 0x1F) << 6) | (gap[i + 1] & 0x3F);
     if (len == 3) cp = ((c & 0x0F) << 12) | ((gap[i + 1] & 0x3F) << 6) | (gap[i + 2] & 0x3F);
     if (len == 4) {
-      cp = ((c & 0x07) << 18) | ((gap[i + 1] & 0x3F) << 12) | ((gap[i + 2] & 0x3F) << 6) |
-           (gap[i + 3] & 0x3F);
+      cp =
+          ((c & 0x07) << 18) | ((gap[i + 1] & 0x3F) << 12) | ((gap[i + 2] & 0x3F) << 6) | (gap[i + 3] & 0x3F);
     }
     if (!IsFormatMark(cp)) kept.append(gap.substr(i, len));
     i += len;
@@ -86,8 +86,7 @@ class TextAnalyzer final : public Analyzer {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text,
-                                          text::Language language) const override {
+  absl::StatusOr<AnalyzedSegment> Analyze(std::string_view text, text::Language language) const override {
     AnalyzedSegment seg;
     seg.text = std::string(text);
     seg.spans.reserve(text.size() / 4 + 1);
@@ -118,14 +117,9 @@ class TextAnalyzer final : public Analyzer {
       prev_end = std::max(prev_end, end);
       const std::string_view raw = WithoutFormatMarks(text.substr(begin, end - begin), stripped);
       switch (t.cls) {
-        case text::TokenClass::kPunctuation:
-          key.punctuation.append(raw);
-          return;
-        case text::TokenClass::kTag:
-          key.inline_codes.append(raw);
-          return;
-        default:
-          break;
+        case text::TokenClass::kPunctuation: key.punctuation.append(raw); return;
+        case text::TokenClass::kTag: key.inline_codes.append(raw); return;
+        default: break;
       }
       MatchToken mt;
       if (t.cls == text::TokenClass::kNumber) {

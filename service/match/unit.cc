@@ -24,8 +24,8 @@ absl::StatusOr<Origin> ParseOrigin(std::string_view name) {
 }
 
 bool UnitFilter::empty() const {
-  return project.empty() && domain.empty() && client.empty() && extra.empty() &&
-         changed_after_us == 0 && changed_before_us == 0 && min_alignment_confidence <= 0;
+  return project.empty() && domain.empty() && client.empty() && extra.empty() && changed_after_us == 0 &&
+         changed_before_us == 0 && min_alignment_confidence <= 0;
 }
 
 bool UnitFilter::Matches(const Unit& u) const {

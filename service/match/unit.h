@@ -40,9 +40,9 @@ struct UnitContext {
 };
 
 struct Unit {
-  uint64_t id = 0;     // unique within its memory, assigned by storage, never reused
-  std::string source;  // as given, never altered (inline codes kept)
-  std::string target;  // as given, never altered
+  uint64_t id = 0;            // unique within its memory, assigned by storage, never reused
+  std::string source;         // as given, never altered (inline codes kept)
+  std::string target;         // as given, never altered
   int64_t created_at_us = 0;  // microseconds since the Unix epoch (UTC)
   int64_t changed_at_us = 0;
   std::string created_by;
@@ -60,8 +60,8 @@ struct UnitFilter {
   std::string domain;
   std::string client;
   std::map<std::string, std::string> extra;  // each key must have this value
-  int64_t changed_after_us = 0;   // 0: open; else changed_at_us >= this
-  int64_t changed_before_us = 0;  // 0: open; else changed_at_us < this
+  int64_t changed_after_us = 0;              // 0: open; else changed_at_us >= this
+  int64_t changed_before_us = 0;             // 0: open; else changed_at_us < this
   // Units of Origin::kAlignment below this confidence are left out (others pass).
   double min_alignment_confidence = 0;
 

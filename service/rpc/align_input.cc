@@ -8,14 +8,13 @@
 namespace qantara::rpc {
 
 absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list,
-                           const qantara::v1::SentenceList& list,
-                           const text::SentenceSegmenter& seg, const char* name, AlignSide* side) {
+                           const qantara::v1::SentenceList& list, const text::SentenceSegmenter& seg,
+                           const char* name, AlignSide* side) {
   if (has_text) {
     side->raw = true;
     absl::StatusOr<std::vector<align::DocSentence>> spans = align::SegmentDocument(seg, text);
     if (!spans.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, " text: ", std::string(spans.status().message())));
+      return absl::InvalidArgumentError(absl::StrCat(name, " text: ", std::string(spans.status().message())));
     }
     side->spans = *std::move(spans);
     side->input = align::ToInput(text, side->spans);
@@ -25,16 +24,15 @@ absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list
     for (int k = 0; k < list.sentences_size(); ++k) {
       const std::string& s = list.sentences(k);
       if (absl::Status st = text::ValidateUtf8(s); !st.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(name, " sentence ", k, ": ",
-                                                       std::string(st.message())));
+        return absl::InvalidArgumentError(
+            absl::StrCat(name, " sentence ", k, ": ", std::string(st.message())));
       }
       side->input.push_back({s, false});
     }
     return absl::OkStatus();
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("the ", name, " document is missing (set ", name, "_text or ", name,
-                   "_sentences)"));
+      absl::StrCat("the ", name, " document is missing (set ", name, "_text or ", name, "_sentences)"));
 }
 
 void FillBeadSide(const AlignSide& side, int begin, int end, qantara::v1::BeadSide* out) {

@@ -27,8 +27,8 @@ struct AlignSide {
 // `name` ("arabic", "english") names the side in messages.
 // REQUIRES: text and list outlive `side`.
 absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list,
-                           const qantara::v1::SentenceList& list,
-                           const text::SentenceSegmenter& seg, const char* name, AlignSide* side);
+                           const qantara::v1::SentenceList& list, const text::SentenceSegmenter& seg,
+                           const char* name, AlignSide* side);
 
 // Fills `out` with sentences [begin, end) of `side`: indices, joined text and,
 // for raw text, offsets.

@@ -25,17 +25,15 @@ absl::StatusOr<std::shared_ptr<const align::Aligner>> LoadAligner(
   absl::StatusOr<std::unique_ptr<align::Aligner>> aligner =
       align::CreateDefaultAligner(dictd_dir, align::AlignerOptions());
   if (!aligner.ok() && aligner.status().code() == absl::StatusCode::kNotFound) {
-    warning = absl::StrCat("FreeDict dictionaries not found (",
-                           std::string(aligner.status().message()),
+    warning = absl::StrCat("FreeDict dictionaries not found (", std::string(aligner.status().message()),
                            "); aligning by length and anchors only");
     aligner = align::CreateDefaultAligner("", align::AlignerOptions());
   }
   if (!aligner.ok()) {
     warning = absl::StrCat("aligner unavailable: ", std::string(aligner.status().message()));
   }
-  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   if (on_loaded) on_loaded(warning, ms);
   if (!aligner.ok()) return aligner.status();
   return std::shared_ptr<const align::Aligner>(*std::move(aligner));
@@ -43,8 +41,8 @@ absl::StatusOr<std::shared_ptr<const align::Aligner>> LoadAligner(
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
-    const std::string& dictd_dir, LoadedCallback on_loaded) {
+absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(const std::string& dictd_dir,
+                                                                           LoadedCallback on_loaded) {
   std::unique_ptr<AlignServiceImpl> impl(new AlignServiceImpl());
   impl->aligner_ = std::async(std::launch::async, LoadAligner, dictd_dir, std::move(on_loaded)).share();
   auto ar = text::SentenceSegmenter::Create(text::Language::kArabic);
@@ -56,8 +54,7 @@ absl::StatusOr<std::unique_ptr<AlignServiceImpl>> AlignServiceImpl::Create(
   return impl;
 }
 
-void AlignServiceImpl::UseMemories(tm::Memories& memories,
-                                   storage::LexiconStore& lexicons,
+void AlignServiceImpl::UseMemories(tm::Memories& memories, storage::LexiconStore& lexicons,
                                    const tm::MemoryLexiconOptions& options) {
   memories_ = &memories;
   lexicons_ = std::make_unique<tm::MemoryLexicons>(memories, lexicons, options);
@@ -68,18 +65,17 @@ void AlignServiceImpl::DetachMemories() {
   memories_ = nullptr;
 }
 
-grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context,
-                                     const qantara::v1::AlignRequest* request,
+grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) {
   AlignSide ar, en;
   using R = qantara::v1::AlignRequest;
   absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
-                            request->arabic_case() == R::kArabicSentences,
-                            request->arabic_sentences(), *arabic_, "arabic", &ar);
+                                 request->arabic_case() == R::kArabicSentences, request->arabic_sentences(),
+                                 *arabic_, "arabic", &ar);
   if (s.ok()) {
     s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
-                 request->english_case() == R::kEnglishSentences, request->english_sentences(),
-                 *english_, "english", &en);
+                      request->english_case() == R::kEnglishSentences, request->english_sentences(),
+                      *english_, "english", &en);
   }
   if (!s.ok()) return ToGrpcStatus(s);
   align::DocumentPairInput input{ar.input, en.input};

@@ -11,10 +11,10 @@
 #include "absl/status/statusor.h"
 #include "qantara/v1/align.grpc.pb.h"
 #include "service/align/aligner.h"
-#include "service/tm/lexicons.h"
 #include "service/text/segmenter.h"
-#include "storage/lexicon_store.h"
+#include "service/tm/lexicons.h"
 #include "service/tm/memories.h"
+#include "storage/lexicon_store.h"
 
 namespace qantara::rpc {
 
@@ -31,7 +31,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   // wait for it. When the dictionaries are missing the service still aligns
   // (length and anchors only) and the callback's warning says so.
   static absl::StatusOr<std::unique_ptr<AlignServiceImpl>> Create(const std::string& dictd_dir,
-                                                                   LoadedCallback on_loaded);
+                                                                  LoadedCallback on_loaded);
 
   // Gives the service the server's memories: AlignToMemory stores into them
   // and both rpcs use their learned lexicons (MemoryLexicons). Without it,
@@ -49,8 +49,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) override;
 
   // Defined in align_to_memory_service.cc.
-  grpc::Status AlignToMemory(grpc::ServerContext* context,
-                             const qantara::v1::AlignToMemoryRequest* request,
+  grpc::Status AlignToMemory(grpc::ServerContext* context, const qantara::v1::AlignToMemoryRequest* request,
                              qantara::v1::AlignToMemoryResponse* response) override;
 
  private:

@@ -7,8 +7,8 @@
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/grpc_status.h"
-#include "service/tm/align_to_memory.h"
 #include "service/rpc/memory_convert.h"
+#include "service/tm/align_to_memory.h"
 
 namespace qantara::rpc {
 
@@ -22,26 +22,24 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   if (request->memory().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "memory is required");
   }
-  if (request->has_min_confidence() &&
-      !(request->min_confidence() >= 0 && request->min_confidence() <= 1)) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("min_confidence must be in [0, 1] (got ",
-                                     request->min_confidence(), ")"));
+  if (request->has_min_confidence() && !(request->min_confidence() >= 0 && request->min_confidence() <= 1)) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("min_confidence must be in [0, 1] (got ", request->min_confidence(), ")"));
   }
   // Fail fast on a missing memory, before the (slower) alignment.
-  if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory());
-      !info.ok()) {
+  if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory()); !info.ok()) {
     return ToGrpcStatus(info.status());
   }
   AlignSide ar, en;
   using R = qantara::v1::AlignToMemoryRequest;
   absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
-                                 request->arabic_case() == R::kArabicSentences,
-                                 request->arabic_sentences(), *arabic_, "arabic", &ar);
+                                 request->arabic_case() == R::kArabicSentences, request->arabic_sentences(),
+                                 *arabic_, "arabic", &ar);
   if (s.ok()) {
     s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
-                      request->english_case() == R::kEnglishSentences,
-                      request->english_sentences(), *english_, "english", &en);
+                      request->english_case() == R::kEnglishSentences, request->english_sentences(),
+                      *english_, "english", &en);
   }
   if (!s.ok()) return ToGrpcStatus(s);
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();

@@ -87,8 +87,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* req,
-                                        v1::Unit* resp) {
+grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* req, v1::Unit* resp) {
   auto u = store_.GetUnit(req->memory(), req->unit_id());
   if (!u.ok()) return ToGrpcStatus(u.status());
   ToProto(*u, resp);

@@ -25,8 +25,7 @@ class MemoryServiceImpl final : public qantara::v1::MemoryService::Service {
                        qantara::v1::AddUnitResponse*) override;
   grpc::Status AddUnits(grpc::ServerContext*, grpc::ServerReader<qantara::v1::AddUnitsRequest>*,
                         qantara::v1::AddUnitsResponse*) override;
-  grpc::Status GetUnit(grpc::ServerContext*, const qantara::v1::GetUnitRequest*,
-                       qantara::v1::Unit*) override;
+  grpc::Status GetUnit(grpc::ServerContext*, const qantara::v1::GetUnitRequest*, qantara::v1::Unit*) override;
   grpc::Status UpdateUnit(grpc::ServerContext*, const qantara::v1::UpdateUnitRequest*,
                           qantara::v1::Unit*) override;
   grpc::Status DeleteUnits(grpc::ServerContext*, const qantara::v1::DeleteUnitsRequest*,

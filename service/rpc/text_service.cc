@@ -77,13 +77,13 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
     options.srx_mode = request->srx_mode() == qantara::v1::SRX_MODE_REPLACE
                            ? text::SegmenterOptions::SrxMode::kReplace
                            : text::SegmenterOptions::SrxMode::kExtend;
-    absl::StatusOr<std::unique_ptr<text::SentenceSegmenter>> made =
-        text::SentenceSegmenter::Create(options);
+    absl::StatusOr<std::unique_ptr<text::SentenceSegmenter>> made = text::SentenceSegmenter::Create(options);
     if (!made.ok()) return ToGrpcStatus(made.status());
     custom = *std::move(made);
   }
-  const text::SentenceSegmenter& seg =
-      custom ? *custom : *lang == text::Language::kArabic ? *arabic_ : *english_;
+  const text::SentenceSegmenter& seg = custom                             ? *custom
+                                       : *lang == text::Language::kArabic ? *arabic_
+                                                                          : *english_;
   const std::string& input = request->text();
   text::SplitOptions split;
   split.keep_empty = request->keep_empty();
@@ -123,9 +123,8 @@ absl::StatusOr<std::shared_ptr<const text::Normalizer>> TextServiceImpl::GetNorm
 
 absl::StatusOr<std::shared_ptr<const text::Tokenizer>> TextServiceImpl::GetTokenizer(
     const text::TokenizerOptions& options) {
-  const auto key = std::make_tuple(static_cast<int>(options.language),
-                                   options.normalization.Bits(), options.split_clitics,
-                                   options.stem);
+  const auto key = std::make_tuple(static_cast<int>(options.language), options.normalization.Bits(),
+                                   options.split_clitics, options.stem);
   {
     absl::MutexLock lock(&mu_);
     auto it = tokenizers_.find(key);

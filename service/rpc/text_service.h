@@ -6,8 +6,8 @@
 #include <memory>
 #include <tuple>
 
-#include "absl/status/statusor.h"
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "qantara/v1/text.grpc.pb.h"
 #include "service/text/normalizer.h"
@@ -24,8 +24,7 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
   grpc::Status Segment(grpc::ServerContext* context, const qantara::v1::SegmentRequest* request,
                        qantara::v1::SegmentResponse* response) override;
 
-  grpc::Status Normalize(grpc::ServerContext* context,
-                         const qantara::v1::NormalizeRequest* request,
+  grpc::Status Normalize(grpc::ServerContext* context, const qantara::v1::NormalizeRequest* request,
                          qantara::v1::NormalizeResponse* response) override;
 
   grpc::Status Tokenize(grpc::ServerContext* context, const qantara::v1::TokenizeRequest* request,
@@ -39,13 +38,12 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
   static constexpr size_t kMaxCached = 64;
   absl::StatusOr<std::shared_ptr<const text::Normalizer>> GetNormalizer(
       const text::NormalizationOptions& options);
-  absl::StatusOr<std::shared_ptr<const text::Tokenizer>> GetTokenizer(
-      const text::TokenizerOptions& options);
+  absl::StatusOr<std::shared_ptr<const text::Tokenizer>> GetTokenizer(const text::TokenizerOptions& options);
 
   absl::Mutex mu_;
   std::map<uint32_t, std::shared_ptr<const text::Normalizer>> normalizers_ ABSL_GUARDED_BY(mu_);
-  std::map<std::tuple<int, uint32_t, bool, bool>, std::shared_ptr<const text::Tokenizer>>
-      tokenizers_ ABSL_GUARDED_BY(mu_);
+  std::map<std::tuple<int, uint32_t, bool, bool>, std::shared_ptr<const text::Tokenizer>> tokenizers_
+      ABSL_GUARDED_BY(mu_);
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
 };

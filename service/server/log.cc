@@ -6,11 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include "absl/synchronization/mutex.h"
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace qantara::server {
 namespace {

@@ -23,14 +23,14 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
-#include "service/rpc/memory_service.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/import_service.h"
+#include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
-#include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
+#include "storage/lexicon_store.h"
 #include "storage/store.h"
 
 namespace qantara::server {
@@ -53,8 +53,7 @@ int Run(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
       ->capture_default_str();
   app.add_option("--log-level", log_level, "debug, info, warn or error")->capture_default_str();
-  app.add_option("--shutdown-grace", grace_seconds,
-                 "seconds in-flight calls get to finish on SIGINT/SIGTERM")
+  app.add_option("--shutdown-grace", grace_seconds, "seconds in-flight calls get to finish on SIGINT/SIGTERM")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_option("--dictd-dir", dictd_dir,
@@ -92,8 +91,7 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<match::Analyzer>> analyzer = match::CreateTextAnalyzer();
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
-  absl::StatusOr<std::unique_ptr<tm::Memories>> memories =
-      tm::Memories::Open(**store, **analyzer);
+  absl::StatusOr<std::unique_ptr<tm::Memories>> memories = tm::Memories::Open(**store, **analyzer);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
@@ -112,8 +110,8 @@ int Run(int argc, char** argv) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(absl::StrCat(address->host, ":", address->port),
-                           grpc::InsecureServerCredentials(), &bound_port);
+  builder.AddListeningPort(absl::StrCat(address->host, ":", address->port), grpc::InsecureServerCredentials(),
+                           &bound_port);
   builder.SetMaxReceiveMessageSize(256 * 1024 * 1024);
   builder.SetMaxSendMessageSize(256 * 1024 * 1024);
   builder.RegisterService(text_service->get());
@@ -125,8 +123,8 @@ int Run(int argc, char** argv) {
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {
       Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
     }
-    return Fail(absl::StrCat("cannot listen on ", listen,
-                             " (address in use or not available on this machine)"));
+    return Fail(
+        absl::StrCat("cannot listen on ", listen, " (address in use or not available on this machine)"));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
 
@@ -136,15 +134,15 @@ int Run(int argc, char** argv) {
 
   int sig = 0;
   sigwait(&signals, &sig);
-  Log(LogLevel::kInfo, absl::StrCat("received ", strsignal(sig), ", draining calls (up to ",
-                                    grace_seconds, " s)"));
+  Log(LogLevel::kInfo,
+      absl::StrCat("received ", strsignal(sig), ", draining calls (up to ", grace_seconds, " s)"));
   server->GetHealthCheckService()->SetServingStatus(false);
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
   (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
-  memories->reset();  // writes the index entries it buffers
+  memories->reset();                   // writes the index entries it buffers
   absl::Status closed = (*store)->Close();
   if (!closed.ok()) {
     Log(LogLevel::kError, absl::StrCat("closing data dir: ", std::string(closed.message())));

@@ -23,10 +23,8 @@ absl::StatusOr<Language> ParseLanguage(std::string_view code) {
 
 std::string_view LanguageCode(Language lang) {
   switch (lang) {
-    case Language::kArabic:
-      return "ar";
-    case Language::kEnglish:
-      return "en";
+    case Language::kArabic: return "ar";
+    case Language::kEnglish: return "en";
   }
   return "?";
 }

@@ -111,15 +111,14 @@ absl::StatusOr<NormalizationRule> ParseNormalizationRule(std::string_view name) 
 }
 
 bool IsArabicDiacritic(uint32_t c) {
-  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED && c != 0x06DD &&
-                                                         c != 0x06DE && c != 0x06E5 && c != 0x06E6) ||
+  return (c >= 0x064B && c <= 0x065F) || c == 0x0670 ||
+         (c >= 0x06D6 && c <= 0x06ED && c != 0x06DD && c != 0x06DE && c != 0x06E5 && c != 0x06E6) ||
          (c >= 0x0610 && c <= 0x061A) || (c >= 0x08D3 && c <= 0x08FF && c != 0x08E2);
 }
 
 bool IsFormatMark(uint32_t c) {
   return c == 0x061C || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
-         (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
-         c == 0x00AD;
+         (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF || c == 0x00AD;
 }
 
 namespace {
@@ -199,8 +198,8 @@ class NormalizerImpl final : public Normalizer {
     if (o.strip_format_marks && IsFormatMark(c)) return;
     if (o.strip_diacritics && IsArabicDiacritic(c)) return;
     if (o.strip_tatweel && c == 0x0640) return;
-    if (o.unify_alef && (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671 ||
-                         c == 0x0672 || c == 0x0673)) {
+    if (o.unify_alef &&
+        (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671 || c == 0x0672 || c == 0x0673)) {
       c = 0x0627;
     } else if (o.alef_maqsura_to_ya && c == 0x0649) {
       c = 0x064A;
@@ -222,20 +221,37 @@ class NormalizerImpl final : public Normalizer {
       c = '%';
     } else if (o.unify_punctuation) {
       switch (c) {
-        case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x2039:
-        case 0x203A: case 0x0060: case 0x00B4:
-          c = '\'';
-          break;
-        case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB:
-        case 0x00BB: case 0x2E42: case 0x301D: case 0x301E:
-          c = '"';
-          break;
-        case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:
-        case 0x2212: case 0xFE58: case 0xFE63: case 0x2E3A: case 0x2E3B:
-          c = '-';
-          break;
-        default:
-          break;
+        case 0x2018:
+        case 0x2019:
+        case 0x201A:
+        case 0x201B:
+        case 0x2032:
+        case 0x2039:
+        case 0x203A:
+        case 0x0060:
+        case 0x00B4: c = '\''; break;
+        case 0x201C:
+        case 0x201D:
+        case 0x201E:
+        case 0x201F:
+        case 0x2033:
+        case 0x00AB:
+        case 0x00BB:
+        case 0x2E42:
+        case 0x301D:
+        case 0x301E: c = '"'; break;
+        case 0x2010:
+        case 0x2011:
+        case 0x2012:
+        case 0x2013:
+        case 0x2014:
+        case 0x2015:
+        case 0x2212:
+        case 0xFE58:
+        case 0xFE63:
+        case 0x2E3A:
+        case 0x2E3B: c = '-'; break;
+        default: break;
       }
     }
     if (o.fold_case && c >= 0x80) {
@@ -281,8 +297,8 @@ class NormalizerImpl final : public Normalizer {
 
   // NFKC of a multi-character segment, then the rules.
   void MapSegment(const uint8_t* s, int32_t begin, int32_t end, std::string& out) const {
-    icu::UnicodeString seg = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(reinterpret_cast<const char*>(s) + begin, end - begin));
+    icu::UnicodeString seg =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(reinterpret_cast<const char*>(s) + begin, end - begin));
     UErrorCode status = U_ZERO_ERROR;
     icu::UnicodeString normalized = nfkc_->normalize(seg, status);
     if (U_FAILURE(status)) normalized = seg;

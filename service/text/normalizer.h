@@ -19,18 +19,20 @@ namespace qantara::text {
 
 // One bit per rule; a key's `rules` field is the OR of the rules applied.
 enum NormalizationRule : uint32_t {
-  kRuleNfkc = 1u << 0,              // NFKC (folds Arabic presentation forms, ligatures, full-width)
-  kRuleStripDiacritics = 1u << 1,   // harakat/tashkeel U+064B–U+065F, U+0670, Quranic marks (IsArabicDiacritic)
-  kRuleStripTatweel = 1u << 2,      // U+0640
-  kRuleStripFormatMarks = 1u << 3,  // LRM RLM ALM, U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF (IsFormatMark)
-  kRuleUnifyAlef = 1u << 4,         // آ أ إ ٱ (and wavy-hamza ٲ ٳ) → ا
-  kRuleAlefMaqsuraToYa = 1u << 5,   // ى → ي
-  kRuleTaMarbutaToHa = 1u << 6,     // ة → ه
-  kRuleHamzaCarriers = 1u << 7,     // ؤ → و, ئ → ي
-  kRuleFoldDigits = 1u << 8,        // Arabic-Indic and Extended Arabic-Indic digits → 0-9; ٫ → . ٬ → , ٪ → %
-  kRuleFoldCase = 1u << 9,          // Unicode case folding (English and other cased scripts)
-  kRuleUnifyPunctuation = 1u << 10, // typographic quotes and « » → ' ", dashes and minus → -; ، ؛ ؟ and … stay
-                                    // (NFKC itself turns … into ...)
+  kRuleNfkc = 1u << 0,  // NFKC (folds Arabic presentation forms, ligatures, full-width)
+  kRuleStripDiacritics =
+      1u << 1,                  // harakat/tashkeel U+064B–U+065F, U+0670, Quranic marks (IsArabicDiacritic)
+  kRuleStripTatweel = 1u << 2,  // U+0640
+  kRuleStripFormatMarks =
+      1u << 3,  // LRM RLM ALM, U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF (IsFormatMark)
+  kRuleUnifyAlef = 1u << 4,        // آ أ إ ٱ (and wavy-hamza ٲ ٳ) → ا
+  kRuleAlefMaqsuraToYa = 1u << 5,  // ى → ي
+  kRuleTaMarbutaToHa = 1u << 6,    // ة → ه
+  kRuleHamzaCarriers = 1u << 7,    // ؤ → و, ئ → ي
+  kRuleFoldDigits = 1u << 8,  // Arabic-Indic and Extended Arabic-Indic digits → 0-9; ٫ → . ٬ → , ٪ → %
+  kRuleFoldCase = 1u << 9,           // Unicode case folding (English and other cased scripts)
+  kRuleUnifyPunctuation = 1u << 10,  // typographic quotes and « » → ' ", dashes and minus → -; ، ؛ ؟ and …
+                                     // stay (NFKC itself turns … into ...)
 };
 
 struct NormalizationOptions {
@@ -58,9 +60,9 @@ struct NormalizationOptions {
 
 // Every rule, in bit order.
 inline constexpr NormalizationRule kAllNormalizationRules[] = {
-    kRuleNfkc,          kRuleStripDiacritics, kRuleStripTatweel, kRuleStripFormatMarks,
-    kRuleUnifyAlef,     kRuleAlefMaqsuraToYa, kRuleTaMarbutaToHa, kRuleHamzaCarriers,
-    kRuleFoldDigits,    kRuleFoldCase,        kRuleUnifyPunctuation,
+    kRuleNfkc,       kRuleStripDiacritics, kRuleStripTatweel,     kRuleStripFormatMarks,
+    kRuleUnifyAlef,  kRuleAlefMaqsuraToYa, kRuleTaMarbutaToHa,    kRuleHamzaCarriers,
+    kRuleFoldDigits, kRuleFoldCase,        kRuleUnifyPunctuation,
 };
 
 // The short name of a rule as the API and the CLI spell it: nfkc,
@@ -87,8 +89,8 @@ bool IsFormatMark(uint32_t c);
 
 // A normalised key and the map back to the original text.
 struct NormalizedText {
-  std::string text;       // the key, UTF-8
-  uint32_t rules = 0;     // NormalizationRule bits that made it
+  std::string text;    // the key, UTF-8
+  uint32_t rules = 0;  // NormalizationRule bits that made it
   // For every byte of `text` plus one past the end, the byte offset in the
   // original input of the character it came from (so spans in the key map
   // back to spans of the original for highlighting).

@@ -33,8 +33,7 @@ bool IsSpace16(char16_t c) { return u_isUWhiteSpace(c); }
 
 // Line terminators for blank-line detection (UAX #14 mandatory breaks).
 bool IsLineEnd16(char16_t c) {
-  return c == u'\n' || c == u'\r' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 ||
-         c == 0x2029;
+  return c == u'\n' || c == u'\r' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 || c == 0x2029;
 }
 
 // Walks the UTF-8 input forward, converting increasing UTF-16 offsets into
@@ -226,8 +225,7 @@ absl::StatusOr<std::unique_ptr<SentenceSegmenter>> SentenceSegmenter::Create(
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");
   std::unique_ptr<icu::BreakIterator> it(icu::BreakIterator::createSentenceInstance(locale, status));
   if (U_FAILURE(status) || !it) {
-    return absl::InternalError(
-        absl::StrCat("ICU sentence break rules unavailable: ", u_errorName(status)));
+    return absl::InternalError(absl::StrCat("ICU sentence break rules unavailable: ", u_errorName(status)));
   }
   return std::unique_ptr<SentenceSegmenter>(new RuleSentenceSegmenter(std::move(rules), std::move(it)));
 }

@@ -38,9 +38,7 @@ struct TextSpan {
   size_t char_begin = 0;
   size_t char_end = 0;
 
-  std::string_view In(std::string_view text) const {
-    return text.substr(byte_begin, byte_end - byte_begin);
-  }
+  std::string_view In(std::string_view text) const { return text.substr(byte_begin, byte_end - byte_begin); }
   friend bool operator==(const TextSpan&, const TextSpan&) = default;
 };
 

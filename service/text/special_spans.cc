@@ -44,15 +44,21 @@ class Scanner {
   // printf conversion after the % (and after a positional N$ or (name)).
   size_t PrintfTail(size_t j) const {
     while (At(j) == '-' || At(j) == '+' || At(j) == '#' || At(j) == '0' || At(j) == '\'') ++j;
-    if (At(j) == '*') ++j; else j += Digits(j);
+    if (At(j) == '*')
+      ++j;
+    else
+      j += Digits(j);
     if (At(j) == '.') {
       ++j;
-      if (At(j) == '*') ++j; else j += Digits(j);
+      if (At(j) == '*')
+        ++j;
+      else
+        j += Digits(j);
     }
     if ((At(j) == 'h' && At(j + 1) == 'h') || (At(j) == 'l' && At(j + 1) == 'l')) {
       j += 2;
-    } else if (At(j) == 'h' || At(j) == 'l' || At(j) == 'L' || At(j) == 'z' || At(j) == 'j' ||
-               At(j) == 't' || At(j) == 'q') {
+    } else if (At(j) == 'h' || At(j) == 'l' || At(j) == 'L' || At(j) == 'z' || At(j) == 'j' || At(j) == 't' ||
+               At(j) == 'q') {
       ++j;
     }
     static constexpr std::string_view kConv = "diouxXeEfFgGaAcspn@";
@@ -76,7 +82,7 @@ class Scanner {
       return e ? e - i : 0;
     }
     if (size_t e = PrintfTail(j); e) return e - i;
-    if (d > 0) return 1 + d;  // %1 (Windows, Qt)
+    if (d > 0) return 1 + d;                          // %1 (Windows, Qt)
     if (const size_t ad = ArabicDigits(j); ad > 0) {  // %١, %١$s: localised positional
       if (At(j + ad) == '$') {
         size_t e = PrintfTail(j + ad + 1);
@@ -87,7 +93,7 @@ class Scanner {
     // %PRODUCTNAME (LibreOffice), not after a number (50%OFF).
     if (i > 0 && IsDigit(t_[i - 1])) return 0;
     if (size_t k = UpperIdent(j); k > j) return (At(k) == '%' ? k + 1 : k) - i;  // %NAME%
-    if (At(j) == '{') {  // %{name} (Ruby i18n)
+    if (At(j) == '{') {                                                          // %{name} (Ruby i18n)
       size_t k = j + 1;
       while (IsIdent(At(k)) && k - j < 64) ++k;
       if (k > j + 1 && At(k) == '}') return k + 1 - i;
@@ -136,7 +142,8 @@ class Scanner {
     if (i == 0) return false;
     const char p = t_[i - 1];
     if (p == '\'' || p == '"' || p == '[' || p == '{') return true;
-    if (i >= 3 && (t_.substr(i - 3, 3) == "\xE2\x80\x98" || t_.substr(i - 3, 3) == "\xE2\x80\x9C")) return true;
+    if (i >= 3 && (t_.substr(i - 3, 3) == "\xE2\x80\x98" || t_.substr(i - 3, 3) == "\xE2\x80\x9C"))
+      return true;
     return i >= 2 && t_.substr(i - 2, 2) == "\xC2\xAB";
   }
   bool EnclosedAfter(size_t k) const {
@@ -208,8 +215,7 @@ class Scanner {
         k = close + 1;
       } else {
         const size_t v = k;
-        while (k < n_ && !IsSpace(t_[k]) && t_[k] != '>' && t_[k] != '<' && t_[k] != '"' &&
-               t_[k] != '\'')
+        while (k < n_ && !IsSpace(t_[k]) && t_[k] != '>' && t_[k] != '<' && t_[k] != '"' && t_[k] != '\'')
           ++k;
         if (k == v) return 0;
       }
@@ -225,9 +231,7 @@ class Scanner {
       const bool hex = At(k) == 'x' || At(k) == 'X';
       if (hex) ++k;
       const size_t d = k;
-      while ((hex ? std::isxdigit(static_cast<unsigned char>(At(k))) != 0 : IsDigit(At(k))) &&
-             k - d < 8)
-        ++k;
+      while ((hex ? std::isxdigit(static_cast<unsigned char>(At(k))) != 0 : IsDigit(At(k))) && k - d < 8) ++k;
       return k > d && At(k) == ';' ? k + 1 - i : 0;
     }
     if (!IsAlpha(At(k))) return 0;
@@ -267,8 +271,8 @@ class Scanner {
     while (j < n) {
       const uint8_t b = s[j];
       if (b < 0x80) {
-        if (b <= ' ' || b == '<' || b == '>' || b == '"' || b == '`' || b == '{' || b == '}' ||
-            b == '|' || b == '\\' || b == '^' || b == 0x7F)
+        if (b <= ' ' || b == '<' || b == '>' || b == '"' || b == '`' || b == '{' || b == '}' || b == '|' ||
+            b == '\\' || b == '^' || b == 0x7F)
           break;
         ++j;
         continue;
@@ -285,8 +289,7 @@ class Scanner {
     for (;;) {
       if (end <= k) return 0;
       const char c = t_[end - 1];
-      if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' ||
-          c == '*') {
+      if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' || c == '*') {
         --end;
         continue;
       }
@@ -392,7 +395,12 @@ class Scanner {
             continue;
           }
           break;
-        case 'h': case 'H': case 'w': case 'W': case 'f': case 'F':
+        case 'h':
+        case 'H':
+        case 'w':
+        case 'W':
+        case 'f':
+        case 'F':
           if (i == 0 || !IsAlnum(t_[i - 1])) {
             const size_t end = Url(i);
             if (end) {
@@ -416,8 +424,7 @@ class Scanner {
           }
           break;
         }
-        default:
-          break;
+        default: break;
       }
       ++i;
     }

@@ -25,8 +25,19 @@ bool IsSrxNamespace(std::string_view uri) {
 
 // The SRX-relevant states of the parser: which element we are in.
 enum class Elem {
-  kNone, kSrx, kHeader, kFormatHandle, kBody, kLanguageRules, kLanguageRule, kRule,
-  kBeforeBreak, kAfterBreak, kMapRules, kMapRule, kLanguageMap,
+  kNone,
+  kSrx,
+  kHeader,
+  kFormatHandle,
+  kBody,
+  kLanguageRules,
+  kLanguageRule,
+  kRule,
+  kBeforeBreak,
+  kAfterBreak,
+  kMapRules,
+  kMapRule,
+  kLanguageMap,
 };
 
 struct ParseState {
@@ -82,8 +93,14 @@ std::string_view ElemName(Elem e) {
 bool ParseYesNo(const char* v, bool* out) {
   if (v == nullptr) return true;
   std::string_view s = v;
-  if (s == "yes" || s == "true") { *out = true; return true; }
-  if (s == "no" || s == "false") { *out = false; return true; }
+  if (s == "yes" || s == "true") {
+    *out = true;
+    return true;
+  }
+  if (s == "no" || s == "false") {
+    *out = false;
+    return true;
+  }
   return false;
 }
 
@@ -93,7 +110,10 @@ void XMLCALL OnStart(void* data, const XML_Char* qname, const XML_Char** attrs) 
   std::string_view name = qname;
   std::string_view local = name;
   size_t sep = name.find(kNsSep);
-  if (st->foreign_depth > 0) { ++st->foreign_depth; return; }
+  if (st->foreign_depth > 0) {
+    ++st->foreign_depth;
+    return;
+  }
   if (sep != std::string_view::npos) {
     local = name.substr(sep + 1);
     if (!IsSrxNamespace(name.substr(0, sep))) {
@@ -123,8 +143,7 @@ void XMLCALL OnStart(void* data, const XML_Char* qname, const XML_Char** attrs) 
     if (parent != Elem::kSrx) return misplaced();
     e = Elem::kHeader;
     if (!ParseYesNo(Attr(attrs, "cascade"), &st->doc.cascade)) {
-      st->Fail(absl::StrCat("header cascade=\"", Attr(attrs, "cascade"),
-                            "\" must be \"yes\" or \"no\""));
+      st->Fail(absl::StrCat("header cascade=\"", Attr(attrs, "cascade"), "\" must be \"yes\" or \"no\""));
       return;
     }
   } else if (local == "formathandle") {
@@ -189,7 +208,10 @@ void XMLCALL OnStart(void* data, const XML_Char* qname, const XML_Char** attrs) 
 void XMLCALL OnEnd(void* data, const XML_Char* /*qname*/) {
   auto* st = static_cast<ParseState*>(data);
   if (!st->error.empty()) return;
-  if (st->foreign_depth > 0) { --st->foreign_depth; return; }
+  if (st->foreign_depth > 0) {
+    --st->foreign_depth;
+    return;
+  }
   if (st->stack.empty()) return;
   Elem e = st->stack.back();
   st->stack.pop_back();
@@ -221,8 +243,7 @@ const SrxLanguageRule* SrxDocument::FindLanguageRule(std::string_view name) cons
 }
 
 absl::StatusOr<SrxDocument> ParseSrx(std::string_view xml) {
-  std::unique_ptr<std::remove_pointer_t<XML_Parser>, ParserFree> parser(
-      XML_ParserCreateNS("UTF-8", kNsSep));
+  std::unique_ptr<std::remove_pointer_t<XML_Parser>, ParserFree> parser(XML_ParserCreateNS("UTF-8", kNsSep));
   if (!parser) return absl::ResourceExhaustedError("cannot create XML parser");
   ParseState st;
   st.parser = parser.get();
@@ -232,15 +253,13 @@ absl::StatusOr<SrxDocument> ParseSrx(std::string_view xml) {
 
   auto xml_error = [&](XML_Parser p) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "SRX line ", XML_GetCurrentLineNumber(p), ": malformed XML: ",
-        XML_ErrorString(XML_GetErrorCode(p))));
+        "SRX line ", XML_GetCurrentLineNumber(p), ": malformed XML: ", XML_ErrorString(XML_GetErrorCode(p))));
   };
   size_t pos = 0;
   do {
     const size_t chunk = std::min<size_t>(xml.size() - pos, INT_MAX / 2);
     const bool last = pos + chunk == xml.size();
-    if (XML_Parse(parser.get(), xml.data() + pos, static_cast<int>(chunk), last) ==
-        XML_STATUS_ERROR) {
+    if (XML_Parse(parser.get(), xml.data() + pos, static_cast<int>(chunk), last) == XML_STATUS_ERROR) {
       if (!st.error.empty()) {
         return absl::InvalidArgumentError(absl::StrCat("SRX line ", st.error_line, ": ", st.error));
       }
@@ -255,8 +274,8 @@ absl::StatusOr<SrxDocument> ParseSrx(std::string_view xml) {
   for (const SrxLanguageMap& m : st.doc.maps) {
     if (st.doc.FindLanguageRule(m.language_rule_name) == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat("SRX line ", m.line, ": <languagemap> names languagerulename \"",
-                       m.language_rule_name, "\", which no <languagerule> defines"));
+          absl::StrCat("SRX line ", m.line, ": <languagemap> names languagerulename \"", m.language_rule_name,
+                       "\", which no <languagerule> defines"));
     }
   }
   return std::move(st.doc);

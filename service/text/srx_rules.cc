@@ -29,17 +29,18 @@ icu::UnicodeString FromUtf8(std::string_view s) {
   return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
 }
 
-absl::StatusOr<std::shared_ptr<const icu::RegexPattern>> CompileRegex(
-    const icu::UnicodeString& pattern, uint32_t flags, int line, std::string_view what,
-    std::string_view source) {
+absl::StatusOr<std::shared_ptr<const icu::RegexPattern>> CompileRegex(const icu::UnicodeString& pattern,
+                                                                      uint32_t flags, int line,
+                                                                      std::string_view what,
+                                                                      std::string_view source) {
   UParseError pe{};
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::RegexPattern> p(icu::RegexPattern::compile(pattern, flags, pe, status));
   if (U_FAILURE(status) || !p) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "SRX line ", line, ": invalid regular expression in ", std::string(what), " \"",
-        std::string(source), "\": ", u_errorName(status),
-        pe.offset >= 0 ? absl::StrCat(" near offset ", pe.offset) : std::string()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("SRX line ", line, ": invalid regular expression in ", std::string(what), " \"",
+                     std::string(source), "\": ", u_errorName(status),
+                     pe.offset >= 0 ? absl::StrCat(" near offset ", pe.offset) : std::string()));
   }
   return std::shared_ptr<const icu::RegexPattern>(std::move(p));
 }
@@ -170,8 +171,7 @@ int32_t BoundaryPosition(const char16_t* s, int32_t p) {
   return p;
 }
 
-absl::StatusOr<SrxRuleSet> SrxRuleSet::Compile(const SrxDocument& doc,
-                                               std::string_view language_code) {
+absl::StatusOr<SrxRuleSet> SrxRuleSet::Compile(const SrxDocument& doc, std::string_view language_code) {
   SrxRuleSet out;
   const icu::UnicodeString code = FromUtf8(language_code);
   for (const SrxLanguageMap& map : doc.maps) {
@@ -183,14 +183,14 @@ absl::StatusOr<SrxRuleSet> SrxRuleSet::Compile(const SrxDocument& doc,
     if (U_FAILURE(status) || !m) return absl::InternalError("cannot create ICU regex matcher");
     const bool matches = m->matches(status);
     if (U_FAILURE(status)) {
-      return absl::InvalidArgumentError(absl::StrCat("SRX line ", map.line,
-                                                     ": languagepattern failed: ", u_errorName(status)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("SRX line ", map.line, ": languagepattern failed: ", u_errorName(status)));
     }
     if (!matches) continue;
     const SrxLanguageRule* lr = doc.FindLanguageRule(map.language_rule_name);
     if (lr == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("SRX line ", map.line, ": unknown languagerulename \"",
-                                                     map.language_rule_name, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("SRX line ", map.line, ": unknown languagerulename \"", map.language_rule_name, "\""));
     }
     for (const SrxRule& r : lr->rules) {
       icu::UnicodeString pattern;
@@ -204,8 +204,9 @@ absl::StatusOr<SrxRuleSet> SrxRuleSet::Compile(const SrxDocument& doc,
       }
       // Compile each half alone first so that an error names the right one
       // (and so that "a)(b" cannot escape its group).
-      for (const auto& [what, src] : {std::pair<std::string_view, const std::string&>{"beforebreak", r.before_break},
-                                      {"afterbreak", r.after_break}}) {
+      for (const auto& [what, src] :
+           {std::pair<std::string_view, const std::string&>{"beforebreak", r.before_break},
+            {"afterbreak", r.after_break}}) {
         if (src.empty()) continue;
         auto half = CompileRegex(FromUtf8(src), 0, r.line, what, src);
         if (!half.ok()) return half.status();
@@ -222,7 +223,8 @@ absl::StatusOr<SrxRuleSet> SrxRuleSet::Compile(const SrxDocument& doc,
       }
       out.rules_.push_back(std::move(rule));
       if (out.rules_.size() > kMaxRules) {
-        return absl::InvalidArgumentError(absl::StrCat("SRX: more than ", kMaxRules, " rules for one language"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("SRX: more than ", kMaxRules, " rules for one language"));
       }
     }
     if (!doc.cascade) break;
@@ -246,7 +248,7 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
 
   // rank[p]: 1 + index of the best (first) rule matching at p, 0 for none.
   std::vector<uint16_t> rank(static_cast<size_t>(n) + 1, 0);
-  std::vector<int32_t> claimed;  // the positions with rank != 0, in no order
+  std::vector<int32_t> claimed;          // the positions with rank != 0, in no order
   int32_t run_begin = -1, run_end = -1;  // the last whitespace run reduced
   auto claim = [&](int32_t p, size_t rule_index) {
     if (p > 0 && p <= n && IsSpace16(s[p - 1])) {
@@ -326,8 +328,7 @@ absl::Status SrxRuleSet::Apply(const icu::UnicodeString& text,
   for (const int32_t p : claimed) {
     const auto i = static_cast<size_t>(p);
     if ((*decisions)[i] != BoundaryDecision::kUndecided) continue;
-    (*decisions)[i] =
-        rules_[rank[i] - 1].is_break ? BoundaryDecision::kBreak : BoundaryDecision::kNoBreak;
+    (*decisions)[i] = rules_[rank[i] - 1].is_break ? BoundaryDecision::kBreak : BoundaryDecision::kNoBreak;
   }
   return absl::OkStatus();
 }

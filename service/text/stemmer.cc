@@ -51,11 +51,10 @@ Stemmer::Lease::~Lease() { owner_.Release(stemmer_); }
 
 std::string Stemmer::Lease::Stem(std::string_view word) {
   if (stemmer_ == nullptr || word.empty()) return std::string(word);
-  const sb_symbol* out = sb_stemmer_stem(
-      stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
+                                         static_cast<int>(word.size()));
   if (out == nullptr) return std::string(word);
-  return std::string(reinterpret_cast<const char*>(out),
-                     static_cast<size_t>(sb_stemmer_length(stemmer_)));
+  return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(sb_stemmer_length(stemmer_)));
 }
 
 std::string Stemmer::Stem(std::string_view word) const {

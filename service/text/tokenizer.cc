@@ -1,10 +1,9 @@
 // Tokenizer: ICU word boundaries over the UTF-8 input (for Latin, Arabic and
 // similar text the same boundaries from word_breaks.h, which is much faster;
-// otherwise ICU's iterator through UText, so boundaries are byte offsets), overlaid with the spans of a small scanner
-// for placeholders, inline tags, entities, URLs and e-mail addresses, which
-// ICU would cut apart. The whole text is normalised once with its offset
-// map; each token's normalised form is the slice of that key whose bytes
-// come from the token's bytes.
+// otherwise ICU's iterator through UText, so boundaries are byte offsets), overlaid with the spans of a small
+// scanner for placeholders, inline tags, entities, URLs and e-mail addresses, which ICU would cut apart. The
+// whole text is normalised once with its offset map; each token's normalised form is the slice of that key
+// whose bytes come from the token's bytes.
 
 #include "service/text/tokenizer.h"
 
@@ -27,8 +26,8 @@
 #include "service/text/utf8.h"
 #include "service/text/word_breaks.h"
 #include "unicode/brkiter.h"
-#include "unicode/ubrk.h"
 #include "unicode/locid.h"
+#include "unicode/ubrk.h"
 #include "unicode/uchar.h"
 #include "unicode/utext.h"
 #include "unicode/utf8.h"
@@ -62,14 +61,12 @@ struct Piece {
   TokenClass cls;
 };
 
-bool IsHyphen(std::string_view s) {
-  return s == "-" || s == "\u2010" || s == "\u2011";
-}
+bool IsHyphen(std::string_view s) { return s == "-" || s == "\u2010" || s == "\u2011"; }
 
 // Unicode calls these punctuation (Po); as tokens they are symbols, like $ and +.
 bool IsSymbolPunct(UChar32 c) {
-  return c == '%' || c == '#' || c == '&' || c == '@' || c == '*' || c == 0x066A ||
-         c == 0x2030 || c == 0x2031 || c == 0x066D;
+  return c == '%' || c == '#' || c == '&' || c == '@' || c == '*' || c == 0x066A || c == 0x2030 ||
+         c == 0x2031 || c == 0x066D;
 }
 
 // True when the piece is one of the Arabic proclitics و ف ب ك ل glued to a
@@ -77,8 +74,8 @@ bool IsSymbolPunct(UChar32 c) {
 bool SplitsOffNumber(const uint8_t* s, int32_t begin, int32_t end) {
   if (end - begin < 3) return false;
   const uint8_t a = s[begin], b = s[begin + 1];
-  const bool proclitic = (a == 0xD9 && (b == 0x88 || b == 0x81 || b == 0x83 || b == 0x84)) ||
-                         (a == 0xD8 && b == 0xA8);
+  const bool proclitic =
+      (a == 0xD9 && (b == 0x88 || b == 0x81 || b == 0x83 || b == 0x84)) || (a == 0xD8 && b == 0xA8);
   if (!proclitic) return false;
   bool digit = false;
   for (int32_t i = begin + 2; i < end;) {
@@ -153,7 +150,7 @@ class TokenizerImpl final : public Tokenizer {
   absl::StatusOr<std::vector<Token>> Tokenize(std::string_view text) const override {
     std::vector<Token> tokens;
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    size_t byte_seen = 0;   // code points counted up to this byte
+    size_t byte_seen = 0;  // code points counted up to this byte
     size_t chars_seen = 0;
     auto chars_at = [&](size_t byte) {
       size_t b = byte_seen, c = chars_seen;  // locals: the loop needs no stores
@@ -179,8 +176,7 @@ class TokenizerImpl final : public Tokenizer {
     return tokens;
   }
 
-  absl::Status Scan(std::string_view text,
-                    absl::FunctionRef<void(const TokenView&)> fn) const override {
+  absl::Status Scan(std::string_view text, absl::FunctionRef<void(const TokenView&)> fn) const override {
     return Run(text, static_cast<std::vector<Token>*>(nullptr), fn);
   }
 
@@ -345,8 +341,8 @@ class TokenizerImpl final : public Tokenizer {
     size_t w = 0;
     for (size_t r = 0; r < pieces.size(); ++r) {
       Piece p = pieces[r];
-      while (p.cls == TokenClass::kWord && r + 2 < pieces.size() &&
-             pieces[r + 1].begin == p.end && pieces[r + 1].cls == TokenClass::kPunctuation &&
+      while (p.cls == TokenClass::kWord && r + 2 < pieces.size() && pieces[r + 1].begin == p.end &&
+             pieces[r + 1].cls == TokenClass::kPunctuation &&
              IsHyphen(text.substr(pieces[r + 1].begin, pieces[r + 1].end - pieces[r + 1].begin)) &&
              pieces[r + 2].begin == pieces[r + 1].end && pieces[r + 2].cls == TokenClass::kWord) {
         p.end = pieces[r + 2].end;
@@ -361,7 +357,7 @@ class TokenizerImpl final : public Tokenizer {
   std::unique_ptr<Normalizer> normalizer_;
   mutable absl::Mutex mu_;  // guards cloning of prototype_
   std::unique_ptr<icu::BreakIterator> prototype_ ABSL_PT_GUARDED_BY(mu_);
-  std::unique_ptr<Stemmer> stemmer_;  // null unless options.stem
+  std::unique_ptr<Stemmer> stemmer_;             // null unless options.stem
   std::unique_ptr<Normalizer> stem_normalizer_;  // null unless options.stem
 
   friend absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOptions&);
@@ -375,15 +371,14 @@ absl::StatusOr<std::unique_ptr<Tokenizer>> Tokenizer::Create(const TokenizerOpti
   icu::Locale locale(options.language == Language::kArabic ? "ar" : "en");
   std::unique_ptr<icu::BreakIterator> words(icu::BreakIterator::createWordInstance(locale, status));
   if (U_FAILURE(status) || !words) {
-    return absl::InternalError(
-        absl::StrCat("ICU word break rules unavailable: ", u_errorName(status)));
+    return absl::InternalError(absl::StrCat("ICU word break rules unavailable: ", u_errorName(status)));
   }
   std::unique_ptr<Stemmer> stemmer;
   if (options.stem) {
     QANTARA_ASSIGN_OR_RETURN(stemmer, Stemmer::Create(options.language));
   }
-  auto impl = std::make_unique<TokenizerImpl>(options, std::move(normalizer), std::move(words),
-                                              std::move(stemmer));
+  auto impl =
+      std::make_unique<TokenizerImpl>(options, std::move(normalizer), std::move(words), std::move(stemmer));
   if (options.stem) {
     NormalizationOptions light = NormalizationOptions::All();
     light.ta_marbuta_to_ha = light.alef_maqsura_to_ya = light.hamza_carriers = false;

@@ -38,9 +38,9 @@ enum class TokenClass {
 std::string_view TokenClassName(TokenClass c);
 
 struct Token {
-  TextSpan span;         // in the original text
+  TextSpan span;  // in the original text
   TokenClass cls = TokenClass::kWord;
-  std::string norm;      // normalised form (Normalizer key of the token's text)
+  std::string norm;  // normalised form (Normalizer key of the token's text)
   // Snowball stem (words only; empty unless options.stem). Computed on the
   // word with diacritics etc. removed but ة ى ؤ ئ kept (Snowball's Arabic
   // suffix rules need them), without a conjunction و/ف before ال that
@@ -83,8 +83,7 @@ class Tokenizer {
   // clitics and without building Tokens (faster, for callers that analyse
   // much text, e.g. the aligner). The view is valid during the call only.
   // InvalidArgument for invalid UTF-8.
-  virtual absl::Status Scan(std::string_view text,
-                            absl::FunctionRef<void(const TokenView&)> fn) const = 0;
+  virtual absl::Status Scan(std::string_view text, absl::FunctionRef<void(const TokenView&)> fn) const = 0;
 
   // The one token of `word`: exactly what Tokenize(word) gives when that is
   // a single token, nullopt when it is none or several. Much faster than

@@ -2,7 +2,6 @@
 // words reduced to consonant classes that both spellings of a name share.
 #include "service/text/translit.h"
 
-
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -16,11 +15,20 @@ namespace {
 // Consonant class of an ASCII lower-case letter, or 0 when it is dropped.
 char ClassOf(char c) {
   switch (c) {
-    case 'b': case 'p': return 'b';
-    case 'f': case 'v': return 'f';
-    case 't': case 'd': return 't';
-    case 'k': case 'c': case 'q': case 'g': case 'j': return 'k';
-    case 's': case 'z': case 'x': return 's';
+    case 'b':
+    case 'p': return 'b';
+    case 'f':
+    case 'v': return 'f';
+    case 't':
+    case 'd': return 't';
+    case 'k':
+    case 'c':
+    case 'q':
+    case 'g':
+    case 'j': return 'k';
+    case 's':
+    case 'z':
+    case 'x': return 's';
     case 'l': return 'l';
     case 'm': return 'm';
     case 'n': return 'n';
@@ -65,8 +73,7 @@ struct ArabicTransliterator::Icu {
 absl::StatusOr<std::unique_ptr<ArabicTransliterator>> ArabicTransliterator::Create() {
   UErrorCode status = U_ZERO_ERROR;
   auto icu = std::make_unique<Icu>();
-  icu->t.reset(icu::Transliterator::createInstance("Arabic-Latin; Latin-ASCII", UTRANS_FORWARD,
-                                                   status));
+  icu->t.reset(icu::Transliterator::createInstance("Arabic-Latin; Latin-ASCII", UTRANS_FORWARD, status));
   if (U_FAILURE(status) || icu->t == nullptr) {
     return absl::InternalError(
         absl::StrCat("ICU transliterator Arabic-Latin unavailable: ", u_errorName(status)));

@@ -19,8 +19,8 @@ enum Cls : uint8_t {
   kCR,
   kLF,
   kNewline,
-  kExFm,       // Extend, Format, ZWJ (WB4: transparent after anything but a hard break)
-  kLetter,     // ALetter (alphabetic)
+  kExFm,    // Extend, Format, ZWJ (WB4: transparent after anything but a hard break)
+  kLetter,  // ALetter (alphabetic)
   kNumeric,
   kMidLetter,
   kMidNum,
@@ -44,27 +44,32 @@ uint8_t Classify(UChar32 c) {
   // ICU segments these with dictionaries, not with the rules.
   if (u_getIntPropertyValue(c, UCHAR_LINE_BREAK) == U_LB_COMPLEX_CONTEXT) return kUnsupported;
   switch (u_getIntPropertyValue(c, UCHAR_SCRIPT)) {
-    case USCRIPT_HAN: case USCRIPT_HIRAGANA: case USCRIPT_KATAKANA: case USCRIPT_HANGUL:
-      return kUnsupported;
-    default:
-      break;
+    case USCRIPT_HAN:
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+    case USCRIPT_HANGUL: return kUnsupported;
+    default: break;
   }
   // ICU's root rules tailor UAX #29: '@' is a letter (ALetter), and the
   // colons are not MidLetter (word.txt; "x:y" is three pieces).
   if (c == '@') return kLetter;
   if (c == ':' || c == 0xFE55 || c == 0xFF1A) return kOther;
   switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
-    case U_WB_OTHER: case U_WB_DOUBLE_QUOTE:  // Double_Quote only matters next to Hebrew letters
+    case U_WB_OTHER:
+    case U_WB_DOUBLE_QUOTE:  // Double_Quote only matters next to Hebrew letters
       return kOther;
     case U_WB_CR: return kCR;
     case U_WB_LF: return kLF;
     case U_WB_NEWLINE: return kNewline;
-    case U_WB_EXTEND: case U_WB_FORMAT: case U_WB_ZWJ: return kExFm;
+    case U_WB_EXTEND:
+    case U_WB_FORMAT:
+    case U_WB_ZWJ: return kExFm;
     case U_WB_ALETTER: return u_isalpha(c) ? kLetter : kUnsupported;
     case U_WB_NUMERIC: return kNumeric;
     case U_WB_MIDLETTER: return kMidLetter;
     case U_WB_MIDNUM: return kMidNum;
-    case U_WB_MIDNUMLET: case U_WB_SINGLE_QUOTE: return kMidNumLet;
+    case U_WB_MIDNUMLET:
+    case U_WB_SINGLE_QUOTE: return kMidNumLet;
     case U_WB_WSEGSPACE: return kSpace;
     default:  // Hebrew_Letter, Katakana, ExtendNumLet, Regional_Indicator, ...
       return kUnsupported;
@@ -147,14 +152,12 @@ bool FastWordBreaks(std::string_view text, std::vector<WordPiece>* out) {
     const uint8_t c = sc.At(i, &j);
     int32_t status = kStatusNone;
     switch (c) {
-      case kUnsupported:
-        return false;
+      case kUnsupported: return false;
       case kCR:  // WB3: CR × LF; WB3a/3b: break around the rest
         if (j < n && text[j] == '\n') ++j;
         break;
       case kLF:
-      case kNewline:
-        break;
+      case kNewline: break;
       case kExFm:  // only at the start or after a hard break: they group (ICU's ^$ExFm+)
         j = sc.SkipRun(j, kExFm);
         break;
@@ -177,7 +180,7 @@ bool FastWordBreaks(std::string_view text, std::vector<WordPiece>* out) {
             j = k;
             continue;
           }
-          const bool mid = last == kLetter ? (d == kMidLetter || d == kMidNumLet)   // WB6/7
+          const bool mid = last == kLetter ? (d == kMidLetter || d == kMidNumLet)  // WB6/7
                                            : (d == kMidNum || d == kMidNumLet);    // WB11/12
           if (!mid) break;
           const int32_t m = sc.SkipExFm(k);

@@ -25,8 +25,7 @@ std::string SideText(const std::vector<align::SentenceInput>& sentences, int beg
 
 }  // namespace
 
-absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  Memories& memories,
+absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner, Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params) {
   if (params.min_confidence > 1) {
@@ -70,12 +69,11 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
   std::vector<std::string> source_text(beads.size());
   for (size_t k = 0; k < beads.size(); ++k) {
     const align::Bead& b = beads[k];
-    source_text[k] = source_is_arabic ? SideText(ar, b.ar_begin, b.ar_end)
-                                      : SideText(en, b.en_begin, b.en_end);
+    source_text[k] =
+        source_is_arabic ? SideText(ar, b.ar_begin, b.ar_end) : SideText(en, b.en_begin, b.en_end);
   }
   auto neighbour = [&](size_t k, int step) -> std::string {
-    for (long j = static_cast<long>(k) + step; j >= 0 && j < static_cast<long>(beads.size());
-         j += step) {
+    for (long j = static_cast<long>(k) + step; j >= 0 && j < static_cast<long>(beads.size()); j += step) {
       if (!source_text[j].empty()) return source_text[j];
     }
     return "";
@@ -131,8 +129,8 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
   return result;
 }
 
-absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
-                                                 MemoryLexicons* lexicons, const std::string& memory,
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner, MemoryLexicons* lexicons,
+                                                 const std::string& memory,
                                                  const align::DocumentPairInput& input) {
   MemoryLexicon memory_lexicon;
   if (!memory.empty()) {

@@ -29,10 +29,10 @@ struct AlignToMemoryParams {
   // Store beads at or above this confidence; negative: the aligner's
   // auto-accept threshold. REQUIRES: <= 1.
   double min_confidence = -1;
-  bool include_many = false;       // also store n-m beads
-  match::Attributes attributes;    // given to every stored unit
-  std::string document;            // when set, stored as free attribute "document"
-  std::string user;                // created_by of the stored units
+  bool include_many = false;     // also store n-m beads
+  match::Attributes attributes;  // given to every stored unit
+  std::string document;          // when set, stored as free attribute "document"
+  std::string user;              // created_by of the stored units
   DuplicatePolicy policy = DuplicatePolicy::kSkipIdentical;
   bool dry_run = false;            // align and count; store nothing
   bool use_memory_lexicon = true;  // use (and train) the memory's learned lexicon
@@ -57,8 +57,8 @@ struct AlignToMemoryCounts {
 struct AlignToMemoryResult {
   align::Alignment alignment;
   AlignToMemoryCounts counts;
-  double min_confidence = 0;         // the threshold applied
-  uint64_t lexicon_entries = 0;      // Arabic keys of the memory lexicon used (0: none)
+  double min_confidence = 0;     // the threshold applied
+  uint64_t lexicon_entries = 0;  // Arabic keys of the memory lexicon used (0: none)
   uint64_t lexicon_trained_units = 0;
   bool lexicon_trained_now = false;
   bool lexicon_training_in_background = false;
@@ -67,8 +67,7 @@ struct AlignToMemoryResult {
 // Aligns `params.input` and stores the pairs (see the file comment).
 // Errors: NotFound (memory), InvalidArgument (bad UTF-8, threshold above 1),
 // storage errors. Units are stored in AddUnits' atomic batches.
-absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
-                                                  Memories& memories,
+absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner, Memories& memories,
                                                   MemoryLexicons* lexicons,
                                                   const AlignToMemoryParams& params);
 
@@ -76,8 +75,8 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
 // `memory` next to FreeDict when `memory` is not empty. Errors:
 // FailedPrecondition (a memory asked for, `lexicons` null), NotFound
 // (memory), the aligner's.
-absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner,
-                                                 MemoryLexicons* lexicons, const std::string& memory,
+absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner, MemoryLexicons* lexicons,
+                                                 const std::string& memory,
                                                  const align::DocumentPairInput& input);
 
 }  // namespace qantara::tm

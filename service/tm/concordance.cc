@@ -10,7 +10,8 @@ namespace qantara::tm {
 namespace {
 
 // Where the token sequence `want` starts in `toks`.
-std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks, const std::vector<match::MatchToken>& want) {
+std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks,
+                               const std::vector<match::MatchToken>& want) {
   std::vector<size_t> at;
   for (size_t i = 0; i + want.size() <= toks.size(); ++i) {
     bool ok = true;

@@ -21,8 +21,8 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
   if (!target.ok()) return target.status();
   match::UnitFilter filter = options.filter;
   if (options.changed_after_us != 0) filter.changed_after_us = options.changed_after_us;
-  if (options.min_confidence < 0 || options.min_confidence > 1 ||
-      filter.min_alignment_confidence < 0 || filter.min_alignment_confidence > 1) {
+  if (options.min_confidence < 0 || options.min_confidence > 1 || filter.min_alignment_confidence < 0 ||
+      filter.min_alignment_confidence > 1) {
     return absl::InvalidArgumentError("the minimum confidence must be 0 to 1");
   }
   if (options.min_confidence != 0) filter.min_alignment_confidence = options.min_confidence;

@@ -186,15 +186,16 @@ class Importer::Sink final : public formats::UnitSink {
     std::vector<match::Unit> units;
     std::vector<int64_t> lines;
     std::vector<std::string> ids;
-    std::vector<AddOutcome> outcomes;  // per unit, when stored or skipped
-    std::vector<std::string> failures;          // per unit: why it was refused, or empty
-    size_t done = 0;                            // units [0, done) have an outcome or failure
+    std::vector<AddOutcome> outcomes;   // per unit, when stored or skipped
+    std::vector<std::string> failures;  // per unit: why it was refused, or empty
+    size_t done = 0;                    // units [0, done) have an outcome or failure
     absl::Status storage_error;
   };
 
   struct InFlight {
     std::future<Batch> done;
-    std::shared_ptr<absl::Notification> ordered;  // notified once the batch's place in the write order is taken
+    std::shared_ptr<absl::Notification>
+        ordered;  // notified once the batch's place in the write order is taken
   };
 
   // Runs on a committer thread; touches nothing but `b` and the store.
@@ -207,7 +208,7 @@ class Importer::Sink final : public formats::UnitSink {
     b.failures.resize(n);
     std::vector<size_t> valid;  // indexes of the units stored
     valid.reserve(n);
-    size_t end = n;             // units [0, end) are considered
+    size_t end = n;  // units [0, end) are considered
     for (size_t i = 0; i < n; ++i) {
       if (absl::Status s = ValidateUnit(b.units[i]); !s.ok()) {
         b.failures[i] = std::string(s.message());

@@ -120,7 +120,7 @@ class Importer {
   std::optional<formats::FileFormat> format_;
   absl::Status fatal_;
   bool got_bytes_ = false;
-  std::unique_ptr<Sink> sink_;                  // destroyed after the reader that feeds it
+  std::unique_ptr<Sink> sink_;                   // destroyed after the reader that feeds it
   std::unique_ptr<formats::UnitReader> reader_;  // created with the first bytes
 };
 

@@ -10,7 +10,6 @@
 
 #include "absl/synchronization/mutex.h"
 #include "service/base/ignore_error.h"
-
 #include "service/text/language.h"
 
 namespace qantara::tm {
@@ -67,8 +66,7 @@ bool MemoryLexicons::Stale(const Cached& c, uint64_t units) const {
          static_cast<double>(units) >= static_cast<double>(c.trained_units) * options_.retrain_growth;
 }
 
-std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory,
-                                                   const MemoryInfo& info) {
+std::optional<MemoryLexicon> MemoryLexicons::Fresh(const std::string& memory, const MemoryInfo& info) {
   absl::MutexLock l(&mu_);
   auto it = cache_.find(memory);
   if (it == cache_.end() || it->second.created_at_us != info.created_at_us) return std::nullopt;
@@ -83,8 +81,7 @@ std::shared_ptr<absl::Mutex> MemoryLexicons::MemoryMutex(const std::string& memo
   return m;
 }
 
-absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
-                                                  const align::Aligner& aligner) {
+absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory, const align::Aligner& aligner) {
   absl::StatusOr<MemoryInfo> info = memories_.GetMemory(memory);
   if (!info.ok()) return info.status();
   if (std::optional<MemoryLexicon> hit = Fresh(memory, *info)) return *hit;  // the common case
@@ -96,8 +93,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
     absl::MutexLock l(&mu_);
     auto bg = background_.find(memory);
     auto it = cache_.find(memory);
-    if (bg != background_.end() && it != cache_.end() &&
-        it->second.created_at_us == info->created_at_us) {
+    if (bg != background_.end() && it != cache_.end() && it->second.created_at_us == info->created_at_us) {
       return MemoryLexicon{it->second.lexicon, it->second.trained_units, false, true};
     }
   }
@@ -143,31 +139,29 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory,
   return MemoryLexicon{current.lexicon, current.trained_units, false, true};
 }
 
-void MemoryLexicons::StartBackground(const std::string& memory,
-                                     std::shared_ptr<absl::Mutex> memory_mu, const MemoryInfo& info,
-                                     const align::Aligner& aligner) {
+void MemoryLexicons::StartBackground(const std::string& memory, std::shared_ptr<absl::Mutex> memory_mu,
+                                     const MemoryInfo& info, const align::Aligner& aligner) {
   background_[memory] = true;
   ++running_;
   const uint64_t id = next_thread_id_++;
   // The thread takes mu_ only after this returns and mu_ is released, so
   // threads_ holds it by then.
-  threads_.emplace(id, std::thread([this, id, memory, memory_mu = std::move(memory_mu), info,
-                                    &aligner] {
-    {
-      absl::Mutex& mm = *memory_mu;
-      absl::MutexLock m(&mm);
-      if (!stopping_) {
-        IgnoreError(TrainLocked(mm, memory, info, aligner).status(),
-                    "a failed background training is retried at the memory's next use");
-      }
-    }
-    absl::MutexLock l(&mu_);
-    background_.erase(memory);
-    --running_;
-    auto self = threads_.find(id);
-    finished_.push_back(std::move(self->second));
-    threads_.erase(self);
-  }));
+  threads_.emplace(id, std::thread([this, id, memory, memory_mu = std::move(memory_mu), info, &aligner] {
+                     {
+                       absl::Mutex& mm = *memory_mu;
+                       absl::MutexLock m(&mm);
+                       if (!stopping_) {
+                         IgnoreError(TrainLocked(mm, memory, info, aligner).status(),
+                                     "a failed background training is retried at the memory's next use");
+                       }
+                     }
+                     absl::MutexLock l(&mu_);
+                     background_.erase(memory);
+                     --running_;
+                     auto self = threads_.find(id);
+                     finished_.push_back(std::move(self->second));
+                     threads_.erase(self);
+                   }));
 }
 
 absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
@@ -180,8 +174,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Train(const std::string& memory,
   return TrainLocked(memory_mu, memory, *info, aligner);
 }
 
-absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(absl::Mutex& memory_mu,
-                                                          const std::string& memory,
+absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(absl::Mutex& memory_mu, const std::string& memory,
                                                           const MemoryInfo& info,
                                                           const align::Aligner& aligner) {
   absl::StatusOr<text::Language> source = text::ParseLanguage(info.source_lang);

@@ -27,12 +27,12 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "service/align/aligner.h"
 #include "service/align/learned_lexicon.h"
-#include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
+#include "storage/lexicon_store.h"
 
 namespace qantara::tm {
 
@@ -52,9 +52,9 @@ struct MemoryLexiconOptions {
 // A memory's lexicon as handed to the aligner.
 struct MemoryLexicon {
   std::shared_ptr<const align::LearnedLexicon> lexicon;  // null: none yet
-  uint64_t trained_units = 0;  // the memory's unit count when it was trained
-  bool trained_now = false;    // trained by this call
-  bool training_in_background = false;  // stale; a background training is running
+  uint64_t trained_units = 0;                            // the memory's unit count when it was trained
+  bool trained_now = false;                              // trained by this call
+  bool training_in_background = false;                   // stale; a background training is running
 };
 
 // Converts between the engine's lexicon and storage's record.
@@ -93,7 +93,7 @@ class MemoryLexicons {
   struct Cached {
     int64_t created_at_us = 0;  // tells a re-created memory of the same name apart
     uint64_t trained_units = 0;
-    bool stored = false;        // false: storage holds no (current) record
+    bool stored = false;  // false: storage holds no (current) record
     std::shared_ptr<const align::LearnedLexicon> lexicon;
   };
   bool Stale(const Cached& c, uint64_t units) const;

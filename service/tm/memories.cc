@@ -1,11 +1,11 @@
 // tm::Memories: memories and units, with their texts analysed here, and the
 // fuzzy lookup across memories.
-#include "service/base/status_macros.h"
 #include "service/tm/memories.h"
 
 #include <chrono>
 #include <utility>
 
+#include "service/base/status_macros.h"
 #include "service/text/utf8.h"
 #include "service/tm/pipeline.h"
 
@@ -37,7 +37,8 @@ class PipelineFeed final : public storage::UnitFeed {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Memories>> Memories::Open(storage::Store& store, const match::Analyzer& analyzer,
+absl::StatusOr<std::unique_ptr<Memories>> Memories::Open(storage::Store& store,
+                                                         const match::Analyzer& analyzer,
                                                          const storage::MemoryStoreOptions& options) {
   auto opened = storage::MemoryStore::Open(store, options);
   if (!opened.ok()) return opened.status();
@@ -73,7 +74,9 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
   auto keys = std::make_shared<match::UnitKeys>();
   keys->source = *std::move(src);
   keys->target = *std::move(tgt);
-  keys->changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : u.created_at_us != 0 ? u.created_at_us : now_us;
+  keys->changed_at_us = u.changed_at_us != 0   ? u.changed_at_us
+                        : u.created_at_us != 0 ? u.created_at_us
+                                               : now_us;
   return match::UnitKeysPtr(std::move(keys));
 }
 

@@ -31,9 +31,9 @@ class Memories {
  public:
   // Opens the memories of an open `store` (storage::MemoryStore::Open).
   // REQUIRES: store and analyzer outlive the Memories.
-  static absl::StatusOr<std::unique_ptr<Memories>> Open(
-      storage::Store& store, const match::Analyzer& analyzer,
-      const storage::MemoryStoreOptions& options = {});
+  static absl::StatusOr<std::unique_ptr<Memories>> Open(storage::Store& store,
+                                                        const match::Analyzer& analyzer,
+                                                        const storage::MemoryStoreOptions& options = {});
   // Over an open storage::MemoryStore. REQUIRES: analyzer outlives it.
   Memories(const match::Analyzer& analyzer, std::unique_ptr<storage::MemoryStore> store);
   ~Memories();
@@ -61,8 +61,7 @@ class Memories {
   // an empty source or target: nothing of the call is written).
   // `on_ordered`, when given, is called once the call holds the memory's
   // write lock, before it writes anything (storage::MemoryStore::AddUnits).
-  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory,
-                                                   std::vector<Unit> units,
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, std::vector<Unit> units,
                                                    DuplicatePolicy policy,
                                                    const std::function<void()>& on_ordered = nullptr);
   // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
@@ -99,7 +98,8 @@ class Memories {
   // The matching keys of `u` in a memory of `languages`, changed at
   // u.changed_at_us, or else at the date an added unit gets (created_at_us,
   // or else `now_us`).
-  absl::StatusOr<match::UnitKeysPtr> KeysOf(const LanguagePair& languages, const Unit& u, int64_t now_us = 0) const;
+  absl::StatusOr<match::UnitKeysPtr> KeysOf(const LanguagePair& languages, const Unit& u,
+                                            int64_t now_us = 0) const;
 
   const match::Analyzer& analyzer_;
   std::unique_ptr<storage::MemoryStore> store_;

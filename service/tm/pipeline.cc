@@ -6,8 +6,12 @@
 namespace qantara::tm {
 
 Pipeline::Pipeline(size_t n, size_t chunk, std::function<absl::Status(size_t, size_t)> work)
-    : n_(n), chunk_(std::max<size_t>(chunk, 1)), chunks_((n + chunk_ - 1) / chunk_), work_(std::move(work)),
-      done_(chunks_), status_(chunks_) {}
+    : n_(n),
+      chunk_(std::max<size_t>(chunk, 1)),
+      chunks_((n + chunk_ - 1) / chunk_),
+      work_(std::move(work)),
+      done_(chunks_),
+      status_(chunks_) {}
 
 Pipeline::~Pipeline() {
   next_.store(chunks_);  // nothing more to claim

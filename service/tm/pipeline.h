@@ -41,7 +41,7 @@ class Pipeline {
   std::atomic<size_t> next_{0};
   std::vector<std::atomic<bool>> done_;
   std::vector<absl::Status> status_;  // written before done_[c], read after
-  absl::Mutex mu_;  // for the waits on done_
+  absl::Mutex mu_;                    // for the waits on done_
   std::thread worker_;
 };
 

@@ -86,19 +86,18 @@ match::Unit ToMemoryUnit(formats::TranslationUnit&& tu, const match::Attributes&
   return u;
 }
 
-absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit,
-                                                    text::Language source_language,
+absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit, text::Language source_language,
                                                     std::string_view source_tag,
                                                     text::Language target_language,
                                                     std::string_view target_tag) {
   formats::TranslationUnit tu;
-  if (absl::Status s = ToSegment(unit.source, unit, kSourceMarkupKey, source_language, source_tag,
-                                 &tu.source);
+  if (absl::Status s =
+          ToSegment(unit.source, unit, kSourceMarkupKey, source_language, source_tag, &tu.source);
       !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("source: ", std::string(s.message())));
   }
-  if (absl::Status s = ToSegment(unit.target, unit, kTargetMarkupKey, target_language, target_tag,
-                                 &tu.target);
+  if (absl::Status s =
+          ToSegment(unit.target, unit, kTargetMarkupKey, target_language, target_tag, &tu.target);
       !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("target: ", std::string(s.message())));
   }
@@ -119,8 +118,10 @@ absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit,
     while (true) {
       const size_t nl = value.find('\n', start);
       std::string part = value.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-      if (notes) notes->push_back(std::move(part));
-      else tu.props.push_back({key, std::move(part)});
+      if (notes)
+        notes->push_back(std::move(part));
+      else
+        tu.props.push_back({key, std::move(part)});
       if (nl == std::string::npos) break;
       start = nl + 1;
     }

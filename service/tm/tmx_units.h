@@ -39,8 +39,7 @@ match::Unit ToMemoryUnit(formats::TranslationUnit&& tu, const match::Attributes&
 // target tags are the memory's language tags (e.g. "ar-SA").
 // Returns InvalidArgument when a text cannot be written to XML (e.g. a
 // control character) or its stored markup does not parse.
-absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit,
-                                                    text::Language source_language,
+absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit, text::Language source_language,
                                                     std::string_view source_tag,
                                                     text::Language target_language,
                                                     std::string_view target_tag);

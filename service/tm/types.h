@@ -25,18 +25,18 @@ using storage::StoreStats;
 
 // A fuzzy lookup in one or more memories.
 struct LookupRequest {
-  std::vector<std::string> memories;  // at least one
-  std::string text;                   // the query segment
-  bool reverse = false;               // the query is in the memories' target language
-  match::LookupOptions options;       // threshold, k, filters, penalties, context
+  std::vector<std::string> memories;               // at least one
+  std::string text;                                // the query segment
+  bool reverse = false;                            // the query is in the memories' target language
+  match::LookupOptions options;                    // threshold, k, filters, penalties, context
   std::map<std::string, double> memory_penalties;  // memory name -> points
 };
 
 // A concordance search: a word or phrase inside units.
 struct ConcordanceRequest {
   std::string memory;
-  std::string text;         // word or phrase; matched on normalised tokens, in order
-  bool in_target = false;   // search the targets instead of the sources
+  std::string text;        // word or phrase; matched on normalised tokens, in order
+  bool in_target = false;  // search the targets instead of the sources
   match::UnitFilter filter;
   uint32_t page_size = 20;  // 1..1000
   uint64_t page_token = 0;  // 0: first page; else next_page_token of the previous page

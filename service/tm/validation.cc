@@ -7,10 +7,12 @@
 namespace qantara::tm {
 
 absl::Status ValidateMemoryName(const std::string& name) {
-  if (name.empty() || name.size() > 200) return absl::InvalidArgumentError("memory name must be 1 to 200 bytes");
+  if (name.empty() || name.size() > 200)
+    return absl::InvalidArgumentError("memory name must be 1 to 200 bytes");
   if (!text::ValidateUtf8(name).ok()) return absl::InvalidArgumentError("memory name is not UTF-8");
   for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f) return absl::InvalidArgumentError("memory name must not contain control characters");
+    if (c < 0x20 || c == 0x7f)
+      return absl::InvalidArgumentError("memory name must not contain control characters");
   }
   return absl::OkStatus();
 }

@@ -15,12 +15,12 @@
 #ifndef QANTARA_STORAGE_INTERNAL_INDEX_BUFFER_H_
 #define QANTARA_STORAGE_INTERNAL_INDEX_BUFFER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <string>
-#include <atomic>
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -77,7 +77,9 @@ class IndexBuffer {
   // Units buffered since the last write started (not those being written).
   size_t units() const { return live_->units; }
   // True when nothing is buffered and no background write is in flight.
-  bool empty() const { return live_->units == 0 && live_->postings.empty() && live_->exact.empty() && frozen_ == nullptr; }
+  bool empty() const {
+    return live_->units == 0 && live_->postings.empty() && live_->exact.empty() && frozen_ == nullptr;
+  }
 
   // The buffered ids of one entry, ascending (empty when none): those being
   // written in the background and those buffered since. Lengths above

@@ -28,11 +28,13 @@ using EntryFn = std::function<absl::Status(std::string_view key, std::string_vie
 absl::StatusOr<std::optional<std::string>> ScanEntries(RocksHandles& rocks, Cf cf,
                                                        const rocksdb::ReadOptions& read_options,
                                                        std::string_view lower, std::string_view upper,
-                                                       size_t limit, const EntryFn& fn, std::string_view what);
+                                                       size_t limit, const EntryFn& fn,
+                                                       std::string_view what);
 
 // ScanEntries without a limit.
 absl::Status ScanAll(RocksHandles& rocks, Cf cf, const rocksdb::ReadOptions& read_options,
-                     std::string_view lower, std::string_view upper, const EntryFn& fn, std::string_view what);
+                     std::string_view lower, std::string_view upper, const EntryFn& fn,
+                     std::string_view what);
 
 // The smallest key above every key that starts with `prefix` (for an upper
 // bound); empty when there is none (a prefix of 0xff bytes).

@@ -45,8 +45,8 @@ class UnitWriter {
   absl::Status Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys, bool remove);
   // The same with the entries and the encoded keys already made from `keys`
   // (EntriesOf, EncodeUnitKeys).
-  absl::Status Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys, const IndexEntries& entries,
-                     std::string_view encoded_keys, bool remove);
+  absl::Status Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys,
+                     const IndexEntries& entries, std::string_view encoded_keys, bool remove);
 
   void PutUnit(const match::Unit& unit);
   // PutUnit with the value already encoded (EncodeUnit).

@@ -37,9 +37,12 @@ int main(int argc, char** argv) {
   std::string dictd = align::kDefaultDictdDir;
   for (int k = 3; k < argc; ++k) {
     std::string a = argv[k];
-    if (a == "--no-dict") dict = false;
-    else if (a == "--no-batch") batch = false;
-    else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
+    if (a == "--no-dict")
+      dict = false;
+    else if (a == "--no-batch")
+      batch = false;
+    else if (a == "--dictd" && k + 1 < argc)
+      dictd = argv[++k];
   }
   fs::create_directories(out);
   align::AlignerOptions opts;
@@ -114,7 +117,7 @@ int main(int argc, char** argv) {
     }
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n",
-              ms(t0, t1), ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
+  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n", ms(t0, t1),
+              ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
   return 0;
 }

@@ -36,11 +36,11 @@
 #include "service/align/document.h"
 #include "service/align/lexicon.h"
 #include "service/match/analyzer.h"
+#include "service/text/segmenter.h"
 #include "service/tm/align_to_memory.h"
 #include "service/tm/lexicons.h"
-#include "service/text/segmenter.h"
-#include "storage/lexicon_store.h"
 #include "service/tm/memories.h"
+#include "storage/lexicon_store.h"
 #include "storage/store.h"
 #include "tests/bench/align_case_files.h"
 
@@ -79,15 +79,24 @@ int main(int argc, char** argv) {
   tm::MemoryLexiconOptions lex_options;
   for (int k = 3; k < argc; ++k) {
     const std::string a = argv[k];
-    if (a == "--train" && k + 1 < argc) train_file = argv[++k];
-    else if (a == "--dictd" && k + 1 < argc) dictd = argv[++k];
-    else if (a == "--work" && k + 1 < argc) work = argv[++k];
-    else if (a == "--train-docs" && k + 1 < argc) train_docs_dir = argv[++k];
-    else if (a == "--no-dict") dictd.clear();
-    else if (a == "--doc-learning") doc_learning = true;
-    else if (a == "--min-count" && k + 1 < argc) lex_options.learning.min_pair_count = std::stoi(argv[++k]);
-    else if (a == "--min-dice" && k + 1 < argc) lex_options.learning.min_dice = std::stod(argv[++k]);
-    else if (a == "--max-per-word" && k + 1 < argc) lex_options.learning.max_per_word = std::stoi(argv[++k]);
+    if (a == "--train" && k + 1 < argc)
+      train_file = argv[++k];
+    else if (a == "--dictd" && k + 1 < argc)
+      dictd = argv[++k];
+    else if (a == "--work" && k + 1 < argc)
+      work = argv[++k];
+    else if (a == "--train-docs" && k + 1 < argc)
+      train_docs_dir = argv[++k];
+    else if (a == "--no-dict")
+      dictd.clear();
+    else if (a == "--doc-learning")
+      doc_learning = true;
+    else if (a == "--min-count" && k + 1 < argc)
+      lex_options.learning.min_pair_count = std::stoi(argv[++k]);
+    else if (a == "--min-dice" && k + 1 < argc)
+      lex_options.learning.min_dice = std::stod(argv[++k]);
+    else if (a == "--max-per-word" && k + 1 < argc)
+      lex_options.learning.max_per_word = std::stoi(argv[++k]);
     else if (a == "--sizes" && k + 1 < argc) {
       std::stringstream ss(argv[++k]);
       std::string item;
@@ -215,8 +224,7 @@ int main(int argc, char** argv) {
         units.push_back(std::move(u));
       }
       if (!units.empty()) {
-        auto added =
-            (*memories)->AddUnits("bench", std::move(units), tm::DuplicatePolicy::kKeepAll);
+        auto added = (*memories)->AddUnits("bench", std::move(units), tm::DuplicatePolicy::kKeepAll);
         if (!added.ok()) return Fail("add units", added.status());
       }
     }
@@ -265,11 +273,11 @@ int main(int argc, char** argv) {
     }
     auto t5 = std::chrono::steady_clock::now();
     const uint64_t units = (*memories)->GetMemory("bench")->units;
-    std::printf("size=%zu units=%llu lexicon_entries=%zu train_ms=%.1f align_ms=%.1f "
-                "accept_threshold=%.4f\n",
-                size, static_cast<unsigned long long>(units),
-                loaded->lexicon ? loaded->lexicon->size() : 0, Ms(t2, t3), Ms(t4, t5),
-                (*aligner)->options().accept_threshold);
+    std::printf(
+        "size=%zu units=%llu lexicon_entries=%zu train_ms=%.1f align_ms=%.1f "
+        "accept_threshold=%.4f\n",
+        size, static_cast<unsigned long long>(units), loaded->lexicon ? loaded->lexicon->size() : 0,
+        Ms(t2, t3), Ms(t4, t5), (*aligner)->options().accept_threshold);
     std::fflush(stdout);
     memories->reset();
     (void)(*store)->Close();

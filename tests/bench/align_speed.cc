@@ -10,7 +10,6 @@
 // to give the same alignment). Exits 0 with a message when the shared data is
 // absent.
 #include <sys/resource.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -64,8 +63,10 @@ int main(int argc, char** argv) {
   int n = 10000;
   for (int k = 1; k < argc; ++k) {
     std::string a = argv[k];
-    if (k + 1 < argc && a == "--shared") shared = argv[++k];
-    else if (k + 1 < argc && a == "--sentences") n = std::atoi(argv[++k]);
+    if (k + 1 < argc && a == "--shared")
+      shared = argv[++k];
+    else if (k + 1 < argc && a == "--sentences")
+      n = std::atoi(argv[++k]);
   }
   const std::string dir = shared + "/data/ntrex128-ar-en/";
   std::vector<std::string> ar = ReadLines(dir + "newstest2019-ref.arb.txt");
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
   auto add_tsv = [&](const std::string& path, int ar_col, int en_col, size_t limit) {
     std::vector<std::string> lines = ReadLines(path);
     if (ar_col > 0 && en_col > 0 && !lines.empty()) lines.erase(lines.begin());  // header
-    if (ar_col == 1) {  // Tatoeba: longest first
+    if (ar_col == 1) {                                                           // Tatoeba: longest first
       std::stable_sort(lines.begin(), lines.end(),
                        [](const std::string& x, const std::string& y) { return x.size() > y.size(); });
     }
@@ -106,11 +107,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double load_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  std::printf("freedict_load_ms=%.0f freedict_load_cpu_ms=%.0f arabic_keys=%zu pairs=%zu "
-              "rss_after_load_mb=%.0f\n",
-              load_ms, (CpuSeconds() - l0) * 1000,
-              (*aligner)->lexicon()->arabic_keys(), (*aligner)->lexicon()->pairs(),
-              PeakRssKb() / 1024.0);
+  std::printf(
+      "freedict_load_ms=%.0f freedict_load_cpu_ms=%.0f arabic_keys=%zu pairs=%zu "
+      "rss_after_load_mb=%.0f\n",
+      load_ms, (CpuSeconds() - l0) * 1000, (*aligner)->lexicon()->arabic_keys(),
+      (*aligner)->lexicon()->pairs(), PeakRssKb() / 1024.0);
 
   for (int size : {2000, n}) {
     align::DocumentPairInput in;

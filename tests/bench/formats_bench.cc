@@ -4,12 +4,12 @@
 //   ./build/tests/formats_bench            (ctest -L long runs it too)
 //
 // Figures (items/s and bytes/s are per wall-clock second; units_per_cpu_s per
-// CPU second, the fairer figure on a shared machine): TmxWrite items/s = units written per second (goal >= 100,000 for
-// the whole export); TmxRead items/s = units parsed per second (goal for the
-// whole import >= 50,000, so the parser alone must be far faster); bytes/s =
-// file MB/s; peak_rss_MB = the process's peak resident set after the run
-// (100k runs first, so its figure is its own; constant memory means 1M shows
-// about the same).
+// CPU second, the fairer figure on a shared machine): TmxWrite items/s = units written per second (goal >=
+// 100,000 for the whole export); TmxRead items/s = units parsed per second (goal for the whole import >=
+// 50,000, so the parser alone must be far faster); bytes/s = file MB/s; peak_rss_MB = the process's peak
+// resident set after the run (100k runs first, so its figure is its own; constant memory means 1M shows about
+// the same).
+#include <expat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,8 +18,6 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include <expat.h>
-
 #include "benchmark/benchmark.h"
 #include "service/formats/tmx_reader.h"
 #include "service/formats/tmx_writer.h"
@@ -49,15 +47,12 @@ std::string TempPath(std::string_view what, int64_t n) {
       .string();
 }
 
-const char* kEnglish[] = {"The committee approved the annual budget",
-                          "Please read the terms and conditions carefully",
-                          "Click the button to save your changes",
-                          "The weather will be sunny tomorrow in the capital",
-                          "All accounts must have valid entries to continue"};
-const char* kArabic[] = {"وافقت اللجنة على الميزانية السنوية",
-                         "يرجى قراءة الشروط والأحكام بعناية",
-                         "انقر على الزر لحفظ التغييرات",
-                         "سيكون الطقس مشمسا غدا في العاصمة",
+const char* kEnglish[] = {
+    "The committee approved the annual budget", "Please read the terms and conditions carefully",
+    "Click the button to save your changes", "The weather will be sunny tomorrow in the capital",
+    "All accounts must have valid entries to continue"};
+const char* kArabic[] = {"وافقت اللجنة على الميزانية السنوية", "يرجى قراءة الشروط والأحكام بعناية",
+                         "انقر على الزر لحفظ التغييرات", "سيكون الطقس مشمسا غدا في العاصمة",
                          "يجب أن يكون لكل الحسابات إدخالات صالحة للمتابعة"};
 
 // Unit i of the generated memory: varied text, every 10th with inline codes,
@@ -72,8 +67,10 @@ TranslationUnit MakeUnit(int64_t i) {
   u.target.language = text::Language::kArabic;
   u.target.lang_tag = "ar";
   if (i % 10 == 0) {
-    u.source.markup = absl::StrCat("<bpt i=\"1\">&lt;b&gt;</bpt>", en, "<ept i=\"1\">&lt;/b&gt;</ept><ph x=\"2\">%s</ph>");
-    u.target.markup = absl::StrCat("<bpt i=\"1\">&lt;b&gt;</bpt>", ar, "<ept i=\"1\">&lt;/b&gt;</ept><ph x=\"2\">%s</ph>");
+    u.source.markup =
+        absl::StrCat("<bpt i=\"1\">&lt;b&gt;</bpt>", en, "<ept i=\"1\">&lt;/b&gt;</ept><ph x=\"2\">%s</ph>");
+    u.target.markup =
+        absl::StrCat("<bpt i=\"1\">&lt;b&gt;</bpt>", ar, "<ept i=\"1\">&lt;/b&gt;</ept><ph x=\"2\">%s</ph>");
   } else {
     AppendEscapedText(en, &u.source.markup);
     AppendEscapedText(ar, &u.target.markup);
@@ -163,8 +160,8 @@ void BM_ExpatBaseline(benchmark::State& state) {
   const double cpu0 = CpuSeconds();
   for (auto _ : state) {
     XML_Parser p = XML_ParserCreate(nullptr);
-    XML_SetElementHandler(p, [](void*, const XML_Char*, const XML_Char**) {},
-                          [](void*, const XML_Char*) {});
+    XML_SetElementHandler(
+        p, [](void*, const XML_Char*, const XML_Char**) {}, [](void*, const XML_Char*) {});
     XML_SetCharacterDataHandler(p, [](void*, const XML_Char*, int) {});
     std::FILE* f = std::fopen(path.c_str(), "rb");
     std::string buf(256 * 1024, '\0');
@@ -182,7 +179,12 @@ void BM_ExpatBaseline(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
 }
 
-BENCHMARK(BM_TmxWrite)->Arg(100000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_TmxWrite)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_TmxRead)->Arg(100000)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_ExpatBaseline)->Arg(1000000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -20,9 +20,9 @@ std::string Corpus(Language lang) {
   std::string text;
   const char* shared = std::getenv("QANTARA_SHARED");
   if (shared != nullptr) {
-    const std::string path = std::string(shared) + "/data/ntrex128-ar-en/" +
-                             (lang == Language::kArabic ? "newstest2019-ref.arb.txt"
-                                                        : "newstest2019-src.eng.txt");
+    const std::string path =
+        std::string(shared) + "/data/ntrex128-ar-en/" +
+        (lang == Language::kArabic ? "newstest2019-ref.arb.txt" : "newstest2019-src.eng.txt");
     std::ifstream in(path, std::ios::binary);
     std::string lines((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Lines into paragraphs of three sentences, as running prose.

@@ -55,8 +55,8 @@ const std::string& Input() {
       std::ostringstream ss;
       ss << f.rdbuf();
       unit = ss.str();
-      std::fprintf(stderr, "text_bench: input NTREX-128 Arabic (%s, %zu bytes, repeated)\n",
-                   path.c_str(), unit.size());
+      std::fprintf(stderr, "text_bench: input NTREX-128 Arabic (%s, %zu bytes, repeated)\n", path.c_str(),
+                   unit.size());
     } else {
       unit = GeneratedArabic();
       std::fprintf(stderr, "text_bench: %s absent; using generated Arabic text\n", path.c_str());

@@ -155,7 +155,8 @@ int main(int argc, char** argv) {
   const size_t per_set = std::stoul(Arg(argc, argv, "--queries", "500"));
   const size_t ex_sample = std::stoul(Arg(argc, argv, "--exhaustive-sample", "20"));
   const std::string server_bin = Arg(argc, argv, "--server-bin", "");
-  const fs::path workload = Arg(argc, argv, "--workload", "/tmp/qantara-tm-workload-" + std::to_string(units));
+  const fs::path workload =
+      Arg(argc, argv, "--workload", "/tmp/qantara-tm-workload-" + std::to_string(units));
   const fs::path data = Arg(argc, argv, "--data", "/tmp/qantara-tm-data-" + std::to_string(units));
   std::printf("== qantara TM benchmark: %zu units, %zu queries per set (and language mix of the set)\n",
               units, per_set);
@@ -215,7 +216,8 @@ int main(int argc, char** argv) {
       }
     }
     if (build) {
-      if (!chunk.empty()) n += mem->AddUnits("bench", std::move(chunk), tm::DuplicatePolicy::kKeepAll)->size();
+      if (!chunk.empty())
+        n += mem->AddUnits("bench", std::move(chunk), tm::DuplicatePolicy::kKeepAll)->size();
       // Included: the index write still running in the background.
       if (absl::Status s = mem->WaitForIndexWrites(); !s.ok()) {
         std::printf("FAIL: index write: %s\n", std::string(s.message()).c_str());
@@ -224,9 +226,10 @@ int main(int argc, char** argv) {
       const double secs = Ms(Clock::now() - t0) / 1000;
       mem.reset();
       (void)store->Close();
-      std::printf("bulk insert: %zu units in %.1f s = %.0f units/s (in-process AddUnits, 5,000 a call, "
-                  "incl. tokenising both sides); peak RSS of the build %.0f MB\n",
-                  n, secs, n / secs, PeakRssKb() / 1024.0);
+      std::printf(
+          "bulk insert: %zu units in %.1f s = %.0f units/s (in-process AddUnits, 5,000 a call, "
+          "incl. tokenising both sides); peak RSS of the build %.0f MB\n",
+          n, secs, n / secs, PeakRssKb() / 1024.0);
     } else {
       std::printf("bulk insert: data dir %s exists; reusing it\n", data.c_str());
     }
@@ -238,13 +241,15 @@ int main(int argc, char** argv) {
   for (const std::string& s : SplitCommas(Arg(argc, argv, "--sets", ""))) kSets.push_back(s);
   if (kSets.empty()) kSets.assign(std::begin(kAllSets), std::end(kAllSets));
   std::vector<double> thresholds;
-  for (const std::string& t : SplitCommas(Arg(argc, argv, "--thresholds", "70,50"))) thresholds.push_back(std::stod(t));
+  for (const std::string& t : SplitCommas(Arg(argc, argv, "--thresholds", "70,50")))
+    thresholds.push_back(std::stod(t));
   const size_t slowest = std::stoul(Arg(argc, argv, "--slowest", "0"));
   const bool variant_misses = Arg(argc, argv, "--variant-misses", "0") == "1";
   const bool with_grpc = Arg(argc, argv, "--grpc", "1") == "1";
   const bool during_compaction = Arg(argc, argv, "--during-compaction", "0") == "1";
   std::map<std::string, std::vector<Query>> sets;
-  for (const std::string& s : kSets) sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
+  for (const std::string& s : kSets)
+    sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
 
   auto request_for = [](const Query& q, double threshold, bool exhaustive) {
     tm::LookupRequest r;
@@ -270,8 +275,10 @@ int main(int argc, char** argv) {
     const auto tw = Clock::now();
     (*mem)->StartWarmUp();
     (*mem)->WaitForWarmUp();
-    std::printf("background warm-up of the unit keys and frequent tokens' posting lists (the server serves meanwhile): %.0f ms; RSS now %.0f MB\n",
-                Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
+    std::printf(
+        "background warm-up of the unit keys and frequent tokens' posting lists (the server serves "
+        "meanwhile): %.0f ms; RSS now %.0f MB\n",
+        Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
     if (during_compaction) {
       // --during-compaction 1: the passes start at once, while the runs a
       // bulk load left are being compacted (on a just-loaded data dir).
@@ -282,8 +289,10 @@ int main(int argc, char** argv) {
       const auto tc = Clock::now();
       const double c0 = CpuSeconds();
       (*mem)->WaitForIndexCompactions();
-      std::printf("index compaction after the open (runs a bulk load left; none on a settled dir): %.1f s, "
-                  "%.1f s CPU\n", Ms(Clock::now() - tc) / 1000, CpuSeconds() - c0);
+      std::printf(
+          "index compaction after the open (runs a bulk load left; none on a settled dir): %.1f s, "
+          "%.1f s CPU\n",
+          Ms(Clock::now() - tc) / 1000, CpuSeconds() - c0);
     }
     auto info = (*mem)->GetMemory("bench");
     std::printf("memory 'bench': %llu units\n", static_cast<unsigned long long>(info->units));
@@ -326,12 +335,14 @@ int main(int argc, char** argv) {
                     s.c_str(), threshold, warm.size(), Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5),
                     Pct(warm, 0.99), cand / std::max<size_t>(1, warm.size()), cand_max, cpu[0], cpu[1]);
         if (slowest > 0) {
-          std::sort(per.begin(), per.end(), [](const Slow& a, const Slow& b) { return a.cold_ms > b.cold_ms; });
+          std::sort(per.begin(), per.end(),
+                    [](const Slow& a, const Slow& b) { return a.cold_ms > b.cold_ms; });
           for (size_t i = 0; i < std::min(slowest, per.size()) && per[i].q != nullptr; ++i) {
             char buf[512];
             std::snprintf(buf, sizeof buf, "  %s@%.0f %s: 1st %.2fms 2nd %.2fms cand %llu matches %zu: %.80s",
                           s.c_str(), threshold, per[i].q->id.c_str(), per[i].cold_ms, per[i].warm_ms,
-                          static_cast<unsigned long long>(per[i].cand), per[i].matches, per[i].q->text.c_str());
+                          static_cast<unsigned long long>(per[i].cand), per[i].matches,
+                          per[i].q->text.c_str());
             slow_lines.push_back(buf);
           }
         }
@@ -352,20 +363,23 @@ int main(int argc, char** argv) {
         const auto& m = r->matches[0];
         const bool hit = m.score >= 95 && std::to_string(m.unit.id) == q.unit_id;
         if (variant_misses && !hit) {
-          std::printf("variant miss %s (unit %s): first unit %llu score %.1f %s text; query: %s\n  expected: %s\n  first:    %s\n",
-                      q.id.c_str(), q.unit_id.c_str(), static_cast<unsigned long long>(m.unit.id), m.score,
-                      m.unit.source == unit_arabic[q.unit_id] ? "same" : "other", q.text.c_str(),
-                      unit_arabic[q.unit_id].c_str(), m.unit.source.c_str());
+          std::printf(
+              "variant miss %s (unit %s): first unit %llu score %.1f %s text; query: %s\n  expected: %s\n  "
+              "first:    %s\n",
+              q.id.c_str(), q.unit_id.c_str(), static_cast<unsigned long long>(m.unit.id), m.score,
+              m.unit.source == unit_arabic[q.unit_id] ? "same" : "other", q.text.c_str(),
+              unit_arabic[q.unit_id].c_str(), m.unit.source.c_str());
           for (const auto& p : m.penalties) std::printf("    penalty %s %.0f\n", p.kind.c_str(), p.points);
         }
         if (m.score < 95) continue;
         if (std::to_string(m.unit.id) == q.unit_id) ++hits;
         if (m.unit.source == unit_arabic[q.unit_id]) ++same_text;
       }
-      std::printf("\narabic variants: expected unit first at score >= 95: %zu/%zu (%.1f%%); a unit with "
-                  "the expected unit's exact text first at >= 95: %zu/%zu (%.1f%%)\n",
-                  hits, total, 100.0 * hits / std::max<size_t>(total, 1), same_text, total,
-                  100.0 * same_text / std::max<size_t>(total, 1));
+      std::printf(
+          "\narabic variants: expected unit first at score >= 95: %zu/%zu (%.1f%%); a unit with "
+          "the expected unit's exact text first at >= 95: %zu/%zu (%.1f%%)\n",
+          hits, total, 100.0 * hits / std::max<size_t>(total, 1), same_text, total,
+          100.0 * same_text / std::max<size_t>(total, 1));
     }
 
     // Agreement with the exhaustive scan (sample) and its cost.
@@ -375,7 +389,8 @@ int main(int argc, char** argv) {
       for (const std::string& s : kSets) {
         size_t equal = 0, n = 0;
         std::vector<double> idx_ms, ex_ms;
-        for (size_t i = 0; i < sets[s].size() && n < ex_sample; i += std::max<size_t>(1, sets[s].size() / ex_sample)) {
+        for (size_t i = 0; i < sets[s].size() && n < ex_sample;
+             i += std::max<size_t>(1, sets[s].size() / ex_sample)) {
           const Query& q = sets[s][i];
           auto t = Clock::now();
           auto a = (*mem)->Lookup(request_for(q, threshold, false));
@@ -387,18 +402,22 @@ int main(int argc, char** argv) {
           ++n;
           bool same = a->matches.size() == b->matches.size();
           for (size_t k = 0; same && k < a->matches.size(); ++k) {
-            same = a->matches[k].unit.id == b->matches[k].unit.id && a->matches[k].score == b->matches[k].score;
+            same =
+                a->matches[k].unit.id == b->matches[k].unit.id && a->matches[k].score == b->matches[k].score;
           }
           equal += same;
         }
-        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s.c_str(), threshold, n, equal, n,
-                    Pct(ex_ms, 0.5), Pct(ex_ms, 0.99), Pct(ex_ms, 0.5) / std::max(1e-6, Pct(idx_ms, 0.5)));
+        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s.c_str(), threshold, n,
+                    equal, n, Pct(ex_ms, 0.5), Pct(ex_ms, 0.99),
+                    Pct(ex_ms, 0.5) / std::max(1e-6, Pct(idx_ms, 0.5)));
       }
     }
     auto st = (*mem)->Stats();
-    std::printf("\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, unit keys %llu\n",
-                PeakRssKb() / 1024.0, static_cast<unsigned long long>(st->cached_postings),
-                static_cast<unsigned long long>(st->cached_unit_keys));
+    std::printf(
+        "\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, unit keys "
+        "%llu\n",
+        PeakRssKb() / 1024.0, static_cast<unsigned long long>(st->cached_postings),
+        static_cast<unsigned long long>(st->cached_unit_keys));
     mem->reset();
     (void)(*store)->Close();
   }
@@ -425,7 +444,8 @@ int main(int argc, char** argv) {
   while (read(out_pipe[0], &c, 1) == 1 && c != '\n') first += c;
   const double start_ms = Ms(Clock::now() - t0);
   const std::string address = first.substr(first.rfind(' ') + 1);
-  std::printf("\nserver start on the data dir (exec to 'listening'): %.0f ms (%s)\n", start_ms, first.c_str());
+  std::printf("\nserver start on the data dir (exec to 'listening'): %.0f ms (%s)\n", start_ms,
+              first.c_str());
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = qantara::v1::MemoryService::NewStub(channel);
   auto grpc_lookup = [&](qantara::v1::MemoryService::Stub& s, const Query& q, double threshold) {
@@ -439,8 +459,8 @@ int main(int argc, char** argv) {
     qantara::v1::LookupResponse resp;
     return s.Lookup(&ctx, req, &resp);
   };
-  std::printf("%-16s %5s %6s | %9s %9s | %9s %9s\n", "query set", "thr", "n", "1st p50", "1st p99",
-              "2nd p50", "2nd p99");
+  std::printf("%-16s %5s %6s | %9s %9s | %9s %9s\n", "query set", "thr", "n", "1st p50", "1st p99", "2nd p50",
+              "2nd p99");
   for (double threshold : thresholds) {
     for (const std::string& s : kSets) {
       std::vector<double> cold, warm;
@@ -473,8 +493,10 @@ int main(int argc, char** argv) {
     }
     for (auto& th : threads) th.join();
     const double secs = Ms(Clock::now() - t) / 1000;
-    std::printf("gRPC throughput, 4 concurrent clients, threshold 70, all sets: %zu lookups in %.2f s = %.0f lookups/s\n",
-                done.load(), secs, done / secs);
+    std::printf(
+        "gRPC throughput, 4 concurrent clients, threshold 70, all sets: %zu lookups in %.2f s = %.0f "
+        "lookups/s\n",
+        done.load(), secs, done / secs);
   }
   // 1,000 single adds, one call each, each followed by nothing; then check the last is found.
   {

@@ -23,12 +23,13 @@ inline void Check(bool ok, const char* what) {
 
 // Errors a text-engine call may return on arbitrary input.
 inline void CheckExpectedError(const absl::Status& s) {
-  Check(s.code() == absl::StatusCode::kInvalidArgument ||
-            s.code() == absl::StatusCode::kResourceExhausted,
+  Check(s.code() == absl::StatusCode::kInvalidArgument || s.code() == absl::StatusCode::kResourceExhausted,
         "unexpected error code");
 }
 
-inline bool IsSpaceByte(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool IsSpaceByte(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 // The segmenter's contract: spans in order, inside the text, code-point
 // offsets agree with byte offsets, non-empty sentences (empty spans only

@@ -73,7 +73,8 @@ TEST(ForEachIndexEntryTest, OnePostingPerDistinctTokenAndOneExactPerSide) {
   for (int i = 0; i < 60; ++i) long_side.push_back(100 + (i * 3) % 7);
   postings.clear();
   ForEachIndexEntry(
-      Keys(long_side, {40}), [&](const PostingId& p) { postings.push_back(p); }, [](const ExactId&, uint32_t) {});
+      Keys(long_side, {40}), [&](const PostingId& p) { postings.push_back(p); },
+      [](const ExactId&, uint32_t) {});
   std::vector<PostingId> want;
   for (uint64_t key : {100, 103, 106, 102, 105, 101, 104}) want.push_back({key, 60, 0});
   want.push_back({40, 1, 1});
@@ -131,8 +132,10 @@ class IndexBufferWriteTest : public ::testing::Test {
 
   bool HasExact(uint32_t mem, Side side, uint64_t hash, uint64_t id) {
     std::string value;
-    return db()->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kExact),
-                     ExactKey(mem, side, hash, id), &value).ok();
+    return db()
+        ->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kExact), ExactKey(mem, side, hash, id),
+              &value)
+        .ok();
   }
 
   std::optional<uint64_t> Watermark(uint32_t mem) {
@@ -159,8 +162,7 @@ class IndexBufferWriteTest : public ::testing::Test {
 };
 
 // Both ways of writing: a WriteBatch (small buffers) and ingested SST files.
-class IndexBufferWritePathTest : public IndexBufferWriteTest,
-                                 public ::testing::WithParamInterface<bool> {
+class IndexBufferWritePathTest : public IndexBufferWriteTest, public ::testing::WithParamInterface<bool> {
  protected:
   size_t min_file_units() const { return GetParam() ? 0 : SIZE_MAX; }
   absl::Status Write(IndexBuffer& buf, uint32_t mem, uint64_t upto) {
@@ -282,7 +284,6 @@ TEST_F(IndexBufferWriteTest, RemoveLeftoversEmptiesTheIngestDir) {
   EXPECT_FALSE(std::filesystem::exists(dir / "exact-1-5.sst"));
 }
 
-
 // StartWrite: the entries move aside and are written on a background
 // thread; readers see them (and the adds made meanwhile) all along, the
 // watermark moves only once they are written.
@@ -291,11 +292,13 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
   Fill(buf, 1, 60);
   std::promise<void> started, release;
   std::shared_future<void> released = release.get_future().share();
-  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 60, /*min_file_units=*/10, [&] {
-    started.set_value();
-    released.wait();
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 60, /*min_file_units=*/10,
+                             [&] {
+                               started.set_value();
+                               released.wait();
+                               return absl::OkStatus();
+                             })
+                  .ok());
   started.get_future().wait();
   EXPECT_FALSE(buf.empty());
   EXPECT_EQ(buf.units(), 0u);  // nothing buffered since
@@ -322,7 +325,8 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
 TEST_F(IndexBufferWriteTest, FailedBackgroundWriteBuffersItsEntriesAgain) {
   IndexBuffer buf;
   Fill(buf, 1, 20);
-  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 20, 10, [] { return absl::DataLossError("no"); }).ok());
+  ASSERT_TRUE(
+      buf.StartWrite(internal::Rocks(*store_), 3, 20, 10, [] { return absl::DataLossError("no"); }).ok());
   Fill(buf, 21, 5);
   EXPECT_EQ(buf.Finish().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(buf.units(), 25u);
@@ -332,7 +336,8 @@ TEST_F(IndexBufferWriteTest, FailedBackgroundWriteBuffersItsEntriesAgain) {
   EXPECT_EQ(Watermark(3), std::nullopt);
   EXPECT_TRUE(Posting(3, Side::kSource, 1, 2).empty());
   // A second StartWrite while one fails surfaces the error and starts nothing.
-  ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10, [] { return absl::DataLossError("no"); }).ok());
+  ASSERT_TRUE(
+      buf.StartWrite(internal::Rocks(*store_), 3, 25, 10, [] { return absl::DataLossError("no"); }).ok());
   EXPECT_EQ(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10).code(), absl::StatusCode::kDataLoss);
   ASSERT_TRUE(buf.StartWrite(internal::Rocks(*store_), 3, 25, 10).ok());
   ASSERT_TRUE(buf.Finish().ok());

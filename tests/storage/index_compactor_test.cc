@@ -12,9 +12,9 @@
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "service/tm/memories.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
-#include "service/tm/memories.h"
 #include "storage/store.h"
 #include "tests/storage/memory_store_fixture.h"
 
@@ -97,8 +97,9 @@ class IndexCompactorTest : public testing::MemoryStoreFixture {
   match::UnitIds StoredFileList() {
     const uint64_t token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
     std::string value;
-    rocksdb::Status s = internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
-                                                PostingKey(1, match::Side::kSource, token, 6), &value);
+    rocksdb::Status s =
+        internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
+                                         PostingKey(1, match::Side::kSource, token, 6), &value);
     EXPECT_TRUE(s.ok()) << s.ToString();
     auto ids = DecodePostingList(value);
     EXPECT_TRUE(ids.ok());
@@ -190,7 +191,8 @@ TEST_F(IndexCompactorTest, WaitsWhileTheMemoryIsBusyAndStopDropsPendingChecks) {
   AddIngested("m", 5);
   {
     // A check a long way off: Stop() returns at once and compacts nothing.
-    IndexCompactor compactor(internal::Rocks(*store_), nullptr, IndexCompactorOptions{std::chrono::hours(1), 4});
+    IndexCompactor compactor(internal::Rocks(*store_), nullptr,
+                             IndexCompactorOptions{std::chrono::hours(1), 4});
     compactor.NoteWrite(1);
     const auto t = std::chrono::steady_clock::now();
     compactor.Stop();
@@ -201,8 +203,9 @@ TEST_F(IndexCompactorTest, WaitsWhileTheMemoryIsBusyAndStopDropsPendingChecks) {
   }
   // Busy for the first checks: compacted once the memory is idle.
   std::atomic<int> asked{0};
-  IndexCompactor compactor(internal::Rocks(*store_), [&](uint32_t id) { return id == 1 && asked.fetch_add(1) < 3; },
-                           IndexCompactorOptions{5ms, 4});
+  IndexCompactor compactor(
+      internal::Rocks(*store_), [&](uint32_t id) { return id == 1 && asked.fetch_add(1) < 3; },
+      IndexCompactorOptions{5ms, 4});
   compactor.NoteWrite(1);
   for (int i = 0; i < 1000 && compactor.compactions() == 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(compactor.compactions(), 1u);

@@ -6,9 +6,9 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "service/match/analyzer.h"
-#include "storage/internal/rocks.h"
-#include "storage/internal/keys.h"
 #include "service/tm/memories.h"
+#include "storage/internal/keys.h"
+#include "storage/internal/rocks.h"
 #include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
@@ -162,7 +162,8 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
         ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
       }
       if (names[k] == "meta") {
-        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[k], std::string(kMetaFormatVersionKey), "2").ok());
+        ASSERT_TRUE(
+            db->Put(rocksdb::WriteOptions(), handles[k], std::string(kMetaFormatVersionKey), "2").ok());
       }
     }
     for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
@@ -194,8 +195,7 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_FALSE(none->has_value());
   ASSERT_TRUE(lexicons.Put("legacy", Sample()).ok());
-  EXPECT_EQ(*lexicons.Get("legacy")->value_or(StoredLexicon()).entries.begin(),
-            *Sample().entries.begin());
+  EXPECT_EQ(*lexicons.Get("legacy")->value_or(StoredLexicon()).entries.begin(), *Sample().entries.begin());
 }
 
 }  // namespace

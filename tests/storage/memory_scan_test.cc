@@ -48,7 +48,8 @@ class MemoryScanTest : public ::testing::Test {
 
 TEST_F(MemoryScanTest, ScansOneMemoryInIdOrder) {
   std::vector<Unit> units;
-  for (int i = 0; i < 1500; ++i) units.push_back(U("source " + std::to_string(i), "هدف " + std::to_string(i)));
+  for (int i = 0; i < 1500; ++i)
+    units.push_back(U("source " + std::to_string(i), "هدف " + std::to_string(i)));
   units[3].attributes.project = "p";
   ASSERT_TRUE(memories_->AddUnits("a", units, DuplicatePolicy::kKeepAll).ok());
   ASSERT_TRUE(memories_->AddUnits("b", {U("مرحبا", "hello")}, DuplicatePolicy::kKeepAll).ok());
@@ -69,8 +70,9 @@ TEST_F(MemoryScanTest, ScansOneMemoryInIdOrder) {
 }
 
 TEST_F(MemoryScanTest, SkipsDeletedUnitsAndStopsOnError) {
-  ASSERT_TRUE(memories_->AddUnits("a", {U("one", "١"), U("two", "٢"), U("three", "٣")},
-                                  DuplicatePolicy::kKeepAll).ok());
+  ASSERT_TRUE(
+      memories_->AddUnits("a", {U("one", "١"), U("two", "٢"), U("three", "٣")}, DuplicatePolicy::kKeepAll)
+          .ok());
   ASSERT_TRUE(memories_->DeleteUnits("a", {2}).ok());
   std::vector<Unit> got = Scan("a");
   ASSERT_EQ(got.size(), 2u);

@@ -1,12 +1,11 @@
 // Background index writes of the memory store: reads and writes go on while
 // a full buffer is written, closing and deleting a memory wait for it, and a
 // failed write is surfaced to the next write.
-#include "service/tm/memories.h"
-
 #include <thread>
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "service/tm/memories.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "tests/storage/memory_store_test_util.h"

@@ -2,13 +2,12 @@
 // visible at once and rebuilt after a crash, duplicate checks across batches
 // and with or without the source filter, and the warm-up of unit keys and
 // frequent tokens' postings.
-#include "service/tm/memories.h"
-
 #include <filesystem>
 #include <fstream>
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "service/tm/memories.h"
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "tests/storage/memory_store_test_util.h"
@@ -75,7 +74,7 @@ TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
 // left behind, and a crash after the ingestion but before the watermark
 // loses nothing and lists no unit twice (the entries are added again).
 TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) {
-  options_.index_buffer_units = 100;  // write the buffer every 100 units...
+  options_.index_buffer_units = 100;   // write the buffer every 100 units...
   options_.index_file_min_units = 50;  // ...as SST files
   Reopen();
   Create("m");
@@ -83,16 +82,16 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   for (int i = 0; i < 250; ++i) {
     units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
   }
-  Add("m", units, DuplicatePolicy::kKeepAll);  // one batch, then ingested: watermark 250
+  Add("m", units, DuplicatePolicy::kKeepAll);                     // one batch, then ingested: watermark 250
   Add("m", {U("close the red window", "اغلق النافذة الحمراء")});  // buffered
-  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());  // the ingestion ran in the background
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());              // the ingestion ran in the background
   const uint64_t file_token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
   const std::string file_key = PostingKey(1, match::Side::kSource, file_token, 6);  // 6-token sources
   // The posting list of "file" in 6-token sources, as stored: every unit once.
   auto stored_file_list = [&] {
     std::string value;
-    rocksdb::Status s = internal::Rocks(*store_).db->Get(rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings),
-                                                file_key, &value);
+    rocksdb::Status s = internal::Rocks(*store_).db->Get(
+        rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kPostings), file_key, &value);
     EXPECT_TRUE(s.ok()) << s.ToString();
     auto ids = DecodePostingList(value);
     EXPECT_TRUE(ids.ok());
@@ -170,7 +169,8 @@ TEST_F(MemoryStoreTest, DuplicateChecksSeeEarlierBatchesAfterTheBufferIsWritten)
   Reopen();
   Create("m");
   std::vector<Unit> units;
-  for (int i = 0; i < 4100; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+  for (int i = 0; i < 4100; ++i)
+    units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
   units.push_back(U("segment 5 text", "t5"));  // in the second batch: a duplicate of the 6th unit
   auto out = Add("m", units, DuplicatePolicy::kSkipIdentical);
   ASSERT_EQ(out.size(), 4101u);
@@ -190,7 +190,8 @@ TEST_F(MemoryStoreTest, DuplicateChecksSeeEverySourceWithOrWithoutTheFilter) {
   auto fill = [&] {
     Create("m");
     std::vector<Unit> units;
-    for (int i = 0; i < 300; ++i) units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
+    for (int i = 0; i < 300; ++i)
+      units.push_back(U("segment " + std::to_string(i) + " text", "t" + std::to_string(i)));
     Add("m", units, DuplicatePolicy::kSkipIdentical);
     auto first = Find("m", "segment 0 text", 100);
     ASSERT_FALSE(first.matches.empty());

@@ -1,11 +1,10 @@
 // Memory store basics: memories created, listed, got and deleted; units kept
 // as given; duplicate policies; writes visible at once and after a reopen;
 // indexed lookups equal to the exhaustive scan; concordance; stats.
-#include "service/tm/memories.h"
-
 #include <random>
 
 #include "gtest/gtest.h"
+#include "service/tm/memories.h"
 #include "tests/storage/memory_store_test_util.h"
 
 namespace qantara::storage {
@@ -141,8 +140,8 @@ TEST_F(MemoryStoreTest, DeletingAMemoryDeletesItsUnits) {
 TEST_F(MemoryStoreTest, IndexedEqualsExhaustive) {
   Create("m");
   std::mt19937 rng(3);
-  const std::vector<std::string> vocab = {"the", "a", "file", "open", "save", "close", "window",
-                                          "new", "old", "red", "Save", "5", "9", "is", "not"};
+  const std::vector<std::string> vocab = {"the", "a",   "file", "open", "save", "close", "window", "new",
+                                          "old", "red", "Save", "5",    "9",    "is",    "not"};
   auto sentence = [&] {
     std::string s;
     const int len = 1 + rng() % 9;

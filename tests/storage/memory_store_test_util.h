@@ -46,7 +46,8 @@ struct HeldWrites {
 // Numbered units "unit <i> of the batch" -> "t<i>", i in [from, to).
 inline std::vector<Unit> Numbered(int from, int to) {
   std::vector<Unit> units;
-  for (int i = from; i < to; ++i) units.push_back(U("unit " + std::to_string(i) + " of the batch", "t" + std::to_string(i)));
+  for (int i = from; i < to; ++i)
+    units.push_back(U("unit " + std::to_string(i) + " of the batch", "t" + std::to_string(i)));
   return units;
 }
 

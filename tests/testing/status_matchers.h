@@ -46,8 +46,7 @@ class StatusIsMatcher {
     message_.DescribeTo(os);
   }
   void DescribeNegationTo(std::ostream* os) const {
-    *os << "has a status code other than " << absl::StatusCodeToString(code_)
-        << " or a message that ";
+    *os << "has a status code other than " << absl::StatusCodeToString(code_) << " or a message that ";
     message_.DescribeNegationTo(os);
   }
 

@@ -29,8 +29,7 @@ TEST(StatusIsTest, MatchesCode) {
   EXPECT_THAT(absl::NotFoundError("gone"), Not(StatusIs(absl::StatusCode::kInternal)));
   EXPECT_THAT(absl::OkStatus(), StatusIs(absl::StatusCode::kOk));
   EXPECT_THAT(absl::StatusOr<std::string>("x"), StatusIs(absl::StatusCode::kOk));
-  EXPECT_THAT(absl::StatusOr<std::string>(absl::AbortedError("busy")),
-              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(absl::StatusOr<std::string>(absl::AbortedError("busy")), StatusIs(absl::StatusCode::kAborted));
 }
 
 TEST(StatusIsTest, MatchesMessage) {

@@ -3,8 +3,8 @@
 #include "service/align/aligner.h"
 
 #include "gtest/gtest.h"
-#include "service/align/tokenizer_analyzer.h"
 #include "service/align/document.h"
+#include "service/align/tokenizer_analyzer.h"
 
 namespace qantara::align {
 namespace {
@@ -13,13 +13,11 @@ namespace {
 std::shared_ptr<const Lexicon> SmallLexicon(const Analyzer& ar, const Analyzer& en) {
   auto lex = std::make_shared<Lexicon>();
   const std::vector<std::pair<std::string, std::string>> words = {
-      {"حكومه", "government"}, {"وزير", "minister"}, {"اعلن", "announced"},
-      {"خطه", "plan"},          {"جديده", "new"},      {"مدارس", "schools"},
-      {"طلاب", "students"},    {"مدينه", "city"},     {"امطار", "rain"},
-      {"غزيره", "heavy"},      {"شوارع", "streets"},  {"مغلقه", "closed"},
-      {"رئيس", "president"},   {"زار", "visited"},    {"مستشفي", "hospital"},
-      {"اطباء", "doctors"},    {"شكر", "thanked"},    {"مرضي", "patients"},
-      {"سكان", "residents"}};
+      {"حكومه", "government"}, {"وزير", "minister"}, {"اعلن", "announced"},  {"خطه", "plan"},
+      {"جديده", "new"},        {"مدارس", "schools"}, {"طلاب", "students"},   {"مدينه", "city"},
+      {"امطار", "rain"},       {"غزيره", "heavy"},   {"شوارع", "streets"},   {"مغلقه", "closed"},
+      {"رئيس", "president"},   {"زار", "visited"},   {"مستشفي", "hospital"}, {"اطباء", "doctors"},
+      {"شكر", "thanked"},      {"مرضي", "patients"}, {"سكان", "residents"}};
   for (const auto& [a, e] : words) {
     const uint32_t id = lex->InternEnglish(en.Keys(e).back());
     for (const std::string& k : ar.Keys(a)) lex->Add(k, id);
@@ -41,7 +39,7 @@ class AlignerTest : public ::testing::Test {
 };
 
 const std::vector<std::string> kArabic = {
-    "مشاركة :",                                              // boilerplate, Arabic only
+    "مشاركة :",  // boilerplate, Arabic only
     "أعلن وزير التعليم خطة جديدة للمدارس في 2024.",
     "وقال إن الطلاب سيحصلون على 3 ساعات إضافية كل أسبوع.",
     "ضربت أمطار غزيرة المدينة يوم الاثنين.",
@@ -55,7 +53,7 @@ const std::vector<std::string> kEnglish = {
     "Heavy rain hit the city on Monday.",
     "Streets stayed closed for hours.",
     "Residents said they had never seen anything like it.",
-    "Follow us on Twitter",                                   // boilerplate, English only
+    "Follow us on Twitter",  // boilerplate, English only
     "The president visited the hospital in Tampa and thanked the doctors.",
 };
 
@@ -81,8 +79,8 @@ std::vector<std::string> Render(const std::vector<Bead>& beads) {
 TEST_F(AlignerTest, AlignsMergesSplitsAndBoilerplate) {
   absl::StatusOr<Alignment> a = aligner_->Align(Input());
   ASSERT_TRUE(a.ok()) << a.status();
-  EXPECT_EQ(Render(a->beads), (std::vector<std::string>{"0,:", "1,:0,", "2,:1,", "3,:2,", "4,:3,4,",
-                                                         ":5,", "5,6,:6,"}));
+  EXPECT_EQ(Render(a->beads),
+            (std::vector<std::string>{"0,:", "1,:0,", "2,:1,", "3,:2,", "4,:3,4,", ":5,", "5,6,:6,"}));
   for (const Bead& b : a->beads) {
     EXPECT_GE(b.confidence, 0.0);
     EXPECT_LE(b.confidence, 1.0);

@@ -55,8 +55,7 @@ TEST(DictdDatabaseTest, ReadsEntriesFromGzipAndPlain) {
   // base64: a = 26, V = 21
   const std::string index = "00databaseinfo\tA\tB\nbook\ta\tV\nكتاب\tA\ta\n";
   for (bool gz : {true, false}) {
-    absl::StatusOr<DictdDatabase> db =
-        DictdDatabase::FromBytes(index, gz ? Gzip(kDict) : std::string(kDict));
+    absl::StatusOr<DictdDatabase> db = DictdDatabase::FromBytes(index, gz ? Gzip(kDict) : std::string(kDict));
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_EQ(db->entries().size(), 2u);  // metadata skipped
     EXPECT_EQ(db->entries()[0].headword, "book");
@@ -83,8 +82,7 @@ TEST(DictdDatabaseTest, RejectsBadIndexLines) {
 }
 
 TEST(DictdDatabaseTest, MissingFileIsNotFound) {
-  absl::StatusOr<DictdDatabase> db =
-      DictdDatabase::Load("/nonexistent/x.index", "/nonexistent/x.dict.dz");
+  absl::StatusOr<DictdDatabase> db = DictdDatabase::Load("/nonexistent/x.index", "/nonexistent/x.dict.dz");
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), absl::StatusCode::kNotFound);
 }

@@ -53,8 +53,8 @@ std::vector<Bead> AlignAll(const DocumentFeatures& ar, const DocumentFeatures& e
 
 TEST(DpTest, FindsDropsInsertionsAndMerges) {
   // Arabic: s0 s1 X s3 (s4+s5 as two) ; English: s0 Y s1 s3 (s4s5 merged)
-  DocumentFeatures ar = MakeDoc({Words(100, 6), Words(200, 6), Words(900, 5), Words(300, 6),
-                                 Words(400, 4), Words(404, 4)});
+  DocumentFeatures ar =
+      MakeDoc({Words(100, 6), Words(200, 6), Words(900, 5), Words(300, 6), Words(400, 4), Words(404, 4)});
   Sent merged = Words(400, 8);
   DocumentFeatures en = MakeDoc({Words(100, 6), Words(800, 5), Words(200, 6), Words(300, 6), merged});
   std::vector<Bead> beads = AlignAll(ar, en);
@@ -107,8 +107,8 @@ TEST(DpTest, LongDocumentWithInsertedBlockStaysLinearInBand) {
 
 TEST(AnchorsTest, ChainIsMonotoneAndCentreFollowsIt) {
   DocumentFeatures ar = MakeDoc({Words(10, 3), Words(20, 3), Words(30, 3), Words(40, 3)});
-  DocumentFeatures en = MakeDoc({Words(90, 3), Words(91, 3), Words(10, 3), Words(20, 3),
-                                 Words(30, 3), Words(40, 3)});
+  DocumentFeatures en =
+      MakeDoc({Words(90, 3), Words(91, 3), Words(10, 3), Words(20, 3), Words(30, 3), Words(40, 3)});
   std::vector<Anchor> anchors = FindAnchors(ar, en);
   ASSERT_EQ(anchors.size(), 4u);
   for (size_t k = 0; k < anchors.size(); ++k) {

@@ -77,9 +77,9 @@ TEST_F(FeaturizerTest, TranslationsNumbersLatinWordsAndNamesMatch) {
   ASSERT_TRUE(fz.Add(Language::kEnglish, "The government announced plans.", false, &en).ok());
   ASSERT_TRUE(fz.Add(Language::kEnglish, "In 2024.", false, &en).ok());
   ASSERT_TRUE(fz.Add(Language::kEnglish, "The BBC visited Tampa.", false, &en).ok());
-  EXPECT_TRUE(Shares(ar, 0, en, 0));   // dictionary: حكومه/government, خطه/plan(s)
-  EXPECT_TRUE(Shares(ar, 1, en, 1));   // ٢٠٢٤ = 2024
-  EXPECT_TRUE(Shares(ar, 2, en, 2));   // BBC verbatim, تامبا ~ Tampa
+  EXPECT_TRUE(Shares(ar, 0, en, 0));  // dictionary: حكومه/government, خطه/plan(s)
+  EXPECT_TRUE(Shares(ar, 1, en, 1));  // ٢٠٢٤ = 2024
+  EXPECT_TRUE(Shares(ar, 2, en, 2));  // BBC verbatim, تامبا ~ Tampa
   EXPECT_FALSE(Shares(ar, 1, en, 0));
   EXPECT_FALSE(Shares(ar, 0, en, 2));
   // A type is analysed once: the same sentence again gives the same ids.

@@ -9,10 +9,8 @@ namespace {
 
 class VectorSource final : public SegmentPairSource {
  public:
-  explicit VectorSource(std::vector<std::pair<std::string, std::string>> pairs)
-      : pairs_(std::move(pairs)) {}
-  absl::Status ForEach(
-      const std::function<void(std::string_view, std::string_view)>& fn) override {
+  explicit VectorSource(std::vector<std::pair<std::string, std::string>> pairs) : pairs_(std::move(pairs)) {}
+  absl::Status ForEach(const std::function<void(std::string_view, std::string_view)>& fn) override {
     for (const auto& [a, e] : pairs_) fn(a, e);
     return absl::OkStatus();
   }

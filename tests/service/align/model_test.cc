@@ -52,8 +52,8 @@ TEST(PairMatcherTest, MasksMarkMatchedTokensOnBothSides) {
 
 class ScorerTest : public ::testing::Test {
  protected:
-  double Score(const DocumentFeatures& ar, const DocumentFeatures& en, int s0, int a, int t0,
-               int b, const ModelParams& p = ModelParams()) {
+  double Score(const DocumentFeatures& ar, const DocumentFeatures& en, int s0, int a, int t0, int b,
+               const ModelParams& p = ModelParams()) {
     ModelParams params = p;
     params.length = LengthModel(1.0, 6.8);
     BeadScorer scorer(params, &ar, &en);

@@ -74,8 +74,7 @@ inline ReadResult ReadTmx(std::string_view data, size_t chunk = 4096,
 
 inline std::string FixturePath(std::string_view name) {
   const char* src = std::getenv("QANTARA_SOURCE_DIR");
-  return std::string(src != nullptr ? src : ".") + "/tests/service/formats/fixtures/" +
-         std::string(name);
+  return std::string(src != nullptr ? src : ".") + "/tests/service/formats/fixtures/" + std::string(name);
 }
 
 inline std::string ReadFileToString(const std::string& path) {
@@ -112,8 +111,7 @@ inline std::string Utf8ToUtf16(std::string_view in, bool big_endian, bool bom) {
       cp = ((s[i] & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
       i += 3;
     } else {
-      cp = ((s[i] & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) |
-           (s[i + 3] & 0x3F);
+      cp = ((s[i] & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
       i += 4;
     }
     if (cp >= 0x10000) {

@@ -42,8 +42,7 @@ std::string Tmx(std::string_view body) {
 std::string Tu(std::string_view en, std::string_view ar, std::string_view id = "") {
   return absl::StrCat("<tu", id.empty() ? "" : absl::StrCat(" tuid=\"", std::string(id), "\""),
                       ">\n<tuv xml:lang=\"en\"><seg>", std::string(en),
-                      "</seg></tuv>\n<tuv xml:lang=\"ar\"><seg>", std::string(ar),
-                      "</seg></tuv>\n</tu>\n");
+                      "</seg></tuv>\n<tuv xml:lang=\"ar\"><seg>", std::string(ar), "</seg></tuv>\n</tu>\n");
 }
 
 TEST(TmxReaderTest, ReadsEveryFeatureOfTheRichFixture) {
@@ -100,8 +99,8 @@ TEST(TmxReaderTest, ReadsEveryFeatureOfTheRichFixture) {
             "Click <bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept> now<ph "
             "x=\"2\" type=\"lb\">&lt;br/&gt;</ph>, <hi type=\"term\">R&amp;D</hi> <it "
             "pos=\"begin\" x=\"3\">&lt;i&gt;</it>x");
-  EXPECT_EQ(s4.text, "Click " + kOpen + "Save" + kClose + " now" + kStand + ", " + kOpen + "R&D" +
-                         kClose + " " + kOpen + "x");
+  EXPECT_EQ(s4.text, "Click " + kOpen + "Save" + kClose + " now" + kStand + ", " + kOpen + "R&D" + kClose +
+                         " " + kOpen + "x");
   ASSERT_EQ(s4.codes.size(), 6u);
   EXPECT_EQ(s4.codes[0].element, InlineCode::Element::kBpt);
   EXPECT_EQ(s4.codes[0].role, InlineCode::Role::kOpening);
@@ -121,10 +120,9 @@ TEST(TmxReaderTest, ReadsEveryFeatureOfTheRichFixture) {
   EXPECT_EQ(s4.codes[5].element, InlineCode::Element::kIt);
   EXPECT_EQ(s4.codes[5].pos, "begin");
   for (const InlineCode& c : s4.codes) {
-    EXPECT_EQ(s4.text.substr(c.text_offset, 3),
-              c.role == InlineCode::Role::kOpening   ? kOpen
-              : c.role == InlineCode::Role::kClosing ? kClose
-                                                     : kStand);
+    EXPECT_EQ(s4.text.substr(c.text_offset, 3), c.role == InlineCode::Role::kOpening   ? kOpen
+                                                : c.role == InlineCode::Role::kClosing ? kClose
+                                                                                       : kStand);
   }
   EXPECT_EQ(r.units[3].target.codes.size(), 6u);
 
@@ -229,9 +227,9 @@ TEST(TmxReaderTest, SinkErrorStopsReading) {
 }
 
 TEST(TmxReaderTest, MalformedDateIsAWarningAndTheUnitIsKept) {
-  ReadResult r = ReadTmx(Tmx(
-      "<tu tuid=\"d\" creationdate=\"2024-01-02\" changedate=\"20240230T000000Z\" usagecount=\"x\">"
-      "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"ar\"><seg>ب</seg></tuv></tu>"));
+  ReadResult r = ReadTmx(
+      Tmx("<tu tuid=\"d\" creationdate=\"2024-01-02\" changedate=\"20240230T000000Z\" usagecount=\"x\">"
+          "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"ar\"><seg>ب</seg></tuv></tu>"));
   ASSERT_TRUE(r.status.ok());
   ASSERT_EQ(r.units.size(), 1u);
   EXPECT_FALSE(r.units[0].creation_date.has_value());
@@ -292,10 +290,10 @@ TEST(TmxReaderBadInputTest, WrongEncodingDeclaration) {
 }
 
 TEST(TmxReaderBadInputTest, UnknownLanguageFailsTheUnitOnly) {
-  ReadResult r = ReadTmx(Tmx(
-      "<tu tuid=\"u\"><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"xx-YY\"><seg>b</seg>"
-      "</tuv></tu>\n<tu><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv><seg>b</seg></tuv></tu>\n" +
-      Tu("good", "جيد")));
+  ReadResult r =
+      ReadTmx(Tmx("<tu tuid=\"u\"><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv xml:lang=\"xx-YY\"><seg>b</seg>"
+                  "</tuv></tu>\n<tu><tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv><seg>b</seg></tuv></tu>\n" +
+                  Tu("good", "جيد")));
   ASSERT_TRUE(r.status.ok()) << r.status;
   ASSERT_EQ(r.units.size(), 1u);
   EXPECT_EQ(r.units[0].source.text, "good");
@@ -310,8 +308,7 @@ TEST(TmxReaderBadInputTest, UnknownLanguageFailsTheUnitOnly) {
 }
 
 TEST(TmxReaderBadInputTest, UnitWithOneLanguage) {
-  ReadResult r = ReadTmx(Tmx("<tu><tuv xml:lang=\"ar\"><seg>ب</seg></tuv></tu>\n<tu></tu>\n" +
-                             Tu("a", "ب")));
+  ReadResult r = ReadTmx(Tmx("<tu><tuv xml:lang=\"ar\"><seg>ب</seg></tuv></tu>\n<tu></tu>\n" + Tu("a", "ب")));
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.units.size(), 1u);
   ASSERT_EQ(r.problems.size(), 2u);
@@ -331,15 +328,15 @@ TEST(TmxReaderBadInputTest, EmptySegmentIsSkipped) {
 
 TEST(TmxReaderBadInputTest, UnbalancedInlineCodes) {
   const char* bad[] = {
-      "a <bpt i=\"1\">&lt;b></bpt>b",                                  // no ept
-      "a <ept i=\"1\">&lt;/b></ept>b",                                 // no bpt
-      "<bpt i=\"1\">x</bpt><ept i=\"2\">y</ept>",                      // wrong i
-      "<bpt>x</bpt>y<ept>z</ept>",                                     // no i at all
-      "<it>x</it>",                                                    // it without pos
-      "<b>bold</b>",                                                   // not a TMX element
-      "<bpt i=\"1\"><ph>x</ph></bpt><ept i=\"1\"/>",                   // code inside a code
-      "a<sub>b</sub>",                                                 // sub outside a code
-      "a \xEE\x80\x81 b",                                              // a placeholder in the text
+      "a <bpt i=\"1\">&lt;b></bpt>b",                 // no ept
+      "a <ept i=\"1\">&lt;/b></ept>b",                // no bpt
+      "<bpt i=\"1\">x</bpt><ept i=\"2\">y</ept>",     // wrong i
+      "<bpt>x</bpt>y<ept>z</ept>",                    // no i at all
+      "<it>x</it>",                                   // it without pos
+      "<b>bold</b>",                                  // not a TMX element
+      "<bpt i=\"1\"><ph>x</ph></bpt><ept i=\"1\"/>",  // code inside a code
+      "a<sub>b</sub>",                                // sub outside a code
+      "a \xEE\x80\x81 b",                             // a placeholder in the text
   };
   std::string body;
   for (const char* seg : bad) body += Tu(seg, "ب");
@@ -379,21 +376,24 @@ TEST(TmxReaderBadInputTest, EntityExpansionBomb) {
 TEST(TmxReaderBadInputTest, ExternalEntity) {
   ReadResult r = ReadTmx(
       "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
-      "<tmx version=\"1.4\"><header/><body>" + Tu("&xxe;", "ب") + "</body></tmx>");
+      "<tmx version=\"1.4\"><header/><body>" +
+      Tu("&xxe;", "ب") + "</body></tmx>");
   EXPECT_TRUE(absl::IsInvalidArgument(r.status));
   EXPECT_THAT(r.status.message(), HasSubstr("external entity 'xxe'"));
   EXPECT_TRUE(r.units.empty());
   // A parameter entity pulling an external DTD.
   ReadResult p = ReadTmx(
       "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY % ext SYSTEM \"http://example.com/x.dtd\"> "
-      "%ext;]>\n<tmx version=\"1.4\"><header/><body>" + Tu("a", "ب") + "</body></tmx>");
+      "%ext;]>\n<tmx version=\"1.4\"><header/><body>" +
+      Tu("a", "ب") + "</body></tmx>");
   EXPECT_TRUE(absl::IsInvalidArgument(p.status));
   EXPECT_THAT(p.status.message(), HasSubstr("entity 'ext'"));
   EXPECT_TRUE(p.units.empty());
   // A reference to an entity the (never loaded) external DTD might declare.
   ReadResult u = ReadTmx(
       "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n<tmx version=\"1.4\"><header/>"
-      "<body>" + Tu("&nbsp;", "ب") + "</body></tmx>");
+      "<body>" +
+      Tu("&nbsp;", "ب") + "</body></tmx>");
   EXPECT_TRUE(absl::IsInvalidArgument(u.status));
   EXPECT_THAT(u.status.message(), HasSubstr("undefined entity 'nbsp'"));
   EXPECT_TRUE(u.units.empty());
@@ -482,9 +482,11 @@ TEST(TmxReaderBadInputTest, ManySmallElementsCountTowardsTheLimits) {
   std::string props, codes;
   for (int i = 0; i < 10000; ++i) props += "<prop type=\"x\"/>";
   for (int i = 0; i < 10000; ++i) codes += "<ph/>";
-  ReadResult r = ReadTmx(Tmx("<tu>" + props + "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv "
-                             "xml:lang=\"ar\"><seg>ب</seg></tuv></tu>\n" + Tu(codes, "ب") +
-                             Tu("ok", "ب")), 4096, options);
+  ReadResult r = ReadTmx(Tmx("<tu>" + props +
+                             "<tuv xml:lang=\"en\"><seg>a</seg></tuv><tuv "
+                             "xml:lang=\"ar\"><seg>ب</seg></tuv></tu>\n" +
+                             Tu(codes, "ب") + Tu("ok", "ب")),
+                         4096, options);
   ASSERT_TRUE(r.status.ok()) << r.status;
   ASSERT_EQ(r.units.size(), 1u);
   ASSERT_EQ(r.problems.size(), 2u);
@@ -495,8 +497,8 @@ TEST(TmxReaderBadInputTest, ManySmallElementsCountTowardsTheLimits) {
 TEST(TmxReaderBadInputTest, ConfigurableSegmentLimit) {
   ReaderOptions options;
   options.max_segment_bytes = 10;
-  ReadResult r = ReadTmx(Tmx(Tu("0123456789", "ب") + Tu("0123456789X", "ب") +
-                             Tu("<ph>0123456789X</ph>", "ب")), 3, options);
+  ReadResult r = ReadTmx(
+      Tmx(Tu("0123456789", "ب") + Tu("0123456789X", "ب") + Tu("<ph>0123456789X</ph>", "ب")), 3, options);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.units.size(), 1u);
   ASSERT_EQ(r.problems.size(), 2u);

@@ -39,8 +39,8 @@ std::string WriteAll(const std::vector<TranslationUnit>& units, TmxWriterOptions
 void ExpectSameUnits(const std::vector<TranslationUnit>& a, const std::vector<TranslationUnit>& b) {
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_TRUE(a[i].SameContent(b[i])) << "unit " << i << ": '" << a[i].source.markup << "' vs '"
-                                        << b[i].source.markup << "'";
+    EXPECT_TRUE(a[i].SameContent(b[i]))
+        << "unit " << i << ": '" << a[i].source.markup << "' vs '" << b[i].source.markup << "'";
   }
 }
 
@@ -72,8 +72,8 @@ TEST(TmxWriterTest, RoundTripOfTheRichFixtureIsByteExact) {
 
 TEST(TmxWriterTest, EscapesTextAndAttributesSoTheyReadBackUnchanged) {
   TranslationUnit u;
-  ASSERT_TRUE(MakePlainSegment(Language::kEnglish,
-                               "a < b & c > d ]]> \"q\" 'a'\r\nline\ttab  \n", &u.source).ok());
+  ASSERT_TRUE(
+      MakePlainSegment(Language::kEnglish, "a < b & c > d ]]> \"q\" 'a'\r\nline\ttab  \n", &u.source).ok());
   ASSERT_TRUE(MakePlainSegment(Language::kArabic, " مرحبا &amp; ", &u.target).ok());
   u.target.lang_tag = "ar-EG";
   u.id = "id \"1\"\t<x>\n&";

@@ -68,8 +68,8 @@ TEST(XliffReaderTest, Reads12TranslatedUnitsWithInlineCodes) {
   EXPECT_EQ(t2.source.codes[0].native, "<g id=\"1\" ctype=\"bold\">");
 
   const TranslationUnit& t5 = r.units[2];
-  EXPECT_EQ(t5.source.text, "Paired " + kOpen + "bold" + kClose + " and " + kOpen + "it" + kClose +
-                                " " + kStand + " " + kOpen + "term");
+  EXPECT_EQ(t5.source.text, "Paired " + kOpen + "bold" + kClose + " and " + kOpen + "it" + kClose + " " +
+                                kStand + " " + kOpen + "term");
   ASSERT_EQ(t5.source.codes.size(), 6u);
   EXPECT_EQ(t5.source.codes[2].native, "<i>");
   EXPECT_EQ(t5.source.codes[4].native, "{0}");
@@ -111,8 +111,8 @@ TEST(XliffReaderTest, Reads20SegmentsInTheMemoryDirection) {
 
   const TranslationUnit& u2 = r.units[2];
   EXPECT_EQ(u2.id, "u2");
-  EXPECT_EQ(u2.source.text, "Click " + kOpen + "Save" + kClose + kStand + " " + kOpen + "x" +
-                                kClose + " " + kOpen + "yz\xC3\xA9");
+  EXPECT_EQ(u2.source.text, "Click " + kOpen + "Save" + kClose + kStand + " " + kOpen + "x" + kClose + " " +
+                                kOpen + "yz\xC3\xA9");
   EXPECT_EQ(u2.source.markup,
             "Click <bpt i=\"1\" x=\"1\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept><ph "
             "x=\"2\">&lt;br/&gt;</ph> <bpt i=\"2\" x=\"3\">&lt;sc id=\"3\"/&gt;</bpt>x<ept "

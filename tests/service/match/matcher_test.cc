@@ -50,7 +50,8 @@ class MatcherTest : public ::testing::Test {
     LookupResult full = Find(q, o);
     EXPECT_EQ(indexed.matches.size(), full.matches.size())
         << q << " @" << threshold << " best: "
-        << (full.matches.empty() ? "" : full.matches[0].unit.source + " " + std::to_string(full.matches[0].score));
+        << (full.matches.empty() ? ""
+                                 : full.matches[0].unit.source + " " + std::to_string(full.matches[0].score));
     for (size_t i = 0; i < std::min(indexed.matches.size(), full.matches.size()); ++i) {
       EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold;
       EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
@@ -180,9 +181,9 @@ TEST_F(MatcherTest, ReverseLookupComparesTargets) {
 // The index gives exactly what an exhaustive scan gives.
 TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   std::mt19937 rng(42);
-  const std::vector<std::string> vocab = {"the", "a", "file", "open", "save", "close", "window",
-                                          "new", "old", "red", "blue", "door", "Save", "File",
-                                          "42", "7", "is", "not", "found", "error", "x", "y"};
+  const std::vector<std::string> vocab = {"the", "a",   "file",  "open",  "save", "close", "window", "new",
+                                          "old", "red", "blue",  "door",  "Save", "File",  "42",     "7",
+                                          "is",  "not", "found", "error", "x",    "y"};
   auto sentence = [&](int len) {
     std::string s;
     for (int i = 0; i < len; ++i) {
@@ -230,7 +231,7 @@ TEST_F(MatcherTest, FrequentWordsIndexedEqualsExhaustive) {
   for (int qi = 0; qi < 40; ++qi) {
     std::string q = sentence(8 + rng() % 8);
     if (qi % 4 == 1) q += " zebra quokka";  // words no unit has
-    if (qi % 4 == 2) q += " the the of";   // repeated words
+    if (qi % 4 == 2) q += " the the of";    // repeated words
     for (double threshold : {50.0, 70.0, 90.0}) {
       const auto [indexed, full] = ExpectIndexedEqualsExhaustive(q, threshold);
       EXPECT_LT(indexed, full);
@@ -275,7 +276,8 @@ TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
           LookupResult full = Find(q, o);
           ASSERT_EQ(indexed.matches.size(), full.matches.size()) << q << " @" << threshold << " k" << k;
           for (size_t i = 0; i < full.matches.size(); ++i) {
-            EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << q << " @" << threshold << " k" << k;
+            EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id)
+                << q << " @" << threshold << " k" << k;
             EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score);
             EXPECT_EQ(indexed.matches[i].penalties, full.matches[i].penalties);
           }
@@ -290,7 +292,7 @@ TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
 // character edits) ranks first, before the newer unit.
 TEST_F(MatcherTest, CloserWritingBreaksTies) {
   const uint64_t close = Add("كَتَبَ الدرس", "a");  // kataba al-dars
-  const uint64_t far = Add("كُتِبَّ الدرس", "b");  // kutibba al-dars, newer
+  const uint64_t far = Add("كُتِبَّ الدرس", "b");    // kutibba al-dars, newer
   const uint64_t bare = Add("كتب الدرس الأول", "c");
   // The query: kataba without the last fatha.
   LookupOptions o;

@@ -58,8 +58,7 @@ class MemoryIndex final : public IndexView {
     if (it == units_.end()) return absl::NotFoundError("no unit");
     return it->second;
   }
-  absl::Status ForEachUnitKeys(
-      const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {
+  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const UnitKeys&)>& fn) override {
     for (const auto& [id, k] : keys_) {
       if (absl::Status s = fn(id, *k); !s.ok()) return s;
     }

@@ -58,8 +58,9 @@ TEST(Scorer, CaseOnlyDifferenceCostsOnePoint) {
 
 TEST(Scorer, HarakatCostOnePointForTheWholeSegment) {
   // "كَتَبَ الوَلَدُ" vs "كتب الولد": both words differ only by harakat.
-  Scored s = ScoreTexts("\u0643\u064E\u062A\u064E\u0628\u064E \u0627\u0644\u0648\u064E\u0644\u064E\u062F\u064F",
-                        "\u0643\u062A\u0628 \u0627\u0644\u0648\u0644\u062F");
+  Scored s =
+      ScoreTexts("\u0643\u064E\u062A\u064E\u0628\u064E \u0627\u0644\u0648\u064E\u0644\u064E\u062F\u064F",
+                 "\u0643\u062A\u0628 \u0627\u0644\u0648\u0644\u062F");
   EXPECT_DOUBLE_EQ(s.score.gross, 100);
   EXPECT_EQ(Kinds(s.score), std::vector<std::string>{"orthography:1"});
 }
@@ -89,7 +90,7 @@ TEST(Scorer, DiffSpansMarkEditsInBothTexts) {
   EXPECT_EQ(s.diffs[0].query_begin, 5u);
   EXPECT_EQ(s.diffs[0].query_end, 12u);  // "the red"
   EXPECT_EQ(s.diffs[0].unit_begin, 5u);
-  EXPECT_EQ(s.diffs[0].unit_end, 6u);    // "a"
+  EXPECT_EQ(s.diffs[0].unit_end, 6u);  // "a"
   EXPECT_DOUBLE_EQ(s.score.gross, 50);
   s = ScoreTexts("open door", "open door now");
   ASSERT_EQ(s.diffs.size(), 1u);

@@ -67,8 +67,8 @@ class SimpleAnalyzer final : public Analyzer {
       if (digits) {
         t.key = NumberKey();
         t.surface = t.folded = Hash32(raw);
-        seg.numbers.push_back(NumberToken{static_cast<uint32_t>(seg.key.tokens.size()),
-                                          std::string(raw), DigitScript::kAscii});
+        seg.numbers.push_back(
+            NumberToken{static_cast<uint32_t>(seg.key.tokens.size()), std::string(raw), DigitScript::kAscii});
       } else {
         std::string lower, norm;
         for (size_t k = 0; k < raw.size(); ++k) {

@@ -82,8 +82,8 @@ class AlignToMemoryTest : public ::testing::Test {
     return out;
   }
   static uint32_t Partition(const v1::AlignToMemoryResponse& r) {
-    return r.stored() + r.overwritten() + r.skipped_duplicates() + r.below_threshold() +
-           r.many_not_stored() + r.one_sided();
+    return r.stored() + r.overwritten() + r.skipped_duplicates() + r.below_threshold() + r.many_not_stored() +
+           r.one_sided();
   }
 
   static AlignServiceImpl* service_;
@@ -213,8 +213,7 @@ TEST(AlignToMemoryWithoutMemoriesTest, FailedPrecondition) {
   req.set_arabic_text("نص");
   req.set_english_text("text");
   v1::AlignToMemoryResponse resp;
-  EXPECT_EQ(stub->AlignToMemory(&ctx, req, &resp).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(stub->AlignToMemory(&ctx, req, &resp).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   server->Shutdown();
 }
 

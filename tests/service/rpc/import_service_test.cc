@@ -32,9 +32,7 @@ std::string Tmx(const std::vector<std::pair<std::string, std::string>>& units) {
 
 class ImportServiceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(env_.memories->CreateMemory(tm::NewMemory{"m", "en", "ar", ""}).ok());
-  }
+  void SetUp() override { ASSERT_TRUE(env_.memories->CreateMemory(tm::NewMemory{"m", "en", "ar", ""}).ok()); }
 
   // Imports `file` in chunks of 1,000 bytes; returns the report.
   v1::ImportReport Import(const std::string& file, uint32_t batch_size, bool stop_on_error = false) {

@@ -20,8 +20,8 @@ TEST(CharPropsTest, FirstCodePoint) {
 TEST(CharPropsTest, LatinScript) {
   EXPECT_TRUE(IsLatinScript('a'));
   EXPECT_TRUE(IsLatinScript('Z'));
-  EXPECT_TRUE(IsLatinScript(0x00E9));   // é
-  EXPECT_TRUE(IsLatinScript(0x1E9E));   // ẞ
+  EXPECT_TRUE(IsLatinScript(0x00E9));  // é
+  EXPECT_TRUE(IsLatinScript(0x1E9E));  // ẞ
   EXPECT_FALSE(IsLatinScript('1'));
   EXPECT_FALSE(IsLatinScript('@'));
   EXPECT_FALSE(IsLatinScript(0x0628));  // ب

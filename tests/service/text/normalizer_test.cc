@@ -13,8 +13,7 @@
 namespace qantara::text {
 namespace {
 
-std::string KeyOf(std::string_view text,
-                  const NormalizationOptions& o = NormalizationOptions::All()) {
+std::string KeyOf(std::string_view text, const NormalizationOptions& o = NormalizationOptions::All()) {
   auto n = Normalizer::Create(o);
   EXPECT_TRUE(n.ok()) << n.status();
   auto k = (*n)->Key(text);
@@ -96,11 +95,11 @@ TEST(Normalizer, KeyRecordsRules) {
 TEST(Normalizer, StripsHarakatAndQuranicMarks) {
   // كَتَبَ الطَّالِبُ الدَّرْسَ
   EXPECT_EQ(KeyOf("كَتَبَ الطَّالِبُ الدَّرْسَ"), "كتب الطالب الدرس");
-  EXPECT_EQ(KeyOf("مُحَمَّدٌ"), "محمد");                // damma, fatha, shadda, tanween
-  EXPECT_EQ(KeyOf("كِتَابًا"), "كتابا");                 // tanween fath
-  EXPECT_EQ(KeyOf("ذٰلِكَ"), "ذلك");                    // superscript alef U+0670
-  EXPECT_EQ(KeyOf("الرَّحِيمِ ۝"), "الرحيم ۝");         // end of ayah (not a mark) stays
-  EXPECT_EQ(KeyOf("عَلَيۡهِمۡ"), "عليهم");              // Quranic sukun U+06E1
+  EXPECT_EQ(KeyOf("مُحَمَّدٌ"), "محمد");                                // damma, fatha, shadda, tanween
+  EXPECT_EQ(KeyOf("كِتَابًا"), "كتابا");                              // tanween fath
+  EXPECT_EQ(KeyOf("ذٰلِكَ"), "ذلك");                                  // superscript alef U+0670
+  EXPECT_EQ(KeyOf("الرَّحِيمِ ۝"), "الرحيم ۝");  // end of ayah (not a mark) stays
+  EXPECT_EQ(KeyOf("عَلَيۡهِمۡ"), "عليهم");                              // Quranic sukun U+06E1
   EXPECT_EQ(KeyOf("كَتَبَ", AllBut(&NormalizationOptions::strip_diacritics)), "كَتَبَ");
   EXPECT_EQ(KeyOf("كَتَبَ", Only(&NormalizationOptions::strip_diacritics)), "كتب");
 }
@@ -169,9 +168,7 @@ TEST(Normalizer, PresentationFormsFoldUnderNfkc) {
   EXPECT_EQ(KeyOf("ＡＢＣ ﬁle"), "abc file");
 }
 
-TEST(Normalizer, ArabicPunctuationStaysArabic) {
-  EXPECT_EQ(KeyOf("نعم، لا؛ لماذا؟"), "نعم، لا؛ لماذا؟");
-}
+TEST(Normalizer, ArabicPunctuationStaysArabic) { EXPECT_EQ(KeyOf("نعم، لا؛ لماذا؟"), "نعم، لا؛ لماذا؟"); }
 
 TEST(Normalizer, CaseFolding) {
   EXPECT_EQ(KeyOf("Hello WORLD"), "hello world");
@@ -181,8 +178,7 @@ TEST(Normalizer, CaseFolding) {
 }
 
 TEST(Normalizer, QuotesAndDashes) {
-  EXPECT_EQ(KeyOf("\u201Cquoted\u201D \u2018single\u2019 \u00ABقال\u00BB"),
-            "\"quoted\" 'single' \"قال\"");
+  EXPECT_EQ(KeyOf("\u201Cquoted\u201D \u2018single\u2019 \u00ABقال\u00BB"), "\"quoted\" 'single' \"قال\"");
   EXPECT_EQ(KeyOf("a\u2013b\u2014c\u2212d\u2010e"), "a-b-c-d-e");
   EXPECT_EQ(KeyOf("it\u2019s", AllBut(&NormalizationOptions::unify_punctuation)), "it\u2019s");
   // NFKC expands the ellipsis; with NFKC off it stays.
@@ -218,8 +214,7 @@ TEST(Normalizer, InvalidUtf8IsAClearError) {
     auto r = (*n)->Normalize(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_NE(std::string(r.status().message()).find("invalid UTF-8 at byte offset"),
-              std::string::npos);
+    EXPECT_NE(std::string(r.status().message()).find("invalid UTF-8 at byte offset"), std::string::npos);
     EXPECT_FALSE((*n)->Key(bad).ok());
   }
   auto r = (*n)->Normalize("ab\xD9");
@@ -256,8 +251,7 @@ TEST(Normalizer, OffsetsPointBackToTheOriginal) {
 }
 
 TEST(Normalizer, OffsetsValidUnderEveryRuleSet) {
-  const std::string original =
-      "كَتَبَ الطَّالِبُ \u0627\u0654 Ｈello \u200F٢٠ ﻻ “x” e\u0301 ﷺ 한국어 😀 ß İ";
+  const std::string original = "كَتَبَ الطَّالِبُ \u0627\u0654 Ｈello \u200F٢٠ ﻻ “x” e\u0301 ﷺ 한국어 😀 ß İ";
   for (uint32_t bits = 0; bits < (1u << 11); bits += 37) {
     auto n = Normalizer::Create(NormalizationOptions::FromBits(bits));
     ASSERT_TRUE(n.ok());
@@ -270,8 +264,8 @@ TEST(Normalizer, OffsetsValidUnderEveryRuleSet) {
 }
 
 TEST(Normalizer, CombiningSequencesOutsideArabic) {
-  EXPECT_EQ(KeyOf("e\u0301cole"), "école");   // composes under NFKC
-  EXPECT_EQ(KeyOf("\u0301x"), "\u0301x");      // a lone mark at the start survives
+  EXPECT_EQ(KeyOf("e\u0301cole"), "école");  // composes under NFKC
+  EXPECT_EQ(KeyOf("\u0301x"), "\u0301x");    // a lone mark at the start survives
 }
 
 TEST(Normalizer, TenMegabyteInput) {

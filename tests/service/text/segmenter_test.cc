@@ -27,7 +27,8 @@ void ExpectLossless(std::string_view text, const std::vector<TextSpan>& spans) {
     ASSERT_LE(pos, s.byte_begin);
     ASSERT_LT(s.byte_begin, s.byte_end);
     std::string_view gap = text.substr(pos, s.byte_begin - pos);
-    for (char c : gap) EXPECT_TRUE(c == ' ' || c == '\n' || c == '\t' || c == '\r') << "gap holds '" << c << "'";
+    for (char c : gap)
+      EXPECT_TRUE(c == ' ' || c == '\n' || c == '\t' || c == '\r') << "gap holds '" << c << "'";
     EXPECT_EQ(s.char_begin, CountCodePoints(text.substr(0, s.byte_begin)));
     EXPECT_EQ(s.char_end, CountCodePoints(text.substr(0, s.byte_end)));
     rebuilt.append(gap);
@@ -55,10 +56,8 @@ TEST(SentenceSegmenter, ArabicHeadlineDigitsQuestionMarkAndQuotes) {
       "ارتفعت أسعار النفط بنسبة ٣٫٥ في المئة يوم الثلاثاء. وقال محللون إن الطلب سيزداد؟ "
       "\"لا نتوقع تراجعاً قريباً\" قال أحد التجار.";
   EXPECT_THAT(Sentences(Language::kArabic, text),
-              ElementsAre("أخبار الاقتصاد اليوم",
-                          "ارتفعت أسعار النفط بنسبة ٣٫٥ في المئة يوم الثلاثاء.",
-                          "وقال محللون إن الطلب سيزداد؟",
-                          "\"لا نتوقع تراجعاً قريباً\" قال أحد التجار."));
+              ElementsAre("أخبار الاقتصاد اليوم", "ارتفعت أسعار النفط بنسبة ٣٫٥ في المئة يوم الثلاثاء.",
+                          "وقال محللون إن الطلب سيزداد؟", "\"لا نتوقع تراجعاً قريباً\" قال أحد التجار."));
 }
 
 TEST(SentenceSegmenter, ArabicCommaAndSemicolonDoNotEndSentences) {
@@ -72,8 +71,8 @@ TEST(SentenceSegmenter, EnglishSentencesDecimalsAndParagraphs) {
       "Markets in Brief\n"
       "Gold was flat.";
   EXPECT_THAT(Sentences(Language::kEnglish, text),
-              ElementsAre("Oil rose 3.5 percent on Tuesday.", "Will demand grow?",
-                          "Traders said \"yes.\"", "Prices fell.", "Markets in Brief", "Gold was flat."));
+              ElementsAre("Oil rose 3.5 percent on Tuesday.", "Will demand grow?", "Traders said \"yes.\"",
+                          "Prices fell.", "Markets in Brief", "Gold was flat."));
 }
 
 TEST(SentenceSegmenter, OffsetsAreBytesAndCodePoints) {
@@ -137,13 +136,14 @@ TEST(SentenceSegmenter, EnglishAbbreviationsBeforeNumbersLatinAndTimes) {
 }
 
 TEST(SentenceSegmenter, EnglishDecimalsEllipsesQuotesAndBrackets) {
-  EXPECT_THAT(En("Oil rose 3.5% to $71.25 a barrel. \"Why?\" she asked. \"Stop!\" he said... and left. "
-                 "(It rained.) Then \u201cit ended.\u201d Done."),
-              ElementsAre("Oil rose 3.5% to $71.25 a barrel.", "\"Why?\" she asked.",
-                          "\"Stop!\" he said... and left.", "(It rained.)",
-                          "Then \u201cit ended.\u201d", "Done."));
+  EXPECT_THAT(
+      En("Oil rose 3.5% to $71.25 a barrel. \"Why?\" she asked. \"Stop!\" he said... and left. "
+         "(It rained.) Then \u201cit ended.\u201d Done."),
+      ElementsAre("Oil rose 3.5% to $71.25 a barrel.", "\"Why?\" she asked.",
+                  "\"Stop!\" he said... and left.", "(It rained.)", "Then \u201cit ended.\u201d", "Done."));
   // A semicolon or comma after the full stop continues the sentence.
-  EXPECT_THAT(En("He said \"go home.\" ; Then they went."), ElementsAre("He said \"go home.\" ; Then they went."));
+  EXPECT_THAT(En("He said \"go home.\" ; Then they went."),
+              ElementsAre("He said \"go home.\" ; Then they went."));
 }
 
 TEST(SentenceSegmenter, EnglishHeadlineEndingInAQuoteBeforeAnOpener) {
@@ -166,8 +166,8 @@ TEST(SentenceSegmenter, NumbersAfterAFullStopAndStageDirections) {
 
 TEST(SentenceSegmenter, LineBreaksListItemsAndHeadlines) {
   EXPECT_THAT(En("Agenda\n1. Open the meeting\n2. Budget. Vote on it\na) first\n- bullet\r\nLast line"),
-              ElementsAre("Agenda", "1. Open the meeting", "2. Budget.", "Vote on it", "a) first",
-                          "- bullet", "Last line"));
+              ElementsAre("Agenda", "1. Open the meeting", "2. Budget.", "Vote on it", "a) first", "- bullet",
+                          "Last line"));
   // A hard line break wins over an abbreviation.
   EXPECT_THAT(En("Call Dr.\nSmith now."), ElementsAre("Call Dr.", "Smith now."));
   EXPECT_THAT(Ar("\u0661. \u0627\u0644\u0628\u0646\u062f \u0627\u0644\u0623\u0648\u0644"),
@@ -190,13 +190,14 @@ TEST(SentenceSegmenter, ArabicQuotationsEllipsesAndDecimals) {
                  "\"انتهى الأمر.\" حسبما أفاد المتحدث."),
               ElementsAre("\"هل أنتم مستعدون؟\" تساءلت الوزيرة.", "\"لن نتراجع!\" قائلًا ذلك غادر.",
                           "\"انتهى الأمر.\" حسبما أفاد المتحدث."));
-  EXPECT_THAT(Ar("ومازال العد مستمرًا... هو اليوم الذي ولد فيه. بلغ النمو 3.5 بالمئة و٢.٧ في المئة."),
-              ElementsAre("ومازال العد مستمرًا... هو اليوم الذي ولد فيه.",
-                          "بلغ النمو 3.5 بالمئة و٢.٧ في المئة."));
+  EXPECT_THAT(
+      Ar("ومازال العد مستمرًا... هو اليوم الذي ولد فيه. بلغ النمو 3.5 بالمئة و٢.٧ في المئة."),
+      ElementsAre("ومازال العد مستمرًا... هو اليوم الذي ولد فيه.", "بلغ النمو 3.5 بالمئة و٢.٧ في المئة."));
   // A quotation closed without a full stop, then a clause opener.
-  EXPECT_THAT(Ar("قال الوزير: \"نحن نعمل على خطة شاملة\" وأضاف أن العمل بدأ. وصفها بأنها \"عشوائية\" في بيانه."),
-              ElementsAre("قال الوزير: \"نحن نعمل على خطة شاملة\"", "وأضاف أن العمل بدأ.",
-                          "وصفها بأنها \"عشوائية\" في بيانه."));
+  EXPECT_THAT(
+      Ar("قال الوزير: \"نحن نعمل على خطة شاملة\" وأضاف أن العمل بدأ. وصفها بأنها \"عشوائية\" في بيانه."),
+      ElementsAre("قال الوزير: \"نحن نعمل على خطة شاملة\"", "وأضاف أن العمل بدأ.",
+                  "وصفها بأنها \"عشوائية\" في بيانه."));
 }
 
 TEST(SentenceSegmenter, ArabicQuotedSentenceClosedWithoutAFullStop) {

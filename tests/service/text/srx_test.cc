@@ -145,8 +145,8 @@ TEST(SrxRuleSet, FirstMatchingRuleWinsAndWhitespaceRunIsOnePosition) {
   const icu::UnicodeString text(u"Hi Mr. Li.  Go!");
   std::vector<BoundaryDecision> d(static_cast<size_t>(text.length()) + 1);
   ASSERT_TRUE(rules->Apply(text, &d).ok());
-  EXPECT_EQ(d[6], BoundaryDecision::kNoBreak);  // after "Mr." (no-break rule comes first)
-  EXPECT_EQ(d[10], BoundaryDecision::kBreak);   // after "Li."
+  EXPECT_EQ(d[6], BoundaryDecision::kNoBreak);     // after "Mr." (no-break rule comes first)
+  EXPECT_EQ(d[10], BoundaryDecision::kBreak);      // after "Li."
   EXPECT_EQ(d[11], BoundaryDecision::kUndecided);  // inside the run: reduced to 10
   EXPECT_EQ(d[12], BoundaryDecision::kUndecided);
 }

@@ -22,8 +22,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-std::unique_ptr<Tokenizer> Make(Language lang = Language::kArabic, bool clitics = false,
-                                bool stem = false) {
+std::unique_ptr<Tokenizer> Make(Language lang = Language::kArabic, bool clitics = false, bool stem = false) {
   TokenizerOptions o;
   o.language = lang;
   o.split_clitics = clitics;
@@ -45,8 +44,7 @@ void ExpectSpansValid(std::string_view text, const std::vector<Token>& tokens) {
     EXPECT_EQ(t.span.char_end, CountCodePoints(text.substr(0, t.span.byte_end)));
     const std::string_view s = t.span.In(text);
     if (t.cls != TokenClass::kPlaceholder && t.cls != TokenClass::kTag) {
-      EXPECT_EQ(s.find_first_of(" \t\n\r"), std::string_view::npos)
-          << "token '" << s << "' holds whitespace";
+      EXPECT_EQ(s.find_first_of(" \t\n\r"), std::string_view::npos) << "token '" << s << "' holds whitespace";
     }
     prev_end = t.span.byte_end;
   }
@@ -81,48 +79,42 @@ TEST(Tokenizer, ArabicWordsAndPunctuation) {
 }
 
 TEST(Tokenizer, NormalisedFormIsTheKeyOfEachToken) {
-  EXPECT_THAT(Norms("أَحْمَدُ في المدرسةِ ٢٠٢٤ Hello"),
-              ElementsAre("احمد", "في", "المدرسه", "2024", "hello"));
+  EXPECT_THAT(Norms("أَحْمَدُ في المدرسةِ ٢٠٢٤ Hello"), ElementsAre("احمد", "في", "المدرسه", "2024", "hello"));
 }
 
 TEST(Tokenizer, NumbersInBothScriptsWithSeparators) {
   EXPECT_THAT(Surface("دفع ١٬٠٠٠ دينار و3.5 كغ و٣٫٥ و1,234.56", Language::kArabic),
               ElementsAre(Pair("دفع", "word"), Pair("١٬٠٠٠", "number"), Pair("دينار", "word"),
-                          Pair("و", "word"), Pair("3.5", "number"), Pair("كغ", "word"),
-                          Pair("و", "word"), Pair("٣٫٥", "number"), Pair("و", "word"),
-                          Pair("1,234.56", "number")));
+                          Pair("و", "word"), Pair("3.5", "number"), Pair("كغ", "word"), Pair("و", "word"),
+                          Pair("٣٫٥", "number"), Pair("و", "word"), Pair("1,234.56", "number")));
   // Only a single proclitic letter is split off a number; other letter-digit
   // mixes stay one word.
   EXPECT_THAT(Surface("كوفيد19 ب٥٠ ل2024 3rd A4", Language::kArabic),
-              ElementsAre(Pair("كوفيد19", "word"), Pair("ب", "word"), Pair("٥٠", "number"),
-                          Pair("ل", "word"), Pair("2024", "number"), Pair("3rd", "word"),
-                          Pair("A4", "word")));
-  EXPECT_THAT(Surface("pay 1,000 or ١٬٠٠٠ or ٣٫٥ (3.5%)", Language::kEnglish),
-              ElementsAre(Pair("pay", "word"), Pair("1,000", "number"), Pair("or", "word"),
-                          Pair("١٬٠٠٠", "number"), Pair("or", "word"), Pair("٣٫٥", "number"),
-                          Pair("(", "punctuation"), Pair("3.5", "number"), Pair("%", "symbol"),
-                          Pair(")", "punctuation")));
+              ElementsAre(Pair("كوفيد19", "word"), Pair("ب", "word"), Pair("٥٠", "number"), Pair("ل", "word"),
+                          Pair("2024", "number"), Pair("3rd", "word"), Pair("A4", "word")));
+  EXPECT_THAT(
+      Surface("pay 1,000 or ١٬٠٠٠ or ٣٫٥ (3.5%)", Language::kEnglish),
+      ElementsAre(Pair("pay", "word"), Pair("1,000", "number"), Pair("or", "word"), Pair("١٬٠٠٠", "number"),
+                  Pair("or", "word"), Pair("٣٫٥", "number"), Pair("(", "punctuation"), Pair("3.5", "number"),
+                  Pair("%", "symbol"), Pair(")", "punctuation")));
   EXPECT_THAT(Norms("١٬٠٠٠ 1,000 ٣٫٥", Language::kEnglish), ElementsAre("1,000", "1,000", "3.5"));
 }
 
 TEST(Tokenizer, PunctuationAndSymbols) {
-  EXPECT_THAT(Surface("Price: $15 + 10% = “cheap” — really!", Language::kEnglish),
-              ElementsAre(Pair("Price", "word"), Pair(":", "punctuation"), Pair("$", "symbol"),
-                          Pair("15", "number"), Pair("+", "symbol"), Pair("10", "number"),
-                          Pair("%", "symbol"), Pair("=", "symbol"), Pair("“", "punctuation"),
-                          Pair("cheap", "word"), Pair("”", "punctuation"),
-                          Pair("—", "punctuation"), Pair("really", "word"),
-                          Pair("!", "punctuation")));
-  EXPECT_THAT(Norms("“cheap” — ©", Language::kEnglish),
-              ElementsAre("\"", "cheap", "\"", "-", "©"));
+  EXPECT_THAT(
+      Surface("Price: $15 + 10% = “cheap” — really!", Language::kEnglish),
+      ElementsAre(Pair("Price", "word"), Pair(":", "punctuation"), Pair("$", "symbol"), Pair("15", "number"),
+                  Pair("+", "symbol"), Pair("10", "number"), Pair("%", "symbol"), Pair("=", "symbol"),
+                  Pair("“", "punctuation"), Pair("cheap", "word"), Pair("”", "punctuation"),
+                  Pair("—", "punctuation"), Pair("really", "word"), Pair("!", "punctuation")));
+  EXPECT_THAT(Norms("“cheap” — ©", Language::kEnglish), ElementsAre("\"", "cheap", "\"", "-", "©"));
 }
 
 TEST(Tokenizer, ApostrophesAndHyphensInsideWords) {
   EXPECT_THAT(Surface("don't use a well-known state-of-the-art tool -- ok", Language::kEnglish),
               ElementsAre(Pair("don't", "word"), Pair("use", "word"), Pair("a", "word"),
-                          Pair("well-known", "word"), Pair("state-of-the-art", "word"),
-                          Pair("tool", "word"), Pair("-", "punctuation"),
-                          Pair("-", "punctuation"), Pair("ok", "word")));
+                          Pair("well-known", "word"), Pair("state-of-the-art", "word"), Pair("tool", "word"),
+                          Pair("-", "punctuation"), Pair("-", "punctuation"), Pair("ok", "word")));
 }
 
 TEST(Tokenizer, Placeholders) {
@@ -132,58 +124,51 @@ TEST(Tokenizer, Placeholders) {
               Language::kEnglish),
       ElementsAre(Pair("Delete", "word"), Pair("%s", "placeholder"), Pair("files", "word"),
                   Pair("?", "punctuation"), Pair("%d", "placeholder"), Pair("of", "word"),
-                  Pair("%1$s", "placeholder"), Pair("{0}", "placeholder"),
-                  Pair("{name}", "placeholder"), Pair("%(count)d", "placeholder"),
-                  Pair("%5.2f", "placeholder"), Pair("%@", "placeholder"),
-                  Pair("%1", "placeholder"), Pair("{{user}}", "placeholder"),
-                  Pair("${path}", "placeholder"),
+                  Pair("%1$s", "placeholder"), Pair("{0}", "placeholder"), Pair("{name}", "placeholder"),
+                  Pair("%(count)d", "placeholder"), Pair("%5.2f", "placeholder"), Pair("%@", "placeholder"),
+                  Pair("%1", "placeholder"), Pair("{{user}}", "placeholder"), Pair("${path}", "placeholder"),
                   Pair("{n, plural, one {# file} other {# files}}", "placeholder")));
   // Placeholders glued to Arabic words, and prose percent signs.
   EXPECT_THAT(Surface("حذف %sملفات {0}؟ خصم 50% و100%% "),
               ElementsAre(Pair("حذف", "word"), Pair("%s", "placeholder"), Pair("ملفات", "word"),
-                          Pair("{0}", "placeholder"), Pair("؟", "punctuation"),
-                          Pair("خصم", "word"), Pair("50", "number"), Pair("%", "symbol"),
-                          Pair("و", "word"), Pair("100", "number"), Pair("%", "symbol"),
-                          Pair("%", "symbol")));
+                          Pair("{0}", "placeholder"), Pair("؟", "punctuation"), Pair("خصم", "word"),
+                          Pair("50", "number"), Pair("%", "symbol"), Pair("و", "word"), Pair("100", "number"),
+                          Pair("%", "symbol"), Pair("%", "symbol")));
   // LibreOffice and shell styles; dollar amounts stay numbers, and so does a
   // bare $1 (a price as often as LibreOffice's positional placeholder).
-  EXPECT_THAT(Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
-                      "or $3.50 or 50%OFF or %Product",
-                      Language::kEnglish),
-              ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"),
-                          Pair("in", "word"), Pair("$(ARG1)", "placeholder"), Pair("as", "word"),
-                          Pair("$USER", "placeholder"), Pair(":", "punctuation"),
-                          Pair("style", "word"), Pair("$", "symbol"), Pair("1", "number"),
-                          Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"),
-                          Pair("2", "number"), Pair("billion", "word"), Pair("or", "word"),
-                          Pair("$", "symbol"), Pair("25", "number"), Pair("or", "word"),
-                          Pair("$", "symbol"), Pair("3.50", "number"), Pair("or", "word"),
-                          Pair("50", "number"), Pair("%", "symbol"), Pair("OFF", "word"),
-                          Pair("or", "word"), Pair("%", "symbol"), Pair("Product", "word")));
+  EXPECT_THAT(
+      Surface("Start %PRODUCTNAME in $(ARG1) as $USER: style $1, not $2 billion or $25 "
+              "or $3.50 or 50%OFF or %Product",
+              Language::kEnglish),
+      ElementsAre(Pair("Start", "word"), Pair("%PRODUCTNAME", "placeholder"), Pair("in", "word"),
+                  Pair("$(ARG1)", "placeholder"), Pair("as", "word"), Pair("$USER", "placeholder"),
+                  Pair(":", "punctuation"), Pair("style", "word"), Pair("$", "symbol"), Pair("1", "number"),
+                  Pair(",", "punctuation"), Pair("not", "word"), Pair("$", "symbol"), Pair("2", "number"),
+                  Pair("billion", "word"), Pair("or", "word"), Pair("$", "symbol"), Pair("25", "number"),
+                  Pair("or", "word"), Pair("$", "symbol"), Pair("3.50", "number"), Pair("or", "word"),
+                  Pair("50", "number"), Pair("%", "symbol"), Pair("OFF", "word"), Pair("or", "word"),
+                  Pair("%", "symbol"), Pair("Product", "word")));
   EXPECT_THAT(Surface("حجم %DPIX% × %DPIY% للملف \"$file$\" في %{link}"),
-              ElementsAre(Pair("حجم", "word"), Pair("%DPIX%", "placeholder"),
-                          Pair("×", "symbol"), Pair("%DPIY%", "placeholder"),
-                          Pair("للملف", "word"), Pair("\"", "punctuation"),
-                          Pair("$file$", "placeholder"), Pair("\"", "punctuation"),
-                          Pair("في", "word"), Pair("%{link}", "placeholder")));
+              ElementsAre(Pair("حجم", "word"), Pair("%DPIX%", "placeholder"), Pair("×", "symbol"),
+                          Pair("%DPIY%", "placeholder"), Pair("للملف", "word"), Pair("\"", "punctuation"),
+                          Pair("$file$", "placeholder"), Pair("\"", "punctuation"), Pair("في", "word"),
+                          Pair("%{link}", "placeholder")));
   // $1..$9 is a placeholder only where it cannot be money: closed by $ or
   // enclosed in quotes or brackets.
   EXPECT_THAT(Surface("No $1$ exists. The file '$1' or \"$2\" in [$3] or “$4” costs $5 each, $6.",
                       Language::kEnglish),
               ElementsAre(Pair("No", "word"), Pair("$1$", "placeholder"), Pair("exists", "word"),
                           Pair(".", "punctuation"), Pair("The", "word"), Pair("file", "word"),
-                          Pair("'", "punctuation"), Pair("$1", "placeholder"),
-                          Pair("'", "punctuation"), Pair("or", "word"), Pair("\"", "punctuation"),
-                          Pair("$2", "placeholder"), Pair("\"", "punctuation"), Pair("in", "word"),
-                          Pair("[", "punctuation"), Pair("$3", "placeholder"),
-                          Pair("]", "punctuation"), Pair("or", "word"), Pair("“", "punctuation"),
-                          Pair("$4", "placeholder"), Pair("”", "punctuation"),
+                          Pair("'", "punctuation"), Pair("$1", "placeholder"), Pair("'", "punctuation"),
+                          Pair("or", "word"), Pair("\"", "punctuation"), Pair("$2", "placeholder"),
+                          Pair("\"", "punctuation"), Pair("in", "word"), Pair("[", "punctuation"),
+                          Pair("$3", "placeholder"), Pair("]", "punctuation"), Pair("or", "word"),
+                          Pair("“", "punctuation"), Pair("$4", "placeholder"), Pair("”", "punctuation"),
                           Pair("costs", "word"), Pair("$", "symbol"), Pair("5", "number"),
                           Pair("each", "word"), Pair(",", "punctuation"), Pair("$", "symbol"),
                           Pair("6", "number"), Pair(".", "punctuation")));
-  EXPECT_THAT(Surface("السعر $5 فقط"),
-              ElementsAre(Pair("السعر", "word"), Pair("$", "symbol"), Pair("5", "number"),
-                          Pair("فقط", "word")));
+  EXPECT_THAT(Surface("السعر $5 فقط"), ElementsAre(Pair("السعر", "word"), Pair("$", "symbol"),
+                                                   Pair("5", "number"), Pair("فقط", "word")));
   // Positional placeholders localised with Arabic-Indic digits are the same
   // placeholder as their ASCII form.
   EXPECT_THAT(Surface("تم حذف %١ من %٢$s ملفات"),
@@ -197,30 +182,27 @@ TEST(Tokenizer, Placeholders) {
 
 TEST(Tokenizer, InlineTagsAndEntities) {
   EXPECT_THAT(Surface("اضغط <b>حفظ</b> ثم <x id=\"1\"/> و<g id='2' ctype=\"x-bold\">نعم</g> &amp; &#1234;"),
-              ElementsAre(Pair("اضغط", "word"), Pair("<b>", "tag"), Pair("حفظ", "word"),
-                          Pair("</b>", "tag"), Pair("ثم", "word"), Pair("<x id=\"1\"/>", "tag"),
-                          Pair("و", "word"), Pair("<g id='2' ctype=\"x-bold\">", "tag"),
-                          Pair("نعم", "word"), Pair("</g>", "tag"), Pair("&amp;", "tag"),
-                          Pair("&#1234;", "tag")));
+              ElementsAre(Pair("اضغط", "word"), Pair("<b>", "tag"), Pair("حفظ", "word"), Pair("</b>", "tag"),
+                          Pair("ثم", "word"), Pair("<x id=\"1\"/>", "tag"), Pair("و", "word"),
+                          Pair("<g id='2' ctype=\"x-bold\">", "tag"), Pair("نعم", "word"),
+                          Pair("</g>", "tag"), Pair("&amp;", "tag"), Pair("&#1234;", "tag")));
   // Comparisons in prose are not tags.
   EXPECT_THAT(Surface("if x<y and y>z", Language::kEnglish),
-              ElementsAre(Pair("if", "word"), Pair("x", "word"), Pair("<", "symbol"),
-                          Pair("y", "word"), Pair("and", "word"), Pair("y", "word"),
-                          Pair(">", "symbol"), Pair("z", "word")));
+              ElementsAre(Pair("if", "word"), Pair("x", "word"), Pair("<", "symbol"), Pair("y", "word"),
+                          Pair("and", "word"), Pair("y", "word"), Pair(">", "symbol"), Pair("z", "word")));
 }
 
 TEST(Tokenizer, UrlsAndEmails) {
-  EXPECT_THAT(
-      Surface("زوروا https://example.com/ar/page?id=5&x=1، أو www.qantara.org. راسلونا: "
-              "info.team@mail.example.com."),
-      ElementsAre(Pair("زوروا", "word"), Pair("https://example.com/ar/page?id=5&x=1", "url"),
-                  Pair("،", "punctuation"), Pair("أو", "word"), Pair("www.qantara.org", "url"),
-                  Pair(".", "punctuation"), Pair("راسلونا", "word"), Pair(":", "punctuation"),
-                  Pair("info.team@mail.example.com", "email"), Pair(".", "punctuation")));
+  EXPECT_THAT(Surface("زوروا https://example.com/ar/page?id=5&x=1، أو www.qantara.org. راسلونا: "
+                      "info.team@mail.example.com."),
+              ElementsAre(Pair("زوروا", "word"), Pair("https://example.com/ar/page?id=5&x=1", "url"),
+                          Pair("،", "punctuation"), Pair("أو", "word"), Pair("www.qantara.org", "url"),
+                          Pair(".", "punctuation"), Pair("راسلونا", "word"), Pair(":", "punctuation"),
+                          Pair("info.team@mail.example.com", "email"), Pair(".", "punctuation")));
   EXPECT_THAT(Surface("(see http://en.wikipedia.org/wiki/Foo_(bar)) or a@b", Language::kEnglish),
               ElementsAre(Pair("(", "punctuation"), Pair("see", "word"),
-                          Pair("http://en.wikipedia.org/wiki/Foo_(bar)", "url"),
-                          Pair(")", "punctuation"), Pair("or", "word"), Pair("a@b", "word")));
+                          Pair("http://en.wikipedia.org/wiki/Foo_(bar)", "url"), Pair(")", "punctuation"),
+                          Pair("or", "word"), Pair("a@b", "word")));
 }
 
 TEST(Tokenizer, WhitespaceAndMarksAreNeverTokens) {
@@ -243,8 +225,7 @@ TEST(Tokenizer, MixedScriptsAndOffsets) {
   ExpectSpansValid(text, *tokens);
   std::vector<std::string> surface;
   for (const Token& t : *tokens) surface.emplace_back(t.span.In(text));
-  EXPECT_THAT(surface, ElementsAre("نظام", "Linux", "الإصدار", "٥", "(", "Version", "5", ")",
-                                   "😀", "يعمل"));
+  EXPECT_THAT(surface, ElementsAre("نظام", "Linux", "الإصدار", "٥", "(", "Version", "5", ")", "😀", "يعمل"));
   EXPECT_EQ((*tokens)[1].span.char_begin, 5u);
   EXPECT_EQ((*tokens)[1].span.byte_begin, 9u);
   EXPECT_EQ((*tokens)[8].cls, TokenClass::kSymbol);
@@ -265,8 +246,7 @@ TEST(Tokenizer, InvalidUtf8IsAClearError) {
   auto r = Make()->Tokenize("abc \xD9");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(std::string(r.status().message()).find("invalid UTF-8 at byte offset 4"),
-            std::string::npos);
+  EXPECT_NE(std::string(r.status().message()).find("invalid UTF-8 at byte offset 4"), std::string::npos);
 }
 
 TEST(Tokenizer, CliticSplittingIsOptionalAndConservative) {
@@ -310,8 +290,8 @@ TEST(ArabicClitics, Patterns) {
   EXPECT_TRUE(SplitArabicClitics("الحب", &s));  // bare article: 2-letter base is fine
   EXPECT_EQ(s.base, "حب");
   EXPECT_FALSE(SplitArabicClitics("والحب", &s));  // after و the base needs 3 letters
-  for (std::string_view w : {"الي", "الا", "اليه", "الله", "التي", "الان", "ال", "بال", "و", "",
-                             "الب", "ال5", "الcat", "والذي"}) {
+  for (std::string_view w :
+       {"الي", "الا", "اليه", "الله", "التي", "الان", "ال", "بال", "و", "", "الب", "ال5", "الcat", "والذي"}) {
     EXPECT_FALSE(SplitArabicClitics(w, &s)) << w;
   }
 }
@@ -372,8 +352,7 @@ TEST(Tokenizer, NormalisationRulesFollowTheOptions) {
 }
 
 TEST(Tokenizer, TenMegabyteInput) {
-  const std::string unit =
-      "قالَ المسؤولُ إنّ الاجتماعَ سيُعقد في ٢٠٢٤، انظر https://x.org/a و{0} <b>هنا</b>. ";
+  const std::string unit = "قالَ المسؤولُ إنّ الاجتماعَ سيُعقد في ٢٠٢٤، انظر https://x.org/a و{0} <b>هنا</b>. ";
   std::string big;
   while (big.size() < 10 * 1024 * 1024) big += unit;
   auto tok = Make();
@@ -398,10 +377,11 @@ TEST(Tokenizer, TenMegabyteInput) {
 
 TEST(SpecialSpans, TruncatedAndMalformedInputsAreNotSpecial) {
   for (std::string_view s :
-       {"<", "<b", "<a href=", "<a href=\"x", "</b x>", "<1>", "{", "{0", "{}", "{{x", "%", "%%",
-        "%(x", "%(x)", "%1$", "&", "&amp", "&#;", "&#x;", "$", "${", "${x", "$(x", "http://",
-        "www.", "www. x", "a@b.c", "@example.com", "a@", "a@.com", "x@y..com", "<<<>>>",
-        "%PRODUCT x", "$Name"}) {
+       {"<",   "<b",     "<a href=", "<a href=\"x", "</b x>",     "<1>",   "{",
+        "{0",  "{}",     "{{x",      "%",           "%%",         "%(x",   "%(x)",
+        "%1$", "&",      "&amp",     "&#;",         "&#x;",       "$",     "${",
+        "${x", "$(x",    "http://",  "www.",        "www. x",     "a@b.c", "@example.com",
+        "a@",  "a@.com", "x@y..com", "<<<>>>",      "%PRODUCT x", "$Name"}) {
     std::vector<SpecialSpan> spans = FindSpecialSpans(s);
     if (s == "%PRODUCT x") {
       ASSERT_EQ(spans.size(), 1u);
@@ -409,14 +389,13 @@ TEST(SpecialSpans, TruncatedAndMalformedInputsAreNotSpecial) {
       continue;
     }
     EXPECT_TRUE(spans.empty()) << s << " gave " << spans.size() << " span(s), first "
-                               << (spans.empty() ? "" : s.substr(spans[0].begin,
-                                                                 spans[0].end - spans[0].begin));
+                               << (spans.empty() ? ""
+                                                 : s.substr(spans[0].begin, spans[0].end - spans[0].begin));
   }
 }
 
 TEST(SpecialSpans, OrderedAndNonOverlapping) {
-  const std::string text =
-      "mail x.y@a.org, http://a.org/%s?q={0}&b=1 <b>%1$s</b> {{n}} a@b.org@c.org &lt;";
+  const std::string text = "mail x.y@a.org, http://a.org/%s?q={0}&b=1 <b>%1$s</b> {{n}} a@b.org@c.org &lt;";
   std::vector<SpecialSpan> spans = FindSpecialSpans(text);
   std::vector<std::string> got;
   size_t prev = 0;
@@ -426,18 +405,19 @@ TEST(SpecialSpans, OrderedAndNonOverlapping) {
     prev = s.end;
     got.push_back(text.substr(s.begin, s.end - s.begin));
   }
-  EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>",
-                               "{{n}}", "a@b.org", "&lt;"));
+  EXPECT_THAT(got, ElementsAre("x.y@a.org", "http://a.org/%s?q=", "{0}", "<b>", "%1$s", "</b>", "{{n}}",
+                               "a@b.org", "&lt;"));
 }
 
 // Random mixes of the characters the scanner and the rules care about keep
 // every invariant (and run clean under ASan/UBSan: -DQANTARA_SANITIZE=ON).
 TEST(Tokenizer, RandomInputsKeepInvariants) {
   static const char* kPieces[] = {
-      "<", ">", "b", "%", "s", "{", "}", "0", "$", "(", ")", "@", ".", "com", "http://", "www.",
-      "ا", "ل", "و", "ب", "\u064E", "\u0651", "\u0640", "\u200F", " ", "\n", "٣", "٫", "-", "&",
-      ";", "amp", "\"", "'", "x", "=", "/", "\uFEFB", "e\u0301", "😀", "ß", "A", "1", "\u0654",
-      "ة", "ى", "\u2019", "،", "\t", "#", "_", ","};
+      "<",      ">",      "b",      "%",       "s",      "{",       "}", "0", "$", "(",      ")",
+      "@",      ".",      "com",    "http://", "www.",   "ا",       "ل", "و", "ب", "\u064E", "\u0651",
+      "\u0640", "\u200F", " ",      "\n",      "٣",      "٫",       "-", "&", ";", "amp",    "\"",
+      "'",      "x",      "=",      "/",       "\uFEFB", "e\u0301", "😀", "ß", "A", "1",      "\u0654",
+      "ة",      "ى",      "\u2019", "،",       "\t",     "#",       "_", ","};
   std::mt19937 rng(12345);
   auto tok = Make(Language::kArabic, /*clitics=*/true);
   auto norm = Normalizer::Create();
@@ -490,12 +470,47 @@ void ExpectTokenizeWordAgrees(const Tokenizer& tok, const std::string& w) {
 }
 
 TEST(Tokenizer, TokenizeWordAgreesWithTokenize) {
-  const std::vector<std::string> words = {
-      "", " ", "two words", "e.g.", "don't", "well-known", "و2024", "ب٥٠", "كوفيد19", "A4",
-      "http://example.org", "name@example.com", "%s", "{0}", "<b>", "?", "\u061f", "١٬٠٠٠",
-      "3.5", "\ufdfa", "\ufefb", "والكتاب", "بالبيت", "للطلاب", "الذي", "وصل", "قالَ",
-      "مدرسةٌ", "Reports", "reported", "UNESCO", "\u00e9lan", " lead", "x\u064e", "\u064e",
-      "\u200eword", "word\u00ad", "snake_case", "日本語", "@user", "x:y"};
+  const std::vector<std::string> words = {"",
+                                          " ",
+                                          "two words",
+                                          "e.g.",
+                                          "don't",
+                                          "well-known",
+                                          "و2024",
+                                          "ب٥٠",
+                                          "كوفيد19",
+                                          "A4",
+                                          "http://example.org",
+                                          "name@example.com",
+                                          "%s",
+                                          "{0}",
+                                          "<b>",
+                                          "?",
+                                          "\u061f",
+                                          "١٬٠٠٠",
+                                          "3.5",
+                                          "\ufdfa",
+                                          "\ufefb",
+                                          "والكتاب",
+                                          "بالبيت",
+                                          "للطلاب",
+                                          "الذي",
+                                          "وصل",
+                                          "قالَ",
+                                          "مدرسةٌ",
+                                          "Reports",
+                                          "reported",
+                                          "UNESCO",
+                                          "\u00e9lan",
+                                          " lead",
+                                          "x\u064e",
+                                          "\u064e",
+                                          "\u200eword",
+                                          "word\u00ad",
+                                          "snake_case",
+                                          "日本語",
+                                          "@user",
+                                          "x:y"};
   for (Language lang : {Language::kArabic, Language::kEnglish}) {
     for (bool stem : {false, true}) {
       auto tok = Make(lang, /*clitics=*/true, stem);
@@ -526,14 +541,16 @@ TEST(Tokenizer, ScanReportsWhatTokenizeGives) {
       auto tokens = tok->Tokenize(text);
       ASSERT_TRUE(tokens.ok());
       std::vector<Token> scanned;
-      ASSERT_TRUE(tok->Scan(text, [&](const TokenView& v) {
-                       Token t;
-                       t.cls = v.cls;
-                       t.span.byte_begin = v.byte_begin;
-                       t.span.byte_end = v.byte_end;
-                       t.norm = std::string(v.norm);
-                       scanned.push_back(t);
-                     }).ok());
+      ASSERT_TRUE(tok->Scan(text,
+                            [&](const TokenView& v) {
+                              Token t;
+                              t.cls = v.cls;
+                              t.span.byte_begin = v.byte_begin;
+                              t.span.byte_end = v.byte_end;
+                              t.norm = std::string(v.norm);
+                              scanned.push_back(t);
+                            })
+                      .ok());
       ASSERT_EQ(scanned.size(), tokens->size()) << text;
       for (size_t k = 0; k < scanned.size(); ++k) {
         EXPECT_EQ(scanned[k].cls, (*tokens)[k].cls) << text;

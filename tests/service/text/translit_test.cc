@@ -43,8 +43,8 @@ TEST(ArabicTransliteratorTest, SharedInstanceIsReused) {
 TEST(ArabicTransliteratorTest, TableAgreesWithIcuOnWholeWords) {
   auto t = ArabicTransliterator::Create();
   ASSERT_TRUE(t.ok());
-  for (const char* w : {"تامبا", "بريطانيا", "واشنطن", "فيسبوك", "شيكاغو", "صدام", "خليفة",
-                        "ذهب", "غوغل", "ضياء", "ظبي", "عمان"}) {
+  for (const char* w : {"تامبا", "بريطانيا", "واشنطن", "فيسبوك", "شيكاغو", "صدام", "خليفة", "ذهب", "غوغل",
+                        "ضياء", "ظبي", "عمان"}) {
     EXPECT_EQ((*t)->Skeleton(w), LatinSkeleton((*t)->ToAscii(w))) << w << " " << (*t)->ToAscii(w);
   }
 }

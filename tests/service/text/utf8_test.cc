@@ -19,8 +19,8 @@ TEST(ValidateUtf8, RejectsBadSequencesWithOffset) {
   absl::Status s = ValidateUtf8(truncated);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("offset 2"), std::string_view::npos) << s.message();
-  EXPECT_FALSE(ValidateUtf8("\xC0\xAF").ok());          // overlong '/'
-  EXPECT_FALSE(ValidateUtf8("\xED\xA0\x80").ok());      // surrogate
+  EXPECT_FALSE(ValidateUtf8("\xC0\xAF").ok());      // overlong '/'
+  EXPECT_FALSE(ValidateUtf8("\xED\xA0\x80").ok());  // surrogate
   EXPECT_FALSE(ValidateUtf8("x\xFFy").ok());
 }
 

@@ -60,14 +60,35 @@ bool ExpectSameAsIcu(std::string_view text) {
 
 TEST(FastWordBreaksTest, AgreesWithIcuOnHandPickedText) {
   for (const char* t : {
-           "", " ", "a", "The Reports were published.", "don't stop: e.g. U.S.A. 3.5 1,000,000",
-           "قالَ «مرحباً» في ٢٠١٨، هل زار BBC؟", "١٬٠٠٠ و٣٫٥ ٪٥٠ و2024 ب٥٠ كوفيد19 A4 4A",
+           "",
+           " ",
+           "a",
+           "The Reports were published.",
+           "don't stop: e.g. U.S.A. 3.5 1,000,000",
+           "قالَ «مرحباً» في ٢٠١٨، هل زار BBC؟",
+           "١٬٠٠٠ و٣٫٥ ٪٥٠ و2024 ب٥٠ كوفيد19 A4 4A",
            "  two  spaces\t\ttabs\r\nCRLF\rCR\nLF\u2028LS\u000bVT",
-           "\u064e\u064ffatha at the start", "a\u064e\u064f b", "\u200e\u200fmarks\u200e \u200e",
-           "الكتابُ ــ تطويل", "word\u00adsoft", "a.b.c a..b a.'b a'b'c 1.2.3 1..2 1,a a,1 a.1 1.a",
-           "a\u0301.b\u0301", "x\u00b7y", "x:y", "12:30", "\u0600\u0661\u0662", "one\u2019s l\u2019avion",
-           "\"quoted\" 'single'", "a\u200cb a\u200db", "\u00a0nbsp\u00a0", "κόσμος мир",
-           "http://example.com/a?b=c", "e-mail: name@example.com", "---", "!?؟", "\r\n\u064e",
+           "\u064e\u064ffatha at the start",
+           "a\u064e\u064f b",
+           "\u200e\u200fmarks\u200e \u200e",
+           "الكتابُ ــ تطويل",
+           "word\u00adsoft",
+           "a.b.c a..b a.'b a'b'c 1.2.3 1..2 1,a a,1 a.1 1.a",
+           "a\u0301.b\u0301",
+           "x\u00b7y",
+           "x:y",
+           "12:30",
+           "\u0600\u0661\u0662",
+           "one\u2019s l\u2019avion",
+           "\"quoted\" 'single'",
+           "a\u200cb a\u200db",
+           "\u00a0nbsp\u00a0",
+           "κόσμος мир",
+           "http://example.com/a?b=c",
+           "e-mail: name@example.com",
+           "---",
+           "!?؟",
+           "\r\n\u064e",
        }) {
     EXPECT_TRUE(ExpectSameAsIcu(t)) << "refused '" << t << "'";
   }
@@ -98,9 +119,8 @@ TEST(FastWordBreaksTest, AgreesWithIcuOnEveryAcceptedCharacter) {
     std::vector<WordPiece> out;
     if (!FastWordBreaks(x, &out)) continue;
     ++accepted;
-    for (const std::string& t :
-         {x, "a" + x + "b", "1" + x + "2", "\u0628" + x + "\u0628", x + x, " " + x + " ",
-          x + "\u064e", "a" + x, x + "1", "\r" + x + "a"}) {
+    for (const std::string& t : {x, "a" + x + "b", "1" + x + "2", "\u0628" + x + "\u0628", x + x,
+                                 " " + x + " ", x + "\u064e", "a" + x, x + "1", "\r" + x + "a"}) {
       ExpectSameAsIcu(t);
     }
     if (HasFailure()) return;
@@ -110,8 +130,8 @@ TEST(FastWordBreaksTest, AgreesWithIcuOnEveryAcceptedCharacter) {
 
 TEST(FastWordBreaksTest, RefusesWhatTheReducedRulesDoNotCover) {
   std::vector<WordPiece> out;
-  for (const char* t : {"snake_case", "日本語", "ภาษาไทย", "שלום", "\u00a9 2024", "emoji \U0001F600",
-                        "a\u202fb", "\u02c2"}) {
+  for (const char* t :
+       {"snake_case", "日本語", "ภาษาไทย", "שלום", "\u00a9 2024", "emoji \U0001F600", "a\u202fb", "\u02c2"}) {
     EXPECT_FALSE(FastWordBreaks(t, &out)) << t;
   }
 }
@@ -119,11 +139,11 @@ TEST(FastWordBreaksTest, RefusesWhatTheReducedRulesDoNotCover) {
 TEST(FastWordBreaksTest, AgreesWithIcuOnRandomText) {
   // Characters of every class the fast rules handle, and their neighbours.
   const std::vector<std::string> palette = {
-      "a", "Z", "\u00e9", "\u03c9", "\u0436", "\u0628", "\u064a", "\u0627", "\u0640", "\u0663",
-      "7", "\u066b", "\u066c", ",", ".", ":", ";", "'", "\u2019", "\u2018", "\"", " ", " ",
-      "\t", "\n", "\r", "\u00a0", "\u2028", "\u064e", "\u0651", "\u0301", "\u200e", "\u200c",
-      "\u200d", "\u00ad", "-", "\u060c", "\u061f", "?", "\u00b7", "\u0600", "\u2003", "\u000b",
-      "%", "@", "/", "\u066a", "(", "\u00bb"};
+      "a",      "Z",      "\u00e9", "\u03c9", "\u0436", "\u0628", "\u064a", "\u0627", "\u0640", "\u0663",
+      "7",      "\u066b", "\u066c", ",",      ".",      ":",      ";",      "'",      "\u2019", "\u2018",
+      "\"",     " ",      " ",      "\t",     "\n",     "\r",     "\u00a0", "\u2028", "\u064e", "\u0651",
+      "\u0301", "\u200e", "\u200c", "\u200d", "\u00ad", "-",      "\u060c", "\u061f", "?",      "\u00b7",
+      "\u0600", "\u2003", "\u000b", "%",      "@",      "/",      "\u066a", "(",      "\u00bb"};
   std::mt19937 rng(4);
   int accepted = 0;
   for (int k = 0; k < 20000; ++k) {

@@ -15,12 +15,11 @@ namespace {
 // Sentence pairs in which قطة always comes with "cat" and سمك with "fish";
 // `round` makes every pair unique (numbers are not words for the learner).
 std::vector<match::Unit> Units(int round, bool arabic_source) {
-  const std::vector<std::pair<std::string, std::string>> pairs = {
-      {"القطة نائمة", "The cat sleeps"},
-      {"رأيت القطة", "I saw the cat"},
-      {"القطة تأكل السمك", "The cat eats fish"},
-      {"السمك طازج", "The fish is fresh"},
-      {"الكلب نائم", "The dog sleeps"}};
+  const std::vector<std::pair<std::string, std::string>> pairs = {{"القطة نائمة", "The cat sleeps"},
+                                                                  {"رأيت القطة", "I saw the cat"},
+                                                                  {"القطة تأكل السمك", "The cat eats fish"},
+                                                                  {"السمك طازج", "The fish is fresh"},
+                                                                  {"الكلب نائم", "The dog sleeps"}};
   std::vector<match::Unit> out;
   for (const auto& [ar, en] : pairs) {
     match::Unit u;
@@ -42,9 +41,8 @@ class MemoryLexiconTest : public ::testing::Test {
   }
   void Add(const std::string& memory, int rounds, bool arabic_source = true, int first = 0) {
     for (int r = first; r < first + rounds; ++r) {
-      ASSERT_TRUE(env_.memories->AddUnits(memory, Units(r, arabic_source),
-                                      tm::DuplicatePolicy::kSkipIdentical)
-                      .ok());
+      ASSERT_TRUE(
+          env_.memories->AddUnits(memory, Units(r, arabic_source), tm::DuplicatePolicy::kSkipIdentical).ok());
     }
   }
 
