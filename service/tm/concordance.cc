@@ -24,7 +24,7 @@ std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks,
 }  // namespace
 
 absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest& request) {
-  auto languages = LanguagesOf(request.memory);
+  auto languages = Languages(request.memory);
   if (!languages.ok()) return languages.status();
   if (request.page_size == 0 || request.page_size > 1000) {
     return absl::InvalidArgumentError("page_size must be 1 to 1000");

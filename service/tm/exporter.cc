@@ -15,10 +15,8 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
                        const std::function<bool()>& cancelled) {
   absl::StatusOr<MemoryInfo> info = memories.GetMemory(options.memory);
   if (!info.ok()) return info.status();
-  absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
-  if (!source.ok()) return source.status();
-  absl::StatusOr<text::Language> target = text::ParseLanguage(info->target_lang);
-  if (!target.ok()) return target.status();
+  absl::StatusOr<LanguagePair> languages = ParseLanguagePair(info->source_lang, info->target_lang);
+  if (!languages.ok()) return languages.status();
   match::UnitFilter filter = options.filter;
   if (options.changed_after_us != 0) filter.changed_after_us = options.changed_after_us;
   if (options.min_confidence < 0 || options.min_confidence > 1 || filter.min_alignment_confidence < 0 ||
@@ -40,7 +38,7 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
   absl::Status s = memories.ScanUnits(options.memory, 0, [&](const match::Unit& u) -> absl::Status {
     if (filtered && !filter.Matches(u)) return absl::OkStatus();
     absl::StatusOr<formats::TranslationUnit> tu =
-        ToFileUnit(u, *source, info->source_lang, *target, info->target_lang);
+        ToFileUnit(u, languages->source, info->source_lang, languages->target, info->target_lang);
     if (!tu.ok()) {
       ++counts.unwritable;
       return absl::OkStatus();

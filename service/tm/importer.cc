@@ -266,15 +266,11 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   if (options.batch_size > kMaxImportBatch) {
     return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
   }
-  absl::StatusOr<MemoryInfo> info = memories.GetMemory(options.memory);
-  if (!info.ok()) return info.status();
-  absl::StatusOr<text::Language> source = text::ParseLanguage(info->source_lang);
-  if (!source.ok()) return source.status();
-  absl::StatusOr<text::Language> target = text::ParseLanguage(info->target_lang);
-  if (!target.ok()) return target.status();
+  absl::StatusOr<LanguagePair> languages = memories.Languages(options.memory);
+  if (!languages.ok()) return languages.status();
   formats::ReaderOptions reader_options;
-  reader_options.source_language = *source;
-  reader_options.target_language = *target;
+  reader_options.source_language = languages->source;
+  reader_options.target_language = languages->target;
   reader_options.xliff_only_final = options.xliff_only_final;
   return std::unique_ptr<Importer>(
       new Importer(memories, std::move(options), std::move(progress), reader_options));

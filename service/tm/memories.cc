@@ -59,7 +59,7 @@ absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories() { return store_
 absl::StatusOr<MemoryInfo> Memories::GetMemory(const std::string& name) { return store_->GetMemory(name); }
 absl::Status Memories::DeleteMemory(const std::string& name) { return store_->DeleteMemory(name); }
 
-absl::StatusOr<LanguagePair> Memories::LanguagesOf(const std::string& name) {
+absl::StatusOr<LanguagePair> Memories::Languages(const std::string& name) {
   auto info = store_->GetMemory(name);
   if (!info.ok()) return info.status();
   return ParseLanguagePair(info->source_lang, info->target_lang);
@@ -83,7 +83,7 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
 absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
                                                            const std::function<void()>& on_ordered) {
-  auto languages = LanguagesOf(memory);
+  auto languages = Languages(memory);
   if (!languages.ok()) return languages.status();
   for (const Unit& u : units) {
     QANTARA_RETURN_IF_ERROR(ValidateUnit(u));
@@ -115,7 +115,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
 }
 
 absl::StatusOr<Unit> Memories::UpdateUnit(const std::string& memory, Unit unit) {
-  auto languages = LanguagesOf(memory);
+  auto languages = Languages(memory);
   if (!languages.ok()) return languages.status();
   QANTARA_RETURN_IF_ERROR(ValidateUnit(unit));
   auto keys = KeysOf(*languages, unit);
@@ -142,7 +142,7 @@ absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& reques
   QANTARA_RETURN_IF_ERROR(text::ValidateUtf8(request.text));
   std::vector<match::LookupResult> results;
   for (const std::string& name : request.memories) {
-    auto languages = LanguagesOf(name);
+    auto languages = Languages(name);
     if (!languages.ok()) return languages.status();
     match::LookupOptions options = request.options;
     options.side = request.reverse ? match::Side::kTarget : match::Side::kSource;

@@ -48,6 +48,8 @@ class Memories {
   absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory);
   // By name.
   absl::StatusOr<std::vector<MemoryInfo>> ListMemories();
+  // The languages of memory `name`, parsed. NotFound when missing.
+  absl::StatusOr<LanguagePair> Languages(const std::string& name);
   // NotFound when there is no memory of that name.
   absl::StatusOr<MemoryInfo> GetMemory(const std::string& name);
   // Deletes the memory with all its units. NotFound when missing.
@@ -93,8 +95,6 @@ class Memories {
   void WaitForIndexCompactions();
 
  private:
-  // The languages of memory `name`. NotFound when missing.
-  absl::StatusOr<LanguagePair> LanguagesOf(const std::string& name);
   // The matching keys of `u` in a memory of `languages`, changed at
   // u.changed_at_us, or else at the date an added unit gets (created_at_us,
   // or else `now_us`).

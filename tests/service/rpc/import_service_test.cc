@@ -10,25 +10,14 @@
 
 #include "gtest/gtest.h"
 #include "tests/service/rpc/rpc_test_env.h"
+#include "tests/service/tm/tm_fixtures.h"
 
 namespace qantara::rpc {
 namespace {
 
 namespace v1 = qantara::v1;
 
-// A TMX file of en/ar units (en, ar) in order.
-std::string Tmx(const std::vector<std::pair<std::string, std::string>>& units) {
-  std::string out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" "
-      "datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" o-tmf=\"t\" creationtool=\"t\" "
-      "creationtoolversion=\"1\"/><body>\n";
-  for (const auto& [en, ar] : units) {
-    out += "<tu>";
-    if (!en.empty()) out += "<tuv xml:lang=\"en\"><seg>" + en + "</seg></tuv>";
-    out += "<tuv xml:lang=\"ar\"><seg>" + ar + "</seg></tuv></tu>\n";
-  }
-  return out + "</body></tmx>\n";
-}
+using tm::testing::Tmx;
 
 class ImportServiceTest : public ::testing::Test {
  protected:

@@ -14,20 +14,13 @@
 #include "gtest/gtest.h"
 #include "service/align/lexicon.h"
 #include "storage/lexicon_store.h"
+#include "tests/service/tm/tm_fixtures.h"
 #include "tests/service/tm/tm_test_env.h"
 
 namespace qantara::tm {
 namespace {
 
-// A news document pair, one sentence a line; tests/fixtures/README.md gives
-// its gold beads: [0]:[]  [1]:[0]  [2]:[1]  [3]:[2]  [4]:[3, 4]  []:[5]  [5, 6]:[6]
-std::vector<std::string> FixtureLines(const std::string& name) {
-  const char* src = std::getenv("QANTARA_SOURCE_DIR");
-  std::ifstream in(std::string(src != nullptr ? src : ".") + "/tests/fixtures/" + name);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
+using tm::testing::FixtureLines;
 const std::vector<std::string> kAr = FixtureLines("news.ar.txt");
 const std::vector<std::string> kEn = FixtureLines("news.en.txt");
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/service/tm/tm_fixtures.h"
 #include "tests/service/tm/tm_test_env.h"
 
 namespace qantara::tm {
@@ -18,20 +19,7 @@ namespace {
 
 using Severity = formats::Problem::Severity;
 
-// A TMX file of en/ar units (en, ar) in order, one <tu> a line: the unit
-// at index i starts on line i + 3.
-std::string Tmx(const std::vector<std::pair<std::string, std::string>>& units) {
-  std::string out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" "
-      "datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" o-tmf=\"t\" creationtool=\"t\" "
-      "creationtoolversion=\"1\"/><body>\n";
-  for (const auto& [en, ar] : units) {
-    out += "<tu>";
-    if (!en.empty()) out += "<tuv xml:lang=\"en\"><seg>" + en + "</seg></tuv>";
-    out += "<tuv xml:lang=\"ar\"><seg>" + ar + "</seg></tuv></tu>\n";
-  }
-  return out + "</body></tmx>\n";
-}
+using tm::testing::Tmx;
 
 class ImporterTest : public ::testing::Test {
  protected:
