@@ -1,9 +1,8 @@
 // The catalog of memories: open, create, list, get and delete memories, the
 // store's statistics, and the waits of tests and benchmarks.
-#include <chrono>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "rocksdb/write_batch.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/keys.h"
@@ -22,12 +21,6 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
 
 namespace internal {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The longest memory name: names are keys (storage/FORMAT.md).
 constexpr size_t kMaxNameBytes = 200;
@@ -109,7 +102,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemory(const NewMemory& m) {
   rec.source_lang = m.source_lang;
   rec.target_lang = m.target_lang;
   rec.description = m.description;
-  rec.created_at_us = NowMicros();
+  rec.created_at_us = absl::ToUnixMicros(absl::Now());
   rocksdb::WriteBatch batch;
   std::string id;
   PutFixed32BE(id, rec.id);

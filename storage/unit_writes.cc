@@ -1,22 +1,13 @@
 // Single-unit reads and writes: update, delete, usage counts, get, and the
 // snapshot scan of a memory's units.
-#include <chrono>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/time/clock.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 
 namespace qantara::storage::internal {
-namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Unit unit,
                                                   match::UnitKeysPtr keys) {
@@ -31,7 +22,7 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Uni
   if (!old_keys.ok()) return old_keys.status();
   unit.created_at_us = old->created_at_us;
   unit.created_by = old->created_by;
-  if (unit.changed_at_us == 0) unit.changed_at_us = NowMicros();
+  if (unit.changed_at_us == 0) unit.changed_at_us = absl::ToUnixMicros(absl::Now());
   if (unit.usage_count == 0) unit.usage_count = old->usage_count;
   auto new_keys = std::make_shared<match::UnitKeys>(*keys);
   new_keys->changed_at_us = unit.changed_at_us;

@@ -2,21 +2,15 @@
 // fuzzy lookup across memories.
 #include "service/tm/memories.h"
 
-#include <chrono>
 #include <utility>
 
+#include "absl/time/clock.h"
 #include "service/base/status_macros.h"
 #include "service/text/utf8.h"
 #include "service/tm/pipeline.h"
 
 namespace qantara::tm {
 namespace {
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The units of an AddUnits call as storage asks for them: prepared by a
 // Pipeline (analysed, and encoded ahead when the policy allows).
@@ -91,7 +85,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
   // Analysis (the expensive part) runs ahead of the writing: a worker
   // prepares chunks in order while storage writes the prepared units (and
   // the writing thread prepares chunks itself rather than wait).
-  const int64_t now = NowMicros();
+  const int64_t now = absl::ToUnixMicros(absl::Now());
   // Policies that never overwrite store an added unit as given (with dates
   // and changed_by filled in), so its values can be encoded in advance.
   const bool encode_ahead = policy != DuplicatePolicy::kOverwriteTarget;
