@@ -19,9 +19,18 @@ constexpr size_t kBatchUnits = 4000;
 
 }  // namespace
 
-absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::string& memory, UnitFeed& feed,
+absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const MemoryRef& memory, UnitFeed& feed,
                                                                    DuplicatePolicy policy, int64_t now,
                                                                    const std::function<void()>& on_ordered) {
+  QANTARA_ASSIGN_OR_RETURN(std::vector<AddOutcome> out,
+                           AddUnitsLocked(memory, feed, policy, now, on_ordered));
+  QANTARA_RETURN_IF_ERROR(rocks_.Durable());
+  return out;
+}
+
+absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
+    const MemoryRef& memory, UnitFeed& feed, DuplicatePolicy policy, int64_t now,
+    const std::function<void()>& on_ordered) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
@@ -38,6 +47,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const std::st
   std::vector<AddOutcome> out;
   out.reserve(n);
   absl::WriterMutexLock w(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
   if (on_ordered) on_ordered();
   UnitWriter writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
   if (policy != DuplicatePolicy::kKeepAll && state.source_hashes == nullptr) {

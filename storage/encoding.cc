@@ -119,6 +119,12 @@ std::string MemoryRecordKey(uint32_t memory_id) {
   return k;
 }
 
+std::string TombstoneKey(uint32_t memory_id) {
+  std::string k = "d";
+  PutFixed32BE(k, memory_id);
+  return k;
+}
+
 std::string IndexedUptoKey(uint32_t memory_id) {
   std::string k = "i";
   PutFixed32BE(k, memory_id);

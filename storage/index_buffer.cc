@@ -221,7 +221,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
       batch.Put(rocks.cf(Cf::kExact), AsSlice(key), rocksdb::Slice());
     });
     batch.Put(rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
-    rocksdb::Status st = rocks.db->Write(rocksdb::WriteOptions(), &batch);
+    rocksdb::Status st = rocks.db->Write(rocks.write, &batch);
     if (!st.ok()) return FromRocks(st, "write index");
     return absl::OkStatus();
   }
@@ -275,7 +275,12 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     });
   }
   if (s.ok() && !args.empty()) {
-    rocksdb::Status st = rocks.db->IngestExternalFiles(args);
+    // The ingested files are durable at once (RocksDB syncs them and the
+    // MANIFEST), while the units they index may still sit unsynced in the
+    // WAL: sync it first, so that after a power loss no index entry points
+    // at a unit that is not there.
+    rocksdb::Status st = rocks.db->SyncWAL();
+    if (st.ok()) st = rocks.db->IngestExternalFiles(args);
     if (!st.ok()) s = FromRocks(st, "ingest index files");
   }
   // Moved files are gone from `dir` once ingested; anything left is ours
@@ -284,8 +289,8 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
               "best effort: the index is written (or `s` says why not), and Open removes "
               "what is left in the ingest dir");
   if (!s.ok()) return s;
-  rocksdb::Status st = rocks.db->Put(rocksdb::WriteOptions(), rocks.cf(Cf::kMemories),
-                                     AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
+  rocksdb::Status st =
+      rocks.db->Put(rocks.write, rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
   if (!st.ok()) return FromRocks(st, "write index watermark");
   return absl::OkStatus();
 }

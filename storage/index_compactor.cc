@@ -32,8 +32,16 @@ void ForEachMemoryFile(const rocksdb::ColumnFamilyMetaData& md, uint32_t memory,
 }  // namespace
 
 IndexCompactor::IndexCompactor(internal::RocksHandles& rocks, std::function<bool(uint32_t)> busy,
-                               IndexCompactorOptions options)
-    : rocks_(rocks), busy_(std::move(busy)), options_(options) {}
+                               IndexCompactorOptions options, std::function<absl::Status(uint32_t)> purged)
+    : rocks_(rocks), busy_(std::move(busy)), options_(options), purged_(std::move(purged)) {}
+
+void IndexCompactor::Purge(uint32_t memory) {
+  absl::MutexLock l(&mu_);
+  if (stop_) return;
+  purges_.push_back(memory);
+  if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  cv_.SignalAll();
+}
 
 void IndexCompactor::NoteWrite(uint32_t memory) {
   if (options_.min_runs == 0) return;  // never compacts
@@ -54,6 +62,7 @@ void IndexCompactor::Stop() {
     absl::MutexLock l(&mu_);
     stop_ = true;
     due_.clear();
+    purges_.clear();
     cv_.SignalAll();
   }
   if (thread_.joinable()) thread_.join();
@@ -61,7 +70,7 @@ void IndexCompactor::Stop() {
 
 void IndexCompactor::WaitIdle() {
   absl::MutexLock l(&mu_);
-  while (!stop_ && !(due_.empty() && !running_)) cv_.Wait(&mu_);
+  while (!stop_ && !(due_.empty() && purges_.empty() && !running_)) cv_.Wait(&mu_);
 }
 
 size_t IndexCompactor::compactions() const {
@@ -73,6 +82,20 @@ void IndexCompactor::Run() {
   // Locked by hand: the lock is let go around each check.
   mu_.Lock();
   while (!stop_) {
+    if (!purges_.empty()) {
+      const uint32_t memory = purges_.back();
+      purges_.pop_back();
+      running_ = true;
+      mu_.Unlock();
+      // Errors (I/O) leave the tombstone: the next open purges again.
+      absl::Status s = PurgeRange(memory);
+      if (s.ok() && purged_) s = purged_(memory);
+      s.IgnoreError();
+      mu_.Lock();
+      running_ = false;
+      cv_.SignalAll();
+      continue;
+    }
     if (due_.empty()) {
       cv_.Wait(&mu_);
       continue;
@@ -99,6 +122,24 @@ void IndexCompactor::Run() {
     cv_.SignalAll();  // WaitIdle()
   }
   mu_.Unlock();
+}
+
+absl::Status IndexCompactor::PurgeRange(uint32_t memory) {
+  if (rocks_.db == nullptr) return absl::FailedPreconditionError("store is closed");
+  const std::string lo = MemoryPrefix(memory), hi = MemoryPrefix(memory + 1);
+  const rocksdb::Slice begin(lo), end(hi);
+  rocksdb::CompactRangeOptions co;
+  co.exclusive_manual_compaction = false;  // RocksDB's own compactions go on
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
+    {
+      absl::MutexLock l(&mu_);
+      if (stop_) return absl::CancelledError("stopping");
+    }
+    rocksdb::Status s = rocks_.db->CompactRange(co, rocks_.cf(cf), &begin, &end);
+    if (!s.ok()) return FromRocks(s, absl::StrCat("compact away deleted memory ", memory));
+  }
+  return absl::OkStatus();
 }
 
 bool IndexCompactor::CheckAndCompact(uint32_t memory) {

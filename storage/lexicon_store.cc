@@ -73,38 +73,49 @@ absl::StatusOr<StoredLexicon> DecodeStoredLexicon(std::string_view in) {
   return lex;
 }
 
-absl::StatusOr<uint32_t> LexiconStore::MemoryId(const std::string& memory) {
+absl::Status LexiconStore::WithMemory(const MemoryRef& memory,
+                                      const std::function<absl::Status(uint32_t)>& fn) {
+  internal::RocksHandles& rocks = internal::Rocks(store_);
+  if (rocks.db == nullptr) return absl::FailedPreconditionError("store is closed");
+  if (rocks.with_live_memory) return rocks.with_live_memory(memory, fn);
   QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> id,
-                           store_.Get(Cf::kMemories, MemoryNameKey(memory)));
-  if (!id.has_value()) return absl::NotFoundError(absl::StrCat("no memory named '", memory, "'"));
+                           store_.Get(Cf::kMemories, MemoryNameKey(memory.name)));
+  if (!id.has_value()) return absl::NotFoundError(absl::StrCat("no memory named '", memory.name, "'"));
   if (id->size() != 4) return absl::DataLossError("corrupt memory name record");
-  return DecodeFixed32BE(id->data());
+  const uint32_t found = DecodeFixed32BE(id->data());
+  if (memory.id != 0 && memory.id != found) {
+    return absl::NotFoundError(absl::StrCat("memory '", memory.name, "' (id ", memory.id, ") was deleted"));
+  }
+  return fn(found);
 }
 
-absl::StatusOr<std::optional<StoredLexicon>> LexiconStore::Get(const std::string& memory) {
-  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
-  QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> value, store_.Get(Cf::kLexicons, LexiconKey(id)));
+absl::StatusOr<std::optional<StoredLexicon>> LexiconStore::Get(const MemoryRef& memory) {
+  std::optional<std::string> value;
+  QANTARA_RETURN_IF_ERROR(WithMemory(memory, [&](uint32_t id) -> absl::Status {
+    QANTARA_ASSIGN_OR_RETURN(value, store_.Get(Cf::kLexicons, LexiconKey(id)));
+    return absl::OkStatus();
+  }));
   if (!value.has_value()) return std::optional<StoredLexicon>();
   absl::StatusOr<StoredLexicon> lex = DecodeStoredLexicon(*value);
   if (!lex.ok()) {
-    return absl::DataLossError(absl::StrCat("memory '", memory, "': ", std::string(lex.status().message())));
+    return absl::DataLossError(
+        absl::StrCat("memory '", memory.name, "': ", std::string(lex.status().message())));
   }
   return std::optional<StoredLexicon>(*std::move(lex));
 }
 
-absl::Status LexiconStore::Put(const std::string& memory, const StoredLexicon& lexicon) {
-  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
-  return store_.Put(Cf::kLexicons, LexiconKey(id), EncodeStoredLexicon(lexicon));
+absl::Status LexiconStore::Put(const MemoryRef& memory, const StoredLexicon& lexicon) {
+  const std::string value = EncodeStoredLexicon(lexicon);
+  return WithMemory(memory, [&](uint32_t id) { return store_.Put(Cf::kLexicons, LexiconKey(id), value); });
 }
 
-absl::Status LexiconStore::Delete(const std::string& memory) {
-  QANTARA_ASSIGN_OR_RETURN(const uint32_t id, MemoryId(memory));
-  internal::RocksHandles& rocks = internal::Rocks(store_);
-  if (rocks.db == nullptr) return absl::FailedPreconditionError("store is closed");
-  const std::string key = LexiconKey(id);
-  rocksdb::Status s = rocks.db->Delete(rocksdb::WriteOptions(), rocks.cf(Cf::kLexicons),
-                                       rocksdb::Slice(key.data(), key.size()));
-  return s.ok() ? absl::OkStatus() : FromRocks(s, "delete lexicon");
+absl::Status LexiconStore::Delete(const MemoryRef& memory) {
+  return WithMemory(memory, [&](uint32_t id) -> absl::Status {
+    internal::RocksHandles& rocks = internal::Rocks(store_);
+    const std::string key = LexiconKey(id);
+    rocksdb::Status s = rocks.db->Delete(rocks.write, rocks.cf(Cf::kLexicons), internal::AsSlice(key));
+    return s.ok() ? absl::OkStatus() : FromRocks(s, "delete lexicon");
+  });
 }
 
 }  // namespace qantara::storage

@@ -5,11 +5,15 @@
 // Storage does not know how a lexicon is learned or used: it keeps a plain
 // record (Arabic lookup key -> English concepts, plus what it was trained on)
 // under the memory's id. Deleting the memory deletes its lexicon (same
-// WriteBatch as the memory's units). Thread-safe.
+// WriteBatch as the memory's units). While a MemoryStore is open on the
+// store, writes hold the memory's write lock: a lexicon trained from a
+// memory that is deleted meanwhile is never written (NotFound), and a ref
+// pinned by id never reaches a new memory of the same name. Thread-safe.
 #ifndef QANTARA_STORAGE_LEXICON_STORE_H_
 #define QANTARA_STORAGE_LEXICON_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/memory_store.h"
 #include "storage/store.h"
 
 namespace qantara::storage {
@@ -51,17 +56,19 @@ class LexiconStore {
 
   // The stored lexicon of memory `memory`, or nullopt when it has none.
   // Errors: NotFound (no such memory), DataLoss (corrupt record), Internal.
-  absl::StatusOr<std::optional<StoredLexicon>> Get(const std::string& memory);
+  absl::StatusOr<std::optional<StoredLexicon>> Get(const MemoryRef& memory);
 
   // Stores (replaces) the lexicon of memory `memory`.
   // Errors: NotFound (no such memory), Internal (I/O).
-  absl::Status Put(const std::string& memory, const StoredLexicon& lexicon);
+  absl::Status Put(const MemoryRef& memory, const StoredLexicon& lexicon);
 
   // Removes the lexicon of `memory` (OK when it had none). NotFound (memory).
-  absl::Status Delete(const std::string& memory);
+  absl::Status Delete(const MemoryRef& memory);
 
  private:
-  absl::StatusOr<uint32_t> MemoryId(const std::string& memory);
+  // Calls fn with the memory's id (under its write lock when a MemoryStore
+  // is open; else from the stored name map).
+  absl::Status WithMemory(const MemoryRef& memory, const std::function<absl::Status(uint32_t)>& fn);
   Store& store_;
 };
 

@@ -9,6 +9,7 @@
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
+#include "storage/limits.h"
 
 namespace qantara::storage {
 
@@ -22,13 +23,27 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
 namespace internal {
 namespace {
 
-// The longest memory name: names are keys (storage/FORMAT.md).
-constexpr size_t kMaxNameBytes = 200;
+constexpr size_t kMaxNameBytes = kMaxMemoryNameBytes;
 
 }  // namespace
 
-absl::Status NoMemory(const std::string& name) {
-  return absl::NotFoundError(absl::StrCat("no memory named '", name, "'"));
+absl::Status NoMemory(const MemoryRef& memory) {
+  if (memory.id != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("memory '", memory.name, "' (id ", memory.id, ") was deleted during the request"));
+  }
+  return absl::NotFoundError(absl::StrCat("no memory named '", memory.name, "'"));
+}
+
+absl::Status CheckLive(const MemState& state) {
+  if (!state.deleted) return absl::OkStatus();
+  return absl::NotFoundError(
+      absl::StrCat("memory '", state.rec.name, "' (id ", state.id, ") was deleted during the request"));
+}
+
+std::string MemoryIdOfKeyForReport(std::string_view key) {
+  if (key.size() != 5) return absl::StrCat("with a malformed key of ", key.size(), " bytes");
+  return absl::StrCat("id ", DecodeFixed32BE(key.data() + 1));
 }
 
 RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& options)
@@ -37,9 +52,19 @@ RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& optio
       options_(options),
       compactor_(
           rocks_, [this](uint32_t id) { return IndexBusy(id); },
-          IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs}) {}
+          IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs},
+          [this](uint32_t id) { return RemoveTombstone(id); }) {
+  rocks_.with_live_memory = [this](const MemoryRef& memory,
+                                   const std::function<absl::Status(uint32_t)>& fn) -> absl::Status {
+    QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<MemState> state, Find(memory));
+    absl::WriterMutexLock w(&state->rw);
+    QANTARA_RETURN_IF_ERROR(CheckLive(*state));
+    return fn(state->id);
+  };
+}
 
 RocksMemoryStore::~RocksMemoryStore() {
+  rocks_.with_live_memory = nullptr;
   stop_ = true;
   compactor_.Stop();  // waits for a compaction running
   WaitForWarmUp();
@@ -56,43 +81,83 @@ RocksMemoryStore::~RocksMemoryStore() {
 
 absl::Status RocksMemoryStore::Load() {
   QANTARA_RETURN_IF_ERROR(IndexBuffer::RemoveLeftovers(store_.dir()));
+  // A record that does not decode is reported (Stats().problems) and its
+  // memory left out: the others are served (`--check` names it).
   std::vector<MemoryRecord> records;
-  absl::Status scan = ScanAll(
+  std::vector<std::string> problems;
+  QANTARA_RETURN_IF_ERROR(ScanAll(
       rocks_, Cf::kMemories, rocksdb::ReadOptions(), "m", "n",
-      [&](std::string_view, std::string_view value) -> absl::Status {
+      [&](std::string_view key, std::string_view value) -> absl::Status {
         auto rec = DecodeMemoryRecord(value);
-        if (!rec.ok()) return rec.status();
+        if (!rec.ok()) {
+          problems.push_back(absl::StrCat("memory record ", MemoryIdOfKeyForReport(key), ": ",
+                                          rec.status().message(), " (memory not served)"));
+          return absl::OkStatus();
+        }
         records.push_back(*std::move(rec));
         return absl::OkStatus();
       },
-      "read memories");
-  if (!scan.ok()) return scan;
+      "read memories"));
+  // Deleted memories whose key range is not compacted away yet.
+  std::vector<uint32_t> purges;
+  QANTARA_RETURN_IF_ERROR(ScanAll(
+      rocks_, Cf::kMemories, rocksdb::ReadOptions(), "d", "e",
+      [&](std::string_view key, std::string_view) -> absl::Status {
+        if (key.size() == 5) purges.push_back(DecodeFixed32BE(key.data() + 1));
+        return absl::OkStatus();
+      },
+      "read memory tombstones"));
   std::vector<uint32_t> ids;
   for (MemoryRecord& rec : records) {
     auto state = std::make_shared<MemState>(std::move(rec));
+    std::string name;
     {
       absl::WriterMutexLock w(&state->rw);
+      name = state->rec.name;
       state->committed_next_id = state->rec.next_unit_id;
-      QANTARA_RETURN_IF_ERROR(RecoverPending(*state));
-      absl::MutexLock l(&mu_);
-      memories_[state->rec.name] = state;
+      if (absl::Status s = RecoverPending(*state, problems); !s.ok()) {
+        problems.push_back(
+            absl::StrCat("memory '", state->rec.name, "': ", s.message(), " (memory not served)"));
+        continue;
+      }
+    }
+    {
+      absl::MutexLock l(&mu_);  // never inside a memory's lock
+      memories_[name] = state;
     }
     ids.push_back(state->id);
   }
   // A load that ended with the server (or crashed) is compacted now.
   for (uint32_t id : ids) compactor_.NoteWrite(id);
+  for (uint32_t id : purges) compactor_.Purge(id);
   auto next = store_.Get(Cf::kMeta, kMetaNextMemoryIdKey);
   if (!next.ok()) return next.status();
   absl::MutexLock l(&mu_);
+  problems_ = std::move(problems);
   next_memory_id_ = next->has_value() && (*next)->size() == 4 ? DecodeFixed32BE((*next)->data()) : 1;
   return absl::OkStatus();
 }
 
 absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemory(const NewMemory& m) {
+  QANTARA_ASSIGN_OR_RETURN(MemoryInfo info, CreateMemoryLocked(m));
+  QANTARA_RETURN_IF_ERROR(rocks_.Durable());
+  return info;
+}
+
+absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory& m) {
   if (m.name.empty() || m.name.size() > kMaxNameBytes) {
     return absl::InvalidArgumentError(absl::StrCat("memory name must be 1 to ", kMaxNameBytes, " bytes"));
   }
+  if (m.description.size() > kMaxDescriptionBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("memory description has ", m.description.size(),
+                                                   " bytes; at most ", kMaxDescriptionBytes));
+  }
   absl::MutexLock l(&mu_);
+  if (memories_.size() >= kMaxMemories) {
+    return absl::ResourceExhaustedError(absl::StrCat("the store holds ", memories_.size(),
+                                                     " memories, the most it serves (", kMaxMemories,
+                                                     "); delete one first"));
+  }
   if (memories_.contains(m.name)) {
     return absl::AlreadyExistsError(absl::StrCat("memory '", m.name, "' already exists"));
   }
@@ -111,7 +176,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemory(const NewMemory& m) {
   batch.Put(rocks_.cf(Cf::kMemories), AsSlice(MemoryNameKey(rec.name)), AsSlice(id));
   batch.Put(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(rec.id)), AsSlice(EncodeMemoryRecord(rec)));
   batch.Put(rocks_.cf(Cf::kMeta), AsSlice(kMetaNextMemoryIdKey), AsSlice(next));
-  rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch);
+  rocksdb::Status s = rocks_.db->Write(rocks_.write, &batch);
   if (!s.ok()) return FromRocks(s, "create memory");
   ++next_memory_id_;
   MemoryInfo info = InfoOf(rec);
@@ -133,51 +198,75 @@ absl::StatusOr<std::vector<MemoryInfo>> RocksMemoryStore::ListMemories() {
   return out;
 }
 
-absl::StatusOr<MemoryInfo> RocksMemoryStore::GetMemory(const std::string& name) {
-  auto state = Find(name);
-  if (!state.ok()) return state.status();
-  absl::ReaderMutexLock r(&(*state)->rw);
-  return InfoOf((*state)->rec);
+absl::StatusOr<MemoryInfo> RocksMemoryStore::GetMemory(const MemoryRef& memory) {
+  QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<MemState> state, Find(memory));
+  absl::ReaderMutexLock r(&state->rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(*state));
+  return InfoOf(state->rec);
 }
 
-absl::Status RocksMemoryStore::DeleteMemory(const std::string& name) {
-  std::shared_ptr<MemState> state;
+absl::Status RocksMemoryStore::DeleteMemory(const MemoryRef& memory) {
+  QANTARA_RETURN_IF_ERROR(DeleteMemoryLocked(memory));
+  return rocks_.Durable();
+}
+
+absl::Status RocksMemoryStore::DeleteMemoryLocked(const MemoryRef& memory) {
+  QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<MemState> state, Find(memory));
+  uint32_t id = 0;
+  std::string name;
+  {
+    // Writers that found the memory before wait for this lock, then see
+    // `deleted` and fail: none writes the record back after the delete.
+    absl::WriterMutexLock w(&state->rw);
+    QANTARA_RETURN_IF_ERROR(CheckLive(*state));
+    // A background index write must not land after the range deletes; its
+    // error does not matter, as everything it wrote is deleted next.
+    absl::Status finished = state->pending.Finish();
+    finished.IgnoreError();
+    id = state->id;
+    name = state->rec.name;
+    compactor_.Forget(id);
+    const std::string lo = MemoryPrefix(id), hi = MemoryPrefix(id + 1);
+    std::string tombstone;
+    tombstone.push_back(1);
+    PutString(tombstone, name);
+    rocksdb::WriteBatch batch;
+    batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(MemoryNameKey(name)));
+    batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(id)));
+    batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(IndexedUptoKey(id)));
+    batch.Put(rocks_.cf(Cf::kMemories), AsSlice(TombstoneKey(id)), AsSlice(tombstone));
+    for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
+      batch.DeleteRange(rocks_.cf(cf), AsSlice(lo), AsSlice(hi));
+    }
+    rocksdb::Status s = rocks_.db->Write(rocks_.write, &batch);
+    if (!s.ok()) return FromRocks(s, "delete memory");
+    state->deleted = true;
+    state->keys_complete = false;
+    ++state->generation;
+    state->pending.Clear();
+    {
+      absl::MutexLock f(&state->fill);
+      state->postings.clear();
+      state->exact.clear();
+      state->keys.clear();
+    }
+  }
+  // Outside the memory's lock (the catalog's lock is never taken inside
+  // one). Until then, Find() may still hand out the state: its `deleted`
+  // turns callers away.
   {
     absl::MutexLock l(&mu_);
     auto it = memories_.find(name);
-    if (it == memories_.end()) return NoMemory(name);
-    state = it->second;
-    memories_.erase(it);
+    if (it != memories_.end() && it->second == state) memories_.erase(it);
   }
-  absl::WriterMutexLock w(&state->rw);
-  // A background index write must not land after the range deletes; its
-  // error does not matter, as everything it wrote is deleted next.
-  absl::Status finished = state->pending.Finish();
-  finished.IgnoreError();
-  const uint32_t id = state->id;
-  compactor_.Forget(id);
-  const std::string lo = MemoryPrefix(id), hi = MemoryPrefix(id + 1);
-  rocksdb::WriteBatch batch;
-  batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(MemoryNameKey(name)));
-  batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(id)));
-  batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(IndexedUptoKey(id)));
-  for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
-    batch.DeleteRange(rocks_.cf(cf), AsSlice(lo), AsSlice(hi));
-  }
-  rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch);
-  if (!s.ok()) {
-    absl::MutexLock l(&mu_);
-    memories_[name] = state;
-    return FromRocks(s, "delete memory");
-  }
-  state->keys_complete = false;
-  ++state->generation;
-  state->pending.Clear();
-  absl::MutexLock f(&state->fill);
-  state->postings.clear();
-  state->exact.clear();
-  state->keys.clear();
+  compactor_.Purge(id);  // drops the range from disk, then the tombstone
   return absl::OkStatus();
+}
+
+absl::Status RocksMemoryStore::RemoveTombstone(uint32_t id) {
+  if (rocks_.db == nullptr) return absl::FailedPreconditionError("store is closed");
+  rocksdb::Status s = rocks_.db->Delete(rocks_.write, rocks_.cf(Cf::kMemories), AsSlice(TombstoneKey(id)));
+  return s.ok() ? absl::OkStatus() : FromRocks(s, "remove a memory tombstone");
 }
 
 absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
@@ -191,6 +280,8 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_unit_keys += s->keys.size();
   }
   stats.disk_bytes = store_.DiskBytes();
+  absl::MutexLock l(&mu_);
+  stats.problems = problems_;
   return stats;
 }
 
@@ -207,10 +298,10 @@ absl::Status RocksMemoryStore::WaitForIndexWrites() {
 
 void RocksMemoryStore::WaitForIndexCompactions() { compactor_.WaitIdle(); }
 
-absl::StatusOr<std::shared_ptr<MemState>> RocksMemoryStore::Find(const std::string& name) {
+absl::StatusOr<std::shared_ptr<MemState>> RocksMemoryStore::Find(const MemoryRef& memory) {
   absl::MutexLock l(&mu_);
-  auto it = memories_.find(name);
-  if (it == memories_.end()) return NoMemory(name);
+  auto it = memories_.find(memory.name);
+  if (it == memories_.end() || (memory.id != 0 && it->second->id != memory.id)) return NoMemory(memory);
   return it->second;
 }
 

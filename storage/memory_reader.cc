@@ -3,6 +3,7 @@
 // posting scans of concordance.
 #include <algorithm>
 
+#include "service/base/status_macros.h"
 #include "storage/internal/index_reader.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
@@ -22,6 +23,8 @@ class RocksMemoryReader final : public MemoryReader {
         info_(InfoOf(state_->rec)) {}
 
   const MemoryInfo& info() const override { return info_; }
+  // NotFound when the memory was deleted before the reader got its lock.
+  absl::Status Live() const ABSL_NO_THREAD_SAFETY_ANALYSIS { return CheckLive(*state_); }
 
   absl::StatusOr<match::UnitIdsPtr> Postings(match::Side side, uint64_t key, uint32_t length) override {
     auto p = reader_.Postings(side, key, length);
@@ -110,10 +113,12 @@ class RocksMemoryReader final : public MemoryReader {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<MemoryReader>> RocksMemoryStore::OpenReader(const std::string& memory) {
+absl::StatusOr<std::unique_ptr<MemoryReader>> RocksMemoryStore::OpenReader(const MemoryRef& memory) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
-  return std::unique_ptr<MemoryReader>(new RocksMemoryReader(rocks_, *std::move(found)));
+  auto reader = std::make_unique<RocksMemoryReader>(rocks_, *std::move(found));
+  QANTARA_RETURN_IF_ERROR(reader->Live());
+  return std::unique_ptr<MemoryReader>(std::move(reader));
 }
 
 }  // namespace qantara::storage::internal

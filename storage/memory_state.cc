@@ -4,7 +4,7 @@
 namespace qantara::storage::internal {
 
 MemoryInfo InfoOf(const MemoryRecord& r) {
-  return MemoryInfo{r.name, r.source_lang, r.target_lang, r.description, r.created_at_us, r.unit_count};
+  return MemoryInfo{r.id, r.name, r.source_lang, r.target_lang, r.description, r.created_at_us, r.unit_count};
 }
 
 absl::Status FlushPending(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {

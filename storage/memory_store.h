@@ -37,12 +37,27 @@ namespace qantara::storage {
 using match::Unit;
 
 struct MemoryInfo {
+  uint32_t id = 0;  // never reused: a memory created after a delete of the same name has a new id
   std::string name;
   std::string source_lang;  // as given at creation, e.g. "ar-SA"
   std::string target_lang;
   std::string description;
   int64_t created_at_us = 0;
   uint64_t units = 0;
+};
+
+// Which memory a call is for. Made from a name (implicitly), it means the
+// memory of that name at the time of the call. Made from a MemoryInfo (a
+// memory pinned by id), it means that memory only: once it is deleted,
+// calls with it fail with NotFound even if a memory of the same name has
+// been created since. Callers that make several calls for one request
+// (imports, streams, training) pin the memory once and pass the ref.
+struct MemoryRef {
+  MemoryRef(const std::string& memory_name) : name(memory_name) {}  // NOLINT: implicit by design
+  MemoryRef(const char* memory_name) : name(memory_name) {}         // NOLINT: implicit by design
+  explicit MemoryRef(const MemoryInfo& info) : id(info.id), name(info.name) {}
+  uint32_t id = 0;  // 0: whichever memory has the name
+  std::string name;
 };
 
 struct NewMemory {
@@ -71,6 +86,9 @@ struct StoreStats {
   uint64_t disk_bytes = 0;
   uint64_t cached_postings = 0;   // posting lists held in memory
   uint64_t cached_unit_keys = 0;  // unit keys held in memory
+  // Damage the open found and worked around (a memory record or unit keys
+  // that do not decode): one line each, naming the record. Empty when sound.
+  std::vector<std::string> problems;
 };
 
 // Tuning of bulk adds (storage/FORMAT.md, index watermark). The defaults
@@ -131,10 +149,13 @@ class MemoryStore {
   // By name.
   virtual absl::StatusOr<std::vector<MemoryInfo>> ListMemories() = 0;
   // NotFound when there is no memory of that name.
-  virtual absl::StatusOr<MemoryInfo> GetMemory(const std::string& name) = 0;
-  // Deletes the memory and all its units and index entries (range deletes).
-  // NotFound when there is no memory of that name.
-  virtual absl::Status DeleteMemory(const std::string& name) = 0;
+  virtual absl::StatusOr<MemoryInfo> GetMemory(const MemoryRef& memory) = 0;
+  // Deletes the memory and all its units, index entries and lexicon (range
+  // deletes, in one batch with a tombstone that stays until a background
+  // compaction has dropped the range from disk). Writes to the memory that
+  // are waiting or in flight fail with NotFound; none of them writes it
+  // back. NotFound when there is no such memory.
+  virtual absl::Status DeleteMemory(const MemoryRef& memory) = 0;
 
   // Adds the units of `units` in order (ids assigned; dates taken as
   // prepared, or else `now_us`, storage/prepared_unit.h), applying `policy`
@@ -151,20 +172,19 @@ class MemoryStore {
   // (whose preparation then overlaps this call's writing) and keep the order.
   // Not called when the call fails before (the first unit's error).
   virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(
-      const std::string& memory, UnitFeed& units, DuplicatePolicy policy, int64_t now_us,
+      const MemoryRef& memory, UnitFeed& units, DuplicatePolicy policy, int64_t now_us,
       const std::function<void()>& on_ordered = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
   // kept, changed_at_us is set to now unless given) with matching keys `keys`.
   // NotFound when missing.
-  virtual absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) = 0;
+  virtual absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys) = 0;
 
   // Deletes units by id; returns how many existed. NotFound (memory).
-  virtual absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory,
-                                               const std::vector<uint64_t>& ids) = 0;
+  virtual absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) = 0;
 
   // NotFound when the memory or unit does not exist.
-  virtual absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) = 0;
+  virtual absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id) = 0;
 
   // Calls `fn` for every unit of the memory in ascending id order (the order
   // they were added), starting after unit `after_id` (0: from the first),
@@ -172,14 +192,14 @@ class MemoryStore {
   // deleted during the scan are not seen, and writers are not blocked. A
   // non-OK status from `fn` stops the scan and is returned. Memory use is one
   // unit at a time. Errors: NotFound (memory), Internal (I/O, corruption).
-  virtual absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+  virtual absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
                                  const std::function<absl::Status(const Unit&)>& fn) = 0;
 
   // Adds `by` to the usage count of a unit (a translator used it).
-  virtual absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) = 0;
+  virtual absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) = 0;
 
   // A consistent read of one memory (see MemoryReader). NotFound (memory).
-  virtual absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const std::string& memory) = 0;
+  virtual absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const MemoryRef& memory) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
 

@@ -27,10 +27,13 @@ namespace {
 
 class RocksStore final : public Store {
  public:
-  RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles)
+  RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
+             const StoreOptions& options)
       : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
     rocks_.db = db_;
     rocks_.cfs = handles_;
+    rocks_.sync_writes = options.sync_writes;
+    rocks_.syncer = &syncer_;
   }
 
   // Close() is best effort here: a destructor cannot report its error
@@ -70,10 +73,10 @@ class RocksStore final : public Store {
 
   absl::Status Put(Cf cf, std::string_view key, std::string_view value) override {
     if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
-    rocksdb::WriteOptions wo;
-    rocksdb::Status s = db_->Put(wo, handle(cf), rocksdb::Slice(key.data(), key.size()),
+    rocksdb::Status s = db_->Put(rocks_.write, handle(cf), rocksdb::Slice(key.data(), key.size()),
                                  rocksdb::Slice(value.data(), value.size()));
-    return s.ok() ? absl::OkStatus() : FromRocks(s, "put");
+    if (!s.ok()) return FromRocks(s, "put");
+    return rocks_.Durable();
   }
 
   internal::RocksHandles& rocks() { return rocks_; }
@@ -96,6 +99,7 @@ class RocksStore final : public Store {
   std::string dir_;
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  internal::WalSyncer syncer_;
   internal::RocksHandles rocks_;
 };
 
@@ -193,7 +197,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
-  auto store = std::make_unique<RocksStore>(dir, db, std::move(handles));
+  auto store = std::make_unique<RocksStore>(dir, db, std::move(handles), options);
   if (absl::Status v = CheckFormatVersion(*store); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;

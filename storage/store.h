@@ -22,6 +22,11 @@ inline constexpr int kFormatVersion = 3;
 struct StoreOptions {
   // Create the directory (and its parents) and a new database if missing.
   bool create_if_missing = true;
+  // Acknowledge a write only once it is synced to disk (the write-ahead log
+  // fsync'ed; concurrent writes share one fsync). Without it an acknowledged
+  // write survives a crash of the process (it is in the OS page cache), but
+  // a power loss or kernel crash may lose the last writes before it.
+  bool sync_writes = false;
 };
 
 class Store {

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "rocksdb/perf_level.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/status.h"
+#include "storage/limits.h"
 
 namespace qantara::storage::internal {
 namespace {
@@ -58,6 +60,16 @@ absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::U
 absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::UnitKeys>& keys,
                                const IndexEntries& entries, std::string_view encoded_keys, bool remove) {
   state_.rw.AssertHeld();
+  if (!remove) {
+    // What the unit-keys decoder reads back (storage/limits.h): a unit it
+    // would refuse is never written.
+    for (const auto* side : {&keys->source, &keys->target}) {
+      if (side->tokens.size() > kMaxSideTokens) {
+        return absl::InvalidArgumentError(absl::StrCat("a unit side has ", side->tokens.size(),
+                                                       " matching tokens; at most ", kMaxSideTokens));
+      }
+    }
+  }
   if (remove && !state_.pending.empty()) {
     QANTARA_RETURN_IF_ERROR(FlushPending(rocks_, state_, options_));
   }
@@ -140,7 +152,7 @@ absl::Status UnitWriter::Commit(bool* written) {
     batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(IndexedUptoKey(state_.id)), AsSlice(upto));
   }
   ++state_.generation;  // even on error
-  rocksdb::Status s = rocks_.db->Write(rocksdb::WriteOptions(), &batch_);
+  rocksdb::Status s = rocks_.db->Write(rocks_.write, &batch_);
   if (!s.ok()) return FromRocks(s, "write units");
   if (written != nullptr) *written = true;
   committed_ = state_.rec;

@@ -9,12 +9,20 @@
 
 namespace qantara::storage::internal {
 
-absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Unit unit,
+absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const MemoryRef& memory, Unit unit,
                                                   match::UnitKeysPtr keys) {
+  QANTARA_ASSIGN_OR_RETURN(Unit out, UpdateUnitLocked(memory, std::move(unit), std::move(keys)));
+  QANTARA_RETURN_IF_ERROR(rocks_.Durable());
+  return out;
+}
+
+absl::StatusOr<Unit> RocksMemoryStore::UpdateUnitLocked(const MemoryRef& memory, Unit unit,
+                                                        match::UnitKeysPtr keys) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
   absl::WriterMutexLock w(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   auto old = writer.reader().GetUnit(unit.id);
   if (!old.ok()) return old.status();
@@ -33,12 +41,20 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const std::string& memory, Uni
   return unit;
 }
 
-absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory,
+absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const MemoryRef& memory,
                                                        const std::vector<uint64_t>& ids) {
+  QANTARA_ASSIGN_OR_RETURN(uint64_t out, DeleteUnitsLocked(memory, ids));
+  QANTARA_RETURN_IF_ERROR(rocks_.Durable());
+  return out;
+}
+
+absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnitsLocked(const MemoryRef& memory,
+                                                             const std::vector<uint64_t>& ids) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
   absl::WriterMutexLock w(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   uint64_t deleted = 0;
   absl::flat_hash_set<uint64_t> done;
@@ -56,11 +72,17 @@ absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnits(const std::string& memory
   return deleted;
 }
 
-absl::Status RocksMemoryStore::IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) {
+absl::Status RocksMemoryStore::IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) {
+  QANTARA_RETURN_IF_ERROR(IncrementUsageLocked(memory, id, by));
+  return rocks_.Durable();
+}
+
+absl::Status RocksMemoryStore::IncrementUsageLocked(const MemoryRef& memory, uint64_t id, uint64_t by) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
   absl::WriterMutexLock w(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   auto unit = writer.reader().GetUnit(id);
   if (!unit.ok()) return unit.status();
@@ -69,22 +91,32 @@ absl::Status RocksMemoryStore::IncrementUsage(const std::string& memory, uint64_
   return writer.Commit();
 }
 
-absl::StatusOr<Unit> RocksMemoryStore::GetUnit(const std::string& memory, uint64_t id) {
+absl::StatusOr<Unit> RocksMemoryStore::GetUnit(const MemoryRef& memory, uint64_t id) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
   absl::ReaderMutexLock r(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
   rocksdb::ReadOptions ro;
   CachedIndexReader reader(rocks_, state, ro);
   return reader.GetUnit(id);
 }
 
-absl::Status RocksMemoryStore::ScanUnits(const std::string& memory, uint64_t after_id,
+absl::Status RocksMemoryStore::ScanUnits(const MemoryRef& memory, uint64_t after_id,
                                          const std::function<absl::Status(const Unit&)>& fn) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
-  const uint32_t mem = (*found)->id;
-  Snapshot snap(rocks_.db);
+  MemState& state = **found;
+  const uint32_t mem = state.id;
+  // The snapshot is taken under the lock: a memory deleted before it is
+  // reported, not scanned as empty.
+  std::optional<Snapshot> snapshot;
+  {
+    absl::ReaderMutexLock r(&state.rw);
+    QANTARA_RETURN_IF_ERROR(CheckLive(state));
+    snapshot.emplace(rocks_.db);
+  }
+  Snapshot& snap = *snapshot;
   rocksdb::ReadOptions ro = snap.options();
   ro.fill_cache = false;  // a full scan would evict the lookup working set
   return ScanAll(

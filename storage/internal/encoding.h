@@ -47,6 +47,9 @@ class ByteReader {
 std::string MemoryNameKey(std::string_view name);
 std::string MemoryRecordKey(uint32_t memory_id);
 std::string IndexedUptoKey(uint32_t memory_id);
+// The tombstone of deleted memory `memory_id` ("d" + id), kept until its
+// key range is compacted away; its value is the memory's name as `str`.
+std::string TombstoneKey(uint32_t memory_id);
 
 struct MemoryRecord {
   uint32_t id = 0;

@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -51,8 +52,10 @@ class IndexCompactor {
   // `busy(memory)` says whether the memory is still being written (an index
   // write in flight): its check is then put off by another `quiet`.
   // REQUIRES: rocks and busy stay valid until Stop() returns.
+  // `purged(memory)` is called on the background thread once a deleted
+  // memory's key range is compacted away (Purge); it removes the tombstone.
   IndexCompactor(internal::RocksHandles& rocks, std::function<bool(uint32_t)> busy,
-                 IndexCompactorOptions options = {});
+                 IndexCompactorOptions options = {}, std::function<absl::Status(uint32_t)> purged = nullptr);
   IndexCompactor(const IndexCompactor&) = delete;
   IndexCompactor& operator=(const IndexCompactor&) = delete;
   ~IndexCompactor() { Stop(); }
@@ -64,6 +67,12 @@ class IndexCompactor {
 
   // Forgets memory `memory` (deleted): a check pending for it is dropped.
   void Forget(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Compacts the key range of deleted memory `memory` (range-deleted) in
+  // every column family on the background thread, so its disk space comes
+  // back, then calls `purged`. Dropped by Stop() (the tombstone stays and
+  // the next open purges again).
+  void Purge(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Ends the background thread, after the compaction running (if any) ends;
   // pending checks are dropped (the next open checks every memory again).
@@ -90,6 +99,8 @@ class IndexCompactor {
   // Checks memory `memory` and compacts it if it needs it. Returns false
   // when it must be checked again later (busy, or a file being compacted).
   bool CheckAndCompact(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
+  // Compacts the key range of deleted memory `memory` in every column family.
+  absl::Status PurgeRange(uint32_t memory) ABSL_LOCKS_EXCLUDED(mu_);
 
   internal::RocksHandles& rocks_;
   const std::function<bool(uint32_t)> busy_;
@@ -97,6 +108,8 @@ class IndexCompactor {
   mutable absl::Mutex mu_;
   absl::CondVar cv_;  // signalled on every change of what mu_ guards
   std::map<uint32_t, Clock::time_point> due_ ABSL_GUARDED_BY(mu_);  // memory -> when to check it
+  std::vector<uint32_t> purges_ ABSL_GUARDED_BY(mu_);               // deleted memories to purge
+  const std::function<absl::Status(uint32_t)> purged_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool running_ ABSL_GUARDED_BY(mu_) = false;  // a check is running (outside mu_)
   size_t compactions_ ABSL_GUARDED_BY(mu_) = 0;

@@ -35,6 +35,11 @@ struct MemState {
   const uint32_t id;  // the memory's id (never changes)
   absl::Mutex rw;
   MemoryRecord rec ABSL_GUARDED_BY(rw);
+  // Set by DeleteMemory (with `rw` held exclusively) once the memory's
+  // delete batch is written: whoever takes `rw` afterwards (a writer or
+  // reader that found the memory before) fails with NotFound, so nothing is
+  // ever written back under a deleted memory's id.
+  bool deleted ABSL_GUARDED_BY(rw) = false;
   absl::Mutex fill ABSL_ACQUIRED_AFTER(rw);
   absl::flat_hash_map<PostingId, std::shared_ptr<match::UnitIds>> postings ABSL_GUARDED_BY(fill);
   absl::flat_hash_map<ExactId, std::shared_ptr<match::UnitIds>> exact ABSL_GUARDED_BY(fill);

@@ -3,11 +3,17 @@
 #ifndef QANTARA_STORAGE_INTERNAL_ROCKS_H_
 #define QANTARA_STORAGE_INTERNAL_ROCKS_H_
 
+#include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "storage/column_families.h"
+#include "storage/memory_store.h"
 
 namespace qantara::storage {
 class Store;
@@ -15,10 +21,46 @@ class Store;
 
 namespace qantara::storage::internal {
 
+// Group commit of the write-ahead log for --sync-writes: writers write
+// without syncing (under their memory's lock), then, with the lock
+// released, wait here until the WAL is synced up to their write. One
+// writer at a time calls SyncWAL for everyone written so far; the others
+// wait for it, so N concurrent writers cost about one fsync, not N.
+class WalSyncer {
+ public:
+  // Returns once every write that was in `db` when the call was made is
+  // synced to disk (or the error of the sync that should have done it).
+  absl::Status SyncUpTo(rocksdb::DB* db) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  absl::Mutex mu_;
+  uint64_t synced_ ABSL_GUARDED_BY(mu_) = 0;  // every write up to this sequence number is synced
+  bool syncing_ ABSL_GUARDED_BY(mu_) = false;
+};
+
 struct RocksHandles {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
+  // Every write uses these (never sync: see `sync_writes`).
+  rocksdb::WriteOptions write;
+  // --sync-writes: a write call is acknowledged only once the WAL holding it
+  // is synced (Durable()).
+  bool sync_writes = false;
+  WalSyncer* syncer = nullptr;
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
+  // Set by the open MemoryStore (empty when none is open): calls `fn` with
+  // the id of `memory` while holding its write lock, or returns NotFound
+  // when it does not exist or was deleted. Writes keyed by a memory's id
+  // made outside the MemoryStore (its lexicon) go through it, so none can
+  // land after the memory is deleted.
+  std::function<absl::Status(const MemoryRef& memory, const std::function<absl::Status(uint32_t id)>& fn)>
+      with_live_memory;
+  // With sync_writes, waits until the WAL is synced up to the writes made so
+  // far (group commit); otherwise OK at once (the writes survive a crash of
+  // the process, not of the machine).
+  absl::Status Durable() const {
+    return sync_writes && syncer != nullptr ? syncer->SyncUpTo(db) : absl::OkStatus();
+  }
 };
 
 // RocksDB's Slice of a string_view, and back.

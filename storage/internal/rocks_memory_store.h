@@ -38,18 +38,18 @@ class RocksMemoryStore final : public MemoryStore {
 
   absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory) override;
   absl::StatusOr<std::vector<MemoryInfo>> ListMemories() override;
-  absl::StatusOr<MemoryInfo> GetMemory(const std::string& name) override;
-  absl::Status DeleteMemory(const std::string& name) override;
-  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, UnitFeed& units,
+  absl::StatusOr<MemoryInfo> GetMemory(const MemoryRef& memory) override;
+  absl::Status DeleteMemory(const MemoryRef& memory) override;
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, UnitFeed& units,
                                                    DuplicatePolicy policy, int64_t now_us,
                                                    const std::function<void()>& on_ordered) override;
-  absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit, match::UnitKeysPtr keys) override;
-  absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) override;
-  absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id) override;
-  absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
+  absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys) override;
+  absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) override;
+  absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id) override;
+  absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
                          const std::function<absl::Status(const Unit&)>& fn) override;
-  absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) override;
-  absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const std::string& memory) override;
+  absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) override;
+  absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const MemoryRef& memory) override;
   absl::StatusOr<StoreStats> Stats() override;
   void StartWarmUp() override;
   void WaitForWarmUp() override;
@@ -66,7 +66,10 @@ class RocksMemoryStore final : public MemoryStore {
   // Units of the current batch by source exact hash (indexes into the feed).
   using CallSources = absl::flat_hash_map<uint64_t, std::vector<size_t>>;
 
-  absl::StatusOr<std::shared_ptr<MemState>> Find(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  // The state of `memory` (NotFound when there is none, or when it was pinned
+  // by an id that is no longer the name's). Callers check `deleted` once
+  // they hold its lock.
+  absl::StatusOr<std::shared_ptr<MemState>> Find(const MemoryRef& memory) ABSL_LOCKS_EXCLUDED(mu_);
   std::vector<std::shared_ptr<MemState>> AllStates() ABSL_LOCKS_EXCLUDED(mu_);
   // Whether memory `id` is being written (an index write in flight, or the
   // lock held by a writer): its compaction waits.
@@ -83,8 +86,24 @@ class RocksMemoryStore final : public MemoryStore {
   void WarmKeys(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
   void WarmFrequentPostings(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
 
-  // recovery.cc
-  absl::Status RecoverPending(MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
+  // memory_catalog.cc: the bodies of the public calls, before Durable().
+  absl::StatusOr<MemoryInfo> CreateMemoryLocked(const NewMemory& memory) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status DeleteMemoryLocked(const MemoryRef& memory) ABSL_LOCKS_EXCLUDED(mu_);
+  // Called by the compactor once a deleted memory's range is compacted away.
+  absl::Status RemoveTombstone(uint32_t id);
+
+  // bulk_add.cc, unit_writes.cc: as above.
+  absl::StatusOr<std::vector<AddOutcome>> AddUnitsLocked(const MemoryRef& memory, UnitFeed& units,
+                                                         DuplicatePolicy policy, int64_t now_us,
+                                                         const std::function<void()>& on_ordered);
+  absl::StatusOr<Unit> UpdateUnitLocked(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys);
+  absl::StatusOr<uint64_t> DeleteUnitsLocked(const MemoryRef& memory, const std::vector<uint64_t>& ids);
+  absl::Status IncrementUsageLocked(const MemoryRef& memory, uint64_t id, uint64_t by);
+
+  // recovery.cc. A unit whose keys do not decode is left out of the index
+  // and named in `problems`.
+  absl::Status RecoverPending(MemState& state, std::vector<std::string>& problems)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
 
   Store& store_;
   RocksHandles& rocks_;
@@ -92,13 +111,19 @@ class RocksMemoryStore final : public MemoryStore {
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<MemState>> memories_ ABSL_GUARDED_BY(mu_);
   uint32_t next_memory_id_ ABSL_GUARDED_BY(mu_) = 1;
+  // What the open found damaged (records that do not decode), for Stats().
+  std::vector<std::string> problems_ ABSL_GUARDED_BY(mu_);
   std::thread warm_thread_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> stop_{false};
   IndexCompactor compactor_;  // after memories_: IndexBusy reads it until Stop()
 };
 
 // The error of a missing memory.
-absl::Status NoMemory(const std::string& name);
+absl::Status NoMemory(const MemoryRef& memory);
+// NotFound when `state` was deleted (call with its lock held, either mode).
+absl::Status CheckLive(const MemState& state) ABSL_SHARED_LOCKS_REQUIRED(state.rw);
+// "id N" of a memory-record or tombstone key, for reports.
+std::string MemoryIdOfKeyForReport(std::string_view key);
 
 }  // namespace qantara::storage::internal
 

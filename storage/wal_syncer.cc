@@ -1,0 +1,34 @@
+// WalSyncer (storage/internal/rocks.h): group commit of the write-ahead log
+// for --sync-writes.
+#include <algorithm>
+
+#include "storage/internal/rocks.h"
+#include "storage/internal/status.h"
+
+namespace qantara::storage::internal {
+
+absl::Status WalSyncer::SyncUpTo(rocksdb::DB* db) {
+  // Every write that returned before this call has a sequence number up to
+  // `wanted` (RocksDB publishes a sequence number after its WAL append).
+  const uint64_t wanted = db->GetLatestSequenceNumber();
+  absl::MutexLock l(&mu_);
+  while (synced_ < wanted) {
+    if (syncing_) {
+      // Another writer's sync is running: it may cover this write.
+      mu_.Await(absl::Condition(
+          +[](bool* syncing) { return !*syncing; }, &syncing_));
+      continue;
+    }
+    syncing_ = true;
+    const uint64_t upto = db->GetLatestSequenceNumber();
+    mu_.Unlock();
+    rocksdb::Status s = db->SyncWAL();
+    mu_.Lock();
+    syncing_ = false;
+    if (!s.ok()) return FromRocks(s, "sync the write-ahead log");
+    synced_ = std::max(synced_, upto);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace qantara::storage::internal
