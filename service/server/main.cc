@@ -48,6 +48,7 @@ int Run(int argc, char** argv) {
   std::string log_level = "info";
   double grace_seconds = 10;
   std::string dictd_dir = "/usr/share/dictd";
+  bool sync_writes = false;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -60,6 +61,10 @@ int Run(int argc, char** argv) {
                  "directory of the FreeDict freedict-ara-eng / freedict-eng-ara dictd files "
                  "used by the aligner")
       ->capture_default_str();
+  app.add_flag("--sync-writes", sync_writes,
+               "acknowledge a write only once it is on disk (the write-ahead log fsync'ed, concurrent "
+               "writes sharing one fsync): acknowledged writes then survive a power loss, not only a "
+               "crash of the server");
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -82,9 +87,12 @@ int Run(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::Store::Open(data_dir, storage::StoreOptions{.sync_writes = sync_writes});
   if (!store.ok()) return Fail(std::string(store.status().message()));
-  Log(LogLevel::kInfo, absl::StrCat("opened data dir ", data_dir));
+  Log(LogLevel::kInfo,
+      absl::StrCat("opened data dir ", data_dir,
+                   sync_writes ? " (writes synced to disk before they are acknowledged)" : ""));
 
   absl::StatusOr<std::unique_ptr<rpc::TextServiceImpl>> text_service = rpc::TextServiceImpl::Create();
   if (!text_service.ok()) return Fail(std::string(text_service.status().message()));
@@ -93,6 +101,10 @@ int Run(int argc, char** argv) {
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
   absl::StatusOr<std::unique_ptr<tm::Memories>> memories = tm::Memories::Open(**store, **analyzer);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
+  if (absl::StatusOr<storage::StoreStats> stats = (*memories)->Stats(); stats.ok()) {
+    // Damage found at open: the rest is served; `--check` tells more.
+    for (const std::string& problem : stats->problems) Log(LogLevel::kError, problem);
+  }
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
