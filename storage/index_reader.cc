@@ -150,6 +150,11 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   return state_.exact.emplace(eid, std::move(ids)).first->second;
 }
 
+absl::Status CachedIndexReader::Damaged(uint64_t id, const absl::Status& cause) const {
+  return absl::DataLossError(absl::StrCat("unit ", id, " of memory id ", state_.id, " is damaged (",
+                                          cause.message(), "): delete it, or run qantara-server --check"));
+}
+
 absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(uint64_t id) {
   state_.rw.AssertReaderHeld();
   if (const auto* complete = FindCompleteKeys(state_, id); complete != nullptr) return *complete;
@@ -163,7 +168,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit keys");
   auto keys = DecodeUnitKeys(value);
-  if (!keys.ok()) return keys.status();
+  if (!keys.ok()) return Damaged(id, keys.status());
   auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
   absl::MutexLock l(&state_.fill);
   return state_.keys.emplace(id, std::move(ptr)).first->second;
@@ -192,17 +197,21 @@ absl::StatusOr<match::Unit> CachedIndexReader::GetUnit(uint64_t id) {
     if (!units_it_->Valid() || units_it_->key() != AsSlice(key)) {
       return absl::NotFoundError(absl::StrCat("no unit ", id));
     }
-    return DecodeUnit(id, AsView(units_it_->value()));
+    absl::StatusOr<match::Unit> unit = DecodeUnit(id, AsView(units_it_->value()));
+    if (!unit.ok()) return Damaged(id, unit.status());
+    return unit;
   }
   std::string value;
   rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit");
-  return DecodeUnit(id, value);
+  absl::StatusOr<match::Unit> unit = DecodeUnit(id, value);
+  if (!unit.ok()) return Damaged(id, unit.status());
+  return unit;
 }
 
 absl::Status CachedIndexReader::ForEachUnitKeys(
-    const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) {
+    const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn, bool skip_damaged) {
   state_.rw.AssertReaderHeld();
   if (state_.keys_complete) {
     // Complete: changed only under `rw` exclusively (FindCompleteKeys).
@@ -215,7 +224,7 @@ absl::Status CachedIndexReader::ForEachUnitKeys(
       rocks_, Cf::kUnitKeys, ro_, MemoryPrefix(state_.id), MemoryPrefix(state_.id + 1),
       [&](std::string_view key, std::string_view value) -> absl::Status {
         auto keys = DecodeUnitKeys(value);
-        if (!keys.ok()) return keys.status();
+        if (!keys.ok()) return skip_damaged ? absl::OkStatus() : keys.status();
         return fn(UnitIdOfKey(key), *keys);
       },
       "scan unit keys");

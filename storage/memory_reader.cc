@@ -40,12 +40,15 @@ class RocksMemoryReader final : public MemoryReader {
     if (!p.ok()) return p.status();
     return match::UnitIdsPtr(*std::move(p));
   }
-  absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return reader_.Keys(id); }
+  // A damaged unit (its record does not decode) reads as missing: lookups
+  // and concordance skip it, as they skip a unit deleted meanwhile, and
+  // serve the others; `--check` and Stats report it.
+  absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return SkipDamaged(reader_.Keys(id)); }
   const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
-  absl::StatusOr<Unit> GetUnit(uint64_t id) override { return reader_.GetUnit(id); }
+  absl::StatusOr<Unit> GetUnit(uint64_t id) override { return SkipDamaged(reader_.GetUnit(id)); }
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) override {
-    return reader_.ForEachUnitKeys(fn);
+    return reader_.ForEachUnitKeys(fn, /*skip_damaged=*/true);
   }
   uint32_t MaxLength(match::Side side) override {
     state_->rw.AssertReaderHeld();
@@ -81,6 +84,12 @@ class RocksMemoryReader final : public MemoryReader {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
+  }
+
+  template <typename T>
+  static absl::StatusOr<T> SkipDamaged(absl::StatusOr<T> v) {
+    if (absl::IsDataLoss(v.status())) return absl::NotFoundError(v.status().message());
+    return v;
   }
 
  private:

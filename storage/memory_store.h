@@ -190,10 +190,13 @@ class MemoryStore {
   // they were added), starting after unit `after_id` (0: from the first),
   // all read from one snapshot taken at the call: units added, changed or
   // deleted during the scan are not seen, and writers are not blocked. A
-  // non-OK status from `fn` stops the scan and is returned. Memory use is one
+  // non-OK status from `fn` stops the scan and is returned. A unit whose
+  // record does not decode fails the scan with DataLoss naming it, unless
+  // `damaged` is given: it is then skipped and counted there. Memory use is one
   // unit at a time. Errors: NotFound (memory), Internal (I/O, corruption).
   virtual absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
-                                 const std::function<absl::Status(const Unit&)>& fn) = 0;
+                                 const std::function<absl::Status(const Unit&)>& fn,
+                                 uint64_t* damaged = nullptr) = 0;
 
   // Adds `by` to the usage count of a unit (a translator used it).
   virtual absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) = 0;

@@ -129,6 +129,14 @@ void UnitWriter::DeleteUnit(uint64_t id) {
   batch_.Delete(rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)));
 }
 
+void UnitWriter::DeleteDamagedUnit(uint64_t id) {
+  const std::string key = UnitKey(state_.id, id);
+  batch_.Delete(rocks_.cf(Cf::kUnits), AsSlice(key));
+  batch_.Delete(rocks_.cf(Cf::kUnitKeys), AsSlice(key));
+  absl::MutexLock f(&state_.fill);
+  state_.keys.erase(id);
+}
+
 absl::Status UnitWriter::Commit(bool* written) {
   state_.rw.AssertHeld();
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters

@@ -62,6 +62,14 @@ absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnitsLocked(const MemoryRef& me
     if (!done.insert(id).second) continue;
     auto keys = writer.reader().Keys(id);
     if (absl::IsNotFound(keys.status())) continue;
+    if (absl::IsDataLoss(keys.status())) {
+      // Damaged keys: the unit goes without its index entries (they are
+      // not known); readers skip entries whose unit is gone.
+      writer.DeleteDamagedUnit(id);
+      --state.rec.unit_count;
+      ++deleted;
+      continue;
+    }
     if (!keys.ok()) return keys.status();
     QANTARA_RETURN_IF_ERROR(writer.Index(id, *keys, /*remove=*/true));
     writer.DeleteUnit(id);
@@ -103,7 +111,8 @@ absl::StatusOr<Unit> RocksMemoryStore::GetUnit(const MemoryRef& memory, uint64_t
 }
 
 absl::Status RocksMemoryStore::ScanUnits(const MemoryRef& memory, uint64_t after_id,
-                                         const std::function<absl::Status(const Unit&)>& fn) {
+                                         const std::function<absl::Status(const Unit&)>& fn,
+                                         uint64_t* damaged) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
@@ -123,7 +132,14 @@ absl::Status RocksMemoryStore::ScanUnits(const MemoryRef& memory, uint64_t after
       rocks_, Cf::kUnits, ro, UnitKey(mem, after_id + 1), MemoryPrefix(mem + 1),
       [&](std::string_view key, std::string_view value) -> absl::Status {
         auto unit = DecodeUnit(UnitIdOfKey(key), value);
-        if (!unit.ok()) return unit.status();
+        if (!unit.ok() && damaged != nullptr) {
+          ++*damaged;
+          return absl::OkStatus();
+        }
+        if (!unit.ok()) {
+          return absl::DataLossError(absl::StrCat("unit ", UnitIdOfKey(key), " of memory '", memory.name,
+                                                  "' is damaged: ", unit.status().message()));
+        }
         return fn(*unit);
       },
       "scan units");

@@ -315,11 +315,12 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     grpc::ClientContext ctx;
     auto reader = stub->Export(&ctx, req);
     v1::ExportResponse resp;
-    uint64_t units = 0, unwritable = 0;
+    uint64_t units = 0, unwritable = 0, damaged = 0;
     while (reader->Read(&resp)) {
       out.write(resp.chunk().data(), static_cast<std::streamsize>(resp.chunk().size()));
       units = resp.units();
       unwritable = resp.units_unwritable();
+      damaged = resp.units_damaged();
     }
     grpc::Status st = reader->Finish();
     out.flush();
@@ -347,6 +348,12 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
                  unwritable
                      ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
                      : "");
+    if (damaged != 0) {
+      std::fprintf(stderr,
+                   "export: left out %s damaged units (their stored records do not decode; "
+                   "run qantara-server --check)\n",
+                   Thousands(damaged).c_str());
+    }
     *exit_code = kExitOk;
   }();
   return exit_code_value;

@@ -2,6 +2,7 @@
 // where ranks tie up to them), and the result built from them (diffs,
 // adapted numbers).
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +26,16 @@ absl::Status Search::KnowForm(Entry& e) {
   if (e.form_known) return absl::OkStatus();
   if (!e.have_unit) {
     const double score = e.match.score;
-    QANTARA_ASSIGN_OR_RETURN(e.match.unit, view_.GetUnit(e.match.unit.id));
+    absl::StatusOr<Unit> unit = view_.GetUnit(e.match.unit.id);
+    if (absl::IsNotFound(unit.status())) {
+      // Gone meanwhile, or damaged (the view reads it as missing): it ranks
+      // last among its ties, and Finish() leaves it out.
+      e.match.form_distance = std::numeric_limits<uint32_t>::max();
+      e.form_known = true;
+      return absl::OkStatus();
+    }
+    if (!unit.ok()) return unit.status();
+    e.match.unit = *std::move(unit);
     e.match.score = score;
     e.have_unit = true;
   }
@@ -74,7 +84,10 @@ absl::StatusOr<LookupResult> Search::Finish() {
   for (auto& [match, have_unit, form_known, analysed] : top_) {
     if (!have_unit) {
       const double score = match.score;
-      QANTARA_ASSIGN_OR_RETURN(match.unit, view_.GetUnit(match.unit.id));
+      absl::StatusOr<Unit> unit = view_.GetUnit(match.unit.id);
+      if (absl::IsNotFound(unit.status())) continue;  // gone meanwhile, or damaged
+      if (!unit.ok()) return unit.status();
+      match.unit = *std::move(unit);
       match.score = score;
     }
     const bool reverse = options_.side == Side::kTarget;

@@ -129,6 +129,7 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
         resp.set_chunk(std::string(bytes));
         resp.set_units(counts.units);
         resp.set_units_unwritable(counts.unwritable);
+        resp.set_units_damaged(counts.damaged);
         if (!writer->Write(resp)) return absl::CancelledError("the client went away");
         return absl::OkStatus();
       },

@@ -57,10 +57,14 @@ absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest
       result.next_page_token = result.hits.back().unit.id;
       break;
     }
+    // NotFound: deleted since the posting was written, or damaged (the
+    // reader skips those; `--check` reports them).
     auto keys = r.Keys(id);
+    if (absl::IsNotFound(keys.status())) continue;
     if (!keys.ok()) return keys.status();
     if (FindPhrase((*keys)->side(side).tokens, want).empty()) continue;
     auto unit = r.GetUnit(id);
+    if (absl::IsNotFound(unit.status())) continue;
     if (!unit.ok()) return unit.status();
     if (!request.filter.Matches(*unit)) continue;
     const std::string& text = side == match::Side::kSource ? unit->source : unit->target;

@@ -35,25 +35,28 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
   ExportCounts counts;
   formats::TmxWriter tmx(std::move(writer_options),
                          [&](std::string_view bytes) -> absl::Status { return out(bytes, counts); });
-  absl::Status s = memories.ScanUnits(options.memory, 0, [&](const match::Unit& u) -> absl::Status {
-    if (filtered && !filter.Matches(u)) return absl::OkStatus();
-    absl::StatusOr<formats::TranslationUnit> tu =
-        ToFileUnit(u, languages->source, info->source_lang, languages->target, info->target_lang);
-    if (!tu.ok()) {
-      ++counts.unwritable;
-      return absl::OkStatus();
-    }
-    absl::Status w = tmx.Write(*tu);
-    if (absl::IsInvalidArgument(w)) {
-      ++counts.unwritable;
-      return absl::OkStatus();
-    }
-    if (w.ok()) ++counts.units;
-    if (w.ok() && (counts.units & 1023) == 0 && cancelled && cancelled()) {
-      return absl::CancelledError("export cancelled");
-    }
-    return w;
-  });
+  absl::Status s = memories.ScanUnits(
+      options.memory, 0,
+      [&](const match::Unit& u) -> absl::Status {
+        if (filtered && !filter.Matches(u)) return absl::OkStatus();
+        absl::StatusOr<formats::TranslationUnit> tu =
+            ToFileUnit(u, languages->source, info->source_lang, languages->target, info->target_lang);
+        if (!tu.ok()) {
+          ++counts.unwritable;
+          return absl::OkStatus();
+        }
+        absl::Status w = tmx.Write(*tu);
+        if (absl::IsInvalidArgument(w)) {
+          ++counts.unwritable;
+          return absl::OkStatus();
+        }
+        if (w.ok()) ++counts.units;
+        if (w.ok() && (counts.units & 1023) == 0 && cancelled && cancelled()) {
+          return absl::CancelledError("export cancelled");
+        }
+        return w;
+      },
+      &counts.damaged);
   if (!s.ok()) return s;
   return tmx.Finish();
 }

@@ -28,6 +28,7 @@ struct ExportOptions {
 struct ExportCounts {
   uint64_t units = 0;       // units written
   uint64_t unwritable = 0;  // units left out: a text cannot be written to XML
+  uint64_t damaged = 0;     // units left out: their stored record does not decode
 };
 
 // The next bytes of the file and the counts so far (including these bytes'

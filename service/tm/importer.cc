@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "service/base/status_macros.h"
 #include "service/text/language.h"
 #include "service/tm/tmx_units.h"
 
@@ -24,9 +25,10 @@ namespace qantara::tm {
 class Importer::Sink final : public formats::UnitSink {
  public:
   // `progress` is called after every batch counted.
-  Sink(Memories& store, const ImportOptions& options, std::function<void()> progress)
+  Sink(Memories& store, const ImportOptions& options, MemoryRef memory, std::function<void()> progress)
       : store_(store),
         options_(options),
+        memory_(std::move(memory)),
         policy_(options.policy),
         batch_size_(options.batch_size == 0 ? kDefaultImportBatch : options.batch_size),
         max_problems_(options.max_problems == 0 ? kDefaultMaxImportProblems : options.max_problems),
@@ -229,7 +231,7 @@ class Importer::Sink final : public formats::UnitSink {
       for (size_t i : valid) units.push_back(std::move(b.units[i]));
     }
     if (!units.empty()) {
-      auto out = store_.AddUnits(options_.memory, std::move(units), policy_, on_ordered);
+      auto out = store_.AddUnits(memory_, std::move(units), policy_, on_ordered);
       if (!out.ok()) {
         // Nothing of the call is stored (validation comes first) or a
         // storage error: the import ends here.
@@ -244,6 +246,9 @@ class Importer::Sink final : public formats::UnitSink {
 
   Memories& store_;
   const ImportOptions& options_;
+  // Pinned at the start: a memory deleted during the import fails the
+  // batches after it (NotFound); none reaches a new memory of the name.
+  const MemoryRef memory_;
   const DuplicatePolicy policy_;
   const size_t batch_size_;
   const size_t max_problems_;
@@ -266,24 +271,23 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   if (options.batch_size > kMaxImportBatch) {
     return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
   }
-  absl::StatusOr<LanguagePair> languages = memories.Languages(options.memory);
-  if (!languages.ok()) return languages.status();
+  QANTARA_ASSIGN_OR_RETURN(auto pinned, memories.Pin(options.memory));
   formats::ReaderOptions reader_options;
-  reader_options.source_language = languages->source;
-  reader_options.target_language = languages->target;
+  reader_options.source_language = pinned.second.source;
+  reader_options.target_language = pinned.second.target;
   reader_options.xliff_only_final = options.xliff_only_final;
-  return std::unique_ptr<Importer>(
-      new Importer(memories, std::move(options), std::move(progress), reader_options));
+  return std::unique_ptr<Importer>(new Importer(memories, std::move(options), std::move(progress),
+                                                reader_options, std::move(pinned.first)));
 }
 
 Importer::Importer(Memories& memories, ImportOptions options, Progress progress,
-                   formats::ReaderOptions reader_options)
+                   formats::ReaderOptions reader_options, MemoryRef memory)
     : memories_(memories),
       options_(std::move(options)),
       reader_options_(reader_options),
       progress_(std::move(progress)),
       format_(options_.format) {
-  sink_ = std::make_unique<Sink>(memories_, options_, [this] { ReportProgress(); });
+  sink_ = std::make_unique<Sink>(memories_, options_, std::move(memory), [this] { ReportProgress(); });
 }
 
 Importer::~Importer() = default;

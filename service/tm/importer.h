@@ -110,7 +110,7 @@ class Importer {
  private:
   class Sink;
   Importer(Memories& memories, ImportOptions options, Progress progress,
-           formats::ReaderOptions reader_options);
+           formats::ReaderOptions reader_options, MemoryRef memory);
   void ReportProgress();
 
   Memories& memories_;

@@ -110,7 +110,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::Get(const std::string& memory, con
     }
   }
   if (!cached) {
-    absl::StatusOr<std::optional<storage::StoredLexicon>> stored = lexicons_.Get(memory);
+    absl::StatusOr<std::optional<storage::StoredLexicon>> stored = lexicons_.Get(storage::MemoryRef(*info));
     if (!stored.ok()) return stored.status();
     current.created_at_us = info->created_at_us;
     if (stored->has_value() && (*stored)->analysis_version == align::kLearnedLexiconKeyVersion) {
@@ -186,7 +186,10 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(absl::Mutex& memory_mu
   uint64_t read = 0, last_id = 0;
   const absl::Status enough = absl::CancelledError("enough units");
   const absl::Status stopped = absl::CancelledError("stopping");
-  absl::Status s = memories_.ScanUnits(memory, after, [&](const match::Unit& u) -> absl::Status {
+  // Pinned by id: a memory deleted (and maybe re-created) during the
+  // training is not scanned or written as the new one.
+  const storage::MemoryRef pinned(info);
+  absl::Status s = memories_.ScanUnits(pinned, after, [&](const match::Unit& u) -> absl::Status {
     if (stopping_) return stopped;
     learner.AddPair(source_is_arabic ? u.source : u.target, source_is_arabic ? u.target : u.source);
     last_id = u.id;
@@ -201,7 +204,7 @@ absl::StatusOr<MemoryLexicon> MemoryLexicons::TrainLocked(absl::Mutex& memory_mu
   record.trained_at_us = std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-  if (absl::Status p = lexicons_.Put(memory, record); !p.ok()) return p;
+  if (absl::Status p = lexicons_.Put(pinned, record); !p.ok()) return p;
   Cached c;
   c.created_at_us = info.created_at_us;
   c.trained_units = info.units;

@@ -46,17 +46,24 @@ Memories::~Memories() = default;
 
 absl::StatusOr<MemoryInfo> Memories::CreateMemory(const NewMemory& memory) {
   QANTARA_RETURN_IF_ERROR(ValidateMemoryName(memory.name));
+  QANTARA_RETURN_IF_ERROR(ValidateDescription(memory.description));
   if (auto pair = ParseLanguagePair(memory.source_lang, memory.target_lang); !pair.ok()) return pair.status();
   return store_->CreateMemory(memory);
 }
 absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories() { return store_->ListMemories(); }
-absl::StatusOr<MemoryInfo> Memories::GetMemory(const std::string& name) { return store_->GetMemory(name); }
-absl::Status Memories::DeleteMemory(const std::string& name) { return store_->DeleteMemory(name); }
+absl::StatusOr<MemoryInfo> Memories::GetMemory(const MemoryRef& memory) { return store_->GetMemory(memory); }
+absl::Status Memories::DeleteMemory(const MemoryRef& memory) { return store_->DeleteMemory(memory); }
 
-absl::StatusOr<LanguagePair> Memories::Languages(const std::string& name) {
-  auto info = store_->GetMemory(name);
-  if (!info.ok()) return info.status();
-  return ParseLanguagePair(info->source_lang, info->target_lang);
+absl::StatusOr<LanguagePair> Memories::Languages(const MemoryRef& memory) {
+  QANTARA_ASSIGN_OR_RETURN(const MemoryInfo info, store_->GetMemory(memory));
+  return ParseLanguagePair(info.source_lang, info.target_lang);
+}
+
+absl::StatusOr<std::pair<MemoryRef, LanguagePair>> Memories::Pin(const MemoryRef& memory) {
+  QANTARA_ASSIGN_OR_RETURN(const MemoryInfo info, store_->GetMemory(memory));
+  QANTARA_ASSIGN_OR_RETURN(const LanguagePair languages,
+                           ParseLanguagePair(info.source_lang, info.target_lang));
+  return std::make_pair(MemoryRef(info), languages);
 }
 
 absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& languages, const Unit& u,
@@ -74,11 +81,12 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
   return match::UnitKeysPtr(std::move(keys));
 }
 
-absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& memory, std::vector<Unit> units,
+absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
                                                            const std::function<void()>& on_ordered) {
-  auto languages = Languages(memory);
-  if (!languages.ok()) return languages.status();
+  // Pinned: the units go to the memory whose languages analysed them.
+  QANTARA_ASSIGN_OR_RETURN(const auto pinned, Pin(memory));
+  const LanguagePair* languages = &pinned.second;
   for (const Unit& u : units) {
     QANTARA_RETURN_IF_ERROR(ValidateUnit(u));
   }
@@ -105,29 +113,27 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
   });
   if (n >= 256) pipeline.StartWorker();
   PipelineFeed feed(prepared, pipeline);
-  return store_->AddUnits(memory, feed, policy, now, on_ordered);
+  return store_->AddUnits(pinned.first, feed, policy, now, on_ordered);
 }
 
-absl::StatusOr<Unit> Memories::UpdateUnit(const std::string& memory, Unit unit) {
-  auto languages = Languages(memory);
-  if (!languages.ok()) return languages.status();
+absl::StatusOr<Unit> Memories::UpdateUnit(const MemoryRef& memory, Unit unit) {
+  QANTARA_ASSIGN_OR_RETURN(const auto pinned, Pin(memory));
   QANTARA_RETURN_IF_ERROR(ValidateUnit(unit));
-  auto keys = KeysOf(*languages, unit);
-  if (!keys.ok()) return keys.status();
-  return store_->UpdateUnit(memory, std::move(unit), *std::move(keys));
+  QANTARA_ASSIGN_OR_RETURN(match::UnitKeysPtr keys, KeysOf(pinned.second, unit));
+  return store_->UpdateUnit(pinned.first, std::move(unit), std::move(keys));
 }
 
-absl::StatusOr<uint64_t> Memories::DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids) {
+absl::StatusOr<uint64_t> Memories::DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) {
   return store_->DeleteUnits(memory, ids);
 }
-absl::StatusOr<Unit> Memories::GetUnit(const std::string& memory, uint64_t id) {
+absl::StatusOr<Unit> Memories::GetUnit(const MemoryRef& memory, uint64_t id) {
   return store_->GetUnit(memory, id);
 }
-absl::Status Memories::ScanUnits(const std::string& memory, uint64_t after_id,
-                                 const std::function<absl::Status(const Unit&)>& fn) {
-  return store_->ScanUnits(memory, after_id, fn);
+absl::Status Memories::ScanUnits(const MemoryRef& memory, uint64_t after_id,
+                                 const std::function<absl::Status(const Unit&)>& fn, uint64_t* damaged) {
+  return store_->ScanUnits(memory, after_id, fn, damaged);
 }
-absl::Status Memories::IncrementUsage(const std::string& memory, uint64_t id, uint64_t by) {
+absl::Status Memories::IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) {
   return store_->IncrementUsage(memory, id, by);
 }
 

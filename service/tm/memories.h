@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -49,11 +50,15 @@ class Memories {
   // By name.
   absl::StatusOr<std::vector<MemoryInfo>> ListMemories();
   // The languages of memory `name`, parsed. NotFound when missing.
-  absl::StatusOr<LanguagePair> Languages(const std::string& name);
+  absl::StatusOr<LanguagePair> Languages(const MemoryRef& memory);
+  // The memory pinned by id (storage::MemoryRef) with its languages: calls
+  // made with the ref reach that memory or fail with NotFound once it is
+  // deleted, never a new memory of the same name. NotFound when missing.
+  absl::StatusOr<std::pair<MemoryRef, LanguagePair>> Pin(const MemoryRef& memory);
   // NotFound when there is no memory of that name.
-  absl::StatusOr<MemoryInfo> GetMemory(const std::string& name);
+  absl::StatusOr<MemoryInfo> GetMemory(const MemoryRef& memory);
   // Deletes the memory with all its units. NotFound when missing.
-  absl::Status DeleteMemory(const std::string& name);
+  absl::Status DeleteMemory(const MemoryRef& memory);
 
   // Adds units (ids, dates and usage are assigned; created_by/changed_by are
   // kept; created_at_us/changed_at_us are kept when non-zero, else now). One
@@ -63,22 +68,22 @@ class Memories {
   // an empty source or target: nothing of the call is written).
   // `on_ordered`, when given, is called once the call holds the memory's
   // write lock, before it writes anything (storage::MemoryStore::AddUnits).
-  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const std::string& memory, std::vector<Unit> units,
+  absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                    DuplicatePolicy policy,
                                                    const std::function<void()>& on_ordered = nullptr);
   // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
   // given). NotFound when the memory or the unit is missing.
-  absl::StatusOr<Unit> UpdateUnit(const std::string& memory, Unit unit);
+  absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit);
   // Deletes units by id; returns how many existed. NotFound (memory).
-  absl::StatusOr<uint64_t> DeleteUnits(const std::string& memory, const std::vector<uint64_t>& ids);
+  absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids);
   // NotFound when the memory or unit does not exist.
-  absl::StatusOr<Unit> GetUnit(const std::string& memory, uint64_t id);
+  absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id);
   // Every unit after `after_id` in id order from one snapshot
   // (storage::MemoryStore::ScanUnits).
-  absl::Status ScanUnits(const std::string& memory, uint64_t after_id,
-                         const std::function<absl::Status(const Unit&)>& fn);
+  absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
+                         const std::function<absl::Status(const Unit&)>& fn, uint64_t* damaged = nullptr);
   // Adds `by` to the usage count of a unit.
-  absl::Status IncrementUsage(const std::string& memory, uint64_t id, uint64_t by);
+  absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by);
 
   // Fuzzy lookup in one or more memories, merged best first
   // (service/match/matcher.h). Errors: NotFound (a memory), InvalidArgument.

@@ -20,6 +20,7 @@ using match::Unit;
 using storage::AddOutcome;
 using storage::DuplicatePolicy;
 using storage::MemoryInfo;
+using storage::MemoryRef;
 using storage::NewMemory;
 using storage::StoreStats;
 

@@ -2,7 +2,9 @@
 #include "service/tm/validation.h"
 
 #include "absl/strings/str_cat.h"
+#include "service/base/status_macros.h"
 #include "service/text/utf8.h"
+#include "storage/limits.h"
 
 namespace qantara::tm {
 
@@ -29,17 +31,56 @@ absl::StatusOr<LanguagePair> ParseLanguagePair(const std::string& source, const 
   return LanguagePair{*src, *tgt};
 }
 
+// A side within kMaxSegmentBytes has at most that many tokens: storage
+// reads them back (storage/limits.h).
+static_assert(kMaxSegmentBytes <= storage::kMaxSideTokens);
+static_assert(kMaxDescriptionBytes <= storage::kMaxDescriptionBytes);
+
+namespace {
+
+absl::Status TooLong(const std::string& what, size_t bytes, size_t limit) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " has ", bytes, " bytes; at most ", limit, " are allowed"));
+}
+
+absl::Status CheckText(const std::string& what, const std::string& text, size_t limit) {
+  if (text.size() > limit) return TooLong(what, text.size(), limit);
+  if (absl::Status s = text::ValidateUtf8(text); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ValidateUnit(const match::Unit& u) {
   if (u.source.empty() || u.target.empty()) {
     return absl::InvalidArgumentError("a unit needs a non-empty source and target");
   }
-  if (absl::Status s = text::ValidateUtf8(u.source); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("source: ", s.message()));
+  QANTARA_RETURN_IF_ERROR(CheckText("source", u.source, kMaxSegmentBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("target", u.target, kMaxSegmentBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("context prev", u.context.prev, kMaxContextBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("context next", u.context.next, kMaxContextBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("context id", u.context.id, kMaxFieldBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("created_by", u.created_by, kMaxFieldBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("changed_by", u.changed_by, kMaxFieldBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("project", u.attributes.project, kMaxFieldBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("domain", u.attributes.domain, kMaxFieldBytes));
+  QANTARA_RETURN_IF_ERROR(CheckText("client", u.attributes.client, kMaxFieldBytes));
+  if (u.attributes.extra.size() > kMaxAttributes) {
+    return absl::InvalidArgumentError(absl::StrCat("a unit has ", u.attributes.extra.size(),
+                                                   " attributes; at most ", kMaxAttributes, " are allowed"));
   }
-  if (absl::Status s = text::ValidateUtf8(u.target); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("target: ", s.message()));
+  for (const auto& [key, value] : u.attributes.extra) {
+    QANTARA_RETURN_IF_ERROR(CheckText("an attribute name", key, kMaxFieldBytes));
+    QANTARA_RETURN_IF_ERROR(
+        CheckText(absl::StrCat("attribute '", key.substr(0, 64), "'"), value, kMaxAttributeValueBytes));
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateDescription(const std::string& description) {
+  return CheckText("the memory description", description, kMaxDescriptionBytes);
 }
 
 }  // namespace qantara::tm

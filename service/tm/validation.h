@@ -3,6 +3,7 @@
 #ifndef QANTARA_SERVICE_TM_VALIDATION_H_
 #define QANTARA_SERVICE_TM_VALIDATION_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
@@ -27,8 +28,23 @@ absl::Status ValidateMemoryName(const std::string& name);
 // both sides are the same language.
 absl::StatusOr<LanguagePair> ParseLanguagePair(const std::string& source, const std::string& target);
 
-// OK, or InvalidArgument (an empty source or target, or invalid UTF-8).
+// What one unit may hold. A side of at most kMaxSegmentBytes has at most
+// that many matching tokens (a token is at least one byte), which is what
+// storage reads back (storage::kMaxSideTokens): no unit that passes can
+// make a record the store cannot read.
+inline constexpr size_t kMaxSegmentBytes = size_t{1} << 20;   // source, target: 1 MiB each
+inline constexpr size_t kMaxContextBytes = size_t{1} << 20;   // context prev, next: 1 MiB each
+inline constexpr size_t kMaxFieldBytes = 4096;                // created_by, project, context id, ...
+inline constexpr size_t kMaxAttributes = 256;                 // free attributes of a unit
+inline constexpr size_t kMaxAttributeValueBytes = 64 * 1024;  // one free attribute's value
+inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;     // a memory's description
+
+// OK, or InvalidArgument naming what is wrong: an empty source or target,
+// invalid UTF-8, or a part over its limit above.
 absl::Status ValidateUnit(const match::Unit& unit);
+
+// OK, or InvalidArgument: a description over kMaxDescriptionBytes or not UTF-8.
+absl::Status ValidateDescription(const std::string& description);
 
 }  // namespace qantara::tm
 

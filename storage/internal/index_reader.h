@@ -63,7 +63,12 @@ class CachedIndexReader {
   absl::StatusOr<match::Unit> GetUnit(uint64_t id);
 
   // Calls `fn` for every unit's keys, by ascending id.
-  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn);
+  // `skip_damaged`: keys that do not decode are passed over (else their
+  // DataLoss error ends the scan).
+  absl::Status ForEachUnitKeys(const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn,
+                               bool skip_damaged = false);
+  // The DataLoss error of unit `id` whose record does not decode.
+  absl::Status Damaged(uint64_t id, const absl::Status& cause) const;
 
   MemState& state() { return state_; }
 

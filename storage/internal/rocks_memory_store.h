@@ -47,7 +47,7 @@ class RocksMemoryStore final : public MemoryStore {
   absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) override;
   absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id) override;
   absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
-                         const std::function<absl::Status(const Unit&)>& fn) override;
+                         const std::function<absl::Status(const Unit&)>& fn, uint64_t* damaged) override;
   absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) override;
   absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const MemoryRef& memory) override;
   absl::StatusOr<StoreStats> Stats() override;

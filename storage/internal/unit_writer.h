@@ -51,6 +51,9 @@ class UnitWriter {
   void PutUnit(const match::Unit& unit);
   // PutUnit with the value already encoded (EncodeUnit).
   void PutUnit(uint64_t id, std::string_view encoded);
+  // Deletes unit `id` and its keys, whose record does not decode (its
+  // index entries are not known: they stay, and readers skip them).
+  void DeleteDamagedUnit(uint64_t id);
   void DeleteUnit(uint64_t id);
 
   // Writes the batch (with the memory record) and applies the cache changes;
