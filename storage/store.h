@@ -22,6 +22,10 @@ inline constexpr int kFormatVersion = 3;
 struct StoreOptions {
   // Create the directory (and its parents) and a new database if missing.
   bool create_if_missing = true;
+  // Back up a data dir of an older format before upgrading it, into
+  // PreUpgradeBackupDir (storage/backup.h, storage/FORMAT.md); when the
+  // backup fails, the dir is neither upgraded nor opened.
+  bool backup_before_upgrade = true;
 };
 
 class Store {

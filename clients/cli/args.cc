@@ -167,6 +167,21 @@ void DeclareExport(CLI::App& app, ExportArgs* a) {
       ->check(CLI::Range(0.0, 1.0));
 }
 
+void DeclareBackup(CLI::App& app, BackupArgs* a) {
+  CLI::App* cmd = app.add_subcommand("backup", "Back up the server's data (online), list backups");
+  cmd->require_subcommand(1);
+  CLI::App* create = cmd->add_subcommand(
+      "create", "Back up every memory into DIR (incremental; the server keeps serving and writing)");
+  create->add_option("dir", a->dir,
+                     "absolute path of the backup directory ON THE SERVER's machine, outside its "
+                     "data dir (created if missing)")
+      ->required();
+  CLI::App* list = cmd->add_subcommand("list", "List the backups in DIR (on the server's machine)");
+  list->add_option("dir", a->dir, "absolute path of the backup directory on the server's machine")
+      ->required();
+  list->add_flag("--json", a->json, "print JSON");
+}
+
 void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
   cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
   cmd->add_option("--threshold,-t", o->threshold,
@@ -242,6 +257,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   DeclareExport(app, &line->export_);
   DeclareImportDocs(app, &line->import_docs);
   DeclareAlignToMemory(app, &line->align_to_memory);
+  DeclareBackup(app, &line->backup);
 }
 
 std::string ParsedCommandName(const CLI::App& app) {

@@ -83,6 +83,11 @@ struct ExportArgs {
   double min_confidence = 0;
 };
 
+struct BackupArgs {  // backup create|list
+  std::string dir;    // a directory on the server's machine
+  bool json = false;  // backup list: print JSON
+};
+
 // Options shared by import-docs and align-to-memory.
 struct StoreOptions {
   std::string memory;
@@ -130,6 +135,7 @@ struct CommandLine {
   ExportArgs export_;
   AlignToMemoryArgs align_to_memory;
   ImportDocsArgs import_docs;
+  BackupArgs backup;
 };
 
 // Declares the global options and every command on `app`, storing into
