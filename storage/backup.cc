@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "rocksdb/env.h"
@@ -43,14 +44,14 @@ constexpr char kMetadataPrefix[] = "qantara format ";
 
 // A filesystem error on `path` as a status: a full disk is ResourceExhausted,
 // anything else FailedPrecondition (a path the server cannot use).
-absl::Status FsError(const std::error_code& ec, std::string_view what, const std::string& path) {
+absl::Status FsError(const std::error_code& ec, absl::string_view what, const std::string& path) {
   const std::string msg = absl::StrCat(what, " ", path, ": ", ec.message());
   if (ec.value() == ENOSPC || ec.value() == EDQUOT) return absl::ResourceExhaustedError(msg);
   return absl::FailedPreconditionError(msg);
 }
 
 // RocksDB's error of a backup operation: a full disk is ResourceExhausted.
-absl::Status BackupError(const rocksdb::Status& s, std::string_view what, const std::string& dir) {
+absl::Status BackupError(const rocksdb::Status& s, absl::string_view what, const std::string& dir) {
   if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kNoSpace) {
     return absl::ResourceExhaustedError(
         absl::StrCat(what, ": no space left on the disk of ", dir, ": ", s.ToString()));
@@ -58,11 +59,11 @@ absl::Status BackupError(const rocksdb::Status& s, std::string_view what, const 
   return FromRocks(s, absl::StrCat(what, " (", dir, ")"));
 }
 
-absl::Status CheckAbsolute(const std::string& path, std::string_view what) {
+absl::Status CheckAbsolute(const std::string& path, absl::string_view what) {
   if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " is empty"));
   if (!fs::path(path).is_absolute()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, " must be an absolute path on the server's machine, not '", path, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " must be an absolute path on the server's machine, not '", path, "'"));
   }
   return absl::OkStatus();
 }
@@ -145,7 +146,7 @@ BackupInfo ToInfo(const rocksdb::BackupInfo& in) {
   out.created_at_us = in.timestamp * 1000000;
   out.size_bytes = in.size;
   out.files = in.number_files;
-  std::string_view meta = in.app_metadata;
+  absl::string_view meta = in.app_metadata;
   int version = 0;
   if (absl::ConsumePrefix(&meta, kMetadataPrefix) && absl::SimpleAtoi(meta, &version)) {
     out.format_version = version;
@@ -168,7 +169,8 @@ absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(cons
     return absl::NotFoundError(absl::StrCat("no qantara backup in ", dir));
   }
   rocksdb::BackupEngineReadOnly* engine = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(EngineOptions(dir), rocksdb::Env::Default(), &engine);
+  rocksdb::IOStatus s =
+      rocksdb::BackupEngineReadOnly::Open(EngineOptions(dir), rocksdb::Env::Default(), &engine);
   if (!s.ok()) return BackupError(s, "open the backups", dir);
   return std::unique_ptr<rocksdb::BackupEngineReadOnly>(engine);
 }
@@ -262,12 +264,13 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t
   std::error_code ec;
   if (fs::exists(data_dir, ec)) {
     if (!fs::is_directory(data_dir, ec)) {
-      return absl::FailedPreconditionError(absl::StrCat("cannot restore into ", data_dir, ": not a directory"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot restore into ", data_dir, ": not a directory"));
     }
     if (!fs::is_empty(data_dir, ec)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot restore into ", data_dir,
-                       ": it is not empty (restore only into a new or empty directory; nothing was changed)"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot restore into ", data_dir,
+          ": it is not empty (restore only into a new or empty directory; nothing was changed)"));
     }
   }
   fs::create_directories(data_dir, ec);

@@ -28,11 +28,11 @@
 namespace qantara::storage {
 
 struct BackupInfo {
-  uint32_t id = 0;             // 1, 2, ... within its directory
-  int64_t created_at_us = 0;   // when it was taken (whole seconds)
-  uint64_t size_bytes = 0;     // bytes of its files (files shared with other backups count in each)
-  uint32_t files = 0;          // files it holds
-  int format_version = 0;      // storage/FORMAT.md version of the data (0: unknown)
+  uint32_t id = 0;            // 1, 2, ... within its directory
+  int64_t created_at_us = 0;  // when it was taken (whole seconds)
+  uint64_t size_bytes = 0;    // bytes of its files (files shared with other backups count in each)
+  uint32_t files = 0;         // files it holds
+  int format_version = 0;     // storage/FORMAT.md version of the data (0: unknown)
 };
 
 struct CreatedBackup {

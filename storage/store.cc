@@ -232,7 +232,7 @@ absl::Status BackUpOlderFormat(const std::string& dir, const std::shared_ptr<roc
   if (!s.ok()) return FromRocks(s, absl::StrCat("open data dir ", dir));
   absl::Status result = absl::OkStatus();
   std::string value;
-  s = db->Get(rocksdb::ReadOptions(), handles[meta], AsSlice(kMetaFormatVersionKey), &value);
+  s = db->Get(rocksdb::ReadOptions(), handles[meta], internal::AsSlice(kMetaFormatVersionKey), &value);
   int version = 0;
   if (s.ok() && absl::SimpleAtoi(value, &version) && (version == 1 || version == 2)) {
     result = BackUpBeforeUpgrade(db, dir, version);

@@ -172,9 +172,10 @@ void DeclareBackup(CLI::App& app, BackupArgs* a) {
   cmd->require_subcommand(1);
   CLI::App* create = cmd->add_subcommand(
       "create", "Back up every memory into DIR (incremental; the server keeps serving and writing)");
-  create->add_option("dir", a->dir,
-                     "absolute path of the backup directory ON THE SERVER's machine, outside its "
-                     "data dir (created if missing)")
+  create
+      ->add_option("dir", a->dir,
+                   "absolute path of the backup directory ON THE SERVER's machine, outside its "
+                   "data dir (created if missing)")
       ->required();
   CLI::App* list = cmd->add_subcommand("list", "List the backups in DIR (on the server's machine)");
   list->add_option("dir", a->dir, "absolute path of the backup directory on the server's machine")

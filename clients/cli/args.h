@@ -83,7 +83,7 @@ struct ExportArgs {
   double min_confidence = 0;
 };
 
-struct BackupArgs {  // backup create|list
+struct BackupArgs {   // backup create|list
   std::string dir;    // a directory on the server's machine
   bool json = false;  // backup list: print JSON
 };

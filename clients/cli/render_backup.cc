@@ -41,9 +41,9 @@ std::string RenderBackupCreated(const v1::CreateBackupResponse& resp) {
   const v1::Backup& b = resp.backup();
   char seconds[32];
   std::snprintf(seconds, sizeof(seconds), "%.1f", static_cast<double>(resp.elapsed_ms()) / 1000);
-  return "created backup " + std::to_string(b.id()) + " in " + resp.dir() + ": " + HumanBytes(b.size_bytes()) +
-         " (" + HumanBytes(resp.added_bytes()) + " new), " + std::to_string(b.files()) + " files, " + seconds +
-         " s\n";
+  return "created backup " + std::to_string(b.id()) + " in " + resp.dir() + ": " +
+         HumanBytes(b.size_bytes()) + " (" + HumanBytes(resp.added_bytes()) + " new), " +
+         std::to_string(b.files()) + " files, " + seconds + " s\n";
 }
 
 std::string RenderBackupList(const v1::ListBackupsResponse& resp, bool json) {

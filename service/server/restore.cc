@@ -14,7 +14,8 @@ void AddRestoreFlags(CLI::App& app, RestoreFlags* flags) {
   app.add_option("--restore-from", flags->from,
                  "restore the backup dir DIR (made by `qantara backup create`) into --data-dir, which "
                  "must be new or empty, then serve it");
-  app.add_option("--backup-id", flags->backup_id, "with --restore-from: the backup to restore (default: the newest)")
+  app.add_option("--backup-id", flags->backup_id,
+                 "with --restore-from: the backup to restore (default: the newest)")
       ->check(CLI::PositiveNumber);
   app.add_flag("--restore-only", flags->only, "with --restore-from: exit once restored instead of serving");
 }
@@ -29,7 +30,8 @@ absl::StatusOr<bool> RestoreIfAsked(const RestoreFlags& flags, const std::string
   std::error_code ec;
   const std::filesystem::path from = std::filesystem::absolute(flags.from, ec);
   if (ec) return absl::InvalidArgumentError(absl::StrCat("--restore-from ", flags.from, ": ", ec.message()));
-  absl::StatusOr<storage::BackupInfo> restored = storage::RestoreBackup(from.string(), flags.backup_id, data_dir);
+  absl::StatusOr<storage::BackupInfo> restored =
+      storage::RestoreBackup(from.string(), flags.backup_id, data_dir);
   if (!restored.ok()) {
     return absl::Status(restored.status().code(),
                         absl::StrCat("--restore-from: ", restored.status().message()));

@@ -13,9 +13,9 @@
 namespace qantara::server {
 
 struct RestoreFlags {
-  std::string from;       // backup dir; empty: no restore
-  uint32_t backup_id = 0; // 0: the newest backup
-  bool only = false;      // exit once restored
+  std::string from;        // backup dir; empty: no restore
+  uint32_t backup_id = 0;  // 0: the newest backup
+  bool only = false;       // exit once restored
 };
 
 // Declares the flags on `app`, storing into `*flags`.

@@ -5,8 +5,8 @@
 // version-2 build opens.
 #include "storage/backup.h"
 
-#include <sys/file.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -265,7 +265,8 @@ std::string RawFormatVersion(const std::string& dir, size_t* cf_count) {
   std::string version;
   for (size_t k = 0; k < names.size(); ++k) {
     if (names[k] == "meta") {
-      EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), handles[k], std::string(kMetaFormatVersionKey), &version).ok());
+      EXPECT_TRUE(
+          db->Get(rocksdb::ReadOptions(), handles[k], std::string(kMetaFormatVersionKey), &version).ok());
     }
   }
   for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
@@ -293,7 +294,9 @@ TEST_F(BackupTest, Version2DataDirIsBackedUpBeforeTheUpgrade) {
     rocksdb::DB* db = nullptr;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles, &db).ok());
     for (size_t k = 0; k < names.size(); ++k) {
-      if (names[k] == "lexicons") ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
+      if (names[k] == "lexicons") {
+        ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
+      }
       if (names[k] == "meta") {
         ASSERT_TRUE(
             db->Put(rocksdb::WriteOptions(), handles[k], std::string(kMetaFormatVersionKey), "2").ok());
@@ -301,7 +304,9 @@ TEST_F(BackupTest, Version2DataDirIsBackedUpBeforeTheUpgrade) {
       if (names[k] == "memories") {
         std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[k]));
         for (it->SeekToFirst(); it->Valid(); it->Next()) {
-          if (it->key().starts_with("i")) ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[k], it->key()).ok());
+          if (it->key().starts_with("i")) {
+            ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[k], it->key()).ok());
+          }
         }
       }
     }
@@ -348,6 +353,7 @@ TEST_F(BackupTest, Version2DataDirIsBackedUpBeforeTheUpgrade) {
 TEST(BackupUpgradeTest, Version1DataDirIsBackedUp) {
   TempDir tmp;
   const std::string dir = tmp.path("v1");
+  fs::create_directories(dir);
   {
     rocksdb::DBOptions options;
     options.create_if_missing = true;

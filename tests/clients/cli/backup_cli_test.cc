@@ -32,7 +32,8 @@ TEST(BackupArgsTest, CreateAndList) {
 TEST(BackupArgsTest, DirIsRequiredAndASubcommandToo) {
   EXPECT_EQ(ParseCommandLine({"backup", "create"}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseCommandLine({"backup"}).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseCommandLine({"backup", "restore", "/x"}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseCommandLine({"backup", "restore", "/x"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(BackupRenderTest, Created) {
@@ -43,7 +44,8 @@ TEST(BackupRenderTest, Created) {
   resp.set_added_bytes(1536);
   resp.set_elapsed_ms(2500);
   resp.set_dir("/srv/b");
-  EXPECT_EQ(RenderBackupCreated(resp), "created backup 3 in /srv/b: 5.0 MiB (1.5 KiB new), 12 files, 2.5 s\n");
+  EXPECT_EQ(RenderBackupCreated(resp),
+            "created backup 3 in /srv/b: 5.0 MiB (1.5 KiB new), 12 files, 2.5 s\n");
 }
 
 TEST(BackupRenderTest, ListAsTextAndJson) {
