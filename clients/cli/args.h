@@ -75,6 +75,7 @@ struct ConcordanceArgs {
 struct ImportArgs {
   std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
   bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
+  bool preserve_ids = false;
 };
 
 struct ExportArgs {

@@ -76,7 +76,8 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
 
 absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
-                                                           const std::function<void()>& on_ordered) {
+                                                           const std::function<void()>& on_ordered,
+                                                           bool keep_ids) {
   auto languages = Languages(memory);
   if (!languages.ok()) return languages.status();
   for (const Unit& u : units) {
@@ -95,6 +96,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const std::string& me
     for (size_t i = begin; i < end; ++i) {
       storage::PreparedUnit& p = prepared[i];
       p.unit = std::move(units[i]);
+      p.keep_id = keep_ids;
       if (encode_ahead) storage::FillAddedUnit(p.unit, now);
       auto keys = KeysOf(*languages, p.unit, now);
       if (!keys.ok()) return keys.status();
