@@ -1,16 +1,19 @@
 // Backups (storage/backup.h) on a real RocksDB: backups taken while a bulk
 // add runs restore to a whole prefix of its batches, every unit and lookup
-// as in the source; backups are incremental; bad paths get clear errors;
-// a version-2 data dir is backed up before it is upgraded, in a form a
-// version-2 build opens.
+// as in the source; backups are incremental; bad paths and a full disk get
+// clear errors; a version-2 data dir is backed up before it is upgraded, in
+// a form a version-2 build opens.
 #include "storage/backup.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -245,6 +248,28 @@ TEST_F(BackupTest, RestoreRefusesNonEmptyDirsAndUnknownIds) {
   auto ok = RestoreBackup(dir, 1, tmp_.path("empty"));
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->id, 1u);
+}
+
+// A full disk: a 1 MiB tmpfs (skipped where mounting is not allowed).
+TEST_F(BackupTest, DiskFullIsResourceExhaustedAndRemovesThePartialBackup) {
+  Create("m");
+  std::vector<Unit> units = Numbered(0, 20000);
+  for (Unit& u : units) u.context.prev = std::string(100, 'x') + u.source;  // a few MB
+  Add("m", std::move(units), DuplicatePolicy::kKeepAll);
+  const std::string small = tmp_.path("small");
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here: " << std::strerror(errno);
+  }
+  auto full = CreateBackup(*store_, small + "/b");
+  uint64_t left = 0;
+  for (const auto& e : fs::recursive_directory_iterator(small)) {
+    if (e.is_regular_file()) left += e.file_size();
+  }
+  ::umount(small.c_str());
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted) << full.status();
+  EXPECT_NE(full.status().message().find("no space left"), std::string_view::npos);
+  EXPECT_EQ(left, 0u);  // what the failed backup copied is gone (the lock file is empty)
 }
 
 // Opens `dir` with exactly the column families it has (plain RocksDB, as an
