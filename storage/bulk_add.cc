@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/encoded_unit.h"
 #include "storage/internal/rocks_memory_store.h"
@@ -16,6 +17,16 @@ namespace {
 // always in one batch; bigger batches let posting operands of common tokens
 // coalesce).
 constexpr size_t kBatchUnits = 4000;
+
+// A unit id kept by an add (PreparedUnit::keep_id) must be above every id
+// handed out, and fit the postings' encoding (id << 1).
+absl::Status CheckKeptId(uint64_t id, uint64_t next_id) {
+  if (id < next_id || id >= (uint64_t{1} << 62)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot keep unit id ", id, ": ids must ascend above ",
+                                                   next_id - 1, ", the highest id the memory has used"));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -112,7 +123,12 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
         continue;
       }
     }
-    u.id = state.rec.next_unit_id++;
+    if (p.keep_id) {
+      QANTARA_RETURN_IF_ERROR(CheckKeptId(u.id, state.rec.next_unit_id));
+      state.rec.next_unit_id = u.id + 1;
+    } else {
+      u.id = state.rec.next_unit_id++;
+    }
     if (p.encoded != nullptr) {
       const EncodedUnit& e = *p.encoded;
       QANTARA_RETURN_IF_ERROR(writer.Index(u.id, p.keys, e.entries, e.keys_value, false));

@@ -27,6 +27,12 @@ struct PreparedUnit {
   // The unit's stored values and index entries, made by EncodeAhead(); null
   // when not made (the store then makes them while it writes).
   std::shared_ptr<const internal::EncodedUnit> encoded;
+  // Add the unit with id `unit.id` instead of the memory's next id (a
+  // lossless import, tm::ImportOptions::preserve_ids). The id must be above
+  // every id the memory has handed out (so kept ids ascend); the memory's
+  // next id then follows it. Otherwise AddUnits fails with InvalidArgument
+  // naming the id (the batches before it stay written).
+  bool keep_id = false;
 };
 
 // Fills what an added unit takes from its call when not given: its dates

@@ -2,6 +2,7 @@
 // format-version check, and the RocksStore that owns the handles.
 #include "storage/store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "rocksdb/write_buffer_manager.h"
 #include "service/base/ignore_error.h"
 #include "service/base/status_macros.h"
+#include "storage/backup.h"
+#include "storage/internal/backup.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/rocks.h"
@@ -103,31 +106,152 @@ class RocksStore final : public Store {
   internal::RocksHandles rocks_;
 };
 
-// Checks the stored format version, writing it on a new database.
-absl::Status CheckFormatVersion(Store& store) {
+// The format version a data dir holds, read from `meta` (nullopt: not written yet).
+absl::StatusOr<std::optional<int>> ReadFormatVersion(Store& store) {
   QANTARA_ASSIGN_OR_RETURN(const std::optional<std::string> v, store.Get(Cf::kMeta, kMetaFormatVersionKey));
-  if (!v.has_value()) {
-    return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
-  }
+  if (!v.has_value()) return std::optional<int>();
   int version = 0;
   if (!absl::SimpleAtoi(*v, &version)) {
     return absl::DataLossError(
         absl::StrCat("data dir ", store.dir(), ": unreadable format version '", *v, "'"));
   }
-  if (version == 1 || version == 2) {
+  return std::optional<int>(version);
+}
+
+// Backs up `db` (format `version`) before it is upgraded (storage/FORMAT.md).
+absl::Status BackUpBeforeUpgrade(rocksdb::DB* db, const std::string& dir, int version) {
+  const std::string backup_dir = PreUpgradeBackupDir(dir, version);
+  auto backup = internal::BackupDb(db, backup_dir, version);
+  if (!backup.ok()) {
+    return absl::Status(backup.status().code(),
+                        absl::StrCat("data dir ", dir, " holds format version ", version,
+                                     "; the backup taken before upgrading it to version ", kFormatVersion,
+                                     " failed (nothing was upgraded): ", backup.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+// Checks the stored format version, writing it on a new database, and
+// upgrades an older one (backed up first when `backup_before_upgrade`).
+absl::Status CheckFormatVersion(Store& store, bool backup_before_upgrade) {
+  QANTARA_ASSIGN_OR_RETURN(const std::optional<int> version, ReadFormatVersion(store));
+  if (!version.has_value()) {
+    return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
+  }
+  if (*version == 1 || *version == 2) {
     // Each later version only adds: version 2 the memories' column families,
     // version 3 `lexicons` (created empty at open) and index watermarks
     // (absent means "every unit is indexed", which is what an older dir is),
     // leaving every existing key and value as it was; so upgrading is
-    // rewriting the number.
+    // rewriting the number. The data dir was backed up before the new
+    // column families were created (BackUpOlderFormat), unless it had them
+    // already (an upgrade that stopped before this line): then it is here.
+    if (backup_before_upgrade) {
+      QANTARA_RETURN_IF_ERROR(BackUpBeforeUpgrade(internal::Rocks(store).db, store.dir(), *version));
+    }
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
-  if (version != kFormatVersion) {
+  if (*version != kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat("data dir ", store.dir(), " holds format version ",
-                                                      version, "; this build reads version ",
+                                                      *version, "; this build reads version ",
                                                       kFormatVersion));
   }
   return absl::OkStatus();
+}
+
+rocksdb::DBOptions DbOptions(bool create_if_missing) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = create_if_missing;
+  db_options.create_missing_column_families = true;
+
+  db_options.IncreaseParallelism(2);
+  db_options.max_background_jobs = 2;
+  // One budget for the memtables of every column family (a flush starts when
+  // they hold more): memory stays flat however much a bulk import writes,
+  // instead of up to two 64 MB memtables per big column family.
+  db_options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(64 << 20);
+  return db_options;
+}
+
+// The options of column family `cf`; `cache` is the block cache all share.
+rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cache>& cache) {
+  // Bloom filters for point reads.
+  const bool bloom = cf == Cf::kPostings || cf == Cf::kUnitKeys || cf == Cf::kUnits || cf == Cf::kExact;
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  if (bloom) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
+  if (cf == Cf::kExact || cf == Cf::kPostings) {
+    // memory id + side + hash (exact) or token key (postings): every read is
+    // a point read or a scan inside these 13 bytes.
+    cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(13));
+    // A bulk load ingests a file a 100,000 units, each spanning the whole
+    // key range: past the six levels, they pile up in level 0. Compacting
+    // level 0 into level 1 every 4 files rewrites all of level 1 each time
+    // (a 2M-unit import: 8 s of CPU in `exact` alone, growing with every
+    // million); the IndexCompactor folds every run once the load is over.
+    // So level 0 may hold more files here before RocksDB compacts it, with
+    // the write slowdown (which would hold up every column family) further.
+    cf_options.level0_file_num_compaction_trigger = 16;
+    cf_options.level0_slowdown_writes_trigger = 48;
+    cf_options.level0_stop_writes_trigger = 64;
+  }
+  if (cf == Cf::kPostings || cf == Cf::kUnits || cf == Cf::kUnitKeys) {
+    cf_options.write_buffer_size = 64 << 20;
+  }
+  return cf_options;
+}
+
+// A data dir of an older format lacks column families that this build
+// creates at open. Before they are created, it is opened with the column
+// families it has and backed up (so that the backup opens with the build
+// that wrote it). Sets *backed_up when it was.
+absl::Status BackUpOlderFormat(const std::string& dir, const std::shared_ptr<rocksdb::Cache>& cache,
+                               bool* backed_up) {
+  rocksdb::DBOptions options = DbOptions(/*create_if_missing=*/false);
+  options.create_missing_column_families = false;
+  std::vector<std::string> names;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(options, dir, &names);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("list the column families of ", dir));
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  int meta = -1;
+  for (const std::string& name : names) {
+    auto known = std::find(kCfNames.begin(), kCfNames.end(), name);
+    if (known == kCfNames.end()) {
+      return absl::FailedPreconditionError(absl::StrCat("data dir ", dir, " holds column family '", name,
+                                                        "', which this build does not know (written by a "
+                                                        "newer build?)"));
+    }
+    const Cf cf = static_cast<Cf>(known - kCfNames.begin());
+    if (cf == Cf::kMeta) meta = static_cast<int>(cfs.size());
+    cfs.emplace_back(name, CfOptions(cf, cache));
+  }
+  if (cfs.size() == kCfNames.size() || meta < 0) return absl::OkStatus();  // current, or not qantara's
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  s = rocksdb::DB::Open(options, dir, cfs, &handles, &db);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open data dir ", dir));
+  absl::Status result = absl::OkStatus();
+  std::string value;
+  s = db->Get(rocksdb::ReadOptions(), handles[meta], internal::AsSlice(kMetaFormatVersionKey), &value);
+  int version = 0;
+  if (s.ok() && absl::SimpleAtoi(value, &version) && (version == 1 || version == 2)) {
+    result = BackUpBeforeUpgrade(db, dir, version);
+    *backed_up = result.ok();
+  } else if (!s.ok() && !s.IsNotFound()) {
+    result = FromRocks(s, absl::StrCat("read the format version of ", dir));
+  }
+  for (auto* h : handles) {
+    rocksdb::Status closed = db->DestroyColumnFamilyHandle(h);
+    if (!closed.ok()) IgnoreError(FromRocks(closed, "close column family"), "closing a read copy");
+  }
+  s = db->Close();
+  delete db;
+  if (result.ok() && !s.ok()) result = FromRocks(s, absl::StrCat("close data dir ", dir));
+  return result;
 }
 
 }  // namespace
@@ -144,61 +268,24 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
     return absl::NotFoundError(absl::StrCat("no qantara database in ", dir));
   }
 
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = true;
-
-  db_options.IncreaseParallelism(2);
-  db_options.max_background_jobs = 2;
-  // One budget for the memtables of every column family (a flush starts when
-  // they hold more): memory stays flat however much a bulk import writes,
-  // instead of up to two 64 MB memtables per big column family.
-  db_options.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(64 << 20);
-
-  // One block cache for all column families; bloom filters for point reads.
+  // One block cache for all column families.
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
-  auto table = [&cache](bool bloom) {
-    rocksdb::BlockBasedTableOptions t;
-    t.block_cache = cache;
-    if (bloom) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-    return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
-  };
+  bool backed_up = false;
+  if (options.backup_before_upgrade && std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
+    QANTARA_RETURN_IF_ERROR(BackUpOlderFormat(dir, cache, &backed_up));
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   for (size_t i = 0; i < kCfNames.size(); ++i) {
-    rocksdb::ColumnFamilyOptions cf_options;
-    const Cf cf = static_cast<Cf>(i);
-    cf_options.table_factory =
-        table(cf == Cf::kPostings || cf == Cf::kUnitKeys || cf == Cf::kUnits || cf == Cf::kExact);
-    cf_options.compression = rocksdb::kLZ4Compression;
-    if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
-    if (cf == Cf::kExact || cf == Cf::kPostings) {
-      // memory id + side + hash (exact) or token key (postings): every read is
-      // a point read or a scan inside these 13 bytes.
-      cf_options.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(13));
-      // A bulk load ingests a file a 100,000 units, each spanning the whole
-      // key range: past the six levels, they pile up in level 0. Compacting
-      // level 0 into level 1 every 4 files rewrites all of level 1 each time
-      // (a 2M-unit import: 8 s of CPU in `exact` alone, growing with every
-      // million); the IndexCompactor folds every run once the load is over.
-      // So level 0 may hold more files here before RocksDB compacts it, with
-      // the write slowdown (which would hold up every column family) further.
-      cf_options.level0_file_num_compaction_trigger = 16;
-      cf_options.level0_slowdown_writes_trigger = 48;
-      cf_options.level0_stop_writes_trigger = 64;
-    }
-    if (cf == Cf::kPostings || cf == Cf::kUnits || cf == Cf::kUnitKeys) {
-      cf_options.write_buffer_size = 64 << 20;
-    }
-    cfs.emplace_back(std::string(kCfNames[i]), cf_options);
+    cfs.emplace_back(std::string(kCfNames[i]), CfOptions(static_cast<Cf>(i), cache));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);
+  rocksdb::Status s = rocksdb::DB::Open(DbOptions(options.create_if_missing), dir, cfs, &handles, &db);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
   auto store = std::make_unique<RocksStore>(dir, db, std::move(handles), options);
-  if (absl::Status v = CheckFormatVersion(*store); !v.ok()) {
+  if (absl::Status v = CheckFormatVersion(*store, options.backup_before_upgrade && !backed_up); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;
   }

@@ -27,6 +27,10 @@ struct StoreOptions {
   // write survives a crash of the process (it is in the OS page cache), but
   // a power loss or kernel crash may lose the last writes before it.
   bool sync_writes = false;
+  // Back up a data dir of an older format before upgrading it, into
+  // PreUpgradeBackupDir (storage/backup.h, storage/FORMAT.md); when the
+  // backup fails, the dir is neither upgraded nor opened.
+  bool backup_before_upgrade = true;
 };
 
 class Store {

@@ -150,6 +150,9 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
   cmd->add_option("--client", a->client, "client for units whose file gives none");
   cmd->add_flag("--stop-on-error", a->stop_on_error, "stop at the first unit that fails");
   cmd->add_flag("--only-final", a->only_final, "XLIFF: only confirmed (final/approved) units");
+  cmd->add_flag("--preserve-ids", a->preserve_ids,
+                "a qantara export into an EMPTY memory: keep each unit's id (x-qantara-id) and add "
+                "every unit, giving back the exported memory");
   cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
 }
 
@@ -165,6 +168,22 @@ void DeclareExport(CLI::App& app, ExportArgs* a) {
   cmd->add_option("--min-confidence", a->min_confidence,
                   "leave out aligned units below this confidence (0..1)")
       ->check(CLI::Range(0.0, 1.0));
+}
+
+void DeclareBackup(CLI::App& app, BackupArgs* a) {
+  CLI::App* cmd = app.add_subcommand("backup", "Back up the server's data (online), list backups");
+  cmd->require_subcommand(1);
+  CLI::App* create = cmd->add_subcommand(
+      "create", "Back up every memory into DIR (incremental; the server keeps serving and writing)");
+  create
+      ->add_option("dir", a->dir,
+                   "absolute path of the backup directory ON THE SERVER's machine, outside its "
+                   "data dir (created if missing)")
+      ->required();
+  CLI::App* list = cmd->add_subcommand("list", "List the backups in DIR (on the server's machine)");
+  list->add_option("dir", a->dir, "absolute path of the backup directory on the server's machine")
+      ->required();
+  list->add_flag("--json", a->json, "print JSON");
 }
 
 void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
@@ -242,6 +261,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   DeclareExport(app, &line->export_);
   DeclareImportDocs(app, &line->import_docs);
   DeclareAlignToMemory(app, &line->align_to_memory);
+  DeclareBackup(app, &line->backup);
 }
 
 std::string ParsedCommandName(const CLI::App& app) {

@@ -75,12 +75,18 @@ struct ConcordanceArgs {
 struct ImportArgs {
   std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
   bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
+  bool preserve_ids = false;
 };
 
 struct ExportArgs {
   std::string memory, output = "-", project, domain, client;
   int64_t changed_after_us = 0;
   double min_confidence = 0;
+};
+
+struct BackupArgs {   // backup create|list
+  std::string dir;    // a directory on the server's machine
+  bool json = false;  // backup list: print JSON
 };
 
 // Options shared by import-docs and align-to-memory.
@@ -130,6 +136,7 @@ struct CommandLine {
   ExportArgs export_;
   AlignToMemoryArgs align_to_memory;
   ImportDocsArgs import_docs;
+  BackupArgs backup;
 };
 
 // Declares the global options and every command on `app`, storing into

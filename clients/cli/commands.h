@@ -39,6 +39,8 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
 int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
 int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);
 int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& args);
+// `command` is "backup create" or "backup list".
+int RunBackupCommand(const GlobalOptions& options, const std::string& command, const BackupArgs& args);
 
 // Runs the command `line` names; its exit code.
 int RunCommand(const CommandLine& line);

@@ -19,6 +19,7 @@ int RunCommand(const CommandLine& line) {
   if (c == "export") return RunExportCommand(o, line.export_);
   if (c == "import-docs") return RunImportDocsCommand(o, line.import_docs);
   if (c == "align-to-memory") return RunAlignToMemoryCommand(o, line.align_to_memory);
+  if (c.rfind("backup ", 0) == 0) return RunBackupCommand(o, c, line.backup);
   return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
 }
 

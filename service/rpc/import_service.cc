@@ -37,6 +37,7 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.xliff_only_final = in.xliff_only_final();
   out.batch_size = in.batch_size();
   out.max_problems = in.max_problems();
+  out.preserve_ids = in.preserve_ids();
   return out;
 }
 

@@ -23,12 +23,14 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
+#include "service/rpc/admin_service.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
+#include "service/server/restore.h"
 #include "service/tm/memories.h"
 #include "storage/lexicon_store.h"
 #include "storage/store.h"
@@ -65,6 +67,8 @@ int Run(int argc, char** argv) {
                "acknowledge a write only once it is on disk (the write-ahead log fsync'ed, concurrent "
                "writes sharing one fsync): acknowledged writes then survive a power loss, not only a "
                "crash of the server");
+  RestoreFlags restore;
+  AddRestoreFlags(app, &restore);
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -87,12 +91,15 @@ int Run(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  absl::StatusOr<bool> restored = RestoreIfAsked(restore, data_dir);
+  if (!restored.ok()) return Fail(std::string(restored.status().message()));
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::Store::Open(data_dir, storage::StoreOptions{.sync_writes = sync_writes});
   if (!store.ok()) return Fail(std::string(store.status().message()));
   Log(LogLevel::kInfo,
       absl::StrCat("opened data dir ", data_dir,
                    sync_writes ? " (writes synced to disk before they are acknowledged)" : ""));
+  if (restore.only) return (*store)->Close().ok() ? 0 : Fail("closing the restored data dir failed");
 
   absl::StatusOr<std::unique_ptr<rpc::TextServiceImpl>> text_service = rpc::TextServiceImpl::Create();
   if (!text_service.ok()) return Fail(std::string(text_service.status().message()));
@@ -108,6 +115,7 @@ int Run(int argc, char** argv) {
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
+  rpc::AdminServiceImpl admin_service(**store);
   // FreeDict loads in the background; Align calls wait for it.
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
       rpc::AlignServiceImpl::Create(dictd_dir, [](const std::string& warning, int64_t ms) {
@@ -130,6 +138,7 @@ int Run(int argc, char** argv) {
   builder.RegisterService(&memory_service);
   builder.RegisterService(align_service->get());
   builder.RegisterService(&import_service);
+  builder.RegisterService(&admin_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {

@@ -2,7 +2,6 @@
 // unit mapping (tmx_units.h) into the TMX writer.
 #include "service/tm/exporter.h"
 
-#include <chrono>
 #include <utility>
 
 #include "service/formats/tmx_writer.h"
@@ -28,10 +27,14 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
 
   formats::TmxWriterOptions writer_options;
   writer_options.header.srclang = info->source_lang;
-  writer_options.header.creation_date =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  writer_options.header.props.push_back({"x-qantara-memory", info->name});
+  // The memory's creation date, not the export's: exporting the same units
+  // twice gives the same bytes (a backup's export can be compared with the
+  // source's).
+  if (info->created_at_us > 0) writer_options.header.creation_date = info->created_at_us / 1000000;
+  writer_options.header.props.push_back({std::string(kMemoryProp), info->name});
+  if (!info->description.empty()) {
+    writer_options.header.props.push_back({std::string(kDescriptionProp), info->description});
+  }
   ExportCounts counts;
   formats::TmxWriter tmx(std::move(writer_options),
                          [&](std::string_view bytes) -> absl::Status { return out(bytes, counts); });

@@ -1,6 +1,10 @@
 // tm::ExportTmx: a memory, or the units of it a filter selects, written as a
 // TMX 1.4b file in chunks (units in the order they were added, from one
 // snapshot), counting the units a text of which cannot be written to XML.
+// Lossless: every stored field of a unit is in the file (TMX attributes,
+// else x-qantara props: tmx_units.h), and the header holds the memory's
+// name, description and creation date; the same units export to the same
+// bytes.
 // Plain C++ (no proto types): the rpc ImportExportService streams the chunks.
 #ifndef QANTARA_SERVICE_TM_EXPORTER_H_
 #define QANTARA_SERVICE_TM_EXPORTER_H_

@@ -29,7 +29,7 @@ class Importer::Sink final : public formats::UnitSink {
       : store_(store),
         options_(options),
         memory_(std::move(memory)),
-        policy_(options.policy),
+        policy_(options.preserve_ids ? DuplicatePolicy::kKeepAll : options.policy),
         batch_size_(options.batch_size == 0 ? kDefaultImportBatch : options.batch_size),
         max_problems_(options.max_problems == 0 ? kDefaultMaxImportProblems : options.max_problems),
         progress_(std::move(progress)) {
@@ -40,9 +40,30 @@ class Importer::Sink final : public formats::UnitSink {
   }
 
   absl::Status OnUnit(formats::TranslationUnit&& unit) override {
-    lines_.push_back(unit.line);
-    ids_.push_back(unit.id);
-    units_.push_back(ToMemoryUnit(std::move(unit), defaults_));
+    const int64_t line = unit.line;
+    std::string id = unit.id;
+    absl::StatusOr<match::Unit> u = ToMemoryUnit(std::move(unit), defaults_);
+    if (u.ok()) {
+      if (!options_.preserve_ids) {
+        u->id = 0;  // storage assigns it
+      } else if (u->id == 0) {
+        u = absl::InvalidArgumentError(absl::StrCat("no <prop type=\"", std::string(kIdProp),
+                                                    "\"> to take the unit's id from (--preserve-ids)"));
+      } else if (u->id <= last_id_) {
+        u = absl::InvalidArgumentError(absl::StrCat("unit id ", u->id,
+                                                    " is not above the previous unit's id ", last_id_,
+                                                    " (--preserve-ids keeps ids in file order)"));
+      } else {
+        last_id_ = u->id;
+      }
+    }
+    if (!u.ok()) {
+      return OnProblem(
+          formats::Problem{formats::Problem::Severity::kError, line, id, std::string(u.status().message())});
+    }
+    lines_.push_back(line);
+    ids_.push_back(std::move(id));
+    units_.push_back(*std::move(u));
     if (units_.size() >= batch_size_) return Flush();
     return absl::OkStatus();
   }
@@ -231,7 +252,7 @@ class Importer::Sink final : public formats::UnitSink {
       for (size_t i : valid) units.push_back(std::move(b.units[i]));
     }
     if (!units.empty()) {
-      auto out = store_.AddUnits(memory_, std::move(units), policy_, on_ordered);
+      auto out = store_.AddUnits(memory_, std::move(units), policy_, on_ordered, options_.preserve_ids);
       if (!out.ok()) {
         // Nothing of the call is stored (validation comes first) or a
         // storage error: the import ends here.
@@ -258,6 +279,7 @@ class Importer::Sink final : public formats::UnitSink {
   std::vector<int64_t> lines_;
   std::vector<std::string> ids_;
   absl::flat_hash_set<size_t> seen_;  // dry run: hashes of the pairs read
+  uint64_t last_id_ = 0;              // preserve_ids: the id of the last unit taken
   ImportCounts counts_;
   std::vector<ImportProblem> problems_;
   uint64_t omitted_ = 0;
@@ -272,6 +294,14 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
     return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
   }
   QANTARA_ASSIGN_OR_RETURN(auto pinned, memories.Pin(options.memory));
+  if (options.preserve_ids) {
+    absl::StatusOr<MemoryInfo> info = memories.GetMemory(pinned.first);
+    if (!info.ok()) return info.status();
+    if (info->units > 0) {
+      return absl::FailedPreconditionError(absl::StrCat("--preserve-ids imports only into an empty memory; ",
+                                                        options.memory, " holds ", info->units, " units"));
+    }
+  }
   formats::ReaderOptions reader_options;
   reader_options.source_language = pinned.second.source;
   reader_options.target_language = pinned.second.target;

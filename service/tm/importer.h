@@ -47,6 +47,12 @@ struct ImportOptions {
   bool xliff_only_final = false;  // XLIFF: only confirmed units
   uint32_t batch_size = 0;        // units per committed batch, 1..kMaxImportBatch; 0: default
   uint32_t max_problems = 0;      // problems listed in the report; 0: default (the counts count all)
+  // Keep each unit's id from its x-qantara-id prop (a qantara export,
+  // tmx_units.h), so that an export imported into an EMPTY memory gives back
+  // the same units with the same ids. Every unit is added (`policy` is
+  // ignored: kKeepAll); a unit without the prop, or whose id is not above
+  // the previous unit's, fails (a problem naming it).
+  bool preserve_ids = false;
 };
 
 // Running totals of an import.
@@ -83,7 +89,8 @@ class Importer {
   using Progress = std::function<void(const ImportCounts&)>;
 
   // Starts an import. Errors: InvalidArgument (batch_size above
-  // kMaxImportBatch), NotFound (memory), the memory's languages.
+  // kMaxImportBatch), NotFound (memory), the memory's languages,
+  // FailedPrecondition (preserve_ids and the memory holds units).
   // REQUIRES: `memories` outlives the importer.
   static absl::StatusOr<std::unique_ptr<Importer>> Start(Memories& memories, ImportOptions options,
                                                          Progress progress = nullptr);

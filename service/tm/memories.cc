@@ -83,7 +83,8 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
 
 absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
-                                                           const std::function<void()>& on_ordered) {
+                                                           const std::function<void()>& on_ordered,
+                                                           bool keep_ids) {
   // Pinned: the units go to the memory whose languages analysed them.
   QANTARA_ASSIGN_OR_RETURN(const auto pinned, Pin(memory));
   const LanguagePair* languages = &pinned.second;
@@ -103,6 +104,7 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memo
     for (size_t i = begin; i < end; ++i) {
       storage::PreparedUnit& p = prepared[i];
       p.unit = std::move(units[i]);
+      p.keep_id = keep_ids;
       if (encode_ahead) storage::FillAddedUnit(p.unit, now);
       auto keys = KeysOf(*languages, p.unit, now);
       if (!keys.ok()) return keys.status();

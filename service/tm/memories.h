@@ -68,9 +68,11 @@ class Memories {
   // an empty source or target: nothing of the call is written).
   // `on_ordered`, when given, is called once the call holds the memory's
   // write lock, before it writes anything (storage::MemoryStore::AddUnits).
+  // `keep_ids`: each unit keeps its id (storage::PreparedUnit::keep_id).
   absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                    DuplicatePolicy policy,
-                                                   const std::function<void()>& on_ordered = nullptr);
+                                                   const std::function<void()>& on_ordered = nullptr,
+                                                   bool keep_ids = false);
   // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
   // given). NotFound when the memory or the unit is missing.
   absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit);

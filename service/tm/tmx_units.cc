@@ -5,7 +5,9 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "service/formats/segment_markup.h"
 
 namespace qantara::tm {
@@ -38,6 +40,38 @@ absl::Status ToSegment(const std::string& text, const match::Unit& unit, std::st
   return absl::OkStatus();
 }
 
+// Reads one x-qantara prop into `u`: false when its type is not one of ours
+// (it is then kept as a free attribute).
+absl::StatusOr<bool> TakeQantaraProp(formats::Property& p, match::Unit& u) {
+  auto bad = [&p]() {
+    return absl::InvalidArgumentError(
+        absl::StrCat("<prop type=\"", p.type, "\">: unreadable value '", p.value, "'"));
+  };
+  if (p.type == kIdProp) {
+    if (!absl::SimpleAtoi(p.value, &u.id) || u.id == 0) return bad();
+  } else if (p.type == kOriginProp) {
+    absl::StatusOr<match::Origin> origin = match::ParseOrigin(p.value);
+    if (!origin.ok()) return bad();
+    u.origin = *origin;
+  } else if (p.type == kConfidenceProp) {
+    if (!absl::SimpleAtod(p.value, &u.alignment_confidence) || !(u.alignment_confidence >= 0) ||
+        u.alignment_confidence > 1) {
+      return bad();
+    }
+  } else if (p.type == kCreatedUsProp) {
+    if (!absl::SimpleAtoi(p.value, &u.created_at_us)) return bad();
+  } else if (p.type == kChangedUsProp) {
+    if (!absl::SimpleAtoi(p.value, &u.changed_at_us)) return bad();
+  } else if (p.type == kContextPrevProp) {
+    u.context.prev = std::move(p.value);
+  } else if (p.type == kContextNextProp) {
+    u.context.next = std::move(p.value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string NativeText(const formats::Segment& segment) {
@@ -55,20 +89,25 @@ std::string NativeText(const formats::Segment& segment) {
   return out;
 }
 
-match::Unit ToMemoryUnit(formats::TranslationUnit&& tu, const match::Attributes& defaults) {
+absl::StatusOr<match::Unit> ToMemoryUnit(formats::TranslationUnit&& tu, const match::Attributes& defaults) {
   match::Unit u;
   u.source = NativeText(tu.source);
   u.target = NativeText(tu.target);
   if (tu.source.has_codes()) u.attributes.extra[std::string(kSourceMarkupKey)] = std::move(tu.source.markup);
   if (tu.target.has_codes()) u.attributes.extra[std::string(kTargetMarkupKey)] = std::move(tu.target.markup);
   if (tu.creation_date) u.created_at_us = *tu.creation_date * kMicros;
-  if (tu.change_date) u.changed_at_us = *tu.change_date * kMicros;
+  if (tu.change_date) u.changed_at_us = *tu.change_date * kMicros;  // x-qantara-*-us props below win
   u.created_by = std::move(tu.creation_id);
   u.changed_by = std::move(tu.change_id);
   if (tu.usage_count && *tu.usage_count > 0) u.usage_count = static_cast<uint64_t>(*tu.usage_count);
   u.context.id = std::move(tu.id);
   u.origin = match::Origin::kImport;
   for (formats::Property& p : tu.props) {
+    if (p.type.rfind("x-qantara-", 0) == 0) {
+      absl::StatusOr<bool> taken = TakeQantaraProp(p, u);
+      if (!taken.ok()) return taken.status();
+      if (*taken) continue;
+    }
     if (p.type == "x-project" || p.type == "project") {
       u.attributes.project = std::move(p.value);
     } else if (p.type == "x-domain" || p.type == "domain") {
@@ -111,6 +150,20 @@ absl::StatusOr<formats::TranslationUnit> ToFileUnit(const match::Unit& unit, tex
   if (!a.project.empty()) tu.props.push_back({"x-project", a.project});
   if (!a.domain.empty()) tu.props.push_back({"x-domain", a.domain});
   if (!a.client.empty()) tu.props.push_back({"x-client", a.client});
+  // What TMX has no attribute for (tmx_units.h).
+  tu.props.push_back({std::string(kIdProp), absl::StrCat(unit.id)});
+  tu.props.push_back({std::string(kOriginProp), std::string(match::OriginName(unit.origin))});
+  if (unit.origin == match::Origin::kAlignment || unit.alignment_confidence != 0) {
+    tu.props.push_back({std::string(kConfidenceProp), absl::StrFormat("%.17g", unit.alignment_confidence)});
+  }
+  if (unit.created_at_us != (tu.creation_date ? *tu.creation_date * kMicros : 0)) {
+    tu.props.push_back({std::string(kCreatedUsProp), absl::StrCat(unit.created_at_us)});
+  }
+  if (unit.changed_at_us != (tu.change_date ? *tu.change_date * kMicros : 0)) {
+    tu.props.push_back({std::string(kChangedUsProp), absl::StrCat(unit.changed_at_us)});
+  }
+  if (!unit.context.prev.empty()) tu.props.push_back({std::string(kContextPrevProp), unit.context.prev});
+  if (!unit.context.next.empty()) tu.props.push_back({std::string(kContextNextProp), unit.context.next});
   for (const auto& [key, value] : a.extra) {
     if (key == kSourceMarkupKey || key == kTargetMarkupKey) continue;
     std::vector<std::string>* notes = key == kNoteKey ? &tu.notes : nullptr;

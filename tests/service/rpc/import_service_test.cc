@@ -136,5 +136,47 @@ TEST_F(ImportServiceTest, BadStartsMapToStatusCodes) {
   EXPECT_EQ(call(missing).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// preserve_ids reaches the importer: a file's x-qantara-id props become the
+// units' ids, and a memory that holds units is refused with
+// FAILED_PRECONDITION before anything is read.
+TEST_F(ImportServiceTest, PreserveIdsKeepsTheFilesIdsIntoAnEmptyMemoryOnly) {
+  const std::string file =
+      "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\" datatype=\"plaintext\" "
+      "segtype=\"sentence\" adminlang=\"en\" o-tmf=\"t\" creationtool=\"t\" creationtoolversion=\"1\"/>"
+      "<body><tu><prop type=\"x-qantara-id\">12</prop><tuv xml:lang=\"en\"><seg>twelve</seg></tuv>"
+      "<tuv xml:lang=\"ar\"><seg>اثنا عشر</seg></tuv></tu></body></tmx>\n";
+  auto run = [&](grpc::Status* status) {
+    grpc::ClientContext ctx;
+    auto stream = stub_->Import(&ctx);
+    v1::ImportRequest start;
+    start.mutable_start()->set_memory("m");
+    start.mutable_start()->set_file_name("t.tmx");
+    start.mutable_start()->set_preserve_ids(true);
+    start.mutable_start()->set_on_duplicate(v1::DUPLICATE_POLICY_SKIP_IDENTICAL);  // ignored
+    stream->Write(start);
+    v1::ImportRequest chunk;
+    chunk.set_chunk(file);
+    stream->Write(chunk);
+    stream->WritesDone();
+    v1::ImportResponse resp;
+    v1::ImportReport report;
+    while (stream->Read(&resp)) {
+      if (resp.has_report()) report = resp.report();
+    }
+    *status = stream->Finish();
+    return report;
+  };
+  grpc::Status status;
+  const v1::ImportReport report = run(&status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(report.counts().units_added(), 1u);
+  auto unit = env_.memories->GetUnit("m", 12);
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  EXPECT_EQ(unit->source, "twelve");
+  run(&status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(status.error_message().find("empty memory"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qantara::rpc

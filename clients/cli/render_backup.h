@@ -1,0 +1,25 @@
+// Rendering the backup commands' results (backup create|list) as the text or
+// JSON the CLI prints on stdout. Pure functions of the server's answer.
+#ifndef QANTARA_CLIENTS_CLI_RENDER_BACKUP_H_
+#define QANTARA_CLIENTS_CLI_RENDER_BACKUP_H_
+
+#include <string>
+
+#include "qantara/v1/admin.pb.h"
+
+namespace qantara::cli {
+
+// "created backup ID in DIR: SIZE (SIZE new), N files, S s".
+std::string RenderBackupCreated(const qantara::v1::CreateBackupResponse& resp);
+
+// A header, then ID TAB CREATED (UTC, ISO 8601) TAB SIZE TAB FILES TAB
+// FORMAT a backup; or with --json an array of {id, created_at_us,
+// created_at, size_bytes, files, format_version}.
+std::string RenderBackupList(const qantara::v1::ListBackupsResponse& resp, bool json);
+
+// Bytes for people: "512 B", "1.5 KiB", "20.3 MiB", "1.2 GiB".
+std::string HumanBytes(uint64_t bytes);
+
+}  // namespace qantara::cli
+
+#endif  // QANTARA_CLIENTS_CLI_RENDER_BACKUP_H_

@@ -1,0 +1,42 @@
+// qantara.v1.AdminService handlers: each a conversion around storage/backup.h.
+#include "service/rpc/admin_service.h"
+
+#include "service/rpc/grpc_status.h"
+#include "storage/backup.h"
+
+namespace qantara::rpc {
+
+namespace v1 = qantara::v1;
+
+namespace {
+
+void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
+  out->set_id(in.id);
+  out->set_created_at_us(in.created_at_us);
+  out->set_size_bytes(in.size_bytes);
+  out->set_files(in.files);
+  out->set_format_version(static_cast<uint32_t>(in.format_version));
+}
+
+}  // namespace
+
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::CreateBackupRequest* req,
+                                            v1::CreateBackupResponse* resp) {
+  absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  ToProto(created->info, resp->mutable_backup());
+  resp->set_added_bytes(created->added_bytes);
+  resp->set_elapsed_ms(static_cast<uint64_t>(created->elapsed_us / 1000));
+  resp->set_dir(req->dir());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext*, const v1::ListBackupsRequest* req,
+                                           v1::ListBackupsResponse* resp) {
+  absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const storage::BackupInfo& b : *list) ToProto(b, resp->add_backups());
+  return grpc::Status::OK;
+}
+
+}  // namespace qantara::rpc
