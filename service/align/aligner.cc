@@ -257,4 +257,14 @@ absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string&
 
 double Confidence(const Bead& bead) { return bead.posterior; }
 
+double ParallelShare(const std::vector<Bead>& beads, double threshold) {
+  int64_t all = 0, parallel = 0;
+  for (const Bead& b : beads) {
+    const int n = b.ar_size() + b.en_size();
+    all += n;
+    if (b.ar_size() > 0 && b.en_size() > 0 && b.confidence >= threshold) parallel += n;
+  }
+  return all > 0 ? static_cast<double>(parallel) / static_cast<double>(all) : 0.0;
+}
+
 }  // namespace qantara::align

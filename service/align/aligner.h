@@ -28,6 +28,11 @@ namespace qantara::align {
 // The default auto-accept threshold (see Bead::confidence).
 inline constexpr double kDefaultAcceptThreshold = 0.9;
 
+// Document pairs whose ParallelShare (at the threshold applied) is below this
+// are taken for documents that are not translations of each other:
+// AlignToMemory stores nothing from them.
+inline constexpr double kDefaultMinParallelShare = 0.0;
+
 struct AlignerOptions {
   DpOptions dp;                     // first pass (band around the anchor line)
   int refine_band = 6;              // half-width of later passes' band around the path
@@ -111,6 +116,12 @@ absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string&
 
 // The calibrated confidence of a bead from its posterior and shape.
 double Confidence(const Bead& bead);
+
+// The parallel share of an alignment: the share of all its sentences (both
+// sides) that are in beads with sentences on both sides and a confidence at or
+// above `threshold`. Near 1 for a translation, near 0 for two documents that
+// are not translations of each other; 0 when there are no sentences.
+double ParallelShare(const std::vector<Bead>& beads, double threshold);
 
 }  // namespace qantara::align
 

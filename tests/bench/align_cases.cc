@@ -3,6 +3,10 @@
 //   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
 //   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
 //   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
+//   OUT/NAME.share  the parallel share (align::ParallelShare at the accept threshold) of the
+//                   sentence-level and of the end-to-end alignment, on one line
+//   OUT/NAME.pairs.conf  per line of NAME.pairs: the bead's confidence, Arabic and English
+//                   sentence counts (for the stored-pair precision of comparable_eval.py)
 // Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--dictd DIR]
 //   --no-dict   no FreeDict (length and anchors only)
 //   --no-batch  align each document pair alone (no lexicon learned from the batch)
@@ -108,16 +112,21 @@ int main(int argc, char** argv) {
   }
   auto docs = (*aligner)->AlignBatch(doc_inputs);
   if (!docs.ok()) return 1;
+  const double thr = (*aligner)->options().accept_threshold;
   for (size_t d = 0; d < names.size(); ++d) {
-    std::ofstream fp(out / (names[d] + ".pairs"));
+    std::ofstream(out / (names[d] + ".share")) << align::ParallelShare((*result)[d].beads, thr) << " "
+                                               << align::ParallelShare((*docs)[d].beads, thr) << "\n";
+    std::ofstream fp(out / (names[d] + ".pairs")), fpc(out / (names[d] + ".pairs.conf"));
     for (const auto& b : (*docs)[d].beads) {
       if (b.ar_size() == 0 || b.en_size() == 0) continue;
       fp << align::JoinForField(doc_inputs[d].ar, b.ar_begin, b.ar_end) << "\t"
          << align::JoinForField(doc_inputs[d].en, b.en_begin, b.en_end) << "\n";
+      fpc << b.confidence << " " << b.ar_size() << " " << b.en_size() << "\n";
     }
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n", ms(t0, t1),
-              ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
+  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f "
+              "min_parallel_share=%.4f\n",
+              ms(t0, t1), ms(t2, t3), n_sent, names.size(), thr, align::kDefaultMinParallelShare);
   return 0;
 }
