@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "service/align/analyzer.h"
 #include "service/align/dp.h"
+#include "service/align/evidence.h"
 #include "service/align/learned_lexicon.h"
 #include "service/align/lexicon.h"
 #include "service/align/model.h"
@@ -41,6 +42,9 @@ struct AlignerOptions {
   LearnedLexiconOptions learning;
   double learn_min_confidence = 0.9;  // 1-1 beads used for learning
   double accept_threshold = kDefaultAcceptThreshold;
+  // A bead's confidence is its posterior times the probability that its
+  // content makes it a translation (evidence.h): comparable documents.
+  ContentGateOptions gate;
   ModelParams initial;  // starting parameters (length ratio is re-estimated)
 };
 
@@ -114,7 +118,8 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en, c
 absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string& dictd_dir,
                                                               const AlignerOptions& options);
 
-// The calibrated confidence of a bead from its posterior and shape.
+// The calibrated confidence of a bead: its posterior times its content gate
+// (evidence.gate, set by GateConfidences).
 double Confidence(const Bead& bead);
 
 // The parallel share of an alignment: the share of all its sentences (both

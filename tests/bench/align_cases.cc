@@ -3,6 +3,8 @@
 //   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
 //   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
 //   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
+//   OUT/NAME.evidence  per bead of NAME.beads: posterior, score and its align::BeadEvidence
+//                   (content, words, translated, form per side, length deviate)
 //   OUT/NAME.share  the parallel share (align::ParallelShare at the accept threshold) of the
 //                   sentence-level and of the end-to-end alignment, on one line
 //   OUT/NAME.pairs.conf  per line of NAME.pairs: the bead's confidence, Arabic and English
@@ -92,9 +94,16 @@ int main(int argc, char** argv) {
   }
   for (size_t d = 0; d < names.size(); ++d) {
     std::ofstream fb(out / (names[d] + ".beads")), fc(out / (names[d] + ".conf"));
+    std::ofstream fe(out / (names[d] + ".evidence"));
     for (const auto& b : (*result)[d].beads) {
       fb << BeadLine(b) << "\n";
       fc << b.confidence << "\n";
+      const align::BeadEvidence& e = b.evidence;
+      fe << b.posterior << " " << b.score << " " << e.ar_content << " " << e.en_content << " " << e.ar_words
+         << " " << e.en_words << " " << e.ar_translated << " " << e.en_translated << " " << e.ar_form << " "
+         << e.en_form << " " << e.length_z << " " << e.ar_length << " " << e.en_length << " "
+         << (*result)[d].params.length.ratio() << " " << (*result)[d].params.length.variance() << " "
+         << e.ar_matchable << " " << e.en_matchable << "\n";
     }
   }
   // End-to-end.
@@ -125,8 +134,9 @@ int main(int argc, char** argv) {
     }
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f "
-              "min_parallel_share=%.4f\n",
-              ms(t0, t1), ms(t2, t3), n_sent, names.size(), thr, align::kDefaultMinParallelShare);
+  std::printf(
+      "lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f "
+      "min_parallel_share=%.4f\n",
+      ms(t0, t1), ms(t2, t3), n_sent, names.size(), thr, align::kDefaultMinParallelShare);
   return 0;
 }

@@ -183,6 +183,8 @@ def main():
     ap.add_argument("--check", action="store_true", help="exit 1 when the precision goal is missed")
     ap.add_argument("--details", action="store_true", help="print every wrong stored pair")
     ap.add_argument("--extra", nargs="*", default=[], help="extra flags for align_cases")
+    ap.add_argument("--dump", help="write every sentence-level 1-1 bead's evidence (NAME.evidence "
+                    "columns), confidence and whether it is right to this TSV (for calibration)")
     args = ap.parse_args()
     tool = os.path.join(args.build_dir, "tests", "align_cases")
     ntrex = os.path.join(args.shared, "data", "ntrex128-ar-en")
@@ -209,6 +211,7 @@ def main():
     stats = {k: {lv: [0, 0, 0, 0, 0] for lv in ("sent", "doc")} for k in kinds}
     shares = {k: [] for k in kinds}
     wrong = []
+    dump = open(args.dump, "w") if args.dump else None
     thr = args.threshold
     min_share = args.min_share
     with tempfile.TemporaryDirectory(prefix="qantara-comparable-") as tmp:
@@ -249,6 +252,11 @@ def main():
                 # sentence level
                 beads = read_beads(os.path.join(out, cname + ".beads"))
                 conf = [float(x) for x in read_lines(os.path.join(out, cname + ".conf"))]
+                if dump:
+                    for (a, e), c, ev in zip(beads, conf, read_lines(os.path.join(out, cname + ".evidence"))):
+                        if len(a) == 1 and len(e) == 1:
+                            ok = (norm(ar[a[0]]), norm(en[e[0]])) in right
+                            dump.write(f"{seed}\t{cname}\t{int(ok)}\t{c}\t" + "\t".join(ev.split()) + "\n")
                 share = parallel_share(beads, conf, thr)
                 shares[kind].append(share)
                 st = stats[kind]["sent"]
