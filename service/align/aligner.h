@@ -32,7 +32,7 @@ inline constexpr double kDefaultAcceptThreshold = 0.9;
 // Document pairs whose ParallelShare (at the threshold applied) is below this
 // are taken for documents that are not translations of each other:
 // AlignToMemory stores nothing from them.
-inline constexpr double kDefaultMinParallelShare = 0.0;
+inline constexpr double kDefaultMinParallelShare = 0.1;
 
 struct AlignerOptions {
   DpOptions dp;                     // first pass (band around the anchor line)
