@@ -1,16 +1,23 @@
-// The content evidence of one bead, independent of its neighbours: how many
-// of each side's content words find a translation on the other side, and how
-// far the two lengths are from the expected ratio.
+// The content evidence of one bead, independent of its neighbours, and the
+// gate it puts on the bead's confidence (comparable documents, issue 19).
 //
 // The DP's posterior says how sure the model is that a bead beats the other
 // ways of aligning its neighbourhood; in a comparable document pair (one side
 // summarising, paraphrasing or replacing the other's sentences) the best of
 // bad choices can still get a high posterior: a title beside a long sentence
-// that shares its names, a sentence that shares only topic words. The
-// confidence of a bead is therefore its posterior gated by this evidence
-// (ContentGate): length ratio and content-word translation coverage on both
-// sides, with matches by form (names, numbers, Latin words) counted apart
-// from translations, so that shared names cannot stand in for content.
+// that shares its names, a sentence sandwiched between two good pairs that
+// shares no content word. GateConfidences turns each two-sided bead's own
+// evidence into P(translation): the bead's score without its shape prior
+// (its token part weighs matched and unmatched content words with rates
+// re-estimated for the pair, its length part the Gale-Church deviate), a
+// penalty for a length ratio far from the pair's (a title is not the
+// translation of a long sentence), and the pair's share of real translations,
+// estimated from all its beads, as the prior: a weak bead is trusted in a
+// parallel document, not in a comparable one. BeadEvidence also counts the
+// content tokens matched by translation and by form (names, numbers, Latin
+// words) apart, for diagnostics and calibration (align_cases writes them;
+// tests/bench/comparable_eval.py --dump): as the gate's ratio they separated
+// right from wrong pairs no better than the score (tests/bench/README.md).
 #ifndef QANTARA_SERVICE_ALIGN_EVIDENCE_H_
 #define QANTARA_SERVICE_ALIGN_EVIDENCE_H_
 
