@@ -17,6 +17,10 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
                      "running on it?): ",
                      msg));
   }
+  if (s.IsNoSpace() || s.subcode() == rocksdb::Status::kSpaceLimit) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        std::string(what), ": the disk of the data dir is full (free space, then retry): ", msg));
+  }
   if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(std::string(what), ": ", msg));
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(std::string(what), ": ", msg));
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(absl::StrCat(std::string(what), ": ", msg));

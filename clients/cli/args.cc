@@ -206,6 +206,11 @@ void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
   cmd->add_flag("--dry-run", o->dry_run, "align and count; store nothing");
   cmd->add_flag("--no-memory-lexicon", o->no_memory_lexicon,
                 "do not use the lexicon the memory learned from its units");
+  cmd->add_option("--min-parallel-share", o->min_parallel_share,
+                  "store nothing from a pair whose share of sentences in confident pairs is below "
+                  "this, 0..1: the documents are not translations of each other (default: the "
+                  "server's, 0.1; 0: never skip)")
+      ->check(CLI::Range(0.0, 1.0));
 }
 
 void DeclareAlignToMemory(CLI::App& app, AlignToMemoryArgs* a) {

@@ -98,6 +98,7 @@ struct StoreOptions {
   std::string project, domain, client, user;
   bool dry_run = false;
   bool no_memory_lexicon = false;
+  std::optional<double> min_parallel_share;  // unset: the server's default
 };
 
 struct AlignToMemoryArgs {

@@ -50,6 +50,7 @@ void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   req->set_user(o.user);
   req->set_dry_run(o.dry_run);
   req->set_no_memory_lexicon(o.no_memory_lexicon);
+  if (o.min_parallel_share) req->set_min_parallel_share(*o.min_parallel_share);
 }
 
 // The text of a document file: UTF-8 text (BOM dropped), or HTML's text.
@@ -82,6 +83,16 @@ std::string CountsLine(const v1::AlignToMemoryResponse& r, bool dry_run) {
   part(r.below_threshold(), "below threshold");
   part(r.many_not_stored(), "n-m not stored");
   part(r.one_sided(), "one-sided");
+  part(r.not_parallel(), "not stored (pair not parallel)");
+  return s;
+}
+
+// "; parallel share 0.93", and the skip reason when the pair was skipped.
+std::string ShareText(const v1::AlignToMemoryResponse& r) {
+  char share[64];
+  std::snprintf(share, sizeof(share), "; parallel share %.2f", r.parallel_share());
+  std::string s = share;
+  if (!r.skip_reason().empty()) s += "; SKIPPED, " + r.skip_reason();
   return s;
 }
 
@@ -96,6 +107,11 @@ nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
   j["below_threshold"] = r.below_threshold();
   j["many_not_stored"] = r.many_not_stored();
   j["one_sided"] = r.one_sided();
+  j["not_parallel"] = r.not_parallel();
+  j["parallel_share"] = r.parallel_share();
+  j["min_parallel_share"] = r.min_parallel_share();
+  j["skipped"] = !r.skip_reason().empty();
+  if (!r.skip_reason().empty()) j["skip_reason"] = r.skip_reason();
   j["min_confidence"] = r.min_confidence();
   j["lexicon_entries"] = r.lexicon_entries();
   j["lexicon_trained_units"] = r.lexicon_trained_units();
@@ -170,9 +186,10 @@ int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArg
     if (args->json) {
       std::printf("%s\n", CountsJson(resp).dump(2).c_str());
     } else {
-      std::printf("%s %s + %s into %s: %s (threshold %.2f)\n", args->store.dry_run ? "dry run:" : "aligned",
+      std::printf("%s %s + %s into %s: %s (threshold %.2f)%s\n", args->store.dry_run ? "dry run:" : "aligned",
                   args->ar_file.c_str(), args->en_file.c_str(), args->store.memory.c_str(),
-                  CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence());
+                  CountsLine(resp, args->store.dry_run).c_str(), resp.min_confidence(),
+                  ShareText(resp).c_str());
     }
     *exit_code = std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
   }();
@@ -204,7 +221,7 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
     const size_t total = pairing->pairs.size();
     const Clock::time_point t0 = Clock::now();
     nlohmann::ordered_json report_pairs = nlohmann::ordered_json::array();
-    uint64_t failed = 0, aligned = 0;
+    uint64_t failed = 0, aligned = 0, skipped = 0;
     v1::AlignToMemoryResponse sum;  // totals (summary.beads, stored, ...)
     std::string stop_error;
     size_t done = 0;
@@ -252,11 +269,15 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
         sum.set_below_threshold(sum.below_threshold() + resp.below_threshold());
         sum.set_many_not_stored(sum.many_not_stored() + resp.many_not_stored());
         sum.set_one_sided(sum.one_sided() + resp.one_sided());
+        sum.set_not_parallel(sum.not_parallel() + resp.not_parallel());
         sum.set_min_confidence(resp.min_confidence());
+        sum.set_min_parallel_share(resp.min_parallel_share());
+        if (!resp.skip_reason().empty()) ++skipped;
         if (!args->quiet) {
-          std::fprintf(stderr, "[%zu/%zu] %s: %s (%.1f s); %s units %s so far\n", done, total,
-                       pair.name.c_str(), CountsLine(resp, args->store.dry_run).c_str(), secs,
-                       Thousands(sum.stored()).c_str(), args->store.dry_run ? "would be stored" : "stored");
+          std::fprintf(stderr, "[%zu/%zu] %s: %s%s (%.1f s); %s units %s so far\n", done, total,
+                       pair.name.c_str(), CountsLine(resp, args->store.dry_run).c_str(),
+                       ShareText(resp).c_str(), secs, Thousands(sum.stored()).c_str(),
+                       args->store.dry_run ? "would be stored" : "stored");
         }
       } else {
         ++failed;
@@ -268,12 +289,24 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
       report_pairs.push_back(std::move(pj));
     }
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    const std::string skipped_text =
+        skipped > 0 ? "; " + Thousands(skipped) + " skipped as not parallel" : std::string();
     std::printf(
-        "%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)\n"
-        "%s (threshold %.2f)\n",
+        "%s %s pairs into %s: %s aligned, %s failed; %s files left unpaired (%.1f s)%s\n"
+        "%s (threshold %.2f, min parallel share %.2f)\n",
         args->store.dry_run ? "dry run of" : "imported", Thousands(total).c_str(), args->store.memory.c_str(),
         Thousands(aligned).c_str(), Thousands(failed).c_str(), Thousands(pairing->unpaired.size()).c_str(),
-        secs, CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence());
+        secs, skipped_text.c_str(), CountsLine(sum, args->store.dry_run).c_str(), sum.min_confidence(),
+        sum.min_parallel_share());
+    if (skipped > 0) {
+      std::printf("pairs skipped as not parallel (nothing stored):\n");
+      for (const auto& pj : report_pairs) {
+        if (pj["ok"].get<bool>() && pj["counts"]["skipped"].get<bool>()) {
+          std::printf("  %s: %s\n", pj["name"].get<std::string>().c_str(),
+                      pj["counts"]["skip_reason"].get<std::string>().c_str());
+        }
+      }
+    }
     if (failed > 0) {
       std::printf("failed pairs:\n");
       for (const auto& pj : report_pairs) {
@@ -294,9 +327,11 @@ int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& par
       j["pairs_total"] = total;
       j["pairs_aligned"] = aligned;
       j["pairs_failed"] = failed;
+      j["pairs_skipped_not_parallel"] = skipped;
       nlohmann::ordered_json totals = CountsJson(sum);
       for (const char* k : {"arabic_sentences", "english_sentences", "min_confidence", "lexicon_entries",
-                            "lexicon_trained_units", "lexicon_training_in_background", "elapsed_ms"}) {
+                            "lexicon_trained_units", "lexicon_training_in_background", "elapsed_ms",
+                            "parallel_share", "min_parallel_share", "skipped"}) {
         totals.erase(k);
       }
       j["totals"] = totals;

@@ -84,6 +84,10 @@ Alignment Aligner::Pass(const Prepared& p, const ModelParams& params, PairMaskCa
   // The first pass only finds the path; posteriors come from the last.
   if (previous == nullptr && options_.reestimate) dp.posteriors = false;
   out.beads = AlignDp(p.ar, p.en, scorer, dp, n > 0 ? &centre : nullptr, &out.stats, cache);
+  for (Bead& b : out.beads) {
+    b.evidence = MeasureEvidence(p.ar, p.en, params.length, b.ar_begin, b.ar_end, b.en_begin, b.en_end);
+  }
+  GateConfidences(options_.gate, params, &out.beads);
   for (Bead& b : out.beads) b.confidence = Confidence(b);
   return out;
 }
@@ -255,6 +259,16 @@ absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string&
   return Aligner::Create(std::move(lexicon), options, std::move(arabic), std::move(english));
 }
 
-double Confidence(const Bead& bead) { return bead.posterior; }
+double Confidence(const Bead& bead) { return bead.posterior * bead.evidence.gate; }
+
+double ParallelShare(const std::vector<Bead>& beads, double threshold) {
+  int64_t all = 0, parallel = 0;
+  for (const Bead& b : beads) {
+    const int n = b.ar_size() + b.en_size();
+    all += n;
+    if (b.ar_size() > 0 && b.en_size() > 0 && b.confidence >= threshold) parallel += n;
+  }
+  return all > 0 ? static_cast<double>(parallel) / static_cast<double>(all) : 0.0;
+}
 
 }  // namespace qantara::align

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "service/align/analyzer.h"
 #include "service/align/dp.h"
+#include "service/align/evidence.h"
 #include "service/align/learned_lexicon.h"
 #include "service/align/lexicon.h"
 #include "service/align/model.h"
@@ -28,6 +29,11 @@ namespace qantara::align {
 // The default auto-accept threshold (see Bead::confidence).
 inline constexpr double kDefaultAcceptThreshold = 0.9;
 
+// Document pairs whose ParallelShare (at the threshold applied) is below this
+// are taken for documents that are not translations of each other:
+// AlignToMemory stores nothing from them.
+inline constexpr double kDefaultMinParallelShare = 0.1;
+
 struct AlignerOptions {
   DpOptions dp;                     // first pass (band around the anchor line)
   int refine_band = 6;              // half-width of later passes' band around the path
@@ -36,6 +42,9 @@ struct AlignerOptions {
   LearnedLexiconOptions learning;
   double learn_min_confidence = 0.9;  // 1-1 beads used for learning
   double accept_threshold = kDefaultAcceptThreshold;
+  // A bead's confidence is its posterior times the probability that its
+  // content makes it a translation (evidence.h): comparable documents.
+  ContentGateOptions gate;
   ModelParams initial;  // starting parameters (length ratio is re-estimated)
 };
 
@@ -109,8 +118,15 @@ ModelParams Reestimate(const DocumentFeatures& ar, const DocumentFeatures& en, c
 absl::StatusOr<std::unique_ptr<Aligner>> CreateDefaultAligner(const std::string& dictd_dir,
                                                               const AlignerOptions& options);
 
-// The calibrated confidence of a bead from its posterior and shape.
+// The calibrated confidence of a bead: its posterior times its content gate
+// (evidence.gate, set by GateConfidences).
 double Confidence(const Bead& bead);
+
+// The parallel share of an alignment: the share of all its sentences (both
+// sides) that are in beads with sentences on both sides and a confidence at or
+// above `threshold`. Near 1 for a translation, near 0 for two documents that
+// are not translations of each other; 0 when there are no sentences.
+double ParallelShare(const std::vector<Bead>& beads, double threshold);
 
 }  // namespace qantara::align
 

@@ -91,8 +91,8 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
   if (stats == nullptr) stats = &local_stats;
   *stats = DpStats();
   if (n == 0 || m == 0) {
-    for (int s = 0; s < n; ++s) beads.push_back({s, s + 1, 0, 0, 0, 1, 1});
-    for (int t = 0; t < m; ++t) beads.push_back({n, n, t, t + 1, 0, 1, 1});
+    for (int s = 0; s < n; ++s) beads.push_back({s, s + 1, 0, 0, 0, 1, 1, {}});
+    for (int t = 0; t < m; ++t) beads.push_back({n, n, t, t + 1, 0, 1, 1, {}});
     return beads;
   }
   const double inv_t = 1.0 / options.temperature;
@@ -230,7 +230,7 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
       const int pi = i - a, pj = j - b;
       const double sc = post ? S[c * kShapes + k] : S[c];
       const double pr = post ? std::exp(F[band.At(pi, pj)] + sc * inv_t + B[c] - total) : 0.0;
-      beads.push_back({pi, i, pj, j, sc, std::clamp(pr, 0.0, 1.0), 0});
+      beads.push_back({pi, i, pj, j, sc, std::clamp(pr, 0.0, 1.0), 0, {}});
       if ((band.lo[i] > 0 && j - band.lo[i] < 3) || (band.hi[i] < m && band.hi[i] - j < 3)) {
         near_edge = true;
       }

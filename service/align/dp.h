@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "service/align/evidence.h"
 #include "service/align/features.h"
 #include "service/align/model.h"
 
@@ -26,6 +27,7 @@ struct Bead {
   double score = 0;       // model score (log-likelihood ratio + log prior)
   double posterior = 0;   // probability of this bead under the model, in [0, 1]
   double confidence = 0;  // calibrated confidence in [0, 1] (see Aligner)
+  BeadEvidence evidence;  // set by the Aligner (AlignDp leaves it unmeasured)
   int ar_size() const { return ar_end - ar_begin; }
   int en_size() const { return en_end - en_begin; }
   friend bool operator==(const Bead& x, const Bead& y) {

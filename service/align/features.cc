@@ -54,6 +54,7 @@ uint32_t Featurizer::Intern(std::string_view s) {
   if (it != local_ids_.end()) return it->second;
   const uint32_t id = base_ + local_count_++;
   local_ids_.emplace(std::string(s), id);
+  local_by_form_.push_back(!s.empty() && s[0] == '\x01' ? 1 : 0);
   return id;
 }
 
@@ -163,13 +164,11 @@ absl::Status Featurizer::Add(text::Language lang, std::string_view sentence, boo
     if (type->stop) continue;
     TokenFeatures tf;
     tf.id_begin = static_cast<uint32_t>(doc->ids.size());
-    if (only_ids == nullptr) {
-      doc->ids.insert(doc->ids.end(), pool_.begin() + type->begin, pool_.begin() + type->end);
-    } else {
-      for (uint32_t x = type->begin; x < type->end; ++x) {
-        const uint32_t id = pool_[x];
-        if (id < only_ids->size() && (*only_ids)[id]) doc->ids.push_back(id);
-      }
+    for (uint32_t x = type->begin; x < type->end; ++x) {
+      const uint32_t id = pool_[x];
+      if (only_ids != nullptr && !(id < only_ids->size() && (*only_ids)[id])) continue;
+      doc->ids.push_back(id);
+      doc->by_form.push_back(id >= base_ ? local_by_form_[id - base_] : 0);
     }
     tf.id_end = static_cast<uint32_t>(doc->ids.size());
     sf.class_mask[cls] |= uint64_t{1} << kept;
@@ -194,16 +193,20 @@ uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en) {
   for (uint32_t& v : map) v = v == 3 ? kept++ : kNoKey;
   for (DocumentFeatures* d : {ar, en}) {
     uint32_t out = 0;
+    const bool forms = d->by_form.size() == d->ids.size();
     for (TokenFeatures& t : d->tokens) {
       const uint32_t begin = out;
       for (uint32_t x = t.id_begin; x < t.id_end; ++x) {
         const uint32_t id = map[d->ids[x]];
-        if (id != kNoKey) d->ids[out++] = id;  // out <= x: in place
+        if (id == kNoKey) continue;
+        if (forms) d->by_form[out] = d->by_form[x];
+        d->ids[out++] = id;  // out <= x: in place
       }
       t.id_begin = begin;
       t.id_end = out;
     }
     d->ids.resize(out);
+    d->by_form.resize(forms ? out : 0);
   }
   return kept;
 }

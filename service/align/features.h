@@ -50,6 +50,10 @@ struct DocumentFeatures {
   std::vector<SentenceFeatures> sentences;
   std::vector<TokenFeatures> tokens;
   std::vector<uint32_t> ids;
+  // by_form[x] != 0: ids[x] matches by form (a name's transliteration
+  // skeleton, a verbatim word, digits, punctuation), not by translation (a
+  // lexicon concept). Same size as `ids`, or empty: every id a translation.
+  std::vector<uint8_t> by_form;
 };
 
 // Extra Arabic key → English concept translations (e.g. learned from a batch
@@ -108,6 +112,7 @@ class Featurizer {
   uint32_t base_ = 0;
   absl::flat_hash_map<std::string, uint32_t> local_ids_;
   uint32_t local_count_ = 0;
+  std::vector<uint8_t> local_by_form_;  // [id - base_]: a form id (prefixed string)
   std::vector<uint32_t> pool_;
   TypeMap arabic_words_, arabic_latin_, english_words_[2];  // [capitalised]
   TypeMap numbers_, punctuation_;
@@ -117,7 +122,8 @@ class Featurizer {
 // Keeps only the match ids that both sides have (the others can never
 // match) and renumbers them densely from 0 in the order of their old values,
 // so pair matching and anchoring probe fewer ids in small arrays. Token
-// counts and classes stay. Returns the number of ids kept.
+// counts and classes stay (and by_form follows its ids). Returns the number of
+// ids kept.
 uint32_t KeepSharedIds(DocumentFeatures* ar, DocumentFeatures* en);
 
 }  // namespace qantara::align

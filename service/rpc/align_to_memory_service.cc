@@ -27,6 +27,12 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
         grpc::StatusCode::INVALID_ARGUMENT,
         absl::StrCat("min_confidence must be in [0, 1] (got ", request->min_confidence(), ")"));
   }
+  if (request->has_min_parallel_share() &&
+      !(request->min_parallel_share() >= 0 && request->min_parallel_share() <= 1)) {
+    return grpc::Status(
+        grpc::StatusCode::INVALID_ARGUMENT,
+        absl::StrCat("min_parallel_share must be in [0, 1] (got ", request->min_parallel_share(), ")"));
+  }
   // Fail fast on a missing memory, before the (slower) alignment.
   if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory()); !info.ok()) {
     return ToGrpcStatus(info.status());
@@ -61,6 +67,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   params.policy = FromProto(request->on_duplicate());
   params.dry_run = request->dry_run();
   params.use_memory_lexicon = !request->no_memory_lexicon();
+  params.min_parallel_share = request->has_min_parallel_share() ? request->min_parallel_share() : -1;
   absl::StatusOr<tm::AlignToMemoryResult> result =
       tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -86,6 +93,10 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   response->set_lexicon_trained_units(result->lexicon_trained_units);
   response->set_lexicon_trained_now(result->lexicon_trained_now);
   response->set_lexicon_training_in_background(result->lexicon_training_in_background);
+  response->set_parallel_share(result->parallel_share);
+  response->set_min_parallel_share(result->min_parallel_share);
+  response->set_skip_reason(result->skip_reason);
+  response->set_not_parallel(static_cast<uint32_t>(c.not_parallel));
   response->set_elapsed_ms(static_cast<uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
           .count()));

@@ -3,6 +3,7 @@
 // and aligning with a memory's learned lexicon only.
 #include "service/tm/align_to_memory.h"
 
+#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,10 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
   if (params.min_confidence > 1) {
     return absl::InvalidArgumentError(
         absl::StrCat("min_confidence must be at most 1 (got ", params.min_confidence, ")"));
+  }
+  if (params.min_parallel_share > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_parallel_share must be at most 1 (got ", params.min_parallel_share, ")"));
   }
   absl::StatusOr<MemoryInfo> info = memories.GetMemory(params.memory);
   if (!info.ok()) return info.status();
@@ -65,6 +70,18 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
   const std::vector<align::Bead>& beads = result.alignment.beads;
   const std::vector<align::SentenceInput>& ar = params.input.ar;
   const std::vector<align::SentenceInput>& en = params.input.en;
+  result.parallel_share = align::ParallelShare(beads, result.min_confidence);
+  result.min_parallel_share =
+      params.min_parallel_share < 0 ? align::kDefaultMinParallelShare : params.min_parallel_share;
+  const bool not_parallel = !beads.empty() && result.parallel_share < result.min_parallel_share;
+  if (not_parallel) {
+    char why[200];
+    std::snprintf(why, sizeof(why),
+                  "not a translation: parallel share %.2f is below %.2f (few sentences pair up with "
+                  "confidence %.2f or more)",
+                  result.parallel_share, result.min_parallel_share, result.min_confidence);
+    result.skip_reason = why;
+  }
   // The source-language text of every bead (empty when it has none), for context.
   std::vector<std::string> source_text(beads.size());
   for (size_t k = 0; k < beads.size(); ++k) {
@@ -92,6 +109,10 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
     }
     if (b.confidence < result.min_confidence) {
       ++c.below_threshold;
+      continue;
+    }
+    if (not_parallel) {
+      ++c.not_parallel;
       continue;
     }
     if ((b.ar_size() != 1 || b.en_size() != 1) && !params.include_many) {

@@ -9,6 +9,11 @@
 // Arabic side goes to the memory's Arabic side (source or target), origin
 // alignment with the bead's confidence, context = the neighbouring beads'
 // source texts. The counts partition the beads.
+//
+// A document pair whose parallel share (align::ParallelShare at the threshold
+// applied: the share of its sentences in confident two-sided beads) is below
+// min_parallel_share is taken for two documents that are not translations of
+// each other: nothing is stored from it, and the result says why.
 #ifndef QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_
 #define QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_
 
@@ -42,6 +47,9 @@ struct AlignToMemoryParams {
   // evidence; the memory's lexicon, which grows with every stored pair, is
   // the learning that helps.
   bool learn_from_document = false;
+  // Store nothing when the pair's parallel share is below this; negative:
+  // align::kDefaultMinParallelShare; 0: never skip. REQUIRES: <= 1.
+  double min_parallel_share = -1;
 };
 
 struct AlignToMemoryCounts {
@@ -52,6 +60,9 @@ struct AlignToMemoryCounts {
   uint64_t below_threshold = 0;     // text on both sides, confidence below the threshold
   uint64_t many_not_stored = 0;     // n-m beads at or above it, include_many off
   uint64_t one_sided = 0;           // 1-0 / 0-1 beads (or a side of empty sentences)
+  // Beads that would have been stored (or counted in many_not_stored) but the
+  // pair was skipped as not parallel.
+  uint64_t not_parallel = 0;
 };
 
 struct AlignToMemoryResult {
@@ -62,10 +73,14 @@ struct AlignToMemoryResult {
   uint64_t lexicon_trained_units = 0;
   bool lexicon_trained_now = false;
   bool lexicon_training_in_background = false;
+  double parallel_share = 0;      // align::ParallelShare at min_confidence
+  double min_parallel_share = 0;  // the skip threshold applied
+  // Set when the pair was skipped as not parallel: why, for the report.
+  std::string skip_reason;
 };
 
 // Aligns `params.input` and stores the pairs (see the file comment).
-// Errors: NotFound (memory), InvalidArgument (bad UTF-8, threshold above 1),
+// Errors: NotFound (memory), InvalidArgument (bad UTF-8, a threshold above 1),
 // storage errors. Units are stored in AddUnits' atomic batches.
 absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner, Memories& memories,
                                                   MemoryLexicons* lexicons,

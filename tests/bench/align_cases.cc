@@ -3,6 +3,12 @@
 //   OUT/NAME.beads  from NAME.ar + NAME.en (one sentence a line)
 //   OUT/NAME.pairs  from NAME.ar.doc + NAME.en.doc (segmented here), arabic TAB english
 //   OUT/NAME.conf   confidence of each bead of NAME.beads, one a line (for calibration)
+//   OUT/NAME.evidence  per bead of NAME.beads: posterior, score and its align::BeadEvidence
+//                   (content, words, translated, form per side, length deviate)
+//   OUT/NAME.share  the parallel share (align::ParallelShare at the accept threshold) of the
+//                   sentence-level and of the end-to-end alignment, on one line
+//   OUT/NAME.pairs.conf  per line of NAME.pairs: the bead's confidence, Arabic and English
+//                   sentence counts (for the stored-pair precision of comparable_eval.py)
 // Usage: align_cases CASES_DIR OUT_DIR [--no-dict] [--no-batch] [--dictd DIR]
 //   --no-dict   no FreeDict (length and anchors only)
 //   --no-batch  align each document pair alone (no lexicon learned from the batch)
@@ -88,9 +94,16 @@ int main(int argc, char** argv) {
   }
   for (size_t d = 0; d < names.size(); ++d) {
     std::ofstream fb(out / (names[d] + ".beads")), fc(out / (names[d] + ".conf"));
+    std::ofstream fe(out / (names[d] + ".evidence"));
     for (const auto& b : (*result)[d].beads) {
       fb << BeadLine(b) << "\n";
       fc << b.confidence << "\n";
+      const align::BeadEvidence& e = b.evidence;
+      fe << b.posterior << " " << b.score << " " << e.ar_content << " " << e.en_content << " " << e.ar_words
+         << " " << e.en_words << " " << e.ar_translated << " " << e.en_translated << " " << e.ar_form << " "
+         << e.en_form << " " << e.length_z << " " << e.ar_length << " " << e.en_length << " "
+         << (*result)[d].params.length.ratio() << " " << (*result)[d].params.length.variance() << " "
+         << e.ar_matchable << " " << e.en_matchable << "\n";
     }
   }
   // End-to-end.
@@ -108,16 +121,22 @@ int main(int argc, char** argv) {
   }
   auto docs = (*aligner)->AlignBatch(doc_inputs);
   if (!docs.ok()) return 1;
+  const double thr = (*aligner)->options().accept_threshold;
   for (size_t d = 0; d < names.size(); ++d) {
-    std::ofstream fp(out / (names[d] + ".pairs"));
+    std::ofstream(out / (names[d] + ".share")) << align::ParallelShare((*result)[d].beads, thr) << " "
+                                               << align::ParallelShare((*docs)[d].beads, thr) << "\n";
+    std::ofstream fp(out / (names[d] + ".pairs")), fpc(out / (names[d] + ".pairs.conf"));
     for (const auto& b : (*docs)[d].beads) {
       if (b.ar_size() == 0 || b.en_size() == 0) continue;
       fp << align::JoinForField(doc_inputs[d].ar, b.ar_begin, b.ar_end) << "\t"
          << align::JoinForField(doc_inputs[d].en, b.en_begin, b.en_end) << "\n";
+      fpc << b.confidence << " " << b.ar_size() << " " << b.en_size() << "\n";
     }
   }
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  std::printf("lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f\n", ms(t0, t1),
-              ms(t2, t3), n_sent, names.size(), (*aligner)->options().accept_threshold);
+  std::printf(
+      "lexicon_load_ms=%.1f align_ms=%.1f sentences=%zu docs=%zu accept_threshold=%.4f "
+      "min_parallel_share=%.4f\n",
+      ms(t0, t1), ms(t2, t3), n_sent, names.size(), thr, align::kDefaultMinParallelShare);
   return 0;
 }

@@ -1,6 +1,6 @@
 """End-to-end: `qantara import-docs`, `qantara align-to-memory` and `qantara align --memory`
 against the real qantara-server (AlignService/AlignToMemory), then `qantara lookup` finds the
-stored pairs."""
+stored pairs; a document pair that is not a translation is skipped, with the reason."""
 
 import argparse
 import json
@@ -34,6 +34,11 @@ WEB_EN = [
     "The football team arrived in Madrid on Friday.",
     "The team won the match 3 to 1.",
 ]
+# An English document on something else (tests/fixtures/seed-comparable.en.txt): paired with
+# NEWS_AR it is not a translation.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                       "seed-comparable.en.txt"), encoding="utf-8") as _f:
+    OTHER_EN = [line.rstrip("\n") for line in _f if line.strip()]
 
 
 def doc(sentences, paragraphs):
@@ -119,8 +124,10 @@ class ImportDocsTest(unittest.TestCase):
             self.assertTrue(p["ok"])
             c = p["counts"]
             self.assertEqual(c["stored"] + c["overwritten"] + c["skipped_duplicates"] +
-                             c["below_threshold"] + c["many_not_stored"] + c["one_sided"],
-                             c["beads"], p)
+                             c["below_threshold"] + c["many_not_stored"] + c["one_sided"] +
+                             c["not_parallel"], c["beads"], p)
+            self.assertFalse(c["skipped"], p)
+            self.assertGreater(c["parallel_share"], 0.3, p)
         health = rep["pairs"][0]["counts"]
         self.assertEqual(health["stored"], 3)
         web = rep["pairs"][2]["counts"]
@@ -161,6 +168,55 @@ class ImportDocsTest(unittest.TestCase):
         # The English-source memory got English sources.
         m = self.lookup("deep", HEALTH_EN[0])
         self.assertEqual(m[0]["target"], HEALTH_AR[0])
+
+    def test_pair_that_is_not_a_translation_is_skipped(self):
+        self.ok("memory", "create", "mixed", "--source", "ar", "--target", "en")
+        mixed = os.path.join(self.tmp.name, "mixed")
+        os.makedirs(mixed)
+        write(os.path.join(mixed, "health.ar.txt"), doc(HEALTH_AR, [3]))
+        write(os.path.join(mixed, "health.en.txt"), doc(HEALTH_EN, [3]))
+        write(os.path.join(mixed, "other.ar.txt"), doc(NEWS_AR, [1, 2, 4]))
+        write(os.path.join(mixed, "other.en.txt"), doc(OTHER_EN, [1, 6]))
+        report = os.path.join(self.tmp.name, "mixed.json")
+        r = self.ok("import-docs", "--memory", "mixed", "--threshold", "0.5", "--report", report, mixed)
+        out, err = r.stdout.decode(), r.stderr.decode()
+        # Not a failure (exit 0), but said in the progress line and the summary, with the reason.
+        self.assertIn("[2/2] other:", err)
+        self.assertIn("SKIPPED, not a translation: parallel share", err)
+        self.assertIn("2 aligned, 0 failed; 0 files left unpaired", out)
+        self.assertIn("1 skipped as not parallel", out)
+        self.assertIn("min parallel share 0.10", out)
+        self.assertIn("pairs skipped as not parallel (nothing stored):\n  other: not a translation: "
+                      "parallel share", out)
+        with open(report, encoding="utf-8") as f:
+            rep = json.load(f)
+        self.assertEqual(rep["pairs_skipped_not_parallel"], 1)
+        health, other = rep["pairs"]
+        self.assertFalse(health["counts"]["skipped"])
+        self.assertEqual(health["counts"]["stored"], 3)
+        c = other["counts"]
+        self.assertTrue(c["skipped"])
+        self.assertIn("is below 0.10", c["skip_reason"])
+        self.assertLess(c["parallel_share"], 0.1)
+        self.assertEqual(c["stored"], 0)
+        self.assertEqual(c["stored"] + c["below_threshold"] + c["many_not_stored"] + c["one_sided"] +
+                         c["not_parallel"] + c["skipped_duplicates"] + c["overwritten"], c["beads"])
+        show = json.loads(self.ok("memory", "show", "mixed", "--json").stdout)
+        self.assertEqual(show["units"], 3)
+        # --min-parallel-share 0: never skipped (what is stored is up to the threshold).
+        r = self.ok("align-to-memory", "--memory", "mixed", "--threshold", "0.5", "--min-parallel-share",
+                    "0", "--dry-run", "--json", os.path.join(mixed, "other.ar.txt"),
+                    os.path.join(mixed, "other.en.txt"))
+        c = json.loads(r.stdout)
+        self.assertFalse(c["skipped"])
+        self.assertEqual(c["min_parallel_share"], 0)
+        # align-to-memory's plain output says why too.
+        r = self.ok("align-to-memory", "--memory", "mixed", "--dry-run",
+                    os.path.join(mixed, "other.ar.txt"), os.path.join(mixed, "other.en.txt"))
+        self.assertIn("0 would be stored", r.stdout.decode())
+        self.assertIn("SKIPPED, not a translation: parallel share", r.stdout.decode())
+        r = self.cli("import-docs", "--memory", "mixed", "--min-parallel-share", "1.5", mixed)
+        self.assertNotEqual(r.returncode, 0)
 
     def test_failures_and_exit_codes(self):
         self.ok("memory", "create", "fail", "--source", "ar", "--target", "en")

@@ -126,7 +126,7 @@ TEST(AnchorsTest, ChainIsMonotoneAndCentreFollowsIt) {
 }
 
 TEST(AnchorsTest, PathCentreFollowsBeads) {
-  std::vector<Bead> beads = {{0, 1, 0, 2}, {1, 2, 2, 2}, {2, 4, 2, 3}};
+  std::vector<Bead> beads = {{0, 1, 0, 2, 0, 0, 0, {}}, {1, 2, 2, 2, 0, 0, 0, {}}, {2, 4, 2, 3, 0, 0, 0, {}}};
   std::vector<double> c = PathCentre(beads, 4, 3);
   EXPECT_EQ(c, (std::vector<double>{0, 2, 2, 2.5, 3}));
 }

@@ -1,5 +1,6 @@
 // tm::AlignToMemory and tm::AlignWithMemory without gRPC, on a real RocksDB:
-// n-m beads, the direction of the memory, and the memory's learned lexicon.
+// n-m beads, the direction of the memory, the memory's learned lexicon, and
+// document pairs that are not translations (parallel share, comparable text).
 // FreeDict is used when Debian's dictionaries are installed; the assertions
 // hold without them too. (The AlignService handlers' conversions are tested
 // in tests/service/rpc/align_to_memory_test.cc.)
@@ -8,7 +9,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -69,7 +72,7 @@ class AlignToMemoryTest : public ::testing::Test {
   }
   static uint64_t Partition(const AlignToMemoryCounts& c) {
     return c.stored + c.overwritten + c.skipped_duplicates + c.below_threshold + c.many_not_stored +
-           c.one_sided;
+           c.one_sided + c.not_parallel;
   }
 
   static align::Aligner* aligner_;
@@ -181,11 +184,89 @@ TEST_F(AlignToMemoryTest, LexiconIsTrainedOnceTheMemoryHasUnits) {
   EXPECT_EQ(a->beads.size(), 7u);
 }
 
+TEST_F(AlignToMemoryTest, PairThatIsNotATranslationIsSkippedWithTheReason) {
+  // The news fixture's Arabic with the English of the seed-comparable fixture:
+  // two unrelated documents.
+  const std::vector<std::string> other = FixtureLines("seed-comparable.en.txt");
+  ASSERT_EQ(other.size(), 7u);
+  AlignToMemoryParams p = Params("ar-en");
+  p.input.en = Sentences(other);
+  p.min_confidence = 0.5;  // even at a low threshold
+  absl::StatusOr<AlignToMemoryResult> r = Align(p);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_LT(r->parallel_share, align::kDefaultMinParallelShare);
+  EXPECT_DOUBLE_EQ(r->min_parallel_share, align::kDefaultMinParallelShare);
+  EXPECT_NE(r->skip_reason.find("not a translation: parallel share"), std::string::npos) << r->skip_reason;
+  EXPECT_EQ(r->counts.stored, 0u);
+  EXPECT_EQ(Partition(r->counts), r->counts.beads);
+  EXPECT_TRUE(Units("ar-en").empty());
+  // The real pair is not skipped; its share is high.
+  absl::StatusOr<AlignToMemoryResult> good = Align(Params("ar-en"));
+  ASSERT_TRUE(good.ok());
+  EXPECT_TRUE(good->skip_reason.empty());
+  EXPECT_GT(good->parallel_share, 0.5);
+  EXPECT_GT(good->counts.stored, 0u);
+  // A share threshold of 0 never skips; one above the real pair's share does.
+  AlignToMemoryParams never = Params("ar-en");
+  never.min_parallel_share = 0;
+  never.dry_run = true;
+  never.input.en = Sentences(other);
+  absl::StatusOr<AlignToMemoryResult> n = Align(never);
+  ASSERT_TRUE(n.ok());
+  EXPECT_TRUE(n->skip_reason.empty());
+  EXPECT_EQ(n->counts.not_parallel, 0u);
+  AlignToMemoryParams strict = Params("ar-en");
+  strict.min_parallel_share = 1;
+  strict.dry_run = true;
+  absl::StatusOr<AlignToMemoryResult> s = Align(strict);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE(s->skip_reason.empty());
+  EXPECT_EQ(s->counts.stored, 0u);
+  EXPECT_GT(s->counts.not_parallel, 0u);
+  EXPECT_EQ(Partition(s->counts), s->counts.beads);
+}
+
+TEST_F(AlignToMemoryTest, SeedComparablePairStoresNoWrongPair) {
+  const char* shared = std::getenv("QANTARA_SHARED");
+  std::ifstream in(std::string(shared ? shared : "../shared") + "/data/seed-comparable/ar-news-report.txt");
+  if (!in) GTEST_SKIP() << "../shared/data/seed-comparable not found";
+  std::vector<std::string> ar_lines;
+  for (std::string line; std::getline(in, line);) {
+    // The report's sentences end with ". " (no abbreviations in it).
+    for (size_t b = 0; b < line.size();) {
+      size_t e = line.find(". ", b);
+      e = e == std::string::npos ? line.size() : e + 1;
+      ar_lines.push_back(line.substr(b, e - b));
+      b = e + (e < line.size() ? 1 : 0);
+    }
+  }
+  ASSERT_EQ(ar_lines.size(), 11u);
+  const std::vector<std::string> en_lines = FixtureLines("seed-comparable.en.txt");
+  AlignToMemoryParams p = Params("ar-en");
+  p.input = align::DocumentPairInput{Sentences(ar_lines), Sentences(en_lines)};
+  p.include_many = true;
+  p.min_parallel_share = 0;  // the pair is comparable: store what is right in it, if anything
+  absl::StatusOr<AlignToMemoryResult> r = Align(p);
+  ASSERT_TRUE(r.ok()) << r.status();
+  // The only right pairs (tests/fixtures/README.md).
+  const std::set<std::pair<std::string, std::string>> right = {
+      {ar_lines[0], en_lines[1]},
+      {ar_lines[4], en_lines[3]},
+      {ar_lines[4], en_lines[4]},
+      {ar_lines[4], en_lines[3] + " " + en_lines[4]}};
+  for (const Unit& u : Units("ar-en")) {
+    EXPECT_TRUE(right.count({u.source, u.target})) << "wrong pair stored: " << u.source << " | " << u.target;
+  }
+}
+
 TEST_F(AlignToMemoryTest, Errors) {
   AlignToMemoryParams p = Params("nope");
   EXPECT_EQ(Align(p).status().code(), absl::StatusCode::kNotFound);
   p = Params("ar-en");
   p.min_confidence = 1.5;
+  EXPECT_EQ(Align(p).status().code(), absl::StatusCode::kInvalidArgument);
+  p = Params("ar-en");
+  p.min_parallel_share = 1.5;
   EXPECT_EQ(Align(p).status().code(), absl::StatusCode::kInvalidArgument);
   const align::DocumentPairInput input{ar_, en_};
   EXPECT_EQ(AlignWithMemory(*aligner_, &lexicons_, "nope", input).status().code(),
