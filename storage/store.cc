@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -21,15 +23,16 @@
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
+#include "storage/internal/store_for_test.h"
 
 namespace qantara::storage {
 namespace {
 
 class RocksStore final : public Store {
  public:
-  RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             const StoreOptions& options)
-      : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
+  RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
+             std::vector<rocksdb::ColumnFamilyHandle*> handles, const StoreOptions& options)
+      : env_(std::move(env)), dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
     rocks_.db = db_;
     rocks_.cfs = handles_;
     rocks_.sync_writes = options.sync_writes;
@@ -96,6 +99,7 @@ class RocksStore final : public Store {
  private:
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
 
+  std::unique_ptr<rocksdb::Env> env_;  // null: RocksDB's default; else outlives db_ (declared first)
   std::string dir_;
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -130,9 +134,9 @@ absl::Status CheckFormatVersion(Store& store) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+// Store::Open, with RocksDB's file system replaced when `env` is given.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const StoreOptions& options,
+                                                 std::unique_ptr<rocksdb::Env> env) {
   if (dir.empty()) return absl::InvalidArgumentError("data dir is empty");
   std::error_code ec;
   if (options.create_if_missing) {
@@ -145,6 +149,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   }
 
   rocksdb::DBOptions db_options;
+  if (env != nullptr) db_options.env = env.get();
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
 
@@ -197,7 +202,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
-  auto store = std::make_unique<RocksStore>(dir, db, std::move(handles), options);
+  auto store = std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options);
   if (absl::Status v = CheckFormatVersion(*store); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;
@@ -205,8 +210,19 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   return std::unique_ptr<Store>(std::move(store));
 }
 
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+  return OpenStore(dir, options, nullptr);
+}
+
 namespace internal {
 RocksHandles& Rocks(Store& store) { return static_cast<RocksStore&>(store).rocks(); }
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStoreForTest(const std::string& dir, const StoreOptions& options,
+                                                        std::shared_ptr<rocksdb::FileSystem> fs) {
+  return OpenStore(dir, options, rocksdb::NewCompositeEnv(fs));
+}
 }  // namespace internal
 
 }  // namespace qantara::storage
