@@ -16,10 +16,11 @@ after its start, during its recovery and warm-up, instead).
 A unit is ACKNOWLEDGED when its call returned OK (an import: the final
 report, with every unit of the file added). Units of calls in flight at the
 kill may or may not be stored. After every restart the harness checks:
-  - every acknowledged unit is there: GetUnit of its id returns its source
-    and target (the units of the last cycle and a sample of older ones;
-    every few cycles and after the last one, a full export is compared with
-    everything acknowledged);
+  - every acknowledged unit is there: each memory's unit count is what was
+    acknowledged plus the in-flight units found; GetUnit of its id returns
+    its source and target, and a lookup of its source finds it (a sample of
+    the units of the last run and of older ones); every few cycles and after
+    the last one, a full export is compared with everything acknowledged;
   - nothing is half-stored: each unit whose call was in flight is either
     absent or found whole, with its exact source found at 100% by a lookup
     (its index keys are there); each memory's unit count equals the units
@@ -213,7 +214,9 @@ def main():
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--min-run", type=float, default=0.3, help="least seconds of load before a kill")
     ap.add_argument("--max-run", type=float, default=1.5, help="most seconds of load before a kill")
-    ap.add_argument("--full-every", type=int, default=10, help="full export check every N cycles")
+    ap.add_argument("--full-every", type=int, default=5, help="full export check every N cycles")
+    ap.add_argument("--sample", type=int, default=200,
+                    help="units acknowledged in the last run checked one by one, per memory")
     ap.add_argument("--preload", type=int, default=0,
                     help="units imported into memory 'bulk' before the cycles (restart time at scale)")
     ap.add_argument("--sync-writes", action="store_true", help="run the server with --sync-writes")
@@ -288,6 +291,7 @@ class Harness:
     # ---- the run ----
     def run(self):
         mpb = self.mpb
+        self.t0 = time.monotonic()
         server = self.start()
         for name in ("main", "imports"):
             self.mem.CreateMemory(mpb.CreateMemoryRequest(name=name, source_lang="en", target_lang="ar"))
@@ -311,6 +315,7 @@ class Harness:
                 print(f"  cycle {self.cycle}: {self.world.acked_total} acknowledged, "
                       f"last restart {self.restarts[-1]:.2f} s, {len(self.problems.items)} problems",
                       flush=True)
+        self.wall = time.monotonic() - self.t0
         rc = server.stop()
         if rc != 0:
             self.problems.add(self.cycle, f"the server's clean stop exited {rc}")
@@ -323,7 +328,8 @@ class Harness:
               f"restarts {len(self.restarts)}, max restart {max(self.restarts):.2f} s, "
               f"mean restart {sum(self.restarts) / len(self.restarts):.2f} s, "
               f"top-5 indexed = exhaustive on {self.queries_compared} queries, "
-              f"preloaded units {self.bulk_units}, problems {len(self.problems.items)}", flush=True)
+              f"preloaded units {self.bulk_units}, problems {len(self.problems.items)}, "
+              f"wall {self.wall:.0f} s", flush=True)
         return not self.problems.items
 
     def preload(self):
@@ -566,13 +572,17 @@ class Harness:
                     self.problems.add(self.cycle, f"memory {memory} is gone")
                     continue
                 # The units of the last run, and a sample of older acknowledged ones.
-                fresh = [r for r in w.by_memory[memory] if r.state == "inflight" or
-                         (r.state == "acked" and r.cycle == self.cycle)]
+                # Every unit whose call was in flight at the kill; a sample of
+                # those acknowledged in the last run and of older ones (the
+                # unit count below and the full exports cover all of them).
+                inflight = [r for r in w.by_memory[memory] if r.state == "inflight"]
+                fresh = [r for r in w.by_memory[memory] if r.state == "acked" and r.cycle == self.cycle]
                 older = [r for r in w.by_memory[memory] if r.state == "stored" or
                          (r.state == "acked" and r.cycle != self.cycle)]
-                sample = self.rng.sample(older, min(len(older), 60))
-                results = list(pool.map(lambda r: self.check_unit(memory, r), fresh + sample))
-                for r, there in zip(fresh + sample, results):
+                todo = (inflight + self.rng.sample(fresh, min(len(fresh), self.args.sample)) +
+                        self.rng.sample(older, min(len(older), self.args.sample // 4)))
+                results = list(pool.map(lambda r: self.check_unit(memory, r), todo))
+                for r, there in zip(todo, results):
                     if r.state == "inflight":
                         with w.lock:
                             if there:
