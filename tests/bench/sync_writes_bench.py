@@ -7,7 +7,9 @@ file system of --tmp-dir) and one memory; then, each for --seconds:
     call in flight each);
   - AddUnits streams (chunks of 100 units, 10 chunks a stream) from 1 and 4
     clients.
-Prints units/s per mode and load, and the ratio sync / default. Every unit
+Prints units/s per mode and load, and the ratio sync / default. With
+--memories N the clients spread over N memories (a memory takes one write at
+a time). Every unit
 is new (unique source), so each call writes. Needs /usr/bin/python3 with
 Debian's python3-grpcio and the stubs built by `cmake --build build --target
 qantara_py_stubs` (exit 77 when missing)."""
@@ -61,6 +63,9 @@ def main():
     ap.add_argument("--stubs", required=True)
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--tmp-dir", default=None, help="where the data dirs go (default: the system temp dir)")
+    ap.add_argument("--memories", type=int, default=1,
+                    help="memories the clients write to (client i writes to memory i mod N)")
+    ap.add_argument("--modes", default="default,sync", help="default, sync or both")
     args = ap.parse_args()
     sys.path.insert(0, args.stubs)
     try:
@@ -78,7 +83,8 @@ def main():
         return mpb.Unit(source=" ".join([tag] + words), target=" ".join(words + [tag]))
 
     results = {}
-    for mode, extra in (("default", []), ("sync", ["--sync-writes"])):
+    modes = [m for m in (("default", []), ("sync", ["--sync-writes"])) if m[0] in args.modes.split(",")]
+    for mode, extra in modes:
         tmp = tempfile.mkdtemp(prefix="qantara-syncbench-", dir=args.tmp_dir)
         proc = subprocess.Popen([args.server_bin, "--listen", "127.0.0.1:0", "--data-dir",
                                  os.path.join(tmp, "data"), "--log-level", "warn", *extra],
@@ -89,7 +95,8 @@ def main():
                 raise RuntimeError("server did not start")
             channel = grpc.insecure_channel(m.group(1).decode())
             stub = memory_pb2_grpc.MemoryServiceStub(channel)
-            stub.CreateMemory(mpb.CreateMemoryRequest(name="bench", source_lang="en", target_lang="ar"))
+            for n in range(args.memories):
+                stub.CreateMemory(mpb.CreateMemoryRequest(name=f"bench{n}", source_lang="en", target_lang="ar"))
 
             def run(clients, body):
                 stop = threading.Event()
@@ -97,8 +104,9 @@ def main():
 
                 def worker(i):
                     rng = random.Random(i)
+                    memory = f"bench{i % args.memories}"
                     while not stop.is_set():
-                        counts[i] += body(rng)
+                        counts[i] += body(rng, memory)
                 threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
                 t0 = time.monotonic()
                 for t in threads:
@@ -109,12 +117,12 @@ def main():
                     t.join()
                 return sum(counts) / (time.monotonic() - t0)
 
-            def unary(rng):
-                stub.AddUnit(mpb.AddUnitRequest(memory="bench", unit=pair(rng)), timeout=60)
+            def unary(rng, memory):
+                stub.AddUnit(mpb.AddUnitRequest(memory=memory, unit=pair(rng)), timeout=60)
                 return 1
 
-            def stream(rng):
-                chunks = [mpb.AddUnitsRequest(memory="bench" if c == 0 else "",
+            def stream(rng, memory):
+                chunks = [mpb.AddUnitsRequest(memory=memory if c == 0 else "",
                                               units=[pair(rng) for _ in range(100)]) for c in range(10)]
                 r = stub.AddUnits(iter(chunks), timeout=120)
                 return r.added
@@ -130,11 +138,14 @@ def main():
             proc.wait(timeout=120)
             shutil.rmtree(tmp, ignore_errors=True)
 
-    loads = [k for (mode, k) in results if mode == "default"]
+    loads = list(dict.fromkeys(k for (_, k) in results))
+    print(f"{args.memories} memor{'y' if args.memories == 1 else 'ies'}, {args.seconds:g} s a load")
     print(f"{'load':<28} {'default units/s':>16} {'--sync-writes units/s':>22} {'ratio':>6}")
     for load in loads:
-        d, s = results[("default", load)], results[("sync", load)]
-        print(f"{load:<28} {d:>16,.0f} {s:>22,.0f} {s / d:>6.2f}")
+        d, s = results.get(("default", load)), results.get(("sync", load))
+        fmt = lambda v, w: f"{v:>{w},.0f}" if v is not None else f"{'-':>{w}}"
+        ratio = f"{s / d:>6.2f}" if d and s else f"{'-':>6}"
+        print(f"{load:<28} {fmt(d, 16)} {fmt(s, 22)} {ratio}")
     return 0
 
 

@@ -234,9 +234,13 @@ def main():
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 31)
     print(f"crash harness: seed {seed}, {args.cycles} cycles (rerun: --seed {seed})", flush=True)
     h = Harness(args, seed)
+    # ctest's timeout (SIGTERM): the server must not outlive the harness.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(f"terminated (seed {seed})"))
     try:
         ok = h.run()
     finally:
+        if h.server is not None and h.server.proc.poll() is None:
+            h.server.kill()
         if args.keep:
             print(f"kept {h.tmp}")
         else:
@@ -260,6 +264,7 @@ class Harness:
         self.log_path = os.path.join(self.tmp, "server.log")
         self.extra = ["--sync-writes"] if args.sync_writes else []
         self.restarts = []
+        self.server = None
         self.killed = threading.Event()
         self.cycle = 0
         self.lookups = 0
@@ -276,7 +281,7 @@ class Harness:
         self.imp = self.import_pb2_grpc.ImportExportServiceStub(self.channel)
 
     def start(self):
-        server = Server(self.args.server_bin, self.data_dir, self.log_path, self.extra)
+        server = self.server = Server(self.args.server_bin, self.data_dir, self.log_path, self.extra)
         self.restarts.append(server.start_seconds)
         self.connect(server)
         return server
