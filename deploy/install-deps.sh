@@ -19,8 +19,9 @@ PACKAGES=(
   libexpat1-dev libxml2-dev
   # CLI and JSON
   libcli11-dev nlohmann-json3-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks (python3-grpcio, python3-protobuf: the crash harness and
+  # the --sync-writes benchmark talk gRPC from /usr/bin/python3)
+  libgtest-dev libgmock-dev libbenchmark-dev python3-grpcio python3-protobuf
   # fuzzing (tests/fuzz/run_fuzzers.sh: clang with libFuzzer and sanitizers)
   clang libclang-rt-14-dev
   # style: clang-format 14 (.clang-format; tests/format_check.sh in .ci/run)

@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
@@ -24,15 +26,16 @@
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
+#include "storage/internal/store_for_test.h"
 
 namespace qantara::storage {
 namespace {
 
 class RocksStore final : public Store {
  public:
-  RocksStore(std::string dir, rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> handles,
-             const StoreOptions& options)
-      : dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
+  RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
+             std::vector<rocksdb::ColumnFamilyHandle*> handles, const StoreOptions& options)
+      : env_(std::move(env)), dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
     rocks_.db = db_;
     rocks_.cfs = handles_;
     rocks_.sync_writes = options.sync_writes;
@@ -99,6 +102,7 @@ class RocksStore final : public Store {
  private:
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
 
+  std::unique_ptr<rocksdb::Env> env_;  // null: RocksDB's default; else outlives db_ (declared first)
   std::string dir_;
   rocksdb::DB* db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -256,7 +260,9 @@ absl::Status BackUpOlderFormat(const std::string& dir, const std::shared_ptr<roc
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+// Store::Open, with RocksDB's file system replaced when `env` is given.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const StoreOptions& options,
+                                                 std::unique_ptr<rocksdb::Env> env) {
   if (dir.empty()) return absl::InvalidArgumentError("data dir is empty");
   std::error_code ec;
   if (options.create_if_missing) {
@@ -280,11 +286,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DbOptions(options.create_if_missing), dir, cfs, &handles, &db);
+  rocksdb::DBOptions db_options = DbOptions(options.create_if_missing);
+  if (env != nullptr) db_options.env = env.get();
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
-  auto store = std::make_unique<RocksStore>(dir, db, std::move(handles), options);
+  auto store = std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options);
   if (absl::Status v = CheckFormatVersion(*store, options.backup_before_upgrade && !backed_up); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;
@@ -292,8 +300,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   return std::unique_ptr<Store>(std::move(store));
 }
 
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
+  return OpenStore(dir, options, nullptr);
+}
+
 namespace internal {
 RocksHandles& Rocks(Store& store) { return static_cast<RocksStore&>(store).rocks(); }
+
+absl::StatusOr<std::unique_ptr<Store>> OpenStoreForTest(const std::string& dir, const StoreOptions& options,
+                                                        std::shared_ptr<rocksdb::FileSystem> fs) {
+  return OpenStore(dir, options, rocksdb::NewCompositeEnv(fs));
+}
 }  // namespace internal
 
 }  // namespace qantara::storage

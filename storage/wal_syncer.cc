@@ -11,12 +11,13 @@ absl::Status WalSyncer::SyncUpTo(rocksdb::DB* db) {
   // Every write that returned before this call has a sequence number up to
   // `wanted` (RocksDB publishes a sequence number after its WAL append).
   const uint64_t wanted = db->GetLatestSequenceNumber();
-  absl::MutexLock l(&mu_);
+  // Locked by hand: the lock is let go around the sync.
+  mu_.Lock();
+  absl::Status result = absl::OkStatus();
   while (synced_ < wanted) {
     if (syncing_) {
       // Another writer's sync is running: it may cover this write.
-      mu_.Await(absl::Condition(
-          +[](bool* syncing) { return !*syncing; }, &syncing_));
+      mu_.Await(absl::Condition(+[](bool* syncing) { return !*syncing; }, &syncing_));
       continue;
     }
     syncing_ = true;
@@ -25,10 +26,14 @@ absl::Status WalSyncer::SyncUpTo(rocksdb::DB* db) {
     rocksdb::Status s = db->SyncWAL();
     mu_.Lock();
     syncing_ = false;
-    if (!s.ok()) return FromRocks(s, "sync the write-ahead log");
+    if (!s.ok()) {
+      result = FromRocks(s, "sync the write-ahead log");
+      break;
+    }
     synced_ = std::max(synced_, upto);
   }
-  return absl::OkStatus();
+  mu_.Unlock();
+  return result;
 }
 
 }  // namespace qantara::storage::internal
