@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -124,6 +125,9 @@ TEST_F(BackupTest, BackupsDuringBulkAddsRestoreWholeBatches) {
   ASSERT_EQ(source.size(), static_cast<size_t>(kCalls * kPerCall));
   // The first backup taken during the adds, one in the middle, and the last.
   std::vector<uint32_t> checked = {during.front(), during[during.size() / 2], last->info.id};
+  // Few backups fit in the adds on a busy machine: each is restored once.
+  std::sort(checked.begin(), checked.end());
+  checked.erase(std::unique(checked.begin(), checked.end()), checked.end());
   size_t partial = 0;
   for (uint32_t id : checked) {
     SCOPED_TRACE(id);
