@@ -17,7 +17,8 @@ absl::Status WalSyncer::SyncUpTo(rocksdb::DB* db) {
   while (synced_ < wanted) {
     if (syncing_) {
       // Another writer's sync is running: it may cover this write.
-      mu_.Await(absl::Condition(+[](bool* syncing) { return !*syncing; }, &syncing_));
+      mu_.Await(absl::Condition(
+          +[](bool* syncing) { return !*syncing; }, &syncing_));
       continue;
     }
     syncing_ = true;
