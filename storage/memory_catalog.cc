@@ -23,7 +23,11 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(Store& store,
 namespace internal {
 namespace {
 
-constexpr size_t kMaxNameBytes = kMaxMemoryNameBytes;
+// "id N" of a memory-record key, for reports.
+std::string MemoryIdOfKeyForReport(std::string_view key) {
+  if (key.size() != 5) return absl::StrCat("with a malformed key of ", key.size(), " bytes");
+  return absl::StrCat("id ", DecodeFixed32BE(key.data() + 1));
+}
 
 }  // namespace
 
@@ -39,11 +43,6 @@ absl::Status CheckLive(const MemState& state) {
   if (!state.deleted) return absl::OkStatus();
   return absl::NotFoundError(
       absl::StrCat("memory '", state.rec.name, "' (id ", state.id, ") was deleted during the request"));
-}
-
-std::string MemoryIdOfKeyForReport(std::string_view key) {
-  if (key.size() != 5) return absl::StrCat("with a malformed key of ", key.size(), " bytes");
-  return absl::StrCat("id ", DecodeFixed32BE(key.data() + 1));
 }
 
 RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& options)
@@ -145,8 +144,9 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemory(const NewMemory& m) {
 }
 
 absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory& m) {
-  if (m.name.empty() || m.name.size() > kMaxNameBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("memory name must be 1 to ", kMaxNameBytes, " bytes"));
+  if (m.name.empty() || m.name.size() > kMaxMemoryNameBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("memory name must be 1 to ", kMaxMemoryNameBytes, " bytes"));
   }
   if (m.description.size() > kMaxDescriptionBytes) {
     return absl::InvalidArgumentError(absl::StrCat("memory description has ", m.description.size(),

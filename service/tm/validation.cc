@@ -9,8 +9,9 @@
 namespace qantara::tm {
 
 absl::Status ValidateMemoryName(const std::string& name) {
-  if (name.empty() || name.size() > 200)
-    return absl::InvalidArgumentError("memory name must be 1 to 200 bytes");
+  if (name.empty() || name.size() > storage::kMaxMemoryNameBytes)
+    return absl::InvalidArgumentError(
+        absl::StrCat("memory name must be 1 to ", storage::kMaxMemoryNameBytes, " bytes"));
   if (!text::ValidateUtf8(name).ok()) return absl::InvalidArgumentError("memory name is not UTF-8");
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f)
@@ -34,7 +35,6 @@ absl::StatusOr<LanguagePair> ParseLanguagePair(const std::string& source, const 
 // A side within kMaxSegmentBytes has at most that many tokens: storage
 // reads them back (storage/limits.h).
 static_assert(kMaxSegmentBytes <= storage::kMaxSideTokens);
-static_assert(kMaxDescriptionBytes <= storage::kMaxDescriptionBytes);
 
 namespace {
 

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "service/match/unit.h"
 #include "service/text/language.h"
+#include "storage/limits.h"
 
 namespace qantara::tm {
 
@@ -37,7 +38,7 @@ inline constexpr size_t kMaxContextBytes = size_t{1} << 20;   // context prev, n
 inline constexpr size_t kMaxFieldBytes = 4096;                // created_by, project, context id, ...
 inline constexpr size_t kMaxAttributes = 256;                 // free attributes of a unit
 inline constexpr size_t kMaxAttributeValueBytes = 64 * 1024;  // one free attribute's value
-inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;     // a memory's description
+inline constexpr size_t kMaxDescriptionBytes = storage::kMaxDescriptionBytes;  // a memory's description
 
 // OK, or InvalidArgument naming what is wrong: an empty source or target,
 // invalid UTF-8, or a part over its limit above.

@@ -122,8 +122,6 @@ class RocksMemoryStore final : public MemoryStore {
 absl::Status NoMemory(const MemoryRef& memory);
 // NotFound when `state` was deleted (call with its lock held, either mode).
 absl::Status CheckLive(const MemState& state) ABSL_SHARED_LOCKS_REQUIRED(state.rw);
-// "id N" of a memory-record or tombstone key, for reports.
-std::string MemoryIdOfKeyForReport(std::string_view key);
 
 }  // namespace qantara::storage::internal
 
