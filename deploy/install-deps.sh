@@ -17,8 +17,8 @@ PACKAGES=(
   libicu-dev libstemmer-dev libabsl-dev libxxhash-dev zlib1g-dev
   # formats (libxml2: HTML documents for import-docs)
   libexpat1-dev libxml2-dev
-  # CLI and JSON
-  libcli11-dev nlohmann-json3-dev
+  # CLI and JSON; OpenSSL: the CLI's SHA-256 of an imported file (resume keys)
+  libcli11-dev nlohmann-json3-dev libssl-dev
   # tests and benchmarks (python3-grpcio, python3-protobuf: the crash harness and
   # the --sync-writes benchmark talk gRPC from /usr/bin/python3)
   libgtest-dev libgmock-dev libbenchmark-dev python3-grpcio python3-protobuf

@@ -1,6 +1,6 @@
-// AddUnits: units added in batches, with the duplicate policies, the source
-// filter that spares most duplicate checks an index read, and the index
-// buffer of bulk adds.
+// AddUnits: units added in one batch a call, with the duplicate policies,
+// the source filter that spares most duplicate checks an index read, the
+// index buffer of bulk adds, and the caller's progress mark.
 #include <algorithm>
 
 #include "absl/cleanup/cleanup.h"
@@ -9,14 +9,10 @@
 #include "storage/internal/encoded_unit.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
+#include "storage/limits.h"
 
 namespace qantara::storage::internal {
 namespace {
-
-// Units per WriteBatch in bulk adds (each unit with all its index entries is
-// always in one batch; bigger batches let posting operands of common tokens
-// coalesce).
-constexpr size_t kBatchUnits = 4000;
 
 // A unit id kept by an add (PreparedUnit::keep_id) must be above every id
 // handed out, and fit the postings' encoding (id << 1).
@@ -30,18 +26,30 @@ absl::Status CheckKeptId(uint64_t id, uint64_t next_id) {
 
 }  // namespace
 
+absl::Status CheckJobKey(std::string_view job) {
+  if (job.empty() || job.size() > kMaxJobKeyBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a progress mark's job key must be 1 to ", kMaxJobKeyBytes, " bytes, not ", job.size()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnits(const MemoryRef& memory, UnitFeed& feed,
                                                                    DuplicatePolicy policy, int64_t now,
-                                                                   const std::function<void()>& on_ordered) {
+                                                                   const OnOrdered& on_ordered,
+                                                                   const ProgressMark* progress) {
+  if (progress != nullptr) QANTARA_RETURN_IF_ERROR(CheckJobKey(progress->job));
   QANTARA_ASSIGN_OR_RETURN(std::vector<AddOutcome> out,
-                           AddUnitsLocked(memory, feed, policy, now, on_ordered));
+                           AddUnitsLocked(memory, feed, policy, now, on_ordered, progress));
   QANTARA_RETURN_IF_ERROR(rocks_.Durable());
   return out;
 }
 
-absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
-    const MemoryRef& memory, UnitFeed& feed, DuplicatePolicy policy, int64_t now,
-    const std::function<void()>& on_ordered) {
+absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const MemoryRef& memory,
+                                                                         UnitFeed& feed,
+                                                                         DuplicatePolicy policy, int64_t now,
+                                                                         const OnOrdered& on_ordered,
+                                                                         const ProgressMark* progress) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
@@ -59,7 +67,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
   out.reserve(n);
   absl::WriterMutexLock w(&state.rw);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
-  if (on_ordered) on_ordered();
+  if (on_ordered) QANTARA_RETURN_IF_ERROR(on_ordered());
   UnitWriter writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
   if (policy != DuplicatePolicy::kKeepAll && state.source_hashes == nullptr) {
     // Reading the filter costs a scan of the memory's source hashes (about
@@ -71,13 +79,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
       QANTARA_RETURN_IF_ERROR(ReadSourceHashes(state));
     }
   }
-  CallSources sources;  // units of this batch, not yet committed
-  size_t batch_units = 0;
-  auto commit = [&]() -> absl::Status {
-    sources.clear();
-    batch_units = 0;
-    return writer.Commit();
-  };
+  CallSources sources;  // units of this call (not yet committed)
   for (size_t i = 0; i < n; ++i) {
     if (ready[i] == nullptr) {
       auto next = feed.Get(i);
@@ -140,13 +142,19 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(
     }
     ++state.rec.unit_count;
     sources[h].push_back(i);
-    ++batch_units;
     out.push_back(AddOutcome{AddOutcome::kAdded, u.id});
-    if (batch_units >= kBatchUnits) {
-      QANTARA_RETURN_IF_ERROR(commit());
-    }
   }
-  QANTARA_RETURN_IF_ERROR(commit());
+  if (progress != nullptr) {
+    ProgressMark mark = *progress;
+    mark.updated_at_us = now;
+    writer.PutProgress(mark);
+  }
+  // One batch: the call is stored whole or not at all. Once it is written,
+  // the call has stored its units, even if the index buffer's write that
+  // may follow fails (its entries stay buffered; the next write reports it).
+  bool written = false;
+  absl::Status committed = writer.Commit(&written);
+  if (!written) return committed;
   return out;
 }
 

@@ -125,6 +125,37 @@ std::string TombstoneKey(uint32_t memory_id) {
   return k;
 }
 
+std::string ProgressKey(uint32_t memory_id, std::string_view job) {
+  std::string k = "p";
+  PutFixed32BE(k, memory_id);
+  k.append(job);
+  return k;
+}
+
+std::string EncodeProgress(const ProgressMark& mark) {
+  std::string out;
+  out.push_back(static_cast<char>(kValueVersion));
+  PutVarint64(out, mark.position);
+  out.push_back(mark.complete ? 1 : 0);
+  PutVarint64(out, static_cast<uint64_t>(mark.updated_at_us));
+  return out;
+}
+
+absl::StatusOr<ProgressMark> DecodeProgress(std::string_view job, std::string_view in) {
+  ByteReader r(in);
+  ProgressMark m;
+  m.job = std::string(job);
+  uint8_t version = 0, complete = 0;
+  uint64_t updated = 0;
+  if (!r.GetByte(&version) || version != kValueVersion || !r.GetVarint64(&m.position) ||
+      !r.GetByte(&complete) || complete > 1 || !r.GetVarint64(&updated) || !r.empty()) {
+    return Corrupt("progress mark");
+  }
+  m.complete = complete == 1;
+  m.updated_at_us = static_cast<int64_t>(updated);
+  return m;
+}
+
 std::string IndexedUptoKey(uint32_t memory_id) {
   std::string k = "i";
   PutFixed32BE(k, memory_id);

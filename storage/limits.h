@@ -19,6 +19,8 @@ inline constexpr size_t kMaxMemoryNameBytes = 200;
 inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
 // Memories in one store: each holds state in memory while the server runs.
 inline constexpr size_t kMaxMemories = 10000;
+// Bytes of a job's key in a progress mark (memory_store.h, ProgressMark).
+inline constexpr size_t kMaxJobKeyBytes = 128;
 
 }  // namespace qantara::storage
 

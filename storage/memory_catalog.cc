@@ -235,6 +235,8 @@ absl::Status RocksMemoryStore::DeleteMemoryLocked(const MemoryRef& memory) {
     batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(MemoryRecordKey(id)));
     batch.Delete(rocks_.cf(Cf::kMemories), AsSlice(IndexedUptoKey(id)));
     batch.Put(rocks_.cf(Cf::kMemories), AsSlice(TombstoneKey(id)), AsSlice(tombstone));
+    batch.DeleteRange(rocks_.cf(Cf::kMemories), AsSlice(ProgressKey(id, "")),
+                      AsSlice(ProgressKey(id + 1, "")));
     for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
       batch.DeleteRange(rocks_.cf(cf), AsSlice(lo), AsSlice(hi));
     }

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,22 @@ struct AddOutcome {
   Kind kind = kAdded;
   uint64_t id = 0;  // the unit added, skipped (the existing one) or overwritten
 };
+
+// How far a caller's job over a memory has come (an import: how many units
+// of its file were read up to the last unit stored), written in the same
+// WriteBatch as the units an AddUnits call stores: after any crash it says
+// exactly what was stored. Kept per memory under the job's key until the
+// memory is deleted (storage/FORMAT.md, `p` keys).
+struct ProgressMark {
+  std::string job;            // the job's key: 1 to kMaxJobKeyBytes bytes (storage/limits.h)
+  uint64_t position = 0;      // the caller's measure (units of the file read)
+  bool complete = false;      // the job reached its end
+  int64_t updated_at_us = 0;  // when it was written (set by the store)
+};
+
+// Called by AddUnits once the call holds the memory's write lock, before it
+// writes anything; a non-OK status ends the call with it, nothing written.
+using OnOrdered = std::function<absl::Status()>;
 
 struct StoreStats {
   uint64_t memories = 0;
@@ -160,20 +177,26 @@ class MemoryStore {
   // Adds the units of `units` in order (ids assigned; dates taken as
   // prepared, or else `now_us`, storage/prepared_unit.h), applying `policy`
   // to units whose source the memory (or this call) already holds. One
-  // outcome per unit. Units are written in batches of up to 4000, each batch
-  // atomic; every unit is visible to readers when the call returns. The call
-  // asks for unit i only after unit i-1, so the caller may prepare them
-  // while earlier ones are written. Errors: NotFound (memory), the error of
-  // a unit the feed could not prepare (nothing of the call is written when
-  // it is the first; the batches before it are).
+  // outcome per unit. A call is atomic: its units are written in ONE
+  // WriteBatch (with `progress`, when given), so a call that fails stored
+  // nothing and a call that returns stored everything, whatever crashes
+  // (the caller bounds its size: every unit is held until the write). Every
+  // unit is visible to readers when the call returns. The call asks for
+  // unit i only after unit i-1, so the caller may prepare them while
+  // earlier ones are checked. Errors: NotFound (memory), InvalidArgument (a
+  // bad progress mark), the error of a unit the feed could not prepare.
   // `on_ordered`, when given, is called once the call holds the memory's
-  // write lock, before it writes anything: a call to the same memory made
+  // write lock, before it writes anything (its error ends the call, nothing
+  // written): a call to the same memory made
   // after that writes after this one. So a caller may start the next call
   // (whose preparation then overlaps this call's writing) and keep the order.
   // Not called when the call fails before (the first unit's error).
-  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(
-      const MemoryRef& memory, UnitFeed& units, DuplicatePolicy policy, int64_t now_us,
-      const std::function<void()>& on_ordered = nullptr) = 0;
+  // `progress`, when given, is written with the units (also when the call
+  // has no unit: then it writes only the mark).
+  virtual absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, UnitFeed& units,
+                                                           DuplicatePolicy policy, int64_t now_us,
+                                                           const OnOrdered& on_ordered = nullptr,
+                                                           const ProgressMark* progress = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
   // kept, changed_at_us is set to now unless given) with matching keys `keys`.
@@ -229,6 +252,12 @@ class MemoryStore {
   // due or running have ended: at least `compact_after_quiet` after the last
   // write. For tests and benchmarks; reads are right all along.
   virtual void WaitForIndexCompactions() = 0;
+
+  // The progress mark of job `job` in the memory (written by AddUnits), or
+  // nullopt when none was written. Errors: NotFound (memory),
+  // InvalidArgument (a bad job key), DataLoss (the mark does not decode).
+  virtual absl::StatusOr<std::optional<ProgressMark>> GetProgress(const MemoryRef& memory,
+                                                                  const std::string& job) = 0;
 };
 
 }  // namespace qantara::storage

@@ -137,6 +137,11 @@ void UnitWriter::DeleteDamagedUnit(uint64_t id) {
   state_.keys.erase(id);
 }
 
+void UnitWriter::PutProgress(const ProgressMark& mark) {
+  batch_.Put(rocks_.cf(Cf::kMemories), AsSlice(ProgressKey(state_.id, mark.job)),
+             AsSlice(EncodeProgress(mark)));
+}
+
 absl::Status UnitWriter::Commit(bool* written) {
   state_.rw.AssertHeld();
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters

@@ -6,6 +6,7 @@
 #include "service/base/status_macros.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage::internal {
 
@@ -108,6 +109,23 @@ absl::StatusOr<Unit> RocksMemoryStore::GetUnit(const MemoryRef& memory, uint64_t
   rocksdb::ReadOptions ro;
   CachedIndexReader reader(rocks_, state, ro);
   return reader.GetUnit(id);
+}
+
+absl::StatusOr<std::optional<ProgressMark>> RocksMemoryStore::GetProgress(const MemoryRef& memory,
+                                                                          const std::string& job) {
+  QANTARA_RETURN_IF_ERROR(CheckJobKey(job));
+  auto found = Find(memory);
+  if (!found.ok()) return found.status();
+  MemState& state = **found;
+  absl::ReaderMutexLock r(&state.rw);
+  QANTARA_RETURN_IF_ERROR(CheckLive(state));
+  std::string value;
+  rocksdb::Status s = rocks_.db->Get(rocksdb::ReadOptions(), rocks_.cf(Cf::kMemories),
+                                     AsSlice(ProgressKey(state.id, job)), &value);
+  if (s.IsNotFound()) return std::optional<ProgressMark>();
+  if (!s.ok()) return FromRocks(s, "read progress mark");
+  QANTARA_ASSIGN_OR_RETURN(ProgressMark mark, DecodeProgress(job, value));
+  return std::optional<ProgressMark>(std::move(mark));
 }
 
 absl::Status RocksMemoryStore::ScanUnits(const MemoryRef& memory, uint64_t after_id,

@@ -153,6 +153,13 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
   cmd->add_flag("--preserve-ids", a->preserve_ids,
                 "a qantara export into an EMPTY memory: keep each unit's id (x-qantara-id) and add "
                 "every unit, giving back the exported memory");
+  cmd->add_flag("--resume", a->resume,
+                "go on with an import of this file into this memory that stopped (server crash, "
+                "disk full, cancelled): the units it stored are skipped, none is stored twice "
+                "(files only, not stdin)");
+  cmd->add_option("--batch-size", a->batch_size,
+                  "units committed together, 1-10000 (default 5000); each batch is atomic")
+      ->check(CLI::Range(1, 10000));
   cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
 }
 

@@ -76,6 +76,8 @@ struct ImportArgs {
   std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
   bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
   bool preserve_ids = false;
+  bool resume = false;      // skip what an earlier import of the same file stored
+  uint32_t batch_size = 0;  // units a committed batch; 0: the server's default
 };
 
 struct ExportArgs {

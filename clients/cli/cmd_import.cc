@@ -15,6 +15,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/policy_text.h"
 #include "nlohmann/json.hpp"
+#include "openssl/evp.h"
 #include "qantara/v1/import.grpc.pb.h"
 
 namespace qantara::cli {
@@ -93,7 +94,35 @@ nlohmann::ordered_json CountsJson(const v1::ImportCounts& c) {
   j["duplicates"] = c.duplicates();
   j["units_failed"] = c.units_failed();
   j["warnings"] = c.warnings();
+  j["units_resumed"] = c.units_resumed();
   return j;
+}
+
+// "sha256:" and the SHA-256 of the file in hex (the import's resume key),
+// or empty when the file cannot be read.
+std::string FileResumeKey(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) return "";
+  std::string buf(1 << 20, '\0');
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::streamsize n = in.gcount();
+    if (n <= 0) break;
+    if (EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n)) != 1) return "";
+  }
+  if (in.bad()) return "";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) return "";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string key = "sha256:";
+  for (unsigned int i = 0; i < len; ++i) {
+    key.push_back(kHex[digest[i] >> 4]);
+    key.push_back(kHex[digest[i] & 15]);
+  }
+  return key;
 }
 
 const char* FormatName(v1::FileFormat f) {
@@ -142,6 +171,11 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     std::ifstream file;
     std::istream* in = &std::cin;
     uint64_t total = 0;
+    if (args->resume && args->file == "-") {
+      *exit_code =
+          ReportError("import: --resume needs a file (it is known by its SHA-256), not stdin", kExitUsage);
+      return;
+    }
     if (args->file != "-") {
       std::error_code ec;
       if (std::filesystem::is_directory(args->file, ec)) {
@@ -168,6 +202,21 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     start.set_xliff_only_final(args->only_final);
     start.set_preserve_ids(args->preserve_ids);
     start.set_total_bytes(total);
+    start.set_batch_size(args->batch_size);
+    if (args->file != "-" && !args->dry_run) {
+      // Every import of a file can be resumed: the server keeps, with the
+      // units of each batch, how far into the file they reach.
+      const std::string key = FileResumeKey(args->file);
+      if (key.empty()) {
+        *exit_code = ReportError("import: cannot read " + args->file, kExitUsage);
+        return;
+      }
+      start.set_resume_key(key);
+      start.set_resume(args->resume);
+    } else if (args->resume) {
+      start.set_resume_key(FileResumeKey(args->file));  // a dry run of the rest
+      start.set_resume(true);
+    }
 
     auto channel = Connect(options);
     if (!WaitForServer(channel, options, "import", exit_code)) return;
@@ -214,8 +263,18 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       *exit_code = ReportError("import: error reading " + args->file, kExitFailed);
       return;
     }
-    if (!st.ok()) {
+    // How to go on after a failure that stored part of the file.
+    const std::string resume_hint =
+        start.resume_key().empty() || args->dry_run
+            ? std::string()
+            : " (run the same command with --resume to go on after the units stored)";
+    if (!st.ok() && !have_report) {
       *exit_code = ReportRpcError(options, "import", st);
+      if (st.error_code() != grpc::StatusCode::NOT_FOUND &&
+          st.error_code() != grpc::StatusCode::INVALID_ARGUMENT &&
+          st.error_code() != grpc::StatusCode::FAILED_PRECONDITION && !resume_hint.empty()) {
+        std::fprintf(stderr, "import: stopped%s\n", resume_hint.c_str());
+      }
       return;
     }
     if (!have_report) {
@@ -262,16 +321,24 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
                   args->report.empty() ? " (see --report FILE.json)" : "");
     }
     const double secs = report.elapsed_ms() / 1000.0;
+    const std::string resumed = c.units_resumed() == 0
+                                    ? std::string()
+                                    : Thousands(c.units_resumed()) + " already imported by an earlier run, ";
     std::printf(
-        "%s %s into %s: %s units read, %s %s, %s updated, %s skipped (%s duplicates), "
+        "%s %s into %s: %s units read, %s%s %s, %s updated, %s skipped (%s duplicates), "
         "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
         report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
-        Thousands(c.units_read()).c_str(), Thousands(c.units_added()).c_str(),
+        Thousands(c.units_read()).c_str(), resumed.c_str(), Thousands(c.units_added()).c_str(),
         report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
         Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
         Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6, secs,
         Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
     std::fflush(stdout);
+    if (!st.ok()) {  // storing failed: the report counts what was stored before
+      *exit_code = ReportRpcError(options, "import", st);
+      if (!resume_hint.empty()) std::fprintf(stderr, "import: stopped%s\n", resume_hint.c_str());
+      return;
+    }
     if (!report.fatal_error().empty()) {
       *exit_code = ReportError("import: " + args->file + ": " + report.fatal_error() +
                                    (report.dry_run() ? "" : " (only whole units before it were stored)"),

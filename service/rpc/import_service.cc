@@ -38,6 +38,8 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.batch_size = in.batch_size();
   out.max_problems = in.max_problems();
   out.preserve_ids = in.preserve_ids();
+  out.resume_key = in.resume_key();
+  out.resume = in.resume();
   return out;
 }
 
@@ -50,6 +52,7 @@ void ToProto(const tm::ImportCounts& in, v1::ImportCounts* out) {
   out->set_units_failed(in.units_failed);
   out->set_warnings(in.warnings);
   out->set_duplicates(in.duplicates);
+  out->set_units_resumed(in.units_resumed);
 }
 
 v1::FileFormat ToProto(formats::FileFormat f) {
@@ -113,7 +116,7 @@ grpc::Status ImportExportServiceImpl::Import(
   resp.mutable_report()->set_elapsed_ms(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
   stream->Write(resp);
-  return grpc::Status::OK;
+  return ToGrpcStatus(report->error);  // after the report: what was stored is counted
 }
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,

@@ -2,6 +2,10 @@
 // concordance over gRPC, each a conversion around storage's MemoryStore.
 #include "service/rpc/memory_service.h"
 
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 
@@ -57,24 +61,32 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
                                          grpc::ServerReader<v1::AddUnitsRequest>* reader,
                                          v1::AddUnitsResponse* resp) {
   v1::AddUnitsRequest chunk;
-  std::string memory;
+  std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
-  bool first = true;
   while (reader->Read(&chunk)) {
-    if (first) {
-      memory = chunk.memory();
+    if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
-      first = false;
-      if (memory.empty()) {
+      if (chunk.memory().empty()) {
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                             "the first AddUnits chunk must name the memory");
       }
+      auto pinned = store_.Pin(chunk.memory());
+      if (!pinned.ok()) return ToGrpcStatus(pinned.status());
+      memory = std::move(pinned->first);
     }
     std::vector<match::Unit> units;
     units.reserve(chunk.units_size());
     for (const auto& u : chunk.units()) units.push_back(FromProto(u));
-    auto out = store_.AddUnits(memory, std::move(units), policy);
-    if (!out.ok()) return ToGrpcStatus(out.status());
+    auto out = store_.AddUnits(*memory, std::move(units), policy);
+    if (!out.ok()) {
+      // Each chunk is atomic: this one stored nothing, the ones before it
+      // everything.
+      const uint64_t stored = static_cast<uint64_t>(resp->unit_ids_size());
+      if (stored == 0) return ToGrpcStatus(out.status());
+      return ToGrpcStatus(absl::Status(out.status().code(),
+                                       absl::StrCat(out.status().message(), " (the ", stored,
+                                                    " units of the chunks before this one were stored)")));
+    }
     for (const tm::AddOutcome& o : *out) {
       switch (o.kind) {
         case tm::AddOutcome::kAdded: resp->set_added(resp->added() + 1); break;

@@ -20,15 +20,25 @@
 #include "service/tm/tmx_units.h"
 
 namespace qantara::tm {
+namespace {
+
+// The progress mark's job key of an import's resume key.
+std::string JobKey(const std::string& resume_key) { return "import:" + resume_key; }
+
+}  // namespace
 
 // Receives the reader's units and problems; commits units in batches.
 class Importer::Sink final : public formats::UnitSink {
  public:
-  // `progress` is called after every batch counted.
-  Sink(Memories& store, const ImportOptions& options, MemoryRef memory, std::function<void()> progress)
+  // `progress` is called after every batch counted; `units_seen` tells the
+  // reader's count of units read (the one handed over included).
+  Sink(Memories& store, const ImportOptions& options, MemoryRef memory, std::function<void()> progress,
+       std::function<uint64_t()> units_seen, uint64_t resume_after)
       : store_(store),
         options_(options),
         memory_(std::move(memory)),
+        units_seen_(std::move(units_seen)),
+        resume_after_(resume_after),
         policy_(options.preserve_ids ? DuplicatePolicy::kKeepAll : options.policy),
         batch_size_(options.batch_size == 0 ? kDefaultImportBatch : options.batch_size),
         max_problems_(options.max_problems == 0 ? kDefaultMaxImportProblems : options.max_problems),
@@ -40,6 +50,7 @@ class Importer::Sink final : public formats::UnitSink {
   }
 
   absl::Status OnUnit(formats::TranslationUnit&& unit) override {
+    const uint64_t ordinal = units_seen_();
     const int64_t line = unit.line;
     std::string id = unit.id;
     absl::StatusOr<match::Unit> u = ToMemoryUnit(std::move(unit), defaults_);
@@ -57,18 +68,30 @@ class Importer::Sink final : public formats::UnitSink {
         last_id_ = u->id;
       }
     }
+    if (ordinal <= resume_after_) {  // an earlier import stored it, or decided not to
+      ++counts_.units_resumed;
+      return absl::OkStatus();
+    }
     if (!u.ok()) {
       return OnProblem(
           formats::Problem{formats::Problem::Severity::kError, line, id, std::string(u.status().message())});
     }
     lines_.push_back(line);
     ids_.push_back(std::move(id));
+    ordinals_.push_back(ordinal);
     units_.push_back(*std::move(u));
     if (units_.size() >= batch_size_) return Flush();
     return absl::OkStatus();
   }
 
   absl::Status OnProblem(const formats::Problem& p) override {
+    const uint64_t ordinal = units_seen_();
+    if (ordinal >= 1 && ordinal <= resume_after_) {
+      // Reported by the earlier import. An error or a skip is the unit's
+      // end; a warning comes before the unit itself (OnUnit counts it).
+      if (p.severity != formats::Problem::Severity::kWarning) ++counts_.units_resumed;
+      return absl::OkStatus();
+    }
     switch (p.severity) {
       case formats::Problem::Severity::kError: ++counts_.units_failed; break;
       case formats::Problem::Severity::kWarning: ++counts_.warnings; break;
@@ -94,10 +117,12 @@ class Importer::Sink final : public formats::UnitSink {
   absl::Status Flush() {
     const size_t max_in_flight = options_.stop_on_error ? 1 : 2;
     absl::Status result = CollectUntil(max_in_flight - 1);
+    if (result.ok()) result = storage_error_;
     if (!result.ok()) {  // nothing read after a stop or a storage error is stored
       units_.clear();
       lines_.clear();
       ids_.clear();
+      ordinals_.clear();
       return result;
     }
     if (units_.empty()) return result;
@@ -105,6 +130,8 @@ class Importer::Sink final : public formats::UnitSink {
     batch.units.swap(units_);
     batch.lines.swap(lines_);
     batch.ids.swap(ids_);
+    batch.ordinals.swap(ordinals_);
+    batch.position = units_seen_();
     units_.reserve(batch_size_);
     if (options_.dry_run) {
       for (size_t i = 0; i < batch.units.size(); ++i) {
@@ -126,8 +153,24 @@ class Importer::Sink final : public formats::UnitSink {
     auto notify = [ordered] {
       if (!ordered->HasBeenNotified()) ordered->Notify();
     };
-    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), notify]() mutable {
-      Commit(b, notify);
+    std::shared_ptr<Written> previous = std::move(last_written_);
+    last_written_ = std::make_shared<Written>();
+    std::future<Batch> done = std::async(std::launch::async, [this, b = std::move(batch), notify, previous,
+                                                              written = last_written_]() mutable {
+      // Once this batch holds the memory's lock (so the previous one is
+      // done with it), it writes only if the previous one was stored.
+      auto on_ordered = [&previous, &notify]() -> absl::Status {
+        absl::Status s = absl::OkStatus();
+        if (previous != nullptr) {
+          previous->done.WaitForNotification();
+          if (!previous->ok) s = absl::AbortedError("not stored: an earlier batch of the import failed");
+        }
+        notify();
+        return s;
+      };
+      Commit(b, on_ordered);
+      written->ok = b.storage_error.ok();
+      written->done.Notify();
       notify();  // also when the call failed before taking its place
       return std::move(b);
     });
@@ -167,11 +210,21 @@ class Importer::Sink final : public formats::UnitSink {
       }
     }
     if (!b.storage_error.ok()) {
-      storage_error_ = b.storage_error;
+      if (storage_error_.ok()) storage_error_ = b.storage_error;  // the first one says why
       result = storage_error_;
     }
     progress_();
     return result;
+  }
+
+  // Stores the mark of a complete import (every unit of the file read).
+  // REQUIRES: no batch in flight.
+  absl::Status MarkComplete() {
+    if (options_.resume_key.empty() || options_.dry_run) return absl::OkStatus();
+    ProgressMark mark{JobKey(options_.resume_key), units_seen_(), /*complete=*/true};
+    auto out = store_.AddUnits(memory_, {}, policy_, nullptr, false, &mark);
+    if (!out.ok()) storage_error_ = out.status();
+    return out.status();
   }
 
   const ImportCounts& counts() const { return counts_; }
@@ -209,10 +262,18 @@ class Importer::Sink final : public formats::UnitSink {
     std::vector<match::Unit> units;
     std::vector<int64_t> lines;
     std::vector<std::string> ids;
+    std::vector<uint64_t> ordinals;     // per unit: its number in the file (1: the first unit read)
+    uint64_t position = 0;              // units read when the batch was handed over
     std::vector<AddOutcome> outcomes;   // per unit, when stored or skipped
     std::vector<std::string> failures;  // per unit: why it was refused, or empty
     size_t done = 0;                    // units [0, done) have an outcome or failure
     absl::Status storage_error;
+  };
+
+  // Whether a batch was stored, once its committer is done with it.
+  struct Written {
+    absl::Notification done;
+    bool ok = false;
   };
 
   struct InFlight {
@@ -224,8 +285,11 @@ class Importer::Sink final : public formats::UnitSink {
   // Runs on a committer thread; touches nothing but `b` and the store.
   // Units the store would refuse (ValidateUnit) fail on their own;
   // the others are handed to the store in one call, moved (not copied).
-  // `on_ordered` as for AddUnits.
-  void Commit(Batch& b, const std::function<void()>& on_ordered) {
+  // `on_ordered` as for AddUnits (called also when nothing is stored).
+  // With a resume key, the progress mark goes with the units: every unit
+  // read up to the batch's position is stored or decided on, but for a
+  // stop at a failed unit, which a resume reads (and fails) again.
+  void Commit(Batch& b, const OnOrdered& on_ordered) {
     const size_t n = b.units.size();
     b.outcomes.resize(n);
     b.failures.resize(n);
@@ -251,8 +315,21 @@ class Importer::Sink final : public formats::UnitSink {
       units.reserve(valid.size());
       for (size_t i : valid) units.push_back(std::move(b.units[i]));
     }
-    if (!units.empty()) {
-      auto out = store_.AddUnits(memory_, std::move(units), policy_, on_ordered, options_.preserve_ids);
+    std::optional<ProgressMark> mark;
+    if (!options_.resume_key.empty()) {
+      mark = ProgressMark{JobKey(options_.resume_key), end < n ? b.ordinals[end - 1] - 1 : b.position};
+    }
+    if (units.empty() && !mark.has_value()) {
+      b.storage_error = on_ordered();  // an earlier batch's failure ends the import here too
+      if (!b.storage_error.ok())
+        b.done = 0;
+      else
+        b.done = end;
+      return;
+    }
+    {
+      auto out = store_.AddUnits(memory_, std::move(units), policy_, on_ordered, options_.preserve_ids,
+                                 mark.has_value() ? &*mark : nullptr);
       if (!out.ok()) {
         // Nothing of the call is stored (validation comes first) or a
         // storage error: the import ends here.
@@ -270,6 +347,8 @@ class Importer::Sink final : public formats::UnitSink {
   // Pinned at the start: a memory deleted during the import fails the
   // batches after it (NotFound); none reaches a new memory of the name.
   const MemoryRef memory_;
+  std::function<uint64_t()> units_seen_;
+  const uint64_t resume_after_;  // units of the file an earlier import stored or decided on
   const DuplicatePolicy policy_;
   const size_t batch_size_;
   const size_t max_problems_;
@@ -278,6 +357,7 @@ class Importer::Sink final : public formats::UnitSink {
   std::vector<match::Unit> units_;
   std::vector<int64_t> lines_;
   std::vector<std::string> ids_;
+  std::vector<uint64_t> ordinals_;
   absl::flat_hash_set<size_t> seen_;  // dry run: hashes of the pairs read
   uint64_t last_id_ = 0;              // preserve_ids: the id of the last unit taken
   ImportCounts counts_;
@@ -285,7 +365,8 @@ class Importer::Sink final : public formats::UnitSink {
   uint64_t omitted_ = 0;
   absl::Status storage_error_;
   std::string stopped_;
-  std::deque<InFlight> in_flight_;  // oldest first; their futures' destructors wait for them
+  std::shared_ptr<Written> last_written_;  // of the batch handed over last
+  std::deque<InFlight> in_flight_;         // oldest first; their futures' destructors wait for them
 };
 
 absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, ImportOptions options,
@@ -293,8 +374,22 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   if (options.batch_size > kMaxImportBatch) {
     return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
   }
+  if (options.resume_key.size() > kMaxResumeKeyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("resume_key must be at most ", kMaxResumeKeyBytes,
+                                                   " bytes, not ", options.resume_key.size()));
+  }
+  if (options.resume && options.resume_key.empty()) {
+    return absl::InvalidArgumentError(
+        "resume needs the file's resume_key (the CLI sends the file's SHA-256)");
+  }
   QANTARA_ASSIGN_OR_RETURN(auto pinned, memories.Pin(options.memory));
-  if (options.preserve_ids) {
+  uint64_t resume_after = 0;
+  if (options.resume) {
+    QANTARA_ASSIGN_OR_RETURN(std::optional<ProgressMark> mark,
+                             memories.GetProgress(pinned.first, JobKey(options.resume_key)));
+    if (mark.has_value()) resume_after = mark->position;
+  }
+  if (options.preserve_ids && resume_after == 0) {
     absl::StatusOr<MemoryInfo> info = memories.GetMemory(pinned.first);
     if (!info.ok()) return info.status();
     if (info->units > 0) {
@@ -307,17 +402,19 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   reader_options.target_language = pinned.second.target;
   reader_options.xliff_only_final = options.xliff_only_final;
   return std::unique_ptr<Importer>(new Importer(memories, std::move(options), std::move(progress),
-                                                reader_options, std::move(pinned.first)));
+                                                reader_options, std::move(pinned.first), resume_after));
 }
 
 Importer::Importer(Memories& memories, ImportOptions options, Progress progress,
-                   formats::ReaderOptions reader_options, MemoryRef memory)
+                   formats::ReaderOptions reader_options, MemoryRef memory, uint64_t resume_after)
     : memories_(memories),
       options_(std::move(options)),
       reader_options_(reader_options),
       progress_(std::move(progress)),
       format_(options_.format) {
-  sink_ = std::make_unique<Sink>(memories_, options_, std::move(memory), [this] { ReportProgress(); });
+  sink_ = std::make_unique<Sink>(
+      memories_, options_, std::move(memory), [this] { ReportProgress(); },
+      [this]() -> uint64_t { return reader_ ? reader_->stats().units_seen : 0; }, resume_after);
 }
 
 Importer::~Importer() = default;
@@ -364,12 +461,16 @@ absl::StatusOr<ImportReport> Importer::Finish() {
       fatal_ = reader_->Finish();
     }
   }
-  if (!sink_->storage_error().ok()) return sink_->storage_error();
-  // Whole units read before a fatal error or a stop are committed too.
+  // Whole units read before a fatal error or a stop are committed too
+  // (after a storage error nothing more is: Flush only collects).
   absl::Status flushed = sink_->Flush();
   if (flushed.ok()) flushed = sink_->Collect();
-  if (!sink_->storage_error().ok()) return sink_->storage_error();
-  if (fatal_.ok() && !flushed.ok()) fatal_ = flushed;  // stop_on_error in the last batch
+  if (sink_->storage_error().ok()) {
+    if (fatal_.ok() && !flushed.ok()) fatal_ = flushed;    // stop_on_error in the last batch
+    if (fatal_.ok()) sink_->MarkComplete().IgnoreError();  // its error is the report's
+  } else {
+    flushed = sink_->Collect();  // a batch still in flight after the failed one (not stored)
+  }
 
   ImportReport report;
   report.counts = counts();
@@ -380,6 +481,10 @@ absl::StatusOr<ImportReport> Importer::Finish() {
   }
   report.dry_run = options_.dry_run;
   report.format = format_;
+  report.error = sink_->storage_error();
+  if (!report.error.ok() && report.fatal_error.empty()) {
+    report.fatal_error = absl::StrCat("storing failed: ", report.error.message());
+  }
   return report;
 }
 

@@ -6,9 +6,13 @@
 //
 // Memory is bounded whatever the file size: the chunk fed, the reader's one
 // pending unit/token, and at most two batches of units. Units are committed
-// with Memories::AddUnits one batch at a time (each batch atomic), so a
-// cancelled or failed import leaves only whole units; batches are stored in
-// file order.
+// with Memories::AddUnits one batch at a time, each batch atomic (one
+// RocksDB write), in file order: a batch is stored only if every batch
+// before it was. So a cancelled, failed or crashed import leaves whole
+// batches, the first ones of the file, and the report counts exactly the
+// units stored. With a resume key, each batch also stores how far into the
+// file it reaches (a progress mark, in the same write), and a resumed
+// import skips what an earlier one stored: no unit is stored twice.
 #ifndef QANTARA_SERVICE_TM_IMPORTER_H_
 #define QANTARA_SERVICE_TM_IMPORTER_H_
 
@@ -32,6 +36,8 @@ namespace qantara::tm {
 inline constexpr uint32_t kDefaultImportBatch = 5000;
 inline constexpr uint32_t kMaxImportBatch = 10000;
 inline constexpr uint32_t kDefaultMaxImportProblems = 10000;
+// Bytes of ImportOptions::resume_key.
+inline constexpr size_t kMaxResumeKeyBytes = 120;
 
 struct ImportOptions {
   std::string memory;  // must exist; its languages decide which side is the source
@@ -53,6 +59,17 @@ struct ImportOptions {
   // ignored: kKeepAll); a unit without the prop, or whose id is not above
   // the previous unit's, fails (a problem naming it).
   bool preserve_ids = false;
+  // The key of this file for resuming (the CLI sends "sha256:" and the
+  // file's SHA-256 in hex), 1 to kMaxResumeKeyBytes bytes; empty: none.
+  // With a key, every batch stores with its units how many units of the
+  // file were read up to its last one (a progress mark of the memory, kept
+  // until the memory is deleted), and a complete import says so.
+  std::string resume_key;
+  // Skip the units an earlier import with the same resume_key into this
+  // memory stored or decided on (they are read again, counted as
+  // units_resumed, and neither stored nor reported again), then go on
+  // from there. Needs resume_key; with no earlier import, imports all.
+  bool resume = false;
 };
 
 // Running totals of an import.
@@ -65,6 +82,10 @@ struct ImportCounts {
   uint64_t units_failed = 0;   // could not be read or stored (see the problems)
   uint64_t warnings = 0;       // stored with something dropped
   uint64_t duplicates = 0;     // of units_skipped, duplicates of a stored or earlier unit
+  // Units an earlier import of the same file stored or decided on (resume):
+  // read again, not stored again. units_read = units_resumed + added +
+  // updated + skipped + failed.
+  uint64_t units_resumed = 0;
 };
 
 // A problem of one unit: severity, the line of its start tag, its id in the
@@ -80,6 +101,10 @@ struct ImportReport {
   std::string fatal_error;
   bool dry_run = false;
   std::optional<formats::FileFormat> format;  // the given or detected format
+  // Not OK when storing failed (the disk full, the memory deleted, ...):
+  // the import ended there; the counts are of what was stored before it.
+  // The edges send the report, then this error.
+  absl::Status error;
 };
 
 class Importer {
@@ -89,8 +114,9 @@ class Importer {
   using Progress = std::function<void(const ImportCounts&)>;
 
   // Starts an import. Errors: InvalidArgument (batch_size above
-  // kMaxImportBatch), NotFound (memory), the memory's languages,
-  // FailedPrecondition (preserve_ids and the memory holds units).
+  // kMaxImportBatch, a bad resume_key, resume without one), NotFound
+  // (memory), the memory's languages, FailedPrecondition (preserve_ids and
+  // the memory holds units, unless resuming an import that stored some).
   // REQUIRES: `memories` outlives the importer.
   static absl::StatusOr<std::unique_ptr<Importer>> Start(Memories& memories, ImportOptions options,
                                                          Progress progress = nullptr);
@@ -107,8 +133,8 @@ class Importer {
 
   // Ends the file and commits what was read, also after a failed Feed
   // (whole units only). Returns the report; its fatal_error says why the
-  // file was not read to its end. Errors: a storage error (the import ends
-  // with it; committed batches stay).
+  // file was not read to its end, its `error` why storing failed (the
+  // batches committed before stay, and are counted).
   absl::StatusOr<ImportReport> Finish();
 
   // The totals so far.
@@ -117,7 +143,7 @@ class Importer {
  private:
   class Sink;
   Importer(Memories& memories, ImportOptions options, Progress progress,
-           formats::ReaderOptions reader_options, MemoryRef memory);
+           formats::ReaderOptions reader_options, MemoryRef memory, uint64_t resume_after);
   void ReportProgress();
 
   Memories& memories_;

@@ -83,8 +83,8 @@ absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& language
 
 absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                            DuplicatePolicy policy,
-                                                           const std::function<void()>& on_ordered,
-                                                           bool keep_ids) {
+                                                           const OnOrdered& on_ordered, bool keep_ids,
+                                                           const ProgressMark* progress) {
   // Pinned: the units go to the memory whose languages analysed them.
   QANTARA_ASSIGN_OR_RETURN(const auto pinned, Pin(memory));
   const LanguagePair* languages = &pinned.second;
@@ -115,7 +115,12 @@ absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memo
   });
   if (n >= 256) pipeline.StartWorker();
   PipelineFeed feed(prepared, pipeline);
-  return store_->AddUnits(pinned.first, feed, policy, now, on_ordered);
+  return store_->AddUnits(pinned.first, feed, policy, now, on_ordered, progress);
+}
+
+absl::StatusOr<std::optional<ProgressMark>> Memories::GetProgress(const MemoryRef& memory,
+                                                                  const std::string& job) {
+  return store_->GetProgress(memory, job);
 }
 
 absl::StatusOr<Unit> Memories::UpdateUnit(const MemoryRef& memory, Unit unit) {

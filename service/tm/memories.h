@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,10 +70,16 @@ class Memories {
   // `on_ordered`, when given, is called once the call holds the memory's
   // write lock, before it writes anything (storage::MemoryStore::AddUnits).
   // `keep_ids`: each unit keeps its id (storage::PreparedUnit::keep_id).
+  // The call is atomic (one batch, storage::MemoryStore::AddUnits), with
+  // `progress` written in it when given (also for a call with no unit).
   absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, std::vector<Unit> units,
                                                    DuplicatePolicy policy,
-                                                   const std::function<void()>& on_ordered = nullptr,
-                                                   bool keep_ids = false);
+                                                   const OnOrdered& on_ordered = nullptr,
+                                                   bool keep_ids = false,
+                                                   const ProgressMark* progress = nullptr);
+  // The progress mark of `job` in the memory, nullopt when none
+  // (storage::MemoryStore::GetProgress).
+  absl::StatusOr<std::optional<ProgressMark>> GetProgress(const MemoryRef& memory, const std::string& job);
   // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
   // given). NotFound when the memory or the unit is missing.
   absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit);

@@ -22,6 +22,8 @@ using storage::DuplicatePolicy;
 using storage::MemoryInfo;
 using storage::MemoryRef;
 using storage::NewMemory;
+using storage::OnOrdered;
+using storage::ProgressMark;
 using storage::StoreStats;
 
 // A fuzzy lookup in one or more memories.

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "service/match/index_view.h"
+#include "storage/memory_store.h"
 
 namespace qantara::storage {
 
@@ -50,6 +51,12 @@ std::string IndexedUptoKey(uint32_t memory_id);
 // The tombstone of deleted memory `memory_id` ("d" + id), kept until its
 // key range is compacted away; its value is the memory's name as `str`.
 std::string TombstoneKey(uint32_t memory_id);
+// The progress mark of job `job` in memory `memory_id` ("p" + id + job);
+// every mark of the memory lies in [ProgressKey(id, ""), ProgressKey(id + 1, "")).
+std::string ProgressKey(uint32_t memory_id, std::string_view job);
+// 0x01, position varint, complete (1 byte, 0 or 1), updated_at_us varint.
+std::string EncodeProgress(const ProgressMark& mark);
+absl::StatusOr<ProgressMark> DecodeProgress(std::string_view job, std::string_view in);
 
 struct MemoryRecord {
   uint32_t id = 0;

@@ -42,7 +42,8 @@ class RocksMemoryStore final : public MemoryStore {
   absl::Status DeleteMemory(const MemoryRef& memory) override;
   absl::StatusOr<std::vector<AddOutcome>> AddUnits(const MemoryRef& memory, UnitFeed& units,
                                                    DuplicatePolicy policy, int64_t now_us,
-                                                   const std::function<void()>& on_ordered) override;
+                                                   const OnOrdered& on_ordered,
+                                                   const ProgressMark* progress) override;
   absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys) override;
   absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) override;
   absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id) override;
@@ -55,6 +56,8 @@ class RocksMemoryStore final : public MemoryStore {
   void WaitForWarmUp() override;
   absl::Status WaitForIndexWrites() override;
   void WaitForIndexCompactions() override;
+  absl::StatusOr<std::optional<ProgressMark>> GetProgress(const MemoryRef& memory,
+                                                          const std::string& job) override;
 
  private:
   // A unit that an add's duplicate check found: the unit, and its index in
@@ -95,7 +98,8 @@ class RocksMemoryStore final : public MemoryStore {
   // bulk_add.cc, unit_writes.cc: as above.
   absl::StatusOr<std::vector<AddOutcome>> AddUnitsLocked(const MemoryRef& memory, UnitFeed& units,
                                                          DuplicatePolicy policy, int64_t now_us,
-                                                         const std::function<void()>& on_ordered);
+                                                         const OnOrdered& on_ordered,
+                                                         const ProgressMark* progress);
   absl::StatusOr<Unit> UpdateUnitLocked(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys);
   absl::StatusOr<uint64_t> DeleteUnitsLocked(const MemoryRef& memory, const std::vector<uint64_t>& ids);
   absl::Status IncrementUsageLocked(const MemoryRef& memory, uint64_t id, uint64_t by);
@@ -118,6 +122,9 @@ class RocksMemoryStore final : public MemoryStore {
   IndexCompactor compactor_;  // after memories_: IndexBusy reads it until Stop()
 };
 
+// InvalidArgument unless `job` is a valid progress mark key (1 to
+// kMaxJobKeyBytes bytes).
+absl::Status CheckJobKey(std::string_view job);
 // The error of a missing memory.
 absl::Status NoMemory(const MemoryRef& memory);
 // NotFound when `state` was deleted (call with its lock held, either mode).

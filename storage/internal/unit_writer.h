@@ -55,6 +55,8 @@ class UnitWriter {
   // index entries are not known: they stay, and readers skip them).
   void DeleteDamagedUnit(uint64_t id);
   void DeleteUnit(uint64_t id);
+  // Puts a progress mark of the memory into the batch.
+  void PutProgress(const ProgressMark& mark);
 
   // Writes the batch (with the memory record) and applies the cache changes;
   // then reaps a finished background index write, or starts one when the
