@@ -2,6 +2,7 @@
 // the source filter that spares most duplicate checks an index read, the
 // index buffer of bulk adds, and the caller's progress mark.
 #include <algorithm>
+#include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
@@ -67,6 +68,13 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
   out.reserve(n);
   absl::WriterMutexLock w(&state.rw);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
+  // A background index write that failed is reported before anything is
+  // written (its entries are buffered again and written with the next ones).
+  // One report of a failure is enough: both are of the same entries.
+  absl::Status reaped = ReapFlush(state);
+  absl::Status deferred = std::exchange(state.index_error, absl::OkStatus());
+  QANTARA_RETURN_IF_ERROR(reaped);
+  QANTARA_RETURN_IF_ERROR(deferred);
   if (on_ordered) QANTARA_RETURN_IF_ERROR(on_ordered());
   UnitWriter writer(rocks_, state, options_, /*buffered=*/policy != DuplicatePolicy::kOverwriteTarget);
   if (policy != DuplicatePolicy::kKeepAll && state.source_hashes == nullptr) {
@@ -149,12 +157,8 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
     mark.updated_at_us = now;
     writer.PutProgress(mark);
   }
-  // One batch: the call is stored whole or not at all. Once it is written,
-  // the call has stored its units, even if the index buffer's write that
-  // may follow fails (its entries stay buffered; the next write reports it).
-  bool written = false;
-  absl::Status committed = writer.Commit(&written);
-  if (!written) return committed;
+  // One batch: the call is stored whole or not at all.
+  QANTARA_RETURN_IF_ERROR(writer.Commit());
   return out;
 }
 

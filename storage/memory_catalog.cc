@@ -1,6 +1,8 @@
 // The catalog of memories: open, create, list, get and delete memories, the
 // store's statistics, and the waits of tests and benchmarks.
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rocksdb/write_batch.h"
@@ -293,6 +295,7 @@ absl::Status RocksMemoryStore::WaitForIndexWrites() {
     absl::WriterMutexLock w(&st->rw);
     ++st->generation;
     absl::Status s = st->pending.Finish();
+    if (s.ok()) s = std::exchange(st->index_error, absl::OkStatus());
     if (result.ok()) result = s;
   }
   return result;

@@ -10,7 +10,10 @@ MemoryInfo InfoOf(const MemoryRecord& r) {
 absl::Status FlushPending(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {
   if (state.pending.empty()) return absl::OkStatus();
   ++state.generation;  // even on error: some entries may be written
-  return state.pending.Write(rocks, state.id, state.committed_next_id - 1, options.index_file_min_units);
+  absl::Status s =
+      state.pending.Write(rocks, state.id, state.committed_next_id - 1, options.index_file_min_units);
+  if (s.ok()) state.index_error = absl::OkStatus();  // every entry is written now
+  return s;
 }
 
 absl::Status StartFlush(RocksHandles& rocks, MemState& state, const MemoryStoreOptions& options) {

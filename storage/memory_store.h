@@ -130,7 +130,7 @@ struct MemoryStoreOptions {
   // of the memory's exact index (about 0.45 s a million units).
   size_t source_filter_min_units = 1000;
   // Tests: called on the background thread that writes a full buffer, before
-  // it writes; a non-OK status fails that write (surfaced to the next write).
+  // it writes; a non-OK status fails that write (surfaced to the next add).
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;
 };
 
@@ -242,7 +242,7 @@ class MemoryStore {
 
   // Blocks until the index writes running in the background (full buffers
   // of bulk adds, storage/FORMAT.md) have ended, and returns the first
-  // error of one (which the next write to that memory would otherwise
+  // error of one (which the next add to that memory would otherwise
   // return). Their entries are readable all along; this is for tests and
   // benchmarks that inspect or time what is on disk.
   virtual absl::Status WaitForIndexWrites() = 0;

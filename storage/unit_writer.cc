@@ -142,7 +142,7 @@ void UnitWriter::PutProgress(const ProgressMark& mark) {
              AsSlice(EncodeProgress(mark)));
 }
 
-absl::Status UnitWriter::Commit(bool* written) {
+absl::Status UnitWriter::Commit() {
   state_.rw.AssertHeld();
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-key perf counters
   {
@@ -167,13 +167,15 @@ absl::Status UnitWriter::Commit(bool* written) {
   ++state_.generation;  // even on error
   rocksdb::Status s = rocks_.db->Write(rocks_.write, &batch_);
   if (!s.ok()) return FromRocks(s, "write units");
-  if (written != nullptr) *written = true;
   committed_ = state_.rec;
   state_.committed_next_id = state_.rec.next_unit_id;
   ApplyCacheChanges();
   Reset();
-  QANTARA_RETURN_IF_ERROR(ReapFlush(state_));
-  if (state_.pending.units() >= options_.index_buffer_units) return StartFlush(rocks_, state_, options_);
+  absl::Status flush = ReapFlush(state_);
+  if (flush.ok() && state_.pending.units() >= options_.index_buffer_units) {
+    flush = StartFlush(rocks_, state_, options_);
+  }
+  if (!flush.ok() && state_.index_error.ok()) state_.index_error = flush;
   return absl::OkStatus();
 }
 

@@ -62,6 +62,11 @@ struct MemState {
   // Counts writes to RocksDB (batches and index buffer writes), so that a
   // writer's reused iterators know when they are stale.
   uint64_t generation ABSL_GUARDED_BY(rw) = 0;
+  // The error of a background index write that failed after the batch of
+  // the call that reaped it was written (that call stored its units and
+  // succeeded): the next AddUnits returns it before it writes anything.
+  // Cleared then, or once the buffer is written.
+  absl::Status index_error ABSL_GUARDED_BY(rw);
   // When set, holds the source exact hash of every unit of the memory (and
   // maybe of some that are gone): duplicate checks skip the exact index for
   // a source it has not seen. Set at creation (empty), or read from the

@@ -60,10 +60,10 @@ class UnitWriter {
 
   // Writes the batch (with the memory record) and applies the cache changes;
   // then reaps a finished background index write, or starts one when the
-  // buffer is full. `written` (optional): set when the batch was written,
-  // even if the index buffer's write after it failed (then the units are
-  // stored anyway).
-  absl::Status Commit(bool* written = nullptr);
+  // buffer is full. Once the batch is written the call succeeds: an error
+  // of that index write (whose entries stay buffered, and readable) is kept
+  // in state.index_error for the next AddUnits to return.
+  absl::Status Commit();
 
  private:
   template <typename Id>
