@@ -74,6 +74,12 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
       if (!pinned.ok()) return ToGrpcStatus(pinned.status());
       memory = std::move(pinned->first);
     }
+    if (absl::Status s =
+            store_.CheckCount("units of an AddUnits chunk", static_cast<size_t>(chunk.units_size()),
+                              &tm::RequestLimits::max_units_per_call);
+        !s.ok()) {
+      return ToGrpcStatus(s);
+    }
     std::vector<match::Unit> units;
     units.reserve(chunk.units_size());
     for (const auto& u : chunk.units()) units.push_back(FromProto(u));
@@ -133,6 +139,11 @@ grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupReq
 
 grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
                                             grpc::ServerWriter<v1::BatchLookupResponse>* writer) {
+  if (absl::Status s = store_.CheckCount("segments", static_cast<size_t>(req->segments_size()),
+                                         &tm::RequestLimits::max_batch_segments);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   tm::LookupRequest base = FromProto(req->options());
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");

@@ -28,6 +28,7 @@
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
+#include "service/server/limit_flags.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
 #include "service/server/restore.h"
@@ -69,6 +70,8 @@ int Run(int argc, char** argv) {
                "crash of the server");
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
+  LimitFlags limits;
+  AddLimitFlags(app, &limits);
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -112,6 +115,7 @@ int Run(int argc, char** argv) {
     // Damage found at open: the rest is served; `--check` tells more.
     for (const std::string& problem : stats->problems) Log(LogLevel::kError, problem);
   }
+  (*memories)->SetRequestLimits(limits.request);
   (*memories)->StartWarmUp();  // background: unit keys into memory; serving starts now
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
@@ -132,8 +136,8 @@ int Run(int argc, char** argv) {
   int bound_port = 0;
   builder.AddListeningPort(absl::StrCat(address->host, ":", address->port), grpc::InsecureServerCredentials(),
                            &bound_port);
-  builder.SetMaxReceiveMessageSize(256 * 1024 * 1024);
-  builder.SetMaxSendMessageSize(256 * 1024 * 1024);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(limits.max_message_mb << 20));
+  builder.SetMaxSendMessageSize(static_cast<int>(limits.max_message_mb << 20));
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
   builder.RegisterService(align_service->get());

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "service/base/status_macros.h"
 #include "service/tm/memories.h"
 
 namespace qantara::tm {
@@ -26,9 +27,7 @@ std::vector<size_t> FindPhrase(const std::vector<match::MatchToken>& toks,
 absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest& request) {
   auto languages = Languages(request.memory);
   if (!languages.ok()) return languages.status();
-  if (request.page_size == 0 || request.page_size > 1000) {
-    return absl::InvalidArgumentError("page_size must be 1 to 1000");
-  }
+  QANTARA_RETURN_IF_ERROR(CheckConcordance(request, limits_));
   const match::Side side = request.in_target ? match::Side::kTarget : match::Side::kSource;
   const text::Language lang = languages->side(request.in_target);
   auto phrase = analyzer_.Analyze(request.text, lang);

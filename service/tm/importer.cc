@@ -374,6 +374,10 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   if (options.batch_size > kMaxImportBatch) {
     return absl::InvalidArgumentError(absl::StrCat("batch_size must be 1 to ", kMaxImportBatch));
   }
+  if (options.max_problems > kMaxImportProblems) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_problems must be at most ", kMaxImportProblems, ", not ", options.max_problems));
+  }
   if (options.resume_key.size() > kMaxResumeKeyBytes) {
     return absl::InvalidArgumentError(absl::StrCat("resume_key must be at most ", kMaxResumeKeyBytes,
                                                    " bytes, not ", options.resume_key.size()));

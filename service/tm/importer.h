@@ -36,6 +36,7 @@ namespace qantara::tm {
 inline constexpr uint32_t kDefaultImportBatch = 5000;
 inline constexpr uint32_t kMaxImportBatch = 10000;
 inline constexpr uint32_t kDefaultMaxImportProblems = 10000;
+inline constexpr uint32_t kMaxImportProblems = 100000;
 // Bytes of ImportOptions::resume_key.
 inline constexpr size_t kMaxResumeKeyBytes = 120;
 
@@ -52,7 +53,8 @@ struct ImportOptions {
   bool stop_on_error = false;
   bool xliff_only_final = false;  // XLIFF: only confirmed units
   uint32_t batch_size = 0;        // units per committed batch, 1..kMaxImportBatch; 0: default
-  uint32_t max_problems = 0;      // problems listed in the report; 0: default (the counts count all)
+  uint32_t max_problems =
+      0;  // problems listed in the report, up to kMaxImportProblems; 0: default (the counts count all)
   // Keep each unit's id from its x-qantara-id prop (a qantara export,
   // tmx_units.h), so that an export imported into an EMPTY memory gives back
   // the same units with the same ids. Every unit is added (`policy` is
@@ -114,7 +116,7 @@ class Importer {
   using Progress = std::function<void(const ImportCounts&)>;
 
   // Starts an import. Errors: InvalidArgument (batch_size above
-  // kMaxImportBatch, a bad resume_key, resume without one), NotFound
+  // kMaxImportBatch, max_problems above kMaxImportProblems, a bad resume_key, resume without one), NotFound
   // (memory), the memory's languages, FailedPrecondition (preserve_ids and
   // the memory holds units, unless resuming an import that stored some).
   // REQUIRES: `memories` outlives the importer.

@@ -131,6 +131,7 @@ absl::StatusOr<Unit> Memories::UpdateUnit(const MemoryRef& memory, Unit unit) {
 }
 
 absl::StatusOr<uint64_t> Memories::DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) {
+  QANTARA_RETURN_IF_ERROR(CheckCount("unit_ids", ids.size(), &RequestLimits::max_unit_ids));
   return store_->DeleteUnits(memory, ids);
 }
 absl::StatusOr<Unit> Memories::GetUnit(const MemoryRef& memory, uint64_t id) {
@@ -144,8 +145,9 @@ absl::Status Memories::IncrementUsage(const MemoryRef& memory, uint64_t id, uint
   return store_->IncrementUsage(memory, id, by);
 }
 
-absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& request) {
-  if (request.memories.empty()) return absl::InvalidArgumentError("no memory to look in");
+absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& given) {
+  LookupRequest request = given;
+  QANTARA_RETURN_IF_ERROR(CheckLookup(request, limits_));
   QANTARA_RETURN_IF_ERROR(text::ValidateUtf8(request.text));
   std::vector<match::LookupResult> results;
   for (const std::string& name : request.memories) {
@@ -159,6 +161,7 @@ absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& reques
     const text::Language other = languages->side(!request.reverse);
     auto query = analyzer_.Analyze(request.text, lang);
     if (!query.ok()) return query.status();
+    QANTARA_RETURN_IF_ERROR(CheckQueryTokens(query->key.tokens.size(), limits_));
     auto reader = store_->OpenReader(name);
     if (!reader.ok()) return reader.status();
     auto result = match::Lookup(**reader, analyzer_, *query, lang, other, options);

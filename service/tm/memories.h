@@ -22,6 +22,7 @@
 #include "service/match/analyzer.h"
 #include "service/match/matcher.h"
 #include "service/match/unit.h"
+#include "service/tm/request_limits.h"
 #include "service/tm/types.h"
 #include "service/tm/validation.h"
 #include "storage/memory_store.h"
@@ -41,6 +42,18 @@ class Memories {
   ~Memories();
   Memories(const Memories&) = delete;
   Memories& operator=(const Memories&) = delete;
+
+  // Limits on what one request may ask (a server's; call before serving).
+  // Without, the sizes of requests are not limited (their numbers are
+  // checked all the same).
+  void SetRequestLimits(const RequestLimits& limits) { limits_ = limits; }
+  const std::optional<RequestLimits>& request_limits() const { return limits_; }
+  // InvalidArgument when a request's `what` holds more than the limit
+  // `max` of RequestLimits allows (no limits: OK); the edges check stream
+  // chunks and batches with it before handing them over.
+  absl::Status CheckCount(const char* what, size_t count, size_t RequestLimits::*max) const {
+    return limits_.has_value() ? tm::CheckCount(what, count, (*limits_).*max) : absl::OkStatus();
+  }
 
   // The analyzer that makes every matching key of these memories.
   const match::Analyzer& analyzer() const { return analyzer_; }
@@ -116,6 +129,7 @@ class Memories {
                                             int64_t now_us = 0) const;
 
   const match::Analyzer& analyzer_;
+  std::optional<RequestLimits> limits_;
   std::unique_ptr<storage::MemoryStore> store_;
 };
 

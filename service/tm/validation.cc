@@ -1,6 +1,8 @@
 // Checks of memory names, language pairs and units.
 #include "service/tm/validation.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 #include "service/base/status_macros.h"
 #include "service/text/utf8.h"
@@ -75,6 +77,13 @@ absl::Status ValidateUnit(const match::Unit& u) {
     QANTARA_RETURN_IF_ERROR(CheckText("an attribute name", key, kMaxFieldBytes));
     QANTARA_RETURN_IF_ERROR(
         CheckText(absl::StrCat("attribute '", key.substr(0, 64), "'"), value, kMaxAttributeValueBytes));
+  }
+  if (!std::isfinite(u.alignment_confidence) || u.alignment_confidence < 0 || u.alignment_confidence > 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("alignment_confidence must be a number from 0 to 1, not ", u.alignment_confidence));
+  }
+  if (u.created_at_us < 0 || u.changed_at_us < 0) {
+    return absl::InvalidArgumentError("created_at_us and changed_at_us must not be negative");
   }
   return absl::OkStatus();
 }

@@ -41,7 +41,8 @@ inline constexpr size_t kMaxAttributeValueBytes = 64 * 1024;  // one free attrib
 inline constexpr size_t kMaxDescriptionBytes = storage::kMaxDescriptionBytes;  // a memory's description
 
 // OK, or InvalidArgument naming what is wrong: an empty source or target,
-// invalid UTF-8, or a part over its limit above.
+// invalid UTF-8, a part over its limit above, an alignment confidence that
+// is not a number from 0 to 1, a negative date.
 absl::Status ValidateUnit(const match::Unit& unit);
 
 // OK, or InvalidArgument: a description over kMaxDescriptionBytes or not UTF-8.

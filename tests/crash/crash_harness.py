@@ -154,7 +154,8 @@ class Server:
         self.log = open(log_path, "ab")
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--log-level", "warn", *extra],
+            [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--log-level", "warn",
+             "--allow-exhaustive", *extra],
             stdout=subprocess.PIPE, stderr=self.log)
         line = read_line(self.proc.stdout, 60)
         self.start_seconds = time.monotonic() - t0

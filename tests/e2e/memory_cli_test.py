@@ -21,6 +21,8 @@ UNITS = [
 
 
 class MemoryCliTest(ServerTestCase):
+    server_args = ("--allow-exhaustive",)
+
     def make_memory(self, name):
         self.ok("memory", "create", name, "--source", "ar-SA", "--target", "en")
         tsv = "".join(f"{a}\t{e}\n" for a, e in UNITS).encode()

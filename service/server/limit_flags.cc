@@ -1,0 +1,41 @@
+// The flags of service/server/limit_flags.h.
+#include "service/server/limit_flags.h"
+
+namespace qantara::server {
+
+void AddLimitFlags(CLI::App& app, LimitFlags* f) {
+  tm::RequestLimits& r = f->request;
+  app.add_option("--max-results", r.max_results, "most matches one lookup may ask for")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--max-lookup-memories", r.max_lookup_memories, "most memories one lookup may name")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--max-query-bytes", r.max_query_bytes,
+                 "most bytes of a lookup's text or a concordance phrase")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-query-tokens", r.max_query_tokens, "most words of a lookup's text")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-batch-segments", r.max_batch_segments, "most segments of one BatchLookup")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--max-units-per-call", r.max_units_per_call,
+                 "most units of one AddUnits call or one chunk of its stream")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  app.add_option("--max-unit-ids", r.max_unit_ids, "most unit ids of one DeleteUnits")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  app.add_flag("--allow-exhaustive", r.allow_exhaustive,
+               "let clients ask for exhaustive lookups (every unit of the memory scored: for tests and "
+               "audits; costly on big memories)");
+  app.add_option("--max-message-mb", f->max_message_mb,
+                 "largest gRPC message the server receives or sends, in MiB (a unit's text is at most 1 MiB "
+                 "a side)")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 1024));
+}
+
+}  // namespace qantara::server

@@ -1,0 +1,90 @@
+// The checks of service/tm/request_limits.h.
+#include "service/tm/request_limits.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "service/base/status_macros.h"
+
+namespace qantara::tm {
+namespace {
+
+// InvalidArgument unless `v` is a finite number in [lo, hi].
+absl::Status CheckRange(const std::string& field, double v, double lo, double hi) {
+  if (!std::isfinite(v) || v < lo || v > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be a number from ", lo, " to ", hi, ", not ",
+                                                   std::isnan(v) ? std::string("NaN") : absl::StrCat(v)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckCount(const char* what, size_t count, size_t max) {
+  if (count > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", count, " is over this server's limit of ", max, " a request"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFilter(const match::UnitFilter& f, const char* field) {
+  const std::string name(field);
+  if (f.changed_after_us < 0)
+    return absl::InvalidArgumentError(name + ".changed_after_us must not be negative");
+  if (f.changed_before_us < 0) {
+    return absl::InvalidArgumentError(name + ".changed_before_us must not be negative");
+  }
+  return CheckRange(name + ".min_alignment_confidence", f.min_alignment_confidence, 0, 1);
+}
+
+absl::Status CheckLookup(LookupRequest& request, const std::optional<RequestLimits>& limits) {
+  if (request.memories.empty()) return absl::InvalidArgumentError("memories: no memory to look in");
+  match::LookupOptions& o = request.options;
+  QANTARA_RETURN_IF_ERROR(CheckRange("threshold", o.threshold, 0, 100));
+  if (o.max_results == 0) return absl::InvalidArgumentError("max_results must be at least 1");
+  QANTARA_RETURN_IF_ERROR(CheckRange("memory_penalty", o.memory_penalty, 0, 100));
+  for (const auto& [name, points] : request.memory_penalties) {
+    QANTARA_RETURN_IF_ERROR(CheckRange(absl::StrCat("memory_penalties[", name, "]"), points, 0, 100));
+  }
+  for (const match::AttributePenalty& p : o.attribute_penalties) {
+    QANTARA_RETURN_IF_ERROR(CheckRange(absl::StrCat("attribute_penalties[", p.key, "]"), p.points, 0, 100));
+  }
+  QANTARA_RETURN_IF_ERROR(CheckFilter(o.filter, "filter"));
+  // A memory named twice would list its matches twice.
+  absl::flat_hash_set<std::string> seen;
+  std::vector<std::string> memories;
+  for (std::string& m : request.memories) {
+    if (seen.insert(m).second) memories.push_back(std::move(m));
+  }
+  request.memories = std::move(memories);
+  if (!limits.has_value()) return absl::OkStatus();
+  QANTARA_RETURN_IF_ERROR(CheckCount("memories", request.memories.size(), limits->max_lookup_memories));
+  QANTARA_RETURN_IF_ERROR(CheckCount("max_results", o.max_results, limits->max_results));
+  QANTARA_RETURN_IF_ERROR(CheckCount("text bytes", request.text.size(), limits->max_query_bytes));
+  if (o.exhaustive && !limits->allow_exhaustive) {
+    return absl::InvalidArgumentError(
+        "exhaustive: lookups that score every unit are off on this server (qantara-server "
+        "--allow-exhaustive)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckQueryTokens(size_t tokens, const std::optional<RequestLimits>& limits) {
+  if (!limits.has_value()) return absl::OkStatus();
+  return CheckCount("text tokens", tokens, limits->max_query_tokens);
+}
+
+absl::Status CheckConcordance(const ConcordanceRequest& request, const std::optional<RequestLimits>& limits) {
+  if (request.page_size == 0 || request.page_size > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 1 to 1000, not ", request.page_size));
+  }
+  QANTARA_RETURN_IF_ERROR(CheckFilter(request.filter, "filter"));
+  if (!limits.has_value()) return absl::OkStatus();
+  return CheckCount("text bytes", request.text.size(), limits->max_query_bytes);
+}
+
+}  // namespace qantara::tm
