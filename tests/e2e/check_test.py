@@ -1,12 +1,13 @@
 """End-to-end: `qantara-server --check [--repair]` on a data dir the real
 server wrote (issue 14, data safety): a clean dir checks clean (exit 0);
 after bytes are flipped in the SST file holding one memory's units, the
-server still starts and serves the other memory, a lookup in the damaged one
-fails naming the file, `--check` names the file and exits 3, and `--repair`
+server still starts and serves the other memory, lookups in the damaged one skip
+what they cannot read and an export of it fails naming the file, `--check` names the file and exits 3, and `--repair`
 says it cannot fix it (exit 3). A missing data dir: exit 1."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -77,14 +78,18 @@ class CheckTest(unittest.TestCase):
             f.write(data)
         name = os.path.basename(files[0])
 
-        # The server starts and serves the other memory; a lookup that reads
-        # the damaged units fails naming the file.
+        # The server starts and serves the other memory. Lookups in the
+        # damaged one skip the units they cannot read (as undecodable ones);
+        # an export, which must read them all, fails naming the file.
         with Server(ARGS.server_bin, data_dir=self.data) as server:
             res = json.loads(self.cli_ok(server, "lookup", "--memory", "fine", "--json",
                                          "the meeting starts at 7 o'clock"))
             self.assertEqual(res["matches"][0]["score"], 100)
-            r = run_cli(ARGS.cli_bin, server.address, "lookup", "--memory", "hurt", "--json",
-                        f"{MARKER.decode()} damaged unit number 7")
+            self.assertEqual(len(re.findall(r"<tu[ >]", self.cli_ok(server, "export", "--memory", "fine"))), 30)
+            res = json.loads(self.cli_ok(server, "lookup", "--memory", "hurt", "--json",
+                                         f"{MARKER.decode()} damaged unit number 7"))
+            self.assertEqual([m for m in res.get("matches", []) if m["score"] == 100], [])
+            r = run_cli(ARGS.cli_bin, server.address, "export", "--memory", "hurt", "-o", self.data + ".tmx")
             self.assertNotEqual(r.returncode, 0, r.stdout)
             self.assertIn(name, r.stderr.decode())
             code, err = server.stop()
