@@ -62,7 +62,10 @@ int RunCheck(const CheckFlags& flags, const std::string& data_dir) {
     clean = again->clean();
   }
   if (absl::Status closed = (*store)->Close(); !closed.ok()) {
-    return Error(absl::StrCat("closing the data dir: ", closed.message()));
+    // With damage found, RocksDB may refuse to write (a background
+    // compaction that met a corrupt file): the problems are the result.
+    const int code = Error(absl::StrCat("closing the data dir: ", closed.message()));
+    if (clean) return code;
   }
   Print(clean ? "clean\n" : "PROBLEMS FOUND\n");
   return clean ? kCheckClean : kCheckProblems;

@@ -2,7 +2,8 @@
 server wrote (issue 14, data safety): a clean dir checks clean (exit 0);
 after bytes are flipped in the SST file holding one memory's units, the
 server still starts and serves the other memory, lookups in the damaged one skip
-what they cannot read and an export of it fails naming the file, `--check` names the file and exits 3, and `--repair`
+what they cannot read and an export of it fails naming the file (and
+writes stop once RocksDB's background compaction meets the file), `--check` names the file and exits 3, and `--repair`
 says it cannot fix it (exit 3). A missing data dir: exit 1."""
 
 import json
@@ -92,8 +93,13 @@ class CheckTest(unittest.TestCase):
             r = run_cli(ARGS.cli_bin, server.address, "export", "--memory", "hurt", "-o", self.data + ".tmx")
             self.assertNotEqual(r.returncode, 0, r.stdout)
             self.assertIn(name, r.stderr.decode())
+            # RocksDB compacts the damaged file in the background at some
+            # point, meets the bad block and stops writing: the server then
+            # fails to close cleanly, naming the file.
             code, err = server.stop()
-            self.assertEqual(code, 0, err)
+            self.assertIn(code, (0, 1), err)
+            if code == 1:
+                self.assertIn(name, err)
 
         r = self.check()
         out = r.stdout.decode()
