@@ -29,6 +29,7 @@
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/limit_flags.h"
+#include "service/server/check.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
 #include "service/server/restore.h"
@@ -72,6 +73,8 @@ int Run(int argc, char** argv) {
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
   AddLimitFlags(app, &limits);
+  CheckFlags check;
+  AddCheckFlags(app, &check);
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -86,6 +89,8 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<ListenAddress> address = ParseListenAddress(listen);
   if (!address.ok()) return Fail(std::string(address.status().message()));
+
+  if (check.check) return RunCheck(check, data_dir);
 
   // Block the shutdown signals in every thread; the main thread waits for them.
   sigset_t signals;

@@ -8,6 +8,7 @@
 #include "service/base/status_macros.h"
 #include "service/text/utf8.h"
 #include "service/tm/pipeline.h"
+#include "service/tm/unit_keys.h"
 
 namespace qantara::tm {
 namespace {
@@ -68,17 +69,7 @@ absl::StatusOr<std::pair<MemoryRef, LanguagePair>> Memories::Pin(const MemoryRef
 
 absl::StatusOr<match::UnitKeysPtr> Memories::KeysOf(const LanguagePair& languages, const Unit& u,
                                                     int64_t now_us) const {
-  auto src = analyzer_.AnalyzeKey(u.source, languages.source);
-  if (!src.ok()) return src.status();
-  auto tgt = analyzer_.AnalyzeKey(u.target, languages.target);
-  if (!tgt.ok()) return tgt.status();
-  auto keys = std::make_shared<match::UnitKeys>();
-  keys->source = *std::move(src);
-  keys->target = *std::move(tgt);
-  keys->changed_at_us = u.changed_at_us != 0   ? u.changed_at_us
-                        : u.created_at_us != 0 ? u.created_at_us
-                                               : now_us;
-  return match::UnitKeysPtr(std::move(keys));
+  return MakeUnitKeys(analyzer_, languages, u, now_us);
 }
 
 absl::StatusOr<std::vector<AddOutcome>> Memories::AddUnits(const MemoryRef& memory, std::vector<Unit> units,
