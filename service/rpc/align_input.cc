@@ -3,13 +3,24 @@
 #include "service/rpc/align_input.h"
 
 #include "absl/strings/str_cat.h"
+#include "service/base/status_macros.h"
 #include "service/text/utf8.h"
 
 namespace qantara::rpc {
 
 absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list,
                            const qantara::v1::SentenceList& list, const text::SentenceSegmenter& seg,
-                           const char* name, AlignSide* side) {
+                           const char* name, AlignSide* side,
+                           const std::optional<tm::RequestLimits>& limits) {
+  size_t bytes = has_text ? text.size() : 0;
+  if (has_list) {
+    QANTARA_RETURN_IF_ERROR(tm::CheckLimit(limits, absl::StrCat(name, " sentences").c_str(),
+                                           static_cast<size_t>(list.sentences_size()),
+                                           &tm::RequestLimits::max_align_sentences));
+    for (const std::string& s : list.sentences()) bytes += s.size();
+  }
+  QANTARA_RETURN_IF_ERROR(tm::CheckLimit(limits, absl::StrCat(name, " bytes").c_str(), bytes,
+                                         &tm::RequestLimits::max_document_bytes));
   if (has_text) {
     side->raw = true;
     absl::StatusOr<std::vector<align::DocSentence>> spans = align::SegmentDocument(seg, text);
@@ -18,7 +29,8 @@ absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list
     }
     side->spans = *std::move(spans);
     side->input = align::ToInput(text, side->spans);
-    return absl::OkStatus();
+    return tm::CheckLimit(limits, absl::StrCat(name, " sentences").c_str(), side->input.size(),
+                          &tm::RequestLimits::max_align_sentences);
   }
   if (has_list) {
     for (int k = 0; k < list.sentences_size(); ++k) {

@@ -11,6 +11,7 @@
 #include "service/align/aligner.h"
 #include "service/align/document.h"
 #include "service/text/segmenter.h"
+#include "service/tm/request_limits.h"
 
 namespace qantara::rpc {
 
@@ -26,9 +27,12 @@ struct AlignSide {
 // (has_list). InvalidArgument when neither is set or the text is not UTF-8;
 // `name` ("arabic", "english") names the side in messages.
 // REQUIRES: text and list outlive `side`.
+// With `limits`, refuses a side over max_document_bytes (before segmenting)
+// or max_align_sentences.
 absl::Status LoadAlignSide(bool has_text, const std::string& text, bool has_list,
                            const qantara::v1::SentenceList& list, const text::SentenceSegmenter& seg,
-                           const char* name, AlignSide* side);
+                           const char* name, AlignSide* side,
+                           const std::optional<tm::RequestLimits>& limits = std::nullopt);
 
 // Fills `out` with sentences [begin, end) of `side`: indices, joined text and,
 // for raw text, offsets.

@@ -71,11 +71,11 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
   using R = qantara::v1::AlignRequest;
   absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
                                  request->arabic_case() == R::kArabicSentences, request->arabic_sentences(),
-                                 *arabic_, "arabic", &ar);
+                                 *arabic_, "arabic", &ar, limits_);
   if (s.ok()) {
     s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
                       request->english_case() == R::kEnglishSentences, request->english_sentences(),
-                      *english_, "english", &en);
+                      *english_, "english", &en, limits_);
   }
   if (!s.ok()) return ToGrpcStatus(s);
   align::DocumentPairInput input{ar.input, en.input};

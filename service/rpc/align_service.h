@@ -45,6 +45,10 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   // the stores are closed.
   void DetachMemories();
 
+  // The server's limits on one request (document bytes, sentences). Call
+  // before serving.
+  void SetRequestLimits(const tm::RequestLimits& limits) { limits_ = limits; }
+
   grpc::Status Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) override;
 
@@ -60,6 +64,7 @@ class AlignServiceImpl final : public qantara::v1::AlignService::Service {
   std::unique_ptr<text::SentenceSegmenter> english_;
   tm::Memories* memories_ = nullptr;
   std::unique_ptr<tm::MemoryLexicons> lexicons_;
+  std::optional<tm::RequestLimits> limits_;
 };
 
 }  // namespace qantara::rpc

@@ -41,11 +41,11 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   using R = qantara::v1::AlignToMemoryRequest;
   absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
                                  request->arabic_case() == R::kArabicSentences, request->arabic_sentences(),
-                                 *arabic_, "arabic", &ar);
+                                 *arabic_, "arabic", &ar, limits_);
   if (s.ok()) {
     s = LoadAlignSide(request->english_case() == R::kEnglishText, request->english_text(),
                       request->english_case() == R::kEnglishSentences, request->english_sentences(),
-                      *english_, "english", &en);
+                      *english_, "english", &en, limits_);
   }
   if (!s.ok()) return ToGrpcStatus(s);
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();

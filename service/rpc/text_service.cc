@@ -68,6 +68,16 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
                                       qantara::v1::SegmentResponse* response) {
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
   if (!lang.ok()) return ToGrpcStatus(lang.status());
+  if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
+                                      &tm::RequestLimits::max_document_bytes);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s =
+          tm::CheckLimit(limits_, "srx bytes", request->srx().size(), &tm::RequestLimits::max_srx_bytes);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   // The built-in rules are compiled once; a client's SRX rules per request.
   std::unique_ptr<text::SentenceSegmenter> custom;
   if (!request->srx().empty()) {
@@ -141,6 +151,11 @@ absl::StatusOr<std::shared_ptr<const text::Tokenizer>> TextServiceImpl::GetToken
 grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
                                         const qantara::v1::NormalizeRequest* request,
                                         qantara::v1::NormalizeResponse* response) {
+  if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
+                                      &tm::RequestLimits::max_document_bytes);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   if (!request->language().empty()) {
     absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
     if (!lang.ok()) return ToGrpcStatus(lang.status());
@@ -165,6 +180,11 @@ grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
 grpc::Status TextServiceImpl::Tokenize(grpc::ServerContext* /*context*/,
                                        const qantara::v1::TokenizeRequest* request,
                                        qantara::v1::TokenizeResponse* response) {
+  if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
+                                      &tm::RequestLimits::max_document_bytes);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
   if (!lang.ok()) return ToGrpcStatus(lang.status());
   text::TokenizerOptions options;

@@ -13,6 +13,7 @@
 #include "service/text/normalizer.h"
 #include "service/text/segmenter.h"
 #include "service/text/tokenizer.h"
+#include "service/tm/request_limits.h"
 
 namespace qantara::rpc {
 
@@ -20,6 +21,10 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
  public:
   // Loads the segmenters for every supported language.
   static absl::StatusOr<std::unique_ptr<TextServiceImpl>> Create();
+
+  // The server's limits on one request (text bytes, SRX bytes). Call
+  // before serving.
+  void SetRequestLimits(const tm::RequestLimits& limits) { limits_ = limits; }
 
   grpc::Status Segment(grpc::ServerContext* context, const qantara::v1::SegmentRequest* request,
                        qantara::v1::SegmentResponse* response) override;
@@ -46,6 +51,7 @@ class TextServiceImpl final : public qantara::v1::TextService::Service {
       ABSL_GUARDED_BY(mu_);
   std::unique_ptr<text::SentenceSegmenter> arabic_;
   std::unique_ptr<text::SentenceSegmenter> english_;
+  std::optional<tm::RequestLimits> limits_;
 };
 
 }  // namespace qantara::rpc

@@ -28,6 +28,17 @@ void AddLimitFlags(CLI::App& app, LimitFlags* f) {
   app.add_option("--max-unit-ids", r.max_unit_ids, "most unit ids of one DeleteUnits")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000000));
+  app.add_option("--max-document-bytes", r.max_document_bytes,
+                 "most bytes of a text to segment, normalise or tokenise, and of each side of an alignment")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
+  app.add_option("--max-align-sentences", r.max_align_sentences,
+                 "most sentences of each side of an alignment")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  app.add_option("--max-srx-bytes", r.max_srx_bytes, "most bytes of a client's SRX rules in one Segment call")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
   app.add_flag("--allow-exhaustive", r.allow_exhaustive,
                "let clients ask for exhaustive lookups (every unit of the memory scored: for tests and "
                "audits; costly on big memories)");

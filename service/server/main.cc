@@ -28,8 +28,8 @@
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
-#include "service/server/limit_flags.h"
 #include "service/server/check.h"
+#include "service/server/limit_flags.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
 #include "service/server/restore.h"
@@ -134,6 +134,8 @@ int Run(int argc, char** argv) {
   if (!align_service.ok()) return Fail(std::string(align_service.status().message()));
   storage::LexiconStore lexicons(**store);
   (*align_service)->UseMemories(**memories, lexicons);
+  (*align_service)->SetRequestLimits(limits.request);
+  (*text_service)->SetRequestLimits(limits.request);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

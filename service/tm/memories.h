@@ -52,7 +52,7 @@ class Memories {
   // `max` of RequestLimits allows (no limits: OK); the edges check stream
   // chunks and batches with it before handing them over.
   absl::Status CheckCount(const char* what, size_t count, size_t RequestLimits::*max) const {
-    return limits_.has_value() ? tm::CheckCount(what, count, (*limits_).*max) : absl::OkStatus();
+    return CheckLimit(limits_, what, count, max);
   }
 
   // The analyzer that makes every matching key of these memories.

@@ -43,7 +43,23 @@ class DefaultLimitsTest(ServerTestCase):
 
 
 class ChangedLimitsTest(ServerTestCase):
-    server_args = ("--max-query-bytes", "20", "--max-units-per-call", "3", "--allow-exhaustive")
+    server_args = ("--max-query-bytes", "20", "--max-units-per-call", "3", "--allow-exhaustive",
+                   "--max-document-bytes", "200", "--max-align-sentences", "4")
+
+    def test_documents_over_the_limits_are_refused(self):
+        long_text = ("جملة قصيرة. " * 40).encode()  # 840 bytes
+        r = self.cli("segment", "--lang", "ar", "-", stdin=long_text)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("text bytes: 840 is over this server's limit of 200", r.stderr.decode())
+        self.assertEqual(self.ok("segment", "--lang", "ar", "-", stdin="جملة. جملة أخرى.".encode()).count("\n"), 2)
+        ar, en = self.path("ar.txt"), self.path("en.txt")
+        with open(ar, "w", encoding="utf-8") as f:
+            f.write("".join(f"جملة {i}\n" for i in range(5)))
+        with open(en, "w", encoding="utf-8") as f:
+            f.write("".join(f"Sentence {i}\n" for i in range(5)))
+        r = self.cli("align", "--sentences", ar, en)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("arabic sentences: 5 is over this server's limit of 4", r.stderr.decode())
 
     def test_flags_change_the_limits(self):
         self.ok("memory", "create", "m", "--source", "ar", "--target", "en")
