@@ -22,6 +22,7 @@
 #include "service/base/status_macros.h"
 #include "storage/backup.h"
 #include "storage/internal/backup.h"
+#include "storage/internal/info_log.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/rocks.h"
@@ -306,6 +307,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const S
   rocksdb::DB* db = nullptr;
   rocksdb::DBOptions db_options = DbOptions(options.create_if_missing);
   if (env != nullptr) db_options.env = env.get();
+  // RocksDB's LOG, written so that a full disk cannot abort the server.
+  QANTARA_ASSIGN_OR_RETURN(db_options.info_log, internal::OpenInfoLog(dir));
   auto health = std::make_shared<internal::WriteHealth>(dir);
   db_options.listeners.push_back(internal::WriteHealth::Listener(health));
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);

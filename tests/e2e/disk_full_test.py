@@ -111,7 +111,10 @@ class DiskFullTest(unittest.TestCase):
                 break
             k += BATCH
         self.assertIsNotNone(error, "the disk never filled up")
+        if server.proc.poll() is not None:
+            self.fail(f"the server died: {server.stop()}")
         self.assertIn("the disk of the data dir is full", error)
+        print(f"the failed call: {error.strip()}", file=sys.stderr)
         self.assertGreater(len(acked), 0)
         # Every write fails while full.
         r = self.cli("add", "--memory", "m", "while full", "pendant plein")
