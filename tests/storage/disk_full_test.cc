@@ -229,6 +229,9 @@ TEST_P(DiskFullTest, WritesFailThenResumeByThemselvesNothingLost) {
   EXPECT_EQ(mems.CreateMemory(NewMemory{"other", "en", "ar", ""}).status().code(),
             absl::StatusCode::kResourceExhausted);
   EXPECT_GT(fs->failed_writes(), 0);
+  // A sync of the failed WAL (an index write syncs it before ingesting
+  // files) fails instead of aborting (DB::SyncWAL would abort).
+  EXPECT_EQ(internal::SyncWal(internal::Rocks(**store).db).code(), absl::StatusCode::kResourceExhausted);
   const absl::Status state = (*store)->WritesAvailable();
   EXPECT_EQ(state.code(), absl::StatusCode::kResourceExhausted) << state;
   EXPECT_TRUE(absl::StrContains(state.message(), absl::StrCat("the disk of the data dir ", dir, " is full")))
