@@ -210,7 +210,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
   std::string upto;
   PutFixed64BE(upto, indexed_upto);
 
-  if (units < min_file_units) {
+  if (units < min_file_units || !rocks.CanIngest()) {
     // In key order: sequential memtable inserts reuse the skiplist's last
     // position instead of searching from the top.
     rocksdb::WriteBatch batch;

@@ -47,6 +47,7 @@ class RocksStore final : public Store {
     rocks_.cfs = handles_;
     rocks_.sync_writes = options.sync_writes;
     rocks_.syncer = &syncer_;
+    rocks_.no_ingest = health_->resumed();
     health_->Start(db_, handles_);
   }
 

@@ -118,6 +118,7 @@ void WriteHealth::OnError(const rocksdb::Status& error, bool hard, bool wal) {
 }
 
 void WriteHealth::OnRecovered() {
+  resumed_.store(true, std::memory_order_release);  // also after RocksDB's own recovery
   absl::MutexLock l(&mu_);
   wal_failed_ = false;
   if (error_.ok()) return;
@@ -200,7 +201,10 @@ void WriteHealth::Run() {
       stuck = true;
     } else if (SpaceMayBeBack()) {
       resumed = db_->Resume().ok();
-      if (resumed) KeepMemtableFilled(/*if_empty=*/false);
+      if (resumed) {
+        resumed_.store(true, std::memory_order_release);
+        KeepMemtableFilled(/*if_empty=*/false);
+      }
     }
     mu_.Lock();
     if (stuck && !stuck_) {

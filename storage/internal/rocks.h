@@ -3,6 +3,7 @@
 #ifndef QANTARA_STORAGE_INTERNAL_ROCKS_H_
 #define QANTARA_STORAGE_INTERNAL_ROCKS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -56,6 +57,13 @@ struct RocksHandles {
   // is synced (Durable()).
   bool sync_writes = false;
   WalSyncer* syncer = nullptr;
+  // Set once RocksDB was resumed from a background error (WriteHealth):
+  // RocksDB 7.8 then keeps a stale "stopped" flag, and IngestExternalFiles
+  // reads an OK error through it and fails an assertion (aborts in Debian's
+  // build). From then on index buffers are written as write batches, never
+  // ingested, until the store is reopened. Null: never.
+  const std::atomic<bool>* no_ingest = nullptr;
+  bool CanIngest() const { return no_ingest == nullptr || !no_ingest->load(std::memory_order_acquire); }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
   // Set by the open MemoryStore (empty when none is open): calls `fn` with
   // the id of `memory` while holding its write lock, or returns NotFound

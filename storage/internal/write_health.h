@@ -23,9 +23,16 @@
 // RocksDB recovers by itself (retryable I/O errors) end with its
 // OnErrorRecoveryEnd, which is followed too; other hard errors last until
 // the store is reopened.
+//
+// RocksDB 7.8's manual Resume (and its own recovery from NoSpace) clears the
+// error but leaves its "stopped" flag set: writes work (they check the
+// error), but IngestExternalFiles then reads an OK error through the flag
+// and aborts. So once resumed, the store ingests no more files until it is
+// reopened (RocksHandles::no_ingest).
 #ifndef QANTARA_STORAGE_INTERNAL_WRITE_HEALTH_H_
 #define QANTARA_STORAGE_INTERNAL_WRITE_HEALTH_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,6 +67,9 @@ class WriteHealth {
   void Start(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops and joins the thread; the watcher is not called any more. Idempotent.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_, watcher_mu_);
+
+  // Set once a Resume() succeeded (RocksHandles::no_ingest).
+  const std::atomic<bool>* resumed() const { return &resumed_; }
 
   // OK, or why writes fail now (Store::WritesAvailable).
   absl::Status Status() ABSL_LOCKS_EXCLUDED(mu_);
@@ -101,6 +111,7 @@ class WriteHealth {
   // Set by Start() before the thread starts; read by the thread only.
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::atomic<bool> resumed_{false};
   std::thread thread_;
   absl::Mutex watcher_mu_;  // held while the watcher runs
   std::function<void(const absl::Status&)> watcher_ ABSL_GUARDED_BY(watcher_mu_);

@@ -69,8 +69,8 @@ class DiskFullTest(unittest.TestCase):
     def cli(self, *args, **kw):
         return run_cli(ARGS.cli_bin, self.addr, *args, **kw)
 
-    def start(self, data_dir):
-        server = Server(ARGS.server_bin, data_dir=data_dir)
+    def start(self, data_dir, extra_args=()):
+        server = Server(ARGS.server_bin, data_dir=data_dir, extra_args=extra_args)
         self.servers.append(server)
         self.addr = server.address
         return server
@@ -81,9 +81,15 @@ class DiskFullTest(unittest.TestCase):
         return self.cli("add", "--memory", "m", "--tsv", "-", stdin=tsv, timeout=60)
 
     def test_full_then_freed(self):
+        self.full_then_freed(())
+
+    def test_full_then_freed_sync_writes(self):
+        self.full_then_freed(("--sync-writes",))
+
+    def full_then_freed(self, extra_args):
         began = time.monotonic()
         data = os.path.join(self.mnt, "data")
-        server = self.start(data)
+        server = self.start(data, extra_args)
         r = self.cli("memory", "create", "m", "--source", "en", "--target", "ar")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.cli("health").stdout, b"SERVING\nwrites: SERVING\n")
@@ -143,7 +149,7 @@ class DiskFullTest(unittest.TestCase):
             time.sleep(0.1)
         resumed = time.monotonic() - freed
         self.assertEqual(r.returncode, 0, r.stderr)
-        print(f"writes resumed {resumed:.2f} s after the filler was deleted "
+        print(f"{' '.join(extra_args) or 'default'}: writes resumed {resumed:.2f} s after the filler was deleted "
               f"({len(acked)} units acknowledged before the disk filled up)", file=sys.stderr)
         deadline = time.monotonic() + 5
         while self.cli("health").stdout != b"SERVING\nwrites: SERVING\n" and time.monotonic() < deadline:
@@ -158,7 +164,9 @@ class DiskFullTest(unittest.TestCase):
         # whole or not at all, nothing else.
         code, err = server.stop()
         self.assertEqual(code, 0, err)
-        self.start(data)
+        self.assertIn("writes stopped: the disk of the data dir", err)
+        self.assertIn("writes resumed", err)
+        self.start(data, extra_args)
         present = exported_sources(ARGS.cli_bin, self.addr, "m", os.path.join(self.tmp.name, "m.tmx"))
         for i in acked:
             src, tgt = unit(i)

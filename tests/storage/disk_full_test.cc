@@ -320,6 +320,122 @@ TEST_P(DiskFullTest, WritesFailThenResumeByThemselvesNothingLost) {
   EXPECT_EQ(found->matches[0].unit.id, acked.rbegin()->first);
 }
 
+// Closed while the disk is still full (the server stopped before space was
+// freed): the close reports the full disk or succeeds, never aborts, and
+// every acknowledged unit is there at the next open.
+TEST(DiskFullCloseTest, ClosedWhileFullLosesNothing) {
+  match::testing::SimpleAnalyzer analyzer;
+  TempDir tmp;
+  auto fs = std::make_shared<NoSpaceFs>(rocksdb::FileSystem::Default());
+  const std::string dir = tmp.path("data");
+  auto store = internal::OpenStoreForTest(dir, StoreOptions{}, fs);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto memories = tm::Memories::Open(**store, analyzer);
+  ASSERT_TRUE(memories.ok()) << memories.status();
+  ASSERT_TRUE((*memories)->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
+  std::vector<Unit> units;
+  for (int k = 0; k < 50; ++k) units.push_back(MakeUnit(k));
+  auto added = (*memories)->AddUnits("m", units, DuplicatePolicy::kSkipIdentical);
+  ASSERT_TRUE(added.ok()) << added.status();
+  fs->SetFull(true);
+  EXPECT_EQ((*memories)->AddUnits("m", {MakeUnit(50)}, DuplicatePolicy::kSkipIdentical).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  memories->reset();
+  const absl::Status closed = (*store)->Close();
+  EXPECT_TRUE(closed.ok() || absl::IsResourceExhausted(closed)) << closed;
+  store->reset();
+  fs->SetFull(false);
+
+  auto reopened = Store::Open(dir, StoreOptions{.create_if_missing = false});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  auto again = tm::Memories::Open(**reopened, analyzer);
+  ASSERT_TRUE(again.ok()) << again.status();
+  for (size_t i = 0; i < units.size(); ++i) {
+    auto got = (*again)->GetUnit("m", (*added)[i].id);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->source, units[i].source);
+  }
+  auto info = (*again)->GetMemory("m");
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->units, units.size());
+}
+
+// The disk fills up at many points of a bulk load whose index buffer is
+// written into ingested files in the background (its SST files, the WAL
+// sync before the ingestion, the MANIFEST edit of the ingestion may each
+// meet the full disk); once space is back, writes resume, the buffered
+// index is written at close, and every acknowledged unit is there.
+TEST(DiskFullIndexTest, FullDuringIndexFilesThenResumed) {
+  match::testing::SimpleAnalyzer analyzer;
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    TempDir tmp;
+    auto fs = std::make_shared<NoSpaceFs>(rocksdb::FileSystem::Default());
+    const std::string dir = tmp.path("data");
+    auto store = internal::OpenStoreForTest(dir, StoreOptions{.sync_writes = round % 2 == 1}, fs);
+    ASSERT_TRUE(store.ok()) << store.status();
+    MemoryStoreOptions options;
+    options.index_buffer_units = 300;
+    options.index_file_min_units = 100;
+    auto memories = tm::Memories::Open(**store, analyzer, options);
+    ASSERT_TRUE(memories.ok()) << memories.status();
+    ASSERT_TRUE((*memories)->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
+    std::map<uint64_t, Unit> acked;
+    int next = 0, failed = 0;
+    const int fill_at = 250 + round * 70;  // units added before the disk fills up
+    for (int call = 0; call < 40 && failed < 3; ++call) {
+      if (next >= fill_at) fs->SetFull(true);
+      std::vector<Unit> units;
+      for (int i = 0; i < 50; ++i) units.push_back(MakeUnit(next++));
+      auto out = (*memories)->AddUnits("m", units, DuplicatePolicy::kSkipIdentical);
+      if (!out.ok()) {
+        ++failed;
+        continue;
+      }
+      for (size_t i = 0; i < units.size(); ++i) acked[(*out)[i].id] = units[i];
+    }
+    fs->SetFull(false);
+    bool resumed = false;
+    for (int i = 0; i < 500 && !resumed; ++i) {
+      std::vector<Unit> units = {MakeUnit(next++)};
+      auto out = (*memories)->AddUnits("m", units, DuplicatePolicy::kSkipIdentical);
+      if (out.ok()) {
+        acked[(*out)[0].id] = units[0];
+        resumed = true;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+    ASSERT_TRUE(resumed);
+    for (int call = 0; call < 8; ++call) {
+      std::vector<Unit> units;
+      for (int i = 0; i < 50; ++i) units.push_back(MakeUnit(next++));
+      auto out = (*memories)->AddUnits("m", units, DuplicatePolicy::kSkipIdentical);
+      ASSERT_TRUE(out.ok()) << out.status();
+      for (size_t i = 0; i < units.size(); ++i) acked[(*out)[i].id] = units[i];
+    }
+    memories->reset();
+    EXPECT_TRUE((*store)->Close().ok());
+    store->reset();
+    auto reopened = Store::Open(dir, StoreOptions{.create_if_missing = false});
+    ASSERT_TRUE(reopened.ok()) << reopened.status();
+    auto again = tm::Memories::Open(**reopened, analyzer);
+    ASSERT_TRUE(again.ok()) << again.status();
+    for (const auto& [id, unit] : acked) {
+      auto got = (*again)->GetUnit("m", id);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->source, unit.source);
+    }
+    tm::LookupRequest lookup;
+    lookup.memories = {"m"};
+    lookup.text = acked.rbegin()->second.source;
+    auto found = (*again)->Lookup(lookup);
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_FALSE(found->matches.empty());
+    EXPECT_EQ(found->matches[0].unit.id, acked.rbegin()->first);
+  }
+}
+
 std::string CaseName(const ::testing::TestParamInfo<std::tuple<Full, bool>>& info) {
   static const char* const kNames[] = {"Wal", "Sst", "All"};
   return absl::StrCat(kNames[static_cast<int>(std::get<0>(info.param))],
