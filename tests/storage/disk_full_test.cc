@@ -255,8 +255,9 @@ TEST_P(DiskFullTest, WritesFailThenResumeByThemselvesNothingLost) {
   // failing, the Resume succeeds (its flush writes SST files) and the next
   // write fails again.
   std::this_thread::sleep_for(std::chrono::milliseconds(1300));
-  if (which != Full::kWal)
+  if (which != Full::kWal) {
     EXPECT_EQ((*store)->WritesAvailable().code(), absl::StatusCode::kResourceExhausted);
+  }
   EXPECT_EQ(add(1).code(), absl::StatusCode::kResourceExhausted);
 
   // Space is freed: writes work again by themselves.
