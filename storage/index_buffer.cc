@@ -210,7 +210,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
   std::string upto;
   PutFixed64BE(upto, indexed_upto);
 
-  if (units < min_file_units) {
+  if (units < min_file_units || !rocks.CanIngest()) {
     // In key order: sequential memtable inserts reuse the skiplist's last
     // position instead of searching from the top.
     rocksdb::WriteBatch batch;
@@ -279,9 +279,11 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     // MANIFEST), while the units they index may still sit unsynced in the
     // WAL: sync it first, so that after a power loss no index entry points
     // at a unit that is not there.
-    rocksdb::Status st = rocks.db->SyncWAL();
-    if (st.ok()) st = rocks.db->IngestExternalFiles(args);
-    if (!st.ok()) s = FromRocks(st, "ingest index files");
+    s = internal::SyncWal(rocks.db);
+    if (s.ok()) {
+      rocksdb::Status st = rocks.db->IngestExternalFiles(args);
+      if (!st.ok()) s = FromRocks(st, "ingest index files");
+    }
   }
   // Moved files are gone from `dir` once ingested; anything left is ours
   // (and is removed at the next open if this fails).

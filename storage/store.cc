@@ -22,11 +22,13 @@
 #include "service/base/status_macros.h"
 #include "storage/backup.h"
 #include "storage/internal/backup.h"
+#include "storage/internal/info_log.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/posting_merge.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
 #include "storage/internal/store_for_test.h"
+#include "storage/internal/write_health.h"
 
 namespace qantara::storage {
 namespace {
@@ -34,12 +36,19 @@ namespace {
 class RocksStore final : public Store {
  public:
   RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
-             std::vector<rocksdb::ColumnFamilyHandle*> handles, const StoreOptions& options)
-      : env_(std::move(env)), dir_(std::move(dir)), db_(db), handles_(std::move(handles)) {
+             std::vector<rocksdb::ColumnFamilyHandle*> handles, const StoreOptions& options,
+             std::shared_ptr<internal::WriteHealth> health)
+      : env_(std::move(env)),
+        dir_(std::move(dir)),
+        db_(db),
+        handles_(std::move(handles)),
+        health_(std::move(health)) {
     rocks_.db = db_;
     rocks_.cfs = handles_;
     rocks_.sync_writes = options.sync_writes;
     rocks_.syncer = &syncer_;
+    rocks_.no_ingest = health_->resumed();
+    health_->Start(db_, handles_);
   }
 
   // Close() is best effort here: a destructor cannot report its error
@@ -48,6 +57,7 @@ class RocksStore final : public Store {
 
   absl::Status Close() override {
     if (db_ == nullptr) return absl::OkStatus();
+    health_->Stop();  // no Resume() from here on
     absl::Status result = absl::OkStatus();
     rocksdb::FlushOptions fo;
     for (auto* h : handles_) {
@@ -87,6 +97,15 @@ class RocksStore final : public Store {
 
   internal::RocksHandles& rocks() { return rocks_; }
 
+  absl::Status WritesAvailable() override {
+    if (db_ == nullptr) return absl::FailedPreconditionError("store is closed");
+    return health_->Status();
+  }
+
+  void WatchWrites(std::function<void(const absl::Status&)> watcher) override {
+    health_->Watch(std::move(watcher));
+  }
+
   uint64_t DiskBytes() override {
     std::error_code ec;
     uint64_t total = 0;
@@ -108,6 +127,7 @@ class RocksStore final : public Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   internal::WalSyncer syncer_;
   internal::RocksHandles rocks_;
+  std::shared_ptr<internal::WriteHealth> health_;  // also held by the DB's listener
 };
 
 // The format version a data dir holds, read from `meta` (nullopt: not written yet).
@@ -288,11 +308,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const S
   rocksdb::DB* db = nullptr;
   rocksdb::DBOptions db_options = DbOptions(options.create_if_missing);
   if (env != nullptr) db_options.env = env.get();
+  // RocksDB's LOG, written so that a full disk cannot abort the server.
+  QANTARA_ASSIGN_OR_RETURN(db_options.info_log, internal::OpenInfoLog(dir));
+  auto health = std::make_shared<internal::WriteHealth>(dir);
+  db_options.listeners.push_back(internal::WriteHealth::Listener(health));
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
-  auto store = std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options);
+  auto store =
+      std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options, std::move(health));
   if (absl::Status v = CheckFormatVersion(*store, options.backup_before_upgrade && !backed_up); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;

@@ -5,6 +5,7 @@
 #define QANTARA_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,20 @@ class Store {
   // typed accessors on these).
   virtual absl::StatusOr<std::optional<std::string>> Get(Cf cf, std::string_view key) = 0;
   virtual absl::Status Put(Cf cf, std::string_view key, std::string_view value) = 0;
+
+  // Whether writes can be made now: OK, or why they fail. While the disk of
+  // the data dir is full, RESOURCE_EXHAUSTED naming the disk: every write
+  // fails with that code, reads are served, and the store tries to resume
+  // writing every second, so writes work again within seconds of space being
+  // freed, without a restart (a write that failed stored nothing of
+  // itself). Other errors that stop writes (an I/O error) last until
+  // RocksDB recovers from them or the store is reopened.
+  virtual absl::Status WritesAvailable() = 0;
+  // Calls `watcher` with WritesAvailable() now and then each time it
+  // changes, on a thread of the store's (nullptr: no watcher). Once this
+  // returns the previous watcher is neither running nor called again; none
+  // is called once Close() has begun.
+  virtual void WatchWrites(std::function<void(const absl::Status&)> watcher) = 0;
 
   // Approximate bytes on disk (SST and WAL files) of the whole store.
   virtual uint64_t DiskBytes() = 0;

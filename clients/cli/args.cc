@@ -14,9 +14,12 @@ namespace qantara::cli {
 namespace {
 
 void DeclareHealth(CLI::App& app, HealthArgs* a) {
-  CLI::App* cmd = app.add_subcommand(
-      "health", "Ask the server whether it is serving: prints SERVING and exits 0 when it is");
-  cmd->add_option("--service", a->service, "service name to check (default: the whole server)");
+  CLI::App* cmd =
+      app.add_subcommand("health",
+                         "Ask the server whether it is serving: prints SERVING and exits 0 when it is, then "
+                         "`writes: SERVING` or `writes: NOT_SERVING` (a full disk: reads still served)");
+  cmd->add_option("--service", a->service,
+                  "service name to check, e.g. qantara.v1.writes (default: the whole server)");
 }
 
 void DeclareSegment(CLI::App& app, SegmentArgs* a) {

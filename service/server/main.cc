@@ -159,6 +159,17 @@ int Run(int argc, char** argv) {
         absl::StrCat("cannot listen on ", listen, " (address in use or not available on this machine)"));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
+  // Health of writes: service "qantara.v1.writes" is NOT_SERVING while the
+  // store cannot write (a full disk; README "Disk full"), "" stays SERVING
+  // while reads are served. The store calls this now and on each change,
+  // until it is closed.
+  (*store)->WatchWrites(
+      [health = server->GetHealthCheckService(), first = true](const absl::Status& writes) mutable {
+        health->SetServingStatus("qantara.v1.writes", writes.ok());
+        if (!writes.ok()) Log(LogLevel::kError, absl::StrCat("writes stopped: ", writes.message()));
+        if (writes.ok() && !first) Log(LogLevel::kInfo, "writes resumed");
+        first = false;
+      });
 
   std::printf("listening on %s:%d\n", address->host.c_str(), bound_port);
   std::fflush(stdout);

@@ -11,6 +11,10 @@ namespace qantara::storage {
 inline constexpr std::string_view kMetaFormatVersionKey = "format_version";
 // meta CF: the next memory id to hand out (fixed32 BE).
 inline constexpr std::string_view kMetaNextMemoryIdKey = "next_memory_id";
+// meta CF: never present; its deletes, kept out of the WAL, keep a memtable
+// non-empty so that resuming after a failed WAL write opens a new WAL
+// (storage/internal/write_health.h).
+inline constexpr std::string_view kMetaWalSwitchKey = "wal_switch";
 
 }  // namespace qantara::storage
 

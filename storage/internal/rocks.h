@@ -3,6 +3,7 @@
 #ifndef QANTARA_STORAGE_INTERNAL_ROCKS_H_
 #define QANTARA_STORAGE_INTERNAL_ROCKS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -24,7 +25,7 @@ namespace qantara::storage::internal {
 // Group commit of the write-ahead log for --sync-writes: writers write
 // without syncing (under their memory's lock), then, with the lock
 // released, wait here until the WAL is synced up to their write. One
-// writer at a time calls SyncWAL for everyone written so far; the others
+// writer at a time syncs (SyncWal) for everyone written so far; the others
 // wait for it, so N concurrent writers cost about one fsync, not N.
 class WalSyncer {
  public:
@@ -38,6 +39,15 @@ class WalSyncer {
   bool syncing_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Syncs the write-ahead log up to every write made so far, like
+// DB::SyncWAL(), but through the write path: a synced write of an empty
+// batch. (RocksDB 7.8's SyncWAL syncs the WAL's file without checking the
+// DB's error state: after a failed WAL write, on a full disk, it fails an
+// assertion, which aborts in Debian's build. The write path refuses while
+// the DB is stopped, and no write can fail the WAL between that check and
+// the sync, which run inside one write group.)
+absl::Status SyncWal(rocksdb::DB* db);
+
 struct RocksHandles {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;  // indexed by Cf
@@ -47,6 +57,13 @@ struct RocksHandles {
   // is synced (Durable()).
   bool sync_writes = false;
   WalSyncer* syncer = nullptr;
+  // Set once RocksDB was resumed from a background error (WriteHealth):
+  // RocksDB 7.8 then keeps a stale "stopped" flag, and IngestExternalFiles
+  // reads an OK error through it and fails an assertion (aborts in Debian's
+  // build). From then on index buffers are written as write batches, never
+  // ingested, until the store is reopened. Null: never.
+  const std::atomic<bool>* no_ingest = nullptr;
+  bool CanIngest() const { return no_ingest == nullptr || !no_ingest->load(std::memory_order_acquire); }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
   // Set by the open MemoryStore (empty when none is open): calls `fn` with
   // the id of `memory` while holding its write lock, or returns NotFound

@@ -116,7 +116,7 @@ class BigSegmentTest(ServerTestCase):
         self.assertNotIn("نص طويل", text)
         self.assertLess(len(text), 4096)
         # Healthy, and it never held the segment.
-        self.assertEqual(self.ok("health"), "SERVING\n")
+        self.assertEqual(self.ok("health"), "SERVING\nwrites: SERVING\n")
         growth = peak_rss_kb(self.server.proc.pid) - before
         print(f"server peak RSS grew by {growth / 1024:.1f} MB", file=sys.stderr)
         self.assertLess(growth, MAX_RSS_GROWTH_KB)
@@ -138,7 +138,7 @@ class BigSegmentTest(ServerTestCase):
         self.assertIn("stopped at the first failed unit", err)
         self.assertEqual(self.units(m), 1)
         self.assertNotIn("Lorem", self.exported(m))
-        self.assertEqual(self.ok("health"), "SERVING\n")
+        self.assertEqual(self.ok("health"), "SERVING\nwrites: SERVING\n")
 
 
 if __name__ == "__main__":

@@ -20,12 +20,14 @@ class ServerCliTest(ServerTestCase):
     def test_health_prints_serving(self):
         r = self.cli("health")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout, b"SERVING\n")
+        self.assertEqual(r.stdout, b"SERVING\nwrites: SERVING\n")
+        r = self.cli("health", "--service", "qantara.v1.writes")
+        self.assertEqual((r.returncode, r.stdout), (0, b"SERVING\n"), r.stderr)
 
     def test_server_env_var_is_the_default_address(self):
         env = dict(os.environ, QANTARA_SERVER=self.addr)
         r = subprocess.run([ARGS.cli_bin, "health"], capture_output=True, env=env, timeout=60)
-        self.assertEqual(r.stdout, b"SERVING\n", r.stderr)
+        self.assertEqual(r.stdout, b"SERVING\nwrites: SERVING\n", r.stderr)
 
     def test_segment_arabic_news_paragraph_character_for_character(self):
         expected = self.fixture("news_ar.expected")
@@ -94,7 +96,7 @@ class ServerCliTest(ServerTestCase):
         self.assertIn("another qantara-server", p.stderr.decode())
         self.assertNotIn(p.returncode, (-signal.SIGSEGV, -signal.SIGABRT))
         # The first server still serves.
-        self.assertEqual(self.cli("health").stdout, b"SERVING\n")
+        self.assertEqual(self.cli("health").stdout, b"SERVING\nwrites: SERVING\n")
 
 
 class LifecycleTest(unittest.TestCase):
