@@ -16,7 +16,14 @@ namespace qantara::align {
 
 struct Aligner::Prepared {
   DocumentFeatures ar, en;
+  std::function<bool()> cancelled;  // asked by the DP passes (DpOptions::cancelled)
 };
+
+namespace {
+
+absl::Status Cancelled() { return absl::CancelledError("the alignment was cancelled"); }
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const Lexicon> lexicon,
                                                          const AlignerOptions& options,
@@ -44,12 +51,16 @@ absl::StatusOr<std::unique_ptr<Aligner>> Aligner::Create(std::shared_ptr<const L
   return a;
 }
 
-absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const {
+absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p,
+                                const std::function<bool()>& cancelled) const {
   p->ar = DocumentFeatures();
   p->en = DocumentFeatures();
+  size_t done = 0;
+  auto stop = [&] { return cancelled && (++done & 255) == 0 && cancelled(); };
   // English first: Arabic words have many translations, and only those the
   // English side has can ever match, so the Arabic side keeps just those.
   for (const SentenceInput& s : input.en) {
+    if (stop()) return Cancelled();
     if (absl::Status st = fz.Add(text::Language::kEnglish, s.text, s.paragraph_end, &p->en); !st.ok()) {
       return st;
     }
@@ -60,6 +71,7 @@ absl::Status Aligner::Featurize(const DocumentPairInput& input, Featurizer& fz, 
     english_ids[id] = 1;
   }
   for (const SentenceInput& s : input.ar) {
+    if (stop()) return Cancelled();
     if (absl::Status st = fz.Add(text::Language::kArabic, s.text, s.paragraph_end, &p->ar, &english_ids);
         !st.ok()) {
       return st;
@@ -80,10 +92,12 @@ Alignment Aligner::Pass(const Prepared& p, const ModelParams& params, PairMaskCa
   if (previous == nullptr) anchors = FindAnchors(p.ar, p.en);
   std::vector<double> centre = previous != nullptr ? PathCentre(*previous, n, m) : BandCentre(anchors, n, m);
   DpOptions dp = options_.dp;
+  dp.cancelled = p.cancelled;
   if (previous != nullptr) dp.band = options_.refine_band;
   // The first pass only finds the path; posteriors come from the last.
   if (previous == nullptr && options_.reestimate) dp.posteriors = false;
   out.beads = AlignDp(p.ar, p.en, scorer, dp, n > 0 ? &centre : nullptr, &out.stats, cache);
+  if (out.stats.cancelled) return out;
   for (Bead& b : out.beads) {
     b.evidence = MeasureEvidence(p.ar, p.en, params.length, b.ar_begin, b.ar_end, b.en_begin, b.en_end);
   }
@@ -100,17 +114,20 @@ Alignment Aligner::TwoPass(const Prepared& p) const {
   if (sa > 0 && se > 0) params.length = LengthModel(se / sa, params.length.variance());
   PairMaskCache cache(&p.ar, &p.en);  // pair masks do not change between passes
   Alignment first = Pass(p, params, &cache);
-  if (!options_.reestimate) return first;
+  if (!options_.reestimate || first.stats.cancelled) return first;
   return Pass(p, Reestimate(p.ar, p.en, first.beads, params, &cache), &cache, &first.beads);
 }
 
-absl::StatusOr<Alignment> Aligner::Align(const DocumentPairInput& input,
-                                         const TranslationSource* extra) const {
+absl::StatusOr<Alignment> Aligner::Align(const DocumentPairInput& input, const TranslationSource* extra,
+                                         const std::function<bool()>& cancelled) const {
   Featurizer fz(lexicon_.get(), arabic_.get(), english_.get());
   fz.SetExtraTranslations(extra);
   Prepared p;
-  if (absl::Status s = Featurize(input, fz, &p); !s.ok()) return s;
-  return TwoPass(p);
+  if (absl::Status s = Featurize(input, fz, &p, cancelled); !s.ok()) return s;
+  p.cancelled = cancelled;
+  Alignment out = TwoPass(p);
+  if (out.stats.cancelled) return Cancelled();
+  return out;
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #ifndef QANTARA_SERVICE_ALIGN_ALIGNER_H_
 #define QANTARA_SERVICE_ALIGN_ALIGNER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,9 +78,11 @@ class Aligner {
                                                          std::shared_ptr<const Analyzer> english = nullptr);
 
   // Aligns one document pair. `extra` (may be null) adds translations, e.g.
-  // a lexicon learned from a memory. InvalidArgument for invalid UTF-8.
-  absl::StatusOr<Alignment> Align(const DocumentPairInput& input,
-                                  const TranslationSource* extra = nullptr) const;
+  // a lexicon learned from a memory. `cancelled` (may be null) is asked every
+  // few hundred sentences and every 64 rows of the DP: true stops the work
+  // with Cancelled. InvalidArgument for invalid UTF-8.
+  absl::StatusOr<Alignment> Align(const DocumentPairInput& input, const TranslationSource* extra = nullptr,
+                                  const std::function<bool()>& cancelled = nullptr) const;
 
   // Aligns many document pairs, learning a lexicon from the batch's first
   // pass (when options.learn_batch_lexicon).
@@ -94,7 +97,8 @@ class Aligner {
  private:
   Aligner() = default;
   struct Prepared;
-  absl::Status Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p) const;
+  absl::Status Featurize(const DocumentPairInput& input, Featurizer& fz, Prepared* p,
+                         const std::function<bool()>& cancelled = nullptr) const;
   // One DP pass; the band follows anchors, or `previous` when given.
   Alignment Pass(const Prepared& p, const ModelParams& params, PairMaskCache* cache,
                  const std::vector<Bead>* previous = nullptr) const;

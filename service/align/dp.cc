@@ -142,6 +142,10 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     if (post) F[0] = 0;
     double terms[kShapes];
     for (int i = 0; i <= n; ++i) {
+      if ((i & 63) == 0 && options.cancelled && options.cancelled()) {
+        stats->cancelled = true;
+        return {};
+      }
       if (i > 0) fill_pairs(i - 1);
       // Rows i, i-1, i-2, i-3: where the beads ending in row i start.
       int row_lo[4], row_hi[4];
@@ -204,6 +208,10 @@ std::vector<Bead> AlignDp(const DocumentFeatures& ar, const DocumentFeatures& en
     // Backward sums, from the cached scores.
     if (post) B[band.At(n, m)] = 0;
     for (int i = post ? n : -1; i >= 0; --i) {
+      if ((i & 63) == 0 && options.cancelled && options.cancelled()) {
+        stats->cancelled = true;
+        return {};
+      }
       for (int j = band.hi[i]; j >= band.lo[i]; --j) {
         if (i == n && j == m) continue;
         int nt = 0;

@@ -10,6 +10,7 @@
 #define QANTARA_SERVICE_ALIGN_DP_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "service/align/evidence.h"
@@ -41,12 +42,16 @@ struct DpOptions {
   bool posteriors = true;    // run forward-backward (else Bead::posterior is 0)
   int max_widenings = 6;     // doublings of the band before giving up
   double temperature = 1.0;  // posteriors use score / temperature
+  // When set, asked every 64 rows of the grid: true stops the DP (no beads,
+  // DpStats::cancelled), so a cancelled call frees its core at once.
+  std::function<bool()> cancelled;
 };
 
 struct DpStats {
-  int band = 0;      // half-width of the band of the final run
-  int runs = 0;      // DP runs (1 + widenings)
-  size_t cells = 0;  // cells of the final band
+  int band = 0;            // half-width of the band of the final run
+  int runs = 0;            // DP runs (1 + widenings)
+  size_t cells = 0;        // cells of the final band
+  bool cancelled = false;  // DpOptions::cancelled stopped it: the beads are empty
 };
 
 // Aligns Arabic `ar` and English `en` sentences; every sentence is in

@@ -81,8 +81,8 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
-  absl::StatusOr<align::Alignment> alignment =
-      tm::AlignWithMemory(**aligner, lexicons_.get(), request->memory(), input);
+  absl::StatusOr<align::Alignment> alignment = tm::AlignWithMemory(
+      **aligner, lexicons_.get(), request->memory(), input, [context] { return context->IsCancelled(); });
   if (!alignment.ok()) return ToGrpcStatus(alignment.status());
 
   const uint32_t per_message =

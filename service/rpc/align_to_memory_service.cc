@@ -68,6 +68,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   params.dry_run = request->dry_run();
   params.use_memory_lexicon = !request->no_memory_lexicon();
   params.min_parallel_share = request->has_min_parallel_share() ? request->min_parallel_share() : -1;
+  params.cancelled = [context] { return context->IsCancelled(); };
   absl::StatusOr<tm::AlignToMemoryResult> result =
       tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
   if (!result.ok()) return ToGrpcStatus(result.status());

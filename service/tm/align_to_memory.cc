@@ -60,7 +60,7 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
     if (!batch.ok()) return batch.status();
     result.alignment = std::move(batch->front());
   } else {
-    absl::StatusOr<align::Alignment> one = aligner.Align(params.input, extra);
+    absl::StatusOr<align::Alignment> one = aligner.Align(params.input, extra, params.cancelled);
     if (!one.ok()) return one.status();
     result.alignment = *std::move(one);
   }
@@ -152,7 +152,8 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
 
 absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner, MemoryLexicons* lexicons,
                                                  const std::string& memory,
-                                                 const align::DocumentPairInput& input) {
+                                                 const align::DocumentPairInput& input,
+                                                 const std::function<bool()>& cancelled) {
   MemoryLexicon memory_lexicon;
   if (!memory.empty()) {
     if (lexicons == nullptr) return absl::FailedPreconditionError("this server has no memories");
@@ -160,7 +161,7 @@ absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner, 
     if (!got.ok()) return got.status();
     memory_lexicon = *std::move(got);
   }
-  return aligner.Align(input, memory_lexicon.lexicon.get());
+  return aligner.Align(input, memory_lexicon.lexicon.get(), cancelled);
 }
 
 }  // namespace qantara::tm

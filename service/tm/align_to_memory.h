@@ -18,6 +18,7 @@
 #define QANTARA_SERVICE_TM_ALIGN_TO_MEMORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -50,6 +51,9 @@ struct AlignToMemoryParams {
   // Store nothing when the pair's parallel share is below this; negative:
   // align::kDefaultMinParallelShare; 0: never skip. REQUIRES: <= 1.
   double min_parallel_share = -1;
+  // Asked while aligning (align::Aligner::Align): true stops the call with
+  // Cancelled before anything is stored.
+  std::function<bool()> cancelled;
 };
 
 struct AlignToMemoryCounts {
@@ -90,9 +94,11 @@ absl::StatusOr<AlignToMemoryResult> AlignToMemory(const align::Aligner& aligner,
 // `memory` next to FreeDict when `memory` is not empty. Errors:
 // FailedPrecondition (a memory asked for, `lexicons` null), NotFound
 // (memory), the aligner's.
+// `cancelled` as for align::Aligner::Align.
 absl::StatusOr<align::Alignment> AlignWithMemory(const align::Aligner& aligner, MemoryLexicons* lexicons,
                                                  const std::string& memory,
-                                                 const align::DocumentPairInput& input);
+                                                 const align::DocumentPairInput& input,
+                                                 const std::function<bool()>& cancelled = nullptr);
 
 }  // namespace qantara::tm
 

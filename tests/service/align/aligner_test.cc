@@ -98,6 +98,23 @@ TEST_F(AlignerTest, BatchLearnsAndGivesTheSameBeadsHere) {
   EXPECT_EQ(Render((*batch)[0].beads), Render(single->beads));
 }
 
+TEST_F(AlignerTest, ACancelledAlignmentStopsWithCancelled) {
+  int asked = 0;
+  absl::StatusOr<Alignment> never = aligner_->Align(Input(), nullptr, [&] {
+    ++asked;
+    return false;
+  });
+  ASSERT_TRUE(never.ok()) << never.status();
+  EXPECT_GT(asked, 0);  // the DP asks, also for a small pair
+  EXPECT_EQ(Render(never->beads), Render(aligner_->Align(Input())->beads));
+  // Cancelled at the first question, or at a later one (the second pass).
+  for (int after : {0, 1}) {
+    int n = 0;
+    absl::StatusOr<Alignment> a = aligner_->Align(Input(), nullptr, [&] { return n++ >= after; });
+    EXPECT_EQ(a.status().code(), absl::StatusCode::kCancelled) << after;
+  }
+}
+
 TEST_F(AlignerTest, InvalidUtf8IsAnError) {
   DocumentPairInput in = Input();
   const std::string bad = "\xff\xfe";
