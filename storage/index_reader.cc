@@ -79,6 +79,7 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     }
   }
   if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
+  state_.budget->misses.fetch_add(missing.size(), std::memory_order_relaxed);
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
