@@ -72,7 +72,7 @@ void RocksMemoryStore::WarmKeys(MemState& state) {
 // those in at least 0.1% of the units of a sample), most frequent first, at
 // every length into the posting cache, a token at a time (holding the
 // memory's lock shared), while the caches of all memories hold less than
-// half their budget (the rest is left to what lookups read).
+// three quarters of their budget (the rest is left to what lookups read).
 // REQUIRES: WarmKeys(state) has run.
 void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
   constexpr uint64_t kSampleEvery = 16;  // units with id % 16 == 0
@@ -107,7 +107,7 @@ void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // the lists are cached decoded, not as blocks
   for (const auto& [df, side, key] : frequent) {
-    if (stop_ || state.budget->used() >= state.budget->limit() / 2) return;
+    if (stop_ || state.budget->used() >= state.budget->limit() / 4 * 3) return;
     absl::ReaderMutexLock r(&state.rw);
     CachedIndexReader reader(rocks_, state, ro);
     const uint32_t longest = state.rec.max_length[static_cast<int>(side)];
