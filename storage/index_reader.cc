@@ -21,15 +21,11 @@ namespace {
 const std::shared_ptr<const match::UnitKeys>* FindCompleteKeys(MemState& state,
                                                                uint64_t id) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   if (!state.keys_complete) return nullptr;
-  auto it = state.keys.find(id);
-  return it == state.keys.end() ? nullptr : &it->second;
+  return state.keys.Find(id);
 }
 
 // The whole key cache, once complete (read as FindCompleteKeys does).
-const absl::flat_hash_map<uint64_t, std::shared_ptr<const match::UnitKeys>>& CompleteKeys(MemState& state)
-    ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  return state.keys;
-}
+const KeyCache& CompleteKeys(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS { return state.keys; }
 
 }  // namespace
 
@@ -49,8 +45,7 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
   const PostingId pid{key, length, static_cast<uint8_t>(side)};
   {
     absl::MutexLock l(&state_.fill);
-    auto it = state_.postings.find(pid);
-    if (it != state_.postings.end()) return it->second;
+    if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
   }
   std::string value;
   rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
@@ -64,8 +59,12 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
     return FromRocks(s, "read postings");
   }
   if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
-  absl::MutexLock l(&state_.fill);
-  return state_.postings.emplace(pid, std::move(ids)).first->second;
+  {
+    absl::MutexLock l(&state_.fill);
+    ids = state_.postings.Insert(pid, std::move(ids));
+  }
+  state_.budget->Shrink();  // after `fill` (it takes the memories' `fill`)
+  return ids;
 }
 
 absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi) {
@@ -76,10 +75,11 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   {
     absl::MutexLock l(&state_.fill);
     for (uint32_t len = lo; len <= hi; ++len) {
-      if (!state_.postings.contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
+      if (!state_.postings.Contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
     }
   }
   if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
+  state_.budget->misses.fetch_add(missing.size(), std::memory_order_relaxed);
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
@@ -108,8 +108,11 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
     fill.emplace_back(pid, std::move(ids));
   }
-  absl::MutexLock l(&state_.fill);
-  for (auto& [pid, ids] : fill) state_.postings.emplace(pid, std::move(ids));
+  {
+    absl::MutexLock l(&state_.fill);
+    for (auto& [pid, ids] : fill) state_.postings.Insert(pid, std::move(ids));
+  }
+  state_.budget->Shrink();
   return absl::OkStatus();
 }
 
@@ -119,8 +122,8 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   const ExactId eid{hash, static_cast<uint8_t>(side)};
   {
     absl::MutexLock l(&state_.fill);
-    auto it = state_.exact.find(eid);
-    if (it != state_.exact.end()) return it->second;
+    // Duplicate checks (`cache` false) count neither hits nor misses.
+    if (auto cached = state_.exact.Find(eid, cache); cached != nullptr) return cached;
   }
   auto ids = std::make_shared<match::UnitIds>();
   const std::string prefix = ExactPrefix(state_.id, side, hash);
@@ -146,8 +149,12 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
   if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
   if (!cache) return ids;
-  absl::MutexLock l(&state_.fill);
-  return state_.exact.emplace(eid, std::move(ids)).first->second;
+  {
+    absl::MutexLock l(&state_.fill);
+    ids = state_.exact.Insert(eid, std::move(ids));
+  }
+  state_.budget->Shrink();
+  return ids;
 }
 
 absl::Status CachedIndexReader::Damaged(uint64_t id, const absl::Status& cause) const {
@@ -160,8 +167,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   if (const auto* complete = FindCompleteKeys(state_, id); complete != nullptr) return *complete;
   {
     absl::MutexLock l(&state_.fill);
-    auto it = state_.keys.find(id);
-    if (it != state_.keys.end()) return it->second;
+    if (const auto* cached = state_.keys.Find(id); cached != nullptr) return *cached;
   }
   std::string value;
   rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
@@ -171,7 +177,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   if (!keys.ok()) return Damaged(id, keys.status());
   auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
   absl::MutexLock l(&state_.fill);
-  return state_.keys.emplace(id, std::move(ptr)).first->second;
+  return state_.keys.Emplace(id, std::move(ptr));
 }
 
 const match::UnitKeys* CachedIndexReader::PeekKeys(uint64_t id) {

@@ -51,6 +51,7 @@ RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& optio
     : store_(store),
       rocks_(Rocks(store)),
       options_(options),
+      cache_budget_(std::make_shared<CacheBudget>(options.cache_bytes)),
       compactor_(
           rocks_, [this](uint32_t id) { return IndexBusy(id); },
           IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs},
@@ -110,7 +111,7 @@ absl::Status RocksMemoryStore::Load() {
       "read memory tombstones"));
   std::vector<uint32_t> ids;
   for (MemoryRecord& rec : records) {
-    auto state = std::make_shared<MemState>(std::move(rec));
+    auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
     std::string name;
     {
       absl::WriterMutexLock w(&state->rw);
@@ -182,7 +183,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory&
   if (!s.ok()) return FromRocks(s, "create memory");
   ++next_memory_id_;
   MemoryInfo info = InfoOf(rec);
-  auto state = std::make_shared<MemState>(std::move(rec));
+  auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
   {
     absl::WriterMutexLock w(&state->rw);
     state->source_hashes = std::make_unique<HashFilter>();  // a new id: no unit yet
@@ -250,9 +251,9 @@ absl::Status RocksMemoryStore::DeleteMemoryLocked(const MemoryRef& memory) {
     state->pending.Clear();
     {
       absl::MutexLock f(&state->fill);
-      state->postings.clear();
-      state->exact.clear();
-      state->keys.clear();
+      state->postings.Clear();
+      state->exact.Clear();
+      state->keys.Clear();
     }
   }
   // Outside the memory's lock (the catalog's lock is never taken inside
@@ -281,8 +282,15 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     ++stats.memories;
     stats.units += s->rec.unit_count;
     stats.cached_postings += s->postings.size();
+    stats.cached_exact += s->exact.size();
     stats.cached_unit_keys += s->keys.size();
+    stats.cached_unit_keys_bytes += s->keys.bytes();
   }
+  stats.cache_budget_bytes = cache_budget_->limit();
+  stats.cached_bytes = cache_budget_->used();
+  stats.cache_hits = cache_budget_->hits.load();
+  stats.cache_misses = cache_budget_->misses.load();
+  stats.cache_evictions = cache_budget_->evictions.load();
   stats.disk_bytes = store_.DiskBytes();
   absl::MutexLock l(&mu_);
   stats.problems = problems_;

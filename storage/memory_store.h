@@ -103,6 +103,16 @@ struct StoreStats {
   uint64_t disk_bytes = 0;
   uint64_t cached_postings = 0;   // posting lists held in memory
   uint64_t cached_unit_keys = 0;  // unit keys held in memory
+  // The bounded caches of posting and exact lists (all memories):
+  uint64_t cached_exact = 0;        // exact lists held
+  uint64_t cached_bytes = 0;        // estimated bytes of the posting and exact lists held
+  uint64_t cache_budget_bytes = 0;  // MemoryStoreOptions::cache_bytes
+  uint64_t cache_hits = 0;          // list reads the caches answered, since the open
+  uint64_t cache_misses = 0;        // list reads that read RocksDB, since the open
+  uint64_t cache_evictions = 0;     // lists evicted to stay within the budget, since the open
+  // Estimated bytes of the unit keys held (not bounded: complete after the
+  // warm-up, outside cache_bytes).
+  uint64_t cached_unit_keys_bytes = 0;
   // Damage the open found and worked around (a memory record or unit keys
   // that do not decode): one line each, naming the record. Empty when sound.
   std::vector<std::string> problems;
@@ -129,6 +139,11 @@ struct MemoryStoreOptions {
   // this many and an eighth of the memory; reading it scans the source half
   // of the memory's exact index (about 0.45 s a million units).
   size_t source_filter_min_units = 1000;
+  // The byte budget of the posting and exact list caches, shared by all
+  // memories: past it, the least recently used lists (CLOCK) are evicted
+  // and read again from RocksDB when needed. 0: nothing stays cached. The
+  // default holds the lists lookups read in a 1M-unit memory (see README.md).
+  uint64_t cache_bytes = uint64_t{256} << 20;
   // Tests: called on the background thread that writes a full buffer, before
   // it writes; a non-OK status fails that write (surfaced to the next add).
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;

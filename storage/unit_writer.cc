@@ -134,7 +134,7 @@ void UnitWriter::DeleteDamagedUnit(uint64_t id) {
   batch_.Delete(rocks_.cf(Cf::kUnits), AsSlice(key));
   batch_.Delete(rocks_.cf(Cf::kUnitKeys), AsSlice(key));
   absl::MutexLock f(&state_.fill);
-  state_.keys.erase(id);
+  state_.keys.Erase(id);
 }
 
 void UnitWriter::PutProgress(const ProgressMark& mark) {
@@ -185,38 +185,40 @@ void UnitWriter::ApplyCacheChanges() {
   state_.pending.AddPostings(buffered_postings_);
   state_.pending.AddExacts(buffered_exact_);
   state_.pending.CountUnits(buffered_units_);
-  absl::MutexLock l(&state_.fill);
-  if (!state_.postings.empty()) {
-    for (const auto& [pid, id] : buffered_postings_) {
-      auto it = state_.postings.find(pid);
-      if (it != state_.postings.end()) InsertSorted(*it->second, id);
+  {
+    absl::MutexLock l(&state_.fill);
+    if (!state_.postings.empty()) {
+      for (const auto& [pid, id] : buffered_postings_) {
+        state_.postings.Update(pid, [id = id](match::UnitIds& ids) { InsertSorted(ids, id); });
+      }
+    }
+    if (!state_.exact.empty()) {
+      for (const auto& [eid, id] : buffered_exact_) {
+        state_.exact.Update(eid, [id = id](match::UnitIds& ids) { InsertSorted(ids, id); });
+      }
+    }
+    for (const auto& c : posting_changes_) {
+      state_.postings.Update(c.id, [&c](match::UnitIds& ids) {
+        c.remove ? EraseSorted(ids, c.unit) : InsertSorted(ids, c.unit);
+      });
+    }
+    for (const auto& c : exact_changes_) {
+      state_.exact.Update(c.id, [&c](match::UnitIds& ids) {
+        c.remove ? EraseSorted(ids, c.unit) : InsertSorted(ids, c.unit);
+      });
+    }
+    // A complete key cache stays complete; otherwise only stale entries go
+    // (readers fill it on demand), so bulk adds do not grow it by a unit each.
+    for (auto& [id, keys] : key_changes_) {
+      if (keys != nullptr && (state_.keys_complete || state_.warming)) {
+        state_.keys.Put(id, keys);
+      } else {
+        state_.keys.Erase(id);
+      }
     }
   }
-  if (!state_.exact.empty()) {
-    for (const auto& [eid, id] : buffered_exact_) {
-      auto it = state_.exact.find(eid);
-      if (it != state_.exact.end()) InsertSorted(*it->second, id);
-    }
-  }
-  for (const auto& c : posting_changes_) {
-    auto it = state_.postings.find(c.id);
-    if (it == state_.postings.end()) continue;
-    c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
-  }
-  for (const auto& c : exact_changes_) {
-    auto it = state_.exact.find(c.id);
-    if (it == state_.exact.end()) continue;
-    c.remove ? EraseSorted(*it->second, c.unit) : InsertSorted(*it->second, c.unit);
-  }
-  // A complete key cache stays complete; otherwise only stale entries go
-  // (readers fill it on demand), so bulk adds do not grow it by a unit each.
-  for (auto& [id, keys] : key_changes_) {
-    if (keys != nullptr && (state_.keys_complete || state_.warming)) {
-      state_.keys[id] = keys;
-    } else {
-      state_.keys.erase(id);
-    }
-  }
+  // Cached lists grew: back under the budget (after `fill`).
+  state_.budget->Shrink();
 }
 
 void UnitWriter::Reset() {

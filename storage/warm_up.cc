@@ -1,6 +1,8 @@
 // The background warm-up: every unit's matching keys into the key cache,
 // then the posting lists of each memory's frequent tokens, so that the first
 // lookups after a start do not wait for point reads.
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "rocksdb/perf_level.h"
 #include "storage/internal/index_reader.h"
@@ -56,7 +58,7 @@ void RocksMemoryStore::WarmKeys(MemState& state) {
       return;
     }
     absl::MutexLock f(&state.fill);
-    for (auto& [id, k] : chunk) state.keys.emplace(id, std::move(k));
+    for (auto& [id, k] : chunk) state.keys.Emplace(id, std::move(k));
     if (!resume->has_value()) {
       state.keys_complete = true;
       break;
@@ -67,13 +69,20 @@ void RocksMemoryStore::WarmKeys(MemState& state) {
 }
 
 // Reads the posting lists of the memory's frequent tokens (on each side,
-// those in at least 0.1% of the units of a sample) at every length into the
-// posting cache, a token at a time (holding the memory's lock shared).
+// those in at least 0.1% of the units of a sample), most frequent first, at
+// every length into the posting cache, a token at a time (holding the
+// memory's lock shared), while the caches of all memories hold less than
+// three quarters of their budget (the rest is left to what lookups read).
 // REQUIRES: WarmKeys(state) has run.
 void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
   constexpr uint64_t kSampleEvery = 16;  // units with id % 16 == 0
   constexpr double kMinShare = 0.001;
-  std::vector<std::pair<match::Side, uint64_t>> frequent;
+  struct Frequent {
+    uint32_t df;
+    match::Side side;
+    uint64_t key;
+  };
+  std::vector<Frequent> frequent;
   {
     absl::ReaderMutexLock r(&state.rw);
     if (!state.keys_complete) return;               // a corrupt unit key: no sample
@@ -89,14 +98,16 @@ void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
     const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
     for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
       for (const auto& [key, n] : df[static_cast<int>(side)]) {
-        if (n >= min_df) frequent.emplace_back(side, key);
+        if (n >= min_df) frequent.push_back({n, side, key});
       }
     }
   }
+  std::sort(frequent.begin(), frequent.end(),
+            [](const Frequent& a, const Frequent& b) { return a.df != b.df ? a.df > b.df : a.key < b.key; });
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // the lists are cached decoded, not as blocks
-  for (const auto& [side, key] : frequent) {
-    if (stop_) return;
+  for (const auto& [df, side, key] : frequent) {
+    if (stop_ || state.budget->used() >= state.budget->limit() / 4 * 3) return;
     absl::ReaderMutexLock r(&state.rw);
     CachedIndexReader reader(rocks_, state, ro);
     const uint32_t longest = state.rec.max_length[static_cast<int>(side)];

@@ -191,6 +191,13 @@ grpc::Status MemoryServiceImpl::Stats(grpc::ServerContext*, const v1::StatsReque
   resp->set_disk_bytes(st->disk_bytes);
   resp->set_cached_postings(st->cached_postings);
   resp->set_cached_unit_keys(st->cached_unit_keys);
+  resp->set_cached_exact(st->cached_exact);
+  resp->set_cached_bytes(st->cached_bytes);
+  resp->set_cache_budget_bytes(st->cache_budget_bytes);
+  resp->set_cache_hits(st->cache_hits);
+  resp->set_cache_misses(st->cache_misses);
+  resp->set_cache_evictions(st->cache_evictions);
+  resp->set_cached_unit_keys_bytes(st->cached_unit_keys_bytes);
   return grpc::Status::OK;
 }
 

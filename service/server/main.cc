@@ -53,6 +53,7 @@ int Run(int argc, char** argv) {
   double grace_seconds = 10;
   std::string dictd_dir = "/usr/share/dictd";
   bool sync_writes = false;
+  uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -69,6 +70,11 @@ int Run(int argc, char** argv) {
                "acknowledge a write only once it is on disk (the write-ahead log fsync'ed, concurrent "
                "writes sharing one fsync): acknowledged writes then survive a power loss, not only a "
                "crash of the server");
+  app.add_option("--cache-mb", cache_mb,
+                 "MiB of posting and exact lists kept in memory (all memories; least recently used "
+                 "evicted past it)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -114,7 +120,8 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<match::Analyzer>> analyzer = match::CreateTextAnalyzer();
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
-  absl::StatusOr<std::unique_ptr<tm::Memories>> memories = tm::Memories::Open(**store, **analyzer);
+  absl::StatusOr<std::unique_ptr<tm::Memories>> memories =
+      tm::Memories::Open(**store, **analyzer, storage::MemoryStoreOptions{.cache_bytes = cache_mb << 20});
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   if (absl::StatusOr<storage::StoreStats> stats = (*memories)->Stats(); stats.ok()) {
     // Damage found at open: the rest is served; `--check` tells more.

@@ -8,6 +8,13 @@
 // too when they change a cache, so `fill` alone guards the cache maps; the
 // one exception is a complete key cache, read under `rw` shared without
 // `fill` (see CachedIndexReader::Keys).
+//
+// The posting and exact caches are bounded: their lists are charged to the
+// store's CacheBudget (storage/internal/list_cache.h), which evicts lists
+// (CLOCK) once the caches of all memories hold more than
+// MemoryStoreOptions::cache_bytes; a reader reads an evicted list again
+// (RocksDB plus `pending`). The unit-keys cache is not bounded (it is
+// complete after the warm-up); its bytes are counted for the stats only.
 #ifndef QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 #define QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 
@@ -24,13 +31,24 @@
 #include "storage/internal/encoding.h"
 #include "storage/internal/hash_filter.h"
 #include "storage/internal/index_buffer.h"
+#include "storage/internal/list_cache.h"
 #include "storage/internal/rocks.h"
 #include "storage/memory_store.h"
 
 namespace qantara::storage::internal {
 
 struct MemState {
-  explicit MemState(MemoryRecord record) : id(record.id), rec(std::move(record)) {}
+  MemState(MemoryRecord record, std::shared_ptr<CacheBudget> cache_budget)
+      : id(record.id),
+        rec(std::move(record)),
+        budget(cache_budget),
+        postings(cache_budget),
+        exact(cache_budget) {
+    budget->Register(this);
+  }
+  ~MemState() { budget->Unregister(this); }
+  MemState(const MemState&) = delete;
+  MemState& operator=(const MemState&) = delete;
 
   const uint32_t id;  // the memory's id (never changes)
   absl::Mutex rw;
@@ -40,10 +58,12 @@ struct MemState {
   // reader that found the memory before) fails with NotFound, so nothing is
   // ever written back under a deleted memory's id.
   bool deleted ABSL_GUARDED_BY(rw) = false;
+  // The store's budget of posting and exact lists (shared by all memories).
+  const std::shared_ptr<CacheBudget> budget;
   absl::Mutex fill ABSL_ACQUIRED_AFTER(rw);
-  absl::flat_hash_map<PostingId, std::shared_ptr<match::UnitIds>> postings ABSL_GUARDED_BY(fill);
-  absl::flat_hash_map<ExactId, std::shared_ptr<match::UnitIds>> exact ABSL_GUARDED_BY(fill);
-  absl::flat_hash_map<uint64_t, std::shared_ptr<const match::UnitKeys>> keys ABSL_GUARDED_BY(fill);
+  ListCache<PostingId> postings ABSL_GUARDED_BY(fill);
+  ListCache<ExactId> exact ABSL_GUARDED_BY(fill);
+  KeyCache keys ABSL_GUARDED_BY(fill);
   // Set once the warm-up has loaded every unit's keys; writers keep `keys`
   // complete from then on, so exhaustive scans read it instead of RocksDB
   // (and no reader inserts into it any more).

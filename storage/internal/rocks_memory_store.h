@@ -112,6 +112,8 @@ class RocksMemoryStore final : public MemoryStore {
   Store& store_;
   RocksHandles& rocks_;
   const MemoryStoreOptions options_;
+  // The budget of every memory's posting and exact caches (options_.cache_bytes).
+  const std::shared_ptr<CacheBudget> cache_budget_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<MemState>> memories_ ABSL_GUARDED_BY(mu_);
   uint32_t next_memory_id_ ABSL_GUARDED_BY(mu_) = 1;

@@ -4,7 +4,7 @@
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
 //            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
-//            [--during-compaction 1]
+//            [--during-compaction 1] [--cache-mb N]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
@@ -12,7 +12,9 @@
 // queries whose expected unit is not first at >= 95, with what came first;
 // --build-only 1: stop after the bulk insert (a copy of that data dir is a
 // "just loaded" one); --during-compaction 1: the in-process passes do not
-// wait for the index compaction a just-loaded dir gets at the open.
+// wait for the index compaction a just-loaded dir gets at the open;
+// --cache-mb N: the posting and exact caches' budget in process (default:
+// MemoryStoreOptions' default; the server keeps its default).
 //
 // 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
 // 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
@@ -270,7 +272,11 @@ int main(int argc, char** argv) {
       std::printf("FAIL: %s\n", std::string(store.status().message()).c_str());
       return 1;
     }
-    auto mem = tm::Memories::Open(**store, **analyzer);
+    storage::MemoryStoreOptions mem_options;
+    if (const std::string mb = Arg(argc, argv, "--cache-mb", ""); !mb.empty()) {
+      mem_options.cache_bytes = std::stoull(mb) << 20;
+    }
+    auto mem = tm::Memories::Open(**store, **analyzer, mem_options);
     std::printf("in-process open of the data dir (Store + MemoryStore): %.0f ms\n", Ms(Clock::now() - t0));
     const auto tw = Clock::now();
     (*mem)->StartWarmUp();
@@ -414,10 +420,14 @@ int main(int argc, char** argv) {
     }
     auto st = (*mem)->Stats();
     std::printf(
-        "\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, unit keys "
-        "%llu\n",
+        "\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, exact lists "
+        "%llu: %.1f of %.0f MB (hits %llu, misses %llu, evictions %llu); unit keys %llu (%.1f MB)\n",
         PeakRssKb() / 1024.0, static_cast<unsigned long long>(st->cached_postings),
-        static_cast<unsigned long long>(st->cached_unit_keys));
+        static_cast<unsigned long long>(st->cached_exact), st->cached_bytes / 1048576.0,
+        st->cache_budget_bytes / 1048576.0, static_cast<unsigned long long>(st->cache_hits),
+        static_cast<unsigned long long>(st->cache_misses),
+        static_cast<unsigned long long>(st->cache_evictions),
+        static_cast<unsigned long long>(st->cached_unit_keys), st->cached_unit_keys_bytes / 1048576.0);
     mem->reset();
     (void)(*store)->Close();
   }

@@ -78,6 +78,11 @@ TEST_F(MemoryServiceTest, StreamedAddThenBatchLookupAndStats) {
   ASSERT_TRUE(stub_->Stats(&sctx, v1::StatsRequest(), &stats).ok());
   EXPECT_EQ(stats.memories(), 1u);
   EXPECT_EQ(stats.units(), 12u);
+  // The lookups above read lists through the bounded caches.
+  EXPECT_EQ(stats.cache_budget_bytes(), qantara::storage::MemoryStoreOptions{}.cache_bytes);
+  EXPECT_GT(stats.cached_bytes(), 0u);
+  EXPECT_LE(stats.cached_bytes(), stats.cache_budget_bytes());
+  EXPECT_GT(stats.cache_misses(), 0u);
 }
 
 TEST_F(MemoryServiceTest, UnitCrudAndErrors) {

@@ -1,0 +1,257 @@
+// The bounded caches of posting and exact lists: a ListCache per memory and
+// list kind, all charged to one CacheBudget of the store, which evicts with
+// CLOCK (a memory at a time) once they hold more than its byte budget.
+// PRIVATE to storage/.
+//
+// Locking: a ListCache is guarded by its memory's `fill` lock (MemState);
+// CacheBudget::Shrink takes the memories' `fill` locks one at a time, under
+// its own lock, so it must be called holding no `fill` lock (any `rw` may be
+// held: Shrink never takes one). Lists are held by shared_ptr: an evicted
+// list still in a reader's hands lives until the reader drops it.
+#ifndef QANTARA_STORAGE_INTERNAL_LIST_CACHE_H_
+#define QANTARA_STORAGE_INTERNAL_LIST_CACHE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "service/match/index_view.h"
+
+namespace qantara::storage::internal {
+
+struct MemState;
+
+// The byte budget shared by the posting and exact caches of every memory of
+// a store, and their counters.
+class CacheBudget {
+ public:
+  explicit CacheBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
+  CacheBudget(const CacheBudget&) = delete;
+  CacheBudget& operator=(const CacheBudget&) = delete;
+
+  uint64_t limit() const { return limit_; }
+  // Bytes held by the caches (an estimate of what they allocated).
+  uint64_t used() const {
+    const int64_t u = used_.load(std::memory_order_relaxed);
+    return u < 0 ? 0 : static_cast<uint64_t>(u);
+  }
+  bool over() const { return used() > limit_; }
+  void Charge(int64_t delta) { used_.fetch_add(delta, std::memory_order_relaxed); }
+
+  // The memories whose caches Shrink evicts from (MemState registers itself).
+  void Register(MemState* state) ABSL_LOCKS_EXCLUDED(mu_);
+  void Unregister(MemState* state) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // When the caches hold more than the budget, evicts lists until they hold
+  // a little less (1/32 of the budget below it, so that not every fill
+  // evicts): CLOCK over one memory's caches, then the next memory's.
+  // REQUIRES: no `fill` lock held.
+  void Shrink() ABSL_LOCKS_EXCLUDED(mu_);
+
+  std::atomic<uint64_t> hits{0};
+  std::atomic<uint64_t> misses{0};
+  std::atomic<uint64_t> evictions{0};
+
+ private:
+  const uint64_t limit_;
+  std::atomic<int64_t> used_{0};
+  absl::Mutex mu_;
+  std::vector<MemState*> states_ ABSL_GUARDED_BY(mu_);
+  size_t hand_ ABSL_GUARDED_BY(mu_) = 0;  // the memory Shrink evicts from next
+};
+
+// The estimated heap bytes of a cached list of `capacity` ids whose cache
+// entry costs `entry_bytes` (map slot, CLOCK slot, shared_ptr control block
+// and vector header).
+inline uint64_t ListBytes(size_t entry_bytes, size_t capacity) {
+  // Allocations of ids carry a malloc header.
+  return entry_bytes + (capacity == 0 ? 0 : capacity * sizeof(uint64_t) + 16);
+}
+
+// One memory's cache of one kind of list (posting lists by PostingId, exact
+// lists by ExactId), charged to `budget`. Not thread-safe: guarded by the
+// memory's `fill` lock.
+template <typename K>
+class ListCache {
+ public:
+  explicit ListCache(std::shared_ptr<CacheBudget> budget) : budget_(std::move(budget)) {}
+  ~ListCache() { Clear(); }
+  ListCache(const ListCache&) = delete;
+  ListCache& operator=(const ListCache&) = delete;
+
+  // The cached list of `k` (marked recently used), or nullptr. `count`: a
+  // hit or a miss of the budget's counters.
+  std::shared_ptr<match::UnitIds> Find(const K& k, bool count = true) {
+    auto it = index_.find(k);
+    if (it == index_.end()) {
+      if (count) budget_->misses.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
+    if (count) budget_->hits.fetch_add(1, std::memory_order_relaxed);
+    Slot& s = slots_[it->second];
+    s.ref = true;
+    return s.ids;
+  }
+  bool Contains(const K& k) const { return index_.contains(k); }
+
+  // Caches `ids` (an empty list too) under `k` unless a list is cached
+  // there already; returns the cached list. The caller calls
+  // CacheBudget::Shrink afterwards (without `fill`) when it is over.
+  std::shared_ptr<match::UnitIds> Insert(const K& k, std::shared_ptr<match::UnitIds> ids) {
+    auto [it, inserted] = index_.try_emplace(k, 0);
+    if (!inserted) return slots_[it->second].ids;
+    uint32_t slot;
+    if (free_.empty()) {
+      slot = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    } else {
+      slot = free_.back();
+      free_.pop_back();
+    }
+    it->second = slot;
+    Slot& s = slots_[slot];
+    s.key = k;
+    s.ids = std::move(ids);
+    s.ref = false;  // a second use earns it a second chance
+    s.bytes = ListBytes(kEntryBytes, s.ids->capacity());
+    bytes_ += s.bytes;
+    budget_->Charge(static_cast<int64_t>(s.bytes));
+    return s.ids;
+  }
+
+  // Writers: calls `fn` on the cached list of `k` (if cached) to change it
+  // in place, and charges the change of its size.
+  template <typename Fn>
+  void Update(const K& k, Fn&& fn) {
+    auto it = index_.find(k);
+    if (it == index_.end()) return;
+    Slot& s = slots_[it->second];
+    fn(*s.ids);
+    const uint64_t now = ListBytes(kEntryBytes, s.ids->capacity());
+    budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
+    bytes_ = bytes_ - s.bytes + now;
+    s.bytes = now;
+  }
+
+  // CLOCK: looks at up to `max_steps` slots from the hand on, evicting the
+  // lists not used since the hand last passed (clearing the mark of the
+  // others), until `want` bytes are freed. Returns the bytes freed.
+  uint64_t Evict(uint64_t want, size_t max_steps) {
+    uint64_t freed = 0;
+    for (size_t step = 0; step < max_steps && freed < want && !index_.empty(); ++step) {
+      if (hand_ >= slots_.size()) hand_ = 0;
+      Slot& s = slots_[hand_];
+      if (s.ids != nullptr) {
+        if (s.ref) {
+          s.ref = false;
+        } else {
+          freed += s.bytes;
+          Remove(hand_);
+          budget_->evictions.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      ++hand_;
+    }
+    return freed;
+  }
+
+  // Drops every list.
+  void Clear() {
+    budget_->Charge(-static_cast<int64_t>(bytes_));
+    bytes_ = 0;
+    index_.clear();
+    slots_.clear();
+    free_.clear();
+    hand_ = 0;
+  }
+
+  size_t size() const { return index_.size(); }
+  bool empty() const { return index_.empty(); }
+  size_t slots() const { return slots_.size(); }
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  struct Slot {
+    K key{};
+    std::shared_ptr<match::UnitIds> ids;  // nullptr: a free slot
+    uint64_t bytes = 0;
+    bool ref = false;  // used since the hand last passed
+  };
+  // A map slot (at the maps' 7/8 load), a CLOCK slot, and the shared_ptr's
+  // control block holding the vector (make_shared, with a malloc header).
+  static constexpr size_t kEntryBytes =
+      (sizeof(std::pair<K, uint32_t>) + 1) * 8 / 7 + sizeof(Slot) + 16 + sizeof(match::UnitIds) + 16;
+
+  void Remove(uint32_t slot) {
+    Slot& s = slots_[slot];
+    index_.erase(s.key);
+    budget_->Charge(-static_cast<int64_t>(s.bytes));
+    bytes_ -= s.bytes;
+    s.ids.reset();
+    s.bytes = 0;
+    s.ref = false;
+    free_.push_back(slot);
+  }
+
+  std::shared_ptr<CacheBudget> budget_;
+  absl::flat_hash_map<K, uint32_t> index_;  // key -> slot
+  std::vector<Slot> slots_;                 // the CLOCK's ring
+  std::vector<uint32_t> free_;              // free slots
+  size_t hand_ = 0;
+  uint64_t bytes_ = 0;
+};
+
+// One memory's unit-keys cache (unbounded: complete after the warm-up, see
+// MemState::keys), counting the bytes it holds for the stats.
+class KeyCache {
+ public:
+  using Ptr = std::shared_ptr<const match::UnitKeys>;
+  using Map = absl::flat_hash_map<uint64_t, Ptr>;
+
+  const Ptr* Find(uint64_t id) const {
+    auto it = map_.find(id);
+    return it == map_.end() ? nullptr : &it->second;
+  }
+  // Caches `keys` unless keys of `id` are cached; returns the cached keys.
+  const Ptr& Emplace(uint64_t id, Ptr keys) {
+    auto [it, inserted] = map_.try_emplace(id, std::move(keys));
+    if (inserted) bytes_ += Bytes(*it->second);
+    return it->second;
+  }
+  // Caches `keys`, replacing what was cached.
+  void Put(uint64_t id, Ptr keys) {
+    Erase(id);
+    Emplace(id, std::move(keys));
+  }
+  void Erase(uint64_t id) {
+    auto it = map_.find(id);
+    if (it == map_.end()) return;
+    bytes_ -= Bytes(*it->second);
+    map_.erase(it);
+  }
+  void Clear() {
+    map_.clear();
+    bytes_ = 0;
+  }
+  size_t size() const { return map_.size(); }
+  uint64_t bytes() const { return bytes_; }
+  Map::const_iterator begin() const { return map_.begin(); }
+  Map::const_iterator end() const { return map_.end(); }
+
+  // The estimated heap bytes of cached keys (map slot, control block,
+  // token vectors and strings).
+  static uint64_t Bytes(const match::UnitKeys& k);
+
+ private:
+  Map map_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace qantara::storage::internal
+
+#endif  // QANTARA_STORAGE_INTERNAL_LIST_CACHE_H_
