@@ -120,8 +120,10 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<std::unique_ptr<match::Analyzer>> analyzer = match::CreateTextAnalyzer();
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
+  storage::MemoryStoreOptions memory_options;
+  memory_options.cache_bytes = cache_mb << 20;
   absl::StatusOr<std::unique_ptr<tm::Memories>> memories =
-      tm::Memories::Open(**store, **analyzer, storage::MemoryStoreOptions{.cache_bytes = cache_mb << 20});
+      tm::Memories::Open(**store, **analyzer, memory_options);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));
   if (absl::StatusOr<storage::StoreStats> stats = (*memories)->Stats(); stats.ok()) {
     // Damage found at open: the rest is served; `--check` tells more.
