@@ -275,15 +275,6 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     });
   }
   if (s.ok() && !args.empty()) {
-    // The watermark goes in the same ingestion (one MANIFEST record with
-    // the index files): a backup, whose list of live files and copy of the
-    // WAL are taken at slightly different moments, can then never hold a
-    // watermark without the entries below it.
-    s = write_file(Cf::kMemories, "watermark", [&](rocksdb::SstFileWriter& w) {
-      return w.Put(AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
-    });
-  }
-  if (s.ok() && !args.empty()) {
     // The ingested files are durable at once (RocksDB syncs them and the
     // MANIFEST), while the units they index may still sit unsynced in the
     // WAL: sync it first, so that after a power loss no index entry points
@@ -300,11 +291,9 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
               "best effort: the index is written (or `s` says why not), and Open removes "
               "what is left in the ingest dir");
   if (!s.ok()) return s;
-  if (args.empty()) {  // no entry to ingest: the watermark alone
-    rocksdb::Status st =
-        rocks.db->Put(rocks.write, rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
-    if (!st.ok()) return FromRocks(st, "write index watermark");
-  }
+  rocksdb::Status st =
+      rocks.db->Put(rocks.write, rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
+  if (!st.ok()) return FromRocks(st, "write index watermark");
   return absl::OkStatus();
 }
 
