@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "rocksdb/env.h"
 #include "rocksdb/utilities/backup_engine.h"
@@ -226,6 +227,7 @@ absl::StatusOr<CreatedBackup> CreateBackup(Store& store, const std::string& back
   }
   internal::RocksHandles& rocks = internal::Rocks(store);
   if (rocks.db == nullptr) return absl::FailedPreconditionError("the store is closed");
+  absl::WriterMutexLock gate(rocks.ingest_gate.get());  // no index ingestion during the backup
   return internal::BackupDb(rocks.db, backup_dir, kFormatVersion);
 }
 

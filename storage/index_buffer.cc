@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -233,6 +234,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
   const std::string suffix = absl::StrCat("-", memory, "-", indexed_upto, ".sst");
   std::vector<std::string> paths;
   std::vector<rocksdb::IngestExternalFileArg> args;
+  std::optional<absl::ReaderMutexLock> gate;  // see RocksHandles::ingest_gate
   // Writes one SST file of column family `cf` with `add` (keys in order).
   auto write_file = [&](Cf cf, const std::string& name, auto&& add) -> absl::Status {
     rocksdb::ColumnFamilyHandle* h = rocks.cf(cf);
@@ -281,6 +283,7 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     // at a unit that is not there.
     s = internal::SyncWal(rocks.db);
     if (s.ok()) {
+      gate.emplace(rocks.ingest_gate.get());  // until the watermark is written
       rocksdb::Status st = rocks.db->IngestExternalFiles(args);
       if (!st.ok()) s = FromRocks(st, "ingest index files");
     }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -65,6 +66,11 @@ struct RocksHandles {
   const std::atomic<bool>* no_ingest = nullptr;
   bool CanIngest() const { return no_ingest == nullptr || !no_ingest->load(std::memory_order_acquire); }
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return cfs[static_cast<int>(c)]; }
+  // Held shared by an index buffer's ingestion together with the watermark
+  // Put after it, exclusively by a backup: a backup (which lists the live
+  // files and copies the WAL at two moments) then never holds a watermark
+  // without the ingested entries below it.
+  std::shared_ptr<absl::Mutex> ingest_gate = std::make_shared<absl::Mutex>();
   // Set by the open MemoryStore (empty when none is open): calls `fn` with
   // the id of `memory` while holding its write lock, or returns NotFound
   // when it does not exist or was deleted. Writes keyed by a memory's id
