@@ -19,7 +19,6 @@ import argparse
 import os
 import random
 import re
-import selectors
 import shutil
 import signal
 import subprocess
@@ -28,23 +27,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from proc_lines import read_line  # noqa: E402
+
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-
-
-def read_line(stream, timeout):
-    sel = selectors.DefaultSelector()
-    sel.register(stream, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    buf = b""
-    while not buf.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not sel.select(left):
-            return buf
-        chunk = os.read(stream.fileno(), 1)
-        if not chunk:
-            return buf
-        buf += chunk
-    return buf
 
 
 def rss_mb(pid):

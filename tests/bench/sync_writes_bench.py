@@ -19,7 +19,6 @@ import itertools
 import os
 import random
 import re
-import selectors
 import shutil
 import signal
 import subprocess
@@ -27,6 +26,9 @@ import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from proc_lines import read_line  # noqa: E402
 
 WORDS = ("the contract shall enter into force on the date of its signature by both parties each party "
          "agrees to notify the other in writing of any change to these terms and conditions").split()
@@ -39,22 +41,6 @@ def letters(n):
         n //= 26
         if n == 0:
             return s
-
-
-def read_line(stream, timeout):
-    sel = selectors.DefaultSelector()
-    sel.register(stream, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    buf = b""
-    while not buf.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not sel.select(left):
-            return buf
-        chunk = os.read(stream.fileno(), 1)
-        if not chunk:
-            return buf
-        buf += chunk
-    return buf
 
 
 def main():

@@ -43,7 +43,6 @@ import itertools
 import os
 import random
 import re
-import selectors
 import shutil
 import signal
 import subprocess
@@ -53,6 +52,9 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testing"))
+from proc_lines import read_line  # noqa: E402
 
 SKIP = 77
 
@@ -178,22 +180,6 @@ class Server:
         rc = self.proc.wait(timeout=120)
         self.log.close()
         return rc
-
-
-def read_line(stream, timeout):
-    sel = selectors.DefaultSelector()
-    sel.register(stream, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    buf = b""
-    while not buf.endswith(b"\n"):
-        left = deadline - time.monotonic()
-        if left <= 0 or not sel.select(left):
-            return buf
-        chunk = os.read(stream.fileno(), 1)
-        if not chunk:
-            return buf
-        buf += chunk
-    return buf
 
 
 def tmx(pairs):
