@@ -5,6 +5,7 @@
 
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/idle_watchdog.h"
 #include "clients/cli/policy_text.h"
 #include "clients/cli/render_memory.h"
 #include "qantara/v1/memory.grpc.pb.h"
@@ -74,9 +75,11 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
   // Streamed: the whole import is one call, sent in chunks as the file is read.
   auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
   grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(24));
   ctx.set_wait_for_ready(true);
   qantara::v1::AddUnitsResponse resp;
+  // No deadline for the whole stream (a big file takes long), but one for
+  // quiet: no chunk taken for --timeout seconds ends it.
+  IdleWatchdog watchdog(&ctx, options.timeout_seconds);
   std::unique_ptr<grpc::ClientWriter<qantara::v1::AddUnitsRequest>> writer = stub->AddUnits(&ctx, &resp);
   qantara::v1::AddUnitsRequest chunk;
   chunk.set_memory(args.memory);
@@ -111,6 +114,7 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
         stream_ok = false;
         break;
       }
+      watchdog.Touch();
       chunk.Clear();
     }
   }
@@ -121,8 +125,10 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
   }
   // The last chunk (or the first, naming the memory, when the file had no units).
   if (stream_ok && (chunk.units_size() > 0 || !chunk.memory().empty())) writer->Write(chunk);
+  watchdog.Touch();
   writer->WritesDone();
   grpc::Status st = writer->Finish();
+  if (watchdog.fired()) st = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no answer");
   if (!st.ok()) {
     return ReportRpcError(options, "add", st);
   }

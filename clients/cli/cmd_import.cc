@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "clients/cli/commands.h"
+#include "clients/cli/idle_watchdog.h"
 #include "clients/cli/policy_text.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
@@ -222,6 +223,9 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     if (!WaitForServer(channel, options, "import", exit_code)) return;
     auto stub = v1::ImportExportService::NewStub(channel);
     grpc::ClientContext ctx;
+    // No deadline for the whole import (a big file takes long), but one for
+    // quiet: nothing sent or received for --timeout seconds ends it.
+    IdleWatchdog watchdog(&ctx, options.timeout_seconds);
     auto stream = stub->Import(&ctx);
     // The file is sent on its own thread while this one reads the answers.
     std::atomic<bool> read_error{false};
@@ -236,6 +240,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
         if (n <= 0) break;
         req.set_chunk(buf.data(), static_cast<size_t>(n));
         if (!stream->Write(req)) return;  // the server ended the call (its answer says why)
+        watchdog.Touch();
       }
       if (in->bad()) {
         read_error = true;
@@ -249,6 +254,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     v1::ImportReport report;
     bool have_report = false;
     while (stream->Read(&resp)) {
+      watchdog.Touch();
       if (resp.has_progress()) {
         if (!args->quiet) view.Update(resp.progress().counts());
       } else if (resp.has_report()) {
@@ -258,6 +264,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     }
     sender.join();
     grpc::Status st = stream->Finish();
+    if (watchdog.fired()) st = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no answer");
     if (!args->quiet) view.Done();
     if (read_error) {
       *exit_code = ReportError("import: error reading " + args->file, kExitFailed);
@@ -381,16 +388,19 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     }
     auto stub = v1::ImportExportService::NewStub(channel);
     grpc::ClientContext ctx;
+    IdleWatchdog watchdog(&ctx, options.timeout_seconds);  // ends an export gone quiet
     auto reader = stub->Export(&ctx, req);
     v1::ExportResponse resp;
     uint64_t units = 0, unwritable = 0, damaged = 0;
     while (reader->Read(&resp)) {
+      watchdog.Touch();
       out.write(resp.chunk().data(), static_cast<std::streamsize>(resp.chunk().size()));
       units = resp.units();
       unwritable = resp.units_unwritable();
       damaged = resp.units_damaged();
     }
     grpc::Status st = reader->Finish();
+    if (watchdog.fired()) st = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no answer");
     out.flush();
     if (!st.ok()) {
       if (!to_stdout) std::filesystem::remove(tmp);

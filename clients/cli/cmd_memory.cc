@@ -1,4 +1,6 @@
 // `qantara memory create|list|show|delete`: managing translation memories.
+#include <utility>
+
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/render_memory.h"
@@ -19,10 +21,18 @@ int RunMemoryCommand(const GlobalOptions& options, const std::string& command, c
     return PrintOutput(RenderMemoryCreated(*m));
   }
   if (command == "memory list") {
-    absl::StatusOr<v1::ListMemoriesResponse> resp =
-        Call(options, &v1::MemoryService::Stub::ListMemories, v1::ListMemoriesRequest());
-    if (!resp.ok()) return ReportRpcError(options, what, resp.status());
-    return PrintOutput(RenderMemoryList(*resp, args.json));
+    // Every page, gathered into one list.
+    v1::ListMemoriesResponse all;
+    v1::ListMemoriesRequest req;
+    req.set_page_size(1000);
+    do {
+      absl::StatusOr<v1::ListMemoriesResponse> resp =
+          Call(options, &v1::MemoryService::Stub::ListMemories, req);
+      if (!resp.ok()) return ReportRpcError(options, what, resp.status());
+      for (v1::Memory& m : *resp->mutable_memories()) *all.add_memories() = std::move(m);
+      req.set_page_token(resp->next_page_token());
+    } while (!req.page_token().empty());
+    return PrintOutput(RenderMemoryList(all, args.json));
   }
   if (command == "memory show") {
     v1::GetMemoryRequest req;

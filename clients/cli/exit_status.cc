@@ -1,6 +1,8 @@
 // Failure -> exit code and error line (see exit_status.h).
 #include "clients/cli/exit_status.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace qantara::cli {
 
 absl::Status FromGrpc(const grpc::Status& status) {
@@ -19,8 +21,13 @@ std::string RpcErrorMessage(const GlobalOptions& options, const std::string& wha
       return what + ": server " + options.server +
              " is unreachable (is qantara-server running? set --server or QANTARA_SERVER)";
     case absl::StatusCode::kDeadlineExceeded:
-      return what + ": no answer from " + options.server + " within " +
-             std::to_string(options.timeout_seconds) + " s (--timeout)";
+      // The client's own deadline says "Deadline Exceeded"; the server's
+      // (a stalled stream it ended) says why.
+      if (status.message() != "Deadline Exceeded" && status.message() != "no answer") {
+        return what + ": " + std::string(status.message());
+      }
+      return absl::StrCat(what, ": no answer from ", options.server, " within ", options.timeout_seconds,
+                          " s (--timeout)");
     default: return what + ": " + std::string(status.message());
   }
 }

@@ -17,6 +17,7 @@
 #define QANTARA_SERVICE_MATCH_MATCHER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ struct LookupOptions {
   // (the previous and next segments both equal, normalised) or 102 (the same
   // string id).
   UnitContext context;
+  // Asked every 1,024 candidates and before each unit length: true stops the
+  // lookup with Cancelled (the call's deadline passed or its client left).
+  std::function<bool()> cancelled;
 };
 
 struct Match {
@@ -81,7 +85,8 @@ bool RanksBefore(const Match& a, const Match& b);
 // Looks `query` up in one memory through `view`. `analyzer` re-analyses the
 // returned units (diff spans, number substitution); `unit_language` and
 // `other_language` are the languages of the compared side and the other side.
-// Errors: those of the view; InvalidArgument for max_results == 0.
+// Errors: those of the view; InvalidArgument for max_results == 0; Cancelled
+// (options.cancelled).
 absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
                                     text::Language unit_language, text::Language other_language,
                                     const LookupOptions& options);

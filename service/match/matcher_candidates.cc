@@ -76,6 +76,7 @@ absl::Status Search::FuzzyPath() {
         alive = false;  // further away is worse
         continue;
       }
+      QANTARA_RETURN_IF_ERROR(CheckCancelled());
       if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
     }
   }

@@ -86,6 +86,8 @@ class Search {
   // Verification and scoring (matcher_verify.cc).
   absl::Status PrepareContext();
   absl::Status Consider(uint64_t id, const UnitKeys& keys);
+  // Cancelled once options_.cancelled says so.
+  absl::Status CheckCancelled() const;
   // The same number values, in order (numbers share one key, so units that
   // differ only in numbers are different sources with the same exact hash).
   static uint64_t NumberSignature(const SideKey& k);

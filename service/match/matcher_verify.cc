@@ -37,8 +37,13 @@ absl::Status Search::PrepareContext() {
   return absl::OkStatus();
 }
 
+absl::Status Search::CheckCancelled() const {
+  if (options_.cancelled && options_.cancelled()) return absl::CancelledError("the lookup was cancelled");
+  return absl::OkStatus();
+}
+
 absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
-  ++scored_;
+  if ((++scored_ & 1023) == 0) QANTARA_RETURN_IF_ERROR(CheckCancelled());
   const SideKey& q = QueryKey();
   const SideKey& u = keys.side(options_.side);
   const size_t m = q.tokens.size(), n = u.tokens.size();

@@ -1,6 +1,7 @@
 // qantara.v1.AdminService handlers: each a conversion around storage/backup.h.
 #include "service/rpc/admin_service.h"
 
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "storage/backup.h"
 
@@ -22,6 +23,7 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
 
 grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::CreateBackupRequest* req,
                                             v1::CreateBackupResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
   if (!created.ok()) return ToGrpcStatus(created.status());
   ToProto(created->info, resp->mutable_backup());
@@ -33,6 +35,7 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::Crea
 
 grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext*, const v1::ListBackupsRequest* req,
                                            v1::ListBackupsResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const storage::BackupInfo& b : *list) ToProto(b, resp->add_backups());

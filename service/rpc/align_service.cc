@@ -8,7 +8,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
+#include "service/rpc/stall_guard.h"
 #include "service/tm/align_to_memory.h"
 
 namespace qantara::rpc {
@@ -67,6 +69,7 @@ void AlignServiceImpl::DetachMemories() {
 
 grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) {
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   AlignSide ar, en;
   using R = qantara::v1::AlignRequest;
   absl::Status s = LoadAlignSide(request->arabic_case() == R::kArabicText, request->arabic_text(),
@@ -91,6 +94,7 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
   const std::vector<align::Bead>& beads = alignment->beads;
   uint32_t accepted = 0;
   size_t k = 0;
+  StallGuard guard(context, StallGuard::Limit(limits_));
   do {
     if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     qantara::v1::AlignResponse msg;
@@ -113,7 +117,10 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
       sum->set_accepted_beads(accepted);
       sum->set_accept_threshold(threshold);
     }
-    if (!writer->Write(msg)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    if (!guard.Wait([&] { return writer->Write(msg); })) {
+      if (guard.stalled()) return guard.Status("sending the alignment");
+      return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    }
   } while (k < beads.size());
   return grpc::Status::OK;
 }

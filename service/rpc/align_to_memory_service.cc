@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/align_to_memory.h"
@@ -15,6 +16,7 @@ namespace qantara::rpc {
 grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                                              const qantara::v1::AlignToMemoryRequest* request,
                                              qantara::v1::AlignToMemoryResponse* response) {
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   const auto start = std::chrono::steady_clock::now();
   if (memories_ == nullptr) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories");

@@ -6,8 +6,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
+#include "service/rpc/stall_guard.h"
 
 namespace qantara::rpc {
 
@@ -15,6 +17,7 @@ namespace v1 = qantara::v1;
 
 grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext*, const v1::CreateMemoryRequest* req,
                                              v1::Memory* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto info = store_.CreateMemory(
       tm::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
   if (!info.ok()) return ToGrpcStatus(info.status());
@@ -22,16 +25,20 @@ grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext*, const v1::Cre
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext*, const v1::ListMemoriesRequest*,
+grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext*, const v1::ListMemoriesRequest* req,
                                              v1::ListMemoriesResponse* resp) {
-  auto list = store_.ListMemories();
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  bool more = false;
+  auto list = store_.ListMemories(req->page_token(), req->page_size(), &more);
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const auto& m : *list) ToProto(m, resp->add_memories());
+  if (more && !list->empty()) resp->set_next_page_token(list->back().name);
   return grpc::Status::OK;
 }
 
 grpc::Status MemoryServiceImpl::GetMemory(grpc::ServerContext*, const v1::GetMemoryRequest* req,
                                           v1::Memory* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto info = store_.GetMemory(req->name());
   if (!info.ok()) return ToGrpcStatus(info.status());
   ToProto(*info, resp);
@@ -40,6 +47,7 @@ grpc::Status MemoryServiceImpl::GetMemory(grpc::ServerContext*, const v1::GetMem
 
 grpc::Status MemoryServiceImpl::DeleteMemory(grpc::ServerContext*, const v1::DeleteMemoryRequest* req,
                                              v1::DeleteMemoryResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto info = store_.GetMemory(req->name());
   if (!info.ok()) return ToGrpcStatus(info.status());
   absl::Status s = store_.DeleteMemory(req->name());
@@ -50,6 +58,7 @@ grpc::Status MemoryServiceImpl::DeleteMemory(grpc::ServerContext*, const v1::Del
 
 grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext*, const v1::AddUnitRequest* req,
                                         v1::AddUnitResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto out = store_.AddUnits(req->memory(), {FromProto(req->unit())}, FromProto(req->policy()));
   if (!out.ok()) return ToGrpcStatus(out.status());
   resp->set_outcome(ToProto(out->at(0).kind));
@@ -57,13 +66,17 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext*, const v1::AddUnitR
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
+grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
                                          grpc::ServerReader<v1::AddUnitsRequest>* reader,
                                          v1::AddUnitsResponse* resp) {
   v1::AddUnitsRequest chunk;
   std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
-  while (reader->Read(&chunk)) {
+  const uint64_t max_ids = store_.request_limits().has_value() ? store_.request_limits()->max_units_per_call
+                                                               : tm::RequestLimits{}.max_units_per_call;
+  StallGuard guard(ctx, StallGuard::Limit(store_.request_limits()));
+  while (guard.Wait([&] { return reader->Read(&chunk); })) {
+    if (absl::Status s = CheckEnums(chunk); !s.ok()) return ToGrpcStatus(s);
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
@@ -87,7 +100,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
     if (!out.ok()) {
       // Each chunk is atomic: this one stored nothing, the ones before it
       // everything.
-      const uint64_t stored = static_cast<uint64_t>(resp->unit_ids_size());
+      const uint64_t stored = resp->added() + resp->skipped() + resp->overwritten();
       if (stored == 0) return ToGrpcStatus(out.status());
       return ToGrpcStatus(absl::Status(out.status().code(),
                                        absl::StrCat(out.status().message(), " (the ", stored,
@@ -99,13 +112,20 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
         case tm::AddOutcome::kSkipped: resp->set_skipped(resp->skipped() + 1); break;
         case tm::AddOutcome::kOverwritten: resp->set_overwritten(resp->overwritten() + 1); break;
       }
-      resp->add_unit_ids(o.id);
+      // The ids of the first units only: the response stays bounded.
+      if (static_cast<uint64_t>(resp->unit_ids_size()) < max_ids) {
+        resp->add_unit_ids(o.id);
+      } else {
+        resp->set_unit_ids_omitted(resp->unit_ids_omitted() + 1);
+      }
     }
   }
+  if (guard.stalled()) return guard.Status("waiting for the next AddUnits chunk");
   return grpc::Status::OK;
 }
 
 grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitRequest* req, v1::Unit* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto u = store_.GetUnit(req->memory(), req->unit_id());
   if (!u.ok()) return ToGrpcStatus(u.status());
   ToProto(*u, resp);
@@ -114,6 +134,7 @@ grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext*, const v1::GetUnitR
 
 grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext*, const v1::UpdateUnitRequest* req,
                                            v1::Unit* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   auto u = store_.UpdateUnit(req->memory(), FromProto(req->unit()));
   if (!u.ok()) return ToGrpcStatus(u.status());
   ToProto(*u, resp);
@@ -122,6 +143,7 @@ grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext*, const v1::Updat
 
 grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext*, const v1::DeleteUnitsRequest* req,
                                             v1::DeleteUnitsResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   std::vector<uint64_t> ids(req->unit_ids().begin(), req->unit_ids().end());
   auto n = store_.DeleteUnits(req->memory(), ids);
   if (!n.ok()) return ToGrpcStatus(n.status());
@@ -129,9 +151,12 @@ grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext*, const v1::Dele
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupRequest* req,
+grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
                                        v1::LookupResponse* resp) {
-  auto result = store_.Lookup(FromProto(*req));
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  tm::LookupRequest request = FromProto(*req);
+  request.options.cancelled = [ctx] { return ctx->IsCancelled(); };
+  auto result = store_.Lookup(request);
   if (!result.ok()) return ToGrpcStatus(result.status());
   ToProto(*result, req->reverse(), resp);
   return grpc::Status::OK;
@@ -139,12 +164,15 @@ grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupReq
 
 grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::BatchLookupRequest* req,
                                             grpc::ServerWriter<v1::BatchLookupResponse>* writer) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = store_.CheckCount("segments", static_cast<size_t>(req->segments_size()),
                                          &tm::RequestLimits::max_batch_segments);
       !s.ok()) {
     return ToGrpcStatus(s);
   }
   tm::LookupRequest base = FromProto(req->options());
+  base.options.cancelled = [ctx] { return ctx->IsCancelled(); };
+  StallGuard guard(ctx, StallGuard::Limit(store_.request_limits()));
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     base.text = req->segments(i);
@@ -153,14 +181,19 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
     v1::BatchLookupResponse out;
     out.set_index(static_cast<uint32_t>(i));
     ToProto(*result, base.reverse, out.mutable_result());
-    if (!writer->Write(out)) return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    if (!guard.Wait([&] { return writer->Write(out); })) {
+      if (guard.stalled()) return guard.Status("sending the lookup results");
+      return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
+    }
   }
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext*, const v1::ConcordanceRequest* req,
+grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
                                             v1::ConcordanceResponse* resp) {
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   tm::ConcordanceRequest r;
+  r.cancelled = [ctx] { return ctx->IsCancelled(); };
   r.memory = req->memory();
   r.text = req->text();
   r.in_target = req->in_target();

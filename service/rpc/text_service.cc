@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 
 namespace qantara::rpc {
@@ -66,6 +67,7 @@ absl::StatusOr<std::unique_ptr<TextServiceImpl>> TextServiceImpl::Create() {
 grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
                                       const qantara::v1::SegmentRequest* request,
                                       qantara::v1::SegmentResponse* response) {
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
   if (!lang.ok()) return ToGrpcStatus(lang.status());
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
@@ -151,6 +153,7 @@ absl::StatusOr<std::shared_ptr<const text::Tokenizer>> TextServiceImpl::GetToken
 grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
                                         const qantara::v1::NormalizeRequest* request,
                                         qantara::v1::NormalizeResponse* response) {
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
                                       &tm::RequestLimits::max_document_bytes);
       !s.ok()) {
@@ -180,6 +183,7 @@ grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
 grpc::Status TextServiceImpl::Tokenize(grpc::ServerContext* /*context*/,
                                        const qantara::v1::TokenizeRequest* request,
                                        qantara::v1::TokenizeResponse* response) {
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
                                       &tm::RequestLimits::max_document_bytes);
       !s.ok()) {

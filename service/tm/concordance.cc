@@ -49,7 +49,11 @@ absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest
   auto candidates = r.TokenUnits(side, best_key, min_length);
   if (!candidates.ok()) return candidates.status();
   ConcordanceResult result;
+  uint64_t seen = 0;
   for (auto it = candidates->rbegin(); it != candidates->rend(); ++it) {  // newest first
+    if ((++seen & 1023) == 0 && request.cancelled && request.cancelled()) {
+      return absl::CancelledError("the concordance search was cancelled");
+    }
     const uint64_t id = *it;
     if (request.page_token != 0 && id >= request.page_token) continue;
     if (result.hits.size() == request.page_size) {

@@ -36,11 +36,16 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
     writer_options.header.props.push_back({std::string(kDescriptionProp), info->description});
   }
   ExportCounts counts;
+  uint64_t scanned = 0;
   formats::TmxWriter tmx(std::move(writer_options),
                          [&](std::string_view bytes) -> absl::Status { return out(bytes, counts); });
   absl::Status s = memories.ScanUnits(
       options.memory, 0,
       [&](const match::Unit& u) -> absl::Status {
+        // Every 1,024 units read, written or not (a filter may skip them all).
+        if ((++scanned & 1023) == 0 && cancelled && cancelled()) {
+          return absl::CancelledError("export cancelled");
+        }
         if (filtered && !filter.Matches(u)) return absl::OkStatus();
         absl::StatusOr<formats::TranslationUnit> tu =
             ToFileUnit(u, languages->source, info->source_lang, languages->target, info->target_lang);
@@ -54,9 +59,6 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
           return absl::OkStatus();
         }
         if (w.ok()) ++counts.units;
-        if (w.ok() && (counts.units & 1023) == 0 && cancelled && cancelled()) {
-          return absl::CancelledError("export cancelled");
-        }
         return w;
       },
       &counts.damaged);

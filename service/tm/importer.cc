@@ -51,6 +51,7 @@ class Importer::Sink final : public formats::UnitSink {
 
   absl::Status OnUnit(formats::TranslationUnit&& unit) override {
     const uint64_t ordinal = units_seen_();
+    if ((ordinal & 255) == 0 && Cancelled()) return absl::CancelledError("import cancelled");
     const int64_t line = unit.line;
     std::string id = unit.id;
     absl::StatusOr<match::Unit> u = ToMemoryUnit(std::move(unit), defaults_);
@@ -231,6 +232,7 @@ class Importer::Sink final : public formats::UnitSink {
   std::vector<ImportProblem>& problems() { return problems_; }
   uint64_t problems_omitted() const { return omitted_; }
   const absl::Status& storage_error() const { return storage_error_; }
+  bool Cancelled() const { return options_.cancelled && options_.cancelled(); }
   const std::string& stopped() const { return stopped_; }
 
  private:
@@ -289,10 +291,22 @@ class Importer::Sink final : public formats::UnitSink {
   // With a resume key, the progress mark goes with the units: every unit
   // read up to the batch's position is stored or decided on, but for a
   // stop at a failed unit, which a resume reads (and fails) again.
-  void Commit(Batch& b, const OnOrdered& on_ordered) {
+  void Commit(Batch& b, const OnOrdered& ordered) {
     const size_t n = b.units.size();
     b.outcomes.resize(n);
     b.failures.resize(n);
+    // A cancelled import analyses and writes no further batch.
+    const OnOrdered on_ordered = [this, &ordered]() -> absl::Status {
+      QANTARA_RETURN_IF_ERROR(ordered());
+      if (Cancelled()) return absl::CancelledError("import cancelled");
+      return absl::OkStatus();
+    };
+    if (Cancelled()) {
+      b.storage_error = on_ordered();
+      if (b.storage_error.ok()) b.storage_error = absl::CancelledError("import cancelled");
+      b.done = 0;
+      return;
+    }
     std::vector<size_t> valid;  // indexes of the units stored
     valid.reserve(n);
     size_t end = n;  // units [0, end) are considered

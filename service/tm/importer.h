@@ -72,6 +72,10 @@ struct ImportOptions {
   // units_resumed, and neither stored nor reported again), then go on
   // from there. Needs resume_key; with no earlier import, imports all.
   bool resume = false;
+  // Asked every 256 units read and before each batch is analysed and
+  // written: true ends the import with Cancelled (the batches stored before
+  // stay, whole; a batch not yet written is dropped).
+  std::function<bool()> cancelled;
 };
 
 // Running totals of an import.

@@ -2,8 +2,10 @@
 // fuzzy lookup across memories.
 #include "service/tm/memories.h"
 
+#include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/base/status_macros.h"
 #include "service/text/utf8.h"
@@ -52,6 +54,23 @@ absl::StatusOr<MemoryInfo> Memories::CreateMemory(const NewMemory& memory) {
   return store_->CreateMemory(memory);
 }
 absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories() { return store_->ListMemories(); }
+
+absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories(const std::string& after, uint32_t page_size,
+                                                               bool* more) {
+  if (page_size > kMaxMemoryPage) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size must be at most ", kMaxMemoryPage, ", not ", page_size));
+  }
+  if (page_size == 0) page_size = kDefaultMemoryPage;
+  QANTARA_ASSIGN_OR_RETURN(std::vector<MemoryInfo> all, store_->ListMemories());
+  std::sort(all.begin(), all.end(), [](const MemoryInfo& a, const MemoryInfo& b) { return a.name < b.name; });
+  auto first = std::upper_bound(all.begin(), all.end(), after,
+                                [](const std::string& name, const MemoryInfo& m) { return name < m.name; });
+  std::vector<MemoryInfo> page;
+  for (auto it = first; it != all.end() && page.size() < page_size; ++it) page.push_back(std::move(*it));
+  *more = static_cast<size_t>(all.end() - first) > page.size();
+  return page;
+}
 absl::StatusOr<MemoryInfo> Memories::GetMemory(const MemoryRef& memory) { return store_->GetMemory(memory); }
 absl::Status Memories::DeleteMemory(const MemoryRef& memory) { return store_->DeleteMemory(memory); }
 

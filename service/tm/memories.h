@@ -30,6 +30,9 @@
 
 namespace qantara::tm {
 
+inline constexpr uint32_t kDefaultMemoryPage = 100;
+inline constexpr uint32_t kMaxMemoryPage = 1000;
+
 class Memories {
  public:
   // Opens the memories of an open `store` (storage::MemoryStore::Open).
@@ -63,6 +66,11 @@ class Memories {
   absl::StatusOr<MemoryInfo> CreateMemory(const NewMemory& memory);
   // By name.
   absl::StatusOr<std::vector<MemoryInfo>> ListMemories();
+  // One page by name: up to `page_size` memories (1 to kMaxMemoryPage; 0:
+  // kDefaultMemoryPage) whose names come after `after` (empty: the first).
+  // `*more` tells whether memories follow the page.
+  absl::StatusOr<std::vector<MemoryInfo>> ListMemories(const std::string& after, uint32_t page_size,
+                                                       bool* more);
   // The languages of memory `name`, parsed. NotFound when missing.
   absl::StatusOr<LanguagePair> Languages(const MemoryRef& memory);
   // The memory pinned by id (storage::MemoryRef) with its languages: calls

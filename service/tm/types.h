@@ -5,6 +5,7 @@
 #define QANTARA_SERVICE_TM_TYPES_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -43,6 +44,8 @@ struct ConcordanceRequest {
   match::UnitFilter filter;
   uint32_t page_size = 20;  // 1..1000
   uint64_t page_token = 0;  // 0: first page; else next_page_token of the previous page
+  // Asked every 1,024 candidate units: true stops the search with Cancelled.
+  std::function<bool()> cancelled;
 };
 
 struct ConcordanceHit {

@@ -15,9 +15,25 @@ absl::Status ValidateMemoryName(const std::string& name) {
     return absl::InvalidArgumentError(
         absl::StrCat("memory name must be 1 to ", storage::kMaxMemoryNameBytes, " bytes"));
   if (!text::ValidateUtf8(name).ok()) return absl::InvalidArgumentError("memory name is not UTF-8");
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f)
-      return absl::InvalidArgumentError("memory name must not contain control characters");
+  // Valid UTF-8: decode each code point and refuse the invisible ones that
+  // make two names look alike or reorder a listing (C0/C1 controls, bidi
+  // embeddings, overrides, isolates and marks, line separators).
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char b = static_cast<unsigned char>(name[i]);
+    const size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? b : b & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(name[i + k]) & 0x3F);
+    i += n;
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      return absl::InvalidArgumentError(absl::StrCat("memory name must not contain control characters (U+",
+                                                     absl::Hex(cp, absl::kZeroPad4), ")"));
+    }
+    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("memory name must not contain bidi or invisible control characters (U+",
+                       absl::Hex(cp, absl::kZeroPad4), ")"));
+    }
   }
   return absl::OkStatus();
 }

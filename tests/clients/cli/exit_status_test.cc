@@ -33,7 +33,14 @@ TEST(ExitStatusTest, Messages) {
   const GlobalOptions options{"example:7", 2};
   EXPECT_THAT(RpcErrorMessage(options, "lookup", absl::UnavailableError("x")),
               HasSubstr("lookup: server example:7 is unreachable"));
-  EXPECT_THAT(RpcErrorMessage(options, "add", absl::DeadlineExceededError("x")), HasSubstr("(--timeout)"));
+  // The client's own deadline (gRPC's message) or a quiet stream (IdleWatchdog).
+  EXPECT_EQ(RpcErrorMessage(options, "add", absl::DeadlineExceededError("Deadline Exceeded")),
+            "add: no answer from example:7 within 2 s (--timeout)");
+  EXPECT_THAT(RpcErrorMessage(options, "import", absl::DeadlineExceededError("no answer")),
+              HasSubstr("(--timeout)"));
+  // The server ended a stalled stream: its reason is kept.
+  EXPECT_EQ(RpcErrorMessage(options, "export", absl::DeadlineExceededError("the export stalled for 60s")),
+            "export: the export stalled for 60s");
   EXPECT_EQ(RpcErrorMessage(options, "memory show", absl::NotFoundError("no memory 'x'")),
             "memory show: no memory 'x'");
 }
