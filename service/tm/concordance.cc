@@ -51,7 +51,7 @@ absl::StatusOr<ConcordanceResult> Memories::Concordance(const ConcordanceRequest
   ConcordanceResult result;
   uint64_t seen = 0;
   for (auto it = candidates->rbegin(); it != candidates->rend(); ++it) {  // newest first
-    if ((++seen & 1023) == 0 && request.cancelled && request.cancelled()) {
+    if ((++seen & 63) == 0 && request.cancelled && request.cancelled()) {
       return absl::CancelledError("the concordance search was cancelled");
     }
     const uint64_t id = *it;

@@ -44,7 +44,8 @@ struct ConcordanceRequest {
   match::UnitFilter filter;
   uint32_t page_size = 20;  // 1..1000
   uint64_t page_token = 0;  // 0: first page; else next_page_token of the previous page
-  // Asked every 1,024 candidate units: true stops the search with Cancelled.
+  // Asked every 64 candidate units (each may read two records from disk): true stops the search with
+  // Cancelled.
   std::function<bool()> cancelled;
 };
 
