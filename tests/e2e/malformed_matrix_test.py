@@ -106,7 +106,7 @@ class MalformedMatrixTest(ServerTestCase):
             "AddUnits": lambda: m.AddUnitsRequest(memory="m", units=[unit]),
             "GetUnit": lambda: m.GetUnitRequest(memory="m", unit_id=self.unit_id),
             "UpdateUnit": lambda: m.UpdateUnitRequest(memory="m", unit=m.Unit(
-                id=self.unit_id, source="ذهب الولد إلى المدرسة", target="The boy went to school")),
+                unit_id=self.unit_id, source="ذهب الولد إلى المدرسة", target="The boy went to school")),
             "DeleteUnits": lambda: m.DeleteUnitsRequest(memory="m", unit_ids=[10**9]),
             "Lookup": lambda: lookup,
             "BatchLookup": lambda: m.BatchLookupRequest(segments=["ذهب الولد"], options=lookup),
@@ -162,7 +162,16 @@ class MalformedMatrixTest(ServerTestCase):
         """(class name, setter(message, field)) for `field`; a setter returns
         bytes to patch (MARK -> invalid UTF-8) or None."""
         if field.label == field.LABEL_REPEATED:
-            if field.type == field.TYPE_MESSAGE:
+            if field.type == field.TYPE_MESSAGE and field.message_type.GetOptions().map_entry:
+                value = field.message_type.fields_by_name["value"]
+                example = {value.TYPE_STRING: "x", value.TYPE_BYTES: b"x", value.TYPE_BOOL: True,
+                           value.TYPE_DOUBLE: 1.0, value.TYPE_FLOAT: 1.0}.get(value.type, 1)
+                if value.type == value.TYPE_MESSAGE:
+                    return  # no map of messages in the API today
+
+                def many(msg, f):
+                    getattr(msg, f.name).update({f"k{i}": example for i in range(REPEATED_COUNT)})
+            elif field.type == field.TYPE_MESSAGE:
                 def many(msg, f):
                     getattr(msg, f.name).add()
                     proto = getattr(msg, f.name)[0]
