@@ -4,8 +4,9 @@
 // harakat, tatweel, alef and ta marbuta forms), numbers, punctuation and
 // tags, in the in-memory IndexView of tests/service/match/memory_index.h,
 // analysed by the production text analyzer or the tests' simple one; then
-// looks the query up (forward or reverse) with a random threshold,
-// max_results, penalties, filter and context, indexed and exhaustively.
+// looks the query up (forward or reverse) with a random threshold (NaN and
+// infinities too), max_results (0 and UINT32_MAX too),
+// penalties, filter and context, indexed and exhaustively.
 // Checks: both succeed (or both fail alike); the same units in the same order
 // with the same scores, penalties and distances; at most max_results, best
 // first, none below the threshold.
@@ -125,7 +126,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   LookupOptions o;
   o.side = fdp.ConsumeBool() ? Side::kTarget : Side::kSource;
   o.threshold = Threshold(fdp);
-  o.max_results = fdp.ConsumeIntegralInRange<uint32_t>(fdp.ConsumeIntegralInRange(0, 20) == 0 ? 0 : 1, 12);
+  switch (fdp.ConsumeIntegralInRange(0, 19)) {
+    case 0: o.max_results = 0; break;  // refused
+    case 1: o.max_results = UINT32_MAX; break;
+    default: o.max_results = fdp.ConsumeIntegralInRange<uint32_t>(1, 12);
+  }
   if (fdp.ConsumeBool()) o.memory_penalty = Points(fdp);
   if (fdp.ConsumeBool()) o.attribute_penalties.push_back({"project", "p2", Points(fdp)});
   if (fdp.ConsumeBool()) o.attribute_penalties.push_back({"k", "x", 1});
