@@ -358,12 +358,16 @@ absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
   if (!r.GetVarint64(&n) || n > in.size()) return Corrupt("posting list");
   std::vector<uint64_t> ids(n);
   uint64_t prev = 0;
-  for (uint64_t& id : ids) {
+  for (uint64_t i = 0; i < n; ++i) {
     uint64_t d = 0;
-    if (!r.GetVarint64(&d)) return Corrupt("posting list");
-    id = prev + d;
-    prev = id;
+    // Strictly ascending ids: a zero delta (after the first id) or one that
+    // wraps around would give a list the merge operator and the readers
+    // (which search and merge it as sorted) would misread.
+    if (!r.GetVarint64(&d) || (i > 0 && d == 0) || d > UINT64_MAX - prev) return Corrupt("posting list");
+    ids[i] = prev + d;
+    prev = ids[i];
   }
+  if (!r.empty()) return Corrupt("posting list");
   return ids;
 }
 

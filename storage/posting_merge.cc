@@ -10,6 +10,16 @@
 namespace qantara::storage {
 namespace {
 
+// True when `operand` is a sequence of whole varints.
+bool WholeOps(std::string_view operand) {
+  ByteReader r(operand);
+  uint64_t v = 0;
+  while (!r.empty()) {
+    if (!r.GetVarint64(&v)) return false;
+  }
+  return true;
+}
+
 class PostingMergeOperator final : public rocksdb::MergeOperator {
  public:
   bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
@@ -27,9 +37,15 @@ class PostingMergeOperator final : public rocksdb::MergeOperator {
     return true;
   }
 
-  // Operands are op sequences applied in order, so concatenation merges them.
+  // Operands are op sequences applied in order, so concatenation merges them,
+  // when each is whole: an operand cut inside a varint would join the next
+  // one's first byte into one well-formed but different op, hiding the
+  // corruption (the full merge fails on it). Such operands are left unmerged.
   bool PartialMergeMulti(const rocksdb::Slice& key, const std::deque<rocksdb::Slice>& operands,
                          std::string* new_value, rocksdb::Logger* logger) const override {
+    for (const rocksdb::Slice& op : operands) {
+      if (!WholeOps(std::string_view(op.data(), op.size()))) return false;
+    }
     new_value->clear();
     for (const rocksdb::Slice& op : operands) new_value->append(op.data(), op.size());
     return true;

@@ -40,7 +40,7 @@ struct AttributePenalty {
 };
 
 struct LookupOptions {
-  double threshold = 70;      // minimum score, 0..100 (clamped to at least 1)
+  double threshold = 70;      // minimum score, 0..100 (clamped to [1, 100]; NaN is an error)
   uint32_t max_results = 5;   // k
   Side side = Side::kSource;  // kTarget: reverse lookup (query in the target language)
   bool exhaustive = false;    // score every unit (for tests and benchmarks)
@@ -85,8 +85,8 @@ bool RanksBefore(const Match& a, const Match& b);
 // Looks `query` up in one memory through `view`. `analyzer` re-analyses the
 // returned units (diff spans, number substitution); `unit_language` and
 // `other_language` are the languages of the compared side and the other side.
-// Errors: those of the view; InvalidArgument for max_results == 0; Cancelled
-// (options.cancelled).
+// Errors: those of the view; InvalidArgument for max_results == 0 or a NaN
+// threshold; Cancelled (options.cancelled).
 absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer, const AnalyzedSegment& query,
                                     text::Language unit_language, text::Language other_language,
                                     const LookupOptions& options);

@@ -3,6 +3,7 @@
 // a count filter over the postings), each candidate handed to Consider.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +15,10 @@ namespace qantara::match::matcher_internal {
 
 absl::StatusOr<LookupResult> Search::Run() {
   if (options_.max_results == 0) return absl::InvalidArgumentError("max_results must be >= 1");
+  // NaN passes the clamp to [1, 100] and every comparison with it is false
+  // (MaxEdits would cast it to an integer: undefined).
+  if (std::isnan(options_.threshold))
+    return absl::InvalidArgumentError("threshold must be a number, not NaN");
   if (absl::Status s = PrepareContext(); !s.ok()) return s;
   if (options_.exhaustive) {
     absl::Status s =

@@ -96,6 +96,7 @@ std::string PostingTokenPrefix(uint32_t memory_id, match::Side side, uint64_t to
 
 // Posting list value: varint count, then ascending ids as varint deltas.
 std::string EncodePostingList(const std::vector<uint64_t>& ids);
+// DataLoss unless the ids are strictly ascending and the value ends after the last one.
 absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in);
 // Merge operand: a sequence of varint (id << 1 | remove) entries, applied in order.
 void AppendPostingOp(std::string& operand, uint64_t id, bool remove);

@@ -15,7 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${1:-build-fuzz}
 SECONDS_PER_TARGET=${QANTARA_FUZZ_SECONDS:-10}
-TARGETS=(fuzz_segmenter fuzz_srx fuzz_normalizer fuzz_tokenizer fuzz_formats)
+TARGETS=(fuzz_segmenter fuzz_srx fuzz_normalizer fuzz_tokenizer fuzz_formats fuzz_storage_decoders fuzz_merge
+  fuzz_matcher fuzz_aligner)
 
 for tool in clang clang++; do
   command -v "$tool" >/dev/null || { echo "run_fuzzers: $tool not found (deploy/install-deps.sh installs it)" >&2; exit 1; }

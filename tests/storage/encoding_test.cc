@@ -2,7 +2,12 @@
 // records round-tripped, posting lists and posting ops.
 #include "storage/internal/encoding.h"
 
+#include <deque>
+#include <memory>
+
 #include "gtest/gtest.h"
+#include "rocksdb/merge_operator.h"
+#include "storage/internal/posting_merge.h"
 
 namespace qantara::storage {
 namespace {
@@ -91,6 +96,41 @@ TEST(Encoding, PostingListsAndOps) {
   ASSERT_TRUE(ApplyPostingOps(op, ids));
   EXPECT_EQ(ids, (std::vector<uint64_t>{1, 2, 7, 300, 1ull << 40}));
   EXPECT_FALSE(ApplyPostingOps("\x80", ids));
+}
+
+// Found by tests/fuzz/fuzz_storage_decoders and fuzz_merge: a posting list
+// whose ids are not strictly ascending (a repeated id, a delta that wraps
+// around) or that has bytes after its last id is corrupt, not a list the
+// merge operator and the readers would then search as sorted.
+TEST(Encoding, PostingListsNotAscendingOrWithTrailingBytesAreCorrupt) {
+  EXPECT_TRUE(DecodePostingList(std::string("\x02\x00\x05", 3)).ok());  // ids 0 and 5
+  for (const std::string bad : {std::string("\x02\x05\x00", 3),         // 5, 5
+                                std::string("\x01\x05\x00", 3),         // a byte after the last id
+                                std::string("\x02\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12)}) {
+    absl::StatusOr<std::vector<uint64_t>> ids = DecodePostingList(bad);
+    EXPECT_EQ(ids.status().code(), absl::StatusCode::kDataLoss) << ::testing::PrintToString(bad);
+  }
+}
+
+// Found by tests/fuzz/fuzz_merge: an operand cut inside a varint, partially
+// merged (concatenated) with the next one, made one well-formed but wrong op
+// ("\x80" + "\x02": add 128 instead of a corrupt operand and add 1). Such
+// operands are left unmerged, so the full merge still reports them.
+TEST(Encoding, PartialMergeLeavesACutOperandUnmerged) {
+  std::shared_ptr<rocksdb::MergeOperator> op = NewPostingMergeOperator();
+  const std::deque<rocksdb::Slice> operands = {rocksdb::Slice("\x80", 1), rocksdb::Slice("\x02", 1)};
+  std::string merged;
+  EXPECT_FALSE(op->PartialMergeMulti(rocksdb::Slice("k"), operands, &merged, nullptr));
+  const std::vector<rocksdb::Slice> full(operands.begin(), operands.end());
+  std::string value;
+  rocksdb::Slice existing_operand;
+  rocksdb::MergeOperator::MergeOperationInput in(rocksdb::Slice("k"), nullptr, full, nullptr);
+  rocksdb::MergeOperator::MergeOperationOutput out(value, existing_operand);
+  EXPECT_FALSE(op->FullMergeV2(in, &out));
+  // Whole operands still merge into one.
+  const std::deque<rocksdb::Slice> whole = {rocksdb::Slice("\x02", 1), rocksdb::Slice("\x05\x04", 2)};
+  ASSERT_TRUE(op->PartialMergeMulti(rocksdb::Slice("k"), whole, &merged, nullptr));
+  EXPECT_EQ(merged, std::string("\x02\x05\x04", 3));
 }
 
 TEST(Encoding, PostingOpsAppendedInOrderAndOutOfOrder) {

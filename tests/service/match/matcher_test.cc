@@ -4,6 +4,7 @@
 #include "service/match/matcher.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -90,6 +91,26 @@ TEST_F(MatcherTest, ThresholdAndMaxResults) {
   EXPECT_GT(r.matches[0].unit.changed_at_us, r.matches[1].unit.changed_at_us);
   o.threshold = 80;
   EXPECT_TRUE(Find("alpha beta gamma delta", o).matches.empty());
+}
+
+// Found by tests/fuzz/fuzz_matcher: a NaN threshold passed the clamp to
+// [1, 100] and reached an integer cast in MaxEdits (undefined behaviour).
+// It is refused, indexed and exhaustive alike; infinities are clamped.
+TEST_F(MatcherTest, NanThresholdIsRefusedInfinitiesClamped) {
+  Add("alpha beta gamma", "t");
+  auto q = analyzer_.Analyze("alpha beta gamma", text::Language::kEnglish);
+  for (bool exhaustive : {false, true}) {
+    LookupOptions o;
+    o.exhaustive = exhaustive;
+    o.threshold = std::numeric_limits<double>::quiet_NaN();
+    auto r = Lookup(index_, analyzer_, *q, text::Language::kEnglish, text::Language::kArabic, o);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("threshold"), std::string_view::npos) << r.status();
+    o.threshold = std::numeric_limits<double>::infinity();
+    EXPECT_EQ(Find("alpha beta gamma", o).matches.size(), 1u);
+    o.threshold = -std::numeric_limits<double>::infinity();
+    EXPECT_EQ(Find("alpha beta gamma", o).matches.size(), 1u);
+  }
 }
 
 TEST_F(MatcherTest, PenaltiesBreakTiesAndAreListed) {
