@@ -26,11 +26,10 @@ UNIT_TESTS=(
   storage_memory_lifecycle_test
   storage_cache_budget_test
   storage_atomic_add_test
-  storage_backup_test
   tm_importer_test
   tm_import_resume_test
 )
-E2E_TESTS=(e2e_server_load_test)
+E2E_TESTS=(e2e_server_load)
 
 for tool in clang clang++; do
   command -v "$tool" >/dev/null || { echo "run_tsan: $tool not found (deploy/install-deps.sh installs it)" >&2; exit 1; }
