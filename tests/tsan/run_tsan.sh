@@ -4,10 +4,13 @@
 # service/tm unit tests whose threads meet (background index writes,
 # compactions, caches under a budget, atomic adds, imports with batches in
 # flight, backups under load, the stress test of create/delete/add/import/
-# lookup on the same names with a shutdown under load), then e2e tests that
-# drive the TSan-built qantara-server with several clients at once and stop
-# it with SIGTERM under load. Fails on the first TSan report (halt_on_error)
-# or test failure, printing it.
+# lookup on the same names with a shutdown under load). Fails on the first
+# TSan report (halt_on_error) or test failure, printing it.
+#
+# The server is not run under TSan here: gRPC core, upb and abseil's Status
+# and Cord (uninstrumented) report their own libc calls one after another
+# (see tests/tsan/suppressions.txt); e2e_server_load (several clients, then
+# SIGTERM under load) runs in the ordinary suite instead.
 #
 # Debian's RocksDB, gRPC, protobuf and ICU are not instrumented;
 # tests/tsan/suppressions.txt says what that costs and what is suppressed;
@@ -19,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${1:-build-tsan}
 JOBS=${QANTARA_JOBS:-$(nproc)}
-# The gtest binaries (in BUILD_DIR/tests/) and the e2e tests (ctest names).
+# The gtest binaries (in BUILD_DIR/tests/).
 UNIT_TESTS=(
   tm_memories_stress_test
   storage_memory_store_background_test
@@ -29,7 +32,6 @@ UNIT_TESTS=(
   tm_importer_test
   tm_import_resume_test
 )
-E2E_TESTS=(e2e_server_load)
 
 for tool in clang clang++; do
   command -v "$tool" >/dev/null || { echo "run_tsan: $tool not found (deploy/install-deps.sh installs it)" >&2; exit 1; }
@@ -39,7 +41,7 @@ start=$(date +%s)
 mkdir -p "$BUILD_DIR"
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DQANTARA_SANITIZE=thread -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   >"$BUILD_DIR/configure.log" 2>&1 || { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
-if ! cmake --build "$BUILD_DIR" -j"$JOBS" --target "${UNIT_TESTS[@]}" qantara-server qantara \
+if ! cmake --build "$BUILD_DIR" -j"$JOBS" --target "${UNIT_TESTS[@]}" \
     >"$BUILD_DIR/build.log" 2>&1; then
   grep -E -A5 "error" "$BUILD_DIR/build.log" | head -n 60 >&2 || true
   tail -n 20 "$BUILD_DIR/build.log" >&2
@@ -47,7 +49,7 @@ if ! cmake --build "$BUILD_DIR" -j"$JOBS" --target "${UNIT_TESTS[@]}" qantara-se
   exit 1
 fi
 built=$(date +%s)
-echo "run_tsan: built ${#UNIT_TESTS[@]} tests and the binaries in $((built - start)) s"
+echo "run_tsan: built ${#UNIT_TESTS[@]} tests in $((built - start)) s"
 
 # halt_on_error: the first report fails the run (exit code 66).
 # second_deadlock_stack: lock-order reports show both acquisitions.
@@ -70,16 +72,5 @@ for t in "${UNIT_TESTS[@]}"; do
   fi
 done
 
-# The e2e tests run the TSan-built server and CLI (a report makes the server
-# exit non-zero, which the test checks).
-e2e_regex="^($(IFS='|'; echo "${E2E_TESTS[*]}"))\$"
-if ! ctest --test-dir "$BUILD_DIR" -R "$e2e_regex" --output-on-failure --timeout 300 >"$logs/e2e.log" 2>&1; then
-  grep -E -A60 "WARNING: ThreadSanitizer" "$logs/e2e.log" | head -n 120 >&2 || true
-  tail -n 40 "$logs/e2e.log" >&2
-  echo "run_tsan: e2e FAILED (log: $logs/e2e.log)" >&2
-  failed=1
-else
-  grep -E "tests passed|Test +#" "$logs/e2e.log" | sed 's/^/run_tsan: /'
-fi
 [ "$failed" = 0 ] || exit 1
 echo "run_tsan: no ThreadSanitizer report; all passed in $(( $(date +%s) - start )) s"
