@@ -92,8 +92,7 @@ bool Expected(const absl::Status& s) {
   return s.ok() || absl::IsNotFound(s) || absl::IsAlreadyExists(s) || absl::IsCancelled(s);
 }
 
-// The token inside a unit's source ("... tok ..."): sources are
-// "<words> tok<thread>x<seq> <words>".
+// The unique token inside a unit's source ("<words> tok... <words>").
 std::string TokenOf(const std::string& source) {
   const size_t at = source.find("tok");
   if (at == std::string::npos) return "";
@@ -118,7 +117,8 @@ class MemoriesStressTest : public ::testing::Test {
     memories_ = *std::move(memories);
   }
 
-  // Closes what is open, with no wait for the background work.
+  // Closes what is open right away: the Memories' destructor ends the
+  // background work in flight (index writes, compactions, the warm-up).
   void Close() {
     memories_.reset();
     ASSERT_TRUE(store_->Close().ok());
