@@ -1,6 +1,17 @@
 # Common settings for every qantara target: warnings on, optional sanitizers.
 
-if(QANTARA_SANITIZE)
+# QANTARA_SANITIZE=thread: ThreadSanitizer (tests/tsan/run_tsan.sh) on
+# every target, generated code included. Debian's abseil is not instrumented:
+# tests/tsan/absl_tsan.cc tells TSan what its absl::Mutex, CondVar and
+# Notification do, linked into every binary ahead of abseil. Any other true
+# value (ON): AddressSanitizer and UndefinedBehaviorSanitizer.
+if(QANTARA_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -g -O1 -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+  add_library(qantara_tsan_absl SHARED ${CMAKE_SOURCE_DIR}/tests/tsan/absl_tsan.cc)
+  target_link_libraries(qantara_tsan_absl PRIVATE ${CMAKE_DL_LIBS})
+  link_libraries(qantara_tsan_absl)
+elseif(QANTARA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
