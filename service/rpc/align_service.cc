@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/tm/align_to_memory.h"
 
@@ -78,6 +79,8 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
                       *english_, "english", &en, limits_);
   }
   if (!s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kHeavyStream, "Align");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/exporter.h"
@@ -78,6 +79,8 @@ void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {
 
 grpc::Status ImportExportServiceImpl::Import(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Import");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   const Clock::time_point t0 = Clock::now();
   v1::ImportRequest req;
   if (!stream->Read(&req) || !req.has_start()) {
@@ -121,6 +124,8 @@ grpc::Status ImportExportServiceImpl::Import(
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,
                                              grpc::ServerWriter<v1::ExportResponse>* writer) {
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Export");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::ExportOptions options;
   options.memory = req->memory();
   options.filter = FromProto(req->filter());

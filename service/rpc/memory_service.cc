@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 
@@ -57,9 +58,11 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext*, const v1::AddUnitR
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext*,
+grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
                                          grpc::ServerReader<v1::AddUnitsRequest>* reader,
                                          v1::AddUnitsResponse* resp) {
+  absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kStream, "AddUnits");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   v1::AddUnitsRequest chunk;
   std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
@@ -129,8 +132,11 @@ grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext*, const v1::Dele
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext*, const v1::LookupRequest* req,
+grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
                                        v1::LookupResponse* resp) {
+  absl::StatusOr<CallSlot> slot =
+      Admit(ctx, req->exhaustive() ? CallKind::kHeavy : CallKind::kNone, "exhaustive Lookup");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   auto result = store_.Lookup(FromProto(*req));
   if (!result.ok()) return ToGrpcStatus(result.status());
   ToProto(*result, req->reverse(), resp);
@@ -144,6 +150,9 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  absl::StatusOr<CallSlot> slot =
+      Admit(ctx, req->options().exhaustive() ? CallKind::kHeavyStream : CallKind::kStream, "BatchLookup");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::LookupRequest base = FromProto(req->options());
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
@@ -158,8 +167,10 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
   return grpc::Status::OK;
 }
 
-grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext*, const v1::ConcordanceRequest* req,
+grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
                                             v1::ConcordanceResponse* resp) {
+  absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kHeavy, "Concordance");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::ConcordanceRequest r;
   r.memory = req->memory();
   r.text = req->text();

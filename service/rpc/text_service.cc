@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 
 namespace qantara::rpc {
@@ -63,7 +64,7 @@ absl::StatusOr<std::unique_ptr<TextServiceImpl>> TextServiceImpl::Create() {
   return impl;
 }
 
-grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
+grpc::Status TextServiceImpl::Segment(grpc::ServerContext* context,
                                       const qantara::v1::SegmentRequest* request,
                                       qantara::v1::SegmentResponse* response) {
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
@@ -78,6 +79,9 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  absl::StatusOr<CallSlot> slot =
+      Admit(context, request->srx().empty() ? CallKind::kNone : CallKind::kHeavy, "Segment with SRX rules");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   // The built-in rules are compiled once; a client's SRX rules per request.
   std::unique_ptr<text::SentenceSegmenter> custom;
   if (!request->srx().empty()) {
