@@ -15,8 +15,10 @@
 namespace qantara::rpc {
 namespace {
 
-// The streaming calls being watched, each with the time of its last message;
-// a thread cancels those silent for longer than the stall limit.
+// The streaming calls being watched, each with the time since which it
+// waits on its client (a Read for a message, or a Write held back by flow
+// control), if it does; a thread cancels those waiting longer than the stall
+// limit. Time the server spends working between messages does not count.
 class Watchdog {
  public:
   explicit Watchdog(absl::Duration stall) : stall_(stall) {
@@ -30,18 +32,20 @@ class Watchdog {
     thread_.join();
   }
 
-  void Watch(const grpc::ServerContextBase* ctx, std::string what) {
+  void Watch(const grpc::ServerContextBase* ctx) {
     absl::MutexLock lock(&mu_);
-    calls_[ctx] = Entry{std::move(what), absl::Now(), false};
+    calls_[ctx] = Entry{};
   }
   void Unwatch(const grpc::ServerContextBase* ctx) {
     absl::MutexLock lock(&mu_);
     calls_.erase(ctx);
   }
-  void Touch(const grpc::ServerContextBase* ctx) {
+  void Waiting(const grpc::ServerContextBase* ctx, bool reading, bool waiting) {
     absl::MutexLock lock(&mu_);
     auto it = calls_.find(ctx);
-    if (it != calls_.end()) it->second.last = absl::Now();
+    if (it == calls_.end()) return;
+    (reading ? it->second.reading_since : it->second.sending_since) =
+        waiting ? absl::Now() : absl::InfiniteFuture();
   }
   std::pair<uint64_t, size_t> Stats() {
     absl::MutexLock lock(&mu_);
@@ -50,9 +54,9 @@ class Watchdog {
 
  private:
   struct Entry {
-    std::string what;
-    absl::Time last;
-    bool cancelled;
+    absl::Time reading_since = absl::InfiniteFuture();
+    absl::Time sending_since = absl::InfiniteFuture();
+    bool cancelled = false;
   };
 
   void Loop() {
@@ -63,7 +67,7 @@ class Watchdog {
       if (stop_) break;
       const absl::Time now = absl::Now();
       for (auto& [ctx, e] : calls_) {
-        if (e.cancelled || now - e.last < stall_) continue;
+        if (e.cancelled || now - std::min(e.reading_since, e.sending_since) < stall_) continue;
         // The entry is removed (under mu_) before its handler returns, so
         // the context is alive here. TryCancel runs the interceptors'
         // cancel hook, which does not take mu_.
@@ -90,15 +94,18 @@ struct Installed {
 // Set once before serving and reset after; read by handlers in between.
 Installed* g_installed = nullptr;
 
-class TouchInterceptor final : public grpc::experimental::Interceptor {
+class SendInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit TouchInterceptor(grpc::ServerContextBase* ctx) : ctx_(ctx) {}
+  explicit SendInterceptor(grpc::ServerContextBase* ctx) : ctx_(ctx) {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
-    if (g_installed != nullptr && g_installed->watchdog != nullptr &&
-        (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) ||
-         methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE))) {
-      g_installed->watchdog->Touch(ctx_);
+    if (g_installed != nullptr && g_installed->watchdog != nullptr) {
+      // A Write waits on the client from here until its POST hook.
+      if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+        g_installed->watchdog->Waiting(ctx_, /*reading=*/false, true);
+      } else if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_SEND_MESSAGE)) {
+        g_installed->watchdog->Waiting(ctx_, /*reading=*/false, false);
+      }
     }
     methods->Proceed();
   }
@@ -107,11 +114,11 @@ class TouchInterceptor final : public grpc::experimental::Interceptor {
   grpc::ServerContextBase* const ctx_;
 };
 
-class TouchInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+class SendInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
     if (info->type() == grpc::experimental::ServerRpcInfo::Type::UNARY) return nullptr;
-    return new TouchInterceptor(info->server_context());
+    return new SendInterceptor(info->server_context());
   }
 };
 
@@ -143,7 +150,7 @@ AdmissionStats GetAdmissionStats() {
 
 std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> AdmissionInterceptors() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
-  out.push_back(std::make_unique<TouchInterceptorFactory>());
+  out.push_back(std::make_unique<SendInterceptorFactory>());
   return out;
 }
 
@@ -159,6 +166,12 @@ CallSlot& CallSlot::operator=(CallSlot&& other) noexcept {
     watched_ = std::exchange(other.watched_, nullptr);
   }
   return *this;
+}
+
+void CallSlot::Waiting(bool waiting) {
+  if (watched_ != nullptr && g_installed != nullptr && g_installed->watchdog != nullptr) {
+    g_installed->watchdog->Waiting(watched_, /*reading=*/true, waiting);
+  }
 }
 
 CallSlot::~CallSlot() {
@@ -178,7 +191,7 @@ absl::StatusOr<CallSlot> Admit(grpc::ServerContext* context, CallKind kind, absl
   slot.ticket_ = *std::move(ticket);
   if ((kind == CallKind::kStream || kind == CallKind::kHeavyStream) && g_installed->watchdog != nullptr) {
     slot.watched_ = context;
-    g_installed->watchdog->Watch(context, std::string(what));
+    g_installed->watchdog->Watch(context);
   }
   return slot;
 }

@@ -7,8 +7,9 @@
 // alignment, exhaustive lookups, concordance, user SRX), kStream one of its
 // stream pool (calls whose client sets the pace: AddUnits, Import, Export,
 // BatchLookup); both refuse with RESOURCE_EXHAUSTED naming the limit. Streaming
-// calls (kStream, kHeavyStream) are also watched: one that sends and receives
-// no message for the stall limit (a client that never sends, or never reads)
+// calls (kStream, kHeavyStream) are also watched: one that waits on its
+// client longer than the stall limit (a Read through CallSlot::Read for a
+// client that never sends; a Write held back by a client that never reads)
 // is cancelled, freeing its thread. kNone: admitted, nothing held (a request
 // that is not heavy after all, e.g. Segment without SRX rules).
 //
@@ -66,7 +67,18 @@ class CallSlot {
   CallSlot& operator=(const CallSlot&) = delete;
   ~CallSlot();
 
+  // stream.Read(message), the wait watched (for a client-streaming call,
+  // read through this, not stream.Read).
+  template <typename Stream, typename Message>
+  bool Read(Stream& stream, Message* message) {
+    Waiting(true);
+    const bool ok = stream.Read(message);
+    Waiting(false);
+    return ok;
+  }
+
  private:
+  void Waiting(bool waiting);
   friend absl::StatusOr<CallSlot> Admit(grpc::ServerContext*, CallKind, absl::string_view);
   tm::AdmissionPool::Ticket ticket_;
   const grpc::ServerContextBase* watched_ = nullptr;

@@ -83,7 +83,7 @@ grpc::Status ImportExportServiceImpl::Import(
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   const Clock::time_point t0 = Clock::now();
   v1::ImportRequest req;
-  if (!stream->Read(&req) || !req.has_start()) {
+  if (!slot->Read(*stream, &req) || !req.has_start()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`");
   }
   const uint64_t total_bytes = req.start().total_bytes();
@@ -101,7 +101,7 @@ grpc::Status ImportExportServiceImpl::Import(
       tm::Importer::Start(store_, FromProto(req.start()), send_progress);
   if (!importer.ok()) return ToGrpcStatus(importer.status());
 
-  while (stream->Read(&req)) {
+  while (slot->Read(*stream, &req)) {
     if (!req.has_chunk()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "only the first Import message may hold `start`");

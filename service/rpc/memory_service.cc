@@ -66,7 +66,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
   v1::AddUnitsRequest chunk;
   std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
-  while (reader->Read(&chunk)) {
+  while (slot->Read(*reader, &chunk)) {
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
