@@ -101,7 +101,24 @@ struct Query {
 struct ProcSample {
   double t, rss_mb;
   long threads;
+  double cache_mb;  // the server's Stats: posting/exact lists + unit keys; -1 unknown
 };
+
+// Least-squares slope of (t, y) in y-units a minute, over samples from `from`.
+double SlopePerMinute(const std::vector<ProcSample>& samples, double from, double ProcSample::*y) {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  int n = 0;
+  for (const ProcSample& s : samples) {
+    if (s.t < from || s.*y < 0) continue;
+    sx += s.t;
+    sy += s.*y;
+    sxx += s.t * s.t;
+    sxy += s.t * (s.*y);
+    ++n;
+  }
+  if (n < 2 || n * sxx - sx * sx <= 0) return 0;
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx) * 60;
+}
 
 bool ReadProc(pid_t pid, double* rss_mb, long* threads) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
@@ -781,7 +798,13 @@ int main(int argc, char** argv) {
   } else {
     sh.target = Arg("--target", "127.0.0.1:50051");
   }
-  if (!Setup(sh)) return 1;
+  if (!Setup(sh)) {
+    if (started) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+    return 1;
+  }
   std::printf(
       "%zu queries; %d honest clients (think %d ms), hostile %s (%d clients, %d stalled streams), %.0f s\n",
       sh.queries.size(), clients, sh.think_ms, hostile ? "on" : "off", hostile_clients, stalls, seconds);
@@ -813,7 +836,8 @@ int main(int argc, char** argv) {
     for (int i = 0; i < stalls; ++i) threads.emplace_back([&sh, i] { StallClient(sh, i); });
   }
 
-  // Every second: RSS and threads of the server.
+  // Every second: RSS and threads of the server, and its caches (Stats).
+  auto stats_stub = v1::MemoryService::NewStub(NewChannel(sh.target));
   long max_threads = 0;
   while (Clock::now() < sh.end) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -824,12 +848,22 @@ int main(int argc, char** argv) {
       std::printf("t=%5.0fs the server is gone\n", t);
       break;
     }
-    samples.push_back({t, rss, thr});
+    double cache = -1;
+    {
+      grpc::ClientContext ctx;
+      SetDeadline(&ctx, 2);
+      v1::StatsResponse st;
+      if (stats_stub->Stats(&ctx, v1::StatsRequest(), &st).ok()) {
+        cache = (st.cached_bytes() + st.cached_unit_keys_bytes()) / 1048576.0;
+      }
+    }
+    samples.push_back({t, rss, thr, cache});
     max_threads = std::max(max_threads, thr);
-    std::printf("t=%5.0fs rss %7.1f MB threads %4ld honest calls %8lu errors %lu hostile %lu\n", t, rss, thr,
-                static_cast<unsigned long>(sh.figures.HonestCalls()),
-                static_cast<unsigned long>(sh.figures.HonestErrors()),
-                static_cast<unsigned long>(sh.figures.HostileSent()));
+    std::printf(
+        "t=%5.0fs rss %7.1f MB (caches %6.1f) threads %4ld honest calls %8lu errors %lu hostile %lu\n", t,
+        rss, cache, thr, static_cast<unsigned long>(sh.figures.HonestCalls()),
+        static_cast<unsigned long>(sh.figures.HonestErrors()),
+        static_cast<unsigned long>(sh.figures.HostileSent()));
   }
   sh.stop = true;
   std::printf("stopping the clients (stalled streams end when the server cancels them)\n");
@@ -880,28 +914,27 @@ int main(int argc, char** argv) {
       for (const std::string& v : f.violation_samples) std::printf("    violation: %s\n", v.c_str());
     }
   }
-  double slope = 0, rss_max = 0, rss_end = 0, rss_first = 0, rss_warm = 0;
+  double slope = 0, beyond_slope = 0, rss_max = 0, rss_end = 0, rss_first = 0, rss_warm = 0, cache_end = -1;
   if (!samples.empty()) {
     rss_first = samples.front().rss_mb;
     rss_end = samples.back().rss_mb;
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    int n = 0;
+    cache_end = samples.back().cache_mb;
     for (const ProcSample& s : samples) {
       rss_max = std::max(rss_max, s.rss_mb);
-      if (s.t < warmup) continue;
-      if (n == 0) rss_warm = s.rss_mb;
-      sx += s.t;
-      sy += s.rss_mb;
-      sxx += s.t * s.t;
-      sxy += s.t * s.rss_mb;
-      ++n;
+      if (s.t >= warmup && rss_warm == 0) rss_warm = s.rss_mb;
     }
-    if (n >= 2 && n * sxx - sx * sx > 0) slope = (n * sxy - sx * sy) / (n * sxx - sx * sx) * 60;
+    slope = SlopePerMinute(samples, warmup, &ProcSample::rss_mb);
+    // The same of the RSS beyond the caches (whose budget is --cache-mb).
+    for (ProcSample& s : samples) s.cache_mb = s.cache_mb < 0 ? -1 : s.rss_mb - s.cache_mb;
+    beyond_slope = SlopePerMinute(samples, warmup, &ProcSample::cache_mb);
   }
   std::printf(
-      "\n== server: RSS first %.0f MB, after warm-up (%.0f s) %.0f MB, max %.0f MB, end %.0f MB; "
-      "slope after warm-up %+.2f MB/min; threads max %ld; still answering: %s\n",
-      rss_first, warmup, rss_warm, rss_max, rss_end, slope, max_threads, alive ? "yes" : "NO");
+      "\n== server: RSS first %.0f MB, after warm-up (%.0f s) %.0f MB, max %.0f MB, end %.0f MB (caches %.0f "
+      "MB); "
+      "slope after warm-up %+.2f MB/min, beyond the caches %+.2f MB/min; threads max %ld; still answering: "
+      "%s\n",
+      rss_first, warmup, rss_warm, rss_max, rss_end, cache_end, slope, beyond_slope, max_threads,
+      alive ? "yes" : "NO");
 
   bool clean_stop = true;
   if (started) {
