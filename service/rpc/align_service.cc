@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/enum_check.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
-#include "service/rpc/stall_guard.h"
 #include "service/tm/align_to_memory.h"
 
 namespace qantara::rpc {
@@ -81,6 +81,8 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
                       *english_, "english", &en, limits_);
   }
   if (!s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kHeavyStream, "Align");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
@@ -94,7 +96,6 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
   const std::vector<align::Bead>& beads = alignment->beads;
   uint32_t accepted = 0;
   size_t k = 0;
-  StallGuard guard(context, StallGuard::Limit(limits_));
   do {
     if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     qantara::v1::AlignResponse msg;
@@ -117,8 +118,7 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
       sum->set_accepted_beads(accepted);
       sum->set_accept_threshold(threshold);
     }
-    if (!guard.Wait([&] { return writer->Write(msg); })) {
-      if (guard.stalled()) return guard.Status("sending the alignment");
+    if (!writer->Write(msg)) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
     }
   } while (k < beads.size());

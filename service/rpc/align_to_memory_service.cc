@@ -7,6 +7,7 @@
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/enum_check.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/align_to_memory.h"
@@ -50,6 +51,8 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                       *english_, "english", &en, limits_);
   }
   if (!s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kHeavy, "AlignToMemory");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
   if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");

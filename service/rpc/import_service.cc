@@ -8,9 +8,9 @@
 #include <utility>
 
 #include "service/rpc/enum_check.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
-#include "service/rpc/stall_guard.h"
 #include "service/tm/exporter.h"
 #include "service/tm/importer.h"
 
@@ -80,14 +80,15 @@ void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {
 
 grpc::Status ImportExportServiceImpl::Import(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Import");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   const Clock::time_point t0 = Clock::now();
   v1::ImportRequest req;
-  if (!stream->Read(&req) || !req.has_start()) {
+  if (!slot->Read(*stream, &req) || !req.has_start()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`");
   }
   if (absl::Status s = CheckEnums(req); !s.ok()) return ToGrpcStatus(s);
   const uint64_t total_bytes = req.start().total_bytes();
-  StallGuard guard(context, StallGuard::Limit(store_.request_limits()));
   Clock::time_point last_progress = t0;
   auto send_progress = [&](const tm::ImportCounts& counts) {
     const Clock::time_point now = Clock::now();
@@ -96,7 +97,7 @@ grpc::Status ImportExportServiceImpl::Import(
     v1::ImportResponse resp;
     ToProto(counts, resp.mutable_progress()->mutable_counts());
     resp.mutable_progress()->set_total_bytes(total_bytes);
-    guard.Wait([&] { return stream->Write(resp); });  // a gone client shows up as a cancelled context
+    stream->Write(resp);  // a gone client shows up as a cancelled context
   };
   tm::ImportOptions options = FromProto(req.start());
   options.cancelled = [context] { return context->IsCancelled(); };
@@ -104,14 +105,13 @@ grpc::Status ImportExportServiceImpl::Import(
       tm::Importer::Start(store_, std::move(options), send_progress);
   if (!importer.ok()) return ToGrpcStatus(importer.status());
 
-  while (guard.Wait([&] { return stream->Read(&req); })) {
+  while (slot->Read(*stream, &req)) {
     if (!req.has_chunk()) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                           "only the first Import message may hold `start`");
     }
     if (!(*importer)->Feed(req.chunk()).ok()) break;  // the report says why
   }
-  if (guard.stalled()) return guard.Status("the import (reading the file or sending progress)");
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled; only whole batches were stored");
   }
@@ -122,19 +122,20 @@ grpc::Status ImportExportServiceImpl::Import(
   ToProto(*report, resp.mutable_report());
   resp.mutable_report()->set_elapsed_ms(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
-  guard.Wait([&] { return stream->Write(resp); });
+  stream->Write(resp);
   return ToGrpcStatus(report->error);  // after the report: what was stored is counted
 }
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,
                                              grpc::ServerWriter<v1::ExportResponse>* writer) {
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Export");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::ExportOptions options;
   options.memory = req->memory();
   options.filter = FromProto(req->filter());
   options.changed_after_us = req->changed_after_us();
   options.min_confidence = req->min_confidence();
-  StallGuard guard(context, StallGuard::Limit(store_.request_limits()));
   absl::Status s = tm::ExportTmx(
       store_, options,
       [&](std::string_view bytes, const tm::ExportCounts& counts) -> absl::Status {
@@ -143,12 +144,11 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
         resp.set_units(counts.units);
         resp.set_units_unwritable(counts.unwritable);
         resp.set_units_damaged(counts.damaged);
-        if (!guard.Wait([&] { return writer->Write(resp); }))
+        if (!writer->Write(resp))
           return absl::CancelledError("the client went away");
         return absl::OkStatus();
       },
       [context] { return context->IsCancelled(); });
-  if (guard.stalled()) return guard.Status("the client reading the export");
   return ToGrpcStatus(s);
 }
 

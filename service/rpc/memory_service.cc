@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/rpc/enum_check.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
-#include "service/rpc/stall_guard.h"
 
 namespace qantara::rpc {
 
@@ -69,13 +69,14 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext*, const v1::AddUnitR
 grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
                                          grpc::ServerReader<v1::AddUnitsRequest>* reader,
                                          v1::AddUnitsResponse* resp) {
+  absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kStream, "AddUnits");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   v1::AddUnitsRequest chunk;
   std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
   const uint64_t max_ids = store_.request_limits().has_value() ? store_.request_limits()->max_units_per_call
                                                                : tm::RequestLimits{}.max_units_per_call;
-  StallGuard guard(ctx, StallGuard::Limit(store_.request_limits()));
-  while (guard.Wait([&] { return reader->Read(&chunk); })) {
+  while (slot->Read(*reader, &chunk)) {
     if (absl::Status s = CheckEnums(chunk); !s.ok()) return ToGrpcStatus(s);
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
@@ -120,7 +121,6 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       }
     }
   }
-  if (guard.stalled()) return guard.Status("waiting for the next AddUnits chunk");
   return grpc::Status::OK;
 }
 
@@ -154,6 +154,9 @@ grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext*, const v1::Dele
 grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
                                        v1::LookupResponse* resp) {
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot =
+      Admit(ctx, req->exhaustive() ? CallKind::kHeavy : CallKind::kNone, "exhaustive Lookup");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::LookupRequest request = FromProto(*req);
   request.options.cancelled = [ctx] { return ctx->IsCancelled(); };
   auto result = store_.Lookup(request);
@@ -170,9 +173,11 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  absl::StatusOr<CallSlot> slot =
+      Admit(ctx, req->options().exhaustive() ? CallKind::kHeavyStream : CallKind::kStream, "BatchLookup");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::LookupRequest base = FromProto(req->options());
   base.options.cancelled = [ctx] { return ctx->IsCancelled(); };
-  StallGuard guard(ctx, StallGuard::Limit(store_.request_limits()));
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     base.text = req->segments(i);
@@ -181,8 +186,7 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
     v1::BatchLookupResponse out;
     out.set_index(static_cast<uint32_t>(i));
     ToProto(*result, base.reverse, out.mutable_result());
-    if (!guard.Wait([&] { return writer->Write(out); })) {
-      if (guard.stalled()) return guard.Status("sending the lookup results");
+    if (!writer->Write(out)) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "client went away");
     }
   }
@@ -192,6 +196,8 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
 grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,
                                             v1::ConcordanceResponse* resp) {
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kHeavy, "Concordance");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   tm::ConcordanceRequest r;
   r.cancelled = [ctx] { return ctx->IsCancelled(); };
   r.memory = req->memory();

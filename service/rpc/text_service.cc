@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "service/rpc/enum_check.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
 
 namespace qantara::rpc {
@@ -64,7 +65,7 @@ absl::StatusOr<std::unique_ptr<TextServiceImpl>> TextServiceImpl::Create() {
   return impl;
 }
 
-grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
+grpc::Status TextServiceImpl::Segment(grpc::ServerContext* context,
                                       const qantara::v1::SegmentRequest* request,
                                       qantara::v1::SegmentResponse* response) {
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
@@ -80,6 +81,9 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* /*context*/,
       !s.ok()) {
     return ToGrpcStatus(s);
   }
+  absl::StatusOr<CallSlot> slot =
+      Admit(context, request->srx().empty() ? CallKind::kNone : CallKind::kHeavy, "Segment with SRX rules");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   // The built-in rules are compiled once; a client's SRX rules per request.
   std::unique_ptr<text::SentenceSegmenter> custom;
   if (!request->srx().empty()) {

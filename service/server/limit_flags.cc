@@ -42,16 +42,11 @@ void AddLimitFlags(CLI::App& app, LimitFlags* f) {
   app.add_flag("--allow-exhaustive", r.allow_exhaustive,
                "let clients ask for exhaustive lookups (every unit of the memory scored: for tests and "
                "audits; costly on big memories)");
-  app.add_option("--max-stall-seconds", r.max_stall_seconds,
-                 "seconds a streaming call may wait on its client (a response it does not read, a message it "
-                 "does not send) before the server ends it; 0: no limit")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--max-message-mb", f->max_message_mb,
-                 "largest gRPC message the server receives or sends, in MiB (a unit's text is at most 1 MiB "
-                 "a side)")
+                 "largest gRPC message the server receives or sends, in MiB; 0: two documents of "
+                 "--max-document-bytes plus 1 MiB (33 MiB with the defaults), at least 4")
       ->capture_default_str()
-      ->check(CLI::Range(4, 1024));
+      ->check(CLI::Range(0, 1024));
 }
 
 }  // namespace qantara::server

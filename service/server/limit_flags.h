@@ -12,7 +12,7 @@ namespace qantara::server {
 
 struct LimitFlags {
   tm::RequestLimits request;
-  size_t max_message_mb = 64;  // a gRPC message, either way
+  size_t max_message_mb = 0;  // a gRPC message, either way; 0: derived (server/grpc_limits.h)
 };
 
 // Declares the flags on `app`, storing into `*flags` (defaults: the fields' own).

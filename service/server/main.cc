@@ -25,10 +25,12 @@
 #include "service/match/analyzer.h"
 #include "service/rpc/admin_service.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/call_admission.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/check.h"
+#include "service/server/grpc_limits.h"
 #include "service/server/limit_flags.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
@@ -79,6 +81,8 @@ int Run(int argc, char** argv) {
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
   AddLimitFlags(app, &limits);
+  GrpcLimitFlags grpc_limits;
+  AddGrpcLimitFlags(app, &grpc_limits);
   CheckFlags check;
   AddCheckFlags(app, &check);
   app.set_version_flag("--version", "qantara-server 0.1.0");
@@ -152,8 +156,15 @@ int Run(int argc, char** argv) {
   int bound_port = 0;
   builder.AddListeningPort(absl::StrCat(address->host, ":", address->port), grpc::InsecureServerCredentials(),
                            &bound_port);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(limits.max_message_mb << 20));
-  builder.SetMaxSendMessageSize(static_cast<int>(limits.max_message_mb << 20));
+  Log(LogLevel::kInfo,
+      ApplyGrpcLimits(grpc_limits, MessageLimitBytes(limits.max_message_mb, limits.request), builder));
+  const rpc::AdmissionConfig admission = AdmissionConfigOf(grpc_limits);
+  rpc::InstallAdmission(admission);
+  Log(LogLevel::kInfo,
+      absl::StrCat("admission: ", admission.heavy.slots, " heavy calls (", admission.heavy.queue,
+                   " waiting), ", admission.streams.slots, " streams (", admission.streams.queue,
+                   " waiting), streams silent for ", grpc_limits.stream_stall_s, " s cancelled"));
+  builder.experimental().SetInterceptorCreators(rpc::AdmissionInterceptors());
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
   builder.RegisterService(align_service->get());
@@ -193,6 +204,7 @@ int Run(int argc, char** argv) {
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
+  rpc::UninstallAdmission();
   (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   memories->reset();                   // writes the index entries it buffers
   absl::Status closed = (*store)->Close();

@@ -30,9 +30,6 @@ struct RequestLimits {
   size_t max_align_sentences = 50000;    // sentences of a side of an alignment
   size_t max_srx_bytes = 256 * 1024;     // a client's SRX rules of one Segment call
   bool allow_exhaustive = false;         // lookups that score every unit (qantara-server --allow-exhaustive)
-  // The edges: longest a streaming call may block on its client (a write
-  // the client does not read, a message it does not send) before it is ended.
-  double max_stall_seconds = 60;
 };
 
 // Checks a lookup's numbers (always: threshold and penalties finite, 0 to

@@ -1,7 +1,7 @@
 """End-to-end: long calls stop when their client gives up, and a client that
 stalls a stream does not hold the server (issue 15: deadlines stop the work).
 
-One server (--allow-exhaustive, --max-stall-seconds 2) with a memory of
+One server (--allow-exhaustive, --stream-stall-s 2) with a memory of
 generated units. Each long call (an exhaustive BatchLookup at threshold 1, a
 concordance search whose filter matches nothing, an export whose filter
 matches nothing, an import of a big file) is given a deadline far shorter
@@ -9,7 +9,7 @@ than its work; the server's CPU time over the second from 100 ms after the
 deadline is read from /proc (without RocksDB's own background threads): the
 work must have stopped (< 0.1 s of CPU).
 Then a client that stops reading an export, and one that stops sending an
-AddUnits stream: the server ends both calls after --max-stall-seconds and
+AddUnits stream: the server ends both calls after --stream-stall-s and
 its thread count comes back."""
 
 import os
@@ -78,7 +78,7 @@ def sentence(rng, i):
 
 
 class CancelCallsTest(ServerTestCase):
-    server_args = ("--allow-exhaustive", "--max-stall-seconds", str(STALL_SECONDS),
+    server_args = ("--allow-exhaustive", "--stream-stall-s", str(STALL_SECONDS),
                    "--max-batch-segments", "1000000")
 
     @classmethod

@@ -60,7 +60,7 @@ def bad_utf8_bytes():
 
 
 class MalformedMatrixTest(ServerTestCase):
-    server_args = ("--max-stall-seconds", "5")
+    server_args = ("--stream-stall-s", "5")
 
     @classmethod
     def setUpClass(cls):

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Load and soak driver (issue 15): a fresh data dir preloaded with the tm
+workload (tm_bench --build-only: in-process AddUnits, about 100,000 units/s),
+a fresh qantara-server on it, and load_gen's honest clients beside its hostile
+mix; prints load_gen's figures and returns its exit code (77: shared data
+absent, skipped). tests/bench/README.md says how and why.
+
+  load_soak.py --build-dir build [--shared ../shared] [--short] [--units N] [--seconds S]
+               [--clients 8] [--stall-s S] [--max-threads T] [--rss-budget-mb MB] [--p99-ms X]
+               [--work DIR] [--keep] [--server-args "..."]
+
+--short: 20,000 units, 15 s, stalled streams cancelled after 2 s, no timing check
+(ctest bench_load_short). Default: 1M units, 600 s, the soak's checks (Lookup
+p99 <= 15 ms, RSS under the budget; ctest bench_load_soak_1m, label long).
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", required=True)
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "../../../shared"))
+    ap.add_argument("--short", action="store_true")
+    ap.add_argument("--units", type=int)
+    ap.add_argument("--seconds", type=float)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--stall-s", type=float)
+    ap.add_argument("--max-threads", type=int, default=128)
+    ap.add_argument("--rss-budget-mb", type=float)
+    ap.add_argument("--p99-ms", type=float)
+    ap.add_argument("--warmup-s", type=float)
+    ap.add_argument("--think-ms", type=int, default=20)
+    ap.add_argument("--work", default="/tmp/qantara-load")
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--server-args", default="")
+    a = ap.parse_args()
+    short = a.short
+    units = a.units or (20000 if short else 1000000)
+    seconds = a.seconds or (15 if short else 600)
+    stall_s = a.stall_s or (2 if short else 10)
+    warmup = a.warmup_s if a.warmup_s is not None else (5 if short else 60)
+    if not short:
+        a.p99_ms = a.p99_ms if a.p99_ms is not None else 15
+        a.rss_budget_mb = a.rss_budget_mb if a.rss_budget_mb is not None else 1024
+
+    shared = os.path.abspath(a.shared)
+    if not os.path.exists(os.path.join(shared, "bench/tm/make_workload.py")):
+        print(f"SKIP: {shared}/bench/tm/make_workload.py not found")
+        return 77
+    build = os.path.abspath(a.build_dir)
+    tm_bench = os.path.join(build, "tests/tm_bench")
+    load_gen = os.path.join(build, "tests/load_gen")
+    server = os.path.join(build, "bin/qantara-server")
+    os.makedirs(a.work, exist_ok=True)
+    data = os.path.join(a.work, f"data-{units}-{os.getpid()}")
+    shutil.rmtree(data, ignore_errors=True)
+    env = dict(os.environ, QANTARA_SHARED=shared)
+
+    t0 = time.monotonic()
+    r = subprocess.run([tm_bench, "--units", str(units), "--build-only", "1", "--data", data],
+                       env=env, stdout=subprocess.PIPE, text=True)
+    print(r.stdout, end="")
+    if r.returncode != 0:
+        print("FAIL: preload (tm_bench --build-only) failed")
+        return 1
+    if "SKIP" in r.stdout:
+        return 77
+    print(f"preloaded {units} units into a fresh data dir in {time.monotonic() - t0:.1f} s", flush=True)
+
+    server_args = f"--stream-stall-s {stall_s} --max-threads {a.max_threads} {a.server_args}".strip()
+    cmd = [load_gen, "--server-bin", server, "--data-dir", data, "--server-args", server_args,
+           "--queries", f"/tmp/qantara-tm-workload-{units}/queries", "--seconds", str(seconds),
+           "--clients", str(a.clients), "--stall-s", str(stall_s), "--warmup-s", str(warmup),
+           "--think-ms", str(a.think_ms),
+           # threads: the gRPC quota plus RocksDB, gRPC's own and the server's (about 30)
+           "--max-threads-bound", str(a.max_threads + 64), "--check", "1"]
+    if short:
+        cmd += ["--import-units", "500"]
+    if a.rss_budget_mb:
+        cmd += ["--rss-budget-mb", str(a.rss_budget_mb)]
+    if a.p99_ms:
+        cmd += ["--p99-ms", str(a.p99_ms)]
+    print(" ".join(cmd), flush=True)
+    rc = subprocess.run(cmd).returncode
+    print(f"load_gen exit {rc}; load average {os.getloadavg()[0]:.1f} (2 cores, shared)")
+    if not a.keep:
+        shutil.rmtree(data, ignore_errors=True)
+        try:
+            os.remove(data + ".server.log")
+        except OSError:
+            pass
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
