@@ -7,7 +7,8 @@
 
 namespace qantara::rpc {
 
-// Same code (absl and gRPC codes share numbering), same message.
+// Same code (absl and gRPC codes share numbering), same message, cut to
+// 1 KiB at a UTF-8 boundary (a message may quote a huge client string).
 grpc::Status ToGrpcStatus(const absl::Status& s);
 
 }  // namespace qantara::rpc

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "CLI/CLI.hpp"
@@ -26,6 +27,7 @@
 #include "service/rpc/admin_service.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/parse_errors.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/text_service.h"
@@ -164,7 +166,11 @@ int Run(int argc, char** argv) {
       absl::StrCat("admission: ", admission.heavy.slots, " heavy calls (", admission.heavy.queue,
                    " waiting), ", admission.streams.slots, " streams (", admission.streams.queue,
                    " waiting), streams silent for ", grpc_limits.stream_stall_s, " s cancelled"));
-  builder.experimental().SetInterceptorCreators(rpc::AdmissionInterceptors());
+  rpc::InstallParseErrorCapture();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
+      rpc::AdmissionInterceptors();
+  interceptors.push_back(rpc::ParseErrorInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
   builder.RegisterService(align_service->get());

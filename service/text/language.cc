@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace qantara::text {
@@ -17,8 +18,10 @@ absl::StatusOr<Language> ParseLanguage(std::string_view code) {
   std::string lower = absl::AsciiStrToLower(std::string(primary));
   if (lower == "ar" || lower == "ara") return Language::kArabic;
   if (lower == "en" || lower == "eng") return Language::kEnglish;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unsupported language '", std::string(code), "': qantara handles ar and en"));
+  // Quoted escaped and cut: the tag comes from a client.
+  const std::string shown = absl::CHexEscape(std::string(code.substr(0, 32)));
+  return absl::InvalidArgumentError(absl::StrCat("unsupported language '", shown, code.size() > 32 ? "..." : "",
+                                                 "': qantara handles ar and en"));
 }
 
 std::string_view LanguageCode(Language lang) {

@@ -50,7 +50,9 @@ Stemmer::Lease::Lease(const Stemmer& owner) : owner_(owner), stemmer_(owner.Acqu
 Stemmer::Lease::~Lease() { owner_.Release(stemmer_); }
 
 std::string Stemmer::Lease::Stem(std::string_view word) {
-  if (stemmer_ == nullptr || word.empty()) return std::string(word);
+  // Snowball's Arabic stemmer takes time quadratic in the word's length (a
+  // 1 MB "word" from a client: minutes); no real word comes near the limit.
+  if (stemmer_ == nullptr || word.empty() || word.size() > kMaxStemBytes) return std::string(word);
   const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                                          static_cast<int>(word.size()));
   if (out == nullptr) return std::string(word);

@@ -29,6 +29,9 @@ class Stemmer {
 
   // The stem of `word` (UTF-8, best lower-cased and normalised first).
   // Returns `word` unchanged when the algorithm fails on it.
+  // Words longer than this are returned unstemmed.
+  static constexpr size_t kMaxStemBytes = 256;
+
   std::string Stem(std::string_view word) const;
 
   // A stemmer borrowed for many words on one thread (faster than Stem()).

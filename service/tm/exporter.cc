@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+
 #include "service/formats/tmx_writer.h"
 #include "service/text/language.h"
 #include "service/tm/tmx_units.h"
@@ -18,9 +20,14 @@ absl::Status ExportTmx(Memories& memories, const ExportOptions& options, const E
   if (!languages.ok()) return languages.status();
   match::UnitFilter filter = options.filter;
   if (options.changed_after_us != 0) filter.changed_after_us = options.changed_after_us;
-  if (options.min_confidence < 0 || options.min_confidence > 1 || filter.min_alignment_confidence < 0 ||
-      filter.min_alignment_confidence > 1) {
-    return absl::InvalidArgumentError("the minimum confidence must be 0 to 1");
+  // Written so that NaN fails too.
+  if (!(options.min_confidence >= 0 && options.min_confidence <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("min_confidence must be 0 to 1 (got ", options.min_confidence, ")"));
+  }
+  if (!(filter.min_alignment_confidence >= 0 && filter.min_alignment_confidence <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat("filter.min_alignment_confidence must be 0 to 1 (got ",
+                                                   filter.min_alignment_confidence, ")"));
   }
   if (options.min_confidence != 0) filter.min_alignment_confidence = options.min_confidence;
   const bool filtered = !filter.empty();

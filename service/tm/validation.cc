@@ -40,9 +40,9 @@ absl::Status ValidateMemoryName(const std::string& name) {
 
 absl::StatusOr<LanguagePair> ParseLanguagePair(const std::string& source, const std::string& target) {
   auto src = text::ParseLanguage(source);
-  if (!src.ok()) return src.status();
+  if (!src.ok()) return absl::InvalidArgumentError(absl::StrCat("source_lang: ", src.status().message()));
   auto tgt = text::ParseLanguage(target);
-  if (!tgt.ok()) return tgt.status();
+  if (!tgt.ok()) return absl::InvalidArgumentError(absl::StrCat("target_lang: ", tgt.status().message()));
   if (*src == *tgt) {
     return absl::InvalidArgumentError(
         "a memory pairs Arabic with English: source and target languages must differ");

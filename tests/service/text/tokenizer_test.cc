@@ -337,6 +337,19 @@ TEST(Stemmer, ThreadSafeAndDirect) {
   EXPECT_EQ(bad.load(), 0);
 }
 
+// Snowball's Arabic stemmer is quadratic in a word's length: a client's
+// 1 MB "word" must not reach it.
+TEST(Stemmer, OverlongWordsAreNotStemmed) {
+  auto ar = Stemmer::Create(Language::kArabic);
+  ASSERT_TRUE(ar.ok());
+  EXPECT_EQ((*ar)->Stem("المدرسون"), "مدرس");
+  std::string word;
+  while (word.size() <= Stemmer::kMaxStemBytes) word += "المدرسون";
+  EXPECT_EQ((*ar)->Stem(word), word);
+  const std::string huge(1 << 20, 'k');
+  EXPECT_EQ((*ar)->Stem(huge), huge);
+}
+
 TEST(Tokenizer, NormalisationRulesFollowTheOptions) {
   TokenizerOptions o;
   o.language = Language::kArabic;
