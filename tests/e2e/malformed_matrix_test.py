@@ -274,6 +274,32 @@ class MalformedMatrixTest(ServerTestCase):
             again.__exit__(None, None, None)
 
 
+class UnparsableStreamMessageTest(ServerTestCase):
+    """An AddUnits stream whose second message does not parse must not end
+    as if the stream were complete (gRPC's Read returns false for it): the
+    call fails naming the message and the field, and the units of the first
+    message are stored."""
+
+    def test_add_units_second_message_invalid_utf8(self):
+        sys.path.insert(0, ARGS.stubs)
+        import grpc
+        from qantara.v1 import memory_pb2 as m, memory_pb2_grpc
+        with grpc.insecure_channel(self.addr) as ch:
+            mem = memory_pb2_grpc.MemoryServiceStub(ch)
+            mem.CreateMemory(m.CreateMemoryRequest(name="s", source_lang="ar", target_lang="en"))
+            first = m.AddUnitsRequest(memory="s", units=[m.Unit(source="بيت", target="house")])
+            second = m.AddUnitsRequest(units=[m.Unit(source=MARK, target="school")]).SerializeToString()
+            second = second.replace(MARK.encode(), bad_utf8_bytes())
+            call = ch.stream_unary("/qantara.v1.MemoryService/AddUnits",
+                                   request_serializer=lambda b: b, response_deserializer=lambda b: b)
+            with self.assertRaises(grpc.RpcError) as e:
+                call(iter([first.SerializeToString(), second]), timeout=30)
+            self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT, e.exception.details())
+            self.assertIn("message 2", e.exception.details())
+            self.assertIn("qantara.v1.Unit.source", e.exception.details())
+            self.assertEqual(mem.GetMemory(m.GetMemoryRequest(name="s")).units, 1)
+
+
 def names_field(details, path):
     """Whether an error message names the field (or one of its enclosing
     fields), as written in the proto or with spaces."""
