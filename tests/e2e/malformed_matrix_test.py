@@ -18,7 +18,12 @@ INTERNAL, UNKNOWN or UNAVAILABLE; an INVALID_ARGUMENT or RESOURCE_EXHAUSTED
 names the field (or its message); a NaN, an infinity or an unknown enum value
 is never accepted; and the server stays up. After the matrix the server is
 stopped and started again on its data dir (a request must never leave a data
-dir that cannot open) and still serves."""
+dir that cannot open) and still serves.
+
+With QANTARA_SANITIZER_LOGS set (tests/fuzz/run_fuzzers.sh runs this file
+against the ASan + UBSan server of its clang build, with the sanitizers'
+log_path in that directory), any sanitizer report written there fails the
+test."""
 
 import os
 import sys
@@ -298,6 +303,19 @@ class UnparsableStreamMessageTest(ServerTestCase):
             self.assertIn("message 2", e.exception.details())
             self.assertIn("qantara.v1.Unit.source", e.exception.details())
             self.assertEqual(mem.GetMemory(m.GetMemoryRequest(name="s")).units, 1)
+
+
+def tearDownModule():
+    logs = os.environ.get("QANTARA_SANITIZER_LOGS")
+    if not logs:
+        return
+    reports = sorted(os.listdir(logs)) if os.path.isdir(logs) else []
+    for name in reports:
+        with open(os.path.join(logs, name), errors="replace") as f:
+            print(f"--- sanitizer report {name}:\n{f.read()[:20000]}", file=sys.stderr)
+    if reports:
+        raise AssertionError(f"{len(reports)} sanitizer report(s) in {logs}")
+    print(f"sanitizer reports in {logs}: none", file=sys.stderr)
 
 
 def names_field(details, path):

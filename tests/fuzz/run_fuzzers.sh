@@ -58,3 +58,27 @@ for t in "${TARGETS[@]}"; do
   echo
 done
 echo "run_fuzzers: all ${#TARGETS[@]} targets passed in $(( $(date +%s) - start )) s"
+
+# The malformed-input matrix (tests/e2e/malformed_matrix_test.py) against this
+# build's ASan + UBSan server: every report goes to a file in $logs, and any
+# file there fails the test. Needs the Python stubs of the main build
+# (QANTARA_PY_STUBS, default build/tests/testing/pystubs); skipped without.
+stubs=${QANTARA_PY_STUBS:-build/tests/testing/pystubs}
+if [ -d "$stubs/qantara" ]; then
+  logs="$PWD/$BUILD_DIR/matrix-sanitizer-logs"
+  rm -rf "$logs" && mkdir -p "$logs"
+  matrix_start=$(date +%s)
+  if ! QANTARA_SANITIZER_LOGS="$logs" \
+      ASAN_OPTIONS="log_path=$logs/asan:halt_on_error=1:detect_leaks=1" \
+      UBSAN_OPTIONS="log_path=$logs/ubsan:halt_on_error=1:print_stacktrace=1" \
+      /usr/bin/python3 tests/e2e/malformed_matrix_test.py --server-bin "$BUILD_DIR/bin/qantara-server" \
+      --cli-bin "$BUILD_DIR/bin/qantara" --stubs "$stubs" >"$BUILD_DIR/matrix.log" 2>&1; then
+    tail -n 60 "$BUILD_DIR/matrix.log" >&2
+    echo "run_fuzzers: the malformed-input matrix under ASan + UBSan FAILED (log: $BUILD_DIR/matrix.log)" >&2
+    exit 1
+  fi
+  grep -oE "matrix: [0-9]+ requests.*|sanitizer reports.*" "$BUILD_DIR/matrix.log" || true
+  echo "run_fuzzers: malformed-input matrix under ASan + UBSan passed in $(( $(date +%s) - matrix_start )) s"
+else
+  echo "run_fuzzers: no Python stubs in $stubs: the matrix under ASan + UBSan is skipped"
+fi
