@@ -8,8 +8,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
-#include "service/rpc/enum_check.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "service/tm/align_to_memory.h"
 

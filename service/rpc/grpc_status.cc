@@ -20,7 +20,8 @@ std::string Bounded(absl::string_view message) {
   if (message.size() <= kMaxMessageBytes) return std::string(message);
   size_t cut = kMaxMessageBytes - 64;
   while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;  // a UTF-8 boundary
-  return absl::StrCat(message.substr(0, cut), "... (", message.size() - cut, " more bytes of this message cut)");
+  return absl::StrCat(message.substr(0, cut), "... (", message.size() - cut,
+                      " more bytes of this message cut)");
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 #include <string>
 #include <utility>
 
-#include "service/rpc/enum_check.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/exporter.h"
@@ -144,8 +144,7 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
         resp.set_units(counts.units);
         resp.set_units_unwritable(counts.unwritable);
         resp.set_units_damaged(counts.damaged);
-        if (!writer->Write(resp))
-          return absl::CancelledError("the client went away");
+        if (!writer->Write(resp)) return absl::CancelledError("the client went away");
         return absl::OkStatus();
       },
       [context] { return context->IsCancelled(); });

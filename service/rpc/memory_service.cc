@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "service/rpc/enum_check.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "service/rpc/memory_convert.h"
 

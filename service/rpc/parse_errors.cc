@@ -26,7 +26,8 @@ bool AboutParsing(const std::string& message) {
          absl::StrContains(message, "when parsing a protocol buffer");
 }
 
-void LogHandler(google::protobuf::LogLevel level, const char* filename, int line, const std::string& message) {
+void LogHandler(google::protobuf::LogLevel level, const char* filename, int line,
+                const std::string& message) {
   if (level <= google::protobuf::LOGLEVEL_ERROR && AboutParsing(message)) {
     g_seen.fetch_add(1, std::memory_order_relaxed);
     // Keep the first sentence ("String field 'x.y' contains invalid UTF-8
@@ -52,13 +53,15 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::optional<std::string> error = TakeParseError();
       const grpc::Status status = methods->GetSendStatus();
-      const bool unparsed = status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty();
+      const bool unparsed =
+          status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty();
       if (error.has_value() || unparsed) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat("request message ", received_, " of ", method_, " does not parse: ",
-                         error.value_or("not a valid message of this rpc (wrong field types or cut bytes)"),
-                         received_ > 1 ? "; the call stopped there (what earlier messages did is done)" : "")));
+            absl::StrCat(
+                "request message ", received_, " of ", method_, " does not parse: ",
+                error.value_or("not a valid message of this rpc (wrong field types or cut bytes)"),
+                received_ > 1 ? "; the call stopped there (what earlier messages did is done)" : "")));
       }
     }
     methods->Proceed();

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "service/rpc/enum_check.h"
 #include "absl/strings/str_cat.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 
 namespace qantara::rpc {
@@ -71,7 +71,8 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* context,
                                       qantara::v1::SegmentResponse* response) {
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
-  if (!lang.ok()) return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
+  if (!lang.ok())
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
                                       &tm::RequestLimits::max_document_bytes);
       !s.ok()) {
@@ -166,7 +167,8 @@ grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
   }
   if (!request->language().empty()) {
     absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
-    if (!lang.ok()) return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
+    if (!lang.ok())
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
   }
   auto normalizer = GetNormalizer(ToOptions(request->rules()));
   if (!normalizer.ok()) return ToGrpcStatus(normalizer.status());
@@ -195,7 +197,8 @@ grpc::Status TextServiceImpl::Tokenize(grpc::ServerContext* /*context*/,
     return ToGrpcStatus(s);
   }
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
-  if (!lang.ok()) return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
+  if (!lang.ok())
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat("language: ", lang.status().message())));
   text::TokenizerOptions options;
   options.language = *lang;
   options.normalization = ToOptions(request->rules());

@@ -12,8 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
@@ -27,9 +27,9 @@
 #include "service/rpc/admin_service.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/call_admission.h"
-#include "service/rpc/parse_errors.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
+#include "service/rpc/parse_errors.h"
 #include "service/rpc/text_service.h"
 #include "service/server/check.h"
 #include "service/server/grpc_limits.h"

@@ -20,8 +20,8 @@ absl::StatusOr<Language> ParseLanguage(std::string_view code) {
   if (lower == "en" || lower == "eng") return Language::kEnglish;
   // Quoted escaped and cut: the tag comes from a client.
   const std::string shown = absl::CHexEscape(std::string(code.substr(0, 32)));
-  return absl::InvalidArgumentError(absl::StrCat("unsupported language '", shown, code.size() > 32 ? "..." : "",
-                                                 "': qantara handles ar and en"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unsupported language '", shown, code.size() > 32 ? "..." : "", "': qantara handles ar and en"));
 }
 
 std::string_view LanguageCode(Language lang) {

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-
 #include "service/formats/tmx_writer.h"
 #include "service/text/language.h"
 #include "service/tm/tmx_units.h"
