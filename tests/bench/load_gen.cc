@@ -470,48 +470,35 @@ struct Hostile {
     return mem->Lookup(&ctx, req, resp);
   }
 
+  // A lookup of `words` random Arabic words that must be served with at most
+  // 100 matches (max_results above that is capped by the server).
+  void RandomWordsLookup(const std::string& kind, Clock::time_point t0, int words, double threshold,
+                         uint32_t max_results) {
+    v1::LookupRequest req;
+    req.add_memories(sh.memory);
+    req.set_text(RandomWords(rng, sh.ar_words, words));
+    req.set_threshold(threshold);
+    req.set_max_results(max_results);
+    v1::LookupResponse resp;
+    grpc::Status s = DoLookup(req, &resp);
+    Record(kind, t0, s, false, resp.matches_size() > 100 ? "more than 100 matches" : "");
+  }
+
   void Run(int which) {
     const std::vector<std::string>& ar = sh.ar_words;
     const auto t0 = Clock::now();
     switch (which) {
-      case 0: {  // huge max_results
-        v1::LookupRequest req;
-        req.add_memories(sh.memory);
-        req.set_text(RandomWords(rng, ar, 8));
-        req.set_max_results(1000000);
-        v1::LookupResponse resp;
-        grpc::Status s = DoLookup(req, &resp);
-        Record("Lookup max_results=1000000", t0, s, false,
-               resp.matches_size() > 100 ? "more than 100 matches" : "");
+      case 0:  // huge max_results (threshold 0: the server's default)
+        RandomWordsLookup("Lookup max_results=1000000", t0, 8, 0, 1000000);
         break;
-      }
-      case 1: {  // threshold 1 on random words
-        v1::LookupRequest req;
-        req.add_memories(sh.memory);
-        req.set_text(RandomWords(rng, ar, 30));
-        req.set_threshold(1);
-        req.set_max_results(100);
-        v1::LookupResponse resp;
-        grpc::Status s = DoLookup(req, &resp);
-        Record("Lookup threshold=1, 30 random words", t0, s, false,
-               resp.matches_size() > 100 ? "more than 100 matches" : "");
+      case 1:  // threshold 1 on random words
+        RandomWordsLookup("Lookup threshold=1, 30 random words", t0, 30, 1, 100);
         break;
-      }
-      case 2: {  // a flood of random-word lookups
+      case 2:  // a flood of random-word lookups
         for (int i = 0; i < 20 && !sh.Done(); ++i) {
-          const auto t1 = Clock::now();
-          v1::LookupRequest req;
-          req.add_memories(sh.memory);
-          req.set_text(RandomWords(rng, ar, 30));
-          req.set_threshold(50);
-          req.set_max_results(100);
-          v1::LookupResponse resp;
-          grpc::Status s = DoLookup(req, &resp);
-          Record("Lookup flood (30 random words @50)", t1, s, false,
-                 resp.matches_size() > 100 ? "more than 100 matches" : "");
+          RandomWordsLookup("Lookup flood (30 random words @50)", Clock::now(), 30, 50, 100);
         }
         break;
-      }
       case 3: {  // exhaustive
         v1::LookupRequest req;
         req.add_memories(sh.memory);
