@@ -292,6 +292,10 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
   stats.cache_misses = cache_budget_->misses.load();
   stats.cache_evictions = cache_budget_->evictions.load();
   stats.disk_bytes = store_.DiskBytes();
+  const Store::MemoryUse rocks = store_.RocksMemory();
+  stats.rocks_block_cache_bytes = rocks.block_cache_bytes;
+  stats.rocks_memtable_bytes = rocks.memtable_bytes;
+  stats.rocks_table_reader_bytes = rocks.table_reader_bytes;
   absl::MutexLock l(&mu_);
   stats.problems = problems_;
   return stats;

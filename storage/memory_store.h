@@ -113,6 +113,11 @@ struct StoreStats {
   // Estimated bytes of the unit keys held (not bounded: complete after the
   // warm-up, outside cache_bytes).
   uint64_t cached_unit_keys_bytes = 0;
+  // RocksDB's memory (Store::RocksMemory): block cache, memtables, table
+  // readers' index and filter blocks.
+  uint64_t rocks_block_cache_bytes = 0;
+  uint64_t rocks_memtable_bytes = 0;
+  uint64_t rocks_table_reader_bytes = 0;
   // Damage the open found and worked around (a memory record or unit keys
   // that do not decode): one line each, naming the record. Empty when sound.
   std::vector<std::string> problems;

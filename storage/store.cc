@@ -116,6 +116,16 @@ class RocksStore final : public Store {
     return total;
   }
 
+  MemoryUse RocksMemory() override {
+    MemoryUse use;
+    if (db_ == nullptr) return use;
+    // The block cache is shared: read it once, not summed over the families.
+    db_->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &use.block_cache_bytes);
+    db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &use.memtable_bytes);
+    db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &use.table_reader_bytes);
+    return use;
+  }
+
   const std::string& dir() const override { return dir_; }
 
  private:

@@ -71,6 +71,16 @@ class Store {
   // Approximate bytes on disk (SST and WAL files) of the whole store.
   virtual uint64_t DiskBytes() = 0;
 
+  // RocksDB's own memory (for Stats): the block cache all column families
+  // share, their memtables, and the table readers' index and filter blocks
+  // (held outside the block cache, growing with the number of files).
+  struct MemoryUse {
+    uint64_t block_cache_bytes = 0;
+    uint64_t memtable_bytes = 0;
+    uint64_t table_reader_bytes = 0;
+  };
+  virtual MemoryUse RocksMemory() = 0;
+
   // The directory this store was opened on.
   virtual const std::string& dir() const = 0;
 

@@ -237,6 +237,9 @@ grpc::Status MemoryServiceImpl::Stats(grpc::ServerContext*, const v1::StatsReque
   resp->set_cache_misses(st->cache_misses);
   resp->set_cache_evictions(st->cache_evictions);
   resp->set_cached_unit_keys_bytes(st->cached_unit_keys_bytes);
+  resp->set_rocks_block_cache_bytes(st->rocks_block_cache_bytes);
+  resp->set_rocks_memtable_bytes(st->rocks_memtable_bytes);
+  resp->set_rocks_table_reader_bytes(st->rocks_table_reader_bytes);
   return grpc::Status::OK;
 }
 

@@ -835,20 +835,24 @@ int main(int argc, char** argv) {
       std::printf("t=%5.0fs the server is gone\n", t);
       break;
     }
-    double cache = -1;
+    double cache = -1, rocks = -1;  // qantara's caches; RocksDB's block cache, memtables, table readers
     {
       grpc::ClientContext ctx;
       SetDeadline(&ctx, 2);
       v1::StatsResponse st;
       if (stats_stub->Stats(&ctx, v1::StatsRequest(), &st).ok()) {
         cache = (st.cached_bytes() + st.cached_unit_keys_bytes()) / 1048576.0;
+        rocks = (st.rocks_block_cache_bytes() + st.rocks_memtable_bytes() + st.rocks_table_reader_bytes()) /
+                1048576.0;
       }
     }
-    samples.push_back({t, rss, thr, cache});
+    samples.push_back({t, rss, thr, cache < 0 || rocks < 0 ? -1 : cache + rocks});
     max_threads = std::max(max_threads, thr);
     std::printf(
-        "t=%5.0fs rss %7.1f MB (caches %6.1f) threads %4ld honest calls %8lu errors %lu hostile %lu\n", t,
-        rss, cache, thr, static_cast<unsigned long>(sh.figures.HonestCalls()),
+        "t=%5.0fs rss %7.1f MB (caches %6.1f, rocksdb %6.1f) threads %4ld honest calls %8lu errors %lu "
+        "hostile "
+        "%lu\n",
+        t, rss, cache, rocks, thr, static_cast<unsigned long>(sh.figures.HonestCalls()),
         static_cast<unsigned long>(sh.figures.HonestErrors()),
         static_cast<unsigned long>(sh.figures.HostileSent()));
   }
@@ -911,12 +915,13 @@ int main(int argc, char** argv) {
       if (s.t >= warmup && rss_warm == 0) rss_warm = s.rss_mb;
     }
     slope = SlopePerMinute(samples, warmup, &ProcSample::rss_mb);
-    // The same of the RSS beyond the caches (whose budget is --cache-mb).
+    // The same of the RSS beyond the caches (qantara's, bounded by --cache-mb, and RocksDB's).
     for (ProcSample& s : samples) s.cache_mb = s.cache_mb < 0 ? -1 : s.rss_mb - s.cache_mb;
     beyond_slope = SlopePerMinute(samples, warmup, &ProcSample::cache_mb);
   }
   std::printf(
-      "\n== server: RSS first %.0f MB, after warm-up (%.0f s) %.0f MB, max %.0f MB, end %.0f MB (caches %.0f "
+      "\n== server: RSS first %.0f MB, after warm-up (%.0f s) %.0f MB, max %.0f MB, end %.0f MB (qantara + "
+      "RocksDB caches %.0f "
       "MB); "
       "slope after warm-up %+.2f MB/min, beyond the caches %+.2f MB/min; threads max %ld; still answering: "
       "%s\n",

@@ -218,6 +218,10 @@ TEST_F(MemoryStoreTest, StatsCountMemoriesUnitsAndDisk) {
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->memories, 1u);
   EXPECT_EQ(st->units, 2u);
+  // RocksDB's memory: the adds sit in the memtables (not flushed yet); the
+  // shared block cache is read once, within its 256 MiB.
+  EXPECT_GT(st->rocks_memtable_bytes, 0u);
+  EXPECT_LE(st->rocks_block_cache_bytes, uint64_t{256} << 20);
 }
 
 }  // namespace
