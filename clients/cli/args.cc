@@ -263,6 +263,20 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   app.add_option("--timeout", line->global.timeout_seconds, "seconds to wait for each call")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  TlsOptions& tls = line->global.tls;
+  app.add_flag("--tls", tls.requested,
+               "speak TLS to the server, trusting the system's certificate authorities");
+  app.add_option("--tls-ca", tls.ca_file,
+                 "PEM file of the CA that signed the server's certificate (implies --tls; default: "
+                 "$QANTARA_TLS_CA)")
+      ->envname("QANTARA_TLS_CA");
+  app.add_option("--tls-cert", tls.cert_file,
+                 "PEM file of this client's certificate, for servers that require one (mutual TLS; "
+                 "implies --tls; default: $QANTARA_TLS_CERT)")
+      ->envname("QANTARA_TLS_CERT");
+  app.add_option("--tls-key", tls.key_file,
+                 "PEM file of the private key of --tls-cert (default: $QANTARA_TLS_KEY)")
+      ->envname("QANTARA_TLS_KEY");
   DeclareHealth(app, &line->health);
   DeclareSegment(app, &line->segment);
   DeclareMemory(app, &line->memory);

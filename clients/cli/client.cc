@@ -1,9 +1,15 @@
 // Shared plumbing of the qantara CLI: the connection, deadlines, errors.
 #include "clients/cli/client.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "clients/cli/exit_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -17,11 +23,61 @@ std::string DefaultServer() {
   return "127.0.0.1:50051";
 }
 
+namespace {
+
+// `path`'s contents, which must hold PEM text of `kind` ("CERTIFICATE",
+// "PRIVATE KEY": the word after BEGIN ends with it).
+absl::Status ReadPem(const char* flag, const std::string& path, const char* kind, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " ", path, ": cannot read it (", std::strerror(errno), ")"));
+  }
+  std::ostringstream data;
+  data << in.rdbuf();
+  *out = data.str();
+  if (out->find(absl::StrCat(kind, "-----")) == std::string::npos ||
+      out->find("-----BEGIN ") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " ", path, ": no PEM ", absl::AsciiStrToLower(kind), " in it (want -----BEGIN ",
+                     kind, "-----)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status LoadTlsFiles(TlsOptions* tls) {
+  if (tls->cert_file.empty() != tls->key_file.empty()) {
+    return absl::InvalidArgumentError(
+        tls->cert_file.empty()
+            ? "--tls-key (or QANTARA_TLS_KEY) given without --tls-cert (QANTARA_TLS_CERT): give both"
+            : "--tls-cert (or QANTARA_TLS_CERT) given without --tls-key (QANTARA_TLS_KEY): give both");
+  }
+  if (!tls->ca_file.empty()) {
+    if (absl::Status s = ReadPem("--tls-ca", tls->ca_file, "CERTIFICATE", &tls->ca_pem); !s.ok()) return s;
+  }
+  if (!tls->cert_file.empty()) {
+    if (absl::Status s = ReadPem("--tls-cert", tls->cert_file, "CERTIFICATE", &tls->cert_pem); !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = ReadPem("--tls-key", tls->key_file, "PRIVATE KEY", &tls->key_pem); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 * 1024 * 1024);
   args.SetMaxSendMessageSize(256 * 1024 * 1024);
-  return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  if (!options.tls.enabled()) {
+    return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls.ca_pem;  // "": the system's roots
+  ssl.pem_private_key = options.tls.key_pem;
+  ssl.pem_cert_chain = options.tls.cert_pem;
+  return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(ssl), args);
 }
 
 void Prepare(grpc::ClientContext& context, const GlobalOptions& options) {

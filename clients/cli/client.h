@@ -18,15 +18,35 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;  // the server said no, or could not be reached
 inline constexpr int kExitUsage = 2;   // bad flags or bad input; nothing was sent
 
+// TLS to the server: --tls (the system's roots), --tls-ca FILE, and for
+// mutual TLS --tls-cert FILE --tls-key FILE; the files default to
+// $QANTARA_TLS_CA, $QANTARA_TLS_CERT and $QANTARA_TLS_KEY.
+struct TlsOptions {
+  bool requested = false;                  // --tls
+  std::string ca_file, cert_file, key_file;  // "" when not given
+  std::string ca_pem, cert_pem, key_pem;     // their contents, read by LoadTlsFiles
+
+  // Whether the channel speaks TLS: --tls or any of the files.
+  bool enabled() const { return requested || !ca_file.empty() || !cert_file.empty() || !key_file.empty(); }
+};
+
 // Options every subcommand shares.
 struct GlobalOptions {
   std::string server;      // HOST:PORT
   double timeout_seconds;  // per call
+  TlsOptions tls = {};
 };
 
 // The default for --server: $QANTARA_SERVER, else 127.0.0.1:50051.
 std::string DefaultServer();
 
+// Fills tls->*_pem from the files. InvalidArgument (exit code 2) naming the
+// flag and the file when one cannot be read or holds no PEM text, or when
+// only one of --tls-cert and --tls-key is given.
+absl::Status LoadTlsFiles(TlsOptions* tls);
+
+// A channel to options.server: TLS when options.tls.enabled() (REQUIRES:
+// LoadTlsFiles done), plaintext otherwise.
 std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
 
 // Sets the call deadline from the options; waits for the channel to connect

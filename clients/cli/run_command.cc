@@ -4,7 +4,10 @@
 namespace qantara::cli {
 
 int RunCommand(const CommandLine& line) {
-  const GlobalOptions& o = line.global;
+  GlobalOptions o = line.global;
+  if (absl::Status tls = LoadTlsFiles(&o.tls); !tls.ok()) {
+    return ReportError(std::string(tls.message()), kExitUsage);
+  }
   const std::string& c = line.command;
   if (c == "health") return RunHealthCommand(o, line.health);
   if (c == "segment") return RunSegmentCommand(o, line.segment);

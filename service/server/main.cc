@@ -3,7 +3,8 @@
 // Startup: parse flags, open the RocksDB data dir (failing fast if another
 // server holds it), bind, print `listening on HOST:PORT` as the first line on
 // stdout. SIGINT/SIGTERM: stop accepting, drain in-flight calls within
-// --shutdown-grace seconds, close RocksDB cleanly, exit 0.
+// --shutdown-grace seconds, close RocksDB cleanly, exit 0. SIGHUP: reload the
+// TLS certificates (service/server/tls_flags.h).
 
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +38,7 @@
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
 #include "service/server/restore.h"
+#include "service/server/tls_flags.h"
 #include "service/tm/memories.h"
 #include "storage/lexicon_store.h"
 #include "storage/store.h"
@@ -47,6 +49,35 @@ namespace {
 int Fail(const std::string& message) {
   std::fprintf(stderr, "qantara-server: %.*s\n", static_cast<int>(message.size()), message.data());
   return 1;
+}
+
+// What the server speaks, once it listens.
+void LogTransport(const TlsFlags& flags, const TlsServer* tls, const ListenAddress& address, int port) {
+  if (tls != nullptr) {
+    Log(LogLevel::kInfo, absl::StrCat("TLS", flags.client_ca_file.empty() ? "" : " with client certificates (mTLS)",
+                                      ": ", tls->material().summary));
+    if (!tls->material().warning.empty()) Log(LogLevel::kWarn, tls->material().warning);
+  } else if (!IsLoopbackHost(address.host)) {
+    Log(LogLevel::kWarn, absl::StrCat("serving plaintext (no TLS) on ", address.host, ":", port,
+                                      " (--insecure): anyone on the network can read and alter the calls"));
+  }
+  if (flags.reflection) Log(LogLevel::kInfo, "gRPC reflection on (--reflection)");
+}
+
+// SIGHUP: new TLS certificates, validated first; a bad file keeps the old.
+void ReloadTls(TlsServer* tls) {
+  if (tls == nullptr) {
+    Log(LogLevel::kInfo, "received SIGHUP: no TLS certificates to reload (no --tls-cert)");
+    return;
+  }
+  if (absl::Status reloaded = tls->Reload(); !reloaded.ok()) {
+    Log(LogLevel::kError, absl::StrCat("SIGHUP: not reloading the TLS certificates, the old ones keep serving: ",
+                                       reloaded.message()));
+    return;
+  }
+  Log(LogLevel::kInfo, absl::StrCat("reloaded TLS certificates: ", tls->material().summary,
+                                    " (new connections get them within about a second)"));
+  if (!tls->material().warning.empty()) Log(LogLevel::kWarn, tls->material().warning);
 }
 
 int Run(int argc, char** argv) {
@@ -87,6 +118,8 @@ int Run(int argc, char** argv) {
   AddGrpcLimitFlags(app, &grpc_limits);
   CheckFlags check;
   AddCheckFlags(app, &check);
+  TlsFlags tls_flags;
+  AddTlsFlags(app, &tls_flags);
   app.set_version_flag("--version", "qantara-server 0.1.0");
   try {
     app.parse(argc, argv);
@@ -104,11 +137,23 @@ int Run(int argc, char** argv) {
 
   if (check.check) return RunCheck(check, data_dir);
 
-  // Block the shutdown signals in every thread; the main thread waits for them.
+  if (absl::Status checked = CheckTlsFlags(tls_flags, *address); !checked.ok()) {
+    return Fail(std::string(checked.message()));
+  }
+  std::unique_ptr<TlsServer> tls;
+  if (tls_flags.tls()) {
+    absl::StatusOr<std::unique_ptr<TlsServer>> created = TlsServer::Create(tls_flags);
+    if (!created.ok()) return Fail(std::string(created.status().message()));
+    tls = std::move(*created);
+  }
+
+  // Block the shutdown and reload signals in every thread; the main thread
+  // waits for them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<bool> restored = RestoreIfAsked(restore, data_dir);
@@ -153,11 +198,11 @@ int Run(int argc, char** argv) {
   (*text_service)->SetRequestLimits(limits.request);
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (tls_flags.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int bound_port = 0;
-  builder.AddListeningPort(absl::StrCat(address->host, ":", address->port), grpc::InsecureServerCredentials(),
-                           &bound_port);
+  builder.AddListeningPort(absl::StrCat(address->host, ":", address->port),
+                           tls ? tls->credentials() : grpc::InsecureServerCredentials(), &bound_port);
   Log(LogLevel::kInfo,
       ApplyGrpcLimits(grpc_limits, MessageLimitBytes(limits.max_message_mb, limits.request), builder));
   const rpc::AdmissionConfig admission = AdmissionConfigOf(grpc_limits);
@@ -200,9 +245,10 @@ int Run(int argc, char** argv) {
   std::printf("listening on %s:%d\n", address->host.c_str(), bound_port);
   std::fflush(stdout);
   Log(LogLevel::kInfo, absl::StrCat("serving on ", address->host, ":", bound_port));
+  LogTransport(tls_flags, tls.get(), *address, bound_port);
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadTls(tls.get());
   Log(LogLevel::kInfo,
       absl::StrCat("received ", strsignal(sig), ", draining calls (up to ", grace_seconds, " s)"));
   server->GetHealthCheckService()->SetServingStatus(false);

@@ -34,14 +34,14 @@ NEWS_EN = _fixture_lines("news.en.txt")
 class Server:
     """A qantara-server process. Use as a context manager; stop() sends SIGTERM."""
 
-    def __init__(self, binary, data_dir=None, extra_args=()):
+    def __init__(self, binary, data_dir=None, extra_args=(), listen="127.0.0.1:0"):
         self._tmp = None
         if data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="qantara-e2e-")
             data_dir = os.path.join(self._tmp.name, "data")
         self.data_dir = data_dir
         self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--data-dir", data_dir, *extra_args],
+            [binary, "--listen", listen, "--data-dir", data_dir, *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = _read_line(self.proc.stdout, timeout=30)
         m = re.fullmatch(rb"listening on (\S+):(\d+)\n", line or b"")
