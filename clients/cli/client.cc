@@ -38,9 +38,8 @@ absl::Status ReadPem(const char* flag, const std::string& path, const char* kind
   *out = data.str();
   if (out->find(absl::StrCat(kind, "-----")) == std::string::npos ||
       out->find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " ", path, ": no PEM ", absl::AsciiStrToLower(kind), " in it (want -----BEGIN ",
-                     kind, "-----)"));
+    return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": no PEM ", absl::AsciiStrToLower(kind),
+                                                   " in it (want -----BEGIN ", kind, "-----)"));
   }
   return absl::OkStatus();
 }

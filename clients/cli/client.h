@@ -22,7 +22,7 @@ inline constexpr int kExitUsage = 2;   // bad flags or bad input; nothing was se
 // mutual TLS --tls-cert FILE --tls-key FILE; the files default to
 // $QANTARA_TLS_CA, $QANTARA_TLS_CERT and $QANTARA_TLS_KEY.
 struct TlsOptions {
-  bool requested = false;                  // --tls
+  bool requested = false;                    // --tls
   std::string ca_file, cert_file, key_file;  // "" when not given
   std::string ca_pem, cert_pem, key_pem;     // their contents, read by LoadTlsFiles
 

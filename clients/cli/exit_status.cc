@@ -2,6 +2,7 @@
 #include "clients/cli/exit_status.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace qantara::cli {
 
@@ -14,12 +15,61 @@ int ExitCodeFor(const absl::Status& status) {
   return status.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed;
 }
 
+namespace {
+
+// The channel could not connect. gRPC's message says why ("... last error:
+// ...: Connection refused", "Ssl handshake failed: ...", "Socket closed");
+// the hints say what that may mean with the TLS options given.
+std::string UnavailableMessage(const GlobalOptions& options, const std::string& what,
+                               absl::string_view message) {
+  const std::string server = options.server;
+  const bool tls = options.tls.enabled();
+  const size_t handshake = message.find("Ssl handshake failed: ");
+  if (handshake != absl::string_view::npos) {
+    absl::string_view reason = message.substr(handshake + 22);
+    if (const size_t routines = reason.find("routines::"); routines != absl::string_view::npos) {
+      reason = reason.substr(routines + 10);
+    }
+    std::string hint;
+    if (reason.find("wrong version number") != absl::string_view::npos) {
+      hint = " (the server answered without TLS: leave out --tls/--tls-ca/--tls-cert if it serves plaintext)";
+    } else if (reason.find("certificate verify failed") != absl::string_view::npos) {
+      hint = options.tls.ca_file.empty()
+                 ? " (its certificate is not signed by a CA this machine trusts: give --tls-ca FILE)"
+                 : " (its certificate is not signed by the CA in --tls-ca " + options.tls.ca_file + ")";
+    }
+    return absl::StrCat(what, ": TLS handshake with ", server, " failed: ", reason, hint);
+  }
+  std::string detail(message);
+  if (const size_t last = message.find("last error: "); last != absl::string_view::npos) {
+    detail = std::string(message.substr(last + 12));
+  }
+  if (message.find("Peer name") != absl::string_view::npos) {  // gRPC's host name check
+    return absl::StrCat(what, ": ", server, ": ", detail,
+                        " (the server's certificate must name the host given to --server)");
+  }
+  if (message.find("Socket closed") != absl::string_view::npos ||
+      message.find("Connection reset") != absl::string_view::npos) {
+    if (!tls) {
+      return absl::StrCat(what, ": server ", server, " closed the connection (", detail,
+                          "); if it serves TLS, give --tls-ca FILE (or --tls)");
+    }
+    return absl::StrCat(what, ": server ", server, " closed the TLS connection (", detail,
+                        options.tls.cert_file.empty()
+                            ? "); if it requires client certificates, give --tls-cert FILE --tls-key FILE"
+                            : "); is --tls-cert " + options.tls.cert_file +
+                                  " signed by a CA the server trusts (--tls-client-ca)?");
+  }
+  return what + ": server " + server +
+         " is unreachable (is qantara-server running? set --server or QANTARA_SERVER)";
+}
+
+}  // namespace
+
 std::string RpcErrorMessage(const GlobalOptions& options, const std::string& what,
                             const absl::Status& status) {
   switch (status.code()) {
-    case absl::StatusCode::kUnavailable:
-      return what + ": server " + options.server +
-             " is unreachable (is qantara-server running? set --server or QANTARA_SERVER)";
+    case absl::StatusCode::kUnavailable: return UnavailableMessage(options, what, status.message());
     case absl::StatusCode::kDeadlineExceeded:
       // The client's own deadline says "Deadline Exceeded"; the server's
       // (a stalled stream it ended) says why.

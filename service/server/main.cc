@@ -54,8 +54,9 @@ int Fail(const std::string& message) {
 // What the server speaks, once it listens.
 void LogTransport(const TlsFlags& flags, const TlsServer* tls, const ListenAddress& address, int port) {
   if (tls != nullptr) {
-    Log(LogLevel::kInfo, absl::StrCat("TLS", flags.client_ca_file.empty() ? "" : " with client certificates (mTLS)",
-                                      ": ", tls->material().summary));
+    Log(LogLevel::kInfo,
+        absl::StrCat("TLS", flags.client_ca_file.empty() ? "" : " with client certificates (mTLS)", ": ",
+                     tls->material().summary));
     if (!tls->material().warning.empty()) Log(LogLevel::kWarn, tls->material().warning);
   } else if (!IsLoopbackHost(address.host)) {
     Log(LogLevel::kWarn, absl::StrCat("serving plaintext (no TLS) on ", address.host, ":", port,
@@ -71,8 +72,9 @@ void ReloadTls(TlsServer* tls) {
     return;
   }
   if (absl::Status reloaded = tls->Reload(); !reloaded.ok()) {
-    Log(LogLevel::kError, absl::StrCat("SIGHUP: not reloading the TLS certificates, the old ones keep serving: ",
-                                       reloaded.message()));
+    Log(LogLevel::kError,
+        absl::StrCat("SIGHUP: not reloading the TLS certificates, the old ones keep serving: ",
+                     reloaded.message()));
     return;
   }
   Log(LogLevel::kInfo, absl::StrCat("reloaded TLS certificates: ", tls->material().summary,
@@ -200,6 +202,7 @@ int Run(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   if (tls_flags.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  ApplyReflectionFlag(tls_flags, builder);
   int bound_port = 0;
   builder.AddListeningPort(absl::StrCat(address->host, ":", address->port),
                            tls ? tls->credentials() : grpc::InsecureServerCredentials(), &bound_port);

@@ -19,6 +19,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 
@@ -41,11 +43,12 @@ void AddTlsFlags(CLI::App& app, TlsFlags* f) {
 }
 
 bool IsLoopbackHost(std::string_view host) {
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+  if (bracketed) host = host.substr(1, host.size() - 2);  // IPv6 only
   const std::string h(host);
+  if (!bracketed && absl::AsciiStrToLower(h) == "localhost") return true;
   in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  if (!bracketed && inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
   in6_addr v6{};
   if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
     if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
@@ -74,6 +77,25 @@ absl::Status CheckTlsFlags(const TlsFlags& f, const ListenAddress& address) {
         "127.0.0.1"));
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// Drops the reflection plugin from a ServerBuilder.
+class NoReflection : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+      return p->name().find("reflection") != std::string::npos;
+    });
+  }
+};
+
+}  // namespace
+
+void ApplyReflectionFlag(const TlsFlags& flags, grpc::ServerBuilder& builder) {
+  if (!flags.reflection) builder.SetOption(std::make_unique<NoReflection>());
 }
 
 namespace {
@@ -198,8 +220,8 @@ absl::StatusOr<TlsMaterial> LoadTlsMaterial(const TlsFlags& f) {
 
   std::vector<X509Ptr> chain = ParseCertificates(*cert_text);
   if (chain.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls-cert ", f.cert_file, ": no PEM certificate in it (want -----BEGIN CERTIFICATE-----)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls-cert ", f.cert_file, ": no PEM certificate in it (want -----BEGIN CERTIFICATE-----)"));
   }
   BioPtr key_bio = MemoryBio(*key_text);
   PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, NoPassword, nullptr));
@@ -207,19 +229,18 @@ absl::StatusOr<TlsMaterial> LoadTlsMaterial(const TlsFlags& f) {
     const bool encrypted = key_text->find("ENCRYPTED") != std::string::npos;
     ERR_clear_error();
     return absl::InvalidArgumentError(
-        encrypted ? absl::StrCat("--tls-key ", f.key_file,
-                                 ": the private key is encrypted; give an unencrypted one (e.g. `openssl pkey "
-                                 "-in KEY -out PLAIN`, readable only by the server's user)")
-                  : absl::StrCat("--tls-key ", f.key_file,
-                                 ": no PEM private key in it (want -----BEGIN PRIVATE KEY-----)"));
+        encrypted
+            ? absl::StrCat("--tls-key ", f.key_file,
+                           ": the private key is encrypted; give an unencrypted one (e.g. `openssl pkey "
+                           "-in KEY -out PLAIN`, readable only by the server's user)")
+            : absl::StrCat("--tls-key ", f.key_file,
+                           ": no PEM private key in it (want -----BEGIN PRIVATE KEY-----)"));
   }
   if (X509_check_private_key(chain.front().get(), key.get()) != 1) {
     ERR_clear_error();
-    return absl::InvalidArgumentError(absl::StrCat("--tls-key ", f.key_file,
-                                                   " does not match the certificate in --tls-cert ",
-                                                   f.cert_file, " (", NameOf(X509_get_subject_name(
-                                                                          chain.front().get())),
-                                                   ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-key ", f.key_file, " does not match the certificate in --tls-cert ", f.cert_file,
+                     " (", NameOf(X509_get_subject_name(chain.front().get())), ")"));
   }
 
   TlsMaterial m;
@@ -235,8 +256,8 @@ absl::StatusOr<TlsMaterial> LoadTlsMaterial(const TlsFlags& f) {
   for (const X509Ptr& cert : chain) m.key_and_chain_pem += PemOf(cert.get());
   m.summary = Summary(chain.front().get());
   if (X509_cmp_current_time(X509_get0_notAfter(chain.front().get())) < 0) {
-    m.warning = absl::StrCat("the certificate in --tls-cert ", f.cert_file,
-                             " has expired: clients will refuse it");
+    m.warning =
+        absl::StrCat("the certificate in --tls-cert ", f.cert_file, " has expired: clients will refuse it");
   } else if (X509_cmp_current_time(X509_get0_notBefore(chain.front().get())) > 0) {
     m.warning = absl::StrCat("the certificate in --tls-cert ", f.cert_file,
                              " is not valid yet: clients will refuse it");
@@ -264,12 +285,10 @@ absl::StatusOr<std::unique_ptr<TlsServer>> TlsServer::Create(const TlsFlags& fla
   const std::string identity = ProcPath(server->identity_fd_);
   // Polled each second: a reload reaches new connections within about that.
   constexpr unsigned kRefreshSeconds = 1;
-  auto provider =
-      server->ca_fd_ < 0
-          ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(identity, identity,
-                                                                                   kRefreshSeconds)
-          : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
-                identity, identity, ProcPath(server->ca_fd_), kRefreshSeconds);
+  auto provider = server->ca_fd_ < 0 ? std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                                           identity, identity, kRefreshSeconds)
+                                     : std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+                                           identity, identity, ProcPath(server->ca_fd_), kRefreshSeconds);
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_identity_key_cert_pairs();
   if (server->ca_fd_ >= 0) {

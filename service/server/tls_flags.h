@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
 #include "service/server/listen_address.h"
 
 namespace qantara::server {
@@ -55,6 +56,13 @@ bool IsLoopbackHost(std::string_view host);
 // neither, --tls-client-ca only with them, and plaintext on a non-loopback
 // address only with --insecure. InvalidArgument naming the flags and the fix.
 absl::Status CheckTlsFlags(const TlsFlags& flags, const ListenAddress& address);
+
+// Without --reflection, keeps the reflection service off `builder`: gRPC's
+// reflection library registers its plugin from a static initializer once it
+// is loaded, so linking it would serve reflection on every server. (With
+// --reflection the caller calls grpc::reflection::
+// InitProtoReflectionServerBuilderPlugin(), which links the library.)
+void ApplyReflectionFlag(const TlsFlags& flags, grpc::ServerBuilder& builder);
 
 // What the server's TLS serves, read from the flags' files and validated.
 struct TlsMaterial {

@@ -45,6 +45,50 @@ TEST(ExitStatusTest, Messages) {
             "memory show: no memory 'x'");
 }
 
+// gRPC's messages for a channel that did not connect (gRPC 1.51), and the
+// hints: TLS or not, which file to give.
+TEST(ExitStatusTest, ConnectionFailuresHintAtTls) {
+  const GlobalOptions plain{"h:7", 2};
+  GlobalOptions tls{"h:7", 2};
+  tls.tls.ca_file = "ca.pem";
+  const absl::Status refused = absl::UnavailableError(
+      "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:1: Failed to connect to "
+      "remote host: Connection refused");
+  EXPECT_THAT(RpcErrorMessage(plain, "health", refused),
+              HasSubstr("is unreachable (is qantara-server running?"));
+  EXPECT_THAT(RpcErrorMessage(tls, "health", refused), HasSubstr("is unreachable"));
+
+  const absl::Status closed = absl::UnavailableError(
+      "failed to connect to all addresses; last error: UNAVAILABLE: ipv4:127.0.0.1:36115: Socket closed");
+  EXPECT_EQ(RpcErrorMessage(plain, "health", closed),
+            "health: server h:7 closed the connection (UNAVAILABLE: ipv4:127.0.0.1:36115: Socket closed); if "
+            "it serves TLS, give --tls-ca FILE (or --tls)");
+  EXPECT_THAT(RpcErrorMessage(tls, "health", closed),
+              HasSubstr("if it requires client certificates, give --tls-cert FILE --tls-key FILE"));
+  GlobalOptions mtls = tls;
+  mtls.tls.cert_file = "me.pem";
+  mtls.tls.key_file = "me.key";
+  EXPECT_THAT(RpcErrorMessage(mtls, "health", closed),
+              HasSubstr("is --tls-cert me.pem signed by a CA the server trusts (--tls-client-ca)?"));
+
+  const absl::Status plaintext_server = absl::UnavailableError(
+      "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:39753: Ssl handshake failed: "
+      "SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number");
+  EXPECT_EQ(RpcErrorMessage(tls, "health", plaintext_server),
+            "health: TLS handshake with h:7 failed: wrong version number (the server answered without TLS: "
+            "leave out --tls/--tls-ca/--tls-cert if it serves plaintext)");
+  const absl::Status untrusted = absl::UnavailableError(
+      "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:36115: Ssl handshake failed: "
+      "SSL_ERROR_SSL: error:0A000086:SSL routines::certificate verify failed");
+  EXPECT_EQ(RpcErrorMessage(tls, "health", untrusted),
+            "health: TLS handshake with h:7 failed: certificate verify failed (its certificate is not signed "
+            "by the CA in --tls-ca ca.pem)");
+  GlobalOptions system_roots{"h:7", 2};
+  system_roots.tls.requested = true;
+  EXPECT_THAT(RpcErrorMessage(system_roots, "health", untrusted),
+              HasSubstr("not signed by a CA this machine trusts: give --tls-ca FILE"));
+}
+
 TEST(ExitStatusTest, UnreachableServerIsUnavailable) {
   const GlobalOptions options{"127.0.0.1:1", 2};  // nothing listens on port 1
   LookupArgs args;

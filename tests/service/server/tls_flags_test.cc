@@ -11,16 +11,17 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(IsLoopbackHost, Loopback) {
-  for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "127.255.255.255", "[::1]", "::1",
-                           "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]"}) {
+  for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.1.2.3", "127.255.255.255", "[::1]",
+                           "::1", "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]"}) {
     EXPECT_TRUE(IsLoopbackHost(host)) << host;
   }
 }
 
 TEST(IsLoopbackHost, NotLoopback) {
-  for (const char* host : {"0.0.0.0", "[::]", "::", "192.168.1.10", "10.0.0.1", "128.0.0.1", "126.0.0.1",
-                           "[fe80::1]", "[::ffff:10.0.0.1]", "example.com", "localhost.example.com",
-                           "mylocalhost", "127.0.0.1.nip.io", "", "[]", "127.0.0", "[127.0.0.1]"}) {
+  for (const char* host :
+       {"0.0.0.0", "[::]", "::", "192.168.1.10", "10.0.0.1", "128.0.0.1", "126.0.0.1", "[fe80::1]",
+        "[::ffff:10.0.0.1]", "example.com", "localhost.example.com", "mylocalhost", "127.0.0.1.nip.io", "",
+        "[]", "127.0.0", "[127.0.0.1]", "[localhost]"}) {
     EXPECT_FALSE(IsLoopbackHost(host)) << host;
   }
 }
