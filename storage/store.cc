@@ -173,10 +173,11 @@ absl::Status CheckFormatVersion(Store& store, bool backup_before_upgrade) {
   if (!version.has_value()) {
     return store.Put(Cf::kMeta, kMetaFormatVersionKey, std::to_string(kFormatVersion));
   }
-  if (*version == 1 || *version == 2) {
+  if (*version >= 1 && *version < kFormatVersion) {
     // Each later version only adds: version 2 the memories' column families,
     // version 3 `lexicons` (created empty at open) and index watermarks
     // (absent means "every unit is indexed", which is what an older dir is),
+    // version 4 `access` (created empty: no API tokens yet),
     // leaving every existing key and value as it was; so upgrading is
     // rewriting the number. The data dir was backed up before the new
     // column families were created (BackUpOlderFormat), unless it had them
@@ -282,7 +283,7 @@ absl::Status BackUpOlderFormat(const std::string& dir, const std::shared_ptr<roc
   std::string value;
   s = db->Get(rocksdb::ReadOptions(), handles[meta], internal::AsSlice(kMetaFormatVersionKey), &value);
   int version = 0;
-  if (s.ok() && absl::SimpleAtoi(value, &version) && (version == 1 || version == 2)) {
+  if (s.ok() && absl::SimpleAtoi(value, &version) && version >= 1 && version < kFormatVersion) {
     result = BackUpBeforeUpgrade(db, dir, version);
     *backed_up = result.ok();
   } else if (!s.ok() && !s.IsNotFound()) {

@@ -196,6 +196,29 @@ void DeclareBackup(CLI::App& app, BackupArgs* a) {
   list->add_flag("--json", a->json, "print JSON");
 }
 
+void DeclareToken(CLI::App& app, TokenArgs* a) {
+  CLI::App* cmd =
+      app.add_subcommand("token", "API tokens of a server started with --auth (admin token needed)");
+  cmd->require_subcommand(1);
+  CLI::App* create =
+      cmd->add_subcommand("create", "Make a token and print its secret (shown only this once)");
+  create->add_option("name", a->name, "the token's name: who uses it (letters, digits, . _ - @ /)")
+      ->required();
+  create->add_option("--role", a->role, "reader, translator, manager or admin")
+      ->required()
+      ->check(CLI::IsMember({"reader", "translator", "manager", "admin"}));
+  create->add_option("--memory,-m", a->memories,
+                     "a memory it reaches: a name, a prefix ending in * (acme/*), or *; repeat for more "
+                     "(not needed for admin)");
+  create->add_option("--expires", a->expires_days, "days until it expires (0: never)")
+      ->check(CLI::Range(0, 3650));
+  create->add_flag("--json", a->json, "print JSON");
+  CLI::App* list = cmd->add_subcommand("list", "List the tokens (never their secrets)");
+  list->add_flag("--json", a->json, "print JSON");
+  CLI::App* revoke = cmd->add_subcommand("revoke", "Revoke a token at once");
+  revoke->add_option("name", a->name, "the token's name")->required();
+}
+
 void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
   cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
   cmd->add_option("--threshold,-t", o->threshold,
@@ -263,7 +286,12 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   app.add_option("--timeout", line->global.timeout_seconds, "seconds to wait for each call")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--token", line->global.token,
+                 "API token of a server started with --auth (visible to other users in `ps`: prefer "
+                 "--token-file or $QANTARA_TOKEN)");
+  app.add_option("--token-file", line->global.token_file, "file whose first line is the API token");
   DeclareHealth(app, &line->health);
+  DeclareToken(app, &line->token);
   DeclareSegment(app, &line->segment);
   DeclareMemory(app, &line->memory);
   DeclareAdd(app, &line->add);

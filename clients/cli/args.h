@@ -91,6 +91,14 @@ struct BackupArgs {   // backup create|list
   bool json = false;  // backup list: print JSON
 };
 
+struct TokenArgs {                    // token create|list|revoke
+  std::string name;                   // create, revoke
+  std::string role;                   // create: reader, translator, manager, admin
+  std::vector<std::string> memories;  // create: memory name patterns
+  uint32_t expires_days = 0;          // create: 0 never
+  bool json = false;                  // create, list: print JSON
+};
+
 // Options shared by import-docs and align-to-memory.
 struct StoreOptions {
   std::string memory;
@@ -140,6 +148,7 @@ struct CommandLine {
   AlignToMemoryArgs align_to_memory;
   ImportDocsArgs import_docs;
   BackupArgs backup;
+  TokenArgs token;
 };
 
 // Declares the global options and every command on `app`, storing into

@@ -39,6 +39,9 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
 int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
 int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);
 int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& args);
+// `command` is "token create", "token list" or "token revoke".
+int RunTokenCommand(const GlobalOptions& options, const std::string& command, const TokenArgs& args);
+
 // `command` is "backup create" or "backup list".
 int RunBackupCommand(const GlobalOptions& options, const std::string& command, const BackupArgs& args);
 

@@ -4,7 +4,8 @@
 namespace qantara::cli {
 
 int RunCommand(const CommandLine& line) {
-  const GlobalOptions& o = line.global;
+  GlobalOptions o = line.global;
+  if (absl::Status s = ResolveToken(&o); !s.ok()) return ReportError(std::string(s.message()), kExitUsage);
   const std::string& c = line.command;
   if (c == "health") return RunHealthCommand(o, line.health);
   if (c == "segment") return RunSegmentCommand(o, line.segment);
@@ -20,6 +21,7 @@ int RunCommand(const CommandLine& line) {
   if (c == "import-docs") return RunImportDocsCommand(o, line.import_docs);
   if (c == "align-to-memory") return RunAlignToMemoryCommand(o, line.align_to_memory);
   if (c.rfind("backup ", 0) == 0) return RunBackupCommand(o, c, line.backup);
+  if (c.rfind("token ", 0) == 0) return RunTokenCommand(o, c, line.token);
   return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
 }
 

@@ -1,6 +1,7 @@
 // qantara.v1.AdminService handlers: each a conversion around storage/backup.h.
 #include "service/rpc/admin_service.h"
 
+#include "service/rpc/auth.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "storage/backup.h"
@@ -21,8 +22,10 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::CreateBackupRequest* req,
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* req,
                                             v1::CreateBackupResponse* resp) {
+  if (auto who = Allow(context, tm::Role::kAdmin, "create backups"); !who.ok())
+    return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
   if (!created.ok()) return ToGrpcStatus(created.status());
@@ -33,8 +36,10 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::Crea
   return grpc::Status::OK;
 }
 
-grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext*, const v1::ListBackupsRequest* req,
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest* req,
                                            v1::ListBackupsResponse* resp) {
+  if (auto who = Allow(context, tm::Role::kAdmin, "list backups"); !who.ok())
+    return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
   if (!list.ok()) return ToGrpcStatus(list.status());

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -17,6 +18,9 @@ namespace qantara::rpc {
 grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                                              const qantara::v1::AlignToMemoryRequest* request,
                                              qantara::v1::AlignToMemoryResponse* response) {
+  absl::StatusOr<tm::Principal> who =
+      AllowMemory(context, request->memory(), tm::Role::kTranslator, "align into memories");
+  if (!who.ok()) return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   const auto start = std::chrono::steady_clock::now();
   if (memories_ == nullptr) {
@@ -69,6 +73,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   for (const auto& [k, v] : a.extra()) params.attributes.extra[k] = v;
   params.document = request->document();
   params.user = request->user();
+  if (!who->name.empty() && (who->role != tm::Role::kAdmin || params.user.empty())) params.user = who->name;
   params.policy = FromProto(request->on_duplicate());
   params.dry_run = request->dry_run();
   params.use_memory_lexicon = !request->no_memory_lexicon();

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -80,12 +81,17 @@ void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {
 
 grpc::Status ImportExportServiceImpl::Import(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  absl::StatusOr<tm::Principal> who = Caller(context);
+  if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Import");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   const Clock::time_point t0 = Clock::now();
   v1::ImportRequest req;
   if (!slot->Read(*stream, &req) || !req.has_start()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`");
+  }
+  if (absl::Status s = tm::NeedMemory(*who, req.start().memory(), tm::Role::kTranslator, "import"); !s.ok()) {
+    return ToGrpcStatus(s);
   }
   if (absl::Status s = CheckEnums(req); !s.ok()) return ToGrpcStatus(s);
   const uint64_t total_bytes = req.start().total_bytes();
@@ -101,6 +107,7 @@ grpc::Status ImportExportServiceImpl::Import(
   };
   tm::ImportOptions options = FromProto(req.start());
   options.cancelled = [context] { return context->IsCancelled(); };
+  options.stamp = [principal = *who](match::Unit& u) { tm::StampIdentity(principal, u); };
   absl::StatusOr<std::unique_ptr<tm::Importer>> importer =
       tm::Importer::Start(store_, std::move(options), send_progress);
   if (!importer.ok()) return ToGrpcStatus(importer.status());
@@ -128,6 +135,8 @@ grpc::Status ImportExportServiceImpl::Import(
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,
                                              grpc::ServerWriter<v1::ExportResponse>* writer) {
+  absl::StatusOr<tm::Principal> who = AllowMemory(context, req->memory(), tm::Role::kReader, "export");
+  if (!who.ok()) return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Export");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
