@@ -9,6 +9,8 @@
 #define QANTARA_STORAGE_ACCESS_STORE_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,23 @@ std::string EncodeTokenRecord(const TokenRecord& record);
 // DataLoss on anything malformed (never reads past the end).
 absl::StatusOr<TokenRecord> DecodeTokenRecord(std::string_view id, std::string_view in);
 
+// One entry of the audit trail.
+struct AuditEvent {
+  int64_t time_us = 0;  // when (microseconds since the Unix epoch); with seq, its key
+  uint64_t seq = 0;     // orders events of the same microsecond (the caller's counter)
+  std::string who;      // the token's name ("" without access control)
+  std::string action;   // the rpc, e.g. "AddUnits", "DeleteMemory", "CreateToken"
+  std::string memory;   // the memory acted on, or ""
+  uint64_t units = 0;   // units written, deleted, imported or exported
+  std::string peer;     // the client's address as gRPC gives it
+  std::string outcome;  // "OK" or the status code's name
+  std::string detail;   // e.g. the token created or revoked, the backup directory
+  friend bool operator==(const AuditEvent&, const AuditEvent&) = default;
+};
+
+std::string EncodeAuditEvent(const AuditEvent& event);
+absl::StatusOr<AuditEvent> DecodeAuditEvent(std::string_view key, std::string_view value);
+
 class AccessStore {
  public:
   // REQUIRES: `store` is open and outlives the AccessStore.
@@ -50,6 +69,19 @@ class AccessStore {
 
   // Every token record, by id. Errors: DataLoss (a corrupt record, named).
   absl::StatusOr<std::vector<TokenRecord>> ListTokens();
+
+  // Appends an event to the audit trail.
+  absl::Status AppendAudit(const AuditEvent& event);
+  // Events from `since_us` on, oldest first: those `keep` accepts (all when
+  // it is empty), up to `limit`, reading at most `scan_limit` (a filter that
+  // matches little stays bounded). `from_key` (a previous *next_key) resumes
+  // a listing. *next_key is the key to resume from, "" at the end.
+  absl::StatusOr<std::vector<AuditEvent>> ListAudit(int64_t since_us, const std::string& from_key,
+                                                    size_t limit, size_t scan_limit,
+                                                    const std::function<bool(const AuditEvent&)>& keep,
+                                                    std::string* next_key);
+  // Deletes the events before `before_us` (rotation by age).
+  absl::Status DeleteAuditBefore(int64_t before_us);
 
  private:
   Store& store_;

@@ -219,6 +219,21 @@ void DeclareToken(CLI::App& app, TokenArgs* a) {
   revoke->add_option("name", a->name, "the token's name")->required();
 }
 
+void DeclareAudit(CLI::App& app, AuditArgs* a) {
+  CLI::App* cmd = app.add_subcommand(
+      "audit",
+      "Show the audit trail: writes, deletes, imports, exports, backups, token changes (oldest first)");
+  cmd->add_option("--memory,-m", a->memory, "only events of this memory");
+  cmd->add_option(
+      "--since", a->since,
+      "only events from then on: a date (2026-12-01), a UTC time (2026-12-01T09:30:00Z) or a time "
+      "back from now (30m, 24h, 7d)");
+  cmd->add_option("--limit", a->limit, "show at most this many events")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  cmd->add_flag("--json", a->json, "print JSON");
+}
+
 void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
   cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
   cmd->add_option("--threshold,-t", o->threshold,
@@ -292,6 +307,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   app.add_option("--token-file", line->global.token_file, "file whose first line is the API token");
   DeclareHealth(app, &line->health);
   DeclareToken(app, &line->token);
+  DeclareAudit(app, &line->audit);
   DeclareSegment(app, &line->segment);
   DeclareMemory(app, &line->memory);
   DeclareAdd(app, &line->add);

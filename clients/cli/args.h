@@ -99,6 +99,13 @@ struct TokenArgs {                    // token create|list|revoke
   bool json = false;                  // create, list: print JSON
 };
 
+struct AuditArgs {
+  std::string memory;     // only this memory's events
+  std::string since;      // a date, a UTC time or 30m/24h/7d back
+  uint64_t limit = 1000;  // events shown at most
+  bool json = false;
+};
+
 // Options shared by import-docs and align-to-memory.
 struct StoreOptions {
   std::string memory;
@@ -132,7 +139,7 @@ struct CommandLine {
   CommandLine(const CommandLine&) = delete;
   CommandLine& operator=(const CommandLine&) = delete;
 
-  GlobalOptions global{DefaultServer(), 30};
+  GlobalOptions global{DefaultServer(), 30, "", ""};
   std::string command;
   HealthArgs health;
   SegmentArgs segment;
@@ -149,6 +156,7 @@ struct CommandLine {
   ImportDocsArgs import_docs;
   BackupArgs backup;
   TokenArgs token;
+  AuditArgs audit;
 };
 
 // Declares the global options and every command on `app`, storing into

@@ -70,7 +70,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
     req.set_name(args.name);
     req.set_role(RoleOf(args.role));
     for (const std::string& m : args.memories) req.add_memories(m);
-    req.set_expires_in_days(args.expires_days);
+    req.set_expires_in_seconds(uint64_t{args.expires_days} * 86400);
     absl::StatusOr<v1::CreateTokenResponse> resp = Call(options, &v1::AccessService::Stub::CreateToken, req);
     if (!resp.ok()) return ReportRpcError(options, what, resp.status());
     if (args.json) {

@@ -22,6 +22,7 @@ int RunCommand(const CommandLine& line) {
   if (c == "align-to-memory") return RunAlignToMemoryCommand(o, line.align_to_memory);
   if (c.rfind("backup ", 0) == 0) return RunBackupCommand(o, c, line.backup);
   if (c.rfind("token ", 0) == 0) return RunTokenCommand(o, c, line.token);
+  if (c == "audit") return RunAuditCommand(o, line.audit);
   return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
 }
 

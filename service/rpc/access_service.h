@@ -10,10 +10,11 @@ namespace qantara::rpc {
 
 class AccessServiceImpl final : public qantara::v1::AccessService::Service {
  public:
-  // `access`: the server's tokens; nullptr when it runs without --auth (then
-  // every rpc fails FAILED_PRECONDITION saying so). REQUIRES: it outlives
-  // the service.
-  explicit AccessServiceImpl(tm::AccessControl* access) : access_(access) {}
+  // `access`: the server's tokens, nullptr when it runs without --auth (then
+  // the token rpcs fail FAILED_PRECONDITION saying so); `audit`: its audit
+  // trail (kept with and without --auth), or nullptr. REQUIRES: both
+  // outlive the service.
+  AccessServiceImpl(tm::AccessControl* access, tm::AccessControl* audit) : access_(access), audit_(audit) {}
 
   grpc::Status CreateToken(grpc::ServerContext*, const qantara::v1::CreateTokenRequest*,
                            qantara::v1::CreateTokenResponse*) override;
@@ -21,9 +22,12 @@ class AccessServiceImpl final : public qantara::v1::AccessService::Service {
                           qantara::v1::ListTokensResponse*) override;
   grpc::Status RevokeToken(grpc::ServerContext*, const qantara::v1::RevokeTokenRequest*,
                            qantara::v1::RevokeTokenResponse*) override;
+  grpc::Status ListAuditEvents(grpc::ServerContext*, const qantara::v1::ListAuditEventsRequest*,
+                               qantara::v1::ListAuditEventsResponse*) override;
 
  private:
   tm::AccessControl* access_;
+  tm::AccessControl* audit_;
 };
 
 }  // namespace qantara::rpc

@@ -24,16 +24,19 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
 
 grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* req,
                                             v1::CreateBackupResponse* resp) {
-  if (auto who = Allow(context, tm::Role::kAdmin, "create backups"); !who.ok())
-    return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  AuditedCall audit(context, "CreateBackup");
+  audit.set_detail(req->dir());
+  absl::StatusOr<tm::Principal> who = Allow(context, tm::Role::kAdmin, "create backups");
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
-  if (!created.ok()) return ToGrpcStatus(created.status());
+  if (!created.ok()) return audit.Done(ToGrpcStatus(created.status()));
   ToProto(created->info, resp->mutable_backup());
   resp->set_added_bytes(created->added_bytes);
   resp->set_elapsed_ms(static_cast<uint64_t>(created->elapsed_us / 1000));
   resp->set_dir(req->dir());
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest* req,

@@ -14,16 +14,42 @@
 #ifndef QANTARA_SERVICE_RPC_AUTH_H_
 #define QANTARA_SERVICE_RPC_AUTH_H_
 
+#include <cstdint>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/status.h"
 #include "service/tm/access.h"
 
 namespace qantara::rpc {
 
-// Makes `access` (nullptr: none) the one the handlers check. Call before
-// the server starts; `access` outlives the server.
-void InstallAccessControl(const tm::AccessControl* access);
+// Makes `access` (nullptr: none) the one the handlers use: tokens are
+// checked when `enforce` (qantara-server --auth), and the audit trail is
+// written either way. Call before the server starts; `access` outlives it.
+void InstallAccessControl(tm::AccessControl* access, bool enforce = true);
+
+// One audited call: a write, delete, import, export, backup or token
+// change. Done() records it in the audit trail (when an AccessControl is
+// installed) with the status it returns; a failure to record is logged by
+// the caller's log hook, never returned.
+class AuditedCall {
+ public:
+  AuditedCall(const grpc::ServerContext* context, absl::string_view action);
+  void set_who(const tm::Principal& who) { event_.who = who.name; }
+  void set_memory(absl::string_view memory) { event_.memory = std::string(memory); }
+  void add_units(uint64_t n) { event_.units += n; }
+  void set_detail(absl::string_view detail) { event_.detail = std::string(detail); }
+  grpc::Status Done(grpc::Status status);
+
+ private:
+  const grpc::ServerContext* context_;
+  storage::AuditEvent event_;
+};
+
+// Where failures to write the audit trail go (qantara-server: its log).
+void SetAuditErrorHandler(void (*handler)(const absl::Status&));
 
 // The caller: tm::Unrestricted() when no access control is installed, else
 // the principal of the call's token. UNAUTHENTICATED: no token (saying how

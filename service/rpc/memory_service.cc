@@ -37,20 +37,23 @@ absl::Status AllowLookup(grpc::ServerContext* ctx, const v1::LookupRequest& req)
 
 grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext* ctx, const v1::CreateMemoryRequest* req,
                                              v1::Memory* resp) {
+  AuditedCall audit(ctx, "CreateMemory");
+  audit.set_memory(req->name());
   absl::StatusOr<tm::Principal> who = Allow(ctx, tm::Role::kManager, "create memories");
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
   if (!who->InScope(req->name())) {
-    return grpc::Status(
+    return audit.Done(grpc::Status(
         grpc::StatusCode::PERMISSION_DENIED,
         absl::StrCat("token '", who->name, "' may create memories only of the names it reaches (",
-                     absl::StrJoin(who->memories, ", "), ")"));
+                     absl::StrJoin(who->memories, ", "), ")")));
   }
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   auto info = store_.CreateMemory(
       tm::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
-  if (!info.ok()) return ToGrpcStatus(info.status());
+  if (!info.ok()) return audit.Done(ToGrpcStatus(info.status()));
   ToProto(*info, resp);
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext* ctx, const v1::ListMemoriesRequest* req,
@@ -82,64 +85,75 @@ grpc::Status MemoryServiceImpl::GetMemory(grpc::ServerContext* ctx, const v1::Ge
 
 grpc::Status MemoryServiceImpl::DeleteMemory(grpc::ServerContext* ctx, const v1::DeleteMemoryRequest* req,
                                              v1::DeleteMemoryResponse* resp) {
+  AuditedCall audit(ctx, "DeleteMemory");
+  audit.set_memory(req->name());
   absl::StatusOr<tm::Principal> who = AllowMemory(ctx, req->name(), tm::Role::kManager, "delete memories");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   auto info = store_.GetMemory(req->name());
-  if (!info.ok()) return ToGrpcStatus(info.status());
+  if (!info.ok()) return audit.Done(ToGrpcStatus(info.status()));
   absl::Status s = store_.DeleteMemory(req->name());
-  if (!s.ok()) return ToGrpcStatus(s);
+  if (!s.ok()) return audit.Done(ToGrpcStatus(s));
   resp->set_units_deleted(info->units);
-  return grpc::Status::OK;
+  audit.add_units(info->units);
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext* ctx, const v1::AddUnitRequest* req,
                                         v1::AddUnitResponse* resp) {
+  AuditedCall audit(ctx, "AddUnit");
+  audit.set_memory(req->memory());
   absl::StatusOr<tm::Principal> who = AllowMemory(ctx, req->memory(), tm::Role::kTranslator, "add units");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   match::Unit unit = FromProto(req->unit());
   tm::StampIdentity(*who, unit);
   auto out = store_.AddUnits(req->memory(), {std::move(unit)}, FromProto(req->policy()));
-  if (!out.ok()) return ToGrpcStatus(out.status());
+  if (!out.ok()) return audit.Done(ToGrpcStatus(out.status()));
   resp->set_outcome(ToProto(out->at(0).kind));
   resp->set_unit_id(out->at(0).id);
-  return grpc::Status::OK;
+  if (out->at(0).kind != tm::AddOutcome::kSkipped) audit.add_units(1);
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
                                          grpc::ServerReader<v1::AddUnitsRequest>* reader,
                                          v1::AddUnitsResponse* resp) {
+  AuditedCall audit(ctx, "AddUnits");
   absl::StatusOr<tm::Principal> who = Caller(ctx);
-  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
   absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kStream, "AddUnits");
-  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  if (!slot.ok()) return audit.Done(ToGrpcStatus(slot.status()));
   v1::AddUnitsRequest chunk;
   std::optional<tm::MemoryRef> memory;  // pinned by the first chunk: the whole stream goes to it
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
   const uint64_t max_ids = store_.request_limits().has_value() ? store_.request_limits()->max_units_per_call
                                                                : tm::RequestLimits{}.max_units_per_call;
   while (slot->Read(*reader, &chunk)) {
-    if (absl::Status s = CheckEnums(chunk); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = CheckEnums(chunk); !s.ok()) return audit.Done(ToGrpcStatus(s));
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
-        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            "the first AddUnits chunk must name the memory");
+        return audit.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                       "the first AddUnits chunk must name the memory"));
       }
+      audit.set_memory(chunk.memory());
       if (absl::Status s = tm::NeedMemory(*who, chunk.memory(), tm::Role::kTranslator, "add units");
           !s.ok()) {
-        return ToGrpcStatus(s);
+        return audit.Done(ToGrpcStatus(s));
       }
       auto pinned = store_.Pin(chunk.memory());
-      if (!pinned.ok()) return ToGrpcStatus(pinned.status());
+      if (!pinned.ok()) return audit.Done(ToGrpcStatus(pinned.status()));
       memory = std::move(pinned->first);
     }
     if (absl::Status s =
             store_.CheckCount("units of an AddUnits chunk", static_cast<size_t>(chunk.units_size()),
                               &tm::RequestLimits::max_units_per_call);
         !s.ok()) {
-      return ToGrpcStatus(s);
+      return audit.Done(ToGrpcStatus(s));
     }
     std::vector<match::Unit> units;
     units.reserve(chunk.units_size());
@@ -152,12 +166,13 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       // Each chunk is atomic: this one stored nothing, the ones before it
       // everything.
       const uint64_t stored = resp->added() + resp->skipped() + resp->overwritten();
-      if (stored == 0) return ToGrpcStatus(out.status());
-      return ToGrpcStatus(absl::Status(out.status().code(),
-                                       absl::StrCat(out.status().message(), " (the ", stored,
-                                                    " units of the chunks before this one were stored)")));
+      if (stored == 0) return audit.Done(ToGrpcStatus(out.status()));
+      return audit.Done(ToGrpcStatus(absl::Status(
+          out.status().code(), absl::StrCat(out.status().message(), " (the ", stored,
+                                            " units of the chunks before this one were stored)"))));
     }
     for (const tm::AddOutcome& o : *out) {
+      if (o.kind != tm::AddOutcome::kSkipped) audit.add_units(1);
       switch (o.kind) {
         case tm::AddOutcome::kAdded: resp->set_added(resp->added() + 1); break;
         case tm::AddOutcome::kSkipped: resp->set_skipped(resp->skipped() + 1); break;
@@ -171,7 +186,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       }
     }
   }
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext* ctx, const v1::GetUnitRequest* req,
@@ -187,27 +202,35 @@ grpc::Status MemoryServiceImpl::GetUnit(grpc::ServerContext* ctx, const v1::GetU
 
 grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext* ctx, const v1::UpdateUnitRequest* req,
                                            v1::Unit* resp) {
+  AuditedCall audit(ctx, "UpdateUnit");
+  audit.set_memory(req->memory());
+  audit.add_units(1);
   absl::StatusOr<tm::Principal> who = AllowMemory(ctx, req->memory(), tm::Role::kTranslator, "update units");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   match::Unit unit = FromProto(req->unit());
   tm::StampIdentity(*who, unit);
   auto u = store_.UpdateUnit(req->memory(), std::move(unit));
-  if (!u.ok()) return ToGrpcStatus(u.status());
+  if (!u.ok()) return audit.Done(ToGrpcStatus(u.status()));
   ToProto(*u, resp);
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext* ctx, const v1::DeleteUnitsRequest* req,
                                             v1::DeleteUnitsResponse* resp) {
+  AuditedCall audit(ctx, "DeleteUnits");
+  audit.set_memory(req->memory());
   absl::StatusOr<tm::Principal> who = AllowMemory(ctx, req->memory(), tm::Role::kTranslator, "delete units");
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   std::vector<uint64_t> ids(req->unit_ids().begin(), req->unit_ids().end());
   auto n = store_.DeleteUnits(req->memory(), ids);
-  if (!n.ok()) return ToGrpcStatus(n.status());
+  if (!n.ok()) return audit.Done(ToGrpcStatus(n.status()));
   resp->set_deleted(*n);
-  return grpc::Status::OK;
+  audit.add_units(*n);
+  return audit.Done(grpc::Status::OK);
 }
 
 grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,

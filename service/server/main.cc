@@ -63,6 +63,7 @@ int Run(int argc, char** argv) {
   bool sync_writes = false;
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
   bool auth = false;
+  uint32_t audit_days = 90;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -87,6 +88,11 @@ int Run(int argc, char** argv) {
   app.add_flag("--auth", auth,
                "check an API token on every call (but health checks): roles and memory scopes, tokens made "
                "with `qantara token create`; the first start writes an admin token to DATA_DIR/admin.token");
+  app.add_option("--audit-days", audit_days,
+                 "days the audit trail keeps each event (writes, deletes, imports, exports, backups, token "
+                 "changes; read with `qantara audit`)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -148,18 +154,21 @@ int Run(int argc, char** argv) {
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
   rpc::AdminServiceImpl admin_service(**store);
-  std::unique_ptr<tm::AccessControl> access;
+  // The tokens and the audit trail (kept with and without --auth).
+  absl::StatusOr<std::unique_ptr<tm::AccessControl>> opened = tm::AccessControl::Open(**store);
+  if (!opened.ok()) return Fail(std::string(opened.status().message()));
+  std::unique_ptr<tm::AccessControl> access = *std::move(opened);
+  access->SetAuditKeep(absl::Hours(24) * audit_days);
+  rpc::SetAuditErrorHandler(
+      [](const absl::Status& s) { Log(LogLevel::kError, absl::StrCat("audit trail: ", s.message())); });
   if (auth) {
-    absl::StatusOr<std::unique_ptr<tm::AccessControl>> opened = tm::AccessControl::Open(**store);
-    if (!opened.ok()) return Fail(std::string(opened.status().message()));
-    access = *std::move(opened);
     absl::StatusOr<std::string> first = WriteFirstAdminToken(*access, data_dir);
     if (!first.ok()) return Fail(std::string(first.status().message()));
     if (!first->empty()) Log(LogLevel::kWarn, *first);
     Log(LogLevel::kInfo, "access control on: every call needs an API token");
   }
-  rpc::InstallAccessControl(access.get());
-  rpc::AccessServiceImpl access_service(access.get());
+  rpc::InstallAccessControl(access.get(), /*enforce=*/auth);
+  rpc::AccessServiceImpl access_service(auth ? access.get() : nullptr, access.get());
   // FreeDict loads in the background; Align calls wait for it.
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
       rpc::AlignServiceImpl::Create(dictd_dir, [](const std::string& warning, int64_t ms) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "service/base/ignore_error.h"
 #include "service/base/status_macros.h"
 
 namespace qantara::tm {
@@ -126,9 +127,9 @@ absl::Status CheckPattern(absl::string_view p) {
 
 absl::Status NeedRole(const Principal& who, Role needed, absl::string_view action) {
   if (static_cast<uint8_t>(who.role) >= static_cast<uint8_t>(needed)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat("token '", who.name, "' (", RoleName(who.role),
-                                                  ") may not ", action, ": that needs a ", RoleName(needed),
-                                                  " token"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("token '", who.name, "' (", RoleName(who.role), ") may not ", action, ": that needs ",
+                   needed == Role::kAdmin ? "an " : "a ", RoleName(needed), " token"));
 }
 
 absl::Status NeedMemory(const Principal& who, absl::string_view memory, Role needed,
@@ -184,9 +185,9 @@ absl::StatusOr<std::string> AccessControl::CreateToken(
                      " token needs the memories it reaches (names, prefixes like acme/*, or *)"));
   }
   for (const std::string& p : token.memories) QANTARA_RETURN_IF_ERROR(CheckPattern(p));
-  if (token.expires_in_days > kMaxTokenDays) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a token expires within ", kMaxTokenDays, " days, not ", token.expires_in_days));
+  if (token.expires_in_seconds > kMaxTokenSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat("a token expires within 3650 days (", kMaxTokenSeconds,
+                                                   " s), not ", token.expires_in_seconds, " s"));
   }
   QANTARA_ASSIGN_OR_RETURN(std::string id_bytes, RandomBytes(kIdBytes));
   QANTARA_ASSIGN_OR_RETURN(std::string secret_bytes, RandomBytes(kSecretBytes));
@@ -199,8 +200,8 @@ absl::StatusOr<std::string> AccessControl::CreateToken(
   r.role = static_cast<uint8_t>(token.role);
   r.memories = token.role == Role::kAdmin ? std::vector<std::string>{"*"} : token.memories;
   r.created_at_us = absl::ToUnixMicros(absl::Now());
-  if (token.expires_in_days > 0) {
-    r.expires_at_us = r.created_at_us + int64_t{token.expires_in_days} * 86400 * 1000000;
+  if (token.expires_in_seconds > 0) {
+    r.expires_at_us = r.created_at_us + static_cast<int64_t>(token.expires_in_seconds) * 1000000;
   }
   r.created_by = std::string(created_by);
   absl::MutexLock l(&mu_);
@@ -287,6 +288,39 @@ absl::StatusOr<Principal> AccessControl::Authenticate(absl::string_view token, i
         absl::StrCat("API token '", r.name, "' expired at ", FormatTime(r.expires_at_us)));
   }
   return Principal{r.name, static_cast<Role>(r.role), r.memories};
+}
+
+void AccessControl::SetAuditKeep(absl::Duration keep) {
+  audit_keep_us_.store(absl::ToInt64Microseconds(keep), std::memory_order_relaxed);
+  IgnoreError(Rotate(absl::ToUnixMicros(absl::Now())), "rotation is retried every 1,024 events");
+}
+
+absl::Status AccessControl::Rotate(int64_t now_us) {
+  return tokens_.DeleteAuditBefore(now_us - audit_keep_us_.load(std::memory_order_relaxed));
+}
+
+absl::Status AccessControl::Record(storage::AuditEvent event) {
+  event.time_us = absl::ToUnixMicros(absl::Now());
+  event.seq = audit_seq_.fetch_add(1, std::memory_order_relaxed);
+  absl::Status s = tokens_.AppendAudit(event);
+  if ((event.seq & 1023) == 1023) {
+    absl::Status rotated = Rotate(event.time_us);
+    if (s.ok()) s = rotated;
+  }
+  return s;
+}
+
+absl::StatusOr<std::vector<storage::AuditEvent>> AccessControl::ListAudit(int64_t since_us,
+                                                                          const std::string& memory,
+                                                                          const std::string& page_token,
+                                                                          size_t limit,
+                                                                          std::string* next_page_token) {
+  if (limit == 0 || limit > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 1 to 1000, not ", limit));
+  }
+  std::function<bool(const storage::AuditEvent&)> keep;
+  if (!memory.empty()) keep = [&memory](const storage::AuditEvent& e) { return e.memory == memory; };
+  return tokens_.ListAudit(since_us, page_token, limit, /*scan_limit=*/100000, keep, next_page_token);
 }
 
 bool AccessControl::HasAdmin(int64_t now_us) const {

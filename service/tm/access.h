@@ -14,6 +14,7 @@
 #ifndef QANTARA_SERVICE_TM_ACCESS_H_
 #define QANTARA_SERVICE_TM_ACCESS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "service/match/unit.h"
 #include "storage/access_store.h"
 #include "storage/store.h"
@@ -73,13 +75,13 @@ struct NewToken {
   std::string name;
   Role role = Role::kReader;
   std::vector<std::string> memories;  // required but for admins
-  uint32_t expires_in_days = 0;       // 0: never
+  uint64_t expires_in_seconds = 0;    // 0: never
 };
 
 inline constexpr size_t kMaxTokenNameBytes = 128;
 inline constexpr size_t kMaxTokenPatterns = 64;
 inline constexpr size_t kMaxTokenPatternBytes = 256;
-inline constexpr uint32_t kMaxTokenDays = 3650;
+inline constexpr uint64_t kMaxTokenSeconds = uint64_t{3650} * 86400;
 
 // Checks a memory name pattern: 1 to kMaxTokenPatternBytes bytes, no
 // control characters, '*' only as the last character. InvalidArgument
@@ -135,11 +137,28 @@ class AccessControl {
   // True when some live, unexpired admin token exists.
   bool HasAdmin(int64_t now_us) const;
 
+  // The audit trail: Record stamps the event with the time and an order,
+  // stores it, and drops events older than the keep time (checked every
+  // 1,024 events and at Open). Errors: the store's (the caller logs them:
+  // a call is not failed for its audit entry).
+  void SetAuditKeep(absl::Duration keep) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Record(storage::AuditEvent event);
+  // Events from `since_us` on, of memory `memory` when not empty, oldest
+  // first: a page of up to `limit` (1 to 1,000), resumed from `page_token`;
+  // *next_page_token is "" at the end.
+  absl::StatusOr<std::vector<storage::AuditEvent>> ListAudit(int64_t since_us, const std::string& memory,
+                                                             const std::string& page_token, size_t limit,
+                                                             std::string* next_page_token);
+
  private:
   explicit AccessControl(storage::Store& store) : tokens_(store) {}
   static TokenInfo InfoOf(const storage::TokenRecord& r);
 
+  absl::Status Rotate(int64_t now_us);
+
   storage::AccessStore tokens_;
+  std::atomic<uint64_t> audit_seq_{0};
+  std::atomic<int64_t> audit_keep_us_{int64_t{90} * 86400 * 1000000};
   mutable absl::Mutex mu_;
   // By public id.
   absl::flat_hash_map<std::string, storage::TokenRecord> by_id_ ABSL_GUARDED_BY(mu_);

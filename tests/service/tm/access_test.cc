@@ -31,7 +31,8 @@ class AccessTest : public ::testing::Test {
     Open();
   }
   std::string Make(const std::string& name, Role role, std::vector<std::string> memories, uint32_t days = 0) {
-    auto secret = access_->CreateToken(NewToken{name, role, std::move(memories), days}, "admin");
+    auto secret =
+        access_->CreateToken(NewToken{name, role, std::move(memories), uint64_t{days} * 86400}, "admin");
     EXPECT_TRUE(secret.ok()) << secret.status();
     return secret.value_or("");
   }
@@ -116,7 +117,7 @@ TEST_F(AccessTest, CreateChecksItsInput) {
   EXPECT_EQ(code({"a", Role::kReader, {""}}), C::kInvalidArgument);
   EXPECT_EQ(code({"a", Role::kReader, {"x\ny"}}), C::kInvalidArgument);
   EXPECT_EQ(code({"a", Role::kReader, std::vector<std::string>(65, "m")}), C::kInvalidArgument);
-  EXPECT_EQ(code({"a", Role::kReader, {"m"}, 3651}), C::kInvalidArgument);
+  EXPECT_EQ(code({"a", Role::kReader, {"m"}, uint64_t{3651} * 86400}), C::kInvalidArgument);
   EXPECT_EQ(code({"a", static_cast<Role>(9), {"m"}}), C::kInvalidArgument);
   EXPECT_EQ(code({"a", Role::kReader, {"m"}}), C::kOk);
   EXPECT_EQ(code({"a", Role::kAdmin, {}}), C::kAlreadyExists);
