@@ -17,10 +17,11 @@ enum class Cf : int {
   kPostings = 5,  // inverted index: (memory, side, token, length) -> unit ids (merge operator)
   kExact = 6,     // exact path: (memory, side, hash of the normalised text, unit id)
   kLexicons = 7,  // per memory: the alignment lexicon learned from its units (format 3)
+  kAccess = 8,    // the server's API tokens (format 4)
 };
 
-inline constexpr std::array<std::string_view, 8> kCfNames = {"default",   "meta",     "memories", "units",
-                                                             "unit_keys", "postings", "exact",    "lexicons"};
+inline constexpr std::array<std::string_view, 9> kCfNames = {
+    "default", "meta", "memories", "units", "unit_keys", "postings", "exact", "lexicons", "access"};
 
 inline constexpr std::string_view CfName(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 

@@ -196,6 +196,44 @@ void DeclareBackup(CLI::App& app, BackupArgs* a) {
   list->add_flag("--json", a->json, "print JSON");
 }
 
+void DeclareToken(CLI::App& app, TokenArgs* a) {
+  CLI::App* cmd =
+      app.add_subcommand("token", "API tokens of a server started with --auth (admin token needed)");
+  cmd->require_subcommand(1);
+  CLI::App* create =
+      cmd->add_subcommand("create", "Make a token and print its secret (shown only this once)");
+  create->add_option("name", a->name, "the token's name: who uses it (letters, digits, . _ - @ /)")
+      ->required();
+  create->add_option("--role", a->role, "reader, translator, manager or admin")
+      ->required()
+      ->check(CLI::IsMember({"reader", "translator", "manager", "admin"}));
+  create->add_option("--memory,-m", a->memories,
+                     "a memory it reaches: a name, a prefix ending in * (acme/*), or *; repeat for more "
+                     "(not needed for admin)");
+  create->add_option("--expires", a->expires_days, "days until it expires (0: never)")
+      ->check(CLI::Range(0, 3650));
+  create->add_flag("--json", a->json, "print JSON");
+  CLI::App* list = cmd->add_subcommand("list", "List the tokens (never their secrets)");
+  list->add_flag("--json", a->json, "print JSON");
+  CLI::App* revoke = cmd->add_subcommand("revoke", "Revoke a token at once");
+  revoke->add_option("name", a->name, "the token's name")->required();
+}
+
+void DeclareAudit(CLI::App& app, AuditArgs* a) {
+  CLI::App* cmd = app.add_subcommand(
+      "audit",
+      "Show the audit trail: writes, deletes, imports, exports, backups, token changes (oldest first)");
+  cmd->add_option("--memory,-m", a->memory, "only events of this memory");
+  cmd->add_option(
+      "--since", a->since,
+      "only events from then on: a date (2026-12-01), a UTC time (2026-12-01T09:30:00Z) or a time "
+      "back from now (30m, 24h, 7d)");
+  cmd->add_option("--limit", a->limit, "show at most this many events")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  cmd->add_flag("--json", a->json, "print JSON");
+}
+
 void DeclareStoreOptions(CLI::App* cmd, StoreOptions* o) {
   cmd->add_option("--memory,-m", o->memory, "memory to store the pairs in")->required();
   cmd->add_option("--threshold,-t", o->threshold,
@@ -277,7 +315,13 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   app.add_option("--tls-key", tls.key_file,
                  "PEM file of the private key of --tls-cert (default: $QANTARA_TLS_KEY)")
       ->envname("QANTARA_TLS_KEY");
+  app.add_option("--token", line->global.token,
+                 "API token of a server started with --auth (visible to other users in `ps`: prefer "
+                 "--token-file or $QANTARA_TOKEN)");
+  app.add_option("--token-file", line->global.token_file, "file whose first line is the API token");
   DeclareHealth(app, &line->health);
+  DeclareToken(app, &line->token);
+  DeclareAudit(app, &line->audit);
   DeclareSegment(app, &line->segment);
   DeclareMemory(app, &line->memory);
   DeclareAdd(app, &line->add);

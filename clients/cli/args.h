@@ -91,6 +91,21 @@ struct BackupArgs {   // backup create|list
   bool json = false;  // backup list: print JSON
 };
 
+struct TokenArgs {                    // token create|list|revoke
+  std::string name;                   // create, revoke
+  std::string role;                   // create: reader, translator, manager, admin
+  std::vector<std::string> memories;  // create: memory name patterns
+  uint32_t expires_days = 0;          // create: 0 never
+  bool json = false;                  // create, list: print JSON
+};
+
+struct AuditArgs {
+  std::string memory;     // only this memory's events
+  std::string since;      // a date, a UTC time or 30m/24h/7d back
+  uint64_t limit = 1000;  // events shown at most
+  bool json = false;
+};
+
 // Options shared by import-docs and align-to-memory.
 struct StoreOptions {
   std::string memory;
@@ -124,7 +139,7 @@ struct CommandLine {
   CommandLine(const CommandLine&) = delete;
   CommandLine& operator=(const CommandLine&) = delete;
 
-  GlobalOptions global{DefaultServer(), 30};
+  GlobalOptions global{DefaultServer(), 30, "", ""};
   std::string command;
   HealthArgs health;
   SegmentArgs segment;
@@ -140,6 +155,8 @@ struct CommandLine {
   AlignToMemoryArgs align_to_memory;
   ImportDocsArgs import_docs;
   BackupArgs backup;
+  TokenArgs token;
+  AuditArgs audit;
 };
 
 // Declares the global options and every command on `app`, storing into

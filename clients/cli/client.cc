@@ -79,7 +79,33 @@ std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
   return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(ssl), args);
 }
 
+absl::Status ResolveToken(GlobalOptions* options) {
+  if (!options->token.empty()) return absl::OkStatus();
+  if (!options->token_file.empty()) {
+    std::ifstream in(options->token_file);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      return absl::InvalidArgumentError(absl::StrCat("--token-file ", options->token_file,
+                                                     ": cannot read it (", std::strerror(errno), ")"));
+    }
+    options->token = std::string(absl::StripAsciiWhitespace(line));
+    if (options->token.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--token-file ", options->token_file, ": its first line holds no token"));
+    }
+    return absl::OkStatus();
+  }
+  const char* env = std::getenv("QANTARA_TOKEN");
+  if (env != nullptr) options->token = std::string(absl::StripAsciiWhitespace(env));
+  return absl::OkStatus();
+}
+
+void AddToken(grpc::ClientContext& context, const GlobalOptions& options) {
+  if (!options.token.empty()) context.AddMetadata("authorization", "Bearer " + options.token);
+}
+
 void Prepare(grpc::ClientContext& context, const GlobalOptions& options) {
+  AddToken(context, options);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
   context.set_wait_for_ready(false);

@@ -34,8 +34,20 @@ struct TlsOptions {
 struct GlobalOptions {
   std::string server;      // HOST:PORT
   double timeout_seconds;  // per call
+  std::string token;       // API token (--token), or "" (then token_file, then $QANTARA_TOKEN)
+  std::string token_file;  // --token-file: a file holding the API token
   TlsOptions tls = {};
 };
+
+// Settles options->token: --token, else the first line of --token-file,
+// else $QANTARA_TOKEN, else none. InvalidArgument naming the file when it
+// cannot be read or holds no token.
+absl::Status ResolveToken(GlobalOptions* options);
+
+// Adds the API token (if any) to a call's metadata as
+// `authorization: Bearer <token>`. Prepare() does it; streaming calls that
+// set their own deadline call it directly.
+void AddToken(grpc::ClientContext& context, const GlobalOptions& options);
 
 // The default for --server: $QANTARA_SERVER, else 127.0.0.1:50051.
 std::string DefaultServer();
@@ -49,8 +61,8 @@ absl::Status LoadTlsFiles(TlsOptions* tls);
 // LoadTlsFiles done), plaintext otherwise.
 std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
 
-// Sets the call deadline from the options; waits for the channel to connect
-// within the deadline instead of failing at once.
+// Sets the call deadline from the options and adds the API token; waits
+// for the channel to connect within the deadline instead of failing at once.
 void Prepare(grpc::ClientContext& context, const GlobalOptions& options);
 
 // Prints "qantara: <what>: <reason>" on stderr, in words a user can act on

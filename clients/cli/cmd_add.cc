@@ -75,6 +75,7 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
   // Streamed: the whole import is one call, sent in chunks as the file is read.
   auto stub = qantara::v1::MemoryService::NewStub(Connect(options));
   grpc::ClientContext ctx;
+  AddToken(ctx, options);
   ctx.set_wait_for_ready(true);
   qantara::v1::AddUnitsResponse resp;
   // No deadline for the whole stream (a big file takes long), but one for

@@ -223,6 +223,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     if (!WaitForServer(channel, options, "import", exit_code)) return;
     auto stub = v1::ImportExportService::NewStub(channel);
     grpc::ClientContext ctx;
+    AddToken(ctx, options);
     // No deadline for the whole import (a big file takes long), but one for
     // quiet: nothing sent or received for --timeout seconds ends it.
     IdleWatchdog watchdog(&ctx, options.timeout_seconds);
@@ -388,6 +389,7 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     }
     auto stub = v1::ImportExportService::NewStub(channel);
     grpc::ClientContext ctx;
+    AddToken(ctx, options);
     IdleWatchdog watchdog(&ctx, options.timeout_seconds);  // ends an export gone quiet
     auto reader = stub->Export(&ctx, req);
     v1::ExportResponse resp;

@@ -6,6 +6,7 @@
 #define QANTARA_CLIENTS_CLI_COMMANDS_H_
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "clients/cli/args.h"
 #include "clients/cli/client.h"
 #include "qantara/v1/memory.pb.h"
@@ -39,6 +40,14 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
 int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
 int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);
 int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& args);
+// `qantara audit`: the audit trail, page by page.
+int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args);
+// --since of `qantara audit`: microseconds since the epoch (0 for "").
+absl::StatusOr<int64_t> ParseSince(const std::string& text, absl::Time now);
+
+// `command` is "token create", "token list" or "token revoke".
+int RunTokenCommand(const GlobalOptions& options, const std::string& command, const TokenArgs& args);
+
 // `command` is "backup create" or "backup list".
 int RunBackupCommand(const GlobalOptions& options, const std::string& command, const BackupArgs& args);
 

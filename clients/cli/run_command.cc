@@ -5,6 +5,7 @@ namespace qantara::cli {
 
 int RunCommand(const CommandLine& line) {
   GlobalOptions o = line.global;
+  if (absl::Status s = ResolveToken(&o); !s.ok()) return ReportError(std::string(s.message()), kExitUsage);
   if (absl::Status tls = LoadTlsFiles(&o.tls); !tls.ok()) {
     return ReportError(std::string(tls.message()), kExitUsage);
   }
@@ -23,6 +24,8 @@ int RunCommand(const CommandLine& line) {
   if (c == "import-docs") return RunImportDocsCommand(o, line.import_docs);
   if (c == "align-to-memory") return RunAlignToMemoryCommand(o, line.align_to_memory);
   if (c.rfind("backup ", 0) == 0) return RunBackupCommand(o, c, line.backup);
+  if (c.rfind("token ", 0) == 0) return RunTokenCommand(o, c, line.token);
+  if (c == "audit") return RunAuditCommand(o, line.audit);
   return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
 }
 

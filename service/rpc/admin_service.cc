@@ -1,6 +1,7 @@
 // qantara.v1.AdminService handlers: each a conversion around storage/backup.h.
 #include "service/rpc/admin_service.h"
 
+#include "service/rpc/auth.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
 #include "storage/backup.h"
@@ -21,20 +22,27 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
 
 }  // namespace
 
-grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext*, const v1::CreateBackupRequest* req,
+grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* req,
                                             v1::CreateBackupResponse* resp) {
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  AuditedCall audit(context, "CreateBackup");
+  audit.set_detail(req->dir());
+  absl::StatusOr<tm::Principal> who = Allow(context, tm::Role::kAdmin, "create backups");
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
-  if (!created.ok()) return ToGrpcStatus(created.status());
+  if (!created.ok()) return audit.Done(ToGrpcStatus(created.status()));
   ToProto(created->info, resp->mutable_backup());
   resp->set_added_bytes(created->added_bytes);
   resp->set_elapsed_ms(static_cast<uint64_t>(created->elapsed_us / 1000));
   resp->set_dir(req->dir());
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
-grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext*, const v1::ListBackupsRequest* req,
+grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v1::ListBackupsRequest* req,
                                            v1::ListBackupsResponse* resp) {
+  if (auto who = Allow(context, tm::Role::kAdmin, "list backups"); !who.ok())
+    return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
   if (!list.ok()) return ToGrpcStatus(list.status());

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -69,6 +70,11 @@ void AlignServiceImpl::DetachMemories() {
 
 grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara::v1::AlignRequest* request,
                                      grpc::ServerWriter<qantara::v1::AlignResponse>* writer) {
+  absl::StatusOr<tm::Principal> who =
+      request->memory().empty()
+          ? Allow(context, tm::Role::kReader, "align")
+          : AllowMemory(context, request->memory(), tm::Role::kReader, "align with a memory's lexicon");
+  if (!who.ok()) return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   AlignSide ar, en;
   using R = qantara::v1::AlignRequest;

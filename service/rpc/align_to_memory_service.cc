@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -17,28 +18,35 @@ namespace qantara::rpc {
 grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                                              const qantara::v1::AlignToMemoryRequest* request,
                                              qantara::v1::AlignToMemoryResponse* response) {
-  if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
+  AuditedCall audit(context, "AlignToMemory");
+  audit.set_memory(request->memory());
+  if (request->dry_run()) audit.set_detail("dry run");
+  absl::StatusOr<tm::Principal> who =
+      AllowMemory(context, request->memory(), tm::Role::kTranslator, "align into memories");
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*request); !s.ok()) return audit.Done(ToGrpcStatus(s));
   const auto start = std::chrono::steady_clock::now();
   if (memories_ == nullptr) {
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories");
+    return audit.Done(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "this server has no memories"));
   }
   if (request->memory().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "memory is required");
+    return audit.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "memory is required"));
   }
   if (request->has_min_confidence() && !(request->min_confidence() >= 0 && request->min_confidence() <= 1)) {
-    return grpc::Status(
-        grpc::StatusCode::INVALID_ARGUMENT,
-        absl::StrCat("min_confidence must be in [0, 1] (got ", request->min_confidence(), ")"));
+    return audit.Done(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                     absl::StrCat("min_confidence must be in [0, 1] (got ", request->min_confidence(), ")")));
   }
   if (request->has_min_parallel_share() &&
       !(request->min_parallel_share() >= 0 && request->min_parallel_share() <= 1)) {
-    return grpc::Status(
+    return audit.Done(grpc::Status(
         grpc::StatusCode::INVALID_ARGUMENT,
-        absl::StrCat("min_parallel_share must be in [0, 1] (got ", request->min_parallel_share(), ")"));
+        absl::StrCat("min_parallel_share must be in [0, 1] (got ", request->min_parallel_share(), ")")));
   }
   // Fail fast on a missing memory, before the (slower) alignment.
   if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory()); !info.ok()) {
-    return ToGrpcStatus(info.status());
+    return audit.Done(ToGrpcStatus(info.status()));
   }
   AlignSide ar, en;
   using R = qantara::v1::AlignToMemoryRequest;
@@ -50,12 +58,12 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
                       request->english_case() == R::kEnglishSentences, request->english_sentences(),
                       *english_, "english", &en, limits_);
   }
-  if (!s.ok()) return ToGrpcStatus(s);
+  if (!s.ok()) return audit.Done(ToGrpcStatus(s));
   absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kHeavy, "AlignToMemory");
-  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  if (!slot.ok()) return audit.Done(ToGrpcStatus(slot.status()));
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
-  if (!aligner.ok()) return ToGrpcStatus(aligner.status());
-  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+  if (!aligner.ok()) return audit.Done(ToGrpcStatus(aligner.status()));
+  if (context->IsCancelled()) return audit.Done(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
 
   tm::AlignToMemoryParams params;
   params.memory = request->memory();
@@ -69,6 +77,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   for (const auto& [k, v] : a.extra()) params.attributes.extra[k] = v;
   params.document = request->document();
   params.user = request->user();
+  if (!who->name.empty() && (who->role != tm::Role::kAdmin || params.user.empty())) params.user = who->name;
   params.policy = FromProto(request->on_duplicate());
   params.dry_run = request->dry_run();
   params.use_memory_lexicon = !request->no_memory_lexicon();
@@ -76,7 +85,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   params.cancelled = [context] { return context->IsCancelled(); };
   absl::StatusOr<tm::AlignToMemoryResult> result =
       tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
-  if (!result.ok()) return ToGrpcStatus(result.status());
+  if (!result.ok()) return audit.Done(ToGrpcStatus(result.status()));
 
   const tm::AlignToMemoryCounts& c = result->counts;
   qantara::v1::AlignSummary* sum = response->mutable_summary();
@@ -89,6 +98,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   sum->set_accepted_beads(accepted);
   sum->set_accept_threshold(accept);
   response->set_stored(static_cast<uint32_t>(c.stored));
+  if (!request->dry_run()) audit.add_units(c.stored + c.overwritten);
   response->set_overwritten(static_cast<uint32_t>(c.overwritten));
   response->set_skipped_duplicates(static_cast<uint32_t>(c.skipped_duplicates));
   response->set_below_threshold(static_cast<uint32_t>(c.below_threshold));
@@ -106,7 +116,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   response->set_elapsed_ms(static_cast<uint32_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
           .count()));
-  return grpc::Status::OK;
+  return audit.Done(grpc::Status::OK);
 }
 
 }  // namespace qantara::rpc

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -80,14 +81,25 @@ void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {
 
 grpc::Status ImportExportServiceImpl::Import(
     grpc::ServerContext* context, grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  AuditedCall audit(context, "Import");
+  absl::StatusOr<tm::Principal> who = Caller(context);
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
   absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Import");
-  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  if (!slot.ok()) return audit.Done(ToGrpcStatus(slot.status()));
   const Clock::time_point t0 = Clock::now();
   v1::ImportRequest req;
   if (!slot->Read(*stream, &req) || !req.has_start()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`");
+    return audit.Done(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "the first Import message must be `start`"));
   }
-  if (absl::Status s = CheckEnums(req); !s.ok()) return ToGrpcStatus(s);
+  audit.set_memory(req.start().memory());
+  const bool dry_run = req.start().dry_run();
+  if (dry_run) audit.set_detail("dry run");
+  if (absl::Status s = tm::NeedMemory(*who, req.start().memory(), tm::Role::kTranslator, "import"); !s.ok()) {
+    return audit.Done(ToGrpcStatus(s));
+  }
+  if (absl::Status s = CheckEnums(req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   const uint64_t total_bytes = req.start().total_bytes();
   Clock::time_point last_progress = t0;
   auto send_progress = [&](const tm::ImportCounts& counts) {
@@ -101,41 +113,50 @@ grpc::Status ImportExportServiceImpl::Import(
   };
   tm::ImportOptions options = FromProto(req.start());
   options.cancelled = [context] { return context->IsCancelled(); };
+  options.stamp = [principal = *who](match::Unit& u) { tm::StampIdentity(principal, u); };
   absl::StatusOr<std::unique_ptr<tm::Importer>> importer =
       tm::Importer::Start(store_, std::move(options), send_progress);
-  if (!importer.ok()) return ToGrpcStatus(importer.status());
+  if (!importer.ok()) return audit.Done(ToGrpcStatus(importer.status()));
 
   while (slot->Read(*stream, &req)) {
     if (!req.has_chunk()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "only the first Import message may hold `start`");
+      return audit.Done(
+          grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "only the first Import message may hold `start`"));
     }
     if (!(*importer)->Feed(req.chunk()).ok()) break;  // the report says why
   }
   if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled; only whole batches were stored");
+    return audit.Done(
+        grpc::Status(grpc::StatusCode::CANCELLED, "import cancelled; only whole batches were stored"));
   }
   absl::StatusOr<tm::ImportReport> report = (*importer)->Finish();
-  if (!report.ok()) return ToGrpcStatus(report.status());
+  if (!report.ok()) return audit.Done(ToGrpcStatus(report.status()));
 
   v1::ImportResponse resp;
   ToProto(*report, resp.mutable_report());
   resp.mutable_report()->set_elapsed_ms(static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
   stream->Write(resp);
-  return ToGrpcStatus(report->error);  // after the report: what was stored is counted
+  if (!dry_run) audit.add_units(report->counts.units_added + report->counts.units_updated);
+  return audit.Done(ToGrpcStatus(report->error));  // after the report: what was stored is counted
 }
 
 grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const v1::ExportRequest* req,
                                              grpc::ServerWriter<v1::ExportResponse>* writer) {
-  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  AuditedCall audit(context, "Export");
+  audit.set_memory(req->memory());
+  absl::StatusOr<tm::Principal> who = AllowMemory(context, req->memory(), tm::Role::kReader, "export");
+  if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
+  audit.set_who(*who);
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   absl::StatusOr<CallSlot> slot = Admit(context, CallKind::kStream, "Export");
-  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  if (!slot.ok()) return audit.Done(ToGrpcStatus(slot.status()));
   tm::ExportOptions options;
   options.memory = req->memory();
   options.filter = FromProto(req->filter());
   options.changed_after_us = req->changed_after_us();
   options.min_confidence = req->min_confidence();
+  uint64_t exported = 0;
   absl::Status s = tm::ExportTmx(
       store_, options,
       [&](std::string_view bytes, const tm::ExportCounts& counts) -> absl::Status {
@@ -144,11 +165,13 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
         resp.set_units(counts.units);
         resp.set_units_unwritable(counts.unwritable);
         resp.set_units_damaged(counts.damaged);
+        exported = counts.units;
         if (!writer->Write(resp)) return absl::CancelledError("the client went away");
         return absl::OkStatus();
       },
       [context] { return context->IsCancelled(); });
-  return ToGrpcStatus(s);
+  audit.add_units(exported);
+  return audit.Done(ToGrpcStatus(s));
 }
 
 }  // namespace qantara::rpc

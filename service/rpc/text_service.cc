@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -69,6 +70,8 @@ absl::StatusOr<std::unique_ptr<TextServiceImpl>> TextServiceImpl::Create() {
 grpc::Status TextServiceImpl::Segment(grpc::ServerContext* context,
                                       const qantara::v1::SegmentRequest* request,
                                       qantara::v1::SegmentResponse* response) {
+  if (auto who = Allow(context, tm::Role::kReader, "segment text"); !who.ok())
+    return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<text::Language> lang = text::ParseLanguage(request->language());
   if (!lang.ok())
@@ -156,9 +159,12 @@ absl::StatusOr<std::shared_ptr<const text::Tokenizer>> TextServiceImpl::GetToken
   return shared;
 }
 
-grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
+grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* context,
                                         const qantara::v1::NormalizeRequest* request,
                                         qantara::v1::NormalizeResponse* response) {
+  if (auto who = Allow(context, tm::Role::kReader, "normalize text"); !who.ok()) {
+    return ToGrpcStatus(who.status());
+  }
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
                                       &tm::RequestLimits::max_document_bytes);
@@ -187,9 +193,12 @@ grpc::Status TextServiceImpl::Normalize(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-grpc::Status TextServiceImpl::Tokenize(grpc::ServerContext* /*context*/,
+grpc::Status TextServiceImpl::Tokenize(grpc::ServerContext* context,
                                        const qantara::v1::TokenizeRequest* request,
                                        qantara::v1::TokenizeResponse* response) {
+  if (auto who = Allow(context, tm::Role::kReader, "tokenize text"); !who.ok()) {
+    return ToGrpcStatus(who.status());
+  }
   if (absl::Status s = CheckEnums(*request); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = tm::CheckLimit(limits_, "text bytes", request->text().size(),
                                       &tm::RequestLimits::max_document_bytes);

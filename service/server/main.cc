@@ -25,13 +25,16 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/match/analyzer.h"
+#include "service/rpc/access_service.h"
 #include "service/rpc/admin_service.h"
 #include "service/rpc/align_service.h"
+#include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/parse_errors.h"
 #include "service/rpc/text_service.h"
+#include "service/server/access_bootstrap.h"
 #include "service/server/check.h"
 #include "service/server/grpc_limits.h"
 #include "service/server/limit_flags.h"
@@ -39,6 +42,7 @@
 #include "service/server/log.h"
 #include "service/server/restore.h"
 #include "service/server/tls_flags.h"
+#include "service/tm/access.h"
 #include "service/tm/memories.h"
 #include "storage/lexicon_store.h"
 #include "storage/store.h"
@@ -91,6 +95,8 @@ int Run(int argc, char** argv) {
   std::string dictd_dir = "/usr/share/dictd";
   bool sync_writes = false;
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
+  bool auth = false;
+  uint32_t audit_days = 90;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -112,6 +118,14 @@ int Run(int argc, char** argv) {
                  "evicted past it)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
+  app.add_flag("--auth", auth,
+               "check an API token on every call (but health checks): roles and memory scopes, tokens made "
+               "with `qantara token create`; the first start writes an admin token to DATA_DIR/admin.token");
+  app.add_option("--audit-days", audit_days,
+                 "days the audit trail keeps each event (writes, deletes, imports, exports, backups, token "
+                 "changes; read with `qantara audit`)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -187,6 +201,21 @@ int Run(int argc, char** argv) {
   rpc::MemoryServiceImpl memory_service(**memories);
   rpc::ImportExportServiceImpl import_service(**memories);
   rpc::AdminServiceImpl admin_service(**store);
+  // The tokens and the audit trail (kept with and without --auth).
+  absl::StatusOr<std::unique_ptr<tm::AccessControl>> opened = tm::AccessControl::Open(**store);
+  if (!opened.ok()) return Fail(std::string(opened.status().message()));
+  std::unique_ptr<tm::AccessControl> access = *std::move(opened);
+  access->SetAuditKeep(absl::Hours(24) * audit_days);
+  rpc::SetAuditErrorHandler(
+      [](const absl::Status& s) { Log(LogLevel::kError, absl::StrCat("audit trail: ", s.message())); });
+  if (auth) {
+    absl::StatusOr<std::string> first = WriteFirstAdminToken(*access, data_dir);
+    if (!first.ok()) return Fail(std::string(first.status().message()));
+    if (!first->empty()) Log(LogLevel::kWarn, *first);
+    Log(LogLevel::kInfo, "access control on: every call needs an API token");
+  }
+  rpc::InstallAccessControl(access.get(), /*enforce=*/auth);
+  rpc::AccessServiceImpl access_service(auth ? access.get() : nullptr, access.get());
   // FreeDict loads in the background; Align calls wait for it.
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
       rpc::AlignServiceImpl::Create(dictd_dir, [](const std::string& warning, int64_t ms) {
@@ -224,6 +253,7 @@ int Run(int argc, char** argv) {
   builder.RegisterService(align_service->get());
   builder.RegisterService(&import_service);
   builder.RegisterService(&admin_service);
+  builder.RegisterService(&access_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {
@@ -260,6 +290,7 @@ int Run(int argc, char** argv) {
   server->Shutdown(deadline);
   server->Wait();
   rpc::UninstallAdmission();
+  rpc::InstallAccessControl(nullptr);
   (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   memories->reset();                   // writes the index entries it buffers
   absl::Status closed = (*store)->Close();

@@ -55,6 +55,7 @@ class Importer::Sink final : public formats::UnitSink {
     const int64_t line = unit.line;
     std::string id = unit.id;
     absl::StatusOr<match::Unit> u = ToMemoryUnit(std::move(unit), defaults_);
+    if (u.ok() && options_.stamp) options_.stamp(*u);
     if (u.ok()) {
       if (!options_.preserve_ids) {
         u->id = 0;  // storage assigns it

@@ -46,6 +46,9 @@ struct ImportOptions {
   std::optional<formats::FileFormat> format;
   std::string file_name;  // only its ending is used, to detect the format
   bool dry_run = false;   // read, check and count; store nothing
+  // Called on each unit read, before it is checked and stored (the gRPC
+  // edge: tm::StampIdentity with the caller's token); nullptr: none.
+  std::function<void(match::Unit&)> stamp;
   DuplicatePolicy policy = DuplicatePolicy::kSkipIdentical;
   // Project, domain and client for units whose file gives none.
   match::Attributes defaults;

@@ -55,14 +55,19 @@ absl::StatusOr<MemoryInfo> Memories::CreateMemory(const NewMemory& memory) {
 }
 absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories() { return store_->ListMemories(); }
 
-absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories(const std::string& after, uint32_t page_size,
-                                                               bool* more) {
+absl::StatusOr<std::vector<MemoryInfo>> Memories::ListMemories(
+    const std::string& after, uint32_t page_size, bool* more,
+    const std::function<bool(const std::string& name)>& visible) {
   if (page_size > kMaxMemoryPage) {
     return absl::InvalidArgumentError(
         absl::StrCat("page_size must be at most ", kMaxMemoryPage, ", not ", page_size));
   }
   if (page_size == 0) page_size = kDefaultMemoryPage;
   QANTARA_ASSIGN_OR_RETURN(std::vector<MemoryInfo> all, store_->ListMemories());
+  if (visible) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const MemoryInfo& m) { return !visible(m.name); }),
+              all.end());
+  }
   std::sort(all.begin(), all.end(), [](const MemoryInfo& a, const MemoryInfo& b) { return a.name < b.name; });
   auto first = std::upper_bound(all.begin(), all.end(), after,
                                 [](const std::string& name, const MemoryInfo& m) { return name < m.name; });

@@ -68,9 +68,11 @@ class Memories {
   absl::StatusOr<std::vector<MemoryInfo>> ListMemories();
   // One page by name: up to `page_size` memories (1 to kMaxMemoryPage; 0:
   // kDefaultMemoryPage) whose names come after `after` (empty: the first).
-  // `*more` tells whether memories follow the page.
-  absl::StatusOr<std::vector<MemoryInfo>> ListMemories(const std::string& after, uint32_t page_size,
-                                                       bool* more);
+  // `*more` tells whether memories follow the page. With `visible`, only
+  // the memories it accepts are listed (and counted for `*more`).
+  absl::StatusOr<std::vector<MemoryInfo>> ListMemories(
+      const std::string& after, uint32_t page_size, bool* more,
+      const std::function<bool(const std::string& name)>& visible = nullptr);
   // The languages of memory `name`, parsed. NotFound when missing.
   absl::StatusOr<LanguagePair> Languages(const MemoryRef& memory);
   // The memory pinned by id (storage::MemoryRef) with its languages: calls

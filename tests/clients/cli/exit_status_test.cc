@@ -30,7 +30,7 @@ TEST(ExitStatusTest, FromGrpcKeepsCodeAndMessage) {
 }
 
 TEST(ExitStatusTest, Messages) {
-  const GlobalOptions options{"example:7", 2};
+  const GlobalOptions options{"example:7", 2, "", ""};
   EXPECT_THAT(RpcErrorMessage(options, "lookup", absl::UnavailableError("x")),
               HasSubstr("lookup: server example:7 is unreachable"));
   // The client's own deadline (gRPC's message) or a quiet stream (IdleWatchdog).
@@ -90,7 +90,7 @@ TEST(ExitStatusTest, ConnectionFailuresHintAtTls) {
 }
 
 TEST(ExitStatusTest, UnreachableServerIsUnavailable) {
-  const GlobalOptions options{"127.0.0.1:1", 2};  // nothing listens on port 1
+  const GlobalOptions options{"127.0.0.1:1", 2, "", ""};  // nothing listens on port 1
   LookupArgs args;
   args.memories = {"tm"};
   absl::StatusOr<qantara::v1::LookupResponse> resp = RunLookup(options, args, "نص");
@@ -100,7 +100,7 @@ TEST(ExitStatusTest, UnreachableServerIsUnavailable) {
 }
 
 TEST(ExitStatusTest, BadInputIsInvalidArgumentBeforeAnyCall) {
-  const GlobalOptions options{"127.0.0.1:1", 2};
+  const GlobalOptions options{"127.0.0.1:1", 2, "", ""};
   TokenizeArgs tokenize;
   tokenize.lang = "ar";
   tokenize.rules.rules = "alef,no_such_rule";

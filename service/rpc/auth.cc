@@ -1,0 +1,113 @@
+// Access control at the gRPC edge: the token from the call's metadata,
+// checked by the installed tm::AccessControl.
+#include "service/rpc/auth.h"
+
+#include <atomic>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace qantara::rpc {
+namespace {
+
+std::atomic<tm::AccessControl*> installed{nullptr};
+std::atomic<bool> enforced{false};
+std::atomic<void (*)(const absl::Status&)> audit_error_handler{nullptr};
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED: return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL: return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
+    default: return "UNKNOWN";
+  }
+}
+
+constexpr absl::string_view kScheme = "bearer ";
+
+}  // namespace
+
+void InstallAccessControl(tm::AccessControl* access, bool enforce) {
+  enforced.store(enforce, std::memory_order_release);
+  installed.store(access, std::memory_order_release);
+}
+
+void SetAuditErrorHandler(void (*handler)(const absl::Status&)) { audit_error_handler.store(handler); }
+
+AuditedCall::AuditedCall(const grpc::ServerContext* context, absl::string_view action) : context_(context) {
+  event_.action = std::string(action);
+  event_.peer = context->peer();
+}
+
+grpc::Status AuditedCall::Done(grpc::Status status) {
+  tm::AccessControl* access = installed.load(std::memory_order_acquire);
+  // Calls refused for their token are not recorded: an unauthenticated
+  // client cannot fill the disk with entries.
+  if (access == nullptr || status.error_code() == grpc::StatusCode::UNAUTHENTICATED) return status;
+  event_.outcome = CodeName(status.error_code());
+  if (event_.who.empty()) {  // refused for its role or scope: still, who asked
+    absl::StatusOr<tm::Principal> who = Caller(context_);
+    if (who.ok()) event_.who = who->name;
+  }
+  absl::Status recorded = access->Record(event_);
+  if (!recorded.ok()) {
+    if (auto* handler = audit_error_handler.load()) handler(recorded);
+  }
+  return status;
+}
+
+absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
+  const tm::AccessControl* access = installed.load(std::memory_order_acquire);
+  if (access == nullptr || !enforced.load(std::memory_order_acquire)) return tm::Unrestricted();
+  const auto& metadata = context->client_metadata();
+  auto [first, last] = metadata.equal_range("authorization");
+  if (first == last) {
+    return absl::UnauthenticatedError(
+        "no API token: send the metadata 'authorization: Bearer <token>' (the CLI: --token, --token-file "
+        "or QANTARA_TOKEN)");
+  }
+  if (std::next(first) != last) {
+    return absl::UnauthenticatedError("more than one 'authorization' metadata entry: send one token");
+  }
+  const absl::string_view value(first->second.data(), first->second.size());
+  if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
+    return absl::UnauthenticatedError("malformed 'authorization' metadata: want 'Bearer <token>'");
+  }
+  return access->Authenticate(absl::StripAsciiWhitespace(value.substr(kScheme.size())),
+                              absl::ToUnixMicros(absl::Now()));
+}
+
+absl::StatusOr<tm::Principal> Allow(const grpc::ServerContext* context, tm::Role needed,
+                                    absl::string_view action) {
+  absl::StatusOr<tm::Principal> who = Caller(context);
+  if (!who.ok()) return who;
+  if (absl::Status s = tm::NeedRole(*who, needed, action); !s.ok()) return s;
+  return who;
+}
+
+absl::StatusOr<tm::Principal> AllowMemory(const grpc::ServerContext* context, absl::string_view memory,
+                                          tm::Role needed, absl::string_view action) {
+  absl::StatusOr<tm::Principal> who = Caller(context);
+  if (!who.ok()) return who;
+  if (absl::Status s = tm::NeedMemory(*who, memory, needed, action); !s.ok()) return s;
+  return who;
+}
+
+}  // namespace qantara::rpc
