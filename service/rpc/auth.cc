@@ -15,6 +15,7 @@ namespace {
 
 std::atomic<tm::AccessControl*> installed{nullptr};
 std::atomic<bool> enforced{false};
+std::atomic<tm::RateLimiter*> rate_limiter{nullptr};
 std::atomic<void (*)(const absl::Status&)> audit_error_handler{nullptr};
 
 const char* CodeName(grpc::StatusCode code) {
@@ -42,6 +43,9 @@ const char* CodeName(grpc::StatusCode code) {
 
 constexpr absl::string_view kScheme = "bearer ";
 
+// The principal of the call's token, without rate limits.
+absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context);
+
 }  // namespace
 
 void InstallAccessControl(tm::AccessControl* access, bool enforce) {
@@ -63,8 +67,10 @@ grpc::Status AuditedCall::Done(grpc::Status status) {
   if (access == nullptr || status.error_code() == grpc::StatusCode::UNAUTHENTICATED) return status;
   event_.outcome = CodeName(status.error_code());
   if (event_.who.empty()) {  // refused for its role or scope: still, who asked
-    absl::StatusOr<tm::Principal> who = Caller(context_);
+    absl::StatusOr<tm::Principal> who = Identify(context_);
     if (who.ok()) event_.who = who->name;
+  } else if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
+    limiter->Charge(who_, event_.units, absl::Now());
   }
   absl::Status recorded = access->Record(event_);
   if (!recorded.ok()) {
@@ -73,7 +79,8 @@ grpc::Status AuditedCall::Done(grpc::Status status) {
   return status;
 }
 
-absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
+namespace {
+absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context) {
   const tm::AccessControl* access = installed.load(std::memory_order_acquire);
   if (access == nullptr || !enforced.load(std::memory_order_acquire)) return tm::Unrestricted();
   const auto& metadata = context->client_metadata();
@@ -93,6 +100,18 @@ absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
   return access->Authenticate(absl::StripAsciiWhitespace(value.substr(kScheme.size())),
                               absl::ToUnixMicros(absl::Now()));
 }
+}  // namespace
+
+absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
+  absl::StatusOr<tm::Principal> who = Identify(context);
+  if (!who.ok()) return who;
+  if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
+    if (absl::Status s = limiter->Admit(*who, absl::Now()); !s.ok()) return s;
+  }
+  return who;
+}
+
+void InstallRateLimiter(tm::RateLimiter* limiter) { rate_limiter.store(limiter, std::memory_order_release); }
 
 absl::StatusOr<tm::Principal> Allow(const grpc::ServerContext* context, tm::Role needed,
                                     absl::string_view action) {

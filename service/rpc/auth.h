@@ -22,6 +22,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "service/tm/access.h"
+#include "service/tm/rate_limits.h"
 
 namespace qantara::rpc {
 
@@ -37,7 +38,10 @@ void InstallAccessControl(tm::AccessControl* access, bool enforce = true);
 class AuditedCall {
  public:
   AuditedCall(const grpc::ServerContext* context, absl::string_view action);
-  void set_who(const tm::Principal& who) { event_.who = who.name; }
+  void set_who(const tm::Principal& who) {
+    event_.who = who.name;
+    who_ = who;
+  }
   void set_memory(absl::string_view memory) { event_.memory = std::string(memory); }
   void add_units(uint64_t n) { event_.units += n; }
   void set_detail(absl::string_view detail) { event_.detail = std::string(detail); }
@@ -45,15 +49,21 @@ class AuditedCall {
 
  private:
   const grpc::ServerContext* context_;
+  tm::Principal who_ = tm::Unrestricted();
   storage::AuditEvent event_;
 };
+
+// Makes `limiter` (nullptr: none) the per-token rate limits Caller()
+// applies (with --auth only). `limiter` outlives the server.
+void InstallRateLimiter(tm::RateLimiter* limiter);
 
 // Where failures to write the audit trail go (qantara-server: its log).
 void SetAuditErrorHandler(void (*handler)(const absl::Status&));
 
 // The caller: tm::Unrestricted() when no access control is installed, else
 // the principal of the call's token. UNAUTHENTICATED: no token (saying how
-// to send one), a malformed one, or one Authenticate refuses.
+// to send one), a malformed one, or one Authenticate refuses;
+// RESOURCE_EXHAUSTED: the token is over its rate limit.
 absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context);
 
 // Caller() with at least role `needed` (tm::NeedRole; `action` names what

@@ -30,6 +30,7 @@
 #include "service/rpc/align_service.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
+#include "service/rpc/grpc_status.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/parse_errors.h"
@@ -44,6 +45,7 @@
 #include "service/server/tls_flags.h"
 #include "service/tm/access.h"
 #include "service/tm/memories.h"
+#include "service/tm/rate_limits.h"
 #include "storage/lexicon_store.h"
 #include "storage/store.h"
 
@@ -97,6 +99,8 @@ int Run(int argc, char** argv) {
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
   bool auth = false;
   uint32_t audit_days = 90;
+  tm::RateLimitOptions rates;
+  double calls_per_s = rates.translator.calls_per_s, units_per_s = rates.translator.units_per_s;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -126,6 +130,16 @@ int Run(int argc, char** argv) {
                  "changes; read with `qantara audit`)")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  app.add_option(
+         "--token-calls-per-s", calls_per_s,
+         "with --auth: calls a second each non-admin token may make (bursts of 10 s of it); 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--token-units-per-s", units_per_s,
+                 "with --auth: units a second each translator or manager token may write (adds, imports, "
+                 "align-to-memory); 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e12));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -215,6 +229,10 @@ int Run(int argc, char** argv) {
     Log(LogLevel::kInfo, "access control on: every call needs an API token");
   }
   rpc::InstallAccessControl(access.get(), /*enforce=*/auth);
+  rates.reader = {calls_per_s, 0};
+  rates.translator = rates.manager = {calls_per_s, units_per_s};
+  tm::RateLimiter limiter(rates);
+  if (auth) rpc::InstallRateLimiter(&limiter);
   rpc::AccessServiceImpl access_service(auth ? access.get() : nullptr, access.get());
   // FreeDict loads in the background; Align calls wait for it.
   absl::StatusOr<std::unique_ptr<rpc::AlignServiceImpl>> align_service =
@@ -244,6 +262,7 @@ int Run(int argc, char** argv) {
                    " waiting), ", admission.streams.slots, " streams (", admission.streams.queue,
                    " waiting), streams silent for ", grpc_limits.stream_stall_s, " s cancelled"));
   rpc::InstallParseErrorCapture();
+  rpc::ConfigureClientErrors(data_dir, [](const std::string& line) { Log(LogLevel::kError, line); });
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
       rpc::AdmissionInterceptors();
   interceptors.push_back(rpc::ParseErrorInterceptorFactory());
@@ -291,6 +310,7 @@ int Run(int argc, char** argv) {
   server->Wait();
   rpc::UninstallAdmission();
   rpc::InstallAccessControl(nullptr);
+  rpc::InstallRateLimiter(nullptr);
   (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   memories->reset();                   // writes the index entries it buffers
   absl::Status closed = (*store)->Close();

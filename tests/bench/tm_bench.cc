@@ -4,7 +4,7 @@
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
 //            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
-//            [--during-compaction 1] [--cache-mb N]
+//            [--during-compaction 1] [--cache-mb N] [--auth 1]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
@@ -14,7 +14,9 @@
 // "just loaded" one); --during-compaction 1: the in-process passes do not
 // wait for the index compaction a just-loaded dir gets at the open;
 // --cache-mb N: the posting and exact caches' budget in process (default:
-// MemoryStoreOptions' default; the server keeps its default).
+// MemoryStoreOptions' default; the server keeps its default); --auth 1: the
+// server runs with --auth (no rate limits) and every call sends the admin
+// token it wrote to DATA/admin.token (the cost of access control).
 //
 // 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
 // 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
@@ -249,6 +251,7 @@ int main(int argc, char** argv) {
   const bool variant_misses = Arg(argc, argv, "--variant-misses", "0") == "1";
   const bool with_grpc = Arg(argc, argv, "--grpc", "1") == "1";
   const bool during_compaction = Arg(argc, argv, "--during-compaction", "0") == "1";
+  const bool auth = Arg(argc, argv, "--auth", "0") == "1";
   std::map<std::string, std::vector<Query>> sets;
   for (const std::string& s : kSets)
     sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
@@ -444,8 +447,13 @@ int main(int argc, char** argv) {
   if (pid == 0) {
     dup2(out_pipe[1], 1);
     close(out_pipe[0]);
-    execl(server_bin.c_str(), server_bin.c_str(), "--listen", "127.0.0.1:0", "--data-dir", data.c_str(),
-          "--log-level", "warn", static_cast<char*>(nullptr));
+    if (auth) {
+      execl(server_bin.c_str(), server_bin.c_str(), "--listen", "127.0.0.1:0", "--data-dir", data.c_str(),
+            "--log-level", "error", "--auth", "--token-calls-per-s", "0", static_cast<char*>(nullptr));
+    } else {
+      execl(server_bin.c_str(), server_bin.c_str(), "--listen", "127.0.0.1:0", "--data-dir", data.c_str(),
+            "--log-level", "warn", static_cast<char*>(nullptr));
+    }
     _exit(127);
   }
   close(out_pipe[1]);
@@ -456,10 +464,21 @@ int main(int argc, char** argv) {
   const std::string address = first.substr(first.rfind(' ') + 1);
   std::printf("\nserver start on the data dir (exec to 'listening'): %.0f ms (%s)\n", start_ms,
               first.c_str());
+  std::string token;  // --auth: the admin token the server wrote
+  if (auth) {
+    std::ifstream in(data / "admin.token");
+    std::getline(in, token);
+    std::printf("access control on: every call sends the admin token of %s\n",
+                (data / "admin.token").c_str());
+  }
+  auto with_token = [&token](grpc::ClientContext& ctx) {
+    if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+  };
   auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
   auto stub = qantara::v1::MemoryService::NewStub(channel);
   auto grpc_lookup = [&](qantara::v1::MemoryService::Stub& s, const Query& q, double threshold) {
     grpc::ClientContext ctx;
+    with_token(ctx);
     qantara::v1::LookupRequest req;
     req.add_memories("bench");
     req.set_text(q.text);
@@ -511,6 +530,7 @@ int main(int argc, char** argv) {
   // 1,000 single adds, one call each, each followed by nothing; then check the last is found.
   {
     grpc::ClientContext cctx;
+    with_token(cctx);
     qantara::v1::CreateMemoryRequest creq;
     creq.set_name("bench-adds-" + std::to_string(getpid()));
     creq.set_source_lang("ar");
@@ -522,6 +542,7 @@ int main(int argc, char** argv) {
     const auto t = Clock::now();
     for (int i = 0; i < 1000; ++i) {
       grpc::ClientContext ctx;
+      with_token(ctx);
       qantara::v1::AddUnitRequest req;
       req.set_memory(creq.name());
       req.mutable_unit()->set_source(heldout[i % heldout.size()].text + " " + std::to_string(i));
@@ -536,6 +557,7 @@ int main(int argc, char** argv) {
                 Pct(lat, 0.5), Pct(lat, 0.99));
     // An added unit is returned by the very next lookup (into the big memory).
     grpc::ClientContext actx;
+    with_token(actx);
     qantara::v1::AddUnitRequest areq;
     areq.set_memory("bench");
     areq.mutable_unit()->set_source("وحدة جديدة فريدة للاختبار رقم 424242");
@@ -544,6 +566,7 @@ int main(int argc, char** argv) {
     qantara::v1::AddUnitResponse aresp;
     (void)stub->AddUnit(&actx, areq, &aresp);
     grpc::ClientContext lctx;
+    with_token(lctx);
     qantara::v1::LookupRequest lreq;
     lreq.add_memories("bench");
     lreq.set_text(areq.unit().source());
@@ -552,12 +575,14 @@ int main(int argc, char** argv) {
     const bool found = ls.ok() && lresp.matches_size() > 0 && lresp.matches(0).unit_id() == aresp.unit_id();
     std::printf("unit added to the 1M memory returned by the next lookup: %s\n", found ? "yes" : "NO");
     grpc::ClientContext dctx;
+    with_token(dctx);
     qantara::v1::DeleteUnitsRequest dreq;
     dreq.set_memory("bench");
     dreq.add_unit_ids(aresp.unit_id());
     qantara::v1::DeleteUnitsResponse dresp;
     (void)stub->DeleteUnits(&dctx, dreq, &dresp);
     grpc::ClientContext xctx;
+    with_token(xctx);
     qantara::v1::DeleteMemoryRequest xreq;
     xreq.set_name(creq.name());
     qantara::v1::DeleteMemoryResponse xresp;

@@ -361,6 +361,36 @@ class AuditTrailTest(ServerTestCase):
         self.assertIn(b"--since", r.stderr)
 
 
+class RateLimitTest(ServerTestCase):
+    """--token-calls-per-s: a token over its budget gets RESOURCE_EXHAUSTED."""
+    server_args = ("--auth", "--token-calls-per-s", "2")
+
+    def test_rate_limit(self):
+        sys.path.insert(0, ARGS.stubs)
+        import grpc
+        from qantara.v1 import memory_pb2, memory_pb2_grpc
+        admin = ("--token-file", os.path.join(self.server.data_dir, "admin.token"))
+        self.ok(*admin, "memory", "create", "m", "--source", "ar", "--target", "en")
+        secret = self.ok(*admin, "token", "create", "r", "--role", "reader", "-m", "m").strip()
+        with grpc.insecure_channel(self.addr) as channel:
+            stub = memory_pb2_grpc.MemoryServiceStub(channel)
+            codes = []
+            for md in ([("authorization", f"Bearer {secret}")],) * 40:
+                try:
+                    stub.GetMemory(memory_pb2.GetMemoryRequest(name="m"), metadata=md, timeout=10)
+                    codes.append("OK")
+                except grpc.RpcError as e:
+                    codes.append(e.code().name)
+                    if e.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+                        self.assertIn("over its limit of 2 calls a second (reader)", e.details())
+            # A burst of 10 s of the rate (20 calls), then refusals.
+            self.assertEqual(codes[:20], ["OK"] * 20, codes)
+            self.assertGreater(codes.count("RESOURCE_EXHAUSTED"), 10, codes)
+        # Admins are not limited.
+        for _ in range(30):
+            self.ok(*admin, "memory", "show", "m")
+
+
 def subprocess_env(cli, extra, *args):
     old = {k: os.environ.get(k) for k in extra}
     os.environ.update(extra)

@@ -81,7 +81,7 @@ class CheckTest(unittest.TestCase):
 
         # The server starts and serves the other memory. Lookups in the
         # damaged one skip the units they cannot read (as undecodable ones);
-        # an export, which must read them all, fails naming the file.
+        # an export, which must read them all, fails (the log names the file).
         with Server(ARGS.server_bin, data_dir=self.data) as server:
             res = json.loads(self.cli_ok(server, "lookup", "--memory", "fine", "--json",
                                          "the meeting starts at 7 o'clock"))
@@ -92,7 +92,15 @@ class CheckTest(unittest.TestCase):
             self.assertEqual([m for m in res.get("matches", []) if m["score"] == 100], [])
             r = run_cli(ARGS.cli_bin, server.address, "export", "--memory", "hurt", "-o", self.data + ".tmx")
             self.assertNotEqual(r.returncode, 0, r.stdout)
-            self.assertIn(name, r.stderr.decode())
+            # The client gets a request id, no server path or file name; the
+            # server's log has the details under that id.
+            said = r.stderr.decode()
+            self.assertNotIn(name, said)
+            m = re.search(r"data loss \(request id ([0-9a-f]{16})", said)
+            self.assertIsNotNone(m, said)
+            line = server.wait_for_log(f"request {m.group(1)}: DATA_LOSS".encode(), timeout=10)
+            self.assertIsNotNone(line)
+            self.assertIn(name.encode(), line)
             # RocksDB compacts the damaged file in the background at some
             # point, meets the bad block and stops writing: the server then
             # fails to close cleanly, naming the file.

@@ -2,7 +2,11 @@
 // the record encoding, persistence across a reopen, and corrupt records.
 #include "storage/access_store.h"
 
+#include <filesystem>
+
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/backup.h"
 #include "storage/store.h"
 #include "tests/storage/temp_dir.h"
 
@@ -72,6 +76,48 @@ TEST(AccessStoreTest, PutListAndReopen) {
   auto bad = access.ListTokens();
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(bad.status().message().find("'cc'"), std::string::npos) << bad.status();
+  ASSERT_TRUE((*store)->Close().ok());
+}
+
+// A version-3 data dir (no `access`) is backed up, then upgraded in place:
+// the column family is created empty and format_version becomes 4.
+TEST(AccessStoreUpgradeTest, Version3DataDirIsUpgraded) {
+  testing::TempDir tmp;
+  const std::string dir = tmp.path("v3");
+  {
+    auto store = Store::Open(dir);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Put(Cf::kMeta, "some-key", "kept").ok());
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  {
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const std::string& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles, &db).ok());
+    for (size_t k = 0; k < names.size(); ++k) {
+      if (names[k] == "access") ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
+      if (names[k] == "meta") {
+        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[k], "format_version", "3").ok());
+      }
+    }
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(db->Close().ok());
+    delete db;
+  }
+  auto store = Store::Open(dir);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->Get(Cf::kMeta, "format_version")->value_or(""), "4");
+  EXPECT_EQ((*store)->Get(Cf::kMeta, "some-key")->value_or(""), "kept");
+  EXPECT_TRUE(std::filesystem::exists(PreUpgradeBackupDir(dir, 3)));
+  AccessStore access(**store);
+  auto list = access.ListTokens();
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_TRUE(list->empty());
+  ASSERT_TRUE(access.PutToken(Sample("aa", "alice")).ok());
   ASSERT_TRUE((*store)->Close().ok());
 }
 

@@ -50,7 +50,7 @@ TEST_F(AdminServiceTest, CreatesAndListsBackups) {
   EXPECT_EQ(first.backup().id(), 1u);
   EXPECT_GT(first.backup().size_bytes(), 0u);
   EXPECT_GT(first.added_bytes(), 0u);
-  EXPECT_EQ(first.backup().format_version(), 3u);
+  EXPECT_EQ(first.backup().format_version(), static_cast<uint32_t>(storage::kFormatVersion));
   EXPECT_EQ(first.dir(), dir);
   grpc::Status s = Create(dir, &second);
   ASSERT_TRUE(s.ok()) << s.error_message();

@@ -1,0 +1,67 @@
+// Per-token token buckets.
+#include "service/tm/rate_limits.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace qantara::tm {
+
+const RateLimit& RateLimiter::LimitOf(Role role) const {
+  switch (role) {
+    case Role::kReader: return options_.reader;
+    case Role::kTranslator: return options_.translator;
+    default: return options_.manager;
+  }
+}
+
+void RateLimiter::Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool fresh) const {
+  const double burst = options_.burst_seconds;
+  if (fresh) {
+    b.calls = limit.calls_per_s * burst;
+    b.units = limit.units_per_s * burst;
+  } else {
+    const double dt = std::max(0.0, absl::ToDoubleSeconds(now - b.last));
+    b.calls = std::min(limit.calls_per_s * burst, b.calls + dt * limit.calls_per_s);
+    b.units = std::min(limit.units_per_s * burst, b.units + dt * limit.units_per_s);
+  }
+  b.last = now;
+}
+
+absl::Status RateLimiter::Admit(const Principal& who, absl::Time now) {
+  if (who.role == Role::kAdmin || who.name.empty()) return absl::OkStatus();
+  const RateLimit& limit = LimitOf(who.role);
+  if (limit.calls_per_s <= 0 && limit.units_per_s <= 0) return absl::OkStatus();
+  absl::MutexLock l(&mu_);
+  auto [it, fresh] = buckets_.try_emplace(who.name);
+  Bucket& b = it->second;
+  Refill(b, limit, now, fresh);
+  if (limit.units_per_s > 0 && b.units < 0) {
+    return absl::ResourceExhaustedError(
+        absl::StrFormat("token '%s' is over its limit of %.0f units written a second (%s); retry in %.1f s",
+                        who.name, limit.units_per_s, RoleName(who.role), -b.units / limit.units_per_s));
+  }
+  if (limit.calls_per_s > 0) {
+    if (b.calls < 1) {
+      return absl::ResourceExhaustedError(absl::StrFormat(
+          "token '%s' is over its limit of %.0f calls a second (%s); retry in %.1f s", who.name,
+          limit.calls_per_s, RoleName(who.role), (1 - b.calls) / limit.calls_per_s));
+    }
+    b.calls -= 1;
+  }
+  return absl::OkStatus();
+}
+
+void RateLimiter::Charge(const Principal& who, uint64_t units, absl::Time now) {
+  if (who.role == Role::kAdmin || who.name.empty() || units == 0) return;
+  const RateLimit& limit = LimitOf(who.role);
+  if (limit.units_per_s <= 0) return;
+  absl::MutexLock l(&mu_);
+  auto [it, fresh] = buckets_.try_emplace(who.name);
+  Refill(it->second, limit, now, fresh);
+  it->second.units -= static_cast<double>(units);
+}
+
+}  // namespace qantara::tm

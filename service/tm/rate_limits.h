@@ -1,0 +1,62 @@
+// Per-token rate limits (issue 16): each token has a budget of calls a
+// second and of units written a second, refilled continuously (a token
+// bucket holding up to `burst_seconds` of its rate). A call is admitted while
+// both budgets are above zero; the units a call wrote are charged after it
+// (the budget may go below zero, and the next calls wait until it refills).
+// Limits come by role; admins are not limited. Proto-free, thread-safe.
+#ifndef QANTARA_SERVICE_TM_RATE_LIMITS_H_
+#define QANTARA_SERVICE_TM_RATE_LIMITS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "service/tm/access.h"
+
+namespace qantara::tm {
+
+struct RateLimit {
+  double calls_per_s = 0;  // 0: not limited
+  double units_per_s = 0;  // 0: not limited
+};
+
+struct RateLimitOptions {
+  // By role (reader, translator, manager); admins are never limited.
+  RateLimit reader{50, 0};
+  RateLimit translator{50, 20000};
+  RateLimit manager{50, 20000};
+  double burst_seconds = 10;  // a budget holds this many seconds of its rate
+};
+
+class RateLimiter {
+ public:
+  explicit RateLimiter(const RateLimitOptions& options) : options_(options) {}
+
+  // Takes one call from `who`'s budget at `now`. ResourceExhausted naming
+  // the token, the limit, its role and when to retry, when a budget is spent.
+  absl::Status Admit(const Principal& who, absl::Time now);
+  // Charges `units` written to `who`'s unit budget.
+  void Charge(const Principal& who, uint64_t units, absl::Time now);
+
+ private:
+  struct Bucket {
+    double calls = 0;
+    double units = 0;
+    absl::Time last;
+  };
+  const RateLimit& LimitOf(Role role) const;
+  // Refills `b` up to `now` (a new bucket starts full).
+  void Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool fresh) const;
+
+  const RateLimitOptions options_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace qantara::tm
+
+#endif  // QANTARA_SERVICE_TM_RATE_LIMITS_H_

@@ -1,0 +1,67 @@
+// tm::RateLimiter: per-token budgets of calls and units, refilled with time
+// (times are given, so nothing here depends on the clock).
+#include "service/tm/rate_limits.h"
+
+#include "gtest/gtest.h"
+
+namespace qantara::tm {
+namespace {
+
+const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+
+TEST(RateLimiterTest, CallsRefillAtTheirRate) {
+  RateLimitOptions o;
+  o.reader = {10, 0};
+  o.burst_seconds = 2;  // 20 calls at once
+  RateLimiter limiter(o);
+  const Principal alice{"alice", Role::kReader, {"*"}};
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(limiter.Admit(alice, t0).ok()) << i;
+  absl::Status over = limiter.Admit(alice, t0);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(over.message().find("token 'alice' is over its limit of 10 calls a second (reader)"),
+            std::string::npos)
+      << over;
+  // Another token has its own budget.
+  EXPECT_TRUE(limiter.Admit(Principal{"bob", Role::kReader, {"*"}}, t0).ok());
+  // 0.5 s later: 5 more calls, not 6.
+  const absl::Time t1 = t0 + absl::Milliseconds(500);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(limiter.Admit(alice, t1).ok()) << i;
+  EXPECT_FALSE(limiter.Admit(alice, t1).ok());
+  // Refills stop at the burst.
+  const absl::Time later = t0 + absl::Hours(1);
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(limiter.Admit(alice, later).ok()) << i;
+  EXPECT_FALSE(limiter.Admit(alice, later).ok());
+}
+
+TEST(RateLimiterTest, UnitsAreChargedAfterTheCall) {
+  RateLimitOptions o;
+  o.translator = {0, 1000};  // calls not limited
+  o.burst_seconds = 1;
+  RateLimiter limiter(o);
+  const Principal tr{"tr", Role::kTranslator, {"*"}};
+  EXPECT_TRUE(limiter.Admit(tr, t0).ok());
+  limiter.Charge(tr, 5000, t0);  // one big import: the budget goes 4000 below zero
+  absl::Status over = limiter.Admit(tr, t0 + absl::Seconds(1));
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(over.message().find("1000 units written a second (translator); retry in 3.0 s"),
+            std::string::npos)
+      << over;
+  EXPECT_TRUE(limiter.Admit(tr, t0 + absl::Seconds(4)).ok());
+}
+
+TEST(RateLimiterTest, AdminsAndUnnamedCallersAreNotLimited) {
+  RateLimitOptions o;
+  o.reader = o.translator = o.manager = {1, 1};
+  o.burst_seconds = 1;
+  RateLimiter limiter(o);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(limiter.Admit(Principal{"root", Role::kAdmin, {"*"}}, t0).ok());
+    EXPECT_TRUE(limiter.Admit(Unrestricted(), t0).ok());
+  }
+  const Principal m{"m", Role::kManager, {"*"}};
+  EXPECT_TRUE(limiter.Admit(m, t0).ok());
+  EXPECT_FALSE(limiter.Admit(m, t0).ok());
+}
+
+}  // namespace
+}  // namespace qantara::tm
