@@ -18,11 +18,13 @@ namespace {
 
 struct Fixture {
   Fixture() {
-    dir = std::filesystem::temp_directory_path() / ("qantara-access-bench-" + std::to_string(std::random_device()()));
+    dir = std::filesystem::temp_directory_path() /
+          ("qantara-access-bench-" + std::to_string(std::random_device()()));
     store = *storage::Store::Open(dir.string());
     access = *AccessControl::Open(*store);
     for (int i = 0; i < 200; ++i) {
-      NewToken t{"user-" + std::to_string(i), Role::kTranslator, {"client-" + std::to_string(i) + "/*", "shared"}};
+      NewToken t{
+          "user-" + std::to_string(i), Role::kTranslator, {"client-" + std::to_string(i) + "/*", "shared"}};
       secrets.push_back(*access->CreateToken(t, "bench"));
     }
   }
@@ -59,7 +61,8 @@ void BM_AuthenticateAndCheckMemory(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     auto who = f.access->Authenticate(f.secrets[i % f.secrets.size()], now);
-    absl::Status s = NeedMemory(*who, "client-" + std::to_string(i % 200) + "/legal", Role::kReader, "look up");
+    absl::Status s =
+        NeedMemory(*who, "client-" + std::to_string(i % 200) + "/legal", Role::kReader, "look up");
     benchmark::DoNotOptimize(s);
     ++i;
   }
@@ -71,7 +74,8 @@ void BM_RateLimit(benchmark::State& state) {
   o.translator = {1e12, 0};  // never refused: the cost of the bookkeeping
   RateLimiter limiter(o);
   std::vector<Principal> who;
-  for (int i = 0; i < 200; ++i) who.push_back(Principal{"user-" + std::to_string(i), Role::kTranslator, {"*"}});
+  for (int i = 0; i < 200; ++i)
+    who.push_back(Principal{"user-" + std::to_string(i), Role::kTranslator, {"*"}});
   size_t i = 0;
   for (auto _ : state) {
     absl::Status s = limiter.Admit(who[i++ % who.size()], absl::Now());
