@@ -66,7 +66,7 @@ void LogTransport(const TlsFlags& flags, const TlsServer* tls, const ListenAddre
     if (!tls->material().warning.empty()) Log(LogLevel::kWarn, tls->material().warning);
   } else if (!IsLoopbackHost(address.host)) {
     Log(LogLevel::kWarn, absl::StrCat("serving plaintext (no TLS) on ", address.host, ":", port,
-                                      " (--insecure): anyone on the network can read and alter the calls"));
+                                      " (--insecure): anyone on the network can read and alter the calls, API tokens included"));
   }
   if (flags.reflection) Log(LogLevel::kInfo, "gRPC reflection on (--reflection)");
 }
@@ -169,6 +169,11 @@ int Run(int argc, char** argv) {
 
   if (absl::Status checked = CheckTlsFlags(tls_flags, *address); !checked.ok()) {
     return Fail(std::string(checked.message()));
+  }
+  if (!auth && !IsLoopbackHost(address->host)) {
+    return Fail(absl::StrCat("--listen ", listen,
+                             " reaches beyond this machine: start with --auth (every call then needs an API "
+                             "token; README \"Operating securely\"), or listen on 127.0.0.1"));
   }
   std::unique_ptr<TlsServer> tls;
   if (tls_flags.tls()) {

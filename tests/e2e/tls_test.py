@@ -273,12 +273,17 @@ class StartupTest(unittest.TestCase):
             self.assertIn(needle, err, args)
 
     def test_plaintext_beyond_loopback_needs_insecure(self):
-        self.assert_refused(["--listen", "0.0.0.0:0"], "0.0.0.0:0", "--tls-cert FILE --tls-key FILE",
+        self.assert_refused(["--listen", "0.0.0.0:0", "--auth"], "0.0.0.0:0", "--tls-cert FILE --tls-key FILE",
                             "--insecure")
-        self.assert_refused(["--listen", "[::]:0"], "--insecure")
+        self.assert_refused(["--listen", "[::]:0", "--auth"], "--insecure")
+
+    def test_beyond_loopback_needs_auth(self):
+        self.assert_refused(["--listen", "0.0.0.0:0", "--insecure"], "0.0.0.0:0", "--auth")
+        self.assert_refused(["--listen", "[::]:0", "--tls-cert", cert_path("server1.pem"), "--tls-key",
+                             cert_path("server1.key")], "--auth")
 
     def test_insecure_starts_and_warns(self):
-        with Server(ARGS.server_bin, listen="0.0.0.0:0", extra_args=["--insecure"]) as s:
+        with Server(ARGS.server_bin, listen="0.0.0.0:0", extra_args=["--insecure", "--auth"]) as s:
             self.assertIsNotNone(s.wait_for_log(b"serving plaintext (no TLS) on 0.0.0.0", timeout=10))
             r = run_cli(ARGS.cli_bin, f"127.0.0.1:{s.port}", "health")
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -303,7 +308,7 @@ class StartupTest(unittest.TestCase):
 
     def test_tls_on_any_address_needs_no_insecure(self):
         with Server(ARGS.server_bin, listen="0.0.0.0:0",
-                    extra_args=["--tls-cert", cert_path("server1.pem"), "--tls-key",
+                    extra_args=["--auth", "--tls-cert", cert_path("server1.pem"), "--tls-key",
                                 cert_path("server1.key")]) as s:
             r = run_cli(ARGS.cli_bin, f"127.0.0.1:{s.port}", "--tls-ca", cert_path("ca.pem"), "health")
             self.assertEqual(r.returncode, 0, r.stderr)
