@@ -65,8 +65,10 @@ void LogTransport(const TlsFlags& flags, const TlsServer* tls, const ListenAddre
                      tls->material().summary));
     if (!tls->material().warning.empty()) Log(LogLevel::kWarn, tls->material().warning);
   } else if (!IsLoopbackHost(address.host)) {
-    Log(LogLevel::kWarn, absl::StrCat("serving plaintext (no TLS) on ", address.host, ":", port,
-                                      " (--insecure): anyone on the network can read and alter the calls, API tokens included"));
+    Log(LogLevel::kWarn,
+        absl::StrCat(
+            "serving plaintext (no TLS) on ", address.host, ":", port,
+            " (--insecure): anyone on the network can read and alter the calls, API tokens included"));
   }
   if (flags.reflection) Log(LogLevel::kInfo, "gRPC reflection on (--reflection)");
 }
