@@ -228,7 +228,8 @@ class MalformedMatrixTest(ServerTestCase):
         from google.protobuf import descriptor_pool
         pool = descriptor_pool.Default()
         services = [pool.FindServiceByName(f"qantara.v1.{s}") for s in
-                    ("TextService", "MemoryService", "AlignService", "ImportExportService", "AdminService")]
+                    ("TextService", "MemoryService", "AlignService", "ImportExportService", "AdminService",
+                     "AccessService")]
         bad = []
         counts = {}
         t0 = time.monotonic()
