@@ -5,6 +5,7 @@
 
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/render_backup.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/access.grpc.pb.h"
 
@@ -32,15 +33,7 @@ v1::TokenRole RoleOf(const std::string& name) {
 }
 
 // "2026-01-31T12:00:00Z", or "-" for 0.
-std::string Time(int64_t us) {
-  if (us == 0) return "-";
-  const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Time(int64_t us) { return us == 0 ? "-" : IsoTime(us); }
 
 std::string Patterns(const v1::TokenInfo& t) {
   std::string out;

@@ -8,10 +8,9 @@
 
 namespace qantara::cli {
 namespace {
-
 namespace v1 = qantara::v1;
+}  // namespace
 
-// "2026-01-31T12:00:00Z" for microseconds since the epoch.
 std::string IsoTime(int64_t us) {
   const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
   std::tm tm{};
@@ -20,8 +19,6 @@ std::string IsoTime(int64_t us) {
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-}  // namespace
 
 std::string HumanBytes(uint64_t bytes) {
   static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB"};

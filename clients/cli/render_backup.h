@@ -20,6 +20,9 @@ std::string RenderBackupList(const qantara::v1::ListBackupsResponse& resp, bool 
 // Bytes for people: "512 B", "1.5 KiB", "20.3 MiB", "1.2 GiB".
 std::string HumanBytes(uint64_t bytes);
 
+// "2026-01-31T12:00:00Z" for microseconds since the epoch (whole seconds, UTC).
+std::string IsoTime(int64_t us);
+
 }  // namespace qantara::cli
 
 #endif  // QANTARA_CLIENTS_CLI_RENDER_BACKUP_H_
