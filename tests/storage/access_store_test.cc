@@ -8,6 +8,7 @@
 #include "rocksdb/db.h"
 #include "storage/backup.h"
 #include "storage/store.h"
+#include "tests/storage/older_format.h"
 #include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
@@ -90,24 +91,7 @@ TEST(AccessStoreUpgradeTest, Version3DataDirIsUpgraded) {
     ASSERT_TRUE((*store)->Put(Cf::kMeta, "some-key", "kept").ok());
     ASSERT_TRUE((*store)->Close().ok());
   }
-  {
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const std::string& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles, &db).ok());
-    for (size_t k = 0; k < names.size(); ++k) {
-      if (names[k] == "access") ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
-      if (names[k] == "meta") {
-        ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[k], "format_version", "3").ok());
-      }
-    }
-    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    ASSERT_TRUE(db->Close().ok());
-    delete db;
-  }
+  testing::MakeOlderFormat(dir, {"access"}, "3");
   auto store = Store::Open(dir);
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_EQ((*store)->Get(Cf::kMeta, "format_version")->value_or(""), "4");

@@ -23,6 +23,7 @@
 #include "rocksdb/db.h"
 #include "storage/internal/keys.h"
 #include "tests/storage/memory_store_test_util.h"
+#include "tests/storage/older_format.h"
 
 namespace qantara::storage::testing {
 namespace {
@@ -313,35 +314,18 @@ TEST_F(BackupTest, Version2DataDirIsBackedUpBeforeTheUpgrade) {
   store_.reset();
   const std::string dir = tmp_.path("data");
   {
-    // Turn the dir into what a version-2 build leaves: no `lexicons`, no
-    // index watermarks, format_version "2".
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const std::string& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles, &db).ok());
-    for (size_t k = 0; k < names.size(); ++k) {
-      if (names[k] == "lexicons" || names[k] == "access") {
-        ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
-      }
-      if (names[k] == "meta") {
-        ASSERT_TRUE(
-            db->Put(rocksdb::WriteOptions(), handles[k], std::string(kMetaFormatVersionKey), "2").ok());
-      }
-      if (names[k] == "memories") {
-        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[k]));
-        for (it->SeekToFirst(); it->Valid(); it->Next()) {
-          if (it->key().starts_with("i")) {
-            ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[k], it->key()).ok());
-          }
-        }
-      }
-    }
-    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    ASSERT_TRUE(db->Close().ok());
-    delete db;
+    // Turn the dir into what a version-2 build leaves: no `lexicons` (nor
+    // `access`), no index watermarks, format_version "2".
+    MakeOlderFormat(dir, {"lexicons", "access"}, "2",
+                    [](rocksdb::DB* db, const std::string& cf, rocksdb::ColumnFamilyHandle* h) {
+                      if (cf != "memories") return;
+                      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));
+                      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+                        if (it->key().starts_with("i")) {
+                          ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), h, it->key()).ok());
+                        }
+                      }
+                    });
   }
   size_t cf_count = 0;
   ASSERT_EQ(RawFormatVersion(dir, &cf_count), "2");

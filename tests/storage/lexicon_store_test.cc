@@ -9,6 +9,7 @@
 #include "service/tm/memories.h"
 #include "storage/internal/keys.h"
 #include "storage/internal/rocks.h"
+#include "tests/storage/older_format.h"
 #include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
@@ -149,27 +150,7 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
     memories.reset();
     ASSERT_TRUE((*store)->Close().ok());
   }
-  {
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const std::string& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, cfs, &handles, &db).ok());
-    for (size_t k = 0; k < names.size(); ++k) {
-      if (names[k] == "lexicons" || names[k] == "access") {
-        ASSERT_TRUE(db->DropColumnFamily(handles[k]).ok());
-      }
-      if (names[k] == "meta") {
-        ASSERT_TRUE(
-            db->Put(rocksdb::WriteOptions(), handles[k], std::string(kMetaFormatVersionKey), "2").ok());
-      }
-    }
-    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    ASSERT_TRUE(db->Close().ok());
-    delete db;
-  }
+  testing::MakeOlderFormat(dir, {"lexicons", "access"}, "2");
   {
     // Really version 2 now: exactly the old column families.
     std::vector<std::string> names;
