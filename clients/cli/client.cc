@@ -14,6 +14,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "service/base/flag_file.h"
 
 namespace qantara::cli {
 
@@ -28,14 +29,9 @@ namespace {
 // `path`'s contents, which must hold PEM text of `kind` ("CERTIFICATE",
 // "PRIVATE KEY": the word after BEGIN ends with it).
 absl::Status ReadPem(const char* flag, const std::string& path, const char* kind, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " ", path, ": cannot read it (", std::strerror(errno), ")"));
-  }
-  std::ostringstream data;
-  data << in.rdbuf();
-  *out = data.str();
+  absl::StatusOr<std::string> text = ReadFlagFile(flag, path);
+  if (!text.ok()) return text.status();
+  *out = *std::move(text);
   if (out->find(absl::StrCat(kind, "-----")) == std::string::npos ||
       out->find("-----BEGIN ") == std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": no PEM ", absl::AsciiStrToLower(kind),

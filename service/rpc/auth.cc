@@ -18,29 +18,6 @@ std::atomic<bool> enforced{false};
 std::atomic<tm::RateLimiter*> rate_limiter{nullptr};
 std::atomic<void (*)(const absl::Status&)> audit_error_handler{nullptr};
 
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "UNKNOWN";
-  }
-}
-
 constexpr absl::string_view kScheme = "bearer ";
 
 // The principal of the call's token, without rate limits.
@@ -65,7 +42,8 @@ grpc::Status AuditedCall::Done(grpc::Status status) {
   // Calls refused for their token are not recorded: an unauthenticated
   // client cannot fill the disk with entries.
   if (access == nullptr || status.error_code() == grpc::StatusCode::UNAUTHENTICATED) return status;
-  event_.outcome = CodeName(status.error_code());
+  // absl and gRPC share the codes' numbers and names.
+  event_.outcome = absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
   if (event_.who.empty()) {  // refused for its role or scope: still, who asked
     absl::StatusOr<tm::Principal> who = Identify(context_);
     if (who.ok()) event_.who = who->name;

@@ -23,6 +23,7 @@
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
+#include "service/base/flag_file.h"
 
 namespace qantara::server {
 
@@ -116,18 +117,6 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 // Refuses to prompt for a passphrase (an encrypted key then fails to load).
 int NoPassword(char*, int, int, void*) { return -1; }
 
-absl::StatusOr<std::string> ReadFile(const char* flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " ", path, ": cannot read it (", std::strerror(errno), ")"));
-  }
-  std::ostringstream data;
-  data << in.rdbuf();
-  if (in.bad()) return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": read error"));
-  return data.str();
-}
-
 BioPtr MemoryBio(const std::string& data) {
   return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
@@ -213,9 +202,9 @@ std::string ProcPath(int fd) { return absl::StrCat("/proc/self/fd/", fd); }
 }  // namespace
 
 absl::StatusOr<TlsMaterial> LoadTlsMaterial(const TlsFlags& f) {
-  absl::StatusOr<std::string> cert_text = ReadFile("--tls-cert", f.cert_file);
+  absl::StatusOr<std::string> cert_text = ReadFlagFile("--tls-cert", f.cert_file);
   if (!cert_text.ok()) return cert_text.status();
-  absl::StatusOr<std::string> key_text = ReadFile("--tls-key", f.key_file);
+  absl::StatusOr<std::string> key_text = ReadFlagFile("--tls-key", f.key_file);
   if (!key_text.ok()) return key_text.status();
 
   std::vector<X509Ptr> chain = ParseCertificates(*cert_text);
@@ -264,7 +253,7 @@ absl::StatusOr<TlsMaterial> LoadTlsMaterial(const TlsFlags& f) {
   }
 
   if (!f.client_ca_file.empty()) {
-    absl::StatusOr<std::string> ca_text = ReadFile("--tls-client-ca", f.client_ca_file);
+    absl::StatusOr<std::string> ca_text = ReadFlagFile("--tls-client-ca", f.client_ca_file);
     if (!ca_text.ok()) return ca_text.status();
     std::vector<X509Ptr> cas = ParseCertificates(*ca_text);
     if (cas.empty()) {
