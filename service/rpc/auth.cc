@@ -44,12 +44,13 @@ grpc::Status AuditedCall::Done(grpc::Status status) {
   if (access == nullptr || status.error_code() == grpc::StatusCode::UNAUTHENTICATED) return status;
   // absl and gRPC share the codes' numbers and names.
   event_.outcome = absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()));
-  if (event_.who.empty()) {  // refused for its role or scope: still, who asked
+  if (who_.name.empty()) {  // refused for its role or scope: still, who asked
     absl::StatusOr<tm::Principal> who = Identify(context_);
-    if (who.ok()) event_.who = who->name;
+    if (who.ok()) who_ = *std::move(who);
   } else if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
     limiter->Charge(who_, event_.units, absl::Now());
   }
+  event_.who = who_.name;
   absl::Status recorded = access->Record(event_);
   if (!recorded.ok()) {
     if (auto* handler = audit_error_handler.load()) handler(recorded);

@@ -38,10 +38,7 @@ void InstallAccessControl(tm::AccessControl* access, bool enforce = true);
 class AuditedCall {
  public:
   AuditedCall(const grpc::ServerContext* context, absl::string_view action);
-  void set_who(const tm::Principal& who) {
-    event_.who = who.name;
-    who_ = who;
-  }
+  void set_who(const tm::Principal& who) { who_ = who; }
   void set_memory(absl::string_view memory) { event_.memory = std::string(memory); }
   void add_units(uint64_t n) { event_.units += n; }
   void set_detail(absl::string_view detail) { event_.detail = std::string(detail); }
