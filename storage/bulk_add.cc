@@ -103,7 +103,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
       if (dup->has_value()) {
         const Duplicate& d = **dup;
         if (policy == DuplicatePolicy::kSkipIdentical || d.unit.target == u.target) {
-          out.push_back(AddOutcome{AddOutcome::kSkipped, d.unit.id});
+          out.push_back(AddOutcome{AddOutcome::kSkipped, d.unit.id, d.unit.revision});
           continue;
         }
         // Overwrite the target of the unit with the same source.
@@ -119,6 +119,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
         updated.target = u.target;
         updated.changed_at_us = u.changed_at_us != 0 ? u.changed_at_us : now;
         if (!u.changed_by.empty()) updated.changed_by = u.changed_by;
+        updated.revision = d.unit.revision + 1;
         auto new_keys = std::make_shared<match::UnitKeys>(*old_keys);
         new_keys->target = p.keys->target;
         new_keys->changed_at_us = updated.changed_at_us;
@@ -129,7 +130,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
           ready[*d.in_call]->unit = updated;
           ready[*d.in_call]->keys = new_keys;
         }
-        out.push_back(AddOutcome{AddOutcome::kOverwritten, d.unit.id});
+        out.push_back(AddOutcome{AddOutcome::kOverwritten, d.unit.id, updated.revision});
         continue;
       }
     }
@@ -150,7 +151,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
     }
     ++state.rec.unit_count;
     sources[h].push_back(i);
-    out.push_back(AddOutcome{AddOutcome::kAdded, u.id});
+    out.push_back(AddOutcome{AddOutcome::kAdded, u.id, u.revision});
   }
   if (progress != nullptr) {
     ProgressMark mark = *progress;

@@ -18,10 +18,12 @@ enum class Cf : int {
   kExact = 6,     // exact path: (memory, side, hash of the normalised text, unit id)
   kLexicons = 7,  // per memory: the alignment lexicon learned from its units (format 3)
   kAccess = 8,    // the server's API tokens (format 4)
+  kRequests = 9,  // recent mutating calls by request id (idempotency; format 5)
 };
 
-inline constexpr std::array<std::string_view, 9> kCfNames = {
-    "default", "meta", "memories", "units", "unit_keys", "postings", "exact", "lexicons", "access"};
+inline constexpr std::array<std::string_view, 10> kCfNames = {"default",   "meta",     "memories", "units",
+                                                              "unit_keys", "postings", "exact",    "lexicons",
+                                                              "access",    "requests"};
 
 inline constexpr std::string_view CfName(Cf cf) { return kCfNames[static_cast<int>(cf)]; }
 

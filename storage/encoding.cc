@@ -236,6 +236,7 @@ std::string EncodeUnit(const match::Unit& u) {
   out.push_back(static_cast<char>(u.origin));
   PutFixed64BE(out, DoubleBits(u.alignment_confidence));
   PutVarint64(out, u.usage_count);
+  PutVarint64(out, u.revision);
   return out;
 }
 
@@ -260,6 +261,9 @@ absl::StatusOr<match::Unit> DecodeUnit(uint64_t id, std::string_view in) {
       !r.GetByte(&origin) || origin > 2 || !r.GetFixed64BE(&conf) || !r.GetVarint64(&u.usage_count)) {
     return Corrupt("unit");
   }
+  // Records written before format version 5 end here: revision 1.
+  u.revision = 1;
+  if (!r.empty() && (!r.GetVarint64(&u.revision) || u.revision == 0 || !r.empty())) return Corrupt("unit");
   u.created_at_us = static_cast<int64_t>(created);
   u.changed_at_us = static_cast<int64_t>(changed);
   u.origin = static_cast<match::Origin>(origin);

@@ -78,7 +78,8 @@ enum class DuplicatePolicy {
 struct AddOutcome {
   enum Kind { kAdded, kSkipped, kOverwritten };
   Kind kind = kAdded;
-  uint64_t id = 0;  // the unit added, skipped (the existing one) or overwritten
+  uint64_t id = 0;        // the unit added, skipped (the existing one) or overwritten
+  uint64_t revision = 1;  // that unit's revision after the call
 };
 
 // How far a caller's job over a memory has come (an import: how many units
@@ -219,9 +220,12 @@ class MemoryStore {
                                                            const ProgressMark* progress = nullptr) = 0;
 
   // Replaces unit `unit.id` (texts, attributes, context, origin; created_* are
-  // kept, changed_at_us is set to now unless given) with matching keys `keys`.
-  // NotFound when missing.
-  virtual absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys) = 0;
+  // kept, changed_at_us is set to now unless given) with matching keys `keys`,
+  // and sets its revision to the stored one + 1. With `expected_revision`
+  // (0: none), only if the stored unit is at that revision: Aborted
+  // otherwise, nothing written. NotFound when missing.
+  virtual absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys,
+                                          uint64_t expected_revision) = 0;
 
   // Deletes units by id; returns how many existed. NotFound (memory).
   virtual absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) = 0;

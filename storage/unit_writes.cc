@@ -2,6 +2,7 @@
 // snapshot scan of a memory's units.
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/rocks_memory_store.h"
@@ -9,16 +10,27 @@
 #include "storage/internal/status.h"
 
 namespace qantara::storage::internal {
+namespace {
 
-absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const MemoryRef& memory, Unit unit,
-                                                  match::UnitKeysPtr keys) {
-  QANTARA_ASSIGN_OR_RETURN(Unit out, UpdateUnitLocked(memory, std::move(unit), std::move(keys)));
+absl::Status RevisionConflict(const std::string& memory, uint64_t id, uint64_t at, uint64_t expected) {
+  return absl::AbortedError(
+      absl::StrCat("unit ", id, " of memory '", memory, "' is at revision ", at, ", not ", expected,
+                   ": it changed since it was read (nothing was written; read it again, "
+                   "redo the change and retry)"));
+}
+
+}  // namespace
+
+absl::StatusOr<Unit> RocksMemoryStore::UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys,
+                                                  uint64_t expected_revision) {
+  QANTARA_ASSIGN_OR_RETURN(Unit out,
+                           UpdateUnitLocked(memory, std::move(unit), std::move(keys), expected_revision));
   QANTARA_RETURN_IF_ERROR(rocks_.Durable());
   return out;
 }
 
 absl::StatusOr<Unit> RocksMemoryStore::UpdateUnitLocked(const MemoryRef& memory, Unit unit,
-                                                        match::UnitKeysPtr keys) {
+                                                        match::UnitKeysPtr keys, uint64_t expected_revision) {
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
@@ -27,8 +39,12 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnitLocked(const MemoryRef& memory,
   UnitWriter writer(rocks_, state, options_);
   auto old = writer.reader().GetUnit(unit.id);
   if (!old.ok()) return old.status();
+  if (expected_revision != 0 && old->revision != expected_revision) {
+    return RevisionConflict(memory.name, unit.id, old->revision, expected_revision);
+  }
   auto old_keys = writer.reader().Keys(unit.id);
   if (!old_keys.ok()) return old_keys.status();
+  unit.revision = old->revision + 1;
   unit.created_at_us = old->created_at_us;
   unit.created_by = old->created_by;
   if (unit.changed_at_us == 0) unit.changed_at_us = absl::ToUnixMicros(absl::Now());

@@ -219,6 +219,29 @@ void DeclareToken(CLI::App& app, TokenArgs* a) {
   revoke->add_option("name", a->name, "the token's name")->required();
 }
 
+void DeclareUnit(CLI::App& app, UnitArgs* a) {
+  CLI::App* cmd = app.add_subcommand("unit", "Show or change one unit (with its revision)");
+  cmd->require_subcommand(1);
+  CLI::App* show = cmd->add_subcommand("show", "Show a unit and its revision");
+  show->add_option("memory", a->memory, "memory name")->required();
+  show->add_option("unit_id", a->unit_id, "unit id")->required();
+  show->add_flag("--json", a->json, "print JSON");
+  CLI::App* update = cmd->add_subcommand(
+      "update", "Change some fields of a unit; the others stay as stored (another user's edits included)");
+  update->add_option("memory", a->memory, "memory name")->required();
+  update->add_option("unit_id", a->unit_id, "unit id")->required();
+  update->add_option("--revision", a->revision,
+                     "the revision you read (unit show): the update fails, writing nothing, if the unit "
+                     "has changed since");
+  update->add_option("--source", a->source, "new source text");
+  update->add_option("--target", a->target, "new target text");
+  update->add_option("--project", a->project, "new project");
+  update->add_option("--domain", a->domain, "new domain");
+  update->add_option("--client", a->client, "new client");
+  update->add_option("--attr", a->attrs, "KEY=VALUE free attribute (KEY= removes it); repeatable");
+  update->add_flag("--json", a->json, "print the updated unit as JSON");
+}
+
 void DeclareAudit(CLI::App& app, AuditArgs* a) {
   CLI::App* cmd = app.add_subcommand(
       "audit",
@@ -322,6 +345,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   DeclareHealth(app, &line->health);
   DeclareToken(app, &line->token);
   DeclareAudit(app, &line->audit);
+  DeclareUnit(app, &line->unit);
   DeclareSegment(app, &line->segment);
   DeclareMemory(app, &line->memory);
   DeclareAdd(app, &line->add);

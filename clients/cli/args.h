@@ -69,7 +69,7 @@ struct ConcordanceArgs {
   std::string memory, text;
   bool target = false, json = false;
   uint32_t page_size = 20;
-  uint64_t page_token = 0;
+  std::string page_token;
 };
 
 struct ImportArgs {
@@ -97,6 +97,15 @@ struct TokenArgs {                    // token create|list|revoke
   std::vector<std::string> memories;  // create: memory name patterns
   uint32_t expires_days = 0;          // create: 0 never
   bool json = false;                  // create, list: print JSON
+};
+
+struct UnitArgs {  // unit show|update
+  std::string memory;
+  uint64_t unit_id = 0;
+  uint64_t revision = 0;  // update: the revision the change was made from (0: unchecked)
+  std::optional<std::string> source, target, project, domain, client;  // update: fields to change
+  std::vector<std::string> attrs;                                      // update: KEY=VALUE (KEY=: remove)
+  bool json = false;
 };
 
 struct AuditArgs {
@@ -157,6 +166,7 @@ struct CommandLine {
   BackupArgs backup;
   TokenArgs token;
   AuditArgs audit;
+  UnitArgs unit;
 };
 
 // Declares the global options and every command on `app`, storing into

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
+#include "clients/cli/render_backup.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/access.grpc.pb.h"
 
@@ -50,7 +51,10 @@ int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args) {
   absl::StatusOr<int64_t> since = ParseSince(args.since, absl::Now());
   if (!since.ok()) return ReportError(std::string(since.status().message()), kExitUsage);
   v1::ListAuditEventsRequest req;
-  req.set_since_us(*since);
+  if (*since != 0) {
+    req.mutable_since()->set_seconds(*since / 1000000);
+    req.mutable_since()->set_nanos(static_cast<int32_t>(*since % 1000000) * 1000);
+  }
   req.set_memory(args.memory);
   nlohmann::ordered_json all = nlohmann::ordered_json::array();
   std::string out = "TIME\tWHO\tACTION\tMEMORY\tUNITS\tOUTCOME\tPEER\tDETAIL\n";
@@ -63,8 +67,8 @@ int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args) {
     for (const v1::AuditEvent& e : resp->events()) {
       if (args.json) {
         nlohmann::ordered_json o;
-        o["time_us"] = e.time_us();
-        o["time"] = Time(e.time_us());
+        o["time_us"] = Micros(e.time());
+        o["time"] = Time(Micros(e.time()));
         o["who"] = e.who();
         o["action"] = e.action();
         o["memory"] = e.memory();
@@ -74,7 +78,7 @@ int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args) {
         o["detail"] = e.detail();
         all.push_back(std::move(o));
       } else {
-        out += Time(e.time_us()) + "\t" + (e.who().empty() ? "-" : e.who()) + "\t" + e.action() + "\t" +
+        out += Time(Micros(e.time())) + "\t" + (e.who().empty() ? "-" : e.who()) + "\t" + e.action() + "\t" +
                (e.memory().empty() ? "-" : e.memory()) + "\t" + std::to_string(e.units()) + "\t" +
                e.outcome() + "\t" + e.peer() + "\t" + (e.detail().empty() ? "-" : e.detail()) + "\n";
       }

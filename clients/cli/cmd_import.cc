@@ -15,6 +15,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/idle_watchdog.h"
 #include "clients/cli/policy_text.h"
+#include "clients/cli/render_backup.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
 #include "qantara/v1/import.grpc.pb.h"
@@ -298,7 +299,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       j["dry_run"] = report.dry_run();
       j["counts"] = CountsJson(c);
       j["fatal_error"] = report.fatal_error();
-      j["elapsed_ms"] = report.elapsed_ms();
+      j["elapsed_ms"] = Millis(report.elapsed());
       j["problems"] = nlohmann::ordered_json::array();
       for (const v1::ImportProblem& p : report.problems()) {
         nlohmann::ordered_json pj;
@@ -328,7 +329,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       std::printf("  ... %s more failed units%s\n", Thousands(c.units_failed() - shown).c_str(),
                   args->report.empty() ? " (see --report FILE.json)" : "");
     }
-    const double secs = report.elapsed_ms() / 1000.0;
+    const double secs = Millis(report.elapsed()) / 1000.0;
     const std::string resumed = c.units_resumed() == 0
                                     ? std::string()
                                     : Thousands(c.units_resumed()) + " already imported by an earlier run, ";
@@ -380,7 +381,11 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     req.mutable_filter()->set_project(args->project);
     req.mutable_filter()->set_domain(args->domain);
     req.mutable_filter()->set_client(args->client);
-    req.set_changed_after_us(args->changed_after_us);
+    if (args->changed_after_us != 0) {
+      req.mutable_filter()->mutable_changed_after()->set_seconds(args->changed_after_us / 1000000);
+      req.mutable_filter()->mutable_changed_after()->set_nanos(
+          static_cast<int32_t>(args->changed_after_us % 1000000) * 1000);
+    }
     req.set_min_confidence(args->min_confidence);
     auto channel = Connect(options);
     if (!WaitForServer(channel, options, "export", exit_code)) {

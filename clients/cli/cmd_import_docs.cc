@@ -27,6 +27,7 @@
 #include "clients/cli/html_text.h"
 #include "clients/cli/input.h"
 #include "clients/cli/policy_text.h"
+#include "clients/cli/render_backup.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/align.grpc.pb.h"
 
@@ -116,7 +117,7 @@ nlohmann::ordered_json CountsJson(const v1::AlignToMemoryResponse& r) {
   j["lexicon_entries"] = r.lexicon_entries();
   j["lexicon_trained_units"] = r.lexicon_trained_units();
   j["lexicon_training_in_background"] = r.lexicon_training_in_background();
-  j["elapsed_ms"] = r.elapsed_ms();
+  j["elapsed_ms"] = Millis(r.elapsed());
   return j;
 }
 

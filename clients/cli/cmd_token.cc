@@ -47,9 +47,9 @@ nlohmann::ordered_json Json(const v1::TokenInfo& t) {
   o["role"] = RoleText(t.role());
   o["memories"] = nlohmann::ordered_json::array();
   for (const std::string& m : t.memories()) o["memories"].push_back(m);
-  o["created_at_us"] = t.created_at_us();
-  o["expires_at_us"] = t.expires_at_us();
-  o["revoked_at_us"] = t.revoked_at_us();
+  o["created_at_us"] = Micros(t.create_time());
+  o["expires_at_us"] = Micros(t.expire_time());
+  o["revoked_at_us"] = Micros(t.revoke_time());
   o["created_by"] = t.created_by();
   return o;
 }
@@ -63,7 +63,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
     req.set_name(args.name);
     req.set_role(RoleOf(args.role));
     for (const std::string& m : args.memories) req.add_memories(m);
-    req.set_expires_in_seconds(uint64_t{args.expires_days} * 86400);
+    req.mutable_ttl()->set_seconds(int64_t{args.expires_days} * 86400);
     absl::StatusOr<v1::CreateTokenResponse> resp = Call(options, &v1::AccessService::Stub::CreateToken, req);
     if (!resp.ok()) return ReportRpcError(options, what, resp.status());
     if (args.json) {
@@ -76,7 +76,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
                  "qantara: token '%s' (%s, memories %s, expires %s): keep the secret below, it is not "
                  "shown again\n",
                  resp->token().name().c_str(), RoleText(resp->token().role()).c_str(),
-                 Patterns(resp->token()).c_str(), Time(resp->token().expires_at_us()).c_str());
+                 Patterns(resp->token()).c_str(), Time(Micros(resp->token().expire_time())).c_str());
     return PrintOutput(resp->secret() + "\n");
   }
   if (command == "token list") {
@@ -90,9 +90,9 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
     }
     std::string out = "NAME\tROLE\tMEMORIES\tCREATED\tEXPIRES\tREVOKED\tCREATED_BY\n";
     for (const v1::TokenInfo& t : resp->tokens()) {
-      out += t.name() + "\t" + RoleText(t.role()) + "\t" + Patterns(t) + "\t" + Time(t.created_at_us()) +
-             "\t" + Time(t.expires_at_us()) + "\t" + Time(t.revoked_at_us()) + "\t" +
-             (t.created_by().empty() ? "-" : t.created_by()) + "\n";
+      out += t.name() + "\t" + RoleText(t.role()) + "\t" + Patterns(t) + "\t" +
+             Time(Micros(t.create_time())) + "\t" + Time(Micros(t.expire_time())) + "\t" +
+             Time(Micros(t.revoke_time())) + "\t" + (t.created_by().empty() ? "-" : t.created_by()) + "\n";
     }
     return PrintOutput(out);
   }
@@ -102,7 +102,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
     absl::StatusOr<v1::RevokeTokenResponse> resp = Call(options, &v1::AccessService::Stub::RevokeToken, req);
     if (!resp.ok()) return ReportRpcError(options, what, resp.status());
     return PrintOutput("revoked token '" + resp->token().name() + "' at " +
-                       Time(resp->token().revoked_at_us()) + "\n");
+                       Time(Micros(resp->token().revoke_time())) + "\n");
   }
   return ReportError("token: unknown command " + command, kExitUsage);
 }

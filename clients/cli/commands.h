@@ -40,6 +40,8 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
 int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
 int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);
 int RunAlignToMemoryCommand(const GlobalOptions& options, const AlignToMemoryArgs& args);
+// `qantara unit show|update`: one unit and its revision.
+int RunUnitCommand(const GlobalOptions& options, const std::string& command, const UnitArgs& args);
 // `qantara audit`: the audit trail, page by page.
 int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args);
 // --since of `qantara audit`: microseconds since the epoch (0 for "").

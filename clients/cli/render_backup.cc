@@ -11,6 +11,10 @@ namespace {
 namespace v1 = qantara::v1;
 }  // namespace
 
+int64_t Micros(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+
+int64_t Millis(const google::protobuf::Duration& d) { return d.seconds() * 1000 + d.nanos() / 1000000; }
+
 std::string IsoTime(int64_t us) {
   const std::time_t seconds = static_cast<std::time_t>(us / 1000000);
   std::tm tm{};
@@ -37,7 +41,7 @@ std::string HumanBytes(uint64_t bytes) {
 std::string RenderBackupCreated(const v1::CreateBackupResponse& resp) {
   const v1::Backup& b = resp.backup();
   char seconds[32];
-  std::snprintf(seconds, sizeof(seconds), "%.1f", static_cast<double>(resp.elapsed_ms()) / 1000);
+  std::snprintf(seconds, sizeof(seconds), "%.1f", static_cast<double>(Millis(resp.elapsed())) / 1000);
   return "created backup " + std::to_string(b.id()) + " in " + resp.dir() + ": " +
          HumanBytes(b.size_bytes()) + " (" + HumanBytes(resp.added_bytes()) + " new), " +
          std::to_string(b.files()) + " files, " + seconds + " s\n";
@@ -49,8 +53,8 @@ std::string RenderBackupList(const v1::ListBackupsResponse& resp, bool json) {
     for (const v1::Backup& b : resp.backups()) {
       nlohmann::ordered_json o;
       o["id"] = b.id();
-      o["created_at_us"] = b.created_at_us();
-      o["created_at"] = IsoTime(b.created_at_us());
+      o["created_at_us"] = Micros(b.create_time());
+      o["created_at"] = IsoTime(Micros(b.create_time()));
       o["size_bytes"] = b.size_bytes();
       o["files"] = b.files();
       o["format_version"] = b.format_version();
@@ -60,8 +64,9 @@ std::string RenderBackupList(const v1::ListBackupsResponse& resp, bool json) {
   }
   std::string out = "ID\tCREATED\tSIZE\tFILES\tFORMAT\n";
   for (const v1::Backup& b : resp.backups()) {
-    out += std::to_string(b.id()) + "\t" + IsoTime(b.created_at_us()) + "\t" + HumanBytes(b.size_bytes()) +
-           "\t" + std::to_string(b.files()) + "\t" + std::to_string(b.format_version()) + "\n";
+    out += std::to_string(b.id()) + "\t" + IsoTime(Micros(b.create_time())) + "\t" +
+           HumanBytes(b.size_bytes()) + "\t" + std::to_string(b.files()) + "\t" +
+           std::to_string(b.format_version()) + "\n";
   }
   return out;
 }

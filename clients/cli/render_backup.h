@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "google/protobuf/duration.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "qantara/v1/admin.pb.h"
 
 namespace qantara::cli {
@@ -22,6 +24,11 @@ std::string HumanBytes(uint64_t bytes);
 
 // "2026-01-31T12:00:00Z" for microseconds since the epoch (whole seconds, UTC).
 std::string IsoTime(int64_t us);
+
+// Microseconds since the epoch of a protobuf Timestamp (0 when unset).
+int64_t Micros(const google::protobuf::Timestamp& t);
+// Milliseconds of a protobuf Duration.
+int64_t Millis(const google::protobuf::Duration& d);
 
 }  // namespace qantara::cli
 

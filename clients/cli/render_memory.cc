@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "clients/cli/mark.h"
+#include "clients/cli/render_backup.h"
 #include "nlohmann/json.hpp"
 
 namespace qantara::cli {
@@ -60,7 +61,7 @@ nlohmann::ordered_json LookupJson(const v1::LookupResponse& resp) {
                              {"query", {d.query_begin(), d.query_end()}},
                              {"source", {d.source_begin(), d.source_end()}}});
     }
-    mj["changed_at_us"] = m.unit().changed_at_us();
+    mj["changed_at_us"] = Micros(m.unit().update_time());
     mj["changed_by"] = m.unit().changed_by();
     j["matches"].push_back(std::move(mj));
   }
@@ -75,7 +76,7 @@ nlohmann::ordered_json MemoryJson(const v1::Memory& m) {
   j["target_lang"] = m.target_lang();
   j["units"] = m.units();
   j["description"] = m.description();
-  j["created_at_us"] = m.created_at_us();
+  j["created_at_us"] = Micros(m.create_time());
   return j;
 }
 
@@ -116,7 +117,7 @@ std::string RenderConcordance(const v1::ConcordanceResponse& resp, const Concord
       for (const auto& s : h.spans()) hj["spans"].push_back({s.begin(), s.end()});
       j["hits"].push_back(std::move(hj));
     }
-    j["next_page_token"] = std::to_string(resp.next_page_token());
+    j["next_page_token"] = resp.next_page_token();
     return Dump(j);
   }
   std::string out;
@@ -127,8 +128,8 @@ std::string RenderConcordance(const v1::ConcordanceResponse& resp, const Concord
     const std::string& other = args.target ? h.unit().source() : h.unit().target();
     out += std::to_string(h.unit().unit_id()) + "\t" + Mark(searched, spans) + "\t" + other + "\n";
   }
-  if (resp.next_page_token() != 0) {
-    out += Format("(more: --page-token %llu)\n", U(resp.next_page_token()));
+  if (!resp.next_page_token().empty()) {
+    out += "(more: --page-token " + resp.next_page_token() + ")\n";
   }
   return out;
 }

@@ -26,6 +26,7 @@ int RunCommand(const CommandLine& line) {
   if (c.rfind("backup ", 0) == 0) return RunBackupCommand(o, c, line.backup);
   if (c.rfind("token ", 0) == 0) return RunTokenCommand(o, c, line.token);
   if (c == "audit") return RunAuditCommand(o, line.audit);
+  if (c == "unit show" || c == "unit update") return RunUnitCommand(o, c, line.unit);
   return ReportError("unknown command '" + c + "' (see --help)", kExitUsage);
 }
 

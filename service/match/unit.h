@@ -52,6 +52,8 @@ struct Unit {
   Origin origin = Origin::kManual;
   double alignment_confidence = 0;  // 0..1; meaningful for Origin::kAlignment
   uint64_t usage_count = 0;
+  // 1 when added, +1 at every change of the content (storage sets it).
+  uint64_t revision = 1;
 };
 
 // Restricts lookups and concordance to some units. Empty fields do not filter.

@@ -10,6 +10,7 @@
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
+#include "service/rpc/idempotency.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/align_to_memory.h"
 
@@ -44,6 +45,12 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
         grpc::StatusCode::INVALID_ARGUMENT,
         absl::StrCat("min_parallel_share must be in [0, 1] (got ", request->min_parallel_share(), ")")));
   }
+  // A repeat (same request id) of a call that stored its pairs gets its
+  // response; a dry run stores nothing and is not remembered.
+  OnceCall once(*who, request->dry_run() ? std::string() : request->request_id(), "AlignToMemory");
+  absl::StatusOr<bool> repeat = once.Begin(*request, response);
+  if (!repeat.ok()) return audit.Done(ToGrpcStatus(repeat.status()));
+  if (*repeat) return audit.Done(grpc::Status::OK);
   // Fail fast on a missing memory, before the (slower) alignment.
   if (absl::StatusOr<tm::MemoryInfo> info = memories_->GetMemory(request->memory()); !info.ok()) {
     return audit.Done(ToGrpcStatus(info.status()));
@@ -113,9 +120,10 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   response->set_min_parallel_share(result->min_parallel_share);
   response->set_skip_reason(result->skip_reason);
   response->set_not_parallel(static_cast<uint32_t>(c.not_parallel));
-  response->set_elapsed_ms(static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-          .count()));
+  ToDuration(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count(),
+      response->mutable_elapsed());
+  once.End(response);
   return audit.Done(grpc::Status::OK);
 }
 

@@ -11,6 +11,7 @@
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
+#include "service/rpc/idempotency.h"
 #include "service/rpc/memory_convert.h"
 #include "service/tm/exporter.h"
 #include "service/tm/importer.h"
@@ -100,6 +101,22 @@ grpc::Status ImportExportServiceImpl::Import(
     return audit.Done(ToGrpcStatus(s));
   }
   if (absl::Status s = CheckEnums(req); !s.ok()) return audit.Done(ToGrpcStatus(s));
+  // A repeat of an import that completed (same request id): read the file
+  // again, store nothing, answer with the first import's report. A dry run
+  // stores nothing anyway: it is not remembered.
+  OnceCall once(*who, dry_run ? std::string() : req.start().request_id(), "Import");
+  {
+    v1::ImportResponse first;
+    absl::StatusOr<bool> repeat = once.Begin(req, &first);
+    if (!repeat.ok()) return audit.Done(ToGrpcStatus(repeat.status()));
+    if (*repeat) {
+      while (slot->Read(*stream, &req)) {
+      }
+      audit.set_detail("repeat of an import by request_id: nothing stored");
+      stream->Write(first);
+      return audit.Done(grpc::Status::OK);
+    }
+  }
   const uint64_t total_bytes = req.start().total_bytes();
   Clock::time_point last_progress = t0;
   auto send_progress = [&](const tm::ImportCounts& counts) {
@@ -134,8 +151,11 @@ grpc::Status ImportExportServiceImpl::Import(
 
   v1::ImportResponse resp;
   ToProto(*report, resp.mutable_report());
-  resp.mutable_report()->set_elapsed_ms(static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count()));
+  ToDuration(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count(),
+             resp.mutable_report()->mutable_elapsed());
+  // Remembered only when the import ran to its end (a fatal error or a
+  // storage error: a retry imports again, resume_key skips what was stored).
+  if (report->error.ok() && report->fatal_error.empty()) once.End(&resp);
   stream->Write(resp);
   if (!dry_run) audit.add_units(report->counts.units_added + report->counts.units_updated);
   return audit.Done(ToGrpcStatus(report->error));  // after the report: what was stored is counted
@@ -153,8 +173,9 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
   if (!slot.ok()) return audit.Done(ToGrpcStatus(slot.status()));
   tm::ExportOptions options;
   options.memory = req->memory();
-  options.filter = FromProto(req->filter());
-  options.changed_after_us = req->changed_after_us();
+  absl::StatusOr<match::UnitFilter> filter = FromProto(req->filter());
+  if (!filter.ok()) return audit.Done(ToGrpcStatus(filter.status()));
+  options.filter = *std::move(filter);
   options.min_confidence = req->min_confidence();
   uint64_t exported = 0;
   absl::Status s = tm::ExportTmx(

@@ -2,16 +2,80 @@
 // lookups, duplicate policies) and the engine's and storage's types.
 #include "service/rpc/memory_convert.h"
 
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "service/base/status_macros.h"
+
 namespace qantara::rpc {
 
 namespace v1 = qantara::v1;
+
+namespace {
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, as in timestamp.proto.
+constexpr int64_t kMinSeconds = -62135596800;
+constexpr int64_t kMaxSeconds = 253402300799;
+// Microseconds fit int64 up to about year 294,000; durations are bounded
+// far below.
+constexpr int64_t kMaxDurationSeconds = int64_t{10000} * 366 * 86400;
+}  // namespace
+
+void ToTimestamp(int64_t us, google::protobuf::Timestamp* out) {
+  int64_t seconds = us / 1000000, micros = us % 1000000;
+  if (micros < 0) {
+    micros += 1000000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(micros * 1000));
+}
+
+absl::StatusOr<int64_t> FromTimestamp(const google::protobuf::Timestamp& in, bool has,
+                                      absl::string_view field) {
+  if (!has) return 0;
+  if (in.seconds() < kMinSeconds || in.seconds() > kMaxSeconds || in.nanos() < 0 || in.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(field,
+                                                   " must be a time from 0001-01-01 to 9999-12-31 (got ",
+                                                   in.seconds(), " s, ", in.nanos(), " ns)"));
+  }
+  return in.seconds() * 1000000 + in.nanos() / 1000;
+}
+
+absl::StatusOr<int64_t> FromDuration(const google::protobuf::Duration& in, absl::string_view field) {
+  if (in.seconds() < 0 || in.nanos() < 0 || in.nanos() > 999999999 || in.seconds() > kMaxDurationSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must be a duration from 0 to 10000 years (got ",
+                                                   in.seconds(), " s, ", in.nanos(), " ns)"));
+  }
+  return in.seconds() * 1000000 + in.nanos() / 1000;
+}
+
+void ToDuration(int64_t us, google::protobuf::Duration* out) {
+  out->set_seconds(us / 1000000);
+  out->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+}
+
+absl::Status CheckTimes(const v1::Unit& unit, absl::string_view field) {
+  for (const auto& [name, t, has] :
+       {std::make_tuple("create_time", &unit.create_time(), unit.has_create_time()),
+        std::make_tuple("update_time", &unit.update_time(), unit.has_update_time())}) {
+    if (has && t->seconds() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".", name, " must not be before 1970-01-01 (got ", t->seconds(), " s)"));
+    }
+  }
+  QANTARA_RETURN_IF_ERROR(
+      FromTimestamp(unit.create_time(), unit.has_create_time(), absl::StrCat(field, ".create_time"))
+          .status());
+  return FromTimestamp(unit.update_time(), unit.has_update_time(), absl::StrCat(field, ".update_time"))
+      .status();
+}
 
 void ToProto(const tm::MemoryInfo& in, v1::Memory* out) {
   out->set_name(in.name);
   out->set_source_lang(in.source_lang);
   out->set_target_lang(in.target_lang);
   out->set_description(in.description);
-  out->set_created_at_us(in.created_at_us);
+  if (in.created_at_us != 0) ToTimestamp(in.created_at_us, out->mutable_create_time());
   out->set_units(in.units);
 }
 
@@ -19,8 +83,8 @@ void ToProto(const match::Unit& in, v1::Unit* out) {
   out->set_unit_id(in.id);
   out->set_source(in.source);
   out->set_target(in.target);
-  out->set_created_at_us(in.created_at_us);
-  out->set_changed_at_us(in.changed_at_us);
+  if (in.created_at_us != 0) ToTimestamp(in.created_at_us, out->mutable_create_time());
+  if (in.changed_at_us != 0) ToTimestamp(in.changed_at_us, out->mutable_update_time());
   out->set_created_by(in.created_by);
   out->set_changed_by(in.changed_by);
   auto* a = out->mutable_attributes();
@@ -38,6 +102,7 @@ void ToProto(const match::Unit& in, v1::Unit* out) {
   }
   out->set_alignment_confidence(in.alignment_confidence);
   out->set_usage_count(in.usage_count);
+  out->set_revision(in.revision);
 }
 
 match::Unit FromProto(const v1::Unit& in) {
@@ -45,8 +110,9 @@ match::Unit FromProto(const v1::Unit& in) {
   u.id = in.unit_id();
   u.source = in.source();
   u.target = in.target();
-  u.created_at_us = in.created_at_us();
-  u.changed_at_us = in.changed_at_us();
+  // Times out of range were refused by ValidateTimes before.
+  u.created_at_us = FromTimestamp(in.create_time(), in.has_create_time(), "unit.create_time").value_or(0);
+  u.changed_at_us = FromTimestamp(in.update_time(), in.has_update_time(), "unit.update_time").value_or(0);
   u.created_by = in.created_by();
   u.changed_by = in.changed_by();
   u.attributes.project = in.attributes().project();
@@ -66,14 +132,16 @@ match::Unit FromProto(const v1::Unit& in) {
   return u;
 }
 
-match::UnitFilter FromProto(const v1::Filter& in) {
+absl::StatusOr<match::UnitFilter> FromProto(const v1::Filter& in, absl::string_view field) {
   match::UnitFilter f;
   f.project = in.project();
   f.domain = in.domain();
   f.client = in.client();
   for (const auto& [k, v] : in.extra()) f.extra[k] = v;
-  f.changed_after_us = in.changed_after_us();
-  f.changed_before_us = in.changed_before_us();
+  QANTARA_ASSIGN_OR_RETURN(f.changed_after_us, FromTimestamp(in.changed_after(), in.has_changed_after(),
+                                                             absl::StrCat(field, ".changed_after")));
+  QANTARA_ASSIGN_OR_RETURN(f.changed_before_us, FromTimestamp(in.changed_before(), in.has_changed_before(),
+                                                              absl::StrCat(field, ".changed_before")));
   f.min_alignment_confidence = in.min_alignment_confidence();
   return f;
 }
@@ -95,7 +163,7 @@ v1::AddOutcome ToProto(tm::AddOutcome::Kind kind) {
   return v1::ADD_OUTCOME_UNSPECIFIED;
 }
 
-tm::LookupRequest FromProto(const v1::LookupRequest& in) {
+absl::StatusOr<tm::LookupRequest> FromProto(const v1::LookupRequest& in) {
   tm::LookupRequest r;
   r.memories.assign(in.memories().begin(), in.memories().end());
   r.text = in.text();
@@ -103,7 +171,7 @@ tm::LookupRequest FromProto(const v1::LookupRequest& in) {
   r.options.threshold = in.threshold() == 0 ? 70 : in.threshold();
   r.options.max_results = in.max_results() == 0 ? 5 : in.max_results();
   r.options.exhaustive = in.exhaustive();
-  r.options.filter = FromProto(in.filter());
+  QANTARA_ASSIGN_OR_RETURN(r.options.filter, FromProto(in.filter()));
   for (const auto& p : in.attribute_penalties()) {
     r.options.attribute_penalties.push_back(match::AttributePenalty{p.key(), p.value(), p.points()});
   }

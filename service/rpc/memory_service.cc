@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/base/status_macros.h"
@@ -12,7 +13,9 @@
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
+#include "service/rpc/idempotency.h"
 #include "service/rpc/memory_convert.h"
+#include "service/tm/page_token.h"
 
 namespace qantara::rpc {
 
@@ -49,11 +52,13 @@ grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext* ctx, const v1:
                      absl::StrJoin(who->memories, ", "), ")")));
   }
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
-  auto info = store_.CreateMemory(
-      tm::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
-  if (!info.ok()) return audit.Done(ToGrpcStatus(info.status()));
-  ToProto(*info, resp);
-  return audit.Done(grpc::Status::OK);
+  return audit.Done(RunOnce(*who, req->request_id(), "CreateMemory", *req, resp, [&] {
+    auto info = store_.CreateMemory(
+        tm::NewMemory{req->name(), req->source_lang(), req->target_lang(), req->description()});
+    if (!info.ok()) return ToGrpcStatus(info.status());
+    ToProto(*info, resp);
+    return grpc::Status::OK;
+  }));
 }
 
 grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext* ctx, const v1::ListMemoriesRequest* req,
@@ -61,14 +66,19 @@ grpc::Status MemoryServiceImpl::ListMemories(grpc::ServerContext* ctx, const v1:
   absl::StatusOr<tm::Principal> who = Allow(ctx, tm::Role::kReader, "list memories");
   if (!who.ok()) return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
-  // Only the memories in the token's scope (the page token, the last name
-  // listed, names none outside it).
+  // Only the memories in the token's scope; the page token holds the last
+  // name listed, bound to the caller.
+  absl::StatusOr<std::string> after =
+      tm::DecodePageToken(req->page_token(), tm::PageKind::kMemories, who->name);
+  if (!after.ok()) return ToGrpcStatus(after.status());
   bool more = false;
-  auto list = store_.ListMemories(req->page_token(), req->page_size(), &more,
+  auto list = store_.ListMemories(*after, req->page_size(), &more,
                                   [&who](const std::string& name) { return who->InScope(name); });
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const auto& m : *list) ToProto(m, resp->add_memories());
-  if (more && !list->empty()) resp->set_next_page_token(list->back().name);
+  if (more && !list->empty()) {
+    resp->set_next_page_token(tm::EncodePageToken(tm::PageKind::kMemories, who->name, list->back().name));
+  }
   return grpc::Status::OK;
 }
 
@@ -91,13 +101,15 @@ grpc::Status MemoryServiceImpl::DeleteMemory(grpc::ServerContext* ctx, const v1:
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
-  auto info = store_.GetMemory(req->name());
-  if (!info.ok()) return audit.Done(ToGrpcStatus(info.status()));
-  absl::Status s = store_.DeleteMemory(req->name());
-  if (!s.ok()) return audit.Done(ToGrpcStatus(s));
-  resp->set_units_deleted(info->units);
-  audit.add_units(info->units);
-  return audit.Done(grpc::Status::OK);
+  return audit.Done(RunOnce(*who, req->request_id(), "DeleteMemory", *req, resp, [&] {
+    auto info = store_.GetMemory(req->name());
+    if (!info.ok()) return ToGrpcStatus(info.status());
+    absl::Status s = store_.DeleteMemory(req->name());
+    if (!s.ok()) return ToGrpcStatus(s);
+    resp->set_units_deleted(info->units);
+    audit.add_units(info->units);
+    return grpc::Status::OK;
+  }));
 }
 
 grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext* ctx, const v1::AddUnitRequest* req,
@@ -108,14 +120,18 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext* ctx, const v1::AddU
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
-  match::Unit unit = FromProto(req->unit());
-  tm::StampIdentity(*who, unit);
-  auto out = store_.AddUnits(req->memory(), {std::move(unit)}, FromProto(req->policy()));
-  if (!out.ok()) return audit.Done(ToGrpcStatus(out.status()));
-  resp->set_outcome(ToProto(out->at(0).kind));
-  resp->set_unit_id(out->at(0).id);
-  if (out->at(0).kind != tm::AddOutcome::kSkipped) audit.add_units(1);
-  return audit.Done(grpc::Status::OK);
+  if (absl::Status s = CheckTimes(req->unit(), "unit"); !s.ok()) return audit.Done(ToGrpcStatus(s));
+  return audit.Done(RunOnce(*who, req->request_id(), "AddUnit", *req, resp, [&] {
+    match::Unit unit = FromProto(req->unit());
+    tm::StampIdentity(*who, unit);
+    auto out = store_.AddUnits(req->memory(), {std::move(unit)}, FromProto(req->policy()));
+    if (!out.ok()) return ToGrpcStatus(out.status());
+    resp->set_outcome(ToProto(out->at(0).kind));
+    resp->set_unit_id(out->at(0).id);
+    resp->set_revision(out->at(0).revision);
+    if (out->at(0).kind != tm::AddOutcome::kSkipped) audit.add_units(1);
+    return grpc::Status::OK;
+  }));
 }
 
 grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
@@ -132,8 +148,24 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
   tm::DuplicatePolicy policy = tm::DuplicatePolicy::kSkipIdentical;
   const uint64_t max_ids = store_.request_limits().has_value() ? store_.request_limits()->max_units_per_call
                                                                : tm::RequestLimits{}.max_units_per_call;
+  std::optional<OnceCall> once;  // the stream's request id, from its first chunk
   while (slot->Read(*reader, &chunk)) {
     if (absl::Status s = CheckEnums(chunk); !s.ok()) return audit.Done(ToGrpcStatus(s));
+    if (!once.has_value()) {
+      once.emplace(*who, chunk.request_id(), "AddUnits");
+      absl::StatusOr<bool> repeat = once->Begin(chunk, resp);
+      if (!repeat.ok()) return audit.Done(ToGrpcStatus(repeat.status()));
+      if (*repeat) {
+        // A retry of a stream that was stored: read the rest, store nothing.
+        audit.set_memory(chunk.memory());
+        while (slot->Read(*reader, &chunk)) {
+        }
+        return audit.Done(grpc::Status::OK);
+      }
+    }
+    for (const auto& u : chunk.units()) {
+      if (absl::Status s = CheckTimes(u, "units"); !s.ok()) return audit.Done(ToGrpcStatus(s));
+    }
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
@@ -186,6 +218,7 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       }
     }
   }
+  if (once.has_value()) once->End(resp);
   return audit.Done(grpc::Status::OK);
 }
 
@@ -209,12 +242,18 @@ grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext* ctx, const v1::U
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
-  match::Unit unit = FromProto(req->unit());
-  tm::StampIdentity(*who, unit);
-  auto u = store_.UpdateUnit(req->memory(), std::move(unit));
-  if (!u.ok()) return audit.Done(ToGrpcStatus(u.status()));
-  ToProto(*u, resp);
-  return audit.Done(grpc::Status::OK);
+  if (absl::Status s = CheckTimes(req->unit(), "unit"); !s.ok()) return audit.Done(ToGrpcStatus(s));
+  return audit.Done(RunOnce(*who, req->request_id(), "UpdateUnit", *req, resp, [&] {
+    tm::UnitUpdate update;
+    update.unit = FromProto(req->unit());
+    tm::StampIdentity(*who, update.unit);
+    update.mask.assign(req->update_mask().paths().begin(), req->update_mask().paths().end());
+    update.expected_revision = req->expected_revision();
+    auto u = store_.UpdateUnit(req->memory(), update);
+    if (!u.ok()) return ToGrpcStatus(u.status());
+    ToProto(*u, resp);
+    return grpc::Status::OK;
+  }));
 }
 
 grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext* ctx, const v1::DeleteUnitsRequest* req,
@@ -225,12 +264,14 @@ grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext* ctx, const v1::
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
-  std::vector<uint64_t> ids(req->unit_ids().begin(), req->unit_ids().end());
-  auto n = store_.DeleteUnits(req->memory(), ids);
-  if (!n.ok()) return audit.Done(ToGrpcStatus(n.status()));
-  resp->set_deleted(*n);
-  audit.add_units(*n);
-  return audit.Done(grpc::Status::OK);
+  return audit.Done(RunOnce(*who, req->request_id(), "DeleteUnits", *req, resp, [&] {
+    std::vector<uint64_t> ids(req->unit_ids().begin(), req->unit_ids().end());
+    auto n = store_.DeleteUnits(req->memory(), ids);
+    if (!n.ok()) return ToGrpcStatus(n.status());
+    resp->set_deleted(*n);
+    audit.add_units(*n);
+    return grpc::Status::OK;
+  }));
 }
 
 grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
@@ -240,7 +281,9 @@ grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::Looku
   absl::StatusOr<CallSlot> slot =
       Admit(ctx, req->exhaustive() ? CallKind::kHeavy : CallKind::kNone, "exhaustive Lookup");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  tm::LookupRequest request = FromProto(*req);
+  absl::StatusOr<tm::LookupRequest> parsed = FromProto(*req);
+  if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+  tm::LookupRequest& request = *parsed;
   request.options.cancelled = [ctx] { return ctx->IsCancelled(); };
   auto result = store_.Lookup(request);
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -260,7 +303,9 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
   absl::StatusOr<CallSlot> slot =
       Admit(ctx, req->options().exhaustive() ? CallKind::kHeavyStream : CallKind::kStream, "BatchLookup");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  tm::LookupRequest base = FromProto(req->options());
+  absl::StatusOr<tm::LookupRequest> parsed = FromProto(req->options());
+  if (!parsed.ok()) return ToGrpcStatus(parsed.status());
+  tm::LookupRequest& base = *parsed;
   base.options.cancelled = [ctx] { return ctx->IsCancelled(); };
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
@@ -289,9 +334,21 @@ grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::
   r.memory = req->memory();
   r.text = req->text();
   r.in_target = req->in_target();
-  r.filter = FromProto(req->filter());
+  absl::StatusOr<match::UnitFilter> filter = FromProto(req->filter());
+  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  r.filter = *std::move(filter);
   r.page_size = req->page_size() == 0 ? 20 : req->page_size();
-  r.page_token = req->page_token();
+  // The token is bound to the query (memory, text, side): the position
+  // (the last unit id of the page) means nothing for another.
+  const std::string binding =
+      absl::StrCat(req->memory(), "\n", req->text(), "\n", req->in_target() ? "t" : "s");
+  absl::StatusOr<std::string> position =
+      tm::DecodePageToken(req->page_token(), tm::PageKind::kConcordance, binding);
+  if (!position.ok()) return ToGrpcStatus(position.status());
+  r.page_token = 0;
+  if (!position->empty() && !absl::SimpleAtoi(*position, &r.page_token)) {
+    return ToGrpcStatus(absl::InvalidArgumentError("page_token: damaged"));
+  }
   auto result = store_.Concordance(r);
   if (!result.ok()) return ToGrpcStatus(result.status());
   for (const auto& hit : result->hits) {
@@ -303,7 +360,10 @@ grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::
       s->set_end(e);
     }
   }
-  resp->set_next_page_token(result->next_page_token);
+  if (result->next_page_token != 0) {
+    resp->set_next_page_token(
+        tm::EncodePageToken(tm::PageKind::kConcordance, binding, absl::StrCat(result->next_page_token)));
+  }
   return grpc::Status::OK;
 }
 

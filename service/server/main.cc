@@ -31,6 +31,7 @@
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/grpc_status.h"
+#include "service/rpc/idempotency.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/parse_errors.h"
@@ -101,6 +102,7 @@ int Run(int argc, char** argv) {
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
   bool auth = false;
   uint32_t audit_days = 90;
+  uint32_t request_id_hours = 24;
   tm::RateLimitOptions rates;
   double calls_per_s = rates.translator.calls_per_s, units_per_s = rates.translator.units_per_s;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
@@ -132,6 +134,11 @@ int Run(int argc, char** argv) {
                  "changes; read with `qantara audit`)")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  app.add_option("--request-id-hours", request_id_hours,
+                 "hours the server remembers each mutating call's request_id and response (a retry within "
+                 "them is answered from memory, not carried out again)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 366));
   app.add_option(
          "--token-calls-per-s", calls_per_s,
          "with --auth: calls a second each non-admin token may make (bursts of 10 s of it); 0: no limit")
@@ -236,6 +243,11 @@ int Run(int argc, char** argv) {
     Log(LogLevel::kInfo, "access control on: every call needs an API token");
   }
   rpc::InstallAccessControl(access.get(), /*enforce=*/auth);
+  tm::RequestLog request_log(**store, absl::Hours(request_id_hours));
+  if (absl::StatusOr<uint64_t> expired = request_log.Expire(); !expired.ok()) {
+    Log(LogLevel::kError, absl::StrCat("request ids: ", expired.status().message()));
+  }
+  rpc::InstallRequestLog(&request_log);
   rates.reader = {calls_per_s, 0};
   rates.translator = rates.manager = {calls_per_s, units_per_s};
   tm::RateLimiter limiter(rates);
@@ -317,6 +329,7 @@ int Run(int argc, char** argv) {
   server->Wait();
   rpc::UninstallAdmission();
   rpc::InstallAccessControl(nullptr);
+  rpc::InstallRequestLog(nullptr);
   rpc::InstallRateLimiter(nullptr);
   (*align_service)->DetachMemories();  // background lexicon training stops before the store closes
   memories->reset();                   // writes the index entries it buffers

@@ -139,10 +139,28 @@ absl::StatusOr<std::optional<ProgressMark>> Memories::GetProgress(const MemoryRe
 }
 
 absl::StatusOr<Unit> Memories::UpdateUnit(const MemoryRef& memory, Unit unit) {
+  UnitUpdate update;
+  update.unit = std::move(unit);
+  return UpdateUnit(memory, update);
+}
+
+absl::StatusOr<Unit> Memories::UpdateUnit(const MemoryRef& memory, const UnitUpdate& update) {
+  QANTARA_RETURN_IF_ERROR(ValidateUnitMask(update.mask));
   QANTARA_ASSIGN_OR_RETURN(const auto pinned, Pin(memory));
-  QANTARA_RETURN_IF_ERROR(ValidateUnit(unit));
-  QANTARA_ASSIGN_OR_RETURN(match::UnitKeysPtr keys, KeysOf(pinned.second, unit));
-  return store_->UpdateUnit(pinned.first, std::move(unit), std::move(keys));
+  // Read, merge, write if still at the revision read: a concurrent change
+  // in between makes the write fail, and the merge is redone on the newer
+  // unit (or, with expected_revision, the caller is told).
+  constexpr int kMaxAttempts = 16;
+  for (int attempt = 1;; ++attempt) {
+    QANTARA_ASSIGN_OR_RETURN(const Unit stored, store_->GetUnit(pinned.first, update.unit.id));
+    Unit merged = ApplyUnitMask(stored, update.unit, update.mask);
+    QANTARA_RETURN_IF_ERROR(ValidateUnit(merged));
+    QANTARA_ASSIGN_OR_RETURN(match::UnitKeysPtr keys, KeysOf(pinned.second, merged));
+    const uint64_t expected = update.expected_revision != 0 ? update.expected_revision : stored.revision;
+    absl::StatusOr<Unit> out = store_->UpdateUnit(pinned.first, std::move(merged), std::move(keys), expected);
+    if (absl::IsAborted(out.status()) && update.expected_revision == 0 && attempt < kMaxAttempts) continue;
+    return out;
+  }
 }
 
 absl::StatusOr<uint64_t> Memories::DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) {

@@ -24,6 +24,7 @@
 #include "service/match/unit.h"
 #include "service/tm/request_limits.h"
 #include "service/tm/types.h"
+#include "service/tm/unit_update.h"
 #include "service/tm/validation.h"
 #include "storage/memory_store.h"
 #include "storage/store.h"
@@ -106,6 +107,14 @@ class Memories {
   // Replaces unit `unit.id` (created_* kept, changed_at_us now unless
   // given). NotFound when the memory or the unit is missing.
   absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit);
+  // Changes the fields of update.mask of unit update.unit.id (all of them
+  // with an empty mask), atomically with its index entries; its revision
+  // goes up by 1. With update.expected_revision, only if the unit is still
+  // at it: Aborted otherwise (nothing written). Without, a change made by
+  // another call between this call's read and write is never overwritten
+  // blindly: the mask is applied again to the newer unit. Errors: NotFound,
+  // InvalidArgument (an unknown mask path, a bad text), Aborted.
+  absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, const UnitUpdate& update);
   // Deletes units by id; returns how many existed. NotFound (memory).
   absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids);
   // NotFound when the memory or unit does not exist.

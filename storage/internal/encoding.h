@@ -37,6 +37,7 @@ class ByteReader {
   bool GetFixed32BE(uint32_t* v);
   bool GetFixed64BE(uint64_t* v);
   bool empty() const { return in_.empty(); }
+  size_t remaining() const { return in_.size(); }
 
  private:
   std::string_view in_;

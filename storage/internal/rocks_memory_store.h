@@ -44,7 +44,8 @@ class RocksMemoryStore final : public MemoryStore {
                                                    DuplicatePolicy policy, int64_t now_us,
                                                    const OnOrdered& on_ordered,
                                                    const ProgressMark* progress) override;
-  absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys) override;
+  absl::StatusOr<Unit> UpdateUnit(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys,
+                                  uint64_t expected_revision) override;
   absl::StatusOr<uint64_t> DeleteUnits(const MemoryRef& memory, const std::vector<uint64_t>& ids) override;
   absl::StatusOr<Unit> GetUnit(const MemoryRef& memory, uint64_t id) override;
   absl::Status ScanUnits(const MemoryRef& memory, uint64_t after_id,
@@ -100,7 +101,8 @@ class RocksMemoryStore final : public MemoryStore {
                                                          DuplicatePolicy policy, int64_t now_us,
                                                          const OnOrdered& on_ordered,
                                                          const ProgressMark* progress);
-  absl::StatusOr<Unit> UpdateUnitLocked(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys);
+  absl::StatusOr<Unit> UpdateUnitLocked(const MemoryRef& memory, Unit unit, match::UnitKeysPtr keys,
+                                        uint64_t expected_revision);
   absl::StatusOr<uint64_t> DeleteUnitsLocked(const MemoryRef& memory, const std::vector<uint64_t>& ids);
   absl::Status IncrementUsageLocked(const MemoryRef& memory, uint64_t id, uint64_t by);
 

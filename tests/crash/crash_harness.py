@@ -460,7 +460,7 @@ class Harness:
                     with w.lock:
                         c["gen"] += 1
                         c["exists"] = True
-                        c["created_at"] = m.created_at_us
+                        c["created_at"] = (m.create_time.seconds * 1000000 + m.create_time.nanos // 1000)
                         c["pending"] = None
                 for _ in range(rng.randint(1, 6)):
                     src, tgt = w.pair(rng)
@@ -614,19 +614,19 @@ class Harness:
             elif not present:
                 self.lost += 1
                 self.problems.add(self.cycle, f"churn: generation {c['gen']} (created, not deleted) is gone")
-            elif names["churn"].created_at_us != c["created_at"]:
+            elif (names["churn"].create_time.seconds * 1000000 + names["churn"].create_time.nanos // 1000) != c["created_at"]:
                 self.problems.add(self.cycle, f"churn: the memory there was created at "
-                                              f"{names['churn'].created_at_us}, not {c['created_at']} "
+                                              f"{(names['churn'].create_time.seconds * 1000000 + names['churn'].create_time.nanos // 1000)}, not {c['created_at']} "
                                               f"(generation {c['gen']})")
         else:
             if present and c["pending"] == "create":
                 c["gen"] += 1  # the create in flight at the kill went through
                 c["exists"] = True
-                c["created_at"] = names["churn"].created_at_us
+                c["created_at"] = (names["churn"].create_time.seconds * 1000000 + names["churn"].create_time.nanos // 1000)
             elif present:
                 self.resurrected += 1
                 self.problems.add(self.cycle, f"churn: deleted (generation {c['gen']}) yet back, "
-                                              f"created at {names['churn'].created_at_us}")
+                                              f"created at {(names['churn'].create_time.seconds * 1000000 + names['churn'].create_time.nanos // 1000)}")
         c["pending"] = None
         # Units of the churn memories: the current one holds its own, never
         # those of an earlier generation.

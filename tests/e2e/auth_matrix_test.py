@@ -39,6 +39,7 @@ class AuthMatrixTest(ServerTestCase):
         import grpc
         from qantara.v1 import (access_pb2, access_pb2_grpc, admin_pb2, align_pb2, import_pb2,  # noqa: F401
                                 memory_pb2, memory_pb2_grpc, text_pb2)
+        from google.protobuf import duration_pb2
         cls.grpc = grpc
         cls.pb = {"access": access_pb2, "admin": admin_pb2, "align": align_pb2, "import": import_pb2,
                   "memory": memory_pb2, "text": text_pb2}
@@ -59,7 +60,8 @@ class AuthMatrixTest(ServerTestCase):
 
         def make(name, role, memories=(), seconds=0):
             return acc.CreateToken(ac.CreateTokenRequest(name=name, role=role, memories=list(memories),
-                                                         expires_in_seconds=seconds), metadata=md).secret
+                                                         ttl=duration_pb2.Duration(seconds=seconds)),
+                              metadata=md).secret
 
         cls.tokens = {
             "reader_a": make("reader_a", READER, [A]),
@@ -189,7 +191,7 @@ class AuthMatrixTest(ServerTestCase):
                     units.append((name, uid, u.target, u.changed_by))
                 except self.grpc.RpcError:
                     pass
-        tokens = [(x.name, x.revoked_at_us) for x in self.acc.ListTokens(ac.ListTokensRequest(), metadata=md).tokens]
+        tokens = [(x.name, x.revoke_time.seconds, x.revoke_time.nanos) for x in self.acc.ListTokens(ac.ListTokensRequest(), metadata=md).tokens]
         return memories, units, tokens
 
     def test_1_refused_calls_get_the_right_code_and_change_nothing(self):

@@ -50,6 +50,42 @@ class MemoryCliTest(ServerTestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("no memory named", r.stderr.decode())
 
+    def test_unit_show_and_update_with_revisions(self):
+        self.ok("memory", "create", "rev", "--source", "ar", "--target", "en")
+        self.assertIn("added unit 1", self.ok("add", "--memory", "rev", "قرار المحكمة", "The court's decision"))
+        shown = json.loads(self.ok("unit", "show", "rev", "1", "--json"))
+        self.assertEqual(shown["revision"], 1)
+        self.assertEqual(shown["target"], "The court's decision")
+        self.assertIn("unit 1 (revision 1)", self.ok("unit", "show", "rev", "1"))
+        # A change from revision 1: only the target changes; revision 2.
+        out = json.loads(self.ok("unit", "update", "rev", "1", "--target", "The ruling of the court",
+                                 "--revision", "1", "--json"))
+        self.assertEqual(out["revision"], 2)
+        self.assertEqual(out["source"], "قرار المحكمة")
+        self.assertEqual(out["target"], "The ruling of the court")
+        # A second translator who also read revision 1: refused, nothing written.
+        r = self.cli("unit", "update", "rev", "1", "--project", "appeals", "--revision", "1")
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode()
+        self.assertIn("changed since revision 1", err)
+        self.assertIn("qantara unit show rev 1", err)
+        now = json.loads(self.ok("unit", "show", "rev", "1", "--json"))
+        self.assertEqual(now["revision"], 2)
+        self.assertEqual(now["project"], "")
+        self.assertEqual(now["target"], "The ruling of the court")
+        # Redone from revision 2: both changes kept.
+        out = json.loads(self.ok("unit", "update", "rev", "1", "--project", "appeals", "--attr", "court=cassation",
+                                 "--revision", "2", "--json"))
+        self.assertEqual(out["revision"], 3)
+        self.assertEqual(out["project"], "appeals")
+        self.assertEqual(out["extra"], {"court": "cassation"})
+        self.assertEqual(out["target"], "The ruling of the court")
+        # Nothing to change is a usage error; a missing unit is reported.
+        self.assertEqual(self.cli("unit", "update", "rev", "1").returncode, 2)
+        r = self.cli("unit", "show", "rev", "99")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("99", r.stderr.decode())
+
     def test_add_one_default_policy_skips_identical_pair(self):
         self.ok("memory", "create", "one", "--source", "en", "--target", "ar")
         self.assertIn("added unit 1", self.ok("add", "--memory", "one", "Good morning", "صباح الخير"))

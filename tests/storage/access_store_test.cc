@@ -91,10 +91,10 @@ TEST(AccessStoreUpgradeTest, Version3DataDirIsUpgraded) {
     ASSERT_TRUE((*store)->Put(Cf::kMeta, "some-key", "kept").ok());
     ASSERT_TRUE((*store)->Close().ok());
   }
-  testing::MakeOlderFormat(dir, {"access"}, "3");
+  testing::MakeOlderFormat(dir, {"access", "requests"}, "3");
   auto store = Store::Open(dir);
   ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_EQ((*store)->Get(Cf::kMeta, "format_version")->value_or(""), "4");
+  EXPECT_EQ((*store)->Get(Cf::kMeta, "format_version")->value_or(""), std::to_string(kFormatVersion));
   EXPECT_EQ((*store)->Get(Cf::kMeta, "some-key")->value_or(""), "kept");
   EXPECT_TRUE(std::filesystem::exists(PreUpgradeBackupDir(dir, 3)));
   AccessStore access(**store);

@@ -316,7 +316,7 @@ TEST_F(BackupTest, Version2DataDirIsBackedUpBeforeTheUpgrade) {
   {
     // Turn the dir into what a version-2 build leaves: no `lexicons` (nor
     // `access`), no index watermarks, format_version "2".
-    MakeOlderFormat(dir, {"lexicons", "access"}, "2",
+    MakeOlderFormat(dir, {"lexicons", "access", "requests"}, "2",
                     [](rocksdb::DB* db, const std::string& cf, rocksdb::ColumnFamilyHandle* h) {
                       if (cf != "memories") return;
                       std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), h));

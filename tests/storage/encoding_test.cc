@@ -67,7 +67,10 @@ TEST(Encoding, UnitRoundTrips) {
   EXPECT_EQ(back->origin, match::Origin::kAlignment);
   EXPECT_DOUBLE_EQ(back->alignment_confidence, 0.75);
   EXPECT_EQ(back->usage_count, 9u);
-  for (size_t cut = 0; cut < enc.size(); ++cut) {
+  EXPECT_EQ(back->revision, 1u);
+  // Every cut fails but the one before the revision (what a version-4 record
+  // is: read as revision 1).
+  for (size_t cut = 0; cut + 1 < enc.size(); ++cut) {
     EXPECT_FALSE(DecodeUnit(0, enc.substr(0, cut)).ok()) << cut;
   }
 }

@@ -150,7 +150,7 @@ TEST(LexiconStoreUpgradeTest, Version2DataDirIsUpgradedInPlace) {
     memories.reset();
     ASSERT_TRUE((*store)->Close().ok());
   }
-  testing::MakeOlderFormat(dir, {"lexicons", "access"}, "2");
+  testing::MakeOlderFormat(dir, {"lexicons", "access", "requests"}, "2");
   {
     // Really version 2 now: exactly the old column families.
     std::vector<std::string> names;

@@ -42,7 +42,8 @@ TEST(BackupRenderTest, Created) {
   resp.mutable_backup()->set_size_bytes(5 * 1024 * 1024);
   resp.mutable_backup()->set_files(12);
   resp.set_added_bytes(1536);
-  resp.set_elapsed_ms(2500);
+  resp.mutable_elapsed()->set_seconds(2);
+  resp.mutable_elapsed()->set_nanos(500000000);
   resp.set_dir("/srv/b");
   EXPECT_EQ(RenderBackupCreated(resp),
             "created backup 3 in /srv/b: 5.0 MiB (1.5 KiB new), 12 files, 2.5 s\n");
@@ -53,7 +54,7 @@ TEST(BackupRenderTest, ListAsTextAndJson) {
   for (uint32_t id : {1, 2}) {
     v1::Backup* b = resp.add_backups();
     b->set_id(id);
-    b->set_created_at_us(1700000000000000 + id * 1000000);
+    b->mutable_create_time()->set_seconds(1700000000 + id);
     b->set_size_bytes(100 * id);
     b->set_files(4);
     b->set_format_version(3);

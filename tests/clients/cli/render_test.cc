@@ -81,13 +81,13 @@ v1::ConcordanceResponse OneHit() {
   v1::Span* s = h->add_spans();
   s->set_begin(2);
   s->set_end(5);
-  resp.set_next_page_token(99);
+  resp.set_next_page_token("AQc99");
   return resp;
 }
 
 TEST(RenderTest, ConcordanceText) {
   ConcordanceArgs args;
-  EXPECT_EQ(RenderConcordance(OneHit(), args), "7\ta [red] car\tسيارة حمراء\n(more: --page-token 99)\n");
+  EXPECT_EQ(RenderConcordance(OneHit(), args), "7\ta [red] car\tسيارة حمراء\n(more: --page-token AQc99)\n");
 }
 
 TEST(RenderTest, ConcordanceJson) {
@@ -98,7 +98,7 @@ TEST(RenderTest, ConcordanceJson) {
   EXPECT_EQ(j["hits"][0]["unit_id"], "7");
   EXPECT_EQ(j["hits"][0]["source"], "a red car");
   EXPECT_EQ(j["hits"][0]["spans"], nlohmann::json::parse("[[2, 5]]"));
-  EXPECT_EQ(j["next_page_token"], "99");
+  EXPECT_EQ(j["next_page_token"], "AQc99");
 }
 
 v1::Memory Tm() {
@@ -108,7 +108,7 @@ v1::Memory Tm() {
   m.set_target_lang("en");
   m.set_units(42);
   m.set_description("laws");
-  m.set_created_at_us(1000);
+  m.mutable_create_time()->set_nanos(1000000);
   return m;
 }
 

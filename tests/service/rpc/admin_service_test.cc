@@ -23,10 +23,13 @@ class AdminServiceTest : public ::testing::Test {
     req.set_dir(dir);
     return stub_->CreateBackup(&ctx, req, resp);
   }
-  grpc::Status List(const std::string& dir, v1::ListBackupsResponse* resp) {
+  grpc::Status List(const std::string& dir, v1::ListBackupsResponse* resp, uint32_t page_size = 0,
+                    const std::string& page_token = "") {
     grpc::ClientContext ctx;
     v1::ListBackupsRequest req;
     req.set_dir(dir);
+    req.set_page_size(page_size);
+    req.set_page_token(page_token);
     return stub_->ListBackups(&ctx, req, resp);
   }
 
@@ -60,7 +63,22 @@ TEST_F(AdminServiceTest, CreatesAndListsBackups) {
   ASSERT_EQ(list.backups_size(), 2);
   EXPECT_EQ(list.backups(0).id(), 1u);
   EXPECT_EQ(list.backups(1).id(), 2u);
-  EXPECT_GT(list.backups(1).created_at_us(), 0);
+  EXPECT_GT(list.backups(1).create_time().seconds(), 0);
+  EXPECT_TRUE(list.next_page_token().empty());
+
+  // One a page: the token leads to the second, and only for this directory.
+  v1::ListBackupsResponse page1, page2, other;
+  ASSERT_TRUE(List(dir, &page1, 1).ok());
+  ASSERT_EQ(page1.backups_size(), 1);
+  EXPECT_EQ(page1.backups(0).id(), 1u);
+  ASSERT_FALSE(page1.next_page_token().empty());
+  ASSERT_TRUE(List(dir, &page2, 1, page1.next_page_token()).ok());
+  ASSERT_EQ(page2.backups_size(), 1);
+  EXPECT_EQ(page2.backups(0).id(), 2u);
+  EXPECT_TRUE(page2.next_page_token().empty());
+  grpc::Status bad = List(dir + "x", &other, 1, page1.next_page_token());
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("page_token"), std::string::npos);
 }
 
 TEST_F(AdminServiceTest, BadDirectoriesGetTheirCodes) {
