@@ -122,7 +122,7 @@ TEST(ServiceConfigTest, ReadsAreRetried) {
     EXPECT_TRUE(MethodIsRetried(Method(service, method))) << method;
   }
   const nlohmann::json config = nlohmann::json::parse(QantaraServiceConfigJson());
-  const nlohmann::json& policy =
+  const nlohmann::json policy =
       EntriesByMethod(config).at("qantara.v1.MemoryService/Lookup").front().at("retryPolicy");
   EXPECT_EQ(policy.at("maxAttempts"), 4);
   EXPECT_EQ(policy.at("initialBackoff"), "0.1s");
