@@ -46,7 +46,7 @@ int MethodTimeoutSeconds(const pb::MethodDescriptor& method) {
   const std::string& name = method.name();
   if (name == "Lookup") return 10;
   if (name == "BatchLookup" || name == "Align" || name == "AlignToMemory") return 600;
-  if (name == "Import" || name == "Export" || name == "CreateBackup") return 3600;
+  if (name == "Import" || name == "Export" || name == "AddUnits" || name == "CreateBackup") return 3600;
   return 30;
 }
 

@@ -8,7 +8,7 @@
 // smaller of the two):
 //   Lookup                                        10 s
 //   BatchLookup, Align, AlignToMemory             600 s
-//   Import, Export, CreateBackup                  3600 s
+//   Import, Export, AddUnits, CreateBackup        3600 s
 //   every other rpc                               30 s
 //
 // Retries (retryPolicy: 4 attempts, backoff 0.1 s doubling up to 2 s,
@@ -19,7 +19,9 @@
 //     Concordance, Stats, Export, Segment, Normalize, Tokenize, Align;
 //   - a write whose request carries `string request_id` (the server does it
 //     once per id): a field of the input message, or of the message of one
-//     of its oneofs (Import's ImportStart).
+//     of its oneofs (Import's ImportStart). A retry repeats the request as
+//     sent: a client must set request_id on such a write for the server to
+//     know the retry for the same write.
 // Nothing else is retried. gRPC retries a client stream only while its
 // retry buffer still holds every message sent, and a server stream only
 // until its first response.

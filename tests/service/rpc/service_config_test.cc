@@ -96,6 +96,7 @@ TEST(ServiceConfigTest, Timeouts) {
   EXPECT_EQ(MethodTimeoutSeconds(Method("ImportExportService", "Import")), 3600);
   EXPECT_EQ(MethodTimeoutSeconds(Method("ImportExportService", "Export")), 3600);
   EXPECT_EQ(MethodTimeoutSeconds(Method("AdminService", "CreateBackup")), 3600);
+  EXPECT_EQ(MethodTimeoutSeconds(Method("MemoryService", "AddUnits")), 3600);
   EXPECT_EQ(MethodTimeoutSeconds(Method("MemoryService", "GetMemory")), 30);
   EXPECT_EQ(MethodTimeoutSeconds(Method("ServerService", "GetServerInfo")), 30);
 }
