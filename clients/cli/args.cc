@@ -22,6 +22,14 @@ void DeclareHealth(CLI::App& app, HealthArgs* a) {
                   "service name to check, e.g. qantara.v1.writes (default: the whole server)");
 }
 
+void DeclareServerInfo(CLI::App& app, ServerInfoArgs* a) {
+  CLI::App* cmd = app.add_subcommand(
+      "server-info",
+      "Print the server's version, storage format, request limits and the gRPC service config its "
+      "clients use (each rpc's timeout and whether it is retried)");
+  cmd->add_flag("--json", a->json, "print one JSON object, the service config in it as JSON");
+}
+
 void DeclareSegment(CLI::App& app, SegmentArgs* a) {
   CLI::App* cmd = app.add_subcommand("segment", "Split a document into sentences, one per line on stdout");
   cmd->add_option("--lang,-l", a->lang, "language of the document: ar or en")->required();
@@ -343,6 +351,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
                  "--token-file or $QANTARA_TOKEN)");
   app.add_option("--token-file", line->global.token_file, "file whose first line is the API token");
   DeclareHealth(app, &line->health);
+  DeclareServerInfo(app, &line->server_info);
   DeclareToken(app, &line->token);
   DeclareAudit(app, &line->audit);
   DeclareUnit(app, &line->unit);

@@ -25,6 +25,10 @@ struct HealthArgs {
   std::string service;
 };
 
+struct ServerInfoArgs {
+  bool json = false;
+};
+
 struct SegmentArgs {
   std::string lang, file, srx, srx_mode = "extend";
   bool keep_empty = false;
@@ -151,6 +155,7 @@ struct CommandLine {
   GlobalOptions global{DefaultServer(), 30, "", ""};
   std::string command;
   HealthArgs health;
+  ServerInfoArgs server_info;
   SegmentArgs segment;
   NormalizeArgs normalize;
   TokenizeArgs tokenize;

@@ -1,11 +1,14 @@
 // Shared plumbing of the qantara CLI: the connection, deadlines, errors.
 #include "clients/cli/client.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +17,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "nlohmann/json.hpp"
+#include "qantara/v1/server.grpc.pb.h"
 #include "service/base/flag_file.h"
 
 namespace qantara::cli {
@@ -61,10 +66,14 @@ absl::Status LoadTlsFiles(TlsOptions* tls) {
   return absl::OkStatus();
 }
 
-std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
+namespace {
+
+// A channel to options.server with `service_config` ("": none).
+std::shared_ptr<grpc::Channel> NewChannel(const GlobalOptions& options, const std::string& service_config) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 * 1024 * 1024);
   args.SetMaxSendMessageSize(256 * 1024 * 1024);
+  if (!service_config.empty()) args.SetServiceConfigJSON(service_config);
   if (!options.tls.enabled()) {
     return grpc::CreateCustomChannel(options.server, grpc::InsecureChannelCredentials(), args);
   }
@@ -73,6 +82,49 @@ std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
   ssl.pem_private_key = options.tls.key_pem;
   ssl.pem_cert_chain = options.tls.cert_pem;
   return grpc::CreateCustomChannel(options.server, grpc::SslCredentials(ssl), args);
+}
+
+}  // namespace
+
+std::string WithoutTimeouts(const std::string& json) {
+  nlohmann::json config = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!config.is_object()) return "";
+  if (auto methods = config.find("methodConfig"); methods != config.end() && methods->is_array()) {
+    for (nlohmann::json& method : *methods) {
+      if (method.is_object()) method.erase("timeout");
+    }
+  }
+  return config.dump();
+}
+
+absl::StatusOr<qantara::v1::ServerInfo> FetchServerInfo(const GlobalOptions& options,
+                                                        double timeout_seconds) {
+  qantara::v1::ServerService::Stub stub(NewChannel(options, ""));
+  grpc::ClientContext context;
+  AddToken(context, options);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000)));
+  qantara::v1::ServerInfo info;
+  const grpc::Status status = stub.GetServerInfo(&context, qantara::v1::GetServerInfoRequest(), &info);
+  if (!status.ok()) return FromGrpc(status);
+  return info;
+}
+
+std::string ClientServiceConfig(const GlobalOptions& options) {
+  static std::mutex mu;
+  static auto* configs = new std::map<std::string, std::string>();  // by server; never freed
+  const std::string key = absl::StrCat(options.tls.enabled() ? "tls:" : "plain:", options.server);
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = configs->find(key); it != configs->end()) return it->second;
+  absl::StatusOr<qantara::v1::ServerInfo> info =
+      FetchServerInfo(options, std::min(2.0, options.timeout_seconds));
+  std::string config = info.ok() ? WithoutTimeouts(info->service_config_json()) : "";
+  (*configs)[key] = config;
+  return config;
+}
+
+std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options) {
+  return NewChannel(options, ClientServiceConfig(options));
 }
 
 absl::Status ResolveToken(GlobalOptions* options) {

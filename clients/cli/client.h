@@ -7,9 +7,11 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
+#include "qantara/v1/server.pb.h"
 
 namespace qantara::cli {
 
@@ -58,8 +60,26 @@ std::string DefaultServer();
 absl::Status LoadTlsFiles(TlsOptions* tls);
 
 // A channel to options.server: TLS when options.tls.enabled() (REQUIRES:
-// LoadTlsFiles done), plaintext otherwise.
+// LoadTlsFiles done), plaintext otherwise; with ClientServiceConfig(options)
+// as its service config when there is one.
 std::shared_ptr<grpc::Channel> Connect(const GlobalOptions& options);
+
+// The server's ServerInfo (ServerService.GetServerInfo), asked on a channel
+// without a service config, within `timeout_seconds`.
+absl::StatusOr<qantara::v1::ServerInfo> FetchServerInfo(const GlobalOptions& options, double timeout_seconds);
+
+// The service config of the CLI's channels: the server's
+// (ServerInfo.service_config_json, asked once per process and server,
+// within 2 s or the --timeout when shorter) without its timeouts: the
+// CLI's deadlines are its own (--timeout a call, the idle watchdog of long
+// streams), so only its retry policies apply. "" (channels without a
+// config) when the server gives none: an older server, one not reachable
+// yet, a refused token (the command's own call then reports it).
+std::string ClientServiceConfig(const GlobalOptions& options);
+
+// `json` (a service config) without the timeouts of its methodConfig
+// entries; "" when it is not a JSON object.
+std::string WithoutTimeouts(const std::string& json);
 
 // Sets the call deadline from the options and adds the API token; waits
 // for the channel to connect within the deadline instead of failing at once.

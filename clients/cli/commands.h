@@ -27,6 +27,8 @@ absl::StatusOr<qantara::v1::TokenizeResponse> RunTokenize(const GlobalOptions& o
                                                           const TokenizeArgs& args, std::string text);
 
 int RunHealthCommand(const GlobalOptions& options, const HealthArgs& args);
+// `qantara server-info`: ServerService.GetServerInfo.
+int RunServerInfoCommand(const GlobalOptions& options, const ServerInfoArgs& args);
 int RunSegmentCommand(const GlobalOptions& options, const SegmentArgs& args);
 int RunNormalizeCommand(const GlobalOptions& options, const NormalizeArgs& args);
 int RunTokenizeCommand(const GlobalOptions& options, const TokenizeArgs& args);

@@ -11,6 +11,7 @@ int RunCommand(const CommandLine& line) {
   }
   const std::string& c = line.command;
   if (c == "health") return RunHealthCommand(o, line.health);
+  if (c == "server-info") return RunServerInfoCommand(o, line.server_info);
   if (c == "segment") return RunSegmentCommand(o, line.segment);
   if (c == "normalize") return RunNormalizeCommand(o, line.normalize);
   if (c == "tokenize") return RunTokenizeCommand(o, line.tokenize);

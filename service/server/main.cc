@@ -35,6 +35,7 @@
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
 #include "service/rpc/parse_errors.h"
+#include "service/rpc/server_service.h"
 #include "service/rpc/text_service.h"
 #include "service/server/access_bootstrap.h"
 #include "service/server/check.h"
@@ -159,7 +160,7 @@ int Run(int argc, char** argv) {
   AddCheckFlags(app, &check);
   TlsFlags tls_flags;
   AddTlsFlags(app, &tls_flags);
-  app.set_version_flag("--version", "qantara-server 0.1.0");
+  app.set_version_flag("--version", absl::StrCat("qantara-server ", QANTARA_VERSION));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -272,8 +273,8 @@ int Run(int argc, char** argv) {
   int bound_port = 0;
   builder.AddListeningPort(absl::StrCat(address->host, ":", address->port),
                            tls ? tls->credentials() : grpc::InsecureServerCredentials(), &bound_port);
-  Log(LogLevel::kInfo,
-      ApplyGrpcLimits(grpc_limits, MessageLimitBytes(limits.max_message_mb, limits.request), builder));
+  const size_t message_bytes = MessageLimitBytes(limits.max_message_mb, limits.request);
+  Log(LogLevel::kInfo, ApplyGrpcLimits(grpc_limits, message_bytes, builder));
   const rpc::AdmissionConfig admission = AdmissionConfigOf(grpc_limits);
   rpc::InstallAdmission(admission);
   Log(LogLevel::kInfo,
@@ -292,6 +293,11 @@ int Run(int argc, char** argv) {
   builder.RegisterService(&import_service);
   builder.RegisterService(&admin_service);
   builder.RegisterService(&access_service);
+  rpc::ServerServiceImpl server_service(rpc::ServerFacts{.version = QANTARA_VERSION,
+                                                         .storage_format_version = storage::kFormatVersion,
+                                                         .limits = limits.request,
+                                                         .max_message_bytes = message_bytes});
+  builder.RegisterService(&server_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {

@@ -38,11 +38,11 @@ class AuthMatrixTest(ServerTestCase):
         sys.path.insert(0, ARGS.stubs)
         import grpc
         from qantara.v1 import (access_pb2, access_pb2_grpc, admin_pb2, align_pb2, import_pb2,  # noqa: F401
-                                memory_pb2, memory_pb2_grpc, text_pb2)
+                                memory_pb2, memory_pb2_grpc, server_pb2, text_pb2)
         from google.protobuf import duration_pb2
         cls.grpc = grpc
         cls.pb = {"access": access_pb2, "admin": admin_pb2, "align": align_pb2, "import": import_pb2,
-                  "memory": memory_pb2, "text": text_pb2}
+                  "memory": memory_pb2, "server": server_pb2, "text": text_pb2}
         cls.channel = grpc.insecure_channel(cls.addr)
         token_file = os.path.join(cls.server.data_dir, "admin.token")
         cls.token_file = token_file
@@ -131,6 +131,8 @@ class AuthMatrixTest(ServerTestCase):
             "ListTokens": (ADMIN, False, lambda _: ac.ListTokensRequest()),
             "ListAuditEvents": (ADMIN, False, lambda _: ac.ListAuditEventsRequest()),
             "RevokeToken": (ADMIN, False, lambda _: ac.RevokeTokenRequest(name="reader_a")),
+            # Any valid token, of any role (proto/qantara/v1/server.proto).
+            "GetServerInfo": (READER, False, lambda _: pb["server"].GetServerInfoRequest()),
         }
 
     def methods(self):

@@ -76,12 +76,12 @@ class MalformedMatrixTest(ServerTestCase):
         sys.path.insert(0, ARGS.stubs)
         import grpc
         from qantara.v1 import (access_pb2, admin_pb2, align_pb2, import_pb2, memory_pb2,  # noqa: F401
-                                text_pb2)
+                                server_pb2, text_pb2)
         cls.grpc = grpc
         global INT_TYPES
         INT_TYPES = int_types()
         cls.pb = {"access": access_pb2, "admin": admin_pb2, "align": align_pb2, "import": import_pb2,
-                  "memory": memory_pb2,
+                  "memory": memory_pb2, "server": server_pb2,
                   "text": text_pb2}
         cls.channel = grpc.insecure_channel(cls.addr, options=[("grpc.max_send_message_length", 256 << 20),
                                                                ("grpc.max_receive_message_length", 256 << 20)])
@@ -135,6 +135,7 @@ class MalformedMatrixTest(ServerTestCase):
             "ListTokens": lambda: ac.ListTokensRequest(),
             "RevokeToken": lambda: ac.RevokeTokenRequest(name="t"),
             "ListAuditEvents": lambda: ac.ListAuditEventsRequest(page_size=10),
+            "GetServerInfo": lambda: pb["server"].GetServerInfoRequest(),
         }
         self.assertIn(name, table, f"no baseline request for rpc {name}: add one")
         return table[name]()
@@ -232,7 +233,7 @@ class MalformedMatrixTest(ServerTestCase):
         pool = descriptor_pool.Default()
         services = [pool.FindServiceByName(f"qantara.v1.{s}") for s in
                     ("TextService", "MemoryService", "AlignService", "ImportExportService", "AdminService",
-                     "AccessService")]
+                     "AccessService", "ServerService")]
         bad = []
         counts = {}
         t0 = time.monotonic()
