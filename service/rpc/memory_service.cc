@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/base/error_details.h"
 #include "service/base/status_macros.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
@@ -43,10 +44,12 @@ grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext* ctx, const v1:
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (!who->InScope(req->name())) {
-    return audit.Done(grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        absl::StrCat("token '", who->name, "' may create memories only of the names it reaches (",
-                     absl::StrJoin(who->memories, ", "), ")")));
+    return audit.Done(ToGrpcStatus(WithResource(
+        WithReason(absl::PermissionDeniedError(absl::StrCat(
+                       "token '", who->name, "' may create memories only of the names it reaches (",
+                       absl::StrJoin(who->memories, ", "), ")")),
+                   "MEMORY_OUT_OF_SCOPE"),
+        "qantara.v1.Memory", req->name())));
   }
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   auto info = store_.CreateMemory(
@@ -111,7 +114,7 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext* ctx, const v1::AddU
   match::Unit unit = FromProto(req->unit());
   tm::StampIdentity(*who, unit);
   auto out = store_.AddUnits(req->memory(), {std::move(unit)}, FromProto(req->policy()));
-  if (!out.ok()) return audit.Done(ToGrpcStatus(out.status()));
+  if (!out.ok()) return audit.Done(ToGrpcStatus(WithFieldPrefix(out.status(), "unit")));
   resp->set_outcome(ToProto(out->at(0).kind));
   resp->set_unit_id(out->at(0).id);
   if (out->at(0).kind != tm::AddOutcome::kSkipped) audit.add_units(1);
@@ -137,8 +140,8 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
-        return audit.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "the first AddUnits chunk must name the memory"));
+        return audit.Done(ToGrpcStatus(
+            FieldError("memory", "the first AddUnits chunk must name the memory", "REQUIRED_FIELD")));
       }
       audit.set_memory(chunk.memory());
       if (absl::Status s = tm::NeedMemory(*who, chunk.memory(), tm::Role::kTranslator, "add units");
@@ -166,10 +169,11 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       // Each chunk is atomic: this one stored nothing, the ones before it
       // everything.
       const uint64_t stored = resp->added() + resp->skipped() + resp->overwritten();
-      if (stored == 0) return audit.Done(ToGrpcStatus(out.status()));
-      return audit.Done(ToGrpcStatus(absl::Status(
-          out.status().code(), absl::StrCat(out.status().message(), " (the ", stored,
-                                            " units of the chunks before this one were stored)"))));
+      const absl::Status failed = WithFieldPrefix(out.status(), "units");
+      if (stored == 0) return audit.Done(ToGrpcStatus(failed));
+      return audit.Done(ToGrpcStatus(
+          WithMessage(failed, absl::StrCat(failed.message(), " (the ", stored,
+                                           " units of the chunks before this one were stored)"))));
     }
     for (const tm::AddOutcome& o : *out) {
       if (o.kind != tm::AddOutcome::kSkipped) audit.add_units(1);
@@ -212,7 +216,7 @@ grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext* ctx, const v1::U
   match::Unit unit = FromProto(req->unit());
   tm::StampIdentity(*who, unit);
   auto u = store_.UpdateUnit(req->memory(), std::move(unit));
-  if (!u.ok()) return audit.Done(ToGrpcStatus(u.status()));
+  if (!u.ok()) return audit.Done(ToGrpcStatus(WithFieldPrefix(u.status(), "unit")));
   ToProto(*u, resp);
   return audit.Done(grpc::Status::OK);
 }
