@@ -1,6 +1,7 @@
 // qantara.v1.AdminService handlers: each a conversion around storage/backup.h.
 #include "service/rpc/admin_service.h"
 
+#include "service/base/error_details.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -20,6 +21,12 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
   out->set_format_version(static_cast<uint32_t>(in.format_version));
 }
 
+// Storage's refusals of a request's backup dir are about the field `dir`.
+absl::Status AboutDir(const absl::Status& s) {
+  if (s.code() != absl::StatusCode::kInvalidArgument || ErrorField(s).has_value()) return s;
+  return WithField(s, "dir");
+}
+
 }  // namespace
 
 grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* req,
@@ -31,7 +38,7 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const 
   audit.set_who(*who);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
-  if (!created.ok()) return audit.Done(ToGrpcStatus(created.status()));
+  if (!created.ok()) return audit.Done(ToGrpcStatus(AboutDir(created.status())));
   ToProto(created->info, resp->mutable_backup());
   resp->set_added_bytes(created->added_bytes);
   resp->set_elapsed_ms(static_cast<uint64_t>(created->elapsed_us / 1000));
@@ -45,7 +52,7 @@ grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v
     return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
-  if (!list.ok()) return ToGrpcStatus(list.status());
+  if (!list.ok()) return ToGrpcStatus(AboutDir(list.status()));
   for (const storage::BackupInfo& b : *list) ToProto(b, resp->add_backups());
   return grpc::Status::OK;
 }
