@@ -9,6 +9,10 @@ PACKAGES=(
   build-essential cmake pkg-config git python3
   # gRPC and protobuf (health.proto comes from grpc-proto)
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
+  # google/rpc/{status,error_details,code}.proto: the rich error details every
+  # error carries (README.md, "Errors"); Debian ships these protos, unchanged
+  # from googleapis, only in this Go package
+  golang-github-gogo-googleapis-dev
   # storage
   librocksdb-dev
   # the server's allocator (less CPU and a flat RSS under bulk imports)

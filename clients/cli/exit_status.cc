@@ -1,13 +1,34 @@
 // Failure -> exit code and error line (see exit_status.h).
 #include "clients/cli/exit_status.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "service/base/error_details.h"
 
 namespace qantara::cli {
 
 absl::Status FromGrpc(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  absl::Status s(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  google::rpc::Status details;
+  if (s.ok() || status.error_details().empty() || !details.ParseFromString(status.error_details())) return s;
+  std::vector<std::string> fields;
+  for (const google::protobuf::Any& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&info)) {
+      s = WithReason(std::move(s), info.reason());
+    } else if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) fields.push_back(v.field());
+    }
+  }
+  if (!fields.empty()) s = WithField(std::move(s), absl::StrJoin(fields, ", "));
+  return s;
 }
 
 int ExitCodeFor(const absl::Status& status) {
@@ -78,8 +99,21 @@ std::string RpcErrorMessage(const GlobalOptions& options, const std::string& wha
       }
       return absl::StrCat(what, ": no answer from ", options.server, " within ", options.timeout_seconds,
                           " s (--timeout)");
-    default: return what + ": " + std::string(status.message());
+    default: break;
   }
+  // The server's error details: the reason (when more than the code's name)
+  // and the request field.
+  std::vector<std::string> notes;
+  if (std::optional<std::string> reason = ErrorReason(status);
+      reason.has_value() && !reason->empty() && *reason != absl::StatusCodeToString(status.code())) {
+    notes.push_back(absl::StrCat("reason ", *reason));
+  }
+  if (std::optional<std::string> field = ErrorField(status); field.has_value() && !field->empty()) {
+    notes.push_back(absl::StrCat("field ", *field));
+  }
+  std::string line = what + ": " + std::string(status.message());
+  if (!notes.empty()) absl::StrAppend(&line, " [", absl::StrJoin(notes, ", "), "]");
+  return line;
 }
 
 }  // namespace qantara::cli

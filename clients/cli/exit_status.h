@@ -12,7 +12,9 @@
 
 namespace qantara::cli {
 
-// The gRPC status as an absl::Status (same code, same message).
+// The gRPC status as an absl::Status (same code, same message), with the
+// reason and fields of its error details (google.rpc ErrorInfo, BadRequest)
+// as payloads (service/base/error_details.h).
 absl::Status FromGrpc(const grpc::Status& status);
 
 // OK -> kExitOk; INVALID_ARGUMENT (the input was refused: by the server or by
@@ -22,7 +24,9 @@ int ExitCodeFor(const absl::Status& status);
 
 // "<what>: <reason>" for a failed call, in words a user can act on: an
 // unreachable server names the address and how to start one, a deadline the
-// --timeout. REQUIRES: !status.ok()
+// --timeout. A reason other than the code's name and the request fields of
+// the server's error details follow: "<what>: <reason> [reason
+// VALUE_OUT_OF_RANGE, field threshold]". REQUIRES: !status.ok()
 std::string RpcErrorMessage(const GlobalOptions& options, const std::string& what,
                             const absl::Status& status);
 

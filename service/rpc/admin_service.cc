@@ -3,6 +3,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/base/error_details.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/enum_check.h"
 #include "service/rpc/grpc_status.h"
@@ -25,6 +26,12 @@ void ToProto(const storage::BackupInfo& in, v1::Backup* out) {
   out->set_format_version(static_cast<uint32_t>(in.format_version));
 }
 
+// Storage's refusals of a request's backup dir are about the field `dir`.
+absl::Status AboutDir(const absl::Status& s) {
+  if (s.code() != absl::StatusCode::kInvalidArgument || ErrorField(s).has_value()) return s;
+  return WithField(s, "dir");
+}
+
 }  // namespace
 
 grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* req,
@@ -37,7 +44,7 @@ grpc::Status AdminServiceImpl::CreateBackup(grpc::ServerContext* context, const 
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   return audit.Done(RunOnce(*who, req->request_id(), "CreateBackup", *req, resp, [&] {
     absl::StatusOr<storage::CreatedBackup> created = storage::CreateBackup(store_, req->dir());
-    if (!created.ok()) return ToGrpcStatus(created.status());
+    if (!created.ok()) return ToGrpcStatus(AboutDir(created.status()));
     ToProto(created->info, resp->mutable_backup());
     resp->set_added_bytes(created->added_bytes);
     ToDuration(created->elapsed_us, resp->mutable_elapsed());
@@ -64,7 +71,7 @@ grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v
     return ToGrpcStatus(absl::InvalidArgumentError("page_token: damaged"));
   }
   absl::StatusOr<std::vector<storage::BackupInfo>> list = storage::ListBackups(req->dir());
-  if (!list.ok()) return ToGrpcStatus(list.status());
+  if (!list.ok()) return ToGrpcStatus(AboutDir(list.status()));
   for (const storage::BackupInfo& b : *list) {  // by id
     if (b.id <= after_id) continue;
     if (static_cast<uint32_t>(resp->backups_size()) == page_size) {

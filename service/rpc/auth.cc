@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/base/error_details.h"
 
 namespace qantara::rpc {
 namespace {
@@ -65,16 +66,20 @@ absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context) {
   const auto& metadata = context->client_metadata();
   auto [first, last] = metadata.equal_range("authorization");
   if (first == last) {
-    return absl::UnauthenticatedError(
-        "no API token: send the metadata 'authorization: Bearer <token>' (the CLI: --token, --token-file "
-        "or QANTARA_TOKEN)");
+    return WithReason(
+        absl::UnauthenticatedError("no API token: send the metadata 'authorization: Bearer <token>' "
+                                   "(the CLI: --token, --token-file or QANTARA_TOKEN)"),
+        "TOKEN_MISSING");
   }
   if (std::next(first) != last) {
-    return absl::UnauthenticatedError("more than one 'authorization' metadata entry: send one token");
+    return WithReason(
+        absl::UnauthenticatedError("more than one 'authorization' metadata entry: send one token"),
+        "TOKEN_INVALID");
   }
   const absl::string_view value(first->second.data(), first->second.size());
   if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
-    return absl::UnauthenticatedError("malformed 'authorization' metadata: want 'Bearer <token>'");
+    return WithReason(absl::UnauthenticatedError("malformed 'authorization' metadata: want 'Bearer <token>'"),
+                      "TOKEN_INVALID");
   }
   return access->Authenticate(absl::StripAsciiWhitespace(value.substr(kScheme.size())),
                               absl::ToUnixMicros(absl::Now()));

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "service/base/error_details.h"
 
 namespace qantara::rpc {
 namespace {
@@ -16,8 +17,11 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 absl::Status Unknown(const std::string& path, const FieldDescriptor& f, int value) {
-  return absl::InvalidArgumentError(absl::StrCat(path, f.name(), ": ", value, " is not a value of ",
-                                                 f.enum_type()->name(), " (unknown enum value)"));
+  return WithMetadata(FieldError(absl::StrCat(path, f.name()),
+                                 absl::StrCat(path, f.name(), ": ", value, " is not a value of ",
+                                              f.enum_type()->name(), " (unknown enum value)"),
+                                 "UNKNOWN_ENUM_VALUE"),
+                      "enum", f.enum_type()->full_name());
 }
 
 absl::Status Walk(const Message& m, const std::string& path, int depth) {

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/base/error_details.h"
 #include "service/base/status_macros.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
@@ -46,10 +47,12 @@ grpc::Status MemoryServiceImpl::CreateMemory(grpc::ServerContext* ctx, const v1:
   if (!who.ok()) return audit.Done(ToGrpcStatus(who.status()));
   audit.set_who(*who);
   if (!who->InScope(req->name())) {
-    return audit.Done(grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        absl::StrCat("token '", who->name, "' may create memories only of the names it reaches (",
-                     absl::StrJoin(who->memories, ", "), ")")));
+    return audit.Done(ToGrpcStatus(WithResource(
+        WithReason(absl::PermissionDeniedError(absl::StrCat(
+                       "token '", who->name, "' may create memories only of the names it reaches (",
+                       absl::StrJoin(who->memories, ", "), ")")),
+                   "MEMORY_OUT_OF_SCOPE"),
+        "qantara.v1.Memory", req->name())));
   }
   if (absl::Status s = CheckEnums(*req); !s.ok()) return audit.Done(ToGrpcStatus(s));
   return audit.Done(RunOnce(*who, req->request_id(), "CreateMemory", *req, resp, [&] {
@@ -125,7 +128,7 @@ grpc::Status MemoryServiceImpl::AddUnit(grpc::ServerContext* ctx, const v1::AddU
     match::Unit unit = FromProto(req->unit());
     tm::StampIdentity(*who, unit);
     auto out = store_.AddUnits(req->memory(), {std::move(unit)}, FromProto(req->policy()));
-    if (!out.ok()) return ToGrpcStatus(out.status());
+    if (!out.ok()) return ToGrpcStatus(WithFieldPrefix(out.status(), "unit"));
     resp->set_outcome(ToProto(out->at(0).kind));
     resp->set_unit_id(out->at(0).id);
     resp->set_revision(out->at(0).revision);
@@ -169,8 +172,8 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
     if (!memory.has_value()) {
       policy = FromProto(chunk.policy());
       if (chunk.memory().empty()) {
-        return audit.Done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                       "the first AddUnits chunk must name the memory"));
+        return audit.Done(ToGrpcStatus(
+            FieldError("memory", "the first AddUnits chunk must name the memory", "REQUIRED_FIELD")));
       }
       audit.set_memory(chunk.memory());
       if (absl::Status s = tm::NeedMemory(*who, chunk.memory(), tm::Role::kTranslator, "add units");
@@ -198,10 +201,11 @@ grpc::Status MemoryServiceImpl::AddUnits(grpc::ServerContext* ctx,
       // Each chunk is atomic: this one stored nothing, the ones before it
       // everything.
       const uint64_t stored = resp->added() + resp->skipped() + resp->overwritten();
-      if (stored == 0) return audit.Done(ToGrpcStatus(out.status()));
-      return audit.Done(ToGrpcStatus(absl::Status(
-          out.status().code(), absl::StrCat(out.status().message(), " (the ", stored,
-                                            " units of the chunks before this one were stored)"))));
+      const absl::Status failed = WithFieldPrefix(out.status(), "units");
+      if (stored == 0) return audit.Done(ToGrpcStatus(failed));
+      return audit.Done(ToGrpcStatus(
+          WithMessage(failed, absl::StrCat(failed.message(), " (the ", stored,
+                                           " units of the chunks before this one were stored)"))));
     }
     for (const tm::AddOutcome& o : *out) {
       if (o.kind != tm::AddOutcome::kSkipped) audit.add_units(1);
@@ -250,7 +254,7 @@ grpc::Status MemoryServiceImpl::UpdateUnit(grpc::ServerContext* ctx, const v1::U
     update.mask.assign(req->update_mask().paths().begin(), req->update_mask().paths().end());
     update.expected_revision = req->expected_revision();
     auto u = store_.UpdateUnit(req->memory(), update);
-    if (!u.ok()) return ToGrpcStatus(u.status());
+    if (!u.ok()) return ToGrpcStatus(WithFieldPrefix(u.status(), "unit"));
     ToProto(*u, resp);
     return grpc::Status::OK;
   }));

@@ -1,15 +1,20 @@
 // Parse errors of request messages: see service/rpc/parse_errors.h.
 #include "service/rpc/parse_errors.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpcpp/support/status.h"
+#include "service/base/error_details.h"
+#include "service/rpc/grpc_status.h"
 
 namespace qantara::rpc {
 namespace {
@@ -41,6 +46,42 @@ void LogHandler(google::protobuf::LogLevel level, const char* filename, int line
   std::fprintf(stderr, "[libprotobuf %s %s:%d] %s\n", kLevels[level], filename, line, message.c_str());
 }
 
+// The request field path of the field protobuf names in `error` ("String
+// field 'qantara.v1.Unit.source' contains invalid UTF-8 ..."), from the
+// request type of `method` ("/qantara.v1.MemoryService/AddUnit"): "text" for
+// a field of the request itself, "unit.source" for one of a nested message
+// (found breadth-first; a repeated field's path has no index).
+std::optional<std::string> FieldOfParseError(absl::string_view method, absl::string_view error) {
+  constexpr absl::string_view kField = "field '";
+  const size_t at = error.find(kField);
+  if (at == absl::string_view::npos) return std::nullopt;
+  absl::string_view full = error.substr(at + kField.size());
+  full = full.substr(0, full.find('\''));
+  const size_t dot = full.rfind('.');
+  if (dot == absl::string_view::npos) return std::nullopt;
+  const std::string type(full.substr(0, dot));
+  const std::string name(full.substr(dot + 1));
+  if (!absl::StartsWith(method, "/")) return std::nullopt;
+  std::string rpc(method.substr(1));
+  std::replace(rpc.begin(), rpc.end(), '/', '.');
+  const auto* m = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(rpc);
+  if (m == nullptr) return name;
+  std::deque<std::pair<const google::protobuf::Descriptor*, std::string>> queue{{m->input_type(), ""}};
+  for (int steps = 0; !queue.empty() && steps < 256; ++steps) {
+    auto [d, path] = queue.front();
+    queue.pop_front();
+    if (d->full_name() == type) return path.empty() ? name : absl::StrCat(path, ".", name);
+    if (path.size() > 200) continue;
+    for (int i = 0; i < d->field_count(); ++i) {
+      const google::protobuf::FieldDescriptor* f = d->field(i);
+      if (f->message_type() != nullptr && !f->is_map()) {
+        queue.emplace_back(f->message_type(), path.empty() ? f->name() : absl::StrCat(path, ".", f->name()));
+      }
+    }
+  }
+  return name;
+}
+
 class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
  public:
   explicit ParseErrorInterceptor(std::string method) : method_(std::move(method)) {}
@@ -56,12 +97,21 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
       const bool unparsed =
           status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty();
       if (error.has_value() || unparsed) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            absl::StrCat(
+        absl::Status refused = WithReason(
+            absl::InvalidArgumentError(absl::StrCat(
                 "request message ", received_, " of ", method_, " does not parse: ",
                 error.value_or("not a valid message of this rpc (wrong field types or cut bytes)"),
-                received_ > 1 ? "; the call stopped there (what earlier messages did is done)" : "")));
+                received_ > 1 ? "; the call stopped there (what earlier messages did is done)" : "")),
+            "MALFORMED_REQUEST");
+        if (error.has_value()) {
+          if (std::optional<std::string> field = FieldOfParseError(method_, *error)) {
+            refused = WithField(std::move(refused), *field);
+          }
+        }
+        methods->ModifySendStatus(ToGrpcStatus(refused));
+      } else if (!status.ok() && status.error_details().empty()) {
+        // A status made as grpc::Status, not through ToGrpcStatus.
+        methods->ModifySendStatus(WithErrorDetails(status));
       }
     }
     methods->Proceed();

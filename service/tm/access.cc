@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "service/base/error_details.h"
 #include "service/base/ignore_error.h"
 #include "service/base/status_macros.h"
 
@@ -61,7 +62,8 @@ absl::Status CheckName(absl::string_view name) {
 }
 
 absl::Status Unauthenticated() {
-  return absl::UnauthenticatedError("invalid API token (unknown, or a wrong secret)");
+  return WithReason(absl::UnauthenticatedError("invalid API token (unknown, or a wrong secret)"),
+                    "TOKEN_INVALID");
 }
 
 std::string FormatTime(int64_t us) {
@@ -127,15 +129,21 @@ absl::Status CheckPattern(absl::string_view p) {
 
 absl::Status NeedRole(const Principal& who, Role needed, absl::string_view action) {
   if (static_cast<uint8_t>(who.role) >= static_cast<uint8_t>(needed)) return absl::OkStatus();
-  return absl::PermissionDeniedError(
+  absl::Status s = absl::PermissionDeniedError(
       absl::StrCat("token '", who.name, "' (", RoleName(who.role), ") may not ", action, ": that needs ",
                    needed == Role::kAdmin ? "an " : "a ", RoleName(needed), " token"));
+  s = WithMetadata(WithReason(std::move(s), "ROLE_TOO_LOW"), "required_role", RoleName(needed));
+  return WithMetadata(std::move(s), "role", RoleName(who.role));
 }
 
 absl::Status NeedMemory(const Principal& who, absl::string_view memory, Role needed,
                         absl::string_view action) {
   // Worded as storage words a missing memory: the two look the same.
-  if (!who.InScope(memory)) return absl::NotFoundError(absl::StrCat("no memory named '", memory, "'"));
+  if (!who.InScope(memory)) {
+    return WithResource(
+        WithReason(absl::NotFoundError(absl::StrCat("no memory named '", memory, "'")), "MEMORY_NOT_FOUND"),
+        "qantara.v1.Memory", memory);
+  }
   return NeedRole(who, needed, action);
 }
 
@@ -244,7 +252,10 @@ absl::StatusOr<TokenInfo> AccessControl::RevokeToken(absl::string_view name, abs
     if (r.role == static_cast<uint8_t>(Role::kAdmin) && Live(r, now)) ++live_admins;
   }
   if (found == nullptr) {
-    return absl::NotFoundError(absl::StrCat("no live token named '", absl::CHexEscape(name), "'"));
+    return WithResource(
+        WithReason(absl::NotFoundError(absl::StrCat("no live token named '", absl::CHexEscape(name), "'")),
+                   "TOKEN_NOT_FOUND"),
+        "qantara.v1.Token", name);
   }
   if (name == by) {
     return absl::FailedPreconditionError(
@@ -264,9 +275,10 @@ absl::StatusOr<TokenInfo> AccessControl::RevokeToken(absl::string_view name, abs
 absl::StatusOr<Principal> AccessControl::Authenticate(absl::string_view token, int64_t now_us) const {
   if (token.size() != kTokenChars || !absl::StartsWith(token, kTokenPrefix) ||
       token[kTokenPrefix.size() + kIdChars] != '_') {
-    return absl::UnauthenticatedError(absl::StrCat("malformed API token: want qt_ followed by ",
-                                                   kTokenChars - kTokenPrefix.size(),
-                                                   " characters, as `qantara token create` prints it"));
+    return WithReason(absl::UnauthenticatedError(absl::StrCat(
+                          "malformed API token: want qt_ followed by ", kTokenChars - kTokenPrefix.size(),
+                          " characters, as `qantara token create` prints it")),
+                      "TOKEN_INVALID");
   }
   const absl::string_view id = token.substr(kTokenPrefix.size(), kIdChars);
   const absl::string_view secret = token.substr(kTokenPrefix.size() + kIdChars + 1);
@@ -280,12 +292,14 @@ absl::StatusOr<Principal> AccessControl::Authenticate(absl::string_view token, i
     return Unauthenticated();
   }
   if (r.revoked_at_us != 0) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("API token '", r.name, "' was revoked at ", FormatTime(r.revoked_at_us)));
+    return WithReason(absl::UnauthenticatedError(absl::StrCat("API token '", r.name, "' was revoked at ",
+                                                              FormatTime(r.revoked_at_us))),
+                      "TOKEN_REVOKED");
   }
   if (r.expires_at_us != 0 && now_us >= r.expires_at_us) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("API token '", r.name, "' expired at ", FormatTime(r.expires_at_us)));
+    return WithReason(absl::UnauthenticatedError(
+                          absl::StrCat("API token '", r.name, "' expired at ", FormatTime(r.expires_at_us))),
+                      "TOKEN_EXPIRED");
   }
   return Principal{r.name, static_cast<Role>(r.role), r.memories};
 }

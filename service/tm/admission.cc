@@ -6,8 +6,20 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/base/error_details.h"
 
 namespace qantara::tm {
+namespace {
+
+// A refusal: reason SERVER_BUSY, retry in a second, the limit as the quota.
+absl::Status Busy(const AdmissionPool::Options& options, std::string message) {
+  absl::Status s = WithReason(absl::ResourceExhaustedError(std::move(message)), "SERVER_BUSY");
+  s = WithRetryAfter(std::move(s), absl::Seconds(1));
+  return WithQuota(std::move(s), options.flag.empty() ? options.name : options.flag,
+                   absl::StrCat(options.slots, " ", options.name, " at once, ", options.queue, " waiting"));
+}
+
+}  // namespace
 
 AdmissionPool::Ticket& AdmissionPool::Ticket::operator=(Ticket&& other) noexcept {
   if (this != &other) {
@@ -48,7 +60,7 @@ absl::StatusOr<AdmissionPool::Ticket> AdmissionPool::Admit(absl::string_view wha
   }
   if (waiting_.size() >= options_.queue) {
     ++stats_.refused;
-    return absl::ResourceExhaustedError(Refusal(what, false));
+    return Busy(options_, Refusal(what, false));
   }
   const uint64_t seq = next_seq_++;
   waiting_.push_back(seq);
@@ -61,7 +73,7 @@ absl::StatusOr<AdmissionPool::Ticket> AdmissionPool::Admit(absl::string_view wha
   while (!my_turn()) {
     const absl::Time now = absl::Now();
     if (now >= deadline) {
-      refusal = absl::ResourceExhaustedError(Refusal(what, true));
+      refusal = Busy(options_, Refusal(what, true));
       break;
     }
     if (cancelled && cancelled()) {

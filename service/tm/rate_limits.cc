@@ -6,8 +6,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "service/base/error_details.h"
 
 namespace qantara::tm {
+namespace {
+
+// RESOURCE_EXHAUSTED "token 'x' is over its limit of <limit> (role); retry
+// in N s", reason RATE_LIMITED with the quota and when to retry.
+absl::Status RateLimited(const Principal& who, const std::string& limit, double wait_s) {
+  absl::Status s =
+      absl::ResourceExhaustedError(absl::StrFormat("token '%s' is over its limit of %s (%s); retry in %.1f s",
+                                                   who.name, limit, RoleName(who.role), wait_s));
+  s = WithReason(std::move(s), "RATE_LIMITED");
+  s = WithRetryAfter(std::move(s), absl::Milliseconds(std::ceil(wait_s * 1000)));
+  s = WithQuota(std::move(s), absl::StrCat("token '", who.name, "'"),
+                absl::StrCat(limit, " (", RoleName(who.role), " tokens)"));
+  return WithMetadata(std::move(s), "role", RoleName(who.role));
+}
+
+}  // namespace
 
 const RateLimit& RateLimiter::LimitOf(Role role) const {
   switch (role) {
@@ -39,15 +56,13 @@ absl::Status RateLimiter::Admit(const Principal& who, absl::Time now) {
   Bucket& b = it->second;
   Refill(b, limit, now, fresh);
   if (limit.units_per_s > 0 && b.units < 0) {
-    return absl::ResourceExhaustedError(
-        absl::StrFormat("token '%s' is over its limit of %.0f units written a second (%s); retry in %.1f s",
-                        who.name, limit.units_per_s, RoleName(who.role), -b.units / limit.units_per_s));
+    const double wait_s = -b.units / limit.units_per_s;
+    return RateLimited(who, absl::StrFormat("%.0f units written a second", limit.units_per_s), wait_s);
   }
   if (limit.calls_per_s > 0) {
     if (b.calls < 1) {
-      return absl::ResourceExhaustedError(absl::StrFormat(
-          "token '%s' is over its limit of %.0f calls a second (%s); retry in %.1f s", who.name,
-          limit.calls_per_s, RoleName(who.role), (1 - b.calls) / limit.calls_per_s));
+      const double wait_s = (1 - b.calls) / limit.calls_per_s;
+      return RateLimited(who, absl::StrFormat("%.0f calls a second", limit.calls_per_s), wait_s);
     }
     b.calls -= 1;
   }

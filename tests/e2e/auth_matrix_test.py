@@ -21,12 +21,22 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import ARGS, Server, ServerTestCase, main, run_cli  # noqa: E402
+from qantara_e2e import ARGS, Server, ServerTestCase, error_details, main, run_cli  # noqa: E402
 
 A, B = "acme/a", "beta"
 READER, TRANSLATOR, MANAGER, ADMIN = 1, 2, 3, 4
 # Callers whose token is refused before anything else.
 BAD = ("none", "malformed", "wrong", "expired", "revoked")
+# The ErrorInfo reason of a refusal: by (code, caller), else by code.
+REASONS = {
+    ("UNAUTHENTICATED", "none"): "TOKEN_MISSING",
+    ("UNAUTHENTICATED", "malformed"): "TOKEN_INVALID",
+    ("UNAUTHENTICATED", "wrong"): "TOKEN_INVALID",
+    ("UNAUTHENTICATED", "expired"): "TOKEN_EXPIRED",
+    ("UNAUTHENTICATED", "revoked"): "TOKEN_REVOKED",
+    "PERMISSION_DENIED": "ROLE_TOO_LOW",
+    "NOT_FOUND": "MEMORY_NOT_FOUND",
+}
 
 
 class AuthMatrixTest(ServerTestCase):
@@ -160,9 +170,9 @@ class AuthMatrixTest(ServerTestCase):
             else:
                 fn = self.channel.unary_unary(path, request_serializer=ser, response_deserializer=ident)
                 fn(request, timeout=30, metadata=md)
-            return "OK", ""
+            return "OK", "", None
         except self.grpc.RpcError as e:
-            return e.code().name, e.details() or ""
+            return e.code().name, e.details() or "", error_details(e)
 
     def expected(self, caller, needed, scoped, memory):
         """The code the rules give, or None when the call is allowed."""
@@ -212,10 +222,22 @@ class AuthMatrixTest(ServerTestCase):
                     if want is None:
                         continue  # allowed: test_2
                     with self.subTest(rpc=method.name, caller=caller, memory=memory):
-                        code, details = self.call(method, make(memory), caller)
+                        code, details, rich = self.call(method, make(memory), caller)
                         self.assertEqual(code, want, details)
                         if want == "NOT_FOUND":
                             self.assertEqual(details, f"no memory named '{memory}'")
+                        # The error details: the reason (README.md, "Errors").
+                        self.assertIsNotNone(rich, details)
+                        self.assertEqual(rich["domain"], "qantara.v1")
+                        reason = REASONS.get((want, caller), REASONS.get(want))
+                        if want == "PERMISSION_DENIED" and scoped == "create" and self.roles[caller][0] >= needed:
+                            reason = "MEMORY_OUT_OF_SCOPE"  # the role may create, not that name
+                        self.assertEqual(rich["reason"], reason, rich)
+                        if reason == "ROLE_TOO_LOW":
+                            self.assertIn(rich["metadata"].get("required_role"),
+                                          ("reader", "translator", "manager", "admin"), rich)
+                        if want == "NOT_FOUND":
+                            self.assertEqual(rich["resource"], ("qantara.v1.Memory", memory), rich)
                         checked += 1
         print(f"access matrix: {checked} refused calls checked", file=sys.stderr)
         self.assertGreater(checked, 300)
@@ -233,7 +255,7 @@ class AuthMatrixTest(ServerTestCase):
                     if self.expected(caller, needed, scoped, memory) is not None:
                         continue
                     with self.subTest(rpc=method.name, caller=caller, memory=memory):
-                        code, details = self.call(method, make(memory), caller)
+                        code, details, _ = self.call(method, make(memory), caller)
                         if method.name == "CreateMemory" and code == "ALREADY_EXISTS":
                             continue  # made by an earlier caller of this loop
                         if method.name == "ListBackups" and code == "NOT_FOUND":
@@ -387,6 +409,10 @@ class RateLimitTest(ServerTestCase):
                     codes.append(e.code().name)
                     if e.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
                         self.assertIn("over its limit of 2 calls a second (reader)", e.details())
+                        rich = error_details(e)
+                        self.assertEqual(rich["reason"], "RATE_LIMITED", rich)
+                        self.assertGreater(rich["retry_s"], 0, rich)
+                        self.assertEqual(rich["quota"], [("token 'r'", "2 calls a second (reader tokens)")], rich)
             # A burst of 10 s of the rate (20 calls), then refusals.
             self.assertEqual(codes[:20], ["OK"] * 20, codes)
             self.assertGreater(codes.count("RESOURCE_EXHAUSTED"), 10, codes)

@@ -16,7 +16,12 @@ each with a client-error code (INVALID_ARGUMENT, RESOURCE_EXHAUSTED,
 NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, OUT_OF_RANGE) or OK, never
 INTERNAL, UNKNOWN or UNAVAILABLE; an INVALID_ARGUMENT or RESOURCE_EXHAUSTED
 names the field (or its message); a NaN, an infinity or an unknown enum value
-is never accepted; and the server stays up. After the matrix the server is
+is never accepted; every error carries the error details (a google.rpc.Status
+in the grpc-status-details-bin trailer, of the call's code, with an
+ErrorInfo of domain qantara.v1 and an UPPER_SNAKE_CASE reason), and an
+INVALID_ARGUMENT for a number, an enum value, a size or invalid UTF-8 a
+BadRequest naming the field (or an enclosing one); and the server stays
+up. After the matrix the server is
 stopped and started again on its data dir (a request must never leave a data
 dir that cannot open) and still serves.
 
@@ -26,11 +31,12 @@ log_path in that directory), any sanitizer report written there fails the
 test."""
 
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qantara_e2e import ARGS, Server, ServerTestCase, main  # noqa: E402
+from qantara_e2e import ARGS, Server, ServerTestCase, error_details, main  # noqa: E402
 
 # Client-error codes, and OK: what a bad request may get.
 ALLOWED = {"OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "ALREADY_EXISTS",
@@ -54,6 +60,10 @@ INT_MAX = {
 }
 SIGNED = {"TYPE_INT32", "TYPE_SINT32", "TYPE_SFIXED32", "TYPE_INT64", "TYPE_SINT64", "TYPE_SFIXED64"}
 REPEATED_COUNT = 200_000
+# The bad classes whose INVALID_ARGUMENT must name the field in a BadRequest.
+FIELD_CLASSES = {"NaN", "+inf", "-inf", "-1", "1e308", "max", "unknown enum 999", "2 MiB", "200k elements",
+                 "invalid UTF-8"}
+REASON = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")
 INT_TYPES = {}  # FieldDescriptor type -> name (of INT_MAX), filled in setUpClass
 
 
@@ -142,7 +152,8 @@ class MalformedMatrixTest(ServerTestCase):
 
     def call(self, method, payload, extra=()):
         """Sends encoded `payload` (plus encoded `extra` messages on a client
-        stream) to `method`; returns (code name, details)."""
+        stream) to `method`; returns (code name, message, error details:
+        qantara_e2e.error_details)."""
         path = f"/{method.containing_service.full_name}/{method.name}"
         ident = lambda b: b  # noqa: E731
         try:
@@ -162,9 +173,9 @@ class MalformedMatrixTest(ServerTestCase):
             else:
                 fn = self.channel.unary_unary(path, request_serializer=ident, response_deserializer=ident)
                 fn(payload, timeout=60)
-            return "OK", ""
+            return "OK", "", None
         except self.grpc.RpcError as e:
-            return e.code().name, e.details() or ""
+            return e.code().name, e.details() or "", error_details(e)
 
     def fields(self, descriptor, prefix=(), depth=0):
         """(path of field descriptors) for every field, nested ones included."""
@@ -236,13 +247,14 @@ class MalformedMatrixTest(ServerTestCase):
                      "AccessService", "ServerService")]
         bad = []
         counts = {}
+        reasons = {}
         t0 = time.monotonic()
         for service in services:
             for method in service.methods:
                 if method.name in SKIPPED_RPCS:
                     continue
                 base = self.baseline(method)
-                code, details = self.call(method, base.SerializeToString())
+                code, details, _ = self.call(method, base.SerializeToString())
                 self.assertIn(code, ALLOWED, f"{method.name} baseline: {code} {details}")
                 for path in self.fields(base.DESCRIPTOR):
                     field = path[-1]
@@ -260,7 +272,7 @@ class MalformedMatrixTest(ServerTestCase):
                         if method.name == "Import" and path[0].name != "chunk":
                             extra = (type(base)(chunk=b"<tmx version='1.4'><body></body></tmx>")
                                      .SerializeToString(),)
-                        code, details = self.call(method, data, extra)
+                        code, details, rich = self.call(method, data, extra)
                         counts[code] = counts.get(code, 0) + 1
                         where = f"{method.name} {'.'.join(f.name for f in path)} [{cls_name}]"
                         if self.server.proc.poll() is not None:
@@ -271,9 +283,16 @@ class MalformedMatrixTest(ServerTestCase):
                             bad.append(f"{where}: accepted")
                         elif code in ("INVALID_ARGUMENT", "RESOURCE_EXHAUSTED") and not names_field(details, path):
                             bad.append(f"{where}: {code} does not name the field: {details!r}")
+                        if code != "OK":
+                            problem = details_problem(code, details, rich, path,
+                                                      code == "INVALID_ARGUMENT" and cls_name in FIELD_CLASSES)
+                            if problem:
+                                bad.append(f"{where}: {code} {details[:200]!r}: {problem}")
+                            else:
+                                reasons[rich["reason"]] = reasons.get(rich["reason"], 0) + 1
         total = sum(counts.values())
-        print(f"matrix: {total} requests in {time.monotonic() - t0:.1f} s; codes {sorted(counts.items())}",
-              file=sys.stderr)
+        print(f"matrix: {total} requests in {time.monotonic() - t0:.1f} s; codes {sorted(counts.items())}; "
+              f"reasons {sorted(reasons.items())}", file=sys.stderr)
         for line in bad:
             print("  BAD " + line, file=sys.stderr)
         self.assertEqual(bad, [], f"{len(bad)} of {total} malformed requests answered badly")
@@ -314,6 +333,9 @@ class UnparsableStreamMessageTest(ServerTestCase):
             self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT, e.exception.details())
             self.assertIn("message 2", e.exception.details())
             self.assertIn("qantara.v1.Unit.source", e.exception.details())
+            rich = error_details(e.exception)
+            self.assertEqual(rich["reason"], "MALFORMED_REQUEST", rich)
+            self.assertEqual(rich["fields"], ["units.source"], rich)
             self.assertEqual(mem.GetMemory(m.GetMemoryRequest(name="s")).units, 1)
 
 
@@ -328,6 +350,32 @@ def tearDownModule():
     if reports:
         raise AssertionError(f"{len(reports)} sanitizer report(s) in {logs}")
     print(f"sanitizer reports in {logs}: none", file=sys.stderr)
+
+
+def details_problem(code, message, rich, path, want_field):
+    """What is wrong with the error details of a failed call (None: nothing):
+    the google.rpc.Status must be there, of the call's code and message, with
+    an ErrorInfo (domain qantara.v1, an UPPER_SNAKE_CASE reason); with
+    `want_field` a BadRequest must name the field of `path` or an enclosing
+    one (indices such as [3] aside), or the field itself inside a message the
+    server could not place (a parse error in a repeated message)."""
+    import grpc
+    if rich is None:
+        return "no grpc-status-details-bin trailer"
+    if rich["code"] != getattr(grpc.StatusCode, code).value[0]:
+        return f"details code {rich['code']}"
+    if rich["message"] != message:
+        return f"details message {rich['message']!r}"
+    if rich["domain"] != "qantara.v1" or not rich["reason"] or not REASON.fullmatch(rich["reason"]):
+        return f"ErrorInfo domain {rich['domain']!r} reason {rich['reason']!r}"
+    if not want_field:
+        return None
+    names = [f.name for f in path]
+    for field in rich["fields"]:
+        parts = re.sub(r"\[[^\]]*\]", "", field).split(".")
+        if parts == names[:len(parts)] or parts[-1] == names[-1]:
+            return None
+    return f"no BadRequest naming {'.'.join(names)} (fields {rich['fields']}, kinds {rich['kinds']})"
 
 
 def names_field(details, path):

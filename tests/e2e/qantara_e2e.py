@@ -111,6 +111,43 @@ def run_cli(cli, server, *args, stdin=None, cwd=None, timeout=60):
     return subprocess.run(cmd, input=stdin, capture_output=True, timeout=timeout, cwd=cwd)
 
 
+def error_details(error):
+    """The google.rpc.Status of a failed call (a grpc.RpcError) from its
+    grpc-status-details-bin trailer, as a dict: code, message, reason,
+    domain, metadata, fields (BadRequest field paths), retry_s (RetryInfo),
+    quota (QuotaFailure (subject, description) pairs), resource (ResourceInfo
+    (type, name)), kinds (the details' type names); None when the trailer is
+    missing. Needs the Python stubs (google/rpc/*_pb2.py) on sys.path."""
+    from google.rpc import error_details_pb2, status_pb2
+    raw = dict(error.trailing_metadata() or ()).get("grpc-status-details-bin")
+    if raw is None:
+        return None
+    st = status_pb2.Status.FromString(raw)
+    out = {"code": st.code, "message": st.message, "reason": None, "domain": None, "metadata": {},
+           "fields": [], "retry_s": None, "quota": [], "resource": None, "kinds": []}
+    for any_ in st.details:
+        out["kinds"].append(any_.TypeName())
+        for cls in (error_details_pb2.ErrorInfo, error_details_pb2.BadRequest, error_details_pb2.RetryInfo,
+                    error_details_pb2.QuotaFailure, error_details_pb2.ResourceInfo):
+            if any_.Is(cls.DESCRIPTOR):
+                msg = cls()
+                any_.Unpack(msg)
+                break
+        else:
+            continue
+        if isinstance(msg, error_details_pb2.ErrorInfo):
+            out.update(reason=msg.reason, domain=msg.domain, metadata=dict(msg.metadata))
+        elif isinstance(msg, error_details_pb2.BadRequest):
+            out["fields"] += [v.field for v in msg.field_violations]
+        elif isinstance(msg, error_details_pb2.RetryInfo):
+            out["retry_s"] = msg.retry_delay.seconds + msg.retry_delay.nanos / 1e9
+        elif isinstance(msg, error_details_pb2.QuotaFailure):
+            out["quota"] += [(v.subject, v.description) for v in msg.violations]
+        else:
+            out["resource"] = (msg.resource_type, msg.resource_name)
+    return out
+
+
 class ServerTestCase(unittest.TestCase):
     """One real qantara-server for the test class (port 0, temporary data dir),
     started in setUpClass and killed in tearDownClass, plus a temporary

@@ -6,6 +6,8 @@
 #include "clients/cli/args.h"
 #include "clients/cli/commands.h"
 #include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 
 namespace qantara::cli {
@@ -27,6 +29,41 @@ TEST(ExitStatusTest, FromGrpcKeepsCodeAndMessage) {
   EXPECT_EQ(s.message(), "not UTF-8");
   EXPECT_TRUE(FromGrpc(grpc::Status::OK).ok());
   EXPECT_EQ(ExitCodeFor(FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE, "x"))), kExitFailed);
+}
+
+// The server's error details (google.rpc.Status in the status's binary
+// details): the reason and field follow the message.
+TEST(ExitStatusTest, ErrorDetailsFollowTheMessage) {
+  google::rpc::Status details;
+  details.set_code(3);
+  details.set_message("threshold must be a number from 0 to 100, not 200");
+  google::rpc::ErrorInfo info;
+  info.set_reason("VALUE_OUT_OF_RANGE");
+  info.set_domain("qantara.v1");
+  details.add_details()->PackFrom(info);
+  google::rpc::BadRequest bad;
+  bad.add_field_violations()->set_field("threshold");
+  details.add_details()->PackFrom(bad);
+  const absl::Status s = FromGrpc(
+      grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, details.message(), details.SerializeAsString()));
+  EXPECT_EQ(s.message(), details.message());
+  const GlobalOptions options{"example:7", 2, "", ""};
+  EXPECT_EQ(RpcErrorMessage(options, "lookup", s),
+            "lookup: threshold must be a number from 0 to 100, not 200 [reason VALUE_OUT_OF_RANGE, field "
+            "threshold]");
+  // A reason that is the code's name adds nothing.
+  google::rpc::Status plain;
+  plain.set_code(5);
+  info.set_reason("NOT_FOUND");
+  plain.add_details()->PackFrom(info);
+  EXPECT_EQ(RpcErrorMessage(options, "memory show",
+                            FromGrpc(grpc::Status(grpc::StatusCode::NOT_FOUND, "no backup 7",
+                                                  plain.SerializeAsString()))),
+            "memory show: no backup 7");
+  // Details that do not parse are ignored.
+  EXPECT_EQ(
+      RpcErrorMessage(options, "x", FromGrpc(grpc::Status(grpc::StatusCode::NOT_FOUND, "gone", "\xff\xff"))),
+      "x: gone");
 }
 
 TEST(ExitStatusTest, Messages) {

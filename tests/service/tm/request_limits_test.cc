@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "service/base/error_details.h"
 #include "tests/testing/status_matchers.h"
 
 namespace qantara::tm {
@@ -119,6 +120,37 @@ TEST(RequestLimitsTest, SizesAreLimitedOnlyOnceAServerSetsLimits) {
   c.page_size = 1001;
   EXPECT_THAT(CheckConcordance(c, std::nullopt),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+}
+
+// The error details (service/base/error_details.h): the field, the reason,
+// and for a cap the quota.
+TEST(RequestLimitsTest, RefusalsNameTheFieldAndReason) {
+  LookupRequest r = Request();
+  r.options.threshold = std::nan("");
+  absl::Status s = CheckLookup(r, std::nullopt);
+  EXPECT_EQ(ErrorField(s), "threshold");
+  EXPECT_EQ(ErrorReason(s), "VALUE_OUT_OF_RANGE");
+  r = Request();
+  r.options.filter.min_alignment_confidence = 2;
+  EXPECT_EQ(ErrorField(CheckLookup(r, std::nullopt)), "filter.min_alignment_confidence");
+
+  RequestLimits limits;
+  limits.max_results = 10;
+  r = Request();
+  r.options.max_results = 11;
+  s = CheckLookup(r, limits);
+  EXPECT_EQ(ErrorField(s), "max_results");
+  EXPECT_EQ(ErrorReason(s), "LIMIT_EXCEEDED");
+  ASSERT_TRUE(ErrorQuota(s).has_value());
+  EXPECT_EQ(ErrorQuota(s)->subject, "max_results");
+  EXPECT_EQ(ErrorQuota(s)->description, "at most 10 a request");
+  EXPECT_EQ(ErrorField(CheckCount("text bytes", 9, 8)), "text");
+
+  ConcordanceRequest c;
+  c.page_size = 0;
+  s = CheckConcordance(c, std::nullopt);
+  EXPECT_EQ(ErrorField(s), "page_size");
+  EXPECT_EQ(ErrorReason(s), "VALUE_OUT_OF_RANGE");
 }
 
 }  // namespace
