@@ -4,6 +4,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/base/error_details.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
@@ -13,10 +14,12 @@ namespace qantara::storage::internal {
 namespace {
 
 absl::Status RevisionConflict(const std::string& memory, uint64_t id, uint64_t at, uint64_t expected) {
-  return absl::AbortedError(
-      absl::StrCat("unit ", id, " of memory '", memory, "' is at revision ", at, ", not ", expected,
-                   ": it changed since it was read (nothing was written; read it again, "
-                   "redo the change and retry)"));
+  absl::Status s = absl::AbortedError(absl::StrCat(
+      "unit ", id, " of memory '", memory, "' is at revision ", at, ", not ", expected,
+      ": it changed since it was read (nothing was written; read it again, redo the change and retry)"));
+  s = WithReason(std::move(s), "REVISION_CONFLICT");
+  s = WithMetadata(std::move(s), "revision", absl::StrCat(at));
+  return WithResource(std::move(s), "qantara.v1.Unit", absl::StrCat(memory, "/", id));
 }
 
 }  // namespace

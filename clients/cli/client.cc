@@ -11,8 +11,10 @@
 #include <mutex>
 #include <sstream>
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "clients/cli/exit_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -157,6 +159,11 @@ void Prepare(grpc::ClientContext& context, const GlobalOptions& options) {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(static_cast<int64_t>(options.timeout_seconds * 1000)));
   context.set_wait_for_ready(false);
+}
+
+std::string NewRequestId() {
+  absl::BitGen gen;
+  return absl::StrFormat("cli-%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
 }
 
 int ReportError(const std::string& message, int code) {

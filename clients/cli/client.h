@@ -100,6 +100,11 @@ int PrintOutput(const std::string& text);
 // Prints "qantara: <message>" on stderr; returns `code`.
 int ReportError(const std::string& message, int code);
 
+// A new request id ("cli-" + 32 random hex digits) for one write of one
+// command: its retries (the server's service config) carry the same id, so
+// the server carries the write out once.
+std::string NewRequestId();
+
 // Makes one unary call on a new stub of `Stub`'s service with the --timeout
 // deadline, e.g.
 //   v1::Memory memory;

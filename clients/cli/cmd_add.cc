@@ -32,6 +32,7 @@ absl::StatusOr<v1::AddUnitResponse> RunAddUnit(const GlobalOptions& options, con
   }
   v1::AddUnitRequest req;
   req.set_memory(args.memory);
+  req.set_request_id(NewRequestId());
   req.set_policy(policy);
   req.mutable_unit()->set_source(args.texts[0]);
   req.mutable_unit()->set_target(args.texts[1]);
@@ -85,6 +86,7 @@ int RunAddCommand(const GlobalOptions& options, const AddArgs& args) {
   qantara::v1::AddUnitsRequest chunk;
   chunk.set_memory(args.memory);
   chunk.set_policy(policy);
+  chunk.set_request_id(NewRequestId());  // read from the first chunk
   std::string line;
   uint64_t line_no = 0;
   bool stream_ok = true;

@@ -14,6 +14,7 @@ int RunBackupCommand(const GlobalOptions& options, const std::string& command, c
   if (command == "backup create") {
     v1::CreateBackupRequest req;
     req.set_dir(args.dir);
+    req.set_request_id(NewRequestId());
     // A backup takes as long as copying the data: no --timeout below an hour.
     GlobalOptions long_call = options;
     if (long_call.timeout_seconds < 3600) long_call.timeout_seconds = 3600;

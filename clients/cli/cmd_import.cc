@@ -234,6 +234,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     std::thread sender([&] {
       v1::ImportRequest req;
       *req.mutable_start() = start;
+      req.mutable_start()->set_request_id(NewRequestId());
       if (!stream->Write(req)) return;
       std::string buf(kChunkBytes, '\0');
       while (*in) {

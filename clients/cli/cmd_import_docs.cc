@@ -39,6 +39,7 @@ using Clock = std::chrono::steady_clock;
 
 void FillRequest(const StoreOptions& o, v1::AlignToMemoryRequest* req) {
   req->set_memory(o.memory);
+  req->set_request_id(NewRequestId());
   if (o.threshold) req->set_min_confidence(*o.threshold);
   req->set_include_many(o.include_many);
   v1::DuplicatePolicy policy = v1::DUPLICATE_POLICY_SKIP_IDENTICAL;

@@ -16,6 +16,7 @@ int RunMemoryCommand(const GlobalOptions& options, const std::string& command, c
     req.set_source_lang(args.source);
     req.set_target_lang(args.target);
     req.set_description(args.description);
+    req.set_request_id(NewRequestId());
     absl::StatusOr<v1::Memory> m = Call(options, &v1::MemoryService::Stub::CreateMemory, req);
     if (!m.ok()) return ReportRpcError(options, what, m.status());
     return PrintOutput(RenderMemoryCreated(*m));
@@ -44,6 +45,7 @@ int RunMemoryCommand(const GlobalOptions& options, const std::string& command, c
   if (command == "memory delete") {
     v1::DeleteMemoryRequest req;
     req.set_name(args.name);
+    req.set_request_id(NewRequestId());
     absl::StatusOr<v1::DeleteMemoryResponse> resp =
         Call(options, &v1::MemoryService::Stub::DeleteMemory, req);
     if (!resp.ok()) return ReportRpcError(options, what, resp.status());

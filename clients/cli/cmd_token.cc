@@ -61,6 +61,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
   if (command == "token create") {
     v1::CreateTokenRequest req;
     req.set_name(args.name);
+    req.set_request_id(NewRequestId());
     req.set_role(RoleOf(args.role));
     for (const std::string& m : args.memories) req.add_memories(m);
     req.mutable_ttl()->set_seconds(int64_t{args.expires_days} * 86400);
@@ -99,6 +100,7 @@ int RunTokenCommand(const GlobalOptions& options, const std::string& command, co
   if (command == "token revoke") {
     v1::RevokeTokenRequest req;
     req.set_name(args.name);
+    req.set_request_id(NewRequestId());
     absl::StatusOr<v1::RevokeTokenResponse> resp = Call(options, &v1::AccessService::Stub::RevokeToken, req);
     if (!resp.ok()) return ReportRpcError(options, what, resp.status());
     return PrintOutput("revoked token '" + resp->token().name() + "' at " +

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_format.h"
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
@@ -49,13 +48,6 @@ std::string UnitText(const v1::Unit& u, bool json) {
   if (!u.attributes().client().empty()) out += "client:  " + u.attributes().client() + "\n";
   for (const auto& [k, v] : u.attributes().extra()) out += k + "=" + v + "\n";
   return out;
-}
-
-// A request id for one run of the command: its retries (the service
-// config's) reach the server with the same id.
-std::string NewRequestId() {
-  absl::BitGen gen;
-  return absl::StrFormat("cli-%016x%016x", absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
 }
 
 }  // namespace

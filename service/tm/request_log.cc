@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/base/error_details.h"
 #include "service/base/status_macros.h"
 
 namespace qantara::tm {
@@ -45,17 +46,20 @@ absl::StatusOr<std::optional<std::string>> RequestLog::Begin(const std::string& 
   // Held across the read: a second call with the id waits for nothing and
   // is refused while the first one runs.
   if (in_flight_.contains(Key(scope, id))) {
-    return absl::AbortedError(absl::StrCat("a call with request_id '", id,
-                                           "' is still running: retry once it has ended (the retry then gets "
-                                           "its response)"));
+    absl::Status busy = absl::AbortedError(
+        absl::StrCat("a call with request_id '", id,
+                     "' is still running: retry once it has ended (the retry then gets its "
+                     "response)"));
+    return WithRetryAfter(WithReason(std::move(busy), "REQUEST_IN_PROGRESS"), absl::Seconds(1));
   }
   QANTARA_ASSIGN_OR_RETURN(std::optional<storage::RequestRecord> rec, store_.Get(scope, id));
   if (rec.has_value() && rec->time_us >= absl::ToUnixMicros(absl::Now() - retention_)) {
     if (rec->method != method || rec->request_hash != hash) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      absl::Status reused = absl::InvalidArgumentError(absl::StrCat(
           "request_id '", id, "' was already used for ",
           rec->method != method ? absl::StrCat("a ", rec->method, " call") : "a different request",
           " within the last ", absl::FormatDuration(retention_), ": use a new request_id for a new request"));
+      return WithField(WithReason(std::move(reused), "REQUEST_ID_REUSED"), "request_id");
     }
     return std::optional<std::string>(std::move(rec->response));
   }

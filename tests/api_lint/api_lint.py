@@ -66,41 +66,7 @@ ALLOWED = {
 # TEMPORARY (issue 21): exceptions waiting for the proto changes under way
 # (Timestamp/Duration, paging, request_id). Remove each entry as its proto
 # is fixed; the lint lists the entries that no longer fail.
-TEMPORARY = {
-    ("bounded", "qantara.v1.ListBackupsResponse.backups"): "paged with its List rpc",
-    ("bounded", "qantara.v1.ListTokensResponse.tokens"): "paged with its List rpc",
-    ("list-page", "qantara.v1.AccessService.ListTokens"): "paging (page_size, page_token, next_page_token) to add",
-    ("list-page", "qantara.v1.AdminService.ListBackups"): "paging (page_size, page_token, next_page_token) to add",
-    ("page-str", "qantara.v1.ConcordanceRequest.page_token"): "page tokens to become strings",
-    ("page-str", "qantara.v1.ConcordanceResponse.next_page_token"): "page tokens to become strings",
-    ("request-id", "qantara.v1.AccessService.CreateToken"): "`string request_id` being added",
-    ("request-id", "qantara.v1.AccessService.RevokeToken"): "`string request_id` being added",
-    ("request-id", "qantara.v1.AdminService.CreateBackup"): "`string request_id` being added",
-    ("request-id", "qantara.v1.AlignService.AlignToMemory"): "`string request_id` being added",
-    ("request-id", "qantara.v1.ImportExportService.Import"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.AddUnit"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.AddUnits"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.CreateMemory"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.DeleteMemory"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.DeleteUnits"): "`string request_id` being added",
-    ("request-id", "qantara.v1.MemoryService.UpdateUnit"): "`string request_id` being added",
-    ("time-int", "qantara.v1.AlignToMemoryResponse.elapsed_ms"): "to become a google.protobuf.Duration",
-    ("time-int", "qantara.v1.AuditEvent.time_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Backup.created_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.CreateBackupResponse.elapsed_ms"): "to become a google.protobuf.Duration",
-    ("time-int", "qantara.v1.CreateTokenRequest.expires_in_seconds"): "to become a google.protobuf.Duration",
-    ("time-int", "qantara.v1.ExportRequest.changed_after_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Filter.changed_after_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Filter.changed_before_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.ImportReport.elapsed_ms"): "to become a google.protobuf.Duration",
-    ("time-int", "qantara.v1.ListAuditEventsRequest.since_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Memory.created_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.TokenInfo.created_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.TokenInfo.expires_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.TokenInfo.revoked_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Unit.changed_at_us"): "to become a google.protobuf.Timestamp",
-    ("time-int", "qantara.v1.Unit.created_at_us"): "to become a google.protobuf.Timestamp",
-}
+TEMPORARY: dict = {}
 
 TIME_NAME = re.compile(r"(^|_)(us|ms|ns|s|sec|secs|seconds|minutes|hours|days|millis|micros|nanos|at|"
                        r"time|timestamp|date|deadline|timeout)$")

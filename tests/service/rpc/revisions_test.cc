@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "service/rpc/idempotency.h"
 #include "service/rpc/import_service.h"
@@ -16,6 +18,17 @@ namespace qantara::rpc {
 namespace {
 
 namespace v1 = qantara::v1;
+
+// The ErrorInfo reason of a failed call's google.rpc.Status details.
+std::string Reason(const grpc::Status& s) {
+  google::rpc::Status st;
+  if (!st.ParseFromString(s.error_details())) return "(no details)";
+  for (const auto& any : st.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "(no ErrorInfo)";
+}
 
 class RevisionsTest : public ::testing::Test {
  protected:
@@ -218,6 +231,7 @@ TEST_F(RevisionsTest, ARetriedAddUnitStoresOnceAndAReusedIdIsRefused) {
   grpc::Status s = stub_->AddUnit(&ctx, add, &c);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("already used"), std::string::npos) << s.error_message();
+  EXPECT_EQ(Reason(s), "REQUEST_ID_REUSED");
   EXPECT_EQ(Units(), 1u);
 
   // Without a request id the same call adds again (KEEP_ALL).
