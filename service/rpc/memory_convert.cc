@@ -138,6 +138,14 @@ absl::StatusOr<match::UnitFilter> FromProto(const v1::Filter& in, absl::string_v
   f.domain = in.domain();
   f.client = in.client();
   for (const auto& [k, v] : in.extra()) f.extra[k] = v;
+  for (const auto& [name, t, has] :
+       {std::make_tuple("changed_after", &in.changed_after(), in.has_changed_after()),
+        std::make_tuple("changed_before", &in.changed_before(), in.has_changed_before())}) {
+    if (has && t->seconds() < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".", name, " must not be before 1970-01-01 (got ", t->seconds(), " s)"));
+    }
+  }
   QANTARA_ASSIGN_OR_RETURN(f.changed_after_us, FromTimestamp(in.changed_after(), in.has_changed_after(),
                                                              absl::StrCat(field, ".changed_after")));
   QANTARA_ASSIGN_OR_RETURN(f.changed_before_us, FromTimestamp(in.changed_before(), in.has_changed_before(),
