@@ -11,6 +11,7 @@
 #include "clients/cli/call.h"
 #include "clients/cli/commands.h"
 #include "clients/cli/render_backup.h"
+#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "qantara/v1/access.grpc.pb.h"
 
@@ -52,8 +53,7 @@ int RunAuditCommand(const GlobalOptions& options, const AuditArgs& args) {
   if (!since.ok()) return ReportError(std::string(since.status().message()), kExitUsage);
   v1::ListAuditEventsRequest req;
   if (*since != 0) {
-    req.mutable_since()->set_seconds(*since / 1000000);
-    req.mutable_since()->set_nanos(static_cast<int32_t>(*since % 1000000) * 1000);
+    *req.mutable_since() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(*since);
   }
   req.set_memory(args.memory);
   nlohmann::ordered_json all = nlohmann::ordered_json::array();

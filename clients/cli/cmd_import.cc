@@ -16,6 +16,7 @@
 #include "clients/cli/idle_watchdog.h"
 #include "clients/cli/policy_text.h"
 #include "clients/cli/render_backup.h"
+#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"
 #include "qantara/v1/import.grpc.pb.h"
@@ -383,9 +384,8 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     req.mutable_filter()->set_domain(args->domain);
     req.mutable_filter()->set_client(args->client);
     if (args->changed_after_us != 0) {
-      req.mutable_filter()->mutable_changed_after()->set_seconds(args->changed_after_us / 1000000);
-      req.mutable_filter()->mutable_changed_after()->set_nanos(
-          static_cast<int32_t>(args->changed_after_us % 1000000) * 1000);
+      *req.mutable_filter()->mutable_changed_after() =
+          google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(args->changed_after_us);
     }
     req.set_min_confidence(args->min_confidence);
     auto channel = Connect(options);

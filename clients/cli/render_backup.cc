@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
 
 namespace qantara::cli {
@@ -11,9 +12,13 @@ namespace {
 namespace v1 = qantara::v1;
 }  // namespace
 
-int64_t Micros(const google::protobuf::Timestamp& t) { return t.seconds() * 1000000 + t.nanos() / 1000; }
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(t);
+}
 
-int64_t Millis(const google::protobuf::Duration& d) { return d.seconds() * 1000 + d.nanos() / 1000000; }
+int64_t Millis(const google::protobuf::Duration& d) {
+  return google::protobuf::util::TimeUtil::DurationToMilliseconds(d);
+}
 
 std::string IsoTime(int64_t us) {
   const std::time_t seconds = static_cast<std::time_t>(us / 1000000);

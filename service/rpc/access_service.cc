@@ -79,11 +79,9 @@ grpc::Status AccessServiceImpl::ListTokens(grpc::ServerContext* context, const v
   if (!who.ok()) return ToGrpcStatus(who.status());
   if (access_ == nullptr) return NoAuth();
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
-  if (req->page_size() > 1000) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("page_size must be 1 to 1000 (0: 100), not ", req->page_size())));
-  }
-  const uint32_t page_size = req->page_size() == 0 ? 100 : req->page_size();
+  absl::StatusOr<uint32_t> size = tm::PageSize(req->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  const uint32_t page_size = *size;
   absl::StatusOr<std::string> after = tm::DecodePageToken(req->page_token(), tm::PageKind::kTokens, "");
   if (!after.ok()) return ToGrpcStatus(after.status());
   // Position: the last token listed, as name '\0' creation time (a name

@@ -58,11 +58,9 @@ grpc::Status AdminServiceImpl::ListBackups(grpc::ServerContext* context, const v
   if (auto who = Allow(context, tm::Role::kAdmin, "list backups"); !who.ok())
     return ToGrpcStatus(who.status());
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
-  if (req->page_size() > 1000) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("page_size must be 1 to 1000 (0: 100), not ", req->page_size())));
-  }
-  const uint32_t page_size = req->page_size() == 0 ? 100 : req->page_size();
+  absl::StatusOr<uint32_t> size = tm::PageSize(req->page_size());
+  if (!size.ok()) return ToGrpcStatus(size.status());
+  const uint32_t page_size = *size;
   absl::StatusOr<std::string> after =
       tm::DecodePageToken(req->page_token(), tm::PageKind::kBackups, req->dir());
   if (!after.ok()) return ToGrpcStatus(after.status());

@@ -2,9 +2,8 @@
 // lookups, duplicate policies) and the engine's and storage's types.
 #include "service/rpc/memory_convert.h"
 
-#include <tuple>
-
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "service/base/status_macros.h"
 
 namespace qantara::rpc {
@@ -12,8 +11,8 @@ namespace qantara::rpc {
 namespace v1 = qantara::v1;
 
 namespace {
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, as in timestamp.proto.
-constexpr int64_t kMinSeconds = -62135596800;
+// 9999-12-31T23:59:59Z, the last time timestamp.proto allows. Stored times
+// are microseconds since the epoch: nothing before 1970.
 constexpr int64_t kMaxSeconds = 253402300799;
 // Microseconds fit int64 up to about year 294,000; durations are bounded
 // far below.
@@ -21,24 +20,22 @@ constexpr int64_t kMaxDurationSeconds = int64_t{10000} * 366 * 86400;
 }  // namespace
 
 void ToTimestamp(int64_t us, google::protobuf::Timestamp* out) {
-  int64_t seconds = us / 1000000, micros = us % 1000000;
-  if (micros < 0) {
-    micros += 1000000;
-    --seconds;
-  }
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<int32_t>(micros * 1000));
+  *out = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(us);
 }
 
 absl::StatusOr<int64_t> FromTimestamp(const google::protobuf::Timestamp& in, bool has,
                                       absl::string_view field) {
   if (!has) return 0;
-  if (in.seconds() < kMinSeconds || in.seconds() > kMaxSeconds || in.nanos() < 0 || in.nanos() > 999999999) {
+  if (in.seconds() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " must not be before 1970-01-01 (got ", in.seconds(), " s)"));
+  }
+  if (in.seconds() > kMaxSeconds || in.nanos() < 0 || in.nanos() > 999999999) {
     return absl::InvalidArgumentError(absl::StrCat(field,
-                                                   " must be a time from 0001-01-01 to 9999-12-31 (got ",
+                                                   " must be a time from 1970-01-01 to 9999-12-31 (got ",
                                                    in.seconds(), " s, ", in.nanos(), " ns)"));
   }
-  return in.seconds() * 1000000 + in.nanos() / 1000;
+  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(in);
 }
 
 absl::StatusOr<int64_t> FromDuration(const google::protobuf::Duration& in, absl::string_view field) {
@@ -46,23 +43,14 @@ absl::StatusOr<int64_t> FromDuration(const google::protobuf::Duration& in, absl:
     return absl::InvalidArgumentError(absl::StrCat(field, " must be a duration from 0 to 10000 years (got ",
                                                    in.seconds(), " s, ", in.nanos(), " ns)"));
   }
-  return in.seconds() * 1000000 + in.nanos() / 1000;
+  return google::protobuf::util::TimeUtil::DurationToMicroseconds(in);
 }
 
 void ToDuration(int64_t us, google::protobuf::Duration* out) {
-  out->set_seconds(us / 1000000);
-  out->set_nanos(static_cast<int32_t>((us % 1000000) * 1000));
+  *out = google::protobuf::util::TimeUtil::MicrosecondsToDuration(us);
 }
 
 absl::Status CheckTimes(const v1::Unit& unit, absl::string_view field) {
-  for (const auto& [name, t, has] :
-       {std::make_tuple("create_time", &unit.create_time(), unit.has_create_time()),
-        std::make_tuple("update_time", &unit.update_time(), unit.has_update_time())}) {
-    if (has && t->seconds() < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".", name, " must not be before 1970-01-01 (got ", t->seconds(), " s)"));
-    }
-  }
   QANTARA_RETURN_IF_ERROR(
       FromTimestamp(unit.create_time(), unit.has_create_time(), absl::StrCat(field, ".create_time"))
           .status());
@@ -138,14 +126,6 @@ absl::StatusOr<match::UnitFilter> FromProto(const v1::Filter& in, absl::string_v
   f.domain = in.domain();
   f.client = in.client();
   for (const auto& [k, v] : in.extra()) f.extra[k] = v;
-  for (const auto& [name, t, has] :
-       {std::make_tuple("changed_after", &in.changed_after(), in.has_changed_after()),
-        std::make_tuple("changed_before", &in.changed_before(), in.has_changed_before())}) {
-    if (has && t->seconds() < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".", name, " must not be before 1970-01-01 (got ", t->seconds(), " s)"));
-    }
-  }
   QANTARA_ASSIGN_OR_RETURN(f.changed_after_us, FromTimestamp(in.changed_after(), in.has_changed_after(),
                                                              absl::StrCat(field, ".changed_after")));
   QANTARA_ASSIGN_OR_RETURN(f.changed_before_us, FromTimestamp(in.changed_before(), in.has_changed_before(),

@@ -14,7 +14,7 @@ namespace qantara::rpc {
 
 // Microseconds since the epoch <-> Timestamp (0 <-> unset).
 void ToTimestamp(int64_t us, google::protobuf::Timestamp* out);
-// InvalidArgument naming `field` when out of range (0001-01-01 to
+// InvalidArgument naming `field` when out of range (1970-01-01 to
 // 9999-12-31, nanos 0 to 999,999,999); an unset timestamp is 0.
 absl::StatusOr<int64_t> FromTimestamp(const google::protobuf::Timestamp& in, bool has,
                                       absl::string_view field);

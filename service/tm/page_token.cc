@@ -28,6 +28,13 @@ absl::Status NotOurs(absl::string_view why) {
 
 }  // namespace
 
+absl::StatusOr<uint32_t> PageSize(uint32_t requested) {
+  if (requested > 1000) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 1 to 1000 (0: 100), not ", requested));
+  }
+  return requested == 0 ? 100 : requested;
+}
+
 std::string EncodePageToken(PageKind kind, absl::string_view binding, absl::string_view position) {
   std::string raw;
   raw.push_back(kVersion);

@@ -8,6 +8,7 @@
 #ifndef QANTARA_SERVICE_TM_PAGE_TOKEN_H_
 #define QANTARA_SERVICE_TM_PAGE_TOKEN_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,10 @@ enum class PageKind : char {
   kBackups = 'b',
   kAudit = 'a',
 };
+
+// The page size of a List request: 1 to 1000, 0 meaning 100.
+// InvalidArgument ("page_size must be ...") above 1000.
+absl::StatusOr<uint32_t> PageSize(uint32_t requested);
 
 std::string EncodePageToken(PageKind kind, absl::string_view binding, absl::string_view position);
 // The position of `token` ("" for an empty token: the first page).

@@ -42,28 +42,39 @@ RequestLog::RequestLog(storage::Store& store, absl::Duration retention)
 absl::StatusOr<std::optional<std::string>> RequestLog::Begin(const std::string& scope, const std::string& id,
                                                              absl::string_view method, uint64_t hash) {
   QANTARA_RETURN_IF_ERROR(ValidateRequestId(id));
-  absl::MutexLock l(&mu_);
-  // Held across the read: a second call with the id waits for nothing and
-  // is refused while the first one runs.
-  if (in_flight_.contains(Key(scope, id))) {
-    absl::Status busy = absl::AbortedError(
-        absl::StrCat("a call with request_id '", id,
-                     "' is still running: retry once it has ended (the retry then gets its "
-                     "response)"));
-    return WithRetryAfter(WithReason(std::move(busy), "REQUEST_IN_PROGRESS"), absl::Seconds(1));
+  const std::string key = Key(scope, id);
+  {
+    // Claimed before the read: a second call with the id is refused while
+    // the first runs (Finish stores the record before it lets go).
+    absl::MutexLock l(&mu_);
+    if (!in_flight_.insert(key).second) {
+      absl::Status busy = absl::AbortedError(
+          absl::StrCat("a call with request_id '", id,
+                       "' is still running: retry once it has ended (the retry then gets its "
+                       "response)"));
+      return WithRetryAfter(WithReason(std::move(busy), "REQUEST_IN_PROGRESS"), absl::Seconds(1));
+    }
   }
-  QANTARA_ASSIGN_OR_RETURN(std::optional<storage::RequestRecord> rec, store_.Get(scope, id));
-  if (rec.has_value() && rec->time_us >= absl::ToUnixMicros(absl::Now() - retention_)) {
-    if (rec->method != method || rec->request_hash != hash) {
+  auto release = [&] {
+    absl::MutexLock l(&mu_);
+    in_flight_.erase(key);
+  };
+  absl::StatusOr<std::optional<storage::RequestRecord>> rec = store_.Get(scope, id);
+  if (!rec.ok()) {
+    release();
+    return rec.status();
+  }
+  if (rec->has_value() && (*rec)->time_us >= absl::ToUnixMicros(absl::Now() - retention_)) {
+    release();
+    if ((*rec)->method != method || (*rec)->request_hash != hash) {
       absl::Status reused = absl::InvalidArgumentError(absl::StrCat(
           "request_id '", id, "' was already used for ",
-          rec->method != method ? absl::StrCat("a ", rec->method, " call") : "a different request",
+          (*rec)->method != method ? absl::StrCat("a ", (*rec)->method, " call") : "a different request",
           " within the last ", absl::FormatDuration(retention_), ": use a new request_id for a new request"));
       return WithField(WithReason(std::move(reused), "REQUEST_ID_REUSED"), "request_id");
     }
-    return std::optional<std::string>(std::move(rec->response));
+    return std::optional<std::string>(std::move((*rec)->response));
   }
-  in_flight_.insert(Key(scope, id));
   return std::optional<std::string>();
 }
 
