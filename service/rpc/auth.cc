@@ -36,6 +36,14 @@ void SetAuditErrorHandler(void (*handler)(const absl::Status&)) { audit_error_ha
 AuditedCall::AuditedCall(const grpc::ServerContext* context, absl::string_view action) : context_(context) {
   event_.action = std::string(action);
   event_.peer = context->peer();
+  // A call of the HTTP edge (the in-process channel, which only the server
+  // itself can open) names the HTTP client's address.
+  if (absl::StartsWith(event_.peer, "inproc")) {
+    auto it = context->client_metadata().find("qantara-http-peer");
+    if (it != context->client_metadata().end()) {
+      event_.peer = absl::StrCat("http:", absl::string_view(it->second.data(), it->second.size()));
+    }
+  }
 }
 
 grpc::Status AuditedCall::Done(grpc::Status status) {

@@ -40,6 +40,7 @@
 #include "service/server/access_bootstrap.h"
 #include "service/server/check.h"
 #include "service/server/grpc_limits.h"
+#include "service/server/http_flags.h"
 #include "service/server/limit_flags.h"
 #include "service/server/listen_address.h"
 #include "service/server/log.h"
@@ -160,6 +161,8 @@ int Run(int argc, char** argv) {
   AddCheckFlags(app, &check);
   TlsFlags tls_flags;
   AddTlsFlags(app, &tls_flags);
+  HttpFlags http_flags;
+  AddHttpFlags(app, &http_flags);
   app.set_version_flag("--version", absl::StrCat("qantara-server ", QANTARA_VERSION));
   try {
     app.parse(argc, argv);
@@ -307,13 +310,40 @@ int Run(int argc, char** argv) {
         absl::StrCat("cannot listen on ", listen, " (address in use or not available on this machine)"));
   }
   server->GetHealthCheckService()->SetServingStatus(true);
+  // The HTTP/JSON edge: its calls go through the in-process channel, so they
+  // meet the same checks as gRPC clients.
+  std::unique_ptr<http::HttpEdge> http_edge;
+  if (!http_flags.listen.empty()) {
+    absl::StatusOr<http::HttpOptions> http_options =
+        HttpOptionsOf(http_flags, tls_flags, auth, data_dir, message_bytes);
+    absl::StatusOr<std::unique_ptr<http::HttpEdge>> started =
+        http_options.ok() ? [&] {
+          grpc::ChannelArguments args;
+          args.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
+          args.SetMaxSendMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
+          return http::HttpEdge::Start(*http_options, server->InProcessChannel(args),
+                                       http::HttpHooks{.metrics = nullptr, .access_control = auth});
+        }()
+                          : absl::StatusOr<std::unique_ptr<http::HttpEdge>>(http_options.status());
+    if (!started.ok()) {
+      server->Shutdown();
+      server->Wait();
+      if (absl::Status closed = (*store)->Close(); !closed.ok()) {
+        Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
+      }
+      return Fail(std::string(started.status().message()));
+    }
+    http_edge = *std::move(started);
+  }
   // Health of writes: service "qantara.v1.writes" is NOT_SERVING while the
   // store cannot write (a full disk; README "Disk full"), "" stays SERVING
   // while reads are served. The store calls this now and on each change,
   // until it is closed.
   (*store)->WatchWrites(
-      [health = server->GetHealthCheckService(), first = true](const absl::Status& writes) mutable {
+      [health = server->GetHealthCheckService(), edge = http_edge.get(), first = true](
+          const absl::Status& writes) mutable {
         health->SetServingStatus("qantara.v1.writes", writes.ok());
+        if (edge != nullptr) edge->SetWritable(writes.ok());
         if (!writes.ok()) Log(LogLevel::kError, absl::StrCat("writes stopped: ", writes.message()));
         if (writes.ok() && !first) Log(LogLevel::kInfo, "writes resumed");
         first = false;
@@ -323,15 +353,23 @@ int Run(int argc, char** argv) {
   std::fflush(stdout);
   Log(LogLevel::kInfo, absl::StrCat("serving on ", address->host, ":", bound_port));
   LogTransport(tls_flags, tls.get(), *address, bound_port);
+  if (http_edge) {
+    std::printf("http listening on %s:%d\n", http_edge->host().c_str(), http_edge->port());
+    std::fflush(stdout);
+    Log(LogLevel::kInfo, absl::StrCat("HTTP/JSON API on ", http_flags.listen, " (port ", http_edge->port(), ", ",
+                                      http_edge->tls() ? "TLS" : "plaintext", ")"));
+  }
 
   int sig = 0;
   while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadTls(tls.get());
   Log(LogLevel::kInfo,
       absl::StrCat("received ", strsignal(sig), ", draining calls (up to ", grace_seconds, " s)"));
   server->GetHealthCheckService()->SetServingStatus(false);
+  if (http_edge) http_edge->SetServing(false);
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
-  server->Shutdown(deadline);
+  server->Shutdown(deadline);  // HTTP requests in flight end with it: their calls are its calls
+  if (http_edge) http_edge->Stop();
   server->Wait();
   rpc::UninstallAdmission();
   rpc::InstallAccessControl(nullptr);
