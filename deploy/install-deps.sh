@@ -23,6 +23,9 @@ PACKAGES=(
   libexpat1-dev libxml2-dev
   # CLI and JSON; OpenSSL: the CLI's SHA-256 of an imported file (resume keys)
   libcli11-dev nlohmann-json3-dev libssl-dev
+  # the HTTP/JSON edge (--http-listen): cpp-httplib, built with OpenSSL;
+  # python3-jsonschema: its e2e test checks responses against the OpenAPI document
+  libcpp-httplib-dev python3-jsonschema
   # tests and benchmarks (python3-grpcio, python3-protobuf: the crash harness and
   # the --sync-writes benchmark talk gRPC from /usr/bin/python3)
   libgtest-dev libgmock-dev libbenchmark-dev python3-grpcio python3-protobuf

@@ -80,15 +80,18 @@ HttpEdge::HttpEdge(const HttpOptions& options, std::shared_ptr<grpc::Channel> ch
 HttpEdge::~HttpEdge() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpOptions& options,
-                                                          std::shared_ptr<grpc::Channel> channel, HttpHooks hooks) {
+                                                          std::shared_ptr<grpc::Channel> channel,
+                                                          HttpHooks hooks) {
   std::unique_ptr<HttpEdge> edge(new HttpEdge(options, std::move(channel), std::move(hooks)));
   edge->stubs_ = std::make_unique<Stubs>(edge->channel_);
-  edge->jobs_ = std::make_unique<ImportJobs>(*edge->stubs_, options.max_running_imports, options.keep_finished_jobs);
+  edge->jobs_ =
+      std::make_unique<ImportJobs>(*edge->stubs_, options.max_running_imports, options.keep_finished_jobs);
   if (!options.upload_dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(options.upload_dir, ec);  // uploads of a server that stopped mid-import
     std::filesystem::create_directories(options.upload_dir, ec);
-    if (ec) return absl::InternalError(absl::StrCat("cannot create ", options.upload_dir, ": ", ec.message()));
+    if (ec)
+      return absl::InternalError(absl::StrCat("cannot create ", options.upload_dir, ": ", ec.message()));
   }
   if (!options.cert_file.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(
@@ -96,7 +99,8 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpOptions& opt
         options.client_ca_file.empty() ? nullptr : options.client_ca_file.c_str());
     if (!tls->is_valid()) {
       return absl::InvalidArgumentError(absl::StrCat("--http-listen: cannot load the TLS certificate '",
-                                                     options.cert_file, "' and key '", options.key_file, "'"));
+                                                     options.cert_file, "' and key '", options.key_file,
+                                                     "'"));
     }
     edge->server_ = std::move(tls);
     edge->tls_ = true;
@@ -105,11 +109,12 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpOptions& opt
   }
   edge->Install();
   httplib::Server& s = *edge->server_;
-  const int port = options.port == 0 ? s.bind_to_any_port(options.host) : s.bind_to_port(options.host, options.port)
-                                                                               ? options.port
-                                                                               : -1;
+  const int port = options.port == 0                            ? s.bind_to_any_port(options.host)
+                   : s.bind_to_port(options.host, options.port) ? options.port
+                                                                : -1;
   if (port <= 0) {
-    return absl::UnavailableError(absl::StrCat("--http-listen: cannot listen on ", options.host, ":", options.port,
+    return absl::UnavailableError(absl::StrCat("--http-listen: cannot listen on ", options.host, ":",
+                                               options.port,
                                                " (address in use or not available on this machine)"));
   }
   edge->port_ = port;
@@ -144,7 +149,8 @@ void HttpEdge::Install() {
     const uint64_t length = req.get_header_value<uint64_t>("Content-Length");
     const bool chunked = absl::EqualsIgnoreCase(req.get_header_value("Transfer-Encoding"), "chunked");
     if ((req.method == "GET" || req.method == "HEAD") && (length > 0 || chunked)) {
-      SendError(res, absl::StatusCode::kInvalidArgument, "GET takes no body: send the fields as query parameters");
+      SendError(res, absl::StatusCode::kInvalidArgument,
+                "GET takes no body: send the fields as query parameters");
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!upload && length > options_.max_body_bytes) {
@@ -171,12 +177,14 @@ void HttpEdge::Install() {
   s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {
-      res.set_content(ErrorJson(absl::StatusCode::kNotFound, absl::StrCat("no route for ", req.method, " ", req.path)),
-                      kJson);
+      res.set_content(
+          ErrorJson(absl::StatusCode::kNotFound, absl::StrCat("no route for ", req.method, " ", req.path)),
+          kJson);
     } else if (res.status == 413) {
       res.set_content(ErrorJson(absl::StatusCode::kInvalidArgument, "request body over the limit"), kJson);
     } else if (res.status >= 400) {
-      res.set_content(ErrorJson(absl::StatusCode::kInvalidArgument, absl::StrCat("HTTP ", res.status)), kJson);
+      res.set_content(ErrorJson(absl::StatusCode::kInvalidArgument, absl::StrCat("HTTP ", res.status)),
+                      kJson);
     }
   });
 }
@@ -196,22 +204,28 @@ bool HttpEdge::ReadBody(const httplib::ContentReader* reader, httplib::Response&
   });
   if (too_big) {
     res.status = 413;
-    res.set_content(ErrorJson(absl::StatusCode::kInvalidArgument,
-                              absl::StrCat("request body is over the limit of ", limit, " bytes (--http-max-body-mb)")),
-                    kJson);
+    res.set_content(
+        ErrorJson(absl::StatusCode::kInvalidArgument,
+                  absl::StrCat("request body is over the limit of ", limit, " bytes (--http-max-body-mb)")),
+        kJson);
     return false;
   }
   return true;
 }
 
-void HttpEdge::Prepare(grpc::ClientContext& ctx, const httplib::Request& req, const std::string& authorization,
-                       bool deadline) {
+void HttpEdge::Prepare(grpc::ClientContext& ctx, const httplib::Request& req,
+                       const std::string& authorization, bool deadline) {
   if (!authorization.empty()) ctx.AddMetadata("authorization", authorization);
-  ctx.AddMetadata("qantara-http-peer", absl::StrCat(req.remote_addr, ":", req.remote_port));
-  if (deadline) ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoSeconds(options_.call_timeout));
+  if (!options_.edge_secret.empty()) {
+    ctx.AddMetadata("qantara-http-edge", options_.edge_secret);
+    ctx.AddMetadata("qantara-http-peer", absl::StrCat(req.remote_addr, ":", req.remote_port));
+  }
+  if (deadline)
+    ctx.set_deadline(std::chrono::system_clock::now() + absl::ToChronoSeconds(options_.call_timeout));
 }
 
-void HttpEdge::Handle(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
+void HttpEdge::Handle(const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader* reader) {
   const std::string path = RawPath(req);
   if (req.method == "GET") {
     if (path == "/healthz") return res.set_content("{\"status\":\"ok\"}", kJson);
@@ -230,7 +244,8 @@ void HttpEdge::Handle(const httplib::Request& req, httplib::Response& res, const
     if (!PercentDecode(parts[2], &memory)) {
       return SendError(res, absl::StatusCode::kInvalidArgument, "bad percent-escape in the memory name");
     }
-    if (parts[3] == "imports" && req.method == "POST") return StartImport(req, res, reader, *authorization, memory);
+    if (parts[3] == "imports" && req.method == "POST")
+      return StartImport(req, res, reader, *authorization, memory);
     if (parts[3] == "export" && req.method == "GET") return Export(req, res, *authorization, memory);
   }
   if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "imports" && req.method == "GET") {
@@ -343,16 +358,17 @@ void HttpEdge::Metrics(const httplib::Request& req, httplib::Response& res) {
   res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
 }
 
-void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader,
-                           const std::string& authorization, const std::string& memory) {
+void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res,
+                           const httplib::ContentReader* reader, const std::string& authorization,
+                           const std::string& memory) {
   if (options_.upload_dir.empty()) {
     return SendError(res, absl::StatusCode::kUnimplemented, "imports over HTTP need an upload directory");
   }
   // What the client asks for, checked before the upload: the ImportStart
   // fields from the query, the memory readable with this token, a length
   // that fits the limit and the disk.
-  static const Route start_route{"POST", "/v1/memories/{memory}/imports", "", nullptr, Shape::kMessage, 202,
-                                 nullptr, nullptr, ""};
+  static const Route start_route{
+      "POST", "/v1/memories/{memory}/imports", "", nullptr, Shape::kMessage, 202, nullptr, nullptr, ""};
   v1::ImportStart start;
   if (absl::Status s = BuildRequest(start_route, "", {{"memory", memory}}, QueryOf(req), &start); !s.ok()) {
     return SendError(res, s);
@@ -360,15 +376,17 @@ void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res, 
   if (!req.has_header("Content-Length")) {
     res.status = 411;
     return res.set_content(
-        ErrorJson(absl::StatusCode::kInvalidArgument, "an import upload needs a Content-Length header"), kJson);
+        ErrorJson(absl::StatusCode::kInvalidArgument, "an import upload needs a Content-Length header"),
+        kJson);
   }
   const uint64_t length = req.get_header_value<uint64_t>("Content-Length");
   if (length > options_.max_upload_bytes) {
     res.status = 413;
-    return res.set_content(ErrorJson(absl::StatusCode::kInvalidArgument,
-                                     absl::StrCat("upload of ", length, " bytes is over the limit of ",
-                                                  options_.max_upload_bytes, " bytes (--http-max-upload-mb)")),
-                           kJson);
+    return res.set_content(
+        ErrorJson(absl::StatusCode::kInvalidArgument,
+                  absl::StrCat("upload of ", length, " bytes is over the limit of ",
+                               options_.max_upload_bytes, " bytes (--http-max-upload-mb)")),
+        kJson);
   }
   struct statvfs fs;
   constexpr uint64_t kReserve = 1ull << 30;
@@ -389,13 +407,15 @@ void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res, 
     if (grpc::Status s = stubs_->memory->GetMemory(&ctx, get, &info); !s.ok()) return SendError(res, s);
   }
   if (jobs_->running() >= options_.max_running_imports) {
-    return SendError(res, absl::StatusCode::kResourceExhausted,
-                     absl::StrCat(options_.max_running_imports,
-                                  " import jobs are running (--http-max-imports): try again when one has finished"));
+    return SendError(
+        res, absl::StatusCode::kResourceExhausted,
+        absl::StrCat(options_.max_running_imports,
+                     " import jobs are running (--http-max-imports): try again when one has finished"));
   }
-  const std::string file = absl::StrCat(options_.upload_dir, "/", CallerHash(absl::StrCat(
-                                                                      authorization, memory, absl::ToUnixNanos(absl::Now()),
-                                                                      reinterpret_cast<uintptr_t>(&req))));
+  const std::string file =
+      absl::StrCat(options_.upload_dir, "/",
+                   CallerHash(absl::StrCat(authorization, memory, absl::ToUnixNanos(absl::Now()),
+                                           reinterpret_cast<uintptr_t>(&req))));
   std::ofstream out(file, std::ios::binary);
   uint64_t got = 0;
   bool failed = !out;
@@ -426,10 +446,11 @@ void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res, 
 
 void HttpEdge::Export(const httplib::Request& req, httplib::Response& res, const std::string& authorization,
                       const std::string& memory) {
-  static const Route export_route{"GET", "/v1/memories/{memory}/export", "", nullptr, Shape::kMessage, 200,
-                                  nullptr, nullptr, ""};
+  static const Route export_route{
+      "GET", "/v1/memories/{memory}/export", "", nullptr, Shape::kMessage, 200, nullptr, nullptr, ""};
   v1::ExportRequest request;
-  if (absl::Status s = BuildRequest(export_route, "", {{"memory", memory}}, QueryOf(req), &request); !s.ok()) {
+  if (absl::Status s = BuildRequest(export_route, "", {{"memory", memory}}, QueryOf(req), &request);
+      !s.ok()) {
     return SendError(res, s);
   }
   struct State {
@@ -475,16 +496,19 @@ void HttpEdge::Export(const httplib::Request& req, httplib::Response& res, const
 // Translate Toolkit's tmserver protocol (translate/services/tmserver.py):
 //   GET  /tmserver/{slang}/{tlang}/unit/{text} -> [{"source", "target", "context", "quality"}]
 //   PUT|POST /tmserver/{slang}/{tlang}/unit/{uid}, body {"source", "target"}: add the unit
-void HttpEdge::Tmserver(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader,
-                        const std::string& authorization) {
+void HttpEdge::Tmserver(const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader* reader, const std::string& authorization) {
   const std::string path = RawPath(req);
-  const std::vector<std::string> parts = absl::StrSplit(absl::StripPrefix(path, "/tmserver/"), absl::MaxSplits('/', 3));
+  const std::vector<std::string> parts =
+      absl::StrSplit(absl::StripPrefix(path, "/tmserver/"), absl::MaxSplits('/', 3));
   if (parts.size() != 4 || parts[2] != "unit") {
-    return SendError(res, absl::StatusCode::kNotFound,
-                     "tmserver: only /tmserver/{slang}/{tlang}/unit/{text} is served (GET lookup, PUT/POST add)");
+    return SendError(
+        res, absl::StatusCode::kNotFound,
+        "tmserver: only /tmserver/{slang}/{tlang}/unit/{text} is served (GET lookup, PUT/POST add)");
   }
   std::string slang, tlang, text;
-  if (!PercentDecode(parts[0], &slang) || !PercentDecode(parts[1], &tlang) || !PercentDecode(parts[3], &text)) {
+  if (!PercentDecode(parts[0], &slang) || !PercentDecode(parts[1], &tlang) ||
+      !PercentDecode(parts[3], &text)) {
     return SendError(res, absl::StatusCode::kInvalidArgument, "tmserver: bad percent-escape in the path");
   }
   // The memories of this pair (either direction) the caller may read.
@@ -528,9 +552,10 @@ void HttpEdge::Tmserver(const httplib::Request& req, httplib::Response& res, con
     if (memory.empty()) {
       const size_t n = pair.forward.size() + pair.reverse.size();
       if (n != 1) {
-        return SendError(res, n == 0 ? absl::StatusCode::kNotFound : absl::StatusCode::kFailedPrecondition,
-                         absl::StrCat("tmserver: ", n, " memories of ", slang, "->", tlang,
-                                      " this token reaches: name the one to add to with --tmserver-add-memory"));
+        return SendError(
+            res, n == 0 ? absl::StatusCode::kNotFound : absl::StatusCode::kFailedPrecondition,
+            absl::StrCat("tmserver: ", n, " memories of ", slang, "->", tlang,
+                         " this token reaches: name the one to add to with --tmserver-add-memory"));
       }
       memory = pair.forward.empty() ? pair.reverse[0] : pair.forward[0];
       reversed = pair.forward.empty();
@@ -554,12 +579,14 @@ void HttpEdge::Tmserver(const httplib::Request& req, httplib::Response& res, con
   }
   int max_candidates = options_.tmserver_max_candidates;
   double min_similarity = options_.tmserver_min_similarity;
-  if (req.has_param("max_candidates") && (!absl::SimpleAtoi(req.get_param_value("max_candidates"), &max_candidates) ||
-                                          max_candidates < 1 || max_candidates > 100)) {
+  if (req.has_param("max_candidates") &&
+      (!absl::SimpleAtoi(req.get_param_value("max_candidates"), &max_candidates) || max_candidates < 1 ||
+       max_candidates > 100)) {
     return SendError(res, absl::StatusCode::kInvalidArgument, "tmserver: max_candidates must be 1 to 100");
   }
-  if (req.has_param("min_similarity") && (!absl::SimpleAtod(req.get_param_value("min_similarity"), &min_similarity) ||
-                                          !(min_similarity >= 0 && min_similarity <= 100))) {
+  if (req.has_param("min_similarity") &&
+      (!absl::SimpleAtod(req.get_param_value("min_similarity"), &min_similarity) ||
+       !(min_similarity >= 0 && min_similarity <= 100))) {
     return SendError(res, absl::StatusCode::kInvalidArgument, "tmserver: min_similarity must be 0 to 100");
   }
   std::vector<v1::Match> matches;

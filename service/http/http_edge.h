@@ -44,13 +44,13 @@ struct HttpOptions {
   // TLS with the same files as gRPC (--tls-cert, --tls-key, --tls-client-ca);
   // empty cert_file: plaintext.
   std::string cert_file, key_file, client_ca_file;
-  size_t max_body_bytes = 64 << 20;     // a JSON request body
-  uint64_t max_upload_bytes = 4ull << 30;  // an import's uploaded file
-  int threads = 16;                     // requests served at once
+  size_t max_body_bytes = 64 << 20;                 // a JSON request body
+  uint64_t max_upload_bytes = 4ull << 30;           // an import's uploaded file
+  int threads = 16;                                 // requests served at once
   absl::Duration call_timeout = absl::Minutes(10);  // deadline of each rpc
   absl::Duration idle_timeout = absl::Seconds(30);  // keep-alive and read/write timeouts
-  std::string upload_dir;               // import uploads are spooled here (emptied at start)
-  int max_running_imports = 4;          // import jobs at once (more: 429)
+  std::string upload_dir;                           // import uploads are spooled here (emptied at start)
+  int max_running_imports = 4;                      // import jobs at once (more: 429)
   absl::Duration keep_finished_jobs = absl::Hours(24);
   // /metrics without a token when access control is on (a scraper on a
   // private network); otherwise it needs an admin token.
@@ -60,7 +60,10 @@ struct HttpOptions {
   // memory).
   std::vector<std::string> tmserver_memories;
   std::string tmserver_add_memory;
-  int tmserver_max_candidates = 3;   // tmserver's own default
+  // Sent with each call (metadata "qantara-http-edge") so the audit trail
+  // trusts the HTTP client's address it names (rpc::SetHttpEdgeSecret).
+  std::string edge_secret;
+  int tmserver_max_candidates = 3;  // tmserver's own default
   double tmserver_min_similarity = 75;
 };
 
@@ -76,7 +79,8 @@ class HttpEdge {
   // Binds and starts serving on a thread of its own; the channel is the
   // server's in-process channel.
   static absl::StatusOr<std::unique_ptr<HttpEdge>> Start(const HttpOptions& options,
-                                                          std::shared_ptr<grpc::Channel> channel, HttpHooks hooks);
+                                                         std::shared_ptr<grpc::Channel> channel,
+                                                         HttpHooks hooks);
   ~HttpEdge();
 
   const std::string& host() const { return options_.host; }

@@ -65,9 +65,10 @@ absl::StatusOr<std::string> ImportJobs::Start(const std::string& authorization, 
   ForgetOld();
   if (shut_down_) return absl::UnavailableError("the server is stopping");
   if (running_ >= max_running_) {
-    return absl::ResourceExhaustedError(absl::StrCat(max_running_,
-                                                     " import jobs are running (--http-max-imports): try again "
-                                                     "when one has finished"));
+    return absl::ResourceExhaustedError(
+        absl::StrCat(max_running_,
+                     " import jobs are running (--http-max-imports): try again "
+                     "when one has finished"));
   }
   auto job = std::make_unique<Job>();
   job->id = NewJobId();

@@ -26,49 +26,41 @@ class Generator {
   }
 
   json FieldSchema(const FieldDescriptor* f) {
-    json item = ScalarOrRef(f);
     if (f->is_map()) {
       return {{"type", "object"}, {"additionalProperties", ScalarOrRef(f->message_type()->map_value())}};
     }
+    json item = ScalarOrRef(f);
     if (f->is_repeated()) return {{"type", "array"}, {"items", item}};
     return item;
   }
 
-  json schemas() const { return schemas_; }
+  const json& schemas() const { return schemas_; }
 
  private:
   json ScalarOrRef(const FieldDescriptor* f) {
     switch (f->type()) {
-      case FieldDescriptor::TYPE_STRING:
-        return {{"type", "string"}};
-      case FieldDescriptor::TYPE_BYTES:
-        return {{"type", "string"}, {"format", "byte"}};
-      case FieldDescriptor::TYPE_BOOL:
-        return {{"type", "boolean"}};
+      case FieldDescriptor::TYPE_STRING: return {{"type", "string"}};
+      case FieldDescriptor::TYPE_BYTES: return {{"type", "string"}, {"format", "byte"}};
+      case FieldDescriptor::TYPE_BOOL: return {{"type", "boolean"}};
       case FieldDescriptor::TYPE_INT32:
       case FieldDescriptor::TYPE_SINT32:
-      case FieldDescriptor::TYPE_SFIXED32:
-        return {{"type", "integer"}, {"format", "int32"}};
+      case FieldDescriptor::TYPE_SFIXED32: return {{"type", "integer"}, {"format", "int32"}};
       case FieldDescriptor::TYPE_UINT32:
-      case FieldDescriptor::TYPE_FIXED32:
-        return {{"type", "integer"}, {"format", "int64"}, {"minimum", 0}};
+      case FieldDescriptor::TYPE_FIXED32: return {{"type", "integer"}, {"format", "int64"}, {"minimum", 0}};
       case FieldDescriptor::TYPE_INT64:
       case FieldDescriptor::TYPE_SINT64:
-      case FieldDescriptor::TYPE_SFIXED64:
-        return {{"type", "string"}, {"format", "int64"}};
+      case FieldDescriptor::TYPE_SFIXED64: return {{"type", "string"}, {"format", "int64"}};
       case FieldDescriptor::TYPE_UINT64:
-      case FieldDescriptor::TYPE_FIXED64:
-        return {{"type", "string"}, {"format", "uint64"}};
+      case FieldDescriptor::TYPE_FIXED64: return {{"type", "string"}, {"format", "uint64"}};
       case FieldDescriptor::TYPE_DOUBLE:
-      case FieldDescriptor::TYPE_FLOAT:
-        return {{"type", "number"}};
+      case FieldDescriptor::TYPE_FLOAT: return {{"type", "number"}};
       case FieldDescriptor::TYPE_ENUM: {
         json values = json::array();
-        for (int i = 0; i < f->enum_type()->value_count(); ++i) values.push_back(f->enum_type()->value(i)->name());
+        for (int i = 0; i < f->enum_type()->value_count(); ++i)
+          values.push_back(f->enum_type()->value(i)->name());
         return {{"type", "string"}, {"enum", values}};
       }
-      default:
-        break;
+      default: break;
     }
     const std::string& n = f->message_type()->full_name();
     if (n == "google.protobuf.Timestamp") return {{"type", "string"}, {"format", "date-time"}};
@@ -91,16 +83,17 @@ class Generator {
 
 // Query parameters of a message: its scalar fields and those of its
 // (non-repeated) sub-messages, dotted.
-void QueryParams(Generator& gen, const Descriptor* d, const std::string& prefix, const std::set<std::string>& skip,
-                 int depth, json* out) {
+void QueryParams(Generator& gen, const Descriptor* d, const std::string& prefix,
+                 const std::set<std::string>& skip, int depth, json* out) {
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
     const std::string name = prefix + f->name();
     if (skip.count(name) || f->is_map()) continue;
-    const bool wkt = f->message_type() != nullptr &&
-                     absl::StartsWith(f->message_type()->full_name(), "google.protobuf.");
+    const bool wkt =
+        f->message_type() != nullptr && absl::StartsWith(f->message_type()->full_name(), "google.protobuf.");
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !wkt) {
-      if (!f->is_repeated() && depth < 2) QueryParams(gen, f->message_type(), name + ".", skip, depth + 1, out);
+      if (!f->is_repeated() && depth < 2)
+        QueryParams(gen, f->message_type(), name + ".", skip, depth + 1, out);
       continue;
     }
     if (f->type() == FieldDescriptor::TYPE_BYTES) continue;
@@ -122,7 +115,8 @@ json PathParams(const std::string& path, std::set<std::string>* names) {
 
 json ErrorResponse() {
   return {{"description", "An error: google.rpc.Status as JSON (code is the gRPC code's number)"},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/google.rpc.Status"}}}}}}}};
+          {"content",
+           {{"application/json", {{"schema", {{"$ref", "#/components/schemas/google.rpc.Status"}}}}}}}};
 }
 
 json Build() {
@@ -144,9 +138,9 @@ json Build() {
     if (route.body.empty()) {
       QueryParams(gen, input, "", in_path, 0, &params);
     } else {
-      const Descriptor* body =
-          route.body == "*" ? input : input->FindFieldByName(route.body)->message_type();
-      o["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", gen.Ref(body)}}}}}};
+      const Descriptor* body = route.body == "*" ? input : input->FindFieldByName(route.body)->message_type();
+      o["requestBody"] = {{"required", true},
+                          {"content", {{"application/json", {{"schema", gen.Ref(body)}}}}}};
       if (route.body != "*") {
         std::set<std::string> skip = in_path;
         skip.insert(route.body);
@@ -173,11 +167,13 @@ json Build() {
     o["tags"] = json::array({"ImportExportService"});
     o["summary"] = "Upload a TMX or XLIFF file and start importing it; poll the job's URL";
     o["parameters"] = params;
-    o["requestBody"] = {{"required", true},
-                        {"content", {{"application/octet-stream", {{"schema", {{"type", "string"},
-                                                                                {"format", "binary"}}}}}}}};
-    o["responses"]["202"] = {{"description", "The job (its Location header is its status URL)"},
-                             {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/ImportJob"}}}}}}}};
+    o["requestBody"] = {
+        {"required", true},
+        {"content",
+         {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+    o["responses"]["202"] = {
+        {"description", "The job (its Location header is its status URL)"},
+        {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/ImportJob"}}}}}}}};
     o["responses"]["default"] = ErrorResponse();
   }
   {
@@ -187,8 +183,9 @@ json Build() {
     o["tags"] = json::array({"ImportExportService"});
     o["summary"] = "An import job's progress, and its report when done";
     o["parameters"] = PathParams("/v1/imports/{job}", &in_path);
-    o["responses"]["200"] = {{"description", "The job"},
-                             {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/ImportJob"}}}}}}}};
+    o["responses"]["200"] = {
+        {"description", "The job"},
+        {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/ImportJob"}}}}}}}};
     o["responses"]["default"] = ErrorResponse();
   }
   {
@@ -200,9 +197,9 @@ json Build() {
     o["tags"] = json::array({"ImportExportService"});
     o["summary"] = "Download a memory as TMX (streamed)";
     o["parameters"] = params;
-    o["responses"]["200"] = {{"description", "TMX 1.4"},
-                             {"content", {{"application/x-tmx+xml", {{"schema", {{"type", "string"},
-                                                                                  {"format", "binary"}}}}}}}};
+    o["responses"]["200"] = {
+        {"description", "TMX 1.4"},
+        {"content", {{"application/x-tmx+xml", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     o["responses"]["default"] = ErrorResponse();
   }
   json tm_match = {{"type", "object"},
@@ -221,17 +218,22 @@ json Build() {
     if (std::string(verb) == "GET") {
       o["operationId"] = "TmserverLookup";
       o["summary"] = "Translate Toolkit tmserver lookup";
-      o["parameters"].push_back({{"name", "max_candidates"}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
-      o["parameters"].push_back({{"name", "min_similarity"}, {"in", "query"}, {"schema", {{"type", "number"}}}});
-      o["responses"]["200"] = {{"description", "Matches, best first"},
-                               {"content", {{"application/json", {{"schema", {{"type", "array"}, {"items", tm_match}}}}}}}};
+      o["parameters"].push_back(
+          {{"name", "max_candidates"}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
+      o["parameters"].push_back(
+          {{"name", "min_similarity"}, {"in", "query"}, {"schema", {{"type", "number"}}}});
+      o["responses"]["200"] = {
+          {"description", "Matches, best first"},
+          {"content", {{"application/json", {{"schema", {{"type", "array"}, {"items", tm_match}}}}}}}};
     } else {
       o["operationId"] = absl::StrCat("TmserverAdd", verb);
       o["summary"] = "Translate Toolkit tmserver add";
       o["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", tm_match}}}}}};
-      o["responses"]["200"] = {{"description", "Added"},
-                               {"content", {{"application/json", {{"schema", gen.Ref(pool->FindMessageTypeByName(
-                                                                                 "qantara.v1.AddUnitResponse"))}}}}}};
+      o["responses"]["200"] = {
+          {"description", "Added"},
+          {"content",
+           {{"application/json",
+             {{"schema", gen.Ref(pool->FindMessageTypeByName("qantara.v1.AddUnitResponse"))}}}}}};
     }
   }
   for (const char* path : {"/healthz", "/readyz"}) {
@@ -258,7 +260,7 @@ json Build() {
     o["security"] = json::array();
     o["responses"]["200"] = {{"description", "This document"}};
   }
-  json schemas = gen.schemas();
+  json schemas = json::object();
   schemas["ImportJob"] = {
       {"type", "object"},
       {"properties",
@@ -278,18 +280,19 @@ json Build() {
   gen.Ref(pool->FindMessageTypeByName("qantara.v1.ImportReport"));
   gen.Ref(pool->FindMessageTypeByName("qantara.v1.ImportProgress"));
   for (auto& [k, v] : gen.schemas().items()) schemas[k] = v;
-  return {{"openapi", "3.0.3"},
-          {"info",
-           {{"title", "qantara"},
-            {"version", "v1"},
-            {"description",
-             "Arabic<->English translation memory and alignment server: the REST mapping of the qantara.v1 gRPC "
-             "API (canonical proto3 JSON), import jobs, TMX export, and Translate Toolkit's tmserver protocol."}}},
-          {"paths", paths},
-          {"components",
-           {{"schemas", schemas},
-            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
-          {"security", json::array({{{"bearer", json::array()}}})}};
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "qantara"},
+        {"version", "v1"},
+        {"description",
+         "Arabic<->English translation memory and alignment server: the REST mapping of the qantara.v1 gRPC "
+         "API (canonical proto3 JSON), import jobs, TMX export, and Translate Toolkit's tmserver "
+         "protocol."}}},
+      {"paths", paths},
+      {"components",
+       {{"schemas", schemas}, {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}},
+      {"security", json::array({{{"bearer", json::array()}}})}};
 }
 
 }  // namespace

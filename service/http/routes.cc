@@ -81,7 +81,8 @@ CallFn ClientStreamOfOne(StubOf<Stub> which,
 }
 
 const google::protobuf::MethodDescriptor* Method(const std::string& service, const std::string& name) {
-  const auto* s = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("qantara.v1." + service);
+  const auto* s =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("qantara.v1." + service);
   return s == nullptr ? nullptr : s->FindMethodByName(name);
 }
 
@@ -100,15 +101,13 @@ std::vector<Route> MakeRoutes() {
   const StubOf<SS> server = &Stubs::server;
   auto r = [](std::string verb, std::string path, std::string body, const char* service, const char* rpc,
               CallFn call, std::string summary, Shape shape = Shape::kMessage, int ok = 200) {
-    return Route{std::move(verb), std::move(path), std::move(body),    Method(service, rpc),
-                 shape,           ok,              std::move(call),    nullptr,
-                 std::move(summary)};
+    return Route{std::move(verb), std::move(path), std::move(body),   Method(service, rpc), shape, ok,
+                 std::move(call), nullptr,         std::move(summary)};
   };
   auto stream = [](std::string verb, std::string path, const char* service, const char* rpc, OpenFn open,
                    std::string summary) {
-    return Route{std::move(verb), std::move(path), "*",     Method(service, rpc),
-                 Shape::kArray,   200,             nullptr, std::move(open),
-                 std::move(summary)};
+    return Route{std::move(verb), std::move(path),   "*", Method(service, rpc), Shape::kArray, 200, nullptr,
+                 std::move(open), std::move(summary)};
   };
   return {
       // Memories.
@@ -125,8 +124,8 @@ std::vector<Route> MakeRoutes() {
         "Add one unit"),
       r("POST", "/v1/memories/{memory}/units:batchAdd", "*", "MemoryService", "AddUnits",
         ClientStreamOfOne(mem, &MS::AddUnits), "Add many units in one request (bounded by the body limit)"),
-      r("GET", "/v1/memories/{memory}/units/{unit_id}", "", "MemoryService", "GetUnit", Unary(mem, &MS::GetUnit),
-        "Get one unit"),
+      r("GET", "/v1/memories/{memory}/units/{unit_id}", "", "MemoryService", "GetUnit",
+        Unary(mem, &MS::GetUnit), "Get one unit"),
       r("PATCH", "/v1/memories/{memory}/units/{unit.unit_id}", "unit", "MemoryService", "UpdateUnit",
         Unary(mem, &MS::UpdateUnit),
         "Update a unit: the fields named by update_mask, optionally only at expected_revision"),
@@ -135,7 +134,8 @@ std::vector<Route> MakeRoutes() {
       // Lookups.
       r("POST", "/v1/memories:lookup", "*", "MemoryService", "Lookup", Unary(mem, &MS::Lookup),
         "Fuzzy-match lookup of one segment in one or more memories"),
-      stream("POST", "/v1/memories:batchLookup", "MemoryService", "BatchLookup", ServerStream(mem, &MS::BatchLookup),
+      stream("POST", "/v1/memories:batchLookup", "MemoryService", "BatchLookup",
+             ServerStream(mem, &MS::BatchLookup),
              "Look up many segments; a JSON array of results in segment order"),
       r("POST", "/v1/memories/{memory}:concordance", "*", "MemoryService", "Concordance",
         Unary(mem, &MS::Concordance), "Concordance search of a word or phrase"),
@@ -163,8 +163,8 @@ std::vector<Route> MakeRoutes() {
         "List API tokens"),
       r("DELETE", "/v1/tokens/{name}", "", "AccessService", "RevokeToken", Unary(access, &AcS::RevokeToken),
         "Revoke an API token"),
-      r("GET", "/v1/auditEvents", "", "AccessService", "ListAuditEvents", Unary(access, &AcS::ListAuditEvents),
-        "The audit log, newest first"),
+      r("GET", "/v1/auditEvents", "", "AccessService", "ListAuditEvents",
+        Unary(access, &AcS::ListAuditEvents), "The audit log, newest first"),
       r("GET", "/v1/server", "", "ServerService", "GetServerInfo", Unary(server, &SS::GetServerInfo),
         "Version, limits and the client service config"),
   };
@@ -229,7 +229,8 @@ bool PercentDecode(const std::string& in, std::string* out) {
   return true;
 }
 
-std::optional<RouteMatch> MatchRoute(const std::string& verb, const std::string& raw_path, bool* verb_mismatch) {
+std::optional<RouteMatch> MatchRoute(const std::string& verb, const std::string& raw_path,
+                                     bool* verb_mismatch) {
   if (verb_mismatch != nullptr) *verb_mismatch = false;
   const std::vector<std::string> got = absl::StrSplit(absl::StripPrefix(raw_path, "/"), '/');
   for (const Route& route : RestRoutes()) {

@@ -54,8 +54,9 @@ enum class Shape {
 
 // Runs a unary (or one-message client-stream) rpc with `request` (of the
 // method's input type); on OK `*response` holds its response.
-using CallFn = std::function<grpc::Status(const Stubs&, grpc::ClientContext&, const google::protobuf::Message& request,
-                                          std::unique_ptr<google::protobuf::Message>* response)>;
+using CallFn =
+    std::function<grpc::Status(const Stubs&, grpc::ClientContext&, const google::protobuf::Message& request,
+                               std::unique_ptr<google::protobuf::Message>* response)>;
 
 // A server stream being read: messages as they come, then the status.
 class MessageStream {
@@ -77,8 +78,8 @@ struct Route {
   const google::protobuf::MethodDescriptor* method = nullptr;
   Shape shape = Shape::kMessage;
   int ok_status = 200;  // HTTP status of a success
-  CallFn call;  // kMessage
-  OpenFn open;  // kArray
+  CallFn call;          // kMessage
+  OpenFn open;          // kArray
   std::string summary;  // one line for the OpenAPI document
 };
 

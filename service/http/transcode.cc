@@ -33,7 +33,8 @@ const FieldDescriptor* FindField(const Descriptor* d, const std::string& name) {
 
 bool IsWellKnownText(const Descriptor* d) {
   const std::string& n = d->full_name();
-  return n == "google.protobuf.Timestamp" || n == "google.protobuf.Duration" || n == "google.protobuf.FieldMask";
+  return n == "google.protobuf.Timestamp" || n == "google.protobuf.Duration" ||
+         n == "google.protobuf.FieldMask";
 }
 
 // A JSON string literal of `s` (for the well-known types' string forms).
@@ -70,14 +71,10 @@ std::optional<std::string> SetValueText(const Message& message, const std::strin
       continue;
     }
     switch (f->cpp_type()) {
-      case FieldDescriptor::CPPTYPE_STRING:
-        return r->GetString(*m, f);
-      case FieldDescriptor::CPPTYPE_UINT64:
-        return absl::StrCat(r->GetUInt64(*m, f));
-      case FieldDescriptor::CPPTYPE_UINT32:
-        return absl::StrCat(r->GetUInt32(*m, f));
-      default:
-        return std::nullopt;
+      case FieldDescriptor::CPPTYPE_STRING: return r->GetString(*m, f);
+      case FieldDescriptor::CPPTYPE_UINT64: return absl::StrCat(r->GetUInt64(*m, f));
+      case FieldDescriptor::CPPTYPE_UINT32: return absl::StrCat(r->GetUInt32(*m, f));
+      default: return std::nullopt;
     }
   }
   return std::nullopt;
@@ -86,12 +83,11 @@ std::optional<std::string> SetValueText(const Message& message, const std::strin
 absl::Status SetScalar(Message* m, const FieldDescriptor* f, const std::string& path, const std::string& v) {
   const Reflection* r = m->GetReflection();
   const bool rep = f->is_repeated();
-  auto bad = [&](const char* what) {
-    return Invalid(absl::StrCat("'", path, "': '", v, "' is not ", what));
-  };
+  auto bad = [&](const char* what) { return Invalid(absl::StrCat("'", path, "': '", v, "' is not ", what)); };
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
-      if (f->type() == FieldDescriptor::TYPE_BYTES) return Invalid(absl::StrCat("'", path, "' goes in the body"));
+      if (f->type() == FieldDescriptor::TYPE_BYTES)
+        return Invalid(absl::StrCat("'", path, "' goes in the body"));
       rep ? r->AddString(m, f, v) : r->SetString(m, f, v);
       return absl::OkStatus();
     case FieldDescriptor::CPPTYPE_BOOL: {
@@ -174,7 +170,8 @@ absl::Status SetFieldFromText(Message* message, const std::string& path, const s
     }
     if (f->is_map()) return Invalid(absl::StrCat("'", path, "' is a map: send it in the JSON body"));
     if (i + 1 == parts.size()) return SetScalar(m, f, path, value);
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated() || IsWellKnownText(f->message_type())) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || f->is_repeated() ||
+        IsWellKnownText(f->message_type())) {
       return Invalid(absl::StrCat("'", path, "': '", parts[i], "' has no fields"));
     }
     m = m->GetReflection()->MutableMessage(m, f);
@@ -197,18 +194,20 @@ absl::Status BuildRequest(const Route& route, const std::string& body,
     if (!blank) {
       auto s = google::protobuf::util::JsonStringToMessage(body, target, parse);
       if (!s.ok()) {
-        return Invalid(absl::StrCat("request body is not JSON for ", target->GetDescriptor()->full_name(), ": ",
-                                    std::string(s.message().data(), s.message().size())));
+        return Invalid(absl::StrCat("request body is not JSON for ", target->GetDescriptor()->full_name(),
+                                    ": ", std::string(s.message().data(), s.message().size())));
       }
     }
   } else if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
-    return Invalid(absl::StrCat(route.verb, " ", route.path, " takes no body: send its fields as query parameters"));
+    return Invalid(
+        absl::StrCat(route.verb, " ", route.path, " takes no body: send its fields as query parameters"));
   }
   // Path variables: they name the resource; a body that names another one is
   // a mistake, not something to overwrite silently.
   for (const auto& [field, value] : path_vars) {
     if (std::optional<std::string> in_body = SetValueText(*request, field); in_body && *in_body != value) {
-      return Invalid(absl::StrCat("'", field, "' is '", value, "' in the path but '", *in_body, "' in the body"));
+      return Invalid(
+          absl::StrCat("'", field, "' is '", value, "' in the path but '", *in_body, "' in the body"));
     }
     if (absl::Status s = SetFieldFromText(request, field, value); !s.ok()) return s;
   }
@@ -228,13 +227,15 @@ absl::Status BuildRequest(const Route& route, const std::string& body,
       }
     }
     if (leaf == nullptr) {
-      return Invalid(absl::StrCat("unknown query parameter '", name, "' for ", request->GetDescriptor()->full_name()));
+      return Invalid(
+          absl::StrCat("unknown query parameter '", name, "' for ", request->GetDescriptor()->full_name()));
     }
     if (!leaf->is_repeated() && !seen.insert(name).second) {
       return Invalid(absl::StrCat("query parameter '", name, "' given twice"));
     }
     for (const auto& [field, unused] : path_vars) {
-      if (field == name) return Invalid(absl::StrCat("'", name, "' is in the path: do not repeat it in the query"));
+      if (field == name)
+        return Invalid(absl::StrCat("'", name, "' is in the path: do not repeat it in the query"));
     }
     if (absl::Status s = SetFieldFromText(request, name, value); !s.ok()) return s;
   }
@@ -251,33 +252,21 @@ std::string ToJson(const Message& message) {
 
 int HttpStatusOf(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK:
-      return 200;
-    case grpc::StatusCode::CANCELLED:
-      return 499;
+    case grpc::StatusCode::OK: return 200;
+    case grpc::StatusCode::CANCELLED: return 499;
     case grpc::StatusCode::INVALID_ARGUMENT:
     case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE:
-      return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return 504;
-    case grpc::StatusCode::NOT_FOUND:
-      return 404;
+    case grpc::StatusCode::OUT_OF_RANGE: return 400;
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
+    case grpc::StatusCode::NOT_FOUND: return 404;
     case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED:
-      return 409;
-    case grpc::StatusCode::PERMISSION_DENIED:
-      return 403;
-    case grpc::StatusCode::UNAUTHENTICATED:
-      return 401;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:
-      return 429;
-    case grpc::StatusCode::UNIMPLEMENTED:
-      return 501;
-    case grpc::StatusCode::UNAVAILABLE:
-      return 503;
-    default:
-      return 500;
+    case grpc::StatusCode::ABORTED: return 409;
+    case grpc::StatusCode::PERMISSION_DENIED: return 403;
+    case grpc::StatusCode::UNAUTHENTICATED: return 401;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
+    case grpc::StatusCode::UNIMPLEMENTED: return 501;
+    case grpc::StatusCode::UNAVAILABLE: return 503;
+    default: return 500;
   }
 }
 

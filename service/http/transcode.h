@@ -32,7 +32,8 @@ absl::Status BuildRequest(const Route& route, const std::string& body,
 // numbers, Timestamp/Duration/FieldMask in their JSON string forms; a
 // repeated field gets `value` appended. Map fields and other messages are
 // refused (they go in the JSON body).
-absl::Status SetFieldFromText(google::protobuf::Message* message, const std::string& path, const std::string& value);
+absl::Status SetFieldFromText(google::protobuf::Message* message, const std::string& path,
+                              const std::string& value);
 
 // A message as canonical proto3 JSON (fields with default values included,
 // so clients see zeros and empty lists).

@@ -2,6 +2,8 @@
 // checked by the installed tm::AccessControl.
 #include "service/rpc/auth.h"
 
+#include <openssl/crypto.h>
+
 #include <atomic>
 #include <string>
 
@@ -26,6 +28,13 @@ absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context);
 
 }  // namespace
 
+std::string& HttpEdgeSecret() {
+  static std::string* secret = new std::string;
+  return *secret;
+}
+
+void SetHttpEdgeSecret(std::string secret) { HttpEdgeSecret() = std::move(secret); }
+
 void InstallAccessControl(tm::AccessControl* access, bool enforce) {
   enforced.store(enforce, std::memory_order_release);
   installed.store(access, std::memory_order_release);
@@ -36,12 +45,14 @@ void SetAuditErrorHandler(void (*handler)(const absl::Status&)) { audit_error_ha
 AuditedCall::AuditedCall(const grpc::ServerContext* context, absl::string_view action) : context_(context) {
   event_.action = std::string(action);
   event_.peer = context->peer();
-  // A call of the HTTP edge (the in-process channel, which only the server
-  // itself can open) names the HTTP client's address.
-  if (absl::StartsWith(event_.peer, "inproc")) {
-    auto it = context->client_metadata().find("qantara-http-peer");
-    if (it != context->client_metadata().end()) {
-      event_.peer = absl::StrCat("http:", absl::string_view(it->second.data(), it->second.size()));
+  // A call of the HTTP edge names the HTTP client's address, when it proves
+  // it is the edge.
+  const auto& md = context->client_metadata();
+  if (auto secret = md.find("qantara-http-edge");
+      secret != md.end() && !HttpEdgeSecret().empty() && secret->second.size() == HttpEdgeSecret().size() &&
+      CRYPTO_memcmp(secret->second.data(), HttpEdgeSecret().data(), HttpEdgeSecret().size()) == 0) {
+    if (auto peer = md.find("qantara-http-peer"); peer != md.end()) {
+      event_.peer = absl::StrCat("http:", absl::string_view(peer->second.data(), peer->second.size()));
     }
   }
 }

@@ -57,6 +57,12 @@ void InstallRateLimiter(tm::RateLimiter* limiter);
 // Where failures to write the audit trail go (qantara-server: its log).
 void SetAuditErrorHandler(void (*handler)(const absl::Status&));
 
+// The secret the HTTP edge sends (metadata "qantara-http-edge") with the
+// HTTP client's address ("qantara-http-peer"): a call carrying it is audited
+// with that address instead of the in-process channel's. Set once at start,
+// before serving; "" (the default) trusts no such metadata.
+void SetHttpEdgeSecret(std::string secret);
+
 // The caller: tm::Unrestricted() when no access control is installed, else
 // the principal of the call's token. UNAUTHENTICATED: no token (saying how
 // to send one), a malformed one, or one Authenticate refuses;

@@ -1,6 +1,9 @@
 // --http-listen and friends (service/server/http_flags.h).
 #include "service/server/http_flags.h"
 
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "service/server/listen_address.h"
 
@@ -36,18 +39,21 @@ void AddHttpFlags(CLI::App& app, HttpFlags* flags) {
 absl::StatusOr<http::HttpOptions> HttpOptionsOf(const HttpFlags& flags, const TlsFlags& tls, bool auth,
                                                 const std::string& data_dir, size_t message_bytes) {
   absl::StatusOr<ListenAddress> address = ParseListenAddress(flags.listen);
-  if (!address.ok()) return absl::InvalidArgumentError(absl::StrCat("--http-listen: ", address.status().message()));
+  if (!address.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--http-listen: ", address.status().message()));
   if (absl::Status checked = CheckTlsFlags(tls, *address); !checked.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--http-listen: ", checked.message()));
   }
   if (!auth && !IsLoopbackHost(address->host)) {
-    return absl::InvalidArgumentError(absl::StrCat("--http-listen ", flags.listen,
-                                                   " reaches beyond this machine: start with --auth, or listen on "
-                                                   "127.0.0.1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http-listen ", flags.listen,
+                     " reaches beyond this machine: start with --auth, or listen on "
+                     "127.0.0.1"));
   }
   http::HttpOptions o;
   o.host = address->host;
-  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
+  if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
+    o.host = o.host.substr(1, o.host.size() - 2);
   o.port = address->port;
   o.cert_file = tls.cert_file;
   o.key_file = tls.key_file;
@@ -60,6 +66,10 @@ absl::StatusOr<http::HttpOptions> HttpOptionsOf(const HttpFlags& flags, const Tl
   o.metrics_without_token = flags.metrics_without_token;
   o.tmserver_memories = flags.tmserver_memories;
   o.tmserver_add_memory = flags.tmserver_add_memory;
+  unsigned char secret[16];
+  if (RAND_bytes(secret, sizeof secret) != 1) return absl::InternalError("no random bytes for the HTTP edge");
+  o.edge_secret =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
   return o;
 }
 

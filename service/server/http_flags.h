@@ -15,7 +15,7 @@
 namespace qantara::server {
 
 struct HttpFlags {
-  std::string listen;  // "": no HTTP listener
+  std::string listen;        // "": no HTTP listener
   uint64_t max_body_mb = 0;  // 0: the gRPC message limit
   uint64_t max_upload_mb = 4096;
   int threads = 16;

@@ -316,6 +316,7 @@ int Run(int argc, char** argv) {
   if (!http_flags.listen.empty()) {
     absl::StatusOr<http::HttpOptions> http_options =
         HttpOptionsOf(http_flags, tls_flags, auth, data_dir, message_bytes);
+    if (http_options.ok()) rpc::SetHttpEdgeSecret(http_options->edge_secret);
     absl::StatusOr<std::unique_ptr<http::HttpEdge>> started =
         http_options.ok() ? [&] {
           grpc::ChannelArguments args;
@@ -339,15 +340,14 @@ int Run(int argc, char** argv) {
   // store cannot write (a full disk; README "Disk full"), "" stays SERVING
   // while reads are served. The store calls this now and on each change,
   // until it is closed.
-  (*store)->WatchWrites(
-      [health = server->GetHealthCheckService(), edge = http_edge.get(), first = true](
-          const absl::Status& writes) mutable {
-        health->SetServingStatus("qantara.v1.writes", writes.ok());
-        if (edge != nullptr) edge->SetWritable(writes.ok());
-        if (!writes.ok()) Log(LogLevel::kError, absl::StrCat("writes stopped: ", writes.message()));
-        if (writes.ok() && !first) Log(LogLevel::kInfo, "writes resumed");
-        first = false;
-      });
+  (*store)->WatchWrites([health = server->GetHealthCheckService(), edge = http_edge.get(),
+                         first = true](const absl::Status& writes) mutable {
+    health->SetServingStatus("qantara.v1.writes", writes.ok());
+    if (edge != nullptr) edge->SetWritable(writes.ok());
+    if (!writes.ok()) Log(LogLevel::kError, absl::StrCat("writes stopped: ", writes.message()));
+    if (writes.ok() && !first) Log(LogLevel::kInfo, "writes resumed");
+    first = false;
+  });
 
   std::printf("listening on %s:%d\n", address->host.c_str(), bound_port);
   std::fflush(stdout);
@@ -356,8 +356,8 @@ int Run(int argc, char** argv) {
   if (http_edge) {
     std::printf("http listening on %s:%d\n", http_edge->host().c_str(), http_edge->port());
     std::fflush(stdout);
-    Log(LogLevel::kInfo, absl::StrCat("HTTP/JSON API on ", http_flags.listen, " (port ", http_edge->port(), ", ",
-                                      http_edge->tls() ? "TLS" : "plaintext", ")"));
+    Log(LogLevel::kInfo, absl::StrCat("HTTP/JSON API on ", http_flags.listen, " (port ", http_edge->port(),
+                                      ", ", http_edge->tls() ? "TLS" : "plaintext", ")"));
   }
 
   int sig = 0;
