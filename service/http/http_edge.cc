@@ -140,6 +140,7 @@ void HttpEdge::Install() {
   s.set_read_timeout(idle);
   s.set_write_timeout(idle);
   s.set_keep_alive_max_count(1000);
+  s.set_tcp_nodelay(true);  // small JSON answers: no Nagle wait for the ACK
   s.set_payload_max_length(std::max<uint64_t>(options_.max_body_bytes, options_.max_upload_bytes));
 
   // Before any body is read: a body larger than the route allows is refused
