@@ -36,8 +36,9 @@ PACKAGES=(
   # real tools reading qantara's TMX exports (e2e tests): Translate Toolkit
   # (tmx2po), and OmegaT 3.6 in console mode (tests/e2e/omegat_test.py;
   # 80 packages, about 80 MB to download, 121 MB installed, 1 min, besides the
-  # JRE; it pulls default-jre)
-  translate-toolkit omegat
+  # JRE; it pulls default-jre); python3-cheroot: the HTTP server Translate
+  # Toolkit's tmserver runs on (not among its Depends; tests/e2e/tmserver_diff_test.py)
+  translate-toolkit python3-cheroot omegat
   # bilingual dictionaries for alignment
   dict-freedict-ara-eng dict-freedict-eng-ara
 )

@@ -167,11 +167,14 @@ void HttpEdge::Install() {
   auto with_reader = [this](const httplib::Request& req, httplib::Response& res,
                             const httplib::ContentReader& reader) { Handle(req, res, &reader); };
   auto without = [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res, nullptr); };
-  s.Get(".*", without);
-  s.Post(".*", with_reader);
-  s.Put(".*", with_reader);
-  s.Patch(".*", with_reader);
-  s.Delete(".*", with_reader);
+  // Every path, also one whose decoded form holds a line break (a tmserver
+  // query such as "%0AText%0A"): std::regex's "." matches no '\n' or '\r'.
+  const char* kAnyPath = R"([\s\S]*)";
+  s.Get(kAnyPath, without);
+  s.Post(kAnyPath, with_reader);
+  s.Put(kAnyPath, with_reader);
+  s.Patch(kAnyPath, with_reader);
+  s.Delete(kAnyPath, with_reader);
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     SendError(res, absl::StatusCode::kInternal, "internal error serving this request");
   });
