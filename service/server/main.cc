@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -188,6 +189,15 @@ int Run(int argc, char** argv) {
                              " reaches beyond this machine: start with --auth (every call then needs an API "
                              "token; README \"Operating securely\"), or listen on 127.0.0.1"));
   }
+  // The HTTP listener's flags are checked as early (the message limit they
+  // default to is filled in once known).
+  std::optional<http::HttpOptions> http_options;
+  if (!http_flags.listen.empty()) {
+    absl::StatusOr<http::HttpOptions> checked = HttpOptionsOf(http_flags, tls_flags, auth, data_dir, 0);
+    if (!checked.ok()) return Fail(std::string(checked.status().message()));
+    http_options = *std::move(checked);
+    rpc::SetHttpEdgeSecret(http_options->edge_secret);
+  }
   std::unique_ptr<TlsServer> tls;
   if (tls_flags.tls()) {
     absl::StatusOr<std::unique_ptr<TlsServer>> created = TlsServer::Create(tls_flags);
@@ -313,19 +323,15 @@ int Run(int argc, char** argv) {
   // The HTTP/JSON edge: its calls go through the in-process channel, so they
   // meet the same checks as gRPC clients.
   std::unique_ptr<http::HttpEdge> http_edge;
-  if (!http_flags.listen.empty()) {
-    absl::StatusOr<http::HttpOptions> http_options =
-        HttpOptionsOf(http_flags, tls_flags, auth, data_dir, message_bytes);
-    if (http_options.ok()) rpc::SetHttpEdgeSecret(http_options->edge_secret);
-    absl::StatusOr<std::unique_ptr<http::HttpEdge>> started =
-        http_options.ok() ? [&] {
-          grpc::ChannelArguments args;
-          args.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
-          args.SetMaxSendMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
-          return http::HttpEdge::Start(*http_options, server->InProcessChannel(args),
-                                       http::HttpHooks{.metrics = nullptr, .access_control = auth});
-        }()
-                          : absl::StatusOr<std::unique_ptr<http::HttpEdge>>(http_options.status());
+  if (http_options) {
+    if (http_flags.max_body_mb == 0) http_options->max_body_bytes = message_bytes;
+    absl::StatusOr<std::unique_ptr<http::HttpEdge>> started = [&] {
+      grpc::ChannelArguments args;
+      args.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
+      args.SetMaxSendMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
+      return http::HttpEdge::Start(*http_options, server->InProcessChannel(args),
+                                   http::HttpHooks{.metrics = nullptr, .access_control = auth});
+    }();
     if (!started.ok()) {
       server->Shutdown();
       server->Wait();

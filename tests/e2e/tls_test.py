@@ -6,6 +6,7 @@ Certificates are made with Debian's `openssl` in a temporary directory at
 test time: a CA, a server certificate for 127.0.0.1 and localhost, a client
 certificate, and a second CA that signs nothing the server trusts."""
 
+import http.client
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qantara_e2e  # noqa: E402
 from qantara_e2e import ARGS, Server, ServerTestCase, main, run_cli  # noqa: E402
 
 try:
@@ -258,6 +260,51 @@ class MutualTlsTest(ServerTestCase):
         self.assertEqual(r.stdout, b"")
 
 
+class HttpTlsTest(unittest.TestCase):
+    """--http-listen takes the same TLS files: HTTPS only, client certificates
+    with --tls-client-ca."""
+
+    def start(self, *extra):
+        s = Server(ARGS.server_bin, extra_args=["--http-listen", "127.0.0.1:0", "--tls-cert", cert_path("server1.pem"),
+                                                "--tls-key", cert_path("server1.key"), *extra])
+        line = qantara_e2e._read_line(s.proc.stdout, timeout=30)
+        self.assertTrue(line.startswith(b"http listening on 127.0.0.1:"), line)
+        return s, int(line.split(b":")[-1])
+
+    def get(self, port, ctx, path="/healthz"):
+        conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read()
+
+    def test_https_only(self):
+        s, port = self.start()
+        with s:
+            ctx = ssl.create_default_context(cafile=cert_path("ca.pem"))
+            self.assertEqual(self.get(port, ctx), (200, b'{"status":"ok"}'))
+            self.assertEqual(self.get(port, ctx, "/v1/memories")[0], 200)
+            # Plain HTTP to it gets no answer; a client not trusting the CA refuses it.
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            with self.assertRaises((ConnectionError, http.client.HTTPException, OSError)):
+                conn.request("GET", "/healthz")
+                conn.getresponse()
+            with self.assertRaises(ssl.SSLError):
+                self.get(port, ssl.create_default_context(cafile=cert_path("otherca.pem")))
+
+    def test_client_certificates(self):
+        s, port = self.start("--tls-client-ca", cert_path("ca.pem"))
+        with s:
+            ctx = ssl.create_default_context(cafile=cert_path("ca.pem"))
+            with self.assertRaises((ssl.SSLError, ConnectionError, http.client.HTTPException, OSError)):
+                self.get(port, ctx)
+            ctx.load_cert_chain(cert_path("client.pem"), cert_path("client.key"))
+            self.assertEqual(self.get(port, ctx)[0], 200)
+            stranger = ssl.create_default_context(cafile=cert_path("ca.pem"))
+            stranger.load_cert_chain(cert_path("stranger.pem"), cert_path("stranger.key"))
+            with self.assertRaises((ssl.SSLError, ConnectionError, http.client.HTTPException, OSError)):
+                self.get(port, stranger)
+
+
 class StartupTest(unittest.TestCase):
     def start(self, *args):
         with tempfile.TemporaryDirectory() as d:
@@ -276,6 +323,11 @@ class StartupTest(unittest.TestCase):
         self.assert_refused(["--listen", "0.0.0.0:0", "--auth"], "0.0.0.0:0", "--tls-cert FILE --tls-key FILE",
                             "--insecure")
         self.assert_refused(["--listen", "[::]:0", "--auth"], "--insecure")
+
+    def test_http_listener_follows_the_same_rules(self):
+        self.assert_refused(["--http-listen", "0.0.0.0:0", "--insecure"], "--http-listen", "--auth")
+        self.assert_refused(["--http-listen", "0.0.0.0:0", "--auth"], "--http-listen", "--insecure")
+        self.assert_refused(["--http-listen", "nonsense"], "--http-listen")
 
     def test_beyond_loopback_needs_auth(self):
         self.assert_refused(["--listen", "0.0.0.0:0", "--insecure"], "0.0.0.0:0", "--auth")
