@@ -34,6 +34,7 @@
 #include "service/rpc/idempotency.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
+#include "service/rpc/metrics.h"
 #include "service/rpc/parse_errors.h"
 #include "service/rpc/server_service.h"
 #include "service/rpc/text_service.h"
@@ -286,6 +287,11 @@ int Run(int argc, char** argv) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
       rpc::AdmissionInterceptors();
   interceptors.push_back(rpc::ParseErrorInterceptorFactory());
+  // Prometheus metrics (service/rpc/metrics.h): every call counted and timed;
+  // rpc::ScrapeMetrics() renders them for the HTTP listener's /metrics.
+  rpc::RpcMetrics rpc_metrics;
+  interceptors.push_back(rpc_metrics.InterceptorFactory());
+  rpc::InstallMetrics(rpc::ServerMetricsSources(rpc_metrics, **memories, **store, QANTARA_VERSION));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
@@ -300,6 +306,7 @@ int Run(int argc, char** argv) {
   builder.RegisterService(&server_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
+    rpc::UninstallMetrics();
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {
       Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
     }
@@ -333,6 +340,7 @@ int Run(int argc, char** argv) {
                         std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000));
   server->Shutdown(deadline);
   server->Wait();
+  rpc::UninstallMetrics();  // before the store closes (waits for a scrape in progress)
   rpc::UninstallAdmission();
   rpc::InstallAccessControl(nullptr);
   rpc::InstallRequestLog(nullptr);
