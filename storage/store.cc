@@ -164,7 +164,13 @@ class RocksStore final : public Store {
 
   EngineStats Engine() override {
     EngineStats e;
-    if (db_ == nullptr) return e;
+    e.compactions = counters_->compactions.load(std::memory_order_relaxed);
+    e.compaction_read_bytes = counters_->compaction_read_bytes.load(std::memory_order_relaxed);
+    e.compaction_written_bytes = counters_->compaction_written_bytes.load(std::memory_order_relaxed);
+    e.flushes = counters_->flushes.load(std::memory_order_relaxed);
+    e.stalls_delayed = counters_->stalls_delayed.load(std::memory_order_relaxed);
+    e.stalls_stopped = counters_->stalls_stopped.load(std::memory_order_relaxed);
+    if (db_ == nullptr) return e;  // closed: the counts only
     using P = rocksdb::DB::Properties;
     db_->GetIntProperty(P::kNumRunningCompactions, &e.running_compactions);
     db_->GetIntProperty(P::kNumRunningFlushes, &e.running_flushes);
@@ -176,12 +182,6 @@ class RocksStore final : public Store {
     e.write_stopped = stopped != 0;
     db_->GetIntProperty(P::kActualDelayedWriteRate, &e.delayed_write_rate);
     db_->GetIntProperty(P::kBackgroundErrors, &e.background_errors);
-    e.compactions = counters_->compactions.load(std::memory_order_relaxed);
-    e.compaction_read_bytes = counters_->compaction_read_bytes.load(std::memory_order_relaxed);
-    e.compaction_written_bytes = counters_->compaction_written_bytes.load(std::memory_order_relaxed);
-    e.flushes = counters_->flushes.load(std::memory_order_relaxed);
-    e.stalls_delayed = counters_->stalls_delayed.load(std::memory_order_relaxed);
-    e.stalls_stopped = counters_->stalls_stopped.load(std::memory_order_relaxed);
     return e;
   }
 

@@ -83,7 +83,7 @@ class Store {
 
   // RocksDB's background work and write stalls (for metrics; plain figures,
   // read from RocksDB's properties and event notifications). The counts are
-  // since the open.
+  // since the open; once closed, only they are given (the rest reads 0).
   struct EngineStats {
     uint64_t running_compactions = 0;       // RocksDB compactions running now
     uint64_t running_flushes = 0;           // memtable flushes running now
