@@ -41,6 +41,10 @@ PACKAGES=(
   translate-toolkit python3-cheroot omegat
   # bilingual dictionaries for alignment
   dict-freedict-ara-eng dict-freedict-eng-ara
+  # promtool (`promtool check metrics`): the test of the /metrics text
+  # (tests/service/rpc/metrics_test.cc); the package also ships the
+  # Prometheus server, which is switched off below when this run installs it
+  prometheus
 )
 
 missing=()
@@ -61,4 +65,11 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Installing `prometheus` on a systemd machine enables and starts a Prometheus
+# server (port 9090, scraping itself, writing /var/lib/prometheus): qantara
+# needs only its promtool. Stopped and disabled when this run installed it
+# (one that was installed before is left as it is: someone may be using it).
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus || echo "install-deps: could not stop the prometheus service" >&2
+fi
 echo "install-deps: done"

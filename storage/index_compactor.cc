@@ -78,6 +78,11 @@ size_t IndexCompactor::compactions() const {
   return compactions_;
 }
 
+std::pair<size_t, bool> IndexCompactor::Pending() const {
+  absl::MutexLock l(&mu_);
+  return {due_.size() + purges_.size(), running_};
+}
+
 void IndexCompactor::Run() {
   // Locked by hand: the lock is let go around each check.
   mu_.Lock();

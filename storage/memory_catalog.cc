@@ -1,6 +1,7 @@
 // The catalog of memories: open, create, list, get and delete memories, the
 // store's statistics, and the waits of tests and benchmarks.
 
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -285,7 +286,10 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_exact += s->exact.size();
     stats.cached_unit_keys += s->keys.size();
     stats.cached_unit_keys_bytes += s->keys.bytes();
+    stats.index_buffered_units += s->pending.units();
   }
+  stats.index_compactions = compactor_.compactions();
+  std::tie(stats.index_compactions_pending, stats.index_compaction_running) = compactor_.Pending();
   stats.cache_budget_bytes = cache_budget_->limit();
   stats.cached_bytes = cache_budget_->used();
   stats.cache_hits = cache_budget_->hits.load();
@@ -299,6 +303,37 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
   absl::MutexLock l(&mu_);
   stats.problems = problems_;
   return stats;
+}
+
+absl::StatusOr<std::vector<MemoryUsage>> RocksMemoryStore::Usage(size_t limit, size_t* total) {
+  std::vector<std::shared_ptr<MemState>> states = AllStates();  // by name
+  if (total != nullptr) *total = states.size();
+  if (states.size() > limit) states.resize(limit);
+  std::vector<MemoryUsage> out;
+  out.reserve(states.size());
+  rocksdb::SizeApproximationOptions sizes;
+  sizes.include_memtables = true;
+  sizes.include_files = true;
+  for (const auto& s : states) {
+    MemoryUsage u;
+    {
+      absl::ReaderMutexLock r(&s->rw);
+      if (s->deleted) continue;
+      u.name = s->rec.name;
+      u.units = s->rec.unit_count;
+      u.buffered_index_units = s->pending.units();
+    }
+    const std::string lo = MemoryPrefix(s->id), hi = MemoryPrefix(s->id + 1);
+    const rocksdb::Range range(AsSlice(lo), AsSlice(hi));
+    for (Cf cf : {Cf::kUnits, Cf::kUnitKeys, Cf::kPostings, Cf::kExact, Cf::kLexicons}) {
+      uint64_t bytes = 0;
+      rocksdb::Status st = rocks_.db->GetApproximateSizes(sizes, rocks_.cf(cf), &range, 1, &bytes);
+      if (!st.ok()) return FromRocks(st, "approximate sizes");
+      u.disk_bytes += bytes;
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 absl::Status RocksMemoryStore::WaitForIndexWrites() {

@@ -119,9 +119,30 @@ struct StoreStats {
   uint64_t rocks_block_cache_bytes = 0;
   uint64_t rocks_memtable_bytes = 0;
   uint64_t rocks_table_reader_bytes = 0;
+  // The index buffers of bulk adds (all memories): units whose postings and
+  // exact entries are held in memory, not yet written to their column
+  // families (storage/FORMAT.md, index watermark).
+  uint64_t index_buffered_units = 0;
+  // The compactions of bulk-loaded indexes (MemoryStoreOptions::compact_after_quiet):
+  // done since the open, memories waiting for one (or for a check), and
+  // whether one runs now.
+  uint64_t index_compactions = 0;
+  uint64_t index_compactions_pending = 0;
+  bool index_compaction_running = false;
   // Damage the open found and worked around (a memory record or unit keys
   // that do not decode): one line each, naming the record. Empty when sound.
   std::vector<std::string> problems;
+};
+
+// One memory's figures (MemoryStore::Usage).
+struct MemoryUsage {
+  std::string name;
+  uint64_t units = 0;
+  // RocksDB's estimate of the bytes of the memory's keys (units, unit keys,
+  // postings, exact index, lexicon) in SST files and memtables.
+  uint64_t disk_bytes = 0;
+  // Units whose index entries are buffered in memory (StoreStats::index_buffered_units).
+  uint64_t buffered_index_units = 0;
 };
 
 // Tuning of bulk adds (storage/FORMAT.md, index watermark). The defaults
@@ -252,6 +273,10 @@ class MemoryStore {
   virtual absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const MemoryRef& memory) = 0;
 
   virtual absl::StatusOr<StoreStats> Stats() = 0;
+  // The figures of the first `limit` memories by name (bytes estimated
+  // from RocksDB's index blocks: cheap, no data read); `*total` (when
+  // given) is set to the number of memories.
+  virtual absl::StatusOr<std::vector<MemoryUsage>> Usage(size_t limit, size_t* total = nullptr) = 0;
 
   // Loads the matching keys of every unit into memory on a background thread
   // (a sequential scan; reads work meanwhile, and writes stay visible), so

@@ -3,6 +3,7 @@
 #include "storage/store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <system_error>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
@@ -34,16 +36,49 @@
 namespace qantara::storage {
 namespace {
 
+// Counts of RocksDB's background work, from its event notifications (on
+// RocksDB's threads), for Store::Engine().
+struct EngineCounters {
+  std::atomic<uint64_t> compactions{0}, compaction_read_bytes{0}, compaction_written_bytes{0};
+  std::atomic<uint64_t> flushes{0}, stalls_delayed{0}, stalls_stopped{0};
+};
+
+class EngineListener final : public rocksdb::EventListener {
+ public:
+  explicit EngineListener(std::shared_ptr<EngineCounters> counters) : counters_(std::move(counters)) {}
+  void OnCompactionCompleted(rocksdb::DB*, const rocksdb::CompactionJobInfo& info) override {
+    if (!info.status.ok()) return;
+    counters_->compactions.fetch_add(1, std::memory_order_relaxed);
+    counters_->compaction_read_bytes.fetch_add(info.stats.total_input_bytes, std::memory_order_relaxed);
+    counters_->compaction_written_bytes.fetch_add(info.stats.total_output_bytes, std::memory_order_relaxed);
+  }
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override {
+    counters_->flushes.fetch_add(1, std::memory_order_relaxed);
+  }
+  void OnStallConditionsChanged(const rocksdb::WriteStallInfo& info) override {
+    if (info.condition.cur == info.condition.prev) return;
+    if (info.condition.cur == rocksdb::WriteStallCondition::kDelayed) {
+      counters_->stalls_delayed.fetch_add(1, std::memory_order_relaxed);
+    } else if (info.condition.cur == rocksdb::WriteStallCondition::kStopped) {
+      counters_->stalls_stopped.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+
+ private:
+  const std::shared_ptr<EngineCounters> counters_;
+};
+
 class RocksStore final : public Store {
  public:
   RocksStore(std::string dir, std::unique_ptr<rocksdb::Env> env, rocksdb::DB* db,
              std::vector<rocksdb::ColumnFamilyHandle*> handles, const StoreOptions& options,
-             std::shared_ptr<internal::WriteHealth> health)
+             std::shared_ptr<internal::WriteHealth> health, std::shared_ptr<EngineCounters> counters)
       : env_(std::move(env)),
         dir_(std::move(dir)),
         db_(db),
         handles_(std::move(handles)),
-        health_(std::move(health)) {
+        health_(std::move(health)),
+        counters_(std::move(counters)) {
     rocks_.db = db_;
     rocks_.cfs = handles_;
     rocks_.sync_writes = options.sync_writes;
@@ -127,6 +162,29 @@ class RocksStore final : public Store {
     return use;
   }
 
+  EngineStats Engine() override {
+    EngineStats e;
+    e.compactions = counters_->compactions.load(std::memory_order_relaxed);
+    e.compaction_read_bytes = counters_->compaction_read_bytes.load(std::memory_order_relaxed);
+    e.compaction_written_bytes = counters_->compaction_written_bytes.load(std::memory_order_relaxed);
+    e.flushes = counters_->flushes.load(std::memory_order_relaxed);
+    e.stalls_delayed = counters_->stalls_delayed.load(std::memory_order_relaxed);
+    e.stalls_stopped = counters_->stalls_stopped.load(std::memory_order_relaxed);
+    if (db_ == nullptr) return e;  // closed: the counts only
+    using P = rocksdb::DB::Properties;
+    db_->GetIntProperty(P::kNumRunningCompactions, &e.running_compactions);
+    db_->GetIntProperty(P::kNumRunningFlushes, &e.running_flushes);
+    db_->GetAggregatedIntProperty(P::kCompactionPending, &e.compaction_pending_cfs);
+    db_->GetAggregatedIntProperty(P::kEstimatePendingCompactionBytes, &e.pending_compaction_bytes);
+    db_->GetAggregatedIntProperty(P::kNumImmutableMemTable, &e.immutable_memtables);
+    uint64_t stopped = 0;
+    db_->GetIntProperty(P::kIsWriteStopped, &stopped);
+    e.write_stopped = stopped != 0;
+    db_->GetIntProperty(P::kActualDelayedWriteRate, &e.delayed_write_rate);
+    db_->GetIntProperty(P::kBackgroundErrors, &e.background_errors);
+    return e;
+  }
+
   const std::string& dir() const override { return dir_; }
 
  private:
@@ -139,6 +197,7 @@ class RocksStore final : public Store {
   internal::WalSyncer syncer_;
   internal::RocksHandles rocks_;
   std::shared_ptr<internal::WriteHealth> health_;  // also held by the DB's listener
+  std::shared_ptr<EngineCounters> counters_;       // also held by the DB's listener
 };
 
 // The format version a data dir holds, read from `meta` (nullopt: not written yet).
@@ -335,12 +394,14 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const S
   QANTARA_ASSIGN_OR_RETURN(db_options.info_log, internal::OpenInfoLog(dir));
   auto health = std::make_shared<internal::WriteHealth>(dir);
   db_options.listeners.push_back(internal::WriteHealth::Listener(health));
+  auto counters = std::make_shared<EngineCounters>();
+  db_options.listeners.push_back(std::make_shared<EngineListener>(counters));
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &handles, &db);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("open data dir ", dir));
   }
-  auto store =
-      std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options, std::move(health));
+  auto store = std::make_unique<RocksStore>(dir, std::move(env), db, std::move(handles), options,
+                                            std::move(health), std::move(counters));
   if (absl::Status v = CheckFormatVersion(*store, options.backup_before_upgrade && !backed_up); !v.ok()) {
     IgnoreError(store->Close(), "the format check's error is the one reported");
     return v;

@@ -81,6 +81,27 @@ class Store {
   };
   virtual MemoryUse RocksMemory() = 0;
 
+  // RocksDB's background work and write stalls (for metrics; plain figures,
+  // read from RocksDB's properties and event notifications). The counts are
+  // since the open; once closed, only they are given (the rest reads 0).
+  struct EngineStats {
+    uint64_t running_compactions = 0;       // RocksDB compactions running now
+    uint64_t running_flushes = 0;           // memtable flushes running now
+    uint64_t compaction_pending_cfs = 0;    // column families RocksDB wants to compact
+    uint64_t pending_compaction_bytes = 0;  // RocksDB's estimate of the bytes left to compact
+    uint64_t immutable_memtables = 0;       // memtables waiting to be flushed
+    bool write_stopped = false;             // writes are stopped now (a stall)
+    uint64_t delayed_write_rate = 0;        // bytes/s writes are slowed to now; 0: not slowed
+    uint64_t background_errors = 0;         // background errors since the open
+    uint64_t compactions = 0;               // compactions done (RocksDB's and qantara's)
+    uint64_t compaction_read_bytes = 0;     // bytes those compactions read
+    uint64_t compaction_written_bytes = 0;  // bytes they wrote
+    uint64_t flushes = 0;                   // memtable flushes done
+    uint64_t stalls_delayed = 0;            // times a column family's writes began to be slowed
+    uint64_t stalls_stopped = 0;            // times a column family's writes were stopped
+  };
+  virtual EngineStats Engine() = 0;
+
   // The directory this store was opened on.
   virtual const std::string& dir() const = 0;
 

@@ -6,10 +6,21 @@
 #ifndef QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 #define QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_
 
+#include <cstdint>
+
 #include "qantara/v1/import.grpc.pb.h"
 #include "service/tm/memories.h"
 
 namespace qantara::rpc {
+
+// The imports of this process, for metrics (service/rpc/metrics.h).
+struct ImportFigures {
+  uint64_t running = 0;       // Import calls importing now (past their checks)
+  uint64_t started = 0;       // Import calls that began importing, since the start
+  uint64_t units_stored = 0;  // units added or updated by imports (dry runs not counted), as stored
+  uint64_t bytes_read = 0;    // bytes of files read by imports
+};
+ImportFigures GetImportFigures();
 
 class ImportExportServiceImpl final : public qantara::v1::ImportExportService::Service {
  public:

@@ -35,6 +35,7 @@
 #include "service/rpc/idempotency.h"
 #include "service/rpc/import_service.h"
 #include "service/rpc/memory_service.h"
+#include "service/rpc/metrics.h"
 #include "service/rpc/parse_errors.h"
 #include "service/rpc/server_service.h"
 #include "service/rpc/text_service.h"
@@ -299,6 +300,11 @@ int Run(int argc, char** argv) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
       rpc::AdmissionInterceptors();
   interceptors.push_back(rpc::ParseErrorInterceptorFactory());
+  // Prometheus metrics (service/rpc/metrics.h): every call counted and timed;
+  // rpc::ScrapeMetrics() renders them for the HTTP listener's /metrics.
+  rpc::RpcMetrics rpc_metrics;
+  interceptors.push_back(rpc_metrics.InterceptorFactory());
+  rpc::InstallMetrics(rpc::ServerMetricsSources(rpc_metrics, **memories, **store, QANTARA_VERSION));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(text_service->get());
   builder.RegisterService(&memory_service);
@@ -313,6 +319,7 @@ int Run(int argc, char** argv) {
   builder.RegisterService(&server_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || bound_port == 0) {
+    rpc::UninstallMetrics();
     if (absl::Status closed = (*store)->Close(); !closed.ok()) {
       Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
     }
@@ -330,11 +337,18 @@ int Run(int argc, char** argv) {
       args.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
       args.SetMaxSendMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
       return http::HttpEdge::Start(*http_options, server->InProcessChannel(args),
-                                   http::HttpHooks{.metrics = nullptr, .access_control = auth});
+                                   http::HttpHooks{.metrics =
+                                                       [] {
+                                                         absl::StatusOr<std::string> text =
+                                                             rpc::ScrapeMetrics();
+                                                         return text.ok() ? *std::move(text) : std::string();
+                                                       },
+                                                   .access_control = auth});
     }();
     if (!started.ok()) {
       server->Shutdown();
       server->Wait();
+      rpc::UninstallMetrics();
       if (absl::Status closed = (*store)->Close(); !closed.ok()) {
         Log(LogLevel::kWarn, absl::StrCat("closing the data dir: ", closed.ToString()));
       }
@@ -377,6 +391,7 @@ int Run(int argc, char** argv) {
   server->Shutdown(deadline);  // HTTP requests in flight end with it: their calls are its calls
   if (http_edge) http_edge->Stop();
   server->Wait();
+  rpc::UninstallMetrics();  // before the store closes (waits for a scrape in progress)
   rpc::UninstallAdmission();
   rpc::InstallAccessControl(nullptr);
   rpc::InstallRequestLog(nullptr);

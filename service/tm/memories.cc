@@ -206,6 +206,9 @@ absl::StatusOr<match::LookupResult> Memories::Lookup(const LookupRequest& given)
 }
 
 absl::StatusOr<StoreStats> Memories::Stats() { return store_->Stats(); }
+absl::StatusOr<std::vector<storage::MemoryUsage>> Memories::Usage(size_t limit, size_t* total) {
+  return store_->Usage(limit, total);
+}
 void Memories::StartWarmUp() { store_->StartWarmUp(); }
 void Memories::WaitForWarmUp() { store_->WaitForWarmUp(); }
 absl::Status Memories::WaitForIndexWrites() { return store_->WaitForIndexWrites(); }

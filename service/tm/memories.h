@@ -132,6 +132,8 @@ class Memories {
   // A word or phrase inside units, newest first, paged.
   absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request);
   absl::StatusOr<StoreStats> Stats();
+  // The figures of the first `limit` memories by name (storage::MemoryStore::Usage).
+  absl::StatusOr<std::vector<storage::MemoryUsage>> Usage(size_t limit, size_t* total = nullptr);
 
   // The background warm-up of the indexes (storage::MemoryStore::StartWarmUp).
   void StartWarmUp();

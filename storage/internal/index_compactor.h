@@ -24,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -84,6 +85,8 @@ class IndexCompactor {
 
   // Compactions done so far (each: both column families of one memory).
   size_t compactions() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Memories waiting for a check or a purge, and whether one runs now.
+  std::pair<size_t, bool> Pending() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // The sorted runs of memory `memory` in column family `cf`.
   static absl::StatusOr<size_t> SortedRuns(internal::RocksHandles& rocks, Cf cf, uint32_t memory);

@@ -53,6 +53,7 @@ class RocksMemoryStore final : public MemoryStore {
   absl::Status IncrementUsage(const MemoryRef& memory, uint64_t id, uint64_t by) override;
   absl::StatusOr<std::unique_ptr<MemoryReader>> OpenReader(const MemoryRef& memory) override;
   absl::StatusOr<StoreStats> Stats() override;
+  absl::StatusOr<std::vector<MemoryUsage>> Usage(size_t limit, size_t* total) override;
   void StartWarmUp() override;
   void WaitForWarmUp() override;
   absl::Status WaitForIndexWrites() override;

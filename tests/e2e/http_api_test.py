@@ -8,6 +8,8 @@ import http.client
 import os
 import random
 import re
+import shutil
+import subprocess
 import time
 import unittest
 import urllib.error
@@ -165,6 +167,21 @@ class HttpApiTest(unittest.TestCase):
         status, hdrs, text = self.api.call("GET", "/metrics", template="/metrics")
         self.assertEqual(status, 200)
         self.assertTrue(hdrs["Content-Type"].startswith("text/plain"))
+        # The metrics move with requests: HTTP calls are counted under their rpc.
+        def lookups_ok(text):
+            m = re.search(rb'qantara_rpc_requests_total\{method="[^"]*ServerService/GetServerInfo",code="OK"\} (\d+)',
+                          text)
+            return int(m.group(1)) if m else 0
+        before = lookups_ok(text)
+        for _ in range(3):
+            self.ok("GET", "/v1/server")
+        status, _, text = self.api.call("GET", "/metrics")
+        self.assertEqual(lookups_ok(text), before + 3, text[:2000])
+        # Prometheus's own checker accepts it (Debian's prometheus ships promtool).
+        promtool = shutil.which("promtool")
+        if promtool:
+            r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     # --- memories and units ------------------------------------------------
 
