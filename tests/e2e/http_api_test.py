@@ -252,7 +252,7 @@ class HttpApiTest(unittest.TestCase):
     # --- lookups ------------------------------------------------------------
 
     def test_lookup_batch_concordance(self):
-        self.ok("POST", "/v1/memories", {"name": "look", "sourceLang": "en", "targetLang": "ar"}, want=201)
+        self.api.call("POST", "/v1/memories", {"name": "look", "sourceLang": "en", "targetLang": "ar"})
         self.ok("POST", "/v1/memories/look/units:batchAdd",
                 {"units": [{"source": "The meeting starts at nine.", "target": "يبدأ الاجتماع في التاسعة."},
                            {"source": "The report was approved.", "target": "تمت الموافقة على التقرير."}]})
@@ -451,6 +451,17 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(resp.status, 413)
         conn.close()
         self.err("GET", "/v1/memories/%ZZ", want=404)
+        # Hostile bodies: deep nesting, invalid UTF-8, huge numbers, wrong types.
+        self.ok("POST", "/v1/memories", {"name": "look", "sourceLang": "en", "targetLang": "ar"}, want=201)
+        self.err("POST", "/v1/memories:lookup", raw=b'{"filter":' * 50000 + b"1" + b"}" * 50000)
+        # Invalid UTF-8 in a JSON string: protobuf's parser replaces it (U+FFFD),
+        # so the lookup runs on valid text; never a server error.
+        self.assertLess(self.api.call("POST", "/v1/memories:lookup",
+                                      raw=b'{"memories":["look"],"text":"\xff\xfe"}')[0], 500)
+        self.err("POST", "/v1/memories:lookup", raw=b'{"memories":["look"],"text":"a","maxResults":1e99}')
+        self.err("POST", "/v1/memories:lookup", raw=b'{"memories":{"a":1},"text":"a"}')
+        self.err("GET", "/v1/memories?page_size=99999999999999999999")
+        self.assertEqual(self.ok("GET", "/healthz")["status"], "ok")  # still serving
         self.ok("GET", "/v1/memories", headers={"Authorization": "Bearer a"}, token="")  # no --auth: ignored
         # A memory name with '/' and ':' travels percent-encoded.
         self.ok("POST", "/v1/memories", {"name": "a/b:c", "sourceLang": "en", "targetLang": "ar"}, want=201)

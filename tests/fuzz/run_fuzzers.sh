@@ -24,8 +24,12 @@ done
 
 start=$(date +%s)
 mkdir -p "$BUILD_DIR"
+# -O1 with line tables only (ASan's recommended level; stack traces keep file
+# and line): compiles the whole tree about a third faster than -O2 -g, which
+# CI's time budget needs.
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DQANTARA_FUZZ=ON -DQANTARA_BUILD_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$BUILD_DIR/configure.log" 2>&1 ||
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" \
+  "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O1 -gline-tables-only -DNDEBUG" >"$BUILD_DIR/configure.log" 2>&1 ||
   { cat "$BUILD_DIR/configure.log" >&2; exit 1; }
 JOBS=${QANTARA_JOBS:-$(nproc)}
 if ! cmake --build "$BUILD_DIR" -j"$JOBS" --target thread_safety_check >"$BUILD_DIR/thread_safety.log" 2>&1; then
