@@ -17,6 +17,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "httplib.h"
 #include "nlohmann/json.hpp"
 #include "service/http/import_jobs.h"
@@ -36,6 +38,18 @@ constexpr const char* kJson = "application/json";
 
 void SendError(httplib::Response& res, const grpc::Status& status) {
   res.status = HttpStatusOf(status.error_code());
+  // RetryInfo (rate limits, a busy server, a write in progress) also as the
+  // standard header, whole seconds rounded up.
+  google::rpc::Status rich;
+  if (!status.error_details().empty() && rich.ParseFromString(status.error_details())) {
+    for (const google::protobuf::Any& detail : rich.details()) {
+      google::rpc::RetryInfo retry;
+      if (detail.UnpackTo(&retry)) {
+        const int64_t ms = retry.retry_delay().seconds() * 1000 + retry.retry_delay().nanos() / 1000000;
+        res.set_header("Retry-After", std::to_string(std::max<int64_t>(1, (ms + 999) / 1000)));
+      }
+    }
+  }
   res.set_content(ErrorJson(status), kJson);
 }
 

@@ -546,6 +546,29 @@ class HttpAuthTest(unittest.TestCase):
 
 
 
+class HttpRateLimitTest(unittest.TestCase):
+    """A token over its call rate gets 429 with Retry-After, as gRPC clients get RetryInfo."""
+
+    def test_retry_after(self):
+        server, base = start_http_server(["--auth", "--token-calls-per-s", "0.2"])
+        with server:
+            with open(os.path.join(server.data_dir, "admin.token")) as f:
+                admin = f.read().strip()
+            api = Api(base)
+            status, _, tok = api.call("POST", "/v1/tokens", {"name": "slow", "role": "TOKEN_ROLE_READER",
+                                                             "memories": ["*"]}, token=admin)
+            self.assertEqual(status, 201, tok)
+            codes = []
+            for _ in range(5):
+                status, hdrs, body = api.call("GET", "/v1/memories", token=tok["secret"])
+                codes.append(status)
+                if status == 429:
+                    self.assertGreaterEqual(int(hdrs["Retry-After"]), 1, hdrs)
+                    self.assertEqual(body["code"], 8)
+                    break
+            self.assertIn(429, codes)
+
+
 class ZzRouteCoverageTest(unittest.TestCase):
     """Runs after the other classes (unittest orders them by name): every
     operation of the OpenAPI document was called by a test above."""
