@@ -12,10 +12,11 @@ tests/bench/README.md says how and why.
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
+
+from preload import preload, remove
 
 
 def start_server(server, data):
@@ -44,29 +45,13 @@ def main():
     ap.add_argument("--work", default="/tmp/qantara-http-bench")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
-    shared = os.path.abspath(a.shared)
-    if not os.path.exists(os.path.join(shared, "bench/tm/make_workload.py")):
-        print(f"SKIP: {shared}/bench/tm/make_workload.py not found")
-        return 77
     build = os.path.abspath(a.build_dir)
-    tm_bench = os.path.join(build, "tests/tm_bench")
     http_bench = os.path.join(build, "tests/http_bench")
     server = os.path.join(build, "bin/qantara-server")
-    os.makedirs(a.work, exist_ok=True)
-    data = os.path.join(a.work, f"data-{a.units}-{os.getpid()}")
-    shutil.rmtree(data, ignore_errors=True)
-    env = dict(os.environ, QANTARA_SHARED=shared)
-    t0 = time.monotonic()
-    r = subprocess.run([tm_bench, "--units", str(a.units), "--build-only", "1", "--data", data],
-                       env=env, stdout=subprocess.PIPE, text=True)
-    print(r.stdout, end="")
-    if r.returncode != 0:
-        print("FAIL: preload (tm_bench --build-only) failed")
-        return 1
-    if "SKIP" in r.stdout:
-        return 77
-    print(f"preloaded {a.units} units in {time.monotonic() - t0:.1f} s", flush=True)
-    queries = f"/tmp/qantara-tm-workload-{a.units}/queries"
+    loaded = preload(build, a.shared, a.units, a.work)
+    if isinstance(loaded, int):
+        return loaded
+    data, queries = loaded
     rc = 0
     for run in range(a.runs):
         for threshold in a.thresholds.split(","):
@@ -84,11 +69,7 @@ def main():
                 proc.terminate()
                 proc.wait(timeout=60)
     if not a.keep:
-        shutil.rmtree(data, ignore_errors=True)
-        try:
-            os.remove(data + ".server.log")
-        except OSError:
-            pass
+        remove(data)
     return rc
 
 

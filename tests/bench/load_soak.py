@@ -15,10 +15,11 @@ p99 <= 15 ms, RSS under the budget; ctest bench_load_soak_1m, label long).
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import time
+
+from preload import preload, remove
 
 
 def main():
@@ -48,33 +49,17 @@ def main():
         a.p99_ms = a.p99_ms if a.p99_ms is not None else 15
         a.rss_budget_mb = a.rss_budget_mb if a.rss_budget_mb is not None else 1024
 
-    shared = os.path.abspath(a.shared)
-    if not os.path.exists(os.path.join(shared, "bench/tm/make_workload.py")):
-        print(f"SKIP: {shared}/bench/tm/make_workload.py not found")
-        return 77
     build = os.path.abspath(a.build_dir)
-    tm_bench = os.path.join(build, "tests/tm_bench")
     load_gen = os.path.join(build, "tests/load_gen")
     server = os.path.join(build, "bin/qantara-server")
-    os.makedirs(a.work, exist_ok=True)
-    data = os.path.join(a.work, f"data-{units}-{os.getpid()}")
-    shutil.rmtree(data, ignore_errors=True)
-    env = dict(os.environ, QANTARA_SHARED=shared)
-
-    t0 = time.monotonic()
-    r = subprocess.run([tm_bench, "--units", str(units), "--build-only", "1", "--data", data],
-                       env=env, stdout=subprocess.PIPE, text=True)
-    print(r.stdout, end="")
-    if r.returncode != 0:
-        print("FAIL: preload (tm_bench --build-only) failed")
-        return 1
-    if "SKIP" in r.stdout:
-        return 77
-    print(f"preloaded {units} units into a fresh data dir in {time.monotonic() - t0:.1f} s", flush=True)
+    loaded = preload(build, a.shared, units, a.work)
+    if isinstance(loaded, int):
+        return loaded
+    data, queries = loaded
 
     server_args = f"--stream-stall-s {stall_s} --max-threads {a.max_threads} {a.server_args}".strip()
     cmd = [load_gen, "--server-bin", server, "--data-dir", data, "--server-args", server_args,
-           "--queries", f"/tmp/qantara-tm-workload-{units}/queries", "--seconds", str(seconds),
+           "--queries", queries, "--seconds", str(seconds),
            "--clients", str(a.clients), "--stall-s", str(stall_s), "--warmup-s", str(warmup),
            "--think-ms", str(a.think_ms),
            # threads: the gRPC quota plus RocksDB, gRPC's own and the server's (about 30)
@@ -89,11 +74,7 @@ def main():
     rc = subprocess.run(cmd).returncode
     print(f"load_gen exit {rc}; load average {os.getloadavg()[0]:.1f} (2 cores, shared)")
     if not a.keep:
-        shutil.rmtree(data, ignore_errors=True)
-        try:
-            os.remove(data + ".server.log")
-        except OSError:
-            pass
+        remove(data)
     return rc
 
 
