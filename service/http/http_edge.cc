@@ -24,6 +24,7 @@
 #include "service/http/import_jobs.h"
 #include "service/http/openapi.h"
 #include "service/http/routes.h"
+#include "service/http/tls_identity.h"
 #include "service/http/transcode.h"
 
 namespace qantara::http {
@@ -108,13 +109,16 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpOptions& opt
       return absl::InternalError(absl::StrCat("cannot create ", options.upload_dir, ": ", ec.message()));
   }
   if (!options.cert_file.empty()) {
-    auto tls = std::make_unique<httplib::SSLServer>(
-        options.cert_file.c_str(), options.key_file.c_str(),
-        options.client_ca_file.empty() ? nullptr : options.client_ca_file.c_str());
+    edge->identity_ =
+        std::make_unique<TlsIdentity>(options.cert_file, options.key_file, options.client_ca_file);
+    if (absl::Status loaded = edge->identity_->Load(); !loaded.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--http-listen: ", loaded.message()));
+    }
+    TlsIdentity* identity = edge->identity_.get();
+    auto tls =
+        std::make_unique<httplib::SSLServer>([identity](SSL_CTX& ctx) { return identity->Configure(ctx); });
     if (!tls->is_valid()) {
-      return absl::InvalidArgumentError(absl::StrCat("--http-listen: cannot load the TLS certificate '",
-                                                     options.cert_file, "' and key '", options.key_file,
-                                                     "'"));
+      return absl::InvalidArgumentError("--http-listen: cannot set up TLS");
     }
     edge->server_ = std::move(tls);
     edge->tls_ = true;
@@ -135,6 +139,11 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(const HttpOptions& opt
   edge->serving_.store(true);
   edge->thread_ = std::thread([server = edge->server_.get()] { server->listen_after_bind(); });
   return edge;
+}
+
+absl::Status HttpEdge::ReloadTls() {
+  if (identity_ == nullptr) return absl::OkStatus();
+  return identity_->Load();
 }
 
 void HttpEdge::Stop() {

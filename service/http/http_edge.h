@@ -36,6 +36,7 @@ struct Response;
 namespace qantara::http {
 
 class ImportJobs;
+class TlsIdentity;
 struct Stubs;
 
 struct HttpOptions {
@@ -89,6 +90,9 @@ class HttpEdge {
   // /readyz: serving (false while draining) and writes possible.
   void SetServing(bool serving) { serving_.store(serving); }
   void SetWritable(bool writable) { writable_.store(writable); }
+  // SIGHUP: re-reads the TLS files; on success new connections get them, on
+  // error the old ones keep serving. OK without TLS.
+  absl::Status ReloadTls();
   // Stops accepting, cancels running import jobs, waits for them.
   void Stop();
 
@@ -111,6 +115,7 @@ class HttpEdge {
   HttpOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   HttpHooks hooks_;
+  std::unique_ptr<TlsIdentity> identity_;  // with TLS; outlives server_
   std::unique_ptr<Stubs> stubs_;
   std::unique_ptr<ImportJobs> jobs_;
   std::unique_ptr<httplib::Server> server_;

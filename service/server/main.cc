@@ -381,7 +381,17 @@ int Run(int argc, char** argv) {
   }
 
   int sig = 0;
-  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) ReloadTls(tls.get());
+  while (sigwait(&signals, &sig) == 0 && sig == SIGHUP) {
+    ReloadTls(tls.get());
+    if (http_edge && http_edge->tls()) {
+      if (absl::Status reloaded = http_edge->ReloadTls(); !reloaded.ok()) {
+        Log(LogLevel::kError,
+            absl::StrCat("SIGHUP: the HTTP listener keeps its old certificates: ", reloaded.message()));
+      } else {
+        Log(LogLevel::kInfo, "reloaded the HTTP listener's TLS certificates");
+      }
+    }
+  }
   Log(LogLevel::kInfo,
       absl::StrCat("received ", strsignal(sig), ", draining calls (up to ", grace_seconds, " s)"));
   server->GetHealthCheckService()->SetServingStatus(false);

@@ -291,6 +291,28 @@ class HttpTlsTest(unittest.TestCase):
             with self.assertRaises(ssl.SSLError):
                 self.get(port, ssl.create_default_context(cafile=cert_path("otherca.pem")))
 
+    def test_sighup_reloads_the_http_certificate(self):
+        with tempfile.TemporaryDirectory(prefix="qantara-http-tls-") as live:
+            cert, key = os.path.join(live, "c.pem"), os.path.join(live, "c.key")
+            shutil.copy(cert_path("server1.pem"), cert)
+            shutil.copy(cert_path("server1.key"), key)
+            s = Server(ARGS.server_bin, extra_args=["--http-listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key])
+            with s:
+                port = int(qantara_e2e._read_line(s.proc.stdout, timeout=30).split(b":")[-1])
+                ca = cert_path("ca.pem")
+                first = peer_serial(port, ca)
+                # A bad key first: the old certificate keeps serving.
+                with open(key, "w") as f:
+                    f.write("not a key")
+                s.proc.send_signal(signal.SIGHUP)
+                self.assertIsNotNone(s.wait_for_log(b"the HTTP listener keeps its old certificates", timeout=10))
+                self.assertEqual(peer_serial(port, ca), first)
+                shutil.copy(cert_path("server2.pem"), cert)
+                shutil.copy(cert_path("server2.key"), key)
+                s.proc.send_signal(signal.SIGHUP)
+                self.assertIsNotNone(s.wait_for_log(b"reloaded the HTTP listener's TLS certificates", timeout=10))
+                self.assertNotEqual(peer_serial(port, ca), first)
+
     def test_client_certificates(self):
         s, port = self.start("--tls-client-ca", cert_path("ca.pem"))
         with s:
