@@ -619,7 +619,7 @@ void HttpEdge::Tmserver(const httplib::Request& req, httplib::Response& res,
   std::vector<v1::Match> matches;
   for (bool reverse : {false, true}) {
     const std::vector<std::string>& names = reverse ? pair.reverse : pair.forward;
-    constexpr size_t kPerLookup = 32;  // the default --max-lookup-memories
+    const size_t kPerLookup = std::max<size_t>(1, options_.max_lookup_memories);
     for (size_t at = 0; at < names.size(); at += kPerLookup) {
       v1::LookupRequest lookup;
       for (size_t i = at; i < std::min(names.size(), at + kPerLookup); ++i) lookup.add_memories(names[i]);

@@ -66,6 +66,7 @@ struct HttpOptions {
   std::string edge_secret;
   int tmserver_max_candidates = 3;  // tmserver's own default
   double tmserver_min_similarity = 75;
+  size_t max_lookup_memories = 32;  // --max-lookup-memories: tmserver lookups are split by it
 };
 
 struct HttpHooks {

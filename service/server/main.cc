@@ -332,6 +332,7 @@ int Run(int argc, char** argv) {
   std::unique_ptr<http::HttpEdge> http_edge;
   if (http_options) {
     if (http_flags.max_body_mb == 0) http_options->max_body_bytes = message_bytes;
+    http_options->max_lookup_memories = limits.request.max_lookup_memories;
     absl::StatusOr<std::unique_ptr<http::HttpEdge>> started = [&] {
       grpc::ChannelArguments args;
       args.SetMaxReceiveMessageSize(static_cast<int>(std::min<size_t>(message_bytes, INT32_MAX)));
