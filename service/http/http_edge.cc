@@ -62,6 +62,16 @@ void SendError(httplib::Response& res, const absl::Status& status) {
   SendError(res, status.code(), std::string(status.message()));
 }
 
+// A server stream the HTTP client left before its end (gone, or too slow to
+// read): cancelled, drained and finished, so the call ends on the server too.
+template <class Stream, class Next>
+void Abandon(grpc::ClientContext& ctx, Stream& stream, Next* next) {
+  ctx.TryCancel();
+  while (stream.Read(next)) {
+  }
+  (void)stream.Finish();
+}
+
 // The raw path of the request target (before '?', still percent-encoded).
 std::string RawPath(const httplib::Request& req) {
   const std::string& target = req.target.empty() ? req.path : req.target;
@@ -343,12 +353,7 @@ void HttpEdge::Handle(const httplib::Request& req, httplib::Response& res,
         return true;
       },
       [state](bool) {
-        if (!state->finished) {
-          state->ctx.TryCancel();
-          while (state->stream->Read(&state->next)) {
-          }
-          (void)state->stream->Finish();
-        }
+        if (!state->finished) Abandon(state->ctx, *state->stream, &state->next);
       });
 }
 
@@ -511,12 +516,7 @@ void HttpEdge::Export(const httplib::Request& req, httplib::Response& res, const
         return true;
       },
       [state](bool) {
-        if (!state->finished) {
-          state->ctx.TryCancel();
-          while (state->reader->Read(&state->next)) {
-          }
-          (void)state->reader->Finish();
-        }
+        if (!state->finished) Abandon(state->ctx, *state->reader, &state->next);
       });
 }
 
