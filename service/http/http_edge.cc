@@ -444,10 +444,7 @@ void HttpEdge::StartImport(const httplib::Request& req, httplib::Response& res,
         absl::StrCat(options_.max_running_imports,
                      " import jobs are running (--http-max-imports): try again when one has finished"));
   }
-  const std::string file =
-      absl::StrCat(options_.upload_dir, "/",
-                   CallerHash(absl::StrCat(authorization, memory, absl::ToUnixNanos(absl::Now()),
-                                           reinterpret_cast<uintptr_t>(&req))));
+  const std::string file = absl::StrCat(options_.upload_dir, "/", RandomHex());
   std::ofstream out(file, std::ios::binary);
   uint64_t got = 0;
   bool failed = !out;

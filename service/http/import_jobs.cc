@@ -41,13 +41,15 @@ std::string CallerHash(const std::string& authorization) {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), len));
 }
 
-namespace {
+namespace {}  // namespace
 
-std::string NewJobId() {
+std::string RandomHex() {
   unsigned char bytes[16];
   if (RAND_bytes(bytes, sizeof bytes) != 1) std::abort();
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
+
+namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
 constexpr size_t kMaxFinishedJobs = 1000;
@@ -71,7 +73,7 @@ absl::StatusOr<std::string> ImportJobs::Start(const std::string& authorization, 
                      "when one has finished"));
   }
   auto job = std::make_unique<Job>();
-  job->id = NewJobId();
+  job->id = RandomHex();
   job->caller = CallerHash(authorization);
   job->file = file;
   job->start = start;

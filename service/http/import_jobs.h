@@ -59,6 +59,9 @@ class ImportJobs {
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// 128 random bits, hex: job ids and the names of spooled uploads.
+std::string RandomHex();
+
 // The SHA-256 of an Authorization header, hex (jobs remember callers so).
 std::string CallerHash(const std::string& authorization);
 
