@@ -307,6 +307,19 @@ void IndexBuffer::Part::Postings(PackedEntry probe, match::UnitIds& out) const {
   Lookup(postings, postings_sorted, probe, PostingEntry, PostingIdOf, posting_index, &postings_indexed, out);
 }
 
+bool IndexBuffer::Part::HasToken(uint8_t side, uint64_t key) const {
+  absl::MutexLock l(&postings_mu);
+  if (postings_sorted) {
+    auto it = std::lower_bound(postings.begin(), postings.end(), PackPosting(PostingId{key, 0, side}, 0));
+    return it != postings.end() && SideOf(*it) == side && KeyOf(*it) == key;
+  }
+  for (; tokens_indexed < postings.size(); ++tokens_indexed) {
+    const PackedEntry& e = postings[tokens_indexed];
+    token_index.insert({SideOf(e), KeyOf(e)});
+  }
+  return token_index.contains(std::pair<uint64_t, uint64_t>{side, key});
+}
+
 void IndexBuffer::Part::Exact(PackedEntry probe, match::UnitIds& out) const {
   absl::MutexLock l(&exact_mu);
   Lookup(exact, exact_sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
@@ -331,6 +344,8 @@ void IndexBuffer::Part::Sort() {
   if (!postings_sorted) {
     posting_index = {};  // freed before the sort, not after
     postings_indexed = 0;
+    token_index = {};
+    tokens_indexed = 0;
     SortInPlace(postings);
     postings_sorted = true;
   }
@@ -363,6 +378,11 @@ match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
   if (frozen_ != nullptr) frozen_->Postings(probe, out);  // lower ids first
   live_->Postings(probe, out);
   return out;
+}
+
+bool IndexBuffer::HasToken(uint8_t side, uint64_t key) const {
+  if (frozen_ != nullptr && frozen_->HasToken(side, key)) return true;
+  return live_->HasToken(side, key);
 }
 
 match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {

@@ -7,6 +7,7 @@
 #include "storage/internal/index_reader.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
+#include "storage/internal/status.h"
 
 namespace qantara::storage::internal {
 namespace {
@@ -53,6 +54,35 @@ class RocksMemoryReader final : public MemoryReader {
   uint32_t MaxLength(match::Side side) override {
     state_->rw.AssertReaderHeld();
     return state_->rec.max_length[static_cast<int>(side)];
+  }
+  // One iterator, a seek a key inside its 13-byte prefix (SST files whose
+  // prefix bloom filter rules it out are skipped); a list that removals
+  // emptied does not count.
+  absl::StatusOr<std::vector<bool>> HasTokens(match::Side side, const std::vector<uint64_t>& keys) override {
+    state_->rw.AssertReaderHeld();
+    std::vector<bool> out(keys.size(), false);
+    if (keys.empty()) return out;
+    const bool pending = !state_->pending.empty();
+    rocksdb::ReadOptions ro = snap_.options();
+    ro.prefix_same_as_start = true;
+    std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kPostings)));
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (pending && state_->pending.HasToken(static_cast<uint8_t>(side), keys[i])) {
+        out[i] = true;
+        continue;
+      }
+      const std::string prefix = PostingTokenPrefix(state_->id, side, keys[i]);
+      for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
+        ByteReader r(std::string_view(it->value().data(), it->value().size()));
+        uint64_t n = 0;
+        if (!r.GetVarint64(&n) || n > 0) {  // a damaged list counts as present
+          out[i] = true;
+          break;
+        }
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "read postings");
+    }
+    return out;
   }
 
   absl::StatusOr<uint64_t> CountTokenUnits(match::Side side, uint64_t token, uint32_t min_length) override {

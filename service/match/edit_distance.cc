@@ -103,28 +103,96 @@ uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound
   return score <= bound ? score : bound + 1;
 }
 
-std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b) {
+void TypoCosts::Add(uint64_t query_key, uint64_t unit_key, double cost) {
+  auto& pairs = by_unit_[unit_key];
+  for (const auto& [q, c] : pairs) {
+    if (q == query_key) return;
+  }
+  pairs.emplace_back(query_key, cost);
+  by_query_[query_key].push_back(unit_key);
+}
+
+double TypoCosts::Cost(uint64_t a, uint64_t b) const {
+  auto it = by_unit_.find(b);
+  if (it == by_unit_.end()) return 1.0;
+  for (const auto& [q, c] : it->second) {
+    if (q == a) return c;
+  }
+  return 1.0;
+}
+
+bool TypoCosts::Touches(const std::vector<MatchToken>& b) const {
+  if (by_unit_.empty()) return false;
+  for (const MatchToken& t : b) {
+    if (by_unit_.contains(t.key)) return true;
+  }
+  return false;
+}
+
+const std::vector<uint64_t>* TypoCosts::NeighboursOf(uint64_t a) const {
+  auto it = by_query_.find(a);
+  return it == by_query_.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+// The cost of substituting a by b.
+double SubCost(const MatchToken& a, const MatchToken& b, const TypoCosts* typos) {
+  if (a.key == b.key) return 0.0;
+  return typos == nullptr ? 1.0 : typos->Cost(a.key, b.key);
+}
+
+// The full cost matrix, (|a| + 1) x (|b| + 1), row-major.
+std::vector<double> CostMatrix(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                               const TypoCosts* typos) {
   const size_t m = a.size(), n = b.size();
-  std::vector<uint32_t> d((m + 1) * (n + 1));
-  auto at = [&](size_t i, size_t j) -> uint32_t& { return d[i * (n + 1) + j]; };
-  for (size_t i = 0; i <= m; ++i) at(i, 0) = i;
-  for (size_t j = 0; j <= n; ++j) at(0, j) = j;
+  std::vector<double> d((m + 1) * (n + 1));
+  for (size_t i = 0; i <= m; ++i) d[i * (n + 1)] = static_cast<double>(i);
+  for (size_t j = 0; j <= n; ++j) d[j] = static_cast<double>(j);
   for (size_t i = 1; i <= m; ++i) {
     for (size_t j = 1; j <= n; ++j) {
-      at(i, j) = std::min(
-          {at(i - 1, j - 1) + (a[i - 1].key == b[j - 1].key ? 0u : 1u), at(i - 1, j) + 1, at(i, j - 1) + 1});
+      d[i * (n + 1) + j] = std::min({d[(i - 1) * (n + 1) + j - 1] + SubCost(a[i - 1], b[j - 1], typos),
+                                     d[(i - 1) * (n + 1) + j] + 1.0, d[i * (n + 1) + j - 1] + 1.0});
     }
   }
+  return d;
+}
+
+}  // namespace
+
+double WeightedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                             const TypoCosts* typos) {
+  const size_t m = a.size(), n = b.size();
+  if (m == 0) return static_cast<double>(n);
+  if (n == 0) return static_cast<double>(m);
+  std::vector<double> prev(n + 1), cur(n + 1);
+  for (size_t j = 0; j <= n; ++j) prev[j] = static_cast<double>(j);
+  for (size_t i = 1; i <= m; ++i) {
+    cur[0] = static_cast<double>(i);
+    for (size_t j = 1; j <= n; ++j) {
+      cur[j] = std::min({prev[j - 1] + SubCost(a[i - 1], b[j - 1], typos), prev[j] + 1.0, cur[j - 1] + 1.0});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[n];
+}
+
+std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                                const TypoCosts* typos) {
+  const size_t m = a.size(), n = b.size();
+  const std::vector<double> d = CostMatrix(a, b, typos);
+  auto at = [&](size_t i, size_t j) { return d[i * (n + 1) + j]; };
+  // Each cell is the minimum of the very sums compared here: equality is exact.
   std::vector<EditOp> ops;
   size_t i = m, j = n;
   while (i > 0 || j > 0) {
     if (i > 0 && j > 0 && a[i - 1].key == b[j - 1].key && at(i, j) == at(i - 1, j - 1)) {
       ops.push_back({EditOp::kMatch, uint32_t(i - 1), uint32_t(j - 1)});
       --i, --j;
-    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + 1) {
+    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + SubCost(a[i - 1], b[j - 1], typos)) {
       ops.push_back({EditOp::kSubstitute, uint32_t(i - 1), uint32_t(j - 1)});
       --i, --j;
-    } else if (i > 0 && at(i, j) == at(i - 1, j) + 1) {
+    } else if (i > 0 && at(i, j) == at(i - 1, j) + 1.0) {
       ops.push_back({EditOp::kDelete, uint32_t(i - 1), uint32_t(j)});
       --i;
     } else {

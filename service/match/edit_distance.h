@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "service/match/segment.h"
 
 namespace qantara::match {
@@ -35,6 +37,34 @@ class TokenPattern {
   uint64_t slot_mask_ = 0;
 };
 
+// Typo pairs of one query (service/match/typo.h): unit-token keys one
+// character edit from a query token's key, each with the cost of that
+// substitution, below 1 (every other substitution costs 1).
+class TypoCosts {
+ public:
+  // `unit_key` is a typo neighbour of `query_key`; `cost` in (0, 1).
+  void Add(uint64_t query_key, uint64_t unit_key, double cost);
+  bool empty() const { return by_unit_.empty(); }
+  // The cost of substituting query key `a` by unit key `b` (a != b).
+  double Cost(uint64_t a, uint64_t b) const;
+  // Whether `b` is a typo neighbour of some query key.
+  bool IsNeighbour(uint64_t b) const { return by_unit_.contains(b); }
+  // Whether some token of `b` is.
+  bool Touches(const std::vector<MatchToken>& b) const;
+  // The typo neighbours of query key `a` (nullptr: none).
+  const std::vector<uint64_t>* NeighboursOf(uint64_t a) const;
+
+ private:
+  absl::flat_hash_map<uint64_t, std::vector<std::pair<uint64_t, double>>> by_unit_;  // -> (query key, cost)
+  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> by_query_;
+};
+
+// The token edit distance with typo pairs: insertions and deletions cost 1,
+// a substitution 1 or its typo cost (`typos` may be null: BoundedTokenDistance
+// without a bound). O(|a| * |b|).
+double WeightedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                             const TypoCosts* typos);
+
 // One step of an optimal alignment of a query (a) with a unit (b).
 struct EditOp {
   enum Kind : uint8_t {
@@ -48,9 +78,11 @@ struct EditOp {
   uint32_t b_index;  // meaningless for kDelete
 };
 
-// An optimal (minimum-edit) alignment of the key sequences, in order. Among
+// An optimal (minimum-cost) alignment of the key sequences, in order, with
+// the costs of WeightedTokenDistance (`typos` may be null: unit costs). Among
 // optimal alignments it prefers matches, then substitutions. O(|a| * |b|).
-std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b);
+std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                                const TypoCosts* typos = nullptr);
 
 // Levenshtein distance between `a` and `b` counted in Unicode code points
 // (invalid UTF-8 bytes count as one unit each).

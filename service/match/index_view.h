@@ -71,6 +71,23 @@ class IndexView {
 
   // The largest number of match tokens of any unit on `side` (an upper bound).
   virtual uint32_t MaxLength(Side side) = 0;
+
+  // For each of `keys`: whether the index has postings of that token key on
+  // `side` (at any length; a posting list may still hold a unit deleted
+  // since). Typo neighbours are found with it (typo.h). The default asks
+  // Postings at every length; implementations answer with one seek a key.
+  virtual absl::StatusOr<std::vector<bool>> HasTokens(Side side, const std::vector<uint64_t>& keys) {
+    std::vector<bool> out(keys.size(), false);
+    const uint32_t max_len = MaxLength(side);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      for (uint32_t n = 1; n <= max_len && !out[i]; ++n) {
+        absl::StatusOr<UnitIdsPtr> ids = Postings(side, keys[i], n);
+        if (!ids.ok()) return ids.status();
+        out[i] = !(*ids)->empty();
+      }
+    }
+    return out;
+  }
 };
 
 }  // namespace qantara::match

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <iterator>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -21,11 +23,16 @@ absl::StatusOr<LookupResult> Search::Run() {
     return absl::InvalidArgumentError("threshold must be a number, not NaN");
   if (absl::Status s = PrepareContext(); !s.ok()) return s;
   if (options_.exhaustive) {
+    QANTARA_RETURN_IF_ERROR(PrepareTypos());
     absl::Status s =
         view_.ForEachUnitKeys([this](uint64_t id, const UnitKeys& keys) { return Consider(id, keys); });
     if (!s.ok()) return s;
   } else {
     if (absl::Status s = ExactPath(); !s.ok()) return s;
+    // The exact path's units have no substitutions: typo pairs change none
+    // of their scores. Once k of them score 100, no unit with a typo pair
+    // (below 100) can enter the top k.
+    if (!(top_.size() == options_.max_results && bound_ >= 100.0)) QANTARA_RETURN_IF_ERROR(PrepareTypos());
     if (absl::Status s = FuzzyPath(); !s.ok()) return s;
   }
   return Finish();
@@ -99,6 +106,12 @@ absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& cou
     absl::Status s =
         view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi));
     if (!s.ok()) return s;
+    if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(key); neighbours != nullptr) {
+      for (uint64_t v : *neighbours) {
+        QANTARA_RETURN_IF_ERROR(
+            view_.PrefetchPostings(options_.side, v, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi)));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -118,6 +131,21 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
   lists.reserve(counts.size());
   for (const auto& [key, count] : counts) {
     QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
+    // A query word with typo neighbours: its list is the units that have it
+    // or one of them (a typo pair counts as a shared token here, so the
+    // shared-token bound stays an upper bound of the score).
+    if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(key); neighbours != nullptr) {
+      auto merged = std::make_shared<UnitIds>(*ids);
+      for (uint64_t v : *neighbours) {
+        QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr more, view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
+        if (more->empty()) continue;
+        UnitIds out;
+        out.reserve(merged->size() + more->size());
+        std::set_union(merged->begin(), merged->end(), more->begin(), more->end(), std::back_inserter(out));
+        merged->swap(out);
+      }
+      ids = std::move(merged);
+    }
     lists.push_back(List{key, count, std::move(ids)});
   }
   std::sort(lists.begin(), lists.end(), [](const List& a, const List& b) {

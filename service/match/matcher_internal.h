@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "service/match/matcher.h"
+#include "service/match/typo.h"
 
 namespace qantara::match::matcher_internal {
 
@@ -85,6 +86,8 @@ class Search {
 
   // Verification and scoring (matcher_verify.cc).
   absl::Status PrepareContext();
+  // Finds the query's typo pairs (typo.h) into typos_.
+  absl::Status PrepareTypos();
   absl::Status Consider(uint64_t id, const UnitKeys& keys);
   // Cancelled once options_.cancelled says so.
   absl::Status CheckCancelled() const;
@@ -121,6 +124,11 @@ class Search {
   UnitIds exact_ids_;                                                // the exact path's candidates, ascending
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
   std::vector<Entry> top_;                                           // best first
+  // The query's typo pairs. The indexed lookup finds them after the exact
+  // path unless k matches of score 100 are held already (no unit with a typo
+  // pair scores 100): then it has none, and its answer is still the
+  // exhaustive one.
+  TypoCosts typos_;
 };
 
 }  // namespace qantara::match::matcher_internal

@@ -42,7 +42,8 @@ absl::Status Search::KnowForm(Entry& e) {
   const std::string& side_text = options_.side == Side::kTarget ? e.match.unit.target : e.match.unit.source;
   QANTARA_ASSIGN_OR_RETURN(AnalyzedSegment useg, analyzer_.Analyze(side_text, unit_language_));
   e.analysed = std::make_shared<const AnalyzedSegment>(std::move(useg));
-  e.match.form_distance = FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens));
+  e.match.form_distance =
+      FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens, &typos_));
   e.form_known = true;
   return absl::OkStatus();
 }
@@ -98,10 +99,10 @@ absl::StatusOr<LookupResult> Search::Finish() {
       analysed = std::make_shared<const AnalyzedSegment>(std::move(a));
     }
     const AnalyzedSegment* useg = analysed.get();
-    const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens);
+    const std::vector<EditOp> ops = AlignTokens(query_.key.tokens, useg->key.tokens, &typos_);
     match.diffs = DiffSpans(query_, *useg, ops);
     if (!form_known) match.form_distance = FormDistance(*useg, ops);  // for MergeResults
-    KeyScore ks = ScoreKeys(query_.key, useg->key, ops);
+    KeyScore ks = ScoreKeys(query_.key, useg->key, ops, &typos_);
     if (ks.only_numbers_differ) {
       auto other = analyzer_.Analyze(other_text, other_language_);
       if (!other.ok()) return other.status();

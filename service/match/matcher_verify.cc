@@ -37,6 +37,11 @@ absl::Status Search::PrepareContext() {
   return absl::OkStatus();
 }
 
+absl::Status Search::PrepareTypos() {
+  QANTARA_ASSIGN_OR_RETURN(typos_, FindTypos(view_, options_.side, query_));
+  return absl::OkStatus();
+}
+
 absl::Status Search::CheckCancelled() const {
   if (options_.cancelled && options_.cancelled()) return absl::CancelledError("the lookup was cancelled");
   return absl::OkStatus();
@@ -50,8 +55,19 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   const int64_t e = MaxEdits(m, n, std::min(bound_, 100.0));
   if (e < 0) return absl::OkStatus();
   const uint32_t d = pattern_.Distance(u.tokens, static_cast<uint32_t>(e));
-  if (d > e) return absl::OkStatus();
-  const double gross = GrossScore(d, m, n);
+  // With a typo pair the cost is below the edits: align with the typo costs
+  // (d, when not above e, is still a lower bound of the edits).
+  const bool typo = d > 0 && typos_.Touches(u.tokens);
+  std::vector<EditOp> ops;
+  KeyScore ks;
+  if (typo) {
+    ops = AlignTokens(q.tokens, u.tokens, &typos_);
+    ks = ScoreKeys(q, u, ops, &typos_);
+  } else if (d > e) {
+    return absl::OkStatus();
+  }
+  const double gross = typo ? ks.gross : GrossScore(d, m, n);
+  const uint32_t least_raw = typo ? ks.raw_distance : d;
   if (gross < threshold_) return absl::OkStatus();
   const double upper = (gross >= 100.0 && has_context_) ? 102.0 : gross;
   if (upper < bound_) return absl::OkStatus();
@@ -66,7 +82,7 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   const bool full = top_.size() == options_.max_results;
   const bool context_may_lift = has_context_ && gross >= 100.0 && memory_points == 0;
   if (full && !context_may_lift &&
-      !RankBefore(Rank{gross - memory_points, memory_count, d, 0, keys.changed_at_us, id},
+      !RankBefore(Rank{gross - memory_points, memory_count, least_raw, 0, keys.changed_at_us, id},
                   RankOf(top_.back().match))) {
     return absl::OkStatus();
   }
@@ -74,8 +90,10 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   Match match;
   match.unit.id = id;
   match.unit.changed_at_us = keys.changed_at_us;
-  const std::vector<EditOp> ops = AlignTokens(q.tokens, u.tokens);
-  KeyScore ks = ScoreKeys(q, u, ops);
+  if (!typo) {
+    ops = AlignTokens(q.tokens, u.tokens);
+    ks = ScoreKeys(q, u, ops);
+  }
   match.gross = ks.gross;
   match.edits = ks.edits;
   match.raw_distance = ks.raw_distance;

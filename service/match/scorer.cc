@@ -15,6 +15,13 @@ double GrossScore(uint32_t edits, size_t m, size_t n) {
          static_cast<double>(longest);
 }
 
+double GrossScoreOfCost(double cost, size_t m, size_t n) {
+  const size_t longest = std::max(m, n);
+  if (longest == 0) return 100.0;
+  const double l = static_cast<double>(longest);
+  return 100.0 * (l - std::clamp(cost, 0.0, l)) / l;
+}
+
 int64_t MaxEdits(size_t m, size_t n, double threshold) {
   const size_t longest = std::max(m, n);
   if (threshold > 100.0) return -1;
@@ -28,7 +35,8 @@ int64_t MaxEdits(size_t m, size_t n, double threshold) {
   return e;
 }
 
-KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>& ops) {
+KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>& ops,
+                   const TypoCosts* typos) {
   KeyScore s;
   bool case_diff = false, ortho_diff = false;
   uint32_t number_diffs = 0, form_diffs = 0;
@@ -36,6 +44,9 @@ KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>
   for (const EditOp& op : ops) {
     if (op.kind != EditOp::kMatch) {
       ++s.edits;
+      s.cost += op.kind == EditOp::kSubstitute && typos != nullptr
+                    ? typos->Cost(q.tokens[op.a_index].key, u.tokens[op.b_index].key)
+                    : 1.0;
       continue;
     }
     const MatchToken& a = q.tokens[op.a_index];
@@ -50,7 +61,7 @@ KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>
       ortho_diff = true;
     }
   }
-  s.gross = GrossScore(s.edits, q.tokens.size(), u.tokens.size());
+  s.gross = GrossScoreOfCost(s.cost, q.tokens.size(), u.tokens.size());
   auto add = [&](std::string_view kind, double points) {
     if (points <= 0) return;
     s.penalties.push_back(Penalty{std::string(kind), points});

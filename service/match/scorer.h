@@ -1,9 +1,14 @@
 // Scoring one unit against a query: gross score, penalties, diff spans and
 // number substitution.
 //
-// gross = 100 * (1 - edits / max(|q|, |u|)) where edits is the token-level
+// gross = 100 * (1 - cost / max(|q|, |u|)) where cost is the token-level
 // Levenshtein distance on normalised keys (every number is one key, so numbers
-// never count as edits; both empty: 100). Penalties, in points, on the real
+// never count as edits; both empty: 100), a substitution of a typo pair
+// costing its character edit ratio instead of 1: a query word the memory does
+// not know and a word one character edit from it (deleted, inserted, replaced
+// or two neighbours swapped), 1 / the longer word's length (typo.h; so
+// "Out of mmory" ~ "Out of memory" is 100 * (1 - (1/6) / 3) = 94.4).
+// Penalties, in points, on the real
 // forms of tokens the alignment pairs up:
 //   case           1 for the segment when some paired tokens differ only in case
 //   orthography    1 for the segment when some differ beyond case only by
@@ -47,12 +52,17 @@ struct Penalty {
 // 100 * (1 - edits / max(m, n)); 100 when both are empty.
 double GrossScore(uint32_t edits, size_t m, size_t n);
 
+// 100 * (1 - cost / max(m, n)) (not below 0); 100 when both are empty. Equal
+// to GrossScore for a whole number of edits.
+double GrossScoreOfCost(double cost, size_t m, size_t n);
+
 // The most edits a pair of lengths m, n may have for GrossScore >= threshold.
 // -1 when even 0 edits is not enough (threshold > 100).
 int64_t MaxEdits(size_t m, size_t n, double threshold);
 
 struct KeyScore {
-  uint32_t edits = 0;
+  uint32_t edits = 0;  // token edits (a typo pair counts one)
+  double cost = 0;     // their cost (typo pairs below 1)
   double gross = 0;
   std::vector<Penalty> penalties;  // text-based ones, in the order listed above
   double penalty_points = 0;       // their sum
@@ -67,8 +77,10 @@ struct KeyScore {
 };
 
 // Scores unit side `u` against query `q` from their keys alone, with the
-// alignment `ops` = AlignTokens(q.tokens, u.tokens).
-KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>& ops);
+// alignment `ops` = AlignTokens(q.tokens, u.tokens, typos) (`typos` may be
+// null: no typo pairs).
+KeyScore ScoreKeys(const SideKey& q, const SideKey& u, const std::vector<EditOp>& ops,
+                   const TypoCosts* typos = nullptr);
 
 // A difference between the query and the unit, for highlighting. Byte
 // offsets into the query text and into the unit side's text; an empty range

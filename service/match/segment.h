@@ -64,6 +64,9 @@ struct AnalyzedSegment {
   // Byte span [begin, end) in `text` of each of key.tokens.
   std::vector<std::pair<uint32_t, uint32_t>> spans;
   std::vector<NumberToken> numbers;  // in text order
+  // The normalised form of each of key.tokens (empty for numbers), when the
+  // analyser gives them (else empty): typo neighbours are found from these.
+  std::vector<std::string> norms;
 };
 
 }  // namespace qantara::match

@@ -135,7 +135,10 @@ class TextAnalyzer final : public Analyzer {
         mt.folded = FoldedHash(raw, mt.surface, folded);
       }
       key.tokens.push_back(mt);
-      if (seg != nullptr) seg->spans.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+      if (seg != nullptr) {
+        seg->spans.emplace_back(static_cast<uint32_t>(begin), static_cast<uint32_t>(end));
+        seg->norms.emplace_back(t.cls == text::TokenClass::kNumber ? std::string_view() : t.norm);
+      }
     });
     if (!scanned.ok()) return scanned;
     if (prev_end < text.size()) AddGap(text.substr(prev_end), false, key.whitespace);

@@ -89,6 +89,9 @@ class IndexBuffer {
   // readers at once, and during a background write.
   match::UnitIds Postings(const PostingId& pid) const;
   match::UnitIds Exact(const ExactId& eid) const;
+  // Whether some posting of token `key` on `side` (any length) is buffered
+  // or being written.
+  bool HasToken(uint8_t side, uint64_t key) const;
 
   // Writes every buffered entry of memory `memory`, then sets its index
   // watermark to `indexed_upto`, and empties the buffer; first waits for a
@@ -158,6 +161,10 @@ class IndexBuffer {
     mutable absl::flat_hash_map<std::pair<uint64_t, uint64_t>, match::UnitIds> exact_index
         ABSL_GUARDED_BY(exact_mu);
     mutable size_t postings_indexed ABSL_GUARDED_BY(postings_mu) = 0;
+    // (side, token key) of the unsorted postings log, indexed as far as
+    // tokens_indexed by HasToken.
+    mutable absl::flat_hash_set<std::pair<uint64_t, uint64_t>> token_index ABSL_GUARDED_BY(postings_mu);
+    mutable size_t tokens_indexed ABSL_GUARDED_BY(postings_mu) = 0;
     mutable size_t exact_indexed ABSL_GUARDED_BY(exact_mu) = 0;
 
     // Sorts both logs (readers then binary-search them): `exact` by a
@@ -173,6 +180,7 @@ class IndexBuffer {
     // Appends the ids of the entry `probe` (an entry with unit id 0).
     void Postings(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(postings_mu);
     void Exact(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(exact_mu);
+    bool HasToken(uint8_t side, uint64_t key) const ABSL_LOCKS_EXCLUDED(postings_mu);
   };
 
  private:

@@ -289,5 +289,47 @@ TEST_F(MemoryStoreTest, WarmUpReadsFrequentTokensPostingsAndKeepsThemCurrent) {
   }
 }
 
+// Typo neighbours come from the storage's token index (HasTokens): buffered
+// postings (sorted or not), postings in RocksDB after the buffer is written,
+// English and Arabic; the indexed lookup stays the exhaustive one.
+TEST_F(MemoryStoreTest, TypoNeighboursFromBufferedAndStoredPostings) {
+  options_.index_buffer_units = 100;   // write the buffer every 100 units...
+  options_.index_file_min_units = 50;  // ...as SST files
+  Reopen();
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 150; ++i) {
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  }
+  Add("m", units, DuplicatePolicy::kKeepAll);  // written (ingested)
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
+  Add("m", {U("Out of memory", "نفدت الذاكرة"), U("Sort by description.", "رتب حسب الوصف.")});  // buffered
+  auto check = [&](const char* when) {
+    SCOPED_TRACE(when);
+    auto r = Find("m", "Out of mmory", 75);
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].unit.source, "Out of memory");
+    EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 6) / 3), 1e-9);
+    r = Find("m", "Sot by description.", 75);
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].unit.source, "Sort by description.");
+    r = Find("m", "نفدت الذاكر", 75, false, /*reverse=*/true);  // a letter dropped
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].unit.source, "Out of memory");
+    r = Find("m", "open the flie number 7 now", 75);  // the written postings
+    ASSERT_FALSE(r.matches.empty());
+    EXPECT_EQ(r.matches[0].unit.source, "open the file number 7 now");
+    EXPECT_GT(r.matches[0].score, 90);
+    EXPECT_TRUE(Find("m", "Out of mmmry", 75).matches.empty());  // two edits
+    for (const char* q :
+         {"Out of mmory", "Sot by description", "open the flie number 7 now", "opne teh file"}) {
+      for (double t : {50.0, 75.0}) ExpectIndexedEqualsExhaustive("m", q, t);
+    }
+  };
+  check("buffered");
+  Reopen();
+  check("reopened");
+}
+
 }  // namespace
 }  // namespace qantara::storage

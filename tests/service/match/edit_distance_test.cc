@@ -88,5 +88,44 @@ TEST(EditDistance, CharDistanceCountsCodePoints) {
   EXPECT_EQ(CharDistance("kitten", "sitting"), 3u);
 }
 
+// Typo pairs: a substitution at its typo cost; the alignment's costs sum to
+// the weighted distance; without typo pairs it is the unit-cost distance.
+TEST(EditDistance, TypoCosts) {
+  TypoCosts typos;
+  typos.Add(/*query_key=*/2, /*unit_key=*/20, 0.25);
+  EXPECT_DOUBLE_EQ(typos.Cost(2, 20), 0.25);
+  EXPECT_DOUBLE_EQ(typos.Cost(3, 20), 1.0);  // a neighbour of another key
+  EXPECT_DOUBLE_EQ(typos.Cost(2, 21), 1.0);
+  EXPECT_TRUE(typos.Touches(Seq({1, 20})));
+  EXPECT_FALSE(typos.Touches(Seq({1, 2})));
+  ASSERT_NE(typos.NeighboursOf(2), nullptr);
+  EXPECT_EQ(*typos.NeighboursOf(2), std::vector<uint64_t>{20});
+  EXPECT_DOUBLE_EQ(WeightedTokenDistance(Seq({1, 2, 3}), Seq({1, 20, 3}), &typos), 0.25);
+  EXPECT_DOUBLE_EQ(WeightedTokenDistance(Seq({1, 2, 3}), Seq({1, 20, 3}), nullptr), 1.0);
+  EXPECT_DOUBLE_EQ(WeightedTokenDistance(Seq({2, 3}), Seq({1, 20, 3}), &typos), 1.25);
+  std::vector<EditOp> ops = AlignTokens(Seq({1, 2, 3}), Seq({1, 20, 3}), &typos);
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[1].kind, EditOp::kSubstitute);
+  std::mt19937 rng(3);
+  for (int iter = 0; iter < 2000; ++iter) {
+    std::vector<MatchToken> a(rng() % 10), b(rng() % 10);
+    for (auto& t : a) t.key = rng() % 4;
+    for (auto& t : b) t.key = rng() % 4 + (rng() % 3 == 0 ? 20 : 0);
+    TypoCosts tc;
+    for (uint64_t k = 0; k < 4; ++k) {
+      if (rng() % 2) tc.Add(k, k + 20, 1.0 / (4 + rng() % 5));
+    }
+    const double w = WeightedTokenDistance(a, b, &tc);
+    EXPECT_LE(w, WeightedTokenDistance(a, b, nullptr));
+    EXPECT_DOUBLE_EQ(WeightedTokenDistance(a, b, nullptr), FullDistance(a, b));
+    double sum = 0;
+    for (const EditOp& op : AlignTokens(a, b, &tc)) {
+      if (op.kind == EditOp::kSubstitute) sum += tc.Cost(a[op.a_index].key, b[op.b_index].key);
+      if (op.kind == EditOp::kInsert || op.kind == EditOp::kDelete) sum += 1;
+    }
+    EXPECT_NEAR(sum, w, 1e-9);
+  }
+}
+
 }  // namespace
 }  // namespace qantara::match

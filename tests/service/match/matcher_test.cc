@@ -1,14 +1,18 @@
 // Lookup: exact and fuzzy matches best first, thresholds, penalties, numbers
 // adapted, context 101/102, filters, reverse lookups, indexed equal to
-// exhaustive, tie-breaks, large unit ids; and MergeResults.
+// exhaustive, tie-breaks, large unit ids, typos; and MergeResults.
 #include "service/match/matcher.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <limits>
 #include <random>
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "service/match/scorer.h"
+#include "service/match/typo.h"
 #include "tests/service/match/memory_index.h"
 #include "tests/service/match/simple_analyzer.h"
 
@@ -369,6 +373,162 @@ TEST(MergeResults, KeepsBestAcrossMemories) {
   EXPECT_EQ(r.matches[0].unit.id, 2u);
   EXPECT_EQ(r.matches[1].unit.id, 1u);
   EXPECT_EQ(r.candidates_scored, 6u);
+}
+
+// A query word no unit has, one character edit from a word of a unit (a
+// typo), counts as a partial edit: 1 / the longer word's length.
+TEST_F(MatcherTest, TypoedWordIsAPartialEdit) {
+  const uint64_t memory = Add("Out of memory", "T1");
+  const uint64_t report = Add("Custom Multicolumn Report", "T2");
+  const uint64_t sort = Add("Sort by description.", "T3");
+  Add("Out of range", "T4");
+  LookupOptions o;
+  o.threshold = 75;
+  LookupResult r = Find("Out of mmory", o);  // a letter dropped
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, memory);
+  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 6) / 3), 1e-9);
+  EXPECT_EQ(r.matches[0].edits, 1u);
+  ASSERT_EQ(r.matches[0].diffs.size(), 1u);
+  EXPECT_EQ(r.matches[0].diffs[0].kind, DiffSpan::kReplace);
+  r = Find("Custom Multicolumn Rpeort", o);  // two letters swapped
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, report);
+  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 6) / 3), 1e-9);
+  r = Find("Sot by description.", o);  // the shorter word has 3 letters
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, sort);
+  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 4) / 3), 1e-9);
+  r = Find("Out of memorys", o);  // a letter added
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, memory);
+  r = Find("Out of memery", o);  // a letter replaced
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, memory);
+  // An exact match still ranks first, a typo below it.
+  r = Find("Out of memory", o);
+  ASSERT_GE(r.matches.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 100);
+}
+
+// Not typos: a word the memory knows, a word two edits away, short words.
+TEST_F(MatcherTest, DifferentWordsAreNoTypos) {
+  Add("Open the form", "T1");
+  Add("Close the from", "T2");
+  Add("Open the window", "T3");
+  Add("Save as file", "T4");
+  LookupOptions o;
+  o.threshold = 75;
+  // "from" is a word of the memory: not a typo of "form".
+  LookupResult r = Find("Open the from", o);
+  EXPECT_TRUE(r.matches.empty()) << r.matches[0].unit.source << " " << r.matches[0].score;
+  EXPECT_TRUE(Find("Open the wndw", o).matches.empty());  // two edits
+  EXPECT_TRUE(Find("Save an file", o).matches.empty());   // "an": two letters
+  // Other scripts and mixed tokens have no typo neighbours either.
+  EXPECT_TRUE(Find("Open the wind0w", o).matches.empty());
+}
+
+// Arabic words have typos too (harakat are already folded by the keys).
+TEST_F(MatcherTest, ArabicTypo) {
+  const uint64_t id = Add("Open the new file", "افتح الملف الجديد");
+  LookupOptions o;
+  o.threshold = 75;
+  o.side = Side::kTarget;
+  LookupResult r = Find("افتح المف الجديد", o);  // a letter dropped
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, id);
+  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 5) / 3), 1e-9);
+  r = Find("افتح الملف الجدبد", o);  // a letter replaced
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, id);
+}
+
+TEST(TypoVariantsTest, OneEditVariants) {
+  auto has = [](const std::vector<TypoVariant>& vs, std::string_view w) {
+    return std::any_of(vs.begin(), vs.end(), [&](const TypoVariant& v) { return v.text == w; });
+  };
+  std::vector<TypoVariant> vs = TypoVariants("form");
+  EXPECT_TRUE(has(vs, "from"));   // swap
+  EXPECT_TRUE(has(vs, "for"));    // deletion
+  EXPECT_TRUE(has(vs, "forms"));  // insertion
+  EXPECT_TRUE(has(vs, "farm"));   // replacement
+  EXPECT_FALSE(has(vs, "form"));
+  EXPECT_FALSE(has(vs, "fo"));
+  // 4 deletions + 3 swaps + 4 * 25 replacements + 5 * 26 insertions, less repeats.
+  EXPECT_LE(vs.size(), 4u + 3 + 100 + 130);
+  EXPECT_GT(vs.size(), 200u);
+  vs = TypoVariants("sot");  // 3 letters: only insertions (the longer word has 4)
+  EXPECT_TRUE(has(vs, "sort"));
+  EXPECT_FALSE(has(vs, "so"));
+  EXPECT_FALSE(has(vs, "sat"));
+  EXPECT_TRUE(TypoVariants("of").empty());
+  EXPECT_TRUE(TypoVariants("wind0w").empty());
+  EXPECT_TRUE(TypoVariants("café").empty());
+  vs = TypoVariants("الملف");
+  EXPECT_TRUE(has(vs, "الملفا"));
+  EXPECT_TRUE(has(vs, "المف"));
+  for (const TypoVariant& v : vs) EXPECT_GE(v.length, 4u);
+}
+
+// With typos in the queries, the index still gives what an exhaustive scan
+// gives (typo neighbours widen the candidates' lists; the shared-token bound
+// counts a typo pair as shared).
+TEST_F(MatcherTest, TyposIndexedEqualsExhaustive) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> vocab = {"account", "balance", "report",   "invoice", "customer",
+                                          "vendor",  "payment", "transfer", "budget",  "ledger",
+                                          "period",  "of",      "the",      "new",     "open",
+                                          "close",   "form",    "from",     "42"};
+  auto sentence = [&](int len) {
+    std::string s;
+    for (int i = 0; i < len; ++i) s += (i ? " " : "") + vocab[rng() % vocab.size()];
+    return s;
+  };
+  auto typo = [&](std::string s) {
+    // One edit in one word of 3+ letters.
+    std::vector<std::pair<size_t, size_t>> words;
+    for (size_t i = 0; i < s.size();) {
+      size_t j = s.find(' ', i);
+      if (j == std::string::npos) j = s.size();
+      if (j - i >= 3 && !std::isdigit(static_cast<unsigned char>(s[i]))) words.emplace_back(i, j);
+      i = j + 1;
+    }
+    if (words.empty()) return s;
+    auto [b, e] = words[rng() % words.size()];
+    const size_t at = b + rng() % (e - b - 1);
+    switch (rng() % 4) {
+      case 0: s.erase(at, 1); break;
+      case 1: std::swap(s[at], s[at + 1]); break;
+      case 2: s.insert(at, 1, static_cast<char>('a' + rng() % 26)); break;
+      default: s[at] = static_cast<char>('a' + rng() % 26); break;
+    }
+    return s;
+  };
+  std::vector<std::string> sources;
+  for (int i = 0; i < 800; ++i) {
+    std::string s = sentence(1 + rng() % 8);
+    sources.push_back(s);
+    Add(s, "t" + std::to_string(i), 1 + rng() % 50);
+  }
+  int compared = 0, typo_matches = 0;
+  for (int qi = 0; qi < 300; ++qi) {
+    index_.set_peek(qi % 2 == 0);
+    std::string q = typo(qi % 3 ? sources[rng() % sources.size()] : sentence(1 + rng() % 8));
+    if (qi % 5 == 0) q = typo(q);
+    for (double threshold : {50.0, 70.0, 90.0}) {
+      ExpectIndexedEqualsExhaustive(q, threshold);
+      ++compared;
+    }
+    LookupOptions o;
+    o.threshold = 70;
+    const size_t q_len = analyzer_.Analyze(q, text::Language::kEnglish)->key.tokens.size();
+    for (const Match& m : Find(q, o).matches) {
+      const size_t u_len = analyzer_.Analyze(m.unit.source, text::Language::kEnglish)->key.tokens.size();
+      if (m.gross > GrossScore(m.edits, q_len, u_len) + 1e-9) ++typo_matches;  // a typo pair's cost
+    }
+  }
+  EXPECT_EQ(compared, 900);
+  EXPECT_GT(typo_matches, 50);
 }
 
 }  // namespace

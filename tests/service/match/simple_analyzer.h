@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <string>
+#include <utility>
 
 #include "service/match/analyzer.h"
 #include "service/match/hash.h"
@@ -64,6 +65,7 @@ class SimpleAnalyzer final : public Analyzer {
       bool digits = true;
       for (char ch : raw) digits = digits && std::isdigit(static_cast<unsigned char>(ch));
       MatchToken t;
+      std::string token_norm;
       if (digits) {
         t.key = NumberKey();
         t.surface = t.folded = Hash32(raw);
@@ -84,11 +86,13 @@ class SimpleAnalyzer final : public Analyzer {
           norm += static_cast<char>(std::tolower(ch));
         }
         t.key = Hash64(norm);
+        token_norm = norm;
         t.surface = Hash32(raw);
         t.folded = Hash32(lower);
       }
       seg.key.tokens.push_back(t);
       seg.spans.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(i));
+      seg.norms.push_back(std::move(token_norm));
     }
     gap(prev_end, text.size(), false);
     return seg;

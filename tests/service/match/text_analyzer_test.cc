@@ -114,5 +114,27 @@ TEST_F(TextAnalyzerTest, OrthographicVariantsCostOnePoint) {
   EXPECT_GT(other.raw_distance, own.raw_distance);
 }
 
+// The norms the analyzer gives (for typo neighbours) hash to the keys.
+TEST_F(TextAnalyzerTest, NormsHashToTheKeys) {
+  for (text::Language lang : {text::Language::kArabic, text::Language::kEnglish}) {
+    for (std::string_view t : {"Out of memory 3 times", "نفدت الذاكرة مرتين", "أُعِدَّت إلى"}) {
+      auto s = analyzer_->Analyze(t, lang);
+      ASSERT_TRUE(s.ok());
+      ASSERT_EQ(s->norms.size(), s->key.tokens.size());
+      for (size_t i = 0; i < s->norms.size(); ++i) {
+        if (s->key.tokens[i].key == NumberKey()) {
+          EXPECT_TRUE(s->norms[i].empty());
+        } else {
+          EXPECT_EQ(Hash64(s->norms[i]), s->key.tokens[i].key) << s->norms[i];
+        }
+      }
+      if (lang == text::Language::kArabic && t == "نفدت الذاكرة مرتين") {
+        ASSERT_EQ(s->norms.size(), 3u);
+        EXPECT_EQ(s->norms[1], "الذاكره");
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qantara::match
