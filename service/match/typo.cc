@@ -79,11 +79,24 @@ void Encode(const std::vector<char32_t>& cps, std::string& out) {
   }
 }
 
+// Marks inside words that are no letters ("_" of mnemonics, "-", "'"):
+// edits may delete, replace or move them, never insert one.
+bool IsJoiner(char32_t c) { return c == U'_' || c == U'-' || c == U'\'' || c == 0x2019; }
+
 Alphabet AlphabetOf(const std::vector<char32_t>& w) {
-  if (w.empty()) return Alphabet::kNone;
-  if (std::all_of(w.begin(), w.end(), IsLatin)) return Alphabet::kLatin;
-  if (std::all_of(w.begin(), w.end(), IsArabic)) return Alphabet::kArabic;
-  return Alphabet::kNone;
+  bool latin = true, arabic = true, letters = false;
+  for (char32_t c : w) {
+    if (IsJoiner(c)) continue;
+    letters = true;
+    latin = latin && IsLatin(c);
+    arabic = arabic && IsArabic(c);
+  }
+  if (!letters) return Alphabet::kNone;
+  return latin ? Alphabet::kLatin : arabic ? Alphabet::kArabic : Alphabet::kNone;
+}
+
+size_t LetterCount(const std::vector<char32_t>& w) {
+  return static_cast<size_t>(std::count_if(w.begin(), w.end(), [](char32_t c) { return !IsJoiner(c); }));
 }
 
 }  // namespace
@@ -96,42 +109,44 @@ std::vector<TypoVariant> TypoVariants(std::string_view norm) {
   if (alphabet == Alphabet::kNone) return out;
   const std::vector<char32_t>& letters = Letters(alphabet);
   const size_t n = w.size();
+  const size_t own = LetterCount(w);
+  if (own + 1 < kMinLonger || own < kMinShorter - 1) return out;
   std::vector<std::vector<char32_t>> found;
   std::vector<char32_t> v;
-  // Variants one letter shorter, of the same length, one letter longer: a
-  // pair's longer word has n or n + 1 letters.
-  if (n - 1 >= kMinShorter && n >= kMinLonger) {
-    for (size_t i = 0; i < n; ++i) {  // deletions
+  for (size_t i = 0; i < n; ++i) {  // deletions
+    v = w;
+    v.erase(v.begin() + i);
+    found.push_back(v);
+  }
+  for (size_t i = 0; i + 1 < n; ++i) {  // swaps
+    if (w[i] == w[i + 1]) continue;
+    v = w;
+    std::swap(v[i], v[i + 1]);
+    found.push_back(v);
+  }
+  for (size_t i = 0; i < n; ++i) {  // replacements
+    for (char32_t c : letters) {
+      if (c == w[i]) continue;
       v = w;
-      v.erase(v.begin() + i);
+      v[i] = c;
       found.push_back(v);
     }
   }
-  if (n >= kMinShorter && n >= kMinLonger) {
-    for (size_t i = 0; i + 1 < n; ++i) {  // swaps
-      if (w[i] == w[i + 1]) continue;
+  for (size_t i = 0; i <= n; ++i) {  // insertions
+    for (char32_t c : letters) {
       v = w;
-      std::swap(v[i], v[i + 1]);
+      v.insert(v.begin() + i, c);
       found.push_back(v);
     }
-    for (size_t i = 0; i < n; ++i) {  // replacements
-      for (char32_t c : letters) {
-        if (c == w[i]) continue;
-        v = w;
-        v[i] = c;
-        found.push_back(v);
-      }
-    }
   }
-  if (n >= kMinShorter && n + 1 >= kMinLonger) {
-    for (size_t i = 0; i <= n; ++i) {  // insertions
-      for (char32_t c : letters) {
-        v = w;
-        v.insert(v.begin() + i, c);
-        found.push_back(v);
-      }
-    }
-  }
+  // Letters, not marks, count for the pair's lengths.
+  found.erase(std::remove_if(found.begin(), found.end(),
+                             [&](const std::vector<char32_t>& f) {
+                               const size_t theirs = LetterCount(f);
+                               return std::min(own, theirs) < kMinShorter ||
+                                      std::max(own, theirs) < kMinLonger;
+                             }),
+              found.end());
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
   out.reserve(found.size());
@@ -158,7 +173,7 @@ absl::StatusOr<TypoCosts> FindTypos(IndexView& view, Side side, const AnalyzedSe
     const std::string& norm = query.norms[i];
     if (tokens[i].key == number || norm.size() < kMinShorter) continue;
     if (std::find(keys.begin(), keys.end(), tokens[i].key) != keys.end()) continue;
-    if (!Decode(norm, cps) || cps.size() < kMinShorter || AlphabetOf(cps) == Alphabet::kNone) continue;
+    if (!Decode(norm, cps) || LetterCount(cps) < kMinShorter || AlphabetOf(cps) == Alphabet::kNone) continue;
     keys.push_back(tokens[i].key);
     norms.push_back(&norm);
   }

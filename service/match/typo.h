@@ -5,15 +5,16 @@
 //
 // A typo pair is a query word w and a word v of the memory such that
 //  - w is a word of letters of one alphabet (a-z, or Arabic letters), as
-//    normalised (case folded, harakat and tatweel removed, alef/ى/ة folded);
+//    normalised (case folded, harakat and tatweel removed, alef/ى/ة folded),
+//    with maybe marks "_" (mnemonics), "-", "'" (edits never insert one);
 //  - no unit has w on the compared side (a word the memory knows is not a
 //    typo: "form" is not a typo of "from" when the memory has "form");
 //  - v is w with one letter deleted, inserted or replaced, or two adjacent
 //    letters swapped, with letters of w's alphabet;
 //  - the shorter of w and v has at least 3 letters and the longer at least 4
 //    (so that "of" is no typo of "or", nor "cat" of "car").
-// Their substitution costs 1 / (the longer word's length) instead of 1: the
-// character edit ratio (scorer.h). Both the indexed and the exhaustive lookup
+// Their substitution costs 1 / (the longer word's length, marks included)
+// instead of 1: the character edit ratio (scorer.h). Both the indexed and the exhaustive lookup
 // use these pairs, so they agree.
 #ifndef QANTARA_SERVICE_MATCH_TYPO_H_
 #define QANTARA_SERVICE_MATCH_TYPO_H_

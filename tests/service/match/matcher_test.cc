@@ -461,6 +461,11 @@ TEST(TypoVariantsTest, OneEditVariants) {
   EXPECT_TRUE(has(vs, "sort"));
   EXPECT_FALSE(has(vs, "so"));
   EXPECT_FALSE(has(vs, "sat"));
+  // Marks of mnemonics and compounds: kept, never inserted; letters count.
+  EXPECT_TRUE(has(TypoVariants("_idth"), "_width"));
+  EXPECT_TRUE(has(TypoVariants("_trasnlation"), "_translation"));
+  EXPECT_FALSE(has(TypoVariants("width"), "_width"));
+  EXPECT_TRUE(TypoVariants("_of").empty());
   EXPECT_TRUE(TypoVariants("of").empty());
   EXPECT_TRUE(TypoVariants("wind0w").empty());
   EXPECT_TRUE(TypoVariants("café").empty());
