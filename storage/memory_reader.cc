@@ -66,7 +66,11 @@ class RocksMemoryReader final : public MemoryReader {
     rocksdb::ReadOptions ro = snap_.options();
     ro.prefix_same_as_start = true;
     std::unique_ptr<rocksdb::Iterator> it(rocks_.db->NewIterator(ro, rocks_.cf(Cf::kPostings)));
-    for (size_t i = 0; i < keys.size(); ++i) {
+    // Ascending keys: the iterator's seeks move forward.
+    std::vector<size_t> order(keys.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    for (size_t i : order) {
       if (pending && state_->pending.HasToken(static_cast<uint8_t>(side), keys[i])) {
         out[i] = true;
         continue;

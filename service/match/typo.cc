@@ -13,6 +13,10 @@ namespace {
 
 constexpr size_t kMinShorter = 3;  // letters of the shorter word of a pair
 constexpr size_t kMinLonger = 4;   // letters of the longer
+// Bounds on the index reads (one a variant, some 50 a letter): words of at
+// most kMaxLetters letters, the first kMaxUnknown unknown words of a query.
+constexpr size_t kMaxLetters = 24;
+constexpr size_t kMaxUnknown = 8;
 
 enum class Alphabet { kNone, kLatin, kArabic };
 
@@ -173,7 +177,8 @@ absl::StatusOr<TypoCosts> FindTypos(IndexView& view, Side side, const AnalyzedSe
     const std::string& norm = query.norms[i];
     if (tokens[i].key == number || norm.size() < kMinShorter) continue;
     if (std::find(keys.begin(), keys.end(), tokens[i].key) != keys.end()) continue;
-    if (!Decode(norm, cps) || LetterCount(cps) < kMinShorter || AlphabetOf(cps) == Alphabet::kNone) continue;
+    if (!Decode(norm, cps) || AlphabetOf(cps) == Alphabet::kNone) continue;
+    if (const size_t letters = LetterCount(cps); letters < kMinShorter || letters > kMaxLetters) continue;
     keys.push_back(tokens[i].key);
     norms.push_back(&norm);
   }
@@ -182,8 +187,10 @@ absl::StatusOr<TypoCosts> FindTypos(IndexView& view, Side side, const AnalyzedSe
   // Variants of the unknown ones: key -> (query key, cost).
   absl::flat_hash_map<uint64_t, std::vector<std::pair<uint64_t, double>>> variants;
   std::vector<uint64_t> variant_keys;
-  for (size_t k = 0; k < keys.size(); ++k) {
+  size_t unknown = 0;
+  for (size_t k = 0; k < keys.size() && unknown < kMaxUnknown; ++k) {
     if (known[k]) continue;
+    ++unknown;
     Decode(*norms[k], cps);
     const size_t len = cps.size();
     for (const TypoVariant& v : TypoVariants(*norms[k])) {

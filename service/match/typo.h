@@ -13,6 +13,8 @@
 //    letters swapped, with letters of w's alphabet;
 //  - the shorter of w and v has at least 3 letters and the longer at least 4
 //    (so that "of" is no typo of "or", nor "cat" of "car").
+// Only words of at most 24 letters, and the first 8 unknown words of a
+// query (in query order), have typo neighbours: bounds on the index reads.
 // Their substitution costs 1 / (the longer word's length, marks included)
 // instead of 1: the character edit ratio (scorer.h). Both the indexed and the exhaustive lookup
 // use these pairs, so they agree.
