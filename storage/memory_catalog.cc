@@ -189,6 +189,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory&
     absl::WriterMutexLock w(&state->rw);
     state->source_hashes = std::make_unique<HashFilter>();  // a new id: no unit yet
   }
+  state->tokens_complete = true;  // no unit yet; writers add theirs
   memories_[m.name] = std::move(state);
   return info;
 }
@@ -248,6 +249,7 @@ absl::Status RocksMemoryStore::DeleteMemoryLocked(const MemoryRef& memory) {
     if (!s.ok()) return FromRocks(s, "delete memory");
     state->deleted = true;
     state->keys_complete = false;
+    state->tokens_complete = false;
     ++state->generation;
     state->pending.Clear();
     {
@@ -285,7 +287,7 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_postings += s->postings.size();
     stats.cached_exact += s->exact.size();
     stats.cached_unit_keys += s->keys.size();
-    stats.cached_unit_keys_bytes += s->keys.bytes();
+    stats.cached_unit_keys_bytes += s->keys.bytes() + s->tokens[0].bytes() + s->tokens[1].bytes();
     stats.index_buffered_units += s->pending.units();
   }
   stats.index_compactions = compactor_.compactions();

@@ -62,6 +62,13 @@ class RocksMemoryReader final : public MemoryReader {
     state_->rw.AssertReaderHeld();
     std::vector<bool> out(keys.size(), false);
     if (keys.empty()) return out;
+    // Keys no unit ever had (the token filter's "no") are not read.
+    std::vector<bool> maybe(keys.size(), true);
+    if (state_->tokens_complete) {
+      absl::MutexLock f(&state_->fill);
+      const HashFilter& filter = state_->tokens[static_cast<int>(side)];
+      for (size_t i = 0; i < keys.size(); ++i) maybe[i] = filter.MayContain(keys[i]);
+    }
     const bool pending = !state_->pending.empty();
     rocksdb::ReadOptions ro = snap_.options();
     ro.prefix_same_as_start = true;
@@ -71,6 +78,7 @@ class RocksMemoryReader final : public MemoryReader {
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
     for (size_t i : order) {
+      if (!maybe[i]) continue;
       if (pending && state_->pending.HasToken(static_cast<uint8_t>(side), keys[i])) {
         out[i] = true;
         continue;

@@ -3,6 +3,15 @@
 
 namespace qantara::storage::internal {
 
+void AddTokenKeys(MemState& state, const match::UnitKeys& keys) {
+  for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+    HashFilter& filter = state.tokens[static_cast<int>(side)];
+    for (const auto& t : keys.side(side).tokens) {
+      if (!filter.MayContain(t.key)) filter.Add(t.key);  // its size stays the distinct keys
+    }
+  }
+}
+
 MemoryInfo InfoOf(const MemoryRecord& r) {
   return MemoryInfo{r.id, r.name, r.source_lang, r.target_lang, r.description, r.created_at_us, r.unit_count};
 }

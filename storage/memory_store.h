@@ -111,8 +111,8 @@ struct StoreStats {
   uint64_t cache_hits = 0;          // list reads the caches answered, since the open
   uint64_t cache_misses = 0;        // list reads that read RocksDB, since the open
   uint64_t cache_evictions = 0;     // lists evicted to stay within the budget, since the open
-  // Estimated bytes of the unit keys held (not bounded: complete after the
-  // warm-up, outside cache_bytes).
+  // Estimated bytes of the unit keys held and of the token filters of typo
+  // matching (not bounded: complete after the warm-up, outside cache_bytes).
   uint64_t cached_unit_keys_bytes = 0;
   // RocksDB's memory (Store::RocksMemory): block cache, memtables, table
   // readers' index and filter blocks.

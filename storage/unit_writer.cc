@@ -210,6 +210,7 @@ void UnitWriter::ApplyCacheChanges() {
     // A complete key cache stays complete; otherwise only stale entries go
     // (readers fill it on demand), so bulk adds do not grow it by a unit each.
     for (auto& [id, keys] : key_changes_) {
+      if (keys != nullptr) AddTokenKeys(state_, *keys);
       if (keys != nullptr && (state_.keys_complete || state_.warming)) {
         state_.keys.Put(id, keys);
       } else {

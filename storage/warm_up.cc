@@ -58,9 +58,13 @@ void RocksMemoryStore::WarmKeys(MemState& state) {
       return;
     }
     absl::MutexLock f(&state.fill);
-    for (auto& [id, k] : chunk) state.keys.Emplace(id, std::move(k));
+    for (auto& [id, k] : chunk) {
+      AddTokenKeys(state, *k);
+      state.keys.Emplace(id, std::move(k));
+    }
     if (!resume->has_value()) {
       state.keys_complete = true;
+      state.tokens_complete = true;
       break;
     }
     from = **resume;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "service/base/status_macros.h"
 #include "service/match/hash.h"
 
@@ -103,64 +103,108 @@ size_t LetterCount(const std::vector<char32_t>& w) {
   return static_cast<size_t>(std::count_if(w.begin(), w.end(), [](char32_t c) { return !IsJoiner(c); }));
 }
 
+size_t Utf8Length(char32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
+
+std::vector<std::string> EncodeAll(const std::vector<char32_t>& cps) {
+  std::vector<std::string> out;
+  for (char32_t c : cps) {
+    out.emplace_back();
+    Encode({c}, out.back());
+  }
+  return out;
+}
+const std::vector<std::string>& LatinUtf8() {
+  static const std::vector<std::string> v = EncodeAll(Letters(Alphabet::kLatin));
+  return v;
+}
+const std::vector<std::string>& ArabicUtf8() {
+  static const std::vector<std::string> v = EncodeAll(Letters(Alphabet::kArabic));
+  return v;
+}
+
+// Calls fn(text, length in code points) for each one-edit variant of `norm`
+// that can form a typo pair with it (typo.h), repeats included, built in one
+// reused buffer (a lookup makes hundreds a word).
+template <typename Fn>
+void ForEachVariant(std::string_view norm, Fn&& fn) {
+  std::vector<char32_t> w;
+  if (!Decode(norm, w)) return;
+  const Alphabet alphabet = AlphabetOf(w);
+  if (alphabet == Alphabet::kNone) return;
+  const std::vector<char32_t>& letters = Letters(alphabet);
+  const std::vector<std::string>& encoded = alphabet == Alphabet::kArabic ? ArabicUtf8() : LatinUtf8();
+  const size_t n = w.size();
+  const size_t own = LetterCount(w);
+  if (own + 1 < kMinLonger || own < kMinShorter - 1) return;
+  // Letters, not marks, count for the pair's lengths.
+  auto fits = [&](size_t theirs) {
+    return std::min(own, theirs) >= kMinShorter && std::max(own, theirs) >= kMinLonger;
+  };
+  // Byte offset of each code point (and the end).
+  std::vector<size_t> at(n + 1, 0);
+  for (size_t i = 0, b = 0; i <= n; ++i) {
+    at[i] = b;
+    if (i < n) b += Utf8Length(w[i]);
+  }
+  std::string buf;
+  buf.reserve(norm.size() + 4);
+  auto piece = [&](size_t from, size_t to) { return norm.substr(at[from], at[to] - at[from]); };
+  const uint32_t len = static_cast<uint32_t>(n);
+  for (size_t i = 0; i < n; ++i) {  // deletions
+    if (!fits(IsJoiner(w[i]) ? own : own - 1)) continue;
+    buf.assign(piece(0, i));
+    buf.append(piece(i + 1, n));
+    fn(std::string_view(buf), len - 1);
+  }
+  if (fits(own)) {
+    for (size_t i = 0; i + 1 < n; ++i) {  // swaps
+      if (w[i] == w[i + 1]) continue;
+      buf.assign(piece(0, i));
+      buf.append(piece(i + 1, i + 2));
+      buf.append(piece(i, i + 1));
+      buf.append(piece(i + 2, n));
+      fn(std::string_view(buf), len);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {  // replacements
+    if (!fits(IsJoiner(w[i]) ? own + 1 : own)) continue;
+    buf.assign(piece(0, i));
+    const size_t mid = buf.size();
+    for (size_t k = 0; k < letters.size(); ++k) {
+      if (letters[k] == w[i]) continue;
+      buf.resize(mid);
+      buf.append(encoded[k]);
+      buf.append(piece(i + 1, n));
+      fn(std::string_view(buf), len);
+    }
+  }
+  if (fits(own + 1)) {
+    for (size_t i = 0; i <= n; ++i) {  // insertions
+      buf.assign(piece(0, i));
+      const size_t mid = buf.size();
+      for (size_t k = 0; k < letters.size(); ++k) {
+        buf.resize(mid);
+        buf.append(encoded[k]);
+        buf.append(piece(i, n));
+        fn(std::string_view(buf), len + 1);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<TypoVariant> TypoVariants(std::string_view norm) {
   std::vector<TypoVariant> out;
-  std::vector<char32_t> w;
-  if (!Decode(norm, w)) return out;
-  const Alphabet alphabet = AlphabetOf(w);
-  if (alphabet == Alphabet::kNone) return out;
-  const std::vector<char32_t>& letters = Letters(alphabet);
-  const size_t n = w.size();
-  const size_t own = LetterCount(w);
-  if (own + 1 < kMinLonger || own < kMinShorter - 1) return out;
-  std::vector<std::vector<char32_t>> found;
-  std::vector<char32_t> v;
-  for (size_t i = 0; i < n; ++i) {  // deletions
-    v = w;
-    v.erase(v.begin() + i);
-    found.push_back(v);
-  }
-  for (size_t i = 0; i + 1 < n; ++i) {  // swaps
-    if (w[i] == w[i + 1]) continue;
-    v = w;
-    std::swap(v[i], v[i + 1]);
-    found.push_back(v);
-  }
-  for (size_t i = 0; i < n; ++i) {  // replacements
-    for (char32_t c : letters) {
-      if (c == w[i]) continue;
-      v = w;
-      v[i] = c;
-      found.push_back(v);
-    }
-  }
-  for (size_t i = 0; i <= n; ++i) {  // insertions
-    for (char32_t c : letters) {
-      v = w;
-      v.insert(v.begin() + i, c);
-      found.push_back(v);
-    }
-  }
-  // Letters, not marks, count for the pair's lengths.
-  found.erase(std::remove_if(found.begin(), found.end(),
-                             [&](const std::vector<char32_t>& f) {
-                               const size_t theirs = LetterCount(f);
-                               return std::min(own, theirs) < kMinShorter ||
-                                      std::max(own, theirs) < kMinLonger;
-                             }),
-              found.end());
-  std::sort(found.begin(), found.end());
-  found.erase(std::unique(found.begin(), found.end()), found.end());
-  out.reserve(found.size());
-  for (const std::vector<char32_t>& f : found) {
-    if (f == w) continue;
-    TypoVariant t;
-    Encode(f, t.text);
-    t.length = static_cast<uint32_t>(f.size());
-    out.push_back(std::move(t));
-  }
+  ForEachVariant(norm, [&](std::string_view text, uint32_t length) {
+    if (text != norm) out.push_back(TypoVariant{std::string(text), length});
+  });
+  // UTF-8 byte order is code point order.
+  std::sort(out.begin(), out.end(),
+            [](const TypoVariant& a, const TypoVariant& b) { return a.text < b.text; });
+  out.erase(std::unique(out.begin(), out.end(),
+                        [](const TypoVariant& a, const TypoVariant& b) { return a.text == b.text; }),
+            out.end());
   return out;
 }
 
@@ -184,29 +228,42 @@ absl::StatusOr<TypoCosts> FindTypos(IndexView& view, Side side, const AnalyzedSe
   }
   if (keys.empty()) return typos;
   QANTARA_ASSIGN_OR_RETURN(const std::vector<bool> known, view.HasTokens(side, keys));
-  // Variants of the unknown ones: key -> (query key, cost).
-  absl::flat_hash_map<uint64_t, std::vector<std::pair<uint64_t, double>>> variants;
-  std::vector<uint64_t> variant_keys;
+  // Variants of the unknown ones: (variant key, query key, cost), one per
+  // distinct variant of a word.
+  struct Entry {
+    uint64_t variant;
+    uint64_t query;
+    double cost;
+  };
+  std::vector<Entry> entries;
+  absl::flat_hash_set<uint64_t> seen;
   size_t unknown = 0;
   for (size_t k = 0; k < keys.size() && unknown < kMaxUnknown; ++k) {
     if (known[k]) continue;
     ++unknown;
     Decode(*norms[k], cps);
     const size_t len = cps.size();
-    for (const TypoVariant& v : TypoVariants(*norms[k])) {
-      const uint64_t vk = Hash64(v.text);
-      auto& list = variants[vk];
-      if (list.empty()) variant_keys.push_back(vk);
-      list.emplace_back(keys[k], 1.0 / static_cast<double>(std::max<size_t>(len, v.length)));
-    }
+    const uint64_t own = Hash64(*norms[k]);
+    seen.clear();
+    ForEachVariant(*norms[k], [&](std::string_view text, uint32_t length) {
+      const uint64_t vk = Hash64(text);
+      if (vk == own || !seen.insert(vk).second) return;
+      entries.push_back(Entry{vk, keys[k], 1.0 / static_cast<double>(std::max<size_t>(len, length))});
+    });
   }
-  if (variant_keys.empty()) return typos;
+  if (entries.empty()) return typos;
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.variant < b.variant; });
+  std::vector<uint64_t> variant_keys;  // distinct, ascending
+  for (const Entry& e : entries) {
+    if (variant_keys.empty() || variant_keys.back() != e.variant) variant_keys.push_back(e.variant);
+  }
   absl::StatusOr<std::vector<bool>> present = view.HasTokens(side, variant_keys);
   if (!present.ok()) return present.status();
-  for (size_t i = 0; i < variant_keys.size(); ++i) {
-    if (!(*present)[i]) continue;
-    for (const auto& [query_key, cost] : variants[variant_keys[i]])
-      typos.Add(query_key, variant_keys[i], cost);
+  size_t v = 0;
+  for (const Entry& e : entries) {
+    while (variant_keys[v] != e.variant) ++v;
+    if ((*present)[v]) typos.Add(e.query, e.variant, e.cost);
   }
   return typos;
 }

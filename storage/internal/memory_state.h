@@ -71,6 +71,16 @@ struct MemState {
   // Set while the warm-up loads `keys`: writers then keep loaded entries
   // current instead of dropping them.
   std::atomic<bool> warming{false};
+  // The token keys of each side (Side as index) of every unit loaded by the
+  // warm-up or written since the memory's state was made (a key is added
+  // once: those it may contain are skipped), never removed: a "no" means no
+  // unit has the token, a "maybe" is read from the index. Typo neighbours
+  // (MemoryReader::HasTokens) ask it for hundreds of variant keys a word.
+  HashFilter tokens[2] ABSL_GUARDED_BY(fill);
+  // Set once `tokens` holds every unit's keys: at creation (no unit), or
+  // when the warm-up has loaded them all. Before that, HasTokens reads the
+  // index for every key.
+  std::atomic<bool> tokens_complete{false};
   // Index entries of added units not yet written to the postings and exact
   // column families (their units and unit keys are): readers merge them into
   // what they read. Only adds are buffered; any write that removes index
@@ -97,6 +107,9 @@ struct MemState {
   // source_hashes is not set): the filter is read once they are many.
   uint64_t unfiltered_checks ABSL_GUARDED_BY(rw) = 0;
 };
+
+// Adds the token keys of both sides of `keys` to `state.tokens`.
+void AddTokenKeys(MemState& state, const match::UnitKeys& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 
 // The public view of a memory record.
 MemoryInfo InfoOf(const MemoryRecord& r);

@@ -326,9 +326,18 @@ TEST_F(MemoryStoreTest, TypoNeighboursFromBufferedAndStoredPostings) {
       for (double t : {50.0, 75.0}) ExpectIndexedEqualsExhaustive("m", q, t);
     }
   };
-  check("buffered");
+  check("buffered");  // a new memory: its token filter is complete from the start
   Reopen();
-  check("reopened");
+  check("reopened");  // no warm-up: every variant key is read from the index
+  memories_->StartWarmUp();
+  memories_->WaitForWarmUp();
+  check("warmed up");  // the warm-up's token filter rules variants out first
+  // Units added after the warm-up reach the filter too.
+  Add("m", {U("Reconcile the account", "طابق الحساب")});
+  auto r = Find("m", "Reconcile the acount", 75);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.source, "Reconcile the account");
+  ExpectIndexedEqualsExhaustive("m", "Reconcile the acount", 75);
 }
 
 }  // namespace
