@@ -161,6 +161,10 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
   cmd->add_option("--client", a->client, "client for units whose file gives none");
   cmd->add_flag("--stop-on-error", a->stop_on_error, "stop at the first unit that fails");
   cmd->add_flag("--only-final", a->only_final, "XLIFF: only confirmed (final/approved) units");
+  cmd->add_option("--source-lang", a->source_lang,
+                  "XLIFF: the language of the file's source side (ar, en, en-US...), whatever the file says");
+  cmd->add_option("--target-lang", a->target_lang,
+                  "XLIFF: the language of the file's target side, whatever the file says");
   cmd->add_flag("--preserve-ids", a->preserve_ids,
                 "a qantara export into an EMPTY memory: keep each unit's id (x-qantara-id) and add "
                 "every unit, giving back the exported memory");

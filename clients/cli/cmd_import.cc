@@ -203,6 +203,8 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     start.mutable_defaults()->set_client(args->client);
     start.set_stop_on_error(args->stop_on_error);
     start.set_xliff_only_final(args->only_final);
+    start.set_source_lang(args->source_lang);
+    start.set_target_lang(args->target_lang);
     start.set_preserve_ids(args->preserve_ids);
     start.set_total_bytes(total);
     start.set_batch_size(args->batch_size);

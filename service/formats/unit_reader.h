@@ -30,6 +30,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,6 +62,10 @@ struct ReaderOptions {
   // final/signed-off; 2.x: state final). Otherwise every unit with a
   // non-empty target whose state is not new/needs-translation/initial.
   bool xliff_only_final = false;
+  // XLIFF: the languages of the file's source and target sides, instead of
+  // what the file says (file_languages.h); unset: the file's.
+  std::optional<text::Language> file_source_language;
+  std::optional<text::Language> file_target_language;
 };
 
 namespace internal {

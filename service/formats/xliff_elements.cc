@@ -31,6 +31,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
       version_ = 2;
       src_lang_ = AttrOr(attrs, "srcLang");
       tgt_lang_ = AttrOr(attrs, "trgLang");
+      if (!StartFile()) return;
     } else {
       stream().Abort(
           absl::StrCat("unsupported XLIFF version '", version.substr(0, 20), "' (1.x and 2.x are read)"));
@@ -52,6 +53,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
           src_lang_ = AttrOr(attrs, "source-language");
           tgt_lang_ = AttrOr(attrs, "target-language");
           file_original_ = AttrOr(attrs, "original");
+          if (!StartFile()) return;
         }
         stack_.push_back({Ctx::kContainer});
         return;
@@ -138,10 +140,28 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
   stack_.push_back({Ctx::kSkip});
 }
 
+bool XliffParser::StartFile() {
+  absl::StatusOr<FileLanguages> langs = ResolveFileLanguages(src_lang_, tgt_lang_, options());
+  if (!langs.ok()) {
+    stream().Abort(std::string(langs.status().message()));
+    return false;
+  }
+  file_src_ = langs->source;
+  file_tgt_ = langs->target;
+  if (!langs->inferred.empty()) {
+    Deliver(Problem::Severity::kWarning, stream().line(), "",
+            file_original_.empty()
+                ? langs->inferred
+                : absl::StrCat("<file original=\"", file_original_.substr(0, 100), "\">: ", langs->inferred));
+  }
+  return true;
+}
+
 void XliffParser::StartUnit(const char** attrs) {
   in_unit_ = true;
   unit_line_ = stream().line();
   unit_id_ = AttrOr(attrs, "id");
+  unit_header_ = version_ == 1 && AttrOr(attrs, "restype") == "x-gettext-domain-header";
   unit_approved_ = version_ == 1 && AttrOr(attrs, "approved") == "yes";
   unit_translate_no_ = AttrOr(attrs, "translate") == "no";
   unit_state_.clear();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "service/formats/file_languages.h"
 #include "service/formats/reader_core.h"
 #include "service/formats/segment_builder.h"
 
@@ -91,6 +92,9 @@ class XliffParser final : public internal::ReaderCore {
 
  private:
   void StartInline(const char* name, std::string_view local, const char** attrs);
+  // Resolves src_lang_ and tgt_lang_ (a warning when a side is inferred);
+  // false when the file is not of the memory's pair (the stream is aborted).
+  bool StartFile();
   void StartUnit(const char** attrs);
   void StartSide(bool target, const char** attrs);
   void EndSide();
@@ -122,9 +126,12 @@ class XliffParser final : public internal::ReaderCore {
   int version_ = 0;
   std::vector<Node> stack_;
 
-  // Languages of the current <file> (1.2) or document (2.x).
+  // Languages of the current <file> (1.2) or document (2.x): as the file
+  // says them, and resolved (file_languages.h) by StartFile.
   std::string src_lang_;
   std::string tgt_lang_;
+  text::Language file_src_ = text::Language::kEnglish;
+  text::Language file_tgt_ = text::Language::kArabic;
   std::string file_original_;
 
   // The unit being read.
@@ -134,6 +141,7 @@ class XliffParser final : public internal::ReaderCore {
   std::string unit_state_;  // 1.2: <target state>
   bool unit_approved_ = false;
   bool unit_translate_no_ = false;
+  bool unit_header_ = false;  // 1.2 restype="x-gettext-domain-header" (po2xliff's PO header)
   std::vector<std::string> notes_;
   std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
   UnitState unit_level_;                                   // 2.x: the unit's state before its current segment

@@ -25,6 +25,8 @@ void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::stri
     return;
   }
   if (translate_no) return Deliver(S::kSkipped, line, id, "translate=\"no\"");
+  if (unit_header_)
+    return Deliver(S::kSkipped, line, id, "a PO header (restype=\"x-gettext-domain-header\")");
   if (!has_source_) return Deliver(S::kError, line, id, "no <source>");
   if (!has_target_ || target_.text.empty())
     return Deliver(S::kSkipped, line, id, "not translated (no target)");
@@ -41,29 +43,33 @@ void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::stri
                                   version_ == 1 ? ", not approved" : "", ")"));
     }
   }
-  const std::string& tgt_tag = target_lang_override_.empty() ? tgt_lang_ : target_lang_override_;
-  absl::StatusOr<Language> src = text::ParseLanguage(src_lang_);
-  absl::StatusOr<Language> tgt = text::ParseLanguage(tgt_tag);
-  bool swap;
-  if (src.ok() && tgt.ok() && *src == options().source_language && *tgt == options().target_language) {
-    swap = false;
-  } else if (src.ok() && tgt.ok() && *src == options().target_language && *tgt == options().source_language) {
-    swap = true;
-  } else {
-    return Deliver(S::kError, line, id,
-                   absl::StrCat("file languages '", src_lang_.substr(0, 35), "' -> '", tgt_tag.substr(0, 35),
-                                "' are not the ", std::string(text::LanguageCode(options().source_language)),
-                                "/", std::string(text::LanguageCode(options().target_language)), " pair"));
+  // The file's languages (StartFile), or a <target xml:lang> of the unit's
+  // own unless --target-lang says what the file's targets are.
+  const Language src = file_src_;
+  Language tgt = file_tgt_;
+  std::string tgt_tag = tgt_lang_.empty() ? std::string(text::LanguageCode(tgt)) : tgt_lang_;
+  if (!target_lang_override_.empty() && !options().file_target_language.has_value()) {
+    absl::StatusOr<Language> own = text::ParseLanguage(target_lang_override_);
+    if (!own.ok() || *own == src) {
+      return Deliver(S::kError, line, id,
+                     absl::StrCat("<target xml:lang=\"", target_lang_override_.substr(0, 35),
+                                  "\"> is not the other language of the memory's ",
+                                  std::string(text::LanguageCode(options().source_language)), "/",
+                                  std::string(text::LanguageCode(options().target_language)), " pair"));
+    }
+    tgt = *own;
+    tgt_tag = target_lang_override_;
   }
+  const bool swap = src == options().target_language;
   TranslationUnit unit;
   unit.id = std::move(id);
   unit.line = line;
   unit.srclang = src_lang_;
   unit.notes = notes_;
-  source_.language = *src;
-  source_.lang_tag = src_lang_;
-  target_.language = *tgt;
-  target_.lang_tag = tgt_tag;
+  source_.language = src;
+  source_.lang_tag = src_lang_.empty() ? std::string(text::LanguageCode(src)) : src_lang_;
+  target_.language = tgt;
+  target_.lang_tag = std::move(tgt_tag);
   if (swap) {
     unit.source = std::move(target_);
     unit.target = std::move(source_);

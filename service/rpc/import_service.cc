@@ -68,6 +68,8 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.defaults.client = in.defaults().client();
   out.stop_on_error = in.stop_on_error();
   out.xliff_only_final = in.xliff_only_final();
+  out.file_source_lang = in.source_lang();
+  out.file_target_lang = in.target_lang();
   out.batch_size = in.batch_size();
   out.max_problems = in.max_problems();
   out.preserve_ids = in.preserve_ids();

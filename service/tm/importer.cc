@@ -384,6 +384,12 @@ class Importer::Sink final : public formats::UnitSink {
   std::deque<InFlight> in_flight_;         // oldest first; their futures' destructors wait for them
 };
 
+namespace {
+constexpr char kLangsNotForTmx[] =
+    "source_lang and target_lang say an XLIFF file's languages; a TMX file names each segment's own "
+    "(xml:lang)";
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, ImportOptions options,
                                                           Progress progress) {
   if (options.batch_size > kMaxImportBatch) {
@@ -400,6 +406,23 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   if (options.resume && options.resume_key.empty()) {
     return absl::InvalidArgumentError(
         "resume needs the file's resume_key (the CLI sends the file's SHA-256)");
+  }
+  std::optional<text::Language> file_langs[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string& tag = i == 0 ? options.file_source_lang : options.file_target_lang;
+    if (tag.empty()) continue;
+    absl::StatusOr<text::Language> l = text::ParseLanguage(tag);
+    if (!l.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(i == 0 ? "source_lang" : "target_lang", ": ", l.status().message()));
+    }
+    file_langs[i] = *l;
+  }
+  if (file_langs[0] && file_langs[1] && *file_langs[0] == *file_langs[1]) {
+    return absl::InvalidArgumentError("target_lang: the same language as source_lang (the file's two sides)");
+  }
+  if ((file_langs[0] || file_langs[1]) && options.format == formats::FileFormat::kTmx) {
+    return absl::InvalidArgumentError(kLangsNotForTmx);
   }
   QANTARA_ASSIGN_OR_RETURN(auto pinned, memories.Pin(options.memory));
   uint64_t resume_after = 0;
@@ -420,6 +443,8 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   reader_options.source_language = pinned.second.source;
   reader_options.target_language = pinned.second.target;
   reader_options.xliff_only_final = options.xliff_only_final;
+  reader_options.file_source_language = file_langs[0];
+  reader_options.file_target_language = file_langs[1];
   return std::unique_ptr<Importer>(new Importer(memories, std::move(options), std::move(progress),
                                                 reader_options, std::move(pinned.first), resume_after));
 }
@@ -463,6 +488,11 @@ absl::Status Importer::Feed(std::string_view bytes) {
         return fatal_;
       }
       format_ = *detected;
+    }
+    if (*format_ == formats::FileFormat::kTmx &&
+        (reader_options_.file_source_language || reader_options_.file_target_language)) {
+      fatal_ = absl::InvalidArgumentError(kLangsNotForTmx);
+      return fatal_;
     }
     reader_ = formats::NewUnitReader(*format_, reader_options_, sink_.get());
   }

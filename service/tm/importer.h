@@ -55,7 +55,12 @@ struct ImportOptions {
   // End the import at the first failed unit; nothing read after it is stored.
   bool stop_on_error = false;
   bool xliff_only_final = false;  // XLIFF: only confirmed units
-  uint32_t batch_size = 0;        // units per committed batch, 1..kMaxImportBatch; 0: default
+  // XLIFF: the languages of the file's source and target sides instead of
+  // what the file says (any tag text::ParseLanguage reads: "ar", "en-US",
+  // "ara"); empty: the file's (formats/file_languages.h). Not for TMX.
+  std::string file_source_lang;
+  std::string file_target_lang;
+  uint32_t batch_size = 0;  // units per committed batch, 1..kMaxImportBatch; 0: default
   uint32_t max_problems =
       0;  // problems listed in the report, up to kMaxImportProblems; 0: default (the counts count all)
   // Keep each unit's id from its x-qantara-id prop (a qantara export,

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/formats/tmx_reader.h"
@@ -166,10 +167,11 @@ TEST(XliffReaderTest, Utf16AndWrongLanguagesAndBadInput) {
       "<xliff version=\"1.2\"><file source-language=\"fr\" target-language=\"de\"><body>"
       "<trans-unit id=\"a\"><source>Bonjour</source><target>Hallo</target></trans-unit>"
       "</body></file></xliff>");
-  ASSERT_TRUE(fr.status.ok());
+  // Another pair: the whole file fails, once, before any unit.
+  EXPECT_THAT(fr.status.message(),
+              HasSubstr("file languages 'fr' -> 'de' are not the memory's en/ar pair (--source-lang/"));
   EXPECT_TRUE(fr.units.empty());
-  ASSERT_EQ(fr.problems.size(), 1u);
-  EXPECT_EQ(fr.problems[0].reason, "file languages 'fr' -> 'de' are not the en/ar pair");
+  EXPECT_TRUE(fr.problems.empty());
 
   EXPECT_THAT(ReadXliff("<tmx version=\"1.4\"/>").status.message(), HasSubstr("expected <xliff>"));
   EXPECT_THAT(ReadXliff("<xliff version=\"3.0\"/>").status.message(), HasSubstr("unsupported XLIFF version"));
@@ -179,6 +181,83 @@ TEST(XliffReaderTest, Utf16AndWrongLanguagesAndBadInput) {
   ReadResult bomb = ReadXliff(
       "<!DOCTYPE xliff [<!ENTITY a \"aaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;\">]><xliff version=\"1.2\"/>");
   EXPECT_THAT(bomb.status.message(), HasSubstr("entity declarations are refused"));
+}
+
+// Languages as tools write them (file_languages.h): po2xliff's file without
+// target-language, case and ISO 639-2 and underscores, both left out, the
+// options' overrides, a unit's own <target xml:lang>, and the PO header.
+TEST(XliffReaderTest, FileLanguagesAsToolsWriteThem) {
+  auto doc = [](const std::string& file_attrs, const std::string& target_attrs = "") {
+    return absl::StrCat(
+        "<xliff version=\"1.1\"><file ", file_attrs, " original=\"apt.po\"><body>",
+        "<trans-unit id=\"hdr\" restype=\"x-gettext-domain-header\"><source>Project-Id-Version: apt</source>",
+        "<target>Project-Id-Version: apt\nLanguage: ar</target></trans-unit>",
+        "<trans-unit id=\"1\"><source>Done</source><target", target_attrs, ">تم</target></trans-unit>",
+        "<trans-unit id=\"2\"><source>Abort.</source><target>إجهاض.</target></trans-unit>",
+        "</body></file></xliff>");
+  };
+  // po2xliff: source-language="en-US" and no target-language.
+  ReadResult r = ReadXliff(doc("source-language=\"en-US\" datatype=\"po\""));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 2u);
+  EXPECT_EQ(r.units[0].source.text, "Done");
+  EXPECT_EQ(r.units[0].target.language, Language::kArabic);
+  EXPECT_EQ(r.units[0].target.lang_tag, "ar");
+  ASSERT_EQ(r.problems.size(), 2u);  // one warning for the file, the header skipped
+  EXPECT_EQ(r.problems[0].severity, Problem::Severity::kWarning);
+  EXPECT_EQ(
+      r.problems[0].reason,
+      "<file original=\"apt.po\">: the file names no target language: taken as 'ar', the memory's other "
+      "language");
+  EXPECT_EQ(r.problems[1].severity, Problem::Severity::kSkipped);
+  EXPECT_EQ(r.problems[1].unit_id, "hdr");
+  EXPECT_THAT(r.problems[1].reason, HasSubstr("PO header"));
+  EXPECT_EQ(r.stats.warnings, 1u);
+
+  // Only the target named, in capitals: the source is the other language.
+  r = ReadXliff(doc("target-language=\"AR\""));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 2u);
+  EXPECT_EQ(r.units[1].source.language, Language::kEnglish);
+  EXPECT_EQ(r.units[1].source.lang_tag, "en");
+  EXPECT_THAT(r.problems[0].reason, HasSubstr("no source language: taken as 'en'"));
+
+  // ISO 639-2 and underscores, reversed: the memory's direction is kept.
+  r = ReadXliff(doc("source-language=\"ara\" target-language=\"en_US\""));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 2u);
+  // (The file says its source side is Arabic: its <target> becomes the
+  // unit's English source.)
+  EXPECT_EQ(r.units[0].source.text, "تم");
+  EXPECT_EQ(r.units[0].source.language, Language::kEnglish);
+  EXPECT_EQ(r.units[0].target.lang_tag, "ara");
+  EXPECT_EQ(r.stats.warnings, 0u);
+
+  // Neither named: the memory's direction, with a warning.
+  r = ReadXliff(doc(""));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.units.size(), 2u);
+  EXPECT_THAT(r.problems[0].reason, HasSubstr("names no languages: taken as the memory's en/ar"));
+
+  // The options say what the file holds, whatever it says.
+  ReaderOptions o;
+  o.file_source_language = Language::kEnglish;
+  o.file_target_language = Language::kArabic;
+  r = ReadAll(FileFormat::kXliff, doc("source-language=\"fr\" target-language=\"de\""), 4096, o);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.units.size(), 2u);
+  EXPECT_EQ(r.stats.warnings, 0u);
+
+  // Both sides the same language: the file fails.
+  r = ReadXliff(doc("source-language=\"en\" target-language=\"en-GB\""));
+  EXPECT_THAT(r.status.message(), HasSubstr("source and target are both 'en'"));
+  // A unit's own <target xml:lang> of another language fails that unit only.
+  r = ReadXliff(doc("source-language=\"en\" target-language=\"ar\"", " xml:lang=\"fr\""));
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 1u);
+  const Problem* bad = FindProblem(r, "1");
+  ASSERT_NE(bad, nullptr);
+  EXPECT_THAT(bad->reason, HasSubstr("<target xml:lang=\"fr\"> is not the other language"));
 }
 
 }  // namespace

@@ -1,0 +1,145 @@
+"""End-to-end: files that real tools write, made here from what Debian ships
+(issue 20), imported through the real server and CLI.
+
+Debian's Arabic catalogues (/usr/share/locale/ar/LC_MESSAGES/{apt,appstream}.mo)
+are turned back into PO files with gettext's `msgunfmt`, then into XLIFF 1.1
+with Translate Toolkit's `po2xliff` (a <file> with source-language="en-US"
+and no target-language, the PO header as a restype="x-gettext-domain-header"
+unit) and into TMX with `po2tmx`. The XLIFF must import as the TMX does:
+every translated unit added, none failed, the header skipped, one warning
+that the target language was inferred. Then the languages as a user meets
+them: a file of another pair fails once with a clear error and stores
+nothing; `--source-lang/--target-lang` import a file whose languages are
+wrong; they are refused for a TMX.
+
+Exits 77 (ctest: skipped) when msgunfmt, po2xliff/po2tmx or the catalogues
+are missing (deploy/install-deps.sh installs gettext and translate-toolkit).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qantara_e2e import ServerTestCase, main  # noqa: E402
+
+SKIP_CODE = 77
+LOCALE_DIR = "/usr/share/locale/ar/LC_MESSAGES"
+# Those installed of these (apt's is always there unless the image strips locales).
+CATALOGUES = [c for c in ("apt", "appstream") if os.path.exists(os.path.join(LOCALE_DIR, c + ".mo"))]
+
+
+def missing():
+    for tool in ("msgunfmt", "po2xliff", "po2tmx"):
+        if shutil.which(tool) is None:
+            return f"{tool} not found (deploy/install-deps.sh installs gettext and translate-toolkit)"
+    if "apt" not in CATALOGUES:
+        return f"{LOCALE_DIR}/apt.mo not found (a system image without translations)"
+    return None
+
+
+class ImportToolsTest(ServerTestCase):
+    count = 0
+
+    def new_memory(self):
+        type(self).count += 1
+        name = f"tools{self.count}"
+        self.ok("memory", "create", name, "--source", "en", "--target", "ar")
+        return name
+
+    def run_tool(self, *args):
+        r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(r.returncode, 0, (args, r.stderr.decode(errors="replace")))
+
+    def catalogue(self, name):
+        """(po, xlf, tmx) paths made from the installed catalogue `name`."""
+        po, xlf, tmx = (self.path(f"{name}.{ext}") for ext in ("po", "xlf", "tmx"))
+        if not os.path.exists(tmx):
+            self.run_tool("msgunfmt", os.path.join(LOCALE_DIR, name + ".mo"), "-o", po)
+            self.run_tool("po2xliff", po, xlf)
+            self.run_tool("po2tmx", "-l", "ar", po, tmx)
+        return po, xlf, tmx
+
+    def import_report(self, memory, path, *extra, expect_rc=0):
+        import json
+        report = self.path(f"report-{memory}.json")
+        r = self.cli("import", "--memory", memory, path, "--report", report, *extra, timeout=120)
+        self.assertEqual(r.returncode, expect_rc, (path, r.stdout.decode(), r.stderr.decode()))
+        if expect_rc != 0:
+            return None, r.stderr.decode()
+        with open(report, encoding="utf-8") as f:
+            return json.load(f), r.stdout.decode()
+
+    def units(self, memory):
+        import json
+        return json.loads(self.ok("memory", "show", memory, "--json"))["units"]
+
+    def test_po2xliff_imports_as_po2tmx(self):
+        for name in CATALOGUES:
+            with self.subTest(catalogue=name):
+                _, xlf, tmx = self.catalogue(name)
+                with open(xlf, encoding="utf-8") as f:
+                    text = f.read()
+                self.assertIn('source-language="en-US"', text)
+                self.assertNotIn("target-language", text)  # as po2xliff writes it
+                trans_units = text.count("<trans-unit")
+                m_tmx, m_xlf = self.new_memory(), self.new_memory()
+                rep_tmx, _ = self.import_report(m_tmx, tmx)
+                rep_xlf, out = self.import_report(m_xlf, xlf)
+                c_tmx, c_xlf = rep_tmx["counts"], rep_xlf["counts"]
+                print(f"{name}: {trans_units} trans-units; po2tmx: {c_tmx}; po2xliff: {c_xlf}", file=sys.stderr)
+                self.assertEqual(c_xlf["units_failed"], 0, rep_xlf["problems"][:5])
+                self.assertGreater(c_xlf["units_added"], 50)
+                self.assertEqual(c_xlf["units_added"], c_tmx["units_added"])
+                self.assertEqual(self.units(m_xlf), self.units(m_tmx))
+                self.assertEqual(c_xlf["warnings"], 1)
+                warnings = [p for p in rep_xlf["problems"] if p["severity"] == "warning"]
+                self.assertEqual(len(warnings), 1)
+                self.assertIn("no target language: taken as 'ar'", warnings[0]["reason"])
+                headers = [p for p in rep_xlf["problems"] if "PO header" in p["reason"]]
+                self.assertEqual(len(headers), 1, rep_xlf["problems"][:5])
+                self.assertEqual(headers[0]["severity"], "skipped")
+                # Every trans-unit is accounted for: added, or skipped (the
+                # header, and duplicates of units already added).
+                self.assertEqual(c_xlf["units_read"], trans_units)
+                self.assertEqual(c_xlf["units_added"] + c_xlf["units_skipped"], trans_units)
+
+    def test_languages_of_another_pair_fail_once(self):
+        _, xlf, tmx = self.catalogue("apt")
+        with open(xlf, encoding="utf-8") as f:
+            text = f.read()
+        wrong = self.path("apt-fr.xlf")
+        with open(wrong, "w", encoding="utf-8") as f:
+            f.write(text.replace('source-language="en-US"', 'source-language="en-US" target-language="fr"'))
+        m = self.new_memory()
+        _, err = self.import_report(m, wrong, expect_rc=self.cli_error_rc(m, wrong))
+        self.assertIn("file languages 'en-US' -> 'fr' are not the memory's en/ar pair", err)
+        self.assertEqual(err.count("are not the memory's"), 1, err)
+        self.assertEqual(self.units(m), 0)
+        # The user says what the file holds: it imports.
+        rep, _ = self.import_report(m, wrong, "--target-lang", "ar")
+        self.assertGreater(rep["counts"]["units_added"], 50)
+        self.assertEqual(rep["counts"]["warnings"], 0)
+        self.assertEqual(rep["counts"]["units_failed"], 0)
+        # Not for a TMX (its segments name their own languages).
+        r = self.cli("import", "--memory", m, tmx, "--source-lang", "en")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("a TMX file names each segment's own", r.stderr.decode())
+        r = self.cli("import", "--memory", m, wrong, "--source-lang", "fr")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("source_lang: unsupported language 'fr'", r.stderr.decode())
+
+    def cli_error_rc(self, memory, path):
+        """The exit code of an import that fails as a whole (probed once)."""
+        r = self.cli("import", "--memory", memory, path, "--dry-run")
+        self.assertNotEqual(r.returncode, 0, r.stdout.decode())
+        return r.returncode
+
+
+if __name__ == "__main__":
+    why = missing()
+    if why:
+        print(f"SKIP: {why}")
+        sys.exit(SKIP_CODE)
+    main()
