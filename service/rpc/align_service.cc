@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/base/low_priority.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
@@ -92,8 +93,10 @@ grpc::Status AlignServiceImpl::Align(grpc::ServerContext* context, const qantara
   align::DocumentPairInput input{ar.input, en.input};
   const absl::StatusOr<std::shared_ptr<const align::Aligner>>& aligner = aligner_.get();
   if (!aligner.ok()) return ToGrpcStatus(aligner.status());
-  absl::StatusOr<align::Alignment> alignment = tm::AlignWithMemory(
-      **aligner, lexicons_.get(), request->memory(), input, [context] { return context->IsCancelled(); });
+  absl::StatusOr<align::Alignment> alignment = RunAtLowPriority([&] {
+    return tm::AlignWithMemory(**aligner, lexicons_.get(), request->memory(), input,
+                               [context] { return context->IsCancelled(); });
+  });
   if (!alignment.ok()) return ToGrpcStatus(alignment.status());
 
   const uint32_t per_message =

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/base/low_priority.h"
 #include "service/rpc/align_input.h"
 #include "service/rpc/align_service.h"
 #include "service/rpc/auth.h"
@@ -91,7 +92,7 @@ grpc::Status AlignServiceImpl::AlignToMemory(grpc::ServerContext* context,
   params.min_parallel_share = request->has_min_parallel_share() ? request->min_parallel_share() : -1;
   params.cancelled = [context] { return context->IsCancelled(); };
   absl::StatusOr<tm::AlignToMemoryResult> result =
-      tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params);
+      RunAtLowPriority([&] { return tm::AlignToMemory(**aligner, *memories_, lexicons_.get(), params); });
   if (!result.ok()) return audit.Done(ToGrpcStatus(result.status()));
 
   const tm::AlignToMemoryCounts& c = result->counts;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/base/error_details.h"
+#include "service/base/low_priority.h"
 #include "service/base/status_macros.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
@@ -278,18 +279,26 @@ grpc::Status MemoryServiceImpl::DeleteUnits(grpc::ServerContext* ctx, const v1::
   }));
 }
 
+namespace {
+// Lookups below this threshold are heavy calls (admission, low CPU priority).
+constexpr double kLowThreshold = 30;
+}  // namespace
+
 grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
                                        v1::LookupResponse* resp) {
   if (absl::Status s = AllowLookup(ctx, *req); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<CallSlot> slot =
-      Admit(ctx, req->exhaustive() ? CallKind::kHeavy : CallKind::kNone, "exhaustive Lookup");
-  if (!slot.ok()) return ToGrpcStatus(slot.status());
   absl::StatusOr<tm::LookupRequest> parsed = FromProto(*req);
   if (!parsed.ok()) return ToGrpcStatus(parsed.status());
   tm::LookupRequest& request = *parsed;
+  // An exhaustive lookup scores every unit; one below kLowThreshold scores
+  // most units that share any token: both are heavy calls.
+  const bool heavy = req->exhaustive() || request.options.threshold < kLowThreshold;
+  absl::StatusOr<CallSlot> slot = Admit(ctx, heavy ? CallKind::kHeavy : CallKind::kNone,
+                                        req->exhaustive() ? "exhaustive Lookup" : "low-threshold Lookup");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   request.options.cancelled = [ctx] { return ctx->IsCancelled(); };
-  auto result = store_.Lookup(request);
+  auto result = heavy ? RunAtLowPriority([&] { return store_.Lookup(request); }) : store_.Lookup(request);
   if (!result.ok()) return ToGrpcStatus(result.status());
   ToProto(*result, req->reverse(), resp);
   return grpc::Status::OK;
@@ -314,7 +323,8 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
   for (int i = 0; i < req->segments_size(); ++i) {
     if (ctx->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     base.text = req->segments(i);
-    auto result = store_.Lookup(base);
+    auto result = req->options().exhaustive() ? RunAtLowPriority([&] { return store_.Lookup(base); })
+                                              : store_.Lookup(base);
     if (!result.ok()) return ToGrpcStatus(result.status());
     v1::BatchLookupResponse out;
     out.set_index(static_cast<uint32_t>(i));
@@ -353,7 +363,7 @@ grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::
   if (!position->empty() && !absl::SimpleAtoi(*position, &r.page_token)) {
     return ToGrpcStatus(absl::InvalidArgumentError("page_token: damaged"));
   }
-  auto result = store_.Concordance(r);
+  auto result = RunAtLowPriority([&] { return store_.Concordance(r); });
   if (!result.ok()) return ToGrpcStatus(result.status());
   for (const auto& hit : result->hits) {
     v1::ConcordanceHit* h = resp->add_hits();

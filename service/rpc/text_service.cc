@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "service/base/low_priority.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
@@ -89,26 +90,28 @@ grpc::Status TextServiceImpl::Segment(grpc::ServerContext* context,
   absl::StatusOr<CallSlot> slot =
       Admit(context, request->srx().empty() ? CallKind::kNone : CallKind::kHeavy, "Segment with SRX rules");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
-  // The built-in rules are compiled once; a client's SRX rules per request.
-  std::unique_ptr<text::SentenceSegmenter> custom;
-  if (!request->srx().empty()) {
+  const std::string& input = request->text();
+  text::SplitOptions split;
+  split.keep_empty = request->keep_empty();
+  absl::StatusOr<std::vector<text::TextSpan>> spans;
+  if (request->srx().empty()) {  // the built-in rules, compiled once
+    spans = (*lang == text::Language::kArabic ? *arabic_ : *english_).Split(input, split);
+  } else {
+    // A client's SRX rules: compiled and run per request, a heavy call at
+    // low CPU priority.
     text::SegmenterOptions options;
     options.language = *lang;
     options.srx = request->srx();
     options.srx_mode = request->srx_mode() == qantara::v1::SRX_MODE_REPLACE
                            ? text::SegmenterOptions::SrxMode::kReplace
                            : text::SegmenterOptions::SrxMode::kExtend;
-    absl::StatusOr<std::unique_ptr<text::SentenceSegmenter>> made = text::SentenceSegmenter::Create(options);
-    if (!made.ok()) return ToGrpcStatus(made.status());
-    custom = *std::move(made);
+    spans = RunAtLowPriority([&]() -> absl::StatusOr<std::vector<text::TextSpan>> {
+      absl::StatusOr<std::unique_ptr<text::SentenceSegmenter>> made =
+          text::SentenceSegmenter::Create(options);
+      if (!made.ok()) return made.status();
+      return (*made)->Split(input, split);
+    });
   }
-  const text::SentenceSegmenter& seg = custom                             ? *custom
-                                       : *lang == text::Language::kArabic ? *arabic_
-                                                                          : *english_;
-  const std::string& input = request->text();
-  text::SplitOptions split;
-  split.keep_empty = request->keep_empty();
-  absl::StatusOr<std::vector<text::TextSpan>> spans = seg.Split(input, split);
   if (!spans.ok()) return ToGrpcStatus(spans.status());
   response->mutable_sentences()->Reserve(static_cast<int>(spans->size()));
   for (const text::TextSpan& span : *spans) {

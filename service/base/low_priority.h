@@ -1,0 +1,50 @@
+// RunAtLowPriority: runs a piece of CPU-heavy work on a thread of its own at
+// the lowest CPU priority (nice 19), and waits for it. On a busy machine the
+// kernel then gives the cores to every other thread first: cheap lookups of
+// other clients keep their latency while an alignment, an exhaustive scan,
+// a concordance or a client's SRX rules take what is left (issue 15). The
+// work still runs at full speed on an idle machine.
+//
+// Why a new thread a call: a thread may raise its own nice value but not
+// lower it again without CAP_SYS_NICE, so a gRPC handler thread cannot be
+// lent to heavy work and given back; the heavy calls are few (admission
+// control bounds them), so the thread's start (tens of microseconds) does
+// not count.
+#ifndef QANTARA_SERVICE_BASE_LOW_PRIORITY_H_
+#define QANTARA_SERVICE_BASE_LOW_PRIORITY_H_
+
+#include <optional>
+#include <thread>
+#include <type_traits>
+#include <utility>
+
+namespace qantara {
+
+// Lowers the calling thread's CPU priority to nice 19 (best effort: false
+// when the system refused).
+bool LowerThisThreadPriority();
+
+// fn() on a thread at nice 19; returns what it returns. fn must not throw.
+template <typename Fn>
+auto RunAtLowPriority(Fn&& fn) -> std::invoke_result_t<Fn&> {
+  using R = std::invoke_result_t<Fn&>;
+  if constexpr (std::is_void_v<R>) {
+    std::thread t([&fn] {
+      LowerThisThreadPriority();
+      fn();
+    });
+    t.join();
+  } else {
+    std::optional<R> out;
+    std::thread t([&fn, &out] {
+      LowerThisThreadPriority();
+      out.emplace(fn());
+    });
+    t.join();
+    return *std::move(out);
+  }
+}
+
+}  // namespace qantara
+
+#endif  // QANTARA_SERVICE_BASE_LOW_PRIORITY_H_
