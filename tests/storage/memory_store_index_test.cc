@@ -16,6 +16,7 @@ namespace qantara::storage {
 namespace {
 
 using testing::MemoryStoreTest;
+using testing::OpenFileUnits;
 using testing::U;
 
 // Bulk adds buffer the postings and exact entries of new units; lookups,
@@ -24,10 +25,7 @@ using testing::U;
 // none of them: the next open rebuilds them from the unit keys.
 TEST_F(MemoryStoreTest, BufferedIndexIsVisibleAndSurvivesACrash) {
   Create("m");
-  std::vector<Unit> units;
-  for (int i = 0; i < 300; ++i) {
-    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
-  }
+  std::vector<Unit> units = OpenFileUnits(300);
   units.push_back(U("close the red window", "اغلق النافذة الحمراء"));
   Add("m", units, DuplicatePolicy::kSkipIdentical);
   auto check = [&](const char* when) {
@@ -78,11 +76,7 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   options_.index_file_min_units = 50;  // ...as SST files
   Reopen();
   Create("m");
-  std::vector<Unit> units;
-  for (int i = 0; i < 250; ++i) {
-    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
-  }
-  Add("m", units, DuplicatePolicy::kKeepAll);                     // one batch, then ingested: watermark 250
+  Add("m", OpenFileUnits(250), DuplicatePolicy::kKeepAll);        // one batch, then ingested: watermark 250
   Add("m", {U("close the red window", "اغلق النافذة الحمراء")});  // buffered
   ASSERT_TRUE(memories_->WaitForIndexWrites().ok());              // the ingestion ran in the background
   const uint64_t file_token = analyzer_.Analyze("file", text::Language::kEnglish)->key.tokens.at(0).key;
@@ -297,11 +291,7 @@ TEST_F(MemoryStoreTest, TypoNeighboursFromBufferedAndStoredPostings) {
   options_.index_file_min_units = 50;  // ...as SST files
   Reopen();
   Create("m");
-  std::vector<Unit> units;
-  for (int i = 0; i < 150; ++i) {
-    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
-  }
-  Add("m", units, DuplicatePolicy::kKeepAll);  // written (ingested)
+  Add("m", OpenFileUnits(150), DuplicatePolicy::kKeepAll);  // written (ingested)
   ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
   Add("m", {U("Out of memory", "نفدت الذاكرة"), U("Sort by description.", "رتب حسب الوصف.")});  // buffered
   auto check = [&](const char* when) {

@@ -51,6 +51,14 @@ inline std::vector<Unit> Numbered(int from, int to) {
   return units;
 }
 
+// Units "open the file number <i> now" -> "t<i>", i in [0, n).
+inline std::vector<Unit> OpenFileUnits(int n) {
+  std::vector<Unit> units;
+  for (int i = 0; i < n; ++i)
+    units.push_back(U("open the file number " + std::to_string(i) + " now", "t" + std::to_string(i)));
+  return units;
+}
+
 class MemoryStoreTest : public MemoryStoreFixture {
  protected:
   void SetUp() override { Reopen(); }

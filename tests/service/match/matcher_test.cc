@@ -8,7 +8,9 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "service/match/scorer.h"
@@ -34,6 +36,19 @@ class MatcherTest : public ::testing::Test {
     u.changed_at_us = changed == 0 ? static_cast<int64_t>(next_id_) : changed;
     index_.Add(u);
     return u.id;
+  }
+
+  // n units whose sources are sentence(1 .. max_words words), targets
+  // "t<i>", random change dates; returns the sources.
+  template <typename Sentence>
+  std::vector<std::string> AddRandomUnits(int n, int max_words, Sentence&& sentence, std::mt19937& rng) {
+    std::vector<std::string> sources;
+    for (int i = 0; i < n; ++i) {
+      std::string s = sentence(1 + static_cast<int>(rng() % max_words));
+      sources.push_back(s);
+      Add(s, "t" + std::to_string(i), 1 + rng() % 50);
+    }
+    return sources;
   }
 
   LookupResult Find(std::string_view text, LookupOptions options = {}) {
@@ -218,12 +233,7 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
     if (rng() % 4 == 0) s += ".";
     return s;
   };
-  std::vector<std::string> sources;
-  for (int i = 0; i < 600; ++i) {
-    std::string s = sentence(1 + rng() % 10);
-    sources.push_back(s);
-    Add(s, "t" + std::to_string(i), 1 + rng() % 50);
-  }
+  const std::vector<std::string> sources = AddRandomUnits(600, 10, sentence, rng);
   int compared = 0;
   for (int qi = 0; qi < 300; ++qi) {
     index_.set_peek(qi % 2 == 0);  // keys through PeekKeys, or through Keys
@@ -509,12 +519,7 @@ TEST_F(MatcherTest, TyposIndexedEqualsExhaustive) {
     }
     return s;
   };
-  std::vector<std::string> sources;
-  for (int i = 0; i < 800; ++i) {
-    std::string s = sentence(1 + rng() % 8);
-    sources.push_back(s);
-    Add(s, "t" + std::to_string(i), 1 + rng() % 50);
-  }
+  const std::vector<std::string> sources = AddRandomUnits(800, 8, sentence, rng);
   int compared = 0, typo_matches = 0;
   for (int qi = 0; qi < 300; ++qi) {
     index_.set_peek(qi % 2 == 0);
