@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <utility>
@@ -218,6 +219,13 @@ TEST_F(MatcherTest, ReverseLookupComparesTargets) {
   EXPECT_TRUE(Find("alif ba ta").matches.empty());
 }
 
+// `r` holds exactly unit `id`, at `score` when one is given.
+void ExpectOnly(const LookupResult& r, uint64_t id, std::optional<double> score = std::nullopt) {
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.id, id);
+  if (score.has_value()) EXPECT_NEAR(r.matches[0].score, *score, 1e-9);
+}
+
 // The index gives exactly what an exhaustive scan gives.
 TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   std::mt19937 rng(42);
@@ -401,20 +409,12 @@ TEST_F(MatcherTest, TypoedWordIsAPartialEdit) {
   EXPECT_EQ(r.matches[0].edits, 1u);
   ASSERT_EQ(r.matches[0].diffs.size(), 1u);
   EXPECT_EQ(r.matches[0].diffs[0].kind, DiffSpan::kReplace);
-  r = Find("Custom Multicolumn Rpeort", o);  // two letters swapped
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, report);
-  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 6) / 3), 1e-9);
-  r = Find("Sot by description.", o);  // the shorter word has 3 letters
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, sort);
-  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 4) / 3), 1e-9);
-  r = Find("Out of memorys", o);  // a letter added
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, memory);
-  r = Find("Out of memery", o);  // a letter replaced
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, memory);
+  ExpectOnly(Find("Custom Multicolumn Rpeort", o), report,
+             100.0 * (1 - (1.0 / 6) / 3));  // two letters swapped
+  ExpectOnly(Find("Sot by description.", o), sort,
+             100.0 * (1 - (1.0 / 4) / 3));        // the shorter word: 3 letters
+  ExpectOnly(Find("Out of memorys", o), memory);  // a letter added
+  ExpectOnly(Find("Out of memery", o), memory);   // a letter replaced
   // An exact match still ranks first, a typo below it.
   r = Find("Out of memory", o);
   ASSERT_GE(r.matches.size(), 1u);
@@ -444,13 +444,8 @@ TEST_F(MatcherTest, ArabicTypo) {
   LookupOptions o;
   o.threshold = 75;
   o.side = Side::kTarget;
-  LookupResult r = Find("افتح المف الجديد", o);  // a letter dropped
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, id);
-  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 5) / 3), 1e-9);
-  r = Find("افتح الملف الجدبد", o);  // a letter replaced
-  ASSERT_EQ(r.matches.size(), 1u);
-  EXPECT_EQ(r.matches[0].unit.id, id);
+  ExpectOnly(Find("افتح المف الجديد", o), id, 100.0 * (1 - (1.0 / 5) / 3));  // a letter dropped
+  ExpectOnly(Find("افتح الملف الجدبد", o), id);                              // a letter replaced
 }
 
 TEST(TypoVariantsTest, OneEditVariants) {
