@@ -39,6 +39,9 @@ PACKAGES=(
   # JRE; it pulls default-jre); python3-cheroot: the HTTP server Translate
   # Toolkit's tmserver runs on (not among its Depends; tests/e2e/tmserver_diff_test.py)
   translate-toolkit python3-cheroot omegat
+  # PO files read by gettext's own parser (service/formats/po_reader.cc), CSV
+  # by libcsv (service/formats/csv_reader.cc)
+  libgettextpo-dev libcsv-dev
   # gettext's msgunfmt: PO files from Debian's installed Arabic catalogues
   # (tests/e2e/import_tools_test.py)
   gettext

@@ -28,16 +28,14 @@ const char* FindAttr(const char** attrs, std::string_view name);
 // The same as a string, "" when absent.
 std::string AttrOr(const char** attrs, std::string_view name);
 
-class ReaderCore : public XmlHandler {
+class ReaderCore : public Parser, public XmlHandler {
  public:
   ReaderCore(const ReaderCore&) = delete;
   ReaderCore& operator=(const ReaderCore&) = delete;
 
   // UnitReader::Feed: counts the chunk in stats().bytes and parses it.
-  absl::Status Feed(std::string_view chunk);
-  // UnitReader::Finish: ends the input (see FinishStream).
-  virtual absl::Status Finish() = 0;
-  const ReadStats& stats() const { return stats_; }
+  absl::Status Feed(std::string_view chunk) override;
+  const ReadStats& stats() const override { return stats_; }
 
  protected:
   // The sink gets the units and problems and must outlive the parser.

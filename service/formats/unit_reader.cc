@@ -16,7 +16,7 @@
 
 namespace qantara::formats {
 
-UnitReader::UnitReader(std::unique_ptr<internal::ReaderCore> parser) : parser_(std::move(parser)) {}
+UnitReader::UnitReader(std::unique_ptr<internal::Parser> parser) : parser_(std::move(parser)) {}
 UnitReader::~UnitReader() = default;
 absl::Status UnitReader::Feed(std::string_view chunk) { return parser_->Feed(chunk); }
 absl::Status UnitReader::Finish() { return parser_->Finish(); }

@@ -69,7 +69,15 @@ struct ReaderOptions {
 };
 
 namespace internal {
-class ReaderCore;
+// What a UnitReader forwards to: the push parser of one format (ReaderCore for
+// the XML formats).
+class Parser {
+ public:
+  virtual ~Parser() = default;
+  virtual absl::Status Feed(std::string_view chunk) = 0;
+  virtual absl::Status Finish() = 0;
+  virtual const ReadStats& stats() const = 0;
+};
 }  // namespace internal
 
 // A TmxReader or an XliffReader.
@@ -93,11 +101,11 @@ class UnitReader {
 
  protected:
   // REQUIRES: `parser` is not null.
-  explicit UnitReader(std::unique_ptr<internal::ReaderCore> parser);
-  internal::ReaderCore& parser() const { return *parser_; }
+  explicit UnitReader(std::unique_ptr<internal::Parser> parser);
+  internal::Parser& parser() const { return *parser_; }
 
  private:
-  std::unique_ptr<internal::ReaderCore> parser_;
+  std::unique_ptr<internal::Parser> parser_;
 };
 
 enum class FileFormat { kTmx, kXliff };
