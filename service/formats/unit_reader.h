@@ -66,6 +66,10 @@ struct ReaderOptions {
   // what the file says (file_languages.h); unset: the file's.
   std::optional<text::Language> file_source_language;
   std::optional<text::Language> file_target_language;
+  // PO: take fuzzy entries too (otherwise skipped, needing review).
+  bool po_include_fuzzy = false;
+  // PO: the largest file accepted (gettext parses a whole file at once).
+  size_t max_po_bytes = 64u << 20;
 };
 
 namespace internal {
@@ -108,11 +112,11 @@ class UnitReader {
   std::unique_ptr<internal::Parser> parser_;
 };
 
-enum class FileFormat { kTmx, kXliff };
+enum class FileFormat { kTmx, kXliff, kPo };
 
 // Guesses the format from a file name ending (.tmx; .xlf, .xliff, .sdlxliff,
-// .mqxliff) or, failing that, from the first bytes of the file (the root
-// element name). Returns InvalidArgument when neither tells.
+// .mqxliff; .po, .pot) or, failing that, from the first bytes of the file
+// (the root element name; a PO file's first keyword). Returns InvalidArgument when neither tells.
 absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes);
 
 // A reader for `format`. `sink` must outlive the reader.
