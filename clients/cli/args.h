@@ -80,6 +80,7 @@ struct ImportArgs {
   std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
   std::string source_lang, target_lang;  // XLIFF: the file's languages, instead of what it says
   bool dry_run = false, stop_on_error = false, only_final = false, quiet = false;
+  bool include_fuzzy = false;
   bool preserve_ids = false;
   bool resume = false;      // skip what an earlier import of the same file stored
   uint32_t batch_size = 0;  // units a committed batch; 0: the server's default

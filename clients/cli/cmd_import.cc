@@ -132,6 +132,7 @@ const char* FormatName(v1::FileFormat f) {
   switch (f) {
     case v1::FILE_FORMAT_TMX: return "tmx";
     case v1::FILE_FORMAT_XLIFF: return "xliff";
+    case v1::FILE_FORMAT_PO: return "po";
     default: return "";
   }
 }
@@ -167,8 +168,10 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       start.set_format(v1::FILE_FORMAT_TMX);
     else if (args->format == "xliff" || args->format == "xlf")
       start.set_format(v1::FILE_FORMAT_XLIFF);
+    else if (args->format == "po" || args->format == "pot")
+      start.set_format(v1::FILE_FORMAT_PO);
     else if (!args->format.empty()) {
-      *exit_code = ReportError("import: --format must be tmx or xliff", kExitUsage);
+      *exit_code = ReportError("import: --format must be tmx, xliff or po", kExitUsage);
       return;
     }
     std::ifstream file;
@@ -203,6 +206,7 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
     start.mutable_defaults()->set_client(args->client);
     start.set_stop_on_error(args->stop_on_error);
     start.set_xliff_only_final(args->only_final);
+    start.set_include_fuzzy(args->include_fuzzy);
     start.set_source_lang(args->source_lang);
     start.set_target_lang(args->target_lang);
     start.set_preserve_ids(args->preserve_ids);
@@ -338,9 +342,10 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
                                     ? std::string()
                                     : Thousands(c.units_resumed()) + " already imported by an earlier run, ";
     std::printf(
-        "%s %s into %s: %s units read, %s%s %s, %s updated, %s skipped (%s duplicates), "
+        "%s %s (%s) into %s: %s units read, %s%s %s, %s updated, %s skipped (%s duplicates), "
         "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
-        report.dry_run() ? "dry run of" : "imported", args->file.c_str(), args->memory.c_str(),
+        report.dry_run() ? "dry run of" : "imported", args->file.c_str(), FormatName(report.format()),
+        args->memory.c_str(),
         Thousands(c.units_read()).c_str(), resumed.c_str(), Thousands(c.units_added()).c_str(),
         report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
         Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),

@@ -209,7 +209,10 @@ class PoParser final : public internal::Parser {
     if (file == nullptr) return absl::InternalError("gettext could not open the PO file's copy");
     std::unique_ptr<struct po_file, void (*)(po_file_t)> closer(file, &po_file_free);
     if (!diagnostics.errors.empty()) {
-      const Diagnostics::Entry& first = diagnostics.errors.front();
+      Diagnostics::Entry first = diagnostics.errors.front();
+      // gettext's lexer reports an unterminated string after reading the
+      // newline that ends it: the string is on the line before.
+      if (first.text == "end-of-line within string" && first.line > 1) --first.line;
       std::string more;
       if (diagnostics.errors.size() > 1) {
         more = absl::StrCat(" (and ", diagnostics.errors.size() - 1,

@@ -60,6 +60,7 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.memory = in.memory();
   if (in.format() == v1::FILE_FORMAT_TMX) out.format = formats::FileFormat::kTmx;
   if (in.format() == v1::FILE_FORMAT_XLIFF) out.format = formats::FileFormat::kXliff;
+  if (in.format() == v1::FILE_FORMAT_PO) out.format = formats::FileFormat::kPo;
   out.file_name = in.file_name();
   out.dry_run = in.dry_run();
   out.policy = rpc::FromProto(in.on_duplicate());
@@ -68,6 +69,7 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.defaults.client = in.defaults().client();
   out.stop_on_error = in.stop_on_error();
   out.xliff_only_final = in.xliff_only_final();
+  out.po_include_fuzzy = in.include_fuzzy();
   out.file_source_lang = in.source_lang();
   out.file_target_lang = in.target_lang();
   out.batch_size = in.batch_size();
@@ -91,7 +93,12 @@ void ToProto(const tm::ImportCounts& in, v1::ImportCounts* out) {
 }
 
 v1::FileFormat ToProto(formats::FileFormat f) {
-  return f == formats::FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_XLIFF;
+  switch (f) {
+    case formats::FileFormat::kTmx: return v1::FILE_FORMAT_TMX;
+    case formats::FileFormat::kXliff: return v1::FILE_FORMAT_XLIFF;
+    case formats::FileFormat::kPo: return v1::FILE_FORMAT_PO;
+  }
+  return v1::FILE_FORMAT_UNSPECIFIED;
 }
 
 void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {

@@ -443,6 +443,7 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::Start(Memories& memories, Im
   reader_options.source_language = pinned.second.source;
   reader_options.target_language = pinned.second.target;
   reader_options.xliff_only_final = options.xliff_only_final;
+  reader_options.po_include_fuzzy = options.po_include_fuzzy;
   reader_options.file_source_language = file_langs[0];
   reader_options.file_target_language = file_langs[1];
   return std::unique_ptr<Importer>(new Importer(memories, std::move(options), std::move(progress),

@@ -55,6 +55,7 @@ struct ImportOptions {
   // End the import at the first failed unit; nothing read after it is stored.
   bool stop_on_error = false;
   bool xliff_only_final = false;  // XLIFF: only confirmed units
+  bool po_include_fuzzy = false;  // PO: fuzzy entries too
   // XLIFF: the languages of the file's source and target sides instead of
   // what the file says (any tag text::ParseLanguage reads: "ar", "en-US",
   // "ara"); empty: the file's (formats/file_languages.h). Not for TMX.

@@ -7,7 +7,8 @@ with Translate Toolkit's `po2xliff` (a <file> with source-language="en-US"
 and no target-language, the PO header as a restype="x-gettext-domain-header"
 unit) and into TMX with `po2tmx`. The XLIFF must import as the TMX does:
 every translated unit added, none failed, the header skipped, one warning
-that the target language was inferred. Then the languages as a user meets
+that the target language was inferred. The PO itself imports through
+gettext's parser (plural forms, fuzzy entries, syntax errors). Then the languages as a user meets
 them: a file of another pair fails once with a clear error and stores
 nothing; `--source-lang/--target-lang` import a file whose languages are
 wrong; they are refused for a TMX.
@@ -129,6 +130,66 @@ class ImportToolsTest(ServerTestCase):
         r = self.cli("import", "--memory", m, wrong, "--source-lang", "fr")
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("source_lang: unsupported language 'fr'", r.stderr.decode())
+
+    def test_po_imports_directly(self):
+        """The PO that msgunfmt writes imports through gettext's own parser:
+        every translated message as po2tmx's TMX has it (plural messages give
+        one unit per form, so at least as many), none failed; the format is
+        detected by content from stdin; fuzzy entries wait for --include-fuzzy."""
+        for name in CATALOGUES:
+            with self.subTest(catalogue=name):
+                po, _, tmx = self.catalogue(name)
+                m_po, m_tmx = self.new_memory(), self.new_memory()
+                rep_tmx, _ = self.import_report(m_tmx, tmx)
+                rep_po, out = self.import_report(m_po, po)
+                c_po, c_tmx = rep_po["counts"], rep_tmx["counts"]
+                print(f"{name}: po2tmx: {c_tmx}; po: {c_po}", file=sys.stderr)
+                self.assertEqual(rep_po["format"], "po")
+                self.assertEqual(c_po["units_failed"], 0, rep_po["problems"][:5])
+                self.assertEqual(c_po["warnings"], 0, rep_po["problems"][:5])
+                self.assertGreaterEqual(c_po["units_added"], c_tmx["units_added"])
+                with open(po, encoding="utf-8") as f:
+                    text = f.read()
+                plural_forms = text.count("\nmsgstr[")
+                plurals = text.count("\nmsgid_plural")
+                messages = text.count("\nmsgid ") + (1 if text.startswith("msgid ") else 0) - 1  # the header
+                # Every message (one unit a plural form) is read, and added or skipped.
+                self.assertEqual(c_po["units_read"], messages - plurals + plural_forms)
+                self.assertEqual(c_po["units_added"] + c_po["units_skipped"], c_po["units_read"])  # skipped: duplicates too
+        po, _, _ = self.catalogue("apt")
+        with open(po, encoding="utf-8") as f:
+            text = f.read()
+        # From stdin, no name: detected by content.
+        m = self.new_memory()
+        r = self.cli("import", "--memory", m, "-", stdin=text.encode(), timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn("imported - (po) into", r.stdout.decode())
+        # A fuzzy entry is skipped, saying why; --include-fuzzy takes it.
+        first = text.index("\nmsgid ", text.index("msgstr"))
+        fuzzy = self.path("apt-fuzzy.po")
+        with open(fuzzy, "w", encoding="utf-8") as f:
+            f.write(text[:first] + "\n#, fuzzy" + text[first:])
+        m = self.new_memory()
+        rep, _ = self.import_report(m, fuzzy)
+        skipped = [p for p in rep["problems"] if "fuzzy" in p["reason"]]
+        self.assertEqual(len(skipped), 1, rep["problems"][:5])
+        self.assertEqual(skipped[0]["severity"], "skipped")
+        self.assertGreater(skipped[0]["line"], 1)
+        added = rep["counts"]["units_added"]
+        m2 = self.new_memory()
+        rep2, _ = self.import_report(m2, fuzzy, "--include-fuzzy")
+        self.assertEqual(rep2["counts"]["units_added"], added + 1)
+        # A broken PO fails once, naming its line; nothing is stored.
+        broken = self.path("apt-broken.po")
+        lines = text.split("\n")
+        at = next(i for i, line in enumerate(lines) if i > 20 and line.startswith("msgid "))
+        lines[at] = lines[at] + ' "unterminated'
+        with open(broken, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines))
+        m3 = self.new_memory()
+        _, err = self.import_report(m3, broken, expect_rc=self.cli_error_rc(m3, broken))
+        self.assertIn(f"line {at + 1}: not a valid PO file", err)
+        self.assertEqual(self.units(m3), 0)
 
     def cli_error_rc(self, memory, path):
         """The exit code of an import that fails as a whole (probed once)."""
