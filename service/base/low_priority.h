@@ -13,6 +13,8 @@
 #ifndef QANTARA_SERVICE_BASE_LOW_PRIORITY_H_
 #define QANTARA_SERVICE_BASE_LOW_PRIORITY_H_
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -24,10 +26,21 @@ namespace qantara {
 // when the system refused).
 bool LowerThisThreadPriority();
 
+namespace low_priority_internal {
+inline std::atomic<uint64_t> threads_started{0};
+}  // namespace low_priority_internal
+
+// Threads RunAtLowPriority has started in this process (for tests: one a
+// call).
+inline uint64_t LowPriorityThreadsStarted() {
+  return low_priority_internal::threads_started.load(std::memory_order_relaxed);
+}
+
 // fn() on a thread at nice 19; returns what it returns. fn must not throw.
 template <typename Fn>
 auto RunAtLowPriority(Fn&& fn) -> std::invoke_result_t<Fn&> {
   using R = std::invoke_result_t<Fn&>;
+  low_priority_internal::threads_started.fetch_add(1, std::memory_order_relaxed);
   if constexpr (std::is_void_v<R>) {
     std::thread t([&fn] {
       LowerThisThreadPriority();

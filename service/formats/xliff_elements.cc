@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/formats/xliff_parser.h"
+#include "service/text/utf8.h"
 
 namespace qantara::formats::xliff_internal {
 namespace {
@@ -130,7 +131,7 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
       if (local == "cp") {
         const char* hex = FindAttr(attrs, "hex");
         uint32_t cp = 0;
-        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &value());
+        if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) text::AppendUtf8(cp, &value());
         stack_.push_back({Ctx::kEmpty});
         return;
       }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/formats/xliff_parser.h"
 #include "service/formats/xml_escape.h"
+#include "service/text/utf8.h"
 
 namespace qantara::formats::xliff_internal {
 namespace {
@@ -172,7 +173,7 @@ void XliffParser::StartInline(const char* name, std::string_view local, const ch
       const char* hex = FindAttr(attrs, "hex");
       uint32_t cp = 0;
       std::string ch;
-      if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) AppendUtf8(cp, &ch);
+      if (hex != nullptr && absl::SimpleHexAtoi(hex, &cp) && cp <= 0x10FFFF) text::AppendUtf8(cp, &ch);
       if (ch.empty() || !CheckXmlText(ch).ok()) {
         builder_.Fail(
             absl::StrCat("<cp hex=\"", hex == nullptr ? "" : hex, "\"> is a character TMX cannot hold"));

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "service/text/utf8.h"
+
 namespace qantara::match {
 
 uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
@@ -209,15 +211,11 @@ namespace {
 std::vector<char32_t> CodePoints(std::string_view s) {
   std::vector<char32_t> out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = s[i];
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    if (i + len > s.size()) len = 1;
-    char32_t cp = len == 1 ? c : (c & (0x7F >> len));
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (s[i + k] & 0x3F);
-    out.push_back(cp);
-    i += len;
+  for (size_t i = 0; i < s.size();) {
+    const size_t at = i;
+    const char32_t cp = text::DecodeUtf8(s, &i);
+    // A byte that is not UTF-8 counts as one character of its own value.
+    out.push_back(cp != text::kInvalidUtf8 ? cp : static_cast<unsigned char>(s[at]));
   }
   return out;
 }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "service/text/utf8.h"
+
 namespace qantara::match {
 
 double GrossScore(uint32_t edits, size_t m, size_t n) {
@@ -163,9 +165,7 @@ std::string Render(const std::string& value, DigitScript script) {
   std::string out;
   for (char c : value) {
     if (c >= '0' && c <= '9') {
-      char32_t cp = zero + (c - '0');
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+      text::AppendUtf8(zero + (c - '0'), &out);
     } else {
       out.push_back(c);
     }

@@ -6,6 +6,7 @@
 #include "service/match/hash.h"
 #include "service/text/normalizer.h"
 #include "service/text/tokenizer.h"
+#include "service/text/utf8.h"
 
 namespace qantara::match {
 namespace {
@@ -20,20 +21,10 @@ bool IsFormatMark(char32_t c) {
 // it is a single space (or nothing) between two tokens.
 void AddGap(std::string_view gap, bool between_tokens, std::string& out) {
   std::string kept;
-  size_t i = 0;
-  while (i < gap.size()) {
-    unsigned char c = static_cast<unsigned char>(gap[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    if (i + len > gap.size()) len = gap.size() - i;
-    char32_t cp = c;
-    if (len == 2) cp = ((c & 0x1F) << 6) | (gap[i + 1] & 0x3F);
-    if (len == 3) cp = ((c & 0x0F) << 12) | ((gap[i + 1] & 0x3F) << 6) | (gap[i + 2] & 0x3F);
-    if (len == 4) {
-      cp =
-          ((c & 0x07) << 18) | ((gap[i + 1] & 0x3F) << 12) | ((gap[i + 2] & 0x3F) << 6) | (gap[i + 3] & 0x3F);
-    }
-    if (!IsFormatMark(cp)) kept.append(gap.substr(i, len));
-    i += len;
+  for (size_t i = 0; i < gap.size();) {
+    const size_t at = i;
+    const char32_t cp = text::DecodeUtf8(gap, &i);  // a byte that is not UTF-8 is no mark: kept
+    if (!IsFormatMark(cp)) kept.append(gap.substr(at, i - at));
   }
   if (kept.empty() || (between_tokens && kept == " ")) return;
   out += kept;

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "service/base/status_macros.h"
 #include "service/match/hash.h"
+#include "service/text/utf8.h"
 
 namespace qantara::match {
 namespace {
@@ -46,41 +47,17 @@ const std::vector<char32_t>& Letters(Alphabet a) {
 // Decodes valid UTF-8 into code points; false on anything else.
 bool Decode(std::string_view s, std::vector<char32_t>& out) {
   out.clear();
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    char32_t cp = len == 1 ? c : (c & (0x7F >> len));
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
+  for (size_t i = 0; i < s.size();) {
+    const char32_t cp = text::DecodeUtf8(s, &i);
+    if (cp == text::kInvalidUtf8) return false;
     out.push_back(cp);
-    i += len;
   }
   return true;
 }
 
 void Encode(const std::vector<char32_t>& cps, std::string& out) {
   out.clear();
-  for (char32_t cp : cps) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
+  for (char32_t cp : cps) text::AppendUtf8(cp, &out);
 }
 
 // Marks inside words that are no letters ("_" of mnemonics, "-", "'"):
@@ -102,8 +79,6 @@ Alphabet AlphabetOf(const std::vector<char32_t>& w) {
 size_t LetterCount(const std::vector<char32_t>& w) {
   return static_cast<size_t>(std::count_if(w.begin(), w.end(), [](char32_t c) { return !IsJoiner(c); }));
 }
-
-size_t Utf8Length(char32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; }
 
 std::vector<std::string> EncodeAll(const std::vector<char32_t>& cps) {
   std::vector<std::string> out;
@@ -144,7 +119,7 @@ void ForEachVariant(std::string_view norm, Fn&& fn) {
   std::vector<size_t> at(n + 1, 0);
   for (size_t i = 0, b = 0; i <= n; ++i) {
     at[i] = b;
-    if (i < n) b += Utf8Length(w[i]);
+    if (i < n) b += text::Utf8Length(w[i]);
   }
   std::string buf;
   buf.reserve(norm.size() + 4);

@@ -20,11 +20,7 @@ absl::Status ValidateMemoryName(const std::string& name) {
   // make two names look alike or reorder a listing (C0/C1 controls, bidi
   // embeddings, overrides, isolates and marks, line separators).
   for (size_t i = 0; i < name.size();) {
-    const unsigned char b = static_cast<unsigned char>(name[i]);
-    const size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? b : b & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(name[i + k]) & 0x3F);
-    i += n;
+    const char32_t cp = text::DecodeUtf8(name, &i);
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
       return FieldError("name", absl::StrCat("memory name must not contain control characters (U+",
                                              absl::Hex(cp, absl::kZeroPad4), ")"));

@@ -37,8 +37,10 @@ TEST(LowPriorityTest, RunsAtNice19OnAnotherThreadAndReturnsTheValue) {
   EXPECT_EQ(NiceOf(caller), before);  // the caller keeps its priority
 
   bool ran = false;
+  const uint64_t threads = LowPriorityThreadsStarted();
   RunAtLowPriority([&] { ran = true; });  // void work
   EXPECT_TRUE(ran);
+  EXPECT_EQ(LowPriorityThreadsStarted(), threads + 1);  // one thread a call
 }
 
 }  // namespace

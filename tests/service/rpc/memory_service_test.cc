@@ -2,6 +2,7 @@
 #include "service/rpc/memory_service.h"
 
 #include "gtest/gtest.h"
+#include "service/base/low_priority.h"
 #include "tests/service/rpc/rpc_test_env.h"
 
 namespace qantara::rpc {
@@ -83,6 +84,59 @@ TEST_F(MemoryServiceTest, StreamedAddThenBatchLookupAndStats) {
   EXPECT_GT(stats.cached_bytes(), 0u);
   EXPECT_LE(stats.cached_bytes(), stats.cache_budget_bytes());
   EXPECT_GT(stats.cache_misses(), 0u);
+}
+
+// An exhaustive batch: the same per-segment results as an ordinary one, all
+// looked up on one low-priority thread for the call (not one a segment).
+TEST_F(MemoryServiceTest, ExhaustiveBatchLookupRunsOnOneLowPriorityThread) {
+  {
+    grpc::ClientContext ctx;
+    v1::AddUnitsResponse resp;
+    auto writer = stub_->AddUnits(&ctx, &resp);
+    v1::AddUnitsRequest req;
+    req.set_memory("m");
+    for (int i = 0; i < 4; ++i) {
+      v1::Unit* u = req.add_units();
+      u->set_source("الجملة رقم " + std::to_string(i) + " في الملف");
+      u->set_target("sentence " + std::to_string(i));
+    }
+    ASSERT_TRUE(writer->Write(req));
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    ASSERT_EQ(resp.added(), 4u);
+  }
+  auto batch = [&](bool exhaustive) {
+    grpc::ClientContext ctx;
+    v1::BatchLookupRequest req;
+    req.mutable_options()->add_memories("m");
+    req.mutable_options()->set_exhaustive(exhaustive);
+    req.add_segments("الجملة رقم 2 في الملف");
+    req.add_segments("لا شيء هنا");
+    req.add_segments("الجملة رقم 3 في الملف");
+    auto reader = stub_->BatchLookup(&ctx, req);
+    std::vector<v1::BatchLookupResponse> got;
+    v1::BatchLookupResponse r;
+    while (reader->Read(&r)) got.push_back(r);
+    EXPECT_TRUE(reader->Finish().ok());
+    return got;
+  };
+  const uint64_t before = LowPriorityThreadsStarted();
+  const std::vector<v1::BatchLookupResponse> plain = batch(false);
+  EXPECT_EQ(LowPriorityThreadsStarted(), before);
+  const std::vector<v1::BatchLookupResponse> got = batch(true);
+  EXPECT_EQ(LowPriorityThreadsStarted(), before + 1);
+  ASSERT_EQ(got.size(), 3u);
+  ASSERT_EQ(plain.size(), 3u);
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].index(), i);
+  ASSERT_GE(got[0].result().matches_size(), 1);
+  EXPECT_EQ(got[0].result().matches(0).score(), 100);
+  EXPECT_EQ(got[0].result().matches(0).target(), "sentence 2");
+  ASSERT_GE(got[2].result().matches_size(), 1);
+  EXPECT_EQ(got[2].result().matches(0).target(), "sentence 3");
+  // Exhaustive finds at least what the ordinary lookup finds.
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_GE(got[i].result().matches_size(), plain[i].result().matches_size()) << i;
+  }
 }
 
 TEST_F(MemoryServiceTest, UnitCrudAndErrors) {
