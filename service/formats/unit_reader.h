@@ -111,7 +111,7 @@ class UnitReader {
 enum class FileFormat { kTmx, kXliff };
 
 // Guesses the format from a file name ending (.tmx; .xlf, .xliff, .sdlxliff,
-// .mqxliff) or, failing that, from the first bytes of the file (the root
+// .mqxliff, .mxliff) or, failing that, from the first bytes of the file (the root
 // element name). Returns InvalidArgument when neither tells.
 absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes);
 
