@@ -125,8 +125,10 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
       }
       break;
     case Ctx::kSdlSegDefs:
-      if (std::string_view(name) == kSdlSeg && Charge(kEntryOverhead)) {
-        sdl_confs_.emplace_back(AttrOr(attrs, "id"), AttrOr(attrs, "conf").substr(0, 100));
+      if (std::string_view(name) == kSdlSeg) {
+        std::string id = AttrOr(attrs, "id");
+        if (Charge(id.size() + kEntryOverhead))
+          sdl_confs_.emplace_back(std::move(id), AttrOr(attrs, "conf").substr(0, 100));
       }
       break;
     case Ctx::kNotes:

@@ -37,10 +37,11 @@ class ImportCatXliffTest(ServerTestCase):
         self.ok("memory", "create", name, "--source", "en", "--target", "ar")
         return name
 
-    def import_counts(self, memory, path, *extra):
+    def import_counts(self, memory, path, *extra, rc=0):
+        """The report's counts and problems; `rc`: the CLI's exit code (1 when units failed)."""
         report = self.path(f"report-{memory}.json")
         r = self.cli("import", "--memory", memory, path, "--report", report, *extra, timeout=120)
-        self.assertEqual(r.returncode, 0, (path, r.stdout.decode(), r.stderr.decode()))
+        self.assertEqual(r.returncode, rc, (path, r.stdout.decode(), r.stderr.decode()))
         with open(report, encoding="utf-8") as f:
             rep = json.load(f)
         return rep["counts"], rep["problems"]
@@ -50,7 +51,7 @@ class ImportCatXliffTest(ServerTestCase):
             with self.subTest(file=name):
                 path = os.path.join(FIXTURES, name)
                 m = self.new_memory()
-                c, problems = self.import_counts(m, path)
+                c, problems = self.import_counts(m, path, rc=1 if failed else 0)
                 print(f"{name}: {c}", file=sys.stderr)
                 self.assertEqual((c["units_read"], c["units_added"], c["units_failed"], c["units_skipped"]),
                                  (read, added, failed, skipped), problems)
@@ -60,12 +61,12 @@ class ImportCatXliffTest(ServerTestCase):
                 shown = json.loads(self.ok("memory", "show", m, "--json"))
                 self.assertEqual(shown["units"], added)
                 m_final = self.new_memory()
-                c, problems = self.import_counts(m_final, path, "--only-final")
+                c, problems = self.import_counts(m_final, path, "--only-final", rc=1 if failed else 0)
                 self.assertEqual(c["units_added"], final, problems)
 
     def test_trados_segments_are_units(self):
         m = self.new_memory()
-        c, problems = self.import_counts(m, os.path.join(FIXTURES, "trados.sdlxliff"))
+        c, problems = self.import_counts(m, os.path.join(FIXTURES, "trados.sdlxliff"), rc=1)
         reasons = {p["unit_id"]: p["reason"] for p in problems}
         self.assertEqual(reasons["tu2/4"], 'not confirmed (Trados conf="Draft")')
         self.assertIn("unbalanced inline codes", reasons["tu4/9"])
