@@ -45,7 +45,7 @@
 //   |          |   workflow step, m:level)                |       |       |
 //   |          | m:confirmed="0"                          | no    | no    |
 //   | XLIFF 1.2| approved="yes", state final, signed-off  | yes   | yes   |
-//   |          | state new, needs-translation             | no    | no    |
+//   |          | state new, needs-translation, initial    | no    | no    |
 //   |          | any other state, or none                 | yes   | no    |
 //   | XLIFF 2.x| state final                              | yes   | yes   |
 //   |          | state initial                            | no    | no    |

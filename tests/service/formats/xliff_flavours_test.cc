@@ -168,6 +168,18 @@ TEST(XliffFlavoursTest, PhraseMxliffConfirmedOnly) {
   EXPECT_THAT(Ids(Read(doc, /*only_final=*/true)), ElementsAre("Xa9f:0", "Xa9f:1"));
 }
 
+// Cut anywhere before its end, a segmented file fails as truncated (or not
+// well-formed), whatever segment, mrk or sdl:seg-defs it was in.
+TEST(XliffFlavoursTest, SegmentedFileCutAnywhereFails) {
+  const std::string doc = ReadFileToString(FixturePath("trados.sdlxliff"));
+  const size_t end = doc.rfind("</xliff>") + std::string_view("</xliff>").size();
+  for (size_t n = 0; n < end; ++n) {
+    ReadResult r = Read(doc.substr(0, n), false, 997);
+    ASSERT_FALSE(r.status.ok()) << n;
+    EXPECT_LE(r.units.size(), 5u);
+  }
+}
+
 // XLIFF 2.1 as tools write it: translate="no" on a group, <ignorable>,
 // <notes>, originalData codes, metadata of another namespace.
 TEST(XliffFlavoursTest, Xliff21) {
