@@ -1,6 +1,7 @@
 // XliffParser, private to the XLIFF reader: its element contexts (Ctx, Node),
-// the state of the unit and segment being read, and the name helpers its
-// element handlers (xliff_elements.cc, xliff_inline.cc, xliff_reader.cc) share.
+// the state of the unit and segment being read (with a 1.2 unit's <seg-source>
+// segments and tool statuses), and the name helpers its element handlers
+// (xliff_elements.cc, xliff_inline.cc, xliff_segments.cc, xliff_reader.cc) share.
 #ifndef QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
 #define QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
 
