@@ -28,7 +28,7 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::str
   if (dot != std::string_view::npos) {
     const std::string ext = absl::AsciiStrToLower(std::string(file_name.substr(dot + 1)));
     if (ext == "tmx") return FileFormat::kTmx;
-    if (ext == "xlf" || ext == "xliff" || ext == "sdlxliff" || ext == "mqxliff") {
+    if (ext == "xlf" || ext == "xliff" || ext == "sdlxliff" || ext == "mqxliff" || ext == "mxliff") {
       return FileFormat::kXliff;
     }
     if (ext == "po" || ext == "pot") return FileFormat::kPo;

@@ -59,8 +59,10 @@ struct ReaderOptions {
   // fatal error.
   size_t max_token_bytes = 4u << 20;
   // XLIFF only: take only confirmed units (1.2: approved="yes" or state
-  // final/signed-off; 2.x: state final). Otherwise every unit with a
-  // non-empty target whose state is not new/needs-translation/initial.
+  // final/signed-off; 2.x: state final; Trados ApprovedTranslation or
+  // ApprovedSignOff, memoQ reviewed or proofread, Phrase confirmed: the table
+  // in xliff_reader.h). Otherwise every unit with a non-empty target whose
+  // status is not new/untranslated/draft/unconfirmed/rejected.
   bool xliff_only_final = false;
   // XLIFF: the languages of the file's source and target sides, instead of
   // what the file says (file_languages.h); unset: the file's.
@@ -115,8 +117,9 @@ class UnitReader {
 enum class FileFormat { kTmx, kXliff, kPo };
 
 // Guesses the format from a file name ending (.tmx; .xlf, .xliff, .sdlxliff,
-// .mqxliff; .po, .pot) or, failing that, from the first bytes of the file
-// (the root element name; a PO file's first keyword). Returns InvalidArgument when neither tells.
+// .mqxliff, .mxliff; .po, .pot) or, failing that, from the first bytes of the
+// file (the root element name; a PO file's first keyword). Returns
+// InvalidArgument when neither tells.
 absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes);
 
 // A reader for `format`. `sink` must outlive the reader.

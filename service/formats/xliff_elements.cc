@@ -46,9 +46,13 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
     case Ctx::kSeg:
     case Ctx::kCode:
     case Ctx::kPaired:
-    case Ctx::kTransparent: StartInline(name, local, attrs); return;
-    case Ctx::kContainer:
+    case Ctx::kTransparent:
+    case Ctx::kSegMrk: StartInline(name, local, attrs); return;
+    case Ctx::kContainer: {
       if (!InXliffNamespace(name)) break;
+      // translate="no" of a file, group (or unit) holds for what is inside.
+      const std::string translate = AttrOr(attrs, "translate");
+      const bool no_translate = translate == "no" || (translate != "yes" && stack_.back().no_translate);
       if (local == "file") {
         if (version_ == 1) {
           src_lang_ = AttrOr(attrs, "source-language");
@@ -57,22 +61,31 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
           if (!StartFile()) return;
         }
         stack_.push_back({Ctx::kContainer});
+        stack_.back().no_translate = no_translate;
         return;
       }
       if (local == "body" || local == "group") {
         stack_.push_back({Ctx::kContainer});
+        stack_.back().no_translate = no_translate;
         return;
       }
       if ((version_ == 1 && local == "trans-unit") || (version_ == 2 && local == "unit")) {
         StartUnit(attrs);
+        unit_translate_no_ = no_translate;
         stack_.push_back({Ctx::kUnit});
         return;
       }
       break;
+    }
     case Ctx::kUnit:
+      if (version_ == 1 && std::string_view(name) == kSdlSegDefs) {
+        stack_.push_back({Ctx::kSdlSegDefs});
+        return;
+      }
       if (!InXliffNamespace(name)) break;
       if (version_ == 1) {
-        if (local == "source" || local == "target") {
+        if (local == "source" || local == "target" || local == "seg-source") {
+          side_is_seg_source_ = local == "seg-source";
           StartSide(local == "target", attrs);
           stack_.push_back({Ctx::kSeg});
           return;
@@ -110,6 +123,13 @@ void XliffParser::StartElement(const char* name, const char** attrs) {
         StartSide(local == "target", attrs);
         stack_.push_back({Ctx::kSeg});
         return;
+      }
+      break;
+    case Ctx::kSdlSegDefs:
+      if (std::string_view(name) == kSdlSeg) {
+        std::string id = AttrOr(attrs, "id");
+        if (Charge(id.size() + kEntryOverhead))
+          sdl_confs_.emplace_back(std::move(id), AttrOr(attrs, "conf").substr(0, 100));
       }
       break;
     case Ctx::kNotes:
@@ -164,8 +184,17 @@ void XliffParser::StartUnit(const char** attrs) {
   unit_id_ = AttrOr(attrs, "id");
   unit_header_ = version_ == 1 && AttrOr(attrs, "restype") == "x-gettext-domain-header";
   unit_approved_ = version_ == 1 && AttrOr(attrs, "approved") == "yes";
-  unit_translate_no_ = AttrOr(attrs, "translate") == "no";
   unit_state_.clear();
+  mq_status_.reset();
+  m_confirmed_.reset();
+  if (version_ == 1) {
+    if (const char* v = FindAttr(attrs, kMemoqStatus)) mq_status_ = std::string(v).substr(0, 100);
+    if (const char* v = FindAttr(attrs, kPhraseConfirmed)) m_confirmed_ = std::string(v).substr(0, 100);
+  }
+  sdl_confs_.clear();
+  seg_sources_.clear();
+  seg_targets_.clear();
+  target_has_mrks_ = false;
   notes_.clear();
   data_.clear();
   ReaderCore::StartUnit();
@@ -177,8 +206,12 @@ void XliffParser::StartUnit(const char** attrs) {
 
 void XliffParser::StartSide(bool target, const char** attrs) {
   side_is_target_ = target;
-  if ((target && has_target_) || (!target && has_source_)) {
-    UnitError(absl::StrCat("more than one <", target ? "target" : "source", ">"));
+  if (side_is_seg_source_ ? !seg_sources_.empty() : (target && has_target_) || (!target && has_source_)) {
+    UnitError(absl::StrCat("more than one <",
+                           side_is_seg_source_ ? "seg-source"
+                           : target            ? "target"
+                                               : "source",
+                           ">"));
   }
   if (target) {
     if (version_ == 1) unit_state_ = AttrOr(attrs, "state");
@@ -190,6 +223,13 @@ void XliffParser::StartSide(bool target, const char** attrs) {
 }
 
 void XliffParser::EndSide() {
+  // A segmented side: its segments were taken at each <mrk mtype="seg">;
+  // what lies between them (spaces, codes around segments) is left out.
+  if (side_is_seg_source_) return;
+  if (side_is_target_ && target_has_mrks_) {
+    has_target_ = true;
+    return;
+  }
   Segment& seg = side_is_target_ ? target_ : source_;
   if (!builder_.Finish(&seg)) {
     UnitError(absl::StrCat(side_is_target_ ? "target: " : "source: ", builder_.error()));
@@ -205,7 +245,8 @@ void XliffParser::Text(std::string_view text) {
     case Ctx::kSeg:
     case Ctx::kCode:
     case Ctx::kPaired:
-    case Ctx::kTransparent: builder_.Text(text); return;
+    case Ctx::kTransparent:
+    case Ctx::kSegMrk: builder_.Text(text); return;
     case Ctx::kNote:
     case Ctx::kData:
       if (!AppendValue(text)) {
@@ -228,7 +269,11 @@ void XliffParser::EndElement(const char* name) {
       Code(InlineCode::Element::kEpt, {{"i", is}}, node.close_native);
       return;
     }
-    case Ctx::kSeg: EndSide(); return;
+    case Ctx::kSeg:
+      EndSide();
+      side_is_seg_source_ = false;
+      return;
+    case Ctx::kSegMrk: EndSegMrk(); return;
     case Ctx::kNote:
       if (!value_overflow() && in_unit_ && Charge(value().size() + kEntryOverhead)) {
         notes_.push_back(std::move(value()));
@@ -241,13 +286,25 @@ void XliffParser::EndElement(const char* name) {
       return;
     case Ctx::kSegment: {
       std::string id = seg_id_.empty() ? unit_id_ : absl::StrCat(unit_id_, "/", seg_id_);
-      EndUnitOrSegment(std::move(id), seg_line_, seg_state_, false, unit_translate_no_);
+      UnitStatus status;
+      status.version = 2;
+      status.state = seg_state_;
+      EndUnitOrSegment(std::move(id), seg_line_, status, unit_translate_no_);
       set_unit_state(unit_level_);
       return;
     }
     case Ctx::kUnit:
       if (version_ == 1) {
-        EndUnitOrSegment(unit_id_, unit_line_, unit_state_, unit_approved_, unit_translate_no_);
+        if (!seg_sources_.empty() && (!has_target_ || target_has_mrks_)) {
+          EndSegmentedUnit();
+        } else {
+          UnitStatus status;
+          status.state = unit_state_;
+          status.approved = unit_approved_;
+          status.mq_status = mq_status_;
+          status.m_confirmed = m_confirmed_;
+          EndUnitOrSegment(unit_id_, unit_line_, status, unit_translate_no_);
+        }
       }
       in_unit_ = false;
       return;

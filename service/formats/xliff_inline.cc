@@ -72,7 +72,16 @@ void XliffParser::StartInline(const char* name, std::string_view local, const ch
     return;
   }
   if (local == "mrk") {
-    stack_.push_back({Ctx::kTransparent});
+    const std::string mtype = AttrOr(attrs, "mtype");
+    if (mtype == "x-sdl-deleted") {  // Trados track changes: deleted text is not the segment's
+      stack_.push_back({Ctx::kSkip});
+    } else if (mtype == "seg" && version_ == 1 && !in_seg_mrk_ &&
+               (side_is_seg_source_ || (side_is_target_ && !seg_sources_.empty()))) {
+      StartSegMrk(attrs);
+      stack_.push_back({Ctx::kSegMrk});
+    } else {
+      stack_.push_back({Ctx::kTransparent});
+    }
     return;
   }
   if (version_ == 1) {

@@ -1,11 +1,13 @@
 // XliffParser, private to the XLIFF reader: its element contexts (Ctx, Node),
-// the state of the unit and segment being read, and the name helpers its
-// element handlers (xliff_elements.cc, xliff_inline.cc, xliff_reader.cc) share.
+// the state of the unit and segment being read (with a 1.2 unit's <seg-source>
+// segments and tool statuses), and the name helpers its element handlers
+// (xliff_elements.cc, xliff_inline.cc, xliff_segments.cc, xliff_reader.cc) share.
 #ifndef QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
 #define QANTARA_SERVICE_FORMATS_XLIFF_PARSER_H_
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +17,7 @@
 #include "service/formats/file_languages.h"
 #include "service/formats/reader_core.h"
 #include "service/formats/segment_builder.h"
+#include "service/formats/xliff_flavours.h"
 
 namespace qantara::formats::xliff_internal {
 
@@ -49,14 +52,17 @@ enum class Ctx {
   kCode,         // an inline element mapped onto a builder code (ends with EndCode)
   kPaired,       // g / pc: content is segment text; ends by emitting an ept
   kTransparent,  // mrk: content is segment text
+  kSegMrk,       // 1.2 <mrk mtype="seg"> of a segmented unit: one segment's text
+  kSdlSegDefs,   // Trados <sdl:seg-defs>: the status of each segment
   kEmpty,        // handled at start (x, bx, ex, ph/sc/ec in 2.x, cp, sm, em)
 };
 
 struct Node {
   Node(Ctx c, int i = 0, std::string close = {}) : ctx(c), pair_i(i), close_native(std::move(close)) {}
   Ctx ctx;
-  int pair_i;                // kPaired: i of the bpt to close
-  std::string close_native;  // kPaired: native code of the closing tag
+  int pair_i;                 // kPaired: i of the bpt to close
+  std::string close_native;   // kPaired: native code of the closing tag
+  bool no_translate = false;  // kContainer: translate="no" here or above
 };
 
 // XliffReader's parser: the XLIFF 1.2 and 2.x element handlers.
@@ -80,8 +86,15 @@ class XliffParser final : public internal::ReaderCore {
   void StartUnit(const char** attrs);
   void StartSide(bool target, const char** attrs);
   void EndSide();
-  void EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
-                        bool translate_no);
+  // Delivers the unit or segment read into source_ / target_, or the problem
+  // why not (`seg_error`: a 1.2 segment's own error).
+  void EndUnitOrSegment(std::string id, int64_t line, const UnitStatus& status, bool translate_no,
+                        const std::string& seg_error = {});
+  // 1.2 segmentation: a <mrk mtype="seg"> of the seg-source or target begins
+  // or ends; at the unit's end, one unit per seg-source segment.
+  void StartSegMrk(const char** attrs);
+  void EndSegMrk();
+  void EndSegmentedUnit();
   // i for a bx/ex or sc/ec key in the current segment; 0 when unknown and !create.
   int PairNumber(const std::string& key, bool create) {
     for (const auto& [k, n] : pair_keys_) {
@@ -123,7 +136,11 @@ class XliffParser final : public internal::ReaderCore {
   std::string unit_state_;  // 1.2: <target state>
   bool unit_approved_ = false;
   bool unit_translate_no_ = false;
-  bool unit_header_ = false;  // 1.2 restype="x-gettext-domain-header" (po2xliff's PO header)
+  bool unit_header_ = false;                // 1.2 restype="x-gettext-domain-header" (po2xliff's PO header)
+  std::optional<std::string> mq_status_;    // memoQ mq:status
+  std::optional<std::string> m_confirmed_;  // Phrase m:confirmed
+  // Trados <sdl:seg id conf>: conf by segment id ("" when it has none).
+  std::vector<std::pair<std::string, std::string>> sdl_confs_;
   std::vector<std::string> notes_;
   std::vector<std::pair<std::string, std::string>> data_;  // 2.x originalData
   UnitState unit_level_;                                   // 2.x: the unit's state before its current segment
@@ -139,6 +156,26 @@ class XliffParser final : public internal::ReaderCore {
   std::string target_lang_override_;
   // The side being read.
   bool side_is_target_ = false;
+  bool side_is_seg_source_ = false;
+  // 1.2 segmentation: the segments of <seg-source> and <target>, by mid. A
+  // unit is read segment by segment when its seg-source holds segments and
+  // its target does too (or it has none).
+  struct MrkSegment {
+    std::string mid;
+    Segment seg;
+    std::string error;
+    int64_t line = 0;
+  };
+  std::vector<MrkSegment> seg_sources_;
+  std::vector<MrkSegment> seg_targets_;
+  bool target_has_mrks_ = false;
+  bool in_seg_mrk_ = false;
+  std::string mrk_mid_;
+  int64_t mrk_line_ = 0;
+  // While a segment <mrk> is read: the side's own builder and pairing state.
+  internal::SegmentBuilder outer_builder_;
+  int outer_pair_counter_ = 0;
+  std::vector<std::pair<std::string, int>> outer_pair_keys_;
   internal::SegmentBuilder builder_;
   int pair_counter_ = 0;
   std::vector<std::pair<std::string, int>> pair_keys_;

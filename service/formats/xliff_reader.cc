@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/formats/xliff_flavours.h"
 #include "service/formats/xliff_parser.h"
 
 namespace qantara::formats {
@@ -15,12 +16,12 @@ namespace xliff_internal {
 
 using text::Language;
 
-void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::string& state, bool approved,
-                                   bool translate_no) {
+void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const UnitStatus& status, bool translate_no,
+                                   const std::string& seg_error) {
   CountUnitSeen();
   using S = Problem::Severity;
-  if (!unit_error().empty()) {
-    Deliver(S::kError, line, id, unit_error());
+  if (!unit_error().empty() || !seg_error.empty()) {
+    Deliver(S::kError, line, id, unit_error().empty() ? seg_error : unit_error());
     if (version_ == 1) ReaderCore::StartUnit();
     return;
   }
@@ -31,18 +32,9 @@ void XliffParser::EndUnitOrSegment(std::string id, int64_t line, const std::stri
   if (!has_target_ || target_.text.empty())
     return Deliver(S::kSkipped, line, id, "not translated (no target)");
   if (source_.text.empty()) return Deliver(S::kSkipped, line, id, "the source is empty");
-  if (state == "new" || state == "needs-translation" || state == "initial") {
-    return Deliver(S::kSkipped, line, id, absl::StrCat("not translated (state=\"", state, "\")"));
-  }
-  if (options().xliff_only_final) {
-    const bool final =
-        version_ == 1 ? (approved || state == "final" || state == "signed-off") : state == "final";
-    if (!final) {
-      return Deliver(S::kSkipped, line, id,
-                     absl::StrCat("not confirmed (state=\"", state.empty() ? "none" : state, "\"",
-                                  version_ == 1 ? ", not approved" : "", ")"));
-    }
-  }
+  const StatusVerdict verdict = JudgeStatus(status);
+  if (!verdict.taken) return Deliver(S::kSkipped, line, id, verdict.why);
+  if (options().xliff_only_final && !verdict.final) return Deliver(S::kSkipped, line, id, verdict.why);
   // The file's languages (StartFile), or a <target xml:lang> of the unit's
   // own unless --target-lang says what the file's targets are.
   const Language src = file_src_;

@@ -52,6 +52,8 @@ TEST(DetectFileFormatTest, ByNameThenByContent) {
   EXPECT_EQ(*DetectFileFormat("memory.TMX", ""), FileFormat::kTmx);
   EXPECT_EQ(*DetectFileFormat("a/b.xlf", ""), FileFormat::kXliff);
   EXPECT_EQ(*DetectFileFormat("doc.sdlxliff", ""), FileFormat::kXliff);
+  EXPECT_EQ(*DetectFileFormat("doc.mqxliff", ""), FileFormat::kXliff);
+  EXPECT_EQ(*DetectFileFormat("job.MXLIFF", ""), FileFormat::kXliff);
   EXPECT_EQ(*DetectFileFormat("upload", "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\">"), FileFormat::kTmx);
   EXPECT_EQ(*DetectFileFormat("", "<xliff version=\"1.2\">"), FileFormat::kXliff);
   EXPECT_EQ(*DetectFileFormat("", std::string("\xFF\xFE<\0t\0m\0x\0", 10)), FileFormat::kTmx);
