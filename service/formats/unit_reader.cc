@@ -1,5 +1,5 @@
-// Choosing and driving a unit reader: telling TMX from XLIFF by file name or
-// first bytes, creating the reader, and feeding it a file in chunks.
+// Choosing and driving a unit reader: telling TMX, XLIFF and CSV apart by file
+// name or first bytes, creating the reader, and feeding it a file in chunks.
 #include "service/formats/unit_reader.h"
 
 #include <cerrno>
@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/formats/csv_reader.h"
 #include "service/formats/reader_core.h"
 #include "service/formats/tmx_reader.h"
 #include "service/formats/xliff_reader.h"
@@ -30,7 +31,9 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::str
     if (ext == "xlf" || ext == "xliff" || ext == "sdlxliff" || ext == "mqxliff") {
       return FileFormat::kXliff;
     }
+    if (ext == "csv" || ext == "tsv") return FileFormat::kCsv;
   }
+  if (LooksLikeCsv(first_bytes)) return FileFormat::kCsv;
   // Sniff: drop NUL bytes so that UTF-16 text reads as ASCII, then look for the root.
   std::string ascii;
   ascii.reserve(first_bytes.size());
@@ -43,11 +46,13 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::str
   if (xliff != std::string::npos && ascii.find("<", 0) != std::string::npos) return FileFormat::kXliff;
   return absl::InvalidArgumentError(
       absl::StrCat("cannot tell the format of '", std::string(file_name),
-                   "': name it .tmx, .xlf or .xliff, or start it with a <tmx> or <xliff> root element"));
+                   "': name it .tmx, .xlf, .xliff, .csv or .tsv, or start it with a <tmx> or <xliff> root "
+                   "element or a CSV header row (source,target)"));
 }
 
 std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options, UnitSink* sink) {
   if (format == FileFormat::kXliff) return std::make_unique<XliffReader>(options, sink);
+  if (format == FileFormat::kCsv) return std::make_unique<CsvReader>(options, sink);
   return std::make_unique<TmxReader>(options, sink);
 }
 
