@@ -60,6 +60,7 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   out.memory = in.memory();
   if (in.format() == v1::FILE_FORMAT_TMX) out.format = formats::FileFormat::kTmx;
   if (in.format() == v1::FILE_FORMAT_XLIFF) out.format = formats::FileFormat::kXliff;
+  if (in.format() == v1::FILE_FORMAT_CSV) out.format = formats::FileFormat::kCsv;
   out.file_name = in.file_name();
   out.dry_run = in.dry_run();
   out.policy = rpc::FromProto(in.on_duplicate());
@@ -91,7 +92,12 @@ void ToProto(const tm::ImportCounts& in, v1::ImportCounts* out) {
 }
 
 v1::FileFormat ToProto(formats::FileFormat f) {
-  return f == formats::FileFormat::kTmx ? v1::FILE_FORMAT_TMX : v1::FILE_FORMAT_XLIFF;
+  switch (f) {
+    case formats::FileFormat::kTmx: return v1::FILE_FORMAT_TMX;
+    case formats::FileFormat::kXliff: return v1::FILE_FORMAT_XLIFF;
+    case formats::FileFormat::kCsv: return v1::FILE_FORMAT_CSV;
+  }
+  return v1::FILE_FORMAT_UNSPECIFIED;
 }
 
 void ToProto(const tm::ImportReport& in, v1::ImportReport* out) {
