@@ -155,14 +155,12 @@ class CsvParser final : public internal::Parser {
     if (!started_) {
       head_.append(chunk.data(), chunk.size());
       const size_t nl = head_.find('\n');
-      if (nl == std::string::npos) {
-        if (head_.size() > options_.max_unit_bytes) {
-          Fail(absl::StrCat("line 1: the first line is longer than ", options_.max_unit_bytes,
-                            " bytes (max_unit_bytes)"));
-          return fatal_;
-        }
-        return absl::OkStatus();
+      if ((nl == std::string::npos ? head_.size() : nl) > options_.max_unit_bytes) {
+        Fail(absl::StrCat("line 1: the first line is longer than ", options_.max_unit_bytes,
+                          " bytes (max_unit_bytes)"));
+        return fatal_;
       }
+      if (nl == std::string::npos) return absl::OkStatus();
       std::string head = std::move(head_);
       head_ = std::string();
       if (!Start(head)) return fatal_;

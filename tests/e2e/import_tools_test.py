@@ -175,6 +175,7 @@ class ImportToolsTest(ServerTestCase):
             f.write("a line without a tab\n")
         rep, out = self.import_report(m, tsv, expect_rc=None)
         c = rep["counts"]
+        print(f"apt: headerless TSV of {len(plain)} rows + 1 without a tab: {c}", file=sys.stderr)
         self.assertEqual(rep["format"], "csv")
         self.assertEqual(c["units_read"], len(plain) + 1)
         self.assertEqual(c["units_failed"], 1)
