@@ -211,6 +211,13 @@ class CsvParser final : public internal::Parser {
     }
     if (head.compare(0, kBom.size(), kBom.data(), kBom.size()) == 0) head.erase(0, kBom.size());
     const std::string_view first = std::string_view(head).substr(0, head.find('\n'));
+    if (first.find_first_not_of(" \t\r") == std::string_view::npos) {
+      Fail(head.find('\n') == std::string::npos
+               ? "the file is empty"
+               : "line 1: the first line is empty (a CSV file starts with its header row, a TSV file with "
+                 "its first row)");
+      return false;
+    }
     std::vector<Column> cols;
     delim_ = HeaderDelimiter(first, &cols);
     header_ = delim_ != 0;
@@ -372,6 +379,10 @@ class CsvParser final : public internal::Parser {
     if (n < piece.size()) {
       if (csv_error(&csv_) != CSV_EPARSE) {
         Fail(absl::StrCat("line ", line_, ": ", csv_strerror(csv_error(&csv_))));
+        return;
+      }
+      if (header_ && !header_skipped_) {
+        Fail("line 1: malformed quoting in the header row");
         return;
       }
       // Strict RFC 4180: the row fails, the rest of its line is skipped.

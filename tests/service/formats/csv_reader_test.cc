@@ -337,6 +337,14 @@ TEST(CsvReaderTest, FatalErrors) {
   // Both columns the same language.
   r = ReadCsv("en,English\na,b\n");
   EXPECT_THAT(std::string(r.status.message()), StartsWith("line 1: two source columns"));
+  // Malformed quoting in the header row; an empty first line; only a BOM.
+  r = ReadCsv("\"source\" ,target\nHello,مرحبا\n");
+  EXPECT_EQ(std::string(r.status.message()), "line 1: malformed quoting in the header row");
+  EXPECT_TRUE(r.units.empty());
+  r = ReadCsv("\nsource,target\nHello,مرحبا\n");
+  EXPECT_THAT(std::string(r.status.message()), StartsWith("line 1: the first line is empty"));
+  r = ReadCsv("\xEF\xBB\xBF");
+  EXPECT_EQ(std::string(r.status.message()), "the file is empty");
   // UTF-16.
   r = ReadCsv(std::string("\xFF\xFEs\0o\0", 6));
   EXPECT_THAT(std::string(r.status.message()), HasSubstr("UTF-16"));
