@@ -368,10 +368,19 @@ class CsvParser final : public internal::Parser {
       if (piece.back() == '\n') skip_line_ = false;
       return;
     }
-    if (!header_ && piece.find('\0') != std::string_view::npos) {
-      Fail(absl::StrCat("line ", line_, ": a NUL byte (this is not a text file)"));
+    if (const size_t nul = header_ ? std::string_view::npos : piece.find('\0');
+        nul != std::string_view::npos) {
+      // What comes before it is read as any chunking would read it (a CR
+      // may end a row there).
+      if (nul > 0) ParsePiece(piece.substr(0, nul));
+      if (fatal_.ok()) Fail(absl::StrCat("line ", line_, ": a NUL byte (this is not a text file)"));
       return;
     }
+    ParsePiece(piece);
+  }
+
+  // Hands `piece` (not past a line's end) to libcsv.
+  void ParsePiece(std::string_view piece) {
     if (csv_.pstate == row_not_begun_) row_line_ = line_;
     const size_t n =
         csv_parse(&csv_, piece.data(), piece.size(), &CsvParser::OnFieldThunk, &CsvParser::OnRowThunk, this);

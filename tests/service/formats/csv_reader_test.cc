@@ -230,6 +230,12 @@ TEST(CsvReaderTest, HeaderlessTsvAsAddReadsIt) {
   // A NUL byte: not text.
   r = ReadCsv(std::string("a\tb\nc\0\td\n", 10));
   EXPECT_THAT(std::string(r.status.message()), StartsWith("line 2: a NUL byte"));
+  // What a CR ended before it on its line is read, in any chunking.
+  for (size_t chunk : {size_t{1}, size_t{4096}}) {
+    r = ReadCsv(std::string("a\tb\nc\td\re\0\tf\n", 13), chunk);
+    EXPECT_THAT(std::string(r.status.message()), StartsWith("line 2: a NUL byte"));
+    EXPECT_EQ(r.units.size(), 2u) << chunk;
+  }
 }
 
 TEST(CsvReaderTest, BadRowsFailWithTheirLinesAndReadingGoesOn) {
