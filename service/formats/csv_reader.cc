@@ -441,6 +441,9 @@ class CsvParser final : public internal::Parser {
         fields_.clear();
       }
     }
+    if (id_col_ && fields_seen_ == *id_col_ && !field_overflow_ && len <= options_.max_segment_bytes) {
+      row_id_.assign(len == 0 ? "" : data, len);  // kept for the report when the row fails
+    }
     field_overflow_ = false;
     ++fields_seen_;
   }
@@ -462,7 +465,7 @@ class CsvParser final : public internal::Parser {
   // The current row (fields_) as a unit, or its problem.
   void Row(int64_t line) {
     using S = Problem::Severity;
-    const std::string id = id_col_ && *id_col_ < fields_.size() ? fields_[*id_col_] : std::string();
+    const std::string id = row_id_;
     // As the report shows it (a proto string: valid UTF-8).
     const std::string shown_id = CheckXmlText(id).ok() ? id.substr(0, 200) : Shown(id);
     if (!row_error_.empty()) return Deliver(S::kError, line, row_error_, shown_id);
@@ -527,6 +530,7 @@ class CsvParser final : public internal::Parser {
   void ResetRow() {
     fields_.clear();
     fields_seen_ = 0;
+    row_id_.clear();
     row_bytes_ = 0;
     row_error_.clear();
     field_overflow_ = false;
@@ -577,6 +581,7 @@ class CsvParser final : public internal::Parser {
   // The row being read.
   std::vector<std::string> fields_;
   size_t fields_seen_ = 0;
+  std::string row_id_;  // its id column, when it has one
   size_t row_bytes_ = 0;
   std::string row_error_;
   bool field_overflow_ = false;

@@ -300,6 +300,11 @@ TEST(CsvReaderTest, OversizedFieldsAndRowsFailTheirRowOnly) {
     EXPECT_EQ(r.problems[2].line, 6);
     EXPECT_EQ(r.problems[2].reason, "the row is larger than 40 bytes (max_unit_bytes)");
   }
+  // The failed row's id is still reported.
+  ReadResult r = ReadCsv(absl::StrCat("id,source,target\nk1,", big, ",كبير\n"), 1, o);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].unit_id, "k1");
+  EXPECT_EQ(r.problems[0].reason, "field 2 is larger than 16 bytes (max_segment_bytes)");
 }
 
 TEST(CsvReaderTest, AttributeColumnsAndFuzzy) {
