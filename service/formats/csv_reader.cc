@@ -471,7 +471,8 @@ class CsvParser final : public internal::Parser {
     if (!row_error_.empty()) return Deliver(S::kError, line, row_error_, shown_id);
     if (header_ ? fields_.size() != columns_ : fields_.size() < 2) {
       return Deliver(S::kError, line,
-                     header_ ? absl::StrCat(fields_.size(), " fields; the header has ", columns_, " columns")
+                     header_ ? absl::StrCat(fields_.size(), fields_.size() == 1 ? " field" : " fields",
+                                            "; the header has ", columns_, " columns")
                              : std::string("no tab between source and target"),
                      shown_id);
     }
