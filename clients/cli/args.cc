@@ -146,26 +146,28 @@ void DeclareConcordance(CLI::App& app, ConcordanceArgs* a) {
 
 void DeclareImport(CLI::App& app, ImportArgs* a) {
   CLI::App* cmd = app.add_subcommand(
-      "import", "Import a TMX or XLIFF file into a memory (streamed; progress, summary, report)");
+      "import", "Import a TMX, XLIFF or CSV/TSV file into a memory (streamed; progress, summary, report)");
   cmd->add_option("--memory,-m", a->memory, "memory name")->required();
-  cmd->add_option("file", a->file, "FILE.tmx, FILE.xlf or FILE.po (- for stdin)")->required();
+  cmd->add_option("file", a->file, "FILE.tmx, FILE.xlf, FILE.po, FILE.csv or FILE.tsv (- for stdin)")->required();
   cmd->add_flag("--dry-run", a->dry_run, "read and check the file and count its units; store nothing");
   cmd->add_option("--on-duplicate", a->on_duplicate,
                   "a unit whose source is in the memory: skip (when the pair is identical, "
                   "default), overwrite (the target), keep (add it too)")
       ->capture_default_str();
   cmd->add_option("--report", a->report, "write the per-unit report as JSON to this file");
-  cmd->add_option("--format", a->format, "tmx, xliff or po (default: from the file name or content)");
+  cmd->add_option("--format", a->format,
+                  "tmx, xliff, po or csv (csv also for TSV; default: from the file name or content)");
   cmd->add_option("--project", a->project, "project for units whose file gives none");
   cmd->add_option("--domain", a->domain, "domain for units whose file gives none");
   cmd->add_option("--client", a->client, "client for units whose file gives none");
   cmd->add_flag("--stop-on-error", a->stop_on_error, "stop at the first unit that fails");
   cmd->add_flag("--only-final", a->only_final, "XLIFF: only confirmed (final/approved) units");
   cmd->add_flag("--include-fuzzy", a->include_fuzzy, "PO: fuzzy entries too (skipped otherwise)");
-  cmd->add_option("--source-lang", a->source_lang,
-                  "XLIFF, PO: the language of the file's source side (ar, en, en-US...), whatever the file says");
+  cmd->add_option(
+      "--source-lang", a->source_lang,
+      "XLIFF, PO, CSV: the language of the file's source side (ar, en, en-US...), whatever the file says");
   cmd->add_option("--target-lang", a->target_lang,
-                  "XLIFF, PO: the language of the file's target side, whatever the file says");
+                  "XLIFF, PO, CSV: the language of the file's target side, whatever the file says");
   cmd->add_flag("--preserve-ids", a->preserve_ids,
                 "a qantara export into an EMPTY memory: keep each unit's id (x-qantara-id) and add "
                 "every unit, giving back the exported memory");

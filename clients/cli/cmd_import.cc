@@ -1,4 +1,4 @@
-// `qantara import`: a TMX or XLIFF file streamed to the server in chunks, with
+// `qantara import`: a TMX, XLIFF or CSV/TSV file streamed to the server in chunks, with
 // a progress bar (or plain progress lines when stderr is not a terminal), a
 // summary and an optional JSON report. `qantara export`: a memory as TMX.
 #include <unistd.h>
@@ -133,6 +133,7 @@ const char* FormatName(v1::FileFormat f) {
     case v1::FILE_FORMAT_TMX: return "tmx";
     case v1::FILE_FORMAT_XLIFF: return "xliff";
     case v1::FILE_FORMAT_PO: return "po";
+    case v1::FILE_FORMAT_CSV: return "csv";
     default: return "";
   }
 }
@@ -170,8 +171,10 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
       start.set_format(v1::FILE_FORMAT_XLIFF);
     else if (args->format == "po" || args->format == "pot")
       start.set_format(v1::FILE_FORMAT_PO);
+    else if (args->format == "csv" || args->format == "tsv")
+      start.set_format(v1::FILE_FORMAT_CSV);
     else if (!args->format.empty()) {
-      *exit_code = ReportError("import: --format must be tmx, xliff or po", kExitUsage);
+      *exit_code = ReportError("import: --format must be tmx, xliff, po or csv", kExitUsage);
       return;
     }
     std::ifstream file;
@@ -342,14 +345,15 @@ int RunImportCommand(const GlobalOptions& options, const ImportArgs& parsed) {
                                     ? std::string()
                                     : Thousands(c.units_resumed()) + " already imported by an earlier run, ";
     std::printf(
-        "%s %s (%s) into %s: %s units read, %s%s %s, %s updated, %s skipped (%s duplicates), "
+        "%s %s%s into %s: %s units read, %s%s %s, %s updated, %s skipped (%s duplicates), "
         "%s failed, %s warnings; %.1f MB in %.1f s (%s units/s)\n",
-        report.dry_run() ? "dry run of" : "imported", args->file.c_str(), FormatName(report.format()),
-        args->memory.c_str(),
-        Thousands(c.units_read()).c_str(), resumed.c_str(), Thousands(c.units_added()).c_str(),
-        report.dry_run() ? "would be added" : "added", Thousands(c.units_updated()).c_str(),
-        Thousands(c.units_skipped()).c_str(), Thousands(c.duplicates()).c_str(),
-        Thousands(c.units_failed()).c_str(), Thousands(c.warnings()).c_str(), c.bytes() / 1e6, secs,
+        report.dry_run() ? "dry run of" : "imported", args->file.c_str(),
+        *FormatName(report.format()) ? (std::string(" (") + FormatName(report.format()) + ")").c_str() : "",
+        args->memory.c_str(), Thousands(c.units_read()).c_str(), resumed.c_str(),
+        Thousands(c.units_added()).c_str(), report.dry_run() ? "would be added" : "added",
+        Thousands(c.units_updated()).c_str(), Thousands(c.units_skipped()).c_str(),
+        Thousands(c.duplicates()).c_str(), Thousands(c.units_failed()).c_str(),
+        Thousands(c.warnings()).c_str(), c.bytes() / 1e6, secs,
         Thousands(secs > 0 ? static_cast<uint64_t>(c.units_read() / secs) : 0).c_str());
     std::fflush(stdout);
     if (!st.ok()) {  // storing failed: the report counts what was stored before

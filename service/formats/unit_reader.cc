@@ -1,5 +1,5 @@
-// Choosing and driving a unit reader: telling TMX from XLIFF by file name or
-// first bytes, creating the reader, and feeding it a file in chunks.
+// Choosing and driving a unit reader: telling TMX, XLIFF and CSV apart by file
+// name or first bytes, creating the reader, and feeding it a file in chunks.
 #include "service/formats/unit_reader.h"
 
 #include <cerrno>
@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/formats/csv_reader.h"
 #include "service/formats/po_reader.h"
 #include "service/formats/reader_core.h"
 #include "service/formats/tmx_reader.h"
@@ -32,8 +33,10 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::str
       return FileFormat::kXliff;
     }
     if (ext == "po" || ext == "pot") return FileFormat::kPo;
+    if (ext == "csv" || ext == "tsv") return FileFormat::kCsv;
   }
   if (LooksLikePo(first_bytes)) return FileFormat::kPo;
+  if (LooksLikeCsv(first_bytes)) return FileFormat::kCsv;
   // Sniff: drop NUL bytes so that UTF-16 text reads as ASCII, then look for the root.
   std::string ascii;
   ascii.reserve(first_bytes.size());
@@ -46,12 +49,14 @@ absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::str
   if (xliff != std::string::npos && ascii.find("<", 0) != std::string::npos) return FileFormat::kXliff;
   return absl::InvalidArgumentError(
       absl::StrCat("cannot tell the format of '", std::string(file_name),
-                   "': name it .tmx, .xlf, .xliff or .po, or start it with a <tmx> or <xliff> root element or a msgid"));
+                   "': name it .tmx, .xlf, .xliff, .po, .csv or .tsv, or start it with a <tmx> or <xliff> "
+                   "root element, a msgid or a CSV header row (source,target)"));
 }
 
 std::unique_ptr<UnitReader> NewUnitReader(FileFormat format, const ReaderOptions& options, UnitSink* sink) {
   if (format == FileFormat::kXliff) return std::make_unique<XliffReader>(options, sink);
   if (format == FileFormat::kPo) return std::make_unique<PoReader>(options, sink);
+  if (format == FileFormat::kCsv) return std::make_unique<CsvReader>(options, sink);
   return std::make_unique<TmxReader>(options, sink);
 }
 

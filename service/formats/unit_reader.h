@@ -1,4 +1,5 @@
-// Push parsers that turn a TMX or XLIFF byte stream into TranslationUnits.
+// Push parsers that turn a TMX, XLIFF or CSV/TSV byte stream into
+// TranslationUnits (CSV: csv_reader.h says how its errors and limits differ).
 //
 // A reader is fed the file in chunks of any size, in order (e.g. as they
 // arrive over a gRPC stream), and calls its UnitSink for every complete unit
@@ -86,7 +87,7 @@ class Parser {
 };
 }  // namespace internal
 
-// A TmxReader or an XliffReader.
+// A TmxReader, an XliffReader or a CsvReader.
 class UnitReader {
  public:
   virtual ~UnitReader();
@@ -114,11 +115,13 @@ class UnitReader {
   std::unique_ptr<internal::Parser> parser_;
 };
 
-enum class FileFormat { kTmx, kXliff, kPo };
+enum class FileFormat { kTmx, kXliff, kPo, kCsv };
 
 // Guesses the format from a file name ending (.tmx; .xlf, .xliff, .sdlxliff,
-// .mqxliff, .mxliff; .po, .pot) or, failing that, from the first bytes of the
-// file (the root element name; a PO file's first keyword). Returns
+// .mqxliff, .mxliff; .po, .pot; .csv, .tsv) or, failing that, from the first
+// bytes of the file: the root element name, a PO file's first keyword, or a
+// first line that is not XML and names CSV columns or holds a tab
+// (csv_reader.h: LooksLikeCsv). Returns
 // InvalidArgument when neither tells.
 absl::StatusOr<FileFormat> DetectFileFormat(std::string_view file_name, std::string_view first_bytes);
 

@@ -165,7 +165,7 @@ json Build() {
                 &params);
     o["operationId"] = "StartImport";
     o["tags"] = json::array({"ImportExportService"});
-    o["summary"] = "Upload a TMX or XLIFF file and start importing it; poll the job's URL";
+    o["summary"] = "Upload a TMX, XLIFF or CSV/TSV file and start importing it; poll the job's URL";
     o["parameters"] = params;
     o["requestBody"] = {
         {"required", true},

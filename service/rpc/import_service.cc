@@ -61,6 +61,7 @@ tm::ImportOptions FromProto(const v1::ImportStart& in) {
   if (in.format() == v1::FILE_FORMAT_TMX) out.format = formats::FileFormat::kTmx;
   if (in.format() == v1::FILE_FORMAT_XLIFF) out.format = formats::FileFormat::kXliff;
   if (in.format() == v1::FILE_FORMAT_PO) out.format = formats::FileFormat::kPo;
+  if (in.format() == v1::FILE_FORMAT_CSV) out.format = formats::FileFormat::kCsv;
   out.file_name = in.file_name();
   out.dry_run = in.dry_run();
   out.policy = rpc::FromProto(in.on_duplicate());
@@ -97,6 +98,7 @@ v1::FileFormat ToProto(formats::FileFormat f) {
     case formats::FileFormat::kTmx: return v1::FILE_FORMAT_TMX;
     case formats::FileFormat::kXliff: return v1::FILE_FORMAT_XLIFF;
     case formats::FileFormat::kPo: return v1::FILE_FORMAT_PO;
+    case formats::FileFormat::kCsv: return v1::FILE_FORMAT_CSV;
   }
   return v1::FILE_FORMAT_UNSPECIFIED;
 }

@@ -386,7 +386,7 @@ class Importer::Sink final : public formats::UnitSink {
 
 namespace {
 constexpr char kLangsNotForTmx[] =
-    "source_lang and target_lang say an XLIFF file's languages; a TMX file names each segment's own "
+    "source_lang and target_lang say an XLIFF or CSV file's languages; a TMX file names each segment's own "
     "(xml:lang)";
 }  // namespace
 

@@ -1,4 +1,4 @@
-// tm::Importer: a TMX or XLIFF file, fed in chunks as it arrives, into a
+// tm::Importer: a TMX, XLIFF or CSV/TSV file, fed in chunks as it arrives, into a
 // memory, with the memory's duplicate policy, batches, per-unit problems
 // (with their lines) and running counts. Plain C++ (no proto types): the
 // rpc ImportExportService converts its ImportStart into ImportOptions and
@@ -56,9 +56,10 @@ struct ImportOptions {
   bool stop_on_error = false;
   bool xliff_only_final = false;  // XLIFF: only confirmed units
   bool po_include_fuzzy = false;  // PO: fuzzy entries too
-  // XLIFF: the languages of the file's source and target sides instead of
-  // what the file says (any tag text::ParseLanguage reads: "ar", "en-US",
-  // "ara"); empty: the file's (formats/file_languages.h). Not for TMX.
+  // XLIFF, PO and CSV: the languages of the file's source and target sides
+  // instead of what the file says (any tag text::ParseLanguage reads: "ar",
+  // "en-US", "ara"); empty: the file's (formats/file_languages.h; CSV:
+  // csv_reader.h). Not for TMX.
   std::string file_source_lang;
   std::string file_target_lang;
   uint32_t batch_size = 0;  // units per committed batch, 1..kMaxImportBatch; 0: default

@@ -1,5 +1,6 @@
 """End-to-end: a TMX whose one segment is 100 MB, streamed to the real server
-through `qantara import` (ImportExportService/Import).
+through `qantara import` (ImportExportService/Import); and a CSV whose one
+quoted field (commas, doubled quotes, line breaks) is 100 MB.
 
 The unit with the huge segment fails with a reason naming the limit and its
 line; the units around it are stored whole (nothing of the huge unit is); a
@@ -139,6 +140,47 @@ class BigSegmentTest(ServerTestCase):
         self.assertEqual(self.units(m), 1)
         self.assertNotIn("Lorem", self.exported(m))
         self.assertEqual(self.ok("health"), "SERVING\nwrites: SERVING\n")
+
+
+    def test_4_huge_csv_field_fails_its_row_alone(self):
+        csv_path = self.tmp.name + "/big.csv"
+        chunk = 'Lorem, "ipsum"\ndolor; '.replace('"', '""') * 10000
+        with open(csv_path, "w", encoding="utf-8", newline="") as f:
+            f.write("id,source,target\r\nbefore,Save the file.,احفظ الملف.\r\nhuge,\"")
+            for _ in range(SEGMENT_BYTES // len(chunk) + 1):
+                f.write(chunk)
+            f.write('",نص طويل جدا\r\nafter,Close the window.,أغلق النافذة.\r\n')
+        m = self.new_memory()
+        pid = self.server.proc.pid
+        try:  # the peak RSS from now on (Linux: 5 resets VmHWM)
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
+        before = peak_rss_kb(pid)
+        report = self.path(f"report-{m}.json")
+        r = self.cli("import", "--memory", m, csv_path, "--report", report, "-q", timeout=600)
+        self.assertEqual(r.returncode, 1, (r.stdout.decode(), r.stderr.decode()))
+        with open(report, encoding="utf-8") as f:
+            rep = json.load(f)
+        growth = peak_rss_kb(pid) - before
+        print(f"CSV: {os.path.getsize(csv_path) / 1e6:.0f} MB, server peak RSS grew by {growth / 1024:.1f} MB",
+              file=sys.stderr)
+        c = rep["counts"]
+        self.assertEqual(rep["format"], "csv")
+        self.assertEqual(rep["fatal_error"], "", rep)
+        self.assertEqual((c["units_read"], c["units_added"], c["units_failed"]), (3, 2, 1), c)
+        errors = [p for p in rep["problems"] if p["severity"] == "error"]
+        self.assertEqual(len(errors), 1, rep["problems"])
+        self.assertEqual(errors[0]["line"], 3)  # the row's first line
+        self.assertEqual(errors[0]["unit_id"], "huge")
+        self.assertEqual(errors[0]["reason"],
+                         f"field 2 is larger than {MAX_SEGMENT_BYTES} bytes (max_segment_bytes)")
+        self.assertEqual(self.units(m), 2)
+        text = self.exported(m)
+        self.assertIn("<seg>Close the window.</seg>", text)
+        self.assertNotIn("Lorem", text)
+        self.assertLess(growth, MAX_RSS_GROWTH_KB)
 
 
 if __name__ == "__main__":

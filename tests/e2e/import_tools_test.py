@@ -5,22 +5,27 @@ Debian's Arabic catalogues (/usr/share/locale/ar/LC_MESSAGES/{apt,appstream}.mo)
 are turned back into PO files with gettext's `msgunfmt`, then into XLIFF 1.1
 with Translate Toolkit's `po2xliff` (a <file> with source-language="en-US"
 and no target-language, the PO header as a restype="x-gettext-domain-header"
-unit) and into TMX with `po2tmx`. The XLIFF must import as the TMX does:
+unit), into TMX with `po2tmx` and into CSV with `po2csv` ("location",
+"source","target", every field quoted, CRLF rows, LF inside fields). The XLIFF must import as the TMX does:
 every translated unit added, none failed, the header skipped, one warning
 that the target language was inferred. The PO itself imports through
 gettext's parser (plural forms, fuzzy entries, syntax errors). Then the languages as a user meets
 them: a file of another pair fails once with a clear error and stores
 nothing; `--source-lang/--target-lang` import a file whose languages are
-wrong; they are refused for a TMX.
+wrong; they are refused for a TMX. The CSV must import as the TMX does too,
+every row read and accounted for, also when its name does not say CSV, and
+as the headerless TSV `qantara add --tsv` reads.
 
 Exits 77 (ctest: skipped) when msgunfmt, po2xliff/po2tmx or the catalogues
 are missing (deploy/install-deps.sh installs gettext and translate-toolkit).
 """
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from qantara_e2e import ServerTestCase, main  # noqa: E402
@@ -32,7 +37,7 @@ CATALOGUES = [c for c in ("apt", "appstream") if os.path.exists(os.path.join(LOC
 
 
 def missing():
-    for tool in ("msgunfmt", "po2xliff", "po2tmx"):
+    for tool in ("msgunfmt", "po2xliff", "po2tmx", "po2csv"):
         if shutil.which(tool) is None:
             return f"{tool} not found (deploy/install-deps.sh installs gettext and translate-toolkit)"
     if "apt" not in CATALOGUES:
@@ -62,12 +67,25 @@ class ImportToolsTest(ServerTestCase):
             self.run_tool("po2tmx", "-l", "ar", po, tmx)
         return po, xlf, tmx
 
+    def csv_of(self, name):
+        """The po2csv file of catalogue `name` and its rows (header left out)."""
+        import csv
+        po, _, _ = self.catalogue(name)
+        path = self.path(f"{name}.csv")
+        if not os.path.exists(path):
+            self.run_tool("po2csv", po, path)
+        with open(path, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0], ["location", "source", "target"])
+        return path, rows[1:]
+
     def import_report(self, memory, path, *extra, expect_rc=0):
         import json
         report = self.path(f"report-{memory}.json")
         r = self.cli("import", "--memory", memory, path, "--report", report, *extra, timeout=120)
-        self.assertEqual(r.returncode, expect_rc, (path, r.stdout.decode(), r.stderr.decode()))
-        if expect_rc != 0:
+        if expect_rc is not None:  # None: any (the report is read)
+            self.assertEqual(r.returncode, expect_rc, (path, r.stdout.decode(), r.stderr.decode()))
+        if expect_rc not in (0, None):
             return None, r.stderr.decode()
         with open(report, encoding="utf-8") as f:
             return json.load(f), r.stdout.decode()
@@ -105,6 +123,68 @@ class ImportToolsTest(ServerTestCase):
                 # header, and duplicates of units already added).
                 self.assertEqual(c_xlf["units_read"], trans_units)
                 self.assertEqual(c_xlf["units_added"] + c_xlf["units_skipped"], trans_units)
+
+    def test_po2csv_imports_as_po2tmx(self):
+        for name in CATALOGUES:
+            with self.subTest(catalogue=name):
+                csv_path, rows = self.csv_of(name)
+                _, _, tmx = self.catalogue(name)
+                m_tmx, m_csv = self.new_memory(), self.new_memory()
+                rep_tmx, _ = self.import_report(m_tmx, tmx)
+                rep_csv, out = self.import_report(m_csv, csv_path)
+                c_tmx, c = rep_tmx["counts"], rep_csv["counts"]
+                print(f"{name}: {len(rows)} CSV rows; po2tmx: {c_tmx}; po2csv: {c}", file=sys.stderr)
+                self.assertEqual(rep_csv["format"], "csv")
+                self.assertIn(f"{csv_path} (csv) into {m_csv}", out)
+                self.assertEqual(rep_csv["fatal_error"], "")
+                # Every row is read, and imports or is left out with a reason.
+                self.assertEqual(c["units_read"], len(rows))
+                self.assertEqual(c["units_added"] + c["units_skipped"] + c["units_failed"], c["units_read"])
+                for p in rep_csv["problems"]:
+                    self.assertTrue(p["reason"], p)
+                    self.assertGreater(p["line"], 1, p)
+                self.assertEqual(c["units_failed"], 0, rep_csv["problems"][:5])
+                self.assertEqual(c["warnings"], 0, rep_csv["problems"][:5])
+                self.assertEqual(c["units_added"], c_tmx["units_added"])
+                self.assertEqual(c["duplicates"], c_tmx["duplicates"])
+                self.assertEqual(self.units(m_csv), self.units(m_tmx))
+                # A row with a line break inside its quoted fields is one unit,
+                # stored with the break.
+                multi = [r for r in rows if "\n" in r[1]]
+                self.assertTrue(multi)
+                exported = self.ok("export", "--memory", m_csv)
+                self.assertIn(f"<seg>{escape(multi[0][2])}</seg>", exported)
+
+    def test_csv_detected_by_content_and_headerless_tsv(self):
+        csv_path, rows = self.csv_of("apt")
+        # No name to tell: the header row does.
+        anon = self.path("apt-export")
+        shutil.copyfile(csv_path, anon)
+        m = self.new_memory()
+        rep, out = self.import_report(m, anon, "--dry-run")
+        self.assertEqual(rep["format"], "csv")
+        self.assertIn("(csv)", out)
+        self.assertEqual(rep["counts"]["units_read"], len(rows))
+        self.assertEqual(rep["counts"]["units_failed"], 0)
+        # The two-column TSV of `qantara add --tsv` (rows without a tab or a
+        # line break), and one row with no tab: it fails with its line.
+        plain = [r for r in rows if "\n" not in r[1] + r[2] and "\t" not in r[1] + r[2]]
+        tsv = self.path("apt.tsv")
+        with open(tsv, "w", encoding="utf-8", newline="") as f:
+            for r in plain:
+                f.write(f"{r[1]}\t{r[2]}\r\n")
+            f.write("a line without a tab\n")
+        rep, out = self.import_report(m, tsv, expect_rc=None)
+        c = rep["counts"]
+        print(f"apt: headerless TSV of {len(plain)} rows + 1 without a tab: {c}", file=sys.stderr)
+        self.assertEqual(rep["format"], "csv")
+        self.assertEqual(c["units_read"], len(plain) + 1)
+        self.assertEqual(c["units_failed"], 1)
+        failed = [p for p in rep["problems"] if p["severity"] == "error"]
+        self.assertEqual(failed[0]["line"], len(plain) + 1)
+        self.assertEqual(failed[0]["reason"], "no tab between source and target")
+        self.assertEqual(c["units_added"] + c["units_skipped"], len(plain))
+        self.assertEqual(self.units(m), c["units_added"])
 
     def test_languages_of_another_pair_fail_once(self):
         _, xlf, tmx = self.catalogue("apt")

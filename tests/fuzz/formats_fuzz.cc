@@ -1,9 +1,10 @@
-// libFuzzer target for the TMX and XLIFF readers (-DQANTARA_FUZZ=ON, clang).
+// libFuzzer target for the TMX, XLIFF and CSV readers (-DQANTARA_FUZZ=ON, clang).
 //
-// Input: byte 0 picks the reader (TMX or XLIFF) and the direction, byte 1 the
-// chunk size; the rest is the file. Checks, beyond "no crash, no leak, no UB":
-// every delivered unit writes as TMX and reads back identical, and its
-// markup rebuilds the same text and codes.
+// Input: byte 0 picks the reader (TMX, XLIFF or CSV) and the direction, byte 1
+// the chunk size; the rest is the file. Checks, beyond "no crash, no leak, no
+// UB": every delivered unit writes as TMX and reads back identical, and its
+// markup rebuilds the same text and codes; a CSV read in one chunk delivers
+// the same units and ends the same way.
 //
 //   tests/fuzz/run_fuzzers.sh   (builds it as build-fuzz/fuzz/fuzz_formats and runs it
 //   from tests/fuzz/corpus/fuzz_formats)
@@ -40,7 +41,8 @@ void Check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace qantara::formats;
   if (size < 2) return 0;
-  const bool xliff = data[0] & 1;
+  const FileFormat format =
+      (data[0] & 8) ? FileFormat::kCsv : ((data[0] & 1) ? FileFormat::kXliff : FileFormat::kTmx);
   ReaderOptions options;
   if (data[0] & 2) {
     options.source_language = qantara::text::Language::kArabic;
@@ -54,11 +56,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view doc(reinterpret_cast<const char*>(data + 2), size - 2);
 
   Sink sink;
-  std::unique_ptr<UnitReader> reader =
-      NewUnitReader(xliff ? FileFormat::kXliff : FileFormat::kTmx, options, &sink);
+  std::unique_ptr<UnitReader> reader = NewUnitReader(format, options, &sink);
   absl::Status s;
   for (size_t pos = 0; pos < doc.size() && s.ok(); pos += chunk) s = reader->Feed(doc.substr(pos, chunk));
   if (s.ok()) s = reader->Finish();
+  if (format == FileFormat::kCsv) {  // chunking changes nothing
+    Sink whole;
+    std::unique_ptr<UnitReader> one = NewUnitReader(format, options, &whole);
+    absl::Status s1 = one->Feed(doc);
+    if (s1.ok()) s1 = one->Finish();
+    Check(s1 == s && whole.units.size() == sink.units.size());
+    for (size_t i = 0; i < whole.units.size(); ++i) {
+      Check(whole.units[i].SameContent(sink.units[i]) && whole.units[i].line == sink.units[i].line);
+    }
+  }
 
   // Round trip of whatever was delivered.
   std::string out;

@@ -1,7 +1,7 @@
 // ImportExportService.Import over a real in-process gRPC server and a real
 // RocksDB: the handler's conversions (ImportStart to tm::ImportOptions, the
-// report and its problems back) and status codes. The import itself
-// (batches, policies, stops) is tested without gRPC in
+// report and its problems back, the CSV format both ways) and status codes.
+// The import itself (batches, policies, stops) is tested without gRPC in
 // tests/service/tm/importer_test.cc.
 #include "service/rpc/import_service.h"
 
@@ -24,7 +24,8 @@ class ImportServiceTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(env_.memories->CreateMemory(tm::NewMemory{"m", "en", "ar", ""}).ok()); }
 
   // Imports `file` in chunks of 1,000 bytes; returns the report.
-  v1::ImportReport Import(const std::string& file, uint32_t batch_size, bool stop_on_error = false) {
+  v1::ImportReport Import(const std::string& file, uint32_t batch_size, bool stop_on_error = false,
+                          v1::FileFormat format = v1::FILE_FORMAT_UNSPECIFIED) {
     grpc::ClientContext ctx;
     auto stream = stub_->Import(&ctx);
     v1::ImportRequest start;
@@ -32,6 +33,7 @@ class ImportServiceTest : public ::testing::Test {
     start.mutable_start()->set_file_name("t.tmx");
     start.mutable_start()->set_batch_size(batch_size);
     start.mutable_start()->set_stop_on_error(stop_on_error);
+    start.mutable_start()->set_format(format);
     EXPECT_TRUE(stream->Write(start));
     for (size_t at = 0; at < file.size(); at += 1000) {
       v1::ImportRequest chunk;
@@ -109,6 +111,21 @@ TEST_F(ImportServiceTest, StopOnErrorEndsWithAReportWhoseFatalErrorSaysWhere) {
   EXPECT_EQ(report.problems(0).line(), 48);
   EXPECT_EQ(report.format(), v1::FILE_FORMAT_TMX);
   EXPECT_EQ(Stored().size(), 45u);
+}
+
+TEST_F(ImportServiceTest, CsvFormatGivenAndReported) {
+  // The given format wins over the name (t.tmx); the report says CSV.
+  const std::string csv = "en\tar\nOpen\tافتح\n\"Save\"\t\nClose\tأغلق\n";
+  const v1::ImportReport report = Import(csv, 10, false, v1::FILE_FORMAT_CSV);
+  EXPECT_EQ(report.fatal_error(), "");
+  EXPECT_EQ(report.format(), v1::FILE_FORMAT_CSV);
+  EXPECT_EQ(report.counts().units_read(), 3u);
+  EXPECT_EQ(report.counts().units_added(), 2u);
+  ASSERT_EQ(report.problems_size(), 1);
+  EXPECT_EQ(report.problems(0).severity(), "error");
+  EXPECT_EQ(report.problems(0).line(), 3);
+  EXPECT_EQ(report.problems(0).reason(), "the target is empty");
+  EXPECT_EQ(Stored(), (std::vector<std::string>{"Open", "Close"}));
 }
 
 TEST_F(ImportServiceTest, BadStartsMapToStatusCodes) {

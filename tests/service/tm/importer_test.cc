@@ -2,7 +2,8 @@
 // written while the next is analysed) are stored in file order, duplicates
 // across batches are found, a stop stores nothing read after the failed
 // unit, the duplicate policies, a refused unit reported with its line, the
-// counts, and the errors of a bad start.
+// counts, the errors of a bad start, and a CSV file with its attribute
+// columns.
 #include "service/tm/importer.h"
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "service/tm/tmx_units.h"
 #include "tests/service/tm/tm_fixtures.h"
 #include "tests/service/tm/tm_test_env.h"
 
@@ -245,6 +247,58 @@ TEST_F(ImporterTest, BadStartErrors) {
   ImportOptions missing = Options(10);
   missing.memory = "nope";
   EXPECT_EQ(Importer::Start(*env_.memories, missing).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ImporterTest, CsvDetectedFromItsHeaderWithAttributesAndTheFileLanguages) {
+  // The file's source column is Arabic (--source-lang ar) in an en->ar memory.
+  const std::string file =
+      "\xEF\xBB\xBFsource,target,key,project,note,context,color\r\n"
+      "\"افتح الملف\",\"Open the file\",k1,apt,\"a menu, item\",verb,red\r\n"
+      "\"احفظ\",,k2,,,,\r\n"
+      "\"أغلق\",Close,k3,,,,\r\n";
+  ImportOptions o = Options(10);
+  o.file_name = "upload";
+  o.file_source_lang = "ar";
+  o.defaults.project = "default";
+  const ImportReport report = Import(file, o);
+  EXPECT_EQ(report.fatal_error, "");
+  EXPECT_EQ(report.format, formats::FileFormat::kCsv);
+  EXPECT_EQ(report.counts.units_read, 3u);
+  EXPECT_EQ(report.counts.units_added, 2u);
+  EXPECT_EQ(report.counts.units_failed, 1u);
+  EXPECT_EQ(report.counts.warnings, 1u);  // the color column
+  ASSERT_EQ(report.problems.size(), 2u);
+  EXPECT_EQ(report.problems[0].severity, Severity::kWarning);
+  EXPECT_EQ(report.problems[1].line, 3);
+  EXPECT_EQ(report.problems[1].unit_id, "k2");
+  EXPECT_EQ(report.problems[1].reason, "the target is empty");
+  std::vector<Unit> units;
+  ASSERT_TRUE(env_.memories
+                  ->ScanUnits("m", 0,
+                              [&](const Unit& u) {
+                                units.push_back(u);
+                                return absl::OkStatus();
+                              })
+                  .ok());
+  ASSERT_EQ(units.size(), 2u);
+  EXPECT_EQ(units[0].source, "Open the file");
+  EXPECT_EQ(units[0].target, "افتح الملف");
+  EXPECT_EQ(units[0].context.id, "k1");
+  EXPECT_EQ(units[0].attributes.project, "apt");
+  EXPECT_EQ(units[0].attributes.extra.at("context"), "verb");
+  EXPECT_EQ(units[0].attributes.extra.at(std::string(kNoteKey)), "a menu, item");
+  EXPECT_EQ(units[1].source, "Close");
+  EXPECT_EQ(units[1].attributes.project, "default");
+  // A header naming its languages: --source-lang is refused, once, before any unit.
+  o.file_name = "terms.csv";
+  absl::StatusOr<std::unique_ptr<Importer>> importer = Importer::Start(*env_.memories, o);
+  ASSERT_TRUE(importer.ok()) << importer.status();
+  EXPECT_FALSE((*importer)->Feed("en,ar\nSave,احفظ\n").ok());
+  absl::StatusOr<ImportReport> by_language = (*importer)->Finish();
+  ASSERT_TRUE(by_language.ok());
+  EXPECT_NE(by_language->fatal_error.find("header names its columns' languages"), std::string::npos)
+      << by_language->fatal_error;
+  EXPECT_EQ(by_language->counts.units_read, 0u);
 }
 
 }  // namespace
