@@ -218,11 +218,18 @@ class ImportToolsTest(ServerTestCase):
         po, _, _ = self.catalogue("apt")
         m1 = self.new_memory()
         rep, _ = self.import_report(m1, po)
-        n = self.units(m1)
-        self.assertGreater(n, 50)
+        read = self.units(m1)
+        self.assertGreater(read, 50)
+        # A second target for one source (PO needs each msgctxt + msgid once),
+        # and a unit a PO cannot hold (only its source ends with a newline).
+        self.ok("add", "--memory", m1, "--policy", "keep", "Export check", "فحص التصدير")
+        self.ok("add", "--memory", m1, "--policy", "keep", "Export check", "تحقق التصدير")
+        self.ok("add", "--memory", m1, "Ends with a newline\n", "لا ينتهي بسطر جديد")
+        self.assertEqual(self.units(m1), read + 3)
+        n = read + 2  # what the PO holds
         out = self.path("apt-export.po")
         err = self.export(m1, out, "--format", "po")
-        self.assertRegex(err, rf"exported {n:,} units from {m1} to ")
+        self.assertRegex(err, rf"exported {n:,} units from {m1} to .*, left out 1 units whose text a PO file cannot hold")
         r = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", out], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr.decode())
@@ -235,6 +242,8 @@ class ImportToolsTest(ServerTestCase):
         self.assertIn('"X-Generator: qantara\\n"', text)
         self.assertRegex(text, r'"PO-Revision-Date: \d{4}-\d\d-\d\d \d\d:\d\d\+0000\\n"')
         self.assertEqual(text.count("\nmsgid "), n + 1)  # the header entry
+        self.assertIn('\nmsgid "Export check"\nmsgstr "فحص التصدير"\n', text)
+        self.assertRegex(text, r'\nmsgctxt "qantara:\d+"\nmsgid "Export check"\nmsgstr "تحقق التصدير"\n')
         # The name decides the format: .po is PO, anything else TMX.
         by_name = self.path("apt-by-name.po")
         self.export(m1, by_name)
@@ -252,7 +261,7 @@ class ImportToolsTest(ServerTestCase):
         tmx1, tmx2 = self.path("apt-m1.tmx"), self.path("apt-m2.tmx")
         self.export(m1, tmx1)
         self.export(m2, tmx2, "--format", "tmx")
-        pairs = self.tmx_pairs(tmx1)
+        pairs = [p for p in self.tmx_pairs(tmx1) if p[0] != "Ends with a newline\n"]
         self.assertEqual(len(pairs), n)
         self.assertEqual(self.tmx_pairs(tmx2), pairs)
         # Translate Toolkit reads it: po2tmx gives the same pairs.
