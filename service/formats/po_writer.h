@@ -56,7 +56,8 @@ struct PoMessage {
   std::vector<std::string> comments;  // translator comments; each may hold '\n'
   std::string references;             // the "#: " line ("file:line file:line"), "" none
   // Appended to msgctxt when the (msgctxt, msgid) key was written before
-  // (see the file comment); must make keys unique (e.g. a unit id).
+  // (see the file comment), e.g. "qantara:<unit id>"; "": "qantara:<the
+  // message's 1-based number in the file>".
   std::string duplicate_tag;
 };
 
