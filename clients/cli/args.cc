@@ -182,9 +182,10 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
 }
 
 void DeclareExport(CLI::App& app, ExportArgs* a) {
-  CLI::App* cmd = app.add_subcommand("export", "Export a memory as a TMX 1.4b file");
+  CLI::App* cmd = app.add_subcommand("export", "Export a memory as a TMX 1.4b or gettext PO file");
   cmd->add_option("--memory,-m", a->memory, "memory name")->required();
-  cmd->add_option("--output,-o", a->output, "output file (default: stdout)");
+  cmd->add_option("--output,-o,output", a->output, "output file FILE.tmx or FILE.po (default: stdout)");
+  cmd->add_option("--format", a->format, "tmx or po (default: po for a .po/.pot output file, else tmx)");
   cmd->add_option("--project", a->project, "only units of this project");
   cmd->add_option("--domain", a->domain, "only units of this domain");
   cmd->add_option("--client", a->client, "only units of this client");

@@ -88,6 +88,7 @@ struct ImportArgs {
 
 struct ExportArgs {
   std::string memory, output = "-", project, domain, client;
+  std::string format;  // tmx or po; "": from the output's ending (.po/.pot), else tmx
   int64_t changed_after_us = 0;
   double min_confidence = 0;
 };

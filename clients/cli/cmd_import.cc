@@ -391,6 +391,22 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     std::ostream& out = to_stdout ? std::cout : file;
     v1::ExportRequest req;
     req.set_memory(args->memory);
+    std::string format = args->format;
+    if (format.empty()) {
+      const std::string& o = args->output;
+      const bool po_name = o.size() > 3 && (o.compare(o.size() - 3, 3, ".po") == 0 ||
+                                            (o.size() > 4 && o.compare(o.size() - 4, 4, ".pot") == 0));
+      format = po_name ? "po" : "tmx";
+    }
+    if (format == "po" || format == "pot") {
+      req.set_format(v1::FILE_FORMAT_PO);
+    } else if (format == "tmx") {
+      req.set_format(v1::FILE_FORMAT_TMX);
+    } else {
+      if (!to_stdout) std::filesystem::remove(tmp);
+      *exit_code = ReportError("export: --format must be tmx or po", kExitUsage);
+      return;
+    }
     req.mutable_filter()->set_project(args->project);
     req.mutable_filter()->set_domain(args->domain);
     req.mutable_filter()->set_client(args->client);
@@ -442,9 +458,10 @@ int RunExportCommand(const GlobalOptions& options, const ExportArgs& parsed) {
     }
     std::fprintf(stderr, "exported %s units from %s%s%s\n", Thousands(units).c_str(), args->memory.c_str(),
                  to_stdout ? "" : (" to " + args->output).c_str(),
-                 unwritable
-                     ? (", left out " + Thousands(unwritable) + " units whose text XML cannot hold").c_str()
-                     : "");
+                 unwritable ? (", left out " + Thousands(unwritable) + " units whose text " +
+                               (req.format() == v1::FILE_FORMAT_PO ? "a PO file" : "XML") + " cannot hold")
+                                  .c_str()
+                            : "");
     if (damaged != 0) {
       std::fprintf(stderr,
                    "export: left out %s damaged units (their stored records do not decode; "

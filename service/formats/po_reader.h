@@ -11,7 +11,7 @@
 //   otherwise; a file of another pair fails once, before any unit.
 // - msgctxt becomes the unit's id (its context for 102% matches); extracted
 //   (#.) and translator (#) comments become notes, source references (#:)
-//   the prop x-po-references, flags (#, c-format) the prop x-po-flags.
+//   the prop x-po-references (flags such as c-format are not kept).
 // - Plural messages give one unit per form: the singular msgid with the
 //   msgstr of n=1 (form 1 in Arabic, 0 in English, from the header's
 //   Plural-Forms), msgid_plural with every other form; each carries the

@@ -478,10 +478,18 @@ void HttpEdge::Export(const httplib::Request& req, httplib::Response& res, const
   static const Route export_route{
       "GET", "/v1/memories/{memory}/export", "", nullptr, Shape::kMessage, 200, nullptr, nullptr, ""};
   v1::ExportRequest request;
-  if (absl::Status s = BuildRequest(export_route, "", {{"memory", memory}}, QueryOf(req), &request);
-      !s.ok()) {
+  // ?format= takes the enum's names (FILE_FORMAT_PO) and, for a download
+  // link, the file endings: tmx, po.
+  Params query = QueryOf(req);
+  for (auto& [key, value] : query) {
+    if (key != "format") continue;
+    if (value == "po" || value == "pot") value = "FILE_FORMAT_PO";
+    if (value == "tmx") value = "FILE_FORMAT_TMX";
+  }
+  if (absl::Status s = BuildRequest(export_route, "", {{"memory", memory}}, query, &request); !s.ok()) {
     return SendError(res, s);
   }
+  const bool po = request.format() == v1::FILE_FORMAT_PO;
   struct State {
     grpc::ClientContext ctx;
     std::unique_ptr<grpc::ClientReader<v1::ExportResponse>> reader;
@@ -496,9 +504,10 @@ void HttpEdge::Export(const httplib::Request& req, httplib::Response& res, const
     state->finished = true;
     if (!s.ok()) return SendError(res, s);
   }
-  res.set_header("Content-Disposition", "attachment; filename=\"qantara-export.tmx\"");
+  res.set_header("Content-Disposition", po ? "attachment; filename=\"qantara-export.po\""
+                                           : "attachment; filename=\"qantara-export.tmx\"");
   res.set_chunked_content_provider(
-      "application/x-tmx+xml; charset=utf-8",
+      po ? "text/x-gettext-translation; charset=utf-8" : "application/x-tmx+xml; charset=utf-8",
       [state](size_t, httplib::DataSink& sink) {
         if (state->finished) {
           sink.done();

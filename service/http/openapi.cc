@@ -195,11 +195,13 @@ json Build() {
     QueryParams(gen, pool->FindMessageTypeByName("qantara.v1.ExportRequest"), "", in_path, 0, &params);
     o["operationId"] = "Export";
     o["tags"] = json::array({"ImportExportService"});
-    o["summary"] = "Download a memory as TMX (streamed)";
+    o["summary"] = "Download a memory as TMX or, with format=po, a gettext PO file (streamed)";
     o["parameters"] = params;
     o["responses"]["200"] = {
-        {"description", "TMX 1.4"},
-        {"content", {{"application/x-tmx+xml", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+        {"description", "TMX 1.4 (format=po: a PO file)"},
+        {"content",
+         {{"application/x-tmx+xml", {{"schema", {{"type", "string"}, {"format", "binary"}}}}},
+          {"text/x-gettext-translation", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
     o["responses"]["default"] = ErrorResponse();
   }
   json tm_match = {{"type", "object"},
@@ -287,7 +289,7 @@ json Build() {
         {"version", "v1"},
         {"description",
          "Arabic<->English translation memory and alignment server: the REST mapping of the qantara.v1 gRPC "
-         "API (canonical proto3 JSON), import jobs, TMX export, and Translate Toolkit's tmserver "
+         "API (canonical proto3 JSON), import jobs, TMX and PO export, and Translate Toolkit's tmserver "
          "protocol."}}},
       {"paths", paths},
       {"components",

@@ -207,7 +207,8 @@ const std::map<std::string, std::string>& UnroutedRpcs() {
       {"qantara.v1.ImportExportService.Import",
        "POST /v1/memories/{memory}/imports uploads a file and starts an import job; GET /v1/imports/{job} "
        "reports its progress"},
-      {"qantara.v1.ImportExportService.Export", "GET /v1/memories/{memory}/export streams the TMX download"},
+      {"qantara.v1.ImportExportService.Export",
+       "GET /v1/memories/{memory}/export streams the TMX (format=po: PO) download"},
   };
   return *unrouted;
 }

@@ -1,5 +1,5 @@
 // qantara.v1.ImportExportService handlers: streaming TMX/XLIFF imports into
-// tm::Importer with progress and report, and streaming TMX exports out.
+// tm::Importer with progress and report, and streaming TMX or PO exports out.
 #include "service/rpc/import_service.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "service/rpc/auth.h"
 #include "service/rpc/call_admission.h"
 #include "service/rpc/enum_check.h"
@@ -227,8 +228,16 @@ grpc::Status ImportExportServiceImpl::Export(grpc::ServerContext* context, const
   if (!filter.ok()) return audit.Done(ToGrpcStatus(filter.status()));
   options.filter = *std::move(filter);
   options.min_confidence = req->min_confidence();
+  switch (req->format()) {
+    case v1::FILE_FORMAT_UNSPECIFIED:
+    case v1::FILE_FORMAT_TMX: options.format = formats::FileFormat::kTmx; break;
+    case v1::FILE_FORMAT_PO: options.format = formats::FileFormat::kPo; break;
+    default:
+      return audit.Done(ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("format: ", v1::FileFormat_Name(req->format()), " is not exported (TMX or PO)"))));
+  }
   uint64_t exported = 0;
-  absl::Status s = tm::ExportTmx(
+  absl::Status s = tm::Export(
       store_, options,
       [&](std::string_view bytes, const tm::ExportCounts& counts) -> absl::Status {
         v1::ExportResponse resp;

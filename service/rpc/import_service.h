@@ -1,6 +1,6 @@
 // qantara.v1.ImportExportService: TMX/XLIFF files into memories (Import,
-// a bidirectional stream, on tm::Importer) and memories out as TMX 1.4b
-// (Export, on tm::ExportTmx). The handlers convert the messages and stream
+// a bidirectional stream, on tm::Importer) and memories out as TMX 1.4b or
+// PO (Export, on tm::Export). The handlers convert the messages and stream
 // the chunks, progress and report; the import's batches, duplicate policy
 // and problems are tm::Importer's.
 #ifndef QANTARA_SERVICE_RPC_IMPORT_SERVICE_H_

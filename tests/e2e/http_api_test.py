@@ -375,6 +375,17 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(len(ET.fromstring(body).findall("./body/tu")), 0)
         self.err("GET", "/v1/memories/nope/export", want=404, template="/v1/memories/{memory}/export")
         self.err("GET", "/v1/memories/imp/export?filter.nosuch=1", template="/v1/memories/{memory}/export")
+        # format=po (or FILE_FORMAT_PO): a gettext PO download; XLIFF is not exported.
+        for fmt in ("po", "FILE_FORMAT_PO"):
+            status, hdrs, body = self.api.call("GET", f"/v1/memories/imp/export?format={fmt}",
+                                               template="/v1/memories/{memory}/export")
+            self.assertEqual(status, 200)
+            self.assertTrue(hdrs["Content-Type"].startswith("text/x-gettext-translation"), hdrs)
+            self.assertIn(".po", hdrs["Content-Disposition"])
+            text = body.decode() if isinstance(body, bytes) else body
+            self.assertIn('"Language: ', text)
+            self.assertEqual(text.count("\nmsgid "), 20001)  # and the header entry
+        self.err("GET", "/v1/memories/imp/export?format=FILE_FORMAT_XLIFF", template="/v1/memories/{memory}/export")
 
     # --- tmserver -------------------------------------------------------------
 

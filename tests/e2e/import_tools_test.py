@@ -14,7 +14,9 @@ them: a file of another pair fails once with a clear error and stores
 nothing; `--source-lang/--target-lang` import a file whose languages are
 wrong; they are refused for a TMX. The CSV must import as the TMX does too,
 every row read and accounted for, also when its name does not say CSV, and
-as the headerless TSV `qantara add --tsv` reads.
+as the headerless TSV `qantara add --tsv` reads. Last, the way out: a memory
+exported as PO (`qantara export --format po`) passes `msgfmt --check`,
+imports back as the same units and is read by po2tmx.
 
 Exits 77 (ctest: skipped) when msgunfmt, po2xliff/po2tmx or the catalogues
 are missing (deploy/install-deps.sh installs gettext and translate-toolkit).
@@ -270,6 +272,86 @@ class ImportToolsTest(ServerTestCase):
         _, err = self.import_report(m3, broken, expect_rc=self.cli_error_rc(m3, broken))
         self.assertIn(f"line {at + 1}: not a valid PO file", err)
         self.assertEqual(self.units(m3), 0)
+
+    def export(self, memory, path, *extra):
+        """`qantara export` of `memory` into `path`; returns its stderr."""
+        r = self.cli("export", "--memory", memory, *extra, path, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        return r.stderr.decode()
+
+    def tmx_pairs(self, path):
+        """The sorted (source, target) pairs of a TMX file, English first."""
+        import xml.etree.ElementTree as ET
+        lang = "{http://www.w3.org/XML/1998/namespace}lang"
+        pairs = []
+        for tu in ET.parse(path).getroot().iter("tu"):
+            seg = {tuv.get(lang).lower()[:2]: "".join(tuv.find("seg").itertext()) for tuv in tu.findall("tuv")}
+            pairs.append((seg["en"], seg["ar"]))
+        return sorted(pairs)
+
+    def test_po_export_round_trip(self):
+        """A memory imported from apt.po, exported with --format po: msgfmt
+        --check accepts the file; imported into a new memory it gives the
+        same units (as TMX exports of both show); Translate Toolkit's po2tmx
+        reads it; the format follows the output's name."""
+        import re
+        po, _, _ = self.catalogue("apt")
+        m1 = self.new_memory()
+        rep, _ = self.import_report(m1, po)
+        read = self.units(m1)
+        self.assertGreater(read, 50)
+        # A second target for one source (PO needs each msgctxt + msgid once),
+        # and a unit a PO cannot hold (only its source ends with a newline).
+        self.ok("add", "--memory", m1, "--policy", "keep", "Export check", "فحص التصدير")
+        self.ok("add", "--memory", m1, "--policy", "keep", "Export check", "تحقق التصدير")
+        self.ok("add", "--memory", m1, "Ends with a newline\n", "لا ينتهي بسطر جديد")
+        self.assertEqual(self.units(m1), read + 3)
+        n = read + 2  # what the PO holds
+        out = self.path("apt-export.po")
+        err = self.export(m1, out, "--format", "po")
+        self.assertRegex(err, rf"exported {n:,} units from {m1} to .*, left out 1 units whose text a PO file cannot hold")
+        r = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", out], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertEqual(r.stderr.decode(), "")  # not even a warning
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn(f'"Project-Id-Version: {m1}\\n"', text)
+        self.assertIn('"Language: ar\\n"', text)
+        self.assertIn('"Content-Type: text/plain; charset=UTF-8\\n"', text)
+        self.assertIn('"X-Generator: qantara\\n"', text)
+        self.assertRegex(text, r'"PO-Revision-Date: \d{4}-\d\d-\d\d \d\d:\d\d\+0000\\n"')
+        self.assertEqual(text.count("\nmsgid "), n + 1)  # the header entry
+        self.assertIn('\nmsgid "Export check"\nmsgstr "فحص التصدير"\n', text)
+        self.assertRegex(text, r'\nmsgctxt "qantara:\d+"\nmsgid "Export check"\nmsgstr "تحقق التصدير"\n')
+        # The name decides the format: .po is PO, anything else TMX.
+        by_name = self.path("apt-by-name.po")
+        self.export(m1, by_name)
+        with open(by_name, encoding="utf-8") as f:
+            self.assertEqual(re.sub(r"PO-Revision-Date: [^\\]*", "", f.read()),
+                             re.sub(r"PO-Revision-Date: [^\\]*", "", text))
+        # Imported back: every unit, none failed or skipped, the same pairs.
+        m2 = self.new_memory()
+        rep2, _ = self.import_report(m2, out)
+        c = rep2["counts"]
+        self.assertEqual(rep2["format"], "po")
+        self.assertEqual((c["units_read"], c["units_added"], c["units_failed"], c["units_skipped"], c["warnings"]),
+                         (n, n, 0, 0, 0), rep2["problems"][:5])
+        self.assertEqual(self.units(m2), n)
+        tmx1, tmx2 = self.path("apt-m1.tmx"), self.path("apt-m2.tmx")
+        self.export(m1, tmx1)
+        self.export(m2, tmx2, "--format", "tmx")
+        pairs = [p for p in self.tmx_pairs(tmx1) if p[0] != "Ends with a newline\n"]
+        self.assertEqual(len(pairs), n)
+        self.assertEqual(self.tmx_pairs(tmx2), pairs)
+        # Translate Toolkit reads it: po2tmx gives the same pairs.
+        tt = self.path("apt-export-po2tmx.tmx")
+        self.run_tool("po2tmx", "-l", "ar", out, tt)
+        self.assertEqual(self.tmx_pairs(tt), pairs)
+        # A format qantara does not export fails, naming the flag.
+        r = self.cli("export", "--memory", m1, "--format", "xliff", self.path("x.xlf"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--format must be tmx or po", r.stderr.decode())
 
     def cli_error_rc(self, memory, path):
         """The exit code of an import that fails as a whole (probed once)."""

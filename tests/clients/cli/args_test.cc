@@ -150,10 +150,22 @@ TEST(ArgsTest, MemoryDelete) {
 }
 
 TEST(ArgsTest, ExportFileNameStartingWithDash) {
-  // export takes no positional: a file name starting with '-' goes after '='.
+  // A file name starting with '-' goes after '=' (or after --).
   auto line = Parse({"export", "-m", "M", "--output=-tm.tmx"});
   EXPECT_EQ(line->command, "export");
   EXPECT_EQ(line->export_.output, "-tm.tmx");
+}
+
+TEST(ArgsTest, ExportFormatAndPositionalFile) {
+  auto line = Parse({"export", "--memory", "M", "--format", "po", "out.po"});
+  EXPECT_EQ(line->command, "export");
+  EXPECT_EQ(line->export_.output, "out.po");
+  EXPECT_EQ(line->export_.format, "po");
+  line = Parse({"export", "-m", "M", "-o", "out.tmx"});
+  EXPECT_EQ(line->export_.output, "out.tmx");
+  EXPECT_EQ(line->export_.format, "");
+  line = Parse({"export", "-m", "M"});
+  EXPECT_EQ(line->export_.output, "-");  // stdout
 }
 
 TEST(ArgsTest, GlobalOptionsBeforeTheCommand) {
