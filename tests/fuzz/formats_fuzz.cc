@@ -1,9 +1,10 @@
-// libFuzzer target for the TMX, XLIFF and CSV readers (-DQANTARA_FUZZ=ON, clang).
+// libFuzzer target for the TMX, XLIFF, CSV and PO readers (-DQANTARA_FUZZ=ON, clang).
 //
-// Input: byte 0 picks the reader (TMX, XLIFF or CSV) and the direction, byte 1
-// the chunk size; the rest is the file. Checks, beyond "no crash, no leak, no
+// Input: byte 0 picks the reader (TMX, XLIFF, CSV or PO: gettext's parser, so
+// what a client's PO can do to the server) and the direction, byte 1 the
+// chunk size; the rest is the file. Checks, beyond "no crash, no leak, no
 // UB": every delivered unit writes as TMX and reads back identical, and its
-// markup rebuilds the same text and codes; a CSV read in one chunk delivers
+// markup rebuilds the same text and codes; a CSV or PO read in one chunk delivers
 // the same units and ends the same way.
 //
 //   tests/fuzz/run_fuzzers.sh   (builds it as build-fuzz/fuzz/fuzz_formats and runs it
@@ -41,14 +42,17 @@ void Check(bool ok) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace qantara::formats;
   if (size < 2) return 0;
-  const FileFormat format =
-      (data[0] & 8) ? FileFormat::kCsv : ((data[0] & 1) ? FileFormat::kXliff : FileFormat::kTmx);
+  const FileFormat format = (data[0] & 16)  ? FileFormat::kPo
+                            : (data[0] & 8) ? FileFormat::kCsv
+                            : (data[0] & 1) ? FileFormat::kXliff
+                                            : FileFormat::kTmx;
   ReaderOptions options;
   if (data[0] & 2) {
     options.source_language = qantara::text::Language::kArabic;
     options.target_language = qantara::text::Language::kEnglish;
   }
   options.xliff_only_final = data[0] & 4;
+  options.po_include_fuzzy = data[0] & 4;
   options.max_segment_bytes = 4096;
   options.max_unit_bytes = 16384;
   options.max_token_bytes = 8192;
@@ -60,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::Status s;
   for (size_t pos = 0; pos < doc.size() && s.ok(); pos += chunk) s = reader->Feed(doc.substr(pos, chunk));
   if (s.ok()) s = reader->Finish();
-  if (format == FileFormat::kCsv) {  // chunking changes nothing
+  if (format == FileFormat::kCsv || format == FileFormat::kPo) {  // chunking changes nothing
     Sink whole;
     std::unique_ptr<UnitReader> one = NewUnitReader(format, options, &whole);
     absl::Status s1 = one->Feed(doc);

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "service/formats/translation_unit.h"
 #include "service/formats/unit_reader.h"
+#include "service/text/utf8.h"
 
 namespace qantara::formats::testing {
 
@@ -67,6 +68,17 @@ inline ReadResult ReadAll(FileFormat format, std::string_view data, size_t chunk
   return r;
 }
 
+// Each inline-code placeholder as a string, to build expected texts.
+inline const std::string kOpen(kOpeningPlaceholderUtf8);
+inline const std::string kClose(kClosingPlaceholderUtf8);
+inline const std::string kStand(kStandalonePlaceholderUtf8);
+
+inline ReadResult ReadXliff(std::string_view data, bool only_final = false, size_t chunk = 4096) {
+  ReaderOptions options;
+  options.xliff_only_final = only_final;
+  return ReadAll(FileFormat::kXliff, data, chunk, options);
+}
+
 inline ReadResult ReadTmx(std::string_view data, size_t chunk = 4096,
                           const ReaderOptions& options = ReaderOptions()) {
   return ReadAll(FileFormat::kTmx, data, chunk, options);
@@ -98,22 +110,8 @@ inline std::string Utf8ToUtf16(std::string_view in, bool big_endian, bool bom) {
     }
   };
   if (bom) put(0xFEFF);
-  const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   for (size_t i = 0; i < in.size();) {
-    uint32_t cp;
-    if (s[i] < 0x80) {
-      cp = s[i];
-      i += 1;
-    } else if (s[i] < 0xE0) {
-      cp = ((s[i] & 0x1F) << 6) | (s[i + 1] & 0x3F);
-      i += 2;
-    } else if (s[i] < 0xF0) {
-      cp = ((s[i] & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-      i += 3;
-    } else {
-      cp = ((s[i] & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-      i += 4;
-    }
+    uint32_t cp = text::DecodeUtf8(in, &i);  // REQUIRES: valid UTF-8
     if (cp >= 0x10000) {
       cp -= 0x10000;
       put(0xD800 + (cp >> 10));

@@ -24,9 +24,9 @@ using ::qantara::formats::testing::Utf8ToUtf16;
 using ::testing::HasSubstr;
 using text::Language;
 
-const std::string kOpen(kOpeningPlaceholderUtf8);
-const std::string kClose(kClosingPlaceholderUtf8);
-const std::string kStand(kStandalonePlaceholderUtf8);
+using ::qantara::formats::testing::kClose;
+using ::qantara::formats::testing::kOpen;
+using ::qantara::formats::testing::kStand;
 
 std::string Rich() { return ReadFileToString(FixturePath("rich.tmx")); }
 

@@ -23,14 +23,12 @@ using ::testing::HasSubstr;
 using text::Language;
 using S = Problem::Severity;
 
-const std::string kOpen(kOpeningPlaceholderUtf8);
-const std::string kClose(kClosingPlaceholderUtf8);
-const std::string kStand(kStandalonePlaceholderUtf8);
+using ::qantara::formats::testing::kClose;
+using ::qantara::formats::testing::kOpen;
+using ::qantara::formats::testing::kStand;
 
 ReadResult Read(std::string_view data, bool only_final = false, size_t chunk = 4096) {
-  ReaderOptions options;
-  options.xliff_only_final = only_final;
-  return ReadAll(FileFormat::kXliff, data, chunk, options);
+  return ::qantara::formats::testing::ReadXliff(data, only_final, chunk);
 }
 
 std::vector<std::string> Ids(const ReadResult& r) {

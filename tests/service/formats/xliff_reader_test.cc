@@ -23,15 +23,11 @@ using ::qantara::formats::testing::Utf8ToUtf16;
 using ::testing::HasSubstr;
 using text::Language;
 
-const std::string kOpen(kOpeningPlaceholderUtf8);
-const std::string kClose(kClosingPlaceholderUtf8);
-const std::string kStand(kStandalonePlaceholderUtf8);
+using ::qantara::formats::testing::kClose;
+using ::qantara::formats::testing::kOpen;
+using ::qantara::formats::testing::kStand;
 
-ReadResult ReadXliff(std::string_view data, bool only_final = false, size_t chunk = 4096) {
-  ReaderOptions options;
-  options.xliff_only_final = only_final;
-  return ReadAll(FileFormat::kXliff, data, chunk, options);
-}
+using ::qantara::formats::testing::ReadXliff;
 
 const Problem* FindProblem(const ReadResult& r, std::string_view id) {
   for (const Problem& p : r.problems) {
