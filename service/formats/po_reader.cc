@@ -26,7 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "service/formats/file_languages.h"
 #include "service/formats/po_plural.h"
-#include "service/text/utf8.h"
+#include "service/formats/xml_escape.h"
 
 namespace qantara::formats {
 namespace {
@@ -145,6 +145,7 @@ class PoParser final : public internal::Parser {
 
   absl::Status Feed(std::string_view chunk) override {
     if (!error_.ok()) return error_;
+    if (chunk.empty()) return absl::OkStatus();
     stats_.bytes += chunk.size();
     if (stats_.bytes > options_.max_po_bytes) {
       return error_ = absl::InvalidArgumentError(
@@ -241,7 +242,10 @@ class PoParser final : public internal::Parser {
   }
 
   absl::Status ReadDomain(po_file_t file, const char* domain, const std::vector<int64_t>* lines, size_t* index) {
-    const char* header = po_file_domain_header(file, domain);
+    // A copy the caller frees, whatever its const says (gettext-po.c xstrdups it).
+    std::unique_ptr<char, void (*)(void*)> header_copy(const_cast<char*>(po_file_domain_header(file, domain)),
+                                                       &std::free);
+    const char* header = header_copy.get();
     Converter converter;
     if (absl::Status s = converter.Open(CharsetOf(HeaderField(header, "Content-Type"))); !s.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("line 1: ", s.message()));
@@ -291,7 +295,15 @@ class PoParser final : public internal::Parser {
     if (msgid == nullptr) return absl::OkStatus();
     if (msgid[0] == '\0' && msgctxt == nullptr) return absl::OkStatus();  // the header entry
     std::string id;
-    if (msgctxt != nullptr && !converter.Convert(msgctxt, &id)) id.clear();
+    std::string bad_context;  // why the msgctxt cannot be a unit's id
+    if (msgctxt != nullptr) {
+      if (!converter.Convert(msgctxt, &id)) {
+        bad_context = absl::StrCat("msgctxt: not valid ", converter.charset(), " (the header's charset)");
+      } else if (absl::Status s = CheckXmlText(id); !s.ok()) {
+        bad_context = absl::StrCat("msgctxt: ", s.message());
+      }
+      if (!bad_context.empty()) id = absl::CHexEscape(id.substr(0, 40));
+    }
     const char* msgid_plural = po_message_msgid_plural(m);
     // The units of this message: (form, source, target).
     struct Form {
@@ -331,10 +343,23 @@ class PoParser final : public internal::Parser {
         }
         continue;
       }
-      absl::StatusOr<TranslationUnit> unit = MakeUnit(m, f.source, f.target, f.index, form_id, langs, converter, line);
+      if (f.source[0] == '\0') {
+        const char* what = f.index < 0 || f.source == msgid ? "msgid" : "msgid_plural";
+        if (absl::Status s = Deliver(S::kSkipped, line, form_id, absl::StrCat("the ", what, " is empty")); !s.ok()) {
+          return s;
+        }
+        continue;
+      }
+      std::vector<std::string> dropped;
+      absl::StatusOr<TranslationUnit> unit =
+          bad_context.empty() ? MakeUnit(m, f.source, f.target, f.index, form_id, langs, converter, line, &dropped)
+                              : absl::InvalidArgumentError(bad_context);
       if (!unit.ok()) {
         if (absl::Status s = Deliver(S::kError, line, form_id, std::string(unit.status().message())); !s.ok()) return s;
         continue;
+      }
+      for (std::string& why : dropped) {
+        if (absl::Status s = Deliver(S::kWarning, line, form_id, std::move(why)); !s.ok()) return s;
       }
       ++stats_.units_read;
       if (absl::Status s = sink_->OnUnit(*std::move(unit)); !s.ok()) return s;
@@ -344,7 +369,7 @@ class PoParser final : public internal::Parser {
 
   absl::StatusOr<TranslationUnit> MakeUnit(po_message_t m, const char* source, const char* target, int form,
                                            const std::string& id, const FileLanguages& langs,
-                                           Converter& converter, int64_t line) {
+                                           Converter& converter, int64_t line, std::vector<std::string>* dropped) {
     TranslationUnit unit;
     unit.id = id;
     unit.line = line;
@@ -384,12 +409,24 @@ class PoParser final : public internal::Parser {
       if (at != static_cast<size_t>(-1)) absl::StrAppend(&ref, ":", at);
       absl::StrAppend(&refs, refs.empty() ? "" : " ", ref);
     }
-    if (!refs.empty() && text::ValidateUtf8(refs).ok()) unit.props.push_back({"x-po-references", std::move(refs)});
+    if (!refs.empty()) {
+      if (CheckXmlText(refs).ok()) {
+        unit.props.push_back({"x-po-references", std::move(refs)});
+      } else {
+        dropped->push_back("the #: references were left out: a character a TMX cannot hold");
+      }
+    }
     for (const char* comments : {po_message_extracted_comments(m), po_message_comments(m)}) {
       std::string note;
       if (comments == nullptr || !converter.Convert(comments, &note)) continue;
       note = std::string(absl::StripTrailingAsciiWhitespace(note));
-      if (!note.empty() && note.size() <= options_.max_segment_bytes && text::ValidateUtf8(note).ok()) {
+      if (note.empty()) continue;
+      if (note.size() > options_.max_segment_bytes) {
+        dropped->push_back(absl::StrCat("a comment was left out: larger than ", options_.max_segment_bytes,
+                                        " bytes (max_segment_bytes)"));
+      } else if (absl::Status s = CheckXmlText(note); !s.ok()) {
+        dropped->push_back(absl::StrCat("a comment was left out: ", s.message()));
+      } else {
         unit.notes.push_back(std::move(note));
       }
     }

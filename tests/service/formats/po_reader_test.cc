@@ -238,6 +238,28 @@ TEST(PoReaderTest, InvalidUtf8InAUtf8FileIsFatalWithItsLine) {
   EXPECT_TRUE(r.units.empty());
 }
 
+// What a TMX cannot hold: a comment is left out with a warning, a msgctxt
+// (the unit's id) fails its unit.
+TEST(PoReaderTest, ControlCharactersInCommentsAndContexts) {
+  const std::string po = std::string(kArabicHeader) +
+                         "# a note with a \x01 control\n"
+                         "msgid \"Save\"\nmsgstr \"حفظ\"\n\n"
+                         "msgctxt \"bad\\001context\"\nmsgid \"Open\"\nmsgstr \"فتح\"\n";
+  ReadResult r = ReadPo(po);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.units.size(), 1u);
+  EXPECT_EQ(r.units[0].source.text, "Save");
+  EXPECT_TRUE(r.units[0].notes.empty());
+  const Problem* note = FindProblem(r, "a comment was left out");
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(note->severity, Problem::Severity::kWarning);
+  EXPECT_EQ(note->line, 12);
+  const Problem* ctx = FindProblem(r, "msgctxt:");
+  ASSERT_NE(ctx, nullptr);
+  EXPECT_EQ(ctx->severity, Problem::Severity::kError);
+  EXPECT_EQ(ctx->line, 16);
+}
+
 TEST(PoReaderTest, OversizedFileIsFatal) {
   ReaderOptions options;
   options.max_po_bytes = 64;
