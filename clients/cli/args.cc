@@ -148,7 +148,8 @@ void DeclareImport(CLI::App& app, ImportArgs* a) {
   CLI::App* cmd = app.add_subcommand(
       "import", "Import a TMX, XLIFF or CSV/TSV file into a memory (streamed; progress, summary, report)");
   cmd->add_option("--memory,-m", a->memory, "memory name")->required();
-  cmd->add_option("file", a->file, "FILE.tmx, FILE.xlf, FILE.po, FILE.csv or FILE.tsv (- for stdin)")->required();
+  cmd->add_option("file", a->file, "FILE.tmx, FILE.xlf, FILE.po, FILE.csv or FILE.tsv (- for stdin)")
+      ->required();
   cmd->add_flag("--dry-run", a->dry_run, "read and check the file and count its units; store nothing");
   cmd->add_option("--on-duplicate", a->on_duplicate,
                   "a unit whose source is in the memory: skip (when the pair is identical, "

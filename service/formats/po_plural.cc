@@ -159,7 +159,8 @@ class Evaluator {
       const size_t start = pos_;
       while (pos_ < text_.size() && absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
       uint64_t v = 0;
-      if (!absl::SimpleAtoi(absl::string_view(text_.data() + start, pos_ - start), &v)) Fail("number too large");
+      if (!absl::SimpleAtoi(absl::string_view(text_.data() + start, pos_ - start), &v))
+        Fail("number too large");
       return v;
     }
     Fail(absl::StrCat("unexpected '", absl::CHexEscape(std::string(1, c)), "'"));
@@ -200,7 +201,8 @@ absl::StatusOr<PluralForms> ParsePluralForms(std::string_view header_value) {
       has_nplurals = true;
     } else if (absl::ConsumePrefix(&part, "plural")) {
       part = absl::StripLeadingAsciiWhitespace(part);
-      if (!absl::ConsumePrefix(&part, "=")) return absl::InvalidArgumentError("Plural-Forms: plural= expected");
+      if (!absl::ConsumePrefix(&part, "="))
+        return absl::InvalidArgumentError("Plural-Forms: plural= expected");
       expression = part;
     }
   }
@@ -210,7 +212,8 @@ absl::StatusOr<PluralForms> ParsePluralForms(std::string_view header_value) {
     return out;
   }
   absl::StatusOr<uint64_t> one = EvaluatePlural(std::string_view(expression.data(), expression.size()), 1);
-  if (!one.ok()) return absl::InvalidArgumentError(absl::StrCat("Plural-Forms: ", std::string(one.status().message())));
+  if (!one.ok())
+    return absl::InvalidArgumentError(absl::StrCat("Plural-Forms: ", std::string(one.status().message())));
   if (*one >= static_cast<uint64_t>(out.nplurals)) {
     return absl::InvalidArgumentError(
         absl::StrCat("Plural-Forms: plural(1) is ", *one, ", not below nplurals=", out.nplurals));

@@ -71,7 +71,8 @@ void OnError(int severity, po_message_t, const char*, size_t lineno, size_t, int
 }
 void OnError2(int severity, po_message_t, const char*, size_t lineno1, size_t, int, const char* text1,
               po_message_t, const char*, size_t, size_t, int, const char* text2) {
-  Record(severity, lineno1, absl::StrCat(text1 == nullptr ? "" : text1, " ", text2 == nullptr ? "" : text2).c_str());
+  Record(severity, lineno1,
+         absl::StrCat(text1 == nullptr ? "" : text1, " ", text2 == nullptr ? "" : text2).c_str());
 }
 
 // "charset=X" of a Content-Type header value, lower-cased; "" when absent.
@@ -104,8 +105,9 @@ class Converter {
     }
     cd_ = iconv_open("UTF-8", charset.c_str());
     if (cd_ == reinterpret_cast<iconv_t>(-1)) {
-      return absl::InvalidArgumentError(absl::StrCat("the PO header's charset '", absl::CHexEscape(charset.substr(0, 40)),
-                                                     "' is not one this system converts (msgconv -t UTF-8 converts the file)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the PO header's charset '", absl::CHexEscape(charset.substr(0, 40)),
+                       "' is not one this system converts (msgconv -t UTF-8 converts the file)"));
     }
     charset_ = charset;
     return absl::OkStatus();
@@ -159,7 +161,8 @@ class PoParser final : public internal::Parser {
     for (std::string_view rest = chunk; !rest.empty();) {
       const ssize_t n = write(fd_, rest.data(), rest.size());
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return error_ = absl::InternalError(absl::StrCat("writing the PO file: ", std::strerror(errno)));
+      if (n <= 0)
+        return error_ = absl::InternalError(absl::StrCat("writing the PO file: ", std::strerror(errno)));
       rest.remove_prefix(static_cast<size_t>(n));
     }
     for (char c : chunk) {
@@ -241,7 +244,8 @@ class PoParser final : public internal::Parser {
     return absl::OkStatus();
   }
 
-  absl::Status ReadDomain(po_file_t file, const char* domain, const std::vector<int64_t>* lines, size_t* index) {
+  absl::Status ReadDomain(po_file_t file, const char* domain, const std::vector<int64_t>* lines,
+                          size_t* index) {
     // A copy the caller frees, whatever its const says (gettext-po.c xstrdups it).
     std::unique_ptr<char, void (*)(void*)> header_copy(const_cast<char*>(po_file_domain_header(file, domain)),
                                                        &std::free);
@@ -254,15 +258,15 @@ class PoParser final : public internal::Parser {
     absl::StatusOr<FileLanguages> langs = ResolveFileLanguages("", language, options_);
     if (!langs.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("line 1: the PO header's Language '",
-                                                     absl::CHexEscape(language.substr(0, 35)), "': ",
-                                                     langs.status().message()));
+                                                     absl::CHexEscape(language.substr(0, 35)),
+                                                     "': ", langs.status().message()));
     }
     // PO files never name their msgids' language: with the msgstrs' named,
     // the msgids' is the pair's other one, which is no guess. A file that
     // names neither gets the warning.
     if (!langs->inferred.empty() && language.empty() && !options_.file_target_language) {
-      if (absl::Status s = Deliver(S::kWarning, 0, "",
-                                   absl::StrCat(langs->inferred, " (the PO header has no Language)"));
+      if (absl::Status s =
+              Deliver(S::kWarning, 0, "", absl::StrCat(langs->inferred, " (the PO header has no Language)"));
           !s.ok()) {
         return s;
       }
@@ -280,7 +284,8 @@ class PoParser final : public internal::Parser {
       }
     }
     po_message_iterator_t it = po_message_iterator(file, domain);
-    std::unique_ptr<struct po_message_iterator, void (*)(po_message_iterator_t)> free_it(it, &po_message_iterator_free);
+    std::unique_ptr<struct po_message_iterator, void (*)(po_message_iterator_t)> free_it(
+        it, &po_message_iterator_free);
     for (po_message_t m = po_next_message(it); m != nullptr; m = po_next_message(it), ++*index) {
       const int64_t line = lines != nullptr ? (*lines)[*index] : 0;
       if (absl::Status s = ReadMessage(m, *langs, plural, converter, line); !s.ok()) return s;
@@ -323,13 +328,15 @@ class PoParser final : public internal::Parser {
     }
     for (const Form& f : forms) {
       ++stats_.units_seen;
-      const std::string form_id = f.index < 0 ? id : absl::StrCat(id, id.empty() ? "" : " ", "[", f.index, "]");
+      const std::string form_id =
+          f.index < 0 ? id : absl::StrCat(id, id.empty() ? "" : " ", "[", f.index, "]");
       if (po_message_is_obsolete(m)) {
         if (absl::Status s = Deliver(S::kSkipped, line, form_id, "an obsolete entry (#~)"); !s.ok()) return s;
         continue;
       }
       if (po_message_is_fuzzy(m) && !options_.po_include_fuzzy) {
-        if (absl::Status s = Deliver(S::kSkipped, line, form_id, "fuzzy (needs review; --include-fuzzy takes it)");
+        if (absl::Status s =
+                Deliver(S::kSkipped, line, form_id, "fuzzy (needs review; --include-fuzzy takes it)");
             !s.ok()) {
           return s;
         }
@@ -337,7 +344,8 @@ class PoParser final : public internal::Parser {
       }
       if (f.target == nullptr || f.target[0] == '\0') {
         const std::string what = f.index < 0 ? "msgstr" : absl::StrCat("msgstr[", f.index, "]");
-        if (absl::Status s = Deliver(S::kSkipped, line, form_id, absl::StrCat("not translated (empty ", what, ")"));
+        if (absl::Status s =
+                Deliver(S::kSkipped, line, form_id, absl::StrCat("not translated (empty ", what, ")"));
             !s.ok()) {
           return s;
         }
@@ -345,17 +353,20 @@ class PoParser final : public internal::Parser {
       }
       if (f.source[0] == '\0') {
         const char* what = f.index < 0 || f.source == msgid ? "msgid" : "msgid_plural";
-        if (absl::Status s = Deliver(S::kSkipped, line, form_id, absl::StrCat("the ", what, " is empty")); !s.ok()) {
+        if (absl::Status s = Deliver(S::kSkipped, line, form_id, absl::StrCat("the ", what, " is empty"));
+            !s.ok()) {
           return s;
         }
         continue;
       }
       std::vector<std::string> dropped;
       absl::StatusOr<TranslationUnit> unit =
-          bad_context.empty() ? MakeUnit(m, f.source, f.target, f.index, form_id, langs, converter, line, &dropped)
-                              : absl::InvalidArgumentError(bad_context);
+          bad_context.empty()
+              ? MakeUnit(m, f.source, f.target, f.index, form_id, langs, converter, line, &dropped)
+              : absl::InvalidArgumentError(bad_context);
       if (!unit.ok()) {
-        if (absl::Status s = Deliver(S::kError, line, form_id, std::string(unit.status().message())); !s.ok()) return s;
+        if (absl::Status s = Deliver(S::kError, line, form_id, std::string(unit.status().message())); !s.ok())
+          return s;
         continue;
       }
       for (std::string& why : dropped) {
@@ -369,7 +380,8 @@ class PoParser final : public internal::Parser {
 
   absl::StatusOr<TranslationUnit> MakeUnit(po_message_t m, const char* source, const char* target, int form,
                                            const std::string& id, const FileLanguages& langs,
-                                           Converter& converter, int64_t line, std::vector<std::string>* dropped) {
+                                           Converter& converter, int64_t line,
+                                           std::vector<std::string>* dropped) {
     TranslationUnit unit;
     unit.id = id;
     unit.line = line;
@@ -383,8 +395,8 @@ class PoParser final : public internal::Parser {
             absl::StrCat(names[side], ": not valid ", converter.charset(), " (the header's charset)"));
       }
       if (text[side].size() > options_.max_segment_bytes) {
-        return absl::InvalidArgumentError(absl::StrCat(names[side], ": larger than ", options_.max_segment_bytes,
-                                                       " bytes (max_segment_bytes)"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            names[side], ": larger than ", options_.max_segment_bytes, " bytes (max_segment_bytes)"));
       }
     }
     const bool swap = langs.source == options_.target_language;

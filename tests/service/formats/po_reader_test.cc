@@ -72,7 +72,8 @@ TEST(PoReaderTest, ReadsMessagesWithContextCommentsAndLines) {
 
 TEST(PoReaderTest, HeaderWithoutLanguageTakesTheMemorysDirectionWithAWarning) {
   ReadResult r = ReadPo(
-      "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"Save\"\nmsgstr \"حفظ\"\n");
+      "msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"Save\"\nmsgstr "
+      "\"حفظ\"\n");
   ASSERT_TRUE(r.status.ok()) << r.status;
   ASSERT_EQ(r.units.size(), 1u);
   EXPECT_EQ(r.units[0].target.text, "حفظ");
@@ -189,20 +190,23 @@ TEST(PoReaderTest, SyntaxErrorIsFatalWithItsLine) {
                          "msgstr \"مكسور\"\n";
   ReadResult r = ReadPo(po);
   ASSERT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status.message().find("line 14: not a valid PO file: end-of-line within string"), std::string::npos) << r.status;
+  EXPECT_NE(r.status.message().find("line 14: not a valid PO file: end-of-line within string"),
+            std::string::npos)
+      << r.status;
   EXPECT_TRUE(r.units.empty());
 }
 
 TEST(PoReaderTest, DuplicateMsgidIsFatal) {
-  ReadResult r = ReadPo(std::string(kArabicHeader) +
-                        "msgid \"A\"\nmsgstr \"أ\"\n\nmsgid \"A\"\nmsgstr \"ب\"\n");
+  ReadResult r =
+      ReadPo(std::string(kArabicHeader) + "msgid \"A\"\nmsgstr \"أ\"\n\nmsgid \"A\"\nmsgstr \"ب\"\n");
   ASSERT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status.message().find("duplicate"), std::string::npos) << r.status;
 }
 
 TEST(PoReaderTest, AnotherLanguagePairFailsOnce) {
   const std::string po =
-      "msgid \"\"\nmsgstr \"Language: fr\\nContent-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid \"Save\"\nmsgstr \"Enregistrer\"\n";
+      "msgid \"\"\nmsgstr \"Language: fr\\nContent-Type: text/plain; charset=UTF-8\\n\"\n\nmsgid "
+      "\"Save\"\nmsgstr \"Enregistrer\"\n";
   ReadResult r = ReadPo(po);
   ASSERT_EQ(r.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(r.status.message().find("Language 'fr'"), std::string::npos) << r.status;
@@ -283,9 +287,9 @@ TEST(PoReaderTest, DetectedByNameAndByContent) {
 }
 
 TEST(PoPluralTest, EvaluatesGettextExpressions) {
-  const std::string arabic =
-      "n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5";
-  const int expected[][2] = {{0, 0}, {1, 1}, {2, 2}, {3, 3}, {10, 3}, {11, 4}, {99, 4}, {100, 5}, {102, 5}, {103, 3}};
+  const std::string arabic = "n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5";
+  const int expected[][2] = {{0, 0},  {1, 1},  {2, 2},   {3, 3},   {10, 3},
+                             {11, 4}, {99, 4}, {100, 5}, {102, 5}, {103, 3}};
   for (const auto& [n, form] : expected) {
     absl::StatusOr<uint64_t> v = EvaluatePlural(arabic, n);
     ASSERT_TRUE(v.ok()) << v.status();
@@ -293,7 +297,9 @@ TEST(PoPluralTest, EvaluatesGettextExpressions) {
   }
   EXPECT_EQ(*EvaluatePlural("n != 1", 1), 0u);
   EXPECT_EQ(*EvaluatePlural("n != 1", 5), 1u);
-  EXPECT_EQ(*EvaluatePlural("(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)", 22), 1u);
+  EXPECT_EQ(*EvaluatePlural(
+                "(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2)", 22),
+            1u);
   EXPECT_EQ(*EvaluatePlural("!(n>1)", 0), 1u);
   EXPECT_FALSE(EvaluatePlural("n % 0", 3).ok());
   EXPECT_FALSE(EvaluatePlural("n ==", 3).ok());
