@@ -540,17 +540,7 @@ class CsvParser final : public internal::Parser {
   void CountUnitSeen() { ++stats_.units_seen; }
 
   void Deliver(Problem::Severity severity, int64_t line, std::string reason, std::string unit_id = "") {
-    Problem p;
-    p.severity = severity;
-    p.line = line;
-    p.unit_id = std::move(unit_id);
-    p.reason = std::move(reason);
-    switch (severity) {
-      case Problem::Severity::kError: ++stats_.units_failed; break;
-      case Problem::Severity::kSkipped: ++stats_.units_skipped; break;
-      case Problem::Severity::kWarning: ++stats_.warnings; break;
-    }
-    absl::Status s = sink_->OnProblem(p);
+    absl::Status s = ReportProblem(severity, line, std::move(unit_id), std::move(reason), &stats_, sink_);
     if (!s.ok() && fatal_.ok()) fatal_ = std::move(s);
   }
 

@@ -446,17 +446,7 @@ class PoParser final : public internal::Parser {
   }
 
   absl::Status Deliver(S severity, int64_t line, const std::string& unit_id, std::string reason) {
-    switch (severity) {
-      case S::kError: ++stats_.units_failed; break;
-      case S::kSkipped: ++stats_.units_skipped; break;
-      case S::kWarning: ++stats_.warnings; break;
-    }
-    Problem p;
-    p.severity = severity;
-    p.line = line;
-    p.unit_id = unit_id;
-    p.reason = std::move(reason);
-    return sink_->OnProblem(p);
+    return ReportProblem(severity, line, unit_id, std::move(reason), &stats_, sink_);
   }
 
   const ReaderOptions options_;

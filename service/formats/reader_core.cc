@@ -60,17 +60,7 @@ bool ReaderCore::AppendValue(std::string_view text) {
 
 void ReaderCore::Deliver(Problem::Severity severity, int64_t line, const std::string& unit_id,
                          std::string reason) {
-  Problem p;
-  p.severity = severity;
-  p.line = line;
-  p.unit_id = unit_id;
-  p.reason = std::move(reason);
-  switch (severity) {
-    case Problem::Severity::kError: ++stats_.units_failed; break;
-    case Problem::Severity::kSkipped: ++stats_.units_skipped; break;
-    case Problem::Severity::kWarning: ++stats_.warnings; break;
-  }
-  absl::Status s = sink_->OnProblem(p);
+  absl::Status s = ReportProblem(severity, line, unit_id, std::move(reason), &stats_, sink_);
   if (!s.ok()) stream_.AbortWith(std::move(s));
 }
 

@@ -28,6 +28,21 @@ bool TranslationUnit::SameContent(const TranslationUnit& o) const {
          usage_count == o.usage_count && props == o.props && notes == o.notes;
 }
 
+absl::Status ReportProblem(Problem::Severity severity, int64_t line, std::string unit_id, std::string reason,
+                           ReadStats* stats, UnitSink* sink) {
+  switch (severity) {
+    case Problem::Severity::kError: ++stats->units_failed; break;
+    case Problem::Severity::kSkipped: ++stats->units_skipped; break;
+    case Problem::Severity::kWarning: ++stats->warnings; break;
+  }
+  Problem p;
+  p.severity = severity;
+  p.line = line;
+  p.unit_id = std::move(unit_id);
+  p.reason = std::move(reason);
+  return sink->OnProblem(p);
+}
+
 std::string_view SeverityName(Problem::Severity severity) {
   switch (severity) {
     case Problem::Severity::kError: return "error";

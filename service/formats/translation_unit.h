@@ -139,6 +139,12 @@ struct ReadStats {
   uint64_t warnings = 0;       // kWarning problems
 };
 
+// What every reader does with a problem: counts it in `stats`
+// (units_failed, units_skipped or warnings, by severity) and hands it to
+// `sink`. Returns what the sink returns.
+absl::Status ReportProblem(Problem::Severity severity, int64_t line, std::string unit_id, std::string reason,
+                           ReadStats* stats, UnitSink* sink);
+
 }  // namespace qantara::formats
 
 #endif  // QANTARA_SERVICE_FORMATS_TRANSLATION_UNIT_H_
