@@ -26,9 +26,22 @@ namespace qantara {
 // when the system refused).
 bool LowerThisThreadPriority();
 
+// CPU time the calling thread has used, in nanoseconds.
+int64_t ThisThreadCpuNanos();
+
 namespace low_priority_internal {
 inline std::atomic<uint64_t> threads_started{0};
+// CPU time threads of RunAtLowPriority used for the calling thread (added
+// when each returns), so a call's CPU time can be charged to its caller.
+inline thread_local int64_t cpu_nanos_elsewhere = 0;
 }  // namespace low_priority_internal
+
+// CPU time the calling thread has used, with the time RunAtLowPriority's
+// threads used for it: the difference of two readings is what the work in
+// between cost, wherever it ran.
+inline int64_t ThisThreadCpuNanosWithHelpers() {
+  return ThisThreadCpuNanos() + low_priority_internal::cpu_nanos_elsewhere;
+}
 
 // Threads RunAtLowPriority has started in this process (for tests: one a
 // call).
@@ -41,19 +54,24 @@ template <typename Fn>
 auto RunAtLowPriority(Fn&& fn) -> std::invoke_result_t<Fn&> {
   using R = std::invoke_result_t<Fn&>;
   low_priority_internal::threads_started.fetch_add(1, std::memory_order_relaxed);
+  int64_t used = 0;
   if constexpr (std::is_void_v<R>) {
-    std::thread t([&fn] {
+    std::thread t([&fn, &used] {
       LowerThisThreadPriority();
       fn();
+      used = ThisThreadCpuNanos();
     });
     t.join();
+    low_priority_internal::cpu_nanos_elsewhere += used;
   } else {
     std::optional<R> out;
-    std::thread t([&fn, &out] {
+    std::thread t([&fn, &out, &used] {
       LowerThisThreadPriority();
       out.emplace(fn());
+      used = ThisThreadCpuNanos();
     });
     t.join();
+    low_priority_internal::cpu_nanos_elsewhere += used;
     return *std::move(out);
   }
 }

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/base/error_details.h"
+#include "service/base/low_priority.h"
 
 namespace qantara::rpc {
 namespace {
@@ -22,6 +23,49 @@ std::atomic<tm::RateLimiter*> rate_limiter{nullptr};
 std::atomic<void (*)(const absl::Status&)> audit_error_handler{nullptr};
 
 constexpr absl::string_view kScheme = "bearer ";
+
+// The call this handler thread is serving for a rate-limited token, from its
+// first Caller() until CpuChargeInterceptor charges it when the status is
+// sent (gRPC's sync server runs that hook on the handler's thread).
+struct CallCpu {
+  const void* context = nullptr;  // nullptr: none
+  tm::Principal who;
+  int64_t start_ns = 0;
+  bool paid_by_units = false;
+};
+thread_local CallCpu t_call_cpu;
+
+void StartCpuCharge(const grpc::ServerContext* context, const tm::Principal& who) {
+  if (who.role == tm::Role::kAdmin || who.name.empty() || t_call_cpu.context == context) return;
+  t_call_cpu = CallCpu{context, who, ThisThreadCpuNanosWithHelpers(), false};
+}
+
+class CpuChargeInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit CpuChargeInterceptor(const void* context) : context_(context) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS) &&
+        t_call_cpu.context == context_) {
+      if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire);
+          limiter != nullptr && !t_call_cpu.paid_by_units) {
+        const double ms = static_cast<double>(ThisThreadCpuNanosWithHelpers() - t_call_cpu.start_ns) / 1e6;
+        limiter->ChargeCpu(t_call_cpu.who, ms, absl::Now());
+      }
+      t_call_cpu = CallCpu{};
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const void* const context_;
+};
+
+class CpuChargeInterceptorFactoryImpl final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new CpuChargeInterceptor(info->server_context());
+  }
+};
 
 // The principal of the call's token, without rate limits.
 absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context);
@@ -69,6 +113,7 @@ grpc::Status AuditedCall::Done(grpc::Status status) {
     if (who.ok()) who_ = *std::move(who);
   } else if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
     limiter->Charge(who_, event_.units, absl::Now());
+    if (event_.units > 0 && t_call_cpu.context == context_) t_call_cpu.paid_by_units = true;
   }
   event_.who = who_.name;
   absl::Status recorded = access->Record(event_);
@@ -110,8 +155,13 @@ absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
   if (!who.ok()) return who;
   if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
     if (absl::Status s = limiter->Admit(*who, absl::Now()); !s.ok()) return s;
+    StartCpuCharge(context, *who);
   }
   return who;
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CpuChargeInterceptorFactory() {
+  return std::make_unique<CpuChargeInterceptorFactoryImpl>();
 }
 
 void InstallRateLimiter(tm::RateLimiter* limiter) { rate_limiter.store(limiter, std::memory_order_release); }

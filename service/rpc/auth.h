@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "grpcpp/support/status.h"
 #include "service/tm/access.h"
 #include "service/tm/rate_limits.h"
@@ -53,6 +54,12 @@ class AuditedCall {
 // Makes `limiter` (nullptr: none) the per-token rate limits Caller()
 // applies (with --auth only). `limiter` outlives the server.
 void InstallRateLimiter(tm::RateLimiter* limiter);
+
+// For ServerBuilder::experimental().SetInterceptorCreators (with --auth):
+// when a call ends, charges the CPU time its handler took since Caller()
+// (with the low-priority threads it ran work on) to its token's CPU budget,
+// unless the call wrote units (those are paid for by the unit budget).
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CpuChargeInterceptorFactory();
 
 // Where failures to write the audit trail go (qantara-server: its log).
 void SetAuditErrorHandler(void (*handler)(const absl::Status&));

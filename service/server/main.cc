@@ -109,6 +109,7 @@ int Run(int argc, char** argv) {
   uint32_t request_id_hours = 24;
   tm::RateLimitOptions rates;
   double calls_per_s = rates.translator.calls_per_s, units_per_s = rates.translator.units_per_s;
+  double cpu_ms_per_s = rates.translator.cpu_ms_per_s;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -153,6 +154,12 @@ int Run(int argc, char** argv) {
                  "align-to-memory); 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e12));
+  app.add_option("--token-cpu-ms-per-s", cpu_ms_per_s,
+                 "with --auth: milliseconds of CPU time a second each non-admin token's calls may take "
+                 "(bursts of 10 s of it; calls that write units are paid for by --token-units-per-s "
+                 "instead), so no token takes more than its share of the cores; 0: no limit")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -263,8 +270,8 @@ int Run(int argc, char** argv) {
     Log(LogLevel::kError, absl::StrCat("request ids: ", expired.status().message()));
   }
   rpc::InstallRequestLog(&request_log);
-  rates.reader = {calls_per_s, 0};
-  rates.translator = rates.manager = {calls_per_s, units_per_s};
+  rates.reader = {calls_per_s, 0, cpu_ms_per_s};
+  rates.translator = rates.manager = {calls_per_s, units_per_s, cpu_ms_per_s};
   tm::RateLimiter limiter(rates);
   if (auth) rpc::InstallRateLimiter(&limiter);
   rpc::AccessServiceImpl access_service(auth ? access.get() : nullptr, access.get());
@@ -300,6 +307,7 @@ int Run(int argc, char** argv) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
       rpc::AdmissionInterceptors();
   interceptors.push_back(rpc::ParseErrorInterceptorFactory());
+  if (auth && cpu_ms_per_s > 0) interceptors.push_back(rpc::CpuChargeInterceptorFactory());
   // Prometheus metrics (service/rpc/metrics.h): every call counted and timed;
   // rpc::ScrapeMetrics() renders them for the HTTP listener's /metrics.
   rpc::RpcMetrics rpc_metrics;

@@ -39,10 +39,12 @@ void RateLimiter::Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool
   if (fresh) {
     b.calls = limit.calls_per_s * burst;
     b.units = limit.units_per_s * burst;
+    b.cpu_ms = limit.cpu_ms_per_s * burst;
   } else {
     const double dt = std::max(0.0, absl::ToDoubleSeconds(now - b.last));
     b.calls = std::min(limit.calls_per_s * burst, b.calls + dt * limit.calls_per_s);
     b.units = std::min(limit.units_per_s * burst, b.units + dt * limit.units_per_s);
+    b.cpu_ms = std::min(limit.cpu_ms_per_s * burst, b.cpu_ms + dt * limit.cpu_ms_per_s);
   }
   b.last = now;
 }
@@ -50,7 +52,7 @@ void RateLimiter::Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool
 absl::Status RateLimiter::Admit(const Principal& who, absl::Time now) {
   if (who.role == Role::kAdmin || who.name.empty()) return absl::OkStatus();
   const RateLimit& limit = LimitOf(who.role);
-  if (limit.calls_per_s <= 0 && limit.units_per_s <= 0) return absl::OkStatus();
+  if (limit.calls_per_s <= 0 && limit.units_per_s <= 0 && limit.cpu_ms_per_s <= 0) return absl::OkStatus();
   absl::MutexLock l(&mu_);
   auto [it, fresh] = buckets_.try_emplace(who.name);
   Bucket& b = it->second;
@@ -58,6 +60,10 @@ absl::Status RateLimiter::Admit(const Principal& who, absl::Time now) {
   if (limit.units_per_s > 0 && b.units < 0) {
     const double wait_s = -b.units / limit.units_per_s;
     return RateLimited(who, absl::StrFormat("%.0f units written a second", limit.units_per_s), wait_s);
+  }
+  if (limit.cpu_ms_per_s > 0 && b.cpu_ms < 0) {
+    const double wait_s = -b.cpu_ms / limit.cpu_ms_per_s;
+    return RateLimited(who, absl::StrFormat("%.0f ms of CPU time a second", limit.cpu_ms_per_s), wait_s);
   }
   if (limit.calls_per_s > 0) {
     if (b.calls < 1) {
@@ -77,6 +83,16 @@ void RateLimiter::Charge(const Principal& who, uint64_t units, absl::Time now) {
   auto [it, fresh] = buckets_.try_emplace(who.name);
   Refill(it->second, limit, now, fresh);
   it->second.units -= static_cast<double>(units);
+}
+
+void RateLimiter::ChargeCpu(const Principal& who, double cpu_ms, absl::Time now) {
+  if (who.role == Role::kAdmin || who.name.empty() || !(cpu_ms > 0)) return;
+  const RateLimit& limit = LimitOf(who.role);
+  if (limit.cpu_ms_per_s <= 0) return;
+  absl::MutexLock l(&mu_);
+  auto [it, fresh] = buckets_.try_emplace(who.name);
+  Refill(it->second, limit, now, fresh);
+  it->second.cpu_ms -= cpu_ms;
 }
 
 }  // namespace qantara::tm

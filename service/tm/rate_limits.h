@@ -1,9 +1,13 @@
 // Per-token rate limits (issue 16): each token has a budget of calls a
-// second and of units written a second, refilled continuously (a token
-// bucket holding up to `burst_seconds` of its rate). A call is admitted while
-// both budgets are above zero; the units a call wrote are charged after it
-// (the budget may go below zero, and the next calls wait until it refills).
-// Limits come by role; admins are not limited. Proto-free, thread-safe.
+// second, of units written a second and of CPU time a second, refilled
+// continuously (a token bucket holding up to `burst_seconds` of its rate). A
+// call is admitted while every budget is above zero; the units a call wrote
+// and the CPU time it took are charged after it (a budget may go below zero,
+// and the next calls wait until it refills). The CPU budget bounds the share
+// of the cores one token takes whatever its calls cost (random-word floods
+// within the per-request limits, issue 15); calls that wrote units are paid
+// for by the unit budget instead. Limits come by role; admins are not
+// limited. Proto-free, thread-safe.
 #ifndef QANTARA_SERVICE_TM_RATE_LIMITS_H_
 #define QANTARA_SERVICE_TM_RATE_LIMITS_H_
 
@@ -20,15 +24,16 @@
 namespace qantara::tm {
 
 struct RateLimit {
-  double calls_per_s = 0;  // 0: not limited
-  double units_per_s = 0;  // 0: not limited
+  double calls_per_s = 0;   // 0: not limited
+  double units_per_s = 0;   // 0: not limited
+  double cpu_ms_per_s = 0;  // CPU milliseconds a second; 0: not limited
 };
 
 struct RateLimitOptions {
   // By role (reader, translator, manager); admins are never limited.
-  RateLimit reader{50, 0};
-  RateLimit translator{50, 20000};
-  RateLimit manager{50, 20000};
+  RateLimit reader{50, 0, 500};
+  RateLimit translator{50, 20000, 500};
+  RateLimit manager{50, 20000, 500};
   double burst_seconds = 10;  // a budget holds this many seconds of its rate
 };
 
@@ -41,11 +46,14 @@ class RateLimiter {
   absl::Status Admit(const Principal& who, absl::Time now);
   // Charges `units` written to `who`'s unit budget.
   void Charge(const Principal& who, uint64_t units, absl::Time now);
+  // Charges `cpu_ms` of CPU time a call of `who` took to its CPU budget.
+  void ChargeCpu(const Principal& who, double cpu_ms, absl::Time now);
 
  private:
   struct Bucket {
     double calls = 0;
     double units = 0;
+    double cpu_ms = 0;
     absl::Time last;
   };
   const RateLimit& LimitOf(Role role) const;

@@ -7,7 +7,7 @@
 //            --queries DIR [--memory bench] [--seconds 20] [--clients 8] [--max-requests N]
 //            [--think-ms 20] [--hostile 1] [--hostile-clients 3] [--stalls 3] [--stall-s 120]
 //            [--import-units 2000] [--warmup-s 10] [--max-threads-bound N] [--rss-budget-mb N]
-//            [--p99-ms X] [--check 1]
+//            [--p99-ms X] [--auth 1] [--check 1]
 //
 // Honest clients (each its own connection): Lookup of real held-out, edited
 // and short queries (../shared via the tm workload's queries/*.tsv; English
@@ -20,10 +20,17 @@
 // oversized BatchLookup, oversized and at-the-limit Align, oversized and
 // many-rule SRX, 100 MB descriptions, and stalled streams (AddUnits and
 // Import that never send, an Export never read). Each must be refused
-// (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, OUT_OF_RANGE with a message) or
+// (INVALID_ARGUMENT, RESOURCE_EXHAUSTED, OUT_OF_RANGE or, with --auth 1,
+// PERMISSION_DENIED, with a message) or
 // served within its limits (at most max_results matches; a stalled stream
 // ended by the server within --stall-s + slack); anything else (a deadline
 // passed, UNAVAILABLE, INTERNAL, a 100 MB description stored) is a violation.
+//
+// --auth 1 (a server started with --auth): the admin token of the data dir
+// (DATA_DIR/admin.token, or --token-file) sets up and makes a token for each
+// client: translators for the honest clients and stalled streams, managers
+// for the hostile ones, so the server's per-token limits (calls, units and
+// CPU time a second) apply to each client on its own.
 //
 // Every second: the server's RSS and threads (/proc/PID/status). At the end:
 // per-rpc p50/p99/p999 of the honest calls, their errors, the hostile table,
@@ -57,6 +64,8 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
+#include "grpcpp/support/client_interceptor.h"
+#include "qantara/v1/access.grpc.pb.h"
 #include "qantara/v1/align.grpc.pb.h"
 #include "qantara/v1/import.grpc.pb.h"
 #include "qantara/v1/memory.grpc.pb.h"
@@ -255,12 +264,44 @@ class Figures {
 };
 
 // ---- clients ----
-std::shared_ptr<grpc::Channel> NewChannel(const std::string& target) {
+// Sends `authorization: Bearer <token>` with every call of a channel.
+class TokenInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit TokenInterceptor(const std::string& header) : header_(header) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->insert({"authorization", header_});
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string& header_;
+};
+
+class TokenInterceptorFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  explicit TokenInterceptorFactory(std::string token) : header_("Bearer " + std::move(token)) {}
+  grpc::experimental::Interceptor* CreateClientInterceptor(grpc::experimental::ClientRpcInfo*) override {
+    return new TokenInterceptor(header_);
+  }
+
+ private:
+  const std::string header_;
+};
+
+// A connection of its own; with a token when `token` is not empty.
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& target, const std::string& token = "") {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
   args.SetMaxReceiveMessageSize(256 << 20);
   args.SetMaxSendMessageSize(-1);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (token.empty()) return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<TokenInterceptorFactory>(token));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(),
+                                                                 args, std::move(interceptors));
 }
 
 void SetDeadline(grpc::ClientContext* ctx, double seconds) {
@@ -280,6 +321,14 @@ struct Shared {
   int think_ms = 20;
   size_t import_units = 2000;
   std::atomic<uint64_t> added_seq{0};
+  // --auth 1: the admin token, and a token a client ("honest-N",
+  // "hostile-N", "stall-N"); empty without.
+  std::string admin_token;
+  std::map<std::string, std::string> tokens;
+  std::string TokenOf(const std::string& client) const {
+    auto it = tokens.find(client);
+    return it == tokens.end() ? "" : it->second;
+  }
   bool Done() const { return stop.load() || Clock::now() >= end; }
 };
 
@@ -339,7 +388,7 @@ void HonestImport(Shared& sh, v1::ImportExportService::Stub& stub, std::mt19937_
 }
 
 void HonestClient(Shared& sh, int id) {
-  auto channel = NewChannel(sh.target);
+  auto channel = NewChannel(sh.target, sh.TokenOf("honest-" + std::to_string(id)));
   auto mem = v1::MemoryService::NewStub(channel);
   auto imp = v1::ImportExportService::NewStub(channel);
   std::mt19937_64 rng(1000 + id);
@@ -445,6 +494,7 @@ std::string Judge(const grpc::Status& s, bool must_refuse, const std::string& se
     case grpc::INVALID_ARGUMENT:
     case grpc::RESOURCE_EXHAUSTED:
     case grpc::OUT_OF_RANGE:
+    case grpc::PERMISSION_DENIED:  // with --auth 1: beyond the token's role (exhaustive lookups)
       if (s.error_message().empty()) return std::string(CodeName(s.error_code())) + " without a message";
       return "";
     default: return std::string(CodeName(s.error_code())) + ": " + s.error_message().substr(0, 200);
@@ -623,7 +673,7 @@ constexpr int kHostileKinds = 11;
 // read. The server must end each (CANCELLED by its stall watchdog, or
 // refused) within stall_s + slack.
 void StallClient(Shared& sh, int id) {
-  auto channel = NewChannel(sh.target);
+  auto channel = NewChannel(sh.target, sh.TokenOf("stall-" + std::to_string(id)));
   auto mem = v1::MemoryService::NewStub(channel);
   auto imp = v1::ImportExportService::NewStub(channel);
   const double slack = std::max(5.0, sh.stall_s);
@@ -681,8 +731,39 @@ void StallClient(Shared& sh, int id) {
   }
 }
 
+// --auth 1: a token for each client (see the file comment).
+bool MakeTokens(Shared& sh, int honest, int hostile, int stalls) {
+  auto access = v1::AccessService::NewStub(NewChannel(sh.target, sh.admin_token));
+  auto make = [&](const std::string& name, v1::TokenRole role) {
+    grpc::ClientContext ctx;
+    SetDeadline(&ctx, 30);
+    v1::CreateTokenRequest req;
+    req.set_name(name);
+    req.set_role(role);
+    req.add_memories("*");
+    v1::CreateTokenResponse resp;
+    grpc::Status s = access->CreateToken(&ctx, req, &resp);
+    if (!s.ok()) {
+      std::printf("FAIL: CreateToken %s: %s\n", name.c_str(), s.error_message().c_str());
+      return false;
+    }
+    sh.tokens[name] = resp.secret();
+    return true;
+  };
+  for (int i = 0; i < honest; ++i) {
+    if (!make("honest-" + std::to_string(i), v1::TOKEN_ROLE_TRANSLATOR)) return false;
+  }
+  for (int i = 0; i < hostile; ++i) {
+    if (!make("hostile-" + std::to_string(i), v1::TOKEN_ROLE_MANAGER)) return false;
+  }
+  for (int i = 0; i < stalls; ++i) {
+    if (!make("stall-" + std::to_string(i), v1::TOKEN_ROLE_TRANSLATOR)) return false;
+  }
+  return true;
+}
+
 bool Setup(Shared& sh) {
-  auto mem = v1::MemoryService::NewStub(NewChannel(sh.target));
+  auto mem = v1::MemoryService::NewStub(NewChannel(sh.target, sh.admin_token));
   for (const char* name : {"honest-import", "hostile-big"}) {
     grpc::ClientContext ctx;
     SetDeadline(&ctx, 30);
@@ -785,7 +866,21 @@ int main(int argc, char** argv) {
   } else {
     sh.target = Arg("--target", "127.0.0.1:50051");
   }
-  if (!Setup(sh)) {
+  const bool auth = Arg("--auth", "0") == "1";
+  if (auth) {
+    const std::string file = Arg("--token-file", Arg("--data-dir", "") + "/admin.token");
+    std::ifstream in(file);
+    std::getline(in, sh.admin_token);
+    if (sh.admin_token.empty()) {
+      std::printf("FAIL: --auth 1: no admin token in %s\n", file.c_str());
+      if (started) {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+      }
+      return 1;
+    }
+  }
+  if (!Setup(sh) || (auth && !MakeTokens(sh, clients, hostile ? hostile_clients : 0, hostile ? stalls : 0))) {
     if (started) {
       kill(pid, SIGTERM);
       waitpid(pid, nullptr, 0);
@@ -793,8 +888,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::printf(
-      "%zu queries; %d honest clients (think %d ms), hostile %s (%d clients, %d stalled streams), %.0f s\n",
-      sh.queries.size(), clients, sh.think_ms, hostile ? "on" : "off", hostile_clients, stalls, seconds);
+      "%zu queries; %d honest clients (think %d ms), hostile %s (%d clients, %d stalled streams), %.0f s%s\n",
+      sh.queries.size(), clients, sh.think_ms, hostile ? "on" : "off", hostile_clients, stalls, seconds,
+      auth ? "; a token each (access control on)" : "");
 
   const std::string big_description(100u << 20, 'd');
   std::vector<ProcSample> samples;
@@ -805,7 +901,7 @@ int main(int argc, char** argv) {
   if (hostile) {
     for (int i = 0; i < hostile_clients; ++i) {
       threads.emplace_back([&sh, i, &big_description] {
-        auto channel = NewChannel(sh.target);
+        auto channel = NewChannel(sh.target, sh.TokenOf("hostile-" + std::to_string(i)));
         Hostile h{sh,
                   v1::MemoryService::NewStub(channel),
                   v1::AlignService::NewStub(channel),
@@ -824,7 +920,7 @@ int main(int argc, char** argv) {
   }
 
   // Every second: RSS and threads of the server, and its caches (Stats).
-  auto stats_stub = v1::MemoryService::NewStub(NewChannel(sh.target));
+  auto stats_stub = v1::MemoryService::NewStub(NewChannel(sh.target, sh.admin_token));
   long max_threads = 0;
   while (Clock::now() < sh.end) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -863,7 +959,7 @@ int main(int argc, char** argv) {
   // Still up?
   bool alive = false;
   {
-    auto mem = v1::MemoryService::NewStub(NewChannel(sh.target));
+    auto mem = v1::MemoryService::NewStub(NewChannel(sh.target, sh.admin_token));
     grpc::ClientContext ctx;
     SetDeadline(&ctx, 10);
     v1::LookupRequest req;

@@ -7,11 +7,23 @@ absent, skipped). tests/bench/README.md says how and why.
 
   load_soak.py --build-dir build [--shared ../shared] [--short] [--units N] [--seconds S]
                [--clients 8] [--stall-s S] [--max-threads T] [--rss-budget-mb MB] [--p99-ms X]
-               [--work DIR] [--keep] [--server-args "..."]
+               [--work DIR] [--keep] [--server-args "..."] [--auth]
 
 --short: 20,000 units, 15 s, stalled streams cancelled after 2 s, no timing check
 (ctest bench_load_short). Default: 1M units, 600 s, the soak's checks (Lookup
 p99 <= 15 ms, RSS under the budget; ctest bench_load_soak_1m, label long).
+--auth: the server runs with --auth and every client sends a token of its own
+(load_gen --auth 1), so the per-token limits (calls, units and CPU time a
+second) hold each hostile client to its share.
+
+The RSS budget (unless --rss-budget-mb) is the sum of what the server may
+hold by design, printed part by part (rss_budget_parts): qantara's list
+cache (--cache-mb), the unit keys (about 600 bytes a unit, not bounded by
+--cache-mb: issue 18 moves them out of RAM), RocksDB's block cache (256 MiB),
+two 64 MiB memtables for the soak's writes, the requests in flight (the
+heavy-call slots and stream slots each holding up to a message limit: 3 x
+33 MiB) and a fixed part (code, allocator, RocksDB table readers, gRPC: 150
+MiB).
 """
 import argparse
 import os
@@ -19,6 +31,16 @@ import subprocess
 import sys
 
 from preload import preload, remove
+
+
+def rss_budget_parts(units, cache_mb=256):
+    """The server's memory by design at `units` units, MiB, part by part."""
+    return [("lists (--cache-mb)", cache_mb),
+            ("unit keys (600 B a unit)", units * 600 / 1048576),
+            ("RocksDB block cache", 256),
+            ("memtables of the writes", 128),
+            ("requests in flight", 3 * 33),
+            ("fixed", 150)]
 
 
 def main():
@@ -38,6 +60,7 @@ def main():
     ap.add_argument("--work", default="/tmp/qantara-load")
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--server-args", default="")
+    ap.add_argument("--auth", action="store_true")
     a = ap.parse_args()
     short = a.short
     units = a.units or (20000 if short else 1000000)
@@ -46,7 +69,11 @@ def main():
     warmup = a.warmup_s if a.warmup_s is not None else (5 if short else 60)
     if not short:
         a.p99_ms = a.p99_ms if a.p99_ms is not None else 15
-        a.rss_budget_mb = a.rss_budget_mb if a.rss_budget_mb is not None else 1024
+        if a.rss_budget_mb is None:
+            parts = rss_budget_parts(units)
+            a.rss_budget_mb = round(sum(mb for _, mb in parts))
+            print("RSS budget %d MB = %s" % (a.rss_budget_mb,
+                                             " + ".join("%s %.0f" % (n, mb) for n, mb in parts)), flush=True)
 
     build = os.path.abspath(a.build_dir)
     load_gen = os.path.join(build, "tests/load_gen")
@@ -57,6 +84,9 @@ def main():
     data, queries = loaded
 
     server_args = f"--stream-stall-s {stall_s} --max-threads {a.max_threads} {a.server_args}".strip()
+    if a.auth:
+        server_args += " --auth"
+
     cmd = [load_gen, "--server-bin", server, "--data-dir", data, "--server-args", server_args,
            "--queries", queries, "--seconds", str(seconds),
            "--clients", str(a.clients), "--stall-s", str(stall_s), "--warmup-s", str(warmup),
@@ -65,6 +95,8 @@ def main():
            "--max-threads-bound", str(a.max_threads + 64), "--check", "1"]
     if short:
         cmd += ["--import-units", "500"]
+    if a.auth:
+        cmd += ["--auth", "1"]
     if a.rss_budget_mb:
         cmd += ["--rss-budget-mb", str(a.rss_budget_mb)]
     if a.p99_ms:

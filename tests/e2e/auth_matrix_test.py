@@ -421,6 +421,54 @@ class RateLimitTest(ServerTestCase):
             self.ok(*admin, "memory", "show", "m")
 
 
+class CpuLimitTest(ServerTestCase):
+    """--token-cpu-ms-per-s: a token whose calls took more CPU time than its
+    budget gets RESOURCE_EXHAUSTED; calls that wrote units are paid for by the
+    unit budget instead."""
+    server_args = ("--auth", "--token-calls-per-s", "0", "--token-cpu-ms-per-s", "1")
+
+    def test_cpu_budget(self):
+        sys.path.insert(0, ARGS.stubs)
+        import grpc
+        from qantara.v1 import align_pb2, align_pb2_grpc, memory_pb2, memory_pb2_grpc
+        admin = ("--token-file", os.path.join(self.server.data_dir, "admin.token"))
+        self.ok(*admin, "memory", "create", "m", "--source", "ar", "--target", "en")
+        reader = self.ok(*admin, "token", "create", "r", "--role", "reader", "-m", "m").strip()
+        writer = self.ok(*admin, "token", "create", "w", "--role", "translator", "-m", "m").strip()
+        with grpc.insecure_channel(self.addr) as channel:
+            mem = memory_pb2_grpc.MemoryServiceStub(channel)
+            align = align_pb2_grpc.AlignServiceStub(channel)
+            # The writer adds 5,000 units (tens of ms of CPU, over the 10 ms
+            # burst): paid by units, so its next calls are served.
+            md_w = [("authorization", f"Bearer {writer}")]
+            units = [memory_pb2.Unit(source=f"وحدة رقم {i} في الذاكرة", target=f"unit number {i} in memory")
+                     for i in range(5000)]
+            resp = mem.AddUnits(iter([memory_pb2.AddUnitsRequest(memory="m", units=units[i:i + 1000])
+                                      for i in range(0, 5000, 1000)]), metadata=md_w, timeout=60)
+            self.assertEqual(resp.added, 5000)
+            mem.GetMemory(memory_pb2.GetMemoryRequest(name="m"), metadata=md_w, timeout=10)
+            # The reader aligns 3,000 sentence pairs (well over 10 ms of CPU, on
+            # a low-priority thread: charged all the same); its budget is
+            # then spent for seconds.
+            md_r = [("authorization", f"Bearer {reader}")]
+            req = align_pb2.AlignRequest(
+                arabic_sentences=align_pb2.SentenceList(
+                    sentences=[f"هذه هي الجملة رقم {i} من الوثيقة العربية" for i in range(3000)]),
+                english_sentences=align_pb2.SentenceList(
+                    sentences=[f"This is sentence number {i} of the English document" for i in range(3000)]))
+            beads = sum(len(m.beads) for m in align.Align(req, metadata=md_r, timeout=60))
+            self.assertGreater(beads, 1000)
+            with self.assertRaises(grpc.RpcError) as e:
+                mem.GetMemory(memory_pb2.GetMemoryRequest(name="m"), metadata=md_r, timeout=10)
+            self.assertEqual(e.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+            self.assertIn("token 'r' is over its limit of 1 ms of CPU time a second (reader)",
+                          e.exception.details())
+            self.assertEqual(error_details(e.exception)["reason"], "RATE_LIMITED")
+            # Other tokens keep their own budgets; admins have none.
+            mem.GetMemory(memory_pb2.GetMemoryRequest(name="m"), metadata=md_w, timeout=10)
+        self.ok(*admin, "memory", "show", "m")
+
+
 def subprocess_env(cli, extra, *args):
     old = {k: os.environ.get(k) for k in extra}
     os.environ.update(extra)

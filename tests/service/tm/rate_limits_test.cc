@@ -2,6 +2,8 @@
 // (times are given, so nothing here depends on the clock).
 #include "service/tm/rate_limits.h"
 
+#include <cmath>
+
 #include "gtest/gtest.h"
 
 namespace qantara::tm {
@@ -47,6 +49,32 @@ TEST(RateLimiterTest, UnitsAreChargedAfterTheCall) {
             std::string::npos)
       << over;
   EXPECT_TRUE(limiter.Admit(tr, t0 + absl::Seconds(4)).ok());
+}
+
+TEST(RateLimiterTest, CpuTimeIsChargedAfterTheCall) {
+  RateLimitOptions o;
+  o.reader = {0, 0, 100};  // 100 ms of CPU a second, 1 s of it at once
+  o.burst_seconds = 1;
+  RateLimiter limiter(o);
+  const Principal r{"r", Role::kReader, {"*"}};
+  EXPECT_TRUE(limiter.Admit(r, t0).ok());
+  limiter.ChargeCpu(r, 60, t0);
+  EXPECT_TRUE(limiter.Admit(r, t0).ok());  // 40 ms left
+  limiter.ChargeCpu(r, 340, t0);           // 300 ms below zero
+  absl::Status over = limiter.Admit(r, t0);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(over.message().find("token 'r' is over its limit of 100 ms of CPU time a second (reader); "
+                                "retry in 3.0 s"),
+            std::string::npos)
+      << over;
+  EXPECT_FALSE(limiter.Admit(r, t0 + absl::Milliseconds(2900)).ok());
+  EXPECT_TRUE(limiter.Admit(r, t0 + absl::Milliseconds(3100)).ok());
+  // NaN, negative and zero charges change nothing; admins are never charged.
+  limiter.ChargeCpu(r, std::nan(""), t0 + absl::Seconds(10));
+  limiter.ChargeCpu(r, -1e9, t0 + absl::Seconds(10));
+  EXPECT_TRUE(limiter.Admit(r, t0 + absl::Seconds(10)).ok());
+  limiter.ChargeCpu(Principal{"root", Role::kAdmin, {"*"}}, 1e9, t0);
+  EXPECT_TRUE(limiter.Admit(Principal{"root", Role::kAdmin, {"*"}}, t0).ok());
 }
 
 TEST(RateLimiterTest, AdminsAndUnnamedCallersAreNotLimited) {
