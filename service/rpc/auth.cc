@@ -32,12 +32,20 @@ struct CallCpu {
   tm::Principal who;
   int64_t start_ns = 0;
   bool paid_by_units = false;
+  bool low_priority = false;  // the token is over its CPU share
 };
 thread_local CallCpu t_call_cpu;
+// Set once CpuChargeInterceptorFactory() is made: only then is every call's
+// record cleared when it ends, so only then are records made.
+std::atomic<bool> cpu_charging{false};
 
-void StartCpuCharge(const grpc::ServerContext* context, const tm::Principal& who) {
-  if (who.role == tm::Role::kAdmin || who.name.empty() || t_call_cpu.context == context) return;
-  t_call_cpu = CallCpu{context, who, ThisThreadCpuNanosWithHelpers(), false};
+void StartCpuCharge(tm::RateLimiter& limiter, const grpc::ServerContext* context, const tm::Principal& who) {
+  if (!cpu_charging.load(std::memory_order_relaxed) || who.role == tm::Role::kAdmin || who.name.empty() ||
+      t_call_cpu.context == context) {
+    return;
+  }
+  t_call_cpu =
+      CallCpu{context, who, ThisThreadCpuNanosWithHelpers(), false, limiter.OverCpuShare(who, absl::Now())};
 }
 
 class CpuChargeInterceptor final : public grpc::experimental::Interceptor {
@@ -155,12 +163,17 @@ absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
   if (!who.ok()) return who;
   if (tm::RateLimiter* limiter = rate_limiter.load(std::memory_order_acquire); limiter != nullptr) {
     if (absl::Status s = limiter->Admit(*who, absl::Now()); !s.ok()) return s;
-    StartCpuCharge(context, *who);
+    StartCpuCharge(*limiter, context, *who);
   }
   return who;
 }
 
+bool OverCpuShare(const grpc::ServerContext* context) {
+  return t_call_cpu.context == context && t_call_cpu.low_priority;
+}
+
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CpuChargeInterceptorFactory() {
+  cpu_charging.store(true, std::memory_order_relaxed);
   return std::make_unique<CpuChargeInterceptorFactoryImpl>();
 }
 

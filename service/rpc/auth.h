@@ -61,6 +61,11 @@ void InstallRateLimiter(tm::RateLimiter* limiter);
 // unless the call wrote units (those are paid for by the unit budget).
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CpuChargeInterceptorFactory();
 
+// Whether the caller of `context` (after Caller()) is a token over its CPU
+// share (tm::RateLimiter::OverCpuShare): handlers then run its work at the
+// lowest CPU priority (RunAtLowPriority).
+bool OverCpuShare(const grpc::ServerContext* context);
+
 // Where failures to write the audit trail go (qantara-server: its log).
 void SetAuditErrorHandler(void (*handler)(const absl::Status&));
 

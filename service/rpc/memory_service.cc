@@ -298,7 +298,9 @@ grpc::Status MemoryServiceImpl::Lookup(grpc::ServerContext* ctx, const v1::Looku
                                         req->exhaustive() ? "exhaustive Lookup" : "low-threshold Lookup");
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   request.options.cancelled = [ctx] { return ctx->IsCancelled(); };
-  auto result = heavy ? RunAtLowPriority([&] { return store_.Lookup(request); }) : store_.Lookup(request);
+  // Heavy, or a token over its CPU share: at the lowest CPU priority.
+  auto result = heavy || OverCpuShare(ctx) ? RunAtLowPriority([&] { return store_.Lookup(request); })
+                                           : store_.Lookup(request);
   if (!result.ok()) return ToGrpcStatus(result.status());
   ToProto(*result, req->reverse(), resp);
   return grpc::Status::OK;
@@ -335,9 +337,10 @@ grpc::Status MemoryServiceImpl::BatchLookup(grpc::ServerContext* ctx, const v1::
     }
     return grpc::Status::OK;
   };
-  // Exhaustive: the whole batch on one thread at nice 19 (low_priority.h),
-  // not one a segment; the handler thread waits for it.
-  return req->options().exhaustive() ? RunAtLowPriority(run) : run();
+  // Exhaustive, or a token over its CPU share: the whole batch on one thread
+  // at nice 19 (low_priority.h), not one a segment; the handler thread waits
+  // for it.
+  return req->options().exhaustive() || OverCpuShare(ctx) ? RunAtLowPriority(run) : run();
 }
 
 grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::ConcordanceRequest* req,

@@ -85,6 +85,17 @@ void RateLimiter::Charge(const Principal& who, uint64_t units, absl::Time now) {
   it->second.units -= static_cast<double>(units);
 }
 
+bool RateLimiter::OverCpuShare(const Principal& who, absl::Time now) {
+  if (who.role == Role::kAdmin || who.name.empty()) return false;
+  const RateLimit& limit = LimitOf(who.role);
+  if (limit.cpu_ms_per_s <= 0) return false;
+  absl::MutexLock l(&mu_);
+  auto it = buckets_.find(who.name);
+  if (it == buckets_.end()) return false;
+  Refill(it->second, limit, now, /*fresh=*/false);
+  return it->second.cpu_ms < limit.cpu_ms_per_s * (options_.burst_seconds - 1);
+}
+
 void RateLimiter::ChargeCpu(const Principal& who, double cpu_ms, absl::Time now) {
   if (who.role == Role::kAdmin || who.name.empty() || !(cpu_ms > 0)) return;
   const RateLimit& limit = LimitOf(who.role);

@@ -48,6 +48,12 @@ class RateLimiter {
   void Charge(const Principal& who, uint64_t units, absl::Time now);
   // Charges `cpu_ms` of CPU time a call of `who` took to its CPU budget.
   void ChargeCpu(const Principal& who, double cpu_ms, absl::Time now);
+  // Whether `who` has lately taken more than its share of CPU time: its CPU
+  // budget is more than one second of its rate below full. Such a token's
+  // calls run at the lowest CPU priority until it is back within its share,
+  // so the cores go to the other clients first (long before its budget is
+  // spent and its calls refused).
+  bool OverCpuShare(const Principal& who, absl::Time now);
 
  private:
   struct Bucket {

@@ -6,12 +6,14 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "grpcpp/support/server_interceptor.h"
 #include "tests/service/tm/tm_test_env.h"
 
 namespace qantara::rpc::testing {
@@ -22,11 +24,14 @@ using tm::testing::MemoryEnv;
 // destruction, and a channel to it.
 class TestServer {
  public:
-  explicit TestServer(std::initializer_list<grpc::Service*> services) {
+  explicit TestServer(
+      std::initializer_list<grpc::Service*> services,
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors = {}) {
     grpc::ServerBuilder b;
     int port = 0;
     b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     for (grpc::Service* s : services) b.RegisterService(s);
+    if (!interceptors.empty()) b.experimental().SetInterceptorCreators(std::move(interceptors));
     server_ = b.BuildAndStart();
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
   }

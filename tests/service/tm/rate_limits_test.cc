@@ -77,6 +77,31 @@ TEST(RateLimiterTest, CpuTimeIsChargedAfterTheCall) {
   EXPECT_TRUE(limiter.Admit(Principal{"root", Role::kAdmin, {"*"}}, t0).ok());
 }
 
+TEST(RateLimiterTest, OverCpuShareOnceMoreThanASecondOfItsRateBelowFull) {
+  RateLimitOptions o;
+  o.reader = {0, 0, 100};  // full: 1,000 ms; over its share below 900
+  o.burst_seconds = 10;
+  RateLimiter limiter(o);
+  const Principal r{"r", Role::kReader, {"*"}};
+  EXPECT_FALSE(limiter.OverCpuShare(r, t0));  // never seen
+  limiter.ChargeCpu(r, 100, t0);
+  EXPECT_FALSE(limiter.OverCpuShare(r, t0));  // 900: at the line
+  limiter.ChargeCpu(r, 1, t0);
+  EXPECT_TRUE(limiter.OverCpuShare(r, t0));
+  EXPECT_TRUE(limiter.Admit(r, t0).ok());                              // still within its budget
+  EXPECT_FALSE(limiter.OverCpuShare(r, t0 + absl::Milliseconds(20)));  // refilled 2 ms
+  // Not for admins, nor when CPU time is not limited.
+  limiter.ChargeCpu(Principal{"root", Role::kAdmin, {"*"}}, 1e6, t0);
+  EXPECT_FALSE(limiter.OverCpuShare(Principal{"root", Role::kAdmin, {"*"}}, t0));
+  const Principal t{"t", Role::kTranslator, {"*"}};
+  RateLimitOptions none;
+  none.translator = {50, 20000, 0};
+  RateLimiter no_cpu(none);
+  no_cpu.ChargeCpu(t, 1e6, t0);
+  EXPECT_FALSE(no_cpu.OverCpuShare(t, t0));
+  EXPECT_TRUE(no_cpu.Admit(t, t0).ok());
+}
+
 TEST(RateLimiterTest, AdminsAndUnnamedCallersAreNotLimited) {
   RateLimitOptions o;
   o.reader = o.translator = o.manager = {1, 1};
