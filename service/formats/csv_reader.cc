@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/formats/file_languages.h"
+#include "service/formats/translation_unit.h"
 #include "service/formats/xml_escape.h"
 
 namespace qantara::formats {
@@ -31,13 +31,6 @@ constexpr size_t kPieceBytes = 64 * 1024;
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string Code(Language l) { return std::string(text::LanguageCode(l)); }
-
-// A name or tag from the file as shown in a message: cut and escaped.
-std::string Shown(std::string_view s) {
-  std::string out = absl::CHexEscape(std::string(s.substr(0, 35)));
-  if (s.size() > 35) out += "...";
-  return out;
-}
 
 // The fields of one line split at `delim`, with RFC 4180 quotes removed (for
 // the header only; rows go through libcsv).
@@ -230,7 +223,7 @@ class CsvParser final : public internal::Parser {
       columns_ = 2;
       if (!GenericSides()) return false;
     } else {
-      std::string shown = Shown(first.substr(0, 60));
+      std::string shown = ShownInMessage(first.substr(0, 60));
       Fail(absl::StrCat(
           "line 1: '", shown,
           "' is not a header row naming the columns (source,target or the languages: en,ar; "
@@ -301,13 +294,14 @@ class CsvParser final : public internal::Parser {
         case Role::kNote: notes_.push_back(i); break;
         case Role::kProp: props_.push_back({i, c.prop}); break;
         case Role::kFuzzy: fuzzy_col_ = i; break;
-        case Role::kUnknown: unknown.push_back(absl::StrCat("'", Shown(c.name), "'")); break;
+        case Role::kUnknown: unknown.push_back(absl::StrCat("'", ShownInMessage(c.name), "'")); break;
       }
       if (side < 0) continue;
       if (sides[side]) {
         Fail(absl::StrCat("line 1: two ", side == 0 ? "source" : "target", " columns, '",
-                          Shown(cols[*sides[side]].name), "' and '", Shown(c.name), "' (the memory is ",
-                          Code(options_.source_language), "->", Code(options_.target_language), ")"));
+                          ShownInMessage(cols[*sides[side]].name), "' and '", ShownInMessage(c.name),
+                          "' (the memory is ", Code(options_.source_language), "->",
+                          Code(options_.target_language), ")"));
         return false;
       }
       sides[side] = i;
@@ -467,7 +461,7 @@ class CsvParser final : public internal::Parser {
     using S = Problem::Severity;
     const std::string id = row_id_;
     // As the report shows it (a proto string: valid UTF-8).
-    const std::string shown_id = CheckXmlText(id).ok() ? id.substr(0, 200) : Shown(id);
+    const std::string shown_id = CheckXmlText(id).ok() ? id.substr(0, 200) : ShownInMessage(id);
     if (!row_error_.empty()) return Deliver(S::kError, line, row_error_, shown_id);
     if (header_ ? fields_.size() != columns_ : fields_.size() < 2) {
       return Deliver(S::kError, line,

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "service/formats/translation_unit.h"
 
 namespace qantara::formats {
 namespace {
@@ -21,13 +21,6 @@ std::string Code(Language l) { return std::string(text::LanguageCode(l)); }
 
 bool InPair(Language l, const ReaderOptions& o) { return l == o.source_language || l == o.target_language; }
 
-// A tag as shown in a message: cut and escaped (it comes from the file).
-std::string Shown(std::string_view tag) {
-  std::string out = absl::CHexEscape(std::string(tag.substr(0, 35)));
-  if (tag.size() > 35) out += "...";
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<FileLanguages> ResolveFileLanguages(std::string_view source_tag, std::string_view target_tag,
@@ -39,9 +32,10 @@ absl::StatusOr<FileLanguages> ResolveFileLanguages(std::string_view source_tag, 
     if (side.has_value() || tag.empty()) return absl::OkStatus();
     absl::StatusOr<Language> l = text::ParseLanguage(tag);
     if (!l.ok() || !InPair(*l, options)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "file languages '", Shown(source_tag), "' -> '", Shown(target_tag), "' are not the memory's ", pair,
-          " pair (--source-lang/--target-lang set them when the file says them wrong)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("file languages '", ShownInMessage(source_tag), "' -> '", ShownInMessage(target_tag),
+                       "' are not the memory's ", pair,
+                       " pair (--source-lang/--target-lang set them when the file says them wrong)"));
     }
     side = *l;
     return absl::OkStatus();
@@ -51,9 +45,9 @@ absl::StatusOr<FileLanguages> ResolveFileLanguages(std::string_view source_tag, 
   FileLanguages out{options.source_language, options.target_language, ""};
   if (src && tgt) {
     if (*src == *tgt) {
-      return absl::InvalidArgumentError(absl::StrCat("the file's source and target are both '", Code(*src),
-                                                     "' (languages '", Shown(source_tag), "' -> '",
-                                                     Shown(target_tag), "'; the memory is ", pair, ")"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the file's source and target are both '", Code(*src), "' (languages '", ShownInMessage(source_tag),
+          "' -> '", ShownInMessage(target_tag), "'; the memory is ", pair, ")"));
     }
     out.source = *src;
     out.target = *tgt;

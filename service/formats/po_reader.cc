@@ -106,7 +106,7 @@ class Converter {
     cd_ = iconv_open("UTF-8", charset.c_str());
     if (cd_ == reinterpret_cast<iconv_t>(-1)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("the PO header's charset '", absl::CHexEscape(charset.substr(0, 40)),
+          absl::StrCat("the PO header's charset '", ShownInMessage(charset, 40),
                        "' is not one this system converts (msgconv -t UTF-8 converts the file)"));
     }
     charset_ = charset;
@@ -257,9 +257,8 @@ class PoParser final : public internal::Parser {
     const std::string language = HeaderField(header, "Language");
     absl::StatusOr<FileLanguages> langs = ResolveFileLanguages("", language, options_);
     if (!langs.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("line 1: the PO header's Language '",
-                                                     absl::CHexEscape(language.substr(0, 35)),
-                                                     "': ", langs.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line 1: the PO header's Language '", ShownInMessage(language), "': ", langs.status().message()));
     }
     // PO files never name their msgids' language: with the msgstrs' named,
     // the msgids' is the pair's other one, which is no guess. A file that
@@ -307,7 +306,7 @@ class PoParser final : public internal::Parser {
       } else if (absl::Status s = CheckXmlText(id); !s.ok()) {
         bad_context = absl::StrCat("msgctxt: ", s.message());
       }
-      if (!bad_context.empty()) id = absl::CHexEscape(id.substr(0, 40));
+      if (!bad_context.empty()) id = ShownInMessage(id, 40);
     }
     const char* msgid_plural = po_message_msgid_plural(m);
     // The units of this message: (form, source, target).

@@ -1,7 +1,9 @@
 // Helpers of the shared unit model: plain segments without inline codes, content
-// comparison of two units, and problem severity names.
+// comparison of two units, problem severity names and reports, file text as
+// messages show it.
 #include "service/formats/translation_unit.h"
 
+#include "absl/strings/escaping.h"
 #include "service/formats/xml_escape.h"
 
 namespace qantara::formats {
@@ -50,6 +52,12 @@ std::string_view SeverityName(Problem::Severity severity) {
     case Problem::Severity::kSkipped: return "skipped";
   }
   return "error";
+}
+
+std::string ShownInMessage(std::string_view text, size_t max_bytes) {
+  std::string out = absl::CHexEscape(std::string(text.substr(0, max_bytes)));
+  if (text.size() > max_bytes) out += "...";
+  return out;
 }
 
 }  // namespace qantara::formats

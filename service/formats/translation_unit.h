@@ -145,6 +145,11 @@ struct ReadStats {
 absl::Status ReportProblem(Problem::Severity severity, int64_t line, std::string unit_id, std::string reason,
                            ReadStats* stats, UnitSink* sink);
 
+// Text from a file (a name, tag, id or charset) as a message shows it: its
+// first `max_bytes` bytes, C-escaped (control bytes and invalid UTF-8 cannot
+// reach a log or a terminal), "..." when cut.
+std::string ShownInMessage(std::string_view text, size_t max_bytes = 35);
+
 }  // namespace qantara::formats
 
 #endif  // QANTARA_SERVICE_FORMATS_TRANSLATION_UNIT_H_
