@@ -80,7 +80,7 @@ struct FragmentsArgs {
   std::string memory, text;
   bool json = false;
   uint32_t max = 20;
-  double min_confidence = 0.5;
+  double min_confidence = 0.6;
 };
 
 struct ImportArgs {

@@ -2,9 +2,9 @@
 #include "service/tm/fragments.h"
 
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -64,6 +64,8 @@ class FragmentFinder {
   absl::StatusOr<const match::UnitIds*> List(match::Side side, uint64_t key);
   absl::StatusOr<double> Association(uint64_t source_key, uint64_t target_key);
   absl::StatusOr<const AlignedUnit*> Align(uint64_t id);
+  // The target keys of unit `id`, or null when it is gone or filtered out.
+  absl::StatusOr<const std::vector<uint64_t>*> TargetKeys(uint64_t id);
 
   storage::MemoryReader& r_;
   const match::Analyzer& analyzer_;
@@ -79,6 +81,7 @@ class FragmentFinder {
   absl::flat_hash_map<std::pair<int, uint64_t>, CachedList> lists_;
   absl::flat_hash_map<std::pair<uint64_t, uint64_t>, double> association_;
   absl::flat_hash_map<uint64_t, std::unique_ptr<AlignedUnit>> units_;
+  absl::flat_hash_map<uint64_t, std::unique_ptr<std::vector<uint64_t>>> target_keys_;
 };
 
 absl::StatusOr<std::vector<Occurrence>> FragmentFinder::RunsFrom(size_t i) {
@@ -182,6 +185,30 @@ absl::StatusOr<const AlignedUnit*> FragmentFinder::Align(uint64_t id) {
   return out;
 }
 
+absl::StatusOr<const std::vector<uint64_t>*> FragmentFinder::TargetKeys(uint64_t id) {
+  auto [it, fresh] = target_keys_.try_emplace(id);
+  if (!fresh) return it->second.get();
+  QANTARA_RETURN_IF_ERROR(Tick());
+  absl::StatusOr<match::UnitKeysPtr> keys = r_.Keys(id);
+  if (absl::IsNotFound(keys.status())) return nullptr;
+  if (!keys.ok()) return keys.status();
+  if (!request_.filter.empty()) {
+    absl::StatusOr<match::Unit> unit = r_.GetUnit(id);
+    if (absl::IsNotFound(unit.status())) return nullptr;
+    if (!unit.ok()) return unit.status();
+    if (!request_.filter.Matches(*unit)) return nullptr;
+  }
+  auto out = std::make_unique<std::vector<uint64_t>>();
+  for (const match::MatchToken& t : (*keys)->target.tokens) out->push_back(t.key);
+  it->second = std::move(out);
+  return it->second.get();
+}
+
+// Whether `keys` holds `want` in a row.
+bool Contains(const std::vector<uint64_t>& keys, const std::vector<uint64_t>& want) {
+  return std::search(keys.begin(), keys.end(), want.begin(), want.end()) != keys.end();
+}
+
 absl::StatusOr<FragmentsResult> FragmentFinder::Run() {
   const std::vector<match::MatchToken>& q = query_.key.tokens;
   FragmentsResult result;
@@ -206,10 +233,14 @@ absl::StatusOr<FragmentsResult> FragmentFinder::Run() {
     for (const Occurrence& o : from[i]) lens.push_back(o.len);
     std::sort(lens.begin(), lens.end());
     lens.erase(std::unique(lens.begin(), lens.end()), lens.end());
+    // A run begins and ends with a content word: a function word at an edge
+    // ("في طوكيو") has no translation of its own (in / at / on ...).
+    if (!content[i]) continue;
+    uint32_t last = 0;
     for (uint32_t len : lens) {
-      bool any_content = false;
-      for (size_t j = i; j < i + len; ++j) any_content = any_content || content[j];
-      if (any_content) runs.push_back({static_cast<uint32_t>(i), len});
+      while (len >= 2 && !content[i + len - 1]) --len;  // the units holding more hold this too
+      if (len >= 2 && len != last) runs.push_back({static_cast<uint32_t>(i), len});
+      last = len;
     }
   }
   std::sort(runs.begin(), runs.end(),
@@ -243,12 +274,26 @@ absl::StatusOr<FragmentsResult> FragmentFinder::Run() {
       ++supporting;
       std::optional<align::TargetSpan> span = align::ExtractTargetSpan(u->links, o.pos, o.pos + run.len);
       if (!span.has_value() || span->end - span->begin < 2) continue;
+      // The target, as the run, begins and ends with a content word ("on
+      // Sunday" is "Sunday" in as many sentences).
+      while (span->end - span->begin >= 2 && !u->target_content[span->begin]) ++span->begin;
+      while (span->end - span->begin >= 2 && !u->target_content[span->end - 1]) --span->end;
+      if (span->end - span->begin < 2) continue;
+      // A number in the target has none in the run (runs hold no number).
+      bool number = false;
+      for (uint32_t t = span->begin; t < span->end; ++t)
+        number = number || u->target_keys[t] == match::NumberKey();
+      if (number) continue;
       uint32_t target_content = 0;
       for (uint32_t t = span->begin; t < span->end; ++t) target_content += u->target_content[t] ? 1 : 0;
       uint32_t linked_content_target = 0;
       for (const align::WordLink& l : u->links) {
         if (l.t >= span->begin && l.t < span->end && u->target_content[l.t]) ++linked_content_target;
       }
+      // Every content word of the target is aligned into the run: an
+      // unaligned one ("nominee" in "Supreme Court nominee Brett Kavanaugh")
+      // translates something the run does not hold.
+      if (linked_content_target < target_content) continue;
       const double q_source =
           std::min(1.0, static_cast<double>(span->linked_source) / std::max(1u, run_content));
       const double q_target =
@@ -266,11 +311,34 @@ absl::StatusOr<FragmentsResult> FragmentFinder::Run() {
       v->ids.push_back(o.id);
     }
     if (votes.empty()) continue;
-    const Vote& best = *std::max_element(votes.begin(), votes.end(), [](const Vote& a, const Vote& b) {
-      return a.votes != b.votes ? a.votes < b.votes : a.quality < b.quality;
-    });
-    const double confidence = static_cast<double>(best.votes) / supporting * (best.quality / best.votes) *
-                              (1.0 - std::pow(0.5, best.votes));
+    // How consistently the memory translates the run: the units holding it
+    // (up to kMaxConsistencyUnits, newest first) whose target holds each
+    // candidate's words in a row.
+    uint32_t counted = 0;
+    std::vector<std::vector<uint64_t>> holders(votes.size());
+    for (const Occurrence& o : from[run.begin]) {
+      if (o.len < run.len) continue;
+      if (counted >= kMaxConsistencyUnits) break;
+      QANTARA_ASSIGN_OR_RETURN(const std::vector<uint64_t>* keys, TargetKeys(o.id));
+      if (keys == nullptr) continue;
+      ++counted;
+      for (size_t c = 0; c < votes.size(); ++c) {
+        if (Contains(*keys, votes[c].keys)) holders[c].push_back(o.id);
+      }
+    }
+    size_t best_c = 0;
+    for (size_t c = 1; c < votes.size(); ++c) {
+      const auto key = [&](size_t x) {
+        return std::make_tuple(holders[x].size(), votes[x].votes, votes[x].quality);
+      };
+      if (key(c) > key(best_c)) best_c = c;
+    }
+    const Vote& best = votes[best_c];
+    // The share of the units that translate the run so, less for few units
+    // (k / (n + 1): one unit is worth 0.5), times how fully the words of the
+    // run and the target were aligned where the target was found.
+    const double consistency = static_cast<double>(holders[best_c].size()) / (counted + 1);
+    const double confidence = consistency * (best.quality / best.votes);
     if (confidence < request_.min_confidence || confidence <= 0) continue;
     Fragment f;
     f.first_word = run.begin;
@@ -279,8 +347,9 @@ absl::StatusOr<FragmentsResult> FragmentFinder::Run() {
     f.source = query_.text.substr(f.source_span.first, f.source_span.second - f.source_span.first);
     f.target = best.text;
     f.confidence = confidence;
-    f.unit_ids = best.ids;
-    f.supporting_units = supporting;
+    f.unit_ids.assign(holders[best_c].begin(),
+                      holders[best_c].begin() + std::min<size_t>(holders[best_c].size(), kMaxFragmentUnits));
+    f.supporting_units = counted;
     accepted.push_back(std::move(f));
   }
   std::sort(accepted.begin(), accepted.end(), [](const Fragment& a, const Fragment& b) {

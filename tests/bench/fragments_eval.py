@@ -55,9 +55,8 @@ def norm_ar(s):
 
 
 def norm_en(s):
-    """Lower case, punctuation removed (apostrophes inside words kept)."""
-    s = unicodedata.normalize("NFKC", s).lower().replace("\u2019", "'")
-    return re.findall(r"\w+(?:'\w+)*", s)
+    """Lower case, punctuation (apostrophes and hyphens too) between words."""
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", s).lower())
 
 
 def load_sets(shared):
@@ -90,7 +89,7 @@ def main():
     ap.add_argument("--server-bin", required=True)
     ap.add_argument("--stubs", required=True)
     ap.add_argument("--shared", required=True)
-    ap.add_argument("--held-out", default="tatoeba=300,ntrex=150,pud=150",
+    ap.add_argument("--held-out", default="tatoeba=1000,ntrex=300,pud=300",
                     help="pairs held out of each set")
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--min-confidence", type=float, default=None, help="(default: the server's)")
@@ -98,6 +97,8 @@ def main():
     ap.add_argument("--goal", type=float, default=0.8)
     ap.add_argument("--check", action="store_true", help="exit 1 when precision < --goal")
     ap.add_argument("--show", type=int, default=0, help="print N wrong fragments per set")
+    ap.add_argument("--calibration", action="store_true",
+                    help="first, precision by confidence, votes and words of every fragment down to 0.01")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(args.shared, "data", "tatoeba-manythings-ara-eng")):
         print(f"SKIP: no shared data at {args.shared}")
@@ -152,6 +153,28 @@ def main():
         print(f"memory: {added} units ({', '.join(f'{k} {len(v)}' for k, v in sets.items())} pairs, "
               f"held out {sum(len(v) for v in held.values())}) in {time.monotonic() - t0:.1f} s")
 
+        def calibration():
+            """Every fragment down to confidence 0.01: precision by confidence and by words."""
+            bins = {}
+            for pairs in held.values():
+                for a, e in pairs:
+                    resp = stub.Fragments(mpb.FragmentsRequest(memory="eval", text=a, min_confidence=0.01,
+                                                               max_fragments=100), timeout=60)
+                    ref = " " + " ".join(norm_en(e)) + " "
+                    for f in resp.fragments:
+                        words = norm_en(f.target)
+                        if len(words) < 2:
+                            continue
+                        hit = " " + " ".join(words) + " " in ref
+                        for key in (("confidence", min(9, int(f.confidence * 10)) / 10),
+                                    ("votes", min(4, len(f.unit_ids))), ("words", min(4, f.words))):
+                            b = bins.setdefault(key, [0, 0])
+                            b[0] += 1
+                            b[1] += hit
+            for key in sorted(bins):
+                n, h = bins[key]
+                print(f"  {key[0]} {key[1]}: {n} fragments, precision {h / n:.3f}")
+
         def run(min_conf, show):
             overall = {"props": 0, "hits": 0, "words": 0, "covered": 0, "queries": 0, "lat": [], "lookup": []}
             rows = []
@@ -178,7 +201,7 @@ def main():
                         if " " + " ".join(words) + " " in ref:
                             s["hits"] += 1
                         elif len(wrong) < show:
-                            wrong.append((f.source, f.target, round(f.confidence, 2), e))
+                            wrong.append((f.source, f.target, round(f.confidence, 2), f.supporting_units, e[:90]))
                         covered.update(range(f.first_word, f.first_word + f.words))
                     s["words"] += resp.text_words
                     s["covered"] += len(covered)
@@ -201,6 +224,8 @@ def main():
                       f"{pct(s['lookup'], 99):.1f} ms")
             return overall["hits"] / overall["props"] if overall["props"] else 0.0
 
+        if args.calibration:
+            calibration()
         precision = run(args.min_confidence, args.show)
         for v in [x for x in args.sweep.split(",") if x]:
             run(float(v), 0)

@@ -72,8 +72,7 @@ TEST_F(FragmentsTest, ProposesTheAlignedTargetOfAKnownRun) {
   EXPECT_EQ(f.words, 2u);
   EXPECT_EQ(f.supporting_units, 4u);
   EXPECT_THAT(f.unit_ids, ElementsAre(4, 3, 2, 1));  // newest first
-  EXPECT_GT(f.confidence, 0.9);
-  EXPECT_LE(f.confidence, 1.0);
+  EXPECT_DOUBLE_EQ(f.confidence, 0.8);               // 4 of 4 units: 4 / (4 + 1)
   EXPECT_EQ(r.text_words, 4u);
   EXPECT_EQ(r.covered_words, 2u);
 }
@@ -100,10 +99,13 @@ TEST_F(FragmentsTest, NothingForUnknownWordsStopWordsAndNumbers) {
   // "في هذه": stop words only; "2021 عاد": no run passes through a number
   // (every number has one key: 2021 would match 2019).
   EXPECT_TRUE(Find("قال في هذه 2021 عاد", 0.0).fragments.empty());
-  // Without the number in the way, the run is found.
-  FragmentsResult r = Find("في هذه السنة", 0.0);
+  // Without the number in the way, the run is found; a run neither begins nor
+  // ends with a stop word ("في هذه السنة" is not one, "السنة" alone is too short).
+  FragmentsResult r = Find("في هذه السنة عاد السلام", 0.0);
   ASSERT_EQ(r.fragments.size(), 1u);
-  EXPECT_EQ(r.fragments[0].source, "في هذه السنة");
+  EXPECT_EQ(r.fragments[0].source, "عاد السلام");
+  EXPECT_EQ(r.fragments[0].target, "peace returned");
+  EXPECT_EQ(r.fragments[0].first_word, 3u);
   EXPECT_EQ(Find("").text_words, 0u);
 }
 
