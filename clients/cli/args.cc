@@ -144,6 +144,19 @@ void DeclareConcordance(CLI::App& app, ConcordanceArgs* a) {
   cmd->add_option("text", a->text, "word or phrase")->required();
 }
 
+void DeclareFragments(CLI::App& app, FragmentsArgs* a) {
+  CLI::App* cmd = app.add_subcommand(
+      "fragments",
+      "The pieces of a segment the memory knows (2+ words in a row), with proposed translations");
+  cmd->add_option("--memory,-m", a->memory, "memory name")->required();
+  cmd->add_flag("--json", a->json, "print JSON");
+  cmd->add_option("--max", a->max, "most fragments")->capture_default_str()->check(CLI::Range(1, 100));
+  cmd->add_option("--min-confidence", a->min_confidence, "leave out fragments below this confidence")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("text", a->text, "the segment, in the memory's source language; - reads stdin")->required();
+}
+
 void DeclareImport(CLI::App& app, ImportArgs* a) {
   CLI::App* cmd = app.add_subcommand(
       "import", "Import a TMX, XLIFF or CSV/TSV file into a memory (streamed; progress, summary, report)");
@@ -369,6 +382,7 @@ void DeclareCommandLine(CLI::App& app, CommandLine* line) {
   DeclareAdd(app, &line->add);
   DeclareLookup(app, &line->lookup);
   DeclareConcordance(app, &line->concordance);
+  DeclareFragments(app, &line->fragments);
   DeclareAlign(app, &line->align);
   DeclareNormalize(app, &line->normalize);
   DeclareTokenize(app, &line->tokenize);

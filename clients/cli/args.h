@@ -76,6 +76,13 @@ struct ConcordanceArgs {
   std::string page_token;
 };
 
+struct FragmentsArgs {
+  std::string memory, text;
+  bool json = false;
+  uint32_t max = 20;
+  double min_confidence = 0.6;
+};
+
 struct ImportArgs {
   std::string memory, file, on_duplicate = "skip", report, format, project, domain, client;
   std::string source_lang, target_lang;  // XLIFF: the file's languages, instead of what it says
@@ -167,6 +174,7 @@ struct CommandLine {
   AddArgs add;
   LookupArgs lookup;
   ConcordanceArgs concordance;
+  FragmentsArgs fragments;
   ImportArgs import;
   ExportArgs export_;
   AlignToMemoryArgs align_to_memory;

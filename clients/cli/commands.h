@@ -20,6 +20,9 @@ absl::StatusOr<qantara::v1::LookupResponse> RunLookup(const GlobalOptions& optio
                                                       const std::string& text);
 absl::StatusOr<qantara::v1::ConcordanceResponse> RunConcordance(const GlobalOptions& options,
                                                                 const ConcordanceArgs& args);
+absl::StatusOr<qantara::v1::FragmentsResponse> RunFragments(const GlobalOptions& options,
+                                                            const FragmentsArgs& args,
+                                                            const std::string& text);
 absl::StatusOr<qantara::v1::AddUnitResponse> RunAddUnit(const GlobalOptions& options, const AddArgs& args);
 absl::StatusOr<qantara::v1::SegmentResponse> RunSegment(const GlobalOptions& options, const SegmentArgs& args,
                                                         std::string text, std::string srx);
@@ -38,6 +41,8 @@ int RunMemoryCommand(const GlobalOptions& options, const std::string& command, c
 int RunAddCommand(const GlobalOptions& options, const AddArgs& args);
 int RunLookupCommand(const GlobalOptions& options, const LookupArgs& args);
 int RunConcordanceCommand(const GlobalOptions& options, const ConcordanceArgs& args);
+// `qantara fragments`: MemoryService.Fragments.
+int RunFragmentsCommand(const GlobalOptions& options, const FragmentsArgs& args);
 int RunImportCommand(const GlobalOptions& options, const ImportArgs& args);
 int RunExportCommand(const GlobalOptions& options, const ExportArgs& args);
 int RunImportDocsCommand(const GlobalOptions& options, const ImportDocsArgs& args);

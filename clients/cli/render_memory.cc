@@ -134,6 +134,41 @@ std::string RenderConcordance(const v1::ConcordanceResponse& resp, const Concord
   return out;
 }
 
+std::string RenderFragments(const v1::FragmentsResponse& resp, const FragmentsArgs& args) {
+  if (args.json) {
+    nlohmann::ordered_json j;
+    j["fragments"] = nlohmann::ordered_json::array();
+    for (const auto& f : resp.fragments()) {
+      nlohmann::ordered_json fj;
+      fj["source"] = f.source();
+      fj["target"] = f.target();
+      fj["confidence"] = f.confidence();
+      fj["unit_ids"] = nlohmann::ordered_json::array();
+      for (uint64_t id : f.unit_ids()) fj["unit_ids"].push_back(std::to_string(id));
+      fj["supporting_units"] = f.supporting_units();
+      fj["source_span"] = {f.source_span().begin(), f.source_span().end()};
+      fj["first_word"] = f.first_word();
+      fj["words"] = f.words();
+      j["fragments"].push_back(std::move(fj));
+    }
+    j["text_words"] = resp.text_words();
+    j["covered_words"] = resp.covered_words();
+    return Dump(j);
+  }
+  std::string out;
+  for (const auto& f : resp.fragments()) {
+    std::string ids;
+    for (uint64_t id : f.unit_ids()) {
+      if (!ids.empty()) ids += ',';
+      ids += std::to_string(id);
+    }
+    out += Format("%.2f\t%s\t%s\tunits %s (of %u)\n", f.confidence(), f.source().c_str(), f.target().c_str(),
+                  ids.c_str(), f.supporting_units());
+  }
+  out += Format("(%u of %u words covered)\n", resp.covered_words(), resp.text_words());
+  return out;
+}
+
 std::string RenderMemoryList(const v1::ListMemoriesResponse& resp, bool json) {
   if (json) {
     nlohmann::ordered_json j = nlohmann::ordered_json::array();

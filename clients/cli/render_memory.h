@@ -20,6 +20,11 @@ std::string RenderLookup(const qantara::v1::LookupResponse& resp, const LookupAr
 // then "(more: --page-token T)"; or with --json {"hits": [...], "next_page_token"}.
 std::string RenderConcordance(const qantara::v1::ConcordanceResponse& resp, const ConcordanceArgs& args);
 
+// One fragment a line: CONFIDENCE TAB source TAB target TAB units, then the
+// words covered; or with --json {"fragments": [{"source", "target",
+// "confidence", "unit_ids", ...}], "text_words", "covered_words"}.
+std::string RenderFragments(const qantara::v1::FragmentsResponse& resp, const FragmentsArgs& args);
+
 // NAME TAB SRC -> TGT TAB N units, one memory a line; or a JSON array.
 std::string RenderMemoryList(const qantara::v1::ListMemoriesResponse& resp, bool json);
 

@@ -20,6 +20,7 @@ int RunCommand(const CommandLine& line) {
   if (c == "add") return RunAddCommand(o, line.add);
   if (c == "lookup") return RunLookupCommand(o, line.lookup);
   if (c == "concordance") return RunConcordanceCommand(o, line.concordance);
+  if (c == "fragments") return RunFragmentsCommand(o, line.fragments);
   if (c == "import") return RunImportCommand(o, line.import);
   if (c == "export") return RunExportCommand(o, line.export_);
   if (c == "import-docs") return RunImportDocsCommand(o, line.import_docs);

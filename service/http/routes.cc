@@ -139,6 +139,8 @@ std::vector<Route> MakeRoutes() {
              "Look up many segments; a JSON array of results in segment order"),
       r("POST", "/v1/memories/{memory}:concordance", "*", "MemoryService", "Concordance",
         Unary(mem, &MS::Concordance), "Concordance search of a word or phrase"),
+      r("POST", "/v1/memories/{memory}:fragments", "*", "MemoryService", "Fragments",
+        Unary(mem, &MS::Fragments), "The pieces of a segment the memory knows, with proposed translations"),
       r("GET", "/v1/stats", "", "MemoryService", "Stats", Unary(mem, &MS::Stats), "Server-wide statistics"),
       // Text.
       r("POST", "/v1/text:segment", "*", "TextService", "Segment", Unary(text, &TS::Segment),

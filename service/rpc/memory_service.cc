@@ -388,6 +388,43 @@ grpc::Status MemoryServiceImpl::Concordance(grpc::ServerContext* ctx, const v1::
   return grpc::Status::OK;
 }
 
+grpc::Status MemoryServiceImpl::Fragments(grpc::ServerContext* ctx, const v1::FragmentsRequest* req,
+                                          v1::FragmentsResponse* resp) {
+  absl::StatusOr<tm::Principal> who = AllowMemory(ctx, req->memory(), tm::Role::kReader, "search memories");
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  if (absl::Status s = CheckEnums(*req); !s.ok()) return ToGrpcStatus(s);
+  tm::FragmentsRequest r;
+  r.memory = req->memory();
+  r.text = req->text();
+  r.max_fragments = req->max_fragments() == 0 ? tm::kDefaultMaxFragments : req->max_fragments();
+  r.min_confidence = req->has_min_confidence() ? req->min_confidence() : tm::kDefaultFragmentConfidence;
+  absl::StatusOr<match::UnitFilter> filter = FromProto(req->filter());
+  if (!filter.ok()) return ToGrpcStatus(filter.status());
+  r.filter = *std::move(filter);
+  // Checked before a slot is taken: a bad request never waits in the queue.
+  if (absl::Status s = tm::CheckFragments(r, store_.request_limits()); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<CallSlot> slot = Admit(ctx, CallKind::kHeavy, "Fragments");
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
+  r.cancelled = [ctx] { return ctx->IsCancelled(); };
+  auto result = RunAtLowPriority([&] { return store_.Fragments(r); });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  for (const tm::Fragment& f : result->fragments) {
+    v1::Fragment* out = resp->add_fragments();
+    out->set_source(f.source);
+    out->mutable_source_span()->set_begin(f.source_span.first);
+    out->mutable_source_span()->set_end(f.source_span.second);
+    out->set_target(f.target);
+    out->set_confidence(f.confidence);
+    for (uint64_t id : f.unit_ids) out->add_unit_ids(id);
+    out->set_supporting_units(f.supporting_units);
+    out->set_first_word(f.first_word);
+    out->set_words(f.words);
+  }
+  resp->set_text_words(result->text_words);
+  resp->set_covered_words(result->covered_words);
+  return grpc::Status::OK;
+}
+
 grpc::Status MemoryServiceImpl::Stats(grpc::ServerContext* ctx, const v1::StatsRequest*,
                                       v1::StatsResponse* resp) {
   absl::StatusOr<tm::Principal> who = Allow(ctx, tm::Role::kReader, "read stats");

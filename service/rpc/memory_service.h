@@ -38,6 +38,8 @@ class MemoryServiceImpl final : public qantara::v1::MemoryService::Service {
                            qantara::v1::ConcordanceResponse*) override;
   grpc::Status Stats(grpc::ServerContext*, const qantara::v1::StatsRequest*,
                      qantara::v1::StatsResponse*) override;
+  grpc::Status Fragments(grpc::ServerContext*, const qantara::v1::FragmentsRequest*,
+                         qantara::v1::FragmentsResponse*) override;
 
  private:
   tm::Memories& store_;

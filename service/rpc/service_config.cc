@@ -19,8 +19,8 @@ namespace {
 constexpr char kPackage[] = "qantara.v1";
 
 // The reads named in full (Get* and List* are reads by their prefix).
-constexpr const char* kReads[] = {"Lookup",  "BatchLookup", "Concordance", "Stats", "Export",
-                                  "Segment", "Normalize",   "Tokenize",    "Align"};
+constexpr const char* kReads[] = {"Lookup", "BatchLookup", "Concordance", "Fragments", "Stats",
+                                  "Export", "Segment",     "Normalize",   "Tokenize",  "Align"};
 
 bool HasStringField(const pb::Descriptor& message, const char* name) {
   const pb::FieldDescriptor* field = message.FindFieldByName(name);

@@ -16,7 +16,7 @@
 // failed call takes 1 and a successful one gives back 0.1, pauses retries
 // while 5 or fewer are left):
 //   - the reads, safe to repeat: Get*, List*, Lookup, BatchLookup,
-//     Concordance, Stats, Export, Segment, Normalize, Tokenize, Align;
+//     Concordance, Fragments, Stats, Export, Segment, Normalize, Tokenize, Align;
 //   - a write whose request carries `string request_id` (the server does it
 //     once per id): a field of the input message, or of the message of one
 //     of its oneofs (Import's ImportStart). A retry repeats the request as

@@ -55,9 +55,10 @@ void AddGrpcLimitFlags(CLI::App& app, GrpcLimitFlags* f) {
                  "a connection pinging too often this many times is closed (GOAWAY too_many_pings)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  app.add_option("--max-heavy-calls", f->max_heavy_calls,
-                 "heavy calls running at once (Align, AlignToMemory, Concordance, exhaustive lookups, "
-                 "Segment with SRX rules); 0: half the cores, at least 1")
+  app.add_option(
+         "--max-heavy-calls", f->max_heavy_calls,
+         "heavy calls running at once (Align, AlignToMemory, Concordance, Fragments, exhaustive lookups, "
+         "Segment with SRX rules); 0: half the cores, at least 1")
       ->capture_default_str()
       ->check(CLI::Range(size_t{0}, size_t{10000}));
   app.add_option("--heavy-queue", f->heavy_queue,

@@ -22,6 +22,7 @@
 #include "service/match/analyzer.h"
 #include "service/match/matcher.h"
 #include "service/match/unit.h"
+#include "service/tm/fragments.h"
 #include "service/tm/request_limits.h"
 #include "service/tm/types.h"
 #include "service/tm/unit_update.h"
@@ -131,6 +132,10 @@ class Memories {
   absl::StatusOr<match::LookupResult> Lookup(const LookupRequest& request);
   // A word or phrase inside units, newest first, paged.
   absl::StatusOr<ConcordanceResult> Concordance(const ConcordanceRequest& request);
+  // The pieces of a segment the memory knows and their translations
+  // (fragments.h). Errors: NotFound (memory), InvalidArgument (a field,
+  // named), Cancelled.
+  absl::StatusOr<FragmentsResult> Fragments(const FragmentsRequest& request);
   absl::StatusOr<StoreStats> Stats();
   // The figures of the first `limit` memories by name (storage::MemoryStore::Usage).
   absl::StatusOr<std::vector<storage::MemoryUsage>> Usage(size_t limit, size_t* total = nullptr);

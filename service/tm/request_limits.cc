@@ -105,4 +105,17 @@ absl::Status CheckConcordance(const ConcordanceRequest& request, const std::opti
   return CheckCount("text bytes", request.text.size(), limits->max_query_bytes);
 }
 
+absl::Status CheckFragments(const FragmentsRequest& request, const std::optional<RequestLimits>& limits) {
+  if (request.max_fragments == 0 || request.max_fragments > kMaxMaxFragments) {
+    return FieldError(
+        "max_fragments",
+        absl::StrCat("max_fragments must be 1 to ", kMaxMaxFragments, ", not ", request.max_fragments),
+        "VALUE_OUT_OF_RANGE");
+  }
+  QANTARA_RETURN_IF_ERROR(CheckRange("min_confidence", request.min_confidence, 0, 1));
+  QANTARA_RETURN_IF_ERROR(CheckFilter(request.filter, "filter"));
+  if (!limits.has_value()) return absl::OkStatus();
+  return CheckCount("text bytes", request.text.size(), limits->max_query_bytes);
+}
+
 }  // namespace qantara::tm

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "service/match/unit.h"
+#include "service/tm/fragments.h"
 #include "service/tm/types.h"
 
 namespace qantara::tm {
@@ -43,6 +44,9 @@ absl::Status CheckQueryTokens(size_t tokens, const std::optional<RequestLimits>&
 absl::Status CheckFilter(const match::UnitFilter& filter, const char* field);
 // A concordance request's sizes (the page size always, the phrase with limits).
 absl::Status CheckConcordance(const ConcordanceRequest& request, const std::optional<RequestLimits>& limits);
+// A fragments request's numbers (always: max_fragments 1 to 100,
+// min_confidence 0 to 1, the filter) and its text's size (with limits).
+absl::Status CheckFragments(const FragmentsRequest& request, const std::optional<RequestLimits>& limits);
 // A count of `what` (field name) against `max`.
 absl::Status CheckCount(const char* what, size_t count, size_t max);
 // The same against the limit `max` of `limits`, when set.

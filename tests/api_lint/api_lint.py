@@ -45,6 +45,8 @@ BOUNDED = {
     "qantara.v1.BeadSide.sentence_indices": "the sentences of one bead (the aligner's beads are 1 to 3 "
                                             "sentences a side)",
     "qantara.v1.ConcordanceHit.spans": "the places of the phrase in one unit's text",
+    "qantara.v1.Fragment.unit_ids": "at most 8 units a fragment (tm::kMaxFragmentUnits)",
+    "qantara.v1.FragmentsResponse.fragments": "at most FragmentsRequest.max_fragments (1-100)",
     "qantara.v1.ImportReport.problems": "at most ImportStart.max_problems (problems_omitted counts the rest)",
     "qantara.v1.LookupResponse.matches": "at most LookupRequest.max_results (RequestLimits.max_results)",
     "qantara.v1.Match.penalties": "one per penalty of the request",

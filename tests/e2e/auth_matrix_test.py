@@ -126,6 +126,7 @@ class AuthMatrixTest(ServerTestCase):
             "BatchLookup": (READER, True, lambda mem: m.BatchLookupRequest(options=lookup(mem),
                                                                             segments=["ذهب"])),
             "Concordance": (READER, True, lambda mem: m.ConcordanceRequest(memory=mem, text="الولد")),
+            "Fragments": (READER, True, lambda mem: m.FragmentsRequest(memory=mem, text="ذهب الولد")),
             "Stats": (READER, False, lambda _: m.StatsRequest()),
             "Align": (READER, False, lambda _: a.AlignRequest(arabic_text="ذهب الولد.",
                                                               english_text="The boy went.")),

@@ -41,6 +41,14 @@ def start_http_server(extra_args=()):
     return server, f"http://127.0.0.1:{int(m.group(2))}"
 
 
+# "الأمم المتحدة" = "United Nations" in four units (also tests/e2e/fragments_test.py).
+FRAGMENT_UNITS = [
+    ("اجتمعت الأمم المتحدة اليوم", "The United Nations met today"),
+    ("قالت الأمم المتحدة إن الوضع خطير", "The United Nations said the situation is serious"),
+    ("انتقدت الأمم المتحدة الحكومة بشدة", "The United Nations strongly criticised the government"),
+    ("رفضت الحكومة تقرير الأمم المتحدة", "The government rejected the United Nations report"),
+]
+
 class Api:
     """A tiny REST client: JSON in, (status, headers, JSON or bytes) out."""
 
@@ -295,6 +303,31 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(c["hits"][0]["unit"]["source"], "The report was approved.")
         stats = self.ok("GET", "/v1/stats", template="/v1/stats")
         self.assertGreaterEqual(int(stats["units"]), 2)
+
+    def test_fragments(self):
+        self.api.call("POST", "/v1/memories", {"name": "frag", "sourceLang": "ar", "targetLang": "en"})
+        self.ok("POST", "/v1/memories/frag/units:batchAdd",
+                {"units": [{"source": s, "target": t} for s, t in FRAGMENT_UNITS]})
+        r = self.ok("POST", "/v1/memories/frag:fragments", {"text": "طلبت الأمم المتحدة المساعدة"},
+                    template="/v1/memories/{memory}:fragments")
+        self.assertEqual(len(r["fragments"]), 1, r)
+        f = r["fragments"][0]
+        self.assertEqual((f["source"], f["target"]), ("الأمم المتحدة", "United Nations"))
+        self.assertEqual(len(f["unitIds"]), 4)
+        self.assertAlmostEqual(f["confidence"], 0.8)
+        self.assertEqual((r["textWords"], r["coveredWords"]), (4, 2))
+        # min_confidence above it: nothing; bad numbers name the field.
+        r = self.ok("POST", "/v1/memories/frag:fragments", {"text": "طلبت الأمم المتحدة", "minConfidence": 1},
+                    template="/v1/memories/{memory}:fragments")
+        self.assertEqual(r["fragments"], [])
+        e = self.err("POST", "/v1/memories/frag:fragments", {"text": "x", "maxFragments": 1000},
+                     template="/v1/memories/{memory}:fragments")
+        self.assertTrue(e["message"].startswith("max_fragments"), e)
+        e = self.err("POST", "/v1/memories/frag:fragments", {"text": "x", "minConfidence": "NaN"},
+                     template="/v1/memories/{memory}:fragments")
+        self.assertTrue(e["message"].startswith("min_confidence"), e)
+        self.err("POST", "/v1/memories/nope:fragments", {"text": "x y"}, want=404,
+                 template="/v1/memories/{memory}:fragments")
 
     # --- text and alignment ----------------------------------------------
 

@@ -130,6 +130,7 @@ class MalformedMatrixTest(ServerTestCase):
             "Lookup": lambda: lookup,
             "BatchLookup": lambda: m.BatchLookupRequest(segments=["ذهب الولد"], options=lookup),
             "Concordance": lambda: m.ConcordanceRequest(memory="m", text="الولد"),
+            "Fragments": lambda: m.FragmentsRequest(memory="m", text="ذهب الولد إلى البيت"),
             "Stats": lambda: m.StatsRequest(),
             "Align": lambda: a.AlignRequest(arabic_text="ذهب الولد إلى المدرسة.",
                                             english_text="The boy went to school."),

@@ -101,6 +101,48 @@ TEST(RenderTest, ConcordanceJson) {
   EXPECT_EQ(j["next_page_token"], "AQc99");
 }
 
+v1::FragmentsResponse TwoFragments() {
+  v1::FragmentsResponse resp;
+  v1::Fragment* f = resp.add_fragments();
+  f->set_source("مجلس الأمن");
+  f->set_target("Security Council");
+  f->set_confidence(2.0 / 3);
+  f->add_unit_ids(6);
+  f->add_unit_ids(5);
+  f->set_supporting_units(2);
+  f->mutable_source_span()->set_begin(7);
+  f->mutable_source_span()->set_end(26);
+  f->set_first_word(1);
+  f->set_words(2);
+  resp.set_text_words(5);
+  resp.set_covered_words(2);
+  return resp;
+}
+
+TEST(RenderTest, FragmentsText) {
+  FragmentsArgs args;
+  EXPECT_EQ(RenderFragments(TwoFragments(), args),
+            "0.67\tمجلس الأمن\tSecurity Council\tunits 6,5 (of 2)\n(2 of 5 words covered)\n");
+  EXPECT_EQ(RenderFragments(v1::FragmentsResponse(), args), "(0 of 0 words covered)\n");
+}
+
+TEST(RenderTest, FragmentsJson) {
+  FragmentsArgs args;
+  args.json = true;
+  const nlohmann::json j = nlohmann::json::parse(RenderFragments(TwoFragments(), args));
+  ASSERT_EQ(j["fragments"].size(), 1u);
+  EXPECT_EQ(j["fragments"][0]["source"], "مجلس الأمن");
+  EXPECT_EQ(j["fragments"][0]["target"], "Security Council");
+  EXPECT_NEAR(j["fragments"][0]["confidence"].get<double>(), 2.0 / 3, 1e-9);
+  EXPECT_EQ(j["fragments"][0]["unit_ids"], nlohmann::json::parse(R"(["6", "5"])"));
+  EXPECT_EQ(j["fragments"][0]["supporting_units"], 2);
+  EXPECT_EQ(j["fragments"][0]["source_span"], nlohmann::json::parse("[7, 26]"));
+  EXPECT_EQ(j["fragments"][0]["first_word"], 1);
+  EXPECT_EQ(j["fragments"][0]["words"], 2);
+  EXPECT_EQ(j["text_words"], 5);
+  EXPECT_EQ(j["covered_words"], 2);
+}
+
 v1::Memory Tm() {
   v1::Memory m;
   m.set_name("tm");

@@ -52,6 +52,10 @@ TEST(RoutesTest, MatchesPathsVerbsAndCustomMethods) {
   EXPECT_EQ(m->route->method->name(), "Concordance");
   EXPECT_EQ(m->vars[0].second, "a:b");
   EXPECT_EQ(MatchRoute("POST", "/v1/memories:lookup")->route->method->name(), "Lookup");
+  m = MatchRoute("POST", "/v1/memories/a:b:fragments");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->route->method->name(), "Fragments");
+  EXPECT_EQ(m->vars[0].second, "a:b");
   EXPECT_EQ(MatchRoute("PATCH", "/v1/memories/m/units/7")->vars[1],
             (std::pair<std::string, std::string>{"unit.unit_id", "7"}));
   bool verb_mismatch = false;

@@ -110,6 +110,7 @@ TEST(ServiceConfigTest, ReadsAreRetried) {
                                                         {"MemoryService", "ListMemories"},
                                                         {"MemoryService", "GetUnit"},
                                                         {"MemoryService", "Concordance"},
+                                                        {"MemoryService", "Fragments"},
                                                         {"MemoryService", "Stats"},
                                                         {"ImportExportService", "Export"},
                                                         {"TextService", "Segment"},
