@@ -83,19 +83,26 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
-  absl::Status scan = ScanAll(
-      rocks_, Cf::kPostings, prefix_ro_, start, end,
-      [&](std::string_view k, std::string_view v) -> absl::Status {
-        if (k.size() != start.size()) return absl::OkStatus();
-        const uint32_t len =
-            (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
-        auto decoded = DecodePostingList(v);
-        if (!decoded.ok()) return decoded.status();
-        lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
-        return absl::OkStatus();
-      },
-      "read postings");
-  if (!scan.ok()) return scan;
+  auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
+    if (k.size() != start.size()) return absl::OkStatus();
+    const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+    auto decoded = DecodePostingList(v);
+    if (!decoded.ok()) return decoded.status();
+    lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
+    return absl::OkStatus();
+  };
+  if (ro_.snapshot != nullptr) {
+    // start and end share the token's 13-byte prefix: the iterator stays in it.
+    if (postings_it_ == nullptr)
+      postings_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kPostings)));
+    rocksdb::Iterator* it = postings_it_.get();
+    for (it->Seek(AsSlice(start)); it->Valid() && it->key().compare(AsSlice(end)) < 0; it->Next()) {
+      QANTARA_RETURN_IF_ERROR(add(AsView(it->key()), AsView(it->value())));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read postings");
+  } else {
+    QANTARA_RETURN_IF_ERROR(ScanAll(rocks_, Cf::kPostings, prefix_ro_, start, end, add, "read postings"));
+  }
   size_t next = 0;
   std::vector<std::pair<PostingId, std::shared_ptr<match::UnitIds>>> fill;
   fill.reserve(missing.size());

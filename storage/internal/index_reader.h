@@ -82,6 +82,9 @@ class CachedIndexReader {
   uint64_t exact_it_generation_ = 0;
   std::unique_ptr<rocksdb::Iterator> units_it_;  // GetUnit's, when reuse_iterators_
   uint64_t units_it_generation_ = 0;
+  // PrefetchPostings' scans, one iterator for the reader's life when it
+  // reads a snapshot (lookups: a new iterator costs about what a seek does).
+  std::unique_ptr<rocksdb::Iterator> postings_it_;
 };
 
 }  // namespace qantara::storage::internal
