@@ -43,6 +43,12 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
                                                                             uint32_t length) {
   state_.rw.AssertReaderHeld();
   const PostingId pid{key, length, static_cast<uint8_t>(side)};
+  if (!prefetched_.empty()) {
+    if (auto it = prefetched_.find(pid); it != prefetched_.end()) {
+      state_.budget->hits.fetch_add(1, std::memory_order_relaxed);  // as the cache's Find
+      return it->second;
+    }
+  }
   {
     absl::MutexLock l(&state_.fill);
     if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
@@ -72,10 +78,18 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   hi = std::min<uint32_t>(hi, 0xfffe);  // longer lengths share one key
   if (lo > hi) return absl::OkStatus();
   std::vector<uint32_t> missing;
+  const bool keep = ro_.snapshot != nullptr;  // a lookup's reader: prefetched_
   {
     absl::MutexLock l(&state_.fill);
     for (uint32_t len = lo; len <= hi; ++len) {
-      if (!state_.postings.Contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
+      const PostingId pid{key, len, static_cast<uint8_t>(side)};
+      if (!keep) {
+        if (!state_.postings.Contains(pid)) missing.push_back(len);
+      } else if (auto cached = state_.postings.Find(pid, /*count=*/false); cached != nullptr) {
+        prefetched_.emplace(pid, std::move(cached));
+      } else {
+        missing.push_back(len);
+      }
     }
   }
   if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
@@ -117,7 +131,10 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   }
   {
     absl::MutexLock l(&state_.fill);
-    for (auto& [pid, ids] : fill) state_.postings.Insert(pid, std::move(ids));
+    for (auto& [pid, ids] : fill) {
+      std::shared_ptr<match::UnitIds> cached = state_.postings.Insert(pid, std::move(ids));
+      if (keep) prefetched_.emplace(pid, std::move(cached));
+    }
   }
   state_.budget->Shrink();
   return absl::OkStatus();
