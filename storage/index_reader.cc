@@ -43,6 +43,12 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
                                                                             uint32_t length) {
   state_.rw.AssertReaderHeld();
   const PostingId pid{key, length, static_cast<uint8_t>(side)};
+  if (!prefetched_.empty()) {
+    if (auto it = prefetched_.find(pid); it != prefetched_.end()) {
+      state_.budget->hits.fetch_add(1, std::memory_order_relaxed);  // as the cache's Find
+      return it->second;
+    }
+  }
   {
     absl::MutexLock l(&state_.fill);
     if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
@@ -72,10 +78,18 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   hi = std::min<uint32_t>(hi, 0xfffe);  // longer lengths share one key
   if (lo > hi) return absl::OkStatus();
   std::vector<uint32_t> missing;
+  const bool keep = ro_.snapshot != nullptr;  // a lookup's reader: prefetched_
   {
     absl::MutexLock l(&state_.fill);
     for (uint32_t len = lo; len <= hi; ++len) {
-      if (!state_.postings.Contains(PostingId{key, len, static_cast<uint8_t>(side)})) missing.push_back(len);
+      const PostingId pid{key, len, static_cast<uint8_t>(side)};
+      if (!keep) {
+        if (!state_.postings.Contains(pid)) missing.push_back(len);
+      } else if (auto cached = state_.postings.Find(pid, /*count=*/false); cached != nullptr) {
+        prefetched_.emplace(pid, std::move(cached));
+      } else {
+        missing.push_back(len);
+      }
     }
   }
   if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
@@ -83,19 +97,26 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
-  absl::Status scan = ScanAll(
-      rocks_, Cf::kPostings, prefix_ro_, start, end,
-      [&](std::string_view k, std::string_view v) -> absl::Status {
-        if (k.size() != start.size()) return absl::OkStatus();
-        const uint32_t len =
-            (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
-        auto decoded = DecodePostingList(v);
-        if (!decoded.ok()) return decoded.status();
-        lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
-        return absl::OkStatus();
-      },
-      "read postings");
-  if (!scan.ok()) return scan;
+  auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
+    if (k.size() != start.size()) return absl::OkStatus();
+    const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+    auto decoded = DecodePostingList(v);
+    if (!decoded.ok()) return decoded.status();
+    lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
+    return absl::OkStatus();
+  };
+  if (ro_.snapshot != nullptr) {
+    // start and end share the token's 13-byte prefix: the iterator stays in it.
+    if (postings_it_ == nullptr)
+      postings_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kPostings)));
+    rocksdb::Iterator* it = postings_it_.get();
+    for (it->Seek(AsSlice(start)); it->Valid() && it->key().compare(AsSlice(end)) < 0; it->Next()) {
+      QANTARA_RETURN_IF_ERROR(add(AsView(it->key()), AsView(it->value())));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "read postings");
+  } else {
+    QANTARA_RETURN_IF_ERROR(ScanAll(rocks_, Cf::kPostings, prefix_ro_, start, end, add, "read postings"));
+  }
   size_t next = 0;
   std::vector<std::pair<PostingId, std::shared_ptr<match::UnitIds>>> fill;
   fill.reserve(missing.size());
@@ -110,7 +131,10 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   }
   {
     absl::MutexLock l(&state_.fill);
-    for (auto& [pid, ids] : fill) state_.postings.Insert(pid, std::move(ids));
+    for (auto& [pid, ids] : fill) {
+      std::shared_ptr<match::UnitIds> cached = state_.postings.Insert(pid, std::move(ids));
+      if (keep) prefetched_.emplace(pid, std::move(cached));
+    }
   }
   state_.budget->Shrink();
   return absl::OkStatus();

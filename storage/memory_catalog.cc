@@ -287,7 +287,7 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_postings += s->postings.size();
     stats.cached_exact += s->exact.size();
     stats.cached_unit_keys += s->keys.size();
-    stats.cached_unit_keys_bytes += s->keys.bytes() + s->tokens[0].bytes() + s->tokens[1].bytes();
+    stats.cached_unit_keys_bytes += s->keys.bytes() + TokenKeyBytes(*s);
     stats.index_buffered_units += s->pending.units();
   }
   stats.index_compactions = compactor_.compactions();

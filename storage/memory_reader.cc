@@ -37,9 +37,21 @@ class RocksMemoryReader final : public MemoryReader {
     return reader_.PrefetchPostings(side, key, min_length, max_length);
   }
   absl::StatusOr<match::UnitIdsPtr> Exact(match::Side side, uint64_t hash) override {
+    state_->rw.AssertReaderHeld();
+    if (state_->tokens_complete) {
+      // No unit ever had it: nothing to read (a novel query's exact path).
+      absl::MutexLock f(&state_->fill);
+      if (!state_->exact_seen[static_cast<int>(side)].MayContain(hash)) return NoIds();
+    }
     auto p = reader_.Exact(side, hash);
     if (!p.ok()) return p.status();
     return match::UnitIdsPtr(*std::move(p));
+  }
+  bool MayHaveSeveral(match::Side side, uint64_t hash) override {
+    state_->rw.AssertReaderHeld();
+    if (!state_->tokens_complete) return true;
+    absl::MutexLock f(&state_->fill);
+    return state_->exact_repeated[static_cast<int>(side)].MayContain(hash);
   }
   // A damaged unit (its record does not decode) reads as missing: lookups
   // and concordance skip it, as they skip a unit deleted meanwhile, and
@@ -62,13 +74,26 @@ class RocksMemoryReader final : public MemoryReader {
     state_->rw.AssertReaderHeld();
     std::vector<bool> out(keys.size(), false);
     if (keys.empty()) return out;
-    // Keys no unit ever had (the token filter's "no") are not read.
+    // Keys no unit ever had are not read, nor those some unit has and no
+    // write removed a posting of (MemState::tokens).
     std::vector<bool> maybe(keys.size(), true);
+    bool read = true;
     if (state_->tokens_complete) {
       absl::MutexLock f(&state_->fill);
-      const HashFilter& filter = state_->tokens[static_cast<int>(side)];
-      for (size_t i = 0; i < keys.size(); ++i) maybe[i] = filter.MayContain(keys[i]);
+      const absl::flat_hash_set<uint64_t>& known = state_->tokens[static_cast<int>(side)];
+      const HashFilter& removals = state_->token_removals[static_cast<int>(side)];
+      read = false;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (!known.contains(keys[i])) {
+          maybe[i] = false;
+        } else if (!removals.MayContain(keys[i])) {
+          maybe[i] = false;
+          out[i] = true;
+        }
+        read = read || maybe[i];
+      }
     }
+    if (!read) return out;
     const bool pending = !state_->pending.empty();
     rocksdb::ReadOptions ro = snap_.options();
     ro.prefix_same_as_start = true;
@@ -126,6 +151,11 @@ class RocksMemoryReader final : public MemoryReader {
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
+  }
+
+  static match::UnitIdsPtr NoIds() {
+    static const match::UnitIdsPtr* none = new match::UnitIdsPtr(std::make_shared<const match::UnitIds>());
+    return *none;
   }
 
   template <typename T>

@@ -5,11 +5,25 @@ namespace qantara::storage::internal {
 
 void AddTokenKeys(MemState& state, const match::UnitKeys& keys) {
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
-    HashFilter& filter = state.tokens[static_cast<int>(side)];
-    for (const auto& t : keys.side(side).tokens) {
-      if (!filter.MayContain(t.key)) filter.Add(t.key);  // its size stays the distinct keys
+    const int s = static_cast<int>(side);
+    const match::SideKey& k = keys.side(side);
+    for (const auto& t : k.tokens) state.tokens[s].insert(t.key);
+    const uint64_t hash = k.ExactHash();
+    if (state.exact_seen[s].MayContain(hash)) {
+      state.exact_repeated[s].Add(hash);
+    } else {
+      state.exact_seen[s].Add(hash);
     }
   }
+}
+
+uint64_t TokenKeyBytes(const MemState& state) {
+  uint64_t bytes = 0;
+  for (int s = 0; s < 2; ++s) {
+    bytes += state.tokens[s].capacity() * (sizeof(uint64_t) + 1) + state.token_removals[s].bytes() +
+             state.exact_seen[s].bytes() + state.exact_repeated[s].bytes();
+  }
+  return bytes;
 }
 
 MemoryInfo InfoOf(const MemoryRecord& r) {

@@ -198,6 +198,10 @@ void UnitWriter::ApplyCacheChanges() {
       }
     }
     for (const auto& c : posting_changes_) {
+      // A list a removal may have emptied: HasTokens reads it.
+      if (c.remove && !state_.token_removals[c.id.side].MayContain(c.id.key)) {
+        state_.token_removals[c.id.side].Add(c.id.key);
+      }
       state_.postings.Update(c.id, [&c](match::UnitIds& ids) {
         c.remove ? EraseSorted(ids, c.unit) : InsertSorted(ids, c.unit);
       });

@@ -56,6 +56,21 @@ class IdCounts {
       const uint64_t last = std::min(ids.back(), dense_limit_ - 1);
       if (last >= dense_.size()) dense_.resize(last + 1, 0);
     }
+    if (!only_present && ids.back() < dense_limit_) {
+      // All dense (the common case, and the long lists): without a branch
+      // an id, each id written to the end of `touched_`, kept when new.
+      size_t n = touched_.size();
+      touched_.resize(n + ids.size());
+      uint64_t* out = touched_.data();
+      for (uint64_t id : ids) {
+        Count& w = dense_[id];
+        out[n] = id;
+        n += w == 0;
+        w += static_cast<Count>(c);
+      }
+      touched_.resize(n);
+      return;
+    }
     for (uint64_t id : ids) {
       if (id < dense_limit_) {
         Count& w = dense_[id];

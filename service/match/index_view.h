@@ -50,6 +50,13 @@ class IndexView {
   // The units whose `side` has SideKey::ExactHash() == `hash`. Never null.
   virtual absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) = 0;
 
+  // False only when at most one unit has SideKey::ExactHash() == `hash` on
+  // `side` (then Exact(side, hash) need not be read to know it).
+  virtual bool MayHaveSeveral(Side side, uint64_t hash) {
+    (void)side, (void)hash;
+    return true;
+  }
+
   // The keys of unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) = 0;
 

@@ -160,6 +160,10 @@ absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
   const uint64_t hash = u.ExactHash();
   auto it = signatures_.find(hash);
   if (it == signatures_.end()) {
+    if (!view_.MayHaveSeveral(options_.side, hash)) {
+      it = signatures_.emplace(hash, std::vector<uint64_t>()).first;
+      return false;
+    }
     auto ids = view_.Exact(options_.side, hash);
     if (!ids.ok()) return ids.status();
     std::vector<uint64_t> sigs;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/db.h"
@@ -82,6 +83,13 @@ class CachedIndexReader {
   uint64_t exact_it_generation_ = 0;
   std::unique_ptr<rocksdb::Iterator> units_it_;  // GetUnit's, when reuse_iterators_
   uint64_t units_it_generation_ = 0;
+  // PrefetchPostings' scans, one iterator for the reader's life when it
+  // reads a snapshot (lookups: a new iterator costs about what a seek does).
+  std::unique_ptr<rocksdb::Iterator> postings_it_;
+  // The lists PrefetchPostings found or read, when the reader reads a
+  // snapshot: Postings returns them without taking `fill` (the lookup asks
+  // for each of them; no writer changes them while the reader holds `rw`).
+  absl::flat_hash_map<PostingId, std::shared_ptr<match::UnitIds>> prefetched_;
 };
 
 }  // namespace qantara::storage::internal

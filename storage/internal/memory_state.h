@@ -25,6 +25,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "service/match/index_view.h"
@@ -71,15 +72,27 @@ struct MemState {
   // Set while the warm-up loads `keys`: writers then keep loaded entries
   // current instead of dropping them.
   std::atomic<bool> warming{false};
-  // The token keys of each side (Side as index) of every unit loaded by the
-  // warm-up or written since the memory's state was made (a key is added
-  // once: those it may contain are skipped), never removed: a "no" means no
-  // unit has the token, a "maybe" is read from the index. Typo neighbours
-  // (MemoryReader::HasTokens) ask it for hundreds of variant keys a word.
-  HashFilter tokens[2] ABSL_GUARDED_BY(fill);
-  // Set once `tokens` holds every unit's keys: at creation (no unit), or
-  // when the warm-up has loaded them all. Before that, HasTokens reads the
-  // index for every key.
+  // What a lookup would otherwise read from the index for every query (a
+  // seek each, most of a novel query's time once its lists are read), kept
+  // by side (Side as index) for every unit loaded by the warm-up or written
+  // since the memory's state was made, never removed from:
+  //  - `tokens`: the token keys. A key not in it: no unit has the token; in
+  //    it, and not in `token_removals` (keys a write removed a posting of):
+  //    some unit has it. Otherwise the index is read. Typo neighbours
+  //    (MemoryReader::HasTokens) ask it for the query's words and hundreds
+  //    of variant keys a word.
+  //  - `exact_seen`: the exact hashes ("no": no unit has the hash, so a
+  //    novel query's exact path reads nothing); `exact_repeated`: those
+  //    added when `exact_seen` may have held them already ("no": at most
+  //    one unit has the hash: no "several translations" penalty, nothing
+  //    read).
+  absl::flat_hash_set<uint64_t> tokens[2] ABSL_GUARDED_BY(fill);
+  HashFilter token_removals[2] ABSL_GUARDED_BY(fill);
+  HashFilter exact_seen[2] ABSL_GUARDED_BY(fill);
+  HashFilter exact_repeated[2] ABSL_GUARDED_BY(fill);
+  // Set once `tokens` and the exact filters hold every unit's keys: at
+  // creation (no unit), or when the warm-up has loaded them all. Before
+  // that, the index is read.
   std::atomic<bool> tokens_complete{false};
   // Index entries of added units not yet written to the postings and exact
   // column families (their units and unit keys are): readers merge them into
@@ -108,8 +121,11 @@ struct MemState {
   uint64_t unfiltered_checks ABSL_GUARDED_BY(rw) = 0;
 };
 
-// Adds the token keys of both sides of `keys` to `state.tokens`.
+// Adds the token keys and exact hashes of both sides of `keys` to
+// `state.tokens` and its exact filters.
 void AddTokenKeys(MemState& state, const match::UnitKeys& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
+// The bytes held by `state.tokens` and the filters beside it.
+uint64_t TokenKeyBytes(const MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 
 // The public view of a memory record.
 MemoryInfo InfoOf(const MemoryRecord& r);

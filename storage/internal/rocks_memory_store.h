@@ -90,6 +90,10 @@ class RocksMemoryStore final : public MemoryStore {
   // warm_up.cc
   void WarmKeys(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
   void WarmFrequentPostings(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
+  // Reads the memory's posting and exact index into the block cache (while
+  // the cache holds less than half its capacity). False when the cache is
+  // that full or the store stops.
+  bool WarmIndexBlocks(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
 
   // memory_catalog.cc: the bodies of the public calls, before Durable().
   absl::StatusOr<MemoryInfo> CreateMemoryLocked(const NewMemory& memory) ABSL_LOCKS_EXCLUDED(mu_);

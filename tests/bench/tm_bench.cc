@@ -4,7 +4,7 @@
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
 //            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
-//            [--during-compaction 1] [--cache-mb N] [--auth 1]
+//            [--during-compaction 1] [--cache-mb N] [--auth 1] [--fresh 1] [--passes N]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
@@ -16,7 +16,13 @@
 // --cache-mb N: the posting and exact caches' budget in process (default:
 // MemoryStoreOptions' default; the server keeps its default); --auth 1: the
 // server runs with --auth (no rate limits) and every call sends the admin
-// token it wrote to DATA/admin.token (the cost of access control).
+// token it wrote to DATA/admin.token (the cost of access control);
+// --fresh 1: novel queries: each query set x threshold in a process of its
+// own (this binary again, with --cell 1), which opens the data dir, warms up
+// and runs that cell alone (no other pass has read its tokens' lists before);
+// the rows are gathered into one table (and the gRPC part, if any, runs
+// after as usual); --passes 1: only the first pass (default 2: first and
+// second, the same queries again).
 //
 // 1. builds the workload (../shared/bench/tm/make_workload.py) if missing;
 // 2. bulk-inserts units.tsv into memory "bench" (ar -> en) of a fresh data dir
@@ -252,6 +258,12 @@ int main(int argc, char** argv) {
   const bool with_grpc = Arg(argc, argv, "--grpc", "1") == "1";
   const bool during_compaction = Arg(argc, argv, "--during-compaction", "0") == "1";
   const bool auth = Arg(argc, argv, "--auth", "0") == "1";
+  const bool fresh = Arg(argc, argv, "--fresh", "0") == "1";
+  const bool cell = Arg(argc, argv, "--cell", "0") == "1";  // a child of --fresh 1
+  const int passes = std::clamp(std::stoi(Arg(argc, argv, "--passes", "2")), 1, 2);
+  // In a --cell child, the lines the parent gathers start with a tag.
+  const std::string row_tag = cell ? "ROW\t" : "", exh_tag = cell ? "EXH\t" : "",
+                    note_tag = cell ? "NOTE\t" : "";
   std::map<std::string, std::vector<Query>> sets;
   for (const std::string& s : kSets)
     sets[s] = ReadQueries(workload / "queries" / (std::string(s) + ".tsv"), 2 * per_set);
@@ -267,8 +279,53 @@ int main(int argc, char** argv) {
     return r;
   };
 
+  // ---- in-process, a process a set x threshold (--fresh 1) ----
+  if (fresh && !cell) {
+    std::vector<std::string> rows, exh, notes;
+    for (double threshold : thresholds) {
+      for (const std::string& s : kSets) {
+        // Arg takes an option's first occurrence: the cell's own come first.
+        std::string cmd = fs::read_symlink("/proc/self/exe").string() +
+                          " --cell 1 --fresh 0 --grpc 0 --sets " + s + " --thresholds " +
+                          std::to_string(static_cast<int>(threshold));
+        for (int i = 1; i < argc; ++i) cmd += std::string(" '") + argv[i] + "'";
+        cmd += " 2>&1";
+        FILE* p = popen(cmd.c_str(), "r");
+        if (p == nullptr) {
+          std::printf("FAIL: cannot start %s\n", cmd.c_str());
+          return 1;
+        }
+        char buf[4096];
+        while (std::fgets(buf, sizeof buf, p) != nullptr) {
+          std::string line(buf);
+          if (line.rfind("ROW\t", 0) == 0) {
+            rows.push_back(line.substr(4));
+          } else if (line.rfind("EXH\t", 0) == 0) {
+            exh.push_back(line.substr(4));
+          } else if (line.rfind("NOTE\t", 0) == 0) {
+            notes.push_back(s + "@" + std::to_string(static_cast<int>(threshold)) + ": " + line.substr(5));
+          } else if (line.rfind("FAIL", 0) == 0) {
+            std::printf("%s", line.c_str());
+          }
+        }
+        if (pclose(p) != 0) {
+          std::printf("FAIL: cell %s@%.0f failed: %s\n", s.c_str(), threshold, cmd.c_str());
+          return 1;
+        }
+      }
+    }
+    std::printf("\nin process, novel queries: each set x threshold in a fresh process after its warm-up\n");
+    std::printf("%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s | %8s %8s\n", "query set", "thr", "n",
+                "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max", "1st cpu", "2nd cpu");
+    for (const std::string& r : rows) std::printf("%s", r.c_str());
+    std::printf("\n%-16s %5s %6s | %12s | %12s %12s | %8s\n", "query set", "thr", "sample", "top5 equal",
+                "exh p50", "exh p99", "speed-up");
+    for (const std::string& r : exh) std::printf("%s", r.c_str());
+    std::printf("\n");
+    for (const std::string& r : notes) std::printf("%s", r.c_str());
+  }
   // ---- in-process ----
-  {
+  if (!fresh || cell) {
     const auto t0 = Clock::now();
     auto store = storage::Store::Open(data.string());
     if (!store.ok()) {
@@ -280,14 +337,15 @@ int main(int argc, char** argv) {
       mem_options.cache_bytes = std::stoull(mb) << 20;
     }
     auto mem = tm::Memories::Open(**store, **analyzer, mem_options);
-    std::printf("in-process open of the data dir (Store + MemoryStore): %.0f ms\n", Ms(Clock::now() - t0));
+    std::printf("%sin-process open of the data dir (Store + MemoryStore): %.0f ms\n", note_tag.c_str(),
+                Ms(Clock::now() - t0));
     const auto tw = Clock::now();
     (*mem)->StartWarmUp();
     (*mem)->WaitForWarmUp();
     std::printf(
-        "background warm-up of the unit keys and frequent tokens' posting lists (the server serves "
+        "%sbackground warm-up of the unit keys and frequent tokens' posting lists (the server serves "
         "meanwhile): %.0f ms; RSS now %.0f MB\n",
-        Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
+        note_tag.c_str(), Ms(Clock::now() - tw), PeakRssKb() / 1024.0);
     if (during_compaction) {
       // --during-compaction 1: the passes start at once, while the runs a
       // bulk load left are being compacted (on a just-loaded data dir).
@@ -306,8 +364,10 @@ int main(int argc, char** argv) {
     auto info = (*mem)->GetMemory("bench");
     std::printf("memory 'bench': %llu units\n", static_cast<unsigned long long>(info->units));
 
-    std::printf("\n%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s | %8s %8s\n", "query set", "thr", "n",
-                "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max", "1st cpu", "2nd cpu");
+    if (!cell) {
+      std::printf("\n%-16s %5s %6s | %9s %9s | %9s %9s | %10s %10s | %8s %8s\n", "query set", "thr", "n",
+                  "1st p50", "1st p99", "2nd p50", "2nd p99", "cand mean", "cand max", "1st cpu", "2nd cpu");
+    }
     struct Slow {
       double cold_ms = 0, warm_ms = 0;
       uint64_t cand = 0;
@@ -320,7 +380,7 @@ int main(int argc, char** argv) {
         std::vector<double> cold, warm;
         std::vector<Slow> per(sets[s].size());
         double cand = 0, cand_max = 0, cpu[2] = {0, 0};
-        for (int pass = 0; pass < 2; ++pass) {
+        for (int pass = 0; pass < passes; ++pass) {
           const double c0 = CpuSeconds();
           for (size_t i = 0; i < sets[s].size(); ++i) {
             const Query& q = sets[s][i];
@@ -331,7 +391,7 @@ int main(int argc, char** argv) {
             (pass == 0 ? cold : warm).push_back(ms);
             (pass == 0 ? per[i].cold_ms : per[i].warm_ms) = ms;
             per[i].q = &q;
-            if (pass == 1) {
+            if (pass == passes - 1) {
               cand += r->candidates_scored;
               cand_max = std::max<double>(cand_max, r->candidates_scored);
               per[i].cand = r->candidates_scored;
@@ -340,9 +400,11 @@ int main(int argc, char** argv) {
           }
           cpu[pass] = CpuSeconds() - c0;
         }
-        std::printf("%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms | %10.0f %10.0f | %7.2fs %7.2fs\n",
-                    s.c_str(), threshold, warm.size(), Pct(cold, 0.5), Pct(cold, 0.99), Pct(warm, 0.5),
-                    Pct(warm, 0.99), cand / std::max<size_t>(1, warm.size()), cand_max, cpu[0], cpu[1]);
+        std::printf(
+            "%s%-16s %5.0f %6zu | %8.3fms %8.3fms | %8.3fms %8.3fms | %10.0f %10.0f | %7.2fs %7.2fs\n",
+            row_tag.c_str(), s.c_str(), threshold, cold.size(), Pct(cold, 0.5), Pct(cold, 0.99),
+            Pct(warm, 0.5), Pct(warm, 0.99), cand / std::max<size_t>(1, (passes == 2 ? warm : cold).size()),
+            cand_max, cpu[0], cpu[1]);
         if (slowest > 0) {
           std::sort(per.begin(), per.end(),
                     [](const Slow& a, const Slow& b) { return a.cold_ms > b.cold_ms; });
@@ -358,8 +420,8 @@ int main(int argc, char** argv) {
       }
     }
     if (!slow_lines.empty()) {
-      std::printf("\nslowest first-pass queries (time, candidates scored in the 2nd pass):\n");
-      for (const std::string& l : slow_lines) std::printf("%s\n", l.c_str());
+      if (!cell) std::printf("\nslowest first-pass queries (time, candidates scored in the last pass):\n");
+      for (const std::string& l : slow_lines) std::printf("%s%s\n", note_tag.c_str(), l.c_str());
     }
 
     // Orthographic variants: the unit first, at >= 95.
@@ -385,15 +447,17 @@ int main(int argc, char** argv) {
         if (m.unit.source == unit_arabic[q.unit_id]) ++same_text;
       }
       std::printf(
-          "\narabic variants: expected unit first at score >= 95: %zu/%zu (%.1f%%); a unit with "
+          "%sarabic variants: expected unit first at score >= 95: %zu/%zu (%.1f%%); a unit with "
           "the expected unit's exact text first at >= 95: %zu/%zu (%.1f%%)\n",
-          hits, total, 100.0 * hits / std::max<size_t>(total, 1), same_text, total,
-          100.0 * same_text / std::max<size_t>(total, 1));
+          cell ? note_tag.c_str() : "\n", hits, total, 100.0 * hits / std::max<size_t>(total, 1), same_text,
+          total, 100.0 * same_text / std::max<size_t>(total, 1));
     }
 
     // Agreement with the exhaustive scan (sample) and its cost.
-    std::printf("\n%-16s %5s %6s | %12s | %12s %12s | %8s\n", "query set", "thr", "sample", "top5 equal",
-                "exh p50", "exh p99", "speed-up");
+    if (!cell) {
+      std::printf("\n%-16s %5s %6s | %12s | %12s %12s | %8s\n", "query set", "thr", "sample", "top5 equal",
+                  "exh p50", "exh p99", "speed-up");
+    }
     for (double threshold : thresholds) {
       for (const std::string& s : kSets) {
         size_t equal = 0, n = 0;
@@ -416,16 +480,17 @@ int main(int argc, char** argv) {
           }
           equal += same;
         }
-        std::printf("%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", s.c_str(), threshold, n,
-                    equal, n, Pct(ex_ms, 0.5), Pct(ex_ms, 0.99),
+        std::printf("%s%-16s %5.0f %6zu | %5zu/%-6zu | %10.1fms %10.1fms | %7.0fx\n", exh_tag.c_str(),
+                    s.c_str(), threshold, n, equal, n, Pct(ex_ms, 0.5), Pct(ex_ms, 0.99),
                     Pct(ex_ms, 0.5) / std::max(1e-6, Pct(idx_ms, 0.5)));
       }
     }
     auto st = (*mem)->Stats();
     std::printf(
-        "\nin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, exact lists "
+        "%sin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, exact lists "
         "%llu: %.1f of %.0f MB (hits %llu, misses %llu, evictions %llu); unit keys %llu (%.1f MB)\n",
-        PeakRssKb() / 1024.0, static_cast<unsigned long long>(st->cached_postings),
+        cell ? note_tag.c_str() : "\n", PeakRssKb() / 1024.0,
+        static_cast<unsigned long long>(st->cached_postings),
         static_cast<unsigned long long>(st->cached_exact), st->cached_bytes / 1048576.0,
         st->cache_budget_bytes / 1048576.0, static_cast<unsigned long long>(st->cache_hits),
         static_cast<unsigned long long>(st->cache_misses),

@@ -330,5 +330,58 @@ TEST_F(MemoryStoreTest, TypoNeighboursFromBufferedAndStoredPostings) {
   ExpectIndexedEqualsExhaustive("m", "Reconcile the acount", 75);
 }
 
+// After the warm-up, whether a query word is known and whether a unit's
+// source has several translations are answered from memory
+// (MemState::tokens, exact filters); writes after it keep the answers: a
+// word whose only unit is deleted is unknown again (a typo neighbour), a
+// source added twice has several translations.
+TEST_F(MemoryStoreTest, WarmedTokenAndExactSetsFollowWrites) {
+  Create("m");
+  std::vector<Unit> units = OpenFileUnits(50);
+  for (const Unit& u :
+       {U("Out of memory", "نفدت الذاكرة"), U("Out of mmory", "x"), U("Save the file", "احفظ الملف"),
+        U("Close the file", "a"), U("Close the file", "b")}) {
+    units.push_back(u);
+  }
+  Add("m", units, DuplicatePolicy::kKeepAll);
+  Reopen();
+  memories_->StartWarmUp();
+  memories_->WaitForWarmUp();
+  auto has_several = [](const match::Match& m) {
+    for (const auto& p : m.penalties) {
+      if (p.kind == match::kPenaltyMultipleTranslations) return true;
+    }
+    return false;
+  };
+  // "mmory" is a word of the memory: no typo pair, "Out of memory" is 66.7.
+  auto r = Find("m", "Out of mmory", 75);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.source, "Out of mmory");
+  ExpectIndexedEqualsExhaustive("m", "Out of mmory", 60);
+  ASSERT_EQ(*memories_->DeleteUnits("m", {r.matches[0].unit.id}), 1u);
+  r = Find("m", "Out of mmory", 75);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].unit.source, "Out of memory");
+  EXPECT_NEAR(r.matches[0].score, 100.0 * (1 - (1.0 / 6) / 3), 1e-9);
+  ExpectIndexedEqualsExhaustive("m", "Out of mmory", 60);
+  // Several translations, from the warm-up and from a later add.
+  r = Find("m", "Close the file", 90);
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_TRUE(has_several(r.matches[0]));
+  r = Find("m", "Save the file", 90);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_FALSE(has_several(r.matches[0]));
+  Add("m", {U("Save the file", "احفظ الملف الآن")}, DuplicatePolicy::kKeepAll);
+  r = Find("m", "Save the file", 90);
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_TRUE(has_several(r.matches[0]));
+  EXPECT_TRUE(has_several(r.matches[1]));
+  // A source no unit has: nothing at 100, the fuzzy ones as before.
+  EXPECT_TRUE(Find("m", "Open the file", 100).matches.empty());
+  for (const char* q : {"Close the file", "Save the file", "Open the file", "open the file number 7 now"}) {
+    ExpectIndexedEqualsExhaustive("m", q, 50);
+  }
+}
+
 }  // namespace
 }  // namespace qantara::storage

@@ -1,0 +1,106 @@
+// Where a lookup's instructions go: one query set at one threshold on a
+// fresh open of a tm_bench data dir (after its warm-up), every lookup
+// between callgrind client requests, so that under
+//
+//   valgrind --tool=callgrind --instr-atstart=no --collect-atstart=no --callgrind-out-file=OUT
+//     build/tests/lookup_profile --data DIR --workload DIR --set edited --threshold 70
+//
+// each query's instructions are a dump of their own (OUT.N, N = query
+// index + 1, its "totals:" line), and callgrind_annotate --inclusive=yes on
+// one dump gives the phases of that query (tests/bench/lookup_phases.py sums
+// them). Without valgrind the client requests do nothing: it prints each
+// query's wall time. Not a ctest entry.
+//
+//   lookup_profile --data DIR --workload DIR --set NAME --threshold T
+//                  [--queries N] [--first I]
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_START_INSTRUMENTATION
+#define CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_DUMP_STATS_AT(s) (void)(s)
+#endif
+
+#include "service/match/analyzer.h"
+#include "service/tm/memories.h"
+#include "storage/store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (argv[i] == name) return argv[i + 1];
+  }
+  return def;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qantara;
+  const fs::path data = Arg(argc, argv, "--data", "");
+  const fs::path workload = Arg(argc, argv, "--workload", "");
+  const std::string set = Arg(argc, argv, "--set", "edited");
+  const double threshold = std::stod(Arg(argc, argv, "--threshold", "70"));
+  const size_t count = std::stoul(Arg(argc, argv, "--queries", "100"));
+  const size_t first = std::stoul(Arg(argc, argv, "--first", "0"));
+  struct Query {
+    std::string lang, text;
+  };
+  std::vector<Query> queries;
+  {
+    std::ifstream in(workload / "queries" / (set + ".tsv"));
+    std::string line;
+    std::getline(in, line);  // header
+    for (size_t i = 0; std::getline(in, line) && queries.size() < count; ++i) {
+      if (i < first) continue;
+      const size_t a = line.find('\t'), b = line.find('\t', a + 1), c = line.find('\t', b + 1);
+      if (c == std::string::npos) continue;
+      queries.push_back(Query{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1)});
+    }
+  }
+  auto analyzer = match::CreateTextAnalyzer();
+  auto store = storage::Store::Open(data.string());
+  if (!analyzer.ok() || !store.ok()) {
+    std::fprintf(stderr, "FAIL: open\n");
+    return 1;
+  }
+  auto mem = tm::Memories::Open(**store, **analyzer);
+  if (!mem.ok()) {
+    std::fprintf(stderr, "FAIL: %s\n", std::string(mem.status().message()).c_str());
+    return 1;
+  }
+  (*mem)->StartWarmUp();
+  (*mem)->WaitForWarmUp();
+  (*mem)->WaitForIndexCompactions();
+  CALLGRIND_START_INSTRUMENTATION;  // with --instr-atstart=no: the open and warm-up run faster
+  for (size_t i = 0; i < queries.size(); ++i) {
+    tm::LookupRequest r;
+    r.memories = {"bench"};
+    r.text = queries[i].text;
+    r.reverse = queries[i].lang == "en";
+    r.options.threshold = threshold;
+    r.options.max_results = 5;
+    const auto t = std::chrono::steady_clock::now();
+    CALLGRIND_TOGGLE_COLLECT;
+    auto result = (*mem)->Lookup(r);
+    CALLGRIND_TOGGLE_COLLECT;
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    CALLGRIND_DUMP_STATS_AT(std::to_string(i).c_str());
+    std::printf("%zu\t%.3f\t%zu\t%llu\t%zu\t%s\n", first + i, ms, result.ok() ? result->matches.size() : 0,
+                result.ok() ? static_cast<unsigned long long>(result->candidates_scored) : 0ull,
+                queries[i].text.size(), queries[i].lang.c_str());
+  }
+  mem->reset();
+  (void)(*store)->Close();
+  return 0;
+}
