@@ -22,22 +22,24 @@ Sets (each skipped, saying so, when its data is absent):
             boundaries (tests/bench/segmentation/informal.{ar,en}.txt, in the
             repository; issue 19): talks with "..", "...", "؟!", stage
             directions, quotations, dialogue, numbers, abbreviations, Latin
-            words, URLs. Small (219 Arabic, 70 English sentences): one error
-            moves F1 by about 0.003.
+            words, URLs. Small (220 Arabic, 64 English sentences): one error
+            moves F1 by about 0.004 (ar) or 0.008 (en).
   tatoeba-dots  (Arabic only) the Tatoeba sample rewritten as informal
             writers punctuate: seeded, most final "." become ".." (some
             "..."), some "!" become "!!" and "؟" become "؟!", a sentence
             without a final mark ends its paragraph, and a fifth of the
-            sentences that start with an Arabic letter follow the previous one without a space. Tells
-            whether those terminators end sentences; the Tatoeba precision
-            ceiling applies.
+            sentences that start with an Arabic letter follow the previous
+            one without a space. Tells whether those terminators end
+            sentences; the Tatoeba precision ceiling applies, and every
+            "..." here ends a sentence (qantara reads it as a pause).
   debian    software messages (LibreOffice, VLC, GnuCash, Krita catalogs):
             ../shared/data/debian-l10n-ar, a seeded sample of 1,500 entries
             that are one sentence on both sides (end with . ! ? ؟, no
             terminator followed by a space inside, no markup, no menu "...")
-            in paragraphs of 5. Tells whether dots inside file names,
-            versions, URLs and numbers stay inside; says nothing about
-            abbreviations (entries with ". " inside are left out).
+            in documents of 10 (paragraphs as make_cases makes them). Tells
+            whether dots inside file names, versions, URLs and numbers stay
+            inside; says nothing about abbreviations (entries with ". "
+            inside are left out).
 The cross-check sets guard against rules that fit the news corpus only: a
 change must not lower them.
 
@@ -68,7 +70,8 @@ from qantara_e2e import Server, run_cli  # noqa: E402
 # Goals of issue 3 on NTREX (ICU alone: ar 0.987, en 0.970).
 GOALS = {("ntrex", "ar"): 0.993, ("ntrex", "en"): 0.99}
 # Fail below these: today's figures (ntrex ar 0.9933, en 0.9976; pud ar
-# 0.9989, en 0.9995; tatoeba ar 0.9957, en 0.9941) less a small margin. Most
+# 0.9989, en 0.9995; tatoeba ar 0.9957, en 0.9941; informal ar 0.9908, en
+# 0.9922; tatoeba-dots ar 0.9547; debian ar and en 0.9986) less a small margin. Most
 # of the remaining NTREX Arabic errors are in the reference itself (sentences
 # the translators joined against the punctuation, headlines and misplaced
 # quotation marks).
@@ -76,9 +79,9 @@ FLOORS = {
     ("ntrex", "ar"): 0.993, ("ntrex", "en"): 0.997,
     ("pud", "ar"): 0.998, ("pud", "en"): 0.999,
     ("tatoeba", "ar"): 0.995, ("tatoeba", "en"): 0.993,
-    ("informal", "ar"): 0.0, ("informal", "en"): 0.0,
-    ("tatoeba-dots", "ar"): 0.0,
-    ("debian", "ar"): 0.0, ("debian", "en"): 0.0,
+    ("informal", "ar"): 0.985, ("informal", "en"): 0.985,
+    ("tatoeba-dots", "ar"): 0.95,
+    ("debian", "ar"): 0.998, ("debian", "en"): 0.998,
 }
 # The languages of each set (the derived Tatoeba set is Arabic only).
 LANGS = {"tatoeba-dots": ("ar",)}
@@ -221,7 +224,7 @@ def write_tatoeba_dots_cases(data, cases, pairs=3000, per_doc=20, seed=2):
     return True
 
 
-def write_debian_tsv(data, path, entries=1500, per_doc=5, seed=3):
+def write_debian_tsv(data, path, entries=1500, per_doc=10, seed=3):
     """Software messages that are one sentence on both sides (see the docstring)."""
     src = os.path.join(data, "debian-l10n-ar", "l10n-ar-en.tsv")
     if not os.path.exists(src):

@@ -323,6 +323,8 @@ TEST(SentenceSegmenter, StageDirectionsOfTalks) {
               ElementsAre("(تصفيق)", "مساء الخير جميعًا.", "(تصفيق حار)", "شكرًا."));
   EXPECT_THAT(En("(Applause) Good evening. That's all. (Laughter) (Applause) Thanks."),
               ElementsAre("(Applause)", "Good evening.", "That's all.", "(Laughter) (Applause)", "Thanks."));
+  // Parentheses side by side inside a sentence are not stage directions.
+  EXPECT_THAT(Ar("قال إن (الأمم المتحدة) (ضحك) وافقت على القرار."), SizeIs(1));
   // Inside a sentence it stays attached.
   EXPECT_THAT(
       Ar("جربت مرة أن أطبخ (ضحك) وكانت النتيجة كارثة. قال إن الطعام (ولا أبالغ) كان سيئًا."),
