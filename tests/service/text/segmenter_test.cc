@@ -314,7 +314,7 @@ TEST(SentenceSegmenter, DialogueSpeakerLabelsAndDashes) {
 }
 
 TEST(SentenceSegmenter, StageDirectionsOfTalks) {
-  // After a sentence's final mark: a segment of its own; a run of them stays together.
+  // After a sentence's final mark: a segment of its own; two side by side stay together.
   EXPECT_THAT(Ar("قال لي الطبيب إنني لن أمشي مرة أخرى. (ضحك) (تصفيق) لكنني الآن أقف أمامكم! (تصفيق)"),
               ElementsAre("قال لي الطبيب إنني لن أمشي مرة أخرى.", "(ضحك) (تصفيق)", "لكنني الآن أقف أمامكم!",
                           "(تصفيق)"));
