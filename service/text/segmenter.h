@@ -14,9 +14,12 @@
 // line and paragraph breaks are hard boundaries; no break after
 // abbreviations (Arabic د. أ. ص.ب. ق.م. ..., English Mr. Dr. U.S. e.g. No. 5,
 // initials), inside numbers, after list markers, after a quoted question
-// followed by its attribution, before a comma or semicolon; a break after an
+// followed by its attribution, before a comma or semicolon, after an Arabic
+// ellipsis followed by more Arabic on the line (a pause); a break after an
 // Arabic quoted sentence closed without a full stop when a new clause
-// follows. A user's SRX document can extend or replace those rules.
+// follows, before a dialogue dash, after a stage direction such as (ضحك)
+// that follows a sentence or opens a line. ".." ends an Arabic sentence.
+// A user's SRX document can extend or replace those rules.
 #ifndef QANTARA_SERVICE_TEXT_SEGMENTER_H_
 #define QANTARA_SERVICE_TEXT_SEGMENTER_H_
 
