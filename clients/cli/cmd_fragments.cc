@@ -19,14 +19,9 @@ absl::StatusOr<v1::FragmentsResponse> RunFragments(const GlobalOptions& options,
 }
 
 int RunFragmentsCommand(const GlobalOptions& options, const FragmentsArgs& args) {
-  std::string text = args.text;
-  if (text == "-") {
-    absl::StatusOr<std::string> in = ReadTextInput("-");
-    if (!in.ok()) return ReportError(std::string(in.status().message()), kExitUsage);
-    text = *std::move(in);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  }
-  absl::StatusOr<v1::FragmentsResponse> resp = RunFragments(options, args, text);
+  absl::StatusOr<std::string> text = ReadSegmentArg(args.text);
+  if (!text.ok()) return ReportError(std::string(text.status().message()), kExitUsage);
+  absl::StatusOr<v1::FragmentsResponse> resp = RunFragments(options, args, *text);
   if (!resp.ok()) return ReportRpcError(options, "fragments", resp.status());
   return PrintOutput(RenderFragments(*resp, args));
 }

@@ -20,14 +20,9 @@ absl::StatusOr<v1::LookupResponse> RunLookup(const GlobalOptions& options, const
 }
 
 int RunLookupCommand(const GlobalOptions& options, const LookupArgs& args) {
-  std::string text = args.text;
-  if (text == "-") {
-    absl::StatusOr<std::string> in = ReadTextInput("-");
-    if (!in.ok()) return ReportError(std::string(in.status().message()), kExitUsage);
-    text = *std::move(in);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  }
-  absl::StatusOr<v1::LookupResponse> resp = RunLookup(options, args, text);
+  absl::StatusOr<std::string> text = ReadSegmentArg(args.text);
+  if (!text.ok()) return ReportError(std::string(text.status().message()), kExitUsage);
+  absl::StatusOr<v1::LookupResponse> resp = RunLookup(options, args, *text);
   if (!resp.ok()) return ReportRpcError(options, "lookup", resp.status());
   return PrintOutput(RenderLookup(*resp, args));
 }

@@ -43,6 +43,15 @@ int ReportInputError(const absl::Status& status) {
                      status.code() == absl::StatusCode::kInvalidArgument ? kExitUsage : kExitFailed);
 }
 
+absl::StatusOr<std::string> ReadSegmentArg(const std::string& arg) {
+  if (arg != "-") return arg;
+  absl::StatusOr<std::string> in = ReadTextInput("-");
+  if (!in.ok()) return in;
+  std::string text = *std::move(in);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
 std::vector<std::string> SplitLines(const std::string& text) {
   std::vector<std::string> lines;
   size_t pos = 0;

@@ -14,6 +14,10 @@ namespace qantara::cli {
 // A UTF-8 byte order mark is kept (offsets stay those of the file).
 absl::StatusOr<std::string> ReadTextInput(const std::string& path);
 
+// A one-segment argument (lookup, fragments): `arg` itself, or stdin when it
+// is "-", without its final line breaks.
+absl::StatusOr<std::string> ReadSegmentArg(const std::string& arg);
+
 // The lines of `text` (split at '\n', a '\r' before it dropped; a final
 // newline makes no extra line): one sentence a line for --sentences input.
 std::vector<std::string> SplitLines(const std::string& text);
