@@ -127,14 +127,21 @@ def write_pud_tsv(data, path, docs_per_case=4):
     return True
 
 
-def write_tatoeba_tsv(data, path, pairs=3000, per_doc=20, seed=1):
-    """A seeded sample of Tatoeba pairs (english, arabic, attribution), per_doc to a case."""
+def read_tatoeba_rows(data):
+    """Tatoeba's (english, arabic, ...) rows with both sides, or None when absent."""
     src = os.path.join(data, "tatoeba-manythings-ara-eng", "ara.txt")
     if not os.path.exists(src):
-        return False
+        return None
     with open(src, encoding="utf-8") as f:
         rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
-    rows = [r for r in rows if len(r) >= 2 and r[0].strip() and r[1].strip()]
+    return [r for r in rows if len(r) >= 2 and r[0].strip() and r[1].strip()]
+
+
+def write_tatoeba_tsv(data, path, pairs=3000, per_doc=20, seed=1):
+    """A seeded sample of Tatoeba pairs (english, arabic, attribution), per_doc to a case."""
+    rows = read_tatoeba_rows(data)
+    if rows is None:
+        return False
     random.Random(seed).shuffle(rows)
     with open(path, "w", encoding="utf-8") as out:
         out.write("doc\tarabic\tenglish\n")
@@ -184,12 +191,10 @@ def write_fixture_cases(lang, cases):
 
 def write_tatoeba_dots_cases(data, cases, pairs=3000, per_doc=20, seed=2):
     """Tatoeba's Arabic sentences punctuated as informal writers do (see the docstring)."""
-    src = os.path.join(data, "tatoeba-manythings-ara-eng", "ara.txt")
-    if not os.path.exists(src):
+    rows = read_tatoeba_rows(data)
+    if rows is None:
         return False
-    with open(src, encoding="utf-8") as f:
-        rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
-    sents = [r[1].strip() for r in rows if len(r) >= 2 and r[0].strip() and r[1].strip()]
+    sents = [r[1].strip() for r in rows]
     rng = random.Random(seed)
     rng.shuffle(sents)
     os.makedirs(cases, exist_ok=True)
