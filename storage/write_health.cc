@@ -200,7 +200,14 @@ void WriteHealth::Run() {
     if (wal_failed && !AnyMemtableFilled()) {
       stuck = true;
     } else if (SpaceMayBeBack()) {
+      // After a failed MANIFEST write RocksDB 7.8's Resume expects file
+      // deletions to be disabled (it asserts so in a build with assertions,
+      // as Debian's is) but disables them only for retryable errors, not for
+      // NoSpace. So they are disabled here; a successful Resume enables them
+      // again (forced), a failed one is undone here.
+      db_->DisableFileDeletions().PermitUncheckedError();
       resumed = db_->Resume().ok();
+      if (!resumed) db_->EnableFileDeletions(/*force=*/false).PermitUncheckedError();
       if (resumed) {
         resumed_.store(true, std::memory_order_release);
         KeepMemtableFilled(/*if_empty=*/false);
