@@ -10,6 +10,7 @@
 #include "storage/internal/encoded_unit.h"
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
+#include "storage/internal/write_gate.h"
 #include "storage/limits.h"
 
 namespace qantara::storage::internal {
@@ -66,7 +67,7 @@ absl::StatusOr<std::vector<AddOutcome>> RocksMemoryStore::AddUnitsLocked(const M
   }
   std::vector<AddOutcome> out;
   out.reserve(n);
-  absl::WriterMutexLock w(&state.rw);
+  WriteLock w(state);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
   // A background index write that failed is reported before anything is
   // written (its entries are buffered again and written with the next ones).

@@ -12,6 +12,7 @@
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
+#include "storage/internal/write_gate.h"
 #include "storage/limits.h"
 
 namespace qantara::storage {
@@ -60,7 +61,7 @@ RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& optio
   rocks_.with_live_memory = [this](const MemoryRef& memory,
                                    const std::function<absl::Status(uint32_t)>& fn) -> absl::Status {
     QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<MemState> state, Find(memory));
-    absl::WriterMutexLock w(&state->rw);
+    WriteLock w(*state);
     QANTARA_RETURN_IF_ERROR(CheckLive(*state));
     return fn(state->id);
   };
@@ -74,7 +75,7 @@ RocksMemoryStore::~RocksMemoryStore() {
   // Write what is buffered (else the next open rebuilds it from unit keys).
   if (rocks_.db == nullptr) return;  // the store was closed first
   for (const auto& state : AllStates()) {
-    absl::WriterMutexLock w(&state->rw);
+    WriteLock w(*state);
     // Best effort: what is not written is rebuilt from the unit keys at the
     // next open (recovery.cc), so a failure here loses nothing.
     absl::Status s = FlushPending(rocks_, *state, options_);
@@ -115,7 +116,7 @@ absl::Status RocksMemoryStore::Load() {
     auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
     std::string name;
     {
-      absl::WriterMutexLock w(&state->rw);
+      WriteLock w(*state);
       name = state->rec.name;
       state->committed_next_id = state->rec.next_unit_id;
       if (absl::Status s = RecoverPending(*state, problems); !s.ok()) {
@@ -186,7 +187,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory&
   MemoryInfo info = InfoOf(rec);
   auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
   {
-    absl::WriterMutexLock w(&state->rw);
+    WriteLock w(*state);
     state->source_hashes = std::make_unique<HashFilter>();  // a new id: no unit yet
   }
   state->tokens_complete = true;  // no unit yet; writers add theirs
@@ -222,7 +223,7 @@ absl::Status RocksMemoryStore::DeleteMemoryLocked(const MemoryRef& memory) {
   {
     // Writers that found the memory before wait for this lock, then see
     // `deleted` and fail: none writes the record back after the delete.
-    absl::WriterMutexLock w(&state->rw);
+    WriteLock w(*state);
     QANTARA_RETURN_IF_ERROR(CheckLive(*state));
     // A background index write must not land after the range deletes; its
     // error does not matter, as everything it wrote is deleted next.
@@ -341,7 +342,7 @@ absl::StatusOr<std::vector<MemoryUsage>> RocksMemoryStore::Usage(size_t limit, s
 absl::Status RocksMemoryStore::WaitForIndexWrites() {
   absl::Status result = absl::OkStatus();
   for (const auto& st : AllStates()) {
-    absl::WriterMutexLock w(&st->rw);
+    WriteLock w(*st);
     ++st->generation;
     absl::Status s = st->pending.Finish();
     if (s.ok()) s = std::exchange(st->index_error, absl::OkStatus());

@@ -1,5 +1,5 @@
-// OpenReader: a consistent read of one memory (its read lock and a RocksDB
-// snapshot for the reader's life), as the matcher's IndexView and the
+// OpenReader: a consistent read of one memory (its read lock, taken through
+// the write gate, and a RocksDB snapshot for the reader's life), as the matcher's IndexView and the
 // posting scans of concordance.
 #include <algorithm>
 
@@ -8,6 +8,7 @@
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
+#include "storage/internal/write_gate.h"
 
 namespace qantara::storage::internal {
 namespace {
@@ -18,6 +19,7 @@ class RocksMemoryReader final : public MemoryReader {
   RocksMemoryReader(RocksHandles& rocks, std::shared_ptr<MemState> state) ABSL_NO_THREAD_SAFETY_ANALYSIS
       : rocks_(rocks),
         state_(std::move(state)),
+        mark_(*state_),
         lock_(&state_->rw),
         snap_(rocks.db),
         reader_(rocks, *state_, snap_.options()),
@@ -186,6 +188,7 @@ class RocksMemoryReader final : public MemoryReader {
 
   RocksHandles& rocks_;
   std::shared_ptr<MemState> state_;  // kept alive while read
+  SlowReaderMark mark_;              // before lock_, let go after it
   absl::ReaderMutexLock lock_;
   Snapshot snap_;
   CachedIndexReader reader_;

@@ -9,6 +9,7 @@
 #include "storage/internal/rocks_memory_store.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
+#include "storage/internal/write_gate.h"
 
 namespace qantara::storage::internal {
 namespace {
@@ -37,7 +38,7 @@ absl::StatusOr<Unit> RocksMemoryStore::UpdateUnitLocked(const MemoryRef& memory,
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
-  absl::WriterMutexLock w(&state.rw);
+  WriteLock w(state);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   auto old = writer.reader().GetUnit(unit.id);
@@ -73,7 +74,7 @@ absl::StatusOr<uint64_t> RocksMemoryStore::DeleteUnitsLocked(const MemoryRef& me
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
-  absl::WriterMutexLock w(&state.rw);
+  WriteLock w(state);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   uint64_t deleted = 0;
@@ -109,7 +110,7 @@ absl::Status RocksMemoryStore::IncrementUsageLocked(const MemoryRef& memory, uin
   auto found = Find(memory);
   if (!found.ok()) return found.status();
   MemState& state = **found;
-  absl::WriterMutexLock w(&state.rw);
+  WriteLock w(state);
   QANTARA_RETURN_IF_ERROR(CheckLive(state));
   UnitWriter writer(rocks_, state, options_);
   auto unit = writer.reader().GetUnit(id);

@@ -9,10 +9,17 @@
 
 namespace qantara {
 
+namespace {
+thread_local bool low_priority = false;
+}  // namespace
+
 bool LowerThisThreadPriority() {
   const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  low_priority = true;
   return setpriority(PRIO_PROCESS, tid, 19) == 0;
 }
+
+bool ThisThreadIsLowPriority() { return low_priority; }
 
 int64_t ThisThreadCpuNanos() {
   timespec ts{};

@@ -26,6 +26,11 @@ namespace qantara {
 // when the system refused).
 bool LowerThisThreadPriority();
 
+// Whether the calling thread lowered its priority (LowerThisThreadPriority,
+// RunAtLowPriority's threads): locks it would hold for long on a busy machine
+// let others go first (storage/internal/write_gate.h).
+bool ThisThreadIsLowPriority();
+
 // CPU time the calling thread has used, in nanoseconds.
 int64_t ThisThreadCpuNanos();
 

@@ -3,8 +3,9 @@
 // them. PRIVATE to storage/.
 //
 // Locking: writers hold `rw` exclusively while they write RocksDB and update
-// the caches; readers hold it shared for a whole read (a lookup) and fill the
-// caches under `fill` (taken after `rw`, in either mode). Writers take `fill`
+// the caches (taken through WriteLock, storage/internal/write_gate.h);
+// readers hold it shared for a whole read (a lookup) and fill the caches
+// under `fill` (taken after `rw`, in either mode). Writers take `fill`
 // too when they change a cache, so `fill` alone guards the cache maps; the
 // one exception is a complete key cache, read under `rw` shared without
 // `fill` (see CachedIndexReader::Keys).
@@ -53,6 +54,11 @@ struct MemState {
 
   const uint32_t id;  // the memory's id (never changes)
   absl::Mutex rw;
+  // The write gate on `rw` (storage/internal/write_gate.h): writers waiting
+  // for `rw` without blocking readers, and readers at low CPU priority
+  // holding it or about to.
+  std::atomic<int> writers_waiting{0};
+  std::atomic<int> slow_readers{0};
   MemoryRecord rec ABSL_GUARDED_BY(rw);
   // Set by DeleteMemory (with `rw` held exclusively) once the memory's
   // delete batch is written: whoever takes `rw` afterwards (a writer or
