@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/perf_level.h"
+#include "service/base/low_priority.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/scan.h"
 #include "storage/internal/status.h"
@@ -31,7 +32,13 @@ const KeyCache& CompleteKeys(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS { r
 
 CachedIndexReader::CachedIndexReader(RocksHandles& rocks, MemState& state, const rocksdb::ReadOptions& ro,
                                      bool reuse_iterators)
-    : rocks_(rocks), state_(state), ro_(ro), prefix_ro_(ro), reuse_iterators_(reuse_iterators) {
+    : rocks_(rocks),
+      state_(state),
+      fill_caches_(!ThisThreadIsLowPriority()),
+      ro_(ro),
+      prefix_ro_(ro),
+      reuse_iterators_(reuse_iterators) {
+  if (!fill_caches_) ro_.fill_cache = prefix_ro_.fill_cache = false;
   // Exact-index and posting scans stay inside one 13-byte prefix (the
   // column families' prefix extractor), so SST files whose prefix bloom
   // filter rules it out are skipped: many right after a bulk load.
@@ -65,6 +72,7 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
     return FromRocks(s, "read postings");
   }
   if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
+  if (!fill_caches_) return ids;
   {
     absl::MutexLock l(&state_.fill);
     ids = state_.postings.Insert(pid, std::move(ids));
@@ -129,6 +137,12 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
     fill.emplace_back(pid, std::move(ids));
   }
+  if (!fill_caches_) {
+    if (keep) {
+      for (auto& [pid, ids] : fill) prefetched_.emplace(pid, std::move(ids));
+    }
+    return absl::OkStatus();
+  }
   {
     absl::MutexLock l(&state_.fill);
     for (auto& [pid, ids] : fill) {
@@ -172,7 +186,7 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
   if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
-  if (!cache) return ids;
+  if (!cache || !fill_caches_) return ids;
   {
     absl::MutexLock l(&state_.fill);
     ids = state_.exact.Insert(eid, std::move(ids));
@@ -200,6 +214,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   auto keys = DecodeUnitKeys(value);
   if (!keys.ok()) return Damaged(id, keys.status());
   auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
+  if (!fill_caches_) return ptr;
   absl::MutexLock l(&state_.fill);
   return state_.keys.Emplace(id, std::move(ptr));
 }

@@ -76,7 +76,13 @@ class CachedIndexReader {
  private:
   RocksHandles& rocks_;
   MemState& state_;
-  const rocksdb::ReadOptions& ro_;
+  // Whether what is read goes into qantara's caches and RocksDB's block
+  // cache: not on a low-priority thread (ThisThreadIsLowPriority: a client
+  // over its CPU share, a heavy call), so that it neither evicts the others'
+  // working set (random-word floods) nor holds a cache's lock while the
+  // kernel has it wait for a core.
+  const bool fill_caches_;
+  rocksdb::ReadOptions ro_;
   rocksdb::ReadOptions prefix_ro_;
   const bool reuse_iterators_;
   std::unique_ptr<rocksdb::Iterator> exact_it_;

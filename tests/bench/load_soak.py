@@ -7,7 +7,7 @@ absent, skipped). tests/bench/README.md says how and why.
 
   load_soak.py --build-dir build [--shared ../shared] [--short] [--units N] [--seconds S]
                [--clients 8] [--stall-s S] [--max-threads T] [--rss-budget-mb MB] [--p99-ms X]
-               [--work DIR] [--keep] [--server-args "..."] [--auth]
+               [--work DIR] [--keep] [--server-args "..."] [--auth] [--no-hostile]
 
 --short: 20,000 units, 15 s, stalled streams cancelled after 2 s, no timing check
 (ctest bench_load_short). Default: 1M units, 600 s, the soak's checks (Lookup
@@ -61,6 +61,8 @@ def main():
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--server-args", default="")
     ap.add_argument("--auth", action="store_true")
+    ap.add_argument("--no-hostile", action="store_true",
+                    help="the honest clients alone (a baseline for their latency)")
     a = ap.parse_args()
     short = a.short
     units = a.units or (20000 if short else 1000000)
@@ -97,6 +99,8 @@ def main():
         cmd += ["--import-units", "500"]
     if a.auth:
         cmd += ["--auth", "1"]
+    if a.no_hostile:
+        cmd += ["--hostile", "0"]
     if a.rss_budget_mb:
         cmd += ["--rss-budget-mb", str(a.rss_budget_mb)]
     if a.p99_ms:

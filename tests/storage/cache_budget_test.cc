@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "service/base/low_priority.h"
 #include "service/tm/memories.h"
 #include "tests/storage/memory_store_test_util.h"
 
@@ -197,6 +198,30 @@ TEST_F(CacheBudgetTest, EvictionUnderConcurrentLookupsKeepsResults) {
   EXPECT_EQ(mismatches.load(), 0);
   EXPECT_GT(Stats().cache_evictions, 0u);
   EXPECT_LE(Stats().cached_bytes, Stats().cache_budget_bytes);
+}
+
+// Lookups on a low-priority thread (a client over its CPU share, a heavy
+// call) read through the caches without filling them: a random-word flood
+// cannot evict the honest lookups' lists. Their results are the same.
+TEST_F(CacheBudgetTest, LowPriorityLookupsDoNotFillTheCaches) {
+  options_.cache_bytes = 64 << 20;  // room for everything: only fills count
+  Reopen();
+  std::mt19937 rng(11);
+  Create("m");
+  Add("m", Sentences(rng, 300));
+  std::vector<std::string> queries;
+  for (int i = 0; i < 40; ++i) queries.push_back(Sentence(rng));
+  const StoreStats before = Stats();
+  std::thread slow([&] {
+    LowerThisThreadPriority();
+    for (const std::string& q : queries) ExpectIndexedEqualsExhaustive("m", q, 50);
+  });
+  slow.join();
+  const StoreStats after_slow = Stats();
+  EXPECT_EQ(after_slow.cached_postings, before.cached_postings);
+  EXPECT_EQ(after_slow.cached_bytes, before.cached_bytes);
+  for (const std::string& q : queries) ExpectIndexedEqualsExhaustive("m", q, 50);
+  EXPECT_GT(Stats().cached_postings, before.cached_postings);  // the same lookups at normal priority
 }
 
 }  // namespace
