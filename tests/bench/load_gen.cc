@@ -6,6 +6,7 @@
 //   load_gen (--server-bin PATH --data-dir DIR [--server-args "..."] | --target HOST:PORT [--pid N])
 //            --queries DIR [--memory bench] [--seconds 20] [--clients 8] [--max-requests N]
 //            [--think-ms 20] [--hostile 1] [--hostile-clients 3] [--stalls 3] [--stall-s 120]
+//            [--hostile-kinds 0,1,...]
 //            [--import-units 2000] [--warmup-s 10] [--max-threads-bound N] [--rss-budget-mb N]
 //            [--p99-ms X] [--auth 1] [--check 1]
 //
@@ -900,9 +901,26 @@ int main(int argc, char** argv) {
   sh.end = sh.start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   std::vector<std::thread> threads;
   for (int i = 0; i < clients; ++i) threads.emplace_back([&sh, i] { HonestClient(sh, i); });
+  // --hostile-kinds K,K,...: only these kinds of the mix (Hostile::Run's
+  // cases; to find which of them costs the honest clients most).
+  std::vector<bool> kinds(kHostileKinds, !g_args.count("--hostile-kinds"));
+  std::stringstream kind_list(Arg("--hostile-kinds", ""));
+  for (std::string k; std::getline(kind_list, k, ',');) {
+    char* end = nullptr;
+    const long kind = std::strtol(k.c_str(), &end, 10);
+    if (k.empty() || *end != '\0' || kind < 0 || kind >= kHostileKinds) {
+      std::printf("FAIL: --hostile-kinds: '%s' is not a kind (0 to %d)\n", k.c_str(), kHostileKinds - 1);
+      return 2;
+    }
+    kinds[kind] = true;
+  }
+  if (hostile && std::find(kinds.begin(), kinds.end(), true) == kinds.end()) {
+    std::printf("FAIL: --hostile-kinds names no kind\n");
+    return 2;
+  }
   if (hostile) {
     for (int i = 0; i < hostile_clients; ++i) {
-      threads.emplace_back([&sh, i, &big_description] {
+      threads.emplace_back([&sh, i, &big_description, &kinds] {
         // The hostile clients' own work (17 MiB requests, 200,000-segment
         // batches) at nice 19: on a real network it runs on their machines,
         // not on the server's cores.
@@ -916,6 +934,7 @@ int main(int argc, char** argv) {
                   big_description};
         for (int round = i; !sh.Done(); ++round) {
           const int kind = round % kHostileKinds;
+          if (!kinds[kind]) continue;
           if (kind == 9 && round % (2 * kHostileKinds) != 9) continue;  // 100 MB: every other cycle
           h.Run(kind);
           std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -7,7 +7,7 @@ absent, skipped). tests/bench/README.md says how and why.
 
   load_soak.py --build-dir build [--shared ../shared] [--short] [--units N] [--seconds S]
                [--clients 8] [--stall-s S] [--max-threads T] [--rss-budget-mb MB] [--p99-ms X]
-               [--work DIR] [--keep] [--server-args "..."] [--auth] [--no-hostile]
+               [--work DIR] [--keep] [--server-args "..."] [--auth] [--no-hostile] [--load-gen-args "..."]
 
 --short: 20,000 units, 15 s, stalled streams cancelled after 2 s, no timing check
 (ctest bench_load_short). Default: 1M units, 600 s, the soak's checks (Lookup
@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--server-args", default="")
     ap.add_argument("--auth", action="store_true")
+    ap.add_argument("--load-gen-args", default="", help="more load_gen arguments, e.g. --hostile-kinds 2")
     ap.add_argument("--no-hostile", action="store_true",
                     help="the honest clients alone (a baseline for their latency)")
     a = ap.parse_args()
@@ -101,6 +102,7 @@ def main():
         cmd += ["--auth", "1"]
     if a.no_hostile:
         cmd += ["--hostile", "0"]
+    cmd += a.load_gen_args.split()
     if a.rss_budget_mb:
         cmd += ["--rss-budget-mb", str(a.rss_budget_mb)]
     if a.p99_ms:
