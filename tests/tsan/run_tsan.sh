@@ -29,6 +29,7 @@ UNIT_TESTS=(
   storage_memory_lifecycle_test
   storage_cache_budget_test
   storage_atomic_add_test
+  storage_write_gate_test
   tm_importer_test
   tm_import_resume_test
 )
