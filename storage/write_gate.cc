@@ -23,6 +23,8 @@ WriteLock::WriteLock(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS : mu_(state
   absl::Time polite_until = absl::Now() + kPoliteAfterSlowReaders;
   absl::Duration pause = absl::Microseconds(20);
   for (;;) {
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(1));
     if (mu_.TryLock()) break;
     const absl::Time now = absl::Now();
     if (state.slow_readers.load(std::memory_order_acquire) > 0) {
@@ -31,8 +33,6 @@ WriteLock::WriteLock(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS : mu_(state
       mu_.Lock();  // behind the normal readers present only
       break;
     }
-    absl::SleepFor(pause);
-    pause = std::min(pause * 2, absl::Milliseconds(1));
   }
   state.writers_waiting.fetch_sub(1, std::memory_order_acq_rel);
 }

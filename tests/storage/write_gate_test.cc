@@ -1,7 +1,7 @@
 // The write gate of a memory (storage/internal/write_gate.h): a writer
 // waiting behind a slow (low-priority) reader lets other readers in, and a
-// slow reader lets a waiting writer go first. Each case would hang (and fail
-// on its timeout) with a plain writer lock.
+// slow reader lets a waiting writer go first. With a plain writer lock the
+// first case fails (the normal reader times out after 5 s).
 #include "storage/internal/write_gate.h"
 
 #include <atomic>
