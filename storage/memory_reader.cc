@@ -3,6 +3,7 @@
 // posting scans of concordance.
 #include <algorithm>
 
+#include "service/base/lock_wait.h"
 #include "service/base/status_macros.h"
 #include "storage/internal/index_reader.h"
 #include "storage/internal/rocks_memory_store.h"
@@ -19,11 +20,14 @@ class RocksMemoryReader final : public MemoryReader {
   RocksMemoryReader(RocksHandles& rocks, std::shared_ptr<MemState> state) ABSL_NO_THREAD_SAFETY_ANALYSIS
       : rocks_(rocks),
         state_(std::move(state)),
+        wait_start_(MonotonicNanos()),
         mark_(*state_),
         lock_(&state_->rw),
         snap_(rocks.db),
         reader_(rocks, *state_, snap_.options()),
-        info_(InfoOf(state_->rec)) {}
+        info_(InfoOf(state_->rec)) {
+    AddThisThreadLockWait(MonotonicNanos() - wait_start_);  // the gate, the lock and the snapshot
+  }
 
   const MemoryInfo& info() const override { return info_; }
   // NotFound when the memory was deleted before the reader got its lock.
@@ -188,6 +192,7 @@ class RocksMemoryReader final : public MemoryReader {
 
   RocksHandles& rocks_;
   std::shared_ptr<MemState> state_;  // kept alive while read
+  const int64_t wait_start_;         // before the gate and the lock
   SlowReaderMark mark_;              // before lock_, let go after it
   absl::ReaderMutexLock lock_;
   Snapshot snap_;

@@ -263,6 +263,13 @@ rocksdb::DBOptions DbOptions(bool create_if_missing) {
 
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
+  // Compactions (the LOW pool) run at nice 19: on a busy server they take
+  // the cores' leftovers, not the lookups' time (a lookup waiting for a core
+  // behind a compaction was part of the soak's tail, issue 15). Flushes (the
+  // HIGH pool) keep their priority, so writes are not stalled for them.
+  rocksdb::Env::Default()
+      ->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW, rocksdb::CpuPriority::kLow)
+      .PermitUncheckedError();
   // One budget for the memtables of every column family (a flush starts when
   // they hold more): memory stays flat however much a bulk import writes,
   // instead of up to two 64 MB memtables per big column family.

@@ -5,6 +5,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "service/base/lock_wait.h"
 #include "service/base/low_priority.h"
 
 namespace qantara::storage::internal {
@@ -19,6 +20,7 @@ constexpr absl::Duration kSlowReaderYield = absl::Seconds(2);
 
 WriteLock::WriteLock(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS : mu_(state.rw) {
   if (mu_.TryLock()) return;
+  const int64_t wait_start = MonotonicNanos();
   state.writers_waiting.fetch_add(1, std::memory_order_acq_rel);
   absl::Time polite_until = absl::Now() + kPoliteAfterSlowReaders;
   absl::Duration pause = absl::Microseconds(20);
@@ -35,6 +37,7 @@ WriteLock::WriteLock(MemState& state) ABSL_NO_THREAD_SAFETY_ANALYSIS : mu_(state
     }
   }
   state.writers_waiting.fetch_sub(1, std::memory_order_acq_rel);
+  AddThisThreadLockWait(MonotonicNanos() - wait_start);
 }
 
 WriteLock::~WriteLock() ABSL_NO_THREAD_SAFETY_ANALYSIS { mu_.Unlock(); }

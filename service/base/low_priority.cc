@@ -1,22 +1,37 @@
-// LowerThisThreadPriority: setpriority on the calling thread's id (Linux
-// keeps a nice value per thread); ThisThreadCpuNanos: CLOCK_THREAD_CPUTIME_ID.
+// LowerThisThreadPriority: setpriority and sched_setscheduler on the calling
+// thread's id (Linux keeps a nice value and a policy per thread; any thread
+// may lower its own); ThisThreadCpuNanos: CLOCK_THREAD_CPUTIME_ID.
 #include "service/base/low_priority.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
+
 namespace qantara {
 
 namespace {
 thread_local bool low_priority = false;
+std::atomic<LowPriorityPolicy> policy{LowPriorityPolicy::kIdle};
 }  // namespace
 
+void SetLowPriorityPolicy(LowPriorityPolicy p) { policy.store(p, std::memory_order_relaxed); }
+
+LowPriorityPolicy GetLowPriorityPolicy() { return policy.load(std::memory_order_relaxed); }
+
 bool LowerThisThreadPriority() {
-  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
   low_priority = true;
-  return setpriority(PRIO_PROCESS, tid, 19) == 0;
+  bool ok = setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 19) == 0;
+  if (GetLowPriorityPolicy() == LowPriorityPolicy::kIdle) {
+    sched_param param{};
+    param.sched_priority = 0;
+    ok = sched_setscheduler(tid, SCHED_IDLE, &param) == 0 && ok;
+  }
+  return ok;
 }
 
 bool ThisThreadIsLowPriority() { return low_priority; }

@@ -1,5 +1,5 @@
 // RunAtLowPriority: runs a piece of CPU-heavy work on a thread of its own at
-// the lowest CPU priority (nice 19), and waits for it. On a busy machine the
+// the lowest CPU priority (nice 19 or SCHED_IDLE), and waits for it. On a busy machine the
 // kernel then gives the cores to every other thread first: cheap lookups of
 // other clients keep their latency while an alignment, an exhaustive scan,
 // a concordance or a client's SRX rules take what is left (issue 15). The
@@ -20,10 +20,24 @@
 #include <type_traits>
 #include <utility>
 
+#include "service/base/lock_wait.h"
+
 namespace qantara {
 
-// Lowers the calling thread's CPU priority to nice 19 (best effort: false
-// when the system refused).
+// How LowerThisThreadPriority lowers a thread's priority (process-wide; the
+// server sets it from --low-priority before it serves).
+//  kNice19: nice 19. The kernel gives such a thread about 1.5% of a core
+//    that normal threads want, but a waking normal thread may still wait for
+//    the end of its time slice.
+//  kIdle: SCHED_IDLE (and nice 19). A waking normal thread preempts it at
+//    once, and the kernel counts a core running only such threads as idle
+//    when it places a waking thread.
+enum class LowPriorityPolicy { kNice19, kIdle };
+void SetLowPriorityPolicy(LowPriorityPolicy policy);
+LowPriorityPolicy GetLowPriorityPolicy();
+
+// Lowers the calling thread's CPU priority as the policy says (best effort:
+// false when the system refused).
 bool LowerThisThreadPriority();
 
 // Whether the calling thread lowered its priority (LowerThisThreadPriority,
@@ -54,29 +68,33 @@ inline uint64_t LowPriorityThreadsStarted() {
   return low_priority_internal::threads_started.load(std::memory_order_relaxed);
 }
 
-// fn() on a thread at nice 19; returns what it returns. fn must not throw.
+// fn() on a thread at low priority; returns what it returns. fn must not throw.
 template <typename Fn>
 auto RunAtLowPriority(Fn&& fn) -> std::invoke_result_t<Fn&> {
   using R = std::invoke_result_t<Fn&>;
   low_priority_internal::threads_started.fetch_add(1, std::memory_order_relaxed);
-  int64_t used = 0;
+  int64_t used = 0, waited = 0;
   if constexpr (std::is_void_v<R>) {
-    std::thread t([&fn, &used] {
+    std::thread t([&fn, &used, &waited] {
       LowerThisThreadPriority();
       fn();
       used = ThisThreadCpuNanos();
+      waited = ThisThreadLockWaitNanos();
     });
     t.join();
     low_priority_internal::cpu_nanos_elsewhere += used;
+    AddThisThreadLockWait(waited);
   } else {
     std::optional<R> out;
-    std::thread t([&fn, &out, &used] {
+    std::thread t([&fn, &out, &used, &waited] {
       LowerThisThreadPriority();
       out.emplace(fn());
       used = ThisThreadCpuNanos();
+      waited = ThisThreadLockWaitNanos();
     });
     t.join();
     low_priority_internal::cpu_nanos_elsewhere += used;
+    AddThisThreadLockWait(waited);
     return *std::move(out);
   }
 }

@@ -158,6 +158,16 @@ absl::StatusOr<tm::Principal> Identify(const grpc::ServerContext* context) {
 }
 }  // namespace
 
+std::string TokenNameForLog(const grpc::ServerContextBase* context) {
+  const auto* server_context = dynamic_cast<const grpc::ServerContext*>(context);
+  if (server_context == nullptr || installed.load(std::memory_order_acquire) == nullptr ||
+      !enforced.load(std::memory_order_acquire)) {
+    return "-";
+  }
+  absl::StatusOr<tm::Principal> who = Identify(server_context);
+  return who.ok() && !who->name.empty() ? who->name : "-";
+}
+
 absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context) {
   absl::StatusOr<tm::Principal> who = Identify(context);
   if (!who.ok()) return who;

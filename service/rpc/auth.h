@@ -81,6 +81,11 @@ void SetHttpEdgeSecret(std::string secret);
 // RESOURCE_EXHAUSTED: the token is over its rate limit.
 absl::StatusOr<tm::Principal> Caller(const grpc::ServerContext* context);
 
+// The name of the call's token for a log line ("-" without access control
+// or when the call has no valid token); checks the token again, so for rare
+// lines only (the slow call log).
+std::string TokenNameForLog(const grpc::ServerContextBase* context);
+
 // Caller() with at least role `needed` (tm::NeedRole; `action` names what
 // was asked in the error).
 absl::StatusOr<tm::Principal> Allow(const grpc::ServerContext* context, tm::Role needed,

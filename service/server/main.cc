@@ -25,6 +25,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "service/base/low_priority.h"
 #include "service/match/analyzer.h"
 #include "service/rpc/access_service.h"
 #include "service/rpc/admin_service.h"
@@ -38,6 +39,7 @@
 #include "service/rpc/metrics.h"
 #include "service/rpc/parse_errors.h"
 #include "service/rpc/server_service.h"
+#include "service/rpc/slow_calls.h"
 #include "service/rpc/text_service.h"
 #include "service/server/access_bootstrap.h"
 #include "service/server/check.h"
@@ -110,6 +112,7 @@ int Run(int argc, char** argv) {
   tm::RateLimitOptions rates;
   double calls_per_s = rates.translator.calls_per_s, units_per_s = rates.translator.units_per_s;
   double cpu_ms_per_s = rates.translator.cpu_ms_per_s;
+  double priority_cpu_ms_per_s = rates.priority_cpu_ms_per_s;
   app.add_option("--listen", listen, "HOST:PORT to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--data-dir", data_dir, "RocksDB data directory (created if missing)")
@@ -160,6 +163,31 @@ int Run(int argc, char** argv) {
                  "instead), so no token takes more than its share of the cores; 0: no limit")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--token-priority-cpu-ms-per-s", priority_cpu_ms_per_s,
+                 "with --auth: milliseconds of CPU time a second each non-admin token's calls may take at "
+                 "normal priority (a budget of 2 s of it); beyond, its calls run at the lowest CPU priority "
+                 "(--low-priority) until it is back within it, so light clients' lookups keep their latency; "
+                 "0: no such share")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  double slow_call_ms = 1000;
+  app.add_option("--slow-call-ms", slow_call_ms,
+                 "log each call that takes longer than this (wall, CPU and lock-wait milliseconds, the "
+                 "peer, the token); 0: none")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e9));
+  int slow_call_lines = 10;
+  app.add_option("--slow-call-lines-per-s", slow_call_lines,
+                 "most slow-call lines a second (the calls left out are counted in the next line)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  std::string low_priority = "idle";
+  app.add_option("--low-priority", low_priority,
+                 "how heavy calls (alignments, exhaustive and low-threshold lookups, concordance, SRX) and "
+                 "calls of a token over its CPU share are made to yield the cores: idle (SCHED_IDLE: a "
+                 "waking normal call preempts them at once) or nice (nice 19)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"idle", "nice"}));
   RestoreFlags restore;
   AddRestoreFlags(app, &restore);
   LimitFlags limits;
@@ -270,6 +298,8 @@ int Run(int argc, char** argv) {
     Log(LogLevel::kError, absl::StrCat("request ids: ", expired.status().message()));
   }
   rpc::InstallRequestLog(&request_log);
+  SetLowPriorityPolicy(low_priority == "nice" ? LowPriorityPolicy::kNice19 : LowPriorityPolicy::kIdle);
+  rates.priority_cpu_ms_per_s = priority_cpu_ms_per_s;
   rates.reader = {calls_per_s, 0, cpu_ms_per_s};
   rates.translator = rates.manager = {calls_per_s, units_per_s, cpu_ms_per_s};
   tm::RateLimiter limiter(rates);
@@ -307,7 +337,14 @@ int Run(int argc, char** argv) {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors =
       rpc::AdmissionInterceptors();
   interceptors.push_back(rpc::ParseErrorInterceptorFactory());
-  if (auth && cpu_ms_per_s > 0) interceptors.push_back(rpc::CpuChargeInterceptorFactory());
+  if (auth && (cpu_ms_per_s > 0 || priority_cpu_ms_per_s > 0))
+    interceptors.push_back(rpc::CpuChargeInterceptorFactory());
+  if (slow_call_ms > 0) {
+    interceptors.push_back(rpc::SlowCallInterceptorFactory(
+        {.threshold = absl::Microseconds(static_cast<int64_t>(slow_call_ms * 1000)),
+         .max_lines_per_s = slow_call_lines,
+         .log = [](std::string_view line) { Log(LogLevel::kWarn, line); }}));
+  }
   // Prometheus metrics (service/rpc/metrics.h): every call counted and timed;
   // rpc::ScrapeMetrics() renders them for the HTTP listener's /metrics.
   rpc::RpcMetrics rpc_metrics;

@@ -34,17 +34,23 @@ const RateLimit& RateLimiter::LimitOf(Role role) const {
   }
 }
 
+// The priority share's budget holds this many seconds of its rate.
+constexpr double kShareBurstSeconds = 2;
+
 void RateLimiter::Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool fresh) const {
   const double burst = options_.burst_seconds;
+  const double share = options_.priority_cpu_ms_per_s;
   if (fresh) {
     b.calls = limit.calls_per_s * burst;
     b.units = limit.units_per_s * burst;
     b.cpu_ms = limit.cpu_ms_per_s * burst;
+    b.share_ms = share * kShareBurstSeconds;
   } else {
     const double dt = std::max(0.0, absl::ToDoubleSeconds(now - b.last));
     b.calls = std::min(limit.calls_per_s * burst, b.calls + dt * limit.calls_per_s);
     b.units = std::min(limit.units_per_s * burst, b.units + dt * limit.units_per_s);
     b.cpu_ms = std::min(limit.cpu_ms_per_s * burst, b.cpu_ms + dt * limit.cpu_ms_per_s);
+    b.share_ms = std::min(share * kShareBurstSeconds, b.share_ms + dt * share);
   }
   b.last = now;
 }
@@ -86,24 +92,24 @@ void RateLimiter::Charge(const Principal& who, uint64_t units, absl::Time now) {
 }
 
 bool RateLimiter::OverCpuShare(const Principal& who, absl::Time now) {
-  if (who.role == Role::kAdmin || who.name.empty()) return false;
+  if (who.role == Role::kAdmin || who.name.empty() || options_.priority_cpu_ms_per_s <= 0) return false;
   const RateLimit& limit = LimitOf(who.role);
-  if (limit.cpu_ms_per_s <= 0) return false;
   absl::MutexLock l(&mu_);
   auto it = buckets_.find(who.name);
   if (it == buckets_.end()) return false;
   Refill(it->second, limit, now, /*fresh=*/false);
-  return it->second.cpu_ms < limit.cpu_ms_per_s * (options_.burst_seconds - 1);
+  return it->second.share_ms < 0;
 }
 
 void RateLimiter::ChargeCpu(const Principal& who, double cpu_ms, absl::Time now) {
   if (who.role == Role::kAdmin || who.name.empty() || !(cpu_ms > 0)) return;
   const RateLimit& limit = LimitOf(who.role);
-  if (limit.cpu_ms_per_s <= 0) return;
+  if (limit.cpu_ms_per_s <= 0 && options_.priority_cpu_ms_per_s <= 0) return;
   absl::MutexLock l(&mu_);
   auto [it, fresh] = buckets_.try_emplace(who.name);
   Refill(it->second, limit, now, fresh);
   it->second.cpu_ms -= cpu_ms;
+  it->second.share_ms -= cpu_ms;
 }
 
 }  // namespace qantara::tm

@@ -35,6 +35,13 @@ struct RateLimitOptions {
   RateLimit translator{50, 20000, 500};
   RateLimit manager{50, 20000, 500};
   double burst_seconds = 10;  // a budget holds this many seconds of its rate
+  // CPU milliseconds a second each non-admin token's calls may take at
+  // normal priority (a budget holding 2 s of it): beyond, its calls run at
+  // the lowest CPU priority until it is back within it (OverCpuShare). Lower
+  // than the CPU limit on purpose: a client using a tenth of a core keeps the
+  // lookups of light clients (a translator's CAT tool) waiting for cores.
+  // 0: every token's calls keep normal priority.
+  double priority_cpu_ms_per_s = 100;
 };
 
 class RateLimiter {
@@ -48,11 +55,11 @@ class RateLimiter {
   void Charge(const Principal& who, uint64_t units, absl::Time now);
   // Charges `cpu_ms` of CPU time a call of `who` took to its CPU budget.
   void ChargeCpu(const Principal& who, double cpu_ms, absl::Time now);
-  // Whether `who` has lately taken more than its share of CPU time: its CPU
-  // budget is more than one second of its rate below full. Such a token's
-  // calls run at the lowest CPU priority until it is back within its share,
-  // so the cores go to the other clients first (long before its budget is
-  // spent and its calls refused).
+  // Whether `who` has lately taken more than its share of CPU time at normal
+  // priority (RateLimitOptions::priority_cpu_ms_per_s). Such a token's calls
+  // run at the lowest CPU priority until it is back within its share, so the
+  // cores go to the other clients first (long before its CPU budget is spent
+  // and its calls refused).
   bool OverCpuShare(const Principal& who, absl::Time now);
 
  private:
@@ -60,6 +67,7 @@ class RateLimiter {
     double calls = 0;
     double units = 0;
     double cpu_ms = 0;
+    double share_ms = 0;  // the priority share's budget
     absl::Time last;
   };
   const RateLimit& LimitOf(Role role) const;

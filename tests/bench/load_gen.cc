@@ -6,7 +6,7 @@
 //   load_gen (--server-bin PATH --data-dir DIR [--server-args "..."] | --target HOST:PORT [--pid N])
 //            --queries DIR [--memory bench] [--seconds 20] [--clients 8] [--max-requests N]
 //            [--think-ms 20] [--hostile 1] [--hostile-clients 3] [--stalls 3] [--stall-s 120]
-//            [--hostile-kinds 0,1,...]
+//            [--hostile-kinds 0,1,...] [--hostile-process 1]
 //            [--import-units 2000] [--warmup-s 10] [--max-threads-bound N] [--rss-budget-mb N]
 //            [--p99-ms X] [--auth 1] [--check 1]
 //
@@ -33,6 +33,11 @@
 // for the hostile ones, so the server's per-token limits (calls, units and
 // CPU time a second) apply to each client on its own.
 //
+// The hostile clients run in a process of their own under SCHED_IDLE
+// (--hostile-process 1, the default; see main): their own CPU work stands
+// for other machines', so the honest latency measures what they cost the
+// server, not the load generator.
+//
 // Every second: the server's RSS and threads (/proc/PID/status). At the end:
 // per-rpc p50/p99/p999 of the honest calls, their errors, the hostile table,
 // RSS start/max/end and its slope after --warmup-s, the most threads; the
@@ -40,6 +45,7 @@
 // SIGTERM). --check 1: exit 1 when a check fails (honest errors, violations,
 // the server gone, threads over --max-threads-bound, RSS over
 // --rss-budget-mb, Lookup p99 over --p99-ms). Exit 77: no queries (skip).
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -824,6 +830,116 @@ std::vector<Query> ReadQueries(const fs::path& dir) {
   return out;
 }
 
+// Prints the hostile table; returns the violations.
+uint64_t PrintHostileTable(Shared& sh) {
+  uint64_t violations = 0;
+  std::printf("\n== hostile mix (each must be refused with a message or served within its limits)\n");
+  std::printf("%-40s %6s %10s  %s\n", "kind", "sent", "violations", "outcomes (max ms)");
+  for (auto& [kind, f] : sh.figures.hostile()) {
+    violations += f.violations;
+    std::string codes;
+    for (auto& [c, n] : f.codes) codes += c + " " + std::to_string(n) + ", ";
+    std::printf("%-40s %6lu %10lu  %s(%.0f)\n", kind.c_str(), static_cast<unsigned long>(f.sent),
+                static_cast<unsigned long>(f.violations), codes.c_str(), f.max_ms);
+    for (const std::string& v : f.violation_samples) std::printf("    violation: %s\n", v.c_str());
+  }
+  return violations;
+}
+
+// The hostile clients and stalled streams of one cycle; each stops at
+// sh.end.
+void StartHostileClients(Shared& sh, int hostile_clients, int stalls, const std::string& big_description,
+                         const std::vector<bool>& kinds, std::vector<std::thread>& threads) {
+  for (int i = 0; i < hostile_clients; ++i) {
+    threads.emplace_back([&sh, i, &big_description, &kinds] {
+      // In the main process (--hostile-process 0) the hostile clients' own
+      // work runs at nice 19; in a process of their own, all of it (gRPC's
+      // threads too) under SCHED_IDLE.
+      setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+      auto channel = NewChannel(sh.target, sh.TokenOf("hostile-" + std::to_string(i)));
+      Hostile h{sh,
+                v1::MemoryService::NewStub(channel),
+                v1::AlignService::NewStub(channel),
+                v1::TextService::NewStub(channel),
+                std::mt19937_64(77 + i),
+                big_description};
+      for (int round = i; !sh.Done(); ++round) {
+        const int kind = round % kHostileKinds;
+        if (!kinds[kind]) continue;
+        if (kind == 9 && round % (2 * kHostileKinds) != 9) continue;  // 100 MB: every other cycle
+        h.Run(kind);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  for (int i = 0; i < stalls; ++i) threads.emplace_back([&sh, i] { StallClient(sh, i); });
+}
+
+// --hostile-kinds K,K,...: only these kinds of the mix (Hostile::Run's
+// cases; to find which of them costs the honest clients most). Empty on a
+// bad list (printed).
+std::vector<bool> HostileKinds() {
+  std::vector<bool> kinds(kHostileKinds, !g_args.count("--hostile-kinds"));
+  std::stringstream kind_list(Arg("--hostile-kinds", ""));
+  for (std::string k; std::getline(kind_list, k, ',');) {
+    char* end = nullptr;
+    const long kind = std::strtol(k.c_str(), &end, 10);
+    if (k.empty() || *end != '\0' || kind < 0 || kind >= kHostileKinds) {
+      std::printf("FAIL: --hostile-kinds: '%s' is not a kind (0 to %d)\n", k.c_str(), kHostileKinds - 1);
+      return {};
+    }
+    kinds[kind] = true;
+  }
+  if (std::find(kinds.begin(), kinds.end(), true) == kinds.end()) {
+    std::printf("FAIL: --hostile-kinds names no kind\n");
+    return {};
+  }
+  return kinds;
+}
+
+// --role hostile: the hostile clients alone, against --target, for
+// --seconds; prints their table; exit 1 on a violation.
+int RunHostileRole(Shared& sh, const std::vector<bool>& kinds, double seconds, int hostile_clients,
+                   int stalls) {
+  const std::string big_description(100u << 20, 'd');
+  sh.start = Clock::now();
+  sh.end = sh.start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  std::vector<std::thread> threads;
+  StartHostileClients(sh, hostile_clients, stalls, big_description, kinds, threads);
+  for (std::thread& t : threads) t.join();
+  return PrintHostileTable(sh) > 0 ? 1 : 0;
+}
+
+// Starts this program again with --role hostile under SCHED_IDLE (its
+// threads inherit the policy), with this run's arguments for the hostile
+// mix. Returns its pid, or -1.
+pid_t StartHostileProcess(const std::string& target, const std::string& token_file) {
+  std::vector<std::string> args = {"/proc/self/exe", "--role", "hostile", "--target", target};
+  for (const char* name : {"--queries", "--memory", "--seconds", "--hostile-clients", "--stalls", "--stall-s",
+                           "--hostile-kinds", "--auth"}) {
+    if (g_args.count(name)) {
+      args.push_back(name);
+      args.push_back(g_args[name]);
+    }
+  }
+  if (!token_file.empty()) {
+    args.push_back("--token-file");
+    args.push_back(token_file);
+  }
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t child = fork();
+  if (child == 0) {
+    setpriority(PRIO_PROCESS, 0, 19);
+    sched_param param{};
+    sched_setscheduler(0, SCHED_IDLE, &param);
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  return child;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -853,9 +969,24 @@ int main(int argc, char** argv) {
   sh.import_units = static_cast<size_t>(ArgD("--import-units", 2000));
   if (g_args.count("--max-requests")) sh.max_requests = std::stoull(Arg("--max-requests", "0"));
 
+  // --hostile-process 1 (the default): the hostile clients run in a process
+  // of their own (this program again, --role hostile) under SCHED_IDLE: on a
+  // network they run on their own machines, so their own CPU work (building
+  // 100 MB requests, gRPC's threads sending them) must not take the shared
+  // cores from the honest clients; what they cost the server is what is
+  // measured. --hostile-process 0: in this process, at nice 19.
+  const bool hostile_role = Arg("--role", "all") == "hostile";
+  const bool hostile_process = !hostile_role && hostile && Arg("--hostile-process", "1") == "1";
+
+  std::vector<bool> kinds;
+  if (hostile) {
+    kinds = HostileKinds();
+    if (kinds.empty()) return 2;
+  }
+
   pid_t pid = static_cast<pid_t>(ArgD("--pid", 0));
   bool started = false;
-  if (!Arg("--server-bin", "").empty()) {
+  if (!hostile_role && !Arg("--server-bin", "").empty()) {
     const std::string data = Arg("--data-dir", "");
     const std::string log = Arg("--server-log", data + ".server.log");
     pid = StartServer(Arg("--server-bin", ""), data, Arg("--server-args", ""), log, &sh.target);
@@ -883,7 +1014,10 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (!Setup(sh) || (auth && !MakeTokens(sh, clients, hostile ? hostile_clients : 0, hostile ? stalls : 0))) {
+  const bool hostile_here = hostile && !hostile_process;
+  if ((!hostile_role && !Setup(sh)) ||
+      (auth && !MakeTokens(sh, hostile_role ? 0 : clients, hostile_here ? hostile_clients : 0,
+                           hostile_here ? stalls : 0))) {
     if (started) {
       kill(pid, SIGTERM);
       waitpid(pid, nullptr, 0);
@@ -895,54 +1029,28 @@ int main(int argc, char** argv) {
       sh.queries.size(), clients, sh.think_ms, hostile ? "on" : "off", hostile_clients, stalls, seconds,
       auth ? "; a token each (access control on)" : "");
 
+  if (hostile_role) return RunHostileRole(sh, kinds, seconds, hostile_clients, stalls);
+  pid_t hostile_pid = 0;
+  if (hostile_process) {
+    hostile_pid = StartHostileProcess(
+        sh.target, auth ? Arg("--token-file", Arg("--data-dir", "") + "/admin.token") : std::string());
+    if (hostile_pid <= 0) {
+      std::printf("FAIL: the hostile process did not start\n");
+      if (started) {
+        kill(pid, SIGTERM);
+        waitpid(pid, nullptr, 0);
+      }
+      return 1;
+    }
+  }
+
   const std::string big_description(100u << 20, 'd');
   std::vector<ProcSample> samples;
   sh.start = Clock::now();
   sh.end = sh.start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
   std::vector<std::thread> threads;
   for (int i = 0; i < clients; ++i) threads.emplace_back([&sh, i] { HonestClient(sh, i); });
-  // --hostile-kinds K,K,...: only these kinds of the mix (Hostile::Run's
-  // cases; to find which of them costs the honest clients most).
-  std::vector<bool> kinds(kHostileKinds, !g_args.count("--hostile-kinds"));
-  std::stringstream kind_list(Arg("--hostile-kinds", ""));
-  for (std::string k; std::getline(kind_list, k, ',');) {
-    char* end = nullptr;
-    const long kind = std::strtol(k.c_str(), &end, 10);
-    if (k.empty() || *end != '\0' || kind < 0 || kind >= kHostileKinds) {
-      std::printf("FAIL: --hostile-kinds: '%s' is not a kind (0 to %d)\n", k.c_str(), kHostileKinds - 1);
-      return 2;
-    }
-    kinds[kind] = true;
-  }
-  if (hostile && std::find(kinds.begin(), kinds.end(), true) == kinds.end()) {
-    std::printf("FAIL: --hostile-kinds names no kind\n");
-    return 2;
-  }
-  if (hostile) {
-    for (int i = 0; i < hostile_clients; ++i) {
-      threads.emplace_back([&sh, i, &big_description, &kinds] {
-        // The hostile clients' own work (17 MiB requests, 200,000-segment
-        // batches) at nice 19: on a real network it runs on their machines,
-        // not on the server's cores.
-        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
-        auto channel = NewChannel(sh.target, sh.TokenOf("hostile-" + std::to_string(i)));
-        Hostile h{sh,
-                  v1::MemoryService::NewStub(channel),
-                  v1::AlignService::NewStub(channel),
-                  v1::TextService::NewStub(channel),
-                  std::mt19937_64(77 + i),
-                  big_description};
-        for (int round = i; !sh.Done(); ++round) {
-          const int kind = round % kHostileKinds;
-          if (!kinds[kind]) continue;
-          if (kind == 9 && round % (2 * kHostileKinds) != 9) continue;  // 100 MB: every other cycle
-          h.Run(kind);
-          std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-      });
-    }
-    for (int i = 0; i < stalls; ++i) threads.emplace_back([&sh, i] { StallClient(sh, i); });
-  }
+  if (hostile_here) StartHostileClients(sh, hostile_clients, stalls, big_description, kinds, threads);
 
   // Every second: RSS and threads of the server, and its caches (Stats).
   auto stats_stub = v1::MemoryService::NewStub(NewChannel(sh.target, sh.admin_token));
@@ -970,16 +1078,33 @@ int main(int argc, char** argv) {
     samples.push_back({t, rss, thr, cache < 0 || rocks < 0 ? -1 : cache + rocks});
     max_threads = std::max(max_threads, thr);
     std::printf(
-        "t=%5.0fs rss %7.1f MB (caches %6.1f, rocksdb %6.1f) threads %4ld honest calls %8lu errors %lu "
-        "hostile "
-        "%lu\n",
+        "t=%5.0fs rss %7.1f MB (caches %6.1f, rocksdb %6.1f) threads %4ld honest calls %8lu errors %lu%s\n",
         t, rss, cache, rocks, thr, static_cast<unsigned long>(sh.figures.HonestCalls()),
         static_cast<unsigned long>(sh.figures.HonestErrors()),
-        static_cast<unsigned long>(sh.figures.HostileSent()));
+        hostile_here ? (" hostile " + std::to_string(sh.figures.HostileSent())).c_str() : "");
   }
   sh.stop = true;
   std::printf("stopping the clients (stalled streams end when the server cancels them)\n");
   for (std::thread& t : threads) t.join();
+  // The hostile process ends by itself (its clients stop at the same time);
+  // it has printed its table, and exits 1 on a violation.
+  int hostile_exit = 0;
+  if (hostile_pid > 0) {
+    int status = 0;
+    const auto t0 = Clock::now();
+    pid_t done = 0;
+    const auto wait_for = std::chrono::milliseconds(static_cast<int64_t>((2 * sh.stall_s + 120) * 1000));
+    while ((done = waitpid(hostile_pid, &status, WNOHANG)) == 0 && Clock::now() - t0 < wait_for) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (done == 0) {
+      kill(hostile_pid, SIGKILL);
+      waitpid(hostile_pid, &status, 0);
+      hostile_exit = -1;
+    } else {
+      hostile_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+  }
 
   // Still up?
   bool alive = false;
@@ -1013,19 +1138,7 @@ int main(int argc, char** argv) {
     for (auto& [msg, n] : f.error_samples)
       std::printf("    error x%lu: %s\n", static_cast<unsigned long>(n), msg.c_str());
   }
-  uint64_t violations = 0;
-  if (hostile) {
-    std::printf("\n== hostile mix (each must be refused with a message or served within its limits)\n");
-    std::printf("%-40s %6s %10s  %s\n", "kind", "sent", "violations", "outcomes (max ms)");
-    for (auto& [kind, f] : sh.figures.hostile()) {
-      violations += f.violations;
-      std::string codes;
-      for (auto& [c, n] : f.codes) codes += c + " " + std::to_string(n) + ", ";
-      std::printf("%-40s %6lu %10lu  %s(%.0f)\n", kind.c_str(), static_cast<unsigned long>(f.sent),
-                  static_cast<unsigned long>(f.violations), codes.c_str(), f.max_ms);
-      for (const std::string& v : f.violation_samples) std::printf("    violation: %s\n", v.c_str());
-    }
-  }
+  const uint64_t violations = hostile_here ? PrintHostileTable(sh) : 0;
   double slope = 0, beyond_slope = 0, rss_max = 0, rss_end = 0, rss_first = 0, rss_warm = 0, cache_end = -1;
   if (!samples.empty()) {
     rss_first = samples.front().rss_mb;
@@ -1074,6 +1187,10 @@ int main(int argc, char** argv) {
   if (honest_errors > 0) failed.push_back(std::to_string(honest_errors) + " honest errors");
   if (violations > 0)
     failed.push_back(std::to_string(violations) + " hostile requests not refused or served within limits");
+  if (hostile_exit != 0)
+    failed.push_back(hostile_exit == 1
+                         ? "the hostile process found violations (its table above)"
+                         : "the hostile process failed (exit " + std::to_string(hostile_exit) + ")");
   if (!alive) failed.push_back("the server no longer answers");
   if (!clean_stop) failed.push_back("the server did not stop cleanly");
   if (g_args.count("--max-threads-bound") && max_threads > std::stol(Arg("--max-threads-bound", "0"))) {

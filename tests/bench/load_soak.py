@@ -2,7 +2,8 @@
 """Load and soak driver (issue 15): a fresh data dir preloaded with the tm
 workload (tm_bench --build-only: in-process AddUnits, about 100,000 units/s),
 a fresh qantara-server on it, and load_gen's honest clients beside its hostile
-mix; prints load_gen's figures and returns its exit code (77: shared data
+mix (in a process of their own under SCHED_IDLE, as if on other machines;
+--load-gen-args "--hostile-process 0": in load_gen's); prints load_gen's figures and returns its exit code (77: shared data
 absent, skipped). tests/bench/README.md says how and why.
 
   load_soak.py --build-dir build [--shared ../shared] [--short] [--units N] [--seconds S]

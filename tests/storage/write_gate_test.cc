@@ -11,6 +11,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "service/base/lock_wait.h"
 #include "service/base/low_priority.h"
 
 namespace qantara::storage::internal {
@@ -93,6 +94,32 @@ TEST(WriteGateTest, NormalThreadsAreNotSlowReaders) {
   EXPECT_EQ(state->slow_readers.load(), 0);
   WriteLock w(*state);  // free: taken at once
   state->rw.AssertHeld();
+}
+
+// A writer's wait at the gate counts as the thread's lock wait (the slow
+// call log says where a call's time went); a lock taken at once adds none.
+TEST(WriteGateTest, AWritersWaitIsCountedAsItsLockWait) {
+  auto state = NewState();
+  int64_t free_wait = -1, held_wait = -1;
+  std::thread first([&] {
+    const int64_t before = ThisThreadLockWaitNanos();
+    { WriteLock w(*state); }
+    free_wait = ThisThreadLockWaitNanos() - before;
+  });
+  first.join();
+  EXPECT_EQ(free_wait, 0);
+  state->rw.ReaderLock();  // a normal reader holds the lock for 60 ms
+  std::thread writer([&] {
+    const int64_t before = ThisThreadLockWaitNanos();
+    { WriteLock w(*state); }
+    held_wait = ThisThreadLockWaitNanos() - before;
+  });
+  ASSERT_TRUE(WriterWaits(*state));
+  absl::SleepFor(absl::Milliseconds(60));
+  state->rw.ReaderUnlock();
+  writer.join();
+  EXPECT_GE(held_wait, 50'000'000);
+  EXPECT_LT(held_wait, 5'000'000'000);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
-// RunAtLowPriority: the work runs on another thread at nice 19, returns its
-// value, and the caller's own priority is left as it was.
+// RunAtLowPriority: the work runs on another thread at nice 19 (and
+// SCHED_IDLE under the idle policy), returns its value, and the caller's own
+// priority is left as it was.
 #include "service/base/low_priority.h"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -41,6 +43,25 @@ TEST(LowPriorityTest, RunsAtNice19OnAnotherThreadAndReturnsTheValue) {
   RunAtLowPriority([&] { ran = true; });  // void work
   EXPECT_TRUE(ran);
   EXPECT_EQ(LowPriorityThreadsStarted(), threads + 1);  // one thread a call
+}
+
+// The policy chooses the scheduler of the work's thread; the caller's stays.
+TEST(LowPriorityTest, TheIdlePolicyRunsTheWorkUnderSchedIdleAndNiceDoesNot) {
+  const LowPriorityPolicy before = GetLowPriorityPolicy();
+  EXPECT_EQ(before, LowPriorityPolicy::kIdle);  // the default
+  const int caller_policy = sched_getscheduler(0);
+  int idle_policy = -1, nice_policy = -1, nice_value = -100;
+  RunAtLowPriority([&] { idle_policy = sched_getscheduler(static_cast<pid_t>(ThreadId())); });
+  SetLowPriorityPolicy(LowPriorityPolicy::kNice19);
+  RunAtLowPriority([&] {
+    nice_policy = sched_getscheduler(static_cast<pid_t>(ThreadId()));
+    nice_value = NiceOf(ThreadId());
+  });
+  SetLowPriorityPolicy(before);
+  EXPECT_EQ(idle_policy, SCHED_IDLE);
+  EXPECT_EQ(nice_policy, SCHED_OTHER);
+  EXPECT_EQ(nice_value, 19);
+  EXPECT_EQ(sched_getscheduler(0), caller_policy);
 }
 
 }  // namespace

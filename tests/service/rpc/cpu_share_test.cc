@@ -71,6 +71,7 @@ class CpuShareTest : public ::testing::Test {
     tm::RateLimitOptions o;
     o.reader = {0, 0, 100};  // 100 ms of CPU a second, 10 s of it at once
     o.burst_seconds = 10;
+    o.priority_cpu_ms_per_s = 100;  // 200 ms of it at normal priority
     return o;
   }
 

@@ -77,29 +77,43 @@ TEST(RateLimiterTest, CpuTimeIsChargedAfterTheCall) {
   EXPECT_TRUE(limiter.Admit(Principal{"root", Role::kAdmin, {"*"}}, t0).ok());
 }
 
-TEST(RateLimiterTest, OverCpuShareOnceMoreThanASecondOfItsRateBelowFull) {
+// The priority share is a budget of its own (2 s of its rate), apart from
+// the CPU limit: a token goes over it long before its calls are refused.
+TEST(RateLimiterTest, OverCpuShareOnceItsPriorityBudgetIsSpent) {
   RateLimitOptions o;
-  o.reader = {0, 0, 100};  // full: 1,000 ms; over its share below 900
+  o.reader = {0, 0, 1000};       // the limit: 10,000 ms at once
+  o.priority_cpu_ms_per_s = 50;  // the share: 100 ms at once
   o.burst_seconds = 10;
   RateLimiter limiter(o);
   const Principal r{"r", Role::kReader, {"*"}};
   EXPECT_FALSE(limiter.OverCpuShare(r, t0));  // never seen
   limiter.ChargeCpu(r, 100, t0);
-  EXPECT_FALSE(limiter.OverCpuShare(r, t0));  // 900: at the line
+  EXPECT_FALSE(limiter.OverCpuShare(r, t0));  // 0 left: at the line
   limiter.ChargeCpu(r, 1, t0);
   EXPECT_TRUE(limiter.OverCpuShare(r, t0));
-  EXPECT_TRUE(limiter.Admit(r, t0).ok());                              // still within its budget
-  EXPECT_FALSE(limiter.OverCpuShare(r, t0 + absl::Milliseconds(20)));  // refilled 2 ms
-  // Not for admins, nor when CPU time is not limited.
+  EXPECT_TRUE(limiter.Admit(r, t0).ok());                              // far within its CPU limit
+  EXPECT_FALSE(limiter.OverCpuShare(r, t0 + absl::Milliseconds(40)));  // refilled 2 ms
+  // Not for admins, nor without a share, nor for another token.
   limiter.ChargeCpu(Principal{"root", Role::kAdmin, {"*"}}, 1e6, t0);
   EXPECT_FALSE(limiter.OverCpuShare(Principal{"root", Role::kAdmin, {"*"}}, t0));
+  limiter.ChargeCpu(r, 1e3, t0 + absl::Milliseconds(40));
+  EXPECT_FALSE(limiter.OverCpuShare(Principal{"other", Role::kReader, {"*"}}, t0 + absl::Milliseconds(40)));
   const Principal t{"t", Role::kTranslator, {"*"}};
   RateLimitOptions none;
-  none.translator = {50, 20000, 0};
-  RateLimiter no_cpu(none);
-  no_cpu.ChargeCpu(t, 1e6, t0);
-  EXPECT_FALSE(no_cpu.OverCpuShare(t, t0));
-  EXPECT_TRUE(no_cpu.Admit(t, t0).ok());
+  none.translator = {50, 20000, 500};
+  none.priority_cpu_ms_per_s = 0;
+  RateLimiter no_share(none);
+  no_share.ChargeCpu(t, 1e3, t0);
+  EXPECT_FALSE(no_share.OverCpuShare(t, t0));
+  EXPECT_TRUE(no_share.Admit(t, t0).ok());
+  // A share without a CPU limit: charged and checked all the same.
+  RateLimitOptions share_only;
+  share_only.translator = {50, 20000, 0};
+  share_only.priority_cpu_ms_per_s = 100;
+  RateLimiter shared(share_only);
+  shared.ChargeCpu(t, 300, t0);
+  EXPECT_TRUE(shared.OverCpuShare(t, t0));
+  EXPECT_TRUE(shared.Admit(t, t0).ok());
 }
 
 TEST(RateLimiterTest, AdminsAndUnnamedCallersAreNotLimited) {
