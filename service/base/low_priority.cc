@@ -15,7 +15,7 @@ namespace qantara {
 
 namespace {
 thread_local bool low_priority = false;
-std::atomic<LowPriorityPolicy> policy{LowPriorityPolicy::kIdle};
+std::atomic<LowPriorityPolicy> policy{LowPriorityPolicy::kNice19};
 }  // namespace
 
 void SetLowPriorityPolicy(LowPriorityPolicy p) { policy.store(p, std::memory_order_relaxed); }

@@ -181,7 +181,7 @@ int Run(int argc, char** argv) {
                  "most slow-call lines a second (the calls left out are counted in the next line)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  std::string low_priority = "idle";
+  std::string low_priority = "nice";
   app.add_option("--low-priority", low_priority,
                  "how heavy calls (alignments, exhaustive and low-threshold lookups, concordance, SRX) and "
                  "calls of a token over its CPU share are made to yield the cores: idle (SCHED_IDLE: a "

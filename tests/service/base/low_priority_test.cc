@@ -48,15 +48,15 @@ TEST(LowPriorityTest, RunsAtNice19OnAnotherThreadAndReturnsTheValue) {
 // The policy chooses the scheduler of the work's thread; the caller's stays.
 TEST(LowPriorityTest, TheIdlePolicyRunsTheWorkUnderSchedIdleAndNiceDoesNot) {
   const LowPriorityPolicy before = GetLowPriorityPolicy();
-  EXPECT_EQ(before, LowPriorityPolicy::kIdle);  // the default
+  EXPECT_EQ(before, LowPriorityPolicy::kNice19);  // the default
   const int caller_policy = sched_getscheduler(0);
   int idle_policy = -1, nice_policy = -1, nice_value = -100;
-  RunAtLowPriority([&] { idle_policy = sched_getscheduler(static_cast<pid_t>(ThreadId())); });
-  SetLowPriorityPolicy(LowPriorityPolicy::kNice19);
   RunAtLowPriority([&] {
     nice_policy = sched_getscheduler(static_cast<pid_t>(ThreadId()));
     nice_value = NiceOf(ThreadId());
   });
+  SetLowPriorityPolicy(LowPriorityPolicy::kIdle);
+  RunAtLowPriority([&] { idle_policy = sched_getscheduler(static_cast<pid_t>(ThreadId())); });
   SetLowPriorityPolicy(before);
   EXPECT_EQ(idle_policy, SCHED_IDLE);
   EXPECT_EQ(nice_policy, SCHED_OTHER);
