@@ -6,8 +6,10 @@
 // and the next calls wait until it refills). The CPU budget bounds the share
 // of the cores one token takes whatever its calls cost (random-word floods
 // within the per-request limits, issue 15); calls that wrote units are paid
-// for by the unit budget instead. Limits come by role; admins are not
-// limited. Proto-free, thread-safe.
+// for by the unit budget instead. A second, smaller CPU budget (the
+// priority share) says when a token's calls go to low priority, long before
+// its CPU budget refuses them. Limits come by role; admins are not limited.
+// Proto-free, thread-safe.
 #ifndef QANTARA_SERVICE_TM_RATE_LIMITS_H_
 #define QANTARA_SERVICE_TM_RATE_LIMITS_H_
 

@@ -1,6 +1,6 @@
 // Per-token CPU share at the gRPC edge (issue 15): with access control and
-// a rate limiter installed, a token over its CPU share (its budget more than
-// a second of its rate below full) has its lookups run at the lowest CPU
+// a rate limiter installed, a token over its CPU share (its priority budget,
+// RateLimitOptions::priority_cpu_ms_per_s, spent) has its lookups run at the lowest CPU
 // priority, other tokens' stay on their handler threads; the CPU time of a
 // call is charged to its token when it ends. A binary of its own: it
 // installs the process-wide access control.
