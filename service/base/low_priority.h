@@ -70,33 +70,34 @@ inline uint64_t LowPriorityThreadsStarted() {
   return low_priority_internal::threads_started.load(std::memory_order_relaxed);
 }
 
+namespace low_priority_internal {
+// body() on a new thread at low priority, waited for; its CPU time and lock
+// waits are added to the caller's.
+template <typename Body>
+void RunOnLowPriorityThread(Body&& body) {
+  threads_started.fetch_add(1, std::memory_order_relaxed);
+  int64_t used = 0, waited = 0;
+  std::thread t([&body, &used, &waited] {
+    LowerThisThreadPriority();
+    body();
+    used = ThisThreadCpuNanos();
+    waited = ThisThreadLockWaitNanos();
+  });
+  t.join();
+  cpu_nanos_elsewhere += used;
+  AddThisThreadLockWait(waited);
+}
+}  // namespace low_priority_internal
+
 // fn() on a thread at low priority; returns what it returns. fn must not throw.
 template <typename Fn>
 auto RunAtLowPriority(Fn&& fn) -> std::invoke_result_t<Fn&> {
   using R = std::invoke_result_t<Fn&>;
-  low_priority_internal::threads_started.fetch_add(1, std::memory_order_relaxed);
-  int64_t used = 0, waited = 0;
   if constexpr (std::is_void_v<R>) {
-    std::thread t([&fn, &used, &waited] {
-      LowerThisThreadPriority();
-      fn();
-      used = ThisThreadCpuNanos();
-      waited = ThisThreadLockWaitNanos();
-    });
-    t.join();
-    low_priority_internal::cpu_nanos_elsewhere += used;
-    AddThisThreadLockWait(waited);
+    low_priority_internal::RunOnLowPriorityThread([&fn] { fn(); });
   } else {
     std::optional<R> out;
-    std::thread t([&fn, &out, &used, &waited] {
-      LowerThisThreadPriority();
-      out.emplace(fn());
-      used = ThisThreadCpuNanos();
-      waited = ThisThreadLockWaitNanos();
-    });
-    t.join();
-    low_priority_internal::cpu_nanos_elsewhere += used;
-    AddThisThreadLockWait(waited);
+    low_priority_internal::RunOnLowPriorityThread([&fn, &out] { out.emplace(fn()); });
     return *std::move(out);
   }
 }

@@ -4,7 +4,6 @@
 // are not known and the line says so).
 #include "service/rpc/slow_calls.h"
 
-#include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>

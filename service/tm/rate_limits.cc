@@ -11,6 +11,9 @@
 namespace qantara::tm {
 namespace {
 
+// The priority share's budget holds this many seconds of its rate.
+constexpr double kShareBurstSeconds = 2;
+
 // RESOURCE_EXHAUSTED "token 'x' is over its limit of <limit> (role); retry
 // in N s", reason RATE_LIMITED with the quota and when to retry.
 absl::Status RateLimited(const Principal& who, const std::string& limit, double wait_s) {
@@ -33,9 +36,6 @@ const RateLimit& RateLimiter::LimitOf(Role role) const {
     default: return options_.manager;
   }
 }
-
-// The priority share's budget holds this many seconds of its rate.
-constexpr double kShareBurstSeconds = 2;
 
 void RateLimiter::Refill(Bucket& b, const RateLimit& limit, absl::Time now, bool fresh) const {
   const double burst = options_.burst_seconds;

@@ -831,6 +831,23 @@ std::vector<Query> ReadQueries(const fs::path& dir) {
   return out;
 }
 
+// Waits up to `limit` for child `pid` to exit, then kills it (SIGKILL).
+// Returns its exit code, or -1 when it was killed or died of a signal.
+int WaitOrKill(pid_t pid, std::chrono::milliseconds limit) {
+  int status = 0;
+  const auto t0 = Clock::now();
+  pid_t done = 0;
+  while ((done = waitpid(pid, &status, WNOHANG)) == 0 && Clock::now() - t0 < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (done == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // Prints the hostile table; returns the violations.
 uint64_t PrintHostileTable(Shared& sh) {
   uint64_t violations = 0;
@@ -987,6 +1004,13 @@ int main(int argc, char** argv) {
 
   pid_t pid = static_cast<pid_t>(ArgD("--pid", 0));
   bool started = false;
+  // On a failure before the run: the server started here is stopped.
+  auto stop_started_server = [&] {
+    if (started) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+  };
   if (!hostile_role && !Arg("--server-bin", "").empty()) {
     const std::string data = Arg("--data-dir", "");
     const std::string log = Arg("--server-log", data + ".server.log");
@@ -1008,10 +1032,7 @@ int main(int argc, char** argv) {
     std::getline(in, sh.admin_token);
     if (sh.admin_token.empty()) {
       std::printf("FAIL: --auth 1: no admin token in %s\n", file.c_str());
-      if (started) {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-      }
+      stop_started_server();
       return 1;
     }
   }
@@ -1019,10 +1040,7 @@ int main(int argc, char** argv) {
   if ((!hostile_role && !Setup(sh)) ||
       (auth && !MakeTokens(sh, hostile_role ? 0 : clients, hostile_here ? hostile_clients : 0,
                            hostile_here ? stalls : 0))) {
-    if (started) {
-      kill(pid, SIGTERM);
-      waitpid(pid, nullptr, 0);
-    }
+    stop_started_server();
     return 1;
   }
   std::printf(
@@ -1037,15 +1055,12 @@ int main(int argc, char** argv) {
         sh.target, auth ? Arg("--token-file", Arg("--data-dir", "") + "/admin.token") : std::string());
     if (hostile_pid <= 0) {
       std::printf("FAIL: the hostile process did not start\n");
-      if (started) {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-      }
+      stop_started_server();
       return 1;
     }
   }
 
-  const std::string big_description(100u << 20, 'd');
+  const std::string big_description(hostile_here ? 100u << 20 : 0, 'd');
   std::vector<ProcSample> samples;
   sh.start = Clock::now();
   sh.end = sh.start + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -1057,10 +1072,7 @@ int main(int argc, char** argv) {
   if (const int client_nice = static_cast<int>(ArgD("--client-nice", 0)); client_nice != 0) {
     if (setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), client_nice) != 0) {
       std::printf("FAIL: --client-nice %d: %s\n", client_nice, std::strerror(errno));
-      if (started) {
-        kill(pid, SIGTERM);
-        waitpid(pid, nullptr, 0);
-      }
+      stop_started_server();
       return 2;
     }
   }
@@ -1103,23 +1115,11 @@ int main(int argc, char** argv) {
   for (std::thread& t : threads) t.join();
   // The hostile process ends by itself (its clients stop at the same time);
   // it has printed its table, and exits 1 on a violation.
-  int hostile_exit = 0;
-  if (hostile_pid > 0) {
-    int status = 0;
-    const auto t0 = Clock::now();
-    pid_t done = 0;
-    const auto wait_for = std::chrono::milliseconds(static_cast<int64_t>((2 * sh.stall_s + 120) * 1000));
-    while ((done = waitpid(hostile_pid, &status, WNOHANG)) == 0 && Clock::now() - t0 < wait_for) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (done == 0) {
-      kill(hostile_pid, SIGKILL);
-      waitpid(hostile_pid, &status, 0);
-      hostile_exit = -1;
-    } else {
-      hostile_exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-  }
+  const int hostile_exit =
+      hostile_pid > 0
+          ? WaitOrKill(hostile_pid,
+                       std::chrono::milliseconds(static_cast<int64_t>((2 * sh.stall_s + 120) * 1000)))
+          : 0;
 
   // Still up?
   bool alive = false;
@@ -1180,19 +1180,8 @@ int main(int argc, char** argv) {
   bool clean_stop = true;
   if (started) {
     kill(pid, SIGTERM);
-    int status = 0;
     const auto t0 = Clock::now();
-    pid_t done = 0;
-    while ((done = waitpid(pid, &status, WNOHANG)) == 0 && Clock::now() - t0 < std::chrono::seconds(60)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (done == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      clean_stop = false;
-    } else {
-      clean_stop = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
+    clean_stop = WaitOrKill(pid, std::chrono::seconds(60)) == 0;
     std::printf("server stopped on SIGTERM in %.1f s: %s\n", Ms(Clock::now() - t0) / 1000,
                 clean_stop ? "exit 0" : "NOT clean");
   }
