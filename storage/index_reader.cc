@@ -214,8 +214,11 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   auto keys = DecodeUnitKeys(value);
   if (!keys.ok()) return Damaged(id, keys.status());
   auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
-  if (!fill_caches_) return ptr;
+  if (!fill_caches_ || state_.keys_uncached) return ptr;
   absl::MutexLock l(&state_.fill);
+  // Only while the store's key budget has room (a memory's keys are cached
+  // whole at the warm-up, or not at all).
+  if (state_.keys_uncached || !state_.keys.budget().Fits(KeyCache::Bytes(*ptr))) return ptr;
   return state_.keys.Emplace(id, std::move(ptr));
 }
 

@@ -54,6 +54,7 @@ RocksMemoryStore::RocksMemoryStore(Store& store, const MemoryStoreOptions& optio
       rocks_(Rocks(store)),
       options_(options),
       cache_budget_(std::make_shared<CacheBudget>(options.cache_bytes)),
+      key_budget_(std::make_shared<KeyBudget>(options.key_cache_bytes)),
       compactor_(
           rocks_, [this](uint32_t id) { return IndexBusy(id); },
           IndexCompactorOptions{options.compact_after_quiet, options.compact_min_runs},
@@ -113,7 +114,7 @@ absl::Status RocksMemoryStore::Load() {
       "read memory tombstones"));
   std::vector<uint32_t> ids;
   for (MemoryRecord& rec : records) {
-    auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
+    auto state = std::make_shared<MemState>(std::move(rec), cache_budget_, key_budget_);
     std::string name;
     {
       WriteLock w(*state);
@@ -185,7 +186,7 @@ absl::StatusOr<MemoryInfo> RocksMemoryStore::CreateMemoryLocked(const NewMemory&
   if (!s.ok()) return FromRocks(s, "create memory");
   ++next_memory_id_;
   MemoryInfo info = InfoOf(rec);
-  auto state = std::make_shared<MemState>(std::move(rec), cache_budget_);
+  auto state = std::make_shared<MemState>(std::move(rec), cache_budget_, key_budget_);
   {
     WriteLock w(*state);
     state->source_hashes = std::make_unique<HashFilter>();  // a new id: no unit yet
@@ -289,11 +290,13 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_exact += s->exact.size();
     stats.cached_unit_keys += s->keys.size();
     stats.cached_unit_keys_bytes += s->keys.bytes() + TokenKeyBytes(*s);
+    if (s->keys_uncached) ++stats.memories_keys_uncached;
     stats.index_buffered_units += s->pending.units();
   }
   stats.index_compactions = compactor_.compactions();
   std::tie(stats.index_compactions_pending, stats.index_compaction_running) = compactor_.Pending();
   stats.cache_budget_bytes = cache_budget_->limit();
+  stats.key_cache_budget_bytes = key_budget_->limit();
   stats.cached_bytes = cache_budget_->used();
   stats.cache_hits = cache_budget_->hits.load();
   stats.cache_misses = cache_budget_->misses.load();

@@ -112,8 +112,11 @@ struct StoreStats {
   uint64_t cache_misses = 0;        // list reads that read RocksDB, since the open
   uint64_t cache_evictions = 0;     // lists evicted to stay within the budget, since the open
   // Estimated bytes of the unit keys held and of the token filters of typo
-  // matching (not bounded: complete after the warm-up, outside cache_bytes).
+  // matching (the keys within key_cache_budget_bytes, outside cache_bytes).
   uint64_t cached_unit_keys_bytes = 0;
+  uint64_t key_cache_budget_bytes = 0;  // MemoryStoreOptions::key_cache_bytes
+  // Memories whose keys did not fit in that budget: read from RocksDB.
+  uint64_t memories_keys_uncached = 0;
   // RocksDB's memory (Store::RocksMemory): block cache, memtables, table
   // readers' index and filter blocks.
   uint64_t rocks_block_cache_bytes = 0;
@@ -171,6 +174,14 @@ struct MemoryStoreOptions {
   // and read again from RocksDB when needed. 0: nothing stays cached. The
   // default holds the lists lookups read in a 1M-unit memory (see README.md).
   uint64_t cache_bytes = uint64_t{256} << 20;
+  // The byte budget of the unit-key caches, shared by all memories. The
+  // warm-up keeps every unit's keys of a memory in memory (about 600 bytes a
+  // unit) while they fit in what is left of it; a memory whose keys do not
+  // fit has none cached (they are read from RocksDB, whose block cache keeps
+  // the hot blocks), nor has one whose writes grow its cache past it. The
+  // default holds a 1M-unit memory's keys, so server memory stays bounded
+  // whatever a memory's size.
+  uint64_t key_cache_bytes = uint64_t{1024} << 20;
   // Tests: called on the background thread that writes a full buffer, before
   // it writes; a non-OK status fails that write (surfaced to the next add).
   std::function<absl::Status(uint32_t memory_id)> before_background_index_write;

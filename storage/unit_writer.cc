@@ -213,13 +213,22 @@ void UnitWriter::ApplyCacheChanges() {
     }
     // A complete key cache stays complete; otherwise only stale entries go
     // (readers fill it on demand), so bulk adds do not grow it by a unit each.
+    const bool keep = (state_.keys_complete || state_.warming) && !state_.keys_uncached;
     for (auto& [id, keys] : key_changes_) {
       if (keys != nullptr) AddTokenKeys(state_, *keys);
-      if (keys != nullptr && (state_.keys_complete || state_.warming)) {
+      if (keys != nullptr && keep) {
         state_.keys.Put(id, keys);
       } else {
         state_.keys.Erase(id);
       }
+    }
+    // Writes grew the memory's complete cache past the store's key budget:
+    // from now on its keys are read from RocksDB (`rw` is held exclusively:
+    // no reader holds a pointer into the cache).
+    if (keep && state_.keys.budget().over()) {
+      state_.keys_complete = false;
+      state_.keys_uncached = true;
+      state_.keys.Clear();
     }
   }
   // Cached lists grew: back under the budget (after `fill`).

@@ -16,11 +16,12 @@ void RocksMemoryStore::StartWarmUp() {
   absl::MutexLock l(&mu_);
   if (warm_thread_.joinable()) return;
   warm_thread_ = std::thread([this, states = std::move(states)] {
-    for (const auto& st : states) WarmKeys(*st);
+    std::vector<std::vector<FrequentToken>> frequent(states.size());
+    for (size_t i = 0; i < states.size(); ++i) frequent[i] = WarmKeys(*states[i]);
     for (const auto& st : states) {
       if (!WarmIndexBlocks(*st)) break;
     }
-    for (const auto& st : states) WarmFrequentPostings(*st);
+    for (size_t i = 0; i < states.size(); ++i) WarmFrequentPostings(*states[i], frequent[i]);
   });
 }
 
@@ -33,46 +34,91 @@ void RocksMemoryStore::WaitForWarmUp() {
   if (t.joinable()) t.join();
 }
 
-// Loads the unit keys of one memory in chunks. Each chunk is read with a
-// fresh iterator while holding the memory's lock shared, so no write can
-// interleave between reading a key and caching it.
-void RocksMemoryStore::WarmKeys(MemState& state) {
+// Reads the unit keys of one memory in chunks, each with a fresh iterator
+// while holding the memory's lock shared (so no write interleaves between
+// reading a key and caching it): the token keys and exact hashes of every
+// unit (MemState::tokens), and the keys themselves while they fit in the
+// store's key budget. Once they do not (estimated from the first chunk, or
+// found on the way), the memory's keys are not cached (keys_uncached).
+// Returns the memory's frequent tokens (on each side, those in at least
+// 0.1% of the units of a sample: ids divisible by 16), most frequent first;
+// nothing when a unit's keys do not decode.
+std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState& state) {
+  constexpr uint64_t kSampleEvery = 16;
+  constexpr double kMinShare = 0.001;
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::string from = MemoryPrefix(state.id);
   const std::string hi = MemoryPrefix(state.id + 1);
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
+  absl::flat_hash_map<uint64_t, uint32_t> df[2];  // units of the sample with the token, a side
+  uint64_t sampled = 0, loaded = 0;
+  bool complete = false;
   while (!stop_) {
     absl::ReaderMutexLock r(&state.rw);
     state.warming = true;
     std::vector<std::pair<uint64_t, std::shared_ptr<const match::UnitKeys>>> chunk;
+    uint64_t chunk_bytes = 0;
     auto resume = ScanEntries(
         rocks_, Cf::kUnitKeys, ro, from, hi, 4096,
         [&](std::string_view key, std::string_view value) -> absl::Status {
           auto keys = DecodeUnitKeys(value);
           // A damaged unit is left out (reads skip it; --check reports it).
           if (!keys.ok()) return absl::OkStatus();
-          chunk.emplace_back(UnitIdOfKey(key), std::make_shared<const match::UnitKeys>(*std::move(keys)));
+          const uint64_t id = UnitIdOfKey(key);
+          if (id % kSampleEvery == 0) {
+            ++sampled;
+            ForEachIndexEntry(  // a posting a distinct token
+                *keys, [&](const PostingId& p) { ++df[p.side][p.key]; }, [](const ExactId&, uint32_t) {});
+          }
+          chunk.emplace_back(id, std::make_shared<const match::UnitKeys>(*std::move(keys)));
+          chunk_bytes += KeyCache::Bytes(*chunk.back().second);
           return absl::OkStatus();
         },
         "warm unit keys");
     if (!resume.ok()) {
       state.warming = false;  // a corrupt value: the cache stays incomplete
-      return;
+      return {};
     }
     absl::MutexLock f(&state.fill);
+    if (!state.keys_uncached) {
+      // What the whole memory would take, at this chunk's bytes a unit.
+      const uint64_t left = state.rec.unit_count > loaded + chunk.size()
+                                ? state.rec.unit_count - loaded - chunk.size()
+                                : 0;
+      const uint64_t estimate =
+          chunk_bytes + (chunk.empty() ? 0 : left * (chunk_bytes / chunk.size()));
+      if (!state.keys.budget().Fits(estimate)) {
+        state.keys_uncached = true;
+        state.keys.Clear();
+      }
+    }
     for (auto& [id, k] : chunk) {
       AddTokenKeys(state, *k);
-      state.keys.Emplace(id, std::move(k));
+      if (!state.keys_uncached) state.keys.Emplace(id, std::move(k));
     }
+    loaded += chunk.size();
     if (!resume->has_value()) {
-      state.keys_complete = true;
+      state.keys_complete = !state.keys_uncached;
       state.tokens_complete = true;
+      complete = true;
       break;
     }
     from = **resume;
   }
   state.warming = false;
+  if (!complete) return {};
+  std::vector<FrequentToken> frequent;
+  const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
+  for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+    for (const auto& [key, n] : df[static_cast<int>(side)]) {
+      if (n >= min_df) frequent.push_back({n, side, key});
+    }
+  }
+  std::sort(frequent.begin(), frequent.end(), [](const FrequentToken& a, const FrequentToken& b) {
+    return a.df != b.df ? a.df > b.df : a.key < b.key;
+  });
+  return frequent;
 }
 
 // A lookup of a novel query reads a few dozen index entries (the query
@@ -116,42 +162,11 @@ bool RocksMemoryStore::WarmIndexBlocks(MemState& state) {
   return true;
 }
 
-// Reads the posting lists of the memory's frequent tokens (on each side,
-// those in at least 0.1% of the units of a sample), most frequent first, at
-// every length into the posting cache, a token at a time (holding the
+// Reads the posting lists of `frequent` (WarmKeys), most frequent first,
+// at every length into the posting cache, a token at a time (holding the
 // memory's lock shared), while the caches of all memories hold less than
 // three quarters of their budget (the rest is left to what lookups read).
-// REQUIRES: WarmKeys(state) has run.
-void RocksMemoryStore::WarmFrequentPostings(MemState& state) {
-  constexpr uint64_t kSampleEvery = 16;  // units with id % 16 == 0
-  constexpr double kMinShare = 0.001;
-  struct Frequent {
-    uint32_t df;
-    match::Side side;
-    uint64_t key;
-  };
-  std::vector<Frequent> frequent;
-  {
-    absl::ReaderMutexLock r(&state.rw);
-    if (!state.keys_complete) return;               // a corrupt unit key: no sample
-    absl::flat_hash_map<uint64_t, uint32_t> df[2];  // units of the sample with the token, a side
-    uint64_t sampled = 0;
-    absl::MutexLock f(&state.fill);
-    for (const auto& [id, keys] : state.keys) {
-      if (id % kSampleEvery != 0) continue;
-      ++sampled;
-      ForEachIndexEntry(  // a posting a distinct token
-          *keys, [&](const PostingId& p) { ++df[p.side][p.key]; }, [](const ExactId&, uint32_t) {});
-    }
-    const uint64_t min_df = std::max<uint64_t>(20, static_cast<uint64_t>(kMinShare * sampled));
-    for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
-      for (const auto& [key, n] : df[static_cast<int>(side)]) {
-        if (n >= min_df) frequent.push_back({n, side, key});
-      }
-    }
-  }
-  std::sort(frequent.begin(), frequent.end(),
-            [](const Frequent& a, const Frequent& b) { return a.df != b.df ? a.df > b.df : a.key < b.key; });
+void RocksMemoryStore::WarmFrequentPostings(MemState& state, const std::vector<FrequentToken>& frequent) {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // the lists are cached decoded, not as blocks
   for (const auto& [df, side, key] : frequent) {

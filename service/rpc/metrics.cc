@@ -231,8 +231,13 @@ void RenderStore(const storage::StoreStats& s, Writer& w) {
   w.One("qantara_unit_keys_cached", "gauge", "Units whose matching keys are held in memory.",
         static_cast<double>(s.cached_unit_keys));
   w.One("qantara_unit_keys_cache_bytes", "gauge",
-        "Estimated bytes of the unit keys held in memory (not bounded).",
+        "Estimated bytes of the unit keys held in memory (within --key-cache-mb).",
         static_cast<double>(s.cached_unit_keys_bytes));
+  w.One("qantara_unit_keys_cache_budget_bytes", "gauge", "The byte budget of the unit-key caches (--key-cache-mb).",
+        static_cast<double>(s.key_cache_budget_bytes));
+  w.One("qantara_memories_unit_keys_on_disk", "gauge",
+        "Memories whose unit keys did not fit in --key-cache-mb (read from disk).",
+        static_cast<double>(s.memories_keys_uncached));
   w.Family("qantara_rocksdb_memory_bytes", "gauge", "RocksDB's memory, by use.");
   w.Sample("qantara_rocksdb_memory_bytes", {{"use", "block_cache"}},
            static_cast<double>(s.rocks_block_cache_bytes));

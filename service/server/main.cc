@@ -106,6 +106,7 @@ int Run(int argc, char** argv) {
   std::string dictd_dir = "/usr/share/dictd";
   bool sync_writes = false;
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
+  uint64_t key_cache_mb = storage::MemoryStoreOptions{}.key_cache_bytes >> 20;
   bool auth = false;
   uint32_t audit_days = 90;
   uint32_t request_id_hours = 24;
@@ -132,6 +133,11 @@ int Run(int argc, char** argv) {
   app.add_option("--cache-mb", cache_mb,
                  "MiB of posting and exact lists kept in memory (all memories; least recently used "
                  "evicted past it)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
+  app.add_option("--key-cache-mb", key_cache_mb,
+                 "MiB of unit matching keys kept in memory (all memories; about 600 bytes a unit): a "
+                 "memory's keys are held whole when they fit in what is left, else read from disk")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
   app.add_flag("--auth", auth,
@@ -267,6 +273,7 @@ int Run(int argc, char** argv) {
   if (!analyzer.ok()) return Fail(std::string(analyzer.status().message()));
   storage::MemoryStoreOptions memory_options;
   memory_options.cache_bytes = cache_mb << 20;
+  memory_options.key_cache_bytes = key_cache_mb << 20;
   absl::StatusOr<std::unique_ptr<tm::Memories>> memories =
       tm::Memories::Open(**store, **analyzer, memory_options);
   if (!memories.ok()) return Fail(std::string(memories.status().message()));

@@ -208,10 +208,41 @@ class ListCache {
 
 // One memory's unit-keys cache (unbounded: complete after the warm-up, see
 // MemState::keys), counting the bytes it holds for the stats.
+// The byte budget of the unit-key caches of every memory of a store
+// (MemoryStoreOptions::key_cache_bytes). Key caches are not evicted from: a
+// memory whose keys do not fit is not cached (its keys are read from RocksDB,
+// whose block cache holds the hot ones), see MemState::keys_uncached.
+class KeyBudget {
+ public:
+  explicit KeyBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
+  KeyBudget(const KeyBudget&) = delete;
+  KeyBudget& operator=(const KeyBudget&) = delete;
+
+  uint64_t limit() const { return limit_; }
+  uint64_t used() const {
+    const int64_t u = used_.load(std::memory_order_relaxed);
+    return u < 0 ? 0 : static_cast<uint64_t>(u);
+  }
+  // Whether `more` bytes still fit.
+  bool Fits(uint64_t more) const { return used() + more <= limit_; }
+  bool over() const { return used() > limit_; }
+  void Charge(int64_t delta) { used_.fetch_add(delta, std::memory_order_relaxed); }
+
+ private:
+  const uint64_t limit_;
+  std::atomic<int64_t> used_{0};
+};
+
+// One memory's cached unit keys, charged to the store's KeyBudget.
 class KeyCache {
  public:
   using Ptr = std::shared_ptr<const match::UnitKeys>;
   using Map = absl::flat_hash_map<uint64_t, Ptr>;
+
+  explicit KeyCache(std::shared_ptr<KeyBudget> budget) : budget_(std::move(budget)) {}
+  ~KeyCache() { Clear(); }
+  KeyCache(const KeyCache&) = delete;
+  KeyCache& operator=(const KeyCache&) = delete;
 
   const Ptr* Find(uint64_t id) const {
     auto it = map_.find(id);
@@ -220,7 +251,7 @@ class KeyCache {
   // Caches `keys` unless keys of `id` are cached; returns the cached keys.
   const Ptr& Emplace(uint64_t id, Ptr keys) {
     auto [it, inserted] = map_.try_emplace(id, std::move(keys));
-    if (inserted) bytes_ += Bytes(*it->second);
+    if (inserted) Add(static_cast<int64_t>(Bytes(*it->second)));
     return it->second;
   }
   // Caches `keys`, replacing what was cached.
@@ -231,15 +262,17 @@ class KeyCache {
   void Erase(uint64_t id) {
     auto it = map_.find(id);
     if (it == map_.end()) return;
-    bytes_ -= Bytes(*it->second);
+    Add(-static_cast<int64_t>(Bytes(*it->second)));
     map_.erase(it);
   }
+  // Drops every entry (and gives the map's memory back).
   void Clear() {
-    map_.clear();
-    bytes_ = 0;
+    Map().swap(map_);
+    Add(-static_cast<int64_t>(bytes_));
   }
   size_t size() const { return map_.size(); }
   uint64_t bytes() const { return bytes_; }
+  const KeyBudget& budget() const { return *budget_; }
   Map::const_iterator begin() const { return map_.begin(); }
   Map::const_iterator end() const { return map_.end(); }
 
@@ -248,6 +281,12 @@ class KeyCache {
   static uint64_t Bytes(const match::UnitKeys& k);
 
  private:
+  void Add(int64_t delta) {
+    bytes_ = static_cast<uint64_t>(static_cast<int64_t>(bytes_) + delta);
+    budget_->Charge(delta);
+  }
+
+  const std::shared_ptr<KeyBudget> budget_;
   Map map_;
   uint64_t bytes_ = 0;
 };

@@ -14,8 +14,11 @@
 // store's CacheBudget (storage/internal/list_cache.h), which evicts lists
 // (CLOCK) once the caches of all memories hold more than
 // MemoryStoreOptions::cache_bytes; a reader reads an evicted list again
-// (RocksDB plus `pending`). The unit-keys cache is not bounded (it is
-// complete after the warm-up); its bytes are counted for the stats only.
+// (RocksDB plus `pending`). The unit-keys caches are charged to the store's
+// KeyBudget: a memory's is complete after the warm-up when every unit's keys
+// fit in what is left of it; otherwise the memory's keys are not cached at
+// all (`keys_uncached`: read from RocksDB, whose block cache keeps the hot
+// blocks), so the server's memory does not grow with a memory's size.
 #ifndef QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 #define QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 
@@ -40,12 +43,14 @@
 namespace qantara::storage::internal {
 
 struct MemState {
-  MemState(MemoryRecord record, std::shared_ptr<CacheBudget> cache_budget)
+  MemState(MemoryRecord record, std::shared_ptr<CacheBudget> cache_budget,
+           std::shared_ptr<KeyBudget> key_budget = std::make_shared<KeyBudget>(UINT64_MAX))
       : id(record.id),
         rec(std::move(record)),
         budget(cache_budget),
         postings(cache_budget),
-        exact(cache_budget) {
+        exact(cache_budget),
+        keys(std::move(key_budget)) {
     budget->Register(this);
   }
   ~MemState() { budget->Unregister(this); }
@@ -78,6 +83,12 @@ struct MemState {
   // Set while the warm-up loads `keys`: writers then keep loaded entries
   // current instead of dropping them.
   std::atomic<bool> warming{false};
+  // Set when the memory's keys did not fit in the store's KeyBudget (at the
+  // warm-up, or when writes grew a complete cache past it): `keys` stays
+  // empty and every read of a unit's keys reads RocksDB. Set under `rw`
+  // held exclusively or by the warm-up (under `rw` shared and `fill`);
+  // cleared only by a new state (the next open).
+  std::atomic<bool> keys_uncached{false};
   // What a lookup would otherwise read from the index for every query (a
   // seek each, most of a novel query's time once its lists are read), kept
   // by side (Side as index) for every unit loaded by the warm-up or written

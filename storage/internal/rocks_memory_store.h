@@ -88,8 +88,14 @@ class RocksMemoryStore final : public MemoryStore {
   absl::Status ReadSourceHashes(MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.rw);
 
   // warm_up.cc
-  void WarmKeys(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
-  void WarmFrequentPostings(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
+  struct FrequentToken {
+    uint32_t df;  // units of the sample with it
+    match::Side side;
+    uint64_t key;
+  };
+  std::vector<FrequentToken> WarmKeys(MemState& state) ABSL_LOCKS_EXCLUDED(state.rw);
+  void WarmFrequentPostings(MemState& state, const std::vector<FrequentToken>& frequent)
+      ABSL_LOCKS_EXCLUDED(state.rw);
   // Reads the memory's posting and exact index into the block cache (while
   // the cache holds less than half its capacity). False when the cache is
   // that full or the store stops.
@@ -121,6 +127,8 @@ class RocksMemoryStore final : public MemoryStore {
   const MemoryStoreOptions options_;
   // The budget of every memory's posting and exact caches (options_.cache_bytes).
   const std::shared_ptr<CacheBudget> cache_budget_;
+  // The budget of every memory's unit-key cache (options_.key_cache_bytes).
+  const std::shared_ptr<KeyBudget> key_budget_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<MemState>> memories_ ABSL_GUARDED_BY(mu_);
   uint32_t next_memory_id_ ABSL_GUARDED_BY(mu_) = 1;

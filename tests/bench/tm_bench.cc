@@ -4,7 +4,7 @@
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
 //            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
-//            [--during-compaction 1] [--cache-mb N] [--auth 1] [--fresh 1] [--passes N]
+//            [--during-compaction 1] [--cache-mb N] [--key-cache-mb N] [--auth 1] [--fresh 1] [--passes N]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
@@ -14,7 +14,9 @@
 // "just loaded" one); --during-compaction 1: the in-process passes do not
 // wait for the index compaction a just-loaded dir gets at the open;
 // --cache-mb N: the posting and exact caches' budget in process (default:
-// MemoryStoreOptions' default; the server keeps its default); --auth 1: the
+// MemoryStoreOptions' default; the server keeps its default); --key-cache-mb N:
+// the unit keys' budget in process likewise (0: every unit's keys read from
+// RocksDB); --auth 1: the
 // server runs with --auth (no rate limits) and every call sends the admin
 // token it wrote to DATA/admin.token (the cost of access control);
 // --fresh 1: novel queries: each query set x threshold in a process of its
@@ -336,6 +338,9 @@ int main(int argc, char** argv) {
     if (const std::string mb = Arg(argc, argv, "--cache-mb", ""); !mb.empty()) {
       mem_options.cache_bytes = std::stoull(mb) << 20;
     }
+    if (const std::string mb = Arg(argc, argv, "--key-cache-mb", ""); !mb.empty()) {
+      mem_options.key_cache_bytes = std::stoull(mb) << 20;
+    }
     auto mem = tm::Memories::Open(**store, **analyzer, mem_options);
     std::printf("%sin-process open of the data dir (Store + MemoryStore): %.0f ms\n", note_tag.c_str(),
                 Ms(Clock::now() - t0));
@@ -488,14 +493,16 @@ int main(int argc, char** argv) {
     auto st = (*mem)->Stats();
     std::printf(
         "%sin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, exact lists "
-        "%llu: %.1f of %.0f MB (hits %llu, misses %llu, evictions %llu); unit keys %llu (%.1f MB)\n",
+        "%llu: %.1f of %.0f MB (hits %llu, misses %llu, evictions %llu); unit keys %llu (%.1f of %.0f MB; "
+        "memories with their keys on disk: %llu)\n",
         cell ? note_tag.c_str() : "\n", PeakRssKb() / 1024.0,
         static_cast<unsigned long long>(st->cached_postings),
         static_cast<unsigned long long>(st->cached_exact), st->cached_bytes / 1048576.0,
         st->cache_budget_bytes / 1048576.0, static_cast<unsigned long long>(st->cache_hits),
         static_cast<unsigned long long>(st->cache_misses),
         static_cast<unsigned long long>(st->cache_evictions),
-        static_cast<unsigned long long>(st->cached_unit_keys), st->cached_unit_keys_bytes / 1048576.0);
+        static_cast<unsigned long long>(st->cached_unit_keys), st->cached_unit_keys_bytes / 1048576.0,
+        st->key_cache_budget_bytes / 1048576.0, static_cast<unsigned long long>(st->memories_keys_uncached));
     mem->reset();
     (void)(*store)->Close();
   }
