@@ -2,6 +2,8 @@
 // "is this source new to the memory" check before any RocksDB seek.
 #include "storage/internal/hash_filter.h"
 
+#include <algorithm>
+
 namespace qantara::storage {
 namespace {
 
@@ -54,6 +56,14 @@ void HashFilter::Add(uint64_t hash) {
   }
   Set(parts_.back(), hash);
   ++size_;
+}
+
+void HashFilter::Reserve(size_t n) {
+  if (!parts_.empty() && parts_.back().capacity - parts_.back().count >= n) return;
+  Part part;
+  part.capacity = std::max(n, kFirstCapacity);
+  part.blocks.assign((part.capacity + 31) / 32, Block{});
+  parts_.push_back(std::move(part));
 }
 
 bool HashFilter::MayContain(uint64_t hash) const {

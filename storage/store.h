@@ -32,6 +32,10 @@ struct StoreOptions {
   // PreUpgradeBackupDir (storage/backup.h, storage/FORMAT.md); when the
   // backup fails, the dir is neither upgraded nor opened.
   bool backup_before_upgrade = true;
+  // The bytes of RocksDB's block cache (one for every column family): the
+  // blocks of units, unit keys and the index that reads found or the
+  // warm-up read. 0: RocksDB's smallest.
+  uint64_t block_cache_bytes = uint64_t{256} << 20;
 };
 
 class Store {

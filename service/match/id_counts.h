@@ -60,7 +60,7 @@ class IdCounts {
       // All dense (the common case, and the long lists): without a branch
       // an id, each id written to the end of `touched_`, kept when new.
       size_t n = touched_.size();
-      touched_.resize(n + ids.size());
+      touched_.reserve_uninitialized(n + ids.size());
       uint64_t* out = touched_.data();
       for (uint64_t id : ids) {
         Count& w = dense_[id];
@@ -68,7 +68,7 @@ class IdCounts {
         n += w == 0;
         w += static_cast<Count>(c);
       }
-      touched_.resize(n);
+      touched_.set_size(n);
       return;
     }
     for (uint64_t id : ids) {
@@ -109,9 +109,38 @@ class IdCounts {
   }
 
  private:
+  // A vector of ids whose growth leaves the new room uninitialised: Add
+  // writes a long list's ids into it before it knows which are new (a
+  // std::vector's resize would zero that room first: a memset of 8 bytes an
+  // id, a tenth of a lookup's time at 10M units).
+  class IdBuffer {
+   public:
+    void reserve_uninitialized(size_t n) {
+      if (n <= capacity_) return;
+      const size_t cap = std::max(n, capacity_ * 2);
+      std::unique_ptr<uint64_t[]> grown(new uint64_t[cap]);  // uninitialised
+      std::copy(data_.get(), data_.get() + size_, grown.get());
+      data_ = std::move(grown);
+      capacity_ = cap;
+    }
+    void set_size(size_t n) { size_ = n; }  // REQUIRES: n <= the reserved room, [0, n) written
+    void push_back(uint64_t id) {
+      if (size_ == capacity_) reserve_uninitialized(size_ + 1);
+      data_[size_++] = id;
+    }
+    void clear() { size_ = 0; }
+    size_t size() const { return size_; }
+    uint64_t* data() { return data_.get(); }
+    const uint64_t* begin() const { return data_.get(); }
+    const uint64_t* end() const { return data_.get() + size_; }
+
+   private:
+    std::unique_ptr<uint64_t[]> data_;
+    size_t size_ = 0, capacity_ = 0;
+  };
   struct Scratch {
-    std::vector<Count> dense;       // all zero between uses
-    std::vector<uint64_t> touched;  // empty between uses
+    std::vector<Count> dense;  // all zero between uses
+    IdBuffer touched;          // empty between uses
   };
   struct Pool {
     absl::Mutex mu;
@@ -135,7 +164,7 @@ class IdCounts {
   }
   std::unique_ptr<Scratch> scratch_;
   std::vector<Count>& dense_;
-  std::vector<uint64_t>& touched_;
+  IdBuffer& touched_;
   const uint64_t dense_limit_;  // ids below it are counted in dense_
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
 };

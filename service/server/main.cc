@@ -107,6 +107,7 @@ int Run(int argc, char** argv) {
   bool sync_writes = false;
   uint64_t cache_mb = storage::MemoryStoreOptions{}.cache_bytes >> 20;
   uint64_t key_cache_mb = storage::MemoryStoreOptions{}.key_cache_bytes >> 20;
+  uint64_t block_cache_mb = storage::StoreOptions{}.block_cache_bytes >> 20;
   bool auth = false;
   uint32_t audit_days = 90;
   uint32_t request_id_hours = 24;
@@ -135,6 +136,10 @@ int Run(int argc, char** argv) {
                  "evicted past it)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 24));
+  app.add_option("--block-cache-mb", block_cache_mb,
+                 "MiB of RocksDB's block cache (units, unit keys and index blocks as stored, all memories)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 24));
   app.add_option("--key-cache-mb", key_cache_mb,
                  "MiB of unit matching keys kept in memory (all memories; about 600 bytes a unit): a "
                  "memory's keys are held whole when they fit in what is left, else read from disk")
@@ -259,7 +264,8 @@ int Run(int argc, char** argv) {
   absl::StatusOr<bool> restored = RestoreIfAsked(restore, data_dir);
   if (!restored.ok()) return Fail(std::string(restored.status().message()));
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(data_dir, storage::StoreOptions{.sync_writes = sync_writes});
+      storage::Store::Open(data_dir, storage::StoreOptions{.sync_writes = sync_writes,
+                                                          .block_cache_bytes = block_cache_mb << 20});
   if (!store.ok()) return Fail(std::string(store.status().message()));
   Log(LogLevel::kInfo,
       absl::StrCat("opened data dir ", data_dir,

@@ -25,6 +25,9 @@ class HashFilter {
   HashFilter() = default;
 
   void Add(uint64_t hash);
+  // Makes room for `n` more hashes in one part (one block read a query for
+  // them instead of one a doubling): for a caller that knows how many come.
+  void Reserve(size_t n);
   // False only when `hash` was never added.
   bool MayContain(uint64_t hash) const;
 

@@ -19,8 +19,8 @@ second) hold each hostile client to its share.
 
 The RSS budget (unless --rss-budget-mb) is the sum of what the server may
 hold by design, printed part by part (rss_budget_parts): qantara's list
-cache (--cache-mb), the unit keys (about 600 bytes a unit, not bounded by
---cache-mb: issue 18 moves them out of RAM), RocksDB's block cache (256 MiB),
+cache (--cache-mb), the unit keys (about 600 bytes a unit, held while they
+fit in --key-cache-mb, 1024 MiB), RocksDB's block cache (256 MiB),
 two 64 MiB memtables for the soak's writes, the requests in flight (the
 heavy-call slots and stream slots each holding up to a message limit: 3 x
 33 MiB) and a fixed part (code, allocator, RocksDB table readers, gRPC: 150
@@ -34,10 +34,11 @@ import sys
 from preload import preload, remove
 
 
-def rss_budget_parts(units, cache_mb=256):
+def rss_budget_parts(units, cache_mb=256, key_cache_mb=1024):
     """The server's memory by design at `units` units, MiB, part by part."""
+    keys_mb = units * 600 / 1048576
     return [("lists (--cache-mb)", cache_mb),
-            ("unit keys (600 B a unit)", units * 600 / 1048576),
+            ("unit keys (600 B a unit, or none past --key-cache-mb)", keys_mb if keys_mb <= key_cache_mb else 0),
             ("RocksDB block cache", 256),
             ("memtables of the writes", 128),
             ("requests in flight", 3 * 33),

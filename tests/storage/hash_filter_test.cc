@@ -51,5 +51,30 @@ TEST(HashFilterTest, FewFalsePositives) {
               f.bytes(), f.size());
 }
 
+// Reserved room: the hashes go into one part of 16 bits a hash (not a
+// doubling series), with the same answers; hashes past it grow it as usual.
+TEST(HashFilterTest, ReservedRoomIsOnePart) {
+  HashFilter f;
+  f.Add(7);  // a first part of its own
+  const size_t before = f.bytes();
+  f.Reserve(300000);
+  EXPECT_EQ(f.bytes(), before + 300000 / 32 * 64);
+  std::mt19937_64 rng(4);
+  std::vector<uint64_t> added = {7};
+  for (int i = 0; i < 300000; ++i) added.push_back(rng());
+  for (size_t i = 1; i < added.size(); ++i) f.Add(added[i]);
+  EXPECT_EQ(f.bytes(), before + 300000 / 32 * 64);  // nothing grew
+  f.Reserve(0);                                     // room enough: nothing added
+  EXPECT_EQ(f.bytes(), before + 300000 / 32 * 64);
+  f.Add(8);  // full: grows
+  added.push_back(8);
+  EXPECT_GT(f.bytes(), before + 300000 / 32 * 64);
+  for (uint64_t h : added) ASSERT_TRUE(f.MayContain(h)) << h;
+  std::mt19937_64 other(5);
+  int maybe = 0;
+  for (int i = 0; i < 100000; ++i) maybe += f.MayContain(other());
+  EXPECT_LT(maybe, 500);
+}
+
 }  // namespace
 }  // namespace qantara::storage
