@@ -384,7 +384,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& dir, const S
   }
 
   // One block cache for all column families.
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(std::max<uint64_t>(options.block_cache_bytes, 1 << 20));
+  std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(std::max<uint64_t>(options.block_cache_bytes, 1 << 20));
   bool backed_up = false;
   if (options.backup_before_upgrade && std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) {
     QANTARA_RETURN_IF_ERROR(BackUpOlderFormat(dir, cache, &backed_up));

@@ -93,11 +93,9 @@ std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState
     absl::MutexLock f(&state.fill);
     if (!state.keys_uncached) {
       // What the whole memory would take, at this chunk's bytes a unit.
-      const uint64_t left = state.rec.unit_count > loaded + chunk.size()
-                                ? state.rec.unit_count - loaded - chunk.size()
-                                : 0;
-      const uint64_t estimate =
-          chunk_bytes + (chunk.empty() ? 0 : left * (chunk_bytes / chunk.size()));
+      const uint64_t left =
+          state.rec.unit_count > loaded + chunk.size() ? state.rec.unit_count - loaded - chunk.size() : 0;
+      const uint64_t estimate = chunk_bytes + (chunk.empty() ? 0 : left * (chunk_bytes / chunk.size()));
       if (!state.keys.budget().Fits(estimate)) {
         state.keys_uncached = true;
         state.keys.Clear();

@@ -233,7 +233,8 @@ void RenderStore(const storage::StoreStats& s, Writer& w) {
   w.One("qantara_unit_keys_cache_bytes", "gauge",
         "Estimated bytes of the unit keys held in memory (within --key-cache-mb).",
         static_cast<double>(s.cached_unit_keys_bytes));
-  w.One("qantara_unit_keys_cache_budget_bytes", "gauge", "The byte budget of the unit-key caches (--key-cache-mb).",
+  w.One("qantara_unit_keys_cache_budget_bytes", "gauge",
+        "The byte budget of the unit-key caches (--key-cache-mb).",
         static_cast<double>(s.key_cache_budget_bytes));
   w.One("qantara_memories_unit_keys_on_disk", "gauge",
         "Memories whose unit keys did not fit in --key-cache-mb (read from disk).",

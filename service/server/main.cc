@@ -263,9 +263,8 @@ int Run(int argc, char** argv) {
 
   absl::StatusOr<bool> restored = RestoreIfAsked(restore, data_dir);
   if (!restored.ok()) return Fail(std::string(restored.status().message()));
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::Store::Open(data_dir, storage::StoreOptions{.sync_writes = sync_writes,
-                                                          .block_cache_bytes = block_cache_mb << 20});
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(
+      data_dir, storage::StoreOptions{.sync_writes = sync_writes, .block_cache_bytes = block_cache_mb << 20});
   if (!store.ok()) return Fail(std::string(store.status().message()));
   Log(LogLevel::kInfo,
       absl::StrCat("opened data dir ", data_dir,

@@ -4,7 +4,8 @@
 //   tm_bench --server-bin PATH [--units N] [--workload DIR] [--data DIR]
 //            [--queries N] [--exhaustive-sample N] [--sets a,b] [--thresholds 70,50]
 //            [--grpc 0] [--slowest N] [--variant-misses 1] [--build-only 1]
-//            [--during-compaction 1] [--cache-mb N] [--key-cache-mb N] [--block-cache-mb N] [--auth 1] [--fresh 1] [--passes N]
+//            [--during-compaction 1] [--cache-mb N] [--key-cache-mb N] [--block-cache-mb N] [--auth 1]
+//            [--fresh 1] [--passes N]
 //
 // --sets / --thresholds: only these query sets / thresholds (default: all);
 // --grpc 0: in-process figures only; --slowest N: the N slowest first-pass
@@ -201,9 +202,10 @@ int main(int argc, char** argv) {
     // The units' Arabic texts are read for the variant checks of passes
     // run in this process (10M of them take 2 GB and minutes to read).
     const std::string sets_arg = Arg(argc, argv, "--sets", "");
-    const bool runs_here = !(Arg(argc, argv, "--fresh", "0") == "1" && Arg(argc, argv, "--cell", "0") != "1" &&
-                             Arg(argc, argv, "--grpc", "1") == "0");
-    if (!build && (!runs_here || (!sets_arg.empty() && sets_arg.find("arabic_variants") == std::string::npos))) {
+    const bool runs_here = !(Arg(argc, argv, "--fresh", "0") == "1" &&
+                             Arg(argc, argv, "--cell", "0") != "1" && Arg(argc, argv, "--grpc", "1") == "0");
+    if (!build &&
+        (!runs_here || (!sets_arg.empty() && sets_arg.find("arabic_variants") == std::string::npos))) {
       in.setstate(std::ios::eofbit);
     }
     std::unique_ptr<storage::Store> store;
