@@ -26,22 +26,36 @@ namespace qantara::storage::internal {
 
 struct MemState;
 
-// The byte budget shared by the posting and exact caches of every memory of
-// a store, and their counters.
-class CacheBudget {
+// A byte budget that caches charge what they hold to (an estimate of what
+// they allocated), shared by the caches of every memory of a store.
+class ByteBudget {
  public:
-  explicit CacheBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
-  CacheBudget(const CacheBudget&) = delete;
-  CacheBudget& operator=(const CacheBudget&) = delete;
+  explicit ByteBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
+  ByteBudget(const ByteBudget&) = delete;
+  ByteBudget& operator=(const ByteBudget&) = delete;
 
   uint64_t limit() const { return limit_; }
-  // Bytes held by the caches (an estimate of what they allocated).
   uint64_t used() const {
     const int64_t u = used_.load(std::memory_order_relaxed);
     return u < 0 ? 0 : static_cast<uint64_t>(u);
   }
+  // Whether `more` bytes still fit.
+  bool Fits(uint64_t more) const { return used() + more <= limit_; }
   bool over() const { return used() > limit_; }
   void Charge(int64_t delta) { used_.fetch_add(delta, std::memory_order_relaxed); }
+
+ protected:
+  const uint64_t limit_;
+
+ private:
+  std::atomic<int64_t> used_{0};
+};
+
+// The budget of the posting and exact caches of every memory of a store,
+// with their eviction and counters.
+class CacheBudget : public ByteBudget {
+ public:
+  explicit CacheBudget(uint64_t limit_bytes) : ByteBudget(limit_bytes) {}
 
   // The memories whose caches Shrink evicts from (MemState registers itself).
   void Register(MemState* state) ABSL_LOCKS_EXCLUDED(mu_);
@@ -58,8 +72,6 @@ class CacheBudget {
   std::atomic<uint64_t> evictions{0};
 
  private:
-  const uint64_t limit_;
-  std::atomic<int64_t> used_{0};
   absl::Mutex mu_;
   std::vector<MemState*> states_ ABSL_GUARDED_BY(mu_);
   size_t hand_ ABSL_GUARDED_BY(mu_) = 0;  // the memory Shrink evicts from next
@@ -206,32 +218,11 @@ class ListCache {
   uint64_t bytes_ = 0;
 };
 
-// One memory's unit-keys cache (unbounded: complete after the warm-up, see
-// MemState::keys), counting the bytes it holds for the stats.
 // The byte budget of the unit-key caches of every memory of a store
 // (MemoryStoreOptions::key_cache_bytes). Key caches are not evicted from: a
 // memory whose keys do not fit is not cached (its keys are read from RocksDB,
 // whose block cache holds the hot ones), see MemState::keys_uncached.
-class KeyBudget {
- public:
-  explicit KeyBudget(uint64_t limit_bytes) : limit_(limit_bytes) {}
-  KeyBudget(const KeyBudget&) = delete;
-  KeyBudget& operator=(const KeyBudget&) = delete;
-
-  uint64_t limit() const { return limit_; }
-  uint64_t used() const {
-    const int64_t u = used_.load(std::memory_order_relaxed);
-    return u < 0 ? 0 : static_cast<uint64_t>(u);
-  }
-  // Whether `more` bytes still fit.
-  bool Fits(uint64_t more) const { return used() + more <= limit_; }
-  bool over() const { return used() > limit_; }
-  void Charge(int64_t delta) { used_.fetch_add(delta, std::memory_order_relaxed); }
-
- private:
-  const uint64_t limit_;
-  std::atomic<int64_t> used_{0};
-};
+using KeyBudget = ByteBudget;
 
 // One memory's cached unit keys, charged to the store's KeyBudget.
 class KeyCache {

@@ -18,24 +18,9 @@ namespace qantara::storage {
 namespace {
 
 using testing::MemoryStoreTest;
+using testing::RandomSentence;
+using testing::RandomSentences;
 using testing::U;
-
-// A sentence of 3 to 8 words of a 60-word vocabulary.
-std::string Sentence(std::mt19937& rng, const std::string& prefix = "w") {
-  std::uniform_int_distribution<int> len(3, 8), word(0, 59);
-  std::string s;
-  for (int i = len(rng); i > 0; --i) {
-    if (!s.empty()) s += ' ';
-    s += prefix + std::to_string(word(rng));
-  }
-  return s;
-}
-
-std::vector<Unit> Sentences(std::mt19937& rng, int n) {
-  std::vector<Unit> units;
-  for (int i = 0; i < n; ++i) units.push_back(U(Sentence(rng), Sentence(rng, "t")));
-  return units;
-}
 
 class CacheBudgetTest : public MemoryStoreTest {
  protected:
@@ -56,7 +41,7 @@ class CacheBudgetTest : public MemoryStoreTest {
   // indexed lookups equal the exhaustive scan, the caches stay in budget.
   void Lookups(const std::string& mem, std::mt19937& rng, int n) {
     for (int i = 0; i < n; ++i) {
-      std::string q = Sentence(rng);
+      std::string q = RandomSentence(rng);
       if (i % 5 == 0) q += " unknown" + std::to_string(i);
       ExpectIndexedEqualsExhaustive(mem, q, i % 2 == 0 ? 1 : 70);
       const StoreStats st = Stats();
@@ -68,7 +53,7 @@ class CacheBudgetTest : public MemoryStoreTest {
 TEST_F(CacheBudgetTest, StaysInBudgetAndRereadsEvictedListsRight) {
   std::mt19937 rng(7);
   Create("m");
-  const std::vector<Unit> added = Sentences(rng, 400);
+  const std::vector<Unit> added = RandomSentences(rng, 400);
   Add("m", added);  // 2 buffer writes, 100 units left buffered
   ASSERT_EQ(Stats().cache_budget_bytes, 16u << 10);
   Lookups("m", rng, 150);
@@ -88,7 +73,7 @@ TEST_F(CacheBudgetTest, StaysInBudgetAndRereadsEvictedListsRight) {
   // their lists still cached, some evicted): the units written are the
   // queries' best matches, so a list missing a change changes the results.
   std::vector<std::string> queries;
-  for (int i = 0; i < 24; ++i) queries.push_back(Sentence(rng));
+  for (int i = 0; i < 24; ++i) queries.push_back(RandomSentence(rng));
   auto check = [&](const char* after) {
     SCOPED_TRACE(after);
     for (const std::string& q : queries) {
@@ -140,8 +125,8 @@ TEST_F(CacheBudgetTest, BudgetIsSharedByMemoriesAndZeroCachesNothing) {
   std::mt19937 rng(11);
   Create("a");
   Create("b");
-  Add("a", Sentences(rng, 250));
-  Add("b", Sentences(rng, 250));
+  Add("a", RandomSentences(rng, 250));
+  Add("b", RandomSentences(rng, 250));
   for (int i = 0; i < 40; ++i) Lookups(i % 2 == 0 ? "a" : "b", rng, 2);
   EXPECT_GT(Stats().cache_evictions, 0u);
 
@@ -160,10 +145,10 @@ TEST_F(CacheBudgetTest, EvictionUnderConcurrentLookupsKeepsResults) {
   std::mt19937 rng(13);
   Create("a");
   Create("b");
-  Add("a", Sentences(rng, 300));
-  Add("b", Sentences(rng, 300));
+  Add("a", RandomSentences(rng, 300));
+  Add("b", RandomSentences(rng, 300));
   std::vector<std::string> queries;
-  for (int i = 0; i < 40; ++i) queries.push_back(Sentence(rng));
+  for (int i = 0; i < 40; ++i) queries.push_back(RandomSentence(rng));
   std::vector<std::vector<uint64_t>> expected[2];
   for (int m = 0; m < 2; ++m) {
     for (const std::string& q : queries) {
@@ -208,9 +193,9 @@ TEST_F(CacheBudgetTest, LowPriorityLookupsDoNotFillTheCaches) {
   Reopen();
   std::mt19937 rng(11);
   Create("m");
-  Add("m", Sentences(rng, 300));
+  Add("m", RandomSentences(rng, 300));
   std::vector<std::string> queries;
-  for (int i = 0; i < 40; ++i) queries.push_back(Sentence(rng));
+  for (int i = 0; i < 40; ++i) queries.push_back(RandomSentence(rng));
   const StoreStats before = Stats();
   std::thread slow([&] {
     LowerThisThreadPriority();

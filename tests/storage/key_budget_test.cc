@@ -15,24 +15,9 @@ namespace qantara::storage {
 namespace {
 
 using testing::MemoryStoreTest;
+using testing::RandomSentence;
+using testing::RandomSentences;
 using testing::U;
-
-// A sentence of 3 to 8 words of a 60-word vocabulary.
-std::string Sentence(std::mt19937& rng, const std::string& prefix = "w") {
-  std::uniform_int_distribution<int> len(3, 8), word(0, 59);
-  std::string s;
-  for (int i = len(rng); i > 0; --i) {
-    if (!s.empty()) s += ' ';
-    s += prefix + std::to_string(word(rng));
-  }
-  return s;
-}
-
-std::vector<Unit> Sentences(std::mt19937& rng, int n) {
-  std::vector<Unit> units;
-  for (int i = 0; i < n; ++i) units.push_back(U(Sentence(rng), Sentence(rng, "t")));
-  return units;
-}
 
 class KeyBudgetTest : public MemoryStoreTest {
  protected:
@@ -51,7 +36,7 @@ class KeyBudgetTest : public MemoryStoreTest {
 
   // Indexed lookups (thresholds 1 and 70) equal the exhaustive scan.
   void Lookups(const std::string& mem, std::mt19937& rng, int n) {
-    for (int i = 0; i < n; ++i) ExpectIndexedEqualsExhaustive(mem, Sentence(rng), i % 2 == 0 ? 1 : 70);
+    for (int i = 0; i < n; ++i) ExpectIndexedEqualsExhaustive(mem, RandomSentence(rng), i % 2 == 0 ? 1 : 70);
   }
 };
 
@@ -60,9 +45,9 @@ class KeyBudgetTest : public MemoryStoreTest {
 TEST_F(KeyBudgetTest, AMemoryThatDoesNotFitIsReadFromDiskWithTheSameAnswers) {
   std::mt19937 rng(5);
   Create("m");
-  Add("m", Sentences(rng, 600));
+  Add("m", RandomSentences(rng, 600));
   std::vector<std::string> queries;
-  for (int i = 0; i < 40; ++i) queries.push_back(Sentence(rng));
+  for (int i = 0; i < 40; ++i) queries.push_back(RandomSentence(rng));
 
   ReopenWarm(64 << 20);
   StoreStats st = Stats();
@@ -100,14 +85,14 @@ TEST_F(KeyBudgetTest, AMemoryThatDoesNotFitIsReadFromDiskWithTheSameAnswers) {
 TEST_F(KeyBudgetTest, WritesThatOutgrowTheBudgetDropTheCache) {
   std::mt19937 rng(9);
   Create("m");
-  Add("m", Sentences(rng, 200));
+  Add("m", RandomSentences(rng, 200));
   ReopenWarm(200 << 10);
   StoreStats st = Stats();
   ASSERT_EQ(st.cached_unit_keys, 200u);
   ASSERT_EQ(st.memories_keys_uncached, 0u);
   uint64_t units = 200;
   for (int round = 0; round < 20 && Stats().memories_keys_uncached == 0; ++round) {
-    Add("m", Sentences(rng, 100));
+    Add("m", RandomSentences(rng, 100));
     units += 100;
     // Whole or nothing.
     const uint64_t held = Stats().cached_unit_keys;
@@ -133,9 +118,9 @@ TEST_F(KeyBudgetTest, WritesThatOutgrowTheBudgetDropTheCache) {
 // they read only while the budget has room.
 TEST_F(KeyBudgetTest, KeysReadOnDemandStayWithinTheBudget) {
   std::mt19937 rng(3);
-  const std::vector<Unit> units = Sentences(rng, 500);
+  const std::vector<Unit> units = RandomSentences(rng, 500);
   std::vector<std::string> queries;
-  for (int i = 0; i < 30; ++i) queries.push_back(Sentence(rng));
+  for (int i = 0; i < 30; ++i) queries.push_back(RandomSentence(rng));
   for (uint64_t budget : {uint64_t{64} << 20, uint64_t{24} << 10}) {
     SCOPED_TRACE(budget);
     options_.key_cache_bytes = budget;

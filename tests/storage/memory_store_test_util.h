@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,25 @@ class MemoryStoreTest : public MemoryStoreFixture {
     return hits.ok() ? hits->hits.size() : 0;
   }
 };
+
+// A sentence of 3 to 8 words of a 60-word vocabulary ("w0" ... "w59", or
+// `prefix` instead of "w").
+inline std::string RandomSentence(std::mt19937& rng, const std::string& prefix = "w") {
+  std::uniform_int_distribution<int> len(3, 8), word(0, 59);
+  std::string s;
+  for (int i = len(rng); i > 0; --i) {
+    if (!s.empty()) s += ' ';
+    s += prefix + std::to_string(word(rng));
+  }
+  return s;
+}
+
+// `n` units of random sentences (source words "w...", target words "t...").
+inline std::vector<Unit> RandomSentences(std::mt19937& rng, int n) {
+  std::vector<Unit> units;
+  for (int i = 0; i < n; ++i) units.push_back(U(RandomSentence(rng), RandomSentence(rng, "t")));
+  return units;
+}
 
 }  // namespace qantara::storage::testing
 
