@@ -73,6 +73,11 @@ bool HashFilter::MayContain(uint64_t hash) const {
   return false;
 }
 
+void HashFilter::Prefetch(uint64_t hash) const {
+  const uint64_t mixed = Mix(hash);
+  for (const Part& part : parts_) __builtin_prefetch(&part.blocks[BlockOf(mixed, part.blocks.size())]);
+}
+
 size_t HashFilter::bytes() const {
   size_t n = 0;
   for (const Part& part : parts_) n += part.blocks.size() * sizeof(Block);

@@ -30,6 +30,10 @@ class HashFilter {
   void Reserve(size_t n);
   // False only when `hash` was never added.
   bool MayContain(uint64_t hash) const;
+  // Asks the CPU to fetch the blocks MayContain(hash) and Add(hash) read (a
+  // cache miss each in a big filter), so that a caller testing many hashes
+  // overlaps those misses instead of waiting for each.
+  void Prefetch(uint64_t hash) const;
 
   size_t size() const { return size_; }  // hashes added (repeats counted)
   size_t bytes() const;                  // memory held by the blocks
