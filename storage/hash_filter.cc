@@ -59,6 +59,7 @@ void HashFilter::Add(uint64_t hash) {
 }
 
 void HashFilter::Reserve(size_t n) {
+  if (n == 0) return;
   if (!parts_.empty() && parts_.back().capacity - parts_.back().count >= n) return;
   Part part;
   part.capacity = std::max(n, kFirstCapacity);

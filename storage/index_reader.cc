@@ -214,11 +214,15 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   auto keys = DecodeUnitKeys(value);
   if (!keys.ok()) return Damaged(id, keys.status());
   auto ptr = std::make_shared<const match::UnitKeys>(*std::move(keys));
-  if (!fill_caches_ || state_.keys_uncached) return ptr;
+  // A complete cache is never filled by readers (they read it without
+  // `fill`); an uncached memory's keys are not cached at all.
+  if (!fill_caches_ || state_.keys_uncached || state_.keys_complete) return ptr;
   absl::MutexLock l(&state_.fill);
-  // Only while the store's key budget has room (a memory's keys are cached
-  // whole at the warm-up, or not at all).
-  if (state_.keys_uncached || !state_.keys.budget().Fits(KeyCache::Bytes(*ptr))) return ptr;
+  // Only while the store's key budget has room, an eighth of it left to the
+  // writes of complete caches (which drop theirs once it is full: fills of
+  // other memories must not make them).
+  const KeyBudget& budget = state_.keys.budget();
+  if (state_.keys_uncached || !budget.Fits(KeyCache::Bytes(*ptr) + budget.limit() / 8)) return ptr;
   return state_.keys.Emplace(id, std::move(ptr));
 }
 

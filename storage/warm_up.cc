@@ -56,10 +56,13 @@ std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState
   uint64_t sampled = 0, loaded = 0;
   bool complete = false;
   {
+    absl::ReaderMutexLock r(&state.rw);
+    // Warmed already (a second warm-up): its cache is read without `fill`
+    // and must not change here.
+    if (state.keys_complete || state.keys_uncached) return {};
     // One filter part for every unit's exact hash: a filter grown by
     // doublings costs a cache miss a part for every hash tested (8 parts at
     // 10M units: most of the warm-up's time).
-    absl::ReaderMutexLock r(&state.rw);
     absl::MutexLock f(&state.fill);
     if (!state.tokens_complete) {
       for (HashFilter& seen : state.exact_seen) seen.Reserve(state.rec.unit_count);

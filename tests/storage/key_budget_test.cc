@@ -114,6 +114,34 @@ TEST_F(KeyBudgetTest, WritesThatOutgrowTheBudgetDropTheCache) {
   Lookups("m", rng, 10);
 }
 
+// Lookups filling another memory's keys on demand leave room for the
+// writes of a complete cache: an add to it does not drop it.
+TEST_F(KeyBudgetTest, OnDemandFillsDoNotDropAnotherMemorysCompleteCache) {
+  std::mt19937 rng(21);
+  Create("a");
+  Add("a", RandomSentences(rng, 150));
+  ReopenWarm(256 << 10);
+  ASSERT_EQ(Stats().cached_unit_keys, 150u);
+  Create("b");
+  Add("b", RandomSentences(rng, 1500));  // more than the budget holds
+  for (int i = 0; i < 40; ++i) Find("b", RandomSentence(rng), 1);
+  StoreStats st = Stats();
+  ASSERT_GT(st.cached_unit_keys, 150u);  // b's keys were cached too
+  ASSERT_LT(st.cached_unit_keys, 1650u);
+  for (int i = 0; i < 5; ++i) Add("a", {U("one more unit " + std::to_string(i), "t")});
+  st = Stats();
+  EXPECT_EQ(st.memories_keys_uncached, 0u);
+  // A second warm-up leaves a's complete cache as it is and finds that b's
+  // keys do not fit: b's are dropped.
+  memories_->StartWarmUp();
+  memories_->WaitForWarmUp();
+  st = Stats();
+  EXPECT_EQ(st.memories_keys_uncached, 1u);
+  EXPECT_EQ(st.cached_unit_keys, 155u);
+  Lookups("a", rng, 10);
+  Lookups("b", rng, 10);
+}
+
 // A memory created since the open (no warm-up): lookups cache the keys
 // they read only while the budget has room.
 TEST_F(KeyBudgetTest, KeysReadOnDemandStayWithinTheBudget) {
