@@ -4,11 +4,15 @@
 namespace qantara::storage::internal {
 
 void AddTokenKeys(MemState& state, const match::UnitKeys& keys) {
+  AddTokenKeys(state, keys, {keys.source.ExactHash(), keys.target.ExactHash()});
+}
+
+void AddTokenKeys(MemState& state, const match::UnitKeys& keys, const std::array<uint64_t, 2>& exact_hashes) {
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
     const int s = static_cast<int>(side);
     const match::SideKey& k = keys.side(side);
     for (const auto& t : k.tokens) state.tokens[s].insert(t.key);
-    const uint64_t hash = k.ExactHash();
+    const uint64_t hash = exact_hashes[s];
     if (state.exact_seen[s].MayContain(hash)) {
       state.exact_repeated[s].Add(hash);
     } else {

@@ -34,7 +34,7 @@ struct StoreOptions {
   bool backup_before_upgrade = true;
   // The bytes of RocksDB's block cache (one for every column family): the
   // blocks of units, unit keys and the index that reads found or the
-  // warm-up read. 0: RocksDB's smallest.
+  // warm-up read. At least 1 MiB (smaller values are raised to it).
   uint64_t block_cache_bytes = uint64_t{256} << 20;
 };
 

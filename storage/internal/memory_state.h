@@ -22,6 +22,7 @@
 #ifndef QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 #define QANTARA_STORAGE_INTERNAL_MEMORY_STATE_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -141,6 +142,10 @@ struct MemState {
 // Adds the token keys and exact hashes of both sides of `keys` to
 // `state.tokens` and its exact filters.
 void AddTokenKeys(MemState& state, const match::UnitKeys& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
+// The same, given the exact hashes of both sides (SideKey::ExactHash(), by
+// Side as index), when the caller has them already.
+void AddTokenKeys(MemState& state, const match::UnitKeys& keys, const std::array<uint64_t, 2>& exact_hashes)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 // The bytes held by `state.tokens` and the filters beside it.
 uint64_t TokenKeyBytes(const MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 
