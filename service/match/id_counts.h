@@ -68,6 +68,7 @@ class IdCounts {
         n += w == 0;
         w += static_cast<Count>(c);
       }
+      sorted_ = sorted_ && n == touched_.size();
       touched_.set_size(n);
       return;
     }
@@ -77,6 +78,7 @@ class IdCounts {
         if (w == 0) {
           if (only_present) continue;
           touched_.push_back(id);
+          sorted_ = false;
         }
         w += c;
       } else if (only_present) {
@@ -88,17 +90,60 @@ class IdCounts {
     }
   }
 
-  // Adds `c` to the count of every counted id that is in `ids` (ascending),
-  // by binary search: cheaper than Add(ids, c, true) when `ids` is much
-  // longer than size().
+  // Adds `c` to the count of every counted id that is in `ids` (ascending):
+  // cheaper than Add(ids, c, true) when `ids` is much longer than size().
+  // Once Sort() has run, by galloping through `ids` from one counted id to
+  // the next (about log2(len / size()) steps an id, reading `ids` forward);
+  // else by a binary search an id.
   void AddWhereIn(const UnitIds& ids, uint32_t c) {
-    for (uint64_t id : touched_) {
-      if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
+    if (sorted_) {
+      const size_t len = ids.size();
+      size_t pos = 0;
+      for (uint64_t id : touched_) {
+        // The first ids[i] >= id lies in [pos + step / 2, pos + step] (or is len).
+        size_t step = 1;
+        while (pos + step < len && ids[pos + step] < id) step <<= 1;
+        pos = std::lower_bound(ids.begin() + (pos + step / 2), ids.begin() + std::min(pos + step + 1, len),
+                               id) -
+              ids.begin();
+        if (pos == len) break;
+        if (ids[pos] == id) dense_[id] += c;
+      }
+    } else {
+      for (uint64_t id : touched_) {
+        if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
+      }
     }
     for (auto& [id, w] : sparse_) {
       if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
     }
   }
+
+  // Drops every counted id whose count is below `min` (as if never
+  // counted), keeping the others in their order.
+  void Prune(uint32_t min) {
+    uint64_t* d = touched_.data();
+    size_t out = 0;
+    for (size_t i = 0; i < touched_.size(); ++i) {
+      const uint64_t id = d[i];
+      if (dense_[id] >= min) {
+        d[out++] = id;
+      } else {
+        dense_[id] = 0;
+      }
+    }
+    touched_.set_size(out);
+    absl::erase_if(sparse_, [min](const auto& e) { return e.second < min; });
+  }
+
+  // Orders the counted ids ascending (ForEach then visits them in order),
+  // until the next Add that counts new ids.
+  void Sort() {
+    if (sorted_) return;
+    std::sort(touched_.data(), touched_.data() + touched_.size());
+    sorted_ = true;
+  }
+  bool sorted() const { return sorted_; }
 
   size_t size() const { return touched_.size() + sparse_.size(); }
 
@@ -166,6 +211,7 @@ class IdCounts {
   std::vector<Count>& dense_;
   IdBuffer& touched_;
   const uint64_t dense_limit_;  // ids below it are counted in dense_
+  bool sorted_ = true;          // touched_ ascending
   absl::flat_hash_map<uint64_t, uint32_t> sparse_;
 };
 

@@ -170,14 +170,29 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
   // candidates would cost to verify (a candidate dropped here saves a key
   // read and a distance, worth some 64 entries).
   size_t budget = 2 * volume + 64 * weight.size() + 256;
+  int64_t pruned = 0;  // candidates below this count are dropped already
   for (; read < lists.size(); ++read) {
+    // A candidate whose count plus the query tokens not added yet is below
+    // `common` can never reach it (counts grow only by what is added): it
+    // is dropped, so that each further list is checked against fewer ids.
+    // The end result is the same: the groups below drop such units too.
+    const int64_t need = common - (static_cast<int64_t>(m) - covered);
+    if (need > pruned) {
+      weight.Prune(static_cast<uint32_t>(need));
+      pruned = need;
+    }
+    const size_t k = weight.size();
+    if (k == 0) return absl::OkStatus();  // no candidate left at this length
     const size_t len = lists[read].ids->size();
-    const size_t probes = weight.size() * (std::bit_width(len) + 1);
+    // Galloping through the list from one candidate to the next, in id
+    // order: about log2(len / k) + 2 steps a candidate.
+    const size_t probes = k * (std::bit_width(len / k) + 2);
     const size_t cost = std::min(len, probes);
     if (cost > budget) continue;  // its tokens count as not added
     budget -= cost;
     covered += lists[read].count;
     if (probes < len) {
+      weight.Sort();  // once (a k log k sort), for galloping
       weight.AddWhereIn(*lists[read].ids, lists[read].count);
     } else {
       weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);

@@ -284,6 +284,52 @@ TEST_F(MatcherTest, FrequentWordsIndexedEqualsExhaustive) {
   EXPECT_EQ(compared, 120);
 }
 
+// Units of a few rare words among many frequent ones, queries edited from
+// them: the rare words' lists give few candidates, each frequent word's long
+// list then only adds to their counts (galloping through the list from one
+// candidate to the next, candidates that can no longer reach the bound
+// dropped between lists). The answer stays the exhaustive one.
+TEST_F(MatcherTest, RareAndFrequentWordsIndexedEqualsExhaustive) {
+  std::mt19937 rng(23);
+  const std::vector<std::string> frequent = {"the", "of", "and", "to", "in", "is", "that", "it"};
+  auto rare = [&] {
+    std::string w;
+    for (int i = 0; i < 5; ++i) w += static_cast<char>('a' + rng() % 26);
+    return w;
+  };
+  std::vector<std::vector<std::string>> units;
+  for (int i = 0; i < 6000; ++i) {
+    std::vector<std::string> words;
+    const int len = 9 + static_cast<int>(rng() % 5);
+    for (int j = 0; j < len; ++j) words.push_back(j < 3 ? rare() : frequent[rng() % frequent.size()]);
+    std::shuffle(words.begin(), words.end(), rng);
+    std::string s;
+    for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
+    Add(s, "t" + std::to_string(i));
+    units.push_back(std::move(words));
+  }
+  int compared = 0;
+  for (int qi = 0; qi < 60; ++qi) {
+    std::vector<std::string> words = units[rng() % units.size()];
+    for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0; --edits) {
+      const size_t at = rng() % words.size();
+      switch (rng() % 3) {
+        case 0: words[at] = frequent[rng() % frequent.size()]; break;
+        case 1: words.insert(words.begin() + at, rare()); break;
+        default: words.erase(words.begin() + at); break;
+      }
+    }
+    std::string q;
+    for (const std::string& w : words) q += (q.empty() ? "" : " ") + w;
+    for (double threshold : {50.0, 70.0, 90.0}) {
+      const auto [indexed, full] = ExpectIndexedEqualsExhaustive(q, threshold);
+      if (threshold == 90.0) EXPECT_LT(indexed * 20, full) << q;  // the filters keep few candidates
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 180);
+}
+
 // Many units tie at the bound (the same gross score): the tie-breaks
 // (penalties, raw distance, date, id) decide, with candidates dropped before
 // their alignment and reads; the answer stays the exhaustive one, also with
