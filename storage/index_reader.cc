@@ -60,12 +60,14 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
     absl::MutexLock l(&state_.fill);
     if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
   }
-  std::string value;
+  // Pinned: a long list is decoded from the block cache's copy, not copied
+  // into a string first.
+  rocksdb::PinnableSlice value;
   rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
                                      AsSlice(PostingKey(state_.id, side, key, length)), &value);
   auto ids = std::make_shared<match::UnitIds>();
   if (s.ok()) {
-    auto decoded = DecodePostingList(value);
+    auto decoded = DecodePostingList(AsView(value));
     if (!decoded.ok()) return decoded.status();
     *ids = *std::move(decoded);
   } else if (!s.IsNotFound()) {

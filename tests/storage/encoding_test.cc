@@ -99,6 +99,14 @@ TEST(Encoding, PostingListsAndOps) {
   ASSERT_TRUE(ApplyPostingOps(op, ids));
   EXPECT_EQ(ids, (std::vector<uint64_t>{1, 2, 7, 300, 1ull << 40}));
   EXPECT_FALSE(ApplyPostingOps("\x80", ids));
+  // A long list of one- to five-byte deltas round-trips.
+  std::vector<uint64_t> many;
+  uint64_t id = 0;
+  for (int i = 0; i < 10000; ++i)
+    many.push_back(id += 1 + (i % 7 == 0 ? (uint64_t{1} << (7 * (i % 5))) : i % 100));
+  auto many_back = DecodePostingList(EncodePostingList(many));
+  ASSERT_TRUE(many_back.ok());
+  EXPECT_EQ(*many_back, many);
 }
 
 // Found by tests/fuzz/fuzz_storage_decoders and fuzz_merge: a posting list
@@ -109,7 +117,9 @@ TEST(Encoding, PostingListsNotAscendingOrWithTrailingBytesAreCorrupt) {
   EXPECT_TRUE(DecodePostingList(std::string("\x02\x00\x05", 3)).ok());  // ids 0 and 5
   for (const std::string bad : {std::string("\x02\x05\x00", 3),         // 5, 5
                                 std::string("\x01\x05\x00", 3),         // a byte after the last id
-                                std::string("\x02\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12)}) {
+                                std::string("\x02\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),
+                                std::string("\x02\x05\x80", 3),     // cut inside the second id's varint
+                                std::string("\x03\x05\x01", 3)}) {  // fewer ids than counted
     absl::StatusOr<std::vector<uint64_t>> ids = DecodePostingList(bad);
     EXPECT_EQ(ids.status().code(), absl::StatusCode::kDataLoss) << ::testing::PrintToString(bad);
   }
