@@ -293,6 +293,12 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   if (bloom) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // A lookup reads each unit of its answer (and each tied one) from a block
+  // no other lookup has brought into the block cache, mostly: every read
+  // checksums and decompresses a whole block. Blocks of 1 KiB instead of
+  // 4 KiB cost a quarter of that (a median lookup at 1M units: 12% fewer
+  // instructions) for 15% more bytes of units on disk (worse compression).
+  if (cf == Cf::kUnits) t.block_size = 1024;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf_options.compression = rocksdb::kLZ4Compression;
