@@ -223,7 +223,9 @@ TEST_F(MatcherTest, ReverseLookupComparesTargets) {
 void ExpectOnly(const LookupResult& r, uint64_t id, std::optional<double> score = std::nullopt) {
   ASSERT_EQ(r.matches.size(), 1u);
   EXPECT_EQ(r.matches[0].unit.id, id);
-  if (score.has_value()) EXPECT_NEAR(r.matches[0].score, *score, 1e-9);
+  if (score.has_value()) {
+    EXPECT_NEAR(r.matches[0].score, *score, 1e-9);
+  }
 }
 
 // The index gives exactly what an exhaustive scan gives.
@@ -323,7 +325,9 @@ TEST_F(MatcherTest, RareAndFrequentWordsIndexedEqualsExhaustive) {
     for (const std::string& w : words) q += (q.empty() ? "" : " ") + w;
     for (double threshold : {50.0, 70.0, 90.0}) {
       const auto [indexed, full] = ExpectIndexedEqualsExhaustive(q, threshold);
-      if (threshold == 90.0) EXPECT_LT(indexed * 20, full) << q;  // the filters keep few candidates
+      if (threshold == 90.0) {
+        EXPECT_LT(indexed * 20, full) << q;  // the filters keep few candidates
+      }
       ++compared;
     }
   }
