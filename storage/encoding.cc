@@ -373,16 +373,9 @@ absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
     if (p < end && *p < 0x80) {
       d = *p++;
     } else {
-      bool done = false;
-      for (int shift = 0; shift <= 63 && p < end; shift += 7) {
-        const uint8_t byte = *p++;
-        d |= static_cast<uint64_t>(byte & 0x7f) << shift;
-        if ((byte & 0x80) == 0) {
-          done = true;
-          break;
-        }
-      }
-      if (!done) return Corrupt("posting list");
+      ByteReader rest(std::string_view(reinterpret_cast<const char*>(p), end - p));
+      if (!rest.GetVarint64(&d)) return Corrupt("posting list");
+      p = end - rest.remaining();
     }
     // Strictly ascending ids: a zero delta (after the first id) or one that
     // wraps around would give a list the merge operator and the readers

@@ -92,27 +92,22 @@ class IdCounts {
 
   // Adds `c` to the count of every counted id that is in `ids` (ascending):
   // cheaper than Add(ids, c, true) when `ids` is much longer than size().
-  // Once Sort() has run, by galloping through `ids` from one counted id to
-  // the next (about log2(len / size()) steps an id, reading `ids` forward);
-  // else by a binary search an id.
+  // The counted ids are sorted (once, until an Add counts new ones), then
+  // checked in order by galloping through `ids` from one to the next (about
+  // log2(len / size()) + 2 steps an id, reading `ids` forward).
   void AddWhereIn(const UnitIds& ids, uint32_t c) {
-    if (sorted_) {
-      const size_t len = ids.size();
-      size_t pos = 0;
-      for (uint64_t id : touched_) {
-        // The first ids[i] >= id lies in [pos + step / 2, pos + step] (or is len).
-        size_t step = 1;
-        while (pos + step < len && ids[pos + step] < id) step <<= 1;
-        pos = std::lower_bound(ids.begin() + (pos + step / 2), ids.begin() + std::min(pos + step + 1, len),
-                               id) -
-              ids.begin();
-        if (pos == len) break;
-        if (ids[pos] == id) dense_[id] += c;
-      }
-    } else {
-      for (uint64_t id : touched_) {
-        if (std::binary_search(ids.begin(), ids.end(), id)) dense_[id] += c;
-      }
+    Sort();
+    const size_t len = ids.size();
+    size_t pos = 0;
+    for (uint64_t id : touched_) {
+      // The first ids[i] >= id lies in [pos + step / 2, pos + step] (or is len).
+      size_t step = 1;
+      while (pos + step < len && ids[pos + step] < id) step <<= 1;
+      pos =
+          std::lower_bound(ids.begin() + (pos + step / 2), ids.begin() + std::min(pos + step + 1, len), id) -
+          ids.begin();
+      if (pos == len) break;
+      if (ids[pos] == id) dense_[id] += c;
     }
     for (auto& [id, w] : sparse_) {
       if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
@@ -135,15 +130,6 @@ class IdCounts {
     touched_.set_size(out);
     absl::erase_if(sparse_, [min](const auto& e) { return e.second < min; });
   }
-
-  // Orders the counted ids ascending (ForEach then visits them in order),
-  // until the next Add that counts new ids.
-  void Sort() {
-    if (sorted_) return;
-    std::sort(touched_.data(), touched_.data() + touched_.size());
-    sorted_ = true;
-  }
-  bool sorted() const { return sorted_; }
 
   size_t size() const { return touched_.size() + sparse_.size(); }
 
@@ -207,6 +193,13 @@ class IdCounts {
     }
     return std::make_unique<Scratch>();
   }
+  // Orders the counted ids ascending (ForEach then visits them in order).
+  void Sort() {
+    if (sorted_) return;
+    std::sort(touched_.data(), touched_.data() + touched_.size());
+    sorted_ = true;
+  }
+
   std::unique_ptr<Scratch> scratch_;
   std::vector<Count>& dense_;
   IdBuffer& touched_;

@@ -192,7 +192,6 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
     budget -= cost;
     covered += lists[read].count;
     if (probes < len) {
-      weight.Sort();  // once (a k log k sort), for galloping
       weight.AddWhereIn(*lists[read].ids, lists[read].count);
     } else {
       weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/true);
