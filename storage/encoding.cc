@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace qantara::storage {
 
@@ -36,16 +37,6 @@ uint64_t DecodeFixed64BE(const char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
-}
-void PutVarint64(std::string& out, uint64_t v) {
-  char b[10];
-  int n = 0;
-  while (v >= 0x80) {
-    b[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  b[n++] = static_cast<char>(v);
-  out.append(b, n);
 }
 void PutString(std::string& out, std::string_view s) {
   PutVarint64(out, s.size());
@@ -356,17 +347,21 @@ std::string EncodePostingList(const std::vector<uint64_t>& ids) {
   return out;
 }
 
-absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
+namespace {
+
+// Decodes a stored posting list, checking it, into `append` (called with
+// each id, ascending); returns false when the list is malformed.
+template <typename Reserve, typename Append>
+bool DecodePostingIds(std::string_view in, Reserve&& reserve, Append&& append) {
   ByteReader r(in);
   uint64_t n = 0;
-  if (!r.GetVarint64(&n) || n > in.size()) return Corrupt("posting list");
+  if (!r.GetVarint64(&n) || n > in.size()) return false;
+  reserve(n);
   // The hot loop of a lookup over long lists: bytes read through a pointer,
   // a one-byte delta (most of a long list's) without the general varint
-  // loop, and the vector filled without zeroing it first.
+  // loop.
   const uint8_t* p = reinterpret_cast<const uint8_t*>(in.data()) + (in.size() - r.remaining());
   const uint8_t* const end = reinterpret_cast<const uint8_t*>(in.data()) + in.size();
-  std::vector<uint64_t> ids;
-  ids.reserve(n);
   uint64_t prev = 0;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t d = 0;
@@ -374,18 +369,38 @@ absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
       d = *p++;
     } else {
       ByteReader rest(std::string_view(reinterpret_cast<const char*>(p), end - p));
-      if (!rest.GetVarint64(&d)) return Corrupt("posting list");
+      if (!rest.GetVarint64(&d)) return false;
       p = end - rest.remaining();
     }
     // Strictly ascending ids: a zero delta (after the first id) or one that
     // wraps around would give a list the merge operator and the readers
     // (which search and merge it as sorted) would misread.
-    if ((i > 0 && d == 0) || d > UINT64_MAX - prev) return Corrupt("posting list");
+    if ((i > 0 && d == 0) || d > UINT64_MAX - prev) return false;
     prev += d;
-    ids.push_back(prev);
+    append(prev);
   }
-  if (p != end) return Corrupt("posting list");
+  return p == end;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
+  // Filled without zeroing the vector first.
+  std::vector<uint64_t> ids;
+  if (!DecodePostingIds(
+          in, [&](uint64_t n) { ids.reserve(n); }, [&](uint64_t id) { ids.push_back(id); })) {
+    return Corrupt("posting list");
+  }
   return ids;
+}
+
+absl::StatusOr<match::PostingList> DecodeCompactPostingList(std::string_view in) {
+  std::optional<match::PostingListBuilder> b;
+  if (!DecodePostingIds(
+          in, [&](uint64_t n) { b.emplace(n); }, [&](uint64_t id) { b->Append(id); })) {
+    return Corrupt("posting list");
+  }
+  return std::move(*b).Build();
 }
 
 void AppendPostingOp(std::string& operand, uint64_t id, bool remove) {

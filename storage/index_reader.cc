@@ -46,8 +46,33 @@ CachedIndexReader::CachedIndexReader(RocksHandles& rocks, MemState& state, const
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // no per-read perf counters
 }
 
-absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(match::Side side, uint64_t key,
-                                                                            uint32_t length) {
+namespace {
+
+// A stored posting list (`stored`, null when there is none) with the index
+// buffer's ids of it not yet written (`pending`), in the caches' compact form.
+absl::StatusOr<std::shared_ptr<match::PostingList>> CompactList(const std::string_view* stored,
+                                                                const match::UnitIds& pending) {
+  if (pending.empty()) {
+    if (stored == nullptr) return std::make_shared<match::PostingList>();
+    auto list = DecodeCompactPostingList(*stored);
+    if (!list.ok()) return list.status();
+    return std::make_shared<match::PostingList>(*std::move(list));
+  }
+  match::UnitIds ids;
+  if (stored != nullptr) {
+    auto decoded = DecodePostingList(*stored);
+    if (!decoded.ok()) return decoded.status();
+    ids = *std::move(decoded);
+  }
+  MergeSorted(ids, pending);
+  return std::make_shared<match::PostingList>(match::PostingList::FromIds(ids));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<match::PostingList>> CachedIndexReader::Postings(match::Side side,
+                                                                                uint64_t key,
+                                                                                uint32_t length) {
   state_.rw.AssertReaderHeld();
   const PostingId pid{key, length, static_cast<uint8_t>(side)};
   if (!prefetched_.empty()) {
@@ -65,22 +90,19 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Postings(matc
   rocksdb::PinnableSlice value;
   rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
                                      AsSlice(PostingKey(state_.id, side, key, length)), &value);
-  auto ids = std::make_shared<match::UnitIds>();
-  if (s.ok()) {
-    auto decoded = DecodePostingList(AsView(value));
-    if (!decoded.ok()) return decoded.status();
-    *ids = *std::move(decoded);
-  } else if (!s.IsNotFound()) {
-    return FromRocks(s, "read postings");
-  }
-  if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
-  if (!fill_caches_) return ids;
+  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read postings");
+  const std::string_view stored = AsView(value);
+  auto ids = CompactList(s.ok() ? &stored : nullptr,
+                         state_.pending.empty() ? match::UnitIds() : state_.pending.Postings(pid));
+  if (!ids.ok()) return ids.status();
+  if (!fill_caches_) return *std::move(ids);
+  std::shared_ptr<match::PostingList> cached;
   {
     absl::MutexLock l(&state_.fill);
-    ids = state_.postings.Insert(pid, std::move(ids));
+    cached = state_.postings.Insert(pid, *std::move(ids));
   }
   state_.budget->Shrink();  // after `fill` (it takes the memories' `fill`)
-  return ids;
+  return cached;
 }
 
 absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi) {
@@ -106,13 +128,15 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   state_.budget->misses.fetch_add(missing.size(), std::memory_order_relaxed);
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
-  std::vector<std::pair<uint32_t, std::shared_ptr<match::UnitIds>>> lists;  // ascending lengths
+  std::vector<std::pair<uint32_t, std::shared_ptr<match::PostingList>>> lists;  // ascending lengths
+  const bool pending = !state_.pending.empty();
   auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
     if (k.size() != start.size()) return absl::OkStatus();
     const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
-    auto decoded = DecodePostingList(v);
-    if (!decoded.ok()) return decoded.status();
-    lists.emplace_back(len, std::make_shared<match::UnitIds>(*std::move(decoded)));
+    const PostingId pid{key, len, static_cast<uint8_t>(side)};
+    auto list = CompactList(&v, pending ? state_.pending.Postings(pid) : match::UnitIds());
+    if (!list.ok()) return list.status();
+    lists.emplace_back(len, *std::move(list));
     return absl::OkStatus();
   };
   if (ro_.snapshot != nullptr) {
@@ -128,15 +152,17 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     QANTARA_RETURN_IF_ERROR(ScanAll(rocks_, Cf::kPostings, prefix_ro_, start, end, add, "read postings"));
   }
   size_t next = 0;
-  std::vector<std::pair<PostingId, std::shared_ptr<match::UnitIds>>> fill;
+  std::vector<std::pair<PostingId, std::shared_ptr<match::PostingList>>> fill;
   fill.reserve(missing.size());
   for (uint32_t len : missing) {
     while (next < lists.size() && lists[next].first < len) ++next;
-    std::shared_ptr<match::UnitIds> ids = next < lists.size() && lists[next].first == len
-                                              ? std::move(lists[next].second)
-                                              : std::make_shared<match::UnitIds>();
     const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Postings(pid));
+    std::shared_ptr<match::PostingList> ids;
+    if (next < lists.size() && lists[next].first == len) {
+      ids = std::move(lists[next].second);
+    } else {
+      QANTARA_ASSIGN_OR_RETURN(ids, CompactList(nullptr, pending ? state_.pending.Postings(pid) : match::UnitIds()));
+    }
     fill.emplace_back(pid, std::move(ids));
   }
   if (!fill_caches_) {
@@ -148,7 +174,7 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   {
     absl::MutexLock l(&state_.fill);
     for (auto& [pid, ids] : fill) {
-      std::shared_ptr<match::UnitIds> cached = state_.postings.Insert(pid, std::move(ids));
+      std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, std::move(ids));
       if (keep) prefetched_.emplace(pid, std::move(cached));
     }
   }

@@ -33,10 +33,10 @@ class RocksMemoryReader final : public MemoryReader {
   // NotFound when the memory was deleted before the reader got its lock.
   absl::Status Live() const ABSL_NO_THREAD_SAFETY_ANALYSIS { return CheckLive(*state_); }
 
-  absl::StatusOr<match::UnitIdsPtr> Postings(match::Side side, uint64_t key, uint32_t length) override {
+  absl::StatusOr<match::PostingsPtr> Postings(match::Side side, uint64_t key, uint32_t length) override {
     auto p = reader_.Postings(side, key, length);
     if (!p.ok()) return p.status();
-    return match::UnitIdsPtr(*std::move(p));
+    return match::PostingsPtr(*std::move(p));
   }
   absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t min_length,
                                 uint32_t max_length) override {

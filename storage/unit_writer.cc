@@ -189,7 +189,7 @@ void UnitWriter::ApplyCacheChanges() {
     absl::MutexLock l(&state_.fill);
     if (!state_.postings.empty()) {
       for (const auto& [pid, id] : buffered_postings_) {
-        state_.postings.Update(pid, [id = id](match::UnitIds& ids) { InsertSorted(ids, id); });
+        state_.postings.Update(pid, [id = id](match::PostingList& list) { list.Insert(id); });
       }
     }
     if (!state_.exact.empty()) {
@@ -202,8 +202,8 @@ void UnitWriter::ApplyCacheChanges() {
       if (c.remove && !state_.token_removals[c.id.side].MayContain(c.id.key)) {
         state_.token_removals[c.id.side].Add(c.id.key);
       }
-      state_.postings.Update(c.id, [&c](match::UnitIds& ids) {
-        c.remove ? EraseSorted(ids, c.unit) : InsertSorted(ids, c.unit);
+      state_.postings.Update(c.id, [&c](match::PostingList& list) {
+        c.remove ? list.Erase(c.unit) : list.Insert(c.unit);
       });
     }
     for (const auto& c : exact_changes_) {

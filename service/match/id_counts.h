@@ -13,7 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "service/match/index_view.h"
+#include "service/match/posting_list.h"
 
 namespace qantara::match::matcher_internal {
 
@@ -48,69 +48,31 @@ class IdCounts {
   IdCounts(const IdCounts&) = delete;
   IdCounts& operator=(const IdCounts&) = delete;
 
-  // Adds `c` to the count of every id of `ids` (ascending); with
-  // `only_present`, only to ids counted already.
-  void Add(const UnitIds& ids, uint32_t c, bool only_present) {
-    if (ids.empty()) return;
-    if (ids.front() < dense_limit_) {
-      const uint64_t last = std::min(ids.back(), dense_limit_ - 1);
-      if (last >= dense_.size()) dense_.resize(last + 1, 0);
-    }
-    if (!only_present && ids.back() < dense_limit_) {
-      // All dense (the common case, and the long lists): without a branch
-      // an id, each id written to the end of `touched_`, kept when new.
-      size_t n = touched_.size();
-      touched_.reserve_uninitialized(n + ids.size());
-      uint64_t* out = touched_.data();
-      for (uint64_t id : ids) {
-        Count& w = dense_[id];
-        out[n] = id;
-        n += w == 0;
-        w += static_cast<Count>(c);
-      }
-      sorted_ = sorted_ && n == touched_.size();
-      touched_.set_size(n);
-      return;
-    }
-    for (uint64_t id : ids) {
-      if (id < dense_limit_) {
-        Count& w = dense_[id];
-        if (w == 0) {
-          if (only_present) continue;
-          touched_.push_back(id);
-          sorted_ = false;
-        }
-        w += c;
-      } else if (only_present) {
-        auto it = sparse_.find(id);
-        if (it != sparse_.end()) it->second += c;
-      } else {
-        sparse_[id] += c;
-      }
-    }
+  // Adds `c` to the count of every id of `list`; with `only_present`, only
+  // to ids counted already. Decodes the list a block at a time.
+  void Add(const PostingList& list, uint32_t c, bool only_present) {
+    list.ForEachRun([&](const uint64_t* ids, size_t n) { AddRun(ids, n, c, only_present); });
   }
 
-  // Adds `c` to the count of every counted id that is in `ids` (ascending):
-  // cheaper than Add(ids, c, true) when `ids` is much longer than size().
-  // The counted ids are sorted (once, until an Add counts new ones), then
-  // checked in order by galloping through `ids` from one to the next (about
-  // log2(len / size()) + 2 steps an id, reading `ids` forward).
-  void AddWhereIn(const UnitIds& ids, uint32_t c) {
+  // Adds `c` to the count of every counted id that is in `list`: cheaper
+  // than Add(list, c, true) when the list is much longer than size(). The
+  // counted ids are sorted (once, until an Add counts new ones), then looked
+  // up in order with a cursor that gallops over the list's blocks (about
+  // log2(len / size()) + 2 steps an id, and one block decoded for each).
+  void AddWhereIn(const PostingList& list, uint32_t c) {
     Sort();
-    const size_t len = ids.size();
-    size_t pos = 0;
+    PostingList::Cursor cursor(list);
     for (uint64_t id : touched_) {
-      // The first ids[i] >= id lies in [pos + step / 2, pos + step] (or is len).
-      size_t step = 1;
-      while (pos + step < len && ids[pos + step] < id) step <<= 1;
-      pos =
-          std::lower_bound(ids.begin() + (pos + step / 2), ids.begin() + std::min(pos + step + 1, len), id) -
-          ids.begin();
-      if (pos == len) break;
-      if (ids[pos] == id) dense_[id] += c;
+      if (cursor.Contains(id)) dense_[id] += c;
     }
-    for (auto& [id, w] : sparse_) {
-      if (std::binary_search(ids.begin(), ids.end(), id)) w += c;
+    if (sparse_.empty()) return;
+    std::vector<uint64_t> sparse;
+    sparse.reserve(sparse_.size());
+    for (const auto& [id, w] : sparse_) sparse.push_back(id);
+    std::sort(sparse.begin(), sparse.end());
+    PostingList::Cursor more(list);
+    for (uint64_t id : sparse) {
+      if (more.Contains(id)) sparse_[id] += c;
     }
   }
 
@@ -192,6 +154,49 @@ class IdCounts {
       }
     }
     return std::make_unique<Scratch>();
+  }
+  // Add over `n` ascending ids.
+  void AddRun(const uint64_t* ids, size_t count, uint32_t c, bool only_present) {
+    if (count == 0) return;
+    const uint64_t front = ids[0], back = ids[count - 1];
+    if (front < dense_limit_) {
+      const uint64_t last = std::min(back, dense_limit_ - 1);
+      if (last >= dense_.size()) dense_.resize(last + 1, 0);
+    }
+    if (!only_present && back < dense_limit_) {
+      // All dense (the common case, and the long lists): without a branch
+      // an id, each id written to the end of `touched_`, kept when new.
+      size_t n = touched_.size();
+      touched_.reserve_uninitialized(n + count);
+      uint64_t* out = touched_.data();
+      for (size_t i = 0; i < count; ++i) {
+        const uint64_t id = ids[i];
+        Count& w = dense_[id];
+        out[n] = id;
+        n += w == 0;
+        w += static_cast<Count>(c);
+      }
+      sorted_ = sorted_ && n == touched_.size();
+      touched_.set_size(n);
+      return;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t id = ids[i];
+      if (id < dense_limit_) {
+        Count& w = dense_[id];
+        if (w == 0) {
+          if (only_present) continue;
+          touched_.push_back(id);
+          sorted_ = false;
+        }
+        w += c;
+      } else if (only_present) {
+        auto it = sparse_.find(id);
+        if (it != sparse_.end()) it->second += c;
+      } else {
+        sparse_[id] += c;
+      }
+    }
   }
   // Orders the counted ids ascending (ForEach then visits them in order).
   void Sort() {

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "service/match/posting_list.h"
 #include "service/match/segment.h"
 #include "service/match/unit.h"
 
@@ -28,6 +29,7 @@ struct UnitKeys {
 using UnitIds = std::vector<uint64_t>;  // ascending unit ids
 using UnitIdsPtr = std::shared_ptr<const UnitIds>;
 using UnitKeysPtr = std::shared_ptr<const UnitKeys>;
+using PostingsPtr = std::shared_ptr<const PostingList>;
 
 // A consistent read-only view of one memory's index, for the duration of one
 // lookup (writes acknowledged before the view was made are in it; later ones
@@ -37,8 +39,8 @@ class IndexView {
   virtual ~IndexView() = default;
 
   // The units whose `side` has exactly `length` match tokens, one of which has
-  // key `key`. Never null (empty when none).
-  virtual absl::StatusOr<UnitIdsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
+  // key `key` (compact: posting_list.h). Never null (empty when none).
+  virtual absl::StatusOr<PostingsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
 
   // A hint: Postings(side, key, n) will be asked for many n in
   // [min_length, max_length]; an implementation may read them together.
@@ -88,7 +90,7 @@ class IndexView {
     const uint32_t max_len = MaxLength(side);
     for (size_t i = 0; i < keys.size(); ++i) {
       for (uint32_t n = 1; n <= max_len && !out[i]; ++n) {
-        absl::StatusOr<UnitIdsPtr> ids = Postings(side, keys[i], n);
+        absl::StatusOr<PostingsPtr> ids = Postings(side, keys[i], n);
         if (!ids.ok()) return ids.status();
         out[i] = !(*ids)->empty();
       }

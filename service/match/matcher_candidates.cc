@@ -125,26 +125,29 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
   struct List {
     uint64_t key;
     uint32_t count;
-    UnitIdsPtr ids;
+    PostingsPtr ids;
   };
   std::vector<List> lists;
   lists.reserve(counts.size());
   for (const auto& [key, count] : counts) {
-    QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
+    QANTARA_ASSIGN_OR_RETURN(PostingsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
     // A query word with typo neighbours: its list is the units that have it
     // or one of them (a typo pair counts as a shared token here, so the
     // shared-token bound stays an upper bound of the score).
     if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(key); neighbours != nullptr) {
-      auto merged = std::make_shared<UnitIds>(*ids);
+      UnitIds merged = ids->ToVector();
+      bool more_ids = false;
       for (uint64_t v : *neighbours) {
-        QANTARA_ASSIGN_OR_RETURN(UnitIdsPtr more, view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
+        QANTARA_ASSIGN_OR_RETURN(PostingsPtr more, view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
         if (more->empty()) continue;
+        const UnitIds other = more->ToVector();
         UnitIds out;
-        out.reserve(merged->size() + more->size());
-        std::set_union(merged->begin(), merged->end(), more->begin(), more->end(), std::back_inserter(out));
-        merged->swap(out);
+        out.reserve(merged.size() + other.size());
+        std::set_union(merged.begin(), merged.end(), other.begin(), other.end(), std::back_inserter(out));
+        merged.swap(out);
+        more_ids = true;
       }
-      ids = std::move(merged);
+      if (more_ids) ids = std::make_shared<const PostingList>(PostingList::FromIds(merged));
     }
     lists.push_back(List{key, count, std::move(ids)});
   }

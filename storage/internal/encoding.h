@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "service/base/varint.h"
 #include "service/match/index_view.h"
 #include "storage/memory_store.h"
 
@@ -23,7 +24,7 @@ void PutFixed32BE(std::string& out, uint32_t v);
 void PutFixed64BE(std::string& out, uint64_t v);
 uint32_t DecodeFixed32BE(const char* p);
 uint64_t DecodeFixed64BE(const char* p);
-void PutVarint64(std::string& out, uint64_t v);
+using ::qantara::PutVarint64;  // service/base/varint.h
 void PutString(std::string& out, std::string_view s);  // varint length + bytes
 
 // Reads primitives from a byte string; every Get* fails (returns false)
@@ -99,6 +100,8 @@ std::string PostingTokenPrefix(uint32_t memory_id, match::Side side, uint64_t to
 std::string EncodePostingList(const std::vector<uint64_t>& ids);
 // DataLoss unless the ids are strictly ascending and the value ends after the last one.
 absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in);
+// The same list in the compact in-memory form the caches hold.
+absl::StatusOr<match::PostingList> DecodeCompactPostingList(std::string_view in);
 // Merge operand: a sequence of varint (id << 1 | remove) entries, applied in order.
 void AppendPostingOp(std::string& operand, uint64_t id, bool remove);
 // Applies operands (in order) to `ids` (ascending; stays ascending).

@@ -42,7 +42,7 @@ class CachedIndexReader {
                     bool reuse_iterators = false);
 
   // The units whose `side` has `length` match tokens, one of them `key`.
-  absl::StatusOr<std::shared_ptr<match::UnitIds>> Postings(match::Side side, uint64_t key, uint32_t length);
+  absl::StatusOr<std::shared_ptr<match::PostingList>> Postings(match::Side side, uint64_t key, uint32_t length);
 
   // Reads the posting lists of token `key` at the lengths in [lo, hi] that
   // are not cached yet with one iterator (a Get per length costs more when
@@ -95,7 +95,7 @@ class CachedIndexReader {
   // The lists PrefetchPostings found or read, when the reader reads a
   // snapshot: Postings returns them without taking `fill` (the lookup asks
   // for each of them; no writer changes them while the reader holds `rw`).
-  absl::flat_hash_map<PostingId, std::shared_ptr<match::UnitIds>> prefetched_;
+  absl::flat_hash_map<PostingId, std::shared_ptr<match::PostingList>> prefetched_;
 };
 
 }  // namespace qantara::storage::internal

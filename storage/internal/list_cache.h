@@ -77,18 +77,17 @@ class CacheBudget : public ByteBudget {
   size_t hand_ ABSL_GUARDED_BY(mu_) = 0;  // the memory Shrink evicts from next
 };
 
-// The estimated heap bytes of a cached list of `capacity` ids whose cache
-// entry costs `entry_bytes` (map slot, CLOCK slot, shared_ptr control block
-// and vector header).
-inline uint64_t ListBytes(size_t entry_bytes, size_t capacity) {
-  // Allocations of ids carry a malloc header.
-  return entry_bytes + (capacity == 0 ? 0 : capacity * sizeof(uint64_t) + 16);
+// The estimated heap bytes of a cached list's ids (allocations carry a
+// malloc header).
+inline uint64_t ListBytes(const match::UnitIds& ids) {
+  return ids.capacity() == 0 ? 0 : ids.capacity() * sizeof(uint64_t) + 16;
 }
+inline uint64_t ListBytes(const match::PostingList& list) { return list.bytes(); }
 
-// One memory's cache of one kind of list (posting lists by PostingId, exact
-// lists by ExactId), charged to `budget`. Not thread-safe: guarded by the
-// memory's `fill` lock.
-template <typename K>
+// One memory's cache of one kind of list (compact posting lists by
+// PostingId, exact lists of ids by ExactId), charged to `budget`. Not
+// thread-safe: guarded by the memory's `fill` lock.
+template <typename K, typename V>
 class ListCache {
  public:
   explicit ListCache(std::shared_ptr<CacheBudget> budget) : budget_(std::move(budget)) {}
@@ -98,7 +97,7 @@ class ListCache {
 
   // The cached list of `k` (marked recently used), or nullptr. `count`: a
   // hit or a miss of the budget's counters.
-  std::shared_ptr<match::UnitIds> Find(const K& k, bool count = true) {
+  std::shared_ptr<V> Find(const K& k, bool count = true) {
     auto it = index_.find(k);
     if (it == index_.end()) {
       if (count) budget_->misses.fetch_add(1, std::memory_order_relaxed);
@@ -114,7 +113,7 @@ class ListCache {
   // Caches `ids` (an empty list too) under `k` unless a list is cached
   // there already; returns the cached list. The caller calls
   // CacheBudget::Shrink afterwards (without `fill`) when it is over.
-  std::shared_ptr<match::UnitIds> Insert(const K& k, std::shared_ptr<match::UnitIds> ids) {
+  std::shared_ptr<V> Insert(const K& k, std::shared_ptr<V> ids) {
     auto [it, inserted] = index_.try_emplace(k, 0);
     if (!inserted) return slots_[it->second].ids;
     uint32_t slot;
@@ -130,7 +129,7 @@ class ListCache {
     s.key = k;
     s.ids = std::move(ids);
     s.ref = false;  // a second use earns it a second chance
-    s.bytes = ListBytes(kEntryBytes, s.ids->capacity());
+    s.bytes = kEntryBytes + ListBytes(*s.ids);
     bytes_ += s.bytes;
     budget_->Charge(static_cast<int64_t>(s.bytes));
     return s.ids;
@@ -144,7 +143,7 @@ class ListCache {
     if (it == index_.end()) return;
     Slot& s = slots_[it->second];
     fn(*s.ids);
-    const uint64_t now = ListBytes(kEntryBytes, s.ids->capacity());
+    const uint64_t now = kEntryBytes + ListBytes(*s.ids);
     budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
     bytes_ = bytes_ - s.bytes + now;
     s.bytes = now;
@@ -190,14 +189,14 @@ class ListCache {
  private:
   struct Slot {
     K key{};
-    std::shared_ptr<match::UnitIds> ids;  // nullptr: a free slot
+    std::shared_ptr<V> ids;  // nullptr: a free slot
     uint64_t bytes = 0;
     bool ref = false;  // used since the hand last passed
   };
   // A map slot (at the maps' 7/8 load), a CLOCK slot, and the shared_ptr's
-  // control block holding the vector (make_shared, with a malloc header).
+  // control block holding the list (make_shared, with a malloc header).
   static constexpr size_t kEntryBytes =
-      (sizeof(std::pair<K, uint32_t>) + 1) * 8 / 7 + sizeof(Slot) + 16 + sizeof(match::UnitIds) + 16;
+      (sizeof(std::pair<K, uint32_t>) + 1) * 8 / 7 + sizeof(Slot) + 16 + sizeof(V) + 16;
 
   void Remove(uint32_t slot) {
     Slot& s = slots_[slot];

@@ -74,8 +74,8 @@ struct MemState {
   // The store's budget of posting and exact lists (shared by all memories).
   const std::shared_ptr<CacheBudget> budget;
   absl::Mutex fill ABSL_ACQUIRED_AFTER(rw);
-  ListCache<PostingId> postings ABSL_GUARDED_BY(fill);
-  ListCache<ExactId> exact ABSL_GUARDED_BY(fill);
+  ListCache<PostingId, match::PostingList> postings ABSL_GUARDED_BY(fill);
+  ListCache<ExactId, match::UnitIds> exact ABSL_GUARDED_BY(fill);
   KeyCache keys ABSL_GUARDED_BY(fill);
   // Set once the warm-up has loaded every unit's keys; writers keep `keys`
   // complete from then on, so exhaustive scans read it instead of RocksDB
