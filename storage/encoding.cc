@@ -38,6 +38,16 @@ uint64_t DecodeFixed64BE(const char* p) {
   for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
   return v;
 }
+void PutVarint64(std::string& out, uint64_t v) {
+  char b[10];
+  int n = 0;
+  while (v >= 0x80) {
+    b[n++] = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  b[n++] = static_cast<char>(v);
+  out.append(b, n);
+}
 void PutString(std::string& out, std::string_view s) {
   PutVarint64(out, s.size());
   out.append(s);

@@ -161,7 +161,8 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     if (next < lists.size() && lists[next].first == len) {
       ids = std::move(lists[next].second);
     } else {
-      QANTARA_ASSIGN_OR_RETURN(ids, CompactList(nullptr, pending ? state_.pending.Postings(pid) : match::UnitIds()));
+      QANTARA_ASSIGN_OR_RETURN(
+          ids, CompactList(nullptr, pending ? state_.pending.Postings(pid) : match::UnitIds()));
     }
     fill.emplace_back(pid, std::move(ids));
   }

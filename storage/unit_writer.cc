@@ -202,9 +202,8 @@ void UnitWriter::ApplyCacheChanges() {
       if (c.remove && !state_.token_removals[c.id.side].MayContain(c.id.key)) {
         state_.token_removals[c.id.side].Add(c.id.key);
       }
-      state_.postings.Update(c.id, [&c](match::PostingList& list) {
-        c.remove ? list.Erase(c.unit) : list.Insert(c.unit);
-      });
+      state_.postings.Update(
+          c.id, [&c](match::PostingList& list) { c.remove ? list.Erase(c.unit) : list.Insert(c.unit); });
     }
     for (const auto& c : exact_changes_) {
       state_.exact.Update(c.id, [&c](match::UnitIds& ids) {

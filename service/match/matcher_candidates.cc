@@ -138,7 +138,8 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
       UnitIds merged = ids->ToVector();
       bool more_ids = false;
       for (uint64_t v : *neighbours) {
-        QANTARA_ASSIGN_OR_RETURN(PostingsPtr more, view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
+        QANTARA_ASSIGN_OR_RETURN(PostingsPtr more,
+                                 view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
         if (more->empty()) continue;
         const UnitIds other = more->ToVector();
         UnitIds out;

@@ -1,32 +1,41 @@
 #include "service/match/posting_list.h"
 
+#include <bit>
 #include <iterator>
 
 namespace qantara::match {
 
-PostingListBuilder::PostingListBuilder(size_t expected) {
-  list_.firsts_.reserve((expected + PostingList::kBlock - 1) / PostingList::kBlock);
-  list_.offsets_.reserve((expected + PostingList::kBlock - 1) / PostingList::kBlock);
-  list_.deltas_.reserve(expected + expected / 4);
+PostingListBuilder::PostingListBuilder(size_t ids) {
+  const size_t blocks = (ids + PostingList::kBlock - 1) / PostingList::kBlock;
+  list_.blocks_.reserve(blocks);
 }
 
-void PostingListBuilder::Append(uint64_t id) {
+void PostingListBuilder::Flush() {
+  if (n_ == 0) return;
   PostingList& l = list_;
-  if (l.base_size_ % PostingList::kBlock == 0) {
-    l.firsts_.push_back(id);
-    // A stored list is far below 4 GiB of deltas (RocksDB values are).
-    l.offsets_.push_back(static_cast<uint32_t>(l.deltas_.size()));
-  } else {
-    PutVarint64(l.deltas_, id - prev_);
+  const uint64_t first = block_[0];
+  const uint32_t width = static_cast<uint32_t>(std::bit_width(block_[n_ - 1] - first));
+  // Lists are far below 2^32 words (RocksDB values are below 4 GiB).
+  l.blocks_.push_back(PostingList::Block{first, static_cast<uint32_t>(l.words_.size()), width});
+  const size_t bits = (n_ - 1) * width;
+  const size_t base = l.words_.size();
+  l.words_.resize(base + (bits + 63) / 64, 0);
+  uint64_t* w = l.words_.data() + base;
+  for (size_t j = 0; j + 1 < n_ && width > 0; ++j) {
+    const uint64_t v = block_[j + 1] - first;
+    const uint64_t bit = static_cast<uint64_t>(j) * width;
+    const unsigned s = static_cast<unsigned>(bit & 63);
+    w[bit >> 6] |= v << s;
+    if (s + width > 64) w[(bit >> 6) + 1] |= v >> (64 - s);
   }
-  prev_ = id;
-  ++l.base_size_;
+  l.base_size_ += n_;
+  n_ = 0;
 }
 
 PostingList PostingListBuilder::Build() && {
-  if (list_.deltas_.capacity() > list_.deltas_.size() + list_.deltas_.size() / 8 + 64) {
-    list_.deltas_.shrink_to_fit();
-  }
+  Flush();
+  if (list_.words_.capacity() > list_.words_.size() + list_.words_.size() / 8 + 8)
+    list_.words_.shrink_to_fit();
   return std::move(list_);
 }
 
@@ -39,23 +48,99 @@ PostingList PostingList::FromIds(const std::vector<uint64_t>& ids) {
 uint64_t PostingList::bytes() const {
   // Each non-empty allocation carries a malloc header (about 16 bytes).
   auto heap = [](size_t cap, size_t elem) -> uint64_t { return cap == 0 ? 0 : cap * elem + 16; };
-  return heap(firsts_.capacity(), 8) + heap(offsets_.capacity(), 4) +
-         (deltas_.capacity() > 15 ? heap(deltas_.capacity() + 1, 1) : 0) + heap(added_.capacity(), 8) +
+  return heap(blocks_.capacity(), sizeof(Block)) + heap(words_.capacity(), 8) + heap(added_.capacity(), 8) +
          heap(removed_.capacity(), 8);
 }
 
-size_t PostingList::BlockOf(uint64_t id) const {
-  auto it = std::upper_bound(firsts_.begin(), firsts_.end(), id);
-  if (it == firsts_.begin()) return SIZE_MAX;
-  return static_cast<size_t>(it - firsts_.begin()) - 1;
+size_t PostingList::SeekInBlock(size_t b, size_t from, uint64_t off) const {
+  const size_t rest = BlockRest(b);
+  const Block& k = blocks_[b];
+  auto at = [&](size_t j) { return Offset(k.start, k.width, j); };
+  if (from >= rest) return rest;
+  size_t lo, hi;  // the answer lies in (lo, hi] (lo may be "before from")
+  if (from == 0) {
+    // Interpolate between the offsets 0 (the first id) and the last one.
+    const uint64_t last = at(rest - 1);
+    if (off > last) return rest;
+    size_t guess = static_cast<size_t>(static_cast<double>(off) / static_cast<double>(last) * (rest - 1));
+    if (guess > rest - 1) guess = rest - 1;
+    if (at(guess) >= off) {
+      // Back from the guess: the answer is at or before it.
+      hi = guess;
+      size_t step = 1;
+      while (true) {
+        if (hi < step) {
+          lo = SIZE_MAX;  // "before 0"
+          break;
+        }
+        if (at(hi - step) < off) {
+          lo = hi - step;
+          break;
+        }
+        hi -= step;
+        step <<= 1;
+      }
+    } else {
+      lo = guess;
+      size_t step = 1;
+      hi = lo + step;
+      while (hi < rest && at(hi) < off) {
+        lo = hi;
+        step <<= 1;
+        hi = lo + step;
+      }
+      if (hi > rest) hi = rest;
+    }
+  } else {
+    lo = from;
+    if (at(lo) >= off) return lo;
+    size_t step = 1;
+    hi = lo + step;
+    while (hi < rest && at(hi) < off) {
+      lo = hi;
+      step <<= 1;
+      hi = lo + step;
+    }
+    if (hi > rest) hi = rest;
+  }
+  // at(lo) < off (or lo is before 0); at(hi) >= off or hi == rest.
+  while (hi - lo > 1) {  // unsigned: lo == SIZE_MAX wraps to hi + 1 - 0
+    const size_t mid = lo + (hi - lo) / 2;
+    if (at(mid) < off) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return hi;
+}
+
+size_t PostingList::GallopBlocks(size_t from, uint64_t id) const {
+  const size_t n = blocks_.size();
+  size_t lo = from, step = 1;
+  while (lo + step < n && blocks_[lo + step].first <= id) {
+    lo += step;
+    step <<= 1;
+  }
+  size_t hi = std::min(lo + step, n);  // blocks_[hi].first > id, or the end
+  while (hi - lo > 1) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (blocks_[mid].first <= id) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
 }
 
 bool PostingList::BaseContains(uint64_t id) const {
-  const size_t b = BlockOf(id);
-  if (b == SIZE_MAX) return false;
-  std::array<uint64_t, kBlock> ids;
-  const size_t n = DecodeBlock(b, ids.data());
-  return std::binary_search(ids.begin(), ids.begin() + n, id);
+  if (blocks_.empty() || id < blocks_[0].first) return false;
+  const size_t b = GallopBlocks(0, id);
+  const uint64_t off = id - blocks_[b].first;
+  if (off == 0) return true;
+  const size_t j = SeekInBlock(b, 0, off);
+  return j < BlockRest(b) && Offset(blocks_[b].start, blocks_[b].width, j) == off;
 }
 
 bool PostingList::Contains(uint64_t id) const {
@@ -95,13 +180,8 @@ void PostingList::MaybeFold() {
 }
 
 std::vector<uint64_t> PostingList::ToVector() const {
-  std::vector<uint64_t> base;
-  base.reserve(base_size_);
-  std::array<uint64_t, kBlock> run;
-  for (size_t b = 0; b < firsts_.size(); ++b) {
-    const size_t n = DecodeBlock(b, run.data());
-    base.insert(base.end(), run.begin(), run.begin() + n);
-  }
+  std::vector<uint64_t> base(base_size_);
+  for (size_t b = 0; b < blocks_.size(); ++b) DecodeBlock(b, base.data() + b * kBlock);
   if (added_.empty() && removed_.empty()) return base;
   std::vector<uint64_t> kept;
   kept.reserve(base.size() - removed_.size());
@@ -113,26 +193,17 @@ std::vector<uint64_t> PostingList::ToVector() const {
 }
 
 bool PostingList::Cursor::BaseContains(uint64_t id) {
-  const std::vector<uint64_t>& firsts = list_.firsts_;
-  if (firsts.empty() || id < firsts[0]) return false;
-  // The last block whose first id is <= id, galloping from the current one.
-  size_t lo = block_ == SIZE_MAX ? 0 : block_;
-  size_t step = 1;
-  while (lo + step < firsts.size() && firsts[lo + step] <= id) {
-    lo += step;
-    step <<= 1;
-  }
-  const size_t hi = std::min(lo + step, firsts.size());  // firsts[hi] > id, or the end
-  const size_t b =
-      static_cast<size_t>(std::upper_bound(firsts.begin() + lo, firsts.begin() + hi, id) - firsts.begin()) -
-      1;
-  if (b != block_) {
-    block_ = b;
-    count_ = list_.DecodeBlock(b, ids_.data());
+  const std::vector<Block>& blocks = list_.blocks_;
+  if (block_ == SIZE_MAX || (block_ + 1 < blocks.size() && blocks[block_ + 1].first <= id)) {
+    if (blocks.empty() || id < blocks[0].first) return false;
+    block_ = list_.GallopBlocks(block_ == SIZE_MAX ? 0 : block_, id);
     pos_ = 0;
   }
-  pos_ = static_cast<size_t>(std::lower_bound(ids_.begin() + pos_, ids_.begin() + count_, id) - ids_.begin());
-  return pos_ < count_ && ids_[pos_] == id;
+  const Block& k = blocks[block_];
+  const uint64_t off = id - k.first;
+  if (off == 0) return true;
+  pos_ = list_.SeekInBlock(block_, pos_, off);
+  return pos_ < list_.BlockRest(block_) && list_.Offset(k.start, k.width, pos_) == off;
 }
 
 bool PostingList::Cursor::Contains(uint64_t id) {

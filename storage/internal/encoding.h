@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "service/base/varint.h"
 #include "service/match/index_view.h"
 #include "storage/memory_store.h"
 
@@ -24,7 +23,7 @@ void PutFixed32BE(std::string& out, uint32_t v);
 void PutFixed64BE(std::string& out, uint64_t v);
 uint32_t DecodeFixed32BE(const char* p);
 uint64_t DecodeFixed64BE(const char* p);
-using ::qantara::PutVarint64;  // service/base/varint.h
+void PutVarint64(std::string& out, uint64_t v);
 void PutString(std::string& out, std::string_view s);  // varint length + bytes
 
 // Reads primitives from a byte string; every Get* fails (returns false)

@@ -42,7 +42,8 @@ class CachedIndexReader {
                     bool reuse_iterators = false);
 
   // The units whose `side` has `length` match tokens, one of them `key`.
-  absl::StatusOr<std::shared_ptr<match::PostingList>> Postings(match::Side side, uint64_t key, uint32_t length);
+  absl::StatusOr<std::shared_ptr<match::PostingList>> Postings(match::Side side, uint64_t key,
+                                                               uint32_t length);
 
   // Reads the posting lists of token `key` at the lengths in [lo, hi] that
   // are not cached yet with one iterator (a Get per length costs more when

@@ -107,6 +107,14 @@ TEST(Encoding, PostingListsAndOps) {
   auto many_back = DecodePostingList(EncodePostingList(many));
   ASSERT_TRUE(many_back.ok());
   EXPECT_EQ(*many_back, many);
+  // The compact form the caches hold.
+  auto compact = DecodeCompactPostingList(EncodePostingList(many));
+  ASSERT_TRUE(compact.ok());
+  EXPECT_EQ(compact->ToVector(), many);
+  // A non-canonical varint (zero padded: 0x85 0x00 is 5) is read as its value.
+  auto padded = DecodeCompactPostingList(std::string("\x02\x85\x00\x03", 4));
+  ASSERT_TRUE(padded.ok());
+  EXPECT_EQ(padded->ToVector(), (std::vector<uint64_t>{5, 8}));
 }
 
 // Found by tests/fuzz/fuzz_storage_decoders and fuzz_merge: a posting list
@@ -115,13 +123,16 @@ TEST(Encoding, PostingListsAndOps) {
 // merge operator and the readers would then search as sorted.
 TEST(Encoding, PostingListsNotAscendingOrWithTrailingBytesAreCorrupt) {
   EXPECT_TRUE(DecodePostingList(std::string("\x02\x00\x05", 3)).ok());  // ids 0 and 5
-  for (const std::string bad : {std::string("\x02\x05\x00", 3),         // 5, 5
-                                std::string("\x01\x05\x00", 3),         // a byte after the last id
-                                std::string("\x02\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),
-                                std::string("\x02\x05\x80", 3),     // cut inside the second id's varint
-                                std::string("\x03\x05\x01", 3)}) {  // fewer ids than counted
+  for (const std::string& bad : {std::string("\x02\x05\x00", 3),        // 5, 5
+                                 std::string("\x01\x05\x00", 3),        // a byte after the last id
+                                 std::string("\x02\x05\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),
+                                 std::string("\x02\x05\x80", 3),     // cut inside the second id's varint
+                                 std::string("\x03\x05\x01", 3)}) {  // fewer ids than counted
     absl::StatusOr<std::vector<uint64_t>> ids = DecodePostingList(bad);
     EXPECT_EQ(ids.status().code(), absl::StatusCode::kDataLoss) << ::testing::PrintToString(bad);
+    // The caches' compact form is read by the same checks.
+    EXPECT_EQ(DecodeCompactPostingList(bad).status().code(), absl::StatusCode::kDataLoss)
+        << ::testing::PrintToString(bad);
   }
 }
 

@@ -35,7 +35,8 @@ class MemoryIndex final : public IndexView {
 
   absl::StatusOr<PostingsPtr> Postings(Side side, uint64_t key, uint32_t length) override {
     auto it = postings_.find({static_cast<int>(side), key, length});
-    return std::make_shared<PostingList>(PostingList::FromIds(it == postings_.end() ? UnitIds() : it->second));
+    return std::make_shared<PostingList>(
+        PostingList::FromIds(it == postings_.end() ? UnitIds() : it->second));
   }
   absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) override {
     auto it = exact_.find({static_cast<int>(side), hash});

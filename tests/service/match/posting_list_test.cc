@@ -34,7 +34,8 @@ void ExpectSame(const PostingList& l, const std::vector<uint64_t>& want, std::mt
   EXPECT_EQ(Runs(l), want);
   std::vector<uint64_t> probes;
   const uint64_t top = want.empty() ? 1000 : want.back() + 10;
-  for (int i = 0; i < 400; ++i) probes.push_back(!want.empty() && rng() % 2 ? want[rng() % want.size()] : rng() % top);
+  for (int i = 0; i < 400; ++i)
+    probes.push_back(!want.empty() && rng() % 2 ? want[rng() % want.size()] : rng() % top);
   std::sort(probes.begin(), probes.end());
   PostingList::Cursor c(l);
   for (uint64_t p : probes) {
@@ -47,7 +48,7 @@ void ExpectSame(const PostingList& l, const std::vector<uint64_t>& want, std::mt
 TEST(PostingListTest, RoundTripsAtBlockEdges) {
   std::mt19937_64 rng(1);
   for (size_t n : {0, 1, 63, 64, 65, 128, 129, 1000}) {
-    for (uint64_t gap : {1ull, 3ull, 200ull, 1ull << 40}) {
+    for (uint64_t gap : {1ull, 3ull, 200ull, 1ull << 40, 1ull << 62}) {
       const std::vector<uint64_t> ids = RandomIds(rng, n, gap);
       SCOPED_TRACE(testing::Message() << n << " ids, gap " << gap);
       ExpectSame(PostingList::FromIds(ids), ids, rng);
