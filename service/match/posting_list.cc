@@ -5,9 +5,10 @@
 
 namespace qantara::match {
 
-PostingListBuilder::PostingListBuilder(size_t ids) {
+PostingListBuilder::PostingListBuilder(size_t ids, size_t words) {
   const size_t blocks = (ids + PostingList::kBlock - 1) / PostingList::kBlock;
   list_.blocks_.reserve(blocks);
+  list_.words_.reserve(words);
 }
 
 void PostingListBuilder::Flush() {
@@ -19,14 +20,24 @@ void PostingListBuilder::Flush() {
   l.blocks_.push_back(PostingList::Block{first, static_cast<uint32_t>(l.words_.size()), width});
   const size_t bits = (n_ - 1) * width;
   const size_t base = l.words_.size();
-  l.words_.resize(base + (bits + 63) / 64, 0);
-  uint64_t* w = l.words_.data() + base;
-  for (size_t j = 0; j + 1 < n_ && width > 0; ++j) {
-    const uint64_t v = block_[j + 1] - first;
-    const uint64_t bit = static_cast<uint64_t>(j) * width;
-    const unsigned s = static_cast<unsigned>(bit & 63);
-    w[bit >> 6] |= v << s;
-    if (s + width > 64) w[(bit >> 6) + 1] |= v >> (64 - s);
+  l.words_.resize(base + (bits + 63) / 64);
+  if (width > 0) {
+    // Offsets gathered into a 64-bit accumulator, written a word at a time.
+    uint64_t* w = l.words_.data() + base;
+    uint64_t acc = 0;
+    unsigned used = 0;  // bits of acc filled
+    for (size_t j = 1; j < n_; ++j) {
+      const uint64_t v = block_[j] - first;
+      acc |= v << used;  // used < 64
+      used += width;
+      if (used >= 64) {
+        *w++ = acc;
+        used -= 64;
+        // The bits of v that did not fit (none when it ended the word).
+        acc = used == 0 ? 0 : v >> (width - used);
+      }
+    }
+    if (used > 0) *w = acc;
   }
   l.base_size_ += n_;
   n_ = 0;
@@ -34,13 +45,21 @@ void PostingListBuilder::Flush() {
 
 PostingList PostingListBuilder::Build() && {
   Flush();
-  if (list_.words_.capacity() > list_.words_.size() + list_.words_.size() / 8 + 8)
-    list_.words_.shrink_to_fit();
+  std::vector<uint64_t>& w = list_.words_;
+  if (!w.empty()) w.push_back(0);  // the spare word Offset reads past a block's last
+  if (w.capacity() > 2 * w.size() + 8) w.shrink_to_fit();
   return std::move(list_);
 }
 
 PostingList PostingList::FromIds(const std::vector<uint64_t>& ids) {
-  PostingListBuilder b(ids.size());
+  // The words exactly: (n - 1) offsets of each block at its width, and the
+  // spare word.
+  size_t words = 1;
+  for (size_t i = 0; i < ids.size(); i += kBlock) {
+    const size_t n = std::min(kBlock, ids.size() - i);
+    words += ((n - 1) * std::bit_width(ids[i + n - 1] - ids[i]) + 63) / 64;
+  }
+  PostingListBuilder b(ids.size(), words);
   for (uint64_t id : ids) b.Append(id);
   return std::move(b).Build();
 }

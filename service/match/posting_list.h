@@ -87,15 +87,17 @@ class PostingList {
   // The ids of block `b` after its first.
   size_t BlockRest(size_t b) const { return std::min(kBlock, base_size_ - b * kBlock) - 1; }
   // Offset `j` (from the block's first id, j = 0 for its second id) of the
-  // block whose ids start at word `start`, `width` bits each.
+  // block whose ids start at word `start`, `width` bits each. REQUIRES:
+  // j < the block's BlockRest, so width >= 1 (a block of two ids or more
+  // spans at least 1). Without a branch: the word after is always read
+  // (words_ ends with a spare word), shifted out when not needed.
   uint64_t Offset(uint32_t start, uint32_t width, size_t j) const {
-    if (width == 0) return 0;
     const uint64_t bit = static_cast<uint64_t>(j) * width;
     const uint64_t* w = words_.data() + start + (bit >> 6);
     const unsigned s = static_cast<unsigned>(bit & 63);
-    uint64_t v = w[0] >> s;
-    if (s + width > 64) v |= w[1] << (64 - s);
-    return width == 64 ? v : v & ((uint64_t{1} << width) - 1);
+    // (w[1] << 1) << (63 - s): w[1] << (64 - s), and 0 when s is 0.
+    const uint64_t v = (w[0] >> s) | ((w[1] << 1) << (63 - s));
+    return v & (~uint64_t{0} >> (64 - width));
   }
   // Decodes base block `b` into `out`; returns its id count.
   size_t DecodeBlock(size_t b, uint64_t* out) const {
@@ -134,8 +136,10 @@ class PostingList {
 // caller checks the order: storage's decoder rejects a list that is not).
 class PostingListBuilder {
  public:
-  // `ids`: about how many ids will be appended (room reserved for them).
-  explicit PostingListBuilder(size_t ids = 0);
+  // `ids`: about how many ids will be appended; `words`: about the 64-bit
+  // words they take packed (a stored list's bytes / 8 + a word a block is
+  // near it): room reserved for both.
+  explicit PostingListBuilder(size_t ids = 0, size_t words = 0);
   void Append(uint64_t id) {
     block_[n_++] = id;
     if (n_ == PostingList::kBlock) Flush();
