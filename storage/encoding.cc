@@ -407,7 +407,8 @@ absl::StatusOr<std::vector<uint64_t>> DecodePostingList(std::string_view in) {
 absl::StatusOr<match::PostingList> DecodeCompactPostingList(std::string_view in) {
   std::optional<match::PostingListBuilder> b;
   if (!DecodePostingIds(
-          in, [&](uint64_t n) { b.emplace(n, in.size() / 8 + n / match::PostingList::kBlock + 2); }, [&](uint64_t id) { b->Append(id); })) {
+          in, [&](uint64_t n) { b.emplace(n, in.size() / 8 + n / match::PostingList::kBlock + 2); },
+          [&](uint64_t id) { b->Append(id); })) {
     return Corrupt("posting list");
   }
   return std::move(*b).Build();

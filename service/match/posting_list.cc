@@ -47,7 +47,10 @@ PostingList PostingListBuilder::Build() && {
   Flush();
   std::vector<uint64_t>& w = list_.words_;
   if (!w.empty()) w.push_back(0);  // the spare word Offset reads past a block's last
-  if (w.capacity() > 2 * w.size() + 8) w.shrink_to_fit();
+  // Cached lists are charged their capacity: a reserve that fell short and
+  // doubled would waste up to half of it.
+  if (w.capacity() > w.size() + w.size() / 32 + 2) w.shrink_to_fit();
+  if (list_.blocks_.capacity() > list_.blocks_.size() + 2) list_.blocks_.shrink_to_fit();
   return std::move(list_);
 }
 

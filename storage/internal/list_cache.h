@@ -1,6 +1,9 @@
 // The bounded caches of posting and exact lists: a ListCache per memory and
 // list kind, all charged to one CacheBudget of the store, which evicts with
 // CLOCK (a memory at a time) once they hold more than its byte budget.
+// Posting lists are held compactly (match::PostingList: bit-packed blocks of
+// 64 ids, about 1.5-2 bytes an id of a frequent word's list, searched
+// without decoding); exact lists (a few ids) as vectors.
 // PRIVATE to storage/.
 //
 // Locking: a ListCache is guarded by its memory's `fill` lock (MemState);

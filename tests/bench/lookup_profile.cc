@@ -102,13 +102,13 @@ int main(int argc, char** argv) {
   }
   if (auto st = (*mem)->Stats(); st.ok()) {
     // The list caches after the run (stderr: stdout is one line a query).
-    std::fprintf(stderr,
-                 "list cache: %llu posting lists, %llu of %llu MiB, hits %llu, misses %llu, evictions %llu\n",
-                 static_cast<unsigned long long>(st->cached_postings),
-                 static_cast<unsigned long long>(st->cached_bytes >> 20),
-                 static_cast<unsigned long long>(st->cache_budget_bytes >> 20),
-                 static_cast<unsigned long long>(st->cache_hits), static_cast<unsigned long long>(st->cache_misses),
-                 static_cast<unsigned long long>(st->cache_evictions));
+    std::fprintf(
+        stderr, "list cache: %llu posting lists, %llu of %llu MiB, hits %llu, misses %llu, evictions %llu\n",
+        static_cast<unsigned long long>(st->cached_postings),
+        static_cast<unsigned long long>(st->cached_bytes >> 20),
+        static_cast<unsigned long long>(st->cache_budget_bytes >> 20),
+        static_cast<unsigned long long>(st->cache_hits), static_cast<unsigned long long>(st->cache_misses),
+        static_cast<unsigned long long>(st->cache_evictions));
   }
   mem->reset();
   (void)(*store)->Close();

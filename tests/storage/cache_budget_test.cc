@@ -119,6 +119,52 @@ TEST_F(CacheBudgetTest, StaysInBudgetAndRereadsEvictedListsRight) {
   EXPECT_GT(Stats().cache_evictions, st.cache_evictions);
 }
 
+// A frequent word's cached list through many writes: adds and deletes of
+// units that have it change the cached compact list in place (its delta,
+// folded into the list once it holds a sixteenth of it, 64 changes at
+// least); lookups equal the exhaustive scan before, between and after the
+// folds, with nothing evicted (so no list is simply read again).
+TEST_F(CacheBudgetTest, CachedListOfAFrequentWordFollowsManyWrites) {
+  options_.cache_bytes = 64 << 20;
+  Reopen();
+  Create("m");
+  // Four words each: every unit is in the list of ("common", 4).
+  auto unit = [](int i, const std::string& tag) {
+    return U("common w" + std::to_string(i) + " x" + std::to_string(i % 7) + " y" + std::to_string(i % 13),
+             tag + std::to_string(i));
+  };
+  std::vector<Unit> first;
+  for (int i = 0; i < 300; ++i) first.push_back(unit(i, "t"));
+  std::vector<uint64_t> ids;
+  for (const AddOutcome& o : Add("m", first)) ids.push_back(o.id);
+  ASSERT_EQ(ids.size(), 300u);
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
+  auto check = [&](const std::string& after) {
+    SCOPED_TRACE(after);
+    for (int q : {3, 150, 299, 330, 450, 599, 700}) {
+      ExpectIndexedEqualsExhaustive(
+          "m", "common w" + std::to_string(q) + " x" + std::to_string(q % 7) + " y1", 50);
+    }
+    // Ties on score go to the newest units: a list that missed an add or
+    // a delete changes this top 5.
+    ExpectIndexedEqualsExhaustive("m", "common x2 y5 zz", 1);
+    ExpectIndexedEqualsExhaustive("m", "common x4 y0", 1);
+  };
+  check("the first load");
+  ASSERT_GT(Stats().cached_postings, 0u);
+  for (int round = 0; round < 6; ++round) {
+    std::vector<Unit> more;
+    for (int i = 0; i < 70; ++i) more.push_back(unit(300 + round * 70 + i, "r"));
+    for (const AddOutcome& o : Add("m", more)) ids.push_back(o.id);
+    check("adds of round " + std::to_string(round));
+    std::vector<uint64_t> gone;
+    for (int i = 0; i < 25; ++i) gone.push_back(ids[round * 40 + i]);
+    ASSERT_TRUE(memories_->DeleteUnits("m", gone).ok());
+    check("deletes of round " + std::to_string(round));
+  }
+  EXPECT_EQ(Stats().cache_evictions, 0u);
+}
+
 // One budget for all memories: lookups in two memories keep their caches
 // together within it; a budget of 0 caches nothing and lookups stay right.
 TEST_F(CacheBudgetTest, BudgetIsSharedByMemoriesAndZeroCachesNothing) {
