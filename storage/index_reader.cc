@@ -130,11 +130,14 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::PostingList>>> lists;  // ascending lengths
   const bool pending = !state_.pending.empty();
+  // The buffer, for the scan's callback (which holds `rw` shared through
+  // this call; the analysis does not follow a lambda).
+  const IndexBuffer* const buffer = pending ? &state_.pending : nullptr;
   auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
     if (k.size() != start.size()) return absl::OkStatus();
     const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
     const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    auto list = CompactList(&v, pending ? state_.pending.Postings(pid) : match::UnitIds());
+    auto list = CompactList(&v, buffer != nullptr ? buffer->Postings(pid) : match::UnitIds());
     if (!list.ok()) return list.status();
     lists.emplace_back(len, *std::move(list));
     return absl::OkStatus();
