@@ -76,65 +76,52 @@ uint64_t PostingList::bytes() const {
 
 size_t PostingList::SeekInBlock(size_t b, size_t from, uint64_t off) const {
   const size_t rest = BlockRest(b);
+  if (from >= rest) return rest;
   const Block& k = blocks_[b];
   auto at = [&](size_t j) { return Offset(k.start, k.width, j); };
-  if (from >= rest) return rest;
-  size_t lo, hi;  // the answer lies in (lo, hi] (lo may be "before from")
+  // The answer lies in [lo, hi]: at(j) < off for every j < lo, and
+  // at(hi) >= off or hi == rest.
+  size_t lo = from, hi = rest;
   if (from == 0) {
-    // Interpolate between the offsets 0 (the first id) and the last one.
+    // Interpolate between the offsets 0 (the block's first id) and its last.
     const uint64_t last = at(rest - 1);
     if (off > last) return rest;
-    size_t guess = static_cast<size_t>(static_cast<double>(off) / static_cast<double>(last) * (rest - 1));
-    if (guess > rest - 1) guess = rest - 1;
+    hi = rest - 1;
+    const size_t guess = std::min(
+        rest - 1, static_cast<size_t>(static_cast<double>(off) / static_cast<double>(last) * (rest - 1)));
     if (at(guess) >= off) {
-      // Back from the guess: the answer is at or before it.
+      // Gallop back from the guess to an offset below `off`.
       hi = guess;
-      size_t step = 1;
-      while (true) {
-        if (hi < step) {
-          lo = SIZE_MAX;  // "before 0"
-          break;
-        }
+      lo = 0;
+      for (size_t step = 1; hi >= step; step <<= 1) {
         if (at(hi - step) < off) {
-          lo = hi - step;
+          lo = hi - step + 1;
           break;
         }
         hi -= step;
-        step <<= 1;
       }
     } else {
-      lo = guess;
-      size_t step = 1;
-      hi = lo + step;
-      while (hi < rest && at(hi) < off) {
-        lo = hi;
-        step <<= 1;
-        hi = lo + step;
-      }
-      if (hi > rest) hi = rest;
+      lo = guess + 1;
     }
-  } else {
-    lo = from;
-    if (at(lo) >= off) return lo;
-    size_t step = 1;
-    hi = lo + step;
-    while (hi < rest && at(hi) < off) {
-      lo = hi;
-      step <<= 1;
-      hi = lo + step;
-    }
-    if (hi > rest) hi = rest;
   }
-  // at(lo) < off (or lo is before 0); at(hi) >= off or hi == rest.
-  while (hi - lo > 1) {  // unsigned: lo == SIZE_MAX wraps to hi + 1 - 0
+  // Gallop forward from lo (probing lo, lo + 1, lo + 3, ...), then halve.
+  for (size_t step = 1; lo + step - 1 < hi; step <<= 1) {
+    const size_t probe = lo + step - 1;
+    if (at(probe) >= off) {
+      hi = probe;
+      break;
+    }
+    lo = probe + 1;
+  }
+  while (lo < hi) {
     const size_t mid = lo + (hi - lo) / 2;
     if (at(mid) < off) {
-      lo = mid;
+      lo = mid + 1;
     } else {
       hi = mid;
     }
   }
-  return hi;
+  return lo;
 }
 
 size_t PostingList::GallopBlocks(size_t from, uint64_t id) const {
@@ -171,27 +158,19 @@ bool PostingList::Contains(uint64_t id) const {
   return BaseContains(id);
 }
 
-void PostingList::Insert(uint64_t id) {
-  if (auto it = std::lower_bound(removed_.begin(), removed_.end(), id); it != removed_.end() && *it == id) {
-    removed_.erase(it);
+void PostingList::Change(uint64_t id, bool add) {
+  // An opposite change of `id` in the delta is undone; otherwise the
+  // change is recorded unless the base already is so.
+  std::vector<uint64_t>& undo = add ? removed_ : added_;
+  std::vector<uint64_t>& todo = add ? added_ : removed_;
+  if (auto it = std::lower_bound(undo.begin(), undo.end(), id); it != undo.end() && *it == id) {
+    undo.erase(it);
     return;
   }
-  auto it = std::lower_bound(added_.begin(), added_.end(), id);
-  if (it != added_.end() && *it == id) return;
-  if (BaseContains(id)) return;
-  added_.insert(it, id);
-  MaybeFold();
-}
-
-void PostingList::Erase(uint64_t id) {
-  if (auto it = std::lower_bound(added_.begin(), added_.end(), id); it != added_.end() && *it == id) {
-    added_.erase(it);
-    return;
-  }
-  auto it = std::lower_bound(removed_.begin(), removed_.end(), id);
-  if (it != removed_.end() && *it == id) return;
-  if (!BaseContains(id)) return;
-  removed_.insert(it, id);
+  auto it = std::lower_bound(todo.begin(), todo.end(), id);
+  if (it != todo.end() && *it == id) return;
+  if (BaseContains(id) == add) return;
+  todo.insert(it, id);
   MaybeFold();
 }
 

@@ -44,8 +44,8 @@ class PostingList {
   bool Contains(uint64_t id) const;
   // Writers: adds `id` (nothing when present) or removes it (nothing when
   // absent); the change goes to the delta, folded into the base when large.
-  void Insert(uint64_t id);
-  void Erase(uint64_t id);
+  void Insert(uint64_t id) { Change(id, true); }
+  void Erase(uint64_t id) { Change(id, false); }
 
   // Calls fn(const uint64_t* ids, size_t n) on consecutive runs of the ids,
   // ascending (a block at a time; the whole list at once while it has a
@@ -116,6 +116,8 @@ class PostingList {
   // (whose first id is <= `id`).
   size_t GallopBlocks(size_t from, uint64_t id) const;
   bool BaseContains(uint64_t id) const;
+  // Insert (`add`) or Erase.
+  void Change(uint64_t id, bool add);
   // Folds the delta into a new base once it holds more than a sixteenth of
   // the base (64 changes at least).
   void MaybeFold();
