@@ -129,15 +129,18 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   const std::string start = PostingKey(state_.id, side, key, missing.front());
   const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
   std::vector<std::pair<uint32_t, std::shared_ptr<match::PostingList>>> lists;  // ascending lengths
-  const bool pending = !state_.pending.empty();
-  // The buffer, for the scan's callback (which holds `rw` shared through
-  // this call; the analysis does not follow a lambda).
-  const IndexBuffer* const buffer = pending ? &state_.pending : nullptr;
+  // The index buffer (unwritten ids), for the scan's callback too (which
+  // holds `rw` shared through this call; the analysis does not follow a
+  // lambda).
+  const IndexBuffer* const buffer = state_.pending.empty() ? nullptr : &state_.pending;
+  auto pending_ids = [buffer](const PostingId& pid) {
+    return buffer != nullptr ? buffer->Postings(pid) : match::UnitIds();
+  };
   auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
     if (k.size() != start.size()) return absl::OkStatus();
     const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
     const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    auto list = CompactList(&v, buffer != nullptr ? buffer->Postings(pid) : match::UnitIds());
+    auto list = CompactList(&v, pending_ids(pid));
     if (!list.ok()) return list.status();
     lists.emplace_back(len, *std::move(list));
     return absl::OkStatus();
@@ -164,8 +167,7 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     if (next < lists.size() && lists[next].first == len) {
       ids = std::move(lists[next].second);
     } else {
-      QANTARA_ASSIGN_OR_RETURN(
-          ids, CompactList(nullptr, pending ? state_.pending.Postings(pid) : match::UnitIds()));
+      QANTARA_ASSIGN_OR_RETURN(ids, CompactList(nullptr, pending_ids(pid)));
     }
     fill.emplace_back(pid, std::move(ids));
   }

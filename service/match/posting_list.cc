@@ -143,19 +143,10 @@ size_t PostingList::GallopBlocks(size_t from, uint64_t id) const {
   return lo;
 }
 
-bool PostingList::BaseContains(uint64_t id) const {
-  if (blocks_.empty() || id < blocks_[0].first) return false;
-  const size_t b = GallopBlocks(0, id);
-  const uint64_t off = id - blocks_[b].first;
-  if (off == 0) return true;
-  const size_t j = SeekInBlock(b, 0, off);
-  return j < BlockRest(b) && Offset(blocks_[b].start, blocks_[b].width, j) == off;
-}
-
 bool PostingList::Contains(uint64_t id) const {
   if (std::binary_search(added_.begin(), added_.end(), id)) return true;
   if (std::binary_search(removed_.begin(), removed_.end(), id)) return false;
-  return BaseContains(id);
+  return Cursor(*this).BaseContains(id);
 }
 
 void PostingList::Change(uint64_t id, bool add) {
@@ -169,7 +160,7 @@ void PostingList::Change(uint64_t id, bool add) {
   }
   auto it = std::lower_bound(todo.begin(), todo.end(), id);
   if (it != todo.end() && *it == id) return;
-  if (BaseContains(id) == add) return;
+  if (Cursor(*this).BaseContains(id) == add) return;
   todo.insert(it, id);
   MaybeFold();
 }

@@ -6,11 +6,11 @@
 // ids in blocks of kBlock. Per block (`blocks_`): its first id, a bit width
 // and the word where its other ids begin in `words_`, each as its offset
 // from the block's first id in exactly that many bits (the width of the
-// block's last offset), packed low bits first. A frequent
-// word's list (one unit in 10 to 100) takes 1.2-2 bytes an id, against 8 in
-// a std::vector<uint64_t>, and any id of a block is read without decoding
-// the others: a probe gallops over the blocks' first ids and interpolates in one block.
-// On top of the base, `added_` (ids not in it) and `removed_` (ids of it),
+// block's last offset), packed low bits first. A frequent word's list (one
+// unit in 10 to 100) takes 1.5-2 bytes an id, against 8 in a
+// std::vector<uint64_t>, and any id of a block is read without decoding the
+// others: a probe gallops over the blocks' first ids and interpolates in
+// one block. On top of the base, `added_` (ids not in it) and `removed_` (ids of it),
 // both ascending, are folded into a new base once they hold a sixteenth of
 // it.
 //
@@ -73,6 +73,8 @@ class PostingList {
     bool Contains(uint64_t id);
 
    private:
+    friend class PostingList;
+    // Whether the base (the blocks, without the delta) holds `id`.
     bool BaseContains(uint64_t id);
     const PostingList& list_;
     size_t block_ = SIZE_MAX;  // the block of the last answer (SIZE_MAX: none yet)
@@ -115,7 +117,6 @@ class PostingList {
   // The last block whose first id is <= `id`, galloping from block `from`
   // (whose first id is <= `id`).
   size_t GallopBlocks(size_t from, uint64_t id) const;
-  bool BaseContains(uint64_t id) const;
   // Insert (`add`) or Erase.
   void Change(uint64_t id, bool add);
   // Folds the delta into a new base once it holds more than a sixteenth of
@@ -141,7 +142,7 @@ class PostingListBuilder {
   // `ids`: about how many ids will be appended; `words`: about the 64-bit
   // words they take packed (a stored list's bytes / 8 + a word a block is
   // near it): room reserved for both.
-  explicit PostingListBuilder(size_t ids = 0, size_t words = 0);
+  PostingListBuilder(size_t ids, size_t words);
   void Append(uint64_t id) {
     block_[n_++] = id;
     if (n_ == PostingList::kBlock) Flush();

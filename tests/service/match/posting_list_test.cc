@@ -97,7 +97,7 @@ TEST(PostingListTest, InsertsAndErasesMatchASet) {
 TEST(PostingListTest, BuilderEqualsFromIds) {
   std::mt19937_64 rng(5);
   const std::vector<uint64_t> ids = RandomIds(rng, 777, 9);
-  PostingListBuilder b(ids.size());
+  PostingListBuilder b(ids.size(), 0);
   for (uint64_t id : ids) b.Append(id);
   const PostingList built = std::move(b).Build();
   EXPECT_EQ(built.ToVector(), PostingList::FromIds(ids).ToVector());
