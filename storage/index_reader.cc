@@ -81,10 +81,7 @@ absl::StatusOr<std::shared_ptr<match::PostingList>> CachedIndexReader::Postings(
       return it->second;
     }
   }
-  {
-    absl::MutexLock l(&state_.fill);
-    if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
-  }
+  if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
   // Pinned: a long list is decoded from the block cache's copy, not copied
   // into a string first.
   rocksdb::PinnableSlice value;
@@ -96,12 +93,8 @@ absl::StatusOr<std::shared_ptr<match::PostingList>> CachedIndexReader::Postings(
                          state_.pending.empty() ? match::UnitIds() : state_.pending.Postings(pid));
   if (!ids.ok()) return ids.status();
   if (!fill_caches_) return *std::move(ids);
-  std::shared_ptr<match::PostingList> cached;
-  {
-    absl::MutexLock l(&state_.fill);
-    cached = state_.postings.Insert(pid, *std::move(ids));
-  }
-  state_.budget->Shrink();  // after `fill` (it takes the memories' `fill`)
+  std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, *std::move(ids));
+  state_.budget->Shrink();
   return cached;
 }
 
@@ -111,17 +104,14 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   if (lo > hi) return absl::OkStatus();
   std::vector<uint32_t> missing;
   const bool keep = ro_.snapshot != nullptr;  // a lookup's reader: prefetched_
-  {
-    absl::MutexLock l(&state_.fill);
-    for (uint32_t len = lo; len <= hi; ++len) {
-      const PostingId pid{key, len, static_cast<uint8_t>(side)};
-      if (!keep) {
-        if (!state_.postings.Contains(pid)) missing.push_back(len);
-      } else if (auto cached = state_.postings.Find(pid, /*count=*/false); cached != nullptr) {
-        prefetched_.emplace(pid, std::move(cached));
-      } else {
-        missing.push_back(len);
-      }
+  for (uint32_t len = lo; len <= hi; ++len) {
+    const PostingId pid{key, len, static_cast<uint8_t>(side)};
+    if (!keep) {
+      if (!state_.postings.Contains(pid)) missing.push_back(len);
+    } else if (auto cached = state_.postings.Find(pid, /*count=*/false); cached != nullptr) {
+      prefetched_.emplace(pid, std::move(cached));
+    } else {
+      missing.push_back(len);
     }
   }
   if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
@@ -177,12 +167,9 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
     }
     return absl::OkStatus();
   }
-  {
-    absl::MutexLock l(&state_.fill);
-    for (auto& [pid, ids] : fill) {
-      std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, std::move(ids));
-      if (keep) prefetched_.emplace(pid, std::move(cached));
-    }
+  for (auto& [pid, ids] : fill) {
+    std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, std::move(ids));
+    if (keep) prefetched_.emplace(pid, std::move(cached));
   }
   state_.budget->Shrink();
   return absl::OkStatus();
@@ -192,11 +179,8 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
                                                                          bool cache) {
   state_.rw.AssertReaderHeld();
   const ExactId eid{hash, static_cast<uint8_t>(side)};
-  {
-    absl::MutexLock l(&state_.fill);
-    // Duplicate checks (`cache` false) count neither hits nor misses.
-    if (auto cached = state_.exact.Find(eid, cache); cached != nullptr) return cached;
-  }
+  // Duplicate checks (`cache` false) count neither hits nor misses.
+  if (auto cached = state_.exact.Find(eid, cache); cached != nullptr) return cached;
   auto ids = std::make_shared<match::UnitIds>();
   const std::string prefix = ExactPrefix(state_.id, side, hash);
   std::unique_ptr<rocksdb::Iterator> own;
@@ -221,10 +205,7 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
   if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
   if (!cache || !fill_caches_) return ids;
-  {
-    absl::MutexLock l(&state_.fill);
-    ids = state_.exact.Insert(eid, std::move(ids));
-  }
+  ids = state_.exact.Insert(eid, std::move(ids));
   state_.budget->Shrink();
   return ids;
 }
@@ -238,7 +219,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
   state_.rw.AssertReaderHeld();
   if (const auto* complete = FindCompleteKeys(state_, id); complete != nullptr) return *complete;
   {
-    absl::MutexLock l(&state_.fill);
+    absl::ReaderMutexLock l(&state_.fill);
     if (const auto* cached = state_.keys.Find(id); cached != nullptr) return *cached;
   }
   std::string value;

@@ -43,19 +43,14 @@ void CacheBudget::Shrink() {
   // three visits of every memory, each a pass over its caches.
   for (size_t visit = 0; visit < 3 * states_.size() && used() > target; ++visit) {
     MemState* s = states_[hand_ % states_.size()];
-    {
-      absl::MutexLock f(&s->fill);
-      // Each cache gives its share of the bytes to free (as one CLOCK
-      // over both would, roughly).
-      const uint64_t want = used() > target ? used() - target : 0;
-      const uint64_t held = s->postings.bytes() + s->exact.bytes();
-      if (want > 0 && held > 0) {
-        const uint64_t from_postings =
-            static_cast<uint64_t>(static_cast<double>(want) * s->postings.bytes() / held) + 1;
-        s->postings.Evict(from_postings, s->postings.slots());
-        if (used() > target) s->exact.Evict(used() - target, s->exact.slots());
-        if (used() > target) s->postings.Evict(used() - target, s->postings.slots());
-      }
+    // Each cache gives its share of the bytes to free (as one CLOCK over
+    // both would, roughly). The caches lock themselves, a part at a time.
+    const uint64_t want = used() > target ? used() - target : 0;
+    const uint64_t postings = s->postings.bytes(), held = postings + s->exact.bytes();
+    if (want > 0 && held > 0) {
+      s->postings.Evict(static_cast<uint64_t>(static_cast<double>(want) * postings / held) + 1);
+      if (used() > target) s->exact.Evict(used() - target);
+      if (used() > target) s->postings.Evict(used() - target);
     }
     if (used() > target) hand_ = (hand_ + 1) % states_.size();
   }

@@ -46,7 +46,7 @@ class RocksMemoryReader final : public MemoryReader {
     state_->rw.AssertReaderHeld();
     if (state_->tokens_complete) {
       // No unit ever had it: nothing to read (a novel query's exact path).
-      absl::MutexLock f(&state_->fill);
+      absl::ReaderMutexLock f(&state_->fill);
       if (!state_->exact_seen[static_cast<int>(side)].MayContain(hash)) return NoIds();
     }
     auto p = reader_.Exact(side, hash);
@@ -56,7 +56,7 @@ class RocksMemoryReader final : public MemoryReader {
   bool MayHaveSeveral(match::Side side, uint64_t hash) override {
     state_->rw.AssertReaderHeld();
     if (!state_->tokens_complete) return true;
-    absl::MutexLock f(&state_->fill);
+    absl::ReaderMutexLock f(&state_->fill);
     return state_->exact_repeated[static_cast<int>(side)].MayContain(hash);
   }
   // A damaged unit (its record does not decode) reads as missing: lookups
@@ -85,7 +85,7 @@ class RocksMemoryReader final : public MemoryReader {
     std::vector<bool> maybe(keys.size(), true);
     bool read = true;
     if (state_->tokens_complete) {
-      absl::MutexLock f(&state_->fill);
+      absl::ReaderMutexLock f(&state_->fill);
       const absl::flat_hash_set<uint64_t>& known = state_->tokens[static_cast<int>(side)];
       const HashFilter& removals = state_->token_removals[static_cast<int>(side)];
       read = false;

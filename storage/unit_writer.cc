@@ -230,7 +230,7 @@ void UnitWriter::ApplyCacheChanges() {
       state_.keys.Clear();
     }
   }
-  // Cached lists grew: back under the budget (after `fill`).
+  // Cached lists grew: back under the budget.
   state_.budget->Shrink();
 }
 

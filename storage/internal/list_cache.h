@@ -4,16 +4,18 @@
 // Posting lists are held compactly (match::PostingList: bit-packed blocks of
 // 64 ids, about 1.5-2 bytes an id of a frequent word's list, searched
 // without decoding); exact lists (a few ids) as vectors.
-// PRIVATE to storage/.
 //
-// Locking: a ListCache is guarded by its memory's `fill` lock (MemState);
-// CacheBudget::Shrink takes the memories' `fill` locks one at a time, under
-// its own lock, so it must be called holding no `fill` lock (any `rw` may be
-// held: Shrink never takes one). Lists are held by shared_ptr: an evicted
-// list still in a reader's hands lives until the reader drops it.
+// Locking: a memory's caches are ShardedListCaches, each a ListCache in 16
+// parts with a lock each (Find and Contains take it shared, changes
+// exclusively). CacheBudget::Shrink takes its own lock, then the parts'
+// locks one at a time; it may be called holding a memory's `rw` and `fill`
+// (it takes neither) but no part's lock. Lists are held by shared_ptr: an
+// evicted list still in a reader's hands lives until the reader drops it.
+// PRIVATE to storage/.
 #ifndef QANTARA_STORAGE_INTERNAL_LIST_CACHE_H_
 #define QANTARA_STORAGE_INTERNAL_LIST_CACHE_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -22,6 +24,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
 #include "service/match/index_view.h"
 
@@ -67,7 +70,7 @@ class CacheBudget : public ByteBudget {
   // When the caches hold more than the budget, evicts lists until they hold
   // a little less (1/32 of the budget below it, so that not every fill
   // evicts): CLOCK over one memory's caches, then the next memory's.
-  // REQUIRES: no `fill` lock held.
+  // REQUIRES: no cache part's lock held.
   void Shrink() ABSL_LOCKS_EXCLUDED(mu_);
 
   std::atomic<uint64_t> hits{0};
@@ -89,7 +92,8 @@ inline uint64_t ListBytes(const match::PostingList& list) { return list.bytes();
 
 // One memory's cache of one kind of list (compact posting lists by
 // PostingId, exact lists of ids by ExactId), charged to `budget`. Not
-// thread-safe: guarded by the memory's `fill` lock.
+// thread-safe: one part of a ShardedListCache, guarded by the part's lock
+// (the const members, Find too, under it shared; the others exclusively).
 template <typename K, typename V>
 class ListCache {
  public:
@@ -99,16 +103,17 @@ class ListCache {
   ListCache& operator=(const ListCache&) = delete;
 
   // The cached list of `k` (marked recently used), or nullptr. `count`: a
-  // hit or a miss of the budget's counters.
-  std::shared_ptr<V> Find(const K& k, bool count = true) {
+  // hit or a miss of the budget's counters. Readers call it concurrently
+  // (under `fill` shared): the mark is an atomic flag, set only when clear.
+  std::shared_ptr<V> Find(const K& k, bool count = true) const {
     auto it = index_.find(k);
     if (it == index_.end()) {
       if (count) budget_->misses.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
     if (count) budget_->hits.fetch_add(1, std::memory_order_relaxed);
-    Slot& s = slots_[it->second];
-    s.ref = true;
+    const Slot& s = slots_[it->second];
+    if (!s.ref.load(std::memory_order_relaxed)) s.ref.store(true, std::memory_order_relaxed);
     return s.ids;
   }
   bool Contains(const K& k) const { return index_.contains(k); }
@@ -131,7 +136,7 @@ class ListCache {
     Slot& s = slots_[slot];
     s.key = k;
     s.ids = std::move(ids);
-    s.ref = false;  // a second use earns it a second chance
+    s.ref.store(false, std::memory_order_relaxed);  // a second use earns it a second chance
     s.bytes = kEntryBytes + ListBytes(*s.ids);
     bytes_ += s.bytes;
     budget_->Charge(static_cast<int64_t>(s.bytes));
@@ -161,8 +166,8 @@ class ListCache {
       if (hand_ >= slots_.size()) hand_ = 0;
       Slot& s = slots_[hand_];
       if (s.ids != nullptr) {
-        if (s.ref) {
-          s.ref = false;
+        if (s.ref.load(std::memory_order_relaxed)) {
+          s.ref.store(false, std::memory_order_relaxed);
         } else {
           freed += s.bytes;
           Remove(hand_);
@@ -191,10 +196,15 @@ class ListCache {
 
  private:
   struct Slot {
+    Slot() = default;
+    // Moved only when slots_ grows (under `fill` exclusively).
+    Slot(Slot&& o) noexcept
+        : key(o.key), ids(std::move(o.ids)), bytes(o.bytes), ref(o.ref.load(std::memory_order_relaxed)) {}
     K key{};
     std::shared_ptr<V> ids;  // nullptr: a free slot
     uint64_t bytes = 0;
-    bool ref = false;  // used since the hand last passed
+    // Used since the hand last passed: set by readers holding `fill` shared.
+    mutable std::atomic<bool> ref{false};
   };
   // A map slot (at the maps' 7/8 load), a CLOCK slot, and the shared_ptr's
   // control block holding the list (make_shared, with a malloc header).
@@ -208,7 +218,7 @@ class ListCache {
     bytes_ -= s.bytes;
     s.ids.reset();
     s.bytes = 0;
-    s.ref = false;
+    s.ref.store(false, std::memory_order_relaxed);
     free_.push_back(slot);
   }
 
@@ -218,6 +228,114 @@ class ListCache {
   std::vector<uint32_t> free_;              // free slots
   size_t hand_ = 0;
   uint64_t bytes_ = 0;
+};
+
+// A ListCache in kShards parts, each with its own lock, so that lookups
+// finding and filling lists in parallel do not queue on one lock (nor
+// behind a thread the kernel preempted while it held it, nor behind a
+// growing map's rehash). Thread-safe: Find and Contains take a part's lock
+// shared, the others exclusively. A list is in the part its key's hash
+// picks. Eviction asks each part for its share of the bytes to free.
+template <typename K, typename V>
+class ShardedListCache {
+ public:
+  static constexpr size_t kShards = 16;
+
+  explicit ShardedListCache(const std::shared_ptr<CacheBudget>& budget)
+      : shards_(MakeShards(budget, std::make_index_sequence<kShards>())) {}
+
+  std::shared_ptr<V> Find(const K& k, bool count = true) const {
+    const Shard& s = ShardOf(k);
+    absl::ReaderMutexLock l(&s.mu);
+    return s.cache.Find(k, count);
+  }
+  bool Contains(const K& k) const {
+    const Shard& s = ShardOf(k);
+    absl::ReaderMutexLock l(&s.mu);
+    return s.cache.Contains(k);
+  }
+  std::shared_ptr<V> Insert(const K& k, std::shared_ptr<V> ids) {
+    Shard& s = ShardOf(k);
+    absl::MutexLock l(&s.mu);
+    return s.cache.Insert(k, std::move(ids));
+  }
+  template <typename Fn>
+  void Update(const K& k, Fn&& fn) {
+    Shard& s = ShardOf(k);
+    absl::MutexLock l(&s.mu);
+    s.cache.Update(k, std::forward<Fn>(fn));
+  }
+  // Frees about `want` bytes: each part its share of them (by the bytes it
+  // holds), then what is still missing from the parts in turn. Returns the
+  // bytes freed.
+  uint64_t Evict(uint64_t want) {
+    const uint64_t held = bytes();
+    if (want == 0 || held == 0) return 0;
+    uint64_t freed = 0;
+    for (Shard& s : shards_) {
+      absl::MutexLock l(&s.mu);
+      const uint64_t share =
+          static_cast<uint64_t>(static_cast<double>(want) * static_cast<double>(s.cache.bytes()) /
+                                static_cast<double>(held)) +
+          1;
+      freed += s.cache.Evict(share, s.cache.slots());
+    }
+    for (Shard& s : shards_) {
+      if (freed >= want) break;
+      absl::MutexLock l(&s.mu);
+      freed += s.cache.Evict(want - freed, 2 * s.cache.slots());
+    }
+    return freed;
+  }
+  void Clear() {
+    for (Shard& s : shards_) {
+      absl::MutexLock l(&s.mu);
+      s.cache.Clear();
+    }
+  }
+  // The bytes part `i` holds (tests: how evenly keys spread).
+  uint64_t PartBytes(size_t i) const {
+    absl::ReaderMutexLock l(&shards_[i].mu);
+    return shards_[i].cache.bytes();
+  }
+  size_t size() const {
+    return Sum([](const ListCache<K, V>& c) { return c.size(); });
+  }
+  bool empty() const { return size() == 0; }
+  uint64_t bytes() const {
+    return Sum([](const ListCache<K, V>& c) { return c.bytes(); });
+  }
+
+ private:
+  struct Shard {
+    explicit Shard(std::shared_ptr<CacheBudget> budget) : cache(std::move(budget)) {}
+    mutable absl::Mutex mu;
+    ListCache<K, V> cache ABSL_GUARDED_BY(mu);
+  };
+  template <size_t... I>
+  static std::array<Shard, kShards> MakeShards(const std::shared_ptr<CacheBudget>& budget,
+                                               std::index_sequence<I...>) {
+    return {{((void)I, Shard(budget))...}};
+  }
+  // The part of `k`: the high bits of its hash, mixed again (the parts' maps
+  // use the low bits of the same hash).
+  size_t Index(const K& k) const {
+    const uint64_t h = static_cast<uint64_t>(absl::Hash<K>{}(k)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> 60) % kShards;
+  }
+  Shard& ShardOf(const K& k) { return shards_[Index(k)]; }
+  const Shard& ShardOf(const K& k) const { return shards_[Index(k)]; }
+  template <typename Fn>
+  uint64_t Sum(Fn&& fn) const {
+    uint64_t n = 0;
+    for (const Shard& s : shards_) {
+      absl::ReaderMutexLock l(&s.mu);
+      n += fn(s.cache);
+    }
+    return n;
+  }
+
+  std::array<Shard, kShards> shards_;
 };
 
 // The byte budget of the unit-key caches of every memory of a store

@@ -4,11 +4,12 @@
 //
 // Locking: writers hold `rw` exclusively while they write RocksDB and update
 // the caches (taken through WriteLock, storage/internal/write_gate.h);
-// readers hold it shared for a whole read (a lookup) and fill the caches
-// under `fill` (taken after `rw`, in either mode). Writers take `fill`
-// too when they change a cache, so `fill` alone guards the cache maps; the
-// one exception is a complete key cache, read under `rw` shared without
-// `fill` (see CachedIndexReader::Keys).
+// readers hold it shared for a whole read (a lookup). The posting and exact
+// caches lock themselves (ShardedListCache: a lock for each of 16 parts);
+// `fill` (taken after `rw`, in either mode) guards the key cache and the
+// token and exact filters: readers take it shared to read them, writers and
+// the warm-up exclusively to change them. A complete key cache is read
+// under `rw` shared without `fill` (see CachedIndexReader::Keys).
 //
 // The posting and exact caches are bounded: their lists are charged to the
 // store's CacheBudget (storage/internal/list_cache.h), which evicts lists
@@ -74,8 +75,12 @@ struct MemState {
   // The store's budget of posting and exact lists (shared by all memories).
   const std::shared_ptr<CacheBudget> budget;
   absl::Mutex fill ABSL_ACQUIRED_AFTER(rw);
-  ListCache<PostingId, match::PostingList> postings ABSL_GUARDED_BY(fill);
-  ListCache<ExactId, match::UnitIds> exact ABSL_GUARDED_BY(fill);
+  // The list caches lock themselves (a lock a part, taken after `fill` when
+  // both are held): lookups find and fill lists without `fill`. Writers
+  // change cached lists in place holding `rw` exclusively (no reader holds
+  // one then).
+  ShardedListCache<PostingId, match::PostingList> postings;
+  ShardedListCache<ExactId, match::UnitIds> exact;
   KeyCache keys ABSL_GUARDED_BY(fill);
   // Set once the warm-up has loaded every unit's keys; writers keep `keys`
   // complete from then on, so exhaustive scans read it instead of RocksDB

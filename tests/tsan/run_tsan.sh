@@ -28,6 +28,7 @@ UNIT_TESTS=(
   storage_memory_store_background_test
   storage_memory_lifecycle_test
   storage_cache_budget_test
+  storage_list_cache_test
   storage_atomic_add_test
   storage_write_gate_test
   tm_importer_test
