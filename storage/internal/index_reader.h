@@ -94,7 +94,7 @@ class CachedIndexReader {
   // reads a snapshot (lookups: a new iterator costs about what a seek does).
   std::unique_ptr<rocksdb::Iterator> postings_it_;
   // The lists PrefetchPostings found or read, when the reader reads a
-  // snapshot: Postings returns them without taking `fill` (the lookup asks
+  // snapshot: Postings returns them without a cache lookup (the lookup asks
   // for each of them; no writer changes them while the reader holds `rw`).
   absl::flat_hash_map<PostingId, std::shared_ptr<match::PostingList>> prefetched_;
 };
