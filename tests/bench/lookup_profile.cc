@@ -28,9 +28,8 @@
 #define CALLGRIND_DUMP_STATS_AT(s) (void)(s)
 #endif
 
-#include "service/match/analyzer.h"
 #include "service/tm/memories.h"
-#include "storage/store.h"
+#include "tests/bench/warm_memories.h"
 
 namespace fs = std::filesystem;
 
@@ -58,7 +57,13 @@ int main(int argc, char** argv) {
   };
   std::vector<Query> queries;
   {
-    std::ifstream in(workload / "queries" / (set + ".tsv"));
+    const fs::path file = workload / "queries" / (set + ".tsv");
+    std::ifstream in(file);
+    if (!in) {
+      std::fprintf(stderr, "FAIL: cannot read %s (--set: heldout, edited, arabic_variants, short, nomatch)\n",
+                   file.c_str());
+      return 1;
+    }
     std::string line;
     std::getline(in, line);  // header
     for (size_t i = 0; std::getline(in, line) && queries.size() < count; ++i) {
@@ -68,20 +73,12 @@ int main(int argc, char** argv) {
       queries.push_back(Query{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1)});
     }
   }
-  auto analyzer = match::CreateTextAnalyzer();
-  auto store = storage::Store::Open(data.string());
-  if (!analyzer.ok() || !store.ok()) {
-    std::fprintf(stderr, "FAIL: open\n");
+  auto opened = bench::OpenWarmMemories(data.string());
+  if (!opened.ok()) {
+    std::fprintf(stderr, "FAIL: %s\n", std::string(opened.status().message()).c_str());
     return 1;
   }
-  auto mem = tm::Memories::Open(**store, **analyzer);
-  if (!mem.ok()) {
-    std::fprintf(stderr, "FAIL: %s\n", std::string(mem.status().message()).c_str());
-    return 1;
-  }
-  (*mem)->StartWarmUp();
-  (*mem)->WaitForWarmUp();
-  (*mem)->WaitForIndexCompactions();
+  tm::Memories& mem = *(*opened)->memories;
   CALLGRIND_START_INSTRUMENTATION;  // with --instr-atstart=no: the open and warm-up run faster
   for (size_t i = 0; i < queries.size(); ++i) {
     tm::LookupRequest r;
@@ -92,7 +89,7 @@ int main(int argc, char** argv) {
     r.options.max_results = 5;
     const auto t = std::chrono::steady_clock::now();
     CALLGRIND_TOGGLE_COLLECT;
-    auto result = (*mem)->Lookup(r);
+    auto result = mem.Lookup(r);
     CALLGRIND_TOGGLE_COLLECT;
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
     CALLGRIND_DUMP_STATS_AT(std::to_string(i).c_str());
@@ -100,7 +97,7 @@ int main(int argc, char** argv) {
                 result.ok() ? static_cast<unsigned long long>(result->candidates_scored) : 0ull,
                 queries[i].text.size(), queries[i].lang.c_str());
   }
-  if (auto st = (*mem)->Stats(); st.ok()) {
+  if (auto st = mem.Stats(); st.ok()) {
     // The list caches after the run (stderr: stdout is one line a query).
     std::fprintf(
         stderr, "list cache: %llu posting lists, %llu of %llu MiB, hits %llu, misses %llu, evictions %llu\n",
@@ -110,7 +107,5 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(st->cache_hits), static_cast<unsigned long long>(st->cache_misses),
         static_cast<unsigned long long>(st->cache_evictions));
   }
-  mem->reset();
-  (void)(*store)->Close();
   return 0;
 }

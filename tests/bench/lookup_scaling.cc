@@ -31,9 +31,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "service/match/analyzer.h"
 #include "service/tm/memories.h"
-#include "storage/store.h"
+#include "tests/bench/warm_memories.h"
 
 namespace fs = std::filesystem;
 
@@ -99,21 +98,12 @@ int Run(const fs::path& data, const fs::path& workload, int threads, size_t per_
   using namespace qantara;
   const std::vector<Query> queries = ReadQueries(workload, per_set);
   if (queries.empty()) return 1;
-  auto analyzer = match::CreateTextAnalyzer();
-  auto store = storage::Store::Open(data.string());
-  if (!analyzer.ok() || !store.ok()) {
-    std::fprintf(stderr, "FAIL: open %s: %s\n", data.c_str(),
-                 std::string((store.ok() ? analyzer.status() : store.status()).message()).c_str());
+  auto opened = bench::OpenWarmMemories(data.string());
+  if (!opened.ok()) {
+    std::fprintf(stderr, "FAIL: %s\n", std::string(opened.status().message()).c_str());
     return 1;
   }
-  auto mem = tm::Memories::Open(**store, **analyzer);
-  if (!mem.ok()) {
-    std::fprintf(stderr, "FAIL: %s\n", std::string(mem.status().message()).c_str());
-    return 1;
-  }
-  (*mem)->StartWarmUp();
-  (*mem)->WaitForWarmUp();
-  (*mem)->WaitForIndexCompactions();
+  tm::Memories& mem = *(*opened)->memories;
 
   std::atomic<size_t> next{0};
   std::atomic<size_t> failed{0};
@@ -131,7 +121,7 @@ int Run(const fs::path& data, const fs::path& workload, int threads, size_t per_
         r.options.threshold = threshold;
         r.options.max_results = 5;
         const auto t = Clock::now();
-        auto result = (*mem)->Lookup(r);
+        auto result = mem.Lookup(r);
         ms[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());
         if (!result.ok()) failed.fetch_add(1);
       }
@@ -144,8 +134,6 @@ int Run(const fs::path& data, const fs::path& workload, int threads, size_t per_
   for (const auto& v : ms) all.insert(all.end(), v.begin(), v.end());
   std::printf("RESULT\t%d\t%zu\t%.3f\t%.1f\t%.3f\t%.3f\t%.3f\t%zu\n", threads, all.size(), secs,
               static_cast<double>(all.size()) / secs, Pct(all, 0.5), Pct(all, 0.99), cpu, failed.load());
-  mem->reset();
-  (void)(*store)->Close();
   return failed.load() == 0 ? 0 : 1;
 }
 
