@@ -104,7 +104,8 @@ class ListCache {
 
   // The cached list of `k` (marked recently used), or nullptr. `count`: a
   // hit or a miss of the budget's counters. Readers call it concurrently
-  // (under `fill` shared): the mark is an atomic flag, set only when clear.
+  // (under the part's lock shared): the mark is an atomic flag, set only
+  // when clear.
   std::shared_ptr<V> Find(const K& k, bool count = true) const {
     auto it = index_.find(k);
     if (it == index_.end()) {
@@ -120,7 +121,7 @@ class ListCache {
 
   // Caches `ids` (an empty list too) under `k` unless a list is cached
   // there already; returns the cached list. The caller calls
-  // CacheBudget::Shrink afterwards (without `fill`) when it is over.
+  // CacheBudget::Shrink afterwards (without the part's lock) when it is over.
   std::shared_ptr<V> Insert(const K& k, std::shared_ptr<V> ids) {
     auto [it, inserted] = index_.try_emplace(k, 0);
     if (!inserted) return slots_[it->second].ids;
@@ -197,13 +198,14 @@ class ListCache {
  private:
   struct Slot {
     Slot() = default;
-    // Moved only when slots_ grows (under `fill` exclusively).
+    // Moved only when slots_ grows (under the part's lock exclusively).
     Slot(Slot&& o) noexcept
         : key(o.key), ids(std::move(o.ids)), bytes(o.bytes), ref(o.ref.load(std::memory_order_relaxed)) {}
     K key{};
     std::shared_ptr<V> ids;  // nullptr: a free slot
     uint64_t bytes = 0;
-    // Used since the hand last passed: set by readers holding `fill` shared.
+    // Used since the hand last passed: set by readers holding the part's
+    // lock shared.
     mutable std::atomic<bool> ref{false};
   };
   // A map slot (at the maps' 7/8 load), a CLOCK slot, and the shared_ptr's
