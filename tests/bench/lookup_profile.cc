@@ -81,12 +81,7 @@ int main(int argc, char** argv) {
   tm::Memories& mem = *(*opened)->memories;
   CALLGRIND_START_INSTRUMENTATION;  // with --instr-atstart=no: the open and warm-up run faster
   for (size_t i = 0; i < queries.size(); ++i) {
-    tm::LookupRequest r;
-    r.memories = {"bench"};
-    r.text = queries[i].text;
-    r.reverse = queries[i].lang == "en";
-    r.options.threshold = threshold;
-    r.options.max_results = 5;
+    const tm::LookupRequest r = bench::BenchLookup(queries[i].lang, queries[i].text, threshold);
     const auto t = std::chrono::steady_clock::now();
     CALLGRIND_TOGGLE_COLLECT;
     auto result = mem.Lookup(r);

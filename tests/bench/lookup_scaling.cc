@@ -114,12 +114,7 @@ int Run(const fs::path& data, const fs::path& workload, int threads, size_t per_
   for (int c = 0; c < threads; ++c) {
     pool.emplace_back([&, c] {
       for (size_t i; (i = next.fetch_add(1)) < queries.size();) {
-        tm::LookupRequest r;
-        r.memories = {"bench"};
-        r.text = queries[i].text;
-        r.reverse = queries[i].lang == "en";
-        r.options.threshold = threshold;
-        r.options.max_results = 5;
+        const tm::LookupRequest r = bench::BenchLookup(queries[i].lang, queries[i].text, threshold);
         const auto t = Clock::now();
         auto result = mem.Lookup(r);
         ms[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t).count());

@@ -45,6 +45,18 @@ inline absl::StatusOr<std::unique_ptr<WarmMemories>> OpenWarmMemories(const std:
   return w;
 }
 
+// A lookup of `text` (in `lang`: "en" looks up the target side) in the
+// tm_bench memory "bench", at `threshold`, 5 results, as a CAT tool asks.
+inline tm::LookupRequest BenchLookup(const std::string& lang, const std::string& text, double threshold) {
+  tm::LookupRequest r;
+  r.memories = {"bench"};
+  r.text = text;
+  r.reverse = lang == "en";
+  r.options.threshold = threshold;
+  r.options.max_results = 5;
+  return r;
+}
+
 }  // namespace qantara::bench
 
 #endif  // QANTARA_TESTS_BENCH_WARM_MEMORIES_H_
