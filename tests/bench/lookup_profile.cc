@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -52,27 +51,12 @@ int main(int argc, char** argv) {
   const double threshold = std::stod(Arg(argc, argv, "--threshold", "70"));
   const size_t count = std::stoul(Arg(argc, argv, "--queries", "100"));
   const size_t first = std::stoul(Arg(argc, argv, "--first", "0"));
-  struct Query {
-    std::string lang, text;
-  };
-  std::vector<Query> queries;
-  {
-    const fs::path file = workload / "queries" / (set + ".tsv");
-    std::ifstream in(file);
-    if (!in) {
-      std::fprintf(stderr, "FAIL: cannot read %s (--set: heldout, edited, arabic_variants, short, nomatch)\n",
-                   file.c_str());
-      return 1;
-    }
-    std::string line;
-    std::getline(in, line);  // header
-    for (size_t i = 0; std::getline(in, line) && queries.size() < count; ++i) {
-      if (i < first) continue;
-      const size_t a = line.find('\t'), b = line.find('\t', a + 1), c = line.find('\t', b + 1);
-      if (c == std::string::npos) continue;
-      queries.push_back(Query{line.substr(a + 1, b - a - 1), line.substr(b + 1, c - b - 1)});
-    }
+  auto read = bench::ReadWorkloadQueries(workload, set, count, first);
+  if (!read.ok()) {
+    std::fprintf(stderr, "FAIL: %s\n", std::string(read.status().message()).c_str());
+    return 1;
   }
+  const std::vector<bench::BenchQuery>& queries = *read;
   auto opened = bench::OpenWarmMemories(data.string());
   if (!opened.ok()) {
     std::fprintf(stderr, "FAIL: %s\n", std::string(opened.status().message()).c_str());

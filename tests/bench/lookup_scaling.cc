@@ -23,12 +23,12 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "service/tm/memories.h"
@@ -59,31 +59,19 @@ double Pct(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-struct Query {
-  std::string lang, text;
-};
-
-// `per_set` queries of each set, interleaved (one of each set in turn).
-std::vector<Query> ReadQueries(const fs::path& workload, size_t per_set) {
-  static const char* const kSets[] = {"heldout", "edited", "arabic_variants", "short", "nomatch"};
-  std::vector<std::vector<Query>> sets;
-  for (const char* s : kSets) {
-    std::ifstream in(workload / "queries" / (std::string(s) + ".tsv"));
-    if (!in) {
-      std::fprintf(stderr, "FAIL: cannot read %s\n",
-                   (workload / "queries" / (std::string(s) + ".tsv")).c_str());
+// `per_set` queries of each set, interleaved (one of each set in turn);
+// nothing (after a message) when a set cannot be read.
+std::vector<qantara::bench::BenchQuery> ReadQueries(const fs::path& workload, size_t per_set) {
+  std::vector<std::vector<qantara::bench::BenchQuery>> sets;
+  for (const char* s : {"heldout", "edited", "arabic_variants", "short", "nomatch"}) {
+    auto set = qantara::bench::ReadWorkloadQueries(workload, s, per_set);
+    if (!set.ok()) {
+      std::fprintf(stderr, "FAIL: %s\n", std::string(set.status().message()).c_str());
       return {};
     }
-    std::vector<Query>& out = sets.emplace_back();
-    std::string line;
-    std::getline(in, line);  // header
-    while (out.size() < per_set && std::getline(in, line)) {
-      std::vector<std::string> f = absl::StrSplit(line, '\t');
-      if (f.size() < 3) continue;
-      out.push_back(Query{f[1], f[2]});
-    }
+    sets.push_back(*std::move(set));
   }
-  std::vector<Query> all;
+  std::vector<qantara::bench::BenchQuery> all;
   for (size_t i = 0; i < per_set; ++i) {
     for (const auto& s : sets) {
       if (i < s.size()) all.push_back(s[i]);
@@ -96,7 +84,7 @@ std::vector<Query> ReadQueries(const fs::path& workload, size_t per_set) {
 // figures.
 int Run(const fs::path& data, const fs::path& workload, int threads, size_t per_set, double threshold) {
   using namespace qantara;
-  const std::vector<Query> queries = ReadQueries(workload, per_set);
+  const std::vector<bench::BenchQuery> queries = ReadQueries(workload, per_set);
   if (queries.empty()) return 1;
   auto opened = bench::OpenWarmMemories(data.string());
   if (!opened.ok()) {
