@@ -121,9 +121,11 @@ class Search {
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
-  UnitIds exact_ids_;                                                // the exact path's candidates, ascending
-  absl::flat_hash_map<uint64_t, std::vector<uint64_t>> signatures_;  // exact hash -> number signatures
-  std::vector<Entry> top_;                                           // best first
+  UnitIds exact_ids_;  // the exact path's candidates, ascending
+  // Exact hash -> number signature -> units of the hash with it.
+  using Signatures = absl::flat_hash_map<uint64_t, uint32_t>;
+  absl::flat_hash_map<uint64_t, Signatures> signatures_;
+  std::vector<Entry> top_;  // best first
   // The query's typo pairs. The indexed lookup finds them after the exact
   // path unless k matches of score 100 are held already (no unit with a typo
   // pair scores 100): then it has none, and its answer is still the

@@ -2,6 +2,7 @@
 // distance, the penalties (several translations, memory, attributes), the
 // filter and the context score (101/102) of exact matches.
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -158,27 +159,38 @@ uint64_t Search::NumberSignature(const SideKey& k) {
 
 absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
   const uint64_t hash = u.ExactHash();
+  const uint64_t mine = NumberSignature(u);
   auto it = signatures_.find(hash);
   if (it == signatures_.end()) {
     if (!view_.MayHaveSeveral(options_.side, hash)) {
-      it = signatures_.emplace(hash, std::vector<uint64_t>()).first;
+      signatures_.emplace(hash, Signatures{});
       return false;
     }
     auto ids = view_.Exact(options_.side, hash);
     if (!ids.ok()) return ids.status();
-    std::vector<uint64_t> sigs;
-    if ((*ids)->size() > 1) {
+    Signatures sigs;
+    const size_t n = (*ids)->size();
+    const uint64_t number = NumberKey();
+    const bool numberless = std::none_of(u.tokens.begin(), u.tokens.end(),
+                                         [number](const MatchToken& t) { return t.key == number; });
+    if (n > 1 && numberless) {
+      // No number in the key: the units of the hash have its token keys,
+      // so none has a number either, and they all share this signature
+      // (no read: a hash of thousands of units, "OK" or "and", would read
+      // them all).
+      sigs.emplace(mine, static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX)));
+    } else if (n > 1) {
       for (uint64_t id : **ids) {
         auto keys = view_.Keys(id);
         if (absl::IsNotFound(keys.status())) continue;
         if (!keys.ok()) return keys.status();
-        sigs.push_back(NumberSignature((*keys)->side(options_.side)));
+        ++sigs[NumberSignature((*keys)->side(options_.side))];
       }
     }
     it = signatures_.emplace(hash, std::move(sigs)).first;
   }
-  const uint64_t mine = NumberSignature(u);
-  return std::count(it->second.begin(), it->second.end(), mine) > 1;
+  auto found = it->second.find(mine);
+  return found != it->second.end() && found->second > 1;
 }
 
 absl::StatusOr<double> Search::ContextScore(const Unit& unit) {

@@ -9,12 +9,14 @@
 // index + 1, its "totals:" line), and callgrind_annotate --inclusive=yes on
 // one dump gives the phases of that query (tests/bench/lookup_phases.py sums
 // them). Without valgrind the client requests do nothing: it prints each
-// query's wall time. Not a ctest entry.
+// query's wall time and the thread's CPU time (ms; wall well above CPU:
+// the lookup waited, e.g. on reads from disk). Not a ctest entry.
 //
 //   lookup_profile --data DIR --workload DIR --set NAME --threshold T
 //                  [--queries N] [--first I]
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -33,6 +35,12 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
   for (int i = 1; i + 1 < argc; ++i) {
@@ -67,12 +75,15 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < queries.size(); ++i) {
     const tm::LookupRequest r = bench::BenchLookup(queries[i].lang, queries[i].text, threshold);
     const auto t = std::chrono::steady_clock::now();
+    const double cpu0 = ThreadCpuMs();
     CALLGRIND_TOGGLE_COLLECT;
     auto result = mem.Lookup(r);
     CALLGRIND_TOGGLE_COLLECT;
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    const double cpu_ms = ThreadCpuMs() - cpu0;
     CALLGRIND_DUMP_STATS_AT(std::to_string(i).c_str());
-    std::printf("%zu\t%.3f\t%zu\t%llu\t%zu\t%s\n", first + i, ms, result.ok() ? result->matches.size() : 0,
+    std::printf("%zu\t%.3f\t%.3f\t%zu\t%llu\t%zu\t%s\n", first + i, ms, cpu_ms,
+                result.ok() ? result->matches.size() : 0,
                 result.ok() ? static_cast<unsigned long long>(result->candidates_scored) : 0ull,
                 queries[i].text.size(), queries[i].lang.c_str());
   }

@@ -149,6 +149,42 @@ TEST_F(MatcherTest, PenaltiesBreakTiesAndAreListed) {
   EXPECT_DOUBLE_EQ(r.matches[0].score, 99);
 }
 
+// "Several translations" counts the units of one normalised source with the
+// same numbers; a source of thousands of units ("Cancel") is read once.
+TEST_F(MatcherTest, SeveralTranslationsCountsSameNumbersAndReadsEachUnitOnce) {
+  std::vector<uint64_t> cancels;
+  for (int i = 0; i < 300; ++i) cancels.push_back(Add("Cancel", "t" + std::to_string(i)));
+  const uint64_t page4a = Add("Page 4 of 10", "a");
+  const uint64_t page4b = Add("Page 4 of 10", "b");
+  const uint64_t page7 = Add("Page 7 of 10", "c");
+  index_.set_peek(false);  // as a view whose keys are on disk
+
+  const size_t before = index_.key_reads();
+  LookupResult r = Find("Cancel");
+  // Every candidate read once (to rank it), not once more for the penalty.
+  EXPECT_LE(index_.key_reads() - before, cancels.size());
+  ASSERT_EQ(r.matches.size(), 5u);
+  for (size_t i = 0; i < r.matches.size(); ++i) {
+    EXPECT_EQ(r.matches[i].unit.id, cancels[cancels.size() - 1 - i]);  // newest first
+    ASSERT_EQ(r.matches[i].penalties.size(), 1u);
+    EXPECT_EQ(r.matches[i].penalties[0].kind, "multiple_translations");
+    EXPECT_DOUBLE_EQ(r.matches[i].score, 99);
+  }
+
+  // Numbers: the two "Page 4" share theirs (penalised), "Page 7" is alone.
+  r = Find("Page 7 of 10");
+  ASSERT_EQ(r.matches.size(), 3u);
+  EXPECT_EQ(r.matches[0].unit.id, page7);
+  EXPECT_DOUBLE_EQ(r.matches[0].score, 100);
+  EXPECT_TRUE(r.matches[0].penalties.empty());
+  for (size_t i = 1; i < 3; ++i) {
+    EXPECT_TRUE(r.matches[i].unit.id == page4a || r.matches[i].unit.id == page4b);
+    ASSERT_EQ(r.matches[i].penalties.size(), 2u);
+    EXPECT_EQ(r.matches[i].penalties[1].kind, "multiple_translations");
+    EXPECT_DOUBLE_EQ(r.matches[i].score, 97);  // 2 for the number, 1 for the duplicate
+  }
+}
+
 TEST_F(MatcherTest, NumberSubstitutionAdaptsTheTarget) {
   Add("Page 4 of 10", "Seite 4 von 10");
   LookupResult r = Find("Page 7 of 10");

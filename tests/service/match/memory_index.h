@@ -43,6 +43,7 @@ class MemoryIndex final : public IndexView {
     return std::make_shared<UnitIds>(it == exact_.end() ? UnitIds() : it->second);
   }
   absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) override {
+    ++key_reads_;
     auto it = keys_.find(id);
     if (it == keys_.end()) return absl::NotFoundError("no unit");
     return it->second;
@@ -52,6 +53,8 @@ class MemoryIndex final : public IndexView {
     auto it = keys_.find(id);
     return it == keys_.end() ? nullptr : it->second.get();
   }
+  // Calls of Keys() so far (reads from disk in a storage view).
+  size_t key_reads() const { return key_reads_; }
   // Whether PeekKeys answers (else the matcher reads through Keys).
   void set_peek(bool peek) { peek_ = peek; }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override {
@@ -75,6 +78,7 @@ class MemoryIndex final : public IndexView {
   std::map<uint64_t, Unit> units_;
   uint32_t max_len_[2] = {0, 0};
   bool peek_ = true;
+  size_t key_reads_ = 0;
 };
 
 }  // namespace qantara::match::testing
