@@ -183,7 +183,7 @@ absl::StatusOr<std::optional<RocksMemoryStore::Duplicate>> RocksMemoryStore::Fin
   }
   auto ids = writer.reader().Exact(match::Side::kSource, hash, /*cache=*/false);
   if (!ids.ok()) return ids.status();
-  for (uint64_t id : **ids) {
+  for (uint64_t id : (*ids)->ids) {
     auto existing = writer.reader().GetUnit(id);
     if (absl::IsNotFound(existing.status())) continue;
     if (!existing.ok()) return existing.status();

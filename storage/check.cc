@@ -7,6 +7,7 @@
 #include <compare>
 #include <memory>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -44,6 +45,7 @@ const char* CheckProblemName(CheckProblem p) {
     case CheckProblem::kExactOrphan: return "exact entry of no unit's keys";
     case CheckProblem::kMalformedKey: return "malformed key";
     case CheckProblem::kReadError: return "read error";
+    case CheckProblem::kExactDate: return "exact entry with a wrong date";
   }
   return "unknown problem";
 }
@@ -160,7 +162,15 @@ struct ExactEntry {
   uint8_t side;
   uint64_t hash;
   uint64_t id;
-  auto operator<=>(const ExactEntry&) const = default;
+  // The date bound (ExactBound) the unit's keys imply, or the stored value
+  // holds; not part of the order (an entry is its key).
+  int64_t bound = match::ExactList::kUnknownChange;
+  friend bool operator<(const ExactEntry& a, const ExactEntry& b) {
+    return std::tie(a.side, a.hash, a.id) < std::tie(b.side, b.hash, b.id);
+  }
+  friend bool operator==(const ExactEntry& a, const ExactEntry& b) {
+    return a.side == b.side && a.hash == b.hash && a.id == b.id;
+  }
 };
 
 // Compares a sorted list of the entries units imply with the stored
@@ -170,13 +180,12 @@ class EntryMerge {
  public:
   EntryMerge(const std::vector<E>& implied, Missing missing, Orphan orphan)
       : implied_(implied), missing_(std::move(missing)), orphan_(std::move(orphan)) {}
-  void Stored(const E& s) {
+  // The implied entry equal to `s`, or nullptr (then `s` is an orphan).
+  const E* Stored(const E& s) {
     while (next_ < implied_.size() && implied_[next_] < s) missing_(implied_[next_++]);
-    if (next_ < implied_.size() && implied_[next_] == s) {
-      ++next_;
-      return;
-    }
+    if (next_ < implied_.size() && implied_[next_] == s) return &implied_[next_++];
     orphan_(s);
+    return nullptr;
   }
   void Finish() {
     while (next_ < implied_.size()) missing_(implied_[next_++]);
@@ -384,7 +393,7 @@ class MemoryChecker {
   absl::Status CheckIndex() {
     const uint64_t budget = std::max<uint64_t>(options_.max_entries_in_memory, 1);
     const uint64_t parts = std::max<uint64_t>(1, (implied_ + budget - 1) / budget);
-    uint64_t added[2] = {0, 0}, removed[2] = {0, 0}, dropped = 0;
+    uint64_t added[2] = {0, 0}, removed[2] = {0, 0}, dropped = 0, redated = 0, dated = 0;
     for (uint64_t p = 0; p < parts; ++p) {
       const unsigned __int128 lo = (static_cast<unsigned __int128>(p) << 64) / parts;
       const unsigned __int128 hi = (static_cast<unsigned __int128>(p + 1) << 64) / parts;
@@ -407,7 +416,8 @@ class MemoryChecker {
                   }
                 },
                 [&](const ExactId& eid, uint32_t) {
-                  if (in_range(eid.hash)) exact.push_back({eid.side, eid.hash, id});
+                  if (in_range(eid.hash))
+                    exact.push_back({eid.side, eid.hash, id, ExactBound(keys->changed_at_us)});
                 });
             return absl::OkStatus();
           },
@@ -444,7 +454,8 @@ class MemoryChecker {
           exact,
           [&](const ExactEntry& e) {
             if (!pending(e.id)) Note(CheckProblem::kExactMissing, e.id);
-            fix_.Put(Cf::kExact, ExactKey(rec_.id, static_cast<match::Side>(e.side), e.hash, e.id), "");
+            fix_.Put(Cf::kExact, ExactKey(rec_.id, static_cast<match::Side>(e.side), e.hash, e.id),
+                     ExactValue(e.bound));
             ++added[1];
           },
           [&](const ExactEntry& e) {
@@ -493,7 +504,7 @@ class MemoryChecker {
             "read postings"));
         QANTARA_RETURN_IF_ERROR(ScanAll(
             rocks_, Cf::kExact, CheckRead(), from, to,
-            [&](std::string_view key, std::string_view) -> absl::Status {
+            [&](std::string_view key, std::string_view value) -> absl::Status {
               if (key.size() != 21) {
                 Note(CheckProblem::kMalformedKey, 0);
                 fix_.Delete(Cf::kExact, key);
@@ -501,7 +512,25 @@ class MemoryChecker {
                 return absl::OkStatus();
               }
               ++out_.exact_entries;
-              exact_merge.Stored({side, DecodeFixed64BE(key.data() + 5), DecodeFixed64BE(key.data() + 13)});
+              const absl::StatusOr<int64_t> stored = DecodeExactValue(value);
+              const ExactEntry* implied = exact_merge.Stored(
+                  {side, DecodeFixed64BE(key.data() + 5), DecodeFixed64BE(key.data() + 13)});
+              if (implied == nullptr) return absl::OkStatus();
+              if (stored.ok() && *stored == match::ExactList::kUnknownChange) {
+                // No date (written before format 6): not damage; repair adds it.
+                if (implied->bound != match::ExactList::kUnknownChange) {
+                  fix_.Put(Cf::kExact, key, ExactValue(implied->bound));
+                  ++dated;
+                }
+              } else if (!stored.ok() || *stored != implied->bound) {
+                // A bound below the date would let lookups skip a unit that
+                // ranks (matcher_candidates.cc, ExactPath).
+                Note(CheckProblem::kExactDate, implied->id);
+                fix_.Put(
+                    Cf::kExact, key,
+                    implied->bound == match::ExactList::kUnknownChange ? "" : ExactValue(implied->bound));
+                ++redated;
+              }
               return absl::OkStatus();
             },
             "read exact entries"));
@@ -513,6 +542,12 @@ class MemoryChecker {
     Repaired(CheckProblem::kPostingOrphan, removed[0], "removed");
     Repaired(CheckProblem::kExactMissing, added[1], "written");
     Repaired(CheckProblem::kExactOrphan, removed[1], "removed");
+    Repaired(CheckProblem::kExactDate, redated, "rewritten");
+    if (fix_.enabled() && dated > 0) {
+      out_.repairs.push_back(absl::StrCat(dated,
+                                          " × exact entry without its unit's date (written before format 6): "
+                                          "dated"));
+    }
     Repaired(CheckProblem::kMalformedKey, dropped, "deleted (index keys)");
     return absl::OkStatus();
   }

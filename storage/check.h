@@ -51,8 +51,9 @@ enum class CheckProblem : int {
   kExactOrphan,          // a stored exact entry no unit's keys imply
   kMalformedKey,         // a key of the wrong length
   kReadError,            // a range that could not be read (a corrupt file)
+  kExactDate,            // an exact entry whose date is not its unit's (or does not decode)
 };
-inline constexpr int kCheckProblemKinds = 14;
+inline constexpr int kCheckProblemKinds = 15;
 
 // A short name of `p` for reports, e.g. "posting entry missing".
 const char* CheckProblemName(CheckProblem p);

@@ -453,4 +453,37 @@ std::string ExactKey(uint32_t memory_id, match::Side side, uint64_t hash, uint64
   return k;
 }
 
+namespace {
+constexpr int64_t kSecond = 1000000;
+uint64_t ExactSeconds(int64_t changed_at_us) {
+  return changed_at_us <= 0 ? 0
+                            : static_cast<uint64_t>(changed_at_us / kSecond + (changed_at_us % kSecond != 0));
+}
+}  // namespace
+
+std::string ExactValue(int64_t changed_at_us) {
+  std::string v;
+  PutVarint64(v, ExactSeconds(changed_at_us));
+  return v;
+}
+
+int64_t ExactBound(int64_t changed_at_us) {
+  // ExactSeconds of an int64 is at most INT64_MAX / kSecond + 1: times
+  // kSecond it may pass INT64_MAX (a date within a second of the end of
+  // int64): then the bound is unknown, which is the largest.
+  const uint64_t seconds = ExactSeconds(changed_at_us);
+  if (seconds > static_cast<uint64_t>(INT64_MAX / kSecond)) return match::ExactList::kUnknownChange;
+  return static_cast<int64_t>(seconds) * kSecond;
+}
+
+absl::StatusOr<int64_t> DecodeExactValue(std::string_view value) {
+  if (value.empty()) return match::ExactList::kUnknownChange;
+  ByteReader r(value);
+  uint64_t seconds = 0;
+  if (!r.GetVarint64(&seconds) || !r.empty()) return absl::DataLossError("exact index: a malformed value");
+  // A date in the last second of int64 (ExactBound): unknown.
+  if (seconds > static_cast<uint64_t>(INT64_MAX / kSecond)) return match::ExactList::kUnknownChange;
+  return static_cast<int64_t>(seconds) * kSecond;
+}
+
 }  // namespace qantara::storage

@@ -104,19 +104,23 @@ void ForEachPostingOp(const Log& log, uint32_t memory, Fn&& fn) {
   }
 }
 
-// Calls fn(key) for every exact key of the log in key order.
+// Calls fn(key, value) for every exact entry of the log in key order, the
+// value of the unit's date in `part` (empty when it has none).
 // REQUIRES: `log` is sorted.
 template <typename Fn>
-void ForEachExactKey(const Log& log, uint32_t memory, Fn&& fn) {
-  std::string key;
+void ForEachExactKey(const Log& log, const IndexBuffer::Part& part, uint32_t memory, Fn&& fn) {
+  std::string key, value;
   for (size_t i = 0; i < log.size(); ++i) {
     if (i > 0 && log[i] == log[i - 1]) continue;
     key.clear();
     PutFixed32BE(key, memory);
     key.push_back(static_cast<char>(SideOf(log[i])));
     PutFixed64BE(key, KeyOf(log[i]));
-    PutFixed64BE(key, ExactIdOf(log[i]));
-    fn(key);
+    const uint64_t id = ExactIdOf(log[i]);
+    PutFixed64BE(key, id);
+    const int64_t bound = part.DateBound(id);
+    value = bound == match::ExactList::kUnknownChange ? std::string() : ExactValue(bound);
+    fn(key, value);
   }
 }
 
@@ -207,7 +211,10 @@ namespace {
 
 // Writes sorted logs of `units` units and the watermark (IndexBuffer::Write).
 absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t indexed_upto,
-                       size_t min_file_units, const Log& lists, const Log& exact, size_t units) {
+                       size_t min_file_units, const IndexBuffer::Part& part) {
+  const Log& lists = part.postings;
+  const Log& exact = part.exact;
+  const size_t units = part.units;
   std::string upto;
   PutFixed64BE(upto, indexed_upto);
 
@@ -218,8 +225,8 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
     ForEachPostingOp(lists, memory, [&](const std::string& key, const std::string& op) {
       batch.Merge(rocks.cf(Cf::kPostings), AsSlice(key), AsSlice(op));
     });
-    ForEachExactKey(exact, memory, [&](const std::string& key) {
-      batch.Put(rocks.cf(Cf::kExact), AsSlice(key), rocksdb::Slice());
+    ForEachExactKey(exact, part, memory, [&](const std::string& key, const std::string& value) {
+      batch.Put(rocks.cf(Cf::kExact), AsSlice(key), AsSlice(value));
     });
     batch.Put(rocks.cf(Cf::kMemories), AsSlice(IndexedUptoKey(memory)), AsSlice(upto));
     rocksdb::Status st = rocks.db->Write(rocks.write, &batch);
@@ -270,8 +277,8 @@ absl::Status WriteLogs(internal::RocksHandles& rocks, uint32_t memory, uint64_t 
   if (s.ok() && !exact.empty()) {
     s = write_file(Cf::kExact, "exact", [&](rocksdb::SstFileWriter& w) {
       rocksdb::Status st;
-      ForEachExactKey(exact, memory, [&](const std::string& key) {
-        if (st.ok()) st = w.Put(AsSlice(key), rocksdb::Slice());
+      ForEachExactKey(exact, part, memory, [&](const std::string& key, const std::string& value) {
+        if (st.ok()) st = w.Put(AsSlice(key), AsSlice(value));
       });
       return st;
     });
@@ -325,6 +332,12 @@ void IndexBuffer::Part::Exact(PackedEntry probe, match::UnitIds& out) const {
   Lookup(exact, exact_sorted, probe, ExactEntry, ExactIdOf, exact_index, &exact_indexed, out);
 }
 
+int64_t IndexBuffer::Part::DateBound(uint64_t id) const {
+  auto it = std::lower_bound(dates.begin(), dates.end(), std::pair<uint64_t, int64_t>{id, INT64_MIN});
+  if (it == dates.end() || it->first != id) return match::ExactList::kUnknownChange;
+  return ExactBound(it->second);
+}
+
 void IndexBuffer::Part::Sort() {
   // Only this writer sets the flags: they stay as read.
   bool sorted_already;
@@ -371,6 +384,12 @@ void IndexBuffer::AddPostings(const std::vector<std::pair<PostingId, uint64_t>>&
 void IndexBuffer::AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries) {
   for (const auto& [eid, id] : entries) live_->exact.push_back(PackExact(eid, id));
 }
+void IndexBuffer::AddDate(uint64_t id, int64_t changed_at_us) {
+  live_->dates.emplace_back(id, changed_at_us);
+}
+void IndexBuffer::AddDates(const std::vector<std::pair<uint64_t, int64_t>>& dates) {
+  live_->dates.insert(live_->dates.end(), dates.begin(), dates.end());
+}
 
 match::UnitIds IndexBuffer::Postings(const PostingId& pid) const {
   match::UnitIds out;
@@ -385,11 +404,16 @@ bool IndexBuffer::HasToken(uint8_t side, uint64_t key) const {
   return live_->HasToken(side, key);
 }
 
-match::UnitIds IndexBuffer::Exact(const ExactId& eid) const {
-  match::UnitIds out;
+match::ExactList IndexBuffer::Exact(const ExactId& eid) const {
+  match::ExactList out;
   const PackedEntry probe = PackExact(eid, 0);
-  if (frozen_ != nullptr) frozen_->Exact(probe, out);
-  live_->Exact(probe, out);
+  if (frozen_ != nullptr) frozen_->Exact(probe, out.ids);
+  const size_t frozen_ids = out.ids.size();
+  live_->Exact(probe, out.ids);
+  out.changed_bound.reserve(out.ids.size());
+  for (size_t i = 0; i < out.ids.size(); ++i) {
+    out.changed_bound.push_back((i < frozen_ids ? *frozen_ : *live_).DateBound(out.ids[i]));
+  }
   return out;
 }
 
@@ -404,10 +428,12 @@ absl::Status IndexBuffer::Finish() {
     auto part = std::move(frozen);
     part->postings.insert(part->postings.end(), live_->postings.begin(), live_->postings.end());
     part->exact.insert(part->exact.end(), live_->exact.begin(), live_->exact.end());
+    part->dates.insert(part->dates.end(), live_->dates.begin(), live_->dates.end());
     part->units += live_->units;
     auto fresh = std::make_unique<Part>();
     fresh->postings = std::move(part->postings);
     fresh->exact = std::move(part->exact);
+    fresh->dates = std::move(part->dates);
     fresh->units = part->units;
     live_ = std::move(fresh);
   }
@@ -420,7 +446,7 @@ absl::Status IndexBuffer::Write(internal::RocksHandles& rocks, uint32_t memory, 
   if (empty()) return absl::OkStatus();
   Part& p = *live_;
   p.Sort();  // key order for the memtable or the SST writer
-  absl::Status s = WriteLogs(rocks, memory, indexed_upto, min_file_units, p.postings, p.exact, p.units);
+  absl::Status s = WriteLogs(rocks, memory, indexed_upto, min_file_units, p);
   if (!s.ok()) {
     // Kept; new adds go after the sorted entries (ids still ascend by entry).
     p.Unsort();
@@ -441,19 +467,20 @@ absl::Status IndexBuffer::StartWrite(internal::RocksHandles& rocks, uint32_t mem
   // old blocks left behind in the allocator). Untouched room costs no memory.
   live_->postings.reserve(frozen_->postings.size() + frozen_->postings.size() / 8);
   live_->exact.reserve(frozen_->exact.size() + frozen_->exact.size() / 8);
+  live_->dates.reserve(frozen_->dates.size() + frozen_->dates.size() / 8);
   done_.store(false, std::memory_order_relaxed);
   Part* part = frozen_.get();
-  thread_ = std::thread([this, part, &rocks, memory, indexed_upto, min_file_units,
-                         before = std::move(before)] {
-    absl::Status s = before ? before() : absl::OkStatus();
-    if (s.ok()) {
-      part->Sort();
-      s = WriteLogs(rocks, memory, indexed_upto, min_file_units, part->postings, part->exact, part->units);
-    }
-    // The logs written are freed at Finish().
-    status_ = s;
-    done_.store(true, std::memory_order_release);
-  });
+  thread_ =
+      std::thread([this, part, &rocks, memory, indexed_upto, min_file_units, before = std::move(before)] {
+        absl::Status s = before ? before() : absl::OkStatus();
+        if (s.ok()) {
+          part->Sort();
+          s = WriteLogs(rocks, memory, indexed_upto, min_file_units, *part);
+        }
+        // The logs written are freed at Finish().
+        status_ = s;
+        done_.store(true, std::memory_order_release);
+      });
   return absl::OkStatus();
 }
 

@@ -175,13 +175,13 @@ absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::Side side, uint64_t hash,
-                                                                         bool cache) {
+absl::StatusOr<std::shared_ptr<match::ExactList>> CachedIndexReader::Exact(match::Side side, uint64_t hash,
+                                                                           bool cache) {
   state_.rw.AssertReaderHeld();
   const ExactId eid{hash, static_cast<uint8_t>(side)};
   // Duplicate checks (`cache` false) count neither hits nor misses.
   if (auto cached = state_.exact.Find(eid, cache); cached != nullptr) return cached;
-  auto ids = std::make_shared<match::UnitIds>();
+  auto list = std::make_shared<match::ExactList>();
   const std::string prefix = ExactPrefix(state_.id, side, hash);
   std::unique_ptr<rocksdb::Iterator> own;
   rocksdb::Iterator* it = nullptr;
@@ -200,14 +200,17 @@ absl::StatusOr<std::shared_ptr<match::UnitIds>> CachedIndexReader::Exact(match::
   for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
     if (it->key().size() != prefix.size() + 8)
       return absl::DataLossError("exact index: a key of the wrong size");
-    ids->push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
+    QANTARA_ASSIGN_OR_RETURN(const int64_t bound,
+                             DecodeExactValue(std::string_view(it->value().data(), it->value().size())));
+    list->ids.push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
+    list->changed_bound.push_back(bound);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
-  if (!state_.pending.empty()) MergeSorted(*ids, state_.pending.Exact(eid));
-  if (!cache || !fill_caches_) return ids;
-  ids = state_.exact.Insert(eid, std::move(ids));
+  if (!state_.pending.empty()) list->Merge(state_.pending.Exact(eid));
+  if (!cache || !fill_caches_) return list;
+  list = state_.exact.Insert(eid, std::move(list));
   state_.budget->Shrink();
-  return ids;
+  return list;
 }
 
 absl::Status CachedIndexReader::Damaged(uint64_t id, const absl::Status& cause) const {

@@ -42,16 +42,16 @@ class RocksMemoryReader final : public MemoryReader {
                                 uint32_t max_length) override {
     return reader_.PrefetchPostings(side, key, min_length, max_length);
   }
-  absl::StatusOr<match::UnitIdsPtr> Exact(match::Side side, uint64_t hash) override {
+  absl::StatusOr<match::ExactListPtr> Exact(match::Side side, uint64_t hash) override {
     state_->rw.AssertReaderHeld();
     if (state_->tokens_complete) {
       // No unit ever had it: nothing to read (a novel query's exact path).
       absl::ReaderMutexLock f(&state_->fill);
-      if (!state_->exact_seen[static_cast<int>(side)].MayContain(hash)) return NoIds();
+      if (!state_->exact_seen[static_cast<int>(side)].MayContain(hash)) return NoExact();
     }
     auto p = reader_.Exact(side, hash);
     if (!p.ok()) return p.status();
-    return match::UnitIdsPtr(*std::move(p));
+    return match::ExactListPtr(*std::move(p));
   }
   bool MayHaveSeveral(match::Side side, uint64_t hash) override {
     state_->rw.AssertReaderHeld();
@@ -159,8 +159,9 @@ class RocksMemoryReader final : public MemoryReader {
     return ids;
   }
 
-  static match::UnitIdsPtr NoIds() {
-    static const match::UnitIdsPtr* none = new match::UnitIdsPtr(std::make_shared<const match::UnitIds>());
+  static match::ExactListPtr NoExact() {
+    static const match::ExactListPtr* none =
+        new match::ExactListPtr(std::make_shared<const match::ExactList>());
     return *none;
   }
 

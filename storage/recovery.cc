@@ -36,6 +36,7 @@ absl::Status RocksMemoryStore::RecoverPending(MemState& state, std::vector<std::
         const IndexEntries entries = EntriesOf(*keys);
         for (const PostingId& pid : entries.postings) state.pending.AddPosting(pid, id);
         for (const ExactId& eid : entries.exact) state.pending.AddExact(eid, id);
+        state.pending.AddDate(id, keys->changed_at_us);
         state.pending.CountUnits(1);
         return absl::OkStatus();
       },

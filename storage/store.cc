@@ -238,7 +238,8 @@ absl::Status CheckFormatVersion(Store& store, bool backup_before_upgrade) {
     // (absent means "every unit is indexed", which is what an older dir is),
     // version 4 `access` (created empty: no API tokens yet), version 5
     // `requests` (created empty) and unit revisions (a unit record without
-    // one reads as revision 1),
+    // one reads as revision 1), version 6 dates in `exact` values (an
+    // empty value reads as "date unknown"),
     // leaving every existing key and value as it was; so upgrading is
     // rewriting the number. The data dir was backed up before the new
     // column families were created (BackUpOlderFormat), unless it had them

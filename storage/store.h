@@ -18,7 +18,7 @@
 namespace qantara::storage {
 
 // The on-disk format version this build writes and reads (storage/FORMAT.md).
-inline constexpr int kFormatVersion = 5;
+inline constexpr int kFormatVersion = 6;
 
 struct StoreOptions {
   // Create the directory (and its parents) and a new database if missing.

@@ -19,15 +19,6 @@ void UnitKeyInto(std::string& out, uint32_t mem, uint64_t id) {
   PutFixed64BE(out, id);
 }
 
-void InsertSorted(match::UnitIds& ids, uint64_t id) {
-  auto it = std::lower_bound(ids.begin(), ids.end(), id);
-  if (it == ids.end() || *it != id) ids.insert(it, id);
-}
-void EraseSorted(match::UnitIds& ids, uint64_t id) {
-  auto it = std::lower_bound(ids.begin(), ids.end(), id);
-  if (it != ids.end() && *it == id) ids.erase(it);
-}
-
 MemoryRecord RecordOf(MemState& state) {
   state.rw.AssertHeld();
   return state.rec;
@@ -94,7 +85,7 @@ absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::U
       } else {
         batch_.Put(rocks_.cf(Cf::kExact),
                    AsSlice(ExactKey(mem, static_cast<match::Side>(eid.side), eid.hash, id)),
-                   rocksdb::Slice());
+                   AsSlice(ExactValue(keys->changed_at_us)));
       }
       if (eid.side == static_cast<uint8_t>(match::Side::kSource) && state_.source_hashes != nullptr) {
         state_.source_hashes->Add(eid.hash);
@@ -102,8 +93,9 @@ absl::Status UnitWriter::Index(uint64_t id, const std::shared_ptr<const match::U
       uint32_t& longest = state_.rec.max_length[eid.side];
       longest = std::max(longest, entries.length[side]);
     }
-    if (!buffer) exact_changes_.push_back({eid, id, remove});
+    if (!buffer) exact_changes_.push_back({eid, id, remove, ExactBound(keys->changed_at_us)});
   }
+  if (buffer) buffered_dates_.emplace_back(id, keys->changed_at_us);
   UnitKeyInto(key_, mem, id);
   if (remove) {
     batch_.Delete(rocks_.cf(Cf::kUnitKeys), AsSlice(key_));
@@ -184,6 +176,7 @@ void UnitWriter::ApplyCacheChanges() {
   // Buffered adds: into the buffer, and into cached lists (in id order).
   state_.pending.AddPostings(buffered_postings_);
   state_.pending.AddExacts(buffered_exact_);
+  state_.pending.AddDates(buffered_dates_);
   state_.pending.CountUnits(buffered_units_);
   {
     absl::MutexLock l(&state_.fill);
@@ -193,8 +186,13 @@ void UnitWriter::ApplyCacheChanges() {
       }
     }
     if (!state_.exact.empty()) {
+      size_t d = 0;  // buffered_dates_ ascend by id, as the entries
       for (const auto& [eid, id] : buffered_exact_) {
-        state_.exact.Update(eid, [id = id](match::UnitIds& ids) { InsertSorted(ids, id); });
+        while (d < buffered_dates_.size() && buffered_dates_[d].first < id) ++d;
+        const int64_t bound = d < buffered_dates_.size() && buffered_dates_[d].first == id
+                                  ? ExactBound(buffered_dates_[d].second)
+                                  : match::ExactList::kUnknownChange;
+        state_.exact.Update(eid, [id = id, bound](match::ExactList& list) { list.Insert(id, bound); });
       }
     }
     for (const auto& c : posting_changes_) {
@@ -206,8 +204,8 @@ void UnitWriter::ApplyCacheChanges() {
           c.id, [&c](match::PostingList& list) { c.remove ? list.Erase(c.unit) : list.Insert(c.unit); });
     }
     for (const auto& c : exact_changes_) {
-      state_.exact.Update(c.id, [&c](match::UnitIds& ids) {
-        c.remove ? EraseSorted(ids, c.unit) : InsertSorted(ids, c.unit);
+      state_.exact.Update(c.id, [&c](match::ExactList& list) {
+        c.remove ? list.Erase(c.unit) : list.Insert(c.unit, c.bound);
       });
     }
     // A complete key cache stays complete; otherwise only stale entries go
@@ -238,6 +236,7 @@ void UnitWriter::Reset() {
   batch_.Clear();
   buffered_postings_.clear();
   buffered_exact_.clear();
+  buffered_dates_.clear();
   buffered_units_ = 0;
   posting_ops_.clear();
   posting_changes_.clear();

@@ -28,6 +28,29 @@ struct UnitKeys {
 
 using UnitIds = std::vector<uint64_t>;  // ascending unit ids
 using UnitIdsPtr = std::shared_ptr<const UnitIds>;
+
+// The units of one exact hash (IndexView::Exact): ascending ids and, beside
+// each, a bound of the unit's change date: at least its
+// UnitKeys::changed_at_us (storage keeps it to the second, rounded up), or
+// kUnknownChange where the index holds none (entries written before it did).
+// The exact path ranks thousands of units of one source ("OK") by date
+// without reading them all.
+struct ExactList {
+  static constexpr int64_t kUnknownChange = INT64_MAX;
+  UnitIds ids;
+  std::vector<int64_t> changed_bound;  // changed_bound[i]: of ids[i]
+
+  size_t size() const { return ids.size(); }
+  bool empty() const { return ids.empty(); }
+  // Adds unit `id` (its bound replaced when listed already), in id order.
+  void Insert(uint64_t id, int64_t bound);
+  void Erase(uint64_t id);
+  // Adds the entries of `more` (ascending) whose ids are not listed; of an
+  // id listed by both, keeps a known bound over an unknown one.
+  void Merge(const ExactList& more);
+  friend bool operator==(const ExactList&, const ExactList&) = default;
+};
+using ExactListPtr = std::shared_ptr<const ExactList>;
 using UnitKeysPtr = std::shared_ptr<const UnitKeys>;
 using PostingsPtr = std::shared_ptr<const PostingList>;
 
@@ -49,8 +72,9 @@ class IndexView {
     return absl::OkStatus();
   }
 
-  // The units whose `side` has SideKey::ExactHash() == `hash`. Never null.
-  virtual absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) = 0;
+  // The units whose `side` has SideKey::ExactHash() == `hash`, with their
+  // change dates where the index holds them. Never null.
+  virtual absl::StatusOr<ExactListPtr> Exact(Side side, uint64_t hash) = 0;
 
   // False only when at most one unit has SideKey::ExactHash() == `hash` on
   // `side` (then Exact(side, hash) need not be read to know it).

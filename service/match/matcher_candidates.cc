@@ -39,11 +39,41 @@ absl::StatusOr<LookupResult> Search::Run() {
 }
 
 absl::Status Search::ExactPath() {
-  auto ids = view_.Exact(options_.side, QueryKey().ExactHash());
-  if (!ids.ok()) return ids.status();
-  exact_ids_ = **ids;  // ascending
-  for (uint64_t id : exact_ids_) {
-    if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+  QANTARA_ASSIGN_OR_RETURN(const ExactListPtr list, view_.Exact(options_.side, QueryKey().ExactHash()));
+  exact_ids_ = list->ids;  // ascending: the length scans skip them all
+  const size_t n = list->size();
+  if (n == 0) return absl::OkStatus();
+  // Newest first by the index's date bounds (unknown ones first of all): an
+  // exact match's rank is at best its score of 100 less the penalties every
+  // unit of the hash gets, then its date (at most the bound) and id, so once
+  // that best rank of a unit does not beat the k-th match, no later unit's
+  // does: they are not read. The
+  // penalties all get: the memory's, and "several translations" when the
+  // key has no number and the hash more than one unit (all share the
+  // number signature: SeveralTranslations). Not when an exact match may
+  // rise to 101/102 by its context (no penalty at all).
+  std::vector<uint32_t> order(n);
+  for (uint32_t i = 0; i < n; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&list](uint32_t a, uint32_t b) {
+    if (list->changed_bound[a] != list->changed_bound[b])
+      return list->changed_bound[a] > list->changed_bound[b];
+    return list->ids[a] > list->ids[b];
+  });
+  const uint64_t number = NumberKey();
+  const std::vector<MatchToken>& q = QueryKey().tokens;
+  const bool several =
+      n > 1 && std::none_of(q.begin(), q.end(), [number](const MatchToken& t) { return t.key == number; });
+  const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
+  const double fixed_points = memory_points + (several ? 1.0 : 0.0);
+  const size_t fixed_count = (memory_points > 0 ? 1 : 0) + (several ? 1 : 0);
+  const bool may_lift = has_context_ && fixed_points == 0;
+  for (uint32_t i : order) {
+    const int64_t bound = list->changed_bound[i];
+    if (!may_lift && bound != ExactList::kUnknownChange && top_.size() == options_.max_results) {
+      const Rank best{100.0 - fixed_points, fixed_count, 0, 0, bound, list->ids[i]};
+      if (!RankBefore(best, RankOf(top_.back().match))) break;
+    }
+    if (absl::Status s = ConsiderId(list->ids[i]); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -166,10 +166,10 @@ absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
       signatures_.emplace(hash, Signatures{});
       return false;
     }
-    auto ids = view_.Exact(options_.side, hash);
-    if (!ids.ok()) return ids.status();
+    auto list = view_.Exact(options_.side, hash);
+    if (!list.ok()) return list.status();
     Signatures sigs;
-    const size_t n = (*ids)->size();
+    const size_t n = (*list)->size();
     const uint64_t number = NumberKey();
     const bool numberless = std::none_of(u.tokens.begin(), u.tokens.end(),
                                          [number](const MatchToken& t) { return t.key == number; });
@@ -180,7 +180,7 @@ absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
       // them all).
       sigs.emplace(mine, static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX)));
     } else if (n > 1) {
-      for (uint64_t id : **ids) {
+      for (uint64_t id : (*list)->ids) {
         auto keys = view_.Keys(id);
         if (absl::IsNotFound(keys.status())) continue;
         if (!keys.ok()) return keys.status();

@@ -106,9 +106,18 @@ void AppendPostingOp(std::string& operand, uint64_t id, bool remove);
 // Applies operands (in order) to `ids` (ascending; stays ascending).
 bool ApplyPostingOps(std::string_view operand, std::vector<uint64_t>& ids);
 
-// exact CF: memory id + side + ExactHash (fixed64 BE) + unit id (fixed64 BE), empty value.
+// exact CF: memory id + side + ExactHash (fixed64 BE) + unit id (fixed64 BE).
 std::string ExactKey(uint32_t memory_id, match::Side side, uint64_t hash, uint64_t unit_id);
 std::string ExactPrefix(uint32_t memory_id, match::Side side, uint64_t hash);
+// exact value: the second of the unit's change date (changed_at_us), rounded
+// up (0 for dates up to the epoch), as a varint.
+std::string ExactValue(int64_t changed_at_us);
+// The bound an exact value of a unit changed at `changed_at_us` holds (us).
+int64_t ExactBound(int64_t changed_at_us);
+// The bound of the change date (us) an exact value holds: at least the
+// unit's changed_at_us; match::ExactList::kUnknownChange for an empty value
+// (written before format 6). DataLoss when malformed.
+absl::StatusOr<int64_t> DecodeExactValue(std::string_view value);
 
 }  // namespace qantara::storage
 

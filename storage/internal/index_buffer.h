@@ -71,6 +71,11 @@ class IndexBuffer {
   void AddExact(const ExactId& eid, uint64_t id);
   void AddPostings(const std::vector<std::pair<PostingId, uint64_t>>& entries);
   void AddExacts(const std::vector<std::pair<ExactId, uint64_t>>& entries);
+  // The change date (UnitKeys::changed_at_us) of buffered unit `id`: its
+  // exact entries' bound, and value once written. REQUIRES: ids ascending,
+  // as for the entries. A unit without one has unknown bounds.
+  void AddDate(uint64_t id, int64_t changed_at_us);
+  void AddDates(const std::vector<std::pair<uint64_t, int64_t>>& dates);
   // Counts `n` more buffered units (the flush threshold is in units).
   void CountUnits(size_t n) { live_->units += n; }
 
@@ -88,7 +93,7 @@ class IndexBuffer {
   // bulk adds, so the adds do not pay for it). Safe to call from several
   // readers at once, and during a background write.
   match::UnitIds Postings(const PostingId& pid) const;
-  match::UnitIds Exact(const ExactId& eid) const;
+  match::ExactList Exact(const ExactId& eid) const;
   // Whether some posting of token `key` on `side` (any length) is buffered
   // or being written.
   bool HasToken(uint8_t side, uint64_t key) const;
@@ -147,6 +152,9 @@ class IndexBuffer {
     // without a lock, and readers under the log's mutex (Lookup).
     std::vector<PackedEntry> postings;
     std::vector<PackedEntry> exact;
+    // (unit id, changed_at_us) of the part's units, ascending ids (AddDate).
+    // Changed like the logs, but never sorted: readers read it without a lock.
+    std::vector<std::pair<uint64_t, int64_t>> dates;
     size_t units = 0;
     // Readers' side, a lock a log (so that sorting the postings in place
     // does not hold up the duplicate checks, which read `exact`). Once a log
@@ -177,6 +185,9 @@ class IndexBuffer {
     void Unsort() ABSL_LOCKS_EXCLUDED(postings_mu, exact_mu);
 
     bool empty() const { return units == 0 && postings.empty() && exact.empty(); }
+    // The bound of unit `id`'s change date (ExactBound of its date), or
+    // match::ExactList::kUnknownChange.
+    int64_t DateBound(uint64_t id) const;
     // Appends the ids of the entry `probe` (an entry with unit id 0).
     void Postings(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(postings_mu);
     void Exact(PackedEntry probe, match::UnitIds& out) const ABSL_LOCKS_EXCLUDED(exact_mu);

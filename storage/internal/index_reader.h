@@ -54,7 +54,7 @@ class CachedIndexReader {
   // from RocksDB for later reads (lookups); the duplicate checks of bulk adds
   // read without caching, so that importing a big file does not grow the
   // caches by an entry a unit.
-  absl::StatusOr<std::shared_ptr<match::UnitIds>> Exact(match::Side side, uint64_t hash, bool cache = true);
+  absl::StatusOr<std::shared_ptr<match::ExactList>> Exact(match::Side side, uint64_t hash, bool cache = true);
 
   // The matching keys of unit `id`. NotFound when there is none.
   absl::StatusOr<std::shared_ptr<const match::UnitKeys>> Keys(uint64_t id);

@@ -89,6 +89,10 @@ inline uint64_t ListBytes(const match::UnitIds& ids) {
   return ids.capacity() == 0 ? 0 : ids.capacity() * sizeof(uint64_t) + 16;
 }
 inline uint64_t ListBytes(const match::PostingList& list) { return list.bytes(); }
+inline uint64_t ListBytes(const match::ExactList& list) {
+  return ListBytes(list.ids) +
+         (list.changed_bound.capacity() == 0 ? 0 : list.changed_bound.capacity() * sizeof(int64_t) + 16);
+}
 
 // One memory's cache of one kind of list (compact posting lists by
 // PostingId, exact lists of ids by ExactId), charged to `budget`. Not

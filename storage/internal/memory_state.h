@@ -80,7 +80,7 @@ struct MemState {
   // change cached lists in place holding `rw` exclusively (no reader holds
   // one then).
   ShardedListCache<PostingId, match::PostingList> postings;
-  ShardedListCache<ExactId, match::UnitIds> exact;
+  ShardedListCache<ExactId, match::ExactList> exact;
   KeyCache keys ABSL_GUARDED_BY(fill);
   // Set once the warm-up has loaded every unit's keys; writers keep `keys`
   // complete from then on, so exhaustive scans read it instead of RocksDB

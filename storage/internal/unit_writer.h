@@ -71,6 +71,7 @@ class UnitWriter {
     Id id;
     uint64_t unit;
     bool remove;
+    int64_t bound = 0;  // exact adds: the unit's date bound (ExactBound)
   };
   void ApplyCacheChanges();
   void Reset();
@@ -86,6 +87,7 @@ class UnitWriter {
   // Index entries for state.pending once the batch is written (ids ascend).
   std::vector<std::pair<PostingId, uint64_t>> buffered_postings_;
   std::vector<std::pair<ExactId, uint64_t>> buffered_exact_;
+  std::vector<std::pair<uint64_t, int64_t>> buffered_dates_;  // (unit id, changed_at_us)
   size_t buffered_units_ = 0;
   absl::flat_hash_map<PostingId, std::string> posting_ops_;
   std::string key_;  // scratch

@@ -1,6 +1,6 @@
 // libFuzzer target: storage's byte formats (storage/FORMAT.md) on arbitrary
 // bytes. Byte 0 picks a decoder (memory record, progress mark, unit, unit
-// keys, posting list, learned lexicon, posting ops, keys); the rest is its
+// keys, posting list, learned lexicon, posting ops, keys, exact dates); the rest is its
 // input. Checks, beyond "no crash, no read past the end, no UB": a decoder
 // returns a value or DataLoss; a decoded value re-encodes and decodes to the
 // same value; a posting list decodes to ascending ids; and keys built from
@@ -132,6 +132,26 @@ void Ops(std::string_view in) {
   }
   Check(ok == whole, "ApplyPostingOps fails exactly on a cut varint");
   for (size_t i = 1; i < ids.size(); ++i) Check(ids[i - 1] < ids[i], "ops keep the ids ascending");
+}
+
+// Exact values: decode to a date bound (whole seconds) or DataLoss; the
+// bound of any date is at least the date, and is what its value decodes to.
+void ExactDates(std::string_view in) {
+  absl::StatusOr<int64_t> bound = DecodeExactValue(in);
+  CheckDataLoss(bound);
+  if (bound.ok() && *bound != match::ExactList::kUnknownChange) {
+    Check(*bound >= 0 && *bound % 1'000'000 == 0, "an exact value holds whole seconds");
+    absl::StatusOr<int64_t> again = DecodeExactValue(ExactValue(*bound));
+    Check(again.ok() && *again == *bound, "exact value round trip");
+  }
+  if (in.size() >= 8) {
+    int64_t date;
+    std::memcpy(&date, in.data(), 8);
+    const int64_t b = ExactBound(date);
+    Check(b >= date, "the bound of a date is not below it");
+    absl::StatusOr<int64_t> stored = DecodeExactValue(ExactValue(date));
+    Check(stored.ok() && *stored == b, "a date's value decodes to its bound");
+  }
 }
 
 // The primitives on arbitrary bytes: every Get* stays inside the input.
@@ -281,7 +301,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
   FuzzedDataProvider fdp(data + 1, size - 1);
-  switch (data[0] % 10) {
+  switch (data[0] % 11) {
     case 0: Record(in); break;
     case 1: Progress(in); break;
     case 2: UnitValue(in, data[0]); break;
@@ -292,6 +312,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7: Reader(in); break;
     case 8: KeyLayout(fdp); break;
     case 9: Structured(fdp); break;
+    case 10: ExactDates(in); break;
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "service/tm/unit_keys.h"
 #include "storage/internal/encoding.h"
@@ -224,6 +225,79 @@ TEST_F(CheckTest, EachInjectedFaultIsFoundAndRepaired) {
   }
   EXPECT_EQ(ConcordanceHits("m", "batch"), 19u);
   EXPECT_EQ(Find("other", "unit 2 of the batch", 100).matches.size(), 1u);
+}
+
+// Exact entries' dates (FORMAT.md, version 6): a wrong or undecodable date
+// is damage (a lookup could skip a unit that ranks), found and rewritten;
+// an entry without one (written before version 6) is not, and repair dates
+// it. A version-5 data dir (values empty) opens as version 6, its lookups
+// equal the exhaustive scan, and a repair dates every entry.
+TEST_F(CheckTest, ExactDatesAreCheckedAndOldEntriesDated) {
+  Create("m");
+  std::vector<Unit> units;
+  for (int i = 0; i < 30; ++i) {
+    Unit u = U(i % 3 ? "Cancel" : "Cancel the print", "t" + std::to_string(i));
+    u.changed_at_us = 1'000'000 * static_cast<int64_t>(100 - i) + 5;
+    units.push_back(std::move(u));
+  }
+  Add("m", units, DuplicatePolicy::kKeepAll);
+  const uint32_t mem = IdOf("m");
+  memories_.reset();
+  auto exact_key = [&](uint64_t id, match::Side side) {
+    const IndexEntries e = EntriesOfUnit(mem, id);
+    return ExactKey(mem, side, e.exact[static_cast<int>(side)].hash, id);
+  };
+  auto date_of = [&](uint64_t id) {
+    auto keys = DecodeUnitKeys(Raw(Cf::kUnitKeys, UnitKey(mem, id)));
+    EXPECT_THAT(keys.status(), IsOk());
+    return keys.ok() ? keys->changed_at_us : 0;
+  };
+  EXPECT_EQ(Raw(Cf::kExact, exact_key(2, match::Side::kSource)), ExactValue(date_of(2)));
+  Put(Cf::kExact, exact_key(2, match::Side::kSource), ExactValue(1));  // too old: unit 2 could be skipped
+  Put(Cf::kExact, exact_key(3, match::Side::kTarget), "\xff");         // does not decode
+  Put(Cf::kExact, exact_key(4, match::Side::kSource), "");             // no date: as version 5 wrote it
+
+  CheckReport report = Check();
+  const std::string text = report.ToText();
+  const MemoryCheck& m = report.memories[0];
+  EXPECT_EQ(m.problem_count(), 2u) << text;
+  EXPECT_EQ(Tally(m, CheckProblem::kExactDate).count, 2u) << text;
+  EXPECT_TRUE(Names(Tally(m, CheckProblem::kExactDate), 2)) << text;
+  EXPECT_TRUE(Names(Tally(m, CheckProblem::kExactDate), 3)) << text;
+  EXPECT_NE(text.find("exact entry with a wrong date: 2"), std::string::npos) << text;
+
+  CheckReport repaired = Check(/*repair=*/true);
+  EXPECT_TRUE(repaired.unrepaired.empty()) << repaired.ToText();
+  const std::string repairs = absl::StrJoin(repaired.memories[0].repairs, "; ");
+  EXPECT_NE(repairs.find("2 × exact entry with a wrong date: rewritten"), std::string::npos) << repairs;
+  EXPECT_NE(repairs.find("1 × exact entry without its unit's date"), std::string::npos) << repairs;
+  EXPECT_TRUE(Check().clean());
+  for (uint64_t id : {2, 3, 4}) {
+    for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+      EXPECT_EQ(Raw(Cf::kExact, exact_key(id, side)), ExactValue(date_of(id))) << id;
+    }
+  }
+
+  // A version-5 data dir: every exact value empty, format_version 5.
+  for (uint64_t id = 1; id <= 30; ++id) {
+    for (match::Side side : {match::Side::kSource, match::Side::kTarget})
+      Put(Cf::kExact, exact_key(id, side), "");
+  }
+  ASSERT_TRUE(store_->Put(Cf::kMeta, "format_version", "5").ok());
+  Reopen();
+  EXPECT_EQ(store_->Get(Cf::kMeta, "format_version")->value_or(""), std::to_string(kFormatVersion));
+  EXPECT_TRUE(std::filesystem::exists(tmp_.path("data/backups/pre-upgrade-v5")));
+  for (const char* q : {"Cancel", "cancel.", "Cancel the print"}) ExpectIndexedEqualsExhaustive("m", q, 70);
+  report = Check();
+  EXPECT_TRUE(report.clean()) << report.ToText();
+  repaired = Check(/*repair=*/true);
+  EXPECT_NE(
+      absl::StrJoin(repaired.memories[0].repairs, "; ").find("60 × exact entry without its unit's date"),
+      std::string::npos)
+      << repaired.ToText();
+  EXPECT_EQ(Raw(Cf::kExact, exact_key(17, match::Side::kTarget)), ExactValue(date_of(17)));
+  OpenMemories();
+  for (const char* q : {"Cancel", "cancel.", "Cancel the print"}) ExpectIndexedEqualsExhaustive("m", q, 70);
 }
 
 TEST_F(CheckTest, RepairWithoutAnAnalyzerLeavesUnitsWithoutKeysAndSaysSo) {

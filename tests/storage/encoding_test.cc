@@ -1,5 +1,5 @@
 // The storage encoding: key order (memory then id), memory, unit and unit-key
-// records round-tripped, posting lists and posting ops.
+// records round-tripped, posting lists and posting ops, exact values.
 #include "storage/internal/encoding.h"
 
 #include <deque>
@@ -166,6 +166,27 @@ TEST(Encoding, PostingOpsAppendedInOrderAndOutOfOrder) {
   AppendPostingOp(op, 20, false);
   ASSERT_TRUE(ApplyPostingOps(op, ids));
   EXPECT_EQ(ids, (std::vector<uint64_t>{3, 4, 9, 20}));
+}
+
+// An exact value holds its unit's date to the second, rounded up (never
+// below the date); empty: unknown; anything but one whole varint: corrupt.
+TEST(Encoding, ExactValuesHoldADateBound) {
+  EXPECT_EQ(ExactBound(5'500'001), 6'000'000);
+  EXPECT_EQ(ExactBound(6'000'000), 6'000'000);
+  EXPECT_EQ(ExactBound(1), 1'000'000);
+  EXPECT_EQ(ExactBound(0), 0);
+  EXPECT_EQ(ExactBound(-7'000'000), 0);  // before the epoch: still a bound
+  EXPECT_EQ(ExactBound(INT64_MAX), match::ExactList::kUnknownChange);
+  for (int64_t date : {int64_t{0}, int64_t{5'500'001}, int64_t{1'733'468'400'123'456}, int64_t{-3}}) {
+    auto bound = DecodeExactValue(ExactValue(date));
+    ASSERT_TRUE(bound.ok()) << bound.status();
+    EXPECT_EQ(*bound, ExactBound(date)) << date;
+  }
+  EXPECT_EQ(ExactValue(1'733'468'400'123'456).size(), 5u);  // seconds of 2024: a 5-byte varint
+  EXPECT_EQ(*DecodeExactValue(""), match::ExactList::kUnknownChange);
+  for (std::string bad : {std::string("\x80"), std::string("\x05\x00", 2), std::string(11, '\xff')}) {
+    EXPECT_EQ(DecodeExactValue(bad).status().code(), absl::StatusCode::kDataLoss) << bad.size();
+  }
 }
 
 }  // namespace

@@ -87,12 +87,17 @@ TEST(IndexBufferTest, BuffersEntriesAndClears) {
   buf.AddPosting({10, 2, 0}, 1);
   buf.AddPosting({10, 2, 0}, 3);
   buf.AddExact({99, 1}, 3);
+  buf.AddExact({98, 1}, 4);
+  buf.AddDate(3, 5'500'001);  // unit 4 has none
   buf.CountUnits(2);
   EXPECT_EQ(buf.units(), 2u);
   EXPECT_EQ(buf.Postings({10, 2, 0}), (UnitIds{1, 3}));
   EXPECT_TRUE(buf.Postings({10, 3, 0}).empty());
   EXPECT_TRUE(buf.Postings({10, 2, 1}).empty());
-  EXPECT_EQ(buf.Exact({99, 1}), (UnitIds{3}));
+  EXPECT_EQ(buf.Exact({99, 1}).ids, (UnitIds{3}));
+  // The date's bound: its second, rounded up; unknown without a date.
+  EXPECT_EQ(buf.Exact({99, 1}).changed_bound, (std::vector<int64_t>{6'000'000}));
+  EXPECT_EQ(buf.Exact({98, 1}).changed_bound, (std::vector<int64_t>{match::ExactList::kUnknownChange}));
   // Adds after a read are seen by the next read.
   buf.AddPosting({10, 2, 0}, 4);
   buf.AddPosting({11, 2, 0}, 4);
@@ -307,7 +312,7 @@ TEST_F(IndexBufferWriteTest, BackgroundWriteKeepsEntriesReadable) {
   for (uint64_t id = 1; id <= 65; ++id) all.push_back(id);
   EXPECT_EQ(buf.Postings({1, 2, 0}), all);
   EXPECT_EQ(buf.Postings({1017, 2, 0}), (UnitIds{17}));
-  EXPECT_EQ(buf.Exact({Keys({1, 1063}, {2}).source.ExactHash(), 0}), (UnitIds{63}));
+  EXPECT_EQ(buf.Exact({Keys({1, 1063}, {2}).source.ExactHash(), 0}).ids, (UnitIds{63}));
   EXPECT_EQ(Watermark(3), std::nullopt);
   EXPECT_FALSE(buf.WriteDone());
   release.set_value();

@@ -4,6 +4,10 @@
 // frequent tokens' postings.
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -152,6 +156,85 @@ TEST_F(MemoryStoreTest, IngestedIndexSurvivesReopenAndACrashBeforeTheWatermark) 
   ASSERT_EQ(r.matches.size(), 1u);
   ASSERT_EQ(*memories_->DeleteUnits("m", {r.matches[0].unit.id}), 1u);
   EXPECT_TRUE(Find("m", "open the file number 17 now", 100).matches.empty());
+}
+
+// Exact entries hold their units' dates (storage/FORMAT.md, version 6)
+// whichever way they were written: a bulk add ingested as SST files, a
+// buffer written in one batch at a close or rebuilt after a crash, a direct
+// write, an update (the new date). Lookups over hundreds of units of one
+// source, dates not in id order, give the exhaustive answer.
+TEST_F(MemoryStoreTest, ExactEntriesHoldTheirUnitsDates) {
+  options_.index_buffer_units = 100;   // write the buffer every 100 units...
+  options_.index_file_min_units = 50;  // ...as SST files
+  Reopen();
+  Create("m");
+  std::mt19937 rng(5);
+  const std::vector<std::string> forms = {"Cancel", "cancel", "Cancel.", "Cancel the print"};
+  auto units = [&](int from, int to) {
+    std::vector<Unit> out;
+    for (int i = from; i < to; ++i) {
+      Unit u = U(forms[rng() % forms.size()], "t" + std::to_string(i));
+      u.changed_at_us =
+          1'000'000 * static_cast<int64_t>(1 + rng() % 500) + static_cast<int64_t>(rng() % 1000);
+      out.push_back(std::move(u));
+    }
+    return out;
+  };
+  Add("m", units(0, 250), DuplicatePolicy::kKeepAll);  // ingested in the background
+  ASSERT_TRUE(memories_->WaitForIndexWrites().ok());
+  Add("m", units(250, 270), DuplicatePolicy::kKeepAll);  // buffered
+
+  // The stored value of unit id's exact entry on `side`, decoded.
+  auto stored = [&](uint64_t id, match::Side side) -> std::optional<int64_t> {
+    auto unit = memories_->GetUnit("m", id);
+    EXPECT_TRUE(unit.ok()) << unit.status();
+    if (!unit.ok()) return std::nullopt;
+    const std::string& text = side == match::Side::kSource ? unit->source : unit->target;
+    const auto lang = side == match::Side::kSource ? text::Language::kEnglish : text::Language::kArabic;
+    const uint64_t hash = analyzer_.Analyze(text, lang)->key.ExactHash();
+    std::string value;
+    rocksdb::Status s = internal::Rocks(*store_).db->Get(
+        rocksdb::ReadOptions(), internal::Rocks(*store_).cf(Cf::kExact), ExactKey(1, side, hash, id), &value);
+    if (s.IsNotFound()) return std::nullopt;  // still buffered
+    auto bound = DecodeExactValue(value);
+    EXPECT_TRUE(bound.ok()) << bound.status();
+    return bound.ok() ? std::optional<int64_t>(*bound) : std::nullopt;
+  };
+  // Every written entry holds its unit's date, to the second rounded up;
+  // `upto`: ids up to it must be written.
+  auto expect_dates = [&](const char* when, uint64_t upto) {
+    SCOPED_TRACE(when);
+    for (uint64_t id = 1; id <= 270; ++id) {
+      auto unit = memories_->GetUnit("m", id);
+      ASSERT_TRUE(unit.ok()) << unit.status();
+      const int64_t want = (unit->changed_at_us + 999'999) / 1'000'000 * 1'000'000;
+      for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
+        const std::optional<int64_t> got = stored(id, side);
+        if (id <= upto) ASSERT_TRUE(got.has_value()) << id;
+        if (got.has_value()) EXPECT_EQ(*got, want) << id;
+      }
+    }
+    for (const std::string& q : forms) ExpectIndexedEqualsExhaustive("m", q, 70);
+  };
+  expect_dates("ingested, some buffered", 200);
+  OpenAt(CrashCopy("crashed"));  // the buffered units rebuilt from their keys
+  expect_dates("recovered", 200);
+  Reopen();  // a clean close writes the buffer (70 units: one batch)
+  expect_dates("written at close", 270);
+
+  // A direct write and an update: the update's date replaces the old one.
+  options_.index_buffer_units = 0;
+  Reopen();
+  auto unit = memories_->GetUnit("m", 7);
+  ASSERT_TRUE(unit.ok());
+  Unit changed = *unit;
+  changed.target = "changed";
+  changed.changed_at_us = 9'000'000'123;
+  ASSERT_TRUE(memories_->UpdateUnit("m", changed).ok());
+  EXPECT_EQ(stored(7, match::Side::kSource), 9'001'000'000);
+  EXPECT_EQ(stored(7, match::Side::kTarget), 9'001'000'000);
+  // Now the newest "Cancel"-like unit: first among its ties.
+  for (const std::string& q : forms) ExpectIndexedEqualsExhaustive("m", q, 70);
 }
 
 // Duplicate checks of one call see the units of its earlier batches, also

@@ -416,6 +416,91 @@ TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
   }
 }
 
+// Many units of one normalised source ("Cancel", written in several ways,
+// dates not in id order: updated units): the exact path reads them newest
+// first and stops once no older one can rank in the top k, with the answer
+// of the exhaustive scan, also with penalties, filters, a context that may
+// lift a match to 101/102, dates the index does not hold, and k above the
+// number of units of the best writing.
+TEST_F(MatcherTest, ManyExactDuplicatesReadNewestFirstEqualExhaustive) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> forms = {"Cancel",  "Cancel", "Cancel",  "cancel",
+                                          "Cancel.", "CANCEL", "(Cancel)"};
+  for (int i = 0; i < 500; ++i) {
+    Unit u;
+    u.id = ++next_id_;
+    u.source = forms[rng() % forms.size()];
+    u.target = "t" + std::to_string(i);
+    u.changed_at_us = rng() % 10 == 0 ? 1000 + rng() % 5 : 1 + rng() % 400;  // ties; updated old units
+    u.attributes.project = rng() % 4 == 0 ? "p1" : "p2";
+    u.context.prev = rng() % 50 == 0 ? "Are you sure?" : "";
+    index_.Add(u);
+  }
+  Add("Cancel 2", "t");
+  Add("Cancel all", "t");
+  index_.set_peek(false);  // keys read through Keys(), counted
+  for (bool dates : {true, false}) {
+    index_.set_exact_dates(dates);
+    for (const char* q : {"Cancel", "cancel.", "CANCEL", "Cancel all"}) {
+      for (uint32_t k : {1u, 5u, 60u}) {
+        for (int variant = 0; variant < 5; ++variant) {
+          LookupOptions o;
+          o.threshold = 70;
+          o.max_results = k;
+          if (variant == 1) o.memory_penalty = 1;
+          if (variant == 2) o.attribute_penalties = {AttributePenalty{"project", "p2", 1}};
+          if (variant == 3) o.context.prev = "Are you sure?";
+          if (variant == 4) o.filter.project = "p1";
+          const std::string what = std::string(q) + " k" + std::to_string(k) + " variant " +
+                                   std::to_string(variant) + (dates ? " dates" : " no dates");
+          const size_t before = index_.key_reads();
+          LookupResult indexed = Find(q, o);
+          const size_t reads = index_.key_reads() - before;
+          o.exhaustive = true;
+          LookupResult full = Find(q, o);
+          ASSERT_EQ(indexed.matches.size(), full.matches.size()) << what;
+          for (size_t i = 0; i < full.matches.size(); ++i) {
+            EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << what << " #" << i;
+            EXPECT_DOUBLE_EQ(indexed.matches[i].score, full.matches[i].score) << what;
+            EXPECT_EQ(indexed.matches[i].penalties, full.matches[i].penalties) << what;
+          }
+          // The plain lookup with k = 5: with dates, of a writing units have,
+          // a few dozen reads (units newer than the 5th best); of a writing
+          // none has (each unit may be it), or without dates, every unit of
+          // the source (423 of the 500: "(Cancel)" is another source).
+          if (k == 5 && variant == 0 && std::string(q) != "Cancel all") {
+            if (dates && std::string(q) != "cancel.") {
+              EXPECT_LT(reads, 100u) << what;
+            } else {
+              EXPECT_GE(reads, 400u) << what;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The best writing may be the oldest: the newest units of the source ("cancel")
+// fill the top k first, and the older "Cancel" still displace them.
+TEST_F(MatcherTest, ExactDuplicatesOlderBetterWritingsStillWin) {
+  std::vector<uint64_t> best;
+  for (int i = 0; i < 3; ++i) best.push_back(Add("Cancel", "old", 10 + i));
+  for (int i = 0; i < 200; ++i) Add(i % 2 ? "cancel" : "Cancel.", "new", 1000 + i);
+  index_.set_peek(false);
+  for (uint32_t k : {1u, 3u, 5u}) {
+    LookupOptions o;
+    o.max_results = k;
+    LookupResult r = Find("Cancel", o);
+    ASSERT_EQ(r.matches.size(), k);
+    for (uint32_t i = 0; i < std::min<uint32_t>(k, 3); ++i) {
+      EXPECT_EQ(r.matches[i].unit.id, best[2 - i]) << "k" << k << " #" << i;  // 99, newest first
+      EXPECT_DOUBLE_EQ(r.matches[i].score, 99);
+    }
+    for (uint32_t i = 3; i < k; ++i) EXPECT_DOUBLE_EQ(r.matches[i].score, 98);
+  }
+}
+
 // Units that differ from the query only in how words are written tie on
 // score, penalties and differently written words; the closer writing (fewer
 // character edits) ranks first, before the newer unit.

@@ -25,7 +25,7 @@ class MemoryIndex final : public IndexView {
         auto& list = postings_[{static_cast<int>(side), t.key, static_cast<uint32_t>(k.tokens.size())}];
         if (list.empty() || list.back() != unit.id) list.push_back(unit.id);
       }
-      exact_[{static_cast<int>(side), k.ExactHash()}].push_back(unit.id);
+      exact_[{static_cast<int>(side), k.ExactHash()}].Insert(unit.id, unit.changed_at_us);
       max_len_[static_cast<int>(side)] =
           std::max<uint32_t>(max_len_[static_cast<int>(side)], k.tokens.size());
     }
@@ -38,9 +38,13 @@ class MemoryIndex final : public IndexView {
     return std::make_shared<PostingList>(
         PostingList::FromIds(it == postings_.end() ? UnitIds() : it->second));
   }
-  absl::StatusOr<UnitIdsPtr> Exact(Side side, uint64_t hash) override {
+  absl::StatusOr<ExactListPtr> Exact(Side side, uint64_t hash) override {
     auto it = exact_.find({static_cast<int>(side), hash});
-    return std::make_shared<UnitIds>(it == exact_.end() ? UnitIds() : it->second);
+    auto list = std::make_shared<ExactList>(it == exact_.end() ? ExactList() : it->second);
+    if (!exact_dates_) {
+      for (int64_t& c : list->changed_bound) c = ExactList::kUnknownChange;
+    }
+    return list;
   }
   absl::StatusOr<UnitKeysPtr> Keys(uint64_t id) override {
     ++key_reads_;
@@ -53,6 +57,9 @@ class MemoryIndex final : public IndexView {
     auto it = keys_.find(id);
     return it == keys_.end() ? nullptr : it->second.get();
   }
+  // Whether Exact() gives the units' dates (else all unknown, as an index
+  // written before it kept them).
+  void set_exact_dates(bool dates) { exact_dates_ = dates; }
   // Calls of Keys() so far (reads from disk in a storage view).
   size_t key_reads() const { return key_reads_; }
   // Whether PeekKeys answers (else the matcher reads through Keys).
@@ -73,12 +80,13 @@ class MemoryIndex final : public IndexView {
  private:
   const Analyzer& analyzer_;
   std::map<std::tuple<int, uint64_t, uint32_t>, UnitIds> postings_;
-  std::map<std::pair<int, uint64_t>, UnitIds> exact_;
+  std::map<std::pair<int, uint64_t>, ExactList> exact_;
   std::map<uint64_t, UnitKeysPtr> keys_;
   std::map<uint64_t, Unit> units_;
   uint32_t max_len_[2] = {0, 0};
   bool peek_ = true;
   size_t key_reads_ = 0;
+  bool exact_dates_ = true;
 };
 
 }  // namespace qantara::match::testing
