@@ -48,6 +48,17 @@ class IdCounts {
   IdCounts(const IdCounts&) = delete;
   IdCounts& operator=(const IdCounts&) = delete;
 
+  // Sizes a pooled scratch for ids below `ids` (at most kDenseIds), as the
+  // first lookups would: zeroing it (20 MB at 10M units) is then not theirs.
+  static void Reserve(uint64_t ids) {
+    std::unique_ptr<Scratch> s = Acquire();
+    const uint64_t n = std::min(ids, kDenseIds);
+    if (s->dense.size() < n) s->dense.resize(n, 0);
+    Pool& pool = GetPool();
+    absl::MutexLock l(&pool.mu);
+    pool.free.push_back(std::move(s));
+  }
+
   // Adds `c` to the count of every id of `list`; with `only_present`, only
   // to ids counted already. Decodes the list a block at a time.
   void Add(const PostingList& list, uint32_t c, bool only_present) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "service/base/ignore_error.h"
+#include "service/match/id_counts.h"
 #include "service/match/matcher_internal.h"
 
 namespace qantara::match {
@@ -31,6 +33,16 @@ LookupResult MergeResults(std::vector<LookupResult> results, uint32_t max_result
   std::stable_sort(out.matches.begin(), out.matches.end(), RanksBefore);
   if (out.matches.size() > max_results) out.matches.resize(max_results);
   return out;
+}
+
+void PrepareLookups(const Analyzer& analyzer, uint64_t max_id) {
+  matcher_internal::IdCounts::Reserve(max_id + 1);
+  // Letters, digits, punctuation, an emoji and a symbol, in both scripts.
+  for (text::Language lang : {text::Language::kEnglish, text::Language::kArabic}) {
+    IgnoreError(
+        analyzer.Analyze("Ready: 1,234 files \u2714 \U0001F600 \u0646\u0635 \u0661\u0662 (x)", lang).status(),
+        "a warm-up of a fixed, valid text: nothing to report");
+  }
 }
 
 }  // namespace qantara::match

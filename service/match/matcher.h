@@ -94,6 +94,12 @@ absl::StatusOr<LookupResult> Lookup(IndexView& view, const Analyzer& analyzer, c
 // Merges results of several memories: best first, at most `max_results`.
 LookupResult MergeResults(std::vector<LookupResult> results, uint32_t max_results);
 
+// Readies what the first lookups of a process would otherwise set up on
+// their time: the candidates' count array for unit ids up to `max_id` (20 MB
+// zeroed at 10M units) and the analyzer's lazily loaded character data
+// (ICU's emoji properties: ~13M instructions). Optional; any time, any thread.
+void PrepareLookups(const Analyzer& analyzer, uint64_t max_id);
+
 }  // namespace qantara::match
 
 #endif  // QANTARA_SERVICE_MATCH_MATCHER_H_

@@ -39,6 +39,14 @@ absl::StatusOr<std::unique_ptr<Memories>> Memories::Open(storage::Store& store,
                                                          const storage::MemoryStoreOptions& options) {
   auto opened = storage::MemoryStore::Open(store, options);
   if (!opened.ok()) return opened.status();
+  // The first lookups after a start would size the matcher's scratch and
+  // load ICU's lazy data: done here (unit ids are dense: the largest memory's
+  // unit count is about its largest id; beyond it the scratch grows as used).
+  uint64_t largest = 0;
+  if (auto all = (*opened)->ListMemories(); all.ok()) {
+    for (const storage::MemoryInfo& m : *all) largest = std::max(largest, m.units);
+  }
+  match::PrepareLookups(analyzer, largest);
   return std::make_unique<Memories>(analyzer, *std::move(opened));
 }
 
