@@ -47,11 +47,11 @@ absl::Status Search::ExactPath() {
   // exact match's rank is at best its score of 100 less the penalties every
   // unit of the hash gets, then its date (at most the bound) and id, so once
   // that best rank of a unit does not beat the k-th match, no later unit's
-  // does: they are not read. The
-  // penalties all get: the memory's, and "several translations" when the
-  // key has no number and the hash more than one unit (all share the
-  // number signature: SeveralTranslations). Not when an exact match may
-  // rise to 101/102 by its context (no penalty at all).
+  // does: they are not read. The penalties all get: the memory's, and
+  // "several translations" when the key has no number and the hash more
+  // than one unit (they all share the number signature, and the view does
+  // not rule it out: SeveralTranslations). Not when an exact match may rise
+  // to 101/102 by its context (no penalty at all).
   std::vector<uint32_t> order(n);
   for (uint32_t i = 0; i < n; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&list](uint32_t a, uint32_t b) {
@@ -62,7 +62,8 @@ absl::Status Search::ExactPath() {
   const uint64_t number = NumberKey();
   const std::vector<MatchToken>& q = QueryKey().tokens;
   const bool several =
-      n > 1 && std::none_of(q.begin(), q.end(), [number](const MatchToken& t) { return t.key == number; });
+      n > 1 && std::none_of(q.begin(), q.end(), [number](const MatchToken& t) { return t.key == number; }) &&
+      view_.MayHaveSeveral(options_.side, QueryKey().ExactHash());
   const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
   const double fixed_points = memory_points + (several ? 1.0 : 0.0);
   const size_t fixed_count = (memory_points > 0 ? 1 : 0) + (several ? 1 : 0);
