@@ -200,10 +200,12 @@ absl::StatusOr<std::shared_ptr<match::ExactList>> CachedIndexReader::Exact(match
   for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
     if (it->key().size() != prefix.size() + 8)
       return absl::DataLossError("exact index: a key of the wrong size");
-    QANTARA_ASSIGN_OR_RETURN(const int64_t bound,
-                             DecodeExactValue(std::string_view(it->value().data(), it->value().size())));
+    // A value that does not decode reads as no date (the unit is read to be
+    // ranked): lookups go on, and --check reports and rewrites it.
+    const absl::StatusOr<int64_t> bound =
+        DecodeExactValue(std::string_view(it->value().data(), it->value().size()));
     list->ids.push_back(DecodeFixed64BE(it->key().data() + prefix.size()));
-    list->changed_bound.push_back(bound);
+    list->changed_bound.push_back(bound.ok() ? *bound : match::ExactList::kUnknownChange);
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read exact index");
   if (!state_.pending.empty()) list->Merge(state_.pending.Exact(eid));

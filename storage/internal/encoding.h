@@ -116,7 +116,8 @@ std::string ExactValue(int64_t changed_at_us);
 int64_t ExactBound(int64_t changed_at_us);
 // The bound of the change date (us) an exact value holds: at least the
 // unit's changed_at_us; match::ExactList::kUnknownChange for an empty value
-// (written before format 6). DataLoss when malformed.
+// (written before format 6). DataLoss when malformed (readers take that as
+// unknown; --check reports it).
 absl::StatusOr<int64_t> DecodeExactValue(std::string_view value);
 
 }  // namespace qantara::storage

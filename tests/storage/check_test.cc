@@ -257,6 +257,13 @@ TEST_F(CheckTest, ExactDatesAreCheckedAndOldEntriesDated) {
   Put(Cf::kExact, exact_key(3, match::Side::kTarget), "\xff");         // does not decode
   Put(Cf::kExact, exact_key(4, match::Side::kSource), "");             // no date: as version 5 wrote it
 
+  // Lookups read a unit whose date does not decode as one without a date
+  // (unit 3, target "t2"), where they failed with DATA_LOSS.
+  OpenMemories();
+  auto reverse = Find("m", "t2", 100, false, true);
+  ASSERT_EQ(reverse.matches.size(), 1u);
+  EXPECT_EQ(reverse.matches[0].unit.id, 3u);
+
   CheckReport report = Check();
   const std::string text = report.ToText();
   const MemoryCheck& m = report.memories[0];
