@@ -39,7 +39,8 @@ absl::StatusOr<LookupResult> Search::Run() {
 }
 
 absl::Status Search::ExactPath() {
-  QANTARA_ASSIGN_OR_RETURN(const ExactListPtr list, view_.Exact(options_.side, QueryKey().ExactHash()));
+  const uint64_t hash = QueryKey().ExactHash();
+  QANTARA_ASSIGN_OR_RETURN(const ExactListPtr list, view_.Exact(options_.side, hash));
   exact_ids_ = list->ids;  // ascending: the length scans skip them all
   const size_t n = list->size();
   if (n == 0) return absl::OkStatus();
@@ -59,11 +60,7 @@ absl::Status Search::ExactPath() {
       return list->changed_bound[a] > list->changed_bound[b];
     return list->ids[a] > list->ids[b];
   });
-  const uint64_t number = NumberKey();
-  const std::vector<MatchToken>& q = QueryKey().tokens;
-  const bool several =
-      n > 1 && std::none_of(q.begin(), q.end(), [number](const MatchToken& t) { return t.key == number; }) &&
-      view_.MayHaveSeveral(options_.side, QueryKey().ExactHash());
+  const bool several = n > 1 && !HasNumber(QueryKey()) && view_.MayHaveSeveral(options_.side, hash);
   const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
   const double fixed_points = memory_points + (several ? 1.0 : 0.0);
   const size_t fixed_count = (memory_points > 0 ? 1 : 0) + (several ? 1 : 0);

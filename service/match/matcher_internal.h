@@ -94,6 +94,9 @@ class Search {
   // The same number values, in order (numbers share one key, so units that
   // differ only in numbers are different sources with the same exact hash).
   static uint64_t NumberSignature(const SideKey& k);
+  // Whether `k` has a number token (units of one exact hash all have, or
+  // none has: they share their token keys).
+  static bool HasNumber(const SideKey& k);
   // Whether another unit has the same normalised source (the compared side),
   // numbers included: "several translations of one source".
   absl::StatusOr<bool> SeveralTranslations(const SideKey& u);

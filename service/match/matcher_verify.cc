@@ -157,6 +157,12 @@ uint64_t Search::NumberSignature(const SideKey& k) {
   return h;
 }
 
+bool Search::HasNumber(const SideKey& k) {
+  const uint64_t number = NumberKey();
+  return std::any_of(k.tokens.begin(), k.tokens.end(),
+                     [number](const MatchToken& t) { return t.key == number; });
+}
+
 absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
   const uint64_t hash = u.ExactHash();
   const uint64_t mine = NumberSignature(u);
@@ -170,10 +176,7 @@ absl::StatusOr<bool> Search::SeveralTranslations(const SideKey& u) {
     if (!list.ok()) return list.status();
     Signatures sigs;
     const size_t n = (*list)->size();
-    const uint64_t number = NumberKey();
-    const bool numberless = std::none_of(u.tokens.begin(), u.tokens.end(),
-                                         [number](const MatchToken& t) { return t.key == number; });
-    if (n > 1 && numberless) {
+    if (n > 1 && !HasNumber(u)) {
       // No number in the key: the units of the hash have its token keys,
       // so none has a number either, and they all share this signature
       // (no read: a hash of thousands of units, "OK" or "and", would read
