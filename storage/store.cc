@@ -298,11 +298,28 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf cf, const std::shared_ptr<rocksdb::Cac
   // no other lookup has brought into the block cache, mostly: every read
   // checksums and decompresses a whole block. Blocks of 1 KiB instead of
   // 4 KiB cost a quarter of that (a median lookup at 1M units: 12% fewer
-  // instructions) for 15% more bytes of units on disk (worse compression).
-  if (cf == Cf::kUnits) t.block_size = 1024;
+  // instructions). The same for the unit keys of a memory too large to keep
+  // them in memory: each candidate's (10M units: a fifth fewer instructions
+  // a median edited lookup).
+  const bool per_unit = cf == Cf::kUnits || cf == Cf::kUnitKeys;
+  if (per_unit) t.block_size = 1024;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   cf_options.compression = rocksdb::kLZ4Compression;
+  if (per_unit) {
+    // Small blocks compress worse alone (the repeats LZ4 finds are across
+    // units: frequent words' hashes, common phrases), so each file's blocks
+    // share a 16 KiB dictionary sampled from the file's first 8 MiB: 20%
+    // fewer bytes of units and 11% fewer of unit keys than 1 KiB blocks
+    // without it (1M units), as fast to decompress. Not larger: LZ4 loads
+    // the dictionary for every block it compresses (64 KiB: 11 us a block
+    // against 3.6 us for 16 KiB and 1.7 without; writes pay it).
+    cf_options.compression_opts.max_dict_bytes = 16 << 10;
+    cf_options.compression_opts.max_dict_buffer_bytes = 8 << 20;
+    // Their reads are of units that exist (a candidate, an answer): the
+    // last level's filters would only cost memory and a probe a read.
+    cf_options.optimize_filters_for_hits = true;
+  }
   if (cf == Cf::kPostings) cf_options.merge_operator = NewPostingMergeOperator();
   if (cf == Cf::kExact || cf == Cf::kPostings) {
     // memory id + side + hash (exact) or token key (postings): every read is

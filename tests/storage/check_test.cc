@@ -350,8 +350,13 @@ TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
   {
     std::fstream f(files[0], std::ios::binary | std::ios::in | std::ios::out);
     std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    const size_t at = bytes.find("zqxjmarker");
-    for (size_t i = at; i < at + 8; ++i) bytes[i] ^= 0xff;
+    // Inside the file's first data block (data blocks start the file),
+    // which holds the memory's first units. Not where the marker is found
+    // first: the file's compression dictionary (a meta block, read when the
+    // file is opened, as its index is) holds the marker as written, and
+    // the data blocks refer to it.
+    ASSERT_GT(bytes.size(), 64u);
+    for (size_t i = 4; i < 12; ++i) bytes[i] ^= 0xff;
     f.seekp(0);
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
