@@ -4,8 +4,10 @@
 #include "service/match/edit_distance.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
+#include "absl/container/inlined_vector.h"
 #include "service/text/utf8.h"
 
 namespace qantara::match {
@@ -144,22 +146,6 @@ double SubCost(const MatchToken& a, const MatchToken& b, const TypoCosts* typos)
   return typos == nullptr ? 1.0 : typos->Cost(a.key, b.key);
 }
 
-// The full cost matrix, (|a| + 1) x (|b| + 1), row-major.
-std::vector<double> CostMatrix(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
-                               const TypoCosts* typos) {
-  const size_t m = a.size(), n = b.size();
-  std::vector<double> d((m + 1) * (n + 1));
-  for (size_t i = 0; i <= m; ++i) d[i * (n + 1)] = static_cast<double>(i);
-  for (size_t j = 0; j <= n; ++j) d[j] = static_cast<double>(j);
-  for (size_t i = 1; i <= m; ++i) {
-    for (size_t j = 1; j <= n; ++j) {
-      d[i * (n + 1) + j] = std::min({d[(i - 1) * (n + 1) + j - 1] + SubCost(a[i - 1], b[j - 1], typos),
-                                     d[(i - 1) * (n + 1) + j] + 1.0, d[i * (n + 1) + j - 1] + 1.0});
-    }
-  }
-  return d;
-}
-
 }  // namespace
 
 double WeightedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
@@ -179,22 +165,28 @@ double WeightedTokenDistance(const std::vector<MatchToken>& a, const std::vector
   return prev[n];
 }
 
-std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
-                                const TypoCosts* typos) {
-  const size_t m = a.size(), n = b.size();
-  const std::vector<double> d = CostMatrix(a, b, typos);
-  auto at = [&](size_t i, size_t j) { return d[i * (n + 1) + j]; };
-  // Each cell is the minimum of the very sums compared here: equality is exact.
+namespace {
+
+// An optimal alignment of a and b from their cost matrix `at(i, j)` (the cost
+// of a's first i tokens against b's first j), substituting a[i] by b[j] at
+// `sub(i, j)` (0 for equal keys), inserting or deleting at 1: a walk back
+// from the matrix's corner preferring matches, then substitutions. Each cell
+// is the minimum of the very sums the walk compares: equality is exact for
+// doubles too.
+template <typename Cost, typename At, typename Sub>
+std::vector<EditOp> WalkBack(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b, At at,
+                             Sub sub) {
   std::vector<EditOp> ops;
-  size_t i = m, j = n;
+  ops.reserve(a.size() + b.size());
+  size_t i = a.size(), j = b.size();
   while (i > 0 || j > 0) {
     if (i > 0 && j > 0 && a[i - 1].key == b[j - 1].key && at(i, j) == at(i - 1, j - 1)) {
       ops.push_back({EditOp::kMatch, uint32_t(i - 1), uint32_t(j - 1)});
       --i, --j;
-    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + SubCost(a[i - 1], b[j - 1], typos)) {
+    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + sub(i - 1, j - 1)) {
       ops.push_back({EditOp::kSubstitute, uint32_t(i - 1), uint32_t(j - 1)});
       --i, --j;
-    } else if (i > 0 && at(i, j) == at(i - 1, j) + 1.0) {
+    } else if (i > 0 && at(i, j) == at(i - 1, j) + Cost{1}) {
       ops.push_back({EditOp::kDelete, uint32_t(i - 1), uint32_t(j)});
       --i;
     } else {
@@ -204,6 +196,61 @@ std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vec
   }
   std::reverse(ops.begin(), ops.end());
   return ops;
+}
+
+// AlignTokens with the whole cost matrix, (|a| + 1) x (|b| + 1) row-major (on
+// the stack up to 1,024 cells).
+template <typename Cost, typename Sub>
+std::vector<EditOp> AlignWith(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b, Sub sub) {
+  const size_t m = a.size(), n = b.size(), w = n + 1;
+  absl::InlinedVector<Cost, 1024> d((m + 1) * w);
+  for (size_t i = 0; i <= m; ++i) d[i * w] = static_cast<Cost>(i);
+  for (size_t j = 0; j <= n; ++j) d[j] = static_cast<Cost>(j);
+  for (size_t i = 1; i <= m; ++i) {
+    const Cost* up = d.data() + (i - 1) * w;
+    Cost* row = d.data() + i * w;
+    for (size_t j = 1; j <= n; ++j) {
+      row[j] = std::min(std::min(up[j - 1] + sub(i - 1, j - 1), up[j] + Cost{1}), row[j - 1] + Cost{1});
+    }
+  }
+  return WalkBack<Cost>(
+      a, b, [&](size_t i, size_t j) { return d[i * w + j]; }, sub);
+}
+
+}  // namespace
+
+std::vector<EditOp> AlignTokens(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
+                                const TypoCosts* typos) {
+  // Unit costs (every verified candidate without a typo pair): integers.
+  if (typos == nullptr) {
+    return AlignWith<uint32_t>(a, b, [&](size_t i, size_t j) { return uint32_t{a[i].key != b[j].key}; });
+  }
+  return AlignWith<double>(a, b, [&](size_t i, size_t j) { return SubCost(a[i], b[j], typos); });
+}
+
+std::vector<EditOp> TokenPattern::Align(const std::vector<MatchToken>& b) const {
+  const size_t m = query_.size(), n = b.size();
+  if (!bit_parallel_ || m == 0 || n == 0) return AlignTokens(query_, b);
+  // Column j: bit i of pv[j] (mv[j]) set when D[i + 1][j] - D[i][j] is +1
+  // (-1), as Distance computes them; column 0 is D[i][0] = i.
+  const uint64_t full = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
+  absl::InlinedVector<uint64_t, 128> pv(n + 1), mv(n + 1);
+  pv[0] = full;
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t eq = Peq(b[j].key);
+    const uint64_t xv = eq | mv[j];
+    const uint64_t xh = (((eq & pv[j]) + pv[j]) ^ pv[j]) | eq;
+    const uint64_t ph = ((mv[j] | ~(xh | pv[j])) << 1) | 1;
+    const uint64_t mh = (pv[j] & xh) << 1;
+    pv[j + 1] = (mh | ~(xv | ph)) & full;
+    mv[j + 1] = ph & xv & full;
+  }
+  auto at = [&](size_t i, size_t j) -> int64_t {
+    const uint64_t rows = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;
+    return static_cast<int64_t>(j) + std::popcount(pv[j] & rows) - std::popcount(mv[j] & rows);
+  };
+  return WalkBack<int64_t>(query_, b, at,
+                           [&](size_t i, size_t j) { return int64_t{query_[i].key != b[j].key}; });
 }
 
 namespace {

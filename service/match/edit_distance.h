@@ -18,6 +18,8 @@ namespace qantara::match {
 uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vector<MatchToken>& b,
                               uint32_t bound);
 
+struct EditOp;
+
 // A query prepared for many distance computations: Myers/Hyyrö bit-parallel
 // Levenshtein over tokens (O(|b|) word operations per unit) when the query
 // has at most 64 tokens, the banded DP otherwise.
@@ -26,6 +28,12 @@ class TokenPattern {
   explicit TokenPattern(const std::vector<MatchToken>& query);
   // Same contract as BoundedTokenDistance(query, b, bound).
   uint32_t Distance(const std::vector<MatchToken>& b, uint32_t bound) const;
+  // The very ops of AlignTokens(query, b) (unit costs). Up to 64 query
+  // tokens the cost matrix is kept as each column's bit-parallel vertical
+  // deltas (two words a column; a cell is two popcounts): O(|b|) word
+  // operations and a walk of O(|query| + |b|) cells, instead of the
+  // O(|query| * |b|) table.
+  std::vector<EditOp> Align(const std::vector<MatchToken>& b) const;
 
  private:
   uint64_t Peq(uint64_t key) const;

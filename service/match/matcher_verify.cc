@@ -92,7 +92,7 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   match.unit.id = id;
   match.unit.changed_at_us = keys.changed_at_us;
   if (!typo) {
-    ops = AlignTokens(q.tokens, u.tokens);
+    ops = pattern_.Align(u.tokens);  // q is the pattern's query
     ks = ScoreKeys(q, u, ops);
   }
   match.gross = ks.gross;

@@ -127,5 +127,59 @@ TEST(EditDistance, TypoCosts) {
   }
 }
 
+TEST(EditDistance, UnitCostAlignmentsEqualTheWeightedOnesWithoutTypoPairs) {
+  // Unit costs align in integers, typo costs in doubles: with no typo pair
+  // both give the very same ops, for sequences whose matrix fits on the
+  // stack and for longer ones (past 1,024 cells).
+  std::mt19937 rng(11);
+  const TypoCosts none;
+  for (int iter = 0; iter < 3000; ++iter) {
+    const size_t most = iter % 10 == 0 ? 60 : 14;
+    std::vector<MatchToken> a(rng() % most), b(rng() % most);
+    for (auto& t : a) t.key = rng() % 5;
+    for (auto& t : b) t.key = rng() % 5;
+    const std::vector<EditOp> unit = AlignTokens(a, b), weighted = AlignTokens(a, b, &none);
+    ASSERT_EQ(unit.size(), weighted.size());
+    uint32_t edits = 0;
+    size_t ai = 0, bi = 0;  // every token of each side in exactly one op, in order
+    for (size_t k = 0; k < unit.size(); ++k) {
+      ASSERT_EQ(unit[k].kind, weighted[k].kind) << iter << " op " << k;
+      ASSERT_EQ(unit[k].a_index, weighted[k].a_index);
+      ASSERT_EQ(unit[k].b_index, weighted[k].b_index);
+      edits += unit[k].kind != EditOp::kMatch;
+      if (unit[k].kind != EditOp::kInsert) {
+        ASSERT_EQ(unit[k].a_index, ai++);
+      }
+      if (unit[k].kind != EditOp::kDelete) {
+        ASSERT_EQ(unit[k].b_index, bi++);
+      }
+    }
+    EXPECT_EQ(ai, a.size());
+    EXPECT_EQ(bi, b.size());
+    EXPECT_DOUBLE_EQ(edits, WeightedTokenDistance(a, b, nullptr));
+  }
+}
+
+TEST(EditDistance, PatternAlignmentsAreAlignTokensOps) {
+  // The bit-parallel alignment (queries of up to 64 tokens) against the
+  // matrix one: the same ops, 64 tokens and over (the matrix then) included.
+  std::mt19937 rng(5);
+  for (int iter = 0; iter < 4000; ++iter) {
+    const size_t most = iter % 8 == 0 ? 70 : 16;
+    std::vector<MatchToken> a(rng() % most), b(rng() % most);
+    if (iter % 50 == 0) a.resize(64);
+    for (auto& t : a) t.key = rng() % 6;
+    for (auto& t : b) t.key = rng() % 6;
+    const TokenPattern pattern(a);
+    const std::vector<EditOp> fast = pattern.Align(b), full = AlignTokens(a, b);
+    ASSERT_EQ(fast.size(), full.size()) << iter;
+    for (size_t k = 0; k < fast.size(); ++k) {
+      ASSERT_EQ(fast[k].kind, full[k].kind) << iter << " op " << k << " of " << a.size() << "x" << b.size();
+      ASSERT_EQ(fast[k].a_index, full[k].a_index);
+      ASSERT_EQ(fast[k].b_index, full[k].b_index);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace qantara::match
