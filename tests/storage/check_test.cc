@@ -385,5 +385,36 @@ TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
   EXPECT_FALSE(Check().clean());
 }
 
+TEST_F(CheckTest, ADamagedCompressionDictionaryStopsTheOpenNamingTheFile) {
+  // The units as written are in the file's compression dictionary (data
+  // blocks refer to it), read when the file is opened, as its index is:
+  // damaged, the data dir does not open, and the error names the file.
+  Create("hurt");
+  std::vector<Unit> units;
+  for (int i = 0; i < 30; ++i) units.push_back(U("zqxjmarker hurt unit " + std::to_string(i), "t"));
+  Add("hurt", units);
+  Reopen();
+  memories_.reset();
+  store_.reset();
+  const std::vector<std::string> files = SstFilesHolding(tmp_.path("data"), "zqxjmarker");
+  ASSERT_EQ(files.size(), 1u);
+  {
+    std::fstream f(files[0], std::ios::binary | std::ios::in | std::ios::out);
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    // Once in the dictionary, each unit's text: no data block holds it.
+    const size_t at = bytes.find("zqxjmarker hurt unit 0");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_EQ(bytes.find("zqxjmarker hurt unit 0", at + 1), std::string::npos);
+    for (size_t i = at; i < at + 8; ++i) bytes[i] ^= 0xff;
+    f.seekp(0);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  auto opened = Store::Open(tmp_.path("data"));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss) << opened.status();
+  const std::string name = std::filesystem::path(files[0]).filename().string();
+  EXPECT_NE(opened.status().message().find(name), std::string::npos) << opened.status();
+}
+
 }  // namespace
 }  // namespace qantara::storage::testing
