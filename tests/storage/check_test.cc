@@ -26,6 +26,17 @@ namespace {
 using ::qantara::testing::IsOk;
 using ::qantara::testing::StatusIs;
 
+std::vector<std::string> SstFilesHolding(const std::string& dir, const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() != ".sst") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) out.push_back(e.path().string());
+  }
+  return out;
+}
+
 class CheckTest : public MemoryStoreTest {
  protected:
   // Closes the memory layer (writing its buffers) and checks the store.
@@ -54,6 +65,25 @@ class CheckTest : public MemoryStoreTest {
   }
 
   internal::RocksHandles& rocks() { return internal::Rocks(*store_); }
+
+  // Memory "hurt": 30 units whose sources hold a marker no other unit has,
+  // flushed into an SST file of their own (the data dir reopened).
+  void AddMarkedUnits() {
+    Create("hurt");
+    std::vector<Unit> units;
+    for (int i = 0; i < 30; ++i) units.push_back(U("zqxjmarker hurt unit " + std::to_string(i), "t"));
+    Add("hurt", units);
+    Reopen();
+  }
+
+  // Closes the data dir; the one SST file holding the marker ("" if not one).
+  std::string CloseAndFindMarkedFile() {
+    memories_.reset();
+    store_.reset();
+    const std::vector<std::string> files = SstFilesHolding(tmp_.path("data"), "zqxjmarker");
+    EXPECT_EQ(files.size(), 1u);
+    return files.size() == 1 ? files[0] : "";
+  }
 
   std::string Raw(Cf cf, const std::string& key) {
     auto v = store_->Get(cf, key);
@@ -323,33 +353,26 @@ TEST_F(CheckTest, RepairWithoutAnAnalyzerLeavesUnitsWithoutKeysAndSaysSo) {
 }
 
 // Every file of `dir` named *.sst whose bytes hold `needle`.
-std::vector<std::string> SstFilesHolding(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() != ".sst") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) out.push_back(e.path().string());
-  }
-  return out;
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
-  Create("hurt");
-  std::vector<Unit> units;
-  for (int i = 0; i < 30; ++i) units.push_back(U("zqxjmarker hurt unit " + std::to_string(i), "t"));
-  Add("hurt", units);
-  Reopen();  // flushed: the units of "hurt" are in their own SST file
+  AddMarkedUnits();
   Create("fine");
   Add("fine", Numbered(0, 30));
   Reopen();
-  memories_.reset();
-  store_.reset();
-  const std::vector<std::string> files = SstFilesHolding(tmp_.path("data"), "zqxjmarker");
-  ASSERT_EQ(files.size(), 1u);
+  const std::string file = CloseAndFindMarkedFile();
+  ASSERT_FALSE(file.empty());
   {
-    std::fstream f(files[0], std::ios::binary | std::ios::in | std::ios::out);
-    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::string bytes = ReadBytes(file);
     // Inside the file's first data block (data blocks start the file),
     // which holds the memory's first units. Not where the marker is found
     // first: the file's compression dictionary (a meta block, read when the
@@ -357,8 +380,7 @@ TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
     // the data blocks refer to it.
     ASSERT_GT(bytes.size(), 64u);
     for (size_t i = 4; i < 12; ++i) bytes[i] ^= 0xff;
-    f.seekp(0);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    WriteBytes(file, bytes);
   }
 
   // The server opens and serves the other memory; reads of the damaged
@@ -367,7 +389,7 @@ TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
   EXPECT_EQ(Find("fine", "unit 7 of the batch", 100).matches.size(), 1u);
   auto unit = memories_->GetUnit("hurt", 1);
   EXPECT_THAT(unit.status(), StatusIs(absl::StatusCode::kDataLoss));
-  const std::string name = std::filesystem::path(files[0]).filename().string();
+  const std::string name = std::filesystem::path(file).filename().string();
   EXPECT_NE(unit.status().message().find(name), std::string::npos) << unit.status();
 
   // The check names the file; repair cannot fix it and says so.
@@ -389,30 +411,22 @@ TEST_F(CheckTest, ADamagedCompressionDictionaryStopsTheOpenNamingTheFile) {
   // The units as written are in the file's compression dictionary (data
   // blocks refer to it), read when the file is opened, as its index is:
   // damaged, the data dir does not open, and the error names the file.
-  Create("hurt");
-  std::vector<Unit> units;
-  for (int i = 0; i < 30; ++i) units.push_back(U("zqxjmarker hurt unit " + std::to_string(i), "t"));
-  Add("hurt", units);
-  Reopen();
-  memories_.reset();
-  store_.reset();
-  const std::vector<std::string> files = SstFilesHolding(tmp_.path("data"), "zqxjmarker");
-  ASSERT_EQ(files.size(), 1u);
+  AddMarkedUnits();
+  const std::string file = CloseAndFindMarkedFile();
+  ASSERT_FALSE(file.empty());
   {
-    std::fstream f(files[0], std::ios::binary | std::ios::in | std::ios::out);
-    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::string bytes = ReadBytes(file);
     // Once in the dictionary, each unit's text: no data block holds it.
     const size_t at = bytes.find("zqxjmarker hurt unit 0");
     ASSERT_NE(at, std::string::npos);
     EXPECT_EQ(bytes.find("zqxjmarker hurt unit 0", at + 1), std::string::npos);
     for (size_t i = at; i < at + 8; ++i) bytes[i] ^= 0xff;
-    f.seekp(0);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    WriteBytes(file, bytes);
   }
   auto opened = Store::Open(tmp_.path("data"));
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss) << opened.status();
-  const std::string name = std::filesystem::path(files[0]).filename().string();
+  const std::string name = std::filesystem::path(file).filename().string();
   EXPECT_NE(opened.status().message().find(name), std::string::npos) << opened.status();
 }
 
