@@ -75,6 +75,30 @@ uint64_t TokenPattern::Peq(uint64_t key) const {
   return 0;
 }
 
+namespace {
+
+// The bit-parallel deltas between rows i + 1 and i (bit i) of one column of
+// the cost matrix.
+struct Deltas {
+  uint64_t plus, minus;
+};
+
+// One column of Myers/Hyyrö's global edit distance: `pv`/`mv` (the vertical
+// deltas of column j, +1/-1, over the `full` query rows) become column
+// j + 1's, given the rows whose query token equals b[j] (`eq`). Returns the
+// horizontal deltas D[i + 1][j + 1] - D[i + 1][j] (bit i).
+inline Deltas NextColumn(uint64_t eq, uint64_t full, uint64_t& pv, uint64_t& mv) {
+  const uint64_t xv = eq | mv;
+  const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+  const Deltas h{mv | ~(xh | pv), pv & xh};
+  const uint64_t ph = (h.plus << 1) | 1;  // row 0 grows by one per column (global distance)
+  pv = ((h.minus << 1) | ~(xv | ph)) & full;
+  mv = ph & xv & full;
+  return h;
+}
+
+}  // namespace
+
 uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound) const {
   if (!bit_parallel_) return BoundedTokenDistance(query_, b, bound);
   const uint32_t m = query_.size(), n = b.size();
@@ -86,20 +110,12 @@ uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound
   uint64_t pv = full, mv = 0;
   uint32_t score = m;  // D[m][j], column by column over b
   for (uint32_t j = 0; j < n; ++j) {
-    const uint64_t eq = Peq(b[j].key);
-    const uint64_t xv = eq | mv;
-    const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
-    uint64_t ph = mv | ~(xh | pv);
-    uint64_t mh = pv & xh;
-    if (ph & top) {
+    const Deltas h = NextColumn(Peq(b[j].key), full, pv, mv);
+    if (h.plus & top) {
       ++score;
-    } else if (mh & top) {
+    } else if (h.minus & top) {
       --score;
     }
-    ph = (ph << 1) | 1;  // row 0 grows by one per column (global distance)
-    mh <<= 1;
-    pv = (mh | ~(xv | ph)) & full;
-    mv = ph & xv & full;
     // D[m][n] >= D[m][j+1] - (n - j - 1).
     const uint32_t left = n - j - 1;
     if (score > bound + left) return bound + 1;
@@ -232,18 +248,14 @@ std::vector<EditOp> TokenPattern::Align(const std::vector<MatchToken>& b) const 
   const size_t m = query_.size(), n = b.size();
   if (!bit_parallel_ || m == 0 || n == 0) return AlignTokens(query_, b);
   // Column j: bit i of pv[j] (mv[j]) set when D[i + 1][j] - D[i][j] is +1
-  // (-1), as Distance computes them; column 0 is D[i][0] = i.
+  // (-1), the columns Distance steps through; column 0 is D[i][0] = i.
   const uint64_t full = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
   absl::InlinedVector<uint64_t, 128> pv(n + 1), mv(n + 1);
   pv[0] = full;
   for (size_t j = 0; j < n; ++j) {
-    const uint64_t eq = Peq(b[j].key);
-    const uint64_t xv = eq | mv[j];
-    const uint64_t xh = (((eq & pv[j]) + pv[j]) ^ pv[j]) | eq;
-    const uint64_t ph = ((mv[j] | ~(xh | pv[j])) << 1) | 1;
-    const uint64_t mh = (pv[j] & xh) << 1;
-    pv[j + 1] = (mh | ~(xv | ph)) & full;
-    mv[j + 1] = ph & xv & full;
+    pv[j + 1] = pv[j];
+    mv[j + 1] = mv[j];
+    NextColumn(Peq(b[j].key), full, pv[j + 1], mv[j + 1]);
   }
   auto at = [&](size_t i, size_t j) -> int64_t {
     const uint64_t rows = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;

@@ -26,13 +26,21 @@ namespace {
 using ::qantara::testing::IsOk;
 using ::qantara::testing::StatusIs;
 
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
 std::vector<std::string> SstFilesHolding(const std::string& dir, const std::string& needle) {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     if (e.path().extension() != ".sst") continue;
-    std::ifstream in(e.path(), std::ios::binary);
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) out.push_back(e.path().string());
+    if (ReadBytes(e.path().string()).find(needle) != std::string::npos) out.push_back(e.path().string());
   }
   return out;
 }
@@ -353,16 +361,6 @@ TEST_F(CheckTest, RepairWithoutAnAnalyzerLeavesUnitsWithoutKeysAndSaysSo) {
 }
 
 // Every file of `dir` named *.sst whose bytes hold `needle`.
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-void WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
 
 TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
   AddMarkedUnits();
