@@ -36,6 +36,7 @@ void WriteBytes(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// Every file of `dir` named *.sst whose bytes hold `needle`.
 std::vector<std::string> SstFilesHolding(const std::string& dir, const std::string& needle) {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
@@ -359,8 +360,6 @@ TEST_F(CheckTest, RepairWithoutAnAnalyzerLeavesUnitsWithoutKeysAndSaysSo) {
   EXPECT_NE(report->unrepaired[0].find("unit 2"), std::string::npos) << report->unrepaired[0];
   EXPECT_FALSE(Check().clean());
 }
-
-// Every file of `dir` named *.sst whose bytes hold `needle`.
 
 TEST_F(CheckTest, ACorruptSstFileIsNamedAndTheOtherMemoryIsServed) {
   AddMarkedUnits();
