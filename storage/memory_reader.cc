@@ -65,6 +65,19 @@ class RocksMemoryReader final : public MemoryReader {
   absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return SkipDamaged(reader_.Keys(id)); }
   const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return SkipDamaged(reader_.GetUnit(id)); }
+  // From MemState::changed_max once it holds every unit (with the token
+  // keys: `tokens_complete`); unknown before, and for ids past its blocks.
+  void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {
+    state_->rw.AssertReaderHeld();
+    out->assign(ids.size(), match::ExactList::kUnknownChange);
+    if (!state_->tokens_complete) return;
+    absl::ReaderMutexLock f(&state_->fill);
+    const std::vector<int64_t>& newest = state_->changed_max;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const uint64_t block = ids[i] / MemState::kChangedBlock;
+      if (block < newest.size()) (*out)[i] = newest[block];
+    }
+  }
   absl::Status ForEachUnitKeys(
       const std::function<absl::Status(uint64_t, const match::UnitKeys&)>& fn) override {
     return reader_.ForEachUnitKeys(fn, /*skip_damaged=*/true);

@@ -1,13 +1,20 @@
 // MemState: the record view and the writes of a memory's index buffer.
 #include "storage/internal/memory_state.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace qantara::storage::internal {
 
-void AddTokenKeys(MemState& state, const match::UnitKeys& keys) {
-  AddTokenKeys(state, keys, {keys.source.ExactHash(), keys.target.ExactHash()});
+void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys) {
+  AddTokenKeys(state, id, keys, {keys.source.ExactHash(), keys.target.ExactHash()});
 }
 
-void AddTokenKeys(MemState& state, const match::UnitKeys& keys, const std::array<uint64_t, 2>& exact_hashes) {
+void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys,
+                  const std::array<uint64_t, 2>& exact_hashes) {
+  const uint64_t block = id / MemState::kChangedBlock;
+  if (block >= state.changed_max.size()) state.changed_max.resize(block + 1, INT64_MIN);
+  state.changed_max[block] = std::max(state.changed_max[block], keys.changed_at_us);
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
     const int s = static_cast<int>(side);
     const match::SideKey& k = keys.side(side);
@@ -27,6 +34,7 @@ uint64_t TokenKeyBytes(const MemState& state) {
     bytes += state.tokens[s].capacity() * (sizeof(uint64_t) + 1) + state.token_removals[s].bytes() +
              state.exact_seen[s].bytes() + state.exact_repeated[s].bytes();
   }
+  bytes += state.changed_max.capacity() * sizeof(int64_t);
   return bytes;
 }
 

@@ -117,7 +117,7 @@ std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState
         for (int s = 0; s < 2; ++s) state.exact_seen[s].Prefetch(exact[i + kAhead][s]);
       }
       auto& [id, k] = chunk[i];
-      AddTokenKeys(state, *k, exact[i]);
+      AddTokenKeys(state, id, *k, exact[i]);
       if (!state.keys_uncached) state.keys.Emplace(id, std::move(k));
     }
     loaded += chunk.size();

@@ -94,6 +94,17 @@ class IndexView {
     return nullptr;
   }
 
+  // For each of `ids` (ascending), an upper bound of that unit's
+  // UnitKeys::changed_at_us in this view, or ExactList::kUnknownChange where
+  // the view holds none; into `out` (resized to ids.size()). Without reading
+  // the units: the matcher orders thousands of candidates tied at the k-th
+  // match's score by it and stops at the first whose date cannot win the
+  // tie. Units of neighbouring ids may share one bound (a block's newest).
+  // The default knows none.
+  virtual void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) {
+    out->assign(ids.size(), ExactList::kUnknownChange);
+  }
+
   // The whole unit `id`. NotFound when there is no such unit.
   virtual absl::StatusOr<Unit> GetUnit(uint64_t id) = 0;
 

@@ -244,19 +244,72 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
     if (shared >= common) groups[shortest - shared].push_back(id);
   });
   const size_t longest = std::max(m, n);
+  const double memory_points = options_.memory_penalty > 0 ? options_.memory_penalty : 0;
+  const size_t memory_count = memory_points > 0 ? 1 : 0;
+  std::vector<int64_t> dates;
   for (size_t g = 0; g < groups.size(); ++g) {
     const int64_t shared = shortest - static_cast<int64_t>(g);
-    const double cap = GrossScore(static_cast<uint32_t>(longest - shared), m, n);
+    const uint32_t least_edits = static_cast<uint32_t>(static_cast<int64_t>(longest) - shared);
+    const double cap = GrossScore(least_edits, m, n);
     const double upper = (cap >= 100.0 && has_context_) ? 102.0 : cap;
     std::vector<uint64_t>& group = groups[g];
     if (group.empty()) continue;
     if (upper < bound_) break;
     if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
-    for (auto it = group.rbegin(); it != group.rend(); ++it) {
-      const uint64_t id = *it;
-      if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
-      if (upper < bound_) return absl::OkStatus();
-      if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+    if (group.size() < kDateOrderMin || (has_context_ && cap >= 100.0)) {
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        const uint64_t id = *it;
+        if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
+        if (upper < bound_) return absl::OkStatus();
+        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      }
+      continue;
+    }
+    // A large group whose units may tie with the k-th match (a two-word
+    // query at 50: tens of thousands of units sharing one word, all capped
+    // at 50). A unit's best possible rank is the group's cap less the
+    // memory's penalty, that penalty alone, its least edits as raw
+    // distance, no form difference, its date bound and its id; once the
+    // top k is full, a unit whose best rank does not beat the k-th match
+    // cannot enter it. Taken by date bound (newest first), then id
+    // (highest first), best ranks only fall: the first unit that cannot
+    // enter ends the group. Units of one bound are runs of consecutive ids
+    // (ChangedBounds: a block's newest date), ordered through a heap, so
+    // only the runs taken are ordered.
+    view_.ChangedBounds(group, &dates);
+    struct Run {
+      int64_t date;
+      size_t begin, end;  // group[begin, end), ascending ids
+    };
+    std::vector<Run> runs;
+    for (size_t i = 0; i < group.size();) {
+      size_t j = i + 1;
+      while (j < group.size() && dates[j] == dates[i]) ++j;
+      runs.push_back(Run{dates[i], i, j});
+      i = j;
+    }
+    // A max-heap: the newest bound first, then the higher ids.
+    const auto before = [](const Run& a, const Run& b) {
+      return a.date != b.date ? a.date < b.date : a.begin < b.begin;
+    };
+    std::make_heap(runs.begin(), runs.end(), before);
+    bool ended = false;
+    while (!runs.empty() && !ended) {
+      std::pop_heap(runs.begin(), runs.end(), before);
+      const Run run = runs.back();
+      runs.pop_back();
+      for (size_t i = run.end; i-- > run.begin;) {
+        const uint64_t id = group[i];
+        if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
+        if (upper < bound_) return absl::OkStatus();
+        if (top_.size() == options_.max_results &&
+            !RankBefore(Rank{cap - memory_points, memory_count, least_edits, 0, run.date, id},
+                        RankOf(top_.back().match))) {
+          ended = true;
+          break;
+        }
+        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
+      }
     }
   }
   return absl::OkStatus();

@@ -71,6 +71,11 @@ class Search {
 
   const SideKey& QueryKey() const { return query_.key; }
 
+  // A group of candidates (one length, one shared-token count) at least
+  // this large is taken in the order of the units' date bounds
+  // (IndexView::ChangedBounds), so that ties with the k-th match end early.
+  static constexpr size_t kDateOrderMin = 32;
+
   // Candidate retrieval (matcher_candidates.cc).
   absl::Status ExactPath();
   // Whether units of length n can still reach the bound; sets *edits.

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -111,6 +112,14 @@ struct MemState {
   //    read).
   absl::flat_hash_set<uint64_t> tokens[2] ABSL_GUARDED_BY(fill);
   HashFilter token_removals[2] ABSL_GUARDED_BY(fill);
+  //  - `changed_max`: by blocks of kChangedBlock consecutive unit ids (index
+  //    id / kChangedBlock), the newest change date (changed_at_us) of the
+  //    units of the block loaded or written so far, INT64_MIN for none:
+  //    an upper bound of each unit's date (a write to an older date leaves
+  //    it), which ranks ties without reading the units
+  //    (IndexView::ChangedBounds). 8 bytes a block: 0.3 MB at 10M units.
+  static constexpr uint64_t kChangedBlock = 256;
+  std::vector<int64_t> changed_max ABSL_GUARDED_BY(fill);
   HashFilter exact_seen[2] ABSL_GUARDED_BY(fill);
   HashFilter exact_repeated[2] ABSL_GUARDED_BY(fill);
   // Set once `tokens` and the exact filters hold every unit's keys: at
@@ -144,13 +153,15 @@ struct MemState {
   uint64_t unfiltered_checks ABSL_GUARDED_BY(rw) = 0;
 };
 
-// Adds the token keys and exact hashes of both sides of `keys` to
-// `state.tokens` and its exact filters.
-void AddTokenKeys(MemState& state, const match::UnitKeys& keys) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
+// Adds the token keys and exact hashes of both sides of `keys` (unit `id`'s)
+// to `state.tokens` and its exact filters, and its date to
+// `state.changed_max`.
+void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 // The same, given the exact hashes of both sides (SideKey::ExactHash(), by
 // Side as index), when the caller has them already.
-void AddTokenKeys(MemState& state, const match::UnitKeys& keys, const std::array<uint64_t, 2>& exact_hashes)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
+void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys,
+                  const std::array<uint64_t, 2>& exact_hashes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 // The bytes held by `state.tokens` and the filters beside it.
 uint64_t TokenKeyBytes(const MemState& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 

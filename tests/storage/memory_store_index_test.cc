@@ -4,6 +4,8 @@
 // frequent tokens' postings.
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -13,8 +15,10 @@
 #include "rocksdb/db.h"
 #include "service/tm/memories.h"
 #include "storage/internal/encoding.h"
+#include "storage/internal/memory_state.h"
 #include "storage/internal/rocks.h"
 #include "tests/storage/memory_store_test_util.h"
+#include "tests/storage/temp_dir.h"
 
 namespace qantara::storage {
 namespace {
@@ -464,6 +468,124 @@ TEST_F(MemoryStoreTest, WarmedTokenAndExactSetsFollowWrites) {
   for (const char* q : {"Close the file", "Save the file", "Open the file", "open the file number 7 now"}) {
     ExpectIndexedEqualsExhaustive("m", q, 50);
   }
+}
+
+
+// The date bounds a reader gives the matcher (IndexView::ChangedBounds): for
+// each unit, its block's newest date, never below the unit's own, after
+// adds (direct and buffered), updates to an older and a newer date, and the
+// warm-up of a reopened store; unknown before that warm-up and past the last
+// unit. Thousands of units tied at a lookup's k-th score are then ranked
+// as the exhaustive scan ranks them.
+TEST(ChangedBoundsTest, EveryUnitsDateIsBoundedByItsBlock) {
+  testing::TempDir tmp;
+  match::testing::SimpleAnalyzer analyzer;
+  MemoryStoreOptions options;
+  options.index_buffer_units = 100;  // some adds buffered, some written
+  options.index_file_min_units = 50;
+  constexpr uint64_t kBlock = internal::MemState::kChangedBlock;
+  constexpr int kUnits = 700;
+  std::unique_ptr<Store> store;
+  MemoryStore* raw = nullptr;  // owned by memories
+  std::unique_ptr<tm::Memories> memories;
+  auto open = [&] {
+    memories.reset();
+    store.reset();
+    auto s = Store::Open(tmp.path("data"));
+    ASSERT_TRUE(s.ok()) << s.status();
+    store = *std::move(s);
+    auto ms = MemoryStore::Open(*store, options);
+    ASSERT_TRUE(ms.ok()) << ms.status();
+    raw = ms->get();
+    memories = std::make_unique<tm::Memories>(analyzer, *std::move(ms));
+  };
+  // Bounds of ids 1 .. kUnits + kBlock (past the last unit: unknown).
+  auto bounds = [&] {
+    std::vector<uint64_t> ids;
+    for (uint64_t id = 1; id <= kUnits + kBlock; ++id) ids.push_back(id);
+    std::vector<int64_t> out;
+    auto reader = raw->OpenReader("m");
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    if (reader.ok()) (*reader)->ChangedBounds(ids, &out);
+    return out;
+  };
+  // Each unit's date bounded by its block's, which is the newest of the
+  // block's units (`older`: a unit's earlier date, still counted).
+  auto expect_blocks = [&](const char* when, std::optional<std::pair<uint64_t, int64_t>> older) {
+    SCOPED_TRACE(when);
+    const std::vector<int64_t> got = bounds();
+    ASSERT_EQ(got.size(), kUnits + kBlock);
+    std::map<uint64_t, int64_t> newest;
+    for (uint64_t id = 1; id <= kUnits; ++id) {
+      auto u = memories->GetUnit("m", id);
+      ASSERT_TRUE(u.ok()) << u.status();
+      int64_t& n = newest.try_emplace(id / kBlock, INT64_MIN).first->second;
+      n = std::max(n, u->changed_at_us);
+      if (older && older->first == id) n = std::max(n, older->second);
+    }
+    for (uint64_t id = 1; id <= kUnits; ++id) EXPECT_EQ(got[id - 1], newest[id / kBlock]) << id;
+    for (uint64_t id = kUnits + 1; id <= kUnits + kBlock; ++id) {
+      if (id / kBlock > kUnits / kBlock) EXPECT_EQ(got[id - 1], match::ExactList::kUnknownChange) << id;
+    }
+  };
+  open();
+  ASSERT_TRUE(memories->CreateMemory(NewMemory{"m", "en", "ar", ""}).ok());
+  std::mt19937 rng(3);
+  std::vector<Unit> units;
+  for (int i = 0; i < kUnits; ++i) {
+    Unit u = U(std::string(i % 2 ? "alpha" : "beta") + " w" + std::to_string(i), "t" + std::to_string(i));
+    u.changed_at_us = 1'000'000 * static_cast<int64_t>(1 + rng() % 300);  // ties, not in id order
+    units.push_back(std::move(u));
+  }
+  ASSERT_TRUE(memories->AddUnits("m", units, DuplicatePolicy::kKeepAll).ok());
+  expect_blocks("added", std::nullopt);
+
+  // An update to an older date leaves the block's bound; a newer one raises it.
+  auto update = [&](uint64_t id, int64_t date) {
+    auto u = memories->GetUnit("m", id);
+    ASSERT_TRUE(u.ok()) << u.status();
+    u->target += " (updated)";
+    u->changed_at_us = date;
+    ASSERT_TRUE(memories->UpdateUnit("m", *u).ok());
+  };
+  const int64_t was5 = 1'000'000 * 300 + 1;  // above any added date
+  update(5, was5);
+  update(5, 1);
+  expect_blocks("updated", std::make_pair(uint64_t{5}, was5));
+  update(300, 2'000'000'000);
+  expect_blocks("updated newer", std::make_pair(uint64_t{5}, was5));
+
+  // Lookups where hundreds of units tie at the k-th score rank as the scan.
+  auto same = [&](const std::string& q, uint32_t k) {
+    SCOPED_TRACE(q + " k" + std::to_string(k));
+    tm::LookupRequest req;
+    req.memories = {"m"};
+    req.text = q;
+    req.options.threshold = 45;
+    req.options.max_results = k;
+    auto indexed = memories->Lookup(req);
+    req.options.exhaustive = true;
+    auto full = memories->Lookup(req);
+    ASSERT_TRUE(indexed.ok() && full.ok());
+    ASSERT_EQ(indexed->matches.size(), k);
+    ASSERT_EQ(indexed->matches.size(), full->matches.size());
+    for (size_t i = 0; i < k; ++i) EXPECT_EQ(indexed->matches[i].unit.id, full->matches[i].unit.id) << i;
+  };
+  for (uint32_t k : {1u, 5u, 30u}) {
+    same("alpha gamma", k);
+    same("beta gamma", k);
+  }
+
+  // Reopened: unknown until the warm-up has read every unit's keys; then
+  // the blocks' newest current dates (unit 5's earlier one is gone).
+  open();
+  for (int64_t b : bounds()) EXPECT_EQ(b, match::ExactList::kUnknownChange);
+  memories->StartWarmUp();
+  memories->WaitForWarmUp();
+  expect_blocks("warmed up", std::nullopt);
+  for (uint32_t k : {1u, 5u, 30u}) same("alpha gamma", k);
+  memories.reset();
+  store.reset();
 }
 
 }  // namespace

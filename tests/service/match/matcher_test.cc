@@ -416,6 +416,79 @@ TEST_F(MatcherTest, TiesAtTheBoundEqualExhaustive) {
   }
 }
 
+// A two-word query at 45 shares one word with thousands of two-word units:
+// they all tie at 50 (one substitution), so the k best are decided by date
+// and id. Taken by their date bounds (IndexView::ChangedBounds), newest
+// first, the lookup stops at the first unit whose date cannot win: the
+// answer of the exhaustive scan, with a few dozen units read instead of
+// every one of them. Dates random (with ties), ascending or descending with
+// the ids; bounds per unit, or a block's newest date for 16 or 256 ids;
+// with a memory penalty, a caller's penalty, a filter, a context, and k
+// from 1 to 20. Without bounds every tied unit is read.
+TEST(MatcherTiesTest, TiedUnitsAreTakenNewestFirstAndEndEarly) {
+  for (int dates = 0; dates < 3; ++dates) {
+    for (uint64_t block : {1u, 16u, 256u}) {
+      SimpleAnalyzer analyzer;
+      MemoryIndex index(analyzer);
+      index.set_date_block(block);
+      index.set_peek(false);  // keys read through Keys(), counted
+      std::mt19937 rng(5 + dates);
+      const int n = 3000;
+      for (int i = 0; i < n; ++i) {
+        Unit u;
+        u.id = static_cast<uint64_t>(i + 1);
+        u.source = std::string(i % 2 ? "alpha" : "beta") + " w" + std::to_string(i);
+        u.target = "t" + std::to_string(i);
+        u.changed_at_us = dates == 0 ? 1 + static_cast<int64_t>(rng() % 500) : dates == 1 ? 10 + i : 10 + n - i;
+        u.attributes.project = rng() % 3 == 0 ? "p1" : "p2";
+        index.Add(u);
+      }
+      for (bool known : {true, false}) {
+        index.set_changed_bounds(known);
+        for (uint32_t k : {1u, 5u, 20u}) {
+          for (int variant = 0; variant < 5; ++variant) {
+            LookupOptions o;
+            o.threshold = 45;  // 50 less a penalty still matches
+            o.max_results = k;
+            if (variant == 1) o.memory_penalty = 1;
+            if (variant == 2) o.attribute_penalties = {AttributePenalty{"project", "p2", 1}};
+            if (variant == 3) o.filter.project = "p1";
+            if (variant == 4) o.context.prev = "before";
+            const std::string what = "dates " + std::to_string(dates) + " block " + std::to_string(block) +
+                                     (known ? " bounds" : " no bounds") + " k" + std::to_string(k) +
+                                     " variant " + std::to_string(variant);
+            auto q = analyzer.Analyze("alpha gamma", text::Language::kEnglish);
+            const size_t before = index.key_reads();
+            auto indexed = Lookup(index, analyzer, *q, text::Language::kEnglish, text::Language::kArabic, o);
+            const size_t reads = index.key_reads() - before;
+            o.exhaustive = true;
+            auto full = Lookup(index, analyzer, *q, text::Language::kEnglish, text::Language::kArabic, o);
+            ASSERT_TRUE(indexed.ok() && full.ok()) << what;
+            ASSERT_EQ(indexed->matches.size(), k) << what;
+            ASSERT_EQ(indexed->matches.size(), full->matches.size()) << what;
+            for (size_t i = 0; i < k; ++i) {
+              EXPECT_EQ(indexed->matches[i].unit.id, full->matches[i].unit.id) << what << " #" << i;
+              EXPECT_DOUBLE_EQ(indexed->matches[i].score, full->matches[i].score) << what;
+              EXPECT_EQ(indexed->matches[i].penalties, full->matches[i].penalties) << what;
+            }
+            // 1,500 units have "alpha". Without bounds, each is read; with
+            // them, those of the blocks newer than the k-th match's (the
+            // caller's penalty and the filter pass over two thirds and one
+            // third of them: their blocks count too). Random dates in blocks
+            // of 256 give every block about the newest date: the bounds then
+            // tell little (the answer is still the exhaustive one).
+            if (!known) {
+              EXPECT_GE(reads, 1500u) << what;
+            } else if (variant != 3 && !(dates == 0 && block == 256)) {
+              EXPECT_LT(reads, 40 * k + 3 * block + 100) << what;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // Many units of one normalised source ("Cancel", written in several ways,
 // dates not in id order: updated units): the exact path reads them newest
 // first and stops once no older one can rank in the top k, with the answer

@@ -2,6 +2,7 @@
 #ifndef QANTARA_TESTS_SERVICE_MATCH_MEMORY_INDEX_H_
 #define QANTARA_TESTS_SERVICE_MATCH_MEMORY_INDEX_H_
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -29,6 +30,8 @@ class MemoryIndex final : public IndexView {
       max_len_[static_cast<int>(side)] =
           std::max<uint32_t>(max_len_[static_cast<int>(side)], k.tokens.size());
     }
+    int64_t& newest = newest_[unit.id / date_block_];
+    newest = std::max(newest, unit.changed_at_us);
     keys_[unit.id] = std::make_shared<UnitKeys>(std::move(keys));
     units_[unit.id] = std::move(unit);
   }
@@ -57,6 +60,20 @@ class MemoryIndex final : public IndexView {
     auto it = keys_.find(id);
     return it == keys_.end() ? nullptr : it->second.get();
   }
+  // As storage: the newest date of the block of `date_block_` ids a unit is
+  // in (its own with blocks of 1), or none at all.
+  void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {
+    out->assign(ids.size(), ExactList::kUnknownChange);
+    if (!changed_bounds_) return;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto it = newest_.find(ids[i] / date_block_);
+      if (it != newest_.end()) (*out)[i] = it->second;
+    }
+  }
+  // Whether ChangedBounds() knows the dates, and the size of its blocks (set
+  // before the first Add).
+  void set_changed_bounds(bool known) { changed_bounds_ = known; }
+  void set_date_block(uint64_t ids) { date_block_ = ids; }
   // Whether Exact() gives the units' dates (else all unknown, as an index
   // written before it kept them).
   void set_exact_dates(bool dates) { exact_dates_ = dates; }
@@ -87,6 +104,9 @@ class MemoryIndex final : public IndexView {
   bool peek_ = true;
   size_t key_reads_ = 0;
   bool exact_dates_ = true;
+  bool changed_bounds_ = true;
+  uint64_t date_block_ = 4;
+  std::map<uint64_t, int64_t> newest_;  // block -> newest date
 };
 
 }  // namespace qantara::match::testing
