@@ -159,7 +159,11 @@ TEST_F(KeyBudgetTest, KeysReadOnDemandStayWithinTheBudget) {
     for (const std::string& q : queries) Find(mem, q, 1);
     const StoreStats st = Stats();
     if (budget > (1 << 20)) {
-      EXPECT_EQ(st.cached_unit_keys, 500u);  // the lookups read every unit's keys
+      // The lookups at threshold 1 read (nearly) every unit's keys, and the
+      // cache holds them all: a unit tied at the k-th score whose date
+      // cannot win is not read (IndexView::ChangedBounds).
+      EXPECT_GE(st.cached_unit_keys, 450u);
+      EXPECT_LE(st.cached_unit_keys, 500u);
     } else {
       EXPECT_GT(st.cached_unit_keys, 0u);
       EXPECT_LT(st.cached_unit_keys, 250u);  // 24 KiB hold fewer than 250 (over 100 bytes each)

@@ -470,7 +470,6 @@ TEST_F(MemoryStoreTest, WarmedTokenAndExactSetsFollowWrites) {
   }
 }
 
-
 // The date bounds a reader gives the matcher (IndexView::ChangedBounds): for
 // each unit, its block's newest date, never below the unit's own, after
 // adds (direct and buffered), updates to an older and a newer date, and the

@@ -439,7 +439,9 @@ TEST(MatcherTiesTest, TiedUnitsAreTakenNewestFirstAndEndEarly) {
         u.id = static_cast<uint64_t>(i + 1);
         u.source = std::string(i % 2 ? "alpha" : "beta") + " w" + std::to_string(i);
         u.target = "t" + std::to_string(i);
-        u.changed_at_us = dates == 0 ? 1 + static_cast<int64_t>(rng() % 500) : dates == 1 ? 10 + i : 10 + n - i;
+        u.changed_at_us = dates == 0   ? 1 + static_cast<int64_t>(rng() % 500)
+                          : dates == 1 ? 10 + i
+                                       : 10 + n - i;
         u.attributes.project = rng() % 3 == 0 ? "p1" : "p2";
         index.Add(u);
       }
