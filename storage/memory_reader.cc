@@ -72,10 +72,10 @@ class RocksMemoryReader final : public MemoryReader {
     out->assign(ids.size(), match::ExactList::kUnknownChange);
     if (!state_->tokens_complete) return;
     absl::ReaderMutexLock f(&state_->fill);
-    const std::vector<int64_t>& newest = state_->changed_max;
+    const size_t blocks = state_->changed_max.size();
     for (size_t i = 0; i < ids.size(); ++i) {
       const uint64_t block = ids[i] / MemState::kChangedBlock;
-      if (block < newest.size()) (*out)[i] = newest[block];
+      if (block < blocks) (*out)[i] = state_->changed_max[block];
     }
   }
   absl::Status ForEachUnitKeys(
