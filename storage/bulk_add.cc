@@ -19,7 +19,11 @@ namespace {
 // A unit id kept by an add (PreparedUnit::keep_id) must be above every id
 // handed out, and fit the postings' encoding (id << 1).
 absl::Status CheckKeptId(uint64_t id, uint64_t next_id) {
-  if (id < next_id || id >= (uint64_t{1} << 62)) {
+  if (id > kMaxUnitId) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot keep unit id ", id, ": unit ids must be at most ", kMaxUnitId));
+  }
+  if (id < next_id) {
     return absl::InvalidArgumentError(absl::StrCat("cannot keep unit id ", id, ": ids must ascend above ",
                                                    next_id - 1, ", the highest id the memory has used"));
   }

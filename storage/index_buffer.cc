@@ -20,6 +20,7 @@
 #include "storage/internal/encoding.h"
 #include "storage/internal/rocks.h"
 #include "storage/internal/status.h"
+#include "storage/limits.h"
 
 namespace qantara::storage {
 
@@ -43,6 +44,7 @@ using Log = std::vector<PackedEntry>;
 
 constexpr uint64_t kIdBits = 47;
 constexpr uint64_t kIdMask = (uint64_t{1} << kIdBits) - 1;
+static_assert(kMaxUnitId <= kIdMask, "a unit id must fit a packed posting");
 constexpr uint64_t kExactIdMask = (uint64_t{1} << 63) - 1;
 
 // The capped length of PostingKey: lengths above the cap share a key.

@@ -21,6 +21,10 @@ inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
 inline constexpr size_t kMaxMemories = 10000;
 // Bytes of a job's key in a progress mark (memory_store.h, ProgressMark).
 inline constexpr size_t kMaxJobKeyBytes = 128;
+// The largest unit id, also of a unit that keeps its id (an import that
+// preserves ids): the index buffer packs a posting's unit id into 47 bits
+// (storage/internal/index_buffer.h, PackedEntry).
+inline constexpr uint64_t kMaxUnitId = (uint64_t{1} << 47) - 1;
 
 }  // namespace qantara::storage
 

@@ -66,16 +66,22 @@ class RocksMemoryReader final : public MemoryReader {
   const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return SkipDamaged(reader_.GetUnit(id)); }
   // From MemState::changed_max once it holds every unit (with the token
-  // keys: `tokens_complete`); unknown before, and for ids past its blocks.
+  // keys: `tokens_complete`); unknown before, and for ids of no block.
   void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {
     state_->rw.AssertReaderHeld();
     out->assign(ids.size(), match::ExactList::kUnknownChange);
     if (!state_->tokens_complete) return;
     absl::ReaderMutexLock f(&state_->fill);
-    const size_t blocks = state_->changed_max.size();
+    // Ascending ids: one lookup a block.
+    uint64_t block = UINT64_MAX;
+    int64_t bound = match::ExactList::kUnknownChange;
     for (size_t i = 0; i < ids.size(); ++i) {
-      const uint64_t block = ids[i] / MemState::kChangedBlock;
-      if (block < blocks) (*out)[i] = state_->changed_max[block];
+      if (ids[i] / MemState::kChangedBlock != block) {
+        block = ids[i] / MemState::kChangedBlock;
+        auto it = state_->changed_max.find(block);
+        bound = it == state_->changed_max.end() ? match::ExactList::kUnknownChange : it->second;
+      }
+      (*out)[i] = bound;
     }
   }
   absl::Status ForEachUnitKeys(

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 namespace qantara::storage::internal {
 
@@ -12,9 +13,8 @@ void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys) {
 
 void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys,
                   const std::array<uint64_t, 2>& exact_hashes) {
-  const uint64_t block = id / MemState::kChangedBlock;
-  if (block >= state.changed_max.size()) state.changed_max.resize(block + 1, INT64_MIN);
-  state.changed_max[block] = std::max(state.changed_max[block], keys.changed_at_us);
+  auto [newest, added] = state.changed_max.try_emplace(id / MemState::kChangedBlock, keys.changed_at_us);
+  if (!added) newest->second = std::max(newest->second, keys.changed_at_us);
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
     const int s = static_cast<int>(side);
     const match::SideKey& k = keys.side(side);
@@ -34,7 +34,7 @@ uint64_t TokenKeyBytes(const MemState& state) {
     bytes += state.tokens[s].capacity() * (sizeof(uint64_t) + 1) + state.token_removals[s].bytes() +
              state.exact_seen[s].bytes() + state.exact_repeated[s].bytes();
   }
-  bytes += state.changed_max.capacity() * sizeof(int64_t);
+  bytes += state.changed_max.capacity() * (sizeof(std::pair<uint64_t, int64_t>) + 1);
   return bytes;
 }
 

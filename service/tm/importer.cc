@@ -18,6 +18,7 @@
 #include "service/base/status_macros.h"
 #include "service/text/language.h"
 #include "service/tm/tmx_units.h"
+#include "storage/limits.h"
 
 namespace qantara::tm {
 namespace {
@@ -62,6 +63,10 @@ class Importer::Sink final : public formats::UnitSink {
       } else if (u->id == 0) {
         u = absl::InvalidArgumentError(absl::StrCat("no <prop type=\"", std::string(kIdProp),
                                                     "\"> to take the unit's id from (--preserve-ids)"));
+      } else if (u->id > storage::kMaxUnitId) {
+        u = absl::InvalidArgumentError(absl::StrCat("unit id ", u->id,
+                                                    " is above the largest a unit can keep, ",
+                                                    storage::kMaxUnitId, " (--preserve-ids)"));
       } else if (u->id <= last_id_) {
         u = absl::InvalidArgumentError(absl::StrCat("unit id ", u->id,
                                                     " is not above the previous unit's id ", last_id_,

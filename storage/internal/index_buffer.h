@@ -46,7 +46,8 @@ void MergeSorted(match::UnitIds& ids, const match::UnitIds& extra);
 // key then the unit id (so sorting packed entries sorts them in key order).
 // Postings: side (1 bit), token key (64), capped length (16, PostingKey's
 // cap), unit id (47). Exact: side (1), hash (64), unit id (63).
-// REQUIRES: unit ids below 2^47 (they come from a per-memory counter).
+// REQUIRES: unit ids at most kMaxUnitId (storage/limits.h: 2^47 - 1; a
+// per-memory counter, or kept ids checked against it).
 struct PackedEntry {
   uint64_t hi;
   uint64_t lo;

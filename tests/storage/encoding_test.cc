@@ -115,6 +115,15 @@ TEST(Encoding, PostingListsAndOps) {
   auto padded = DecodeCompactPostingList(std::string("\x02\x85\x00\x03", 4));
   ASSERT_TRUE(padded.ok());
   EXPECT_EQ(padded->ToVector(), (std::vector<uint64_t>{5, 8}));
+  // Ids far above the others (the encoding takes any), beside small ones.
+  for (const std::vector<uint64_t>& far :
+       {std::vector<uint64_t>{1, 5, (uint64_t{1} << 61) + 5}, std::vector<uint64_t>{(uint64_t{1} << 62) - 1},
+        std::vector<uint64_t>{3, (uint64_t{1} << 40), (uint64_t{1} << 61), (uint64_t{1} << 62) - 10}}) {
+    auto c = DecodeCompactPostingList(EncodePostingList(far));
+    ASSERT_TRUE(c.ok()) << c.status();
+    EXPECT_EQ(c->ToVector(), far);
+    for (uint64_t id : far) EXPECT_TRUE(match::PostingList::Cursor(*c).Contains(id)) << id;
+  }
 }
 
 // Found by tests/fuzz/fuzz_storage_decoders and fuzz_merge: a posting list

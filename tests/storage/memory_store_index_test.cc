@@ -17,6 +17,7 @@
 #include "storage/internal/encoding.h"
 #include "storage/internal/memory_state.h"
 #include "storage/internal/rocks.h"
+#include "storage/limits.h"
 #include "tests/storage/memory_store_test_util.h"
 #include "tests/storage/temp_dir.h"
 
@@ -474,8 +475,8 @@ TEST_F(MemoryStoreTest, WarmedTokenAndExactSetsFollowWrites) {
 // each unit, its block's newest date, never below the unit's own, after
 // adds (direct and buffered), updates to an older and a newer date, and the
 // warm-up of a reopened store; unknown before that warm-up and past the last
-// unit. Thousands of units tied at a lookup's k-th score are then ranked
-// as the exhaustive scan ranks them.
+// unit, and for a kept id near 2^61. Hundreds of units tied at a lookup's
+// k-th score are then ranked as the exhaustive scan ranks them.
 TEST(ChangedBoundsTest, EveryUnitsDateIsBoundedByItsBlock) {
   testing::TempDir tmp;
   match::testing::SimpleAnalyzer analyzer;
@@ -583,6 +584,40 @@ TEST(ChangedBoundsTest, EveryUnitsDateIsBoundedByItsBlock) {
   memories->WaitForWarmUp();
   expect_blocks("warmed up", std::nullopt);
   for (uint32_t k : {1u, 5u, 30u}) same("alpha gamma", k);
+
+  // A kept id far above the others (an import that preserves ids) takes a
+  // block of its own, not memory up to it; also after the next warm-up. It
+  // is found by fuzzy lookups (its postings hold it whole). One above the
+  // largest (kMaxUnitId: 2^47 - 1) is refused, naming the limit: the index
+  // buffer once cut such ids to 47 bits, so that "far away" found nothing.
+  const uint64_t far = kMaxUnitId - 3;
+  Unit u = U("alpha far away", "t");
+  u.id = kMaxUnitId + 1;
+  auto refused = memories->AddUnits("m", {u}, DuplicatePolicy::kKeepAll, nullptr, /*keep_ids=*/true);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("unit ids must be at most 140737488355327"), std::string::npos)
+      << refused.status();
+  u.id = far;
+  u.changed_at_us = 7'000'000;
+  ASSERT_TRUE(memories->AddUnits("m", {u}, DuplicatePolicy::kKeepAll, nullptr, /*keep_ids=*/true).ok());
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round);
+    std::vector<int64_t> got;
+    auto reader = raw->OpenReader("m");
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    (*reader)->ChangedBounds({1, far - 1, far}, &got);
+    reader->reset();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[1], 7'000'000);  // its block's only unit
+    EXPECT_EQ(got[2], 7'000'000);
+    EXPECT_NE(got[0], match::ExactList::kUnknownChange);
+    same("alpha far", 5);
+    same("alpha far away", 1);
+    same("far away", 1);
+    open();
+    memories->StartWarmUp();
+    memories->WaitForWarmUp();
+  }
   memories.reset();
   store.reset();
 }

@@ -620,6 +620,16 @@ TEST_F(MatcherTest, VeryLargeUnitIds) {
   LookupResult full = Find("open the red window", o);
   ASSERT_EQ(full.matches.size(), 6u);
   for (size_t i = 0; i < 6; ++i) EXPECT_EQ(r.matches[i].unit.id, full.matches[i].unit.id);
+  // Ids far above the others (the matcher takes any; storage keeps ids up
+  // to 2^47), beside small ones.
+  next_id_ = (uint64_t{1} << 61) + 4;
+  Add("open the red gate", "t");
+  next_id_ = (uint64_t{1} << 62) - 10;
+  Add("open the red window now", "t");
+  for (const char* q : {"open the red window", "open the red gate", "red gate"}) {
+    for (double t : {45.0, 70.0}) ExpectIndexedEqualsExhaustive(q, t);
+  }
+  EXPECT_EQ(Find("open the red gate").matches.at(0).unit.id, (uint64_t{1} << 61) + 5);
 }
 
 TEST(MergeResults, KeepsBestAcrossMemories) {

@@ -174,7 +174,7 @@ TEST_F(LosslessExportTest, WithoutPreserveIdsTheFieldsComeBackUnderNewIds) {
   }
 }
 
-TEST_F(LosslessExportTest, IdsOutOfOrderMissingOrUnreadableFailTheirUnits) {
+TEST_F(LosslessExportTest, IdsOutOfOrderMissingUnreadableOrTooLargeFailTheirUnits) {
   ASSERT_TRUE(env_.memories->CreateMemory(NewMemory{"dst", "en", "ar", ""}).ok());
   auto tu = [](const std::string& props, const std::string& en) {
     return "<tu>" + props + "<tuv xml:lang=\"en\"><seg>" + en + "</seg></tuv><tuv xml:lang=\"ar\"><seg>ع " +
@@ -188,16 +188,19 @@ TEST_F(LosslessExportTest, IdsOutOfOrderMissingOrUnreadableFailTheirUnits) {
       tu("<prop type=\"x-qantara-id\">3</prop>", "three") + tu("", "none") +
       tu("<prop type=\"x-qantara-id\">x7</prop>", "bad") +
       tu("<prop type=\"x-qantara-id\">9</prop><prop type=\"x-qantara-origin\">robot</prop>", "robot") +
-      tu("<prop type=\"x-qantara-id\">8</prop>", "eight") + "</body></tmx>\n";
+      tu("<prop type=\"x-qantara-id\">8</prop>", "eight") +
+      tu("<prop type=\"x-qantara-id\">140737488355328</prop>", "above the largest") + "</body></tmx>\n";
   auto report = Import("dst", file, true);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->counts.units_added, 2u);
-  EXPECT_EQ(report->counts.units_failed, 4u);
-  ASSERT_EQ(report->problems.size(), 4u);
+  EXPECT_EQ(report->counts.units_failed, 5u);
+  ASSERT_EQ(report->problems.size(), 5u);
   EXPECT_THAT(report->problems[0].reason, HasSubstr("unit id 3 is not above the previous unit's id 5"));
   EXPECT_THAT(report->problems[1].reason, HasSubstr("no <prop type=\"x-qantara-id\">"));
   EXPECT_THAT(report->problems[2].reason, HasSubstr("x-qantara-id"));
   EXPECT_THAT(report->problems[3].reason, HasSubstr("x-qantara-origin"));
+  EXPECT_THAT(report->problems[4].reason,
+              HasSubstr("unit id 140737488355328 is above the largest a unit can keep, 140737488355327"));
   const std::vector<Unit> dst = All(*env_.memories, "dst");
   ASSERT_EQ(dst.size(), 2u);
   EXPECT_EQ(dst[0].id, 5u);
