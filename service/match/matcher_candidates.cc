@@ -256,15 +256,6 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
     if (group.empty()) continue;
     if (upper < bound_) break;
     if (!std::is_sorted(group.begin(), group.end())) std::sort(group.begin(), group.end());
-    if (group.size() < kDateOrderMin || (has_context_ && cap >= 100.0)) {
-      for (auto it = group.rbegin(); it != group.rend(); ++it) {
-        const uint64_t id = *it;
-        if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
-        if (upper < bound_) return absl::OkStatus();
-        if (absl::Status s = ConsiderId(id); !s.ok()) return s;
-      }
-      continue;
-    }
     // A large group whose units may tie with the k-th match (a two-word
     // query at 50: tens of thousands of units sharing one word, all capped
     // at 50). A unit's best possible rank is the group's cap less the
@@ -275,18 +266,24 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
     // (highest first), best ranks only fall: the first unit that cannot
     // enter ends the group. Units of one bound are runs of consecutive ids
     // (ChangedBounds: a block's newest date), ordered through a heap, so
-    // only the runs taken are ordered.
-    view_.ChangedBounds(group, &dates);
+    // only the runs taken are ordered. A small group, or one a context may
+    // lift to 101/102, is one run by id, every unit considered.
+    const bool by_date = group.size() >= kDateOrderMin && !(has_context_ && cap >= 100.0);
     struct Run {
       int64_t date;
       size_t begin, end;  // group[begin, end), ascending ids
     };
     std::vector<Run> runs;
-    for (size_t i = 0; i < group.size();) {
-      size_t j = i + 1;
-      while (j < group.size() && dates[j] == dates[i]) ++j;
-      runs.push_back(Run{dates[i], i, j});
-      i = j;
+    if (by_date) {
+      view_.ChangedBounds(group, &dates);
+      for (size_t i = 0; i < group.size();) {
+        size_t j = i + 1;
+        while (j < group.size() && dates[j] == dates[i]) ++j;
+        runs.push_back(Run{dates[i], i, j});
+        i = j;
+      }
+    } else {
+      runs.push_back(Run{ExactList::kUnknownChange, 0, group.size()});
     }
     // A max-heap: the newest bound first, then the higher ids.
     const auto before = [](const Run& a, const Run& b) {
@@ -302,7 +299,7 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
         const uint64_t id = group[i];
         if (!exact_ids_.empty() && std::binary_search(exact_ids_.begin(), exact_ids_.end(), id)) continue;
         if (upper < bound_) return absl::OkStatus();
-        if (top_.size() == options_.max_results &&
+        if (by_date && top_.size() == options_.max_results &&
             !RankBefore(Rank{cap - memory_points, memory_count, least_edits, 0, run.date, id},
                         RankOf(top_.back().match))) {
           ended = true;
