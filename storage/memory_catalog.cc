@@ -291,6 +291,8 @@ absl::StatusOr<StoreStats> RocksMemoryStore::Stats() {
     stats.cached_unit_keys += s->keys.size();
     stats.cached_unit_keys_bytes += s->keys.bytes() + TokenKeyBytes(*s);
     if (s->keys_uncached) ++stats.memories_keys_uncached;
+    stats.sketched_units += s->sketches.units();
+    stats.sketch_bytes += s->sketches.bytes();
     stats.index_buffered_units += s->pending.units();
   }
   stats.index_compactions = compactor_.compactions();

@@ -65,6 +65,12 @@ class RocksMemoryReader final : public MemoryReader {
   absl::StatusOr<match::UnitKeysPtr> Keys(uint64_t id) override { return SkipDamaged(reader_.Keys(id)); }
   const match::UnitKeys* PeekKeys(uint64_t id) override { return reader_.PeekKeys(id); }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override { return SkipDamaged(reader_.GetUnit(id)); }
+  // From MemState::sketches (a reader lock of `fill` a candidate).
+  bool KeySketch(uint64_t id, match::Side side, std::vector<uint16_t>* out) override {
+    state_->rw.AssertReaderHeld();
+    absl::ReaderMutexLock f(&state_->fill);
+    return state_->sketches.Get(id, side, out);
+  }
   // From MemState::changed_max once it holds every unit (with the token
   // keys: `tokens_complete`); unknown before, and for ids of no block.
   void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {

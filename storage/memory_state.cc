@@ -15,6 +15,11 @@ void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys,
                   const std::array<uint64_t, 2>& exact_hashes) {
   auto [newest, added] = state.changed_max.try_emplace(id / MemState::kChangedBlock, keys.changed_at_us);
   if (!added) newest->second = std::max(newest->second, keys.changed_at_us);
+  if (state.keys_uncached || (!state.keys_complete && !state.warming)) {
+    state.sketches.Set(id, keys);
+  } else {
+    state.sketches.Erase(id);
+  }
   for (match::Side side : {match::Side::kSource, match::Side::kTarget}) {
     const int s = static_cast<int>(side);
     const match::SideKey& k = keys.side(side);
@@ -35,6 +40,7 @@ uint64_t TokenKeyBytes(const MemState& state) {
              state.exact_seen[s].bytes() + state.exact_repeated[s].bytes();
   }
   bytes += state.changed_max.capacity() * (sizeof(std::pair<uint64_t, int64_t>) + 1);
+  bytes += state.sketches.bytes();
   return bytes;
 }
 

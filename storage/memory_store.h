@@ -117,6 +117,11 @@ struct StoreStats {
   uint64_t key_cache_budget_bytes = 0;  // MemoryStoreOptions::key_cache_bytes
   // Memories whose keys did not fit in that budget: read from RocksDB.
   uint64_t memories_keys_uncached = 0;
+  // Units whose sketch (16-bit token keys) is held, for the memories whose
+  // keys are not (MemState::sketches), and its estimated bytes (part of
+  // cached_unit_keys_bytes).
+  uint64_t sketched_units = 0;
+  uint64_t sketch_bytes = 0;
   // RocksDB's memory (Store::RocksMemory): block cache, memtables, table
   // readers' index and filter blocks.
   uint64_t rocks_block_cache_bytes = 0;

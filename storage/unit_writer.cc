@@ -212,7 +212,11 @@ void UnitWriter::ApplyCacheChanges() {
     // (readers fill it on demand), so bulk adds do not grow it by a unit each.
     const bool keep = (state_.keys_complete || state_.warming) && !state_.keys_uncached;
     for (auto& [id, keys] : key_changes_) {
-      if (keys != nullptr) AddTokenKeys(state_, id, *keys);
+      if (keys != nullptr) {
+        AddTokenKeys(state_, id, *keys);
+      } else {
+        state_.sketches.Erase(id);  // deleted
+      }
       if (keys != nullptr && keep) {
         state_.keys.Put(id, keys);
       } else {

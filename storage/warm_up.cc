@@ -124,6 +124,7 @@ std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState
     if (!resume->has_value()) {
       state.keys_complete = !state.keys_uncached;
       state.tokens_complete = true;
+      state.sketches.Shrink();
       complete = true;
       break;
     }

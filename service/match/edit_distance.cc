@@ -64,6 +64,24 @@ TokenPattern::TokenPattern(const std::vector<MatchToken>& query) : query_(query)
     keys_[s] = k;
     masks_[s] |= uint64_t{1} << i;
   }
+  sketch_keys_.assign(slots, 0);
+  sketch_masks_.assign(slots, 0);
+  for (size_t i = 0; i < m; ++i) {
+    const uint16_t k = SketchOf(query[i].key);
+    size_t s = (k * 0x9E3779B1u) >> 20 & slot_mask_;
+    while (sketch_masks_[s] != 0 && sketch_keys_[s] != k) s = (s + 1) & slot_mask_;
+    sketch_keys_[s] = k;
+    sketch_masks_[s] |= uint64_t{1} << i;
+  }
+}
+
+uint64_t TokenPattern::SketchPeq(uint16_t sketch) const {
+  size_t s = (sketch * 0x9E3779B1u) >> 20 & slot_mask_;
+  while (sketch_masks_[s] != 0) {
+    if (sketch_keys_[s] == sketch) return sketch_masks_[s];
+    s = (s + 1) & slot_mask_;
+  }
+  return 0;
 }
 
 uint64_t TokenPattern::Peq(uint64_t key) const {
@@ -123,6 +141,29 @@ uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound
   return score <= bound ? score : bound + 1;
 }
 
+uint32_t TokenPattern::SketchDistance(const std::vector<uint16_t>& b, uint32_t bound) const {
+  const uint32_t m = query_.size(), n = b.size();
+  if (m == 0) return n;
+  if (!bit_parallel_) return 0;
+  const uint32_t diff = m > n ? m - n : n - m;
+  if (diff > bound) return bound + 1;
+  if (n == 0) return m;
+  const uint64_t full = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
+  const uint64_t top = uint64_t{1} << (m - 1);
+  uint64_t pv = full, mv = 0;
+  uint32_t score = m;
+  for (uint32_t j = 0; j < n; ++j) {
+    const Deltas h = NextColumn(SketchPeq(b[j]), full, pv, mv);
+    if (h.plus & top) {
+      ++score;
+    } else if (h.minus & top) {
+      --score;
+    }
+    if (score > bound + (n - j - 1)) return bound + 1;
+  }
+  return score <= bound ? score : bound + 1;
+}
+
 void TypoCosts::Add(uint64_t query_key, uint64_t unit_key, double cost) {
   auto& pairs = by_unit_[unit_key];
   for (const auto& [q, c] : pairs) {
@@ -130,6 +171,15 @@ void TypoCosts::Add(uint64_t query_key, uint64_t unit_key, double cost) {
   }
   pairs.emplace_back(query_key, cost);
   by_query_[query_key].push_back(unit_key);
+  sketches_.insert(SketchOf(unit_key));
+}
+
+bool TypoCosts::MayTouchSketch(const std::vector<uint16_t>& b) const {
+  if (sketches_.empty()) return false;
+  for (uint16_t t : b) {
+    if (sketches_.contains(t)) return true;
+  }
+  return false;
 }
 
 double TypoCosts::Cost(uint64_t a, uint64_t b) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "service/match/segment.h"
 
 namespace qantara::match {
@@ -34,15 +35,24 @@ class TokenPattern {
   // operations and a walk of O(|query| + |b|) cells, instead of the
   // O(|query| * |b|) table.
   std::vector<EditOp> Align(const std::vector<MatchToken>& b) const;
+  // A lower bound of Distance(b, bound) given only b's sketch (SketchOf of
+  // each of its keys, index_view.h): the distance between the query's sketch
+  // and `b_sketch` if at most `bound`, otherwise some value > bound. 0 (no
+  // bound) for a query of more than 64 tokens.
+  uint32_t SketchDistance(const std::vector<uint16_t>& b_sketch, uint32_t bound) const;
 
  private:
   uint64_t Peq(uint64_t key) const;
+  uint64_t SketchPeq(uint16_t sketch) const;
   const std::vector<MatchToken>& query_;
   bool bit_parallel_ = false;
   // Open-addressing table: distinct query keys -> position bitmask.
   std::vector<uint64_t> keys_;
   std::vector<uint64_t> masks_;
   uint64_t slot_mask_ = 0;
+  // The same table for the query's sketch (16-bit keys; same slot count).
+  std::vector<uint16_t> sketch_keys_;
+  std::vector<uint64_t> sketch_masks_;
 };
 
 // Typo pairs of one query (service/match/typo.h): unit-token keys one
@@ -61,8 +71,12 @@ class TypoCosts {
   bool Touches(const std::vector<MatchToken>& b) const;
   // The typo neighbours of query key `a` (nullptr: none).
   const std::vector<uint64_t>* NeighboursOf(uint64_t a) const;
+  // Whether some token of a unit whose sketch is `b` (SketchOf of its keys)
+  // may be a typo neighbour (false: none is).
+  bool MayTouchSketch(const std::vector<uint16_t>& b) const;
 
  private:
+  absl::flat_hash_set<uint16_t> sketches_;  // SketchOf of by_unit_'s keys
   absl::flat_hash_map<uint64_t, std::vector<std::pair<uint64_t, double>>> by_unit_;  // -> (query key, cost)
   absl::flat_hash_map<uint64_t, std::vector<uint64_t>> by_query_;
 };

@@ -94,6 +94,15 @@ class IndexView {
     return nullptr;
   }
 
+  // Unit `id`'s sketch of `side` (SketchOf of each of its token keys, in
+  // order) into `out`, when the view holds it without a read; false
+  // otherwise (the default): use Keys(). A view that answers holds the
+  // sketch of the unit's current keys (a unit deleted since may keep one).
+  virtual bool KeySketch(uint64_t id, Side side, std::vector<uint16_t>* out) {
+    (void)id, (void)side, (void)out;
+    return false;
+  }
+
   // For each of `ids` (ascending), an upper bound of that unit's
   // UnitKeys::changed_at_us in this view, or ExactList::kUnknownChange where
   // the view holds none; into `out` (resized to ids.size()). Without reading

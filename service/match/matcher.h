@@ -75,6 +75,9 @@ struct Match {
 struct LookupResult {
   std::vector<Match> matches;      // best first
   uint64_t candidates_scored = 0;  // units whose keys were compared with the query
+  // Candidates passed over by their sketch (IndexView::KeySketch), their
+  // keys not read.
+  uint64_t candidates_sketched = 0;
 };
 
 // True when `a` ranks before `b`: higher score, then fewer penalties, then the

@@ -314,12 +314,28 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
 
 absl::Status Search::ConsiderId(uint64_t id) {
   if (const UnitKeys* k = view_.PeekKeys(id); k != nullptr) return Consider(id, *k);
+  // Keys not in memory: a read each. The sketch, where the view holds it,
+  // rules out most candidates of a long list that share tokens but not
+  // their order (no-match and edited queries) without the read.
+  if (view_.KeySketch(id, options_.side, &sketch_) && !SketchMayPass(sketch_)) {
+    if ((++passed_by_sketch_ & 1023) == 0) QANTARA_RETURN_IF_ERROR(CheckCancelled());
+    return absl::OkStatus();
+  }
   auto keys = view_.Keys(id);
   if (!keys.ok()) {
     if (absl::IsNotFound(keys.status())) return absl::OkStatus();
     return keys.status();
   }
   return Consider(id, **keys);
+}
+
+bool Search::SketchMayPass(const std::vector<uint16_t>& sketch) const {
+  // Consider's first checks, with the sketch's distance (a lower bound of
+  // the token distance) for the distance.
+  const int64_t e = MaxEdits(QueryKey().tokens.size(), sketch.size(), std::min(bound_, 100.0));
+  if (e < 0) return false;
+  if (typos_.MayTouchSketch(sketch)) return true;
+  return pattern_.SketchDistance(sketch, static_cast<uint32_t>(e)) <= static_cast<uint64_t>(e);
 }
 
 }  // namespace qantara::match::matcher_internal

@@ -88,6 +88,10 @@ class Search {
   // REQUIRES: each id is considered once (a unit has one length, and the
   // length scans skip the exact path's units).
   absl::Status ConsiderId(uint64_t id);
+  // Whether a unit whose compared side has sketch `sketch` may pass
+  // Consider's first checks (its token distance within the edits the bound
+  // allows, or a typo pair); false only when it cannot.
+  bool SketchMayPass(const std::vector<uint16_t>& sketch) const;
 
   // Verification and scoring (matcher_verify.cc).
   absl::Status PrepareContext();
@@ -129,7 +133,9 @@ class Search {
   bool has_context_ = false;
   uint64_t prev_hash_ = 0, next_hash_ = 0;
   uint64_t scored_ = 0;
-  UnitIds exact_ids_;  // the exact path's candidates, ascending
+  UnitIds exact_ids_;              // the exact path's candidates, ascending
+  std::vector<uint16_t> sketch_;   // a candidate's sketch (ConsiderId)
+  uint64_t passed_by_sketch_ = 0;  // candidates SketchMayPass ruled out
   // Exact hash -> number signature -> units of the hash with it.
   using Signatures = absl::flat_hash_map<uint64_t, uint32_t>;
   absl::flat_hash_map<uint64_t, Signatures> signatures_;

@@ -82,6 +82,7 @@ absl::Status Search::Offer(Entry entry) {
 absl::StatusOr<LookupResult> Search::Finish() {
   LookupResult result;
   result.candidates_scored = scored_;
+  result.candidates_sketched = passed_by_sketch_;
   for (auto& [match, have_unit, form_known, analysed] : top_) {
     if (!have_unit) {
       const double score = match.score;

@@ -32,6 +32,13 @@ struct MatchToken {
   friend bool operator==(const MatchToken&, const MatchToken&) = default;
 };
 
+// A token key folded to 16 bits. A unit's sketch (the sketches of one
+// side's token keys, in order) bounds its token distance to a query from
+// below without its keys (equal keys have equal sketches), so a lookup can
+// pass over a candidate that cannot reach the k-th match without reading it
+// (IndexView::KeySketch, TokenPattern::SketchDistance).
+inline uint16_t SketchOf(uint64_t key) { return static_cast<uint16_t>(key >> 48); }
+
 // The key of every number token.
 uint64_t NumberKey();
 

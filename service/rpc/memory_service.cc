@@ -457,6 +457,8 @@ grpc::Status MemoryServiceImpl::Stats(grpc::ServerContext* ctx, const v1::StatsR
   resp->set_cached_unit_keys_bytes(st->cached_unit_keys_bytes);
   resp->set_key_cache_budget_bytes(st->key_cache_budget_bytes);
   resp->set_memories_keys_uncached(st->memories_keys_uncached);
+  resp->set_sketched_units(st->sketched_units);
+  resp->set_sketch_bytes(st->sketch_bytes);
   resp->set_rocks_block_cache_bytes(st->rocks_block_cache_bytes);
   resp->set_rocks_memtable_bytes(st->rocks_memtable_bytes);
   resp->set_rocks_table_reader_bytes(st->rocks_table_reader_bytes);

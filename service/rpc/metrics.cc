@@ -239,6 +239,11 @@ void RenderStore(const storage::StoreStats& s, Writer& w) {
   w.One("qantara_memories_unit_keys_on_disk", "gauge",
         "Memories whose unit keys did not fit in --key-cache-mb (read from disk).",
         static_cast<double>(s.memories_keys_uncached));
+  w.One("qantara_unit_sketches", "gauge",
+        "Units whose token-key sketch is held in memory (memories whose keys are read from disk).",
+        static_cast<double>(s.sketched_units));
+  w.One("qantara_unit_sketch_bytes", "gauge", "Estimated bytes of the token-key sketches held in memory.",
+        static_cast<double>(s.sketch_bytes));
   w.Family("qantara_rocksdb_memory_bytes", "gauge", "RocksDB's memory, by use.");
   w.Sample("qantara_rocksdb_memory_bytes", {{"use", "block_cache"}},
            static_cast<double>(s.rocks_block_cache_bytes));

@@ -38,6 +38,7 @@
 #include "storage/internal/encoding.h"
 #include "storage/internal/hash_filter.h"
 #include "storage/internal/index_buffer.h"
+#include "storage/internal/key_sketches.h"
 #include "storage/internal/list_cache.h"
 #include "storage/internal/rocks.h"
 #include "storage/memory_store.h"
@@ -120,6 +121,14 @@ struct MemState {
   //    blocks (under 1 MB) at 10M units.
   static constexpr uint64_t kChangedBlock = 256;
   absl::flat_hash_map<uint64_t, int64_t> changed_max ABSL_GUARDED_BY(fill);
+  //  - `sketches`: each unit's token keys folded to 16 bits, while the
+  //    memory's keys are not all held in `keys` (keys_uncached, or not
+  //    complete and not being warmed: a memory created since the start):
+  //    a lookup passes over candidates whose sketch cannot reach the k-th
+  //    match without reading their keys (IndexView::KeySketch). Every write
+  //    of a unit's keys sets or erases its sketch, so a sketch held is
+  //    current; a unit without one is read.
+  KeySketches sketches ABSL_GUARDED_BY(fill);
   HashFilter exact_seen[2] ABSL_GUARDED_BY(fill);
   HashFilter exact_repeated[2] ABSL_GUARDED_BY(fill);
   // Set once `tokens` and the exact filters hold every unit's keys: at
@@ -154,8 +163,8 @@ struct MemState {
 };
 
 // Adds the token keys and exact hashes of both sides of `keys` (unit `id`'s)
-// to `state.tokens` and its exact filters, and its date to
-// `state.changed_max`.
+// to `state.tokens` and its exact filters, its date to `state.changed_max`,
+// and sets its sketch (or erases it, when the state keeps none).
 void AddTokenKeys(MemState& state, uint64_t id, const match::UnitKeys& keys)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.fill);
 // The same, given the exact hashes of both sides (SideKey::ExactHash(), by

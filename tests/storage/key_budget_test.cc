@@ -114,6 +114,41 @@ TEST_F(KeyBudgetTest, WritesThatOutgrowTheBudgetDropTheCache) {
   Lookups("m", rng, 10);
 }
 
+// A memory read from disk holds every unit's sketch (none when its keys are
+// held), kept current by updates, deletes and adds: a unit updated to
+// other words is found by a fuzzy lookup of its new words (a stale sketch
+// would pass over it), and the answers stay the exhaustive ones.
+TEST_F(KeyBudgetTest, SketchesOfAMemoryReadFromDiskFollowItsWrites) {
+  std::mt19937 rng(13);
+  Create("m");
+  auto added = Add("m", RandomSentences(rng, 600));
+  ReopenWarm(64 << 20);
+  EXPECT_EQ(Stats().sketched_units, 0u);  // its keys are held: no sketch
+  ReopenWarm(16 << 10);
+  StoreStats st = Stats();
+  ASSERT_EQ(st.memories_keys_uncached, 1u);
+  EXPECT_EQ(st.sketched_units, 600u);
+  EXPECT_GE(st.sketch_bytes, 600u * 2 * 4);
+  EXPECT_LE(st.sketch_bytes, st.cached_unit_keys_bytes);
+  for (int i = 0; i < 40; ++i) {
+    Unit u = U("zq" + std::to_string(i) + " " + RandomSentence(rng), "updated");
+    u.id = added[rng() % added.size()].id;
+    ASSERT_TRUE(memories_->UpdateUnit("m", u).ok());
+    const match::LookupResult r = Find("m", u.source + " extra", 50);
+    ASSERT_FALSE(r.matches.empty()) << u.source;
+    EXPECT_EQ(r.matches[0].unit.id, u.id) << u.source;
+    ExpectIndexedEqualsExhaustive("m", u.source + " extra", 50);
+  }
+  EXPECT_EQ(Stats().sketched_units, 600u);
+  std::vector<uint64_t> gone;
+  for (int i = 0; i < 50; ++i) gone.push_back(added[i].id);
+  ASSERT_TRUE(memories_->DeleteUnits("m", gone).ok());
+  EXPECT_EQ(Stats().sketched_units, 550u);
+  Add("m", RandomSentences(rng, 30));
+  EXPECT_EQ(Stats().sketched_units, 580u);
+  Lookups("m", rng, 20);
+}
+
 // Lookups filling another memory's keys on demand leave room for the
 // writes of a complete cache: an add to it does not drop it.
 TEST_F(KeyBudgetTest, OnDemandFillsDoNotDropAnotherMemorysCompleteCache) {
@@ -159,11 +194,14 @@ TEST_F(KeyBudgetTest, KeysReadOnDemandStayWithinTheBudget) {
     for (const std::string& q : queries) Find(mem, q, 1);
     const StoreStats st = Stats();
     if (budget > (1 << 20)) {
-      // The lookups at threshold 1 read (nearly) every unit's keys, and the
-      // cache holds them all: a unit tied at the k-th score whose date
-      // cannot win is not read (IndexView::ChangedBounds).
-      EXPECT_GE(st.cached_unit_keys, 450u);
+      // The lookups at threshold 1 read most units' keys, and the cache
+      // holds them all: a unit tied at the k-th score whose date cannot win
+      // is not read (IndexView::ChangedBounds), nor one whose sketch cannot
+      // reach the k-th match (the memory's keys are not all held, so it
+      // has every unit's sketch).
+      EXPECT_GE(st.cached_unit_keys, 300u);
       EXPECT_LE(st.cached_unit_keys, 500u);
+      EXPECT_EQ(st.sketched_units, 500u);
     } else {
       EXPECT_GT(st.cached_unit_keys, 0u);
       EXPECT_LT(st.cached_unit_keys, 250u);  // 24 KiB hold fewer than 250 (over 100 bytes each)

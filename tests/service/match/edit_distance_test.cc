@@ -71,6 +71,52 @@ TEST(EditDistance, BitParallelPatternAgreesWithBanded) {
   EXPECT_EQ(TokenPattern(big).Distance(other, 100), BoundedTokenDistance(big, other, 100));
 }
 
+// The sketch distance (keys folded to 16 bits) is the distance of the
+// folded sequences: equal to the token distance when no two different keys
+// fold alike, below it when some do (a lower bound, never above), and
+// bounded like Distance; a query of more than 64 tokens gives no bound.
+TEST(EditDistance, SketchDistanceIsALowerBoundOfTheTokenDistance) {
+  std::mt19937_64 rng(13);
+  int below = 0;
+  for (int iter = 0; iter < 4000; ++iter) {
+    const size_t m = iter % 9 == 0 ? 64 : rng() % 20;
+    std::vector<MatchToken> a(m), b(rng() % 70);
+    // Keys 0-5 in the low bits; their top 16 bits (the sketch) from 0-3:
+    // half the runs with distinct keys folding alike.
+    const bool collide = iter % 2 == 0;
+    auto key = [&] {
+      const uint64_t low = rng() % 6;
+      return ((collide ? low % 4 : low) << 48) | low;
+    };
+    for (auto& t : a) t.key = key();
+    for (auto& t : b) t.key = key();
+    std::vector<uint16_t> sketch;
+    for (const auto& t : b) sketch.push_back(SketchOf(t.key));
+    TokenPattern p(a);
+    for (uint32_t bound : {0u, 1u, 3u, 10u, 70u}) {
+      const uint32_t d = BoundedTokenDistance(a, b, bound);
+      const uint32_t s = p.SketchDistance(sketch, bound);
+      if (s <= bound) ASSERT_LE(s, d) << m << " " << b.size() << " bound " << bound;
+      if (d <= bound) ASSERT_LE(s, d) << m << " " << b.size() << " bound " << bound;
+      if (!collide) {
+        // Nothing folds alike: the very distance (or > bound for both).
+        if (d <= bound) {
+          ASSERT_EQ(s, d) << m << " " << b.size() << " bound " << bound;
+        } else {
+          ASSERT_GT(s, bound) << m << " " << b.size() << " bound " << bound;
+        }
+      }
+      if (s < d && d <= bound) ++below;
+    }
+  }
+  EXPECT_GT(below, 100);  // collisions do lower it
+  std::vector<MatchToken> big(80), other(75);
+  for (size_t i = 0; i < big.size(); ++i) big[i].key = i << 48;
+  std::vector<uint16_t> far(75, 9999);
+  EXPECT_EQ(TokenPattern(big).SketchDistance(far, 10), 0u);  // no bound past 64 tokens
+  EXPECT_EQ(TokenPattern({}).SketchDistance(far, 100), 75u);
+}
+
 TEST(EditDistance, AlignmentOps) {
   auto ops = AlignTokens(Seq({1, 2, 3}), Seq({1, 4, 3, 5}));
   ASSERT_EQ(ops.size(), 4u);

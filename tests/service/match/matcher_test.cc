@@ -282,7 +282,8 @@ TEST_F(MatcherTest, IndexedEqualsExhaustiveOnRandomCorpus) {
   const std::vector<std::string> sources = AddRandomUnits(600, 10, sentence, rng);
   int compared = 0;
   for (int qi = 0; qi < 300; ++qi) {
-    index_.set_peek(qi % 2 == 0);  // keys through PeekKeys, or through Keys
+    index_.set_peek(qi % 2 == 0);    // keys through PeekKeys, or through Keys
+    index_.set_sketch(qi % 4 == 1);  // read through Keys after the sketch
     std::string q = qi % 2 ? sentence(1 + rng() % 10) : sources[rng() % sources.size()];
     if (qi % 3 == 0) q += " extra";
     for (double threshold : {50.0, 70.0, 90.0}) {
@@ -497,6 +498,64 @@ TEST(MatcherTiesTest, TiedUnitsAreTakenNewestFirstAndEndEarly) {
 // of the exhaustive scan, also with penalties, filters, a context that may
 // lift a match to 101/102, dates the index does not hold, and k above the
 // number of units of the best writing.
+// Units of the query's words in other orders (a no-match query over long
+// posting lists): with sketches, the keys of only those whose sketch
+// distance lets them reach the threshold are read, with the answer of the
+// exhaustive scan; without, every candidate is read.
+TEST_F(MatcherTest, SketchesSpareTheReadsOfUnitsThatCannotMatch) {
+  std::mt19937 rng(17);
+  const std::vector<std::string> words = {"alpha", "beta", "gamma", "delta", "epsilon",
+                                          "zeta",  "eta",  "theta", "iota",  "kappa"};
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<std::string> w = words;
+    std::shuffle(w.begin(), w.end(), rng);
+    if (i % 3 == 0) w.pop_back();
+    std::string s;
+    for (const auto& x : w) s += (s.empty() ? "" : " ") + x;
+    Add(s, "t" + std::to_string(i), 1 + rng() % 100);
+  }
+  index_.set_peek(false);
+  int spared = 0;
+  for (int qi = 0; qi < 40; ++qi) {
+    std::vector<std::string> w = words;
+    std::shuffle(w.begin(), w.end(), rng);
+    if (qi % 4 == 0) w[rng() % w.size()] = "omega";
+    std::string q;
+    for (const auto& x : w) q += (q.empty() ? "" : " ") + x;
+    for (double threshold : {50.0, 70.0, 90.0}) {
+      const std::string what = q + " @" + std::to_string(threshold);
+      index_.set_sketch(false);
+      size_t before = index_.key_reads();
+      LookupOptions o;
+      o.threshold = threshold;
+      const LookupResult plain = Find(q, o);
+      const size_t plain_reads = index_.key_reads() - before;
+      index_.set_sketch(true);
+      before = index_.key_reads();
+      const LookupResult sketched = Find(q, o);
+      const size_t sketched_reads = index_.key_reads() - before;
+      o.exhaustive = true;
+      const LookupResult full = Find(q, o);
+      ASSERT_EQ(sketched.matches.size(), full.matches.size()) << what;
+      ASSERT_EQ(plain.matches.size(), full.matches.size()) << what;
+      for (size_t i = 0; i < full.matches.size(); ++i) {
+        EXPECT_EQ(sketched.matches[i].unit.id, full.matches[i].unit.id) << what;
+        EXPECT_DOUBLE_EQ(sketched.matches[i].score, full.matches[i].score) << what;
+        EXPECT_EQ(sketched.matches[i].penalties, full.matches[i].penalties) << what;
+      }
+      // What the sketches passed over is what was not read.
+      EXPECT_EQ(sketched_reads + sketched.candidates_sketched, plain_reads) << what;
+      EXPECT_EQ(sketched.candidates_scored, sketched_reads) << what;
+      if (threshold >= 70) {
+        EXPECT_GT(plain_reads, 1000u) << what;  // every unit shares its words
+        EXPECT_LT(sketched_reads * 10, plain_reads) << what;
+        ++spared;
+      }
+    }
+  }
+  EXPECT_EQ(spared, 80);
+}
+
 TEST_F(MatcherTest, ManyExactDuplicatesReadNewestFirstEqualExhaustive) {
   std::mt19937 rng(11);
   const std::vector<std::string> forms = {"Cancel",  "Cancel", "Cancel",  "cancel",
@@ -774,6 +833,7 @@ TEST_F(MatcherTest, TyposIndexedEqualsExhaustive) {
   int compared = 0, typo_matches = 0;
   for (int qi = 0; qi < 300; ++qi) {
     index_.set_peek(qi % 2 == 0);
+    index_.set_sketch(qi % 4 == 1);  // a typo pair's unit passes its sketch
     std::string q = typo(qi % 3 ? sources[rng() % sources.size()] : sentence(1 + rng() % 8));
     if (qi % 5 == 0) q = typo(q);
     for (double threshold : {50.0, 70.0, 90.0}) {

@@ -60,6 +60,19 @@ class MemoryIndex final : public IndexView {
     auto it = keys_.find(id);
     return it == keys_.end() ? nullptr : it->second.get();
   }
+  // Sketches of every unit when set_sketch(true) (as storage does for a
+  // memory whose keys are read from disk); counted.
+  bool KeySketch(uint64_t id, Side side, std::vector<uint16_t>* out) override {
+    if (!sketch_) return false;
+    auto it = keys_.find(id);
+    if (it == keys_.end()) return false;
+    out->clear();
+    for (const MatchToken& t : it->second->side(side).tokens) out->push_back(SketchOf(t.key));
+    ++sketch_reads_;
+    return true;
+  }
+  void set_sketch(bool sketch) { sketch_ = sketch; }
+  size_t sketch_reads() const { return sketch_reads_; }
   // As storage: the newest date of the block of `date_block_` ids a unit is
   // in (its own with blocks of 1), or none at all.
   void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {
@@ -102,6 +115,8 @@ class MemoryIndex final : public IndexView {
   std::map<uint64_t, Unit> units_;
   uint32_t max_len_[2] = {0, 0};
   bool peek_ = true;
+  bool sketch_ = false;
+  size_t sketch_reads_ = 0;
   size_t key_reads_ = 0;
   bool exact_dates_ = true;
   bool changed_bounds_ = true;
