@@ -67,6 +67,7 @@ class Search {
     bool have_unit = false;                           // match.unit is the whole unit
     bool form_known = false;                          // match.form_distance is computed (else a lower bound)
     std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
+    uint64_t form_sig = 0;                            // FormSignature of the compared side (0: none)
   };
 
   const SideKey& QueryKey() const { return query_.key; }
@@ -118,6 +119,11 @@ class Search {
   // Computes e.match.form_distance from the unit's text.
   absl::Status KnowForm(Entry& e);
   uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const;
+  // A hash of a compared side's token keys and surfaces (and of whether the
+  // query has typo pairs, which may change the alignment): units that share
+  // it have the same form distance to the query (their tokens are written
+  // alike), so one unit read serves all of them (duplicates of one text).
+  uint64_t FormSignature(const SideKey& u) const;
   absl::Status Offer(Entry entry);
   absl::StatusOr<LookupResult> Finish();
 
@@ -139,7 +145,8 @@ class Search {
   // Exact hash -> number signature -> units of the hash with it.
   using Signatures = absl::flat_hash_map<uint64_t, uint32_t>;
   absl::flat_hash_map<uint64_t, Signatures> signatures_;
-  std::vector<Entry> top_;  // best first
+  std::vector<Entry> top_;                               // best first
+  absl::flat_hash_map<uint64_t, uint32_t> form_by_sig_;  // FormSignature -> form distance computed
   // The query's typo pairs. The indexed lookup finds them after the exact
   // path unless k matches of score 100 are held already (no unit with a typo
   // pair scores 100): then it has none, and its answer is still the

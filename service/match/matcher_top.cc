@@ -22,8 +22,24 @@ absl::Status Search::KnowFormIfTied(const Rank& r, Entry& e) {
   return KnowForm(e);
 }
 
+uint64_t Search::FormSignature(const SideKey& u) const {
+  uint64_t h = typos_.empty() ? 0x9E3779B97F4A7C15ull : 0xC2B2AE3D27D4EB4Full;
+  for (const MatchToken& t : u.tokens) {
+    h = (h ^ t.key) * 0x100000001B3ull;
+    h = (h ^ t.surface) * 0x100000001B3ull;
+  }
+  return h | 1;  // never 0 (none)
+}
+
 absl::Status Search::KnowForm(Entry& e) {
   if (e.form_known) return absl::OkStatus();
+  if (e.form_sig != 0) {
+    if (auto it = form_by_sig_.find(e.form_sig); it != form_by_sig_.end()) {
+      e.match.form_distance = it->second;
+      e.form_known = true;
+      return absl::OkStatus();
+    }
+  }
   if (!e.have_unit) {
     const double score = e.match.score;
     absl::StatusOr<Unit> unit = view_.GetUnit(e.match.unit.id);
@@ -45,6 +61,7 @@ absl::Status Search::KnowForm(Entry& e) {
   e.match.form_distance =
       FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens, &typos_));
   e.form_known = true;
+  if (e.form_sig != 0) form_by_sig_.emplace(e.form_sig, e.match.form_distance);
   return absl::OkStatus();
 }
 
@@ -83,7 +100,7 @@ absl::StatusOr<LookupResult> Search::Finish() {
   LookupResult result;
   result.candidates_scored = scored_;
   result.candidates_sketched = passed_by_sketch_;
-  for (auto& [match, have_unit, form_known, analysed] : top_) {
+  for (auto& [match, have_unit, form_known, analysed, form_sig] : top_) {
     if (!have_unit) {
       const double score = match.score;
       absl::StatusOr<Unit> unit = view_.GetUnit(match.unit.id);

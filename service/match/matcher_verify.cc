@@ -145,7 +145,7 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
     QANTARA_ASSIGN_OR_RETURN(match.score, ContextScore(match.unit));
   }
   if (match.score < threshold_) return absl::OkStatus();
-  return Offer(Entry{std::move(match), have_unit, form_known, nullptr});
+  return Offer(Entry{std::move(match), have_unit, form_known, nullptr, form_known ? 0 : FormSignature(u)});
 }
 
 uint64_t Search::NumberSignature(const SideKey& k) {

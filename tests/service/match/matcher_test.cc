@@ -556,6 +556,55 @@ TEST_F(MatcherTest, SketchesSpareTheReadsOfUnitsThatCannotMatch) {
   EXPECT_EQ(spared, 80);
 }
 
+// Hundreds of units of one text, tied with each other up to their writing
+// (one word written otherwise than in the query, and one more word than
+// it): one unit read gives the writing difference of all of them, the
+// answer is the exhaustive one (newest first among the closest writing),
+// and the units read are about the k of the answer.
+TEST_F(MatcherTest, DuplicatesOfOneTextShareOneWritingRead) {
+  std::mt19937 rng(23);
+  std::vector<uint64_t> close_ids;
+  for (int i = 0; i < 600; ++i) {
+    const bool close = i % 2 == 0;  // "Files" (the second query's writing) or "files"
+    const uint64_t id = Add(close ? "Open the Files now please" : "Open the files now please",
+                            "t" + std::to_string(i), 1 + static_cast<int64_t>(rng() % 100000));
+    if (close) close_ids.push_back(id);
+  }
+  index_.set_peek(false);
+  for (uint32_t k : {1u, 5u, 20u}) {
+    for (const char* q : {"Open the FILES now", "open the Files now"}) {
+      LookupOptions o;
+      o.threshold = 50;
+      o.max_results = k;
+      const size_t before = index_.unit_reads();
+      const LookupResult indexed = Find(q, o);
+      const size_t reads = index_.unit_reads() - before;
+      o.exhaustive = true;
+      const LookupResult full = Find(q, o);
+      const std::string what = std::string(q) + " k" + std::to_string(k);
+      ASSERT_EQ(indexed.matches.size(), k) << what;
+      ASSERT_EQ(full.matches.size(), k) << what;
+      for (size_t i = 0; i < k; ++i) {
+        EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << what;
+        EXPECT_EQ(indexed.matches[i].form_distance, full.matches[i].form_distance) << what;
+      }
+      // Two writings: a read for each, then the k of the answer.
+      EXPECT_LE(reads, k + 2) << what;
+    }
+  }
+  // "Files" as in the query beats "files": the newest units of that writing.
+  LookupOptions o;
+  o.threshold = 50;
+  const LookupResult r = Find("open the Files now", o);
+  ASSERT_EQ(r.matches.size(), 5u);
+  for (const Match& m : r.matches) {
+    EXPECT_TRUE(std::find(close_ids.begin(), close_ids.end(), m.unit.id) != close_ids.end()) << m.unit.source;
+  }
+  for (size_t i = 1; i < r.matches.size(); ++i) {
+    EXPECT_GE(r.matches[i - 1].unit.changed_at_us, r.matches[i].unit.changed_at_us);
+  }
+}
+
 TEST_F(MatcherTest, ManyExactDuplicatesReadNewestFirstEqualExhaustive) {
   std::mt19937 rng(11);
   const std::vector<std::string> forms = {"Cancel",  "Cancel", "Cancel",  "cancel",

@@ -73,6 +73,8 @@ class MemoryIndex final : public IndexView {
   }
   void set_sketch(bool sketch) { sketch_ = sketch; }
   size_t sketch_reads() const { return sketch_reads_; }
+  // Calls of GetUnit() so far.
+  size_t unit_reads() const { return unit_reads_; }
   // As storage: the newest date of the block of `date_block_` ids a unit is
   // in (its own with blocks of 1), or none at all.
   void ChangedBounds(const std::vector<uint64_t>& ids, std::vector<int64_t>* out) override {
@@ -95,6 +97,7 @@ class MemoryIndex final : public IndexView {
   // Whether PeekKeys answers (else the matcher reads through Keys).
   void set_peek(bool peek) { peek_ = peek; }
   absl::StatusOr<Unit> GetUnit(uint64_t id) override {
+    ++unit_reads_;
     auto it = units_.find(id);
     if (it == units_.end()) return absl::NotFoundError("no unit");
     return it->second;
@@ -117,6 +120,7 @@ class MemoryIndex final : public IndexView {
   bool peek_ = true;
   bool sketch_ = false;
   size_t sketch_reads_ = 0;
+  size_t unit_reads_ = 0;
   size_t key_reads_ = 0;
   bool exact_dates_ = true;
   bool changed_bounds_ = true;
