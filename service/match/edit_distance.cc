@@ -48,49 +48,38 @@ uint32_t BoundedTokenDistance(const std::vector<MatchToken>& a, const std::vecto
   return std::min(prev[n], kInf);
 }
 
+template <typename Key>
+void TokenPattern::PeqTable<Key>::Build(const std::vector<MatchToken>& query, Key (*fold)(uint64_t)) {
+  size_t slots = 16;
+  while (slots < 2 * query.size()) slots *= 2;
+  keys.assign(slots, 0);
+  masks.assign(slots, 0);
+  slot_mask = slots - 1;
+  for (size_t i = 0; i < query.size(); ++i) {
+    const Key k = fold(query[i].key);
+    size_t s = (static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask;
+    while (masks[s] != 0 && keys[s] != k) s = (s + 1) & slot_mask;
+    keys[s] = k;
+    masks[s] |= uint64_t{1} << i;
+  }
+}
+
+template <typename Key>
+uint64_t TokenPattern::PeqTable<Key>::Find(Key key) const {
+  size_t s = (static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask;
+  while (masks[s] != 0) {
+    if (keys[s] == key) return masks[s];
+    s = (s + 1) & slot_mask;
+  }
+  return 0;
+}
+
 TokenPattern::TokenPattern(const std::vector<MatchToken>& query) : query_(query) {
   const size_t m = query.size();
   if (m == 0 || m > 64) return;
   bit_parallel_ = true;
-  size_t slots = 16;
-  while (slots < 2 * m) slots *= 2;
-  keys_.assign(slots, 0);
-  masks_.assign(slots, 0);
-  slot_mask_ = slots - 1;
-  for (size_t i = 0; i < m; ++i) {
-    const uint64_t k = query[i].key;
-    size_t s = (k * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask_;
-    while (masks_[s] != 0 && keys_[s] != k) s = (s + 1) & slot_mask_;
-    keys_[s] = k;
-    masks_[s] |= uint64_t{1} << i;
-  }
-  sketch_keys_.assign(slots, 0);
-  sketch_masks_.assign(slots, 0);
-  for (size_t i = 0; i < m; ++i) {
-    const uint16_t k = SketchOf(query[i].key);
-    size_t s = (k * 0x9E3779B1u) >> 20 & slot_mask_;
-    while (sketch_masks_[s] != 0 && sketch_keys_[s] != k) s = (s + 1) & slot_mask_;
-    sketch_keys_[s] = k;
-    sketch_masks_[s] |= uint64_t{1} << i;
-  }
-}
-
-uint64_t TokenPattern::SketchPeq(uint16_t sketch) const {
-  size_t s = (sketch * 0x9E3779B1u) >> 20 & slot_mask_;
-  while (sketch_masks_[s] != 0) {
-    if (sketch_keys_[s] == sketch) return sketch_masks_[s];
-    s = (s + 1) & slot_mask_;
-  }
-  return 0;
-}
-
-uint64_t TokenPattern::Peq(uint64_t key) const {
-  size_t s = (key * 0x9E3779B97F4A7C15ull) >> 40 & slot_mask_;
-  while (masks_[s] != 0) {
-    if (keys_[s] == key) return masks_[s];
-    s = (s + 1) & slot_mask_;
-  }
-  return 0;
+  peq_.Build(query, [](uint64_t key) { return key; });
+  sketch_peq_.Build(query, [](uint64_t key) { return SketchOf(key); });
 }
 
 namespace {
@@ -117,9 +106,9 @@ inline Deltas NextColumn(uint64_t eq, uint64_t full, uint64_t& pv, uint64_t& mv)
 
 }  // namespace
 
-uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound) const {
-  if (!bit_parallel_) return BoundedTokenDistance(query_, b, bound);
-  const uint32_t m = query_.size(), n = b.size();
+template <typename PeqOfColumn>
+uint32_t TokenPattern::BitParallel(uint32_t n, uint32_t bound, PeqOfColumn peq) const {
+  const uint32_t m = query_.size();
   const uint32_t diff = m > n ? m - n : n - m;
   if (diff > bound) return bound + 1;
   if (n == 0) return m;
@@ -128,7 +117,7 @@ uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound
   uint64_t pv = full, mv = 0;
   uint32_t score = m;  // D[m][j], column by column over b
   for (uint32_t j = 0; j < n; ++j) {
-    const Deltas h = NextColumn(Peq(b[j].key), full, pv, mv);
+    const Deltas h = NextColumn(peq(j), full, pv, mv);
     if (h.plus & top) {
       ++score;
     } else if (h.minus & top) {
@@ -141,27 +130,15 @@ uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound
   return score <= bound ? score : bound + 1;
 }
 
+uint32_t TokenPattern::Distance(const std::vector<MatchToken>& b, uint32_t bound) const {
+  if (!bit_parallel_) return BoundedTokenDistance(query_, b, bound);
+  return BitParallel(b.size(), bound, [&](uint32_t j) { return peq_.Find(b[j].key); });
+}
+
 uint32_t TokenPattern::SketchDistance(const std::vector<uint16_t>& b, uint32_t bound) const {
-  const uint32_t m = query_.size(), n = b.size();
-  if (m == 0) return n;
+  if (query_.empty()) return b.size();
   if (!bit_parallel_) return 0;
-  const uint32_t diff = m > n ? m - n : n - m;
-  if (diff > bound) return bound + 1;
-  if (n == 0) return m;
-  const uint64_t full = m == 64 ? ~uint64_t{0} : (uint64_t{1} << m) - 1;
-  const uint64_t top = uint64_t{1} << (m - 1);
-  uint64_t pv = full, mv = 0;
-  uint32_t score = m;
-  for (uint32_t j = 0; j < n; ++j) {
-    const Deltas h = NextColumn(SketchPeq(b[j]), full, pv, mv);
-    if (h.plus & top) {
-      ++score;
-    } else if (h.minus & top) {
-      --score;
-    }
-    if (score > bound + (n - j - 1)) return bound + 1;
-  }
-  return score <= bound ? score : bound + 1;
+  return BitParallel(b.size(), bound, [&](uint32_t j) { return sketch_peq_.Find(b[j]); });
 }
 
 void TypoCosts::Add(uint64_t query_key, uint64_t unit_key, double cost) {
@@ -305,7 +282,7 @@ std::vector<EditOp> TokenPattern::Align(const std::vector<MatchToken>& b) const 
   for (size_t j = 0; j < n; ++j) {
     pv[j + 1] = pv[j];
     mv[j + 1] = mv[j];
-    NextColumn(Peq(b[j].key), full, pv[j + 1], mv[j + 1]);
+    NextColumn(peq_.Find(b[j].key), full, pv[j + 1], mv[j + 1]);
   }
   auto at = [&](size_t i, size_t j) -> int64_t {
     const uint64_t rows = i == 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1;

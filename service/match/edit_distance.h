@@ -42,17 +42,25 @@ class TokenPattern {
   uint32_t SketchDistance(const std::vector<uint16_t>& b_sketch, uint32_t bound) const;
 
  private:
-  uint64_t Peq(uint64_t key) const;
-  uint64_t SketchPeq(uint16_t sketch) const;
+  // Open-addressing table: distinct query keys (or their sketches) ->
+  // position bitmask.
+  template <typename Key>
+  struct PeqTable {
+    std::vector<Key> keys;
+    std::vector<uint64_t> masks;
+    uint64_t slot_mask = 0;
+    // `fold` maps a token key to this table's key.
+    void Build(const std::vector<MatchToken>& query, Key (*fold)(uint64_t));
+    uint64_t Find(Key key) const;
+  };
+  // Myers/Hyyrö over b's n tokens, `peq(j)` the query rows equal to b[j].
+  template <typename PeqOfColumn>
+  uint32_t BitParallel(uint32_t n, uint32_t bound, PeqOfColumn peq) const;
+
   const std::vector<MatchToken>& query_;
   bool bit_parallel_ = false;
-  // Open-addressing table: distinct query keys -> position bitmask.
-  std::vector<uint64_t> keys_;
-  std::vector<uint64_t> masks_;
-  uint64_t slot_mask_ = 0;
-  // The same table for the query's sketch (16-bit keys; same slot count).
-  std::vector<uint16_t> sketch_keys_;
-  std::vector<uint64_t> sketch_masks_;
+  PeqTable<uint64_t> peq_;
+  PeqTable<uint16_t> sketch_peq_;  // of the query's sketch
 };
 
 // Typo pairs of one query (service/match/typo.h): unit-token keys one
