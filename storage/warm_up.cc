@@ -124,7 +124,12 @@ std::vector<RocksMemoryStore::FrequentToken> RocksMemoryStore::WarmKeys(MemState
     if (!resume->has_value()) {
       state.keys_complete = !state.keys_uncached;
       state.tokens_complete = true;
-      state.sketches.Shrink();
+      // Every key held: lookups read them in place, the sketches go unused.
+      if (state.keys_complete) {
+        state.sketches.Clear();
+      } else {
+        state.sketches.Shrink();
+      }
       complete = true;
       break;
     }

@@ -39,7 +39,10 @@ class KeySketches {
   void Erase(uint64_t id);
   // Unit `id`'s sketch of `side` into `out`; false when unknown.
   bool Get(uint64_t id, match::Side side, std::vector<uint16_t>* out) const;
-  void Clear() { blocks_.clear(); }
+  void Clear() {
+    blocks_.clear();
+    units_ = bytes_ = 0;
+  }
   // Gives back what the blocks' arrays hold beyond their tokens (after a
   // bulk load: the warm-up's end).
   void Shrink();
