@@ -37,8 +37,10 @@ CachedIndexReader::CachedIndexReader(RocksHandles& rocks, MemState& state, const
       fill_caches_(!ThisThreadIsLowPriority()),
       ro_(ro),
       prefix_ro_(ro),
+      unit_ro_(ro),
       reuse_iterators_(reuse_iterators) {
   if (!fill_caches_) ro_.fill_cache = prefix_ro_.fill_cache = false;
+  unit_ro_.fill_cache = false;
   // Exact-index and posting scans stay inside one 13-byte prefix (the
   // column families' prefix extractor), so SST files whose prefix bloom
   // filter rules it out are skipped: many right after a bulk load.
@@ -228,7 +230,7 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
     if (const auto* cached = state_.keys.Find(id); cached != nullptr) return *cached;
   }
   std::string value;
-  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
+  rocksdb::Status s = rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit keys");
   auto keys = DecodeUnitKeys(value);
@@ -274,7 +276,7 @@ absl::StatusOr<match::Unit> CachedIndexReader::GetUnit(uint64_t id) {
     return unit;
   }
   std::string value;
-  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
+  rocksdb::Status s = rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit");
   absl::StatusOr<match::Unit> unit = DecodeUnit(id, value);
