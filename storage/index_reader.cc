@@ -230,7 +230,8 @@ absl::StatusOr<std::shared_ptr<const match::UnitKeys>> CachedIndexReader::Keys(u
     if (const auto* cached = state_.keys.Find(id); cached != nullptr) return *cached;
   }
   std::string value;
-  rocksdb::Status s = rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
+  rocksdb::Status s =
+      rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnitKeys), AsSlice(UnitKey(state_.id, id)), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit keys");
   auto keys = DecodeUnitKeys(value);
@@ -276,7 +277,8 @@ absl::StatusOr<match::Unit> CachedIndexReader::GetUnit(uint64_t id) {
     return unit;
   }
   std::string value;
-  rocksdb::Status s = rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
+  rocksdb::Status s =
+      rocks_.db->Get(unit_ro_, rocks_.cf(Cf::kUnits), AsSlice(UnitKey(state_.id, id)), &value);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("no unit ", id));
   if (!s.ok()) return FromRocks(s, "read unit");
   absl::StatusOr<match::Unit> unit = DecodeUnit(id, value);

@@ -13,12 +13,16 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "service/match/matcher.h"
 #include "service/match/typo.h"
 
 namespace qantara::match::matcher_internal {
+
+// Token pairs (query token index << 32 | unit token surface).
+using FormPairList = absl::InlinedVector<uint64_t, 4>;
 
 // What RanksBefore compares, so that a candidate can be compared before its
 // Match is built.
@@ -67,7 +71,9 @@ class Search {
     bool have_unit = false;                           // match.unit is the whole unit
     bool form_known = false;                          // match.form_distance is computed (else a lower bound)
     std::shared_ptr<const AnalyzedSegment> analysed;  // of the compared side, once analysed
-    uint64_t form_sig = 0;                            // FormSignature of the compared side (0: none)
+    // While the form distance is unknown: its matched token pairs written
+    // differently (FormPairs), for form_pairs_.
+    FormPairList form_pairs;
   };
 
   const SideKey& QueryKey() const { return query_.key; }
@@ -118,12 +124,15 @@ class Search {
   absl::Status KnowFormIfTied(const Rank& r, Entry& e);
   // Computes e.match.form_distance from the unit's text.
   absl::Status KnowForm(Entry& e);
-  uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const;
-  // A hash of a compared side's token keys and surfaces (and of whether the
-  // query has typo pairs, which may change the alignment): units that share
-  // it have the same form distance to the query (their tokens are written
-  // alike), so one unit read serves all of them (duplicates of one text).
-  uint64_t FormSignature(const SideKey& u) const;
+  // The form distance of unit side `u` aligned by `ops`; remembers each
+  // token pair's in form_pairs_.
+  uint32_t FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops);
+  // The matched token pairs of unit side `u` (its keys) aligned by `ops`
+  // that are written differently, as form_pairs_ keys.
+  FormPairList FormPairs(const SideKey& u, const std::vector<EditOp>& ops) const;
+  // Sets *distance to the sum of the form distances of `pairs` when
+  // form_pairs_ knows each; false when one is unknown (the unit must be read).
+  bool KnownFormDistance(const FormPairList& pairs, uint32_t* distance) const;
   absl::Status Offer(Entry entry);
   absl::StatusOr<LookupResult> Finish();
 
@@ -145,8 +154,13 @@ class Search {
   // Exact hash -> number signature -> units of the hash with it.
   using Signatures = absl::flat_hash_map<uint64_t, uint32_t>;
   absl::flat_hash_map<uint64_t, Signatures> signatures_;
-  std::vector<Entry> top_;                               // best first
-  absl::flat_hash_map<uint64_t, uint32_t> form_by_sig_;  // FormSignature -> form distance computed
+  std::vector<Entry> top_;  // best first
+  // A query token's form distance to a unit token written otherwise, by
+  // (query token index << 32 | the unit token's surface): it depends only
+  // on that surface (FormText), so one unit read serves every unit that
+  // writes its differing words alike (duplicates of one text, or variants
+  // of one sentence with another word replaced: tied up to their writing).
+  absl::flat_hash_map<uint64_t, uint32_t> form_pairs_;
   // The query's typo pairs. The indexed lookup finds them after the exact
   // path unless k matches of score 100 are held already (no unit with a typo
   // pair scores 100): then it has none, and its answer is still the

@@ -22,23 +22,11 @@ absl::Status Search::KnowFormIfTied(const Rank& r, Entry& e) {
   return KnowForm(e);
 }
 
-uint64_t Search::FormSignature(const SideKey& u) const {
-  uint64_t h = typos_.empty() ? 0x9E3779B97F4A7C15ull : 0xC2B2AE3D27D4EB4Full;
-  for (const MatchToken& t : u.tokens) {
-    h = (h ^ t.key) * 0x100000001B3ull;
-    h = (h ^ t.surface) * 0x100000001B3ull;
-  }
-  return h | 1;  // never 0 (none)
-}
-
 absl::Status Search::KnowForm(Entry& e) {
   if (e.form_known) return absl::OkStatus();
-  if (e.form_sig != 0) {
-    if (auto it = form_by_sig_.find(e.form_sig); it != form_by_sig_.end()) {
-      e.match.form_distance = it->second;
-      e.form_known = true;
-      return absl::OkStatus();
-    }
+  if (KnownFormDistance(e.form_pairs, &e.match.form_distance)) {
+    e.form_known = true;
+    return absl::OkStatus();
   }
   if (!e.have_unit) {
     const double score = e.match.score;
@@ -61,21 +49,52 @@ absl::Status Search::KnowForm(Entry& e) {
   e.match.form_distance =
       FormDistance(*e.analysed, AlignTokens(query_.key.tokens, e.analysed->key.tokens, &typos_));
   e.form_known = true;
-  if (e.form_sig != 0) form_by_sig_.emplace(e.form_sig, e.match.form_distance);
   return absl::OkStatus();
 }
 
-uint32_t Search::FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) const {
+namespace {
+
+uint64_t FormPair(uint32_t query_token, uint32_t surface) {
+  return (static_cast<uint64_t>(query_token) << 32) | surface;
+}
+
+}  // namespace
+
+uint32_t Search::FormDistance(const AnalyzedSegment& u, const std::vector<EditOp>& ops) {
   uint32_t total = 0;
+  std::string qbuf, ubuf;
   for (const EditOp& op : ops) {
     if (op.kind != EditOp::kMatch) continue;
-    if (query_.key.tokens[op.a_index].surface == u.key.tokens[op.b_index].surface) continue;
-    const auto [qb, qe] = query_.spans[op.a_index];
-    const auto [ub, ue] = u.spans[op.b_index];
-    total += std::max<uint32_t>(1, CharDistance(std::string_view(query_.text).substr(qb, qe - qb),
-                                                std::string_view(u.text).substr(ub, ue - ub)));
+    const uint32_t surface = u.key.tokens[op.b_index].surface;
+    if (query_.key.tokens[op.a_index].surface == surface) continue;
+    const uint32_t d = std::max<uint32_t>(
+        1, CharDistance(FormText(query_, op.a_index, qbuf), FormText(u, op.b_index, ubuf)));
+    form_pairs_.emplace(FormPair(op.a_index, surface), d);
+    total += d;
   }
   return total;
+}
+
+FormPairList Search::FormPairs(const SideKey& u, const std::vector<EditOp>& ops) const {
+  FormPairList pairs;
+  for (const EditOp& op : ops) {
+    if (op.kind != EditOp::kMatch) continue;
+    const uint32_t surface = u.tokens[op.b_index].surface;
+    if (query_.key.tokens[op.a_index].surface != surface) pairs.push_back(FormPair(op.a_index, surface));
+  }
+  return pairs;
+}
+
+bool Search::KnownFormDistance(const FormPairList& pairs, uint32_t* distance) const {
+  if (pairs.empty() || form_pairs_.empty()) return false;
+  uint32_t total = 0;
+  for (uint64_t pair : pairs) {
+    auto it = form_pairs_.find(pair);
+    if (it == form_pairs_.end()) return false;
+    total += it->second;
+  }
+  *distance = total;
+  return true;
 }
 
 absl::Status Search::Offer(Entry entry) {
@@ -100,7 +119,7 @@ absl::StatusOr<LookupResult> Search::Finish() {
   LookupResult result;
   result.candidates_scored = scored_;
   result.candidates_sketched = passed_by_sketch_;
-  for (auto& [match, have_unit, form_known, analysed, form_sig] : top_) {
+  for (auto& [match, have_unit, form_known, analysed, form_pairs] : top_) {
     if (!have_unit) {
       const double score = match.score;
       absl::StatusOr<Unit> unit = view_.GetUnit(match.unit.id);

@@ -99,7 +99,12 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
   match.edits = ks.edits;
   match.raw_distance = ks.raw_distance;
   match.form_distance = ks.form_diffs;  // a lower bound until computed
-  const bool form_known = ks.form_diffs == 0;
+  bool form_known = ks.form_diffs == 0;
+  FormPairList pairs;
+  if (!form_known) {
+    pairs = FormPairs(u, ops);
+    form_known = KnownFormDistance(pairs, &match.form_distance);
+  }
   match.penalties = std::move(ks.penalties);
   double points = ks.penalty_points + memory_points;
   // The remaining penalties (several translations, attributes) only lower
@@ -145,7 +150,8 @@ absl::Status Search::Consider(uint64_t id, const UnitKeys& keys) {
     QANTARA_ASSIGN_OR_RETURN(match.score, ContextScore(match.unit));
   }
   if (match.score < threshold_) return absl::OkStatus();
-  return Offer(Entry{std::move(match), have_unit, form_known, nullptr, form_known ? 0 : FormSignature(u)});
+  return Offer(Entry{std::move(match), have_unit, form_known, nullptr,
+                     form_known ? FormPairList() : std::move(pairs)});
 }
 
 uint64_t Search::NumberSignature(const SideKey& k) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace qantara::match {
@@ -75,6 +76,15 @@ struct AnalyzedSegment {
   // analyser gives them (else empty): typo neighbours are found from these.
   std::vector<std::string> norms;
 };
+
+// The written form of token `token` of `seg` that form distances compare
+// (the same text the token's surface hashes): a word as written without
+// format marks (they cost nothing), a number by its value (NumberToken::
+// value: its digit script is no difference either). Two tokens with the
+// same surface thus have the same form text, so the form distance of a
+// query token to a unit token depends only on the unit token's surface.
+// `buf` may hold the result.
+std::string_view FormText(const AnalyzedSegment& seg, size_t token, std::string& buf);
 
 }  // namespace qantara::match
 

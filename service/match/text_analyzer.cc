@@ -168,6 +168,14 @@ class TextAnalyzer final : public Analyzer {
 
 }  // namespace
 
+std::string_view FormText(const AnalyzedSegment& seg, size_t token, std::string& buf) {
+  for (const NumberToken& n : seg.numbers) {
+    if (n.token == token) return n.value;
+  }
+  const auto [begin, end] = seg.spans[token];
+  return WithoutFormatMarks(std::string_view(seg.text).substr(begin, end - begin), buf);
+}
+
 absl::StatusOr<std::unique_ptr<Analyzer>> CreateTextAnalyzer() {
   auto a = std::make_unique<TextAnalyzer>();
   if (absl::Status s = a->Init(); !s.ok()) return s;

@@ -605,6 +605,43 @@ TEST_F(MatcherTest, DuplicatesOfOneTextShareOneWritingRead) {
   }
 }
 
+// Variants of one sentence, each with another word in its last place,
+// written like each other where they differ from the query ("colour" where
+// it has "Colour"): all tie up to their writing, and their form distances
+// are known from the first unit read (a word's form distance depends only
+// on how the unit writes it), not from a read each.
+TEST_F(MatcherTest, VariantsWrittenAlikeShareOneWritingRead) {
+  std::mt19937 rng(31);
+  for (int i = 0; i < 400; ++i) {
+    Add("Open the colour settings now word" + std::to_string(i), "t" + std::to_string(i),
+        1 + static_cast<int64_t>(rng() % 100000));
+  }
+  index_.set_peek(false);
+  for (uint32_t k : {1u, 5u, 20u}) {
+    LookupOptions o;
+    o.threshold = 50;
+    o.max_results = k;
+    const size_t before = index_.unit_reads();
+    const LookupResult indexed = Find("Open the Colour settings now please", o);
+    const size_t reads = index_.unit_reads() - before;
+    o.exhaustive = true;
+    const LookupResult full = Find("Open the Colour settings now please", o);
+    const std::string what = "k" + std::to_string(k);
+    ASSERT_EQ(indexed.matches.size(), k) << what;
+    ASSERT_EQ(full.matches.size(), k) << what;
+    for (size_t i = 0; i < k; ++i) {
+      EXPECT_EQ(indexed.matches[i].unit.id, full.matches[i].unit.id) << what;
+      EXPECT_EQ(indexed.matches[i].form_distance, 1u) << what;
+      EXPECT_EQ(full.matches[i].form_distance, 1u) << what;
+    }
+    // One read for the writing of "colour", then the k of the answer.
+    EXPECT_LE(reads, k + 1) << what;
+    for (size_t i = 1; i < k; ++i) {
+      EXPECT_GE(indexed.matches[i - 1].unit.changed_at_us, indexed.matches[i].unit.changed_at_us) << what;
+    }
+  }
+}
+
 TEST_F(MatcherTest, ManyExactDuplicatesReadNewestFirstEqualExhaustive) {
   std::mt19937 rng(11);
   const std::vector<std::string> forms = {"Cancel",  "Cancel", "Cancel",  "cancel",

@@ -1,12 +1,15 @@
 // The real analyzer (service/text's tokenizer and normaliser) as the matcher
 // sees it: what counts as a difference between two writings of a segment.
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "gtest/gtest.h"
 #include "service/match/analyzer.h"
 #include "service/match/edit_distance.h"
 #include "service/match/hash.h"
 #include "service/match/scorer.h"
+#include "service/match/segment.h"
 #include "service/text/normalizer.h"
 #include "service/text/tokenizer.h"
 
@@ -112,6 +115,43 @@ TEST_F(TextAnalyzerTest, OrthographicVariantsCostOnePoint) {
   KeyScore other = Score("آلحديد\u200F صَلْب.\u200E", "الحديد صلب. [");
   EXPECT_GT(other.penalties.size(), own.penalties.size());
   EXPECT_GT(other.raw_distance, own.raw_distance);
+}
+
+// A token's form text (what form distances compare) is the text its surface
+// hashes: a word without its format marks, a number by its value. Two tokens
+// written alike thus have one form distance to a query token (the matcher
+// keeps it by surface).
+TEST_F(TextAnalyzerTest, FormTextIsWhatTheSurfaceHashes) {
+  for (text::Language lang : {text::Language::kArabic, text::Language::kEnglish}) {
+    for (std::string_view t :
+         {"Save 250 files\u200E now, 3.5 GB at 10:30.", "افتح ألملف\u200F رقم ٢٠٠ الآن",
+          "\u200Fمرحبا\u200E World_Wide %1 {0} $5 كتبَ", "Save \u0662\u0660\u0660 FILES"}) {
+      SCOPED_TRACE(t);
+      auto seg = analyzer_->Analyze(t, lang);
+      ASSERT_TRUE(seg.ok()) << seg.status();
+      std::string buf;
+      for (size_t i = 0; i < seg->key.tokens.size(); ++i) {
+        const std::string_view form = FormText(*seg, i, buf);
+        EXPECT_EQ(Hash32(form), seg->key.tokens[i].surface) << i << ": " << form;
+        EXPECT_EQ(form.find("\u200F"), std::string_view::npos);
+        EXPECT_EQ(form.find("\u200E"), std::string_view::npos);
+      }
+    }
+  }
+  // The mark after the word costs nothing; another digit script neither.
+  auto a = analyzer_->Analyze("افتح ألملف\u200F الآن", text::Language::kArabic);
+  auto b = analyzer_->Analyze("افتح الملف الآن", text::Language::kArabic);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->key.tokens.size(), 3u);
+  ASSERT_NE(a->key.tokens[1].surface, b->key.tokens[1].surface);
+  std::string abuf, bbuf;
+  EXPECT_EQ(CharDistance(FormText(*a, 1, abuf), FormText(*b, 1, bbuf)), 1u);  // أ for ا
+  auto c = analyzer_->Analyze("Save \u0662\u0660\u0660 files", text::Language::kEnglish);
+  auto d = analyzer_->Analyze("Save 250 files", text::Language::kEnglish);
+  ASSERT_TRUE(c.ok() && d.ok());
+  ASSERT_EQ(c->key.tokens.size(), 3u);
+  EXPECT_EQ(c->key.tokens[1].key, NumberKey());
+  EXPECT_EQ(CharDistance(FormText(*c, 1, abuf), FormText(*d, 1, bbuf)), 1u);  // 200 against 250
 }
 
 // The norms the analyzer gives (for typo neighbours) hash to the keys.
