@@ -69,6 +69,35 @@ TEST(ShardedListCacheTest, FindsWhatWasInsertedAndChargesTheBudget) {
   EXPECT_EQ(budget->used(), 0u);
 }
 
+// The warm-up's end makes each part room for twice its lists (so that no
+// lookup pays for a part's growth): nothing held changes, and the lists
+// inserted after it, evictions included, behave as before.
+TEST(ShardedListCacheTest, RoomForGrowthKeepsEveryListAndItsCharge) {
+  auto budget = std::make_shared<CacheBudget>(64 << 20);
+  Cache cache(budget);
+  for (uint64_t k = 0; k < 3000; ++k) cache.Insert(Key(k), ListFor(k));
+  const uint64_t bytes = cache.bytes();
+  cache.ReserveForGrowth();
+  EXPECT_EQ(cache.size(), 3000u);
+  EXPECT_EQ(cache.bytes(), bytes);
+  EXPECT_EQ(budget->used(), bytes);
+  for (size_t i = 0; i < Cache::kShards; ++i) {
+    EXPECT_GE(cache.PartRoom(i), 2 * cache.PartSize(i)) << "part " << i;
+  }
+  for (uint64_t k = 0; k < 3000; ++k) {
+    auto found = cache.Find(Key(k));
+    ASSERT_NE(found, nullptr) << k;
+    EXPECT_TRUE(IsListFor(*found, k)) << k;
+  }
+  for (uint64_t k = 3000; k < 6000; ++k) cache.Insert(Key(k), ListFor(k));
+  EXPECT_EQ(cache.size(), 6000u);
+  EXPECT_GE(cache.Evict(cache.bytes() / 2), bytes / 2);
+  EXPECT_EQ(budget->used(), cache.bytes());
+  for (uint64_t k = 0; k < 6000; ++k) {
+    if (auto found = cache.Find(Key(k)); found != nullptr) EXPECT_TRUE(IsListFor(*found, k)) << k;
+  }
+}
+
 TEST(ShardedListCacheTest, ListsAreSpreadOverTheParts) {
   // One part holding them all would be one lock again: with 16 parts and
   // 1,600 keys, none holds more than twice its share.
