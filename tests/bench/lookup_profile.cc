@@ -10,10 +10,14 @@
 // one dump gives the phases of that query (tests/bench/lookup_phases.py sums
 // them). Without valgrind the client requests do nothing: it prints each
 // query's wall time and the thread's CPU time (ms; wall well above CPU:
-// the lookup waited, e.g. on reads from disk). Not a ctest entry.
+// the lookup waited, e.g. on reads from disk), matches, candidates scored,
+// query bytes, language, and the thread's minor page faults during the
+// lookup (fresh memory touched: costly on a VM). Not a ctest entry.
 //
 //   lookup_profile --data DIR --workload DIR --set NAME --threshold T
 //                  [--queries N] [--first I]
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -35,6 +39,13 @@
 namespace fs = std::filesystem;
 
 namespace {
+
+// Minor page faults of the calling thread so far.
+long ThreadMinorFaults() {
+  rusage ru{};
+  getrusage(RUSAGE_THREAD, &ru);
+  return ru.ru_minflt;
+}
 
 double ThreadCpuMs() {
   timespec ts{};
@@ -76,16 +87,18 @@ int main(int argc, char** argv) {
     const tm::LookupRequest r = bench::BenchLookup(queries[i].lang, queries[i].text, threshold);
     const auto t = std::chrono::steady_clock::now();
     const double cpu0 = ThreadCpuMs();
+    const long faults0 = ThreadMinorFaults();
     CALLGRIND_TOGGLE_COLLECT;
     auto result = mem.Lookup(r);
     CALLGRIND_TOGGLE_COLLECT;
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
     const double cpu_ms = ThreadCpuMs() - cpu0;
+    const long faults = ThreadMinorFaults() - faults0;
     CALLGRIND_DUMP_STATS_AT(std::to_string(i).c_str());
-    std::printf("%zu\t%.3f\t%.3f\t%zu\t%llu\t%zu\t%s\n", first + i, ms, cpu_ms,
+    std::printf("%zu\t%.3f\t%.3f\t%zu\t%llu\t%zu\t%s\t%ld\n", first + i, ms, cpu_ms,
                 result.ok() ? result->matches.size() : 0,
                 result.ok() ? static_cast<unsigned long long>(result->candidates_scored) : 0ull,
-                queries[i].text.size(), queries[i].lang.c_str());
+                queries[i].text.size(), queries[i].lang.c_str(), faults);
   }
   if (auto st = mem.Stats(); st.ok()) {
     // The list caches after the run (stderr: stdout is one line a query).
