@@ -75,106 +75,123 @@ absl::StatusOr<std::shared_ptr<match::PostingList>> CompactList(const std::strin
 absl::StatusOr<std::shared_ptr<match::PostingList>> CachedIndexReader::Postings(match::Side side,
                                                                                 uint64_t key,
                                                                                 uint32_t length) {
-  state_.rw.AssertReaderHeld();
-  const PostingId pid{key, length, static_cast<uint8_t>(side)};
-  if (!prefetched_.empty()) {
-    if (auto it = prefetched_.find(pid); it != prefetched_.end()) {
-      state_.budget->hits.fetch_add(1, std::memory_order_relaxed);  // as the cache's Find
-      return it->second;
-    }
-  }
-  if (auto cached = state_.postings.Find(pid); cached != nullptr) return cached;
-  // Pinned: a long list is decoded from the block cache's copy, not copied
-  // into a string first.
-  rocksdb::PinnableSlice value;
-  rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
-                                     AsSlice(PostingKey(state_.id, side, key, length)), &value);
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read postings");
-  const std::string_view stored = AsView(value);
-  auto ids = CompactList(s.ok() ? &stored : nullptr,
-                         state_.pending.empty() ? match::UnitIds() : state_.pending.Postings(pid));
-  if (!ids.ok()) return ids.status();
-  if (!fill_caches_) return *std::move(ids);
-  std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, *std::move(ids));
-  state_.budget->Shrink();
-  return cached;
+  QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<TokenPostings> token, Token(side, key, length, length));
+  return token->At(TokenPostings::CapLength(length));
 }
 
 absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi) {
-  state_.rw.AssertReaderHeld();
-  hi = std::min<uint32_t>(hi, 0xfffe);  // longer lengths share one key
   if (lo > hi) return absl::OkStatus();
-  std::vector<uint32_t> missing;
-  const bool keep = ro_.snapshot != nullptr;  // a lookup's reader: prefetched_
-  for (uint32_t len = lo; len <= hi; ++len) {
-    const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    if (!keep) {
-      if (!state_.postings.Contains(pid)) missing.push_back(len);
-    } else if (auto cached = state_.postings.Find(pid, /*count=*/false); cached != nullptr) {
-      prefetched_.emplace(pid, std::move(cached));
-    } else {
-      missing.push_back(len);
+  return Token(side, key, lo, hi).status();
+}
+
+absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::Token(match::Side side, uint64_t key,
+                                                                        uint32_t lo, uint32_t hi) {
+  state_.rw.AssertReaderHeld();
+  lo = TokenPostings::CapLength(lo);
+  hi = TokenPostings::CapLength(hi);
+  const TokenId tid{key, static_cast<uint8_t>(side)};
+  // A lookup's reader (it reads a snapshot) keeps the entries it used:
+  // no writer changes them while it holds `rw`.
+  const bool keep = ro_.snapshot != nullptr;
+  std::shared_ptr<TokenPostings>* kept = nullptr;
+  if (keep) {
+    kept = &prefetched_[tid];
+    if (*kept != nullptr && (*kept)->covers(lo, hi)) return *kept;
+  }
+  std::shared_ptr<TokenPostings> cached = state_.postings.Find(tid, /*count=*/false);
+  if (cached != nullptr && cached->covers(lo, hi)) {
+    state_.budget->hits.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    state_.budget->misses.fetch_add(1, std::memory_order_relaxed);
+    QANTARA_ASSIGN_OR_RETURN(cached, ReadToken(side, key, cached.get(), lo, hi));
+    if (fill_caches_) {
+      cached = state_.postings.Replace(tid, std::move(cached));
+      state_.budget->Shrink();
     }
   }
-  if (missing.size() < 3) return absl::OkStatus();  // Gets are as cheap
-  state_.budget->misses.fetch_add(missing.size(), std::memory_order_relaxed);
-  const std::string start = PostingKey(state_.id, side, key, missing.front());
-  const std::string end = PostingKey(state_.id, side, key, missing.back() + 1);
-  std::vector<std::pair<uint32_t, std::shared_ptr<match::PostingList>>> lists;  // ascending lengths
+  if (kept != nullptr) *kept = cached;
+  return cached;
+}
+
+absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(match::Side side, uint64_t key,
+                                                                            const TokenPostings* base,
+                                                                            uint32_t lo, uint32_t hi) {
+  state_.rw.AssertReaderHeld();
+  std::vector<std::pair<uint32_t, TokenPostings::List>> lists;  // ascending lengths
   // The index buffer (unwritten ids), for the scan's callback too (which
   // holds `rw` shared through this call; the analysis does not follow a
   // lambda).
   const IndexBuffer* const buffer = state_.pending.empty() ? nullptr : &state_.pending;
-  auto pending_ids = [buffer](const PostingId& pid) {
-    return buffer != nullptr ? buffer->Postings(pid) : match::UnitIds();
-  };
-  auto add = [&](std::string_view k, std::string_view v) -> absl::Status {
-    if (k.size() != start.size()) return absl::OkStatus();
-    const uint32_t len = (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
-    const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    auto list = CompactList(&v, pending_ids(pid));
-    if (!list.ok()) return list.status();
-    lists.emplace_back(len, *std::move(list));
+  // Adds the list at `len`: what is stored (`stored`, null when nothing is)
+  // with the buffer's ids; nothing when it has no id.
+  auto add = [&](uint32_t len, const std::string_view* stored) -> absl::Status {
+    const match::UnitIds pending = buffer != nullptr
+                                       ? buffer->Postings(PostingId{key, len, static_cast<uint8_t>(side)})
+                                       : match::UnitIds();
+    if (stored == nullptr && pending.empty()) return absl::OkStatus();
+    QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<match::PostingList> list, CompactList(stored, pending));
+    if (!list->empty()) lists.emplace_back(len, std::move(list));
     return absl::OkStatus();
   };
-  if (ro_.snapshot != nullptr) {
-    // start and end share the token's 13-byte prefix: the iterator stays in it.
-    if (postings_it_ == nullptr)
-      postings_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kPostings)));
-    rocksdb::Iterator* it = postings_it_.get();
-    for (it->Seek(AsSlice(start)); it->Valid() && it->key().compare(AsSlice(end)) < 0; it->Next()) {
-      QANTARA_RETURN_IF_ERROR(add(AsView(it->key()), AsView(it->value())));
+  // Reads the lists at lengths [a, b]: a Get each for one or two lengths,
+  // else one scan (a seek and a step a stored list).
+  auto read = [&](uint32_t a, uint32_t b) -> absl::Status {
+    if (b - a < 2 && ro_.snapshot == nullptr) {
+      for (uint32_t len = a; len <= b; ++len) {
+        // Pinned: a long list is decoded from the block cache's copy.
+        rocksdb::PinnableSlice value;
+        rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
+                                           AsSlice(PostingKey(state_.id, side, key, len)), &value);
+        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read postings");
+        const std::string_view stored = AsView(value);
+        QANTARA_RETURN_IF_ERROR(add(len, s.ok() ? &stored : nullptr));
+      }
+      return absl::OkStatus();
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "read postings");
-  } else {
-    QANTARA_RETURN_IF_ERROR(ScanAll(rocks_, Cf::kPostings, prefix_ro_, start, end, add, "read postings"));
-  }
-  size_t next = 0;
-  std::vector<std::pair<PostingId, std::shared_ptr<match::PostingList>>> fill;
-  fill.reserve(missing.size());
-  for (uint32_t len : missing) {
-    while (next < lists.size() && lists[next].first < len) ++next;
-    const PostingId pid{key, len, static_cast<uint8_t>(side)};
-    std::shared_ptr<match::PostingList> ids;
-    if (next < lists.size() && lists[next].first == len) {
-      ids = std::move(lists[next].second);
+    const std::string start = PostingKey(state_.id, side, key, a);
+    // Above PostingKey(b) and below every longer key (keys of one token are
+    // all of one size).
+    const std::string end = PostingKey(state_.id, side, key, b) + '\0';
+    uint32_t next = a;  // lengths below it are done
+    auto stored = [&](std::string_view k, std::string_view v) -> absl::Status {
+      if (k.size() != start.size()) return absl::OkStatus();
+      const uint32_t len =
+          (static_cast<uint8_t>(k[k.size() - 2]) << 8) | static_cast<uint8_t>(k[k.size() - 1]);
+      if (buffer != nullptr) {
+        for (; next < len; ++next) QANTARA_RETURN_IF_ERROR(add(next, nullptr));
+      }
+      next = len + 1;
+      return add(len, &v);
+    };
+    if (ro_.snapshot != nullptr) {
+      // start and end share the token's 13-byte prefix: the iterator stays in it.
+      if (postings_it_ == nullptr)
+        postings_it_.reset(rocks_.db->NewIterator(prefix_ro_, rocks_.cf(Cf::kPostings)));
+      rocksdb::Iterator* it = postings_it_.get();
+      for (it->Seek(AsSlice(start)); it->Valid() && it->key().compare(AsSlice(end)) < 0; it->Next()) {
+        QANTARA_RETURN_IF_ERROR(stored(AsView(it->key()), AsView(it->value())));
+      }
+      if (!it->status().ok()) return FromRocks(it->status(), "read postings");
     } else {
-      QANTARA_ASSIGN_OR_RETURN(ids, CompactList(nullptr, pending_ids(pid)));
+      QANTARA_RETURN_IF_ERROR(
+          ScanAll(rocks_, Cf::kPostings, prefix_ro_, start, end, stored, "read postings"));
     }
-    fill.emplace_back(pid, std::move(ids));
-  }
-  if (!fill_caches_) {
-    if (keep) {
-      for (auto& [pid, ids] : fill) prefetched_.emplace(pid, std::move(ids));
+    if (buffer != nullptr) {
+      for (; next <= b; ++next) QANTARA_RETURN_IF_ERROR(add(next, nullptr));
     }
     return absl::OkStatus();
+  };
+  if (base == nullptr || base->empty_range()) {
+    QANTARA_RETURN_IF_ERROR(read(lo, hi));
+    return std::make_shared<TokenPostings>(lo, hi, std::move(lists));
   }
-  for (auto& [pid, ids] : fill) {
-    std::shared_ptr<match::PostingList> cached = state_.postings.Insert(pid, std::move(ids));
-    if (keep) prefetched_.emplace(pid, std::move(cached));
-  }
-  state_.budget->Shrink();
-  return absl::OkStatus();
+  // The cached entry's lengths and the asked ones, with the lengths between
+  // them: an entry covers one range.
+  const uint32_t new_lo = std::min(lo, base->lo()), new_hi = std::max(hi, base->hi());
+  if (new_lo < base->lo()) QANTARA_RETURN_IF_ERROR(read(new_lo, base->lo() - 1));
+  lists.insert(lists.end(), base->lists().begin(), base->lists().end());
+  if (new_hi > base->hi()) QANTARA_RETURN_IF_ERROR(read(base->hi() + 1, new_hi));
+  return std::make_shared<TokenPostings>(new_lo, new_hi, std::move(lists));
 }
 
 absl::StatusOr<std::shared_ptr<match::ExactList>> CachedIndexReader::Exact(match::Side side, uint64_t hash,

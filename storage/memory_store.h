@@ -102,7 +102,7 @@ struct StoreStats {
   uint64_t memories = 0;
   uint64_t units = 0;
   uint64_t disk_bytes = 0;
-  uint64_t cached_postings = 0;   // posting lists held in memory
+  uint64_t cached_postings = 0;   // tokens whose posting lists are held in memory (at some lengths)
   uint64_t cached_unit_keys = 0;  // unit keys held in memory
   // The bounded caches of posting and exact lists (all memories):
   uint64_t cached_exact = 0;        // exact lists held

@@ -182,7 +182,9 @@ void UnitWriter::ApplyCacheChanges() {
     absl::MutexLock l(&state_.fill);
     if (!state_.postings.empty()) {
       for (const auto& [pid, id] : buffered_postings_) {
-        state_.postings.Update(pid, [id = id](match::PostingList& list) { list.Insert(id); });
+        state_.postings.Update(TokenId{pid.key, pid.side},
+                               [length = TokenPostings::CapLength(pid.length), id = id](
+                                   TokenPostings& token) { token.Change(length, id, /*insert=*/true); });
       }
     }
     if (!state_.exact.empty()) {
@@ -200,8 +202,9 @@ void UnitWriter::ApplyCacheChanges() {
       if (c.remove && !state_.token_removals[c.id.side].MayContain(c.id.key)) {
         state_.token_removals[c.id.side].Add(c.id.key);
       }
-      state_.postings.Update(
-          c.id, [&c](match::PostingList& list) { c.remove ? list.Erase(c.unit) : list.Insert(c.unit); });
+      state_.postings.Update(TokenId{c.id.key, c.id.side}, [&c](TokenPostings& token) {
+        token.Change(TokenPostings::CapLength(c.id.length), c.unit, /*insert=*/!c.remove);
+      });
     }
     for (const auto& c : exact_changes_) {
       state_.exact.Update(c.id, [&c](match::ExactList& list) {

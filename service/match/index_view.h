@@ -65,8 +65,9 @@ class IndexView {
   // key `key` (compact: posting_list.h). Never null (empty when none).
   virtual absl::StatusOr<PostingsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
 
-  // A hint: Postings(side, key, n) will be asked for many n in
-  // [min_length, max_length]; an implementation may read them together.
+  // A hint: Postings(side, key, n) will be asked for the n in
+  // [min_length, max_length] (one or many); an implementation may read them
+  // together (storage reads a token's lists at a range of lengths at once).
   virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length, uint32_t max_length) {
     (void)side, (void)key, (void)min_length, (void)max_length;
     return absl::OkStatus();

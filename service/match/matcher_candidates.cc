@@ -129,7 +129,6 @@ absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& cou
   int64_t e = 0;
   while (lo > 1 && Feasible(lo - 1, &e)) --lo;
   while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
-  if (hi - lo < 2) return absl::OkStatus();
   for (const auto& [key, count] : counts) {
     absl::Status s =
         view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi));

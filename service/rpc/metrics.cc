@@ -225,7 +225,8 @@ void RenderStore(const storage::StoreStats& s, Writer& w) {
         static_cast<double>(s.cache_misses));
   w.One("qantara_cache_evictions_total", "counter",
         "Lists evicted from the caches to stay within the budget.", static_cast<double>(s.cache_evictions));
-  w.Family("qantara_cache_lists", "gauge", "Lists held in the caches, by kind.");
+  w.Family("qantara_cache_lists", "gauge",
+           "Entries held in the caches, by kind (postings: a token's lists).");
   w.Sample("qantara_cache_lists", {{"kind", "postings"}}, static_cast<double>(s.cached_postings));
   w.Sample("qantara_cache_lists", {{"kind", "exact"}}, static_cast<double>(s.cached_exact));
   w.One("qantara_unit_keys_cached", "gauge", "Units whose matching keys are held in memory.",

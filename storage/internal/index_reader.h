@@ -50,6 +50,12 @@ class CachedIndexReader {
   // there are several), into the cache, as Postings would.
   absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi);
 
+  // Token `key`'s posting lists at lengths [lo, hi] at least (lengths
+  // capped at TokenPostings::kMaxLength): the cached entry when it covers
+  // them, else one read of what it lacks, cached in its place.
+  absl::StatusOr<std::shared_ptr<TokenPostings>> Token(match::Side side, uint64_t key, uint32_t lo,
+                                                       uint32_t hi);
+
   // The units whose `side` hashes to `hash`. `cache`: keep what was read
   // from RocksDB for later reads (lookups); the duplicate checks of bulk adds
   // read without caching, so that importing a big file does not grow the
@@ -102,10 +108,17 @@ class CachedIndexReader {
   // PrefetchPostings' scans, one iterator for the reader's life when it
   // reads a snapshot (lookups: a new iterator costs about what a seek does).
   std::unique_ptr<rocksdb::Iterator> postings_it_;
-  // The lists PrefetchPostings found or read, when the reader reads a
-  // snapshot: Postings returns them without a cache lookup (the lookup asks
-  // for each of them; no writer changes them while the reader holds `rw`).
-  absl::flat_hash_map<PostingId, std::shared_ptr<match::PostingList>> prefetched_;
+  // A new entry of token `key` covering [lo, hi] and what `base` (the
+  // cached entry, or null) covers, with the lengths between: `base`'s
+  // lists and those read.
+  absl::StatusOr<std::shared_ptr<TokenPostings>> ReadToken(match::Side side, uint64_t key,
+                                                           const TokenPostings* base, uint32_t lo,
+                                                           uint32_t hi);
+
+  // The token entries Token found or read, when the reader reads a
+  // snapshot: later asks of the lookup take them without a cache lookup (no
+  // writer changes them while the reader holds `rw`).
+  absl::flat_hash_map<TokenId, std::shared_ptr<TokenPostings>> prefetched_;
 };
 
 }  // namespace qantara::storage::internal

@@ -1,9 +1,10 @@
 // The bounded caches of posting and exact lists: a ListCache per memory and
 // list kind, all charged to one CacheBudget of the store, which evicts with
 // CLOCK (a memory at a time) once they hold more than its byte budget.
-// Posting lists are held compactly (match::PostingList: bit-packed blocks of
-// 64 ids, about 1.5-2 bytes an id of a frequent word's list, searched
-// without decoding); exact lists (a few ids) as vectors.
+// Posting lists are cached a token at a time (TokenPostings: its lists at a
+// range of lengths, one entry), each held compactly (match::PostingList:
+// bit-packed blocks of 64 ids, about 1.5-2 bytes an id of a frequent word's
+// list, searched without decoding); exact lists (a few ids) as vectors.
 //
 // Locking: a memory's caches are ShardedListCaches, each a ListCache in 16
 // parts with a lock each (Find and Contains take it shared, changes
@@ -28,6 +29,7 @@
 #include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
 #include "service/match/index_view.h"
+#include "storage/internal/token_postings.h"
 
 namespace qantara::storage::internal {
 
@@ -90,6 +92,7 @@ inline uint64_t ListBytes(const match::UnitIds& ids) {
   return ids.capacity() == 0 ? 0 : ids.capacity() * sizeof(uint64_t) + 16;
 }
 inline uint64_t ListBytes(const match::PostingList& list) { return list.bytes(); }
+inline uint64_t ListBytes(const TokenPostings& token) { return token.bytes(); }
 inline uint64_t ListBytes(const match::ExactList& list) {
   return ListBytes(list.ids) +
          (list.changed_bound.capacity() == 0 ? 0 : list.changed_bound.capacity() * sizeof(int64_t) + 16);
@@ -146,6 +149,20 @@ class ListCache {
     s.bytes = kEntryBytes + ListBytes(*s.ids);
     bytes_ += s.bytes;
     budget_->Charge(static_cast<int64_t>(s.bytes));
+    return s.ids;
+  }
+
+  // Caches `ids` under `k` in place of the list cached there (if any; its
+  // readers keep it, and its mark of use passes to `ids`); returns `ids`.
+  std::shared_ptr<V> Replace(const K& k, std::shared_ptr<V> ids) {
+    auto it = index_.find(k);
+    if (it == index_.end()) return Insert(k, std::move(ids));
+    Slot& s = slots_[it->second];
+    s.ids = std::move(ids);
+    const uint64_t now = kEntryBytes + ListBytes(*s.ids);
+    budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
+    bytes_ = bytes_ - s.bytes + now;
+    s.bytes = now;
     return s.ids;
   }
 
@@ -276,6 +293,11 @@ class ShardedListCache {
     Shard& s = ShardOf(k);
     absl::MutexLock l(&s.mu);
     return s.cache.Insert(k, std::move(ids));
+  }
+  std::shared_ptr<V> Replace(const K& k, std::shared_ptr<V> ids) {
+    Shard& s = ShardOf(k);
+    absl::MutexLock l(&s.mu);
+    return s.cache.Replace(k, std::move(ids));
   }
   template <typename Fn>
   void Update(const K& k, Fn&& fn) {

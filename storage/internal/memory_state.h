@@ -79,8 +79,9 @@ struct MemState {
   // The list caches lock themselves (a lock a part, taken after `fill` when
   // both are held): lookups find and fill lists without `fill`. Writers
   // change cached lists in place holding `rw` exclusively (no reader holds
-  // one then).
-  ShardedListCache<PostingId, match::PostingList> postings;
+  // one then); readers that need a token's lists at more lengths replace
+  // its entry (TokenPostings).
+  ShardedListCache<TokenId, TokenPostings> postings;  // a token's lists (TokenPostings)
   ShardedListCache<ExactId, match::ExactList> exact;
   KeyCache keys ABSL_GUARDED_BY(fill);
   // Set once the warm-up has loaded every unit's keys; writers keep `keys`

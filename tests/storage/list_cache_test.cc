@@ -64,6 +64,19 @@ TEST(ShardedListCacheTest, FindsWhatWasInsertedAndChargesTheBudget) {
   EXPECT_EQ(cache.Find(Key(3))->size(), 303u);
   EXPECT_GT(cache.bytes(), before);
   EXPECT_EQ(budget->used(), cache.bytes());
+  // Replace puts a new list in place of the cached one (a reader holding
+  // the old one keeps it) and charges the difference; of a key not cached,
+  // it inserts.
+  auto held = cache.Find(Key(3));
+  const uint64_t grown = cache.bytes();
+  EXPECT_TRUE(IsListFor(*cache.Replace(Key(3), ListFor(3)), 3));
+  EXPECT_TRUE(IsListFor(*cache.Find(Key(3)), 3));
+  EXPECT_EQ(held->size(), 303u);
+  EXPECT_LT(cache.bytes(), grown);
+  EXPECT_EQ(budget->used(), cache.bytes());
+  EXPECT_TRUE(IsListFor(*cache.Replace(Key(1000), ListFor(1000)), 1000));
+  EXPECT_EQ(cache.size(), 1001u);
+  EXPECT_EQ(budget->used(), cache.bytes());
   cache.Clear();
   EXPECT_TRUE(cache.empty());
   EXPECT_EQ(budget->used(), 0u);

@@ -2,6 +2,7 @@
 // visible at once and rebuilt after a crash, duplicate checks across batches
 // and with or without the source filter, and the warm-up of unit keys and
 // frequent tokens' postings.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -355,9 +356,9 @@ TEST_F(MemoryStoreTest, WarmUpReadsFrequentTokensPostingsAndKeepsThemCurrent) {
   EXPECT_EQ(memories_->Stats()->cached_postings, 0u);
   memories_->StartWarmUp();
   memories_->WaitForWarmUp();
-  // unit, number, here at lengths 1..8 (those with a list or not) and t at 1.
+  // unit, number, here (their lists at every length) and t: an entry a token.
   const uint64_t warmed = memories_->Stats()->cached_postings;
-  EXPECT_GE(warmed, 3u * 8u);
+  EXPECT_GE(warmed, 4u);
   EXPECT_LT(warmed, 100u);  // not the rare tokens (3,000 of them)
   // A write after the warm-up: the cached lists take it.
   auto added = Add("m", {U("unit number here here", "t")});
@@ -369,6 +370,56 @@ TEST_F(MemoryStoreTest, WarmUpReadsFrequentTokensPostingsAndKeepsThemCurrent) {
   for (const char* q : {"unit number here", "unit number w17 here here here", "here here here"}) {
     ExpectIndexedEqualsExhaustive("m", q, 50);
   }
+}
+
+// The posting cache holds a token's lists at a range of lengths (an entry a
+// token, TokenPostings): a lookup at other lengths widens the entry and keeps
+// the lists it held; writes at a covered length (one that had no list before
+// too) and at a length not covered reach later lookups, and so do deletes.
+TEST_F(MemoryStoreTest, TokenEntriesWidenAndTakeWritesAtEveryLength) {
+  Create("m");
+  // "alpha" then `len - 1` words of variant v: units of even lengths only.
+  auto sentence = [](int len, int v) {
+    std::string s = "alpha";
+    for (int i = 1; i < len; ++i) s += " f" + std::to_string(v * 100 + i);
+    return s;
+  };
+  std::vector<Unit> units;
+  for (int len = 4; len <= 24; len += 2) {
+    for (int v = 0; v < 3; ++v) units.push_back(U(sentence(len, v), "t"));
+  }
+  Add("m", units);
+  Reopen();  // nothing cached
+  auto ids = [](const match::LookupResult& r) {
+    std::vector<uint64_t> out;
+    for (const auto& m : r.matches) out.push_back(m.unit.id);
+    return out;
+  };
+  const std::string short_query = sentence(6, 0) + " extra";  // 7 words: lengths about 5 to 10
+  const std::string long_query = sentence(14, 0) + " extra";  // 15 words: lengths about 11 to 21
+  ExpectIndexedEqualsExhaustive("m", short_query, 70);
+  ASSERT_FALSE(Find("m", short_query).matches.empty());
+  // Length 7: covered by the short query's entries, no list there before.
+  const uint64_t seven = Add("m", {U(sentence(7, 0), "t7")})[0].id;
+  auto found = ids(Find("m", short_query));
+  EXPECT_NE(std::find(found.begin(), found.end(), seven), found.end());
+  ExpectIndexedEqualsExhaustive("m", short_query, 70);
+  // Length 17: not covered yet; the long query widens the entries of
+  // alpha and f1..f5 past it, keeping their lists at the short lengths.
+  const uint64_t seventeen = Add("m", {U(sentence(17, 0), "t17")})[0].id;
+  found = ids(Find("m", long_query));
+  EXPECT_NE(std::find(found.begin(), found.end(), seventeen), found.end());
+  ExpectIndexedEqualsExhaustive("m", long_query, 70);
+  found = ids(Find("m", short_query));
+  EXPECT_NE(std::find(found.begin(), found.end(), seven), found.end());
+  ExpectIndexedEqualsExhaustive("m", short_query, 70);
+  ExpectIndexedEqualsExhaustive("m", short_query, 50);
+  // A delete at a covered length.
+  ASSERT_TRUE(memories_->DeleteUnits("m", {seven}).ok());
+  found = ids(Find("m", short_query));
+  EXPECT_EQ(std::find(found.begin(), found.end(), seven), found.end());
+  ExpectIndexedEqualsExhaustive("m", short_query, 70);
+  ExpectIndexedEqualsExhaustive("m", long_query, 50);
 }
 
 // Typo neighbours come from the storage's token index (HasTokens): buffered

@@ -1,0 +1,96 @@
+// TokenPostings: what the posting cache holds for one token of one side,
+// its posting lists at a range of lengths, as one cache entry.
+//
+// A lookup reads a token's lists at every length its threshold makes
+// feasible (about 15 at 70 for a 20-token query), and most of those lists
+// are short (1M units, novel no-match queries at 70: 7.5 ids a list read).
+// Cached a list a (token, length), each list was a cache entry of its own:
+// a lookup paid a hash probe, a shared lock and two or three dependent cache
+// misses a length, and an allocation and an insert for each length it read.
+// Here one probe finds the token; its lists are a short sorted vector.
+//
+// `lo`..`hi` is the range of lengths covered: for every length in it the
+// entry holds the token's whole list (absent: no unit of that length has
+// the token). A reader that needs lengths outside it reads them and
+// replaces the entry with a new one covering both (the cached entry is
+// shared by concurrent readers, so it is not changed in place then).
+// Writers change it in place (Change) holding the memory's `rw`
+// exclusively, when no reader holds it. PRIVATE to storage/.
+#ifndef QANTARA_STORAGE_INTERNAL_TOKEN_POSTINGS_H_
+#define QANTARA_STORAGE_INTERNAL_TOKEN_POSTINGS_H_
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "service/match/index_view.h"  // match::PostingList
+
+namespace qantara::storage {
+
+// A token of one side: the posting cache's key.
+struct TokenId {
+  uint64_t key;
+  uint8_t side;
+  friend bool operator==(const TokenId&, const TokenId&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const TokenId& t) {
+    return H::combine(std::move(h), t.key, t.side);
+  }
+};
+
+namespace internal {
+
+class TokenPostings {
+ public:
+  using List = std::shared_ptr<match::PostingList>;
+  // Lengths from this one on share one list (storage/FORMAT.md, PostingKey).
+  static constexpr uint32_t kMaxLength = 0xffff;
+  static uint32_t CapLength(uint32_t length) { return length < kMaxLength ? length : kMaxLength; }
+
+  // An entry covering nothing.
+  TokenPostings() = default;
+  // An entry covering [lo, hi], with `lists` (ascending lengths within it,
+  // non-empty lists only).
+  TokenPostings(uint32_t lo, uint32_t hi, std::vector<std::pair<uint32_t, List>> lists);
+
+  uint32_t lo() const { return lo_; }
+  uint32_t hi() const { return hi_; }
+  bool covers(uint32_t lo, uint32_t hi) const { return lo_ <= lo && hi <= hi_; }
+  bool covers(uint32_t length) const { return covers(length, length); }
+  bool empty_range() const { return hi_ < lo_; }
+
+  // The list at `length`, a shared empty list when no unit of that length
+  // has the token. REQUIRES: covers(length).
+  const List& At(uint32_t length) const;
+  // The shared empty list (never changed: writers change only the lists an
+  // entry holds).
+  static const List& Empty();
+
+  // The lists held, ascending lengths.
+  const std::vector<std::pair<uint32_t, List>>& lists() const { return lists_; }
+
+  // Writers: adds (`insert`) or removes `id` at `length` when the entry
+  // covers it (else nothing: the token's list there is not held), making
+  // the list when the length had none.
+  void Change(uint32_t length, uint64_t id, bool insert);
+
+  // The heap bytes held (the vector, each list's object and its control
+  // block, and the lists' ids), kept current by Change.
+  uint64_t bytes() const { return bytes_; }
+  // What bytes() should be, counted again from what is held (tests).
+  uint64_t Recount() const;
+
+ private:
+  static uint64_t ListOverhead();
+  uint64_t VectorBytes() const;
+
+  uint32_t lo_ = 1, hi_ = 0;
+  std::vector<std::pair<uint32_t, List>> lists_;
+  uint64_t bytes_ = 0;
+};
+
+}  // namespace internal
+}  // namespace qantara::storage
+
+#endif  // QANTARA_STORAGE_INTERNAL_TOKEN_POSTINGS_H_

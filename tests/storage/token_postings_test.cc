@@ -1,0 +1,78 @@
+// TokenPostings (storage/internal/token_postings.h): a token's cached lists
+// at a range of lengths. A covered length without a list reads as empty,
+// writers' changes land only at covered lengths (making a list where there
+// was none), and the bytes charged to the cache stay what it holds.
+#include "storage/internal/token_postings.h"
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace qantara::storage::internal {
+namespace {
+
+TokenPostings::List L(std::vector<uint64_t> ids) {
+  return std::make_shared<match::PostingList>(match::PostingList::FromIds(ids));
+}
+
+TEST(TokenPostingsTest, CoveredLengthsReadTheirListOrTheEmptyOne) {
+  const TokenPostings token(3, 9, {{4, L({1, 7})}, {8, L({2})}});
+  EXPECT_TRUE(token.covers(3, 9));
+  EXPECT_TRUE(token.covers(5));
+  EXPECT_FALSE(token.covers(2, 5));
+  EXPECT_FALSE(token.covers(10));
+  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{1, 7}));
+  EXPECT_EQ(token.At(8)->ToVector(), (std::vector<uint64_t>{2}));
+  for (uint32_t len : {3u, 5u, 6u, 7u, 9u}) {
+    EXPECT_TRUE(token.At(len)->empty()) << len;
+    EXPECT_EQ(token.At(len), TokenPostings::Empty()) << len;
+  }
+  EXPECT_TRUE(TokenPostings().empty_range());
+  EXPECT_FALSE(TokenPostings().covers(1));
+}
+
+TEST(TokenPostingsTest, ChangesLandAtCoveredLengthsOnly) {
+  TokenPostings token(3, 9, {{4, L({1, 7})}});
+  token.Change(4, 5, /*insert=*/true);
+  token.Change(6, 9, /*insert=*/true);   // covered, no list before
+  token.Change(10, 3, /*insert=*/true);  // not covered: its list is not held
+  token.Change(2, 3, /*insert=*/true);
+  token.Change(8, 4, /*insert=*/false);  // nothing to remove
+  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{1, 5, 7}));
+  EXPECT_EQ(token.At(6)->ToVector(), (std::vector<uint64_t>{9}));
+  EXPECT_TRUE(token.At(8)->empty());
+  ASSERT_EQ(token.lists().size(), 2u);  // ascending lengths, no list made for a removal
+  EXPECT_EQ(token.lists()[0].first, 4u);
+  EXPECT_EQ(token.lists()[1].first, 6u);
+  token.Change(4, 1, /*insert=*/false);
+  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{5, 7}));
+  // The shared empty list is never written to.
+  EXPECT_TRUE(TokenPostings::Empty()->empty());
+}
+
+TEST(TokenPostingsTest, BytesFollowEveryChange) {
+  TokenPostings token(1, 40, {{4, L({1, 7})}});
+  EXPECT_EQ(token.bytes(), token.Recount());
+  const uint64_t start = token.bytes();
+  for (uint64_t id = 0; id < 3000; ++id) {
+    token.Change(static_cast<uint32_t>(id % 37 + 1), id * 3, /*insert=*/true);
+    ASSERT_EQ(token.bytes(), token.Recount()) << id;
+  }
+  EXPECT_GT(token.bytes(), start + 3000);
+  for (uint64_t id = 0; id < 3000; id += 2) {
+    token.Change(static_cast<uint32_t>(id % 37 + 1), id * 3, /*insert=*/false);
+    ASSERT_EQ(token.bytes(), token.Recount()) << id;
+  }
+}
+
+TEST(TokenPostingsTest, LengthsPastTheLastShareOne) {
+  EXPECT_EQ(TokenPostings::CapLength(12), 12u);
+  EXPECT_EQ(TokenPostings::CapLength(0xffff), 0xffffu);
+  EXPECT_EQ(TokenPostings::CapLength(70000), 0xffffu);
+}
+
+}  // namespace
+}  // namespace qantara::storage::internal
