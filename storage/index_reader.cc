@@ -103,7 +103,10 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::Token(match::S
     state_.budget->hits.fetch_add(1, std::memory_order_relaxed);
   } else {
     state_.budget->misses.fetch_add(1, std::memory_order_relaxed);
-    QANTARA_ASSIGN_OR_RETURN(cached, ReadToken(side, key, cached.get(), lo, hi));
+    // What it lacks is read: of the cached entry, or else (evicted, or a
+    // reader that does not fill the caches) of the one this reader holds.
+    const TokenPostings* base = cached != nullptr ? cached.get() : kept != nullptr ? kept->get() : nullptr;
+    QANTARA_ASSIGN_OR_RETURN(cached, ReadToken(side, key, base, lo, hi));
     if (fill_caches_) {
       cached = state_.postings.Replace(tid, std::move(cached));
       state_.budget->Shrink();
@@ -117,7 +120,12 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
                                                                             const TokenPostings* base,
                                                                             uint32_t lo, uint32_t hi) {
   state_.rw.AssertReaderHeld();
-  std::vector<std::pair<uint32_t, TokenPostings::List>> lists;  // ascending lengths
+  // The lengths to read: those of [lo, hi] that `base` does not cover,
+  // from the first to the last of them (the others between are skipped).
+  uint32_t first = lo, last = hi;
+  if (base != nullptr && !base->Missing(lo, hi, &first, &last)) return std::make_shared<TokenPostings>(*base);
+  auto wanted = [base](uint32_t len) { return base == nullptr || !base->covers(len); };
+  TokenPostings::Lists lists;  // ascending lengths
   // The index buffer (unwritten ids), for the scan's callback too (which
   // holds `rw` shared through this call; the analysis does not follow a
   // lambda).
@@ -125,6 +133,7 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
   // Adds the list at `len`: what is stored (`stored`, null when nothing is)
   // with the buffer's ids; nothing when it has no id.
   auto add = [&](uint32_t len, const std::string_view* stored) -> absl::Status {
+    if (!wanted(len)) return absl::OkStatus();
     const match::UnitIds pending = buffer != nullptr
                                        ? buffer->Postings(PostingId{key, len, static_cast<uint8_t>(side)})
                                        : match::UnitIds();
@@ -181,17 +190,9 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
     }
     return absl::OkStatus();
   };
-  if (base == nullptr || base->empty_range()) {
-    QANTARA_RETURN_IF_ERROR(read(lo, hi));
-    return std::make_shared<TokenPostings>(lo, hi, std::move(lists));
-  }
-  // The cached entry's lengths and the asked ones, with the lengths between
-  // them: an entry covers one range.
-  const uint32_t new_lo = std::min(lo, base->lo()), new_hi = std::max(hi, base->hi());
-  if (new_lo < base->lo()) QANTARA_RETURN_IF_ERROR(read(new_lo, base->lo() - 1));
-  lists.insert(lists.end(), base->lists().begin(), base->lists().end());
-  if (new_hi > base->hi()) QANTARA_RETURN_IF_ERROR(read(base->hi() + 1, new_hi));
-  return std::make_shared<TokenPostings>(new_lo, new_hi, std::move(lists));
+  QANTARA_RETURN_IF_ERROR(read(first, last));
+  if (base == nullptr) return std::make_shared<TokenPostings>(lo, hi, std::move(lists));
+  return std::make_shared<TokenPostings>(*base, lo, hi, std::move(lists));
 }
 
 absl::StatusOr<std::shared_ptr<match::ExactList>> CachedIndexReader::Exact(match::Side side, uint64_t hash,

@@ -109,8 +109,8 @@ class CachedIndexReader {
   // reads a snapshot (lookups: a new iterator costs about what a seek does).
   std::unique_ptr<rocksdb::Iterator> postings_it_;
   // A new entry of token `key` covering [lo, hi] and what `base` (the
-  // cached entry, or null) covers, with the lengths between: `base`'s
-  // lists and those read.
+  // cached entry, or null) covers: `base`'s lists and those read, of the
+  // lengths of [lo, hi] it lacked (one scan from the first to the last).
   absl::StatusOr<std::shared_ptr<TokenPostings>> ReadToken(match::Side side, uint64_t key,
                                                            const TokenPostings* base, uint32_t lo,
                                                            uint32_t hi);

@@ -1,5 +1,5 @@
 // TokenPostings: what the posting cache holds for one token of one side,
-// its posting lists at a range of lengths, as one cache entry.
+// its posting lists at a set of lengths, as one cache entry.
 //
 // A lookup reads a token's lists at every length its threshold makes
 // feasible (about 15 at 70 for a 20-token query), and most of those lists
@@ -9,9 +9,10 @@
 // misses a length, and an allocation and an insert for each length it read.
 // Here one probe finds the token; its lists are a short sorted vector.
 //
-// `lo`..`hi` is the range of lengths covered: for every length in it the
+// The lengths covered are a set (a bitmap): for every length in it the
 // entry holds the token's whole list (absent: no unit of that length has
-// the token). A reader that needs lengths outside it reads them and
+// the token). A reader that needs lengths outside it reads those (not the
+// lengths between: a frequent token's lists there can be long) and
 // replaces the entry with a new one covering both (the cached entry is
 // shared by concurrent readers, so it is not changed in place then).
 // Writers change it in place (Change) holding the memory's `rw`
@@ -44,21 +45,26 @@ namespace internal {
 class TokenPostings {
  public:
   using List = std::shared_ptr<match::PostingList>;
+  using Lists = std::vector<std::pair<uint32_t, List>>;  // ascending lengths
   // Lengths from this one on share one list (storage/FORMAT.md, PostingKey).
   static constexpr uint32_t kMaxLength = 0xffff;
   static uint32_t CapLength(uint32_t length) { return length < kMaxLength ? length : kMaxLength; }
 
   // An entry covering nothing.
   TokenPostings() = default;
-  // An entry covering [lo, hi], with `lists` (ascending lengths within it,
-  // non-empty lists only).
-  TokenPostings(uint32_t lo, uint32_t hi, std::vector<std::pair<uint32_t, List>> lists);
+  // An entry covering [lo, hi] with `lists` (lengths within it, non-empty
+  // lists only). REQUIRES: lo <= hi <= kMaxLength.
+  TokenPostings(uint32_t lo, uint32_t hi, Lists lists);
+  // `base`'s lengths and lists, and the lengths of [lo, hi] it did not cover
+  // with their lists `read` (non-empty lists only).
+  TokenPostings(const TokenPostings& base, uint32_t lo, uint32_t hi, Lists read);
 
-  uint32_t lo() const { return lo_; }
-  uint32_t hi() const { return hi_; }
-  bool covers(uint32_t lo, uint32_t hi) const { return lo_ <= lo && hi <= hi_; }
-  bool covers(uint32_t length) const { return covers(length, length); }
-  bool empty_range() const { return hi_ < lo_; }
+  // Whether every length of [lo, hi] is covered.
+  bool covers(uint32_t lo, uint32_t hi) const;
+  bool covers(uint32_t length) const;
+  // The first and last lengths of [lo, hi] not covered; false when every
+  // one is.
+  bool Missing(uint32_t lo, uint32_t hi, uint32_t* first, uint32_t* last) const;
 
   // The list at `length`, a shared empty list when no unit of that length
   // has the token. REQUIRES: covers(length).
@@ -67,26 +73,26 @@ class TokenPostings {
   // entry holds).
   static const List& Empty();
 
-  // The lists held, ascending lengths.
-  const std::vector<std::pair<uint32_t, List>>& lists() const { return lists_; }
+  const Lists& lists() const { return lists_; }
 
   // Writers: adds (`insert`) or removes `id` at `length` when the entry
   // covers it (else nothing: the token's list there is not held), making
   // the list when the length had none.
   void Change(uint32_t length, uint64_t id, bool insert);
 
-  // The heap bytes held (the vector, each list's object and its control
-  // block, and the lists' ids), kept current by Change.
+  // The heap bytes held (the coverage bitmap, the vector, each list's object
+  // and control block, and the lists' ids), kept current by Change.
   uint64_t bytes() const { return bytes_; }
   // What bytes() should be, counted again from what is held (tests).
   uint64_t Recount() const;
 
  private:
+  void Cover(uint32_t lo, uint32_t hi);
   static uint64_t ListOverhead();
   uint64_t VectorBytes() const;
 
-  uint32_t lo_ = 1, hi_ = 0;
-  std::vector<std::pair<uint32_t, List>> lists_;
+  std::vector<uint64_t> covered_;  // bit n: length n covered
+  Lists lists_;
   uint64_t bytes_ = 0;
 };
 

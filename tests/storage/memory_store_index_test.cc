@@ -396,7 +396,7 @@ TEST_F(MemoryStoreTest, TokenEntriesWidenAndTakeWritesAtEveryLength) {
     return out;
   };
   const std::string short_query = sentence(6, 0) + " extra";  // 7 words: lengths about 5 to 10
-  const std::string long_query = sentence(14, 0) + " extra";  // 15 words: lengths about 11 to 21
+  const std::string long_query = sentence(22, 0) + " extra";  // 23 words: lengths about 16 to 32
   ExpectIndexedEqualsExhaustive("m", short_query, 70);
   ASSERT_FALSE(Find("m", short_query).matches.empty());
   // Length 7: covered by the short query's entries, no list there before.
@@ -404,11 +404,11 @@ TEST_F(MemoryStoreTest, TokenEntriesWidenAndTakeWritesAtEveryLength) {
   auto found = ids(Find("m", short_query));
   EXPECT_NE(std::find(found.begin(), found.end(), seven), found.end());
   ExpectIndexedEqualsExhaustive("m", short_query, 70);
-  // Length 17: not covered yet; the long query widens the entries of
-  // alpha and f1..f5 past it, keeping their lists at the short lengths.
-  const uint64_t seventeen = Add("m", {U(sentence(17, 0), "t17")})[0].id;
+  // Length 21: not covered yet; the long query widens the entries of
+  // alpha and f1..f5 to its lengths, keeping their lists at the short ones.
+  const uint64_t twenty_one = Add("m", {U(sentence(21, 0), "t21")})[0].id;
   found = ids(Find("m", long_query));
-  EXPECT_NE(std::find(found.begin(), found.end(), seventeen), found.end());
+  EXPECT_NE(std::find(found.begin(), found.end(), twenty_one), found.end());
   ExpectIndexedEqualsExhaustive("m", long_query, 70);
   found = ids(Find("m", short_query));
   EXPECT_NE(std::find(found.begin(), found.end(), seven), found.end());
@@ -420,6 +420,16 @@ TEST_F(MemoryStoreTest, TokenEntriesWidenAndTakeWritesAtEveryLength) {
   EXPECT_EQ(std::find(found.begin(), found.end(), seven), found.end());
   ExpectIndexedEqualsExhaustive("m", short_query, 70);
   ExpectIndexedEqualsExhaustive("m", long_query, 50);
+  // The lengths between the two ranges (about 11 to 15) were not read; a
+  // query there reads them (a unit written there meanwhile too) and finds
+  // the lists of both ranges still held.
+  const uint64_t twelve = Add("m", {U(sentence(12, 0), "t12")})[0].id;
+  const std::string middle_query = sentence(11, 0) + " extra";  // 12 words: lengths about 9 to 17
+  found = ids(Find("m", middle_query));
+  EXPECT_NE(std::find(found.begin(), found.end(), twelve), found.end());
+  ExpectIndexedEqualsExhaustive("m", middle_query, 70);
+  ExpectIndexedEqualsExhaustive("m", middle_query, 50);
+  ExpectIndexedEqualsExhaustive("m", long_query, 70);
 }
 
 // Typo neighbours come from the storage's token index (HasTokens): buffered

@@ -30,8 +30,51 @@ TEST(TokenPostingsTest, CoveredLengthsReadTheirListOrTheEmptyOne) {
     EXPECT_TRUE(token.At(len)->empty()) << len;
     EXPECT_EQ(token.At(len), TokenPostings::Empty()) << len;
   }
-  EXPECT_TRUE(TokenPostings().empty_range());
   EXPECT_FALSE(TokenPostings().covers(1));
+  EXPECT_FALSE(TokenPostings().covers(0, 70));
+}
+
+// A wider entry: the base's lengths and lists with those read for the
+// lengths of the new range it lacked; the lengths between stay uncovered
+// (a frequent token's lists there are not read for nothing).
+TEST(TokenPostingsTest, WideningCoversBothRangesAndNotTheGap) {
+  const TokenPostings base(3, 9, {{4, L({1, 7})}, {8, L({2})}});
+  uint32_t first = 0, last = 0;
+  EXPECT_FALSE(base.Missing(4, 9, &first, &last));
+  ASSERT_TRUE(base.Missing(7, 70, &first, &last));
+  EXPECT_EQ(first, 10u);
+  EXPECT_EQ(last, 70u);
+  ASSERT_TRUE(base.Missing(1, 5, &first, &last));
+  EXPECT_EQ(first, 1u);
+  EXPECT_EQ(last, 2u);
+  const TokenPostings wide(base, 60, 130, {{64, L({5})}, {129, L({6, 9})}});
+  EXPECT_TRUE(wide.covers(3, 9));
+  EXPECT_TRUE(wide.covers(60, 130));
+  EXPECT_FALSE(wide.covers(9, 60));
+  EXPECT_FALSE(wide.covers(10));
+  EXPECT_FALSE(wide.covers(59));
+  EXPECT_FALSE(wide.covers(131));
+  ASSERT_TRUE(wide.Missing(5, 200, &first, &last));
+  EXPECT_EQ(first, 10u);
+  EXPECT_EQ(last, 200u);
+  ASSERT_EQ(wide.lists().size(), 4u);
+  EXPECT_EQ(wide.lists()[0].first, 4u);
+  EXPECT_EQ(wide.lists()[2].first, 64u);
+  EXPECT_EQ(wide.At(4), base.At(4));  // the same list, shared
+  EXPECT_EQ(wide.At(129)->ToVector(), (std::vector<uint64_t>{6, 9}));
+  EXPECT_TRUE(wide.At(100)->empty());
+  EXPECT_EQ(wide.bytes(), wide.Recount());
+  // The base is unchanged (readers may hold it).
+  EXPECT_FALSE(base.covers(60));
+  EXPECT_EQ(base.lists().size(), 2u);
+  // Word boundaries of the coverage.
+  const TokenPostings edges(63, 128, {});
+  EXPECT_TRUE(edges.covers(63, 128));
+  EXPECT_TRUE(edges.covers(64, 127));
+  EXPECT_FALSE(edges.covers(62, 128));
+  EXPECT_FALSE(edges.covers(63, 129));
+  const TokenPostings last_length(TokenPostings::kMaxLength - 2, TokenPostings::kMaxLength, {});
+  EXPECT_TRUE(last_length.covers(TokenPostings::kMaxLength));
 }
 
 TEST(TokenPostingsTest, ChangesLandAtCoveredLengthsOnly) {
