@@ -226,7 +226,10 @@ class ListCache {
     slots_.reserve(n);
   }
   // How many lists it holds without growing.
-  size_t Room() const { return std::min<size_t>(slots_.capacity(), index_.capacity() / 8 * 7); }
+  // (absl's maps grow past 7/8 of their capacity: capacity - capacity / 8.)
+  size_t Room() const {
+    return std::min<size_t>(slots_.capacity(), index_.capacity() - index_.capacity() / 8);
+  }
 
  private:
   struct Slot {
