@@ -142,8 +142,10 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
     if (!list->empty()) lists.emplace_back(len, std::move(list));
     return absl::OkStatus();
   };
-  // Reads the lists at lengths [a, b]: a Get each for one or two lengths,
-  // else one scan (a seek and a step a stored list).
+  // Reads the lists at lengths [a, b]: one scan (a seek, and a step a
+  // stored list) with the lookup's iterator; a reader without one (no
+  // snapshot: the warm-up) makes an iterator a scan, so a Get a length is
+  // cheaper for one or two.
   auto read = [&](uint32_t a, uint32_t b) -> absl::Status {
     if (b - a < 2 && ro_.snapshot == nullptr) {
       for (uint32_t len = a; len <= b; ++len) {
