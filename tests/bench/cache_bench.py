@@ -133,7 +133,7 @@ def main():
             def stats_line():
                 s = stub.Stats(mpb.StatsRequest())
                 return (f"cached {s.cached_bytes / 2**20:.1f} of {s.cache_budget_bytes / 2**20:.0f} MB "
-                        f"({s.cached_postings:,} posting + {s.cached_exact:,} exact lists), "
+                        f"({s.cached_postings:,} tokens' posting lists + {s.cached_exact:,} exact lists), "
                         f"hits {s.cache_hits:,}, misses {s.cache_misses:,}, evictions {s.cache_evictions:,}; "
                         f"unit keys {s.cached_unit_keys:,} ({s.cached_unit_keys_bytes / 2**20:.1f} MB)"), s
 

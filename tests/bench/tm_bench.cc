@@ -514,7 +514,8 @@ int main(int argc, char** argv) {
     }
     auto st = (*mem)->Stats();
     std::printf(
-        "%sin-process peak RSS (whole bench process so far): %.0f MB; cached posting lists %llu, exact lists "
+        "%sin-process peak RSS (whole bench process so far): %.0f MB; posting lists cached for %llu tokens, "
+        "exact lists "
         "%llu: %.1f of %.0f MB (hits %llu, misses %llu, evictions %llu); unit keys %llu (%.1f of %.0f MB; "
         "memories with their keys on disk: %llu)\n",
         cell ? note_tag.c_str() : "\n", PeakRssKb() / 1024.0,
