@@ -122,8 +122,9 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
   state_.rw.AssertReaderHeld();
   // The lengths to read: those of [lo, hi] that `base` does not cover,
   // from the first to the last of them (the others between are skipped).
+  // (Token asks only when some are missing.)
   uint32_t first = lo, last = hi;
-  if (base != nullptr && !base->Missing(lo, hi, &first, &last)) return std::make_shared<TokenPostings>(*base);
+  if (base != nullptr) base->Missing(lo, hi, &first, &last);
   auto wanted = [base](uint32_t len) { return base == nullptr || !base->covers(len); };
   TokenPostings::Lists lists;  // ascending lengths
   // The index buffer (unwritten ids), for the scan's callback too (which
@@ -143,22 +144,8 @@ absl::StatusOr<std::shared_ptr<TokenPostings>> CachedIndexReader::ReadToken(matc
     return absl::OkStatus();
   };
   // Reads the lists at lengths [a, b]: one scan (a seek, and a step a
-  // stored list) with the lookup's iterator; a reader without one (no
-  // snapshot: the warm-up) makes an iterator a scan, so a Get a length is
-  // cheaper for one or two.
+  // stored list), with the lookup's iterator when the reader has one.
   auto read = [&](uint32_t a, uint32_t b) -> absl::Status {
-    if (b - a < 2 && ro_.snapshot == nullptr) {
-      for (uint32_t len = a; len <= b; ++len) {
-        // Pinned: a long list is decoded from the block cache's copy.
-        rocksdb::PinnableSlice value;
-        rocksdb::Status s = rocks_.db->Get(ro_, rocks_.cf(Cf::kPostings),
-                                           AsSlice(PostingKey(state_.id, side, key, len)), &value);
-        if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read postings");
-        const std::string_view stored = AsView(value);
-        QANTARA_RETURN_IF_ERROR(add(len, s.ok() ? &stored : nullptr));
-      }
-      return absl::OkStatus();
-    }
     const std::string start = PostingKey(state_.id, side, key, a);
     // Above PostingKey(b) and below every longer key (keys of one token are
     // all of one size).

@@ -2,7 +2,7 @@
 // list kind, all charged to one CacheBudget of the store, which evicts with
 // CLOCK (a memory at a time) once they hold more than its byte budget.
 // Posting lists are cached a token at a time (TokenPostings: its lists at a
-// range of lengths, one entry), each held compactly (match::PostingList:
+// set of lengths, one entry), each held compactly (match::PostingList:
 // bit-packed blocks of 64 ids, about 1.5-2 bytes an id of a frequent word's
 // list, searched without decoding); exact lists (a few ids) as vectors.
 //
@@ -159,10 +159,7 @@ class ListCache {
     if (it == index_.end()) return Insert(k, std::move(ids));
     Slot& s = slots_[it->second];
     s.ids = std::move(ids);
-    const uint64_t now = kEntryBytes + ListBytes(*s.ids);
-    budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
-    bytes_ = bytes_ - s.bytes + now;
-    s.bytes = now;
+    Recharge(s);
     return s.ids;
   }
 
@@ -174,10 +171,7 @@ class ListCache {
     if (it == index_.end()) return;
     Slot& s = slots_[it->second];
     fn(*s.ids);
-    const uint64_t now = kEntryBytes + ListBytes(*s.ids);
-    budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
-    bytes_ = bytes_ - s.bytes + now;
-    s.bytes = now;
+    Recharge(s);
   }
 
   // CLOCK: looks at up to `max_steps` slots from the hand on, evicting the
@@ -248,6 +242,14 @@ class ListCache {
   // control block holding the list (make_shared, with a malloc header).
   static constexpr size_t kEntryBytes =
       (sizeof(std::pair<K, uint32_t>) + 1) * 8 / 7 + sizeof(Slot) + 16 + sizeof(V) + 16;
+
+  // Charges the change of slot `s`'s list's size.
+  void Recharge(Slot& s) {
+    const uint64_t now = kEntryBytes + ListBytes(*s.ids);
+    budget_->Charge(static_cast<int64_t>(now) - static_cast<int64_t>(s.bytes));
+    bytes_ = bytes_ - s.bytes + now;
+    s.bytes = now;
+  }
 
   void Remove(uint32_t slot) {
     Slot& s = slots_[slot];
