@@ -88,8 +88,8 @@ class Search {
   // Whether units of length n can still reach the bound; sets *edits.
   bool Feasible(size_t n, int64_t* edits) const;
   absl::Status FuzzyPath();
-  // Once length m is scanned (the bound may have risen): the lists of the
-  // other lengths the bound allows, read together.
+  // Before the length scans: the query tokens' lists (and their typo
+  // neighbours') at every length the bound allows, read together.
   absl::Status Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len);
   absl::Status ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n);
   // REQUIRES: each id is considered once (a unit has one length, and the
