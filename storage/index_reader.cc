@@ -76,7 +76,7 @@ absl::StatusOr<std::shared_ptr<match::PostingList>> CachedIndexReader::Postings(
                                                                                 uint64_t key,
                                                                                 uint32_t length) {
   QANTARA_ASSIGN_OR_RETURN(std::shared_ptr<TokenPostings> token, Token(side, key, length, length));
-  return token->At(TokenPostings::CapLength(length));
+  return token->ListAt(TokenPostings::CapLength(length));
 }
 
 absl::Status CachedIndexReader::PrefetchPostings(match::Side side, uint64_t key, uint32_t lo, uint32_t hi) {

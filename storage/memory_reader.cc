@@ -38,9 +38,11 @@ class RocksMemoryReader final : public MemoryReader {
     if (!p.ok()) return p.status();
     return match::PostingsPtr(*std::move(p));
   }
-  absl::Status PrefetchPostings(match::Side side, uint64_t key, uint32_t min_length,
-                                uint32_t max_length) override {
-    return reader_.PrefetchPostings(side, key, min_length, max_length);
+  absl::StatusOr<match::TokenListsPtr> TokenRange(match::Side side, uint64_t key, uint32_t min_length,
+                                                  uint32_t max_length) override {
+    auto token = reader_.Token(side, key, min_length, max_length);
+    if (!token.ok()) return token.status();
+    return match::TokenListsPtr(*std::move(token));
   }
   absl::StatusOr<match::ExactListPtr> Exact(match::Side side, uint64_t hash) override {
     state_->rw.AssertReaderHeld();

@@ -66,7 +66,7 @@ const TokenPostings::List& TokenPostings::Empty() {
   return *kEmpty;
 }
 
-const TokenPostings::List& TokenPostings::At(uint32_t length) const {
+const TokenPostings::List& TokenPostings::ListAt(uint32_t length) const {
   auto it = std::lower_bound(lists_.begin(), lists_.end(), length, LengthLess());
   return it != lists_.end() && it->first == length ? it->second : Empty();
 }

@@ -2,9 +2,38 @@
 #include "service/match/index_view.h"
 
 #include <algorithm>
+#include <memory>
 #include <utility>
+#include <vector>
 
 namespace qantara::match {
+
+namespace {
+
+// TokenRange's default: the lists asked one length at a time.
+class ListsByLength final : public TokenLists {
+ public:
+  ListsByLength(uint32_t min_length, std::vector<PostingsPtr> lists)
+      : min_length_(min_length), lists_(std::move(lists)) {}
+  const PostingList& At(uint32_t length) const override { return *lists_[length - min_length_]; }
+
+ private:
+  const uint32_t min_length_;
+  const std::vector<PostingsPtr> lists_;  // [i]: at min_length_ + i
+};
+
+}  // namespace
+
+absl::StatusOr<TokenListsPtr> IndexView::TokenRange(Side side, uint64_t key, uint32_t min_length,
+                                                    uint32_t max_length) {
+  std::vector<PostingsPtr> lists;
+  for (uint32_t n = min_length; n <= max_length; ++n) {
+    absl::StatusOr<PostingsPtr> list = Postings(side, key, n);
+    if (!list.ok()) return list.status();
+    lists.push_back(*std::move(list));
+  }
+  return std::make_shared<const ListsByLength>(min_length, std::move(lists));
+}
 
 void ExactList::Insert(uint64_t id, int64_t bound) {
   auto it = std::lower_bound(ids.begin(), ids.end(), id);

@@ -54,6 +54,20 @@ using ExactListPtr = std::shared_ptr<const ExactList>;
 using UnitKeysPtr = std::shared_ptr<const UnitKeys>;
 using PostingsPtr = std::shared_ptr<const PostingList>;
 
+// One token's posting lists at a range of lengths (IndexView::TokenRange),
+// held as one object: a lookup asks a token's list at each length it scans,
+// and an index lookup a length (storage: a cache probe) cost more than the
+// list's own work for the short lists most tokens have.
+class TokenLists {
+ public:
+  virtual ~TokenLists() = default;
+  // The units whose side has exactly `length` match tokens, one of which is
+  // the token (empty when none); valid while this object lives. REQUIRES:
+  // `length` within the range asked.
+  virtual const PostingList& At(uint32_t length) const = 0;
+};
+using TokenListsPtr = std::shared_ptr<const TokenLists>;
+
 // A consistent read-only view of one memory's index, for the duration of one
 // lookup (writes acknowledged before the view was made are in it; later ones
 // are not). Not thread-safe: one view per lookup.
@@ -65,13 +79,11 @@ class IndexView {
   // key `key` (compact: posting_list.h). Never null (empty when none).
   virtual absl::StatusOr<PostingsPtr> Postings(Side side, uint64_t key, uint32_t length) = 0;
 
-  // A hint: Postings(side, key, n) will be asked for the n in
-  // [min_length, max_length] (one or many); an implementation may read them
-  // together (storage reads a token's lists at a range of lengths at once).
-  virtual absl::Status PrefetchPostings(Side side, uint64_t key, uint32_t min_length, uint32_t max_length) {
-    (void)side, (void)key, (void)min_length, (void)max_length;
-    return absl::OkStatus();
-  }
+  // Postings(side, key, n) for every n in [min_length, max_length], as one
+  // object, read together (storage: one seek). Never null. REQUIRES:
+  // min_length <= max_length. The default asks Postings at each length.
+  virtual absl::StatusOr<TokenListsPtr> TokenRange(Side side, uint64_t key, uint32_t min_length,
+                                                   uint32_t max_length);
 
   // The units whose `side` has SideKey::ExactHash() == `hash`, with their
   // change dates where the index holds them. Never null.

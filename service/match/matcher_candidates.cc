@@ -91,13 +91,22 @@ absl::Status Search::FuzzyPath() {
   // Distinct query keys with their multiplicities.
   absl::flat_hash_map<uint64_t, uint32_t> counts;
   for (const MatchToken& t : q) ++counts[t.key];
+  tokens_.clear();
+  tokens_.reserve(counts.size());
+  for (const auto& [key, count] : counts) tokens_.push_back(QueryToken{key, count, nullptr, {}});
   const uint32_t max_len = view_.MaxLength(options_.side);
   // Every list the bound allows now, read before any is scanned: a token's
   // lists are one read (a seek), where reading length m first and the
   // others once it was scanned (the bound may have risen, allowing fewer)
   // took two, for ranges the bound seldom narrows (1M units, 200 novel
   // queries a set, callgrind: 2-17% fewer instructions at 70, no-match 17%).
-  if (absl::Status s = Prefetch(counts, m, max_len); !s.ok()) return s;
+  {
+    size_t lo = std::min<size_t>(m, max_len), hi = lo;
+    int64_t e = 0;
+    while (lo > 1 && Feasible(lo - 1, &e)) --lo;
+    while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
+    if (lo >= 1) QANTARA_RETURN_IF_ERROR(ReadTokens(static_cast<uint32_t>(lo), static_cast<uint32_t>(hi)));
+  }
   // Lengths nearest to m first: m, m-1, m+1, m-2, ...
   bool down = true, up = true;
   for (size_t d = 0; down || up; ++d) {
@@ -120,70 +129,77 @@ absl::Status Search::FuzzyPath() {
         continue;
       }
       QANTARA_RETURN_IF_ERROR(CheckCancelled());
-      if (absl::Status s = ScanLength(counts, n); !s.ok()) return s;
+      if (absl::Status s = ScanLength(n); !s.ok()) return s;
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status Search::Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m,
-                              uint32_t max_len) {
-  size_t lo = std::min<size_t>(m, max_len), hi = lo;
-  int64_t e = 0;
-  while (lo > 1 && Feasible(lo - 1, &e)) --lo;
-  while (hi < max_len && Feasible(hi + 1, &e)) ++hi;
-  for (const auto& [key, count] : counts) {
-    absl::Status s =
-        view_.PrefetchPostings(options_.side, key, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi));
-    if (!s.ok()) return s;
-    if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(key); neighbours != nullptr) {
+absl::Status Search::ReadTokens(uint32_t lo, uint32_t hi) {
+  for (QueryToken& t : tokens_) {
+    QANTARA_ASSIGN_OR_RETURN(t.lists, view_.TokenRange(options_.side, t.key, lo, hi));
+    t.neighbours.clear();
+    if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(t.key); neighbours != nullptr) {
       for (uint64_t v : *neighbours) {
-        QANTARA_RETURN_IF_ERROR(
-            view_.PrefetchPostings(options_.side, v, static_cast<uint32_t>(lo), static_cast<uint32_t>(hi)));
+        QANTARA_ASSIGN_OR_RETURN(TokenListsPtr lists, view_.TokenRange(options_.side, v, lo, hi));
+        t.neighbours.push_back(std::move(lists));
       }
     }
   }
+  read_lo_ = lo;
+  read_hi_ = hi;
   return absl::OkStatus();
 }
 
-absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n) {
+absl::Status Search::ScanLength(size_t n) {
   int64_t e = 0;
   if (!Feasible(n, &e)) return absl::OkStatus();
+  // The bound only rises, so every length scanned was read before the
+  // scans; read here otherwise all the same.
+  if (n < read_lo_ || n > read_hi_) {
+    QANTARA_RETURN_IF_ERROR(ReadTokens(static_cast<uint32_t>(n), static_cast<uint32_t>(n)));
+  }
+  const uint32_t length = static_cast<uint32_t>(n);
   const size_t m = QueryKey().tokens.size();
   const int64_t common = static_cast<int64_t>(std::max(m, n)) - e;  // >= 1
   const int64_t prefix = static_cast<int64_t>(m) - common + 1;
   struct List {
     uint64_t key;
     uint32_t count;
-    PostingsPtr ids;
+    size_t size;  // ids->size(), for the sort
+    const PostingList* ids;
   };
   std::vector<List> lists;
-  lists.reserve(counts.size());
-  for (const auto& [key, count] : counts) {
-    QANTARA_ASSIGN_OR_RETURN(PostingsPtr ids, view_.Postings(options_.side, key, static_cast<uint32_t>(n)));
+  lists.reserve(tokens_.size());
+  std::vector<PostingList> merged_lists;  // of words with typo neighbours
+  merged_lists.reserve(tokens_.size());
+  for (const QueryToken& t : tokens_) {
+    const PostingList* ids = &t.lists->At(length);
     // A query word with typo neighbours: its list is the units that have it
     // or one of them (a typo pair counts as a shared token here, so the
     // shared-token bound stays an upper bound of the score).
-    if (const std::vector<uint64_t>* neighbours = typos_.NeighboursOf(key); neighbours != nullptr) {
+    if (!t.neighbours.empty()) {
       UnitIds merged = ids->ToVector();
       bool more_ids = false;
-      for (uint64_t v : *neighbours) {
-        QANTARA_ASSIGN_OR_RETURN(PostingsPtr more,
-                                 view_.Postings(options_.side, v, static_cast<uint32_t>(n)));
-        if (more->empty()) continue;
-        const UnitIds other = more->ToVector();
+      for (const TokenListsPtr& neighbour : t.neighbours) {
+        const PostingList& more = neighbour->At(length);
+        if (more.empty()) continue;
+        const UnitIds other = more.ToVector();
         UnitIds out;
         out.reserve(merged.size() + other.size());
         std::set_union(merged.begin(), merged.end(), other.begin(), other.end(), std::back_inserter(out));
         merged.swap(out);
         more_ids = true;
       }
-      if (more_ids) ids = std::make_shared<const PostingList>(PostingList::FromIds(merged));
+      if (more_ids) {
+        merged_lists.push_back(PostingList::FromIds(merged));
+        ids = &merged_lists.back();
+      }
     }
-    lists.push_back(List{key, count, std::move(ids)});
+    lists.push_back(List{t.key, t.count, ids->size(), ids});
   }
   std::sort(lists.begin(), lists.end(), [](const List& a, const List& b) {
-    if (a.ids->size() != b.ids->size()) return a.ids->size() < b.ids->size();
+    if (a.size != b.size) return a.size < b.size;
     return a.key < b.key;
   });
   // Candidates: the units of the first `prefix` query-token occurrences'
@@ -197,7 +213,7 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
   size_t read = 0, volume = 0;  // volume: entries read
   for (; read < lists.size() && covered < prefix; ++read) {
     covered += lists[read].count;
-    volume += lists[read].ids->size();
+    volume += lists[read].size;
     weight.Add(*lists[read].ids, lists[read].count, /*only_present=*/false);
   }
   // Budget, in list entries: about what was read, plus what the
@@ -217,7 +233,7 @@ absl::Status Search::ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& c
     }
     const size_t k = weight.size();
     if (k == 0) return absl::OkStatus();  // no candidate left at this length
-    const size_t len = lists[read].ids->size();
+    const size_t len = lists[read].size;
     // Galloping through the list from one candidate to the next, in id
     // order: about log2(len / k) + 2 steps a candidate.
     const size_t probes = k * (std::bit_width(len / k) + 2);

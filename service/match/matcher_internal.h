@@ -88,10 +88,18 @@ class Search {
   // Whether units of length n can still reach the bound; sets *edits.
   bool Feasible(size_t n, int64_t* edits) const;
   absl::Status FuzzyPath();
-  // Before the length scans: the query tokens' lists (and their typo
-  // neighbours') at every length the bound allows, read together.
-  absl::Status Prefetch(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t m, uint32_t max_len);
-  absl::Status ScanLength(const absl::flat_hash_map<uint64_t, uint32_t>& counts, size_t n);
+  // A distinct query token: its key, how many times the query has it, and
+  // its lists and its typo neighbours' at lengths [read_lo_, read_hi_].
+  struct QueryToken {
+    uint64_t key;
+    uint32_t count;
+    TokenListsPtr lists;
+    std::vector<TokenListsPtr> neighbours;
+  };
+  // Reads every query token's lists (and its typo neighbours') at lengths
+  // [lo, hi] into tokens_. REQUIRES: 1 <= lo <= hi.
+  absl::Status ReadTokens(uint32_t lo, uint32_t hi);
+  absl::Status ScanLength(size_t n);
   // REQUIRES: each id is considered once (a unit has one length, and the
   // length scans skip the exact path's units).
   absl::Status ConsiderId(uint64_t id);
@@ -166,6 +174,8 @@ class Search {
   // pair scores 100): then it has none, and its answer is still the
   // exhaustive one.
   TypoCosts typos_;
+  std::vector<QueryToken> tokens_;      // FuzzyPath's
+  uint32_t read_lo_ = 1, read_hi_ = 0;  // the lengths tokens_ hold lists of
 };
 
 }  // namespace qantara::match::matcher_internal

@@ -42,7 +42,7 @@ struct TokenId {
 
 namespace internal {
 
-class TokenPostings {
+class TokenPostings final : public match::TokenLists {
  public:
   using List = std::shared_ptr<match::PostingList>;
   using Lists = std::vector<std::pair<uint32_t, List>>;  // ascending lengths
@@ -68,7 +68,10 @@ class TokenPostings {
 
   // The list at `length`, a shared empty list when no unit of that length
   // has the token. REQUIRES: covers(length).
-  const List& At(uint32_t length) const;
+  const List& ListAt(uint32_t length) const;
+  // match::TokenLists: the list at `length` (capped). REQUIRES:
+  // covers(CapLength(length)).
+  const match::PostingList& At(uint32_t length) const override { return *ListAt(CapLength(length)); }
   // The shared empty list (never changed: writers change only the lists an
   // entry holds).
   static const List& Empty();

@@ -24,14 +24,26 @@ TEST(TokenPostingsTest, CoveredLengthsReadTheirListOrTheEmptyOne) {
   EXPECT_TRUE(token.covers(5));
   EXPECT_FALSE(token.covers(2, 5));
   EXPECT_FALSE(token.covers(10));
-  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{1, 7}));
-  EXPECT_EQ(token.At(8)->ToVector(), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(token.ListAt(4)->ToVector(), (std::vector<uint64_t>{1, 7}));
+  EXPECT_EQ(token.ListAt(8)->ToVector(), (std::vector<uint64_t>{2}));
   for (uint32_t len : {3u, 5u, 6u, 7u, 9u}) {
-    EXPECT_TRUE(token.At(len)->empty()) << len;
-    EXPECT_EQ(token.At(len), TokenPostings::Empty()) << len;
+    EXPECT_TRUE(token.ListAt(len)->empty()) << len;
+    EXPECT_EQ(token.ListAt(len), TokenPostings::Empty()) << len;
   }
   EXPECT_FALSE(TokenPostings().covers(1));
   EXPECT_FALSE(TokenPostings().covers(0, 70));
+}
+
+// As the matcher sees it (match::TokenLists): the same lists by reference,
+// lengths from kMaxLength on reading the list stored at kMaxLength.
+TEST(TokenPostingsTest, TokenListsReadTheSameListsWithLengthsCapped) {
+  const TokenPostings token(5, TokenPostings::kMaxLength,
+                            {{5, L({3, 4})}, {TokenPostings::kMaxLength, L({8})}});
+  const match::TokenLists& lists = token;
+  EXPECT_EQ(&lists.At(5), token.ListAt(5).get());
+  EXPECT_TRUE(lists.At(6).empty());
+  EXPECT_EQ(lists.At(TokenPostings::kMaxLength).ToVector(), (std::vector<uint64_t>{8}));
+  EXPECT_EQ(lists.At(TokenPostings::kMaxLength + 40).ToVector(), (std::vector<uint64_t>{8}));
 }
 
 // A wider entry: the base's lengths and lists with those read for the
@@ -60,9 +72,9 @@ TEST(TokenPostingsTest, WideningCoversBothRangesAndNotTheGap) {
   ASSERT_EQ(wide.lists().size(), 4u);
   EXPECT_EQ(wide.lists()[0].first, 4u);
   EXPECT_EQ(wide.lists()[2].first, 64u);
-  EXPECT_EQ(wide.At(4), base.At(4));  // the same list, shared
-  EXPECT_EQ(wide.At(129)->ToVector(), (std::vector<uint64_t>{6, 9}));
-  EXPECT_TRUE(wide.At(100)->empty());
+  EXPECT_EQ(wide.ListAt(4), base.ListAt(4));  // the same list, shared
+  EXPECT_EQ(wide.ListAt(129)->ToVector(), (std::vector<uint64_t>{6, 9}));
+  EXPECT_TRUE(wide.ListAt(100)->empty());
   EXPECT_EQ(wide.bytes(), wide.Recount());
   // The base is unchanged (readers may hold it).
   EXPECT_FALSE(base.covers(60));
@@ -84,14 +96,14 @@ TEST(TokenPostingsTest, ChangesLandAtCoveredLengthsOnly) {
   token.Change(10, 3, /*insert=*/true);  // not covered: its list is not held
   token.Change(2, 3, /*insert=*/true);
   token.Change(8, 4, /*insert=*/false);  // nothing to remove
-  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{1, 5, 7}));
-  EXPECT_EQ(token.At(6)->ToVector(), (std::vector<uint64_t>{9}));
-  EXPECT_TRUE(token.At(8)->empty());
+  EXPECT_EQ(token.ListAt(4)->ToVector(), (std::vector<uint64_t>{1, 5, 7}));
+  EXPECT_EQ(token.ListAt(6)->ToVector(), (std::vector<uint64_t>{9}));
+  EXPECT_TRUE(token.ListAt(8)->empty());
   ASSERT_EQ(token.lists().size(), 2u);  // ascending lengths, no list made for a removal
   EXPECT_EQ(token.lists()[0].first, 4u);
   EXPECT_EQ(token.lists()[1].first, 6u);
   token.Change(4, 1, /*insert=*/false);
-  EXPECT_EQ(token.At(4)->ToVector(), (std::vector<uint64_t>{5, 7}));
+  EXPECT_EQ(token.ListAt(4)->ToVector(), (std::vector<uint64_t>{5, 7}));
   // The shared empty list is never written to.
   EXPECT_TRUE(TokenPostings::Empty()->empty());
 }

@@ -99,6 +99,23 @@ TEST_F(MatcherTest, ExactAndFuzzyMatchesBestFirst) {
   EXPECT_LT(r.candidates_scored, 3u + 1);
 }
 
+// IndexView::TokenRange's default (views without their own): the list
+// Postings answers at each length of the range.
+TEST_F(MatcherTest, TokenRangeHoldsThePostingsOfEachLength) {
+  const uint64_t two = Add("save file", "T1");
+  const uint64_t three = Add("save the file", "T2");
+  const uint64_t four = Add("save the new file", "T3");
+  Add("open the door", "T4");
+  const uint64_t save = analyzer_.Analyze("save", text::Language::kEnglish)->key.tokens.at(0).key;
+  auto lists = index_.TokenRange(Side::kSource, save, 1, 5);
+  ASSERT_TRUE(lists.ok()) << lists.status();
+  EXPECT_TRUE((*lists)->At(1).empty());
+  EXPECT_EQ((*lists)->At(2).ToVector(), (UnitIds{two}));
+  EXPECT_EQ((*lists)->At(3).ToVector(), (UnitIds{three}));
+  EXPECT_EQ((*lists)->At(4).ToVector(), (UnitIds{four}));
+  EXPECT_TRUE((*lists)->At(5).empty());
+}
+
 TEST_F(MatcherTest, ThresholdAndMaxResults) {
   for (int i = 0; i < 10; ++i) Add("alpha beta gamma w" + std::to_string(i), "t");
   LookupOptions o;
