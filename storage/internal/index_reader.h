@@ -105,7 +105,7 @@ class CachedIndexReader {
   uint64_t exact_it_generation_ = 0;
   std::unique_ptr<rocksdb::Iterator> units_it_;  // GetUnit's, when reuse_iterators_
   uint64_t units_it_generation_ = 0;
-  // PrefetchPostings' scans, one iterator for the reader's life when it
+  // ReadToken's scans, one iterator for the reader's life when it
   // reads a snapshot (lookups: a new iterator costs about what a seek does).
   std::unique_ptr<rocksdb::Iterator> postings_it_;
   // A new entry of token `key` covering [lo, hi] and what `base` (the
